@@ -1,0 +1,48 @@
+/**
+ * The `p1rx` command.
+ *
+ * @packageDocumentation
+ */
+import { Command, CommanderError } from 'commander';
+import { PredictionOneError } from 'prediction-one-rx';
+import { registerEmulator } from './emulatorCommand';
+import { registerTrain } from './trainCommand';
+
+/**
+ * Builds the command tree (exported for tests).
+ *
+ * @internal
+ */
+export function buildProgram(): Command {
+  const program = new Command('p1rx')
+    .description('Prediction One from the command line: train models, run batches, run a local emulator')
+    .showHelpAfterError()
+    .exitOverride();
+  registerEmulator(program);
+  registerTrain(program);
+  return program;
+}
+
+/**
+ * Runs the CLI with `argv`; returns the exit code. Library errors print as one line.
+ *
+ * @internal
+ */
+export async function run(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (err) {
+    // Commander already printed its own message (usage errors, --help).
+    if (err instanceof CommanderError) return err.exitCode;
+    const message = err instanceof PredictionOneError || err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    process.stderr.write(`p1rx: ${message}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  run(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,34 @@
+import { InvalidArgumentError } from 'commander';
+import { createNodeClient } from 'prediction-one-rx/node';
+import type { PredictionOneClient } from 'prediction-one-rx';
+
+/** Parses an integer option, with the option's name in the error. @internal */
+export function parseIntOption(name: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n)) throw new InvalidArgumentError(`--${name} must be an integer, got '${value}'`);
+    return n;
+  };
+}
+
+/** Connection options every service command shares. @internal */
+export interface ConnectionOptions {
+  baseUrl?: string;
+  apiKey?: string;
+  secretKey?: string;
+}
+
+/**
+ * Builds a client from flags, falling back to `P1RX_BASE_URL`, `P1RX_API_KEY` and
+ * `P1RX_SECRET_KEY` (keys in the environment stay out of shell history).
+ *
+ * @internal
+ */
+export function clientFrom(opts: ConnectionOptions): PredictionOneClient {
+  const apiKey = opts.apiKey ?? process.env.P1RX_API_KEY;
+  const secretKey = opts.secretKey ?? process.env.P1RX_SECRET_KEY;
+  if (!apiKey && !secretKey) {
+    throw new InvalidArgumentError('give --api-key or --secret-key (or set P1RX_API_KEY / P1RX_SECRET_KEY)');
+  }
+  return createNodeClient({ baseUrl: opts.baseUrl ?? process.env.P1RX_BASE_URL, apiKey, secretKey });
+}

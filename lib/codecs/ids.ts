@@ -1,0 +1,106 @@
+/**
+ * Branded ids, so one kind of id cannot be passed where another is expected.
+ *
+ * @packageDocumentation
+ */
+import * as t from 'io-ts';
+
+/** @internal */
+export interface ExternalProcessIdBrand {
+  readonly ExternalProcessId: unique symbol;
+}
+/**
+ * The id of one upload and the training made from it (`external_process_id`).
+ *
+ * ## Example
+ * ```ts
+ * const id = asExternalProcessId('0b7c...');
+ * ```
+ */
+export const ExternalProcessId = t.brand(
+  t.string,
+  (s): s is t.Branded<string, ExternalProcessIdBrand> => s.length > 0,
+  'ExternalProcessId',
+);
+/** The id of one upload and the training made from it (`external_process_id`). */
+export type ExternalProcessId = t.TypeOf<typeof ExternalProcessId>;
+
+/** @internal */
+export interface ModelIdBrand {
+  readonly ModelId: unique symbol;
+}
+/**
+ * The integer id of a trained model (`model_id`).
+ *
+ * ## Example
+ * ```ts
+ * const id = asModelId(12);
+ * ```
+ */
+export const ModelId = t.brand(t.number, (n): n is t.Branded<number, ModelIdBrand> => Number.isInteger(n), 'ModelId');
+/** The integer id of a trained model (`model_id`). */
+export type ModelId = t.TypeOf<typeof ModelId>;
+
+/** @internal */
+export interface DataSetIdBrand {
+  readonly DataSetId: unique symbol;
+}
+/**
+ * The integer id of an uploaded data set (`data_set_id`).
+ *
+ * ## Example
+ * ```ts
+ * const id = asDataSetId(7);
+ * ```
+ */
+export const DataSetId = t.brand(t.number, (n): n is t.Branded<number, DataSetIdBrand> => Number.isInteger(n), 'DataSetId');
+/** The integer id of an uploaded data set (`data_set_id`). */
+export type DataSetId = t.TypeOf<typeof DataSetId>;
+
+/**
+ * Marks a string as an {@link ExternalProcessId} (for ids read from a file or a CLI argument).
+ *
+ * ## Example
+ * ```ts
+ * of({ externalProcessId: asExternalProcessId(process.argv[2]) }).pipe(pollStatus$(client));
+ * ```
+ *
+ * @param id - A non-empty id string.
+ * @returns The same string, branded.
+ */
+export function asExternalProcessId(id: string): ExternalProcessId {
+  if (!id) throw new TypeError('externalProcessId must be a non-empty string');
+  return id as ExternalProcessId;
+}
+
+/**
+ * Marks a number as a {@link ModelId}.
+ *
+ * ## Example
+ * ```ts
+ * const id = asModelId(Number('12'));
+ * ```
+ *
+ * @param id - An integer id.
+ * @returns The same number, branded.
+ */
+export function asModelId(id: number): ModelId {
+  if (!Number.isInteger(id)) throw new TypeError('modelId must be an integer');
+  return id as ModelId;
+}
+
+/**
+ * Marks a number as a {@link DataSetId}.
+ *
+ * ## Example
+ * ```ts
+ * const id = asDataSetId(7);
+ * ```
+ *
+ * @param id - An integer id.
+ * @returns The same number, branded.
+ */
+export function asDataSetId(id: number): DataSetId {
+  if (!Number.isInteger(id)) throw new TypeError('dataSetId must be an integer');
+  return id as DataSetId;
+}

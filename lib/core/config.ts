@@ -1,0 +1,142 @@
+/**
+ * Client configuration and its defaults.
+ *
+ * @packageDocumentation
+ */
+import type { SchedulerLike } from 'rxjs';
+import type { FetchLike } from '../transport/fetchLike';
+
+/** The real service. It cannot be reached from every machine; tests use the emulator. */
+export const DEFAULT_BASE_URL = 'https://developer-api.predictionone.sony.biz';
+
+/**
+ * When and how often {@link pollStatus$} asks for the status of a training.
+ *
+ * The default polls at once, then after 1 s, doubling up to 30 s (the vendor's reference loop
+ * polls every 30 s), and gives up after 24 hours.
+ *
+ * ## Example
+ * ```ts
+ * pollStatus$(client, { minDelayMs: 500, maxDelayMs: 10_000, maxWaitMs: 3_600_000 });
+ * ```
+ */
+export interface PollOptions {
+  /** Delay before the first poll. Default `0` (poll at once). */
+  readonly firstDelayMs?: number;
+  /** Interval after the first poll. Default `1000`. */
+  readonly minDelayMs?: number;
+  /** Largest interval. Default `30000`. */
+  readonly maxDelayMs?: number;
+  /** Factor the interval grows by after each poll; `1` = fixed interval. Default `2`. */
+  readonly multiplier?: number;
+  /** `'full'`: each wait is a random value in `[0, interval]` (AWS "full jitter"). Default `'none'`. */
+  readonly jitter?: 'none' | 'full';
+  /** Whole-run deadline; then {@link PollTimeoutError}. Default 24 h. `Infinity` disables it. */
+  readonly maxWaitMs?: number;
+  /** Statuses that end polling successfully. Default `['finished']`. */
+  readonly terminalStatuses?: readonly string[];
+  /** Statuses that end polling with {@link TrainingFailedError}. Default `['failed', 'error']`. */
+  readonly failureStatuses?: readonly string[];
+  /** Source of randomness for jitter, in `[0, 1)`. Default `Math.random`. */
+  readonly random?: () => number;
+}
+
+/**
+ * How transient failures (network errors, HTTP 5xx and 429) are retried. Create Model is only
+ * retried when the request provably never reached the server.
+ *
+ * ## Example
+ * ```ts
+ * createClient({ baseUrl, apiKey, retry: { maxAttempts: 5, onRetry: (e) => console.log(e.attempt, e.delayMs) } });
+ * ```
+ */
+export interface RetryOptions {
+  /** Attempts in all, the first included. Default `4`; `1` disables retries. */
+  readonly maxAttempts?: number;
+  /** First backoff interval. Default `500`. */
+  readonly baseDelayMs?: number;
+  /** Largest backoff interval, and the ceiling for `Retry-After`. Default `30000`. */
+  readonly maxDelayMs?: number;
+  /** Source of randomness for full jitter, in `[0, 1)`. Default `Math.random`. */
+  readonly random?: () => number;
+  /** Called before each retry: for a progress line or a log. */
+  readonly onRetry?: (event: RetryEvent) => void;
+}
+
+/**
+ * One retry about to happen. Carries no secrets: `url` is redacted.
+ *
+ * ## Example
+ * ```ts
+ * const onRetry = (e: RetryEvent) => console.log(`${e.method} ${e.url}: attempt ${e.attempt} in ${e.delayMs} ms (${e.cause.name})`);
+ * ```
+ */
+export interface RetryEvent {
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly method: string;
+  readonly url: string;
+  readonly cause: Error;
+}
+
+/**
+ * Everything a client needs. Only `baseUrl` and one of `apiKey` / `secretKey` matter for most
+ * users; the rest has defaults.
+ *
+ * ## Example
+ * ```ts
+ * const client = createClient({ baseUrl: emulator.url, apiKey: emulator.apiKeys[0] });
+ * ```
+ */
+export interface ClientConfig {
+  /** Service root, without a trailing slash. Default {@link DEFAULT_BASE_URL}. */
+  readonly baseUrl?: string;
+  /** API key for `x-api-key`. */
+  readonly apiKey?: string;
+  /** Secret key: exchanged for an API key with Get API Key when `apiKey` is not given. */
+  readonly secretKey?: string;
+  /** The fetch to use. Default `cross-fetch` (the platform fetch in browsers, node-fetch in Node). */
+  readonly fetch?: FetchLike;
+  /** Scheduler for every timer (polling, backoff). Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+  /** Extra headers sent with every API request (not with pre-signed URLs). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Largest JSON response accepted. Default 16 MiB. */
+  readonly maxResponseBytes?: number;
+  /** Largest result archive, compressed or uncompressed (zip-bomb guard). Default 2 GiB. */
+  readonly maxResultBytes?: number;
+  /** Defaults for {@link pollStatus$}. */
+  readonly poll?: PollOptions;
+  /** Retry policy for transient failures. */
+  readonly retry?: RetryOptions;
+  /**
+   * Whether the fetch accepts `AsyncIterable<Uint8Array>` request bodies (the Node entry's
+   * transport does). When false, a streamed upload is collected into memory first. Default false.
+   */
+  readonly streamUploads?: boolean;
+}
+
+/** Defaults of {@link ClientConfig}. @internal */
+export const DEFAULTS = {
+  maxResponseBytes: 16 * 1024 * 1024,
+  maxResultBytes: 2 * 1024 * 1024 * 1024,
+} as const;
+
+/** Defaults of {@link PollOptions}. @internal */
+export const POLL_DEFAULTS: Required<Omit<PollOptions, 'random'>> = {
+  firstDelayMs: 0,
+  minDelayMs: 1_000,
+  maxDelayMs: 30_000,
+  multiplier: 2,
+  jitter: 'none',
+  maxWaitMs: 24 * 60 * 60 * 1000,
+  terminalStatuses: ['finished'],
+  failureStatuses: ['failed', 'error'],
+};
+
+/** Defaults of {@link RetryOptions}. @internal */
+export const RETRY_DEFAULTS = {
+  maxAttempts: 4,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+} as const;

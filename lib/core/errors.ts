@@ -1,0 +1,314 @@
+/**
+ * One error hierarchy for the whole library. Every error the library emits is an instance of
+ * {@link PredictionOneError}; callers branch with `instanceof` or on `name`.
+ *
+ * Messages never contain API keys, secret keys or pre-signed URL query strings: URLs are
+ * passed through {@link redactUrl} before they are stored.
+ *
+ * @packageDocumentation
+ */
+import { redactText, redactUrl } from './redact';
+
+/**
+ * Base class of every error the library emits.
+ *
+ * ## Example
+ * ```ts
+ * pipeline$.subscribe({ error: (e) => { if (e instanceof PredictionOneError) console.error(e.name, e.message); } });
+ * ```
+ */
+export class PredictionOneError extends Error {
+  override readonly name: string = 'PredictionOneError';
+  /** Whether retrying the same request may succeed (network failures, 5xx, 429). */
+  readonly retryable: boolean = false;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** How much of a raw error body an error keeps, so a huge HTML page does not bloat logs. */
+const MAX_KEPT_BODY = 2_000;
+
+/** Fields of an API error. */
+export interface ApiErrorInit {
+  /** HTTP status of the response. */
+  readonly httpStatus: number;
+  /** The service's numeric error code (e.g. `4001000204`), when the body had one. */
+  readonly code?: number;
+  /** The service's error name (e.g. `PREDA_EXTERNAL_BAD_REQUEST`), when the body had one. */
+  readonly error?: string;
+  /** The service's message (e.g. `invalid_api_key.`), when the body had one. */
+  readonly apiMessage?: string;
+  /** HTTP method of the failed request. */
+  readonly method: string;
+  /** URL of the failed request; redacted before it is stored. */
+  readonly url: string;
+  /** Raw response body (truncated, redacted). */
+  readonly body?: string;
+  /** Value of a `Retry-After` header, in milliseconds, when the response had one. */
+  readonly retryAfterMs?: number;
+}
+
+/**
+ * The service answered with an error status. Carries the documented `{ code, error, message }`
+ * fields (each may be missing: the body shape is undocumented) and the HTTP status.
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof ApiError && err.code === 4001000204) console.log(err.apiMessage);
+ * ```
+ */
+export class ApiError extends PredictionOneError {
+  override readonly name: string = 'ApiError';
+  readonly httpStatus: number;
+  readonly code?: number;
+  readonly error?: string;
+  readonly apiMessage?: string;
+  readonly method: string;
+  readonly url: string;
+  readonly body?: string;
+  readonly retryAfterMs?: number;
+
+  constructor(init: ApiErrorInit, secrets: readonly (string | undefined)[] = []) {
+    const url = redactUrl(init.url);
+    const detail = [init.code, init.error, init.apiMessage].filter((x) => x !== undefined && x !== '').join(' ');
+    super(
+      redactText(`${init.method} ${url} failed with HTTP ${init.httpStatus}${detail ? `: ${detail}` : ''}`, secrets),
+    );
+    this.httpStatus = init.httpStatus;
+    this.code = init.code;
+    this.error = init.error;
+    this.apiMessage = init.apiMessage === undefined ? undefined : redactText(init.apiMessage, secrets);
+    this.method = init.method;
+    this.url = url;
+    this.body = init.body === undefined ? undefined : redactText(init.body.slice(0, MAX_KEPT_BODY), secrets);
+    this.retryAfterMs = init.retryAfterMs;
+  }
+}
+
+/**
+ * The key was refused (documented code `4001000204` with `invalid_api_key.`,
+ * `Inactive_credential.`, `Not_found_credential.` or `This user may be deleted.`). Never retried.
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof AuthError && err.apiMessage === 'Inactive_credential.') refreshKey();
+ * ```
+ */
+export class AuthError extends ApiError {
+  override readonly name = 'AuthError';
+}
+
+/**
+ * HTTP 429: the service asks the client to slow down. Retryable; `retryAfterMs` holds the
+ * server's `Retry-After` when it sent one.
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof RateLimitError) console.log(`retry in ${err.retryAfterMs ?? '?'} ms`);
+ * ```
+ */
+export class RateLimitError extends ApiError {
+  override readonly name = 'RateLimitError';
+  override readonly retryable = true;
+}
+
+/**
+ * HTTP 5xx from the service. Retryable for idempotent requests.
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof ServerError) console.log(err.httpStatus); // 503
+ * ```
+ */
+export class ServerError extends ApiError {
+  override readonly name = 'ServerError';
+  override readonly retryable = true;
+}
+
+/**
+ * The request did not produce an HTTP response: connection refused, DNS failure, reset, or a
+ * body that broke off. `sent` tells whether the request may have reached the server.
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof NetworkError) console.log(err.method, err.url, err.cause);
+ * ```
+ */
+export class NetworkError extends PredictionOneError {
+  override readonly name = 'NetworkError';
+  override readonly retryable = true;
+  readonly method: string;
+  readonly url: string;
+  /** `false` only when the failure proves the request never left (connection refused, DNS). */
+  readonly sent: boolean;
+
+  constructor(method: string, url: string, cause: unknown, secrets: readonly (string | undefined)[] = []) {
+    const redacted = redactUrl(url);
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(redactText(`${method} ${redacted} failed: ${why}`, secrets), { cause });
+    this.method = method;
+    this.url = redacted;
+    this.sent = !isNeverSent(cause);
+  }
+}
+
+/** Error codes that prove the TCP connection was never made, so nothing was sent. */
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function isNeverSent(cause: unknown): boolean {
+  let current: unknown = cause;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && NEVER_SENT_CODES.has(code)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
+ * A response body did not match the documented shape. `issues` name each failing field path,
+ * what was expected and what came.
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof DecodeError) console.log(err.codecName, err.issues); // ['status: expected string, got 42']
+ * ```
+ */
+export class DecodeError extends PredictionOneError {
+  override readonly name = 'DecodeError';
+  readonly codecName: string;
+  readonly issues: readonly string[];
+  /** The raw body (truncated to 2,000 characters, redacted). */
+  readonly body: string;
+
+  constructor(codecName: string, issues: readonly string[], body: string, secrets: readonly (string | undefined)[] = []) {
+    super(redactText(`Response did not match ${codecName}: ${issues.slice(0, 5).join('; ')}`, secrets));
+    this.codecName = codecName;
+    this.issues = issues.map((i) => redactText(i, secrets));
+    this.body = redactText(body.slice(0, MAX_KEPT_BODY), secrets);
+  }
+}
+
+/**
+ * A response (or a result archive) was larger than the configured limit. Reading stopped at
+ * the limit.
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof ResponseTooLargeError) console.log(err.limitBytes);
+ * ```
+ */
+export class ResponseTooLargeError extends PredictionOneError {
+  override readonly name = 'ResponseTooLargeError';
+  readonly limitBytes: number;
+
+  constructor(what: string, limitBytes: number) {
+    super(`${what} exceeds the ${limitBytes}-byte limit`);
+    this.limitBytes = limitBytes;
+  }
+}
+
+/**
+ * A value given to the library was invalid (a training `config`, an upload without data...).
+ * Raised before anything is sent. `issues` lists every problem found.
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof ValidationError) err.issues.forEach((i) => console.log(i));
+ * ```
+ */
+export class ValidationError extends PredictionOneError {
+  override readonly name = 'ValidationError';
+  readonly issues: readonly string[];
+
+  constructor(what: string, issues: readonly string[]) {
+    super(`Invalid ${what}: ${issues.join('; ')}`);
+    this.issues = issues;
+  }
+}
+
+/**
+ * The training ended with a failure status (the emulator's `failed`, or a status the caller
+ * named in `failureStatuses`).
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof TrainingFailedError) console.log(err.externalProcessId, err.status);
+ * ```
+ */
+export class TrainingFailedError extends PredictionOneError {
+  override readonly name = 'TrainingFailedError';
+  readonly externalProcessId: string;
+  readonly status: string;
+
+  constructor(externalProcessId: string, status: string) {
+    super(`Training ${externalProcessId} ended with status '${status}'`);
+    this.externalProcessId = externalProcessId;
+    this.status = status;
+  }
+}
+
+/**
+ * Polling gave up after `maxWaitMs`. Carries the last status seen (if any), so the caller can
+ * resume polling later with the same `externalProcessId`.
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof PollTimeoutError) console.log(err.externalProcessId, err.lastStatus?.status);
+ * ```
+ */
+export class PollTimeoutError extends PredictionOneError {
+  override readonly name = 'PollTimeoutError';
+  readonly externalProcessId: string;
+  readonly waitedMs: number;
+  readonly lastStatus?: { readonly status: string; readonly updatedDatetime?: string };
+
+  constructor(externalProcessId: string, waitedMs: number, lastStatus?: { status: string; updatedDatetime?: string }) {
+    super(
+      `Training ${externalProcessId} did not finish within ${waitedMs} ms (last status: ${lastStatus?.status ?? 'none'})`,
+    );
+    this.externalProcessId = externalProcessId;
+    this.waitedMs = waitedMs;
+    this.lastStatus = lastStatus;
+  }
+}
+
+/**
+ * A result archive could not be read: truncated, corrupt (CRC mismatch), not a zip, or an
+ * entry larger than allowed.
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof ResultArchiveError) console.log(err.message);
+ * ```
+ */
+export class ResultArchiveError extends PredictionOneError {
+  override readonly name = 'ResultArchiveError';
+}
+
+/**
+ * Create Model failed in a way that does not tell whether the service received it (a timeout
+ * or a reset after the request was sent). The client does not resend (that could train twice):
+ * resume by polling the status of `externalProcessId`, e.g.
+ * `of({ externalProcessId: err.externalProcessId }).pipe(pollStatus$(client))`.
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof TrainingStartUnknownError) resumeLater(err.externalProcessId);
+ * ```
+ */
+export class TrainingStartUnknownError extends PredictionOneError {
+  override readonly name = 'TrainingStartUnknownError';
+  readonly externalProcessId: string;
+
+  constructor(externalProcessId: string, cause: unknown) {
+    super(
+      `Create Model for ${externalProcessId} may or may not have reached the service; not resent. ` +
+        'Poll its status to find out.',
+      { cause },
+    );
+    this.externalProcessId = externalProcessId;
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * The typed `config` of Create Model, and its validation before anything is sent.
+ *
+ * @packageDocumentation
+ */
+import { ValidationError } from './errors';
+
+/** Task types the service documents. */
+export type TaskType = 'binary_classification' | 'multi_classification' | 'regression';
+
+/** Time-series units; omit for automatic. */
+export type TimeSeriesUnit = 'year' | 'month' | 'day' | 'hour' | 'minute' | 'eom';
+
+/** Keys every task shares. */
+interface BaseConfig {
+  /** Target column: the item to predict. */
+  readonly tc: string;
+  /** Cross-validation: `0` auto (default), `-1` always with auto k, `1` none, `k >= 2` k-fold. */
+  readonly cv?: number;
+}
+
+/**
+ * Binary classification: `tv` names the positive value of the target column.
+ *
+ * ## Example
+ * ```ts
+ * const config: BinaryClassificationConfig = { tt: 'binary_classification', tc: 'churned', tv: 'yes' };
+ * ```
+ */
+export interface BinaryClassificationConfig extends BaseConfig {
+  readonly tt: 'binary_classification';
+  readonly tv: string;
+  /** Rebalance imbalanced classes. */
+  readonly im?: boolean;
+}
+
+/**
+ * Multi-class classification.
+ *
+ * ## Example
+ * ```ts
+ * const config: MultiClassificationConfig = { tt: 'multi_classification', tc: 'weather' };
+ * ```
+ */
+export interface MultiClassificationConfig extends BaseConfig {
+  readonly tt: 'multi_classification';
+  readonly im?: boolean;
+}
+
+/**
+ * Regression without time series.
+ *
+ * ## Example
+ * ```ts
+ * const config: RegressionConfig = { tt: 'regression', tc: 'temp_max', cv: 5 };
+ * ```
+ */
+export interface RegressionConfig extends BaseConfig {
+  readonly tt: 'regression';
+  readonly tsm?: false;
+}
+
+/**
+ * Time-series regression: forecast `tc` from `tsf` to `tst` units ahead of the time column `tsc`.
+ *
+ * ## Example
+ * ```ts
+ * const config: TimeSeriesRegressionConfig = { tt: 'regression', tc: 'sales', tsm: true, tsc: 'date', tsu: 'day', tsf: 1, tst: 7 };
+ * ```
+ */
+export interface TimeSeriesRegressionConfig extends BaseConfig {
+  readonly tt: 'regression';
+  readonly tsm: true;
+  /** Time column. */
+  readonly tsc: string;
+  /** Time unit (omit for automatic). */
+  readonly tsu?: TimeSeriesUnit;
+  /** Time interval (0 or omitted: automatic). */
+  readonly tsi?: number;
+  /** First forecast step (>= 1). */
+  readonly tsf: number;
+  /** Last forecast step (>= tsf). */
+  readonly tst: number;
+  /** Series column, when the data holds several series. */
+  readonly tss?: string;
+  /** Whether the other columns are known in the forecast window. */
+  readonly tsin?: boolean;
+  /** Exceptions to `tsin`. */
+  readonly tsine?: readonly string[];
+}
+
+/**
+ * The `config` of Create Model, as a union over the task type.
+ *
+ * ## Example
+ * ```ts
+ * const config: TrainingConfig = { tt: 'binary_classification', tc: 'survived', tv: '1', cv: 5 };
+ * ```
+ */
+export type TrainingConfig =
+  | BinaryClassificationConfig
+  | MultiClassificationConfig
+  | RegressionConfig
+  | TimeSeriesRegressionConfig;
+
+const TASK_TYPES: readonly string[] = ['binary_classification', 'multi_classification', 'regression'];
+const UNITS: readonly string[] = ['year', 'month', 'day', 'hour', 'minute', 'eom'];
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const isName = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
+
+/**
+ * Lists every problem of a training config (an empty list when it is valid). Checks what can
+ * be checked without the data; the service checks the rest (that `tc` exists, and so on).
+ *
+ * ## Example
+ * ```ts
+ * trainingConfigIssues({ tt: 'binary_classification', tc: 'y' } as TrainingConfig);
+ * // ['tv is required for binary_classification']
+ * ```
+ *
+ * @param config - The config to check (typed loosely: it may come from JSON).
+ * @returns Human-readable issues.
+ */
+export function trainingConfigIssues(config: unknown): string[] {
+  if (typeof config !== 'object' || config === null) return ['config must be an object'];
+  const c = config as Record<string, unknown>;
+  const issues: string[] = [];
+  if (!isName(c.tc)) issues.push('tc (target column) is required');
+  if (!TASK_TYPES.includes(c.tt as string)) issues.push(`tt must be one of ${TASK_TYPES.join(', ')}, got ${JSON.stringify(c.tt)}`);
+  if (c.cv !== undefined && !(isInt(c.cv) && (c.cv >= -1))) issues.push('cv must be an integer: 0 (auto), -1, 1 or k >= 2');
+  if (c.tt === 'binary_classification' && (c.tv === undefined || c.tv === null || String(c.tv) === '')) {
+    issues.push('tv is required for binary_classification');
+  }
+  if (c.tt !== 'binary_classification' && c.tv !== undefined) issues.push('tv is only for binary_classification');
+  if (c.im !== undefined && (typeof c.im !== 'boolean' || c.tt === 'regression')) {
+    issues.push('im is a boolean, for classification only');
+  }
+  if (c.tsm !== undefined && typeof c.tsm !== 'boolean') issues.push('tsm must be a boolean');
+  const timeSeriesKeys = ['tsu', 'tsc', 'tsi', 'tsf', 'tst', 'tss', 'tsin', 'tsine'].filter((k) => c[k] !== undefined);
+  if (c.tsm === true) {
+    if (c.tt !== 'regression') issues.push('tsm (time-series mode) is for regression only');
+    if (!isName(c.tsc)) issues.push('tsc (time column) is required with tsm');
+    if (!isInt(c.tsf) || c.tsf < 1) issues.push('tsf must be an integer >= 1');
+    if (!isInt(c.tst) || (isInt(c.tsf) && c.tst < c.tsf)) issues.push('tst must be an integer >= tsf');
+    if (c.tsu !== undefined && !UNITS.includes(c.tsu as string)) issues.push(`tsu must be one of ${UNITS.join(', ')}`);
+    if (c.tsi !== undefined && !(isInt(c.tsi) && c.tsi >= 0)) issues.push('tsi must be an integer >= 0');
+    if (c.tss !== undefined && !isName(c.tss)) issues.push('tss must be a column name');
+    if (c.tsin !== undefined && typeof c.tsin !== 'boolean') issues.push('tsin must be a boolean');
+    if (c.tsine !== undefined && !(Array.isArray(c.tsine) && c.tsine.every(isName))) issues.push('tsine must be a list of column names');
+  } else if (timeSeriesKeys.length > 0) {
+    issues.push(`${timeSeriesKeys.join(', ')} need tsm: true`);
+  }
+  return issues;
+}
+
+/**
+ * Throws {@link ValidationError} listing every problem of `config`.
+ *
+ * ## Example
+ * ```ts
+ * assertTrainingConfig({ tt: 'regression', tc: 'price' }); // ok
+ * ```
+ *
+ * @param config - The config to check.
+ */
+export function assertTrainingConfig(config: unknown): asserts config is TrainingConfig {
+  const issues = trainingConfigIssues(config);
+  if (issues.length > 0) throw new ValidationError('training config', issues);
+}

@@ -1,0 +1,78 @@
+/**
+ * prediction-one-rx: a reactive client for Sony Prediction One's developer REST API.
+ *
+ * The core entry is browser-safe: it imports nothing from Node. Node helpers live in
+ * `prediction-one-rx/node`, the local emulator in `prediction-one-rx/emulator`.
+ *
+ * @packageDocumentation
+ */
+export { createClient, PredictionOneClient } from './transport/client';
+export type { CredentialState } from './transport/credentials';
+export type { FetchLike, FetchInit, FetchResponse } from './transport/fetchLike';
+export { DEFAULT_BASE_URL } from './core/config';
+export type { ClientConfig, PollOptions, RetryOptions, RetryEvent } from './core/config';
+export {
+  PredictionOneError,
+  ApiError,
+  AuthError,
+  RateLimitError,
+  ServerError,
+  NetworkError,
+  DecodeError,
+  ResponseTooLargeError,
+  ValidationError,
+  TrainingFailedError,
+  TrainingStartUnknownError,
+  PollTimeoutError,
+  ResultArchiveError,
+} from './core/errors';
+export type { ApiErrorInit } from './core/errors';
+export { redactUrl, REDACTED } from './core/redact';
+export type {
+  TrainingEvent,
+  UploadProgressEvent,
+  UploadedEvent,
+  QueuedEvent,
+  StatusEvent,
+  DownloadProgressEvent,
+  CompletedEvent,
+  UploadFileKind,
+} from './core/events';
+export { trainingConfigIssues, assertTrainingConfig } from './core/trainingConfig';
+export type {
+  TrainingConfig,
+  TaskType,
+  TimeSeriesUnit,
+  BinaryClassificationConfig,
+  MultiClassificationConfig,
+  RegressionConfig,
+  TimeSeriesRegressionConfig,
+} from './core/trainingConfig';
+export { ExternalProcessId, ModelId, DataSetId, asExternalProcessId, asModelId, asDataSetId } from './codecs/ids';
+export { ApiKeyResponse } from './codecs/apiKey';
+export { UploadUrls } from './codecs/uploadUrls';
+export { TrainingStatus, CreateModelResponse } from './codecs/trainingStatus';
+export { ColumnInfoResponse, TrainingDataColumn } from './codecs/columnInfo';
+export { ModelListResponse, ModelSummary } from './codecs/model';
+export { DataSetListResponse, DataSetSummary } from './codecs/dataSet';
+export { Paging } from './codecs/paging';
+export { inferColumns, columnInfoCsv } from './sources/columns';
+export type { ColumnSpec, ColumnType } from './sources/columns';
+export type { CsvSource } from './sources/csvSource';
+export { apiKey$ } from './operators/apiKey';
+export type { ApiKey, ApiKeyOptions } from './operators/apiKey';
+export { upload$ } from './operators/upload';
+export type { UploadInput } from './operators/upload';
+export { datasetInfo$ } from './operators/datasetInfo';
+export { train$ } from './operators/train';
+export type { TrainOptions } from './operators/train';
+export { pollStatus$ } from './operators/pollStatus';
+export { pollEvery, pollDelayMs } from './operators/pollEvery';
+export { downloadResult$ } from './operators/downloadResult';
+export type { ResultRef } from './operators/downloadResult';
+export type { ExternalProcessRef } from './operators/handleOrPass';
+export { trainModel$ } from './pipeline/trainModel';
+export type { TrainingJob } from './pipeline/trainModel';
+export { onlyResult, onlyStatus } from './pipeline/onlyResult';
+export { toTrainingResult, parseCsv } from './results/trainingResult';
+export type { TrainingResult, Metric, Contribution } from './results/trainingResult';

@@ -1,0 +1,53 @@
+/**
+ * The Node transport: cross-fetch (node-fetch) with keep-alive agents, able to send streamed
+ * request bodies.
+ *
+ * @packageDocumentation
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { Readable } from 'node:stream';
+import crossFetch from 'cross-fetch';
+import type { FetchInit, FetchLike } from 'prediction-one-rx';
+
+/**
+ * Options of {@link createNodeFetch}.
+ *
+ * ## Example
+ * ```ts
+ * const fetch = createNodeFetch({ maxSockets: 64 });
+ * ```
+ */
+export interface NodeFetchOptions {
+  /** Most sockets per origin. Default 256. */
+  readonly maxSockets?: number;
+  /** How long an idle socket is kept. Default 30 s. */
+  readonly keepAliveMsecs?: number;
+}
+
+type NodeFetch = (url: string, init: Omit<FetchInit, 'body'> & { body?: unknown; agent?: http.Agent }) => ReturnType<FetchLike>;
+
+/**
+ * A fetch for Node that reuses connections (keep-alive agents) and accepts
+ * `AsyncIterable<Uint8Array>` bodies, so large uploads stream from disk.
+ *
+ * ## Example
+ * ```ts
+ * const client = createClient({ baseUrl, apiKey, fetch: createNodeFetch(), streamUploads: true });
+ * ```
+ *
+ * @param options - Agent settings.
+ * @returns A fetch to give to {@link createClient}.
+ */
+export function createNodeFetch(options: NodeFetchOptions = {}): FetchLike {
+  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 256, keepAliveMsecs: options.keepAliveMsecs ?? 30_000 };
+  const httpAgent = new http.Agent(agentOptions);
+  const httpsAgent = new https.Agent(agentOptions);
+  const fetch = crossFetch as unknown as NodeFetch;
+  return (url, init) => {
+    const { duplex: _duplex, body, ...rest } = init;
+    void _duplex;
+    const nodeBody = body === undefined || typeof body === 'string' || body instanceof Uint8Array ? body : Readable.from(body, { objectMode: false });
+    return fetch(url, { ...rest, body: nodeBody, agent: url.startsWith('https:') ? httpsAgent : httpAgent });
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * Train Data Set Info: the column statistics of an upload.
+ *
+ * @packageDocumentation
+ */
+import { OperatorFunction, concatMap } from 'rxjs';
+import { ColumnInfoResponse } from '../codecs/columnInfo';
+import { callApi$ } from '../transport/api';
+import type { PredictionOneClient } from '../transport/client';
+import type { ExternalProcessRef } from './handleOrPass';
+import type { UploadedEvent } from '../core/events';
+
+/**
+ * For each upload in (an `uploaded` event or `{ externalProcessId }`), emits the column
+ * statistics the service computed: counts, missing values, unique counts, numeric summaries
+ * and class values.
+ *
+ * **Errors**: {@link ApiError} (e.g. unknown id), {@link AuthError}, {@link NetworkError},
+ * {@link DecodeError}.
+ *
+ * **Cancellation**: unsubscribing aborts the request.
+ *
+ * ## Example
+ * ```ts
+ * of({ externalProcessId }).pipe(datasetInfo$(client)).subscribe((info) =>
+ *   info.training_data_columns.forEach((c) => console.log(c.name, c.missing_count)));
+ * ```
+ *
+ * @param client - The client.
+ * @returns An operator from uploads to their statistics.
+ */
+export function datasetInfo$(client: PredictionOneClient): OperatorFunction<UploadedEvent | ExternalProcessRef, ColumnInfoResponse> {
+  return concatMap((input) =>
+    callApi$(
+      client,
+      { method: 'GET', path: '/v1/external/data-sets/column-info', query: { external_process_id: input.externalProcessId } },
+      ColumnInfoResponse,
+    ),
+  );
+}

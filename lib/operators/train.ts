@@ -1,0 +1,78 @@
+/**
+ * Create Model: start a training on an upload.
+ *
+ * @packageDocumentation
+ */
+import { OperatorFunction, catchError, defer, map, throwError } from 'rxjs';
+import { CreateModelResponse } from '../codecs/trainingStatus';
+import { NetworkError, TrainingStartUnknownError, ValidationError } from '../core/errors';
+import type { TrainingEvent, UploadedEvent } from '../core/events';
+import { assertTrainingConfig, type TrainingConfig } from '../core/trainingConfig';
+import { callApi$ } from '../transport/api';
+import type { PredictionOneClient } from '../transport/client';
+import { handleOrPass, isRef, type ExternalProcessRef } from './handleOrPass';
+
+/**
+ * What to train.
+ *
+ * ## Example
+ * ```ts
+ * const options: TrainOptions = { name: 'weather', config: { tt: 'multi_classification', tc: 'weather' } };
+ * ```
+ */
+export interface TrainOptions {
+  /** Model name; a function gets the upload's id. */
+  readonly name: string | ((externalProcessId: string) => string);
+  readonly config: TrainingConfig;
+}
+
+/**
+ * Starts a training for each upload: on an `uploaded` event (or a bare `{ externalProcessId }`)
+ * it POSTs Create Model and emits a `queued` event. Other events pass through.
+ *
+ * The config is validated before sending. Create Model is not idempotent: it is retried only
+ * when the request provably never reached the service; after an ambiguous failure (timeout,
+ * reset after sending) it fails with {@link TrainingStartUnknownError}, which carries the id to
+ * poll instead of training twice.
+ *
+ * **Errors**: {@link ValidationError}, {@link ApiError} (the service's config checks),
+ * {@link AuthError}, {@link TrainingStartUnknownError}, {@link NetworkError}, {@link DecodeError}.
+ *
+ * **Cancellation**: unsubscribing aborts the request; a training the service already accepted
+ * keeps running (the API has no cancel endpoint).
+ *
+ * ## Example
+ * ```ts
+ * of(csv).pipe(upload$(client), train$(client, { name: 'churn', config: { tt: 'binary_classification', tc: 'churned', tv: 'yes' } }))
+ *   .subscribe((e) => e.type === 'queued' && console.log('training', e.externalProcessId));
+ * ```
+ *
+ * @param client - The client.
+ * @param options - Name and config.
+ * @returns An operator from upload events to training events.
+ */
+export function train$(
+  client: PredictionOneClient,
+  options: TrainOptions,
+): OperatorFunction<TrainingEvent | ExternalProcessRef, TrainingEvent> {
+  return handleOrPass(
+    (value): value is UploadedEvent | ExternalProcessRef => isRef(value) || value.type === 'uploaded',
+    (input) =>
+      defer(() => {
+        assertTrainingConfig(options.config);
+        const id = input.externalProcessId;
+        const name = typeof options.name === 'function' ? options.name(id) : options.name;
+        if (!name.trim()) throw new ValidationError('model name', ['name must not be empty']);
+        return callApi$(
+          client,
+          { method: 'POST', path: '/v1/external/models', json: { external_process_id: id, name, config: options.config } },
+          CreateModelResponse,
+        ).pipe(
+          map((res): TrainingEvent => ({ type: 'queued', externalProcessId: res.external_process_id, name, config: options.config })),
+          catchError((err: unknown) =>
+            throwError(() => (err instanceof NetworkError && err.sent ? new TrainingStartUnknownError(id, err) : err)),
+          ),
+        );
+      }),
+  );
+}

@@ -1,0 +1,124 @@
+/**
+ * Train Data Upload: get the pre-signed URLs, then PUT the training data, the column
+ * information and the optional evaluation data.
+ *
+ * @packageDocumentation
+ */
+import { EMPTY, Observable, OperatorFunction, concat, concatMap, defer, of, switchMap } from 'rxjs';
+import { UploadUrls } from '../codecs/uploadUrls';
+import { ValidationError } from '../core/errors';
+import type { TrainingEvent, UploadFileKind, UploadProgressEvent } from '../core/events';
+import { checkColumns, columnInfoCsv, csvHeader, inferColumns, type ColumnSpec, type ColumnType } from '../sources/columns';
+import { countingChunks, prepareSource, type CsvSource, type PreparedSource } from '../sources/csvSource';
+import { callApi$ } from '../transport/api';
+import { putPresigned$ } from '../transport/presigned';
+import type { PredictionOneClient } from '../transport/client';
+
+/**
+ * What to upload. Only `train` is required.
+ *
+ * ## Example
+ * ```ts
+ * const input: UploadInput = { train: csvText, columns: { date: 'date', weather: 'string' } };
+ * ```
+ */
+export interface UploadInput {
+  /** The training data, a CSV with a header row. */
+  readonly train: CsvSource;
+  /** Evaluation data with the same columns; the service evaluates on it instead of cross-validating. */
+  readonly evaluation?: CsvSource;
+  /** Column types, as a list or by name. Inferred from the data when omitted. */
+  readonly columns?: readonly ColumnSpec[] | Readonly<Record<string, ColumnType>>;
+}
+
+function isUploadInput(value: unknown): value is UploadInput {
+  return typeof value === 'object' && value !== null && 'train' in value && !(value instanceof Uint8Array);
+}
+
+function columnList(columns: UploadInput['columns']): ColumnSpec[] | undefined {
+  if (columns === undefined) return undefined;
+  if (Array.isArray(columns)) return [...(columns as readonly ColumnSpec[])];
+  return Object.entries(columns as Readonly<Record<string, ColumnType>>).map(([name, type]) => ({ name, type }));
+}
+
+function send$(client: PredictionOneClient, url: string, file: UploadFileKind, source: PreparedSource): Observable<UploadProgressEvent> {
+  return new Observable<UploadProgressEvent>((subscriber) => {
+    const total = source.size;
+    subscriber.next({ type: 'uploadProgress', file, loaded: 0, total });
+    const body =
+      source.body instanceof Uint8Array
+        ? source.body
+        : countingChunks(source.body, (loaded) => subscriber.next({ type: 'uploadProgress', file, loaded, total }));
+    return putPresigned$(client, url, body).subscribe({
+      next: () => {
+        if (total !== undefined) subscriber.next({ type: 'uploadProgress', file, loaded: total, total });
+      },
+      error: (err: unknown) => subscriber.error(err),
+      complete: () => subscriber.complete(),
+    });
+  });
+}
+
+/**
+ * Uploads training data. For each input (CSV data, or an {@link UploadInput}), it asks for
+ * upload URLs, sends the training CSV, the column information file (given, or inferred from
+ * the data's header and values with papaparse) and the evaluation CSV if any, emitting
+ * `uploadProgress` events and finally one `uploaded` event with the `externalProcessId`.
+ *
+ * Column types are checked against the header before anything is sent.
+ *
+ * **Errors**: {@link ValidationError} (no header, duplicate names, column types that do not
+ * match the header), {@link ApiError}, {@link AuthError}, {@link NetworkError},
+ * {@link DecodeError}.
+ *
+ * **Cancellation**: unsubscribing aborts the request in flight and releases a streamed source.
+ *
+ * ## Example
+ * ```ts
+ * of('date,temp,weather\n2012-01-01,12.8,rain\n...').pipe(upload$(client)).subscribe((e) => {
+ *   if (e.type === 'uploaded') console.log(e.externalProcessId, e.columns);
+ * });
+ * // 5f0c... [{ name: 'date', type: 'date' }, { name: 'temp', type: 'float' }, { name: 'weather', type: 'string' }]
+ * ```
+ *
+ * @param client - The client.
+ * @returns An operator from data to upload events.
+ */
+export function upload$(client: PredictionOneClient): OperatorFunction<CsvSource | UploadInput, TrainingEvent> {
+  return concatMap((value) => {
+    const input: UploadInput = isUploadInput(value) ? value : { train: value };
+    return defer(async () => {
+      const streaming = client.config.streamUploads === true;
+      const train = await prepareSource(input.train, streaming);
+      const given = columnList(input.columns);
+      let columns: ColumnSpec[];
+      if (given) {
+        checkColumns(given, csvHeader(train.head));
+        columns = given;
+      } else {
+        columns = inferColumns(train.head, train.complete);
+      }
+      const evaluation = input.evaluation === undefined ? undefined : await prepareSource(input.evaluation, streaming);
+      if (evaluation) {
+        const header = csvHeader(evaluation.head);
+        const missing = columns.map((c) => c.name).filter((n) => !header.includes(n));
+        if (missing.length > 0) throw new ValidationError('evaluation data', [`missing columns ${missing.join(', ')}`]);
+      }
+      return { train, evaluation, columns };
+    }).pipe(
+      switchMap(({ train, evaluation, columns }) =>
+        callApi$(client, { method: 'GET', path: '/v1/external/data-sets/upload-url', query: { extension: 'csv' } }, UploadUrls).pipe(
+          switchMap((urls) => {
+            const columnInfo = new TextEncoder().encode(columnInfoCsv(columns));
+            return concat(
+              send$(client, urls.learn_data_set_upload_url, 'learn', train),
+              send$(client, urls.column_info_upload_url, 'columnInfo', { head: '', complete: true, body: columnInfo, size: columnInfo.byteLength }),
+              evaluation ? send$(client, urls.eval_data_set_upload_url, 'eval', evaluation) : EMPTY,
+              of<TrainingEvent>({ type: 'uploaded', externalProcessId: urls.external_process_id, columns }),
+            );
+          }),
+        ),
+      ),
+    );
+  });
+}

@@ -1,0 +1,59 @@
+/**
+ * The whole training flow in one call: upload$ → train$ → pollStatus$ → downloadResult$.
+ *
+ * @packageDocumentation
+ */
+import { Observable, of } from 'rxjs';
+import type { PollOptions } from '../core/config';
+import type { TrainingEvent } from '../core/events';
+import type { TrainingConfig } from '../core/trainingConfig';
+import { downloadResult$ } from '../operators/downloadResult';
+import { pollStatus$ } from '../operators/pollStatus';
+import { train$ } from '../operators/train';
+import { upload$, type UploadInput } from '../operators/upload';
+import type { PredictionOneClient } from '../transport/client';
+
+/**
+ * One training job: the data, the model's name and its config.
+ *
+ * ## Example
+ * ```ts
+ * const job: TrainingJob = { data: { train: csv }, name: 'weather', config: { tt: 'multi_classification', tc: 'weather' } };
+ * ```
+ */
+export interface TrainingJob {
+  readonly data: UploadInput;
+  readonly name: string;
+  readonly config: TrainingConfig;
+  /** Poll schedule for this job (defaults: the client's). */
+  readonly poll?: PollOptions;
+}
+
+/**
+ * Runs one training end to end and streams its events: upload progress, `uploaded`,
+ * `queued`, each `status`, download progress and `completed` with the result.
+ *
+ * **Errors**: any error of {@link upload$}, {@link train$}, {@link pollStatus$} and
+ * {@link downloadResult$}.
+ *
+ * **Cancellation**: unsubscribing aborts whatever request is in flight and clears timers.
+ *
+ * ## Example
+ * ```ts
+ * trainModel$(client, { data: { train: csv }, name: 'weather', config: { tt: 'multi_classification', tc: 'weather' } })
+ *   .subscribe((e) => console.log(e.type));
+ * // uploadProgress, ..., uploaded, queued, status, status, status, downloadProgress, completed
+ * ```
+ *
+ * @param client - The client.
+ * @param job - What to train.
+ * @returns The job's events.
+ */
+export function trainModel$(client: PredictionOneClient, job: TrainingJob): Observable<TrainingEvent> {
+  return of(job.data).pipe(
+    upload$(client),
+    train$(client, { name: job.name, config: job.config }),
+    pollStatus$(client, job.poll),
+    downloadResult$(client),
+  );
+}

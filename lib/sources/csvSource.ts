@@ -1,0 +1,149 @@
+/**
+ * Everything a CSV can come as (text, bytes, a Blob or File, a stream), turned into a request
+ * body plus the head of the data for column inference.
+ *
+ * @packageDocumentation
+ */
+import { ValidationError } from '../core/errors';
+import { concatBytes } from '../transport/body';
+
+/**
+ * CSV data in any form the library accepts: text, bytes, a `Blob`/`File`, a WHATWG
+ * `ReadableStream` or any async iterable of byte chunks (a Node `Readable` is one).
+ *
+ * ## Example
+ * ```ts
+ * const fromText: CsvSource = 'a,b\n1,2\n';
+ * const fromFile: CsvSource = fileInput.files[0];
+ * ```
+ */
+export type CsvSource = string | Uint8Array | Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+
+/** How much of the data column inference reads. */
+export const HEAD_BYTES = 1024 * 1024;
+
+/** A source ready to send. @internal */
+export interface PreparedSource {
+  /** The first {@link HEAD_BYTES} (or all) of the data, decoded. */
+  readonly head: string;
+  /** Whether `head` is the whole data. */
+  readonly complete: boolean;
+  /** Bytes, or a one-shot stream of bytes when the transport can stream uploads. */
+  readonly body: Uint8Array | AsyncIterable<Uint8Array>;
+  /** Size in bytes when known. */
+  readonly size?: number;
+}
+
+const encoder = new TextEncoder();
+
+function isBlob(value: unknown): value is Blob {
+  return typeof Blob !== 'undefined' && value instanceof Blob;
+}
+
+function isReadableStream(value: unknown): value is ReadableStream<Uint8Array> {
+  return typeof (value as { getReader?: unknown } | null)?.getReader === 'function';
+}
+
+async function* readerChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+function toBytes(chunk: unknown): Uint8Array {
+  if (chunk instanceof Uint8Array) return chunk;
+  if (typeof chunk === 'string') return encoder.encode(chunk);
+  throw new ValidationError('CSV source', ['a stream must yield Uint8Array (or string) chunks']);
+}
+
+function decodeHead(bytes: Uint8Array): string {
+  return new TextDecoder('utf-8').decode(bytes.subarray(0, HEAD_BYTES));
+}
+
+/**
+ * Reads enough of `source` for column inference and returns the body to upload. Streams stay
+ * streams when `streaming` is true (only the head is held in memory); otherwise they are
+ * collected, because the default fetch in Node cannot send a stream.
+ *
+ * @internal
+ */
+export async function prepareSource(source: CsvSource, streaming: boolean): Promise<PreparedSource> {
+  if (typeof source === 'string') {
+    const body = encoder.encode(source);
+    return { head: source.slice(0, HEAD_BYTES), complete: source.length <= HEAD_BYTES, body, size: body.byteLength };
+  }
+  if (source instanceof Uint8Array) {
+    return { head: decodeHead(source), complete: source.byteLength <= HEAD_BYTES, body: source, size: source.byteLength };
+  }
+  if (isBlob(source)) {
+    const head = await source.slice(0, HEAD_BYTES).text();
+    if (streaming && source.size > HEAD_BYTES) {
+      return { head, complete: false, body: readerChunks(source.stream()), size: source.size };
+    }
+    const body = new Uint8Array(await source.arrayBuffer());
+    return { head, complete: body.byteLength <= HEAD_BYTES, body, size: body.byteLength };
+  }
+  const iterable: AsyncIterable<unknown> = isReadableStream(source) ? readerChunks(source) : source;
+  if (typeof (iterable as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] !== 'function') {
+    throw new ValidationError('CSV source', ['expected a string, Uint8Array, Blob, ReadableStream or async iterable']);
+  }
+  const iterator = iterable[Symbol.asyncIterator]();
+  const prefix: Uint8Array[] = [];
+  let prefixSize = 0;
+  let done = false;
+  while (prefixSize < HEAD_BYTES) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    const bytes = toBytes(next.value);
+    prefix.push(bytes);
+    prefixSize += bytes.byteLength;
+  }
+  const headBytes = concatBytes(prefix, prefixSize);
+  const head = decodeHead(headBytes);
+  if (done) return { head, complete: true, body: headBytes, size: prefixSize };
+  const rest = (async function* () {
+    try {
+      yield headBytes;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield toBytes(next.value);
+      }
+    } finally {
+      // Release the source (a file handle, a socket) when the upload stops early.
+      await iterator.return?.();
+    }
+  })();
+  if (streaming) return { head, complete: false, body: rest };
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of rest) chunks.push(chunk);
+  const body = concatBytes(chunks);
+  return { head, complete: false, body, size: body.byteLength };
+}
+
+/**
+ * Wraps a streamed body so each chunk pulled by the transport reports the bytes sent so far.
+ *
+ * @internal
+ */
+export async function* countingChunks(
+  body: AsyncIterable<Uint8Array>,
+  onProgress: (loaded: number) => void,
+): AsyncGenerator<Uint8Array> {
+  let loaded = 0;
+  for await (const chunk of body) {
+    yield chunk;
+    loaded += chunk.byteLength;
+    onProgress(loaded);
+  }
+}

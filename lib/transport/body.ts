@@ -1,0 +1,90 @@
+/**
+ * Reading response bodies chunk by chunk, whatever the fetch returned (WHATWG stream, Node
+ * stream or nothing), with a byte limit.
+ *
+ * @packageDocumentation
+ */
+import { ResponseTooLargeError } from '../core/errors';
+import type { FetchResponse } from './fetchLike';
+
+interface ReaderLike {
+  read(): Promise<{ done: boolean; value?: Uint8Array }>;
+  cancel(reason?: unknown): Promise<void>;
+  releaseLock(): void;
+}
+
+function hasReader(body: unknown): body is { getReader(): ReaderLike } {
+  return typeof (body as { getReader?: unknown } | null)?.getReader === 'function';
+}
+
+function isAsyncIterable(body: unknown): body is AsyncIterable<Uint8Array> {
+  return typeof (body as { [Symbol.asyncIterator]?: unknown } | null)?.[Symbol.asyncIterator] === 'function';
+}
+
+/**
+ * Yields the body's chunks. Stops reading (and cancels the stream) when the consumer breaks.
+ *
+ * @internal
+ */
+export async function* bodyChunks(res: FetchResponse): AsyncGenerator<Uint8Array> {
+  const body = res.body;
+  if (hasReader(body)) {
+    const reader = body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        if (value && value.byteLength > 0) yield value;
+      }
+    } finally {
+      // Cancelling tells the fetch to stop downloading when we stop early; it is a no-op when done.
+      reader.cancel().catch(() => undefined);
+    }
+  } else if (isAsyncIterable(body)) {
+    for await (const chunk of body) {
+      const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+      if (bytes.byteLength > 0) yield bytes;
+    }
+  } else {
+    const buffer = new Uint8Array(await res.arrayBuffer());
+    if (buffer.byteLength > 0) yield buffer;
+  }
+}
+
+/**
+ * Reads the whole body, failing with {@link ResponseTooLargeError} as soon as it passes
+ * `maxBytes` (the declared `content-length` is checked first).
+ *
+ * @internal
+ */
+export async function readBodyBounded(res: FetchResponse, maxBytes: number, what: string): Promise<Uint8Array> {
+  const declared = Number(res.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) throw new ResponseTooLargeError(what, maxBytes);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of bodyChunks(res)) {
+    size += chunk.byteLength;
+    if (size > maxBytes) throw new ResponseTooLargeError(what, maxBytes);
+    chunks.push(chunk);
+  }
+  return concatBytes(chunks, size);
+}
+
+/** @internal */
+export function concatBytes(chunks: readonly Uint8Array[], size = chunks.reduce((n, c) => n + c.byteLength, 0)): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+const decoder = new TextDecoder('utf-8');
+
+/** Decodes UTF-8, dropping a leading BOM. @internal */
+export function utf8(bytes: Uint8Array): string {
+  return decoder.decode(bytes).replace(/^\uFEFF/, '');
+}

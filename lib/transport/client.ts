@@ -1,0 +1,86 @@
+/**
+ * The client: configuration, transport and credentials in one value that every operator takes.
+ *
+ * @packageDocumentation
+ */
+import crossFetch from 'cross-fetch';
+import { Observable, SchedulerLike, asyncScheduler } from 'rxjs';
+import { ApiKeyResponse } from '../codecs/apiKey';
+import { DEFAULT_BASE_URL, type ClientConfig } from '../core/config';
+import { ValidationError } from '../core/errors';
+import { callApiWithKey$ } from './api';
+import { Credentials, type CredentialState } from './credentials';
+import type { ExchangeContext } from './request';
+import type { FetchLike } from './fetchLike';
+
+/** cross-fetch's default export, called late so a polyfilled global is picked up. */
+const defaultFetch: FetchLike = (url, init) =>
+  (crossFetch as unknown as FetchLike)(url, init);
+
+/**
+ * A configured connection to Prediction One (or to the emulator). Create it with
+ * {@link createClient}; pass it to every operator.
+ *
+ * ## Example
+ * ```ts
+ * const client = createClient({ baseUrl: 'http://127.0.0.1:8080', apiKey: 'my-key' });
+ * of(csv).pipe(upload$(client)).subscribe(console.log);
+ * ```
+ */
+export class PredictionOneClient {
+  /** Service root, without a trailing slash. */
+  readonly baseUrl: string;
+  /** The configuration the client was made with. */
+  readonly config: ClientConfig;
+  /** Scheduler of every timer the client starts. */
+  readonly scheduler: SchedulerLike;
+  /** Where the credential stands (`static`, `exchanging`, `valid` with its expiry, `failed`). */
+  readonly credentialState$: Observable<CredentialState>;
+  /** @internal */
+  readonly http: ExchangeContext;
+  /** @internal */
+  readonly credentials: Credentials;
+
+  /** @internal Use {@link createClient}. */
+  constructor(config: ClientConfig) {
+    const baseUrl = (config.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    if (!/^https?:\/\//i.test(baseUrl)) {
+      throw new ValidationError('client configuration', [`baseUrl must be an http(s) URL, got '${baseUrl}'`]);
+    }
+    this.baseUrl = baseUrl;
+    this.config = config;
+    this.scheduler = config.scheduler ?? asyncScheduler;
+    this.credentials = new Credentials(
+      config.apiKey,
+      config.secretKey,
+      (secretKey) =>
+        callApiWithKey$(this, secretKey, { method: 'GET', path: '/v1/external/api-key', query: { credential_type: 'train' } }, ApiKeyResponse),
+      () => this.scheduler.now(),
+    );
+    this.credentialState$ = this.credentials.state$.asObservable();
+    this.http = {
+      fetch: config.fetch ?? defaultFetch,
+      secrets: () => this.credentials.secrets(),
+      now: () => Date.now(),
+    };
+  }
+}
+
+/**
+ * Creates a client. Give `apiKey`, or `secretKey` to have the client exchange it for an API
+ * key (cached, shared, refreshed before `end_date`).
+ *
+ * **Errors**: throws {@link ValidationError} when `baseUrl` is not an http(s) URL.
+ *
+ * ## Example
+ * ```ts
+ * import { createClient } from 'prediction-one-rx';
+ * const client = createClient({ baseUrl: emulator.url, apiKey: emulator.apiKeys[0] });
+ * ```
+ *
+ * @param config - See {@link ClientConfig}.
+ * @returns A client to pass to the operators.
+ */
+export function createClient(config: ClientConfig = {}): PredictionOneClient {
+  return new PredictionOneClient(config);
+}

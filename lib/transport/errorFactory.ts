@@ -1,0 +1,74 @@
+/**
+ * The one place that maps an HTTP error response to an error class. Operators never inspect
+ * status codes.
+ *
+ * @packageDocumentation
+ */
+import { ApiError, AuthError, RateLimitError, ServerError } from '../core/errors';
+import { ApiErrorBody } from '../codecs/apiErrorBody';
+
+/** Messages of the documented code 4001000204 that mean "this key is refused". */
+const AUTH_MESSAGES = new Set([
+  'invalid_api_key.',
+  'Inactive_credential.',
+  'Not_found_credential.',
+  'This user may be deleted.',
+]);
+
+/** The documented "bad request" code shared by key errors and other client errors. */
+export const BAD_REQUEST_CODE = 4001000204;
+
+/**
+ * Parses `Retry-After` (delta-seconds or HTTP-date) into milliseconds from `nowMs`.
+ *
+ * @internal
+ */
+export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+
+function parseBody(text: string): ApiErrorBody {
+  try {
+    const json: unknown = JSON.parse(text);
+    // Some gateways wrap the error: accept `{ error: { code, message } }` too.
+    const candidate =
+      json && typeof json === 'object' && 'error' in json && typeof json.error === 'object' ? json.error : json;
+    return ApiErrorBody.is(candidate) ? candidate : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Builds the typed error for an HTTP error response.
+ *
+ * @internal
+ */
+export function apiErrorFrom(
+  response: { method: string; url: string; status: number; retryAfter: string | null; body: string },
+  secrets: readonly (string | undefined)[],
+  nowMs: number,
+): ApiError {
+  const parsed = parseBody(response.body);
+  const code = parsed.code === undefined ? undefined : Number(parsed.code);
+  const init = {
+    httpStatus: response.status,
+    code: Number.isFinite(code) ? code : undefined,
+    error: parsed.error,
+    apiMessage: parsed.message,
+    method: response.method,
+    url: response.url,
+    body: response.body,
+    retryAfterMs: parseRetryAfter(response.retryAfter, nowMs),
+  };
+  if (init.code === BAD_REQUEST_CODE && init.apiMessage !== undefined && AUTH_MESSAGES.has(init.apiMessage)) {
+    return new AuthError(init, secrets);
+  }
+  if (response.status === 429) return new RateLimitError(init, secrets);
+  if (response.status >= 500) return new ServerError(init, secrets);
+  return new ApiError(init, secrets);
+}

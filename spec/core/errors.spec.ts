@@ -1,0 +1,78 @@
+import { ApiError, AuthError, DecodeError, NetworkError, RateLimitError, ServerError } from '../../lib/core/errors';
+import { redactText, redactUrl } from '../../lib/core/redact';
+import { apiErrorFrom, parseRetryAfter } from '../../lib/transport/errorFactory';
+
+const signed = 'https://bucket.example/results/1/result.zip?X-Amz-Signature=deadbeef&X-Amz-Credential=AKIA';
+
+describe('redaction', () => {
+  it('should drop the query string and user info of URLs', () => {
+    expect(redactUrl(signed)).toBe('https://bucket.example/results/1/result.zip?[REDACTED]');
+    expect(redactUrl('https://user:pw@host/x')).toBe('https://host/x');
+  });
+
+  it('should remove known secrets and URL queries from free text', () => {
+    expect(redactText(`key sk-123456 failed at ${signed} now`, ['sk-123456'])).toBe(
+      'key [REDACTED] failed at https://bucket.example/results/1/result.zip?[REDACTED] now',
+    );
+  });
+
+  it('should keep keys and signatures out of every error message and toString', () => {
+    const apiKey = 'api-key-abcdef';
+    const errors = [
+      new ApiError({ httpStatus: 403, method: 'GET', url: signed, body: `denied for ${apiKey}` }, [apiKey]),
+      new NetworkError('PUT', signed, new Error(`socket hang up ${signed}`), [apiKey]),
+      new DecodeError('X', [`status: expected string, got "${apiKey}"`], `{"k":"${apiKey}"}`, [apiKey]),
+    ];
+    for (const err of errors) {
+      const everything = `${err.message} ${String(err)} ${JSON.stringify(err)} ${(err as { body?: string }).body ?? ''}`;
+      expect(everything).not.toContain('deadbeef');
+      expect(everything).not.toContain(apiKey);
+    }
+  });
+});
+
+describe('apiErrorFrom', () => {
+  const base = { method: 'GET', url: 'http://h/v1/external/models/results', retryAfter: null };
+
+  it('should map the documented key errors to AuthError with code, error and message', () => {
+    const err = apiErrorFrom(
+      { ...base, status: 400, body: '{"code":4001000204,"error":"PREDA_EXTERNAL_BAD_REQUEST","message":"invalid_api_key."}' },
+      [],
+      0,
+    );
+    expect(err).toBeInstanceOf(AuthError);
+    expect(err).toMatchObject({ httpStatus: 400, code: 4001000204, error: 'PREDA_EXTERNAL_BAD_REQUEST', apiMessage: 'invalid_api_key.' });
+    expect(err.message).toContain('HTTP 400: 4001000204 PREDA_EXTERNAL_BAD_REQUEST invalid_api_key.');
+  });
+
+  it('should keep other 4001000204 messages as plain ApiError', () => {
+    const err = apiErrorFrom({ ...base, status: 400, body: '{"code":"4001000204","message":"Not found retrain job."}' }, [], 0);
+    expect(err.constructor).toBe(ApiError);
+    expect(err.code).toBe(4001000204);
+  });
+
+  it('should map 429 and 5xx, with Retry-After', () => {
+    const limited = apiErrorFrom({ ...base, status: 429, retryAfter: '3', body: '' }, [], 0);
+    expect(limited).toBeInstanceOf(RateLimitError);
+    expect(limited.retryAfterMs).toBe(3000);
+    expect(apiErrorFrom({ ...base, status: 503, body: '<html>Bad gateway</html>' }, [], 0)).toBeInstanceOf(ServerError);
+  });
+
+  it('should give a clear error for a non-JSON body and keep the raw body', () => {
+    const err = apiErrorFrom({ ...base, status: 502, body: '<html><body>Bad Gateway</body></html>' }, [], 0);
+    expect(err.code).toBeUndefined();
+    expect(err.body).toContain('Bad Gateway');
+    expect(err.message).toBe('GET http://h/v1/external/models/results failed with HTTP 502');
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('should read seconds and HTTP dates', () => {
+    expect(parseRetryAfter('120', 0)).toBe(120_000);
+    const now = Date.parse('Fri, 27 Nov 2026 07:00:00 GMT');
+    expect(parseRetryAfter('Fri, 27 Nov 2026 07:00:05 GMT', now)).toBe(5000);
+    expect(parseRetryAfter('Fri, 27 Nov 2026 06:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(parseRetryAfter(null, now)).toBeUndefined();
+  });
+});

@@ -1,0 +1,66 @@
+import { ValidationError } from '../../lib/core/errors';
+import { checkColumns, columnInfoCsv, inferColumns } from '../../lib/sources/columns';
+
+describe('inferColumns', () => {
+  it('should detect integer, float, date and string columns', () => {
+    const csv = 'id,price,day,city,when\n1,1.5,2012-01-01,Tokyo,2012/01/01 10:00\n2,-3,2012-01-02,Osaka,2012/01/02 11:30:00\n';
+    expect(inferColumns(csv)).toEqual([
+      { name: 'id', type: 'integer' },
+      { name: 'price', type: 'float' },
+      { name: 'day', type: 'date' },
+      { name: 'city', type: 'string' },
+      { name: 'when', type: 'date' },
+    ]);
+  });
+
+  it('should ignore missing values and read quoted fields with commas', () => {
+    const csv = '\uFEFFa,b\n1,"x, y"\n,"z"\n3,""\n';
+    expect(inferColumns(csv)).toEqual([
+      { name: 'a', type: 'integer' },
+      { name: 'b', type: 'string' },
+    ]);
+  });
+
+  it('should not read a cut last line of a partial head', () => {
+    const head = 'a,b\n1,2\n3,4\n5,x';
+    expect(inferColumns(head, false)).toEqual([
+      { name: 'a', type: 'integer' },
+      { name: 'b', type: 'integer' },
+    ]);
+    expect(inferColumns(head, true)[1].type).toBe('string');
+  });
+
+  it('should reject duplicate and empty header names', () => {
+    expect(() => inferColumns('a,a\n1,2\n')).toThrow(ValidationError);
+    expect(() => inferColumns('a,,c\n1,2,3\n')).toThrow(/column 2 has an empty name/);
+    expect(() => inferColumns('')).toThrow(/no header/);
+  });
+});
+
+describe('checkColumns', () => {
+  it('should accept specs that cover the header exactly', () => {
+    expect(() => checkColumns([{ name: 'a', type: 'float' }, { name: 'b', type: 'ignore' }], ['a', 'b'])).not.toThrow();
+  });
+
+  it('should name missing, extra and mistyped columns', () => {
+    try {
+      checkColumns([{ name: 'a', type: 'number' as never }, { name: 'z', type: 'string' }], ['a', 'b']);
+      throw new Error('expected a ValidationError');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ValidationError);
+      expect((err as ValidationError).issues).toEqual([
+        "column 'a': type must be one of string, integer, float, date, text, ignore",
+        "no type given for 'b'",
+        "'z' not in the data's header",
+      ]);
+    }
+  });
+});
+
+describe('columnInfoCsv', () => {
+  it('should write the documented header with a BOM', () => {
+    expect(columnInfoCsv([{ name: 'a', type: 'float' }, { name: 'b, c', type: 'string' }])).toBe(
+      '\uFEFFcolumn_name,column_type\na,float\n"b, c",string\n',
+    );
+  });
+});

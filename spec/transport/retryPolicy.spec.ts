@@ -1,0 +1,118 @@
+import { Observable } from 'rxjs';
+import { ApiError, AuthError, NetworkError, RateLimitError, ServerError } from '../../lib/core/errors';
+import type { RetryEvent } from '../../lib/core/config';
+import { backoffDelayMs, isRetryable, retryTransient } from '../../lib/transport/retryPolicy';
+import { testScheduler } from '../helpers/marbles';
+
+const url = 'http://127.0.0.1/v1/external/models/results?external_process_id=x';
+const server = (retryAfterMs?: number) =>
+  new ServerError({ httpStatus: 503, method: 'GET', url, retryAfterMs });
+const refused = () => new NetworkError('POST', url, Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+const reset = () => new NetworkError('POST', url, Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+const badKey = () =>
+  new AuthError({ httpStatus: 400, code: 4001000204, error: 'PREDA_EXTERNAL_BAD_REQUEST', apiMessage: 'invalid_api_key.', method: 'GET', url });
+
+describe('isRetryable', () => {
+  it('should retry network errors, 5xx, 429 and 408 on idempotent requests', () => {
+    expect(isRetryable(server(), true)).toBe(true);
+    expect(isRetryable(new RateLimitError({ httpStatus: 429, method: 'GET', url }), true)).toBe(true);
+    expect(isRetryable(new ApiError({ httpStatus: 408, method: 'GET', url }), true)).toBe(true);
+    expect(isRetryable(reset(), true)).toBe(true);
+  });
+
+  it('should never retry documented client errors', () => {
+    expect(isRetryable(badKey(), true)).toBe(false);
+    expect(isRetryable(new ApiError({ httpStatus: 400, code: 4001000204, method: 'POST', url }), true)).toBe(false);
+    expect(isRetryable(new Error('plain'), true)).toBe(false);
+  });
+
+  it('should retry a non-idempotent request only when it provably never left', () => {
+    expect(isRetryable(refused(), false)).toBe(true);
+    expect(isRetryable(reset(), false)).toBe(false);
+    expect(isRetryable(server(), false)).toBe(false);
+  });
+});
+
+describe('backoffDelayMs', () => {
+  it('should grow exponentially under full jitter and cap at maxDelayMs', () => {
+    const options = { baseDelayMs: 100, maxDelayMs: 1000, random: () => 1 };
+    expect([1, 2, 3, 4, 5].map((n) => backoffDelayMs(n, server(), options))).toEqual([100, 200, 400, 800, 1000]);
+    expect(backoffDelayMs(3, server(), { ...options, random: () => 0.25 })).toBe(100);
+  });
+
+  it('should honour Retry-After, capped at maxDelayMs', () => {
+    expect(backoffDelayMs(1, server(2000), { maxDelayMs: 5000 })).toBe(2000);
+    expect(backoffDelayMs(1, server(60_000), { maxDelayMs: 5000 })).toBe(5000);
+  });
+});
+
+describe('retryTransient', () => {
+  it('should resubscribe after the backoff delay and succeed', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      let n = 0;
+      const source = cold('-#', undefined, server());
+      const ok = cold('-(a|)');
+      const request$ = new Observable<string>((s) =>
+        (n++ < 2 ? source : ok).subscribe(s),
+      );
+      const options = { maxAttempts: 4, baseDelayMs: 10, random: () => 1 };
+      // fail at 1, wait 10, fail at 12, wait 20, succeed at 33
+      expectObservable(request$.pipe(retryTransient({ method: 'GET', url, idempotent: true }, options))).toBe('33ms (a|)');
+      expectSubscriptions(source.subscriptions).toBe(['^!', '11ms ^!']);
+    });
+  });
+
+  it('should give up after maxAttempts with the last error', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const error = server();
+      const source = cold('-#', undefined, error);
+      const options = { maxAttempts: 3, baseDelayMs: 10, random: () => 1 };
+      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, options))).toBe('33ms #', undefined, error);
+      expectSubscriptions(source.subscriptions).toBe(['^!', '11ms ^!', '32ms ^!']);
+    });
+  });
+
+  it('should fail at once on a non-retryable error', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const error = badKey();
+      const source = cold('-#', undefined, error);
+      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, { maxAttempts: 5 }))).toBe('-#', undefined, error);
+      expectSubscriptions(source.subscriptions).toBe(['^!']);
+    });
+  });
+
+  it('should wait for Retry-After', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const source = cold('-#', undefined, server(50));
+      const options = { maxAttempts: 2, baseDelayMs: 1, random: () => 1 };
+      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, options))).toBe('52ms #', undefined, server(50));
+    });
+  });
+
+  it('should not resend a POST after an ambiguous failure', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const error = reset();
+      const source = cold('-#', undefined, error);
+      expectObservable(source.pipe(retryTransient({ method: 'POST', url, idempotent: false }, { maxAttempts: 5 }))).toBe('-#', undefined, error);
+      expectSubscriptions(source.subscriptions).toBe(['^!']);
+    });
+  });
+
+  it('should report each retry with attempt, delay and cause, without secrets', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const events: RetryEvent[] = [];
+      const source = cold('-#', undefined, server());
+      const options = { maxAttempts: 3, baseDelayMs: 10, random: () => 1, onRetry: (e: RetryEvent) => events.push(e) };
+      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, options))).toBe('33ms #', undefined, server());
+      cold('40ms |').subscribe({
+        complete: () => {
+          expect(events.map((e) => [e.attempt, e.delayMs, e.cause.name])).toEqual([
+            [1, 10, 'ServerError'],
+            [2, 20, 'ServerError'],
+          ]);
+          expect(events[0].url).not.toContain('external_process_id=x');
+        },
+      });
+    });
+  });
+});

@@ -1,0 +1,28 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig([
+  {
+    entry: {
+      index: 'lib/index.ts',
+      'node/index': 'lib/node/index.ts',
+      'emulator/index': 'lib/emulator/index.ts',
+    },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: 'es2022',
+    outDir: 'dist',
+    splitting: false,
+    external: ['rxjs', 'prediction-one-rx', /^prediction-one-rx\//],
+  },
+  {
+    entry: { 'cli/main': 'lib/cli/main.ts' },
+    format: ['cjs'],
+    sourcemap: true,
+    target: 'node20',
+    outDir: 'dist',
+    banner: { js: '#!/usr/bin/env node' },
+    external: ['rxjs', 'prediction-one-rx', /^prediction-one-rx\//],
+  },
+]);
