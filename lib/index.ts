@@ -18,6 +18,7 @@ export {
   RateLimitError,
   ServerError,
   NetworkError,
+  RequestTimeoutError,
   DecodeError,
   ResponseTooLargeError,
   ValidationError,

@@ -101,6 +101,11 @@ export interface ClientConfig {
   readonly scheduler?: SchedulerLike;
   /** Extra headers sent with every API request (not with pre-signed URLs). */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Per-request time limit for API calls (not for uploads and result downloads, whose time
+   * grows with their size), separate from the poll deadline `poll.maxWaitMs`. Default 60 s.
+   */
+  readonly requestTimeoutMs?: number;
   /** Largest JSON response accepted. Default 16 MiB. */
   readonly maxResponseBytes?: number;
   /** Largest result archive, compressed or uncompressed (zip-bomb guard). Default 2 GiB. */
@@ -118,6 +123,7 @@ export interface ClientConfig {
 
 /** Defaults of {@link ClientConfig}. @internal */
 export const DEFAULTS = {
+  requestTimeoutMs: 60_000,
   maxResponseBytes: 16 * 1024 * 1024,
   maxResultBytes: 2 * 1024 * 1024 * 1024,
 } as const;

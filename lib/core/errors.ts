@@ -137,7 +137,7 @@ export class ServerError extends ApiError {
  * ```
  */
 export class NetworkError extends PredictionOneError {
-  override readonly name = 'NetworkError';
+  override readonly name: string = 'NetworkError';
   override readonly retryable = true;
   readonly method: string;
   readonly url: string;
@@ -151,6 +151,25 @@ export class NetworkError extends PredictionOneError {
     this.method = method;
     this.url = redacted;
     this.sent = !isNeverSent(cause);
+  }
+}
+
+/**
+ * No response within `ClientConfig.requestTimeoutMs`. The request may have reached the
+ * server (`sent` is true), so a non-idempotent request is not resent.
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof RequestTimeoutError) console.log(`gave up after ${err.timeoutMs} ms`);
+ * ```
+ */
+export class RequestTimeoutError extends NetworkError {
+  override readonly name = 'RequestTimeoutError';
+  readonly timeoutMs: number;
+
+  constructor(method: string, url: string, timeoutMs: number) {
+    super(method, url, new Error(`no response within ${timeoutMs} ms`));
+    this.timeoutMs = timeoutMs;
   }
 }
 

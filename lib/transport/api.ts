@@ -37,7 +37,8 @@ function httpRequest(client: PredictionOneClient, key: string, call: ApiCall): H
     headers['content-type'] = 'application/json';
     body = JSON.stringify(call.json);
   }
-  return { method: call.method, url: buildUrl(client.baseUrl, call.path, call.query), headers, body };
+  const timeoutMs = client.config.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
+  return { method: call.method, url: buildUrl(client.baseUrl, call.path, call.query), headers, body, timeoutMs };
 }
 
 function send$<C extends Expect>(client: PredictionOneClient, request: HttpRequest, codec: C): Observable<Result<C>> {

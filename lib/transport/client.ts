@@ -62,6 +62,7 @@ export class PredictionOneClient {
       fetch: config.fetch ?? defaultFetch,
       secrets: () => this.credentials.secrets(),
       now: () => Date.now(),
+      scheduler: this.scheduler,
     };
   }
 }

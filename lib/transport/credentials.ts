@@ -23,12 +23,15 @@ export type CredentialState =
   | { readonly state: 'valid'; readonly expiresAt?: string }
   | { readonly state: 'failed'; readonly error: Error };
 
-/** Refresh this long before `end_date`, so a request never leaves with a key about to expire. */
+/**
+ * Refresh this long before `end_date`, so a request never leaves with a key about to expire;
+ * for short-lived keys, half their lifetime.
+ */
 const REFRESH_MARGIN_MS = 60_000;
 
 /** @internal */
 export class Credentials {
-  private cached?: { key: string; expiresAtMs: number };
+  private cached?: { key: string; refreshAtMs: number };
   private inflight?: Observable<string>;
   private readonly known = new Set<string>();
   readonly state$: BehaviorSubject<CredentialState>;
@@ -58,7 +61,7 @@ export class Credentials {
   apiKey$(): Observable<string> {
     return defer(() => {
       if (this.apiKey) return of(this.apiKey);
-      if (this.cached && this.now() < this.cached.expiresAtMs - REFRESH_MARGIN_MS) return of(this.cached.key);
+      if (this.cached && this.now() < this.cached.refreshAtMs) return of(this.cached.key);
       const secretKey = this.secretKey;
       if (!secretKey) {
         throw new ValidationError('client configuration', ['set apiKey, or secretKey to exchange for an API key']);
@@ -79,7 +82,10 @@ export class Credentials {
       tap({
         next: (res) => {
           this.known.add(res.api_key);
-          this.cached = { key: res.api_key, expiresAtMs: parseEndDate(res.end_date) };
+          const now = this.now();
+          const expiresAtMs = parseEndDate(res.end_date);
+          const margin = Math.min(REFRESH_MARGIN_MS, Math.max(0, (expiresAtMs - now) / 2));
+          this.cached = { key: res.api_key, refreshAtMs: expiresAtMs - margin };
           this.state$.next({ state: 'valid', expiresAt: res.end_date });
         },
         error: (error: Error) => this.state$.next({ state: 'failed', error }),

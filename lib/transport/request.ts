@@ -4,8 +4,8 @@
  *
  * @packageDocumentation
  */
-import { Observable } from 'rxjs';
-import { NetworkError, PredictionOneError } from '../core/errors';
+import { Observable, type SchedulerLike } from 'rxjs';
+import { NetworkError, PredictionOneError, RequestTimeoutError } from '../core/errors';
 import { redactText } from '../core/redact';
 import { apiErrorFrom } from './errorFactory';
 import { readBodyBounded, utf8 } from './body';
@@ -20,6 +20,8 @@ export interface HttpRequest {
   readonly url: string;
   readonly headers: Record<string, string>;
   readonly body?: FetchInit['body'];
+  /** Abort with {@link RequestTimeoutError} if the exchange has not finished by then. */
+  readonly timeoutMs?: number;
 }
 
 /** What the exchange needs from the client. @internal */
@@ -27,6 +29,7 @@ export interface ExchangeContext {
   readonly fetch: FetchLike;
   readonly secrets: () => readonly (string | undefined)[];
   readonly now: () => number;
+  readonly scheduler: SchedulerLike;
 }
 
 /** Error bodies are read for their `{ code, error, message }` only; a huge HTML page is cut. */
@@ -47,10 +50,22 @@ export function exchange$<T>(
   return new Observable<T>((subscriber) => {
     const controller = new AbortController();
     let settled = false;
+    let timedOut = false;
     const fail = (err: unknown) => {
       settled = true;
-      if (!subscriber.closed) subscriber.error(toLibraryError(err, request, ctx));
+      if (subscriber.closed) return;
+      subscriber.error(
+        timedOut ? new RequestTimeoutError(request.method, request.url, request.timeoutMs ?? 0) : toLibraryError(err, request, ctx),
+      );
     };
+    // Through the scheduler, so the timeout runs in virtual time under the TestScheduler.
+    const timeout =
+      request.timeoutMs !== undefined && Number.isFinite(request.timeoutMs)
+        ? ctx.scheduler.schedule(() => {
+            timedOut = true;
+            controller.abort();
+          }, request.timeoutMs)
+        : undefined;
     const init: FetchInit = { method: request.method, headers: request.headers, signal: controller.signal };
     if (request.body !== undefined) {
       init.body = request.body;
@@ -74,11 +89,14 @@ export function exchange$<T>(
           );
         }
         await consume(response, (value) => subscriber.next(value));
+        if (timedOut) throw new Error('timed out');
         settled = true;
+        timeout?.unsubscribe();
         subscriber.complete();
       })
       .catch(fail);
     return () => {
+      timeout?.unsubscribe();
       // Abort only work still in flight: aborting after the body was consumed would be a no-op
       // at best, and some fetch implementations log it.
       if (!settled) controller.abort();

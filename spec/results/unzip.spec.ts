@@ -2,6 +2,7 @@ import { strToU8, zipSync } from 'fflate';
 import { ResponseTooLargeError, ResultArchiveError } from '../../lib/core/errors';
 import { StreamingUnzip } from '../../lib/results/unzip';
 import { toTrainingResult } from '../../lib/results/trainingResult';
+import { crc32 } from '../../lib/results/crc32';
 
 function unzipInChunks(bytes: Uint8Array, maxBytes = 1 << 30, chunk = 7): Record<string, Uint8Array> {
   const unzip = new StreamingUnzip(maxBytes);
@@ -50,5 +51,32 @@ describe('toTrainingResult', () => {
       { column: 'temp_max', contribution: 0.4 },
       { column: 'wind', contribution: 0.1 },
     ]);
+  });
+});
+
+describe('StreamingUnzip integrity checks', () => {
+  const stored = zipSync({ 'metrics.csv': strToU8('metric,value\naccuracy,0.9\n') }, { level: 0 });
+
+  it('should refuse an entry whose bytes do not match its CRC-32', () => {
+    const corrupt = stored.slice();
+    const at = Buffer.from(corrupt).indexOf('accuracy');
+    corrupt[at] = 'A'.charCodeAt(0);
+    expect(() => unzipInChunks(corrupt)).toThrow(/fails its CRC-32 check/);
+  });
+
+  it('should refuse an archive cut before its central directory', () => {
+    expect(() => unzipInChunks(stored.subarray(0, stored.length - 10))).toThrow(ResultArchiveError);
+  });
+
+  it('should accept the same archive intact', () => {
+    expect(Object.keys(unzipInChunks(stored))).toEqual(['metrics.csv']);
+  });
+});
+
+describe('crc32', () => {
+  it('should match the standard check value, in one go or in chunks', () => {
+    const data = strToU8('123456789');
+    expect(crc32(data)).toBe(0xcbf43926);
+    expect(crc32(data.subarray(4), crc32(data.subarray(0, 4)))).toBe(0xcbf43926);
   });
 });

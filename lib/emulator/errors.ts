@@ -1,0 +1,146 @@
+/**
+ * The error bodies the emulator answers with. The contract documents `{ code, error, message }`
+ * with codes shaped `<HTTP status><7 digits>`, so the HTTP status is always `code / 10^7`.
+ * @internal
+ */
+
+/** Code of every documented `PREDA_EXTERNAL_BAD_REQUEST` error. @internal */
+export const BAD_REQUEST_CODE = 4001000204;
+
+/**
+ * The documented JSON error body.
+ *
+ * ## Example
+ * ```ts
+ * const body: ApiErrorBody = { code: 4001000204, error: 'PREDA_EXTERNAL_BAD_REQUEST', message: 'invalid_api_key.' };
+ * ```
+ * @internal
+ */
+export interface ApiErrorBody {
+  code: number;
+  error: string;
+  message: string;
+}
+
+/**
+ * A failure a route handler throws; the server turns it into the HTTP response.
+ *
+ * ## Example
+ * ```ts
+ * throw badRequest('external_process_id is required.');
+ * ```
+ * @internal
+ */
+export class EmulatorFault extends Error {
+  override readonly name = 'EmulatorFault';
+  constructor(
+    readonly status: number,
+    readonly body: ApiErrorBody | string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(typeof body === 'string' ? body : body.message);
+  }
+}
+
+/**
+ * 400 `PREDA_EXTERNAL_BAD_REQUEST` with the given message (the documented messages end with a dot).
+ *
+ * ## Example
+ * ```ts
+ * badRequest('invalid_api_key.').status; // 400
+ * ```
+ * @internal
+ */
+export function badRequest(message: string): EmulatorFault {
+  return new EmulatorFault(400, { code: BAD_REQUEST_CODE, error: 'PREDA_EXTERNAL_BAD_REQUEST', message });
+}
+
+/**
+ * 404 for a path or method the emulator does not serve.
+ *
+ * ## Example
+ * ```ts
+ * notFound('GET', '/nope').status; // 404
+ * ```
+ * @internal
+ */
+export function notFound(method: string, path: string): EmulatorFault {
+  return new EmulatorFault(404, { code: 4041000000, error: 'NOT_FOUND', message: `No route for ${method} ${path}.` });
+}
+
+/**
+ * 413 when an upload is bigger than `maxUploadBytes`.
+ *
+ * ## Example
+ * ```ts
+ * payloadTooLarge(10).body; // { code: 4131000001, error: 'PAYLOAD_TOO_LARGE', message: 'Upload exceeds the 10-byte limit.' }
+ * ```
+ * @internal
+ */
+export function payloadTooLarge(limitBytes: number): EmulatorFault {
+  return new EmulatorFault(
+    413,
+    { code: 4131000001, error: 'PAYLOAD_TOO_LARGE', message: `Upload exceeds the ${limitBytes}-byte limit.` },
+    { connection: 'close' },
+  );
+}
+
+/**
+ * 403 from the storage side, shaped like S3's XML error (pre-signed URLs point at object
+ * storage, which does not speak the API's JSON error format; clients must cope with that).
+ *
+ * ## Example
+ * ```ts
+ * storageDenied('SignatureDoesNotMatch', 'The signature does not match.').status; // 403
+ * ```
+ * @internal
+ */
+export function storageDenied(code: 'AccessDenied' | 'SignatureDoesNotMatch', message: string): EmulatorFault {
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+  return new EmulatorFault(403, xml, { 'content-type': 'application/xml' });
+}
+
+/**
+ * 500 for a bug in the emulator itself (never used for training failures: those are `failed` jobs).
+ *
+ * ## Example
+ * ```ts
+ * internalError('boom').status; // 500
+ * ```
+ * @internal
+ */
+export function internalError(message: string): EmulatorFault {
+  return new EmulatorFault(500, { code: 5001000000, error: 'PREDA_EXTERNAL_INTERNAL_SERVER_ERROR', message });
+}
+
+const STATUS_NAMES: Readonly<Record<number, string>> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'ACCESS_DENIED',
+  404: 'NOT_FOUND',
+  408: 'REQUEST_TIMEOUT',
+  409: 'CONFLICT',
+  429: 'TOO_MANY_REQUESTS',
+  500: 'INTERNAL_SERVER_ERROR',
+  502: 'BAD_GATEWAY',
+  503: 'SERVICE_UNAVAILABLE_ERROR',
+  504: 'GATEWAY_TIMEOUT',
+};
+
+/**
+ * Default body of a scripted fault (`failNext` without a body): documented shape, code derived
+ * from the status so clients map it like a real one.
+ *
+ * ## Example
+ * ```ts
+ * scriptedErrorBody(503).code; // 5031000000 (the '1' after the status, as in the documented codes)
+ * ```
+ * @internal
+ */
+export function scriptedErrorBody(status: number): ApiErrorBody {
+  return {
+    code: status * 10_000_000 + 1_000_000,
+    error: STATUS_NAMES[status] ?? `HTTP_${status}`,
+    message: `Scripted fault (HTTP ${status}).`,
+  };
+}

@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import type { EmulatorOptions } from './types';
+
+/**
+ * {@link EmulatorOptions} with every default applied.
+ * @internal
+ */
+export type ResolvedOptions = Required<Omit<EmulatorOptions, 'log'>> & Pick<EmulatorOptions, 'log'>;
+
+/**
+ * Applies the documented defaults and rejects nonsense early (a negative delay would otherwise
+ * surface as a confusing timer error much later).
+ *
+ * ## Example
+ * ```ts
+ * resolveOptions({}).host; // '127.0.0.1'
+ * ```
+ * @internal
+ */
+export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
+  const resolved: ResolvedOptions = {
+    port: options.port ?? 0,
+    host: options.host ?? '127.0.0.1',
+    secretKeys: options.secretKeys ?? [`p1secret_${randomBytes(16).toString('hex')}`],
+    apiKeys: options.apiKeys ?? [],
+    trainingDelayMs: options.trainingDelayMs ?? 2000,
+    manual: options.manual ?? false,
+    maxUploadBytes: options.maxUploadBytes ?? 200 * 1024 * 1024,
+    apiKeyTtlMs: options.apiKeyTtlMs ?? 24 * 60 * 60 * 1000,
+    seed: options.seed ?? 42,
+    log: options.log,
+  };
+  for (const key of ['port', 'trainingDelayMs', 'maxUploadBytes', 'apiKeyTtlMs'] as const) {
+    if (!Number.isFinite(resolved[key]) || resolved[key] < 0) throw new RangeError(`EmulatorOptions.${key} must be a number >= 0.`);
+  }
+  if (!Number.isInteger(resolved.seed)) throw new RangeError('EmulatorOptions.seed must be an integer.');
+  return resolved;
+}

@@ -1,0 +1,33 @@
+import type { Route } from '../context';
+import { getApiKeyRoute } from './apiKey';
+import { columnInfoRoute } from './columnInfo';
+import { deleteDataSetRoute, listDataSetsRoute } from './dataSets';
+import { createModelRoute, deleteModelRoute, listModelsRoute } from './models';
+import { trainingStatusRoute } from './results';
+import { dataSetDownloadRoute, resultDownloadRoute } from './storage';
+import { putUploadRoute, uploadUrlRoute } from './uploads';
+
+/**
+ * Every route the emulator serves. Order matters only where patterns overlap: literal paths
+ * (`upload-url`, `column-info`, `results`) come before `{id}` patterns of the same method.
+ *
+ * ## Example
+ * ```ts
+ * ROUTES.map((r) => r.key); // ['GET /v1/external/api-key', …]
+ * ```
+ * @internal
+ */
+export const ROUTES: readonly Route[] = [
+  getApiKeyRoute,
+  uploadUrlRoute,
+  columnInfoRoute,
+  listDataSetsRoute,
+  deleteDataSetRoute,
+  createModelRoute,
+  trainingStatusRoute,
+  listModelsRoute,
+  deleteModelRoute,
+  putUploadRoute,
+  resultDownloadRoute,
+  dataSetDownloadRoute,
+];

@@ -1,0 +1,141 @@
+import type { UploadedFiles } from './dataset';
+import { badRequest } from './errors';
+import { newId, newSignature, presignedQuery } from './signing';
+
+/** Which file of an upload session a pre-signed URL receives. @internal */
+export type UploadKind = 'learn' | 'eval' | 'columnInfo';
+
+/** One pre-signed upload URL. @internal */
+export interface UploadSlot {
+  id: string;
+  externalProcessId: string;
+  kind: UploadKind;
+  fileName: string;
+  signature: string;
+  used: boolean;
+}
+
+/** The files uploaded under one `external_process_id`. @internal */
+export interface UploadSession {
+  externalProcessId: string;
+  extension: string;
+  files: UploadedFiles;
+  dataSetId?: number;
+}
+
+/** A row of List Models (the documented shape) plus the upload it came from. @internal */
+export interface ModelRecord {
+  model_id: number;
+  owner_user_id: string;
+  target_type: string | null;
+  name: string | null;
+  version: string | null;
+  config: Record<string, unknown>;
+  is_api_option: boolean;
+  updated_date: string;
+  created_date: string;
+}
+
+/** A row of List Data Sets (the documented shape). @internal */
+export interface DataSetRecord {
+  data_set_id: number;
+  owner_user_id: string;
+  name: string | null;
+  extension: string;
+  column_count: number;
+  data_count: number;
+  data_size: number;
+  download_url: string;
+  updated_date: string;
+  created_date: string;
+}
+
+/** A stored download (result zip or data set file) behind a signed URL. @internal */
+export interface StoredObject {
+  signature: string;
+  contentType: string;
+  body: Uint8Array;
+}
+
+/** The owner id every record carries (the emulator has one user). @internal */
+export const OWNER_USER_ID = 'emulator-user';
+
+/**
+ * All mutable state of one emulator: upload sessions and their signed slots, models, data sets
+ * and downloadable objects. Ids of models and data sets are sequential integers from 1.
+ *
+ * ## Example
+ * ```ts
+ * const store = new EmulatorStore();
+ * store.baseUrl = 'http://127.0.0.1:1234';
+ * const { urls } = store.createSession('csv');
+ * ```
+ * @internal
+ */
+export class EmulatorStore {
+  baseUrl = '';
+  readonly sessions = new Map<string, UploadSession>();
+  readonly slots = new Map<string, UploadSlot>();
+  readonly models = new Map<number, ModelRecord>();
+  readonly dataSets = new Map<number, DataSetRecord>();
+  /** Signed downloads, keyed by `'<bucket>/<id>'`, e.g. `'result/<uuid>'`. */
+  readonly objects = new Map<string, StoredObject>();
+  private nextModelId = 1;
+  private nextDataSetId = 1;
+
+  /** Opens an upload session with three single-use pre-signed URLs. */
+  createSession(extension: string): { session: UploadSession; urls: Record<UploadKind, string> } {
+    const session: UploadSession = { externalProcessId: newId(), extension, files: {} };
+    this.sessions.set(session.externalProcessId, session);
+    const url = (kind: UploadKind, fileName: string): string => {
+      const slot: UploadSlot = { id: newId(), externalProcessId: session.externalProcessId, kind, fileName, signature: newSignature(), used: false };
+      this.slots.set(slot.id, slot);
+      return `${this.baseUrl}/storage/upload/${slot.id}/${fileName}?${presignedQuery(slot.signature)}`;
+    };
+    const urls = {
+      learn: url('learn', `learn.${extension}`),
+      eval: url('eval', `eval.${extension}`),
+      columnInfo: url('columnInfo', `column_info.${extension}`),
+    };
+    return { session, urls };
+  }
+
+  /** The session of an `external_process_id`, or the 400 naming it. */
+  session(externalProcessId: string): UploadSession {
+    const session = this.sessions.get(externalProcessId);
+    if (session === undefined) throw badRequest(`Unknown external_process_id '${externalProcessId}'.`);
+    return session;
+  }
+
+  /** Stores a signed download and returns its absolute URL. */
+  putObject(bucket: string, fileName: string, contentType: string, body: Uint8Array): string {
+    const id = newId();
+    const signature = newSignature();
+    this.objects.set(`${bucket}/${id}`, { signature, contentType, body });
+    return `${this.baseUrl}/storage/${bucket}/${id}/${fileName}?${presignedQuery(signature)}`;
+  }
+
+  /** Records a new model and returns it. */
+  addModel(fields: Pick<ModelRecord, 'name' | 'target_type' | 'config'>): ModelRecord {
+    const now = new Date().toISOString();
+    const model: ModelRecord = {
+      model_id: this.nextModelId++,
+      owner_user_id: OWNER_USER_ID,
+      version: '1',
+      is_api_option: true,
+      created_date: now,
+      updated_date: now,
+      ...fields,
+    };
+    this.models.set(model.model_id, model);
+    return model;
+  }
+
+  /** Records the data set of an uploaded learn file. */
+  addDataSet(fields: Omit<DataSetRecord, 'data_set_id' | 'owner_user_id' | 'created_date' | 'updated_date'>): DataSetRecord {
+    const now = new Date().toISOString();
+    const record: DataSetRecord = { data_set_id: this.nextDataSetId++, owner_user_id: OWNER_USER_ID, created_date: now, updated_date: now, ...fields };
+    this.dataSets.set(record.data_set_id, record);
+    return record;
+  }
+}

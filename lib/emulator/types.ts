@@ -1,0 +1,100 @@
+/**
+ * Options of {@link startEmulator}. Every field is optional; the defaults suit tests.
+ *
+ * ## Example
+ * ```ts
+ * const emulator = await startEmulator({ port: 0, trainingDelayMs: 0, apiKeys: ['test-key'] });
+ * ```
+ */
+export interface EmulatorOptions {
+  /** Port to listen on; default 0 (the OS picks a free one). */
+  port?: number;
+  /** Interface to bind; default `'127.0.0.1'`. */
+  host?: string;
+  /** Secret keys accepted by Get API Key; default: one random key is generated. */
+  secretKeys?: string[];
+  /** API keys accepted directly on every endpoint (pre-registered, never expire). */
+  apiKeys?: string[];
+  /**
+   * Time a job spends in `waiting` then `running` before training runs; default 2000 ms,
+   * about a quarter of it `waiting`. `0` trains as soon as possible.
+   */
+  trainingDelayMs?: number;
+  /** When true, jobs move only on {@link Emulator.advance} (advancing to `finished` still trains). */
+  manual?: boolean;
+  /** Largest accepted upload, in bytes; default 200 MiB. Bigger PUTs answer 413. */
+  maxUploadBytes?: number;
+  /** Lifetime of API keys issued by Get API Key; default 24 h. */
+  apiKeyTtlMs?: number;
+  /** Seed of the training randomness (folds, forests); default 42. */
+  seed?: number;
+  /** Request log sink, one line per request. Keys and signatures are never written. */
+  log?: (line: string) => void;
+}
+
+/**
+ * One request as the emulator saw it. `route` is the key used by {@link Emulator.count},
+ * `failNext` and friends, e.g. `'GET /v1/external/models/results'` or `'PUT /storage/upload'`.
+ *
+ * ## Example
+ * ```ts
+ * const req = emulator.expectOne('POST /v1/external/models');
+ * console.log(req.status); // 200
+ * ```
+ */
+export interface RecordedRequest {
+  method: string;
+  /** Pathname only, never the query (pre-signed URLs keep their secret there). */
+  path: string;
+  route: string;
+  /** HTTP status sent (or being sent) back; undefined while the request is handled. */
+  status?: number;
+  /** True when the client closed the connection before the response was finished. */
+  aborted: boolean;
+  /** `Date.now()` when the request arrived. */
+  startedAt: number;
+}
+
+/** Status of a training job in the emulator. */
+export type EmulatorJobStatus = 'waiting' | 'running' | 'finished' | 'failed';
+
+/**
+ * A running emulator of the Prediction One developer API. Made by {@link startEmulator}.
+ *
+ * ## Example
+ * ```ts
+ * const emulator = await startEmulator({ trainingDelayMs: 0 });
+ * await fetch(`${emulator.url}/v1/external/models`, { headers: { 'x-api-key': 'nope' } });
+ * console.log(emulator.count('GET /v1/external/models')); // 1
+ * await emulator.close();
+ * ```
+ */
+export interface Emulator {
+  /** Base URL without a trailing slash, e.g. `'http://127.0.0.1:41234'`. */
+  readonly url: string;
+  readonly secretKeys: readonly string[];
+  /** Pre-registered API keys plus every key issued by Get API Key so far. */
+  readonly apiKeys: readonly string[];
+  /** Every request, in arrival order. */
+  readonly requests: readonly RecordedRequest[];
+  /** Number of requests recorded for a route key. */
+  count(route: string): number;
+  /** The only request recorded for a route key; throws when there are none or several. */
+  expectOne(route: string): RecordedRequest;
+  /** Resolves with the oldest request on `route` not yet returned by an earlier call (waiting if none). */
+  waitForRequest(route: string, opts?: { timeoutMs?: number }): Promise<RecordedRequest>;
+  /** Resolves with the oldest request on `route` that the client aborted and no earlier call returned. */
+  waitForAbort(route: string, opts?: { timeoutMs?: number }): Promise<RecordedRequest>;
+  /** Holds the next response on `route` for `ms` (the request is handled first, then held). */
+  delayNext(route: string, ms: number): void;
+  /** Answers the next request on `route` with `status` and `body` instead of handling it. */
+  failNext(route: string, status: number, body?: unknown, opts?: { retryAfterS?: number }): void;
+  /** Moves a job to `status`; moving to `finished` trains first (and ends `failed` if it cannot). */
+  advance(externalProcessId: string, status: EmulatorJobStatus): Promise<void>;
+  /** State of a job; `modelsCreated` counts Create Model calls for the upload. */
+  job(externalProcessId: string): { status: string; modelsCreated: number } | undefined;
+  /** Forgets the recorded requests (and the waiters' positions in them). */
+  clearLog(): void;
+  /** Stops listening, destroys sockets, clears timers and stops training. Idempotent. */
+  close(): Promise<void>;
+}
