@@ -5,7 +5,6 @@
  * @packageDocumentation
  */
 import * as t from 'io-ts';
-import { isLeft } from 'fp-ts/lib/Either';
 import { DecodeError } from '../core/errors';
 
 function describe(value: unknown): string {
@@ -56,6 +55,7 @@ export function decodeOrThrow<C extends t.Mixed>(
   secrets: readonly (string | undefined)[] = [],
 ): t.TypeOf<C> {
   const result = codec.decode(value);
-  if (isLeft(result)) throw new DecodeError(codec.name, reportIssues(result.left), rawBody, secrets);
+  // `_tag` instead of fp-ts' isLeft: fp-ts' deep imports do not resolve from native ESM.
+  if (result._tag === 'Left') throw new DecodeError(codec.name, reportIssues(result.left), rawBody, secrets);
   return result.right;
 }

@@ -6,7 +6,14 @@
 import type { SchedulerLike } from 'rxjs';
 import type { FetchLike } from '../transport/fetchLike';
 
-/** The real service. It cannot be reached from every machine; tests use the emulator. */
+/**
+ * The real service. It cannot be reached from every machine; tests use the emulator.
+ *
+ * ## Example
+ * ```ts
+ * createClient({ baseUrl: DEFAULT_BASE_URL, secretKey });
+ * ```
+ */
 export const DEFAULT_BASE_URL = 'https://developer-api.predictionone.sony.biz';
 
 /**

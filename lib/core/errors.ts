@@ -30,7 +30,14 @@ export class PredictionOneError extends Error {
 /** How much of a raw error body an error keeps, so a huge HTML page does not bloat logs. */
 const MAX_KEPT_BODY = 2_000;
 
-/** Fields of an API error. */
+/**
+ * Fields of an API error.
+ *
+ * ## Example
+ * ```ts
+ * new ApiError({ httpStatus: 400, code: 4001000204, method: 'GET', url });
+ * ```
+ */
 export interface ApiErrorInit {
   /** HTTP status of the response. */
   readonly httpStatus: number;

@@ -9,7 +9,14 @@ import type { TrainingConfig } from './trainingConfig';
 import type { ColumnSpec } from '../sources/columns';
 import type { TrainingResult } from '../results/trainingResult';
 
-/** Which of the three upload files an upload event is about. */
+/**
+ * Which of the three upload files an upload event is about.
+ *
+ * ## Example
+ * ```ts
+ * const file: UploadFileKind = 'learn';
+ * ```
+ */
 export type UploadFileKind = 'learn' | 'eval' | 'columnInfo';
 
 /**

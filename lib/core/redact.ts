@@ -5,7 +5,14 @@
  * @packageDocumentation
  */
 
-/** Placeholder that replaces every redacted secret. */
+/**
+ * Placeholder that replaces every redacted secret.
+ *
+ * ## Example
+ * ```ts
+ * redactUrl('https://s3/x?sig=1') === `https://s3/x?${REDACTED}`; // true
+ * ```
+ */
 export const REDACTED = '[REDACTED]';
 
 /**

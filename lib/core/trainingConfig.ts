@@ -5,10 +5,24 @@
  */
 import { ValidationError } from './errors';
 
-/** Task types the service documents. */
+/**
+ * Task types the service documents.
+ *
+ * ## Example
+ * ```ts
+ * const tt: TaskType = 'regression';
+ * ```
+ */
 export type TaskType = 'binary_classification' | 'multi_classification' | 'regression';
 
-/** Time-series units; omit for automatic. */
+/**
+ * Time-series units; omit for automatic.
+ *
+ * ## Example
+ * ```ts
+ * const tsu: TimeSeriesUnit = 'day';
+ * ```
+ */
 export type TimeSeriesUnit = 'year' | 'month' | 'day' | 'hour' | 'minute' | 'eom';
 
 /** Keys every task shares. */

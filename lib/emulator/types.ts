@@ -55,7 +55,14 @@ export interface RecordedRequest {
   startedAt: number;
 }
 
-/** Status of a training job in the emulator. */
+/**
+ * Status of a training job in the emulator.
+ *
+ * ## Example
+ * ```ts
+ * await emulator.advance(id, 'running' satisfies EmulatorJobStatus);
+ * ```
+ */
 export type EmulatorJobStatus = 'waiting' | 'running' | 'finished' | 'failed';
 
 /**

@@ -26,10 +26,11 @@ export interface NodeFetchOptions {
 }
 
 type NodeFetch = (url: string, init: Omit<FetchInit, 'body'> & { body?: unknown; agent?: http.Agent }) => ReturnType<FetchLike>;
+type WebStream = Parameters<typeof Readable.fromWeb>[0];
 
 /**
- * A fetch for Node that reuses connections (keep-alive agents) and accepts
- * `AsyncIterable<Uint8Array>` bodies, so large uploads stream from disk.
+ * A fetch for Node that reuses connections (keep-alive agents) and sends `ReadableStream`
+ * bodies as streams, so large uploads go from disk without being held in memory.
  *
  * ## Example
  * ```ts
@@ -37,7 +38,7 @@ type NodeFetch = (url: string, init: Omit<FetchInit, 'body'> & { body?: unknown;
  * ```
  *
  * @param options - Agent settings.
- * @returns A fetch to give to {@link createClient}.
+ * @returns A fetch to give to `createClient`.
  */
 export function createNodeFetch(options: NodeFetchOptions = {}): FetchLike {
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 256, keepAliveMsecs: options.keepAliveMsecs ?? 30_000 };
@@ -47,7 +48,8 @@ export function createNodeFetch(options: NodeFetchOptions = {}): FetchLike {
   return (url, init) => {
     const { duplex: _duplex, body, ...rest } = init;
     void _duplex;
-    const nodeBody = body === undefined || typeof body === 'string' || body instanceof Uint8Array ? body : Readable.from(body, { objectMode: false });
+    // node-fetch sends Node streams, not WHATWG ones.
+    const nodeBody = body === undefined || typeof body === 'string' || body instanceof Uint8Array ? body : Readable.fromWeb(body as WebStream);
     return fetch(url, { ...rest, body: nodeBody, agent: url.startsWith('https:') ? httpsAgent : httpAgent });
   };
 }

@@ -21,7 +21,14 @@ export interface ApiKey {
   readonly endDate: string;
 }
 
-/** Options of {@link apiKey$}. */
+/**
+ * Options of {@link apiKey$}.
+ *
+ * ## Example
+ * ```ts
+ * of(secretKey).pipe(apiKey$(client, { credentialType: 'retrain', modelId: 12 }));
+ * ```
+ */
 export interface ApiKeyOptions {
   /** `train` (default) for training, `retrain` for retraining `modelId`. */
   readonly credentialType?: 'train' | 'retrain';

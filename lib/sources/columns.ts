@@ -6,7 +6,14 @@
 import Papa from 'papaparse';
 import { ValidationError } from '../core/errors';
 
-/** Column types of the column information file. */
+/**
+ * Column types of the column information file.
+ *
+ * ## Example
+ * ```ts
+ * const type: ColumnType = 'float';
+ * ```
+ */
 export type ColumnType = 'string' | 'integer' | 'float' | 'date' | 'text' | 'ignore';
 
 /**

@@ -5,21 +5,35 @@
  * @packageDocumentation
  */
 
-/** Request options the transport passes to the injected fetch. */
+/**
+ * Request options the transport passes to the injected fetch.
+ *
+ * ## Example
+ * ```ts
+ * const logging: FetchLike = (url, init: FetchInit) => { console.log(init.method, redactUrl(url)); return fetch(url, init); };
+ * ```
+ */
 export interface FetchInit {
   method: string;
   headers: Record<string, string>;
   /**
-   * `string | Uint8Array` for ordinary requests. When a transport that supports streaming
-   * uploads is configured (see `ClientConfig.streamUploads`), an `AsyncIterable<Uint8Array>`.
+   * Text or bytes for ordinary requests; a `ReadableStream` for streamed uploads (only when
+   * `ClientConfig.streamUploads` is on), sent with `duplex: 'half'`.
    */
-  body?: string | Uint8Array | AsyncIterable<Uint8Array>;
+  body?: string | Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array>;
   signal: AbortSignal;
   /** Required by fetch implementations that accept streamed request bodies. */
   duplex?: 'half';
 }
 
-/** The parts of a fetch `Response` the transport reads. */
+/**
+ * The parts of a fetch `Response` the transport reads.
+ *
+ * ## Example
+ * ```ts
+ * const res: FetchResponse = await fetch(url);
+ * ```
+ */
 export interface FetchResponse {
   readonly status: number;
   readonly headers: { get(name: string): string | null };
@@ -29,14 +43,11 @@ export interface FetchResponse {
 }
 
 /**
- * A `fetch`-compatible function. Declared bivariantly (method syntax) so the platform `fetch`,
- * `cross-fetch` and `node-fetch` all fit without casts.
+ * A `fetch`-compatible function: the platform `fetch` and `cross-fetch` fit as they are.
  *
  * ## Example
  * ```ts
  * const client = createClient({ baseUrl, apiKey, fetch: globalThis.fetch });
  * ```
  */
-export type FetchLike = {
-  bivarianceHack(url: string, init: FetchInit): Promise<FetchResponse>;
-}['bivarianceHack'];
+export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponse>;

@@ -23,13 +23,34 @@ export function putPresigned$(
   body: Uint8Array | AsyncIterable<Uint8Array>,
 ): Observable<void> {
   const replayable = body instanceof Uint8Array;
+  const sent = body instanceof Uint8Array ? (body as Uint8Array<ArrayBuffer>) : toReadableStream(body);
   return defer(() =>
-    exchange$<void>(client.http, { method: 'PUT', url, headers: {}, body }, async (response, emit) => {
+    exchange$<void>(client.http, { method: 'PUT', url, headers: {}, body: sent }, async (response, emit) => {
       // Storage answers with a small (often XML) body; drain it so the connection can be reused.
       for await (const chunk of bodyChunks(response)) void chunk;
       emit(undefined);
     }),
   ).pipe(retryTransient({ method: 'PUT', url, idempotent: replayable }, client.config.retry, client.scheduler));
+}
+
+/**
+ * A pull-based `ReadableStream` over an async iterable: the next chunk is read only when the
+ * transport asks for it, and cancelling the stream releases the source.
+ *
+ * @internal
+ */
+export function toReadableStream(source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  const iterator = source[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await iterator.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
 }
 
 /**

@@ -69,6 +69,7 @@ export function exchange$<T>(
     const init: FetchInit = { method: request.method, headers: request.headers, signal: controller.signal };
     if (request.body !== undefined) {
       init.body = request.body;
+      // Streamed bodies need `duplex: 'half'` in fetch implementations that support them.
       if (typeof request.body === 'object' && !(request.body instanceof Uint8Array)) init.duplex = 'half';
     }
     ctx

@@ -32,7 +32,7 @@ describe('Create Model, status, listing and deletion', () => {
       ['tv not a target value', { tc: 'b', tt: 'binary_classification', tv: 'maybe' }, /config\.tv: 'maybe' is not a value of column 'b'/],
       ['binary with 3 classes', { tc: 'm', tt: 'binary_classification', tv: 'p' }, /exactly 2 distinct values in 'm', found 3/],
       ['regression on strings', { tc: 'c', tt: 'regression' }, /regression needs a numeric target, but 'c' has type 'string'/],
-      ['text target', { tc: 't', tt: 'multi_classification' }, /has type 'text'|found 1/],
+      ['a single-valued target', { tc: 't', tt: 'multi_classification' }, /at least 2 distinct values in 't', found 1/],
       ['fractional cv', { tc: 'y', tt: 'regression', cv: 1.5 }, /config\.cv must be an integer/],
       ['cv below -1', { tc: 'y', tt: 'regression', cv: -2 }, /config\.cv must be an integer/],
       ['cv above the row count', { tc: 'y', tt: 'regression', cv: 13 }, /2 <= k <= 12 rows/],
