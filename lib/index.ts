@@ -9,6 +9,7 @@
 export { createClient, PredictionOneClient } from './transport/client';
 export type { CredentialState } from './transport/credentials';
 export type { FetchLike, FetchInit, FetchResponse } from './transport/fetchLike';
+export type { RequestLimits } from './transport/limiter';
 export { DEFAULT_BASE_URL } from './core/config';
 export type { ClientConfig, PollOptions, RetryOptions, RetryEvent } from './core/config';
 export {
@@ -67,7 +68,7 @@ export type { UploadInput } from './operators/upload';
 export { datasetInfo$ } from './operators/datasetInfo';
 export { train$ } from './operators/train';
 export type { TrainOptions } from './operators/train';
-export { pollStatus$ } from './operators/pollStatus';
+export { pollStatus$, sharedStatus$ } from './operators/pollStatus';
 export { pollEvery, pollDelayMs } from './operators/pollEvery';
 export { downloadResult$ } from './operators/downloadResult';
 export type { ResultRef } from './operators/downloadResult';
@@ -75,5 +76,7 @@ export type { ExternalProcessRef } from './operators/handleOrPass';
 export { trainModel$ } from './pipeline/trainModel';
 export type { TrainingJob } from './pipeline/trainModel';
 export { onlyResult, onlyStatus } from './pipeline/onlyResult';
+export { trainEach$, trainEachFrom$ } from './pipeline/trainEach';
+export type { KeyedTrainingJob, JobEvent, TrainEachOptions } from './pipeline/trainEach';
 export { toTrainingResult, parseCsv } from './results/trainingResult';
 export type { TrainingResult, Metric, Contribution } from './results/trainingResult';

@@ -5,6 +5,7 @@
  */
 import type { SchedulerLike } from 'rxjs';
 import type { FetchLike } from '../transport/fetchLike';
+import type { RequestLimits } from '../transport/limiter';
 
 /**
  * The real service. It cannot be reached from every machine; tests use the emulator.
@@ -121,6 +122,11 @@ export interface ClientConfig {
   readonly poll?: PollOptions;
   /** Retry policy for transient failures. */
   readonly retry?: RetryOptions;
+  /**
+   * Client-wide limits on API calls (in flight, per second), shared by every pipeline using
+   * this client: for fan-out over thousands of trainings. Uploads and downloads are not gated.
+   */
+  readonly limits?: RequestLimits;
   /**
    * Whether the fetch accepts `AsyncIterable<Uint8Array>` request bodies (the Node entry's
    * transport does). When false, a streamed upload is collected into memory first. Default false.

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { Observable, OperatorFunction, SchedulerLike, defer, distinctUntilChanged, map, tap } from 'rxjs';
+import { Observable, OperatorFunction, ReplaySubject, SchedulerLike, defer, distinctUntilChanged, finalize, map, share, tap } from 'rxjs';
 import { TrainingStatus } from '../codecs/trainingStatus';
 import type { ExternalProcessId } from '../codecs/ids';
 import { POLL_DEFAULTS, type PollOptions } from '../core/config';
@@ -78,6 +78,66 @@ function toEvent(id: ExternalProcessId, s: TrainingStatus, terminalStatuses: rea
 }
 
 /**
+ * Shares one source among every subscriber: one subscription upstream, the latest value
+ * replayed to late subscribers, and a fresh start once everyone left or the source ended.
+ *
+ * @internal
+ */
+export function shareLatest<T>(): (source: Observable<T>) => Observable<T> {
+  return share<T>({
+    connector: () => new ReplaySubject<T>(1),
+    resetOnError: true,
+    resetOnComplete: true,
+    resetOnRefCountZero: true,
+  });
+}
+
+const registries = new WeakMap<PredictionOneClient, Map<string, Observable<StatusEvent>>>();
+
+function optionsKey(options: PollOptions): string {
+  // Functions (random) cannot be compared; two calls that differ only in them share a poller.
+  return JSON.stringify(options, (_, v: unknown) => (typeof v === 'function' ? undefined : v));
+}
+
+/**
+ * The status stream of one training, shared: every subscriber to the same
+ * `externalProcessId` (with the same options) through the same client uses one poller and
+ * one request per tick; a late subscriber gets the latest status at once; polling stops when
+ * the last subscriber leaves. {@link pollStatus$} uses it, so two components showing one
+ * training cost one poller.
+ *
+ * **Errors**: as {@link pollStatus$}.
+ *
+ * **Cancellation**: the poller stops (aborting its request) when the last subscriber leaves.
+ *
+ * ## Example
+ * ```ts
+ * const a = sharedStatus$(client, id).subscribe((s) => header.show(s.status));
+ * const b = sharedStatus$(client, id).subscribe((s) => sidebar.show(s.status)); // same poller
+ * ```
+ *
+ * @param client - The client.
+ * @param externalProcessId - The training to watch.
+ * @param options - Poll schedule (defaults: the client's).
+ * @returns Distinct statuses until a terminal one.
+ */
+export function sharedStatus$(client: PredictionOneClient, externalProcessId: string, options: PollOptions = {}): Observable<StatusEvent> {
+  let registry = registries.get(client);
+  if (!registry) registries.set(client, (registry = new Map()));
+  const key = `${externalProcessId}\n${optionsKey(options)}`;
+  let shared = registry.get(key);
+  if (!shared) {
+    const entries = registry;
+    shared = trainingStatus$(client, externalProcessId, options).pipe(
+      finalize(() => entries.delete(key)),
+      shareLatest(),
+    );
+    registry.set(key, shared);
+  }
+  return shared;
+}
+
+/**
  * Watches trainings: on a `queued` event (or a bare `{ externalProcessId }`) it polls Train
  * Status Check and emits a `status` event for each distinct status, with the server's
  * timestamps; it moves on after a terminal status (`finished`, whose event carries
@@ -86,6 +146,8 @@ function toEvent(id: ExternalProcessId, s: TrainingStatus, terminalStatuses: rea
  * The default schedule polls at once, then after 1 s, doubling up to 30 s; unknown statuses
  * count as still running; a whole-run deadline (`maxWaitMs`, default 24 h) ends with
  * {@link PollTimeoutError}. Transient errors of a poll are retried by the client's retry policy.
+ * Subscribers watching the same training through the same client share one poller
+ * ({@link sharedStatus$}).
  *
  * **Errors**: {@link TrainingFailedError} (status `failed` or one of `failureStatuses`),
  * {@link PollTimeoutError}, {@link ApiError}, {@link AuthError}, {@link NetworkError},
@@ -114,6 +176,6 @@ export function pollStatus$(
 ): OperatorFunction<TrainingEvent | ExternalProcessRef, TrainingEvent> {
   return handleOrPass(
     (value): value is QueuedEvent | ExternalProcessRef => isRef(value) || value.type === 'queued',
-    (input) => trainingStatus$(client, input.externalProcessId, options),
+    (input) => sharedStatus$(client, input.externalProcessId, options),
   );
 }

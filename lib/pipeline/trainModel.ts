@@ -27,6 +27,11 @@ export interface TrainingJob {
   readonly config: TrainingConfig;
   /** Poll schedule for this job (defaults: the client's). */
   readonly poll?: PollOptions;
+  /**
+   * Where an earlier run of this job got to (from a checkpoint): with `externalProcessId` the
+   * upload is not repeated; with `trainingStarted` Create Model is not sent again either.
+   */
+  readonly resume?: { readonly externalProcessId: string; readonly trainingStarted?: boolean };
 }
 
 /**
@@ -50,10 +55,10 @@ export interface TrainingJob {
  * @returns The job's events.
  */
 export function trainModel$(client: PredictionOneClient, job: TrainingJob): Observable<TrainingEvent> {
-  return of(job.data).pipe(
-    upload$(client),
-    train$(client, { name: job.name, config: job.config }),
-    pollStatus$(client, job.poll),
-    downloadResult$(client),
-  );
+  const train = train$(client, { name: job.name, config: job.config });
+  const poll = pollStatus$(client, job.poll);
+  const download = downloadResult$(client);
+  if (job.resume?.trainingStarted) return of({ externalProcessId: job.resume.externalProcessId }).pipe(poll, download);
+  if (job.resume) return of({ externalProcessId: job.resume.externalProcessId }).pipe(train, poll, download);
+  return of(job.data).pipe(upload$(client), train, poll, download);
 }

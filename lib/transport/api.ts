@@ -89,7 +89,7 @@ export function callApi$<C extends Expect>(client: PredictionOneClient, call: Ap
   const attempt = (refreshed: boolean): Observable<Result<C>> =>
     client.credentials.apiKey$().pipe(
       switchMap((key) =>
-        send$(client, httpRequest(client, key, call), codec).pipe(
+        client.limiter.run(send$(client, httpRequest(client, key, call), codec)).pipe(
           catchError((err: unknown) => {
             if (!refreshed && err instanceof AuthError && err.apiMessage === 'Inactive_credential.' && client.credentials.canRefresh()) {
               client.credentials.invalidate(key);

@@ -12,6 +12,7 @@ import { callApiWithKey$ } from './api';
 import { Credentials, type CredentialState } from './credentials';
 import type { ExchangeContext } from './request';
 import type { FetchLike } from './fetchLike';
+import { RequestLimiter } from './limiter';
 
 /** cross-fetch's default export, called late so a polyfilled global is picked up. */
 const defaultFetch: FetchLike = (url, init) =>
@@ -40,6 +41,8 @@ export class PredictionOneClient {
   readonly http: ExchangeContext;
   /** @internal */
   readonly credentials: Credentials;
+  /** @internal */
+  readonly limiter: RequestLimiter;
 
   /** @internal Use {@link createClient}. */
   constructor(config: ClientConfig) {
@@ -58,6 +61,7 @@ export class PredictionOneClient {
       () => this.scheduler.now(),
     );
     this.credentialState$ = this.credentials.state$.asObservable();
+    this.limiter = new RequestLimiter(config.limits ?? {}, this.scheduler);
     this.http = {
       fetch: config.fetch ?? defaultFetch,
       secrets: () => this.credentials.secrets(),

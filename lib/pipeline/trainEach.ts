@@ -1,0 +1,181 @@
+/**
+ * Fan-out: many trainings with a concurrency limit, each job's outcome a value in one stream.
+ *
+ * @packageDocumentation
+ */
+import { Observable, OperatorFunction, catchError, concat, defer, map, mergeMap, of, throwError, type Subscription } from 'rxjs';
+import type { TrainingEvent } from '../core/events';
+import type { TrainingResult } from '../results/trainingResult';
+import type { PredictionOneClient } from '../transport/client';
+import { trainModel$, type TrainingJob } from './trainModel';
+
+/**
+ * A training job with a key that names it in the output.
+ *
+ * ## Example
+ * ```ts
+ * const job: KeyedTrainingJob = { key: 'shop-12', data: { train: csv }, name: 'shop-12', config };
+ * ```
+ */
+export interface KeyedTrainingJob<K = string> extends TrainingJob {
+  readonly key: K;
+}
+
+/**
+ * What {@link trainEach$} emits per job: its progress events, then `succeeded` with the
+ * result or `failed` with the error. A failure is a value, not the end of the stream.
+ *
+ * ## Example
+ * ```ts
+ * events$.subscribe((e) => e.type === 'failed' && console.error(e.key, e.error.message));
+ * ```
+ */
+export type JobEvent<K = string> =
+  | { readonly type: 'progress'; readonly key: K; readonly event: TrainingEvent }
+  | { readonly type: 'succeeded'; readonly key: K; readonly externalProcessId?: string; readonly result: TrainingResult }
+  | { readonly type: 'failed'; readonly key: K; readonly externalProcessId?: string; readonly error: Error };
+
+/**
+ * Options of {@link trainEach$}.
+ *
+ * ## Example
+ * ```ts
+ * trainEach$(client, { concurrency: 16, failFast: false });
+ * ```
+ */
+export interface TrainEachOptions {
+  /** Jobs running at once. Default 4. */
+  readonly concurrency?: number;
+  /** End the whole stream at the first failure (in-flight jobs are cancelled). Default false. */
+  readonly failFast?: boolean;
+  /** How to run one job. Default {@link trainModel$}. */
+  readonly run?: (client: PredictionOneClient, job: TrainingJob) => Observable<TrainingEvent>;
+}
+
+/** Runs one job and turns its events into {@link JobEvent}s. @internal */
+export function runJob$<K>(client: PredictionOneClient, job: KeyedTrainingJob<K>, options: TrainEachOptions): Observable<JobEvent<K>> {
+  return defer(() => {
+    let externalProcessId: string | undefined = job.resume?.externalProcessId;
+    const run = options.run ?? trainModel$;
+    return run(client, job).pipe(
+      map((event): JobEvent<K> => {
+        if ('externalProcessId' in event && event.externalProcessId) externalProcessId = event.externalProcessId;
+        return event.type === 'completed'
+          ? { type: 'succeeded', key: job.key, externalProcessId, result: event.result }
+          : { type: 'progress', key: job.key, event };
+      }),
+      catchError((error: unknown) => {
+        const err = error instanceof Error ? error : new Error(String(error));
+        const failed: JobEvent<K> = { type: 'failed', key: job.key, externalProcessId, error: err };
+        return options.failFast ? concat(of(failed), throwError(() => err)) : of(failed);
+      }),
+    );
+  });
+}
+
+/**
+ * Runs a stream of training jobs, at most `concurrency` at once, and emits every job's
+ * events tagged with its key. One job's failure becomes a `failed` event; the others go on
+ * (unless `failFast`).
+ *
+ * Backpressure: as an operator it is fed by its source, and RxJS sources push, so jobs beyond
+ * the limit wait in `mergeMap`'s buffer. To never read more jobs than can run (a file, a
+ * queue, a Node stream), give the jobs as an (async) iterable to {@link trainEachFrom$}.
+ *
+ * **Errors**: none from jobs (they are `failed` events) unless `failFast`.
+ *
+ * **Cancellation**: unsubscribing cancels every running job's request and timers.
+ *
+ * ## Example
+ * ```ts
+ * from(jobs).pipe(trainEach$(client, { concurrency: 8 })).subscribe((e) => {
+ *   if (e.type === 'succeeded') console.log(e.key, e.result.metrics);
+ *   if (e.type === 'failed') console.error(e.key, e.error.name);
+ * });
+ * ```
+ *
+ * @param client - The client (share one: its limits and shared status apply to all jobs).
+ * @param options - Concurrency and failure policy.
+ * @returns An operator from jobs to job events.
+ */
+export function trainEach$<K>(client: PredictionOneClient, options: TrainEachOptions = {}): OperatorFunction<KeyedTrainingJob<K>, JobEvent<K>> {
+  return mergeMap((job) => runJob$(client, job, options), options.concurrency ?? 4);
+}
+
+/**
+ * Like {@link trainEach$}, but pulls jobs from an iterable or async iterable only when a slot
+ * is free, so it never reads more jobs from its source than it can run: a paused Node
+ * `Readable` (its async iterator) stays paused while the limit is reached.
+ *
+ * **Errors**: an error of the iterable itself ends the stream; job failures are `failed` events.
+ *
+ * **Cancellation**: unsubscribing cancels running jobs and calls the iterator's `return()`.
+ *
+ * ## Example
+ * ```ts
+ * trainEachFrom$(client, readJobsLazily('manifest.jsonl'), { concurrency: 16 }).subscribe(console.log);
+ * ```
+ *
+ * @param client - The client.
+ * @param jobs - The jobs, read one at a time.
+ * @param options - Concurrency and failure policy.
+ * @returns Every job's events.
+ */
+export function trainEachFrom$<K>(
+  client: PredictionOneClient,
+  jobs: Iterable<KeyedTrainingJob<K>> | AsyncIterable<KeyedTrainingJob<K>>,
+  options: TrainEachOptions = {},
+): Observable<JobEvent<K>> {
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  return new Observable<JobEvent<K>>((subscriber) => {
+    const iterator: Iterator<KeyedTrainingJob<K>> | AsyncIterator<KeyedTrainingJob<K>> =
+      Symbol.asyncIterator in jobs ? jobs[Symbol.asyncIterator]() : jobs[Symbol.iterator]();
+    const running = new Set<Subscription>();
+    let pulling = false;
+    let exhausted = false;
+
+    const finishIfDone = () => {
+      if (exhausted && running.size === 0 && !pulling) subscriber.complete();
+    };
+    const start = (job: KeyedTrainingJob<K>) => {
+      let done = false;
+      let subscription: Subscription | undefined = undefined;
+      subscription = runJob$(client, job, options).subscribe({
+        next: (e) => subscriber.next(e),
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => {
+          done = true;
+          // A job that completes synchronously ends before `subscription` is assigned.
+          if (subscription) running.delete(subscription);
+          pull();
+        },
+      });
+      if (!done) running.add(subscription);
+    };
+    const pull = () => {
+      if (pulling || exhausted || subscriber.closed) return finishIfDone();
+      if (running.size >= concurrency) return;
+      pulling = true;
+      Promise.resolve(iterator.next()).then(
+        (next) => {
+          pulling = false;
+          if (subscriber.closed) return;
+          if (next.done) exhausted = true;
+          else start(next.value);
+          pull();
+        },
+        (err: unknown) => {
+          pulling = false;
+          subscriber.error(err);
+        },
+      );
+    };
+    pull();
+    return () => {
+      running.forEach((s) => s.unsubscribe());
+      running.clear();
+      if (!exhausted) void Promise.resolve(iterator.return?.()).catch(() => undefined);
+    };
+  });
+}
+

@@ -1,0 +1,81 @@
+import { Subscription, firstValueFrom, lastValueFrom, of, toArray } from 'rxjs';
+import { pollStatus$, sharedStatus$, train$, upload$, type StatusEvent } from '../../lib';
+import { shareLatest } from '../../lib/operators/pollStatus';
+import { seattleWeather, useEmulator } from '../helpers/emulator';
+import { testScheduler } from '../helpers/marbles';
+
+describe('shareLatest', () => {
+  it('should subscribe upstream once and replay the latest value to a late subscriber', () => {
+    testScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+      const source = cold('-a---b---c|');
+      const shared = source.pipe(shareLatest());
+      expectObservable(shared).toBe('-a---b---c|');
+      // Late subscriber at frame 3 gets 'a' at once, then the rest.
+      expectObservable(hot('---x').pipe(() => shared), '---^').toBe('---a-b---c|');
+      expectSubscriptions(source.subscriptions).toBe('^---------!');
+    });
+  });
+
+  it('should stop upstream when the last subscriber leaves, and start over afterwards', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-a---b---c|');
+      const shared = source.pipe(shareLatest());
+      expectObservable(shared, '^--!').toBe('-a-');
+      expectObservable(shared, '^----!').toBe('-a---');
+      expectObservable(shared, '------^').toBe('------ -a---b---c|');
+      expectSubscriptions(source.subscriptions).toBe(['^----!', '------^---------!']);
+    });
+  });
+});
+
+describe('sharedStatus$ through the emulator', () => {
+  const { emulator, client } = useEmulator({ manual: true });
+
+  async function queuedId(c = client()): Promise<string> {
+    const events = await lastValueFrom(
+      of(seattleWeather(40)).pipe(upload$(c), train$(c, { name: 's', config: { tt: 'multi_classification', tc: 'weather' } }), toArray()),
+    );
+    return (events[events.length - 1] as { externalProcessId: string }).externalProcessId;
+  }
+
+  it('should give two subscribers one poller and the late one the latest status at once', async () => {
+    const c = client({ poll: { minDelayMs: 20, multiplier: 1 } });
+    const id = await queuedId(c);
+    emulator().clearLog();
+    const first: StatusEvent[] = [];
+    const second: StatusEvent[] = [];
+    const a: Subscription = sharedStatus$(c, id).subscribe((s) => first.push(s));
+    await firstValueFrom(sharedStatus$(c, id)); // 'waiting' has arrived
+    const b: Subscription = of({ externalProcessId: id })
+      .pipe(pollStatus$(c))
+      .subscribe((e) => e.type === 'status' && second.push(e));
+    expect(second.map((s) => s.status)).toEqual(['waiting']); // replayed synchronously
+    expect(sharedStatus$(c, id)).toBe(sharedStatus$(c, id));
+    await emulator().waitForRequest('GET /v1/external/models/results');
+    await emulator().waitForRequest('GET /v1/external/models/results');
+    await emulator().waitForRequest('GET /v1/external/models/results');
+    // One poller: requests never overlap, each starts after the previous answered.
+    const starts = emulator().requests.filter((r) => r.route === 'GET /v1/external/models/results').map((r) => r.startedAt);
+    expect(starts).toEqual([...starts].sort((x, y) => x - y));
+    a.unsubscribe();
+    b.unsubscribe();
+    const polls = emulator().count('GET /v1/external/models/results');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(emulator().count('GET /v1/external/models/results')).toBe(polls);
+    expect(first.map((s) => s.status)).toEqual(['waiting']);
+  });
+
+  it('should poll once per tick whatever the number of subscribers', async () => {
+    const c = client({ poll: { minDelayMs: 20, multiplier: 1 } });
+    const id = await queuedId(c);
+    await emulator().advance(id, 'running');
+    emulator().clearLog();
+    const subscriptions = Array.from({ length: 10 }, () => sharedStatus$(c, id).subscribe());
+    for (let i = 0; i < 3; i++) await emulator().waitForRequest('GET /v1/external/models/results');
+    await emulator().advance(id, 'finished');
+    await lastValueFrom(sharedStatus$(c, id));
+    subscriptions.forEach((s) => s.unsubscribe());
+    // 10 independent pollers would have sent at least 10 requests for the first tick alone.
+    expect(emulator().count('GET /v1/external/models/results')).toBeLessThan(10);
+  });
+});
