@@ -11,7 +11,7 @@ export type { CredentialState } from './transport/credentials';
 export type { FetchLike, FetchInit, FetchResponse } from './transport/fetchLike';
 export type { RequestLimits } from './transport/limiter';
 export { DEFAULT_BASE_URL } from './core/config';
-export type { ClientConfig, PollOptions, RetryOptions, RetryEvent } from './core/config';
+export type { ClientConfig, PollOptions, RetryOptions, RetryEvent, ZipCodec, InflateDecoder, InflateDecoderConstructor } from './core/config';
 export {
   PredictionOneError,
   ApiError,
@@ -78,5 +78,9 @@ export type { TrainingJob } from './pipeline/trainModel';
 export { onlyResult, onlyStatus } from './pipeline/onlyResult';
 export { trainEach$, trainEachFrom$ } from './pipeline/trainEach';
 export type { KeyedTrainingJob, JobEvent, TrainEachOptions } from './pipeline/trainEach';
+export { createJobQueue } from './pipeline/jobQueue';
+export type { JobQueue, JobQueueOptions } from './pipeline/jobQueue';
 export { toTrainingResult, parseCsv } from './results/trainingResult';
+export { streamResult$ } from './results/streamResult';
+export type { ResultSink, EntryWriter } from './results/streamResult';
 export type { TrainingResult, Metric, Contribution } from './results/trainingResult';

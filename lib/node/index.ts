@@ -6,6 +6,13 @@
  */
 export { createNodeFetch } from './nodeFetch';
 export type { NodeFetchOptions } from './nodeFetch';
+export { createUndiciFetch } from './undiciFetch';
+export type { UndiciFetch, UndiciFetchOptions } from './undiciFetch';
+export { NodeInflate, nodeZipCodec } from './nodeInflate';
 export { createNodeClient } from './nodeClient';
 export { fileSource } from './fileSource';
 export { writeResult } from './writeResult';
+export { downloadResultToDir$ } from './downloadResultToDir';
+export type { DownloadToDirOptions } from './downloadResultToDir';
+export { openCheckpoint, loadCheckpoint, parseCheckpoint, CheckpointError } from './checkpoint';
+export type { CheckpointRecord, CheckpointStage, CheckpointContents, CheckpointWriter } from './checkpoint';

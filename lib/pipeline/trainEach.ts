@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { Observable, OperatorFunction, catchError, concat, defer, map, mergeMap, of, throwError, type Subscription } from 'rxjs';
+import { Observable, OperatorFunction, catchError, concat, concatMap, defer, mergeMap, of, throwError, type Subscription } from 'rxjs';
 import type { TrainingEvent } from '../core/events';
 import type { TrainingResult } from '../results/trainingResult';
 import type { PredictionOneClient } from '../transport/client';
@@ -50,6 +50,12 @@ export interface TrainEachOptions {
   readonly failFast?: boolean;
   /** How to run one job. Default {@link trainModel$}. */
   readonly run?: (client: PredictionOneClient, job: TrainingJob) => Observable<TrainingEvent>;
+  /**
+   * Called with each result inside the job's slot, before `succeeded` is emitted: write the
+   * result and acknowledge the job here, so a job is acknowledged only once its result is
+   * safely stored. A rejection makes the job `failed`.
+   */
+  readonly onResult?: (result: TrainingResult, job: TrainingJob & { readonly key: unknown }) => Promise<void>;
 }
 
 /** Runs one job and turns its events into {@link JobEvent}s. @internal */
@@ -58,11 +64,13 @@ export function runJob$<K>(client: PredictionOneClient, job: KeyedTrainingJob<K>
     let externalProcessId: string | undefined = job.resume?.externalProcessId;
     const run = options.run ?? trainModel$;
     return run(client, job).pipe(
-      map((event): JobEvent<K> => {
+      concatMap((event): Observable<JobEvent<K>> => {
         if ('externalProcessId' in event && event.externalProcessId) externalProcessId = event.externalProcessId;
-        return event.type === 'completed'
-          ? { type: 'succeeded', key: job.key, externalProcessId, result: event.result }
-          : { type: 'progress', key: job.key, event };
+        if (event.type !== 'completed') return of({ type: 'progress', key: job.key, event });
+        const succeeded: JobEvent<K> = { type: 'succeeded', key: job.key, externalProcessId, result: event.result };
+        const onResult = options.onResult;
+        // Synchronous when there is nothing to await, so virtual-time tests see no microtask gap.
+        return onResult ? defer(async () => (await onResult(event.result, job), succeeded)) : of(succeeded);
       }),
       catchError((error: unknown) => {
         const err = error instanceof Error ? error : new Error(String(error));

@@ -1,0 +1,105 @@
+/**
+ * An event processor: reads training requests as newline-delimited JSON on stdin, trains at
+ * most `--concurrency` at a time (stdin is not read further while the limit is reached),
+ * writes each result to `<out>/<key>/`, and only then acknowledges the request with a JSON line
+ * on stdout. Failures are reported as JSON lines too; the process goes on.
+ *
+ *   npx tsx docs/examples/ndjson-trainer.ts --base-url http://127.0.0.1:8080 --api-key KEY --out results < jobs.ndjson
+ *
+ * One request per line:
+ *   {"key":"weather","csv":"data/seattle-weather.csv","target":"weather","type":"multi_classification"}
+ */
+import path from 'node:path';
+import { lastValueFrom, tap } from 'rxjs';
+import { trainEachFrom$, trainingConfigIssues, type KeyedTrainingJob, type TrainingConfig } from 'prediction-one-rx';
+import { createNodeClient, fileSource, ndjsonLines, writeResult } from 'prediction-one-rx/node';
+
+interface Request {
+  key: string;
+  csv: string;
+  target: string;
+  type: TrainingConfig['tt'];
+  positive?: string;
+  cv?: number;
+}
+
+function toJob(value: unknown, baseDir: string): KeyedTrainingJob {
+  const r = value as Partial<Request>;
+  if (typeof r?.key !== 'string' || typeof r.csv !== 'string') throw new Error(`request needs "key" and "csv": ${JSON.stringify(value)}`);
+  const config = { tt: r.type, tc: r.target, tv: r.positive, cv: r.cv } as TrainingConfig;
+  const issues = trainingConfigIssues(JSON.parse(JSON.stringify(config)));
+  if (issues.length > 0) throw new Error(`request ${r.key}: ${issues.join('; ')}`);
+  return { key: r.key, name: r.key, config, data: { train: fileSource(path.resolve(baseDir, r.csv)) } };
+}
+
+/** Reads jobs lazily so trainEachFrom$'s pull pace is the pace at which stdin is read. */
+async function* jobsFrom(input: AsyncIterable<Uint8Array | string>, baseDir: string, onBad: (e: Error) => void): AsyncGenerator<KeyedTrainingJob> {
+  for await (const value of ndjsonLines(input)) {
+    try {
+      yield toJob(value, baseDir);
+    } catch (err) {
+      onBad(err as Error);
+    }
+  }
+}
+
+export interface TrainerOptions {
+  baseUrl: string;
+  apiKey: string;
+  out: string;
+  concurrency: number;
+  baseDir?: string;
+}
+
+/** Runs the processor over `input`, writing JSON lines to `output`; resolves with the failure count. */
+export async function runTrainer(input: AsyncIterable<Uint8Array | string>, output: NodeJS.WritableStream, options: TrainerOptions): Promise<number> {
+  const client = createNodeClient({ baseUrl: options.baseUrl, apiKey: options.apiKey });
+  const say = (line: object) => output.write(`${JSON.stringify(line)}\n`);
+  let failures = 0;
+  const jobs = jobsFrom(input, options.baseDir ?? process.cwd(), (err) => {
+    failures++;
+    say({ rejected: err.message });
+  });
+  await lastValueFrom(
+    trainEachFrom$(client, jobs, {
+      concurrency: options.concurrency,
+      // Inside the job's slot: the acknowledgement follows the write, never precedes it.
+      onResult: async (result, job) => {
+        const dir = path.join(options.out, String(job.key));
+        await writeResult(result, dir);
+        say({ ack: job.key, dir, metrics: result.metrics });
+      },
+    }).pipe(
+      tap((e) => {
+        if (e.type === 'failed') {
+          failures++;
+          say({ failed: e.key, error: `${e.error.name}: ${e.error.message}` });
+        }
+      }),
+    ),
+    { defaultValue: undefined },
+  );
+  return failures;
+}
+
+function arg(name: string, fallback?: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  const value = i >= 0 ? process.argv[i + 1] : (process.env[`P1RX_${name.toUpperCase().replace(/-/g, '_')}`] ?? fallback);
+  if (value === undefined) throw new Error(`--${name} is required`);
+  return value;
+}
+
+if (require.main === module) {
+  runTrainer(process.stdin, process.stdout, {
+    baseUrl: arg('base-url'),
+    apiKey: arg('api-key'),
+    out: arg('out', 'results'),
+    concurrency: Number(arg('concurrency', '4')),
+  }).then(
+    (failures) => (process.exitCode = failures === 0 ? 0 : 1),
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,75 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ts from 'typescript';
+
+/**
+ * The built package, imported the way users import it: from a consumer folder that has it in
+ * node_modules, as CommonJS, as ESM, and type-checked with moduleResolution node16 and
+ * bundler. Needs `npm run build` first (`npm test` runs it as `pretest`).
+ */
+const root = path.resolve(__dirname, '../..');
+const entries = ['prediction-one-rx', 'prediction-one-rx/node', 'prediction-one-rx/emulator'];
+
+describe('the published package', () => {
+  let consumer: string;
+
+  beforeAll(() => {
+    if (!existsSync(path.join(root, 'dist/index.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+    consumer = mkdtempSync(path.join(os.tmpdir(), 'p1rx-consumer-'));
+    mkdirSync(path.join(consumer, 'node_modules'));
+    symlinkSync(root, path.join(consumer, 'node_modules', 'prediction-one-rx'), 'dir');
+    writeFileSync(path.join(consumer, 'package.json'), '{ "name": "consumer", "private": true }');
+  });
+  afterAll(() => rmSync(consumer, { recursive: true, force: true }));
+
+  const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: consumer, encoding: 'utf8' });
+
+  it('should load every entry with require()', () => {
+    const out = node(['-e', `console.log(JSON.stringify(${JSON.stringify(entries)}.map((e) => Object.keys(require(e)).length)))`]);
+    expect(JSON.parse(out).every((n: number) => n > 0)).toBe(true);
+  });
+
+  it('should load every entry with import, sharing one copy of the core', () => {
+    const script = `
+      const core = await import('prediction-one-rx');
+      const nodeEntry = await import('prediction-one-rx/node');
+      const emulator = await import('prediction-one-rx/emulator');
+      const client = nodeEntry.createNodeClient({ baseUrl: 'http://127.0.0.1:1', apiKey: 'k' });
+      console.log(JSON.stringify([client instanceof core.PredictionOneClient, typeof emulator.startEmulator]));`;
+    expect(JSON.parse(node(['--input-type=module', '-e', script]))).toEqual([true, 'function']);
+  });
+
+  it('should mark the package side-effect free', () => {
+    const pkg = JSON.parse(node(['-p', "JSON.stringify(require('prediction-one-rx/package.json'))"]));
+    expect(pkg.sideEffects).toBe(false);
+    expect(pkg.peerDependencies.rxjs).toMatch(/^\^7/);
+  });
+
+  it.each([
+    ['node16', 'consumer.mts'],
+    ['node16', 'consumer.cts'],
+    ['bundler', 'consumer.ts'],
+  ])('should type-check with moduleResolution %s (%s)', (resolution, file) => {
+    const source = `
+      import { createClient, trainModel$, type TrainingEvent } from 'prediction-one-rx';
+      import { createNodeClient } from 'prediction-one-rx/node';
+      import { startEmulator, type Emulator } from 'prediction-one-rx/emulator';
+      const c = createClient({ baseUrl: 'http://127.0.0.1:1', apiKey: 'k' });
+      const n = createNodeClient({ baseUrl: 'http://127.0.0.1:1', apiKey: 'k' });
+      const e: Promise<Emulator> = startEmulator({ port: 0 });
+      const events = trainModel$(c, { data: { train: 'a,b\\n1,2\\n' }, name: 'x', config: { tt: 'regression', tc: 'b' } });
+      events.subscribe((ev: TrainingEvent) => ev.type === 'status' && ev.status.toUpperCase());
+      export { c, n, e };`;
+    const fileName = path.join(consumer, file);
+    writeFileSync(fileName, source);
+    const options: ts.CompilerOptions =
+      resolution === 'node16'
+        ? { module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16 }
+        : { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler };
+    const program = ts.createProgram([fileName], { ...options, strict: true, noEmit: true, skipLibCheck: false, types: [], lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'] });
+    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    expect(diagnostics).toEqual([]);
+  });
+});
