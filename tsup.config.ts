@@ -6,6 +6,7 @@ export default defineConfig([
       index: 'lib/index.ts',
       'node/index': 'lib/node/index.ts',
       'emulator/index': 'lib/emulator/index.ts',
+      'angular/index': 'lib/angular/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,
@@ -14,7 +15,7 @@ export default defineConfig([
     target: 'es2022',
     outDir: 'dist',
     splitting: false,
-    external: ['rxjs', 'prediction-one-rx', /^prediction-one-rx\//],
+    external: ['rxjs', 'prediction-one-rx', /^prediction-one-rx\//, /^@angular\//],
   },
   {
     entry: { 'cli/main': 'lib/cli/main.ts' },

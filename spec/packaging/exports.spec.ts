@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
@@ -71,5 +71,23 @@ describe('the published package', () => {
     const program = ts.createProgram([fileName], { ...options, strict: true, noEmit: true, skipLibCheck: false, types: [], lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'] });
     const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
     expect(diagnostics).toEqual([]);
+  });
+});
+
+describe('the published types', () => {
+  it.each(['index', 'node/index', 'emulator/index', 'angular/index'])('should have no `any` in dist/%s.d.ts', (entry) => {
+    const file = path.join(root, 'dist', `${entry}.d.ts`);
+    if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+    const found: string[] = [];
+    const visit = (node: ts.Node) => {
+      if (node.kind === ts.SyntaxKind.AnyKeyword) {
+        const { line } = source.getLineAndCharacterOfPosition(node.getStart());
+        found.push(`${entry}.d.ts:${line + 1}: ${node.parent.getText().slice(0, 80)}`);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+    expect(found).toEqual([]);
   });
 });
