@@ -12,6 +12,7 @@ export { NodeInflate, nodeZipCodec } from './nodeInflate';
 export { createNodeClient } from './nodeClient';
 export { fileSource } from './fileSource';
 export { writeResult } from './writeResult';
+export { ndjsonLines } from './ndjson';
 export { downloadResultToDir$ } from './downloadResultToDir';
 export type { DownloadToDirOptions } from './downloadResultToDir';
 export { openCheckpoint, loadCheckpoint, parseCheckpoint, CheckpointError } from './checkpoint';

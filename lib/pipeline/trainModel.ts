@@ -3,7 +3,8 @@
  *
  * @packageDocumentation
  */
-import { Observable, of } from 'rxjs';
+import { Observable, catchError, of, throwError } from 'rxjs';
+import { ApiError, TrainingStartUnknownError } from '../core/errors';
 import type { PollOptions } from '../core/config';
 import type { TrainingEvent } from '../core/events';
 import type { TrainingConfig } from '../core/trainingConfig';
@@ -38,6 +39,10 @@ export interface TrainingJob {
  * Runs one training end to end and streams its events: upload progress, `uploaded`,
  * `queued`, each `status`, download progress and `completed` with the result.
  *
+ * After an ambiguous Create Model failure ({@link TrainingStartUnknownError}) it follows the
+ * training by its id instead of sending Create Model again; only if the service does not know
+ * the id does the error reach the subscriber.
+ *
  * **Errors**: any error of {@link upload$}, {@link train$}, {@link pollStatus$} and
  * {@link downloadResult$}.
  *
@@ -59,6 +64,17 @@ export function trainModel$(client: PredictionOneClient, job: TrainingJob): Obse
   const poll = pollStatus$(client, job.poll);
   const download = downloadResult$(client);
   if (job.resume?.trainingStarted) return of({ externalProcessId: job.resume.externalProcessId }).pipe(poll, download);
-  if (job.resume) return of({ externalProcessId: job.resume.externalProcessId }).pipe(train, poll, download);
-  return of(job.data).pipe(upload$(client), train, poll, download);
+  // After an ambiguous Create Model, the training may exist: follow it by its id rather than
+  // resend. If the service does not know it, the original error stands (nothing trained twice).
+  const recover = catchError<TrainingEvent, Observable<TrainingEvent>>((err: unknown) =>
+    err instanceof TrainingStartUnknownError
+      ? of({ externalProcessId: err.externalProcessId }).pipe(
+          poll,
+          catchError((pollErr: unknown) => throwError(() => (pollErr instanceof ApiError && pollErr.httpStatus < 500 ? err : pollErr))),
+          download,
+        )
+      : throwError(() => err),
+  );
+  if (job.resume) return of({ externalProcessId: job.resume.externalProcessId }).pipe(train, recover, poll, download);
+  return of(job.data).pipe(upload$(client), train, recover, poll, download);
 }

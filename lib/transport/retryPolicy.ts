@@ -5,7 +5,7 @@
  */
 import { MonoTypeOperatorFunction, SchedulerLike, retry, throwError, timer } from 'rxjs';
 import { RETRY_DEFAULTS, type RetryOptions } from '../core/config';
-import { ApiError, NetworkError, PredictionOneError } from '../core/errors';
+import { ApiError, NetworkError, PredictionOneError, ResultArchiveError } from '../core/errors';
 import { redactUrl } from '../core/redact';
 
 /**
@@ -20,6 +20,8 @@ export function isRetryable(err: unknown, idempotent: boolean): boolean {
   if (err instanceof NetworkError) return idempotent || !err.sent;
   if (!idempotent) return false;
   if (err instanceof ApiError && err.httpStatus === 408) return true;
+  // A corrupt or cut archive (CRC mismatch, truncation) is worth one more download.
+  if (err instanceof ResultArchiveError) return true;
   return err instanceof PredictionOneError && err.retryable;
 }
 

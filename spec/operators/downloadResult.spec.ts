@@ -47,8 +47,17 @@ describe('downloadResult$', () => {
   it('should refuse a body that is not a zip', async () => {
     const { resultUrl } = await finishedResultUrl();
     emulator().failNext('GET /storage/result', 200, '<html><body>Access denied</body></html>');
-    const err = await lastValueFrom(of({ resultUrl }).pipe(downloadResult$(client()))).catch((e: unknown) => e);
+    const err = await lastValueFrom(of({ resultUrl }).pipe(downloadResult$(client({ retry: { maxAttempts: 1 } })))).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ResultArchiveError);
+  });
+
+  it('should download again once after a corrupt archive', async () => {
+    const { resultUrl } = await finishedResultUrl();
+    emulator().clearLog();
+    emulator().failNext('GET /storage/result', 200, 'PK\u0003\u0004 not really a zip');
+    const result = await lastValueFrom(of({ resultUrl }).pipe(downloadResult$(client()), onlyResult()));
+    expect(result.metrics.length).toBeGreaterThan(0);
+    expect(emulator().count('GET /storage/result')).toBe(2);
   });
 
   it('should abort the download when unsubscribed', async () => {
