@@ -6,14 +6,16 @@ const config: Config = {
   testMatch: ['**/*.spec.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    // Angular ships ES modules only; esbuild makes them CommonJS for this CommonJS Jest run.
+    '^.+/node_modules/@angular/.+\\.m?js$': '<rootDir>/spec/angular/esmTransform.cjs',
   },
+  transformIgnorePatterns: ['/node_modules/(?!@angular/)'],
   moduleNameMapper: {
     '^prediction-one-rx$': '<rootDir>/lib/index.ts',
-    '^prediction-one-rx/(node|emulator)$': '<rootDir>/lib/$1/index.ts',
+    '^prediction-one-rx/(node|emulator|angular)$': '<rootDir>/lib/$1/index.ts',
   },
   // Endpoint tests talk to a real emulator over loopback; a slow CI core must not flake them.
   testTimeout: 30_000,
-  detectOpenHandles: false,
 };
 
 export default config;

@@ -110,6 +110,14 @@ describe('startEmulator: server, auth and test hooks', () => {
     expect(plain.headers.get('access-control-allow-origin')).toBe('*');
   });
 
+  it("should allow the extra headers a preflight asks for (an app's interceptors)", async () => {
+    const res = await fetch(`${emulator.url}/v1/external/models`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://app.test', 'access-control-request-method': 'GET', 'access-control-request-headers': 'X-Trace-Id, authorization' },
+    });
+    expect(res.headers.get('access-control-allow-headers')).toBe('x-api-key, content-type, x-trace-id, authorization');
+  });
+
   describe('request log', () => {
     it('should record method, pathname without query, route key and status', async () => {
       await call(emulator, 'api-1', '/v1/external/models?offset=0&limit=5');

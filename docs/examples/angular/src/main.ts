@@ -1,0 +1,26 @@
+import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
+import { provideZonelessChangeDetection } from '@angular/core';
+import { bootstrapApplication } from '@angular/platform-browser';
+import { providePredictionOne } from 'prediction-one-rx/angular';
+import { AppComponent } from './app/app.component';
+import { httpLogInterceptor } from './app/http-log';
+import { SETTINGS, readSettings } from './app/settings';
+
+// Settings come from the query string (?baseUrl=...&apiKey=...); the settings form reloads
+// the page with new ones, so the client is made once, at bootstrap.
+const settings = readSettings(window.location.search);
+
+bootstrapApplication(AppComponent, {
+  providers: [
+    provideZonelessChangeDetection(),
+    // The library's requests go through this HttpClient, so httpLogInterceptor sees them all.
+    provideHttpClient(withFetch(), withInterceptors([httpLogInterceptor])),
+    { provide: SETTINGS, useValue: settings },
+    providePredictionOne({
+      baseUrl: settings.baseUrl,
+      apiKey: settings.apiKey,
+      // The emulator trains in seconds; against the real service keep the defaults (up to 30 s).
+      poll: { minDelayMs: 300, maxDelayMs: 1_000 },
+    }),
+  ],
+}).catch((err: unknown) => console.error(err));

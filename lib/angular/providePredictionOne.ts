@@ -1,0 +1,118 @@
+/**
+ * `providePredictionOne()`: the client and {@link PredictionOneService} as environment
+ * providers, with `HttpClient` as the transport.
+ *
+ * @packageDocumentation
+ */
+import { HttpClient, HttpContext } from '@angular/common/http';
+import { InjectionToken, inject, makeEnvironmentProviders, type EnvironmentProviders } from '@angular/core';
+import { ValidationError, createClient, type ClientConfig, type PredictionOneClient } from 'prediction-one-rx';
+import { httpClientFetch } from './httpClientFetch';
+import { PREDICTION_ONE_REQUEST } from './predictionOneRequest';
+import { PredictionOneService } from './predictionOneService';
+
+/**
+ * Configuration of {@link providePredictionOne}: a `ClientConfig` whose `baseUrl` is required,
+ * plus the choice of transport.
+ *
+ * ## Example
+ * ```ts
+ * const config: PredictionOneConfig = { baseUrl: 'http://127.0.0.1:8080', apiKey: 'my-key', poll: { maxDelayMs: 5_000 } };
+ * ```
+ */
+export interface PredictionOneConfig extends ClientConfig {
+  /** Service root, e.g. `'http://127.0.0.1:8080'` for the emulator. */
+  readonly baseUrl: string;
+  /**
+   * Send requests through Angular's `HttpClient` (so your interceptors apply). Default `true`;
+   * requires `provideHttpClient()` in the same or a parent injector. With `false`, the client
+   * uses `fetch` if given, else its own default (the platform `fetch`).
+   */
+  readonly useHttpClient?: boolean;
+}
+
+/**
+ * The configuration given to {@link providePredictionOne}.
+ *
+ * ## Example
+ * ```ts
+ * const baseUrl = inject(PREDICTION_ONE_CONFIG).baseUrl;
+ * ```
+ */
+export const PREDICTION_ONE_CONFIG = new InjectionToken<PredictionOneConfig>('PREDICTION_ONE_CONFIG');
+
+/**
+ * The {@link PredictionOneClient} made by {@link providePredictionOne}, for using the
+ * operators of `prediction-one-rx` directly.
+ *
+ * ## Example
+ * ```ts
+ * import { apiKey$ } from 'prediction-one-rx';
+ * const key$ = apiKey$(inject(PREDICTION_ONE_CLIENT));
+ * ```
+ */
+export const PREDICTION_ONE_CLIENT = new InjectionToken<PredictionOneClient>('PREDICTION_ONE_CLIENT');
+
+/**
+ * Makes the client for a configuration, inside an injection context (it injects `HttpClient`
+ * when `useHttpClient` is on).
+ *
+ * @internal
+ */
+export function clientFromConfig(config: PredictionOneConfig): PredictionOneClient {
+  const { useHttpClient = true, ...clientConfig } = config;
+  if (!useHttpClient) return createClient(clientConfig);
+  if (clientConfig.fetch !== undefined) {
+    throw new ValidationError('Angular configuration', ['give either fetch (with useHttpClient: false) or useHttpClient, not both']);
+  }
+  const apiRoot = `${config.baseUrl.replace(/\/+$/, '')}/`;
+  const fetch = httpClientFetch(inject(HttpClient), {
+    context: (url) => new HttpContext().set(PREDICTION_ONE_REQUEST, url.startsWith(apiRoot) && !isStorageUrl(url, apiRoot) ? 'api' : 'presigned'),
+  });
+  return createClient({ ...clientConfig, fetch });
+}
+
+// An API call always goes to `<baseUrl>/v1/external/...`; anything else is a pre-signed URL,
+// even when storage lives on the same host (as with the emulator).
+function isStorageUrl(url: string, apiRoot: string): boolean {
+  return !url.slice(apiRoot.length).startsWith('v1/external/');
+}
+
+/**
+ * Provides Prediction One to an Angular application: the configuration
+ * ({@link PREDICTION_ONE_CONFIG}), the client ({@link PREDICTION_ONE_CLIENT}) and
+ * {@link PredictionOneService}. By default every request goes through `HttpClient`, so add
+ * `provideHttpClient()` (with your interceptors) next to it. Requests carry the
+ * {@link PREDICTION_ONE_REQUEST} context token.
+ *
+ * The client is created on first injection. `config` may be a function, run in the injection
+ * context at that moment, to read settings from other services.
+ *
+ * **Errors**: injecting the client throws `ValidationError` for a `baseUrl` that is not an
+ * http(s) URL, or for `fetch` together with `useHttpClient`; Angular's NG0201 "No provider for
+ * HttpClient" when `provideHttpClient()` is missing.
+ *
+ * ## Example
+ * ```ts
+ * import { bootstrapApplication } from '@angular/platform-browser';
+ * import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
+ * import { providePredictionOne } from 'prediction-one-rx/angular';
+ *
+ * bootstrapApplication(AppComponent, {
+ *   providers: [
+ *     provideHttpClient(withFetch(), withInterceptors([logInterceptor])),
+ *     providePredictionOne({ baseUrl: 'http://127.0.0.1:8080', apiKey: 'my-key', poll: { maxDelayMs: 5_000 } }),
+ *   ],
+ * });
+ * ```
+ *
+ * @param config - The configuration, or a factory of it run in an injection context.
+ * @returns Providers for `bootstrapApplication`, a route's `providers`, or `createEnvironmentInjector`.
+ */
+export function providePredictionOne(config: PredictionOneConfig | (() => PredictionOneConfig)): EnvironmentProviders {
+  return makeEnvironmentProviders([
+    { provide: PREDICTION_ONE_CONFIG, useFactory: typeof config === 'function' ? config : () => config },
+    { provide: PREDICTION_ONE_CLIENT, useFactory: () => clientFromConfig(inject(PREDICTION_ONE_CONFIG)) },
+    { provide: PredictionOneService, useFactory: () => new PredictionOneService(inject(PREDICTION_ONE_CLIENT)) },
+  ]);
+}
