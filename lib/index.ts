@@ -27,6 +27,7 @@ export {
   TrainingStartUnknownError,
   PollTimeoutError,
   ResultArchiveError,
+  UploadUrlSpentError,
 } from './core/errors';
 export type { ApiErrorInit } from './core/errors';
 export { redactUrl, REDACTED } from './core/redact';
@@ -84,3 +85,52 @@ export { toTrainingResult, parseCsv } from './results/trainingResult';
 export { streamResult$ } from './results/streamResult';
 export type { ResultSink, EntryWriter } from './results/streamResult';
 export type { TrainingResult, Metric, Contribution } from './results/trainingResult';
+export {
+  RetrainJobId,
+  ClassifierId,
+  asRetrainJobId,
+  asClassifierId,
+} from './codecs/ids';
+export { RetrainUploadUrl, RetrainJobStatus, UpdateModelResponse } from './codecs/retrainJob';
+export { ClassifierRule, Classifier, ClassifierListResponse, CreateClassifierResponse, UpdateClassifierResponse } from './codecs/classifier';
+export { InferenceResponse } from './codecs/inference';
+export { RetrainFailedError, ClassifierFailedError, WaitTimeoutError, InferenceError } from './core/errors';
+export type { InferenceErrorReason } from './core/errors';
+export { encodeBase64, decodeBase64 } from './core/base64';
+export { parseCidr, parseIp, cidrContains } from './core/cidr';
+export type { Cidr } from './core/cidr';
+export { classifierRuleIssues, assertClassifierRules } from './core/classifierRules';
+export type { ClassifierRuleInput } from './core/classifierRules';
+export type {
+  RetrainEvent,
+  RetrainUploadedEvent,
+  RetrainStatusEvent,
+  RetrainDownloadProgressEvent,
+  RetrainCompletedEvent,
+  ModelSwitchedEvent,
+  RetrainJobRef,
+} from './core/retrainEvents';
+export { toRetrainResult } from './results/retrainResult';
+export type { RetrainResult, MetricComparison } from './results/retrainResult';
+export { models$ } from './operators/models';
+export { dataSets$ } from './operators/dataSets';
+export type { ListOptions } from './operators/paginate';
+export { deleteModel$ } from './operators/deleteModel';
+export { deleteDataSet$ } from './operators/deleteDataSet';
+export { retrainClient$ } from './operators/retrainClient';
+export type { RetrainClientOptions } from './operators/retrainClient';
+export { retrainUpload$ } from './operators/retrainUpload';
+export type { RetrainInput } from './operators/retrainUpload';
+export { retrainStatus$ } from './operators/retrainStatus';
+export { switchModel$ } from './operators/switchModel';
+export { downloadRetrainResult$ } from './operators/downloadRetrainResult';
+export type { RetrainResultRef } from './operators/downloadRetrainResult';
+export { createClassifier$ } from './operators/createClassifier';
+export type { CreateClassifierInput, CreatedClassifier } from './operators/createClassifier';
+export { classifiers$ } from './operators/classifiers';
+export { updateClassifier$ } from './operators/updateClassifier';
+export type { ClassifierUpdate } from './operators/updateClassifier';
+export { deleteClassifier$ } from './operators/deleteClassifier';
+export { waitForClassifier$ } from './operators/waitForClassifier';
+export { predict$ } from './operators/predict';
+export type { InferenceTarget, PredictInput, PredictOptions, PredictionBatch } from './operators/predict';

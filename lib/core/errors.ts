@@ -338,3 +338,168 @@ export class TrainingStartUnknownError extends PredictionOneError {
     this.externalProcessId = externalProcessId;
   }
 }
+
+/**
+ * A retraining job ended with a failure status (the emulator's `failed`, or a status the caller
+ * named in `failureStatuses`). `apiMessage` holds the service's `message` when it gave one.
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof RetrainFailedError) console.log(err.retrainJobId, err.status, err.apiMessage);
+ * ```
+ */
+export class RetrainFailedError extends PredictionOneError {
+  override readonly name = 'RetrainFailedError';
+  readonly retrainJobId: string;
+  readonly status: string;
+  readonly apiMessage?: string;
+
+  constructor(retrainJobId: string, status: string, apiMessage?: string) {
+    super(`Retraining ${retrainJobId} ended with status '${status}'${apiMessage ? `: ${apiMessage}` : ''}`);
+    this.retrainJobId = retrainJobId;
+    this.status = status;
+    this.apiMessage = apiMessage;
+  }
+}
+
+/**
+ * A prediction API (classifier) will not run: its status is `failed`, `terminating` or
+ * `terminated` (or a status the caller named), or it is no longer listed (`status: 'missing'`).
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof ClassifierFailedError) console.log(err.classifierId, err.status);
+ * ```
+ */
+export class ClassifierFailedError extends PredictionOneError {
+  override readonly name = 'ClassifierFailedError';
+  readonly classifierId: string;
+  readonly status: string;
+
+  constructor(classifierId: string, status: string) {
+    super(
+      status === 'missing'
+        ? `Classifier ${classifierId} is not in the list of classifiers (deleted?)`
+        : `Classifier ${classifierId} ended with status '${status}'`,
+    );
+    this.classifierId = classifierId;
+    this.status = status;
+  }
+}
+
+/**
+ * Waiting for a retraining job or a prediction API gave up after `maxWaitMs` (the
+ * counterpart of {@link PollTimeoutError} for those resources). Carries the last status seen,
+ * so the caller can resume waiting later with the same id.
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof WaitTimeoutError) console.log(err.resource, err.id, err.lastStatus);
+ * ```
+ */
+export class WaitTimeoutError extends PredictionOneError {
+  override readonly name = 'WaitTimeoutError';
+  readonly resource: 'retrainJob' | 'classifier';
+  readonly id: string;
+  readonly waitedMs: number;
+  readonly lastStatus?: string;
+
+  constructor(resource: 'retrainJob' | 'classifier', id: string, waitedMs: number, lastStatus?: string) {
+    super(
+      `${resource === 'retrainJob' ? 'Retraining' : 'Classifier'} ${id} did not reach its goal within ${waitedMs} ms ` +
+        `(last status: ${lastStatus ?? 'none'})`,
+    );
+    this.resource = resource;
+    this.id = id;
+    this.waitedMs = waitedMs;
+    this.lastStatus = lastStatus;
+  }
+}
+
+/**
+ * Why the inference endpoint refused a request, from its documented codes:
+ * `notFound` (4001030101, unknown classifier), `badRequest` (4001030104, schema error),
+ * `accessDenied` (4031030201: wrong API key, wrong classifier id or a source IP the rules
+ * deny), `unavailable` (5031030101: the classifier is not running).
+ *
+ * ## Example
+ * ```ts
+ * const reason: InferenceErrorReason = 'accessDenied';
+ * ```
+ */
+export type InferenceErrorReason = 'notFound' | 'badRequest' | 'accessDenied' | 'unavailable';
+
+/** The documented inference error codes and what they mean. */
+const INFERENCE_REASONS: Readonly<Record<number, InferenceErrorReason>> = {
+  4001030101: 'notFound',
+  4001030104: 'badRequest',
+  4031030201: 'accessDenied',
+  5031030101: 'unavailable',
+};
+
+/**
+ * The inference endpoint answered one of its documented errors; `reason` says which (see
+ * {@link InferenceErrorReason}). Never retried: `unavailable` means the classifier is stopped
+ * or still building, which a quick retry does not change. Other inference failures stay plain
+ * {@link ApiError}s.
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof InferenceError && err.reason === 'accessDenied') console.log(err.apiMessage); // 'Not allowed source ip'
+ * ```
+ */
+export class InferenceError extends ApiError {
+  override readonly name = 'InferenceError';
+  override readonly retryable = false;
+  readonly reason: InferenceErrorReason;
+
+  constructor(init: ApiErrorInit & { readonly reason: InferenceErrorReason }, secrets: readonly (string | undefined)[] = []) {
+    super(init, secrets);
+    this.reason = init.reason;
+  }
+
+  /**
+   * The {@link InferenceError} for an {@link ApiError} carrying a documented inference code,
+   * else the error unchanged.
+   *
+   * ## Example
+   * ```ts
+   * catchError((e) => throwError(() => InferenceError.from(e)));
+   * ```
+   */
+  static from(err: unknown): unknown {
+    if (!(err instanceof ApiError) || err instanceof InferenceError || err.code === undefined) return err;
+    const reason = INFERENCE_REASONS[err.code];
+    if (reason === undefined) return err;
+    return new InferenceError({
+      httpStatus: err.httpStatus,
+      code: err.code,
+      error: err.error,
+      apiMessage: err.apiMessage,
+      method: err.method,
+      url: err.url,
+      body: err.body,
+      retryAfterMs: err.retryAfterMs,
+      reason,
+    });
+  }
+}
+
+/**
+ * An upload URL was refused (HTTP 403) after an earlier attempt on it broke off mid-way: the
+ * storage probably received that attempt and spent the single-use URL. {@link upload$} starts
+ * a new upload session when the data can be sent again; this error reaches the caller only
+ * when it cannot (a streamed source) or when new sessions failed the same way.
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof UploadUrlSpentError) console.log('upload again from the start');
+ * ```
+ */
+export class UploadUrlSpentError extends PredictionOneError {
+  override readonly name = 'UploadUrlSpentError';
+
+  constructor(cause: unknown) {
+    super('The upload URL was refused after an interrupted attempt (already used); the upload must start over', { cause });
+  }
+}

@@ -4,9 +4,9 @@
  *
  * @packageDocumentation
  */
-import { EMPTY, Observable, OperatorFunction, concat, concatMap, defer, of, switchMap } from 'rxjs';
+import { EMPTY, Observable, OperatorFunction, concat, concatMap, defer, of, retry, switchMap, throwError } from 'rxjs';
 import { UploadUrls } from '../codecs/uploadUrls';
-import { ValidationError } from '../core/errors';
+import { UploadUrlSpentError, ValidationError } from '../core/errors';
 import type { TrainingEvent, UploadFileKind, UploadProgressEvent } from '../core/events';
 import { checkColumns, columnInfoCsv, csvHeader, inferColumns, type ColumnSpec, type ColumnType } from '../sources/columns';
 import { countingChunks, prepareSource, type CsvSource, type PreparedSource } from '../sources/csvSource';
@@ -30,6 +30,9 @@ export interface UploadInput {
   /** Column types, as a list or by name. Inferred from the data when omitted. */
   readonly columns?: readonly ColumnSpec[] | Readonly<Record<string, ColumnType>>;
 }
+
+/** Upload sessions tried before a spent upload URL is reported. */
+const MAX_UPLOAD_SESSIONS = 3;
 
 function isUploadInput(value: unknown): value is UploadInput {
   return typeof value === 'object' && value !== null && 'train' in value && !(value instanceof Uint8Array);
@@ -116,6 +119,14 @@ export function upload$(client: PredictionOneClient): OperatorFunction<CsvSource
               evaluation ? send$(client, urls.eval_data_set_upload_url, 'eval', evaluation) : EMPTY,
               of<TrainingEvent>({ type: 'uploaded', externalProcessId: urls.external_process_id, columns }),
             );
+          }),
+          // A spent single-use URL: start a new session (new URLs) when every body can be resent.
+          retry({
+            count: MAX_UPLOAD_SESSIONS - 1,
+            delay: (err: unknown) =>
+              err instanceof UploadUrlSpentError && train.body instanceof Uint8Array && (!evaluation || evaluation.body instanceof Uint8Array)
+                ? of(0)
+                : throwError(() => err),
           }),
         ),
       ),

@@ -4,7 +4,8 @@
  *
  * @packageDocumentation
  */
-import { Observable, defer } from 'rxjs';
+import { Observable, catchError, defer, throwError } from 'rxjs';
+import { ApiError, NetworkError, UploadUrlSpentError } from '../core/errors';
 import { exchange$ } from './request';
 import { retryTransient } from './retryPolicy';
 import { bodyChunks } from './body';
@@ -24,12 +25,21 @@ export function putPresigned$(
 ): Observable<void> {
   const replayable = body instanceof Uint8Array;
   const sent = body instanceof Uint8Array ? (body as Uint8Array<ArrayBuffer>) : toReadableStream(body);
+  let interrupted = false;
   return defer(() =>
     exchange$<void>(client.http, { method: 'PUT', url, headers: {}, body: sent }, async (response, emit) => {
       // Storage answers with a small (often XML) body; drain it so the connection can be reused.
       for await (const chunk of bodyChunks(response)) void chunk;
       emit(undefined);
-    }),
+    }).pipe(
+      catchError((err: unknown) => {
+        if (err instanceof NetworkError && err.sent) interrupted = true;
+        // A refusal right after an interrupted attempt means the storage took that attempt and
+        // spent the URL: only a new upload session helps.
+        if (interrupted && err instanceof ApiError && err.httpStatus === 403) return throwError(() => new UploadUrlSpentError(err));
+        return throwError(() => err);
+      }),
+    ),
   ).pipe(retryTransient({ method: 'PUT', url, idempotent: replayable }, client.config.retry, client.scheduler));
 }
 

@@ -62,4 +62,20 @@ describe('upload$', () => {
     await expect(lastValueFrom(of('a,a\n1,2\n').pipe(upload$(client())))).rejects.toThrow("column name 'a' appears twice");
     expect(emulator().requests).toHaveLength(0);
   });
+
+  it('should start a new upload session when a single-use URL was spent by an interrupted attempt', async () => {
+    emulator().clearLog();
+    emulator().injectNext('PUT /storage/upload', 'resetAfter');
+    const events = await lastValueFrom(of(seattleWeather(20)).pipe(upload$(client()), toArray()));
+    expect(events[events.length - 1].type).toBe('uploaded');
+    expect(emulator().count('GET /v1/external/data-sets/upload-url')).toBe(2);
+  });
+
+  it('should report a spent URL of a streamed source, which cannot be sent again', async () => {
+    emulator().injectNext('PUT /storage/upload', 'resetAfter');
+    const streaming = client({ streamUploads: true, fetch: (await import('../../lib/node')).createNodeFetch() });
+    const big = seattleWeather(1400).repeat(30); // more than the 1 MiB head, so it stays a stream
+    const err = await lastValueFrom(of(chunks(big, 64 * 1024)).pipe(upload$(streaming))).catch((e: unknown) => e);
+    expect((err as Error).name).toMatch(/NetworkError|UploadUrlSpentError/);
+  });
 });
