@@ -1,6 +1,36 @@
-import type { Command } from 'commander';
-import { startEmulator } from 'prediction-one-rx/emulator';
+import { InvalidArgumentError, type Command } from 'commander';
+import { FAULT_KINDS, parseFaultSpec, startEmulator, type FaultRule } from 'prediction-one-rx/emulator';
 import { parseIntOption } from './options';
+
+/** Collects repeated `--fault` specs, parsed at once so a bad one names itself. */
+function collectFault(value: string, previous: FaultRule[]): FaultRule[] {
+  try {
+    return [...previous, parseFaultSpec(value)];
+  } catch (err) {
+    throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** One line per fault rule, for the start-up banner. */
+function describeFault(rule: FaultRule): string {
+  const settings = [
+    rule.status === undefined ? '' : ` status=${rule.status}`,
+    rule.retryAfterS === undefined ? '' : ` retryAfter=${rule.retryAfterS}s`,
+    rule.latencyMs === undefined ? '' : ` ms=${rule.latencyMs}`,
+  ].join('');
+  return `  ${rule.kind} ${rule.rate}${settings} on ${rule.route ?? 'every route'}\n`;
+}
+
+interface EmulatorCommandOptions {
+  port: number;
+  host: string;
+  secretKey?: string[];
+  apiKey?: string[];
+  trainingDelay: number;
+  maxUploadBytes?: number;
+  fault: FaultRule[];
+  faultSeed?: number;
+}
 
 /**
  * `p1rx emulator`: runs the local emulator until Ctrl-C, printing its URL and keys.
@@ -17,7 +47,15 @@ export function registerEmulator(program: Command): void {
     .option('--api-key <key...>', 'API keys accepted directly')
     .option('--training-delay <ms>', 'how long a training stays waiting/running', parseIntOption('training-delay'), 2000)
     .option('--max-upload-bytes <n>', 'largest accepted upload', parseIntOption('max-upload-bytes'))
-    .action(async (opts: { port: number; host: string; secretKey?: string[]; apiKey?: string[]; trainingDelay: number; maxUploadBytes?: number }) => {
+    .option(
+      '--fault <spec>',
+      `inject faults at random, repeatable: kind:rate[:name=value...][@ROUTE] with kind one of ${FAULT_KINDS.join(', ')}; ` +
+        `names status, retryAfter (s), ms; e.g. 'error:0.05@GET /v1/external/models/results', 'rateLimit:0.02:retryAfter=1', 'latency:1:ms=200'`,
+      collectFault,
+      [] as FaultRule[],
+    )
+    .option('--fault-seed <n>', 'seed of the fault decisions (same seed, same faults)', parseIntOption('fault-seed'))
+    .action(async (opts: EmulatorCommandOptions) => {
       const emulator = await startEmulator({
         port: opts.port,
         host: opts.host,
@@ -25,12 +63,14 @@ export function registerEmulator(program: Command): void {
         apiKeys: opts.apiKey,
         trainingDelayMs: opts.trainingDelay,
         maxUploadBytes: opts.maxUploadBytes,
+        faults: opts.fault.length > 0 ? { seed: opts.faultSeed, rules: opts.fault } : undefined,
       });
       // The emulator's keys are local test keys, printed so a user can paste them.
       process.stdout.write(
         `Prediction One emulator listening on ${emulator.url}\n` +
           `secret keys: ${emulator.secretKeys.join(' ')}\n` +
           (emulator.apiKeys.length > 0 ? `api keys:    ${emulator.apiKeys.join(' ')}\n` : '') +
+          (opts.fault.length > 0 ? `faults (seed ${opts.faultSeed ?? 'default'}):\n${opts.fault.map(describeFault).join('')}` : '') +
           'Press Ctrl-C to stop.\n',
       );
       await new Promise<void>((resolve) => {

@@ -7,6 +7,15 @@ import { Command, CommanderError } from 'commander';
 import { PredictionOneError } from 'prediction-one-rx';
 import { registerEmulator } from './emulatorCommand';
 import { registerTrain } from './trainCommand';
+import { registerBatch } from './batchCommand';
+import { registerStatus } from './statusCommand';
+import { registerDownload } from './downloadCommand';
+import { registerModels } from './modelsCommand';
+import { registerDataSets } from './dataSetsCommand';
+import { registerDeleteModel } from './deleteModelCommand';
+import { registerRetrain } from './retrainCommand';
+import { registerDeploy } from './deployCommand';
+import { registerPredict } from './predictCommand';
 
 /**
  * Builds the command tree (exported for tests).
@@ -20,6 +29,15 @@ export function buildProgram(): Command {
     .exitOverride();
   registerEmulator(program);
   registerTrain(program);
+  registerBatch(program);
+  registerStatus(program);
+  registerDownload(program);
+  registerModels(program);
+  registerDataSets(program);
+  registerDeleteModel(program);
+  registerRetrain(program);
+  registerDeploy(program);
+  registerPredict(program);
   return program;
 }
 

@@ -104,3 +104,75 @@ export function asDataSetId(id: number): DataSetId {
   if (!Number.isInteger(id)) throw new TypeError('dataSetId must be an integer');
   return id as DataSetId;
 }
+
+/** @internal */
+export interface RetrainJobIdBrand {
+  readonly RetrainJobId: unique symbol;
+}
+/**
+ * The id of one retraining job (`retrain_job_id`).
+ *
+ * ## Example
+ * ```ts
+ * const id = asRetrainJobId('9f1e...');
+ * ```
+ */
+export const RetrainJobId = t.brand(
+  t.string,
+  (s): s is t.Branded<string, RetrainJobIdBrand> => s.length > 0,
+  'RetrainJobId',
+);
+/** The id of one retraining job (`retrain_job_id`). */
+export type RetrainJobId = t.TypeOf<typeof RetrainJobId>;
+
+/** @internal */
+export interface ClassifierIdBrand {
+  readonly ClassifierId: unique symbol;
+}
+/**
+ * The id of one prediction API (`classifier_id`).
+ *
+ * ## Example
+ * ```ts
+ * const id = asClassifierId('c-42');
+ * ```
+ */
+export const ClassifierId = t.brand(
+  t.string,
+  (s): s is t.Branded<string, ClassifierIdBrand> => s.length > 0,
+  'ClassifierId',
+);
+/** The id of one prediction API (`classifier_id`). */
+export type ClassifierId = t.TypeOf<typeof ClassifierId>;
+
+/**
+ * Marks a string as a {@link RetrainJobId} (for ids read from a file or a CLI argument).
+ *
+ * ## Example
+ * ```ts
+ * of({ retrainJobId: asRetrainJobId(saved) }).pipe(retrainStatus$(retrainClient));
+ * ```
+ *
+ * @param id - A non-empty id string.
+ * @returns The same string, branded.
+ */
+export function asRetrainJobId(id: string): RetrainJobId {
+  if (!id) throw new TypeError('retrainJobId must be a non-empty string');
+  return id as RetrainJobId;
+}
+
+/**
+ * Marks a string as a {@link ClassifierId}.
+ *
+ * ## Example
+ * ```ts
+ * of({ classifierId: asClassifierId(process.argv[2]) }).pipe(waitForClassifier$(client));
+ * ```
+ *
+ * @param id - A non-empty id string.
+ * @returns The same string, branded.
+ */
+export function asClassifierId(id: string): ClassifierId {
+  if (!id) throw new TypeError('classifierId must be a non-empty string');
+  return id as ClassifierId;
+}

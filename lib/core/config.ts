@@ -132,6 +132,55 @@ export interface ClientConfig {
    * transport does). When false, a streamed upload is collected into memory first. Default false.
    */
   readonly streamUploads?: boolean;
+  /**
+   * Native codecs for result archives: a raw-deflate decoder and a CRC-32 (the Node entry sets
+   * `node:zlib`'s, about 3x and 20x faster than the JavaScript ones). Default: fflate's inflate
+   * and a table CRC-32, which run everywhere.
+   */
+  readonly zipCodec?: ZipCodec;
+}
+
+/**
+ * A raw-deflate decoder as fflate's `Unzip` registers it: `push` compressed chunks, get the
+ * inflated ones through `ondata`, synchronously (before `push` returns).
+ *
+ * ## Example
+ * ```ts
+ * class Inflate { static compression = 8; ondata = (_e: Error | null, _d: Uint8Array, _f: boolean) => {}; push(c: Uint8Array, f: boolean) { ... } }
+ * ```
+ */
+export interface InflateDecoder {
+  ondata: (err: Error | null, data: Uint8Array, final: boolean) => void;
+  push(chunk: Uint8Array, final: boolean): void;
+  terminate?(): void;
+}
+
+/**
+ * The class of an {@link InflateDecoder}; `compression` is the zip method it decodes (8 = deflate).
+ *
+ * ## Example
+ * ```ts
+ * const codec: ZipCodec = { inflate: NodeInflate };
+ * ```
+ */
+export interface InflateDecoderConstructor {
+  new (name: string, size?: number, originalSize?: number): InflateDecoder;
+  readonly compression: number;
+}
+
+/**
+ * Codecs used to read result archives. Every field is optional.
+ *
+ * ## Example
+ * ```ts
+ * createClient({ baseUrl, apiKey, zipCodec: { inflate: NodeInflate, crc32: zlib.crc32 } });
+ * ```
+ */
+export interface ZipCodec {
+  /** Decoder of deflated entries. Default: fflate's `UnzipInflate`. */
+  readonly inflate?: InflateDecoderConstructor;
+  /** Continues a CRC-32 over `data` (start with `0`). Default: a table CRC-32 in JavaScript. */
+  readonly crc32?: (data: Uint8Array, previous: number) => number;
 }
 
 /** Defaults of {@link ClientConfig}. @internal */

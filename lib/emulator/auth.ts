@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { badRequest } from './errors';
 
-/** What an issued API key may do (the emulator records it but lets both kinds train). @internal */
+/** What an issued API key may do: `train` keys open the training and classifier endpoints, `retrain` keys their model's retraining endpoints. @internal */
 export type CredentialType = 'train' | 'retrain';
 
 interface IssuedKey {
@@ -73,5 +73,20 @@ export class KeyStore {
     if (issued.expiresAtMs !== undefined && this.now() >= issued.expiresAtMs) {
       throw badRequest('Inactive_credential.');
     }
+    // A retrain key opens its model's retraining endpoints only (see checkRetrainKey).
+    if (issued.type === 'retrain') throw badRequest('Not_found_credential.');
+  }
+
+  /** Throws the documented 400 unless `key` is a live retrain key; returns the model it is for. */
+  checkRetrainKey(key: string | undefined): number {
+    if (key === undefined || key === '') throw badRequest('invalid_api_key.');
+    if (this.secrets.has(key)) throw badRequest('Not_found_credential.');
+    const issued = this.apiKeys.get(key);
+    if (issued === undefined) throw badRequest('invalid_api_key.');
+    if (issued.expiresAtMs !== undefined && this.now() >= issued.expiresAtMs) {
+      throw badRequest('Inactive_credential.');
+    }
+    if (issued.type !== 'retrain' || issued.modelId === undefined) throw badRequest('Not_found_credential.');
+    return issued.modelId;
   }
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { KeyStore } from './auth';
+import type { Deployments } from './deployments';
 import type { EmulatorResponse } from './http';
 import type { JobStore } from './jobs';
 import type { ResolvedOptions } from './options';
@@ -14,6 +15,8 @@ export interface EmulatorContext {
   store: EmulatorStore;
   keys: KeyStore;
   jobs: JobStore;
+  /** Retraining jobs, classifiers and serving models. */
+  deployments: Deployments;
 }
 
 /**
@@ -25,6 +28,8 @@ export interface RouteRequest {
   url: URL;
   params: Readonly<Record<string, string>>;
   ctx: EmulatorContext;
+  /** Set by an injected `failTraining` fault: a route that starts a training makes it end `failed` with this message. */
+  injectTrainingFailure?: string;
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { OneShotFault } from './faultInjector';
+
 /**
  * One scripted failure queued by `failNext`.
  * @internal
@@ -24,6 +26,7 @@ export interface ScriptedFailure {
 export class FaultScript {
   private readonly failures = new Map<string, ScriptedFailure[]>();
   private readonly delays = new Map<string, number[]>();
+  private readonly injected = new Map<string, OneShotFault[]>();
 
   /** Queues a failure for the next request on `route`. */
   failNext(route: string, failure: ScriptedFailure): void {
@@ -33,6 +36,16 @@ export class FaultScript {
   /** Queues a delay for the next response on `route`. */
   delayNext(route: string, ms: number): void {
     push(this.delays, route, ms);
+  }
+
+  /** Queues an injected fault (`injectNext`) for the next request on `route`. */
+  injectNext(route: string, fault: OneShotFault): void {
+    push(this.injected, route, fault);
+  }
+
+  /** Removes and returns the oldest queued injected fault for `route`. */
+  takeInjected(route: string): OneShotFault | undefined {
+    return this.injected.get(route)?.shift();
   }
 
   /** Removes and returns the oldest queued failure for `route`. */
@@ -49,6 +62,7 @@ export class FaultScript {
   clear(): void {
     this.failures.clear();
     this.delays.clear();
+    this.injected.clear();
   }
 }
 

@@ -3,10 +3,14 @@ import type { EmulatorContext } from './context';
 import { matchRoute, routeKeyFor, type Route } from './context';
 import { corsHeaders } from './cors';
 import { EmulatorFault, internalError, notFound, scriptedErrorBody } from './errors';
+import { corruptZipBytes, injectedErrorResponse, resetConnection, sendTruncated } from './faultActions';
+import type { FaultInjector } from './faultInjector';
 import type { FaultScript, ScriptedFailure } from './faults';
 import { faultResponse, jsonResponse, type EmulatorResponse } from './http';
 import type { RequestLog } from './requestLog';
+import type { RequestCounters } from './stats';
 import type { TimerSet } from './timers';
+import type { FaultKind } from './faultPlan';
 import type { RecordedRequest } from './types';
 
 /**
@@ -18,16 +22,23 @@ export interface HandlerDeps {
   ctx: EmulatorContext;
   log: RequestLog;
   faults: FaultScript;
+  /** Random faults of `EmulatorOptions.faults` and the count of faults applied. */
+  injector: FaultInjector;
+  counters: RequestCounters;
   timers: TimerSet;
   writeLine: (line: string) => void;
 }
 
+/** Message of a training failed by an injected `failTraining` fault. */
+const INJECTED_TRAINING_FAILURE = 'Injected fault: training failed.';
+
 /**
  * The `node:http` request listener: records the request, answers preflights, applies scripted
- * faults, checks the key, runs the route, then holds the response for any scripted delay.
+ * and injected faults, checks the key, runs the route, then holds the response for any delay.
  *
  * A request counts as aborted when its response closes before it finished (`'close'` without
- * `writableFinished`): that is what a client-side `AbortController` does to the socket.
+ * `writableFinished`): that is what a client-side `AbortController` does to the socket. A
+ * connection the emulator itself cut (reset, truncate) is not an abort.
  *
  * ## Example
  * ```ts
@@ -56,34 +67,73 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
     startedAt: Date.now(),
   };
   deps.log.add(record);
+  deps.counters.add(record.route);
+  // Set when the emulator cuts the connection itself, so the close is not taken for an abort.
+  let cutByEmulator = false;
   res.on('close', () => {
-    if (!res.writableFinished) deps.log.markAborted(record);
-    const outcome = record.aborted ? 'aborted by client' : String(record.status);
+    if (!res.writableFinished && !cutByEmulator) {
+      deps.counters.aborted++;
+      deps.log.markAborted(record);
+    }
+    const outcome = record.aborted ? 'aborted by client' : cutByEmulator ? `${record.status ?? 'no answer'}, cut by injected ${record.fault}` : String(record.status);
     deps.writeLine(`${method} ${url.pathname}${redactedQuery(url)} -> ${outcome} (${Date.now() - record.startedAt} ms)`);
   });
 
-  let response: EmulatorResponse;
   const failure = deps.faults.takeFailure(record.route);
+  const decision = deps.injector.decide(record.route, deps.faults.takeInjected(record.route));
+  // A failNext answer replaces any injected fault (but not injected latency).
+  const kind = failure === undefined ? decision.kind : undefined;
+  let response: EmulatorResponse | undefined;
   if (failure !== undefined) {
     response = scripted(failure);
+  } else if (kind === 'error' || kind === 'rateLimit') {
+    response = injectedErrorResponse(kind, decision.settings);
+  } else if (kind === 'resetBefore') {
+    response = undefined;
   } else if (method === 'OPTIONS') {
     response = { status: 204, body: '' };
   } else {
+    const injectTrainingFailure = kind === 'failTraining' ? INJECTED_TRAINING_FAILURE : undefined;
     try {
       if (found === undefined) throw notFound(method, url.pathname);
       authorize(deps.ctx, found.route, req);
-      response = await found.route.handle({ req, url, params: found.params, ctx: deps.ctx });
+      response = await found.route.handle({ req, url, params: found.params, ctx: deps.ctx, injectTrainingFailure });
     } catch (err) {
       response = err instanceof EmulatorFault ? faultResponse(err) : faultResponse(internalError(describe(err)));
     }
   }
-  const delayMs = deps.faults.takeDelay(record.route);
-  if (delayMs !== undefined) await deps.timers.sleep(delayMs);
+  const delayMs = decision.latencyMs + (deps.faults.takeDelay(record.route) ?? 0);
+  if (decision.latencyMs > 0) deps.injector.count('latency');
+  if (delayMs > 0) await deps.timers.sleep(delayMs);
   // The client may have gone (abort) or the emulator may be closing: nothing left to answer.
   if (res.destroyed || res.headersSent) return;
+  if (response === undefined || kind === 'resetAfter') {
+    cutByEmulator = true;
+    applied(deps, record, kind === 'resetAfter' ? 'resetAfter' : 'resetBefore');
+    resetConnection(res);
+    return;
+  }
   record.status = response.status;
-  res.writeHead(response.status, { ...corsHeaders(req), ...response.headers });
+  const headers = { ...corsHeaders(req), ...response.headers };
+  if (kind === 'truncate') {
+    cutByEmulator = true;
+    applied(deps, record, 'truncate');
+    sendTruncated(res, response, headers);
+    return;
+  }
+  if (kind === 'error' || kind === 'rateLimit') applied(deps, record, kind);
+  if (kind === 'failTraining' && response.status === 200) applied(deps, record, kind);
+  if (kind === 'corruptZip' && response.status === 200 && response.body instanceof Uint8Array && response.body.byteLength > 0) {
+    applied(deps, record, kind);
+    response = { ...response, body: corruptZipBytes(response.body) };
+  }
+  res.writeHead(response.status, headers);
   res.end(response.body);
+}
+
+function applied(deps: HandlerDeps, record: RecordedRequest, kind: FaultKind): void {
+  record.fault = kind;
+  deps.injector.count(kind);
 }
 
 function authorize(ctx: EmulatorContext, route: Route, req: IncomingMessage): void {

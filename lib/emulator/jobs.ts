@@ -19,6 +19,8 @@ export interface Job {
   config: TrainingConfig;
   resultUrl?: string;
   failure?: string;
+  /** Set by an injected `failTraining` fault: the training ends `failed` with this message. */
+  injectedFailure?: string;
   /** Bumped on every (re)start, so a superseded run cannot overwrite a newer one. */
   generation: number;
   timers: NodeJS.Timeout[];
@@ -62,8 +64,16 @@ export class JobStore {
     return this.jobs.get(externalProcessId);
   }
 
-  /** Creates (or restarts) the job for a new model and schedules it in timed mode. */
-  start(externalProcessId: string, modelId: number, config: TrainingConfig): Job {
+  /** Every job, in creation order. */
+  all(): IterableIterator<Job> {
+    return this.jobs.values();
+  }
+
+  /**
+   * Creates (or restarts) the job for a new model and schedules it in timed mode. With
+   * `injectedFailure`, its training ends `failed` with that message instead of running.
+   */
+  start(externalProcessId: string, modelId: number, config: TrainingConfig, opts: { injectedFailure?: string } = {}): Job {
     const now = new Date().toISOString();
     const previous = this.jobs.get(externalProcessId);
     previous?.timers.forEach((t) => this.deps.timers.clear(t));
@@ -75,6 +85,7 @@ export class JobStore {
       modelsCreated: (previous?.modelsCreated ?? 0) + 1,
       modelId,
       config,
+      injectedFailure: opts.injectedFailure,
       generation: (previous?.generation ?? 0) + 1,
       timers: [],
     };
@@ -111,6 +122,7 @@ export class JobStore {
     this.setStatus(job, 'running');
     let outcome: { resultUrl?: string; failure?: string };
     try {
+      if (job.injectedFailure !== undefined) throw new TrainingFailure(job.injectedFailure);
       outcome = { resultUrl: await this.deps.train(job) };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

@@ -29,6 +29,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     apiKeyTtlMs: options.apiKeyTtlMs ?? 24 * 60 * 60 * 1000,
     seed: options.seed ?? 42,
     log: options.log,
+    faults: options.faults ?? { rules: [] },
   };
   for (const key of ['port', 'trainingDelayMs', 'maxUploadBytes', 'apiKeyTtlMs'] as const) {
     if (!Number.isFinite(resolved[key]) || resolved[key] < 0) throw new RangeError(`EmulatorOptions.${key} must be a number >= 0.`);

@@ -3,11 +3,15 @@ import type { AddressInfo, Socket } from 'node:net';
 import { KeyStore } from './auth';
 import type { EmulatorContext } from './context';
 import { loadDataset } from './dataset';
+import { createDeployments } from './deployments';
+import { FaultInjector, oneShotFault } from './faultInjector';
+import { validateFaultPlan } from './faultPlan';
 import { FaultScript } from './faults';
 import { createHandler } from './handler';
 import { JobStore, type Job } from './jobs';
 import { resolveOptions } from './options';
 import { RequestLog } from './requestLog';
+import { collectStats, RequestCounters } from './stats';
 import { ROUTES } from './routes/table';
 import { EmulatorStore } from './store';
 import { TimerSet } from './timers';
@@ -47,6 +51,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const timers = new TimerSet();
   const log = new RequestLog();
   const faults = new FaultScript();
+  const routeKeys = ROUTES.map((r) => r.key);
+  validateFaultPlan(opts.faults, routeKeys);
+  // A copy: the caller's plan may change after start without changing this emulator.
+  const injector = new FaultInjector({ seed: opts.faults.seed, rules: opts.faults.rules.map((r) => ({ ...r })) }, opts.seed);
+  const counters = new RequestCounters();
   const store = new EmulatorStore();
   const keys = new KeyStore(opts.secretKeys, opts.apiKeys, opts.apiKeyTtlMs);
   const stopTraining = new AbortController();
@@ -60,9 +69,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return store.putObject('result', 'result.zip', 'application/zip', buildResultZip(outcome.files));
   };
   const jobs = new JobStore({ timers, manual: opts.manual, delayMs: opts.trainingDelayMs, train, log: writeLine });
-  const ctx: EmulatorContext = { options: opts, store, keys, jobs };
+  const deployments = createDeployments({ store, jobs, timers, options: opts, signal: stopTraining.signal, log: writeLine });
+  const ctx: EmulatorContext = { options: opts, store, keys, jobs, deployments };
 
-  const server = createServer(createHandler({ routes: ROUTES, ctx, log, faults, timers, writeLine }));
+  const server = createServer(createHandler({ routes: ROUTES, ctx, log, faults, injector, counters, timers, writeLine }));
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -85,6 +95,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       for (const socket of sockets) socket.destroy();
       await closed;
       await jobs.settle();
+      await deployments.settle();
       // Training that settled after clearAll may not schedule anything, but be sure.
       timers.clearAll();
     })();
@@ -108,12 +119,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     waitForAbort: (route, o) => log.waitForAbort(route, o?.timeoutMs ?? DEFAULT_WAIT_MS),
     delayNext: (route, ms) => faults.delayNext(route, ms),
     failNext: (route, status, body, o) => faults.failNext(route, { status, body, retryAfterS: o?.retryAfterS }),
+    injectNext: (route, kind, settings) => faults.injectNext(route, oneShotFault(route, kind, settings ?? {}, routeKeys)),
+    stats: () => collectStats(counters, injector, jobs, store),
     advance: (id, status) => jobs.advance(id, status),
     job: (id) => {
       const job = jobs.get(id);
       return job === undefined ? undefined : { status: job.status, modelsCreated: job.modelsCreated };
     },
     clearLog: () => log.clear(),
+    ...deployments.controls,
     close,
   };
 }

@@ -1,3 +1,7 @@
+import type { DeploymentControls } from './deployments';
+import type { FaultKind, FaultPlan, FaultSettings } from './faultPlan';
+import type { EmulatorStats } from './stats';
+
 /**
  * Options of {@link startEmulator}. Every field is optional; the defaults suit tests.
  *
@@ -30,6 +34,8 @@ export interface EmulatorOptions {
   seed?: number;
   /** Request log sink, one line per request. Keys and signatures are never written. */
   log?: (line: string) => void;
+  /** Random, seeded fault injection (5xx, 429, latency, resets, truncation…); default none. */
+  faults?: FaultPlan;
 }
 
 /**
@@ -53,6 +59,8 @@ export interface RecordedRequest {
   aborted: boolean;
   /** `Date.now()` when the request arrived. */
   startedAt: number;
+  /** The injected fault applied to this request, if any (`'latency'` is not recorded here). */
+  fault?: FaultKind;
 }
 
 /**
@@ -76,7 +84,7 @@ export type EmulatorJobStatus = 'waiting' | 'running' | 'finished' | 'failed';
  * await emulator.close();
  * ```
  */
-export interface Emulator {
+export interface Emulator extends DeploymentControls {
   /** Base URL without a trailing slash, e.g. `'http://127.0.0.1:41234'`. */
   readonly url: string;
   readonly secretKeys: readonly string[];
@@ -96,6 +104,14 @@ export interface Emulator {
   delayNext(route: string, ms: number): void;
   /** Answers the next request on `route` with `status` and `body` instead of handling it. */
   failNext(route: string, status: number, body?: unknown, opts?: { retryAfterS?: number }): void;
+  /**
+   * Injects `kind` into the next request on `route` (one-shot, queued in order, ahead of any
+   * random {@link EmulatorOptions.faults}). Throws a `RangeError` for an unknown route or a
+   * setting the kind does not take.
+   */
+  injectNext(route: string, kind: FaultKind, settings?: FaultSettings): void;
+  /** What the emulator did so far: requests per route, faults applied, models per upload. */
+  stats(): EmulatorStats;
   /** Moves a job to `status`; moving to `finished` trains first (and ends `failed` if it cannot). */
   advance(externalProcessId: string, status: EmulatorJobStatus): Promise<void>;
   /** State of a job; `modelsCreated` counts Create Model calls for the upload. */

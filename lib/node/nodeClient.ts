@@ -1,9 +1,13 @@
 import { createClient, type ClientConfig, type PredictionOneClient } from 'prediction-one-rx';
-import { createNodeFetch, type NodeFetchOptions } from './nodeFetch';
+import type { NodeFetchOptions } from './nodeFetch';
+import { nodeZipCodec } from './nodeInflate';
+import { createUndiciFetch } from './undiciFetch';
 
 /**
- * Creates a client for Node: keep-alive connections and streamed uploads (a 500 MB CSV is
- * never held in memory). Everything else is {@link createClient}.
+ * Creates a client for Node: `undici` keep-alive connections ({@link createUndiciFetch}, about
+ * twice the request rate of cross-fetch), streamed uploads (a 500 MB CSV is never held in
+ * memory) and result archives inflated by `node:zlib` ({@link NodeInflate}, about 3× fflate's
+ * JavaScript inflate). Everything else is {@link createClient}.
  *
  * ## Example
  * ```ts
@@ -12,10 +16,17 @@ import { createNodeFetch, type NodeFetchOptions } from './nodeFetch';
  * of({ train: fileSource('data.csv') }).pipe(upload$(client)).subscribe(console.log);
  * ```
  *
- * @param config - As for {@link createClient}; `fetch` defaults to {@link createNodeFetch}.
- * @param fetchOptions - Agent settings for the default fetch.
+ * @param config - As for {@link createClient}; `fetch` defaults to {@link createUndiciFetch},
+ *   `zipCodec` to {@link nodeZipCodec}.
+ * @param fetchOptions - Connection settings for the default fetch (`maxSockets` = connections per
+ *   origin, `keepAliveMsecs` = idle time before a connection is closed).
  * @returns A client.
  */
 export function createNodeClient(config: ClientConfig = {}, fetchOptions: NodeFetchOptions = {}): PredictionOneClient {
-  return createClient({ streamUploads: config.fetch === undefined ? true : config.streamUploads, ...config, fetch: config.fetch ?? createNodeFetch(fetchOptions) });
+  return createClient({
+    streamUploads: config.fetch === undefined ? true : config.streamUploads,
+    zipCodec: nodeZipCodec,
+    ...config,
+    fetch: config.fetch ?? createUndiciFetch({ connections: fetchOptions.maxSockets, keepAliveTimeoutMs: fetchOptions.keepAliveMsecs }),
+  });
 }

@@ -45,7 +45,7 @@ export function resultArchive$(client: PredictionOneClient, resultUrl: string, i
       const total = Number.isFinite(declared) && declared > 0 ? declared : undefined;
       if (total !== undefined && total > maxBytes) throw new ResponseTooLargeError('Result archive', maxBytes);
       const step = Math.max(MIN_PROGRESS_STEP, (total ?? 0) / 100);
-      const unzip = new StreamingUnzip(maxBytes);
+      const unzip = new StreamingUnzip(maxBytes, client.config.zipCodec);
       let loaded = 0;
       let reported = 0;
       emit({ type: 'downloadProgress', externalProcessId: id, loaded, total });

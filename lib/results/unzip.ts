@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
+import type { ZipCodec } from '../core/config';
 import { ResponseTooLargeError, ResultArchiveError } from '../core/errors';
 import { concatBytes } from '../transport/body';
 import { crc32 } from './crc32';
@@ -13,28 +14,61 @@ import { MAX_EOCD_SEARCH, readCentralDirectory } from './zipDirectory';
 const TAIL_BYTES = 1024 * 1024 + MAX_EOCD_SEARCH;
 
 /**
+ * Where a streamed entry's bytes go (see {@link ResultSink}).
+ *
+ * ## Example
+ * ```ts
+ * const writer: EntryWriter = { write: (data) => file.write(data), end: () => file.end() };
+ * ```
+ */
+export interface EntryWriter {
+  /** Inflated bytes, in order. Decoders hand out fresh chunks, so a writer may keep them (e.g. queued in a file stream). */
+  write(data: Uint8Array): void;
+  /** The entry is complete (its CRC-32 is checked at the end of the archive). */
+  end(): void;
+}
+
+/** @internal */
+export interface StreamingUnzipOptions extends ZipCodec {
+  /**
+   * Stream entries instead of collecting them: called when an entry starts, its writer gets
+   * the bytes as they inflate and nothing is kept in memory (`finish()` then returns `{}`).
+   */
+  readonly onEntry?: (name: string) => EntryWriter;
+}
+
+/**
  * Push-based unzipper: feed chunks as they arrive, then `finish()` for the entries.
  *
  * Guards: the total uncompressed size may not pass `maxBytes` (zip bombs); an archive that
  * ends inside an entry, holds no entry, or has duplicate names is an error; each entry's
  * CRC-32 and size are checked against the central directory at the end of the archive.
  *
+ * The decoder and the CRC-32 are injectable ({@link ZipCodec}) so the Node entry can use
+ * `node:zlib` while the core stays browser-safe.
+ *
  * @internal
  */
 export class StreamingUnzip {
   private readonly unzip: Unzip;
   private readonly files: Record<string, Uint8Array> = {};
+  private readonly sizes = new Map<string, number>();
   private readonly open = new Set<string>();
   private readonly crcs = new Map<string, number>();
   private readonly tail: Uint8Array[] = [];
+  private readonly crc32: (data: Uint8Array, previous: number) => number;
   private tailSize = 0;
   private failure?: Error;
   private uncompressed = 0;
   private seen = 0;
 
-  constructor(private readonly maxBytes: number) {
+  constructor(
+    private readonly maxBytes: number,
+    private readonly options: StreamingUnzipOptions = {},
+  ) {
     this.unzip = new Unzip((file) => this.onFile(file));
-    this.unzip.register(UnzipInflate);
+    this.unzip.register(options.inflate ?? UnzipInflate);
+    this.crc32 = options.crc32 ?? crc32;
   }
 
   push(chunk: Uint8Array): void {
@@ -74,16 +108,16 @@ export class StreamingUnzip {
 
   private verify(): void {
     const directory = readCentralDirectory(concatBytes(this.tail, this.tailSize));
-    for (const [name, bytes] of Object.entries(this.files)) {
+    for (const [name, size] of this.sizes) {
       const declared = directory.get(name);
       if (!declared) throw new ResultArchiveError(`Result archive entry '${name}' is missing from its central directory`);
-      if (declared.size !== undefined && declared.size !== bytes.byteLength) {
-        throw new ResultArchiveError(`Result archive entry '${name}' is ${bytes.byteLength} bytes, the archive says ${declared.size}`);
+      if (declared.size !== undefined && declared.size !== size) {
+        throw new ResultArchiveError(`Result archive entry '${name}' is ${size} bytes, the archive says ${declared.size}`);
       }
       if (declared.crc !== this.crcs.get(name)) throw new ResultArchiveError(`Result archive entry '${name}' fails its CRC-32 check`);
     }
     for (const name of directory.keys()) {
-      if (!name.endsWith('/') && !(name in this.files)) {
+      if (!name.endsWith('/') && !this.sizes.has(name)) {
         throw new ResultArchiveError(`Result archive entry '${name}' is listed but was not found in the data`);
       }
     }
@@ -92,13 +126,20 @@ export class StreamingUnzip {
   private onFile(file: UnzipFile): void {
     if (this.failure) return;
     const name = file.name;
-    if (name in this.files || this.open.has(name)) {
+    if (this.sizes.has(name) || this.open.has(name)) {
       this.failure = new ResultArchiveError(`Result archive has two entries named '${name}'`);
       return;
     }
     this.seen++;
     if (name.endsWith('/')) return; // a folder entry carries no data
     this.open.add(name);
+    let writer: EntryWriter | undefined;
+    try {
+      writer = this.options.onEntry?.(name);
+    } catch (err) {
+      this.failure = err instanceof Error ? err : new Error(String(err));
+      return;
+    }
     const chunks: Uint8Array[] = [];
     let size = 0;
     let crc = 0;
@@ -115,12 +156,22 @@ export class StreamingUnzip {
         file.terminate();
         return;
       }
-      chunks.push(data);
-      crc = crc32(data, crc);
-      if (final) {
-        this.open.delete(name);
-        this.crcs.set(name, crc);
-        this.files[name] = concatBytes(chunks, size);
+      crc = this.crc32(data, crc);
+      try {
+        if (writer) {
+          if (data.byteLength > 0) writer.write(data);
+        } else {
+          chunks.push(data);
+        }
+        if (final) {
+          this.open.delete(name);
+          this.crcs.set(name, crc);
+          this.sizes.set(name, size);
+          if (writer) writer.end();
+          else this.files[name] = concatBytes(chunks, size);
+        }
+      } catch (e) {
+        this.failure = e instanceof Error ? e : new Error(String(e));
       }
     };
     file.start();

@@ -24,7 +24,7 @@ export const createModelRoute: Route = {
   pattern: '/v1/external/models',
   key: 'POST /v1/external/models',
   auth: 'api',
-  handle: async ({ req, ctx }: RouteRequest): Promise<EmulatorResponse> => {
+  handle: async ({ req, ctx, injectTrainingFailure }: RouteRequest): Promise<EmulatorResponse> => {
     const body = await readJsonBody(req, MAX_JSON_BYTES);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('Request body must be a JSON object.');
     const { external_process_id: id, name, config } = body as Record<string, unknown>;
@@ -38,7 +38,7 @@ export const createModelRoute: Route = {
       target_type: validated.tt,
       config: config as Record<string, unknown>,
     });
-    ctx.jobs.start(id, model.model_id, validated);
+    ctx.jobs.start(id, model.model_id, validated, { injectedFailure: injectTrainingFailure });
     return jsonResponse({ external_process_id: id });
   },
 };

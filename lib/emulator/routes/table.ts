@@ -4,6 +4,9 @@ import { columnInfoRoute } from './columnInfo';
 import { deleteDataSetRoute, listDataSetsRoute } from './dataSets';
 import { createModelRoute, deleteModelRoute, listModelsRoute } from './models';
 import { trainingStatusRoute } from './results';
+import { createClassifierRoute, deleteClassifierRoute, listClassifiersRoute, updateClassifierRoute } from './classifiers';
+import { inferenceRoute } from './inference';
+import { retrainPutRoute, retrainStatusRoute, retrainUploadUrlRoute, switchModelRoute } from './retrainJobs';
 import { dataSetDownloadRoute, resultDownloadRoute } from './storage';
 import { putUploadRoute, uploadUrlRoute } from './uploads';
 
@@ -30,4 +33,14 @@ export const ROUTES: readonly Route[] = [
   putUploadRoute,
   resultDownloadRoute,
   dataSetDownloadRoute,
+  // Retraining: the literal `upload_url` before the `{retrain_job_id}` pattern.
+  retrainUploadUrlRoute,
+  retrainStatusRoute,
+  switchModelRoute,
+  retrainPutRoute,
+  createClassifierRoute,
+  listClassifiersRoute,
+  updateClassifierRoute,
+  deleteClassifierRoute,
+  inferenceRoute,
 ];

@@ -1,0 +1,170 @@
+/**
+ * Chaos run: many training pipelines through an emulator that faults about 20% of requests
+ * (mixed kinds), checking that every pipeline ends finished with a valid result or with a typed
+ * error the run expected, that none hangs, that no upload is trained twice and that no result
+ * is lost. Used by spec/chaos/chaos.spec.ts (200 pipelines) and `npm run bench:chaos` (1,000).
+ *
+ *   npx tsx bench/chaos.ts [pipelines=1000] [concurrency=100] [seed=7]
+ */
+import { lastValueFrom, tap, toArray } from 'rxjs';
+import {
+  TrainingFailedError,
+  TrainingStartUnknownError,
+  createClient,
+  trainEachFrom$,
+  type JobEvent,
+  type KeyedTrainingJob,
+} from 'prediction-one-rx';
+import { startEmulator, type FaultRule } from 'prediction-one-rx/emulator';
+
+export interface ChaosOptions {
+  readonly pipelines: number;
+  readonly concurrency: number;
+  readonly seed: number;
+  /** Wall-clock limit after which unfinished pipelines count as hung. */
+  readonly timeLimitMs: number;
+}
+
+export interface ChaosReport {
+  pipelines: number;
+  finished: number;
+  expectedFailures: { trainingFailed: number; startUnknown: number };
+  unexpected: { key: string; error: string }[];
+  hung: number;
+  duplicateTrainings: number;
+  lostResults: number;
+  requests: number;
+  retries: number;
+  faults: Record<string, number>;
+  seconds: number;
+}
+
+/** About 20% of requests meet one of these (latency comes on top). */
+export const CHAOS_RULES: readonly FaultRule[] = [
+  { kind: 'error', rate: 0.06, status: 503 },
+  { kind: 'error', rate: 0.02, status: 500 },
+  { kind: 'rateLimit', rate: 0.04, retryAfterS: 0 },
+  { kind: 'resetBefore', rate: 0.02 },
+  { kind: 'resetAfter', rate: 0.02 },
+  { kind: 'truncate', rate: 0.02 },
+  { kind: 'corruptZip', rate: 0.1 },
+  { kind: 'failTraining', rate: 0.02 },
+  { kind: 'latency', rate: 0.05, latencyMs: 20 },
+];
+
+/** A small, learnable CSV: `label` follows `x` with noise. */
+function csv(rows: number, seed: number): string {
+  let s = seed;
+  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const lines = ['x,y,label'];
+  for (let i = 0; i < rows; i++) {
+    const x = rand() * 10;
+    lines.push(`${x.toFixed(3)},${(rand() * 5).toFixed(3)},${x + rand() * 2 > 6 ? 'high' : 'low'}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
+  const started = Date.now();
+  const apiKey = 'chaos-api-key-0123456789';
+  const emulator = await startEmulator({ port: 0, trainingDelayMs: 0, apiKeys: [apiKey], seed: options.seed, faults: { seed: options.seed, rules: CHAOS_RULES } });
+  let retries = 0;
+  try {
+    const client = createClient({
+      baseUrl: emulator.url,
+      apiKey,
+      poll: { minDelayMs: 10, maxDelayMs: 100, maxWaitMs: options.timeLimitMs },
+      retry: { maxAttempts: 10, baseDelayMs: 5, maxDelayMs: 100, onRetry: () => retries++ },
+      requestTimeoutMs: 15_000,
+    });
+    const jobs: KeyedTrainingJob[] = Array.from({ length: options.pipelines }, (_, i) => ({
+      key: `job-${i}`,
+      name: `job-${i}`,
+      data: { train: csv(40, i + 1) },
+      config: { tt: 'binary_classification', tc: 'label', tv: 'high', cv: 2 },
+    }));
+    const outcomes = new Map<string, JobEvent>();
+    const done = lastValueFrom(
+      trainEachFrom$(client, jobs, { concurrency: options.concurrency }).pipe(
+        tap((e) => e.type !== 'progress' && outcomes.set(String(e.key), e)),
+        toArray(),
+      ),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([done, new Promise((resolve) => (timer = setTimeout(resolve, options.timeLimitMs)))]);
+    clearTimeout(timer);
+
+    const report: ChaosReport = {
+      pipelines: options.pipelines,
+      finished: 0,
+      expectedFailures: { trainingFailed: 0, startUnknown: 0 },
+      unexpected: [],
+      hung: options.pipelines - outcomes.size,
+      duplicateTrainings: 0,
+      lostResults: 0,
+      requests: 0,
+      retries,
+      faults: {},
+      seconds: 0,
+    };
+    const finishedIds = new Set<string>();
+    for (const [key, e] of outcomes) {
+      if (e.type === 'succeeded') {
+        const valid = e.result.metrics.some((m) => m.name === 'accuracy') && e.result.files['evaluation_raw_data.csv'] !== undefined;
+        if (valid) {
+          report.finished++;
+          if (e.externalProcessId) finishedIds.add(e.externalProcessId);
+        } else report.unexpected.push({ key, error: 'result without metrics' });
+      } else if (e.type === 'failed') {
+        const id = e.externalProcessId ?? (e.error as { externalProcessId?: string }).externalProcessId;
+        const job = id ? emulator.job(id) : undefined;
+        // Expected: the service really failed the training, or never created it (nothing lost).
+        if (e.error instanceof TrainingFailedError && job?.status === 'failed') report.expectedFailures.trainingFailed++;
+        else if (e.error instanceof TrainingStartUnknownError && (job?.modelsCreated ?? 0) === 0) report.expectedFailures.startUnknown++;
+        else report.unexpected.push({ key, error: `${e.error.name}: ${e.error.message}` });
+      }
+    }
+    const stats = emulator.stats();
+    report.duplicateTrainings = stats.uploadsWithMultipleModels;
+    // A training the service finished whose result the client does not hold is a lost result.
+    for (const [id, count] of Object.entries(stats.modelsCreatedByUpload)) {
+      if (count > 0 && emulator.job(id)?.status === 'finished' && !finishedIds.has(id)) report.lostResults++;
+    }
+    report.requests = stats.requests;
+    report.faults = Object.fromEntries(Object.entries(stats.faults).filter(([, n]) => n > 0));
+    report.seconds = (Date.now() - started) / 1000;
+    return report;
+  } finally {
+    await emulator.close();
+  }
+}
+
+if (require.main === module) {
+  const [pipelines = 1000, concurrency = 100, seed = 7] = process.argv.slice(2).map(Number);
+  runChaos({ pipelines, concurrency, seed, timeLimitMs: 10 * 60_000 }).then(
+    (r) => {
+      const rows: [string, string | number][] = [
+        ['pipelines', r.pipelines],
+        ['finished with a valid result', r.finished],
+        ['failed: training failed at the service (expected)', r.expectedFailures.trainingFailed],
+        ['failed: Create Model never reached the service (expected)', r.expectedFailures.startUnknown],
+        ['unexpected outcomes', r.unexpected.length],
+        ['hung', r.hung],
+        ['duplicate trainings', r.duplicateTrainings],
+        ['lost results', r.lostResults],
+        ['requests sent', r.requests],
+        ['retries', r.retries],
+        ['faults injected', Object.entries(r.faults).map(([k, n]) => `${k} ${n}`).join(', ')],
+        ['time (s)', r.seconds.toFixed(1)],
+      ];
+      for (const [k, v] of rows) console.log(`${k.padEnd(58)} ${v}`);
+      r.unexpected.slice(0, 10).forEach((u) => console.log(`  unexpected ${u.key}: ${u.error}`));
+      const ok = r.unexpected.length === 0 && r.hung === 0 && r.duplicateTrainings === 0 && r.lostResults === 0;
+      process.exitCode = ok ? 0 : 1;
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = 2;
+    },
+  );
+}

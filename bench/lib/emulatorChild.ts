@@ -1,0 +1,44 @@
+/**
+ * The emulator in its own process, driven over IPC by a benchmark: `ready` with its URL, then
+ * `count`, `clearLog`, `cpu`, `rss`, `advance` and `close` requests.
+ */
+import { startEmulator } from '../../lib/emulator';
+
+async function main(): Promise<void> {
+  const options = JSON.parse(process.argv[2] ?? '{}');
+  const emulator = await startEmulator({ port: 0, ...options });
+  const send = (m: unknown) => process.send?.(m);
+  process.on('message', (msg: { id: number; cmd: string; route?: string; ids?: string[]; status?: string }) => {
+    const reply = (value?: unknown) => send({ id: msg.id, value });
+    const fail = (err: unknown) => send({ id: msg.id, error: err instanceof Error ? err.message : String(err) });
+    switch (msg.cmd) {
+      case 'count':
+        return reply(emulator.count(msg.route ?? ''));
+      case 'clearLog':
+        emulator.clearLog();
+        return reply();
+      case 'cpu': {
+        const u = process.cpuUsage();
+        return reply((u.user + u.system) / 1000);
+      }
+      case 'rss':
+        return reply(process.memoryUsage().rss / 1024 / 1024);
+      case 'advance':
+        return void Promise.all((msg.ids ?? []).map((id) => emulator.advance(id, msg.status as 'running'))).then(() => reply(), fail);
+      case 'close':
+        return void emulator.close().then(() => {
+          reply();
+          process.exit(0);
+        }, fail);
+      default:
+        return fail(new Error(`unknown command ${msg.cmd}`));
+    }
+  });
+  process.on('disconnect', () => process.exit(0));
+  send({ type: 'ready', url: emulator.url });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

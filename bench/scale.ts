@@ -1,0 +1,282 @@
+/**
+ * Fan-out at scale: 10,000 trainings in flight, each polled on a fixed interval, against the
+ * emulator in its own process (manual mode: the jobs stay `waiting`).
+ *
+ * Phases (each in a fresh client process, so CPU, memory and event-loop delay are its own):
+ *   scale      5 s interval, 60 s: this library (pollStatus$ on createNodeClient) vs a bare
+ *              async/await loop on undici.request. Achieved polls/s vs schedule, event-loop
+ *              delay p99, client memory per in-flight training, CPU.
+ *   saturation 1 s interval, 20 s: polls/s of the library (undici transport), the library on
+ *              cross-fetch (createNodeFetch) and the bare loop, all as fast as the server allows.
+ *
+ * Run: npm run bench:scale  (env: JOBS, SCALE_MS, SATURATION_MS to shrink it)
+ */
+import path from 'node:path';
+import { writeFileSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setTimeout as sleepP } from 'node:timers/promises';
+import { forkEmulator, forkTs, machine, report, round, verdict, waitFor, type EmulatorHandle, MiB } from './lib/common';
+import { seedTrainings } from './lib/seed';
+
+const JOBS = Number(process.env.JOBS ?? 10_000);
+const SCALE_MS = Number(process.env.SCALE_MS ?? 60_000);
+const SATURATION_MS = Number(process.env.SATURATION_MS ?? 20_000);
+const STATUS_ROUTE = 'GET /v1/external/models/results';
+
+type Mode = 'library' | 'library-crossfetch' | 'bare';
+interface WorkerArgs {
+  mode: Mode;
+  url: string;
+  apiKey: string;
+  idsFile: string;
+  intervalMs: number;
+  durationMs: number;
+}
+interface WorkerResult {
+  mode: Mode;
+  windowMs: number;
+  cpuMs: number;
+  eldP50Ms: number;
+  eldP99Ms: number;
+  eldMaxMs: number;
+  rssBeforeMiB: number;
+  rssSteadyMiB: number;
+  rssPeakMiB: number;
+  heapBeforeMiB: number;
+  heapSteadyMiB: number;
+  errors: number;
+}
+
+// ---------------------------------------------------------------- worker (one client process)
+
+async function worker(args: WorkerArgs): Promise<void> {
+  const ids: string[] = JSON.parse(readFileSync(args.idsFile, 'utf8'));
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+  let errors = 0;
+  let stop = false;
+  let start: () => () => void;
+
+  if (args.mode === 'bare') {
+    const { Agent, request } = await import('undici');
+    const dispatcher = new Agent({ connections: 256, keepAliveTimeout: 30_000, pipelining: 1 });
+    const headers = { accept: 'application/json', 'x-api-key': args.apiKey };
+    const base = `${args.url}/v1/external/models/results?external_process_id=`;
+    const poll = async (id: string) => {
+      const res = await request(base + encodeURIComponent(id), { method: 'GET', headers, dispatcher });
+      const body = (await res.body.json()) as { status?: string };
+      if (res.statusCode !== 200 || typeof body.status !== 'string') throw new Error(`status ${res.statusCode}`);
+      return body.status;
+    };
+    await Promise.all(ids.slice(0, 200).map(poll)); // warm-up: connections and JIT
+    start = () => {
+      const loop = async (id: string) => {
+        await sleepP(Math.random() * args.intervalMs);
+        while (!stop) {
+          try {
+            const status = await poll(id);
+            if (status === 'finished' || status === 'failed') return;
+          } catch {
+            errors++;
+          }
+          if (stop) return;
+          await sleepP(args.intervalMs);
+        }
+      };
+      for (const id of ids) void loop(id);
+      return () => {
+        stop = true;
+      };
+    };
+  } else {
+    const { of } = await import('rxjs');
+    const { pollStatus$ } = await import('../lib');
+    const { createNodeClient, createNodeFetch } = await import('../lib/node');
+    const client = createNodeClient({
+      baseUrl: args.url,
+      apiKey: args.apiKey,
+      ...(args.mode === 'library-crossfetch' ? { fetch: createNodeFetch(), streamUploads: true } : {}),
+    });
+    const watch = (id: string, firstDelayMs: number) =>
+      of({ externalProcessId: id }).pipe(
+        pollStatus$(client, { firstDelayMs, minDelayMs: args.intervalMs, multiplier: 1, jitter: 'none', maxWaitMs: Infinity }),
+      );
+    // Warm-up: 200 single polls (they end at once: a second subscriber is not needed).
+    await Promise.all(
+      ids.slice(0, 200).map(
+        (id) =>
+          new Promise<void>((resolve) => {
+            const s = watch(id, 0).subscribe({ next: () => { resolve(); queueMicrotask(() => s.unsubscribe()); }, error: () => resolve() });
+          }),
+      ),
+    );
+    start = () => {
+      const subs = ids.map((id) =>
+        watch(id, Math.random() * args.intervalMs).subscribe({ error: () => errors++ }),
+      );
+      return () => subs.forEach((s) => s.unsubscribe());
+    };
+  }
+
+  await sleepP(500);
+  gc();
+  const before = process.memoryUsage();
+  const stopAll = start();
+  // Ramp: every job has made its first poll after one interval; measure after that.
+  const rampMs = Math.min(args.intervalMs + 1000, args.durationMs / 3);
+  await sleepP(rampMs);
+  const eld = monitorEventLoopDelay({ resolution: 10 });
+  eld.enable();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  process.send?.({ type: 'window-start' });
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 250);
+  await sleepP(args.durationMs - rampMs);
+  const windowMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  eld.disable();
+  process.send?.({ type: 'window-end' });
+  clearInterval(sampler);
+  gc();
+  const steady = process.memoryUsage();
+  stopAll();
+  const result: WorkerResult = {
+    mode: args.mode,
+    windowMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    eldP50Ms: eld.percentile(50) / 1e6,
+    eldP99Ms: eld.percentile(99) / 1e6,
+    eldMaxMs: eld.max / 1e6,
+    rssBeforeMiB: before.rss / MiB,
+    rssSteadyMiB: steady.rss / MiB,
+    rssPeakMiB: Math.max(peak, steady.rss) / MiB,
+    heapBeforeMiB: before.heapUsed / MiB,
+    heapSteadyMiB: steady.heapUsed / MiB,
+    errors,
+  };
+  process.send?.({ type: 'result', result });
+  await sleepP(200);
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------- orchestrator
+
+async function phase(emulator: EmulatorHandle, args: Omit<WorkerArgs, 'url' | 'apiKey'>) {
+  await emulator.clearLog();
+  const child = forkTs(__filename, ['--worker', JSON.stringify({ ...args, url: emulator.url, apiKey: emulator.apiKey })]);
+  const resultP = waitFor<{ result: WorkerResult }>(child, 'result');
+  await waitFor(child, 'window-start');
+  const [c0, e0] = await Promise.all([emulator.count(STATUS_ROUTE), emulator.cpuMs()]);
+  await waitFor(child, 'window-end');
+  const [c1, e1] = await Promise.all([emulator.count(STATUS_ROUTE), emulator.cpuMs()]);
+  const { result } = await resultP;
+  await new Promise((r) => child.once('exit', r));
+  const pollsPerS = ((c1 - c0) / result.windowMs) * 1000;
+  return { ...result, polls: c1 - c0, pollsPerS, emulatorCpuPct: ((e1 - e0) / result.windowMs) * 100 };
+}
+
+async function main(): Promise<void> {
+  console.log('machine', machine());
+  const emulator = await forkEmulator({ manual: true });
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'p1rx-bench-'));
+  let failed = false;
+  try {
+    const t = performance.now();
+    const ids = await seedTrainings(emulator.url, emulator.apiKey, JOBS, 64);
+    const seedS = (performance.now() - t) / 1000;
+    console.log(`seeded ${ids.length} trainings in ${seedS.toFixed(1)} s`);
+    const idsFile = path.join(tmp, 'ids.json');
+    writeFileSync(idsFile, JSON.stringify(ids));
+
+    const rows: Record<string, unknown>[] = [];
+    const scheduled5 = JOBS / 5;
+    const scale: Record<string, Awaited<ReturnType<typeof phase>>> = {};
+    for (const mode of ['bare', 'library'] as const) {
+      console.log(`scale: ${mode}, 5 s interval, ${SCALE_MS / 1000} s ...`);
+      scale[mode] = await phase(emulator, { mode, idsFile, intervalMs: 5000, durationMs: SCALE_MS });
+    }
+    const perJobKiB = (r: (typeof scale)['bare']) => ((r.rssSteadyMiB - r.rssBeforeMiB) * 1024) / JOBS;
+    const heapPerJobKiB = (r: (typeof scale)['bare']) => ((r.heapSteadyMiB - r.heapBeforeMiB) * 1024) / JOBS;
+    for (const mode of ['bare', 'library'] as const) {
+      const r = scale[mode];
+      rows.push({
+        phase: 'scale 5s',
+        mode,
+        'polls/s': round(r.pollsPerS, 0),
+        'vs schedule': round(r.pollsPerS / scheduled5, 3),
+        'eld p99 ms': round(r.eldP99Ms, 1),
+        'eld max ms': round(r.eldMaxMs, 1),
+        'RSS KiB/job': round(perJobKiB(r), 2),
+        'heap KiB/job': round(heapPerJobKiB(r), 2),
+        'peak RSS MiB': round(r.rssPeakMiB, 0),
+        'client CPU %': round((r.cpuMs / r.windowMs) * 100, 1),
+        'CPU µs/poll': round((r.cpuMs * 1000) / r.polls, 1),
+        'emulator CPU %': round(r.emulatorCpuPct, 1),
+        errors: r.errors,
+      });
+    }
+
+    const sat: Record<string, Awaited<ReturnType<typeof phase>>> = {};
+    for (const mode of ['bare', 'library', 'library-crossfetch'] as const) {
+      console.log(`saturation: ${mode}, 1 s interval, ${SATURATION_MS / 1000} s ...`);
+      sat[mode] = await phase(emulator, { mode, idsFile, intervalMs: 1000, durationMs: SATURATION_MS });
+      const r = sat[mode];
+      rows.push({
+        phase: 'saturation 1s',
+        mode,
+        'polls/s': round(r.pollsPerS, 0),
+        'vs schedule': round(r.pollsPerS / JOBS, 3),
+        'eld p99 ms': round(r.eldP99Ms, 1),
+        'eld max ms': round(r.eldMaxMs, 1),
+        'RSS KiB/job': round(perJobKiB(r), 2),
+        'heap KiB/job': round(heapPerJobKiB(r), 2),
+        'peak RSS MiB': round(r.rssPeakMiB, 0),
+        'client CPU %': round((r.cpuMs / r.windowMs) * 100, 1),
+        'CPU µs/poll': round((r.cpuMs * 1000) / r.polls, 1),
+        'emulator CPU %': round(r.emulatorCpuPct, 1),
+        errors: r.errors,
+      });
+    }
+
+    const lib = scale.library;
+    const targets = {
+      'scale polls/s >= 95% of schedule': verdict(lib.pollsPerS >= 0.95 * scheduled5),
+      'scale event-loop p99 < 50 ms': verdict(lib.eldP99Ms < 50),
+      'scale memory < 20 KiB/job': verdict(perJobKiB(lib) < 20),
+      'scale memory <= 1.3x bare loop': verdict(perJobKiB(lib) <= 1.3 * Math.max(perJobKiB(scale.bare), 0.001)),
+      'saturation library >= 0.8x bare undici loop': verdict(sat.library.pollsPerS >= 0.8 * sat.bare.pollsPerS),
+    };
+    const ratios = {
+      scaleMemoryLibraryOverBare: round(perJobKiB(lib) / perJobKiB(scale.bare), 2),
+      saturationLibraryOverBare: round(sat.library.pollsPerS / sat.bare.pollsPerS, 3),
+      saturationCrossFetchOverBare: round(sat['library-crossfetch'].pollsPerS / sat.bare.pollsPerS, 3),
+      saturationUndiciOverCrossFetch: round(sat.library.pollsPerS / sat['library-crossfetch'].pollsPerS, 2),
+    };
+    report('scale', rows, {
+      setup: `${JOBS} trainings (emulator manual mode, separate process via child_process.fork); each client variant in its own process; polls counted by the emulator`,
+      seedSeconds: round(seedS, 1),
+      ratios,
+      targets,
+      raw: { scale, sat },
+    });
+    const hardErrors = [...Object.values(scale), ...Object.values(sat)].reduce((n, r) => n + r.errors, 0);
+    if (hardErrors > 0) console.warn(`${hardErrors} polls failed`);
+  } catch (err) {
+    console.error(err);
+    failed = true;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+    await emulator.close();
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+if (process.argv[2] === '--worker') {
+  worker(JSON.parse(process.argv[3])).catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+} else {
+  void main();
+}

@@ -1,0 +1,68 @@
+import { createWriteStream, existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { InvalidArgumentError, type Command } from 'commander';
+import Papa from 'papaparse';
+import { filter, lastValueFrom, of, tap, toArray } from 'rxjs';
+import { ValidationError, classifiers$, predict$ } from 'prediction-one-rx';
+import { parseIntOption } from './options';
+import { processOutput, serviceClient, withServiceFlags, type CommandOutput, type ServiceFlags } from './serviceFlags';
+
+interface PredictFlags extends ServiceFlags {
+  out?: string;
+  batchSize: number;
+  analysis?: boolean;
+  includeInput?: boolean;
+  passColumn?: string;
+}
+
+/**
+ * `p1rx predict <classifier-id> <csv>`: looks the classifier up (URL and inference key), sends
+ * the CSV in batches and writes `prediction_valid.csv` rows as one CSV to stdout or `--out`.
+ *
+ * @internal
+ */
+export function registerPredict(program: Command, out: CommandOutput = processOutput): void {
+  withServiceFlags(
+    program
+      .command('predict <classifier-id> <csv>')
+      .description('score a CSV with a running prediction API; predictions as CSV on stdout or --out')
+      .option('-o, --out <file>', 'write the predictions here instead of stdout')
+      .option('--batch-size <n>', 'rows per request', parseIntOption('batch-size'), 100)
+      .option('--include-input', 'copy the input columns into the output (ad)')
+      .option('--pass-column <name>', 'a column copied to the output as is, e.g. an id (pc)'),
+  ).action(async (classifierId: string, csv: string, flags: PredictFlags) => {
+    if (!existsSync(csv)) throw new InvalidArgumentError(`no such file: ${csv}`);
+    const client = serviceClient(flags);
+    const [classifier] = await lastValueFrom(classifiers$(client).pipe(filter((c) => c.classifier_id === classifierId), toArray()));
+    if (!classifier) throw new ValidationError('classifier id', [`no classifier '${classifierId}'`]);
+    if (classifier.status !== 'running' || !classifier.url || !classifier.api_key) {
+      throw new ValidationError('classifier', [`'${classifierId}' is ${classifier.status}, not running`]);
+    }
+    const text = await readFile(csv, 'utf8');
+    const sink = flags.out ? createWriteStream(flags.out) : undefined;
+    const write = (s: string) => (sink ? sink.write(s) : out.stdout.write(s));
+    let header: string[] | undefined;
+    let rows = 0;
+    try {
+      await lastValueFrom(
+        of(text).pipe(
+          predict$(
+            { url: classifier.url, apiKey: classifier.api_key },
+            { client, batchSize: flags.batchSize, includeInput: flags.includeInput, passColumn: flags.passColumn },
+          ),
+          tap((batch) => {
+            if (batch.rows.length === 0) return;
+            header ??= Object.keys(batch.rows[0]);
+            const data = batch.rows.map((r) => header!.map((h) => r[h] ?? ''));
+            write(`${Papa.unparse({ fields: header, data }, { newline: '\n', header: batch.index === 0 })}\n`);
+            rows += batch.rows.length;
+          }),
+        ),
+        { defaultValue: undefined },
+      );
+    } finally {
+      if (sink) await new Promise<void>((resolve) => sink.end(resolve));
+    }
+    if (flags.out) out.stderr.write(`wrote ${rows} predictions to ${flags.out}\n`);
+  });
+}

@@ -1,0 +1,40 @@
+/**
+ * Flags and output shared by the resource commands (models, datasets, delete-model, retrain,
+ * deploy, predict).
+ *
+ * @packageDocumentation
+ */
+import type { Command } from 'commander';
+import type { PredictionOneClient } from 'prediction-one-rx';
+import { createNodeClient } from 'prediction-one-rx/node';
+import { clientFrom, parseIntOption, type ConnectionOptions } from './options';
+
+/** Where a command writes. @internal */
+export interface CommandOutput {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+}
+
+/** The process's own streams. @internal */
+export const processOutput: CommandOutput = { stdout: process.stdout, stderr: process.stderr };
+
+/** Connection flags plus `--poll-interval`. @internal */
+export interface ServiceFlags extends ConnectionOptions {
+  pollInterval?: number;
+}
+
+/** Adds `--base-url`, `--api-key`, `--secret-key` and `--poll-interval`. @internal */
+export function withServiceFlags(command: Command): Command {
+  return command
+    .option('--base-url <url>', 'service URL (env P1RX_BASE_URL)')
+    .option('--api-key <key>', 'API key (env P1RX_API_KEY)')
+    .option('--secret-key <key>', 'secret key (env P1RX_SECRET_KEY)')
+    .option('--poll-interval <ms>', 'first status poll interval (doubles up to 30 s)', parseIntOption('poll-interval'));
+}
+
+/** The client for the flags (connection from `clientFrom`, poll schedule from `--poll-interval`). @internal */
+export function serviceClient(flags: ServiceFlags): PredictionOneClient {
+  const base = clientFrom(flags);
+  if (flags.pollInterval === undefined) return base;
+  return createNodeClient({ ...base.config, poll: { minDelayMs: flags.pollInterval, maxDelayMs: Math.max(flags.pollInterval, 30_000) } });
+}

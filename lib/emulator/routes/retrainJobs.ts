@@ -1,0 +1,151 @@
+import type { IncomingMessage } from 'node:http';
+import type { Route, RouteRequest } from '../context';
+import { badRequest, payloadTooLarge, storageDenied } from '../errors';
+import { emptyResponse, jsonResponse, type EmulatorResponse } from '../http';
+import type { RetrainJob } from '../retrainJobs';
+import { signatureMatches } from '../signing';
+
+function apiKeyOf(req: IncomingMessage): string | undefined {
+  const header = req.headers['x-api-key'];
+  return Array.isArray(header) ? header[0] : header;
+}
+
+/** The job a retrain key may see: its own model's jobs only; others do not exist for it. */
+function jobFor({ req, params, ctx }: RouteRequest): RetrainJob {
+  const modelId = ctx.keys.checkRetrainKey(apiKeyOf(req));
+  const job = ctx.deployments.retrain.jobs.get(params.retrain_job_id);
+  if (job === undefined || job.modelId !== modelId) throw badRequest('Not found retrain job.');
+  if (!ctx.store.models.has(job.modelId)) throw badRequest('This model may be deleted.');
+  return job;
+}
+
+/**
+ * Retrain Data Upload: `GET /v1/external/retrain_jobs/upload_url?filename=<name>.csv|.zip`, opened
+ * by a retrain API key (`credential_type=retrain&model_id=…`). Opens a job for the key's model
+ * and answers `{ retrain_job_id, upload_url }`; the single-use pre-signed URL takes a CSV or a zip
+ * with `train_src/<file>.csv` (and optionally `eval_src/<file>.csv`). The job starts when the PUT
+ * completes. A train key answers `Not_found_credential.`; a deleted model `This model may be deleted.`
+ *
+ * ## Example
+ * ```ts
+ * // { retrain_job_id: '6f1…', upload_url: 'http://127.0.0.1:…/storage/retrain/6f1…/new.csv?X-Amz-…' }
+ * ```
+ * @internal
+ */
+export const retrainUploadUrlRoute: Route = {
+  method: 'GET',
+  pattern: '/v1/external/retrain_jobs/upload_url',
+  key: 'GET /v1/external/retrain_jobs/upload_url',
+  auth: 'none',
+  handle: ({ req, url, ctx }: RouteRequest): EmulatorResponse => {
+    const modelId = ctx.keys.checkRetrainKey(apiKeyOf(req));
+    if (!ctx.store.models.has(modelId)) throw badRequest('This model may be deleted.');
+    const filename = url.searchParams.get('filename');
+    if (filename === null || filename.trim() === '') throw badRequest("Query parameter 'filename' is required.");
+    if (!/^[^/\\]+\.(csv|zip)$/i.test(filename)) throw badRequest(`Query parameter 'filename' must name a .csv or .zip file (got '${filename}').`);
+    const { job, uploadUrl } = ctx.deployments.retrain.create(modelId, filename);
+    return jsonResponse({ retrain_job_id: job.id, upload_url: uploadUrl });
+  },
+};
+
+/**
+ * Retrain Status Check: `GET /v1/external/retrain_jobs/{retrain_job_id}` with the job's retrain
+ * key. Answers `{ status, model_id, metadata: { retrain_job_id } }` plus `download_url` once
+ * `job_finished` and `message` when `failed`. Statuses: `upload_waiting`, `waiting`, `running`,
+ * `job_finished`, `failed`. Unknown (or another model's) job: `Not found retrain job.`
+ *
+ * ## Example
+ * ```ts
+ * // { status: 'job_finished', model_id: 1, download_url: 'http://…', metadata: { retrain_job_id: '6f1…' } }
+ * ```
+ * @internal
+ */
+export const retrainStatusRoute: Route = {
+  method: 'GET',
+  pattern: '/v1/external/retrain_jobs/{retrain_job_id}',
+  key: 'GET /v1/external/retrain_jobs/{retrain_job_id}',
+  auth: 'none',
+  handle: (r: RouteRequest): EmulatorResponse => {
+    const job = jobFor(r);
+    return jsonResponse({
+      status: job.status,
+      model_id: job.modelId,
+      ...(job.message !== undefined ? { message: job.message } : {}),
+      ...(job.status === 'job_finished' && job.downloadUrl !== undefined ? { download_url: job.downloadUrl } : {}),
+      metadata: { retrain_job_id: job.id },
+    });
+  },
+};
+
+/**
+ * Retrain Model Switch: `PUT /v1/external/retrain_jobs/{retrain_job_id}/update_model`. The model
+ * serves the retrained version from now on (its `version` goes up by one, running classifiers of
+ * the model answer with it at once). `Retrain job is not finished.` before `job_finished`;
+ * switching the same job again is accepted and changes nothing.
+ *
+ * ## Example
+ * ```ts
+ * // { metadata: { retrain_job_id: '6f1…' } }
+ * ```
+ * @internal
+ */
+export const switchModelRoute: Route = {
+  method: 'PUT',
+  pattern: '/v1/external/retrain_jobs/{retrain_job_id}/update_model',
+  key: 'PUT /v1/external/retrain_jobs/{retrain_job_id}/update_model',
+  auth: 'none',
+  handle: (r: RouteRequest): EmulatorResponse => {
+    const job = jobFor(r);
+    if (job.status !== 'job_finished') throw badRequest('Retrain job is not finished.');
+    const { ctx } = r;
+    const model = ctx.store.models.get(job.modelId);
+    if (model !== undefined && !job.switched) {
+      job.switched = true;
+      const version = String((Number(model.version) || 1) + 1);
+      model.version = version;
+      model.updated_date = new Date().toISOString();
+      if (job.model) ctx.deployments.serving.replace(job.modelId, version, job.model);
+      for (const c of ctx.deployments.classifiers.classifiers.values()) {
+        if (c.model_id === job.modelId && c.status === 'running') ctx.deployments.classifiers.touch(c, { version });
+      }
+    }
+    return jsonResponse({ metadata: { retrain_job_id: job.id } });
+  },
+};
+
+/**
+ * `PUT <retrain upload_url>`: stores the retraining file (single use, signature checked, at most
+ * `maxUploadBytes`; S3-style XML 403s) and starts the job.
+ *
+ * ## Example
+ * ```ts
+ * await fetch(uploadUrl, { method: 'PUT', body: zipBytes });
+ * ```
+ * @internal
+ */
+export const retrainPutRoute: Route = {
+  method: 'PUT',
+  pattern: '/storage/retrain/{retrain_job_id}/{file_name}',
+  key: 'PUT /storage/retrain',
+  auth: 'none',
+  handle: async ({ req, url, params, ctx }: RouteRequest): Promise<EmulatorResponse> => {
+    const job = ctx.deployments.retrain.jobs.get(params.retrain_job_id);
+    if (job === undefined || job.fileName !== params.file_name) throw storageDenied('AccessDenied', 'Unknown upload URL.');
+    if (!signatureMatches(job.signature, url.searchParams.get('X-Amz-Signature'))) {
+      throw storageDenied('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+    }
+    if (job.uploaded !== undefined) throw storageDenied('AccessDenied', 'This pre-signed upload URL has already been used.');
+    const limit = ctx.options.maxUploadBytes;
+    if (Number(req.headers['content-length'] ?? 0) > limit) throw payloadTooLarge(limit);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > limit) throw payloadTooLarge(limit);
+      chunks.push(chunk as Buffer);
+    }
+    if (job.uploaded !== undefined) throw storageDenied('AccessDenied', 'This pre-signed upload URL has already been used.');
+    ctx.deployments.retrain.upload(job, new Uint8Array(Buffer.concat(chunks)));
+    return emptyResponse(200);
+  },
+};

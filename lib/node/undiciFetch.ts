@@ -1,0 +1,119 @@
+/**
+ * The default Node transport: `undici.request` on a keep-alive connection pool. About twice
+ * the request rate of node-fetch (cross-fetch) and three times Node's own `fetch` for the small
+ * JSON exchanges that polling makes (see `docs/PERFORMANCE.md`).
+ *
+ * @packageDocumentation
+ */
+import { Agent, request, type Dispatcher } from 'undici';
+import type { FetchLike, FetchResponse } from 'prediction-one-rx';
+
+/**
+ * Options of {@link createUndiciFetch}.
+ *
+ * ## Example
+ * ```ts
+ * const fetch = createUndiciFetch({ connections: 64 });
+ * ```
+ */
+export interface UndiciFetchOptions {
+  /** Most connections per origin. Default 256. */
+  readonly connections?: number;
+  /** How long an idle connection is kept (the server's `Keep-Alive: timeout` wins when shorter). Default 30 s. */
+  readonly keepAliveTimeoutMs?: number;
+  /** Requests sent on one connection before their responses arrive. Default 1 (no pipelining: safe with any server). */
+  readonly pipelining?: number;
+  /** Use this dispatcher (an undici `Agent`, `Pool`, `ProxyAgent`, a mock) instead of making one; the options above are then ignored. */
+  readonly dispatcher?: Dispatcher;
+}
+
+/**
+ * A {@link FetchLike} with a `close()` that releases its connections.
+ *
+ * ## Example
+ * ```ts
+ * const fetch: UndiciFetch = createUndiciFetch();
+ * await fetch.close();
+ * ```
+ */
+export type UndiciFetch = FetchLike & {
+  /** Closes the pool once requests in flight have finished. */
+  close(): Promise<void>;
+};
+
+type UndiciResponse = Dispatcher.ResponseData;
+type UndiciBody = NonNullable<Dispatcher.RequestOptions['body']>;
+
+/** The response headers are a plain object with lower-case names; `get` reads it as fetch's `Headers` would. */
+class ResponseHeaders {
+  constructor(private readonly raw: UndiciResponse['headers']) {}
+  get(name: string): string | null {
+    const value = this.raw[name.toLowerCase()];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+}
+
+class UndiciFetchResponse implements FetchResponse {
+  readonly status: number;
+  readonly headers: ResponseHeaders;
+  /** undici's body: a Node `Readable`, hence an async iterable of `Buffer`s. */
+  readonly body: UndiciResponse['body'];
+  constructor(res: UndiciResponse) {
+    this.status = res.statusCode;
+    this.headers = new ResponseHeaders(res.headers);
+    this.body = res.body;
+  }
+  arrayBuffer(): Promise<ArrayBuffer> {
+    return this.body.arrayBuffer();
+  }
+}
+
+/**
+ * A fetch for Node on `undici.request`: connections are pooled and kept alive, request bodies
+ * may be `ReadableStream`s (streamed uploads, never collected in memory), the response body is
+ * undici's Node stream (read chunk by chunk by the transport), and the `AbortSignal` aborts the
+ * request or the body being read. Redirects are not followed (the API and pre-signed storage
+ * URLs answer directly); a 3xx comes back as it is.
+ *
+ * **Errors**: rejects with undici's errors (connection refused, reset, aborted); the client
+ * turns them into {@link NetworkError}, HTTP statuses into {@link ApiError} subclasses.
+ *
+ * **Cancellation**: aborting `init.signal` destroys the request (or its body stream) and frees
+ * the connection.
+ *
+ * ## Example
+ * ```ts
+ * import { createClient } from 'prediction-one-rx';
+ * import { createUndiciFetch } from 'prediction-one-rx/node';
+ * const fetch = createUndiciFetch({ connections: 64 });
+ * const client = createClient({ baseUrl, apiKey, fetch, streamUploads: true });
+ * // ... later, when done with the client:
+ * await fetch.close();
+ * ```
+ *
+ * @param options - Pool settings.
+ * @returns A fetch to give to `createClient` (with `close()`).
+ * @see {@link createNodeClient}, which uses it by default.
+ */
+export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch {
+  const dispatcher =
+    options.dispatcher ??
+    new Agent({
+      connections: options.connections ?? 256,
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
+      pipelining: options.pipelining ?? 1,
+    });
+  const fetch: FetchLike = async (url, init) => {
+    const res = await request(url, {
+      method: init.method as Dispatcher.HttpMethod,
+      headers: init.headers,
+      // A WHATWG ReadableStream is an async iterable in Node: undici streams it chunk by chunk.
+      body: init.body as UndiciBody | undefined,
+      signal: init.signal,
+      dispatcher,
+    });
+    return new UndiciFetchResponse(res);
+  };
+  return Object.assign(fetch, { close: () => dispatcher.close() });
+}

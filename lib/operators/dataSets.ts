@@ -1,0 +1,38 @@
+/**
+ * List Data Sets as a lazy, auto-paginated stream.
+ *
+ * @packageDocumentation
+ */
+import { Observable, map } from 'rxjs';
+import { DataSetListResponse, type DataSetSummary } from '../codecs/dataSet';
+import { callApi$ } from '../transport/api';
+import type { PredictionOneClient } from '../transport/client';
+import { paginate, type ListOptions } from './paginate';
+
+/**
+ * Every data set of the account, one value per data set, oldest first, paged lazily like
+ * {@link models$}. Each `download_url` is pre-signed: do not log it.
+ *
+ * **Errors**: {@link ValidationError}, {@link ApiError}, {@link AuthError},
+ * {@link NetworkError}, {@link DecodeError}.
+ *
+ * **Cancellation**: unsubscribing aborts the page request in flight and requests no more.
+ *
+ * ## Example
+ * ```ts
+ * dataSets$(client).pipe(filter((d) => (d.data_count ?? 0) > 1000)).subscribe((d) => console.log(d.data_set_id));
+ * ```
+ *
+ * @param client - The client.
+ * @param options - Page size and start offset.
+ * @returns The data sets.
+ */
+export function dataSets$(client: PredictionOneClient, options: ListOptions = {}): Observable<DataSetSummary> {
+  return paginate(
+    (offset, limit) =>
+      callApi$(client, { method: 'GET', path: '/v1/external/data-sets', query: { offset, limit } }, DataSetListResponse).pipe(
+        map((res) => ({ items: res.data_sets, total: res.metadata.total })),
+      ),
+    options,
+  );
+}

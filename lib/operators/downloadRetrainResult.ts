@@ -1,0 +1,64 @@
+/**
+ * Download the result of a finished retraining and unzip it as it streams in.
+ *
+ * @packageDocumentation
+ */
+import { OperatorFunction, map } from 'rxjs';
+import type { RetrainJobId } from '../codecs/ids';
+import type { RetrainEvent, RetrainStatusEvent } from '../core/retrainEvents';
+import { toRetrainResult } from '../results/retrainResult';
+import type { PredictionOneClient } from '../transport/client';
+import { handleOrPass } from './handleOrPass';
+import { resultArchive$ } from './downloadResult';
+
+/**
+ * A bare download URL of a retraining result.
+ *
+ * ## Example
+ * ```ts
+ * of({ downloadUrl }).pipe(downloadRetrainResult$(client));
+ * ```
+ */
+export interface RetrainResultRef {
+  readonly downloadUrl: string;
+  readonly retrainJobId?: string;
+  readonly type?: undefined;
+}
+
+/**
+ * Downloads retraining results: on a terminal `retrainStatus` event with a `downloadUrl` (or a
+ * bare `{ downloadUrl }`) it streams the zip through the same bounded, CRC-checked unzip as
+ * {@link downloadResult$}, emits `retrainDownloadProgress` events and one `retrainCompleted`
+ * with every file and the parsed `metrics.csv` comparison. Other events pass through.
+ *
+ * **Errors**: {@link ResultArchiveError}, {@link ResponseTooLargeError}, {@link ApiError} (an
+ * expired or refused URL), {@link NetworkError}.
+ *
+ * **Cancellation**: unsubscribing aborts the download.
+ *
+ * ## Example
+ * ```ts
+ * of(csv).pipe(retrainUpload$(rc), retrainStatus$(rc), downloadRetrainResult$(rc)).subscribe((e) => {
+ *   if (e.type === 'retrainCompleted') console.table(e.result.comparison);
+ * });
+ * ```
+ *
+ * @param client - The client (the URL is pre-signed: no key is sent).
+ * @returns An operator from finished jobs to download events.
+ */
+export function downloadRetrainResult$(client: PredictionOneClient): OperatorFunction<RetrainEvent | RetrainResultRef, RetrainEvent> {
+  return handleOrPass(
+    (value): value is RetrainStatusEvent | RetrainResultRef =>
+      value.type === undefined ? typeof value.downloadUrl === 'string' : value.type === 'retrainStatus' && value.terminal && !!value.downloadUrl,
+    (input) => {
+      const id = input.retrainJobId as RetrainJobId | undefined;
+      return resultArchive$(client, input.downloadUrl as string).pipe(
+        map((e): RetrainEvent => {
+          if (e.type === 'downloadProgress') return { type: 'retrainDownloadProgress', retrainJobId: id, loaded: e.loaded, total: e.total };
+          if (e.type === 'completed') return { type: 'retrainCompleted', retrainJobId: id, result: toRetrainResult(e.result.files) };
+          throw new Error(`unexpected event ${e.type}`);
+        }),
+      );
+    },
+  );
+}

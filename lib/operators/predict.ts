@@ -1,0 +1,254 @@
+/**
+ * Inference: score rows with a running prediction API.
+ *
+ * @packageDocumentation
+ */
+import Papa from 'papaparse';
+import { Observable, OperatorFunction, catchError, concatMap, defer, throwError } from 'rxjs';
+import { decodeOrThrow } from '../codecs/decode';
+import { InferenceResponse } from '../codecs/inference';
+import { decodeBase64, encodeBase64 } from '../core/base64';
+import { DEFAULTS } from '../core/config';
+import { DecodeError, InferenceError, ValidationError } from '../core/errors';
+import { readBodyBounded, utf8 } from '../transport/body';
+import { createClient, type PredictionOneClient } from '../transport/client';
+import { exchange$ } from '../transport/request';
+import { retryTransient } from '../transport/retryPolicy';
+
+/**
+ * Where to send inference requests: a classifier's `url` and its inference `api_key` (from
+ * {@link classifiers$} or {@link waitForClassifier$}).
+ *
+ * ## Example
+ * ```ts
+ * const target: InferenceTarget = { url: c.url!, apiKey: c.api_key! };
+ * ```
+ */
+export interface InferenceTarget {
+  readonly url: string;
+  readonly apiKey: string;
+}
+
+/**
+ * A row to score: column name to value (`null`/`undefined` = missing), or CSV text with a
+ * header row (split into batches as needed).
+ *
+ * ## Example
+ * ```ts
+ * const row: PredictInput = { date: '2015-06-01', temp_max: 21.1, wind: 3.2 };
+ * ```
+ */
+export type PredictInput = Readonly<Record<string, string | number | boolean | null | undefined>> | string;
+
+/**
+ * Options of {@link predict$}. The boolean flags are the documented request inputs.
+ *
+ * ## Example
+ * ```ts
+ * predict$(target, { batchSize: 500, analysis: true, passColumn: 'id' });
+ * ```
+ */
+export interface PredictOptions {
+  /** Transport settings (fetch, retry, timeouts, scheduler). Default: a fresh {@link createClient}. */
+  readonly client?: PredictionOneClient;
+  /** Rows per request. Default 100. */
+  readonly batchSize?: number;
+  /** Column order for object rows. Default: keys in order of first appearance in the batch. */
+  readonly columns?: readonly string[];
+  /** `ar`: also compute the reasons (`prediction_analysis.csv`). Default false. */
+  readonly analysis?: boolean;
+  /** `ad`: add the input data to the output. Default false. */
+  readonly includeInput?: boolean;
+  /** `nc`: classification: output probabilities only, without the predicted class. Default false. */
+  readonly withoutClass?: boolean;
+  /** `nr`: leave row numbers out of the output. Default false. */
+  readonly withoutRowNumbers?: boolean;
+  /** `pc`: a column copied to the output as is (an id, say). */
+  readonly passColumn?: string;
+}
+
+/**
+ * One answered request: the decoded result files as rows keyed by header.
+ *
+ * ## Example
+ * ```ts
+ * batch.rows.map((r) => r.prediction);
+ * ```
+ */
+export interface PredictionBatch {
+  /** 0-based position of the batch. */
+  readonly index: number;
+  /** Rows sent in this batch. */
+  readonly inputRows: number;
+  /** The model version that answered. */
+  readonly version?: string;
+  /** `prediction_valid.csv`. */
+  readonly rows: readonly Record<string, string>[];
+  /** `prediction_analysis.csv`, when asked for and returned. */
+  readonly analysis?: readonly Record<string, string>[];
+  /** Every output file decoded to text, by name. */
+  readonly files: Readonly<Record<string, string>>;
+}
+
+type Cell = string | number | boolean | null | undefined;
+
+/** Turns rows and CSV texts into CSV batches of at most `size` rows, in order. @internal */
+export function toCsvBatches(size: number, columns?: readonly string[]): OperatorFunction<PredictInput, { csv: string; rows: number }> {
+  return (source) =>
+    new Observable((subscriber) => {
+      let buffer: Readonly<Record<string, Cell>>[] = [];
+      const flush = () => {
+        if (buffer.length === 0) return;
+        const fields = columns ? [...columns] : [...new Set(buffer.flatMap((r) => Object.keys(r)))];
+        const data = buffer.map((r) => fields.map((f) => (r[f] === null || r[f] === undefined ? '' : String(r[f]))));
+        subscriber.next({ csv: Papa.unparse({ fields, data }, { newline: '\n' }) + '\n', rows: buffer.length });
+        buffer = [];
+      };
+      return source.subscribe({
+        next: (value) => {
+          if (typeof value !== 'string') {
+            buffer.push(value);
+            if (buffer.length >= size) flush();
+            return;
+          }
+          flush();
+          const parsed = Papa.parse<string[]>(value.replace(/^\uFEFF/, ''), { skipEmptyLines: true });
+          const [header, ...rows] = parsed.data;
+          if (!header || header.length === 0) {
+            subscriber.error(new ValidationError('prediction data', ['the CSV has no header row']));
+            return;
+          }
+          for (let i = 0; i < rows.length; i += size) {
+            const chunk = rows.slice(i, i + size);
+            subscriber.next({ csv: Papa.unparse({ fields: header, data: chunk }, { newline: '\n' }) + '\n', rows: chunk.length });
+          }
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => {
+          flush();
+          subscriber.complete();
+        },
+      });
+    });
+}
+
+function parseRows(text: string): Record<string, string>[] {
+  return Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: true }).data;
+}
+
+/**
+ * Scores rows with a prediction API. Rows (objects, or CSV texts with a header) are batched
+ * (`batchSize`, default 100); each batch is sent as base64 CSV with the documented inputs
+ * (`pr`, and `ar`, `ad`, `nc`, `nr` as booleans, `pc` when given) to the classifier's `url` with
+ * its `api_key`, one request at a time, in order. Each answer is decoded
+ * (`prediction_valid.csv`, `prediction_analysis.csv`) and emitted as a {@link PredictionBatch}.
+ *
+ * Transient failures (network, 5xx without a documented code, 429) are retried by the retry
+ * policy of `options.client`: inference has no side effects.
+ *
+ * **Errors**: {@link InferenceError} with `reason` `notFound` (4001030101), `badRequest`
+ * (4001030104), `accessDenied` (4031030201: key, classifier id or source IP) or `unavailable`
+ * (5031030101: not running); {@link ValidationError} (bad `batchSize`, a CSV without header),
+ * {@link ApiError}, {@link NetworkError}, {@link DecodeError} (a response or output file that
+ * does not decode).
+ *
+ * **Cancellation**: unsubscribing aborts the request in flight and sends no more batches.
+ *
+ * ## Example
+ * ```ts
+ * from(rows).pipe(predict$({ url: c.url!, apiKey: c.api_key! }, { batchSize: 200 }))
+ *   .subscribe((b) => console.log(b.index, b.rows[0]));
+ * // 0 { row: '1', prediction: 'sun', probability_rain: '0.1', probability_sun: '0.9' }
+ * ```
+ *
+ * @param classifier - The prediction API's URL and inference key.
+ * @param options - Batching, output options and transport.
+ * @returns An operator from rows to answered batches.
+ */
+export function predict$(classifier: InferenceTarget, options: PredictOptions = {}): OperatorFunction<PredictInput, PredictionBatch> {
+  const size = options.batchSize ?? 100;
+  return (source) =>
+    defer(() => {
+      if (!Number.isInteger(size) || size < 1) throw new ValidationError('predict options', [`batchSize must be an integer >= 1, got ${size}`]);
+      if (!classifier.url || !classifier.apiKey) throw new ValidationError('inference target', ['url and apiKey are required']);
+      const client = options.client ?? createClient({});
+      let index = 0;
+      return source.pipe(
+        toCsvBatches(size, options.columns),
+        concatMap((batch) => infer$(client, classifier, options, batch, index++)),
+      );
+    });
+}
+
+function requestBody(options: PredictOptions, csv: string): string {
+  const inputs: { name: string; type: string; data: unknown }[] = [
+    { name: 'pr', type: 'csv', data: encodeBase64(csv) },
+    { name: 'ar', type: 'boolean', data: options.analysis ?? false },
+    { name: 'ad', type: 'boolean', data: options.includeInput ?? false },
+    { name: 'nc', type: 'boolean', data: options.withoutClass ?? false },
+    { name: 'nr', type: 'boolean', data: options.withoutRowNumbers ?? false },
+  ];
+  if (options.passColumn !== undefined) inputs.push({ name: 'pc', type: 'string', data: options.passColumn });
+  return JSON.stringify({ inputs });
+}
+
+function infer$(
+  client: PredictionOneClient,
+  target: InferenceTarget,
+  options: PredictOptions,
+  batch: { csv: string; rows: number },
+  index: number,
+): Observable<PredictionBatch> {
+  // The inference key is a secret too: errors must redact it like the client's own keys.
+  const secrets = () => [...client.http.secrets(), target.apiKey];
+  const ctx = { ...client.http, secrets };
+  const maxBytes = client.config.maxResponseBytes ?? DEFAULTS.maxResponseBytes;
+  const request = {
+    method: 'POST' as const,
+    url: target.url,
+    headers: {
+      accept: 'application/json',
+      ...client.config.headers,
+      'content-type': 'application/json; charset=utf-8',
+      'x-api-key': target.apiKey,
+    },
+    body: requestBody(options, batch.csv),
+    timeoutMs: client.config.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+  };
+  return defer(() =>
+    exchange$<PredictionBatch>(ctx, request, async (response, emit) => {
+      const text = utf8(await readBodyBounded(response, maxBytes, 'Inference response'));
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        throw new DecodeError('InferenceResponse', ['(root): expected JSON'], text, secrets());
+      }
+      const res = decodeOrThrow(InferenceResponse, json, text, secrets());
+      const files: Record<string, string> = {};
+      for (const output of res.outputs) {
+        if (typeof output.data !== 'string') continue;
+        try {
+          files[output.name] = utf8(decodeBase64(output.data));
+        } catch (err) {
+          throw new DecodeError('InferenceResponse', [`outputs.${output.name}.data: expected base64, got ${(err as Error).message}`], text.slice(0, 200));
+        }
+      }
+      const valid = files['prediction_valid.csv'];
+      if (valid === undefined) throw new DecodeError('InferenceResponse', ['outputs: expected prediction_valid.csv, got none'], text.slice(0, 2000), secrets());
+      const analysis = files['prediction_analysis.csv'];
+      emit({
+        index,
+        inputRows: batch.rows,
+        version: res.version === undefined || res.version === null ? undefined : String(res.version),
+        rows: parseRows(valid),
+        analysis: analysis === undefined ? undefined : parseRows(analysis),
+        files,
+      });
+    }),
+  ).pipe(
+    // Mapped before the retry policy sees it: documented inference errors are not retried.
+    catchError((err: unknown) => throwError(() => InferenceError.from(err))),
+    retryTransient({ method: 'POST', url: target.url, idempotent: true }, client.config.retry, client.scheduler),
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * A client whose API key is scoped to retraining one model.
+ *
+ * @packageDocumentation
+ */
+import { Observable, defer, map, of } from 'rxjs';
+import { ValidationError } from '../core/errors';
+import { createClient, type PredictionOneClient } from '../transport/client';
+import { apiKey$ } from './apiKey';
+
+/**
+ * Options of {@link retrainClient$}.
+ *
+ * ## Example
+ * ```ts
+ * retrainClient$(client, 12, { apiKey: savedRetrainKey });
+ * ```
+ */
+export interface RetrainClientOptions {
+  /** A retrain API key you already hold; skips Get API Key. */
+  readonly apiKey?: string;
+}
+
+/**
+ * Emits a client for the retraining endpoints of `modelId`: the retraining flow needs an API key
+ * of `credential_type=retrain` for that model. With `options.apiKey` that key is used as is;
+ * otherwise the client's `secretKey` is exchanged with Get API Key
+ * (`credential_type=retrain&model_id=…`). The new client keeps every other setting of `client`
+ * (fetch, retry, poll, limits are its own). Its key is static: after its `end_date` (24 h on the
+ * service) make a new one.
+ *
+ * **Errors**: {@link ValidationError} (no `secretKey` and no `apiKey`, or a `modelId` that is
+ * not an integer), {@link AuthError}, {@link ApiError} (`This model may be deleted.`),
+ * {@link NetworkError}, {@link DecodeError}.
+ *
+ * **Cancellation**: unsubscribing aborts the key exchange.
+ *
+ * ## Example
+ * ```ts
+ * const client = createClient({ baseUrl, secretKey });
+ * retrainClient$(client, 12).pipe(switchMap((rc) => of(csv).pipe(retrainUpload$(rc), retrainStatus$(rc))))
+ *   .subscribe((e) => console.log(e.type));
+ * ```
+ *
+ * @param client - A client made with `secretKey` (or any client, with `options.apiKey`).
+ * @param modelId - The model to retrain.
+ * @param options - An explicit retrain key.
+ * @returns One client, then completes.
+ */
+export function retrainClient$(client: PredictionOneClient, modelId: number, options: RetrainClientOptions = {}): Observable<PredictionOneClient> {
+  return defer(() => {
+    if (!Number.isInteger(modelId)) throw new ValidationError('model id', [`expected an integer, got ${String(modelId)}`]);
+    const scoped = (apiKey: string) => createClient({ ...client.config, apiKey, secretKey: undefined });
+    if (options.apiKey) return of(scoped(options.apiKey));
+    const secretKey = client.config.secretKey;
+    if (!secretKey) {
+      throw new ValidationError('retrain client', ['the client needs a secretKey to get a retrain API key, or pass options.apiKey']);
+    }
+    return of(secretKey).pipe(
+      apiKey$(client, { credentialType: 'retrain', modelId }),
+      map((key) => scoped(key.apiKey)),
+    );
+  });
+}

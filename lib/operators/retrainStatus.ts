@@ -1,0 +1,106 @@
+/**
+ * Retrain Status Check, polled until the retraining ends.
+ *
+ * @packageDocumentation
+ */
+import { Observable, OperatorFunction, map } from 'rxjs';
+import type { RetrainJobId } from '../codecs/ids';
+import { RetrainJobStatus } from '../codecs/retrainJob';
+import { POLL_DEFAULTS, type PollOptions } from '../core/config';
+import { RetrainFailedError, WaitTimeoutError } from '../core/errors';
+import type { RetrainEvent, RetrainJobRef, RetrainStatusEvent, RetrainUploadedEvent } from '../core/retrainEvents';
+import { callApi$ } from '../transport/api';
+import type { PredictionOneClient } from '../transport/client';
+import { segment } from '../transport/url';
+import { handleOrPass } from './handleOrPass';
+import { watchUntil } from './watchUntil';
+
+/** Statuses that end a retraining successfully unless the caller names others. */
+const RETRAIN_TERMINAL = ['job_finished'];
+/** Statuses that end a retraining with {@link RetrainFailedError} unless the caller names others. */
+const RETRAIN_FAILURE = ['failed', 'error', 'job_failed'];
+
+/** @internal */
+export function isRetrainRef(value: unknown): value is RetrainJobRef {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { type?: unknown }).type === undefined &&
+    typeof (value as { retrainJobId?: unknown }).retrainJobId === 'string'
+  );
+}
+
+/**
+ * The status stream of one retraining job through the client.
+ *
+ * @internal
+ */
+export function retrainJobStatus$(client: PredictionOneClient, id: string, options: PollOptions = {}): Observable<RetrainStatusEvent> {
+  const o = { ...POLL_DEFAULTS, ...client.config.poll, terminalStatuses: RETRAIN_TERMINAL, failureStatuses: RETRAIN_FAILURE, ...options };
+  const poll$ = callApi$(client, { method: 'GET', path: `/v1/external/retrain_jobs/${segment(id)}` }, RetrainJobStatus).pipe(
+    map((s): RetrainStatusEvent => {
+      const terminal = o.terminalStatuses.includes(s.status);
+      return {
+        type: 'retrainStatus',
+        retrainJobId: id as RetrainJobId,
+        status: s.status,
+        modelId: s.model_id,
+        message: s.message ?? undefined,
+        terminal,
+        downloadUrl: s.download_url ?? undefined,
+      };
+    }),
+  );
+  return watchUntil(
+    poll$,
+    {
+      statusOf: (e) => e.status,
+      isDone: (e) => e.terminal,
+      failureOf: (e) => (o.failureStatuses.includes(e.status) ? new RetrainFailedError(id, e.status, e.message) : undefined),
+      onTimeout: (last, waitedMs) => new WaitTimeoutError('retrainJob', id, waitedMs, last?.status),
+    },
+    o,
+    client.scheduler,
+  );
+}
+
+/**
+ * Watches retraining jobs: on a `retrainUploaded` event (or a bare `{ retrainJobId }`) it polls
+ * Retrain Status Check and emits a `retrainStatus` event per distinct status, until
+ * `job_finished` (or a status named in `terminalStatuses`); other events pass through.
+ *
+ * The schedule is the client's `poll` (first poll at once, then `minDelayMs` doubling up to
+ * `maxDelayMs`), but terminal and failure statuses are the retraining ones: `job_finished`,
+ * and `failed` / `error` / `job_failed`. Unknown statuses count as still running; `maxWaitMs`
+ * is a whole-run deadline. Transient poll errors are retried by the client's retry policy.
+ *
+ * **Errors**: {@link RetrainFailedError} (with the service's `message`), {@link WaitTimeoutError},
+ * {@link ApiError} (`Not found retrain job.`, `This model may be deleted.`), {@link AuthError},
+ * {@link NetworkError}, {@link DecodeError}.
+ *
+ * **Cancellation**: unsubscribing aborts the poll in flight and clears the timer; the job goes
+ * on at the service.
+ *
+ * ## Example
+ * ```ts
+ * of({ retrainJobId }).pipe(retrainStatus$(retrainClient, { maxWaitMs: 3_600_000 })).subscribe((e) => {
+ *   if (e.type === 'retrainStatus') console.log(e.status);
+ * });
+ * // waiting
+ * // running
+ * // job_finished
+ * ```
+ *
+ * @param client - A client holding the job's retrain API key.
+ * @param options - Schedule and status names.
+ * @returns An operator from uploaded jobs to status events.
+ */
+export function retrainStatus$(
+  client: PredictionOneClient,
+  options: PollOptions = {},
+): OperatorFunction<RetrainEvent | RetrainJobRef, RetrainEvent> {
+  return handleOrPass(
+    (value): value is RetrainUploadedEvent | RetrainJobRef => isRetrainRef(value) || value.type === 'retrainUploaded',
+    (input) => retrainJobStatus$(client, input.retrainJobId, options),
+  );
+}

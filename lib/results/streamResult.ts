@@ -1,0 +1,108 @@
+/**
+ * Download a result archive and hand its entries to a sink as they inflate: nothing of the
+ * archive is held in memory, whatever its size. Browser-safe; the Node entry's
+ * `downloadResultToDir$` writes the entries to files with it.
+ *
+ * @packageDocumentation
+ */
+import { Observable, defer } from 'rxjs';
+import type { ExternalProcessId } from '../codecs/ids';
+import { DEFAULTS } from '../core/config';
+import { ResponseTooLargeError } from '../core/errors';
+import type { DownloadProgressEvent } from '../core/events';
+import { bodyChunks } from '../transport/body';
+import { getPresigned$ } from '../transport/presigned';
+import type { PredictionOneClient } from '../transport/client';
+import { StreamingUnzip, type EntryWriter } from './unzip';
+
+export type { EntryWriter } from './unzip';
+
+/**
+ * Where {@link streamResult$} puts the entries of an archive.
+ *
+ * ## Example
+ * ```ts
+ * const sizes: Record<string, number> = {};
+ * const sink: ResultSink = { open: (name) => ({ write: (d) => void (sizes[name] = (sizes[name] ?? 0) + d.byteLength), end: () => {} }) };
+ * ```
+ */
+export interface ResultSink {
+  /** An entry starts; throw to refuse it (e.g. an unsafe name), which fails the download. */
+  open(name: string): EntryWriter;
+  /** Awaited after each downloaded chunk, before the next is read: the sink's backpressure. */
+  ready?(): Promise<void> | void;
+  /** Every entry was written and the archive's CRC-32s and sizes check out. */
+  finish?(): Promise<void> | void;
+  /** The attempt failed or was cancelled: undo partial work. Awaited before a retry starts. */
+  abort?(err: unknown): Promise<void> | void;
+}
+
+/** Progress is reported about every 1% or 256 KiB, whichever is larger. */
+const MIN_PROGRESS_STEP = 256 * 1024;
+
+/**
+ * Downloads the result archive at `resultUrl` and streams each entry into `sink` as it is
+ * inflated (with the client's {@link ZipCodec}), emitting `downloadProgress` events; it
+ * completes once the archive's central directory has confirmed every entry's CRC-32 and size,
+ * and the sink has finished. Memory stays bounded by a chunk and the sink's buffers.
+ *
+ * Entries reach the sink before the archive's checksums can be read (they are at its end), so
+ * a sink writing files must treat them as provisional until `finish`, and undo them in `abort`.
+ *
+ * **Errors**: {@link ResultArchiveError} (truncated, corrupt, CRC mismatch, not a zip),
+ * {@link ResponseTooLargeError} (past `maxResultBytes`, compressed or not), {@link ApiError},
+ * {@link NetworkError}, and whatever the sink throws.
+ *
+ * **Cancellation**: unsubscribing aborts the download; the sink's `abort` is called.
+ *
+ * ## Example
+ * ```ts
+ * streamResult$(client, status.resultUrl, sink).subscribe((e) => console.log(e.loaded, e.total));
+ * ```
+ *
+ * @param client - The client.
+ * @param resultUrl - The pre-signed URL of a finished training.
+ * @param sink - Receives the entries.
+ * @param externalProcessId - Put on the progress events.
+ * @returns Progress events; completes when the sink finished.
+ */
+export function streamResult$(
+  client: PredictionOneClient,
+  resultUrl: string,
+  sink: ResultSink,
+  externalProcessId?: ExternalProcessId,
+): Observable<DownloadProgressEvent> {
+  const maxBytes = client.config.maxResultBytes ?? DEFAULTS.maxResultBytes;
+  return defer(() =>
+    getPresigned$<DownloadProgressEvent>(client, resultUrl, async (response, emit) => {
+      let finished = false;
+      try {
+        const declared = Number(response.headers.get('content-length'));
+        const total = Number.isFinite(declared) && declared > 0 ? declared : undefined;
+        if (total !== undefined && total > maxBytes) throw new ResponseTooLargeError('Result archive', maxBytes);
+        const step = Math.max(MIN_PROGRESS_STEP, (total ?? 0) / 100);
+        const unzip = new StreamingUnzip(maxBytes, { ...client.config.zipCodec, onEntry: (name) => sink.open(name) });
+        let loaded = 0;
+        let reported = 0;
+        emit({ type: 'downloadProgress', externalProcessId, loaded, total });
+        for await (const chunk of bodyChunks(response)) {
+          loaded += chunk.byteLength;
+          if (loaded > maxBytes) throw new ResponseTooLargeError('Result archive', maxBytes);
+          unzip.push(chunk);
+          await sink.ready?.();
+          if (loaded - reported >= step) {
+            reported = loaded;
+            emit({ type: 'downloadProgress', externalProcessId, loaded, total });
+          }
+        }
+        unzip.finish();
+        await sink.finish?.();
+        finished = true;
+        if (reported !== loaded) emit({ type: 'downloadProgress', externalProcessId, loaded, total });
+      } finally {
+        // Also on cancellation: the aborted body makes the loop above throw.
+        if (!finished) await Promise.resolve(sink.abort?.(new Error('result download did not complete'))).catch(() => undefined);
+      }
+    }),
+  );
+}

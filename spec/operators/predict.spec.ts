@@ -1,0 +1,120 @@
+import { firstValueFrom, from, lastValueFrom, of, toArray } from 'rxjs';
+import {
+  InferenceError,
+  ValidationError,
+  classifiers$,
+  createClassifier$,
+  predict$,
+  updateClassifier$,
+  waitForClassifier$,
+  type InferenceTarget,
+  type PredictionOneClient,
+} from '../../lib';
+import { seattleWeather, useEmulator } from '../helpers/emulator';
+import { trainedModel } from '../helpers/models';
+
+const fast = { minDelayMs: 10, maxDelayMs: 10 };
+const [header, ...lines] = seattleWeather(200).trim().split('\n');
+const columns = header.split(',');
+const rows = lines.slice(150, 175).map((l) => Object.fromEntries(l.split(',').map((v, i) => [columns[i], v])));
+
+async function deploy(client: PredictionOneClient, modelId: number, source = '127.0.0.0/8'): Promise<InferenceTarget & { id: string }> {
+  const created = await firstValueFrom(of({ modelId, rules: [{ source, order: 'allow' as const, priority: 1 }] }).pipe(createClassifier$(client)));
+  const running = await lastValueFrom(of(created).pipe(waitForClassifier$(client, fast)));
+  return { url: running.url!, apiKey: running.api_key!, id: created.classifierId };
+}
+
+describe('predict$', () => {
+  const { emulator, client } = useEmulator();
+  let target: InferenceTarget & { id: string };
+  beforeAll(async () => {
+    target = await deploy(client(), await trainedModel(client()));
+  });
+
+  it('should batch object rows, send base64 CSV and decode the predictions', async () => {
+    emulator().clearLog();
+    const batches = await lastValueFrom(from(rows).pipe(predict$(target, { batchSize: 10, client: client() }), toArray()));
+    expect(batches.map((b) => b.inputRows)).toEqual([10, 10, 5]);
+    expect(emulator().count('POST /inference/{classifier_id}')).toBe(3);
+    expect(batches[0].version).toBe('1');
+    const first = batches[0].rows[0];
+    // The model learnt the classes of its 120 training rows (no fog in them).
+    expect(Object.keys(first)).toEqual(['row', 'prediction', 'probability_drizzle', 'probability_rain', 'probability_snow', 'probability_sun']);
+    expect(first.row).toBe('1');
+    expect(['drizzle', 'rain', 'snow', 'sun']).toContain(first.prediction);
+    const total = Object.entries(first).filter(([k]) => k.startsWith('probability_')).reduce((s, [, v]) => s + Number(v), 0);
+    expect(total).toBeCloseTo(1, 3);
+    expect(batches[0].analysis).toBeUndefined();
+  });
+
+  it('should accept CSV text and send the documented options', async () => {
+    const csv = [header, ...lines.slice(150, 154)].join('\n');
+    const [batch] = await lastValueFrom(
+      of(csv).pipe(predict$(target, { client: client(), analysis: true, includeInput: true, withoutClass: true, withoutRowNumbers: true, passColumn: 'date' }), toArray()),
+    );
+    expect(batch.inputRows).toBe(4);
+    expect(Object.keys(batch.rows[0])).toEqual([...columns, 'probability_drizzle', 'probability_rain', 'probability_snow', 'probability_sun']);
+    expect(batch.rows[0].date).toBe(lines[150].split(',')[0]);
+    expect(batch.analysis).toHaveLength(4);
+    expect(Object.keys(batch.analysis![0])).toEqual(['date', ...['date', 'precipitation', 'temp_max', 'temp_min', 'wind'].map((c) => `contribution_${c}`)]);
+  });
+
+  it('should map a wrong key to InferenceError accessDenied', async () => {
+    const err = await lastValueFrom(from(rows).pipe(predict$({ url: target.url, apiKey: 'wrong' }, { client: client() }))).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InferenceError);
+    expect(err).toMatchObject({ reason: 'accessDenied', code: 4031030201, httpStatus: 403, apiMessage: 'Invalid API key' });
+  });
+
+  it('should map an unknown classifier to InferenceError notFound', async () => {
+    const url = target.url.replace(target.id, 'nope');
+    const err = await lastValueFrom(from(rows).pipe(predict$({ url, apiKey: target.apiKey }, { client: client() }))).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'InferenceError', reason: 'notFound', code: 4001030101, httpStatus: 400 });
+  });
+
+  it('should map a denied source IP to InferenceError accessDenied', async () => {
+    const denied = await deploy(client(), (await lastValueFrom(classifiers$(client())))!.model_id!, '10.0.0.0/8');
+    const err = await lastValueFrom(from(rows).pipe(predict$(denied, { client: client() }))).catch((e: unknown) => e);
+    expect(err).toMatchObject({ reason: 'accessDenied', apiMessage: 'Not allowed source ip' });
+  });
+
+  it('should map a stopped classifier to InferenceError unavailable, without retrying', async () => {
+    const stopped = await deploy(client(), (await lastValueFrom(classifiers$(client())))!.model_id!);
+    await lastValueFrom(of({ classifierId: stopped.id, active: false }).pipe(updateClassifier$(client())));
+    emulator().clearLog();
+    const err = await lastValueFrom(from(rows).pipe(predict$(stopped, { client: client() }))).catch((e: unknown) => e);
+    expect(err).toMatchObject({ reason: 'unavailable', code: 5031030101, httpStatus: 503, apiMessage: 'status is not running (status: stopped)' });
+    expect(emulator().count('POST /inference/{classifier_id}')).toBe(1);
+  });
+
+  it('should retry a transient 503 without a documented code', async () => {
+    emulator().clearLog();
+    emulator().failNext('POST /inference/{classifier_id}', 503, { message: 'gateway' });
+    const batches = await lastValueFrom(from(rows.slice(0, 3)).pipe(predict$(target, { client: client() }), toArray()));
+    expect(batches).toHaveLength(1);
+    expect(emulator().count('POST /inference/{classifier_id}')).toBe(2);
+  });
+
+  it('should never put the inference key in an error', async () => {
+    const err = (await lastValueFrom(from(rows).pipe(predict$({ url: target.url.replace(target.id, 'x'), apiKey: target.apiKey }, { client: client() }))).catch(
+      (e: unknown) => e,
+    )) as Error;
+    expect(`${err.message} ${JSON.stringify(err)}`).not.toContain(target.apiKey);
+  });
+
+  it('should refuse a bad batch size and a CSV without header', async () => {
+    await expect(lastValueFrom(from(rows).pipe(predict$(target, { batchSize: 0 })))).rejects.toBeInstanceOf(ValidationError);
+    await expect(lastValueFrom(of('').pipe(predict$(target, { client: client() })))).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('should abort the request in flight and send no more batches when unsubscribed', async () => {
+    emulator().clearLog();
+    emulator().delayNext('POST /inference/{classifier_id}', 5_000);
+    const arrived = emulator().waitForRequest('POST /inference/{classifier_id}');
+    const sub = from(rows).pipe(predict$(target, { client: client(), batchSize: 5 })).subscribe();
+    await arrived;
+    const aborted = emulator().waitForAbort('POST /inference/{classifier_id}');
+    sub.unsubscribe();
+    expect((await aborted).aborted).toBe(true);
+    expect(emulator().count('POST /inference/{classifier_id}')).toBe(1);
+  });
+});
