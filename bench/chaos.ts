@@ -31,6 +31,8 @@ export interface ChaosReport {
   expectedFailures: { trainingFailed: number; startUnknown: number };
   unexpected: { key: string; error: string }[];
   hung: number;
+  /** For each hung pipeline, the last event it emitted. */
+  hungAt: Record<string, string>;
   duplicateTrainings: number;
   lostResults: number;
   requests: number;
@@ -75,7 +77,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       apiKey,
       poll: { minDelayMs: 10, maxDelayMs: 100, maxWaitMs: options.timeLimitMs },
       retry: { maxAttempts: 10, baseDelayMs: 5, maxDelayMs: 100, onRetry: () => retries++ },
-      requestTimeoutMs: 15_000,
+      requestTimeoutMs: 5_000,
+      transferIdleTimeoutMs: 3_000,
     });
     const jobs: KeyedTrainingJob[] = Array.from({ length: options.pipelines }, (_, i) => ({
       key: `job-${i}`,
@@ -84,9 +87,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       config: { tt: 'binary_classification', tc: 'label', tv: 'high', cv: 2 },
     }));
     const outcomes = new Map<string, JobEvent>();
+    const lastSeen = new Map<string, string>();
     const done = lastValueFrom(
       trainEachFrom$(client, jobs, { concurrency: options.concurrency }).pipe(
-        tap((e) => e.type !== 'progress' && outcomes.set(String(e.key), e)),
+        tap((e) => {
+          if (e.type !== 'progress') outcomes.set(String(e.key), e);
+          else lastSeen.set(String(e.key), e.event.type === 'status' ? `status ${e.event.status}` : e.event.type);
+        }),
         toArray(),
       ),
     );
@@ -100,6 +107,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       expectedFailures: { trainingFailed: 0, startUnknown: 0 },
       unexpected: [],
       hung: options.pipelines - outcomes.size,
+      hungAt: Object.fromEntries(jobs.filter((j) => !outcomes.has(j.key)).map((j) => [j.key, lastSeen.get(j.key) ?? 'nothing'])),
       duplicateTrainings: 0,
       lostResults: 0,
       requests: 0,
@@ -147,7 +155,7 @@ if (require.main === module) {
         ['pipelines', r.pipelines],
         ['finished with a valid result', r.finished],
         ['failed: training failed at the service (expected)', r.expectedFailures.trainingFailed],
-        ['failed: Create Model never reached the service (expected)', r.expectedFailures.startUnknown],
+        ['failed: Create Model unconfirmed, never created (expected)', r.expectedFailures.startUnknown],
         ['unexpected outcomes', r.unexpected.length],
         ['hung', r.hung],
         ['duplicate trainings', r.duplicateTrainings],

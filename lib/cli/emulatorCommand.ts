@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { FAULT_KINDS, parseFaultSpec, startEmulator, type FaultRule } from 'prediction-one-rx/emulator';
 import { parseIntOption } from './options';
 
@@ -47,12 +47,14 @@ export function registerEmulator(program: Command): void {
     .option('--api-key <key...>', 'API keys accepted directly')
     .option('--training-delay <ms>', 'how long a training stays waiting/running', parseIntOption('training-delay'), 2000)
     .option('--max-upload-bytes <n>', 'largest accepted upload', parseIntOption('max-upload-bytes'))
-    .option(
-      '--fault <spec>',
-      `inject faults at random, repeatable: kind:rate[:name=value...][@ROUTE] with kind one of ${FAULT_KINDS.join(', ')}; ` +
-        `names status, retryAfter (s), ms; e.g. 'error:0.05@GET /v1/external/models/results', 'rateLimit:0.02:retryAfter=1', 'latency:1:ms=200'`,
-      collectFault,
-      [] as FaultRule[],
+    .addOption(
+      new Option(
+        '--fault <spec>',
+        `inject faults at random, repeatable: kind:rate[:name=value...][@ROUTE] with kind one of ${FAULT_KINDS.join(', ')}; ` +
+          `names status, retryAfter (s), ms; e.g. 'error:0.05@GET /v1/external/models/results', 'rateLimit:0.02:retryAfter=1', 'latency:1:ms=200'`,
+      )
+        .argParser(collectFault)
+        .default([] as FaultRule[], 'none'),
     )
     .option('--fault-seed <n>', 'seed of the fault decisions (same seed, same faults)', parseIntOption('fault-seed'))
     .action(async (opts: EmulatorCommandOptions) => {

@@ -114,6 +114,11 @@ export interface ClientConfig {
    * grows with their size), separate from the poll deadline `poll.maxWaitMs`. Default 60 s.
    */
   readonly requestTimeoutMs?: number;
+  /**
+   * Uploads and result downloads are aborted when nothing moves for this long (a stalled or
+   * half-closed connection would otherwise hang them forever). Default 60 s.
+   */
+  readonly transferIdleTimeoutMs?: number;
   /** Largest JSON response accepted. Default 16 MiB. */
   readonly maxResponseBytes?: number;
   /** Largest result archive, compressed or uncompressed (zip-bomb guard). Default 2 GiB. */
@@ -186,6 +191,7 @@ export interface ZipCodec {
 /** Defaults of {@link ClientConfig}. @internal */
 export const DEFAULTS = {
   requestTimeoutMs: 60_000,
+  transferIdleTimeoutMs: 60_000,
   maxResponseBytes: 16 * 1024 * 1024,
   maxResultBytes: 2 * 1024 * 1024 * 1024,
 } as const;

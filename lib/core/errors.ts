@@ -162,8 +162,9 @@ export class NetworkError extends PredictionOneError {
 }
 
 /**
- * No response within `ClientConfig.requestTimeoutMs`. The request may have reached the
- * server (`sent` is true), so a non-idempotent request is not resent.
+ * No response within `ClientConfig.requestTimeoutMs`, or a transfer that stalled for
+ * `ClientConfig.transferIdleTimeoutMs`. The request may have reached the server (`sent` is
+ * true), so a non-idempotent request is not resent.
  *
  * ## Example
  * ```ts
@@ -173,10 +174,13 @@ export class NetworkError extends PredictionOneError {
 export class RequestTimeoutError extends NetworkError {
   override readonly name = 'RequestTimeoutError';
   readonly timeoutMs: number;
+  /** True for the idle timeout of a transfer (nothing moved), false for the total time limit. */
+  readonly idle: boolean;
 
-  constructor(method: string, url: string, timeoutMs: number) {
-    super(method, url, new Error(`no response within ${timeoutMs} ms`));
+  constructor(method: string, url: string, timeoutMs: number, idle = false) {
+    super(method, url, new Error(idle ? `nothing received or sent for ${timeoutMs} ms` : `no response within ${timeoutMs} ms`));
     this.timeoutMs = timeoutMs;
+    this.idle = idle;
   }
 }
 
@@ -328,6 +332,13 @@ export class ResultArchiveError extends PredictionOneError {
 export class TrainingStartUnknownError extends PredictionOneError {
   override readonly name = 'TrainingStartUnknownError';
   readonly externalProcessId: string;
+  /**
+   * True when the service answered (an HTTP 5xx other than 502/504): it has finished handling
+   * the request, so if it does not know the training now, it never will and sending Create
+   * Model again is safe. False after a timeout or a reset, or a gateway's 502/504, where the
+   * request may still be acted on later.
+   */
+  readonly answered: boolean;
 
   constructor(externalProcessId: string, cause: unknown) {
     super(
@@ -336,6 +347,7 @@ export class TrainingStartUnknownError extends PredictionOneError {
       { cause },
     );
     this.externalProcessId = externalProcessId;
+    this.answered = cause instanceof ApiError && cause.httpStatus !== 502 && cause.httpStatus !== 504;
   }
 }
 

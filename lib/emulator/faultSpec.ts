@@ -12,7 +12,7 @@ const SETTINGS: Readonly<Record<string, keyof FaultSettings>> = {
 
 /**
  * Parses the text form of a {@link FaultRule}, as given to `p1rx emulator --fault`:
- * `kind:rate[:name=value…][@ROUTE]`. Option names are `status`, `retryAfter` (seconds) and `ms`
+ * `kind:rate[:name=value...][@ROUTE]`. Option names are `status`, `retryAfter` (seconds) and `ms`
  * (latency); `ROUTE` is a route key such as `GET /v1/external/models/results` (quote it in a
  * shell). Without `@ROUTE` the rule applies to every route.
  *
@@ -31,7 +31,7 @@ const SETTINGS: Readonly<Record<string, keyof FaultSettings>> = {
  */
 export function parseFaultSpec(spec: string): FaultRule {
   const fail = (why: string): never => {
-    throw new RangeError(`Invalid fault spec '${spec}': ${why}. Expected kind:rate[:name=value…][@ROUTE], e.g. 'error:0.05@GET /v1/external/models'.`);
+    throw new RangeError(`Invalid fault spec '${spec}': ${why}. Expected kind:rate[:name=value...][@ROUTE], e.g. 'error:0.05@GET /v1/external/models'.`);
   };
   const at = spec.indexOf('@');
   const head = (at < 0 ? spec : spec.slice(0, at)).trim();

@@ -80,7 +80,8 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
   });
 
   const failure = deps.faults.takeFailure(record.route);
-  const decision = deps.injector.decide(record.route, deps.faults.takeInjected(record.route));
+  // A queued injectNext waits for a request that no failNext answers.
+  const decision = deps.injector.decide(record.route, failure === undefined ? deps.faults.takeInjected(record.route) : undefined);
   // A failNext answer replaces any injected fault (but not injected latency).
   const kind = failure === undefined ? decision.kind : undefined;
   let response: EmulatorResponse | undefined;

@@ -5,7 +5,7 @@
  */
 import { OperatorFunction, catchError, defer, map, throwError } from 'rxjs';
 import { CreateModelResponse } from '../codecs/trainingStatus';
-import { NetworkError, TrainingStartUnknownError, ValidationError } from '../core/errors';
+import { NetworkError, ServerError, TrainingStartUnknownError, ValidationError } from '../core/errors';
 import type { TrainingEvent, UploadedEvent } from '../core/events';
 import { assertTrainingConfig, type TrainingConfig } from '../core/trainingConfig';
 import { callApi$ } from '../transport/api';
@@ -31,9 +31,9 @@ export interface TrainOptions {
  * it POSTs Create Model and emits a `queued` event. Other events pass through.
  *
  * The config is validated before sending. Create Model is not idempotent: it is retried only
- * when the request provably never reached the service; after an ambiguous failure (timeout,
- * reset after sending) it fails with {@link TrainingStartUnknownError}, which carries the id to
- * poll instead of training twice.
+ * when the request provably was not acted on (connection refused, HTTP 429); after an
+ * ambiguous failure (timeout, reset after sending, HTTP 5xx) it fails with
+ * {@link TrainingStartUnknownError}, which carries the id to poll instead of training twice.
  *
  * **Errors**: {@link ValidationError}, {@link ApiError} (the service's config checks),
  * {@link AuthError}, {@link TrainingStartUnknownError}, {@link NetworkError}, {@link DecodeError}.
@@ -70,7 +70,9 @@ export function train$(
         ).pipe(
           map((res): TrainingEvent => ({ type: 'queued', externalProcessId: res.external_process_id, name, config: options.config })),
           catchError((err: unknown) =>
-            throwError(() => (err instanceof NetworkError && err.sent ? new TrainingStartUnknownError(id, err) : err)),
+            throwError(() =>
+              (err instanceof NetworkError && err.sent) || err instanceof ServerError ? new TrainingStartUnknownError(id, err) : err,
+            ),
           ),
         );
       }),

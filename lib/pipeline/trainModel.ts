@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { Observable, catchError, of, throwError } from 'rxjs';
+import { Observable, OperatorFunction, catchError, of, throwError } from 'rxjs';
 import { ApiError, TrainingStartUnknownError } from '../core/errors';
 import type { PollOptions } from '../core/config';
 import type { TrainingEvent } from '../core/events';
@@ -13,6 +13,9 @@ import { pollStatus$ } from '../operators/pollStatus';
 import { train$ } from '../operators/train';
 import { upload$, type UploadInput } from '../operators/upload';
 import type { PredictionOneClient } from '../transport/client';
+
+/** Create Model attempts after answered 5xx errors, each confirmed unknown by a status check. */
+const MAX_CREATE_ATTEMPTS = 3;
 
 /**
  * One training job: the data, the model's name and its config.
@@ -65,16 +68,23 @@ export function trainModel$(client: PredictionOneClient, job: TrainingJob): Obse
   const download = downloadResult$(client);
   if (job.resume?.trainingStarted) return of({ externalProcessId: job.resume.externalProcessId }).pipe(poll, download);
   // After an ambiguous Create Model, the training may exist: follow it by its id rather than
-  // resend. If the service does not know it, the original error stands (nothing trained twice).
-  const recover = catchError<TrainingEvent, Observable<TrainingEvent>>((err: unknown) =>
-    err instanceof TrainingStartUnknownError
-      ? of({ externalProcessId: err.externalProcessId }).pipe(
-          poll,
-          catchError((pollErr: unknown) => throwError(() => (pollErr instanceof ApiError && pollErr.httpStatus < 500 ? err : pollErr))),
-          download,
-        )
-      : throwError(() => err),
-  );
-  if (job.resume) return of({ externalProcessId: job.resume.externalProcessId }).pipe(train, recover, poll, download);
-  return of(job.data).pipe(upload$(client), train, recover, poll, download);
+  // resend. If the service does not know it: when it had answered (a 5xx), it is done with that
+  // request, so Create Model may go again; otherwise the original error stands.
+  const recover = (attempt: number): OperatorFunction<TrainingEvent, TrainingEvent> =>
+    catchError<TrainingEvent, Observable<TrainingEvent>>((err: unknown) => {
+      if (!(err instanceof TrainingStartUnknownError)) return throwError(() => err);
+      const id = { externalProcessId: err.externalProcessId };
+      return of(id).pipe(
+        poll,
+        catchError((pollErr: unknown) => {
+          const unknownId = pollErr instanceof ApiError && pollErr.httpStatus < 500;
+          if (!unknownId) return throwError(() => pollErr);
+          if (!err.answered || attempt >= MAX_CREATE_ATTEMPTS) return throwError(() => err);
+          // Its 'queued' event reaches the pipeline's own pollStatus$ downstream.
+          return of(id).pipe(train, recover(attempt + 1));
+        }),
+      );
+    });
+  if (job.resume) return of({ externalProcessId: job.resume.externalProcessId }).pipe(train, recover(1), poll, download);
+  return of(job.data).pipe(upload$(client), train, recover(1), poll, download);
 }

@@ -7,6 +7,7 @@
 import { Observable, catchError, defer, throwError } from 'rxjs';
 import { ApiError, NetworkError, UploadUrlSpentError } from '../core/errors';
 import { exchange$ } from './request';
+import { DEFAULTS } from '../core/config';
 import { retryTransient } from './retryPolicy';
 import { bodyChunks } from './body';
 import type { PredictionOneClient } from './client';
@@ -27,7 +28,7 @@ export function putPresigned$(
   const sent = body instanceof Uint8Array ? (body as Uint8Array<ArrayBuffer>) : toReadableStream(body);
   let interrupted = false;
   return defer(() =>
-    exchange$<void>(client.http, { method: 'PUT', url, headers: {}, body: sent }, async (response, emit) => {
+    exchange$<void>(client.http, { method: 'PUT', url, headers: {}, body: sent, idleTimeoutMs: idleTimeout(client), idleFromResponse: replayable }, async (response, emit) => {
       // Storage answers with a small (often XML) body; drain it so the connection can be reused.
       for await (const chunk of bodyChunks(response)) void chunk;
       emit(undefined);
@@ -73,7 +74,12 @@ export function getPresigned$<T>(
   url: string,
   consume: (response: FetchResponse, emit: (value: T) => void) => Promise<void>,
 ): Observable<T> {
-  return defer(() => exchange$<T>(client.http, { method: 'GET', url, headers: {} }, consume)).pipe(
+  return defer(() => exchange$<T>(client.http, { method: 'GET', url, headers: {}, idleTimeoutMs: idleTimeout(client) }, consume)).pipe(
     retryTransient({ method: 'GET', url, idempotent: true }, client.config.retry, client.scheduler),
   );
+}
+
+/** The idle timeout of transfers (for a byte upload, from its response on: its progress is invisible). */
+function idleTimeout(client: PredictionOneClient): number {
+  return client.config.transferIdleTimeoutMs ?? DEFAULTS.transferIdleTimeoutMs;
 }

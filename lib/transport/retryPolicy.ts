@@ -5,19 +5,21 @@
  */
 import { MonoTypeOperatorFunction, SchedulerLike, retry, throwError, timer } from 'rxjs';
 import { RETRY_DEFAULTS, type RetryOptions } from '../core/config';
-import { ApiError, NetworkError, PredictionOneError, ResultArchiveError } from '../core/errors';
+import { ApiError, NetworkError, PredictionOneError, RateLimitError, ResultArchiveError } from '../core/errors';
 import { redactUrl } from '../core/redact';
 
 /**
  * Whether `err` may succeed on a new attempt. Network errors, HTTP 408, 429 and 5xx are
  * transient; everything documented as a client error is not. A request that is not idempotent
- * (Create Model) is retried only when it provably never left: resending after an ambiguous
- * failure could train twice.
+ * (Create Model) is retried only when it provably was not acted on (the connection was refused,
+ * or the service answered 429): resending after an ambiguous failure could train twice.
  *
  * @internal
  */
 export function isRetryable(err: unknown, idempotent: boolean): boolean {
   if (err instanceof NetworkError) return idempotent || !err.sent;
+  // 429: the service refused the request before acting on it, so even a POST may go again.
+  if (err instanceof RateLimitError) return true;
   if (!idempotent) return false;
   if (err instanceof ApiError && err.httpStatus === 408) return true;
   // A corrupt or cut archive (CRC mismatch, truncation) is worth one more download.

@@ -167,6 +167,7 @@ describe('emulator fault injection', () => {
       emulator.injectNext(MODELS, 'rateLimit');
       emulator.failNext(MODELS, 418, { teapot: true });
       expect((await call(emulator, KEY, '/v1/external/models')).status).toBe(418);
+      expect((await call(emulator, KEY, '/v1/external/models')).status).toBe(500);
       expect((await call(emulator, KEY, '/v1/external/models')).status).toBe(429);
       expect((await call(emulator, KEY, '/v1/external/models')).status).toBe(200);
     });

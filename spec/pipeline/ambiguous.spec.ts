@@ -41,3 +41,33 @@ describe('an ambiguous Create Model failure', () => {
     expect(emulator().stats().uploadsWithMultipleModels).toBe(0);
   });
 });
+
+describe('a Create Model answered with HTTP 5xx', () => {
+  const { emulator, client } = useEmulator();
+  const config = { tt: 'multi_classification', tc: 'weather', cv: 2 } as const;
+
+  it('should check the id, find no training, send Create Model again and finish with one model', async () => {
+    emulator().clearLog();
+    emulator().injectNext(CREATE, 'error', { status: 503 }); // answered without acting
+    const events = await lastValueFrom(trainModel$(client(), { data: { train: seattleWeather(40) }, name: 'd', config }).pipe(toArray()));
+    expect(events[events.length - 1].type).toBe('completed');
+    expect(emulator().count(CREATE)).toBe(2);
+    expect(emulator().stats().uploadsWithMultipleModels).toBe(0);
+    expect(events.filter((e) => e.type === 'queued')).toHaveLength(1);
+  });
+
+  it('should retry Create Model after HTTP 429, which says the request was not acted on', async () => {
+    emulator().clearLog();
+    emulator().injectNext(CREATE, 'rateLimit', { retryAfterS: 0 });
+    const events = await lastValueFrom(trainModel$(client(), { data: { train: seattleWeather(40) }, name: 'e', config }).pipe(toArray()));
+    expect(events[events.length - 1].type).toBe('completed');
+    expect(emulator().count(CREATE)).toBe(2);
+  });
+
+  it('should not resend after a gateway 504, which may still be acted on', async () => {
+    emulator().injectNext(CREATE, 'error', { status: 504 });
+    const err = await lastValueFrom(trainModel$(client(), { data: { train: seattleWeather(40) }, name: 'f', config })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TrainingStartUnknownError);
+    expect((err as TrainingStartUnknownError).answered).toBe(false);
+  });
+});
