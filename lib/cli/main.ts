@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { PredictionOneError } from 'prediction-one-rx';
 import { registerEmulator } from './emulatorCommand';
 import { registerTrain } from './trainCommand';
@@ -51,6 +51,11 @@ export async function run(argv: readonly string[]): Promise<number> {
     await buildProgram().parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (err) {
+    // Thrown by an action (a missing file, missing keys): commander has not printed it.
+    if (err instanceof InvalidArgumentError) {
+      process.stderr.write(`p1rx: ${err.message}\n`);
+      return 2;
+    }
     // Commander already printed its own message (usage errors, --help).
     if (err instanceof CommanderError) return err.exitCode;
     const message = err instanceof PredictionOneError || err instanceof Error ? `${err.name}: ${err.message}` : String(err);
