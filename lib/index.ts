@@ -82,8 +82,8 @@ export type { KeyedTrainingJob, JobEvent, TrainEachOptions } from './pipeline/tr
 export { createJobQueue } from './pipeline/jobQueue';
 export type { JobQueue, JobQueueOptions } from './pipeline/jobQueue';
 export { toTrainingResult, parseCsv } from './results/trainingResult';
-export { streamResult$ } from './results/streamResult';
-export type { ResultSink, EntryWriter } from './results/streamResult';
+export { streamResult$ } from './operators/streamResult';
+export type { ResultSink, EntryWriter } from './operators/streamResult';
 export type { TrainingResult, Metric, Contribution } from './results/trainingResult';
 export {
   RetrainJobId,

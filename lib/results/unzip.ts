@@ -6,7 +6,7 @@
 import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
 import type { ZipCodec } from '../core/config';
 import { ResponseTooLargeError, ResultArchiveError } from '../core/errors';
-import { concatBytes } from '../transport/body';
+import { concatBytes } from '../core/bytes';
 import { crc32 } from './crc32';
 import { MAX_EOCD_SEARCH, readCentralDirectory } from './zipDirectory';
 

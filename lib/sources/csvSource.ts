@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { ValidationError } from '../core/errors';
-import { concatBytes } from '../transport/body';
+import { concatBytes } from '../core/bytes';
 
 /**
  * CSV data in any form the library accepts: text, bytes, a `Blob`/`File`, a WHATWG

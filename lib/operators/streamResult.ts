@@ -13,9 +13,9 @@ import type { DownloadProgressEvent } from '../core/events';
 import { bodyChunks } from '../transport/body';
 import { getPresigned$ } from '../transport/presigned';
 import type { PredictionOneClient } from '../transport/client';
-import { StreamingUnzip, type EntryWriter } from './unzip';
+import { StreamingUnzip, type EntryWriter } from '../results/unzip';
 
-export type { EntryWriter } from './unzip';
+export type { EntryWriter } from '../results/unzip';
 
 /**
  * Where {@link streamResult$} puts the entries of an archive.
