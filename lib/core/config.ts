@@ -123,7 +123,7 @@ export interface ClientConfig {
   readonly maxResponseBytes?: number;
   /** Largest result archive, compressed or uncompressed (zip-bomb guard). Default 2 GiB. */
   readonly maxResultBytes?: number;
-  /** Defaults for {@link pollStatus$}. */
+  /** Defaults for {@link index!pollStatus$}. */
   readonly poll?: PollOptions;
   /** Retry policy for transient failures. */
   readonly retry?: RetryOptions;

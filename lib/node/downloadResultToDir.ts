@@ -119,7 +119,7 @@ function closed(stream: WriteStream): Promise<void> {
 }
 
 /**
- * Downloads results to a folder: like {@link downloadResult$}, on a terminal `status` event
+ * Downloads results to a folder: like {@link index!downloadResult$}, on a terminal `status` event
  * with a `resultUrl` (or a bare `{ resultUrl }`) it streams the zip, but writes each entry to a
  * file under `dir` as it inflates (with `node:zlib` on a {@link createNodeClient}), so memory
  * stays bounded (tens of MiB) whatever the archive's size. Emits `downloadProgress` events,
@@ -131,9 +131,9 @@ function closed(stream: WriteStream): Promise<void> {
  * download fails (corrupt, CRC mismatch, too large, network) or is cancelled, the files it
  * wrote are removed.
  *
- * **Errors**: {@link ValidationError} for an entry name that would escape `dir`,
- * {@link ResultArchiveError}, {@link ResponseTooLargeError}, {@link ApiError},
- * {@link NetworkError}, file-system errors.
+ * **Errors**: {@link index!ValidationError} for an entry name that would escape `dir`,
+ * {@link index!ResultArchiveError}, {@link index!ResponseTooLargeError}, {@link index!ApiError},
+ * {@link index!NetworkError}, file-system errors.
  *
  * **Cancellation**: unsubscribing aborts the download and removes the partial files.
  *

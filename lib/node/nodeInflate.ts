@@ -97,7 +97,7 @@ class ZlibSteps {
  * back to fflate's inflate ({@link NodeInflate.native} tells which is used).
  *
  * **Errors**: corrupt or truncated data is reported through `ondata` (the unzipper turns it
- * into {@link ResultArchiveError}).
+ * into {@link index!ResultArchiveError}).
  *
  * ## Example
  * ```ts
