@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { Observable, SchedulerLike, asyncScheduler, repeat, takeWhile, timer } from 'rxjs';
+import { Observable, asyncScheduler, type Observer, type SchedulerAction, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import { POLL_DEFAULTS, type PollOptions } from '../core/config';
 
 /**
@@ -34,6 +34,10 @@ export function pollDelayMs(n: number, options: PollOptions): number {
  * is the last one. The next poll is scheduled only after the previous one completed, so slow
  * responses never pile up. Errors of `poll$` end the stream (retries belong inside `poll$`).
  *
+ * One subscriber and one timer per run: the timer is a single scheduler action rescheduled
+ * after each response (`repeat({ delay })` would build a new inner chain per poll, which at
+ * thousands of jobs in flight costs memory and CPU, see `docs/PERFORMANCE.md`).
+ *
  * **Cancellation**: unsubscribing cancels the pending timer and the poll in flight.
  *
  * ## Example
@@ -54,18 +58,80 @@ export function pollEvery<T>(
   scheduler: SchedulerLike = asyncScheduler,
 ): Observable<T> {
   return new Observable<T>((subscriber) => {
-    let n = 0;
-    const polls$ = poll$.pipe(repeat({ delay: () => timer(pollDelayMs(n++, options), scheduler) }));
+    const loop = new PollLoop(subscriber, poll$, isDone, options, scheduler);
     const firstDelayMs = options.firstDelayMs ?? POLL_DEFAULTS.firstDelayMs;
-    const start = () => polls$.pipe(takeWhile((value) => !isDone(value), true)).subscribe(subscriber);
-    if (firstDelayMs <= 0) return start();
-    let inner: { unsubscribe(): void } | undefined;
-    const action = scheduler.schedule(() => (inner = start()), firstDelayMs);
-    return () => {
-      action.unsubscribe();
-      inner?.unsubscribe();
-    };
+    if (firstDelayMs <= 0) loop.poll();
+    else loop.wait(firstDelayMs);
+    return () => loop.stop();
   });
+}
+
+/**
+ * The state of one polling run, and the observer of each poll: the timer, the poll in flight
+ * and the poll count, allocated once per run rather than once per poll.
+ */
+class PollLoop<T> implements Observer<T> {
+  private n = 0;
+  private timer: Subscription | undefined;
+  private inFlight: Subscription | undefined;
+
+  constructor(
+    private readonly subscriber: Subscriber<T>,
+    private readonly poll$: Observable<T>,
+    private readonly isDone: (value: T) => boolean,
+    private readonly options: PollOptions,
+    private readonly scheduler: SchedulerLike,
+  ) {}
+
+  poll(): void {
+    this.inFlight = undefined;
+    const inFlight = this.poll$.subscribe(this);
+    // A poll that ended synchronously has nothing left to cancel.
+    if (!this.subscriber.closed) this.inFlight = inFlight;
+  }
+
+  next(value: T): void {
+    let done: boolean;
+    try {
+      done = this.isDone(value);
+    } catch (err) {
+      this.subscriber.error(err);
+      return;
+    }
+    this.subscriber.next(value);
+    if (done) this.subscriber.complete();
+  }
+
+  error(err: unknown): void {
+    this.subscriber.error(err);
+  }
+
+  /** The poll ended without a final value: wait, then poll again. */
+  complete(): void {
+    if (!this.subscriber.closed) this.wait(pollDelayMs(this.n++, this.options));
+  }
+
+  wait(delayMs: number): void {
+    const timer = this.timer as (Subscription & Partial<SchedulerAction<PollLoop<T>>>) | undefined;
+    // Reuse the action: an AsyncAction reschedules itself without a new object (and keeps its
+    // interval when rescheduled with the same delay from inside its run); a VirtualAction
+    // (TestScheduler) returns a fresh one, which is why the result is kept.
+    this.timer =
+      timer && !timer.closed && typeof timer.schedule === 'function'
+        ? timer.schedule(this, delayMs)
+        : this.scheduler.schedule<PollLoop<T>>(runPoll, delayMs, this);
+  }
+
+  stop(): void {
+    this.timer?.unsubscribe();
+    this.timer = undefined;
+    this.inFlight?.unsubscribe();
+    this.inFlight = undefined;
+  }
+}
+
+function runPoll<T>(this: SchedulerAction<PollLoop<T>>, loop?: PollLoop<T>): void {
+  loop?.poll();
 }
 
 /**

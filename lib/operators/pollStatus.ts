@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { Observable, OperatorFunction, ReplaySubject, SchedulerLike, defer, distinctUntilChanged, finalize, map, share, tap } from 'rxjs';
+import { Observable, OperatorFunction, SchedulerLike, Subscription, map, type Subscriber } from 'rxjs';
 import { TrainingStatus } from '../codecs/trainingStatus';
 import type { ExternalProcessId } from '../codecs/ids';
 import { POLL_DEFAULTS, type PollOptions } from '../core/config';
@@ -12,7 +12,7 @@ import type { QueuedEvent, StatusEvent, TrainingEvent } from '../core/events';
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
 import { handleOrPass, isRef, type ExternalProcessRef } from './handleOrPass';
-import { pollEvery, withDeadline } from './pollEvery';
+import { pollEvery } from './pollEvery';
 
 /**
  * The status logic, pure: polls `poll$` on the schedule, drops repeated statuses, fails on a
@@ -27,21 +27,35 @@ export function watchStatus(
   scheduler: SchedulerLike,
 ): Observable<StatusEvent> {
   const o = { ...POLL_DEFAULTS, ...options };
-  return defer(() => {
+  const isFailure = (e: StatusEvent) => o.failureStatuses.includes(e.status);
+  const isDone = (e: StatusEvent) => e.terminal || isFailure(e);
+  // One observer per run instead of distinctUntilChanged + tap + a deadline operator: each
+  // in-flight training keeps this state for its whole run (see docs/PERFORMANCE.md).
+  return new Observable<StatusEvent>((subscriber) => {
     let last: StatusEvent | undefined;
-    const statuses$ = pollEvery(poll$, (e) => e.terminal || o.failureStatuses.includes(e.status), o, scheduler).pipe(
-      distinctUntilChanged((a, b) => a.status === b.status),
-      tap((e) => {
+    const subscription = pollEvery(poll$, isDone, o, scheduler).subscribe({
+      next: (e) => {
+        if (last !== undefined && last.status === e.status) return;
         last = e;
-        if (o.failureStatuses.includes(e.status)) throw new TrainingFailedError(id, e.status);
-      }),
-    );
-    return withDeadline(
-      statuses$,
-      o.maxWaitMs,
-      () => new PollTimeoutError(id, o.maxWaitMs, last && { status: last.status, updatedDatetime: last.updatedDatetime }),
-      scheduler,
-    );
+        if (isFailure(e)) subscriber.error(new TrainingFailedError(id, e.status));
+        else subscriber.next(e);
+      },
+      error: (err: unknown) => subscriber.error(err),
+      complete: () => subscriber.complete(),
+    });
+    // A whole-run deadline (timeout({ each }) would reset on every value).
+    if (Number.isFinite(o.maxWaitMs) && !subscription.closed) {
+      subscription.add(
+        scheduler.schedule(
+          () =>
+            subscriber.error(
+              new PollTimeoutError(id, o.maxWaitMs, last && { status: last.status, updatedDatetime: last.updatedDatetime }),
+            ),
+          o.maxWaitMs,
+        ),
+      );
+    }
+    return subscription;
   });
 }
 
@@ -80,23 +94,82 @@ function toEvent(id: ExternalProcessId, s: TrainingStatus, terminalStatuses: rea
 /**
  * Shares one source among every subscriber: one subscription upstream, the latest value
  * replayed to late subscribers, and a fresh start once everyone left or the source ended.
+ * What `share({ connector: () => new ReplaySubject(1), resetOnError, resetOnComplete,
+ * resetOnRefCountZero })` does, with a few closure slots per source instead of a subject and
+ * its subscriptions (it is kept by every training in flight).
  *
  * @internal
  */
-export function shareLatest<T>(): (source: Observable<T>) => Observable<T> {
-  return share<T>({
-    connector: () => new ReplaySubject<T>(1),
-    resetOnError: true,
-    resetOnComplete: true,
-    resetOnRefCountZero: true,
-  });
+export function shareLatest<T>(onReset?: () => void): (source: Observable<T>) => Observable<T> {
+  return (source) => {
+    let subscribers: Subscriber<T>[] = [];
+    let connection: Subscription | undefined;
+    let generation = 0;
+    let hasLatest = false;
+    let latest: T | undefined;
+    const reset = (): Subscriber<T>[] => {
+      const left = subscribers;
+      subscribers = [];
+      connection = undefined;
+      generation++;
+      hasLatest = false;
+      latest = undefined;
+      onReset?.();
+      return left;
+    };
+    const connect = () => {
+      const current = ++generation;
+      // Marks the connection as pending, so a subscriber joining synchronously does not connect twice.
+      connection = Subscription.EMPTY;
+      const upstream = source.subscribe({
+        next: (value) => {
+          if (current !== generation) return;
+          latest = value;
+          hasLatest = true;
+          const targets = subscribers.length === 1 ? subscribers : subscribers.slice();
+          for (const s of targets) s.next(value);
+        },
+        error: (err: unknown) => {
+          if (current === generation) for (const s of reset()) s.error(err);
+        },
+        complete: () => {
+          if (current === generation) for (const s of reset()) s.complete();
+        },
+      });
+      if (current === generation) connection = upstream;
+      else upstream.unsubscribe();
+    };
+    return new Observable<T>((subscriber) => {
+      subscribers.push(subscriber);
+      if (hasLatest) subscriber.next(latest as T);
+      if (connection === undefined) connect();
+      const joined = generation;
+      return () => {
+        if (joined !== generation) return;
+        const i = subscribers.indexOf(subscriber);
+        if (i >= 0) subscribers.splice(i, 1);
+        if (subscribers.length === 0 && connection !== undefined) {
+          const upstream = connection;
+          reset();
+          upstream.unsubscribe();
+        }
+      };
+    });
+  };
 }
 
-const registries = new WeakMap<PredictionOneClient, Map<string, Observable<StatusEvent>>>();
+type Registry = Map<string, Map<string, Observable<StatusEvent>>>;
+const registries = new WeakMap<PredictionOneClient, Registry>();
+const optionsKeys = new WeakMap<PollOptions, string>();
 
 function optionsKey(options: PollOptions): string {
-  // Functions (random) cannot be compared; two calls that differ only in them share a poller.
-  return JSON.stringify(options, (_, v: unknown) => (typeof v === 'function' ? undefined : v));
+  let key = optionsKeys.get(options);
+  if (key === undefined) {
+    // Functions (random) cannot be compared; two calls that differ only in them share a poller.
+    key = JSON.stringify(options, (_, v: unknown) => (typeof v === 'function' ? undefined : v));
+    optionsKeys.set(options, key);
+  }
+  return key;
 }
 
 /**
@@ -124,15 +197,22 @@ function optionsKey(options: PollOptions): string {
 export function sharedStatus$(client: PredictionOneClient, externalProcessId: string, options: PollOptions = {}): Observable<StatusEvent> {
   let registry = registries.get(client);
   if (!registry) registries.set(client, (registry = new Map()));
-  const key = `${externalProcessId}\n${optionsKey(options)}`;
-  let shared = registry.get(key);
+  // Keyed by options, then id: no per-training key string to build and keep.
+  const key = optionsKey(options);
+  let byId = registry.get(key);
+  if (!byId) registry.set(key, (byId = new Map()));
+  let shared = byId.get(externalProcessId);
   if (!shared) {
-    const entries = registry;
-    shared = trainingStatus$(client, externalProcessId, options).pipe(
-      finalize(() => entries.delete(key)),
-      shareLatest(),
+    const entries = byId;
+    const outer = registry;
+    const created: Observable<StatusEvent> = trainingStatus$(client, externalProcessId, options).pipe(
+      shareLatest(() => {
+        // A stale poller (kept by a caller and resubscribed) must not drop its successor.
+        if (entries.get(externalProcessId) === created) entries.delete(externalProcessId);
+        if (entries.size === 0 && outer.get(key) === entries) outer.delete(key);
+      }),
     );
-    registry.set(key, shared);
+    byId.set(externalProcessId, (shared = created));
   }
   return shared;
 }

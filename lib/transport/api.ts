@@ -10,7 +10,7 @@ import { DEFAULTS } from '../core/config';
 import { AuthError, DecodeError } from '../core/errors';
 import { decodeOrThrow } from '../codecs/decode';
 import { readBodyBounded, utf8 } from './body';
-import { exchange$, type HttpMethod, type HttpRequest } from './request';
+import { exchangeOne$, type HttpMethod, type HttpRequest } from './request';
 import { retryTransient } from './retryPolicy';
 import { buildUrl } from './url';
 import type { PredictionOneClient } from './client';
@@ -43,12 +43,11 @@ function httpRequest(client: PredictionOneClient, key: string, call: ApiCall): H
 
 function send$<C extends Expect>(client: PredictionOneClient, request: HttpRequest, codec: C): Observable<Result<C>> {
   const maxBytes = client.config.maxResponseBytes ?? DEFAULTS.maxResponseBytes;
-  return exchange$<Result<C>>(client.http, request, async (response, emit) => {
-    const bytes = await readBodyBounded(response, maxBytes, `Response of ${request.method} ${new URL(request.url).pathname}`);
-    if (codec === null) {
-      emit(undefined as Result<C>);
-      return;
-    }
+  // Only an error needs the path: no URL parsing per request.
+  const what = () => `Response of ${request.method} ${new URL(request.url).pathname}`;
+  return exchangeOne$<Result<C>>(client.http, request, async (response) => {
+    const bytes = await readBodyBounded(response, maxBytes, what);
+    if (codec === null) return undefined as Result<C>;
     const text = utf8(bytes);
     let json: unknown;
     try {
@@ -57,7 +56,7 @@ function send$<C extends Expect>(client: PredictionOneClient, request: HttpReque
       const kind = text.trim() === '' ? 'an empty body' : /^\s*</.test(text) ? 'HTML or XML' : 'text that is not JSON';
       throw new DecodeError(codec.name, [`(root): expected JSON, got ${kind}`], text, client.http.secrets());
     }
-    emit(decodeOrThrow(codec, json, text, client.http.secrets()) as Result<C>);
+    return decodeOrThrow(codec, json, text, client.http.secrets()) as Result<C>;
   });
 }
 
@@ -86,6 +85,16 @@ export function callApiWithKey$<C extends Expect>(
  * @internal
  */
 export function callApi$<C extends Expect>(client: PredictionOneClient, call: ApiCall, codec: C): Observable<Result<C>> {
+  const idempotent = call.idempotent ?? call.method !== 'POST';
+  const staticKey = client.credentials.staticKey();
+  if (staticKey !== undefined) {
+    // A static key is never refreshed (a refused one is final), so the request is built once
+    // and each subscription (each poll) sends it afresh, without a key lookup per call.
+    const request = httpRequest(client, staticKey, call);
+    return client.limiter
+      .run(send$(client, request, codec))
+      .pipe(retryTransient({ method: call.method, url: request.url, idempotent }, client.config.retry, client.scheduler));
+  }
   const attempt = (refreshed: boolean): Observable<Result<C>> =>
     client.credentials.apiKey$().pipe(
       switchMap((key) =>
@@ -101,7 +110,5 @@ export function callApi$<C extends Expect>(client: PredictionOneClient, call: Ap
       ),
     );
   const url = buildUrl(client.baseUrl, call.path, call.query);
-  return defer(() => attempt(false)).pipe(
-    retryTransient({ method: call.method, url, idempotent: call.idempotent ?? call.method !== 'POST' }, client.config.retry, client.scheduler),
-  );
+  return defer(() => attempt(false)).pipe(retryTransient({ method: call.method, url, idempotent }, client.config.retry, client.scheduler));
 }

@@ -52,6 +52,11 @@ export class Credentials {
     return [...this.known];
   }
 
+  /** The configured API key when there is one: it never changes, so callers may build requests with it once. */
+  staticKey(): string | undefined {
+    return this.apiKey || undefined;
+  }
+
   /** Whether a refused key can be replaced by a new exchange. */
   canRefresh(): boolean {
     return this.secretKey !== undefined && this.apiKey === undefined;

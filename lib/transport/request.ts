@@ -4,10 +4,11 @@
  *
  * @packageDocumentation
  */
-import { Observable, type SchedulerLike } from 'rxjs';
+import { Observable, type SchedulerAction, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import { NetworkError, PredictionOneError, RequestTimeoutError } from '../core/errors';
 import { redactText } from '../core/redact';
 import { apiErrorFrom } from './errorFactory';
+import { concatBytes } from '../core/bytes';
 import { bodyChunks, readBodyBounded, utf8 } from './body';
 import type { FetchInit, FetchLike, FetchResponse } from './fetchLike';
 
@@ -55,92 +56,169 @@ export function exchange$<T>(
   request: HttpRequest,
   consume: (response: FetchResponse, emit: (value: T) => void) => Promise<void>,
 ): Observable<T> {
-  return new Observable<T>((subscriber) => {
-    const controller = new AbortController();
-    let settled = false;
-    let timedOut: { ms: number; idle: boolean } | undefined;
-    const fail = (err: unknown) => {
-      settled = true;
-      if (subscriber.closed) return;
-      subscriber.error(timedOut ? new RequestTimeoutError(request.method, request.url, timedOut.ms, timedOut.idle) : toLibraryError(err, request, ctx));
-    };
-    const expire = (ms: number, idle: boolean) => () => {
-      timedOut = { ms, idle };
-      controller.abort();
-    };
+  return new Observable<T>((subscriber) => new Exchange(ctx, request, subscriber).start(consume, undefined));
+}
+
+/**
+ * Sends `request` and emits what `read` makes of the successful response, then completes: the
+ * shape of every JSON API call. The exchange counts as finished before the value is emitted,
+ * so a subscriber that stops at that value does not abort a connection already done with.
+ *
+ * @internal
+ */
+export function exchangeOne$<T>(ctx: ExchangeContext, request: HttpRequest, read: (response: FetchResponse) => Promise<T>): Observable<T> {
+  return new Observable<T>((subscriber) => new Exchange(ctx, request, subscriber).start(undefined, read));
+}
+
+const finite = (ms: number | undefined): ms is number => ms !== undefined && Number.isFinite(ms);
+
+/**
+ * The state of one exchange, in one object: the fields and scheduled callbacks would otherwise
+ * be half a dozen closures per request.
+ */
+class Exchange<T> implements Expiring {
+  private readonly controller = new AbortController();
+  private settled = false;
+  private timedOut: { ms: number; idle: boolean } | undefined;
+  private timeout: Subscription | undefined;
+  private idle: Subscription | undefined;
+
+  constructor(
+    private readonly ctx: ExchangeContext,
+    private readonly request: HttpRequest,
+    private readonly subscriber: Subscriber<T>,
+  ) {}
+
+  start(
+    consume: ((response: FetchResponse, emit: (value: T) => void) => Promise<void>) | undefined,
+    read: ((response: FetchResponse) => Promise<T>) | undefined,
+  ): () => void {
+    const { ctx, request } = this;
     // Through the scheduler, so the timeouts run in virtual time under the TestScheduler.
-    const finite = (ms: number | undefined): ms is number => ms !== undefined && Number.isFinite(ms);
-    const timeout = finite(request.timeoutMs) ? ctx.scheduler.schedule(expire(request.timeoutMs, false), request.timeoutMs) : undefined;
+    if (finite(request.timeoutMs)) this.timeout = ctx.scheduler.schedule<Expiring>(expireTotal, request.timeoutMs, this);
     const idleMs = request.idleTimeoutMs;
-    let idle = finite(idleMs) && !request.idleFromResponse ? ctx.scheduler.schedule(expire(idleMs, true), idleMs) : undefined;
-    const touch = finite(idleMs)
-      ? () => {
-          idle?.unsubscribe();
-          if (!settled) idle = ctx.scheduler.schedule(expire(idleMs, true), idleMs);
-        }
-      : () => undefined;
-    const init: FetchInit = { method: request.method, headers: request.headers, signal: controller.signal };
+    const watching = finite(idleMs);
+    if (watching && !request.idleFromResponse) this.idle = ctx.scheduler.schedule<Expiring>(expireIdle, idleMs, this);
+    const init: FetchInit = { method: request.method, headers: request.headers, signal: this.controller.signal };
     if (request.body !== undefined) {
       // Streamed bodies need `duplex: 'half'` in fetch implementations that support them, and
       // count as activity for the idle timeout as the transport pulls them.
       const streamed = typeof request.body === 'object' && !(request.body instanceof Uint8Array);
-      init.body = streamed ? touchingStream(request.body as ReadableStream<Uint8Array>, touch) : request.body;
+      init.body = streamed ? touchingStream(request.body as ReadableStream<Uint8Array>, () => this.touch()) : request.body;
       if (streamed) init.duplex = 'half';
     }
-    const stopTimers = () => {
-      timeout?.unsubscribe();
-      idle?.unsubscribe();
-    };
-    ctx
-      .fetch(request.url, init)
-      .then(async (fetched) => {
-        touch();
-        const response = watched(fetched, touch);
-        if (response.status >= 400) {
-          const body = await readBodyBounded(response, MAX_ERROR_BODY_BYTES, 'Error body').then(utf8, () => '');
-          throw apiErrorFrom(
-            {
-              method: request.method,
-              url: request.url,
-              status: response.status,
-              retryAfter: response.headers.get('retry-after'),
-              body,
-            },
-            ctx.secrets(),
-            ctx.now(),
-          );
-        }
-        await consume(response, (value) => subscriber.next(value));
-        if (timedOut) throw new Error('timed out');
-        settled = true;
-        stopTimers();
-        subscriber.complete();
-      })
-      .catch((err: unknown) => {
-        stopTimers();
-        fail(err);
-      });
+    this.send(init, watching, consume, read).catch((err: unknown) => {
+      this.stopTimers();
+      this.fail(err);
+    });
     return () => {
-      stopTimers();
+      this.stopTimers();
       // Abort only work still in flight: aborting after the body was consumed would be a no-op
       // at best, and some fetch implementations log it.
-      if (!settled) controller.abort();
+      if (!this.settled) this.controller.abort();
     };
-  });
+  }
+
+  private async send(
+    init: FetchInit,
+    watching: boolean,
+    consume: ((response: FetchResponse, emit: (value: T) => void) => Promise<void>) | undefined,
+    read: ((response: FetchResponse) => Promise<T>) | undefined,
+  ): Promise<void> {
+    const { ctx, request, subscriber } = this;
+    const fetched = await ctx.fetch(request.url, init);
+    // Without an idle timeout nothing needs to hear about each chunk: the body is read as it is.
+    const response = watching ? watched(fetched, () => this.touch()) : fetched;
+    if (watching) this.touch();
+    if (response.status >= 400) {
+      const body = await readBodyBounded(response, MAX_ERROR_BODY_BYTES, 'Error body').then(utf8, () => '');
+      throw apiErrorFrom(
+        {
+          method: request.method,
+          url: request.url,
+          status: response.status,
+          retryAfter: response.headers.get('retry-after'),
+          body,
+        },
+        ctx.secrets(),
+        ctx.now(),
+      );
+    }
+    if (read) {
+      const value = await read(response);
+      if (this.timedOut) throw new Error('timed out');
+      this.settled = true;
+      this.stopTimers();
+      subscriber.next(value);
+      subscriber.complete();
+      return;
+    }
+    await consume!(response, (value) => subscriber.next(value));
+    if (this.timedOut) throw new Error('timed out');
+    this.settled = true;
+    this.stopTimers();
+    subscriber.complete();
+  }
+
+  /** Activity: restart the idle timeout. */
+  touch(): void {
+    const idleMs = this.request.idleTimeoutMs;
+    if (!finite(idleMs)) return;
+    this.idle?.unsubscribe();
+    if (!this.settled) this.idle = this.ctx.scheduler.schedule<Expiring>(expireIdle, idleMs, this);
+  }
+
+  expire(which: 'total' | 'idle'): void {
+    const idle = which === 'idle';
+    this.timedOut = { ms: (idle ? this.request.idleTimeoutMs : this.request.timeoutMs) ?? 0, idle };
+    this.controller.abort();
+  }
+
+  private stopTimers(): void {
+    this.timeout?.unsubscribe();
+    this.idle?.unsubscribe();
+  }
+
+  private fail(err: unknown): void {
+    this.settled = true;
+    if (this.subscriber.closed) return;
+    const { request, ctx, timedOut } = this;
+    this.subscriber.error(timedOut ? new RequestTimeoutError(request.method, request.url, timedOut.ms, timedOut.idle) : toLibraryError(err, request, ctx));
+  }
+}
+
+/** What the scheduled timeouts call: plain functions with the exchange as state, no closures. */
+interface Expiring {
+  expire(which: 'total' | 'idle'): void;
+}
+
+function expireTotal(this: SchedulerAction<Expiring>, run?: Expiring): void {
+  run?.expire('total');
+}
+
+function expireIdle(this: SchedulerAction<Expiring>, run?: Expiring): void {
+  run?.expire('idle');
 }
 
 /** The response with a body that reports each chunk read as activity. */
 function watched(response: FetchResponse, touch: () => void): FetchResponse {
+  const body = (async function* () {
+    for await (const chunk of bodyChunks(response)) {
+      touch();
+      yield chunk;
+    }
+  })();
   return {
     status: response.status,
     headers: response.headers,
-    arrayBuffer: () => response.arrayBuffer(),
-    body: (async function* () {
-      for await (const chunk of bodyChunks(response)) {
-        touch();
-        yield chunk;
-      }
-    })(),
+    // Read through the watched body, so reading it whole counts as activity too.
+    arrayBuffer: async () => {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of body) chunks.push(chunk);
+      const bytes = concatBytes(chunks);
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    },
+    body,
   };
 }
 
