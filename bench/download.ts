@@ -100,8 +100,8 @@ async function rawZlib(args: WorkerArgs): Promise<void> {
 async function worker(args: WorkerArgs): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
   const { of, lastValueFrom } = await import('rxjs');
-  const lib = await import('../lib');
-  const node = await import('../lib/node');
+  const lib = await import('prediction-one-rx');
+  const node = await import('prediction-one-rx/node');
   let run: () => Promise<void>;
   let zipBytes: Buffer | undefined;
   switch (args.variant) {

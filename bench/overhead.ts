@@ -43,8 +43,8 @@ async function worker(variant: Variant, url: string, apiKey: string, id: string)
     };
   } else {
     const { lastValueFrom, of } = await import('rxjs');
-    const { createClient, pollStatus$ } = await import('../lib');
-    const { createNodeClient, createNodeFetch } = await import('../lib/node');
+    const { createClient, pollStatus$ } = await import('prediction-one-rx');
+    const { createNodeClient, createNodeFetch } = await import('prediction-one-rx/node');
     const client =
       variant === 'library-undici'
         ? createNodeClient({ baseUrl: url, apiKey })

@@ -90,8 +90,8 @@ async function worker(args: WorkerArgs): Promise<void> {
     };
   } else {
     const { of } = await import('rxjs');
-    const { pollStatus$ } = await import('../lib');
-    const { createNodeClient, createNodeFetch } = await import('../lib/node');
+    const { pollStatus$ } = await import('prediction-one-rx');
+    const { createNodeClient, createNodeFetch } = await import('prediction-one-rx/node');
     const client = createNodeClient({
       baseUrl: args.url,
       apiKey: args.apiKey,

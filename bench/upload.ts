@@ -41,8 +41,8 @@ async function worker(variant: Variant, url: string, file: string): Promise<void
       });
   } else {
     const { lastValueFrom, of } = await import('rxjs');
-    const { upload$ } = await import('../lib');
-    const { createNodeClient, fileSource } = await import('../lib/node');
+    const { upload$ } = await import('prediction-one-rx');
+    const { createNodeClient, fileSource } = await import('prediction-one-rx/node');
     const client = createNodeClient({ baseUrl: url, apiKey: 'k' });
     run = async () => {
       const last = await lastValueFrom(of({ train: fileSource(file), columns: { id: 'integer', date: 'date', temp_max: 'float', temp_min: 'float', precipitation: 'float', wind: 'float', predicted: 'string', probability: 'float' } as const }).pipe(upload$(client)));

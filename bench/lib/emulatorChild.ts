@@ -2,7 +2,7 @@
  * The emulator in its own process, driven over IPC by a benchmark: `ready` with its URL, then
  * `count`, `clearLog`, `cpu`, `rss`, `advance` and `close` requests.
  */
-import { startEmulator } from '../../lib/emulator';
+import { startEmulator } from 'prediction-one-rx/emulator';
 
 async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2] ?? '{}');

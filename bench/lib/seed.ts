@@ -4,8 +4,8 @@
  * (the emulator runs in manual mode, so they stay `waiting`).
  */
 import { filter, lastValueFrom, map, mergeMap, of, range, toArray } from 'rxjs';
-import { train$, upload$, type TrainingEvent } from '../../lib';
-import { createNodeClient } from '../../lib/node';
+import { train$, upload$, type TrainingEvent } from 'prediction-one-rx';
+import { createNodeClient } from 'prediction-one-rx/node';
 
 /** 20 rows of `x,y`: the smallest data set a regression accepts. */
 export const TINY_CSV = `x,y\n${Array.from({ length: 20 }, (_, i) => `${i},${2 * i + (i % 3)}`).join('\n')}\n`;
