@@ -1,48 +1,64 @@
 import { builtinModules } from 'node:module';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { build, type BuildResult } from 'esbuild';
 
 const root = path.resolve(__dirname, '../..');
 const nodeBuiltins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
-describe('the core entry', () => {
-  it('should bundle for the browser without any Node built-in', async () => {
-    const imported: string[] = [];
-    const result = await build({
-      entryPoints: [path.join(root, 'lib/index.ts')],
-      bundle: true,
-      platform: 'browser',
-      format: 'esm',
-      write: false,
-      logLevel: 'silent',
-      external: ['rxjs'],
-      plugins: [
-        {
-          name: 'record-builtins',
-          setup(b) {
-            b.onResolve({ filter: /.*/ }, (args) => {
-              if (nodeBuiltins.has(args.path)) imported.push(`${args.path} (from ${path.relative(root, args.importer)})`);
-              return undefined;
-            });
-          },
+/**
+ * Bundles an entry for the browser platform, as an app's bundler would, and records every Node
+ * built-in it reaches. Shared by the core and Angular entry checks.
+ */
+async function bundleForBrowser(
+  entry: string,
+  external: string[],
+): Promise<{ result: BuildResult & { metafile: NonNullable<BuildResult['metafile']> }; builtins: string[]; text: string }> {
+  const builtins: string[] = [];
+  const result = await build({
+    entryPoints: [path.join(root, entry)],
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    external,
+    alias: { 'prediction-one-rx': path.join(root, 'lib/index.ts') },
+    plugins: [
+      {
+        name: 'record-builtins',
+        setup(b) {
+          b.onResolve({ filter: /.*/ }, (args) => {
+            if (nodeBuiltins.has(args.path)) builtins.push(`${args.path} (from ${path.relative(root, args.importer)})`);
+            return undefined;
+          });
         },
-      ],
-    });
-    expect(result.errors).toEqual([]);
-    expect(imported).toEqual([]);
+      },
+    ],
   });
+  return { result, builtins, text: result.outputFiles[0].text };
+}
 
-  it('should not reach lib/node, lib/emulator or lib/cli', async () => {
-    const result = await build({
-      entryPoints: [path.join(root, 'lib/index.ts')],
-      bundle: true,
-      platform: 'browser',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-      external: ['rxjs'],
-    });
+const nodeOnly = (inputs: string[]) => inputs.filter((i) => /^lib\/(node|emulator|cli)\//.test(i));
+
+describe('the core entry', () => {
+  it('should bundle for the browser without any Node built-in or Node-only module', async () => {
+    const { result, builtins } = await bundleForBrowser('lib/index.ts', ['rxjs']);
+    expect(result.errors).toEqual([]);
+    expect(builtins).toEqual([]);
+    expect(nodeOnly(Object.keys(result.metafile.inputs))).toEqual([]);
+  });
+});
+
+describe('the angular entry', () => {
+  it('should bundle for the browser without Node built-ins, Node-only modules or the Angular compiler', async () => {
+    // As the tsup entry: Angular and rxjs come from the app.
+    const { result, builtins, text } = await bundleForBrowser('lib/angular/index.ts', ['rxjs', '@angular/core', '@angular/common', '@angular/common/http']);
+    expect(result.errors).toEqual([]);
+    expect(builtins).toEqual([]);
     const inputs = Object.keys(result.metafile.inputs);
-    expect(inputs.filter((i) => /^lib\/(node|emulator|cli)\//.test(i))).toEqual([]);
+    expect([...nodeOnly(inputs), ...inputs.filter((i) => /@angular\/compiler/.test(i))]).toEqual([]);
+    // No decorators survive: the entry must not need the Angular compiler (JIT) at run time.
+    expect(text).not.toMatch(/__decorate|ɵɵngDeclare/);
   });
 });
