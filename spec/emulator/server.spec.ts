@@ -1,3 +1,4 @@
+import { Agent, fetch as undiciFetch } from 'undici';
 import { startEmulator, type Emulator } from '../../lib/emulator';
 import { badRequest, call } from './support';
 
@@ -197,20 +198,26 @@ describe('Emulator.close', () => {
   };
 
   it('should stop listening, drop held responses and timers, and be idempotent', async () => {
+    // A private connection pool, closed before counting: the global fetch's keep-alive timers
+    // (shared with every other test in this worker) would blur the count.
+    const agent = new Agent({ keepAliveTimeout: 10 });
+    const get = (url: string, init: { headers?: Record<string, string> } = {}) => undiciFetch(url, { ...init, dispatcher: agent });
     const before = handles();
     const emulator = await startEmulator({ apiKeys: ['k'], trainingDelayMs: 60_000 });
     emulator.delayNext('GET /v1/external/models', 60_000);
-    const held = fetch(`${emulator.url}/v1/external/models`, { headers: { 'x-api-key': 'k' } }).catch((e: unknown) => e);
+    const held = get(`${emulator.url}/v1/external/models`, { headers: { 'x-api-key': 'k' } }).catch((e: unknown) => e);
     await emulator.waitForRequest('GET /v1/external/models');
     const waiting = emulator.waitForRequest('GET /never', { timeoutMs: 60_000 });
     await Promise.all([emulator.close(), emulator.close()]);
     await expect(waiting).rejects.toThrow(/closed/);
     expect(await held).toMatchObject({ name: 'TypeError' }); // fetch's network error
-    await expect(fetch(`${emulator.url}/v1/external/models`)).rejects.toThrow();
+    await expect(get(`${emulator.url}/v1/external/models`)).rejects.toThrow();
     await emulator.close();
+    await agent.close();
     await new Promise((r) => setTimeout(r, 20));
     const after = handles();
     expect(after.TCPServerWrap ?? 0).toBeLessThanOrEqual(before.TCPServerWrap ?? 0);
     expect(after.Timeout ?? 0).toBeLessThanOrEqual(before.Timeout ?? 0);
   });
+
 });
