@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import Papa from 'papaparse';
-import { Observable, OperatorFunction, catchError, concatMap, defer, throwError } from 'rxjs';
+import { Observable, OperatorFunction, catchError, defer, mergeMap, throwError } from 'rxjs';
 import { decodeOrThrow } from '../codecs/decode';
 import { InferenceResponse } from '../codecs/inference';
 import { decodeBase64, encodeBase64 } from '../core/base64';
@@ -53,6 +53,11 @@ export interface PredictOptions {
   readonly client?: PredictionOneClient;
   /** Rows per request. Default 100. */
   readonly batchSize?: number;
+  /**
+   * Requests in flight at once. Default 1: batches are sent and emitted in order. Above 1,
+   * answers are emitted as they arrive; each carries its `index`.
+   */
+  readonly concurrency?: number;
   /** Column order for object rows. Default: keys in order of first appearance in the batch. */
   readonly columns?: readonly string[];
   /** `ar`: also compute the reasons (`prediction_analysis.csv`). Default false. */
@@ -140,7 +145,7 @@ function parseRows(text: string): Record<string, string>[] {
  * Scores rows with a prediction API. Rows (objects, or CSV texts with a header) are batched
  * (`batchSize`, default 100); each batch is sent as base64 CSV with the documented inputs
  * (`pr`, and `ar`, `ad`, `nc`, `nr` as booleans, `pc` when given) to the classifier's `url` with
- * its `api_key`, one request at a time, in order. Each answer is decoded
+ * its `api_key`, one request at a time and in order (or `concurrency` at once). Each answer is decoded
  * (`prediction_valid.csv`, `prediction_analysis.csv`) and emitted as a {@link PredictionBatch}.
  *
  * Transient failures (network, 5xx without a documented code, 429) are retried by the retry
@@ -167,15 +172,19 @@ function parseRows(text: string): Record<string, string>[] {
  */
 export function predict$(classifier: InferenceTarget, options: PredictOptions = {}): OperatorFunction<PredictInput, PredictionBatch> {
   const size = options.batchSize ?? 100;
+  const concurrency = options.concurrency ?? 1;
   return (source) =>
     defer(() => {
       if (!Number.isInteger(size) || size < 1) throw new ValidationError('predict options', [`batchSize must be an integer >= 1, got ${size}`]);
+      if (!Number.isInteger(concurrency) || concurrency < 1) {
+        throw new ValidationError('predict options', [`concurrency must be an integer >= 1, got ${concurrency}`]);
+      }
       if (!classifier.url || !classifier.apiKey) throw new ValidationError('inference target', ['url and apiKey are required']);
       const client = options.client ?? createClient({});
       let index = 0;
       return source.pipe(
         toCsvBatches(size, options.columns),
-        concatMap((batch) => infer$(client, classifier, options, batch, index++)),
+        mergeMap((batch) => infer$(client, classifier, options, batch, index++), concurrency),
       );
     });
 }

@@ -47,6 +47,16 @@ describe('predict$', () => {
     expect(batches[0].analysis).toBeUndefined();
   });
 
+  it('should send `concurrency` batches at once and tag each answer with its index', async () => {
+    emulator().clearLog();
+    emulator().delayNext('POST /inference/{classifier_id}', 100); // the first answer comes last
+    const batches = await lastValueFrom(from(rows).pipe(predict$(target, { batchSize: 5, concurrency: 3, client: client() }), toArray()));
+    expect(batches.map((b) => b.index).sort()).toEqual([0, 1, 2, 3, 4]);
+    expect(batches[0].index).not.toBe(0);
+    expect(batches.reduce((n, b) => n + b.inputRows, 0)).toBe(25);
+    await expect(lastValueFrom(from(rows).pipe(predict$(target, { concurrency: 0, client: client() })))).rejects.toThrow(ValidationError);
+  });
+
   it('should accept CSV text and send the documented options', async () => {
     const csv = [header, ...lines.slice(150, 154)].join('\n');
     const [batch] = await lastValueFrom(
