@@ -103,6 +103,7 @@ export { classifierRuleIssues, assertClassifierRules } from './core/classifierRu
 export type { ClassifierRuleInput } from './core/classifierRules';
 export type {
   RetrainEvent,
+  RetrainUploadProgressEvent,
   RetrainUploadedEvent,
   RetrainStatusEvent,
   RetrainDownloadProgressEvent,

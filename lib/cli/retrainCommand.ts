@@ -25,6 +25,8 @@ interface RetrainFlags extends ServiceFlags {
 
 function describe(e: RetrainEvent): string | undefined {
   switch (e.type) {
+    case 'retrainUploadProgress':
+      return undefined;
     case 'retrainUploaded':
       return `uploaded ${e.fileName}: retraining job ${e.retrainJobId}`;
     case 'retrainStatus':

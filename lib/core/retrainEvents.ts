@@ -7,6 +7,21 @@ import type { RetrainJobId } from '../codecs/ids';
 import type { RetrainResult } from '../results/retrainResult';
 
 /**
+ * Bytes of the retraining file sent so far.
+ *
+ * ## Example
+ * ```ts
+ * if (e.type === 'retrainUploadProgress') bar.update(e.loaded / (e.total ?? e.loaded));
+ * ```
+ */
+export interface RetrainUploadProgressEvent {
+  readonly type: 'retrainUploadProgress';
+  readonly fileName: string;
+  readonly loaded: number;
+  readonly total?: number;
+}
+
+/**
  * The retraining data is uploaded; the service starts retraining on its own.
  *
  * ## Example
@@ -93,6 +108,7 @@ export interface ModelSwitchedEvent {
  * ```
  */
 export type RetrainEvent =
+  | RetrainUploadProgressEvent
   | RetrainUploadedEvent
   | RetrainStatusEvent
   | RetrainDownloadProgressEvent

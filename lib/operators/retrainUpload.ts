@@ -5,14 +5,14 @@
  * @packageDocumentation
  */
 import { zipSync } from 'fflate';
-import { OperatorFunction, concatMap, defer, map, switchMap } from 'rxjs';
+import { OperatorFunction, concat, concatMap, defer, of, switchMap } from 'rxjs';
 import { RetrainUploadUrl } from '../codecs/retrainJob';
 import { ValidationError } from '../core/errors';
 import type { RetrainEvent } from '../core/retrainEvents';
 import { csvHeader } from '../sources/columns';
 import { prepareSource, type CsvSource } from '../sources/csvSource';
 import { callApi$ } from '../transport/api';
-import { putPresigned$ } from '../transport/presigned';
+import { putWithProgress$ } from './putWithProgress';
 import type { PredictionOneClient } from '../transport/client';
 
 /**
@@ -85,8 +85,9 @@ export function retrainUpload$(client: PredictionOneClient): OperatorFunction<Cs
       switchMap(({ fileName, body, size }) =>
         callApi$(client, { method: 'GET', path: '/v1/external/retrain_jobs/upload_url', query: { filename: fileName } }, RetrainUploadUrl).pipe(
           switchMap((res) =>
-            putPresigned$(client, res.upload_url, body).pipe(
-              map((): RetrainEvent => ({ type: 'retrainUploaded', retrainJobId: res.retrain_job_id, fileName, bytes: size })),
+            concat(
+              putWithProgress$(client, res.upload_url, body, size, (loaded, total): RetrainEvent => ({ type: 'retrainUploadProgress', fileName, loaded, total })),
+              of<RetrainEvent>({ type: 'retrainUploaded', retrainJobId: res.retrain_job_id, fileName, bytes: size }),
             ),
           ),
         ),

@@ -9,9 +9,9 @@ import { UploadUrls } from '../codecs/uploadUrls';
 import { UploadUrlSpentError, ValidationError } from '../core/errors';
 import type { TrainingEvent, UploadFileKind, UploadProgressEvent } from '../core/events';
 import { checkColumns, columnInfoCsv, csvHeader, inferColumns, type ColumnSpec, type ColumnType } from '../sources/columns';
-import { countingChunks, prepareSource, type CsvSource, type PreparedSource } from '../sources/csvSource';
+import { prepareSource, type CsvSource, type PreparedSource } from '../sources/csvSource';
+import { putWithProgress$ } from './putWithProgress';
 import { callApi$ } from '../transport/api';
-import { putPresigned$ } from '../transport/presigned';
 import type { PredictionOneClient } from '../transport/client';
 
 /**
@@ -45,21 +45,7 @@ function columnList(columns: UploadInput['columns']): ColumnSpec[] | undefined {
 }
 
 function send$(client: PredictionOneClient, url: string, file: UploadFileKind, source: PreparedSource): Observable<UploadProgressEvent> {
-  return new Observable<UploadProgressEvent>((subscriber) => {
-    const total = source.size;
-    subscriber.next({ type: 'uploadProgress', file, loaded: 0, total });
-    const body =
-      source.body instanceof Uint8Array
-        ? source.body
-        : countingChunks(source.body, (loaded) => subscriber.next({ type: 'uploadProgress', file, loaded, total }));
-    return putPresigned$(client, url, body).subscribe({
-      next: () => {
-        if (total !== undefined) subscriber.next({ type: 'uploadProgress', file, loaded: total, total });
-      },
-      error: (err: unknown) => subscriber.error(err),
-      complete: () => subscriber.complete(),
-    });
-  });
+  return putWithProgress$(client, url, source.body, source.size, (loaded, total) => ({ type: 'uploadProgress', file, loaded, total }));
 }
 
 /**

@@ -61,7 +61,12 @@ describe('retraining', () => {
       of(newTrain).pipe(retrainUpload$(rc), retrainStatus$(rc), downloadRetrainResult$(rc), switchModel$(rc), toArray()),
     );
     const types = events.map((e) => e.type);
-    expect(types[0]).toBe('retrainUploaded');
+    const size = new TextEncoder().encode(newTrain).byteLength;
+    expect(events.slice(0, 3)).toEqual([
+      { type: 'retrainUploadProgress', fileName: 'retrain.csv', loaded: 0, total: size },
+      { type: 'retrainUploadProgress', fileName: 'retrain.csv', loaded: size, total: size },
+      expect.objectContaining({ type: 'retrainUploaded', fileName: 'retrain.csv', bytes: size }),
+    ]);
     const statuses = events.filter((e): e is Extract<RetrainEvent, { type: 'retrainStatus' }> => e.type === 'retrainStatus').map((e) => e.status);
     expect(statuses[statuses.length - 1]).toBe('job_finished');
     expect(types).toContain('modelSwitched');
@@ -80,7 +85,8 @@ describe('retraining', () => {
     const events = await lastValueFrom(
       of({ train: newTrain, evaluation: newEval, name: 'april' }).pipe(retrainUpload$(rc), retrainStatus$(rc), toArray()),
     );
-    expect(events[0]).toMatchObject({ type: 'retrainUploaded', fileName: 'april.zip' });
+    expect(events.find((e) => e.type === 'retrainUploaded')).toMatchObject({ type: 'retrainUploaded', fileName: 'april.zip' });
+    expect(events[0]).toMatchObject({ type: 'retrainUploadProgress', fileName: 'april.zip', loaded: 0 });
     expect(events[events.length - 1]).toMatchObject({ type: 'retrainStatus', status: 'job_finished', terminal: true });
   });
 

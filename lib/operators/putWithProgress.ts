@@ -1,0 +1,31 @@
+import { Observable } from 'rxjs';
+import { countingChunks } from '../sources/csvSource';
+import { putPresigned$ } from '../transport/presigned';
+import type { PredictionOneClient } from '../transport/client';
+
+/**
+ * PUTs a body to a pre-signed URL and reports progress through `progress(loaded, total)`: at
+ * the start, for each chunk a streamed body gives the transport, and at the end. Shared by the
+ * training and the retraining uploads.
+ *
+ * @internal
+ */
+export function putWithProgress$<E>(
+  client: PredictionOneClient,
+  url: string,
+  body: Uint8Array | AsyncIterable<Uint8Array>,
+  total: number | undefined,
+  progress: (loaded: number, total: number | undefined) => E,
+): Observable<E> {
+  return new Observable<E>((subscriber) => {
+    subscriber.next(progress(0, total));
+    const sent = body instanceof Uint8Array ? body : countingChunks(body, (loaded) => subscriber.next(progress(loaded, total)));
+    return putPresigned$(client, url, sent).subscribe({
+      next: () => {
+        if (total !== undefined) subscriber.next(progress(total, total));
+      },
+      error: (err: unknown) => subscriber.error(err),
+      complete: () => subscriber.complete(),
+    });
+  });
+}
