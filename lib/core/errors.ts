@@ -154,7 +154,9 @@ export class NetworkError extends PredictionOneError {
   constructor(method: string, url: string, cause: unknown, secrets: readonly (string | undefined)[] = []) {
     const redacted = redactUrl(url);
     const why = cause instanceof Error ? cause.message : String(cause);
-    super(redactText(`${method} ${redacted} failed: ${why}`, secrets), { cause });
+    // The transport's own error often quotes the full URL (a pre-signed query string): it is
+    // kept as a redacted copy, so logging the error with its cause chain leaks nothing.
+    super(redactText(`${method} ${redacted} failed: ${why}`, secrets), { cause: redactedCause(cause, secrets) });
     this.method = method;
     this.url = redacted;
     this.sent = !isNeverSent(cause);
@@ -182,6 +184,22 @@ export class RequestTimeoutError extends NetworkError {
     this.timeoutMs = timeoutMs;
     this.idle = idle;
   }
+}
+
+/**
+ * A copy of an error chain with every message and stack redacted; `name` and `code` are kept
+ * (callers branch on them).
+ */
+function redactedCause(cause: unknown, secrets: readonly (string | undefined)[], depth = 0): unknown {
+  if (!(cause instanceof Error)) return typeof cause === 'string' ? redactText(cause, secrets) : cause;
+  const copy = new Error(redactText(cause.message, secrets));
+  copy.name = cause.name;
+  copy.stack = cause.stack === undefined ? undefined : redactText(cause.stack, secrets);
+  const code = (cause as { code?: unknown }).code;
+  if (code !== undefined) (copy as { code?: unknown }).code = code;
+  const inner = (cause as { cause?: unknown }).cause;
+  if (inner !== undefined && depth < 5) (copy as { cause?: unknown }).cause = redactedCause(inner, secrets, depth + 1);
+  return copy;
 }
 
 /** Error codes that prove the TCP connection was never made, so nothing was sent. */

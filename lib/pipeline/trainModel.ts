@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { Observable, OperatorFunction, catchError, of, throwError } from 'rxjs';
-import { ApiError, TrainingStartUnknownError } from '../core/errors';
+import { ApiError, AuthError, TrainingStartUnknownError } from '../core/errors';
 import type { PollOptions } from '../core/config';
 import type { TrainingEvent } from '../core/events';
 import type { TrainingConfig } from '../core/trainingConfig';
@@ -77,7 +77,10 @@ export function trainModel$(client: PredictionOneClient, job: TrainingJob): Obse
       return of(id).pipe(
         poll,
         catchError((pollErr: unknown) => {
-          const unknownId = pollErr instanceof ApiError && pollErr.httpStatus < 500;
+          // Only "no such id" (400/404, not a refused key) says the training does not exist; a
+          // 429, 408 or key error says nothing about it.
+          const unknownId =
+            pollErr instanceof ApiError && !(pollErr instanceof AuthError) && (pollErr.httpStatus === 400 || pollErr.httpStatus === 404);
           if (!unknownId) return throwError(() => pollErr);
           if (!err.answered || attempt >= MAX_CREATE_ATTEMPTS) return throwError(() => err);
           // Its 'queued' event reaches the pipeline's own pollStatus$ downstream.
