@@ -79,11 +79,26 @@ function parseJson(text: string): { jobs: { raw: unknown; where: string }[]; iss
 }
 
 function parseCsvManifest(text: string): { jobs: { raw: unknown; where: string }[]; issues: string[] } {
-  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: false });
-  const issues = parsed.errors
-    .filter((e) => e.type !== 'Delimiter')
-    .map((e) => `line ${(e.row ?? 0) + 1}: ${e.message}`);
-  const [header, ...rows] = parsed.data;
+  const csv = text.replace(/^\uFEFF/, '');
+  // Rows are read one at a time to know where each starts: a quoted cell may span lines, so
+  // "row number + 1" is not the line a user sees in an editor.
+  const records: string[][] = [];
+  const lines: number[] = [];
+  const issues: string[] = [];
+  let cursor = 0;
+  let line = 1;
+  Papa.parse<string[]>(csv, {
+    skipEmptyLines: false,
+    step: (results) => {
+      records.push(results.data);
+      lines.push(line);
+      for (const e of results.errors) if (e.type !== 'Delimiter') issues.push(`line ${line}: ${e.message}`);
+      const end = results.meta.cursor;
+      for (let i = cursor; i < end; i++) if (csv.charCodeAt(i) === 10) line++;
+      cursor = end;
+    },
+  });
+  const [header, ...rows] = records;
   if (!header || header.every((h) => h.trim() === '')) return { jobs: [], issues: ['the CSV has no header row'] };
   const names = header.map((h) => h.trim());
   const unknown = names.filter((n) => !(MANIFEST_FIELDS as readonly string[]).includes(n));
@@ -91,7 +106,7 @@ function parseCsvManifest(text: string): { jobs: { raw: unknown; where: string }
   const jobs: { raw: unknown; where: string }[] = [];
   rows.forEach((row, i) => {
     if (row.every((cell) => cell.trim() === '')) return;
-    const where = `line ${i + 2}`;
+    const where = `line ${lines[i + 1]}`;
     if (row.length > names.length) {
       issues.push(`${where}: ${row.length} cells, but the header has ${names.length} columns`);
       return;

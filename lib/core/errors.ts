@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-import { redactText, redactUrl } from './redact';
+import { redactBody, redactText, redactUrl } from './redact';
 
 /**
  * Base class of every error the library emits.
@@ -89,7 +89,7 @@ export class ApiError extends PredictionOneError {
     this.apiMessage = init.apiMessage === undefined ? undefined : redactText(init.apiMessage, secrets);
     this.method = init.method;
     this.url = url;
-    this.body = init.body === undefined ? undefined : redactText(init.body.slice(0, MAX_KEPT_BODY), secrets);
+    this.body = init.body === undefined ? undefined : redactBody(init.body.slice(0, MAX_KEPT_BODY), secrets);
     this.retryAfterMs = init.retryAfterMs;
   }
 }
@@ -232,10 +232,11 @@ export class DecodeError extends PredictionOneError {
   readonly body: string;
 
   constructor(codecName: string, issues: readonly string[], body: string, secrets: readonly (string | undefined)[] = []) {
-    super(redactText(`Response did not match ${codecName}: ${issues.slice(0, 5).join('; ')}`, secrets));
+    const safeIssues = issues.map((i) => redactBody(i, secrets));
+    super(`Response did not match ${codecName}: ${safeIssues.slice(0, 5).join('; ')}`);
     this.codecName = codecName;
-    this.issues = issues.map((i) => redactText(i, secrets));
-    this.body = redactText(body.slice(0, MAX_KEPT_BODY), secrets);
+    this.issues = safeIssues;
+    this.body = redactBody(body.slice(0, MAX_KEPT_BODY), secrets);
   }
 }
 

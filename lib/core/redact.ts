@@ -59,3 +59,16 @@ export function redactText(text: string, secrets: readonly (string | undefined)[
   }
   return out;
 }
+
+/**
+ * Redacts what a response body may carry that is secret even when the client never held it:
+ * the values of JSON fields named like keys (`api_key`, `secret_key`, ...) and URL query
+ * strings (pre-signed URLs), plus the client's known secrets.
+ *
+ * @internal
+ */
+export function redactBody(text: string, secrets: readonly (string | undefined)[] = []): string {
+  // The closing quote is optional: issue lines cut long values short ("…").
+  const withoutKeys = text.replace(/("[A-Za-z0-9_]*key"\s*:\s*)"(?:[^"\\]|\\.)*"?/gi, `$1"${REDACTED}"`);
+  return redactText(withoutKeys, secrets);
+}

@@ -76,3 +76,14 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(null, now)).toBeUndefined();
   });
 });
+
+describe('redaction of response bodies', () => {
+  it('should hide key fields a response carries, even cut short, and signed URL queries', () => {
+    const body = '{"api_key":"fresh-key-1","end_date":null,"url":"https://s3/x?X-Amz-Signature=ab"}';
+    const err = new DecodeError('ApiKeyResponse', ['(root): expected ApiKeyResponse, got {"api_key":"fresh-ke...'], body);
+    const all = `${err.message} ${err.issues.join(' ')} ${err.body}`;
+    expect(all).not.toContain('fresh-ke');
+    expect(all).not.toContain('X-Amz-Signature');
+    expect(err.body).toContain('"end_date":null');
+  });
+});
