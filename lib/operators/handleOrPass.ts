@@ -1,10 +1,15 @@
-import { Observable, OperatorFunction, concat, concatMap, of } from 'rxjs';
+import { Observable, OperatorFunction, Subscriber } from 'rxjs';
 
 /**
  * The shape shared by the pipeline operators: act on the values `handles` picks, pass every
  * event through unchanged, in order. A handled event is passed on before the work it starts,
  * so the end of a pipeline sees every stage (`uploaded`, `queued`, the final `status`); a bare
  * reference (no `type`) is not an event and is not passed on.
+ *
+ * What `concatMap((v) => handles(v) ? concat(of(v), handle(v)) : of(v))` does (values that
+ * arrive while a handled one is at work wait their turn), with one subscriber object for the
+ * stream and one per handled value: every training in flight keeps this chain for its whole
+ * run (see docs/PERFORMANCE.md).
  *
  * @internal
  */
@@ -13,11 +18,106 @@ export function handleOrPass<In, H extends In, Out>(
   handle: (value: H) => Observable<Out>,
 ): OperatorFunction<In, Out | Exclude<In, { readonly type?: undefined }>> {
   type Passed = Exclude<In, { readonly type?: undefined }>;
-  return concatMap((value: In) => {
-    const isEvent = (value as { type?: unknown }).type !== undefined;
-    if (!handles(value)) return of(value as Passed);
-    return isEvent ? concat(of(value as unknown as Passed), handle(value)) : handle(value);
-  });
+  return (source) =>
+    new Observable<Out | Passed>((subscriber) =>
+      source.subscribe(new HandleOrPassSubscriber<In, H, Out | Passed>(subscriber, handles, handle)),
+    );
+}
+
+/** The outer subscriber of {@link handleOrPass}: the queue, the outer completion, the current inner run. */
+class HandleOrPassSubscriber<In, H extends In, Out> extends Subscriber<In> implements InnerParent {
+  /** Values waiting for the current inner run to end (allocated only when one has to wait). */
+  private queue: In[] | undefined;
+  private active = false;
+  private outerDone = false;
+
+  constructor(
+    readonly downstream: Subscriber<Out | unknown>,
+    private readonly handles: (value: In) => value is H,
+    private readonly handle: (value: H) => Observable<unknown>,
+  ) {
+    super(downstream);
+  }
+
+  protected override _next(value: In): void {
+    if (this.active) (this.queue ??= []).push(value);
+    else this.start(value);
+  }
+
+  protected override _complete(): void {
+    this.outerDone = true;
+    if (!this.active) this.finish();
+  }
+
+  /** Called by the inner run when it completes. */
+  innerDone(inner: Subscriber<unknown>): void {
+    this.remove(inner);
+    this.active = false;
+    while (!this.active && !this.closed) {
+      const queue = this.queue;
+      if (queue === undefined || queue.length === 0) {
+        if (this.outerDone) this.finish();
+        return;
+      }
+      this.start(queue.shift() as In);
+    }
+  }
+
+  private start(value: In): void {
+    const downstream = this.downstream;
+    let inner$: Observable<unknown>;
+    try {
+      if (!this.handles(value)) {
+        downstream.next(value as unknown as Out);
+        return;
+      }
+      if ((value as { type?: unknown }).type !== undefined) downstream.next(value as unknown as Out);
+      inner$ = this.handle(value);
+    } catch (err) {
+      downstream.error(err);
+      this.unsubscribe();
+      return;
+    }
+    this.active = true;
+    const inner = new PassInner(this);
+    this.add(inner);
+    inner$.subscribe(inner);
+  }
+
+  private finish(): void {
+    this.downstream.complete();
+    this.unsubscribe();
+  }
+}
+
+/** What an inner run needs from its parent. */
+interface InnerParent {
+  readonly downstream: Subscriber<unknown>;
+  innerDone(inner: Subscriber<unknown>): void;
+  unsubscribe(): void;
+}
+
+/** The subscriber of one handled value's run: values and errors go downstream, completion back to the parent. */
+class PassInner extends Subscriber<unknown> {
+  constructor(private readonly parent: InnerParent) {
+    super();
+  }
+
+  protected override _next(value: unknown): void {
+    this.parent.downstream.next(value);
+  }
+
+  protected override _error(err: unknown): void {
+    const parent = this.parent;
+    this.unsubscribe();
+    parent.downstream.error(err);
+    parent.unsubscribe();
+  }
+
+  protected override _complete(): void {
+    this.unsubscribe();
+    this.parent.innerDone(this);
+  }
 }
 
 /**
