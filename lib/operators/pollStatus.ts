@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { Observable, OperatorFunction, SchedulerLike, Subscription, map, type Subscriber } from 'rxjs';
+import { Observable, OperatorFunction, SchedulerLike, Subscriber, Subscription, map } from 'rxjs';
 import { TrainingStatus } from '../codecs/trainingStatus';
 import type { ExternalProcessId } from '../codecs/ids';
 import { POLL_DEFAULTS, type PollOptions } from '../core/config';
@@ -95,70 +95,140 @@ function toEvent(id: ExternalProcessId, s: TrainingStatus, terminalStatuses: rea
  * Shares one source among every subscriber: one subscription upstream, the latest value
  * replayed to late subscribers, and a fresh start once everyone left or the source ended.
  * What `share({ connector: () => new ReplaySubject(1), resetOnError, resetOnComplete,
- * resetOnRefCountZero })` does, with a few closure slots per source instead of a subject and
+ * resetOnRefCountZero })` does, with one object of fields per source instead of a subject and
  * its subscriptions (it is kept by every training in flight).
  *
  * @internal
  */
 export function shareLatest<T>(onReset?: () => void): (source: Observable<T>) => Observable<T> {
-  return (source) => {
-    let subscribers: Subscriber<T>[] = [];
-    let connection: Subscription | undefined;
-    let generation = 0;
-    let hasLatest = false;
-    let latest: T | undefined;
-    const reset = (): Subscriber<T>[] => {
-      const left = subscribers;
-      subscribers = [];
-      connection = undefined;
-      generation++;
-      hasLatest = false;
-      latest = undefined;
-      onReset?.();
-      return left;
-    };
-    const connect = () => {
-      const current = ++generation;
-      // Marks the connection as pending, so a subscriber joining synchronously does not connect twice.
-      connection = Subscription.EMPTY;
-      const upstream = source.subscribe({
-        next: (value) => {
-          if (current !== generation) return;
-          latest = value;
-          hasLatest = true;
-          const targets = subscribers.length === 1 ? subscribers : subscribers.slice();
-          for (const s of targets) s.next(value);
-        },
-        error: (err: unknown) => {
-          if (current === generation) for (const s of reset()) s.error(err);
-        },
-        complete: () => {
-          if (current === generation) for (const s of reset()) s.complete();
-        },
-      });
-      if (current === generation) connection = upstream;
-      else upstream.unsubscribe();
-    };
-    return new Observable<T>((subscriber) => {
-      subscribers.push(subscriber);
-      if (hasLatest) subscriber.next(latest as T);
-      if (connection === undefined) connect();
-      const joined = generation;
-      return () => {
-        if (joined !== generation) return;
-        const i = subscribers.indexOf(subscriber);
-        if (i >= 0) subscribers.splice(i, 1);
-        if (subscribers.length === 0 && connection !== undefined) {
-          const upstream = connection;
-          reset();
-          upstream.unsubscribe();
-        }
-      };
-    });
-  };
+  return (source) => new SharedLatest(source, onReset);
 }
 
-type Registry = Map<string, Map<string, Observable<StatusEvent>>>;
+/**
+ * The state of {@link shareLatest} as one object with prototype methods (closures would cost
+ * a function and a context each, per training in flight).
+ *
+ * @internal
+ */
+class SharedLatest<T> extends Observable<T> {
+  private subscribers: Subscriber<T>[] = [];
+  private connection: Subscription | undefined;
+  private generation = 0;
+  private hasLatest = false;
+  private latest: T | undefined;
+
+  constructor(
+    private readonly origin: Observable<T>,
+    private readonly resetHook?: () => void,
+  ) {
+    super(subscribeShared);
+  }
+
+  /** Called whenever the shared run ends (last subscriber left, error or completion). */
+  protected onReset(): void {
+    this.resetHook?.();
+  }
+
+  join(subscriber: Subscriber<T>): ShareMember<T> {
+    this.subscribers.push(subscriber);
+    if (this.hasLatest) subscriber.next(this.latest as T);
+    if (this.connection === undefined) this.connect();
+    return new ShareMember(this, subscriber, this.generation);
+  }
+
+  leave(subscriber: Subscriber<T>, joined: number): void {
+    if (joined !== this.generation) return;
+    const subscribers = this.subscribers;
+    const i = subscribers.indexOf(subscriber);
+    if (i >= 0) subscribers.splice(i, 1);
+    if (subscribers.length === 0 && this.connection !== undefined) {
+      const upstream = this.connection;
+      this.reset();
+      upstream.unsubscribe();
+    }
+  }
+
+  emit(generation: number, value: T): void {
+    if (generation !== this.generation) return;
+    this.latest = value;
+    this.hasLatest = true;
+    const subscribers = this.subscribers;
+    const targets = subscribers.length === 1 ? subscribers : subscribers.slice();
+    for (const s of targets) s.next(value);
+  }
+
+  end(generation: number, failed: boolean, err: unknown): void {
+    if (generation !== this.generation) return;
+    for (const s of this.reset()) {
+      if (failed) s.error(err);
+      else s.complete();
+    }
+  }
+
+  private reset(): Subscriber<T>[] {
+    const left = this.subscribers;
+    this.subscribers = [];
+    this.connection = undefined;
+    this.generation++;
+    this.hasLatest = false;
+    this.latest = undefined;
+    this.onReset();
+    return left;
+  }
+
+  private connect(): void {
+    const current = ++this.generation;
+    // Marks the connection as pending, so a subscriber joining synchronously does not connect twice.
+    this.connection = Subscription.EMPTY;
+    const upstream = this.origin.subscribe(new ShareConnection(this, current));
+    if (current === this.generation) this.connection = upstream;
+    else upstream.unsubscribe();
+  }
+}
+
+function subscribeShared(this: Observable<unknown>, subscriber: Subscriber<unknown>): ShareMember<unknown> {
+  return (this as SharedLatest<unknown>).join(subscriber);
+}
+
+/** One subscriber's place in a {@link SharedLatest}; unsubscribing leaves it. */
+class ShareMember<T> {
+  constructor(
+    private readonly shared: SharedLatest<T>,
+    private readonly subscriber: Subscriber<T>,
+    private readonly joined: number,
+  ) {}
+
+  unsubscribe(): void {
+    this.shared.leave(this.subscriber, this.joined);
+  }
+}
+
+/** The one upstream subscriber of a {@link SharedLatest} run. */
+class ShareConnection<T> extends Subscriber<T> {
+  constructor(
+    private readonly shared: SharedLatest<T>,
+    private readonly generation: number,
+  ) {
+    super();
+  }
+
+  protected override _next(value: T): void {
+    this.shared.emit(this.generation, value);
+  }
+
+  protected override _error(err: unknown): void {
+    this.unsubscribe();
+    this.shared.end(this.generation, true, err);
+  }
+
+  protected override _complete(): void {
+    this.unsubscribe();
+    this.shared.end(this.generation, false, undefined);
+  }
+}
+
+/** Per client: by training id, the shared status streams (more than one only if watched with different options). */
+type Registry = Map<string, SharedStatus | SharedStatus[]>;
 const registries = new WeakMap<PredictionOneClient, Registry>();
 const optionsKeys = new WeakMap<PollOptions, string>();
 
@@ -170,6 +240,38 @@ function optionsKey(options: PollOptions): string {
     optionsKeys.set(options, key);
   }
   return key;
+}
+
+/**
+ * The registry entry of one training: its shared status stream, which drops itself from the
+ * registry when its run ends. The options key is computed only when two option objects meet
+ * on one id (the same object, the usual case, needs none).
+ */
+class SharedStatus extends SharedLatest<StatusEvent> {
+  constructor(
+    private readonly registry: Registry,
+    private readonly id: string,
+    readonly options: PollOptions,
+    origin: Observable<StatusEvent>,
+  ) {
+    super(origin);
+  }
+
+  matches(options: PollOptions): boolean {
+    return options === this.options || optionsKey(options) === optionsKey(this.options);
+  }
+
+  protected override onReset(): void {
+    // A stale poller (kept by a caller and resubscribed) must not drop its successor.
+    const { registry, id } = this;
+    const found = registry.get(id);
+    if (found === this) registry.delete(id);
+    else if (Array.isArray(found)) {
+      const i = found.indexOf(this);
+      if (i >= 0) found.splice(i, 1);
+      if (found.length === 1) registry.set(id, found[0]);
+    }
+  }
 }
 
 /**
@@ -197,24 +299,14 @@ function optionsKey(options: PollOptions): string {
 export function sharedStatus$(client: PredictionOneClient, externalProcessId: string, options: PollOptions = {}): Observable<StatusEvent> {
   let registry = registries.get(client);
   if (!registry) registries.set(client, (registry = new Map()));
-  // Keyed by options, then id: no per-training key string to build and keep.
-  const key = optionsKey(options);
-  let byId = registry.get(key);
-  if (!byId) registry.set(key, (byId = new Map()));
-  let shared = byId.get(externalProcessId);
-  if (!shared) {
-    const entries = byId;
-    const outer = registry;
-    const created: Observable<StatusEvent> = trainingStatus$(client, externalProcessId, options).pipe(
-      shareLatest(() => {
-        // A stale poller (kept by a caller and resubscribed) must not drop its successor.
-        if (entries.get(externalProcessId) === created) entries.delete(externalProcessId);
-        if (entries.size === 0 && outer.get(key) === entries) outer.delete(key);
-      }),
-    );
-    byId.set(externalProcessId, (shared = created));
-  }
-  return shared;
+  const found = registry.get(externalProcessId);
+  if (found !== undefined && !Array.isArray(found) && found.matches(options)) return found;
+  if (Array.isArray(found)) for (const entry of found) if (entry.matches(options)) return entry;
+  const created = new SharedStatus(registry, externalProcessId, options, trainingStatus$(client, externalProcessId, options));
+  if (found === undefined) registry.set(externalProcessId, created);
+  else if (Array.isArray(found)) found.push(created);
+  else registry.set(externalProcessId, [found, created]);
+  return created;
 }
 
 /**
