@@ -62,7 +62,8 @@ export function pollEvery<T>(
     const firstDelayMs = options.firstDelayMs ?? POLL_DEFAULTS.firstDelayMs;
     if (firstDelayMs <= 0) loop.poll();
     else loop.wait(firstDelayMs);
-    return () => loop.stop();
+    // The loop is the teardown (no closure per run).
+    return loop;
   });
 }
 
@@ -122,7 +123,7 @@ class PollLoop<T> implements Observer<T> {
         : this.scheduler.schedule<PollLoop<T>>(runPoll, delayMs, this);
   }
 
-  stop(): void {
+  unsubscribe(): void {
     this.timer?.unsubscribe();
     this.timer = undefined;
     this.inFlight?.unsubscribe();

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { Observable, OperatorFunction, SchedulerLike, Subscriber, Subscription, map } from 'rxjs';
+import { Observable, OperatorFunction, SchedulerLike, Subscriber, Subscription, map, type SchedulerAction } from 'rxjs';
 import { TrainingStatus } from '../codecs/trainingStatus';
 import type { ExternalProcessId } from '../codecs/ids';
 import { POLL_DEFAULTS, type PollOptions } from '../core/config';
@@ -32,31 +32,45 @@ export function watchStatus(
   // One observer per run instead of distinctUntilChanged + tap + a deadline operator: each
   // in-flight training keeps this state for its whole run (see docs/PERFORMANCE.md).
   return new Observable<StatusEvent>((subscriber) => {
-    let last: StatusEvent | undefined;
-    const subscription = pollEvery(poll$, isDone, o, scheduler).subscribe({
-      next: (e) => {
-        if (last !== undefined && last.status === e.status) return;
-        last = e;
-        if (isFailure(e)) subscriber.error(new TrainingFailedError(id, e.status));
-        else subscriber.next(e);
-      },
-      error: (err: unknown) => subscriber.error(err),
-      complete: () => subscriber.complete(),
-    });
+    const watcher = new StatusWatcher(subscriber, id, o.maxWaitMs, isFailure);
+    pollEvery(poll$, isDone, o, scheduler).subscribe(watcher);
     // A whole-run deadline (timeout({ each }) would reset on every value).
-    if (Number.isFinite(o.maxWaitMs) && !subscription.closed) {
-      subscription.add(
-        scheduler.schedule(
-          () =>
-            subscriber.error(
-              new PollTimeoutError(id, o.maxWaitMs, last && { status: last.status, updatedDatetime: last.updatedDatetime }),
-            ),
-          o.maxWaitMs,
-        ),
-      );
+    if (Number.isFinite(o.maxWaitMs) && !watcher.closed) {
+      watcher.add(scheduler.schedule<StatusWatcher>(expireWatch, o.maxWaitMs, watcher));
     }
-    return subscription;
+    return watcher;
   });
+}
+
+/** The observer of one status run: drops repeated statuses, fails on a failure status, owns the deadline. */
+class StatusWatcher extends Subscriber<StatusEvent> {
+  private last: StatusEvent | undefined;
+
+  constructor(
+    private readonly downstream: Subscriber<StatusEvent>,
+    private readonly id: string,
+    private readonly maxWaitMs: number,
+    private readonly isFailure: (e: StatusEvent) => boolean,
+  ) {
+    super(downstream);
+  }
+
+  protected override _next(e: StatusEvent): void {
+    const last = this.last;
+    if (last !== undefined && last.status === e.status) return;
+    this.last = e;
+    if (this.isFailure(e)) this.downstream.error(new TrainingFailedError(this.id, e.status));
+    else this.downstream.next(e);
+  }
+
+  expire(): void {
+    const last = this.last;
+    this.downstream.error(new PollTimeoutError(this.id, this.maxWaitMs, last && { status: last.status, updatedDatetime: last.updatedDatetime }));
+  }
+}
+
+function expireWatch(this: SchedulerAction<StatusWatcher>, watcher?: StatusWatcher): void {
+  watcher?.expire();
 }
 
 /**
