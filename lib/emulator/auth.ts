@@ -66,27 +66,25 @@ export class KeyStore {
 
   /** Throws the documented 400 unless `key` is a live API key. */
   checkApiKey(key: string | undefined): void {
-    if (key === undefined || key === '') throw badRequest('invalid_api_key.');
-    if (this.secrets.has(key)) throw badRequest('Not_found_credential.');
-    const issued = this.apiKeys.get(key);
-    if (issued === undefined) throw badRequest('invalid_api_key.');
-    if (issued.expiresAtMs !== undefined && this.now() >= issued.expiresAtMs) {
-      throw badRequest('Inactive_credential.');
-    }
+    const issued = this.liveKey(key);
     // A retrain key opens its model's retraining endpoints only (see checkRetrainKey).
     if (issued.type === 'retrain') throw badRequest('Not_found_credential.');
   }
 
   /** Throws the documented 400 unless `key` is a live retrain key; returns the model it is for. */
   checkRetrainKey(key: string | undefined): number {
+    const issued = this.liveKey(key);
+    if (issued.type !== 'retrain' || issued.modelId === undefined) throw badRequest('Not_found_credential.');
+    return issued.modelId;
+  }
+
+  /** The issued key behind `key`, or the documented 400: unknown, a secret key, or expired. */
+  private liveKey(key: string | undefined): NonNullable<ReturnType<typeof this.apiKeys.get>> {
     if (key === undefined || key === '') throw badRequest('invalid_api_key.');
     if (this.secrets.has(key)) throw badRequest('Not_found_credential.');
     const issued = this.apiKeys.get(key);
     if (issued === undefined) throw badRequest('invalid_api_key.');
-    if (issued.expiresAtMs !== undefined && this.now() >= issued.expiresAtMs) {
-      throw badRequest('Inactive_credential.');
-    }
-    if (issued.type !== 'retrain' || issued.modelId === undefined) throw badRequest('Not_found_credential.');
-    return issued.modelId;
+    if (issued.expiresAtMs !== undefined && this.now() >= issued.expiresAtMs) throw badRequest('Inactive_credential.');
+    return issued;
   }
 }

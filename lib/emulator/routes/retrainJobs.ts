@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Route, RouteRequest } from '../context';
-import { badRequest, payloadTooLarge, storageDenied } from '../errors';
+import { badRequest } from '../errors';
 import { emptyResponse, jsonResponse, type EmulatorResponse } from '../http';
 import type { RetrainJob } from '../retrainJobs';
-import { signatureMatches } from '../signing';
+import { readSignedUpload } from './signedUpload';
 
 function apiKeyOf(req: IncomingMessage): string | undefined {
   const header = req.headers['x-api-key'];
@@ -129,23 +129,15 @@ export const retrainPutRoute: Route = {
   key: 'PUT /storage/retrain',
   auth: 'none',
   handle: async ({ req, url, params, ctx }: RouteRequest): Promise<EmulatorResponse> => {
-    const job = ctx.deployments.retrain.jobs.get(params.retrain_job_id);
-    if (job === undefined || job.fileName !== params.file_name) throw storageDenied('AccessDenied', 'Unknown upload URL.');
-    if (!signatureMatches(job.signature, url.searchParams.get('X-Amz-Signature'))) {
-      throw storageDenied('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
-    }
-    if (job.uploaded !== undefined) throw storageDenied('AccessDenied', 'This pre-signed upload URL has already been used.');
-    const limit = ctx.options.maxUploadBytes;
-    if (Number(req.headers['content-length'] ?? 0) > limit) throw payloadTooLarge(limit);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > limit) throw payloadTooLarge(limit);
-      chunks.push(chunk as Buffer);
-    }
-    if (job.uploaded !== undefined) throw storageDenied('AccessDenied', 'This pre-signed upload URL has already been used.');
-    ctx.deployments.retrain.upload(job, new Uint8Array(Buffer.concat(chunks)));
+    const found = ctx.deployments.retrain.jobs.get(params.retrain_job_id);
+    const { target: job, bytes } = await readSignedUpload(
+      req,
+      url,
+      found?.fileName === params.file_name ? found : undefined,
+      (j) => j.uploaded !== undefined,
+      ctx.options.maxUploadBytes,
+    );
+    ctx.deployments.retrain.upload(job, bytes);
     return emptyResponse(200);
   },
 };

@@ -1,8 +1,8 @@
 import { parseCsv } from '../csv';
 import type { EmulatorContext, Route, RouteRequest } from '../context';
-import { badRequest, payloadTooLarge, storageDenied } from '../errors';
+import { badRequest } from '../errors';
 import { emptyResponse, jsonResponse, type EmulatorResponse } from '../http';
-import { signatureMatches } from '../signing';
+import { readSignedUpload } from './signedUpload';
 import type { UploadSlot } from '../store';
 
 /** Extensions the emulator can read (it parses uploads as CSV). */
@@ -59,26 +59,16 @@ export const putUploadRoute: Route = {
 };
 
 async function putUpload({ req, url, params, ctx }: RouteRequest): Promise<EmulatorResponse> {
-  const slot = ctx.store.slots.get(params.slot_id);
-  if (slot === undefined || slot.fileName !== params.file_name) throw storageDenied('AccessDenied', 'Unknown upload URL.');
-  if (!signatureMatches(slot.signature, url.searchParams.get('X-Amz-Signature'))) {
-    throw storageDenied('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
-  }
-  if (slot.used) throw storageDenied('AccessDenied', 'This pre-signed upload URL has already been used.');
-  const limit = ctx.options.maxUploadBytes;
-  if (Number(req.headers['content-length'] ?? 0) > limit) throw payloadTooLarge(limit);
-
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    // Stop buffering at once; Node discards the rest of the body after the 413 is sent.
-    if (size > limit) throw payloadTooLarge(limit);
-    chunks.push(chunk as Buffer);
-  }
-  if (slot.used) throw storageDenied('AccessDenied', 'This pre-signed upload URL has already been used.');
+  const found = ctx.store.slots.get(params.slot_id);
+  const { target: slot, bytes } = await readSignedUpload(
+    req,
+    url,
+    found?.fileName === params.file_name ? found : undefined,
+    (s) => s.used,
+    ctx.options.maxUploadBytes,
+  );
   slot.used = true;
-  storeUpload(slot, new Uint8Array(Buffer.concat(chunks)), ctx);
+  storeUpload(slot, bytes, ctx);
   return emptyResponse(200);
 }
 
