@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseManifest } from '../../lib/cli/manifest';
 
-describe('review2: CSV manifest line numbers', () => {
+describe('CSV manifest line numbers', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'p1rx-r2-'));

@@ -28,6 +28,15 @@ describe('p1rx status and p1rx download', () => {
     return (e as { externalProcessId: string }).externalProcessId;
   };
 
+  it('status: should report a failed training as terminal in --json output', async () => {
+    const id = await started();
+    await emulator().advance(id, 'failed');
+    const { io } = await runCli(['status', id, '--json', ...conn()]);
+    const line = JSON.parse(io.out().trim()) as Record<string, unknown>;
+    expect(line).toMatchObject({ type: 'status', externalProcessId: id, status: 'failed' });
+    // a failed training has ended: a script waiting on `terminal` must see it
+    expect(line.terminal).toBe(true);
+  });
   it('status: should make one call and print the status', async () => {
     const id = await started();
     const { code, io } = await runCli(['status', id, ...conn()]);

@@ -3,7 +3,7 @@ import { lastValueFrom, of, toArray } from 'rxjs';
 import { upload$, type RetryEvent } from '../../lib';
 import { seattleWeather, useEmulator } from '../helpers/emulator';
 
-describe('review: pre-signed URL secrets in NetworkError', () => {
+describe('pre-signed URL secrets in NetworkError', () => {
   const { emulator, client } = useEmulator();
 
   it('should not expose the X-Amz-Signature of a pre-signed upload URL when the error is logged', async () => {

@@ -15,7 +15,7 @@ function leaked(err: unknown, secret: string): string[] {
   return places;
 }
 
-describe('review2: secrets in DecodeError bodies', () => {
+describe('secrets in DecodeError bodies', () => {
   const { emulator, client } = useEmulator();
 
   it('should not put a newly issued API key in the error of a Get API Key response that fails to decode', async () => {

@@ -6,7 +6,7 @@ const CREATE = 'POST /v1/external/models';
 const STATUS = 'GET /v1/external/models/results';
 const config = { tt: 'multi_classification', tc: 'weather', cv: 2 } as const;
 
-describe('review: trainModel$ recovery after an answered 5xx on Create Model', () => {
+describe('trainModel$ recovery after an answered 5xx on Create Model', () => {
   const { emulator, client } = useEmulator();
 
   it('should not resend Create Model when the status check was only rate-limited (429 does not mean "unknown id")', async () => {
