@@ -198,45 +198,28 @@ async function main(): Promise<void> {
     }
     const perJobKiB = (r: (typeof scale)['bare']) => ((r.rssSteadyMiB - r.rssBeforeMiB) * 1024) / JOBS;
     const heapPerJobKiB = (r: (typeof scale)['bare']) => ((r.heapSteadyMiB - r.heapBeforeMiB) * 1024) / JOBS;
-    for (const mode of ['bare', 'library'] as const) {
-      const r = scale[mode];
-      rows.push({
-        phase: 'scale 5s',
-        mode,
-        'polls/s': round(r.pollsPerS, 0),
-        'vs schedule': round(r.pollsPerS / scheduled5, 3),
-        'eld p99 ms': round(r.eldP99Ms, 1),
-        'eld max ms': round(r.eldMaxMs, 1),
-        'RSS KiB/job': round(perJobKiB(r), 2),
-        'heap KiB/job': round(heapPerJobKiB(r), 2),
-        'peak RSS MiB': round(r.rssPeakMiB, 0),
-        'client CPU %': round((r.cpuMs / r.windowMs) * 100, 1),
-        'CPU µs/poll': round((r.cpuMs * 1000) / r.polls, 1),
-        'emulator CPU %': round(r.emulatorCpuPct, 1),
-        errors: r.errors,
-      });
-    }
+    const row = (phaseName: string, mode: string, r: (typeof scale)['bare'], scheduledPerS: number) => ({
+      phase: phaseName,
+      mode,
+      'polls/s': round(r.pollsPerS, 0),
+      'vs schedule': round(r.pollsPerS / scheduledPerS, 3),
+      'eld p99 ms': round(r.eldP99Ms, 1),
+      'eld max ms': round(r.eldMaxMs, 1),
+      'RSS KiB/job': round(perJobKiB(r), 2),
+      'heap KiB/job': round(heapPerJobKiB(r), 2),
+      'peak RSS MiB': round(r.rssPeakMiB, 0),
+      'client CPU %': round((r.cpuMs / r.windowMs) * 100, 1),
+      'CPU µs/poll': round((r.cpuMs * 1000) / r.polls, 1),
+      'emulator CPU %': round(r.emulatorCpuPct, 1),
+      errors: r.errors,
+    });
+    for (const mode of ['bare', 'library'] as const) rows.push(row('scale 5s', mode, scale[mode], scheduled5));
 
     const sat: Record<string, Awaited<ReturnType<typeof phase>>> = {};
     for (const mode of ['bare', 'library', 'library-crossfetch'] as const) {
       console.log(`saturation: ${mode}, 1 s interval, ${SATURATION_MS / 1000} s ...`);
       sat[mode] = await phase(emulator, { mode, idsFile, intervalMs: 1000, durationMs: SATURATION_MS });
-      const r = sat[mode];
-      rows.push({
-        phase: 'saturation 1s',
-        mode,
-        'polls/s': round(r.pollsPerS, 0),
-        'vs schedule': round(r.pollsPerS / JOBS, 3),
-        'eld p99 ms': round(r.eldP99Ms, 1),
-        'eld max ms': round(r.eldMaxMs, 1),
-        'RSS KiB/job': round(perJobKiB(r), 2),
-        'heap KiB/job': round(heapPerJobKiB(r), 2),
-        'peak RSS MiB': round(r.rssPeakMiB, 0),
-        'client CPU %': round((r.cpuMs / r.windowMs) * 100, 1),
-        'CPU µs/poll': round((r.cpuMs * 1000) / r.polls, 1),
-        'emulator CPU %': round(r.emulatorCpuPct, 1),
-        errors: r.errors,
-      });
+      rows.push(row('saturation 1s', mode, sat[mode], JOBS));
     }
 
     const lib = scale.library;
