@@ -75,6 +75,7 @@ export { downloadResult$ } from './operators/downloadResult';
 export type { ResultRef } from './operators/downloadResult';
 export type { ExternalProcessRef } from './operators/handleOrPass';
 export { trainModel$ } from './pipeline/trainModel';
+export { trainOrFollow$, isUnknownTraining } from './pipeline/trainOrFollow';
 export type { TrainingJob } from './pipeline/trainModel';
 export { onlyResult, onlyStatus } from './pipeline/onlyResult';
 export { trainEach$, trainEachFrom$ } from './pipeline/trainEach';

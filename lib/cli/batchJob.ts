@@ -7,12 +7,11 @@
  */
 import { Observable, OperatorFunction, catchError, concat, concatMap, defer, ignoreElements, map, of, switchMap, take, throwError } from 'rxjs';
 import {
-  ApiError,
-  AuthError,
   TrainingFailedError,
   downloadResult$,
+  isUnknownTraining,
   pollStatus$,
-  train$,
+  trainOrFollow$,
   upload$,
   type KeyedTrainingJob,
   type Metric,
@@ -72,7 +71,7 @@ export function trainingExists$(client: PredictionOneClient, externalProcessId: 
     map(() => true),
     catchError((err: unknown) => {
       if (err instanceof TrainingFailedError) return of(true);
-      if (err instanceof ApiError && !(err instanceof AuthError) && (err.httpStatus === 400 || err.httpStatus === 404)) return of(false);
+      if (isUnknownTraining(err)) return of(false);
       return throwError(() => err);
     }),
   );
@@ -128,7 +127,8 @@ export function runBatchJob$(
       );
     });
 
-    const train = train$(client, { name: job.name, config: job.config });
+    // Follows the training after an ambiguous Create Model instead of failing the job.
+    const train = trainOrFollow$(client, { name: job.name, config: job.config, poll });
     const finish = (): OperatorFunction<TrainingEvent | { externalProcessId: string }, TrainingEvent> => (source) =>
       source.pipe(pollStatus$(client, poll), downloadResult$(client), afterDownload);
     const trainAndFinish = (id: string) => of({ externalProcessId: id }).pipe(train, afterTrain, finish());

@@ -3,19 +3,15 @@
  *
  * @packageDocumentation
  */
-import { Observable, OperatorFunction, catchError, of, throwError } from 'rxjs';
-import { ApiError, AuthError, TrainingStartUnknownError } from '../core/errors';
+import { Observable, of } from 'rxjs';
 import type { PollOptions } from '../core/config';
 import type { TrainingEvent } from '../core/events';
 import type { TrainingConfig } from '../core/trainingConfig';
 import { downloadResult$ } from '../operators/downloadResult';
 import { pollStatus$ } from '../operators/pollStatus';
-import { train$ } from '../operators/train';
 import { upload$, type UploadInput } from '../operators/upload';
 import type { PredictionOneClient } from '../transport/client';
-
-/** Create Model attempts after answered 5xx errors, each confirmed unknown by a status check. */
-const MAX_CREATE_ATTEMPTS = 3;
+import { trainOrFollow$ } from './trainOrFollow';
 
 /**
  * One training job: the data, the model's name and its config.
@@ -63,31 +59,10 @@ export interface TrainingJob {
  * @returns The job's events.
  */
 export function trainModel$(client: PredictionOneClient, job: TrainingJob): Observable<TrainingEvent> {
-  const train = train$(client, { name: job.name, config: job.config });
+  const train = trainOrFollow$(client, { name: job.name, config: job.config, poll: job.poll });
   const poll = pollStatus$(client, job.poll);
   const download = downloadResult$(client);
   if (job.resume?.trainingStarted) return of({ externalProcessId: job.resume.externalProcessId }).pipe(poll, download);
-  // After an ambiguous Create Model, the training may exist: follow it by its id rather than
-  // resend. If the service does not know it: when it had answered (a 5xx), it is done with that
-  // request, so Create Model may go again; otherwise the original error stands.
-  const recover = (attempt: number): OperatorFunction<TrainingEvent, TrainingEvent> =>
-    catchError<TrainingEvent, Observable<TrainingEvent>>((err: unknown) => {
-      if (!(err instanceof TrainingStartUnknownError)) return throwError(() => err);
-      const id = { externalProcessId: err.externalProcessId };
-      return of(id).pipe(
-        poll,
-        catchError((pollErr: unknown) => {
-          // Only "no such id" (400/404, not a refused key) says the training does not exist; a
-          // 429, 408 or key error says nothing about it.
-          const unknownId =
-            pollErr instanceof ApiError && !(pollErr instanceof AuthError) && (pollErr.httpStatus === 400 || pollErr.httpStatus === 404);
-          if (!unknownId) return throwError(() => pollErr);
-          if (!err.answered || attempt >= MAX_CREATE_ATTEMPTS) return throwError(() => err);
-          // Its 'queued' event reaches the pipeline's own pollStatus$ downstream.
-          return of(id).pipe(train, recover(attempt + 1));
-        }),
-      );
-    });
-  if (job.resume) return of({ externalProcessId: job.resume.externalProcessId }).pipe(train, recover(1), poll, download);
-  return of(job.data).pipe(upload$(client), train, recover(1), poll, download);
+  if (job.resume) return of({ externalProcessId: job.resume.externalProcessId }).pipe(train, poll, download);
+  return of(job.data).pipe(upload$(client), train, poll, download);
 }
