@@ -7,7 +7,9 @@
  *   raw-zlib          node:http GET, entries (offsets known in advance) piped through
  *                     zlib.createInflateRaw into files: the baseline.
  *   library-dir       createNodeClient + downloadResultToDir$ (undici, NodeInflate, zlib.crc32).
- *   library-dir-fflate the same with the browser-safe codecs (fflate inflate, JS CRC-32).
+ *   library-dir-fflate the same with the browser codecs (fflate inflate, JS CRC-32).
+ *   library-dir-web   the same with the web codecs (WebInflate: DecompressionStream('deflate-raw'),
+ *                     asynchronous; JS CRC-32): what createClient uses where the stream exists.
  *   library-memory    createNodeClient + downloadResult$ (every entry held in memory).
  *   inflate-only      zlib.inflateRawSync of the entries already in memory: the ceiling.
  * The server (file served by node:http) runs in its own process.
@@ -24,7 +26,7 @@ import { writeBigZip, type ZipEntryInfo } from './lib/zipFile';
 
 const RESULT_MB = Number(process.env.RESULT_MB ?? 200);
 const RUNS = Number(process.env.RUNS ?? 2);
-type Variant = 'raw-zlib' | 'library-dir' | 'library-dir-fflate' | 'library-memory' | 'inflate-only';
+type Variant = 'raw-zlib' | 'library-dir' | 'library-dir-fflate' | 'library-dir-web' | 'library-memory' | 'inflate-only';
 
 interface WorkerArgs {
   variant: Variant;
@@ -109,8 +111,15 @@ async function worker(args: WorkerArgs): Promise<void> {
       run = () => rawZlib(args);
       break;
     case 'library-dir':
-    case 'library-dir-fflate': {
-      const client = node.createNodeClient({ baseUrl: args.url, ...(args.variant === 'library-dir-fflate' ? { zipCodec: {} } : {}) });
+    case 'library-dir-fflate':
+    case 'library-dir-web': {
+      // Named explicitly: an empty zipCodec now means the core default, which is WebInflate
+      // where DecompressionStream('deflate-raw') exists (Node 20 included).
+      const { UnzipInflate } = await import('fflate');
+      const zipCodecs = { 'library-dir': undefined, 'library-dir-fflate': { inflate: UnzipInflate }, 'library-dir-web': lib.webZipCodec };
+      const zipCodec = zipCodecs[args.variant];
+      if (args.variant === 'library-dir-web' && !lib.WebInflate.native) throw new Error('no DecompressionStream("deflate-raw") here');
+      const client = node.createNodeClient({ baseUrl: args.url, ...(zipCodec ? { zipCodec } : {}) });
       run = async () => {
         await lastValueFrom(of({ resultUrl: `${args.url}/result.zip` }).pipe(node.downloadResultToDir$(client, args.outDir)));
       };
@@ -177,7 +186,7 @@ async function main(): Promise<void> {
     server = forkTs(path.join(__dirname, 'lib/fileServer.ts'), [zipFile]);
     const { url } = await waitFor<{ url: string }>(server, 'ready');
 
-    const variants: Variant[] = ['inflate-only', 'raw-zlib', 'library-dir', 'library-dir-fflate', 'library-memory'];
+    const variants: Variant[] = ['inflate-only', 'raw-zlib', 'library-dir', 'library-dir-fflate', 'library-dir-web', 'library-memory'];
     const results: Record<string, Array<{ ms: number; cpuMs: number; rssBefore: number; peak: number; resetOk: boolean }>> = {};
     for (let runIndex = 0; runIndex < RUNS; runIndex++) {
       for (const variant of variants) {

@@ -83,6 +83,7 @@ export type { KeyedTrainingJob, JobEvent, TrainEachOptions } from './pipeline/tr
 export { createJobQueue } from './pipeline/jobQueue';
 export type { JobQueue, JobQueueOptions } from './pipeline/jobQueue';
 export { toTrainingResult, parseCsv } from './results/trainingResult';
+export { WebInflate, webZipCodec } from './results/webInflate';
 export { streamResult$ } from './operators/streamResult';
 export type { ResultSink, EntryWriter } from './operators/streamResult';
 export type { TrainingResult, Metric, Contribution } from './results/trainingResult';

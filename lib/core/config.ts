@@ -139,15 +139,29 @@ export interface ClientConfig {
   readonly streamUploads?: boolean;
   /**
    * Native codecs for result archives: a raw-deflate decoder and a CRC-32 (the Node entry sets
-   * `node:zlib`'s, about 3x and 20x faster than the JavaScript ones). Default: fflate's inflate
-   * and a table CRC-32, which run everywhere.
+   * `node:zlib`'s, about 3x and 20x faster than the JavaScript ones). Default: {@link index!WebInflate}
+   * (the platform's `DecompressionStream('deflate-raw')`) where it works, else fflate's inflate,
+   * and a table CRC-32, which runs everywhere.
    */
   readonly zipCodec?: ZipCodec;
 }
 
 /**
  * A raw-deflate decoder as fflate's `Unzip` registers it: `push` compressed chunks, get the
- * inflated ones through `ondata`, synchronously (before `push` returns).
+ * inflated ones through `ondata`.
+ *
+ * A **synchronous** decoder (fflate's `UnzipInflate`, `NodeInflate`) calls `ondata` before
+ * `push` returns and has no `drained`. An **asynchronous** one ({@link index!WebInflate}) calls it
+ * later and must implement `drained`: the unzipper awaits it after every network chunk (which
+ * keeps the bytes pushed but not yet inflated bounded) and at the end of the archive (so every
+ * entry's last bytes are in before its CRC-32 and size are checked). Either kind:
+ *
+ * - reports corrupt or truncated data as `ondata(err, empty, true)`, never by throwing;
+ * - hands out fresh output chunks (the unzipper and entry writers may keep them), and does not
+ *   expect to own the input chunks (they are views of the downloaded bytes, never modified);
+ * - calls `ondata` no more after its final call or after `terminate()`, which also releases
+ *   whatever it holds (the unzipper terminates decoders on a failure, past the size limit and
+ *   on cancellation).
  *
  * ## Example
  * ```ts
@@ -155,9 +169,20 @@ export interface ClientConfig {
  * ```
  */
 export interface InflateDecoder {
-  ondata: (err: Error | null, data: Uint8Array, final: boolean) => void;
+  /**
+   * Set by the unzipper before the first `push`. (A method signature, so that fflate's own
+   * decoders, typed with its `FlateError`, fit this interface.)
+   */
+  ondata(err: Error | null, data: Uint8Array, final: boolean): void;
   push(chunk: Uint8Array, final: boolean): void;
   terminate?(): void;
+  /**
+   * Asynchronous decoders only: a promise that resolves once the decoder has taken in every
+   * chunk pushed so far (its output may follow), and, once the final chunk was pushed, only
+   * after the last `ondata` call (final or error). It never rejects (errors go to `ondata`).
+   * `undefined` when nothing is pending.
+   */
+  drained?(): Promise<void> | undefined;
 }
 
 /**
@@ -182,7 +207,10 @@ export interface InflateDecoderConstructor {
  * ```
  */
 export interface ZipCodec {
-  /** Decoder of deflated entries. Default: fflate's `UnzipInflate`. */
+  /**
+   * Decoder of deflated entries. Default: {@link index!WebInflate} where `DecompressionStream('deflate-raw')`
+   * works (current browsers, Node), else fflate's `UnzipInflate` (pass it to force fflate).
+   */
   readonly inflate?: InflateDecoderConstructor;
   /** Continues a CRC-32 over `data` (start with `0`). Default: a table CRC-32 in JavaScript. */
   readonly crc32?: (data: Uint8Array, previous: number) => number;

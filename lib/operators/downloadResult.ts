@@ -46,20 +46,31 @@ export function resultArchive$(client: PredictionOneClient, resultUrl: string, i
       if (total !== undefined && total > maxBytes) throw new ResponseTooLargeError('Result archive', maxBytes);
       const step = Math.max(MIN_PROGRESS_STEP, (total ?? 0) / 100);
       const unzip = new StreamingUnzip(maxBytes, client.config.zipCodec);
-      let loaded = 0;
-      let reported = 0;
-      emit({ type: 'downloadProgress', externalProcessId: id, loaded, total });
-      for await (const chunk of bodyChunks(response)) {
-        loaded += chunk.byteLength;
-        if (loaded > maxBytes) throw new ResponseTooLargeError('Result archive', maxBytes);
-        unzip.push(chunk);
-        if (loaded - reported >= step) {
-          reported = loaded;
-          emit({ type: 'downloadProgress', externalProcessId: id, loaded, total });
+      let files: Record<string, Uint8Array> | undefined;
+      try {
+        let loaded = 0;
+        let reported = 0;
+        emit({ type: 'downloadProgress', externalProcessId: id, loaded, total });
+        for await (const chunk of bodyChunks(response)) {
+          loaded += chunk.byteLength;
+          if (loaded > maxBytes) throw new ResponseTooLargeError('Result archive', maxBytes);
+          unzip.push(chunk);
+          // An asynchronous decoder (WebInflate) must keep up, or the compressed bytes pile up
+          // in its stream; a synchronous one has already inflated the chunk (no promise here).
+          const drained = unzip.drain();
+          if (drained) await drained;
+          if (loaded - reported >= step) {
+            reported = loaded;
+            emit({ type: 'downloadProgress', externalProcessId: id, loaded, total });
+          }
         }
+        await unzip.end();
+        files = unzip.finish();
+        if (reported !== loaded) emit({ type: 'downloadProgress', externalProcessId: id, loaded, total });
+      } finally {
+        // Failed or cancelled (the aborted body makes the loop throw): stop decoders still running.
+        if (!files) unzip.cancel();
       }
-      const files = unzip.finish();
-      if (reported !== loaded) emit({ type: 'downloadProgress', externalProcessId: id, loaded, total });
       emit({ type: 'completed', externalProcessId: id, result: toTrainingResult(files) });
     }),
   );
@@ -67,7 +78,8 @@ export function resultArchive$(client: PredictionOneClient, resultUrl: string, i
 
 /**
  * Downloads results: on a terminal `status` event with a `resultUrl` (or a bare
- * `{ resultUrl }`) it streams the zip, unzips it with fflate as it arrives, emits
+ * `{ resultUrl }`) it streams the zip, unzips it as it arrives (with the client's
+ * {@link ZipCodec}: `DecompressionStream` or fflate by default), emits
  * `downloadProgress` events and one `completed` event with every file and the parsed
  * `metrics.csv` / `analysis_summary.csv`. Other events pass through.
  *
@@ -77,7 +89,7 @@ export function resultArchive$(client: PredictionOneClient, resultUrl: string, i
  * {@link ResponseTooLargeError} (past `maxResultBytes`, compressed or not), {@link ApiError}
  * (e.g. an expired URL), {@link NetworkError}.
  *
- * **Cancellation**: unsubscribing aborts the download.
+ * **Cancellation**: unsubscribing aborts the download and stops the decoders.
  *
  * ## Example
  * ```ts

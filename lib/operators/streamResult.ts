@@ -29,7 +29,11 @@ export type { EntryWriter } from '../results/unzip';
 export interface ResultSink {
   /** An entry starts; throw to refuse it (e.g. an unsafe name), which fails the download. */
   open(name: string): EntryWriter;
-  /** Awaited after each downloaded chunk, before the next is read: the sink's backpressure. */
+  /**
+   * Awaited after each downloaded chunk (once the decoder took it in), before the next is read:
+   * the sink's backpressure. An asynchronous decoder may still write some of that chunk's bytes
+   * after it resolved; the next call sees them.
+   */
   ready?(): Promise<void> | void;
   /** Every entry was written and the archive's CRC-32s and sizes check out. */
   finish?(): Promise<void> | void;
@@ -48,12 +52,15 @@ const MIN_PROGRESS_STEP = 256 * 1024;
  *
  * Entries reach the sink before the archive's checksums can be read (they are at its end), so
  * a sink writing files must treat them as provisional until `finish`, and undo them in `abort`.
+ * Each writer gets its entry's bytes in order; with an asynchronous decoder ({@link WebInflate})
+ * the next entry may open before the previous one's writer ended.
  *
  * **Errors**: {@link ResultArchiveError} (truncated, corrupt, CRC mismatch, not a zip),
  * {@link ResponseTooLargeError} (past `maxResultBytes`, compressed or not), {@link ApiError},
  * {@link NetworkError}, and whatever the sink throws.
  *
- * **Cancellation**: unsubscribing aborts the download; the sink's `abort` is called.
+ * **Cancellation**: unsubscribing aborts the download and stops the decoders; the sink's
+ * `abort` is called.
  *
  * ## Example
  * ```ts
@@ -76,12 +83,13 @@ export function streamResult$(
   return defer(() =>
     getPresigned$<DownloadProgressEvent>(client, resultUrl, async (response, emit) => {
       let finished = false;
+      let unzip: StreamingUnzip | undefined;
       try {
         const declared = Number(response.headers.get('content-length'));
         const total = Number.isFinite(declared) && declared > 0 ? declared : undefined;
         if (total !== undefined && total > maxBytes) throw new ResponseTooLargeError('Result archive', maxBytes);
         const step = Math.max(MIN_PROGRESS_STEP, (total ?? 0) / 100);
-        const unzip = new StreamingUnzip(maxBytes, { ...client.config.zipCodec, onEntry: (name) => sink.open(name) });
+        unzip = new StreamingUnzip(maxBytes, { ...client.config.zipCodec, onEntry: (name) => sink.open(name) });
         let loaded = 0;
         let reported = 0;
         emit({ type: 'downloadProgress', externalProcessId, loaded, total });
@@ -89,19 +97,29 @@ export function streamResult$(
           loaded += chunk.byteLength;
           if (loaded > maxBytes) throw new ResponseTooLargeError('Result archive', maxBytes);
           unzip.push(chunk);
+          // Backpressure in two steps: an asynchronous decoder (WebInflate) first takes in the
+          // chunk, so compressed bytes do not pile up in its stream (a synchronous one already
+          // has: no promise, no microtask), then the sink absorbs what was written to it.
+          const drained = unzip.drain();
+          if (drained) await drained;
           await sink.ready?.();
           if (loaded - reported >= step) {
             reported = loaded;
             emit({ type: 'downloadProgress', externalProcessId, loaded, total });
           }
         }
+        await unzip.end();
         unzip.finish();
         await sink.finish?.();
         finished = true;
         if (reported !== loaded) emit({ type: 'downloadProgress', externalProcessId, loaded, total });
       } finally {
-        // Also on cancellation: the aborted body makes the loop above throw.
-        if (!finished) await Promise.resolve(sink.abort?.(new Error('result download did not complete'))).catch(() => undefined);
+        // Also on cancellation: the aborted body makes the loop above throw. Decoders are
+        // stopped first, so that no late output reaches a sink being aborted.
+        if (!finished) {
+          unzip?.cancel();
+          await Promise.resolve(sink.abort?.(new Error('result download did not complete'))).catch(() => undefined);
+        }
       }
     }),
   );

@@ -1,14 +1,16 @@
 /**
- * Streaming unzip of a result archive with fflate, bounded in size. Browser-safe.
+ * Streaming unzip of a result archive with fflate, bounded in size, with synchronous or
+ * asynchronous decoders. Browser-safe.
  *
  * @packageDocumentation
  */
-import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
-import type { ZipCodec } from '../core/config';
+import { Unzip, type UnzipFile } from 'fflate';
+import type { InflateDecoder, InflateDecoderConstructor, ZipCodec } from '../core/config';
 import { ResponseTooLargeError, ResultArchiveError } from '../core/errors';
 import { concatBytes } from '../core/bytes';
 import { crc32 } from './crc32';
 import { MAX_EOCD_SEARCH, readCentralDirectory } from './zipDirectory';
+import { defaultInflate } from './webInflate';
 
 /** The archive's last bytes are kept to read its central directory (a few KiB for a result). */
 const TAIL_BYTES = 1024 * 1024 + MAX_EOCD_SEARCH;
@@ -37,15 +39,24 @@ export interface StreamingUnzipOptions extends ZipCodec {
   readonly onEntry?: (name: string) => EntryWriter;
 }
 
+/** An entry being inflated. */
+interface OpenEntry {
+  /** Its decoder: none for a stored or empty entry. */
+  decoder?: InflateDecoder;
+}
+
 /**
- * Push-based unzipper: feed chunks as they arrive, then `finish()` for the entries.
+ * Push-based unzipper: feed chunks as they arrive, then `end()` and `finish()` for the entries.
  *
  * Guards: the total uncompressed size may not pass `maxBytes` (zip bombs); an archive that
  * ends inside an entry, holds no entry, or has duplicate names is an error; each entry's
  * CRC-32 and size are checked against the central directory at the end of the archive.
  *
  * The decoder and the CRC-32 are injectable ({@link ZipCodec}) so the Node entry can use
- * `node:zlib` while the core stays browser-safe.
+ * `node:zlib` while the core stays browser-safe. A decoder may be asynchronous (one with
+ * `drained()`, such as {@link WebInflate}): its output then arrives after `push` returns,
+ * `drain()` waits until it has taken in what was pushed, and `end()` until it delivered its
+ * last bytes. With synchronous decoders `drain()` answers `undefined` and costs nothing.
  *
  * @internal
  */
@@ -53,7 +64,9 @@ export class StreamingUnzip {
   private readonly unzip: Unzip;
   private readonly files: Record<string, Uint8Array> = {};
   private readonly sizes = new Map<string, number>();
-  private readonly open = new Set<string>();
+  private readonly open = new Map<string, OpenEntry>();
+  /** Open entries whose decoder is asynchronous: what `drain()` and `end()` wait for. */
+  private readonly pending = new Map<string, InflateDecoder>();
   private readonly crcs = new Map<string, number>();
   private readonly tail: Uint8Array[] = [];
   private readonly crc32: (data: Uint8Array, previous: number) => number;
@@ -61,13 +74,16 @@ export class StreamingUnzip {
   private failure?: Error;
   private uncompressed = 0;
   private seen = 0;
+  private ended = false;
+  /** `end()` ran to completion: every asynchronous decoder was waited for. */
+  private settled = false;
 
   constructor(
     private readonly maxBytes: number,
     private readonly options: StreamingUnzipOptions = {},
   ) {
     this.unzip = new Unzip((file) => this.onFile(file));
-    this.unzip.register(options.inflate ?? UnzipInflate);
+    this.unzip.register(this.tracked(options.inflate ?? defaultInflate()));
     this.crc32 = options.crc32 ?? crc32;
   }
 
@@ -77,25 +93,107 @@ export class StreamingUnzip {
     try {
       this.unzip.push(chunk, false);
     } catch (err) {
-      throw this.corrupt(err);
+      throw this.fail(this.corrupt(err));
     }
     this.throwIfFailed();
   }
 
-  finish(): Record<string, Uint8Array> {
+  /**
+   * Waits until every asynchronous decoder has taken in what was pushed so far (their output
+   * then follows as it inflates), so a caller that awaits it after each chunk bounds the bytes
+   * pushed but not yet inflated. `undefined` when nothing is pending: synchronous decoders
+   * inflate within `push`, and awaiting nothing would cost a microtask per chunk. Rejects with
+   * the archive's failure (corrupt, too large, a writer's error).
+   */
+  drain(): Promise<void> | undefined {
     this.throwIfFailed();
-    try {
-      this.unzip.push(new Uint8Array(0), true);
-    } catch (err) {
-      throw this.corrupt(err);
+    if (this.pending.size === 0) return undefined;
+    let waits: Promise<void>[] | undefined;
+    for (const decoder of this.pending.values()) {
+      const wait = decoder.drained?.();
+      if (wait) (waits ??= []).push(wait);
     }
+    return waits && this.settle(waits);
+  }
+
+  /**
+   * No more input: ends the archive and waits until every entry's decoder delivered its last
+   * bytes (or failed). Then `finish()` checks and returns the entries. Rejects with the
+   * archive's failure.
+   */
+  async end(): Promise<void> {
+    this.endInput();
+    // Several decoders may be in flight (an entry's output can still be coming while the next
+    // entry inflates); wait until none is. A decoder left open without anything pending never
+    // had its end: finish() reports the archive truncated.
+    for (let wait = this.drain(); wait; wait = this.drain()) await wait;
     this.throwIfFailed();
+    this.settled = true;
+  }
+
+  /**
+   * Checks the archive (truncation, CRC-32s and sizes against the central directory) and
+   * returns the entries (`{}` when streamed to `onEntry`). Ends the input if `end()` was not
+   * called; with an asynchronous decoder `end()` must have been awaited first.
+   */
+  finish(): Record<string, Uint8Array> {
+    this.endInput();
+    if (this.pending.size > 0 && !this.settled) throw new Error('StreamingUnzip.finish() needs `await end()` first with an asynchronous decoder');
     if (this.open.size > 0) {
-      throw new ResultArchiveError(`Result archive is truncated inside ${[...this.open].join(', ')}`);
+      throw new ResultArchiveError(`Result archive is truncated inside ${[...this.open.keys()].join(', ')}`);
     }
     if (this.seen === 0) throw new ResultArchiveError('Result archive holds no entries (not a zip file?)');
     this.verify();
     return this.files;
+  }
+
+  /**
+   * Stops: terminates every decoder still working (an asynchronous one would otherwise keep
+   * inflating, and writing, after the download was cancelled). Later calls throw.
+   */
+  cancel(reason: Error = new Error('Result archive reading was cancelled')): void {
+    this.fail(reason);
+  }
+
+  private endInput(): void {
+    this.throwIfFailed();
+    if (this.ended) return;
+    this.ended = true;
+    try {
+      this.unzip.push(new Uint8Array(0), true);
+    } catch (err) {
+      throw this.fail(this.corrupt(err));
+    }
+    this.throwIfFailed();
+  }
+
+  private async settle(waits: Promise<void>[]): Promise<void> {
+    await (waits.length === 1 ? waits[0] : Promise.all(waits));
+    this.throwIfFailed();
+  }
+
+  /**
+   * Registers `Decoder` so that each instance fflate creates (one per entry, in `file.start()`)
+   * is known to its entry: to wait for it and to terminate it. The instance itself is returned,
+   * so fflate talks to it directly and no chunk takes a detour.
+   */
+  private tracked(Decoder: InflateDecoderConstructor): InflateDecoderConstructor {
+    const owner = this; // the class below runs inside fflate, which knows nothing of us
+    return class {
+      static readonly compression = Decoder.compression;
+      constructor(name: string, size?: number, originalSize?: number) {
+        const decoder = new Decoder(name, size, originalSize);
+        owner.adopt(name, decoder);
+        return decoder;
+      }
+    } as unknown as InflateDecoderConstructor;
+  }
+
+  private adopt(name: string, decoder: InflateDecoder): void {
+    const entry = this.open.get(name);
+    if (!entry) return;
+    entry.decoder = decoder;
+    if (typeof decoder.drained === 'function') this.pending.set(name, decoder);
   }
 
   private keepTail(chunk: Uint8Array): void {
@@ -127,17 +225,17 @@ export class StreamingUnzip {
     if (this.failure) return;
     const name = file.name;
     if (this.sizes.has(name) || this.open.has(name)) {
-      this.failure = new ResultArchiveError(`Result archive has two entries named '${name}'`);
+      this.fail(new ResultArchiveError(`Result archive has two entries named '${name}'`));
       return;
     }
     this.seen++;
     if (name.endsWith('/')) return; // a folder entry carries no data
-    this.open.add(name);
+    this.open.set(name, {});
     let writer: EntryWriter | undefined;
     try {
       writer = this.options.onEntry?.(name);
     } catch (err) {
-      this.failure = err instanceof Error ? err : new Error(String(err));
+      this.fail(err instanceof Error ? err : new Error(String(err)));
       return;
     }
     const chunks: Uint8Array[] = [];
@@ -146,14 +244,13 @@ export class StreamingUnzip {
     file.ondata = (err, data, final) => {
       if (this.failure) return;
       if (err) {
-        this.failure = this.corrupt(err);
+        this.fail(this.corrupt(err));
         return;
       }
       size += data.byteLength;
       this.uncompressed += data.byteLength;
       if (this.uncompressed > this.maxBytes) {
-        this.failure = new ResponseTooLargeError('Uncompressed result archive', this.maxBytes);
-        file.terminate();
+        this.fail(new ResponseTooLargeError('Uncompressed result archive', this.maxBytes));
         return;
       }
       crc = this.crc32(data, crc);
@@ -165,16 +262,30 @@ export class StreamingUnzip {
         }
         if (final) {
           this.open.delete(name);
+          this.pending.delete(name);
           this.crcs.set(name, crc);
           this.sizes.set(name, size);
           if (writer) writer.end();
           else this.files[name] = concatBytes(chunks, size);
         }
       } catch (e) {
-        this.failure = e instanceof Error ? e : new Error(String(e));
+        this.fail(e instanceof Error ? e : new Error(String(e)));
       }
     };
     file.start();
+  }
+
+  /**
+   * Records the first failure and terminates every decoder still open (past the size limit,
+   * this is what stops a zip bomb). Returns the failure to throw.
+   */
+  private fail(err: Error): Error {
+    this.failure ??= err;
+    const open = [...this.open.values()];
+    this.open.clear();
+    this.pending.clear();
+    for (const entry of open) entry.decoder?.terminate?.();
+    return this.failure;
   }
 
   private corrupt(err: unknown): Error {
