@@ -14,6 +14,7 @@
 import path from 'node:path';
 import { writeFileSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import v8 from 'node:v8';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleepP } from 'node:timers/promises';
 import { forkEmulator, forkTs, machine, report, round, verdict, waitFor, type EmulatorHandle, MiB } from './lib/common';
@@ -24,7 +25,7 @@ const SCALE_MS = Number(process.env.SCALE_MS ?? 60_000);
 const SATURATION_MS = Number(process.env.SATURATION_MS ?? 20_000);
 const STATUS_ROUTE = 'GET /v1/external/models/results';
 
-type Mode = 'library' | 'library-crossfetch' | 'bare';
+type Mode = 'library' | 'library-crossfetch' | 'bare' | 'rxjs-repeat';
 interface WorkerArgs {
   mode: Mode;
   url: string;
@@ -45,6 +46,8 @@ interface WorkerResult {
   rssPeakMiB: number;
   heapBeforeMiB: number;
   heapSteadyMiB: number;
+  /** V8 heap spaces after gc() in steady state: committed and used MiB (where RSS beyond the heap goes). */
+  spaces: Record<string, { committedMiB: number; usedMiB: number }>;
   errors: number;
 }
 
@@ -57,7 +60,33 @@ async function worker(args: WorkerArgs): Promise<void> {
   let stop = false;
   let start: () => () => void;
 
-  if (args.mode === 'bare') {
+  if (args.mode === 'rxjs-repeat') {
+    // The RxJS loop a user would write on undici.request: defer + repeat({ delay: timer }), the
+    // next poll scheduled after the previous response (the issue's reference for RxJS loops).
+    const { Agent, request } = await import('undici');
+    const { defer, repeat, takeWhile, timer, switchMap } = await import('rxjs');
+    const dispatcher = new Agent({ connections: 256, keepAliveTimeout: 30_000, pipelining: 1 });
+    const headers = { accept: 'application/json', 'x-api-key': args.apiKey };
+    const base = `${args.url}/v1/external/models/results?external_process_id=`;
+    const poll = async (id: string) => {
+      const res = await request(base + encodeURIComponent(id), { method: 'GET', headers, dispatcher });
+      const body = (await res.body.json()) as { status?: string };
+      if (res.statusCode !== 200 || typeof body.status !== 'string') throw new Error(`status ${res.statusCode}`);
+      return body.status;
+    };
+    await Promise.all(ids.slice(0, 200).map(poll));
+    start = () => {
+      const subs = ids.map((id) =>
+        timer(Math.random() * args.intervalMs)
+          .pipe(
+            switchMap(() => defer(() => poll(id)).pipe(repeat({ delay: () => timer(args.intervalMs) }))),
+            takeWhile((status) => status !== 'finished' && status !== 'failed'),
+          )
+          .subscribe({ error: () => errors++ }),
+      );
+      return () => subs.forEach((sub) => sub.unsubscribe());
+    };
+  } else if (args.mode === 'bare') {
     const { Agent, request } = await import('undici');
     const dispatcher = new Agent({ connections: 256, keepAliveTimeout: 30_000, pipelining: 1 });
     const headers = { accept: 'application/json', 'x-api-key': args.apiKey };
@@ -140,6 +169,9 @@ async function worker(args: WorkerArgs): Promise<void> {
   clearInterval(sampler);
   gc();
   const steady = process.memoryUsage();
+  const spaces = Object.fromEntries(
+    v8.getHeapSpaceStatistics().map((sp) => [sp.space_name, { committedMiB: round(sp.space_size / MiB, 1), usedMiB: round(sp.space_used_size / MiB, 1) }]),
+  );
   stopAll();
   const result: WorkerResult = {
     mode: args.mode,
@@ -153,6 +185,7 @@ async function worker(args: WorkerArgs): Promise<void> {
     rssPeakMiB: Math.max(peak, steady.rss) / MiB,
     heapBeforeMiB: before.heapUsed / MiB,
     heapSteadyMiB: steady.heapUsed / MiB,
+    spaces,
     errors,
   };
   process.send?.({ type: 'result', result });
@@ -192,7 +225,7 @@ async function main(): Promise<void> {
     const rows: Record<string, unknown>[] = [];
     const scheduled5 = JOBS / 5;
     const scale: Record<string, Awaited<ReturnType<typeof phase>>> = {};
-    for (const mode of ['bare', 'library'] as const) {
+    for (const mode of ['bare', 'rxjs-repeat', 'library'] as const) {
       console.log(`scale: ${mode}, 5 s interval, ${SCALE_MS / 1000} s ...`);
       scale[mode] = await phase(emulator, { mode, idsFile, intervalMs: 5000, durationMs: SCALE_MS });
     }
@@ -213,7 +246,7 @@ async function main(): Promise<void> {
       'emulator CPU %': round(r.emulatorCpuPct, 1),
       errors: r.errors,
     });
-    for (const mode of ['bare', 'library'] as const) rows.push(row('scale 5s', mode, scale[mode], scheduled5));
+    for (const mode of ['bare', 'rxjs-repeat', 'library'] as const) rows.push(row('scale 5s', mode, scale[mode], scheduled5));
 
     const sat: Record<string, Awaited<ReturnType<typeof phase>>> = {};
     for (const mode of ['bare', 'library', 'library-crossfetch'] as const) {
@@ -232,6 +265,9 @@ async function main(): Promise<void> {
     };
     const ratios = {
       scaleMemoryLibraryOverBare: round(perJobKiB(lib) / perJobKiB(scale.bare), 2),
+      scaleMemoryLibraryOverRxjsRepeat: round(perJobKiB(lib) / perJobKiB(scale['rxjs-repeat']), 2),
+      scaleMemoryRxjsRepeatOverBare: round(perJobKiB(scale['rxjs-repeat']) / perJobKiB(scale.bare), 2),
+      scaleHeapLibraryOverBare: round(heapPerJobKiB(lib) / heapPerJobKiB(scale.bare), 2),
       saturationLibraryOverBare: round(sat.library.pollsPerS / sat.bare.pollsPerS, 3),
       saturationCrossFetchOverBare: round(sat['library-crossfetch'].pollsPerS / sat.bare.pollsPerS, 3),
       saturationUndiciOverCrossFetch: round(sat.library.pollsPerS / sat['library-crossfetch'].pollsPerS, 2),

@@ -1,4 +1,5 @@
 import { Observable, OperatorFunction, Subscriber } from 'rxjs';
+import { LeanSubscriber } from './leanSubscriber';
 
 /**
  * The shape shared by the pipeline operators: act on the values `handles` picks, pass every
@@ -17,26 +18,58 @@ export function handleOrPass<In, H extends In, Out>(
   handles: (value: In) => value is H,
   handle: (value: H) => Observable<Out>,
 ): OperatorFunction<In, Out | Exclude<In, { readonly type?: undefined }>> {
+  return handleWith<In, H, Out>({ handles, handle });
+}
+
+/**
+ * What {@link handleOrPass} needs, as one object: an operator kept per training in flight
+ * (`pollStatus$`) passes a class instance instead of two closures and their context.
+ *
+ * @internal
+ */
+export interface Handler<In, H extends In, Out> {
+  handles(value: In): value is H;
+  handle(value: H): Observable<Out>;
+}
+
+/**
+ * {@link handleOrPass} with the two functions as methods of `handler`.
+ *
+ * @internal
+ */
+export function handleWith<In, H extends In, Out>(
+  handler: Handler<In, H, Out>,
+): OperatorFunction<In, Out | Exclude<In, { readonly type?: undefined }>> {
   type Passed = Exclude<In, { readonly type?: undefined }>;
   return (source) =>
-    new Observable<Out | Passed>((subscriber) =>
-      source.subscribe(new HandleOrPassSubscriber<In, H, Out | Passed>(subscriber, handles, handle)),
-    );
+    new Observable<Out | Passed>((subscriber) => source.subscribe(new HandleOrPassSubscriber<In, H, Out | Passed>(subscriber, handler)));
 }
 
 /** The outer subscriber of {@link handleOrPass}: the queue, the outer completion, the current inner run. */
 class HandleOrPassSubscriber<In, H extends In, Out> extends Subscriber<In> implements InnerParent {
   /** Values waiting for the current inner run to end (allocated only when one has to wait). */
   private queue: In[] | undefined;
-  private active = false;
+  /** The current inner run (a field, not a finalizer: see {@link LeanSubscriber}). */
+  private inner: PassInner | undefined;
   private outerDone = false;
 
   constructor(
     readonly downstream: Subscriber<Out | unknown>,
-    private readonly handles: (value: In) => value is H,
-    private readonly handle: (value: H) => Observable<unknown>,
+    private readonly handler: Handler<In, H, unknown>,
   ) {
     super(downstream);
+  }
+
+  private get active(): boolean {
+    return this.inner !== undefined;
+  }
+
+  override unsubscribe(): void {
+    if (this.closed) return;
+    const inner = this.inner;
+    this.inner = undefined;
+    super.unsubscribe();
+    inner?.unsubscribe();
   }
 
   protected override _next(value: In): void {
@@ -51,8 +84,8 @@ class HandleOrPassSubscriber<In, H extends In, Out> extends Subscriber<In> imple
 
   /** Called by the inner run when it completes. */
   innerDone(inner: Subscriber<unknown>): void {
-    this.remove(inner);
-    this.active = false;
+    if (inner !== this.inner) return;
+    this.inner = undefined;
     while (!this.active && !this.closed) {
       const queue = this.queue;
       if (queue === undefined || queue.length === 0) {
@@ -67,20 +100,19 @@ class HandleOrPassSubscriber<In, H extends In, Out> extends Subscriber<In> imple
     const downstream = this.downstream;
     let inner$: Observable<unknown>;
     try {
-      if (!this.handles(value)) {
+      if (!this.handler.handles(value)) {
         downstream.next(value as unknown as Out);
         return;
       }
       if ((value as { type?: unknown }).type !== undefined) downstream.next(value as unknown as Out);
-      inner$ = this.handle(value);
+      inner$ = this.handler.handle(value);
     } catch (err) {
       downstream.error(err);
       this.unsubscribe();
       return;
     }
-    this.active = true;
     const inner = new PassInner(this);
-    this.add(inner);
+    this.inner = inner;
     inner$.subscribe(inner);
   }
 
@@ -98,7 +130,7 @@ interface InnerParent {
 }
 
 /** The subscriber of one handled value's run: values and errors go downstream, completion back to the parent. */
-class PassInner extends Subscriber<unknown> {
+class PassInner extends LeanSubscriber<unknown> {
   constructor(private readonly parent: InnerParent) {
     super();
   }

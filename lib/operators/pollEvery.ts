@@ -58,10 +58,8 @@ export function pollEvery<T>(
   scheduler: SchedulerLike = asyncScheduler,
 ): Observable<T> {
   return new Observable<T>((subscriber) => {
-    const loop = new PollLoop(subscriber, poll$, isDone, options, scheduler);
-    const firstDelayMs = options.firstDelayMs ?? POLL_DEFAULTS.firstDelayMs;
-    if (firstDelayMs <= 0) loop.poll();
-    else loop.wait(firstDelayMs);
+    const loop = new UntilDone(subscriber, poll$, options, scheduler, isDone);
+    loop.start();
     // The loop is the teardown (no closure per run).
     return loop;
   });
@@ -69,26 +67,78 @@ export function pollEvery<T>(
 
 /**
  * The state of one polling run, and the observer of each poll: the timer, the poll in flight
- * and the poll count, allocated once per run rather than once per poll.
+ * and the poll count, allocated once per run rather than once per poll. Subclasses decide what
+ * a poll's value means (`next`); the base class owns the schedule and the cancellation.
+ *
+ * @internal
  */
-class PollLoop<T> implements Observer<T> {
+export abstract class PollLoop<T, Out = T> implements Observer<T> {
   private n = 0;
   private timer: Subscription | undefined;
   private inFlight: Subscription | undefined;
 
   constructor(
-    private readonly subscriber: Subscriber<T>,
+    protected readonly subscriber: Subscriber<Out>,
     private readonly poll$: Observable<T>,
-    private readonly isDone: (value: T) => boolean,
-    private readonly options: PollOptions,
-    private readonly scheduler: SchedulerLike,
+    protected readonly options: PollOptions,
+    protected readonly scheduler: SchedulerLike,
   ) {}
+
+  /** What to do with a poll's value: emit, drop, end the run. */
+  abstract next(value: T): void;
+
+  /** The first poll, now or after `firstDelayMs`. */
+  start(): void {
+    const firstDelayMs = this.options.firstDelayMs ?? POLL_DEFAULTS.firstDelayMs;
+    if (firstDelayMs <= 0) this.poll();
+    else this.wait(firstDelayMs);
+  }
 
   poll(): void {
     this.inFlight = undefined;
     const inFlight = this.poll$.subscribe(this);
     // A poll that ended synchronously has nothing left to cancel.
     if (!this.subscriber.closed) this.inFlight = inFlight;
+  }
+
+  error(err: unknown): void {
+    this.subscriber.error(err);
+  }
+
+  /** The poll ended without a final value: wait, then poll again. */
+  complete(): void {
+    if (!this.subscriber.closed) this.wait(pollDelayMs(this.n++, this.options));
+  }
+
+  private wait(delayMs: number): void {
+    const timer = this.timer as (Subscription & Partial<SchedulerAction<PollLoop<T, Out>>>) | undefined;
+    // Reuse the action: an AsyncAction reschedules itself without a new object (and keeps its
+    // interval when rescheduled with the same delay from inside its run); a VirtualAction
+    // (TestScheduler) returns a fresh one, which is why the result is kept.
+    this.timer =
+      timer && !timer.closed && typeof timer.schedule === 'function'
+        ? timer.schedule(this, delayMs)
+        : this.scheduler.schedule<PollLoop<T, Out>>(runPoll, delayMs, this);
+  }
+
+  unsubscribe(): void {
+    this.timer?.unsubscribe();
+    this.timer = undefined;
+    this.inFlight?.unsubscribe();
+    this.inFlight = undefined;
+  }
+}
+
+/** {@link pollEvery}'s loop: every value is emitted, the one `isDone` picks ends the run. */
+class UntilDone<T> extends PollLoop<T> {
+  constructor(
+    subscriber: Subscriber<T>,
+    poll$: Observable<T>,
+    options: PollOptions,
+    scheduler: SchedulerLike,
+    private readonly isDone: (value: T) => boolean,
+  ) {
+    super(subscriber, poll$, options, scheduler);
   }
 
   next(value: T): void {
@@ -102,36 +152,9 @@ class PollLoop<T> implements Observer<T> {
     this.subscriber.next(value);
     if (done) this.subscriber.complete();
   }
-
-  error(err: unknown): void {
-    this.subscriber.error(err);
-  }
-
-  /** The poll ended without a final value: wait, then poll again. */
-  complete(): void {
-    if (!this.subscriber.closed) this.wait(pollDelayMs(this.n++, this.options));
-  }
-
-  wait(delayMs: number): void {
-    const timer = this.timer as (Subscription & Partial<SchedulerAction<PollLoop<T>>>) | undefined;
-    // Reuse the action: an AsyncAction reschedules itself without a new object (and keeps its
-    // interval when rescheduled with the same delay from inside its run); a VirtualAction
-    // (TestScheduler) returns a fresh one, which is why the result is kept.
-    this.timer =
-      timer && !timer.closed && typeof timer.schedule === 'function'
-        ? timer.schedule(this, delayMs)
-        : this.scheduler.schedule<PollLoop<T>>(runPoll, delayMs, this);
-  }
-
-  unsubscribe(): void {
-    this.timer?.unsubscribe();
-    this.timer = undefined;
-    this.inFlight?.unsubscribe();
-    this.inFlight = undefined;
-  }
 }
 
-function runPoll<T>(this: SchedulerAction<PollLoop<T>>, loop?: PollLoop<T>): void {
+function runPoll<T, Out>(this: SchedulerAction<PollLoop<T, Out>>, loop?: PollLoop<T, Out>): void {
   loop?.poll();
 }
 

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { Observable, OperatorFunction, SchedulerLike, Subscriber, Subscription, map, type SchedulerAction } from 'rxjs';
+import { Observable, OperatorFunction, SchedulerLike, Subscriber, Subscription, type SchedulerAction } from 'rxjs';
 import { TrainingStatus } from '../codecs/trainingStatus';
 import type { ExternalProcessId } from '../codecs/ids';
 import { POLL_DEFAULTS, type PollOptions } from '../core/config';
@@ -11,8 +11,9 @@ import { DecodeError, PollTimeoutError, TrainingFailedError } from '../core/erro
 import type { QueuedEvent, StatusEvent, TrainingEvent } from '../core/events';
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
-import { handleOrPass, isRef, type ExternalProcessRef } from './handleOrPass';
-import { pollEvery } from './pollEvery';
+import { handleWith, isRef, type ExternalProcessRef, type Handler } from './handleOrPass';
+import { PollLoop } from './pollEvery';
+import { LeanSubscriber } from './leanSubscriber';
 
 /**
  * The status logic, pure: polls `poll$` on the schedule, drops repeated statuses, fails on a
@@ -26,51 +27,92 @@ export function watchStatus(
   options: PollOptions,
   scheduler: SchedulerLike,
 ): Observable<StatusEvent> {
-  const o = { ...POLL_DEFAULTS, ...options };
-  const isFailure = (e: StatusEvent) => o.failureStatuses.includes(e.status);
-  const isDone = (e: StatusEvent) => e.terminal || isFailure(e);
-  // One observer per run instead of distinctUntilChanged + tap + a deadline operator: each
-  // in-flight training keeps this state for its whole run (see docs/PERFORMANCE.md).
-  return new Observable<StatusEvent>((subscriber) => {
-    const watcher = new StatusWatcher(subscriber, id, o.maxWaitMs, isFailure);
-    pollEvery(poll$, isDone, o, scheduler).subscribe(watcher);
-    // A whole-run deadline (timeout({ each }) would reset on every value).
-    if (Number.isFinite(o.maxWaitMs) && !watcher.closed) {
-      watcher.add(scheduler.schedule<StatusWatcher>(expireWatch, o.maxWaitMs, watcher));
-    }
-    return watcher;
-  });
+  return new StatusWatch<StatusEvent>(poll$, id, options, scheduler, false);
 }
 
-/** The observer of one status run: drops repeated statuses, fails on a failure status, owns the deadline. */
-class StatusWatcher extends Subscriber<StatusEvent> {
+/**
+ * One training's status run as an object: the poll, the id, the schedule. `raw` polls answer
+ * the API's {@link TrainingStatus}, turned into a {@link StatusEvent} in the loop (one step
+ * less than `map(toEvent)` per training in flight).
+ */
+class StatusWatch<In extends StatusEvent | TrainingStatus> extends Observable<StatusEvent> {
+  constructor(
+    readonly poll$: Observable<In>,
+    readonly id: string,
+    readonly options: PollOptions,
+    readonly scheduler: SchedulerLike,
+    readonly raw: boolean,
+  ) {
+    super(subscribeStatusWatch);
+  }
+}
+
+function subscribeStatusWatch(this: Observable<StatusEvent>, subscriber: Subscriber<StatusEvent>): StatusRun<StatusEvent | TrainingStatus> {
+  const watch = this as StatusWatch<StatusEvent | TrainingStatus>;
+  const run = new StatusRun(subscriber, watch);
+  run.start();
+  // A whole-run deadline (timeout({ each }) would reset on every value).
+  const maxWaitMs = watch.options.maxWaitMs ?? POLL_DEFAULTS.maxWaitMs;
+  if (Number.isFinite(maxWaitMs) && !subscriber.closed) run.arm(maxWaitMs);
+  return run;
+}
+
+/**
+ * The state of one status run, in one object with the poll loop (see docs/PERFORMANCE.md):
+ * drops repeated statuses, fails on a failure status, ends on a terminal one, owns the deadline.
+ */
+class StatusRun<In extends StatusEvent | TrainingStatus> extends PollLoop<In, StatusEvent> {
   private last: StatusEvent | undefined;
+  private deadline: Subscription | undefined;
 
   constructor(
-    private readonly downstream: Subscriber<StatusEvent>,
-    private readonly id: string,
-    private readonly maxWaitMs: number,
-    private readonly isFailure: (e: StatusEvent) => boolean,
+    subscriber: Subscriber<StatusEvent>,
+    private readonly watch: StatusWatch<In>,
   ) {
-    super(downstream);
+    super(subscriber, watch.poll$, watch.options, watch.scheduler);
   }
 
-  protected override _next(e: StatusEvent): void {
+  next(value: In): void {
+    const { subscriber, watch, options } = this;
+    let e: StatusEvent;
+    try {
+      e = watch.raw ? toEvent(watch.id as ExternalProcessId, value as TrainingStatus, options.terminalStatuses ?? POLL_DEFAULTS.terminalStatuses) : (value as StatusEvent);
+    } catch (err) {
+      subscriber.error(err);
+      return;
+    }
+    const failed = (options.failureStatuses ?? POLL_DEFAULTS.failureStatuses).includes(e.status);
     const last = this.last;
-    if (last !== undefined && last.status === e.status) return;
-    this.last = e;
-    if (this.isFailure(e)) this.downstream.error(new TrainingFailedError(this.id, e.status));
-    else this.downstream.next(e);
+    if (last === undefined || last.status !== e.status) {
+      this.last = e;
+      if (failed) {
+        subscriber.error(new TrainingFailedError(watch.id, e.status));
+        return;
+      }
+      subscriber.next(e);
+    }
+    if (e.terminal || failed) subscriber.complete();
+  }
+
+  arm(maxWaitMs: number): void {
+    this.deadline = this.scheduler.schedule<StatusRun<In>>(expireRun, maxWaitMs, this);
   }
 
   expire(): void {
     const last = this.last;
-    this.downstream.error(new PollTimeoutError(this.id, this.maxWaitMs, last && { status: last.status, updatedDatetime: last.updatedDatetime }));
+    const maxWaitMs = this.options.maxWaitMs ?? POLL_DEFAULTS.maxWaitMs;
+    this.subscriber.error(new PollTimeoutError(this.watch.id, maxWaitMs, last && { status: last.status, updatedDatetime: last.updatedDatetime }));
+  }
+
+  override unsubscribe(): void {
+    this.deadline?.unsubscribe();
+    this.deadline = undefined;
+    super.unsubscribe();
   }
 }
 
-function expireWatch(this: SchedulerAction<StatusWatcher>, watcher?: StatusWatcher): void {
-  watcher?.expire();
+function expireRun<In extends StatusEvent | TrainingStatus>(this: SchedulerAction<StatusRun<In>>, run?: StatusRun<In>): void {
+  run?.expire();
 }
 
 /**
@@ -79,13 +121,15 @@ function expireWatch(this: SchedulerAction<StatusWatcher>, watcher?: StatusWatch
  * @internal
  */
 export function trainingStatus$(client: PredictionOneClient, id: string, options: PollOptions = {}): Observable<StatusEvent> {
-  const o = { ...POLL_DEFAULTS, ...client.config.poll, ...options };
+  // Layered only when the client has poll defaults: the defaults proper are read where used.
+  const clientPoll = client.config.poll;
+  const o = clientPoll === undefined ? options : { ...clientPoll, ...options };
   const poll$ = callApi$(
     client,
     { method: 'GET', path: '/v1/external/models/results', query: { external_process_id: id } },
     TrainingStatus,
-  ).pipe(map((s) => toEvent(id as ExternalProcessId, s, o.terminalStatuses)));
-  return watchStatus(poll$, id, o, client.scheduler);
+  );
+  return new StatusWatch<TrainingStatus>(poll$, id, o, client.scheduler, true);
 }
 
 function toEvent(id: ExternalProcessId, s: TrainingStatus, terminalStatuses: readonly string[]): StatusEvent {
@@ -125,7 +169,8 @@ export function shareLatest<T>(onReset?: () => void): (source: Observable<T>) =>
  * @internal
  */
 class SharedLatest<T> extends Observable<T> {
-  private subscribers: Subscriber<T>[] = [];
+  /** One subscriber (the usual case) or several: an array only when a second one joins. */
+  private subscribers: Subscriber<T> | Subscriber<T>[] | undefined;
   private connection: Subscription | undefined;
   private generation = 0;
   private hasLatest = false;
@@ -144,7 +189,10 @@ class SharedLatest<T> extends Observable<T> {
   }
 
   join(subscriber: Subscriber<T>): ShareMember<T> {
-    this.subscribers.push(subscriber);
+    const subscribers = this.subscribers;
+    if (subscribers === undefined) this.subscribers = subscriber;
+    else if (Array.isArray(subscribers)) subscribers.push(subscriber);
+    else this.subscribers = [subscribers, subscriber];
     if (this.hasLatest) subscriber.next(this.latest as T);
     if (this.connection === undefined) this.connect();
     return new ShareMember(this, subscriber, this.generation);
@@ -153,9 +201,13 @@ class SharedLatest<T> extends Observable<T> {
   leave(subscriber: Subscriber<T>, joined: number): void {
     if (joined !== this.generation) return;
     const subscribers = this.subscribers;
-    const i = subscribers.indexOf(subscriber);
-    if (i >= 0) subscribers.splice(i, 1);
-    if (subscribers.length === 0 && this.connection !== undefined) {
+    if (subscribers === subscriber) this.subscribers = undefined;
+    else if (Array.isArray(subscribers)) {
+      const i = subscribers.indexOf(subscriber);
+      if (i >= 0) subscribers.splice(i, 1);
+      if (subscribers.length === 0) this.subscribers = undefined;
+    }
+    if (this.subscribers === undefined && this.connection !== undefined) {
       const upstream = this.connection;
       this.reset();
       upstream.unsubscribe();
@@ -167,21 +219,23 @@ class SharedLatest<T> extends Observable<T> {
     this.latest = value;
     this.hasLatest = true;
     const subscribers = this.subscribers;
-    const targets = subscribers.length === 1 ? subscribers : subscribers.slice();
-    for (const s of targets) s.next(value);
+    if (subscribers === undefined) return;
+    if (!Array.isArray(subscribers)) subscribers.next(value);
+    else for (const s of subscribers.slice()) s.next(value);
   }
 
   end(generation: number, failed: boolean, err: unknown): void {
     if (generation !== this.generation) return;
-    for (const s of this.reset()) {
+    const left = this.reset();
+    for (const s of left === undefined ? [] : Array.isArray(left) ? left : [left]) {
       if (failed) s.error(err);
       else s.complete();
     }
   }
 
-  private reset(): Subscriber<T>[] {
+  private reset(): Subscriber<T> | Subscriber<T>[] | undefined {
     const left = this.subscribers;
-    this.subscribers = [];
+    this.subscribers = undefined;
     this.connection = undefined;
     this.generation++;
     this.hasLatest = false;
@@ -218,7 +272,7 @@ class ShareMember<T> {
 }
 
 /** The one upstream subscriber of a {@link SharedLatest} run. */
-class ShareConnection<T> extends Subscriber<T> {
+class ShareConnection<T> extends LeanSubscriber<T> {
   constructor(
     private readonly shared: SharedLatest<T>,
     private readonly generation: number,
@@ -360,8 +414,21 @@ export function pollStatus$(
   client: PredictionOneClient,
   options: PollOptions = {},
 ): OperatorFunction<TrainingEvent | ExternalProcessRef, TrainingEvent> {
-  return handleOrPass(
-    (value): value is QueuedEvent | ExternalProcessRef => isRef(value) || value.type === 'queued',
-    (input) => sharedStatus$(client, input.externalProcessId, options),
-  );
+  return handleWith(new StatusHandler(client, options));
+}
+
+/** What {@link pollStatus$} handles and how, as one object (it is kept per training in flight). */
+class StatusHandler implements Handler<TrainingEvent | ExternalProcessRef, QueuedEvent | ExternalProcessRef, StatusEvent> {
+  constructor(
+    private readonly client: PredictionOneClient,
+    private readonly options: PollOptions,
+  ) {}
+
+  handles(value: TrainingEvent | ExternalProcessRef): value is QueuedEvent | ExternalProcessRef {
+    return isRef(value) || value.type === 'queued';
+  }
+
+  handle(input: QueuedEvent | ExternalProcessRef): Observable<StatusEvent> {
+    return sharedStatus$(this.client, input.externalProcessId, this.options);
+  }
 }

@@ -5,12 +5,13 @@
  * @packageDocumentation
  */
 import * as t from 'io-ts';
-import { Observable, catchError, defer, switchMap, throwError } from 'rxjs';
+import { Observable, catchError, defer, switchMap, throwError, type Subscriber, type TeardownLogic } from 'rxjs';
 import { DEFAULTS } from '../core/config';
 import { AuthError, DecodeError } from '../core/errors';
 import { decodeOrThrow } from '../codecs/decode';
 import { readBodyBounded, utf8 } from './body';
-import { exchangeOne$, type HttpMethod, type HttpRequest } from './request';
+import { exchangeWith, type HttpMethod, type HttpRequest, type ResponseReader } from './request';
+import type { FetchResponse } from './fetchLike';
 import { retryTransient } from './retryPolicy';
 import { buildUrl } from './url';
 import type { PredictionOneClient } from './client';
@@ -30,23 +31,51 @@ export interface ApiCall {
 type Expect = t.Mixed | null;
 type Result<C extends Expect> = C extends t.Mixed ? t.TypeOf<C> : void;
 
+/** Per client, the headers of a body-less call with its static key, shared by every such request. */
+const sharedHeaders = new WeakMap<PredictionOneClient, { key: string; headers: Record<string, string> }>();
+
 function httpRequest(client: PredictionOneClient, key: string, call: ApiCall): HttpRequest {
-  const headers: Record<string, string> = { accept: 'application/json', ...client.config.headers, 'x-api-key': key };
+  let headers: Record<string, string>;
   let body: string | undefined;
   if (call.json !== undefined) {
-    headers['content-type'] = 'application/json';
+    headers = { accept: 'application/json', ...client.config.headers, 'x-api-key': key, 'content-type': 'application/json' };
     body = JSON.stringify(call.json);
+  } else {
+    // Thousands of trainings in flight each keep a status request: they share one headers object.
+    let shared = sharedHeaders.get(client);
+    if (shared?.key !== key) {
+      shared = { key, headers: { accept: 'application/json', ...client.config.headers, 'x-api-key': key } };
+      sharedHeaders.set(client, shared);
+    }
+    headers = shared.headers;
   }
   const timeoutMs = client.config.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
   return { method: call.method, url: buildUrl(client.baseUrl, call.path, call.query), headers, body, timeoutMs };
 }
 
-function send$<C extends Expect>(client: PredictionOneClient, request: HttpRequest, codec: C): Observable<Result<C>> {
-  const maxBytes = client.config.maxResponseBytes ?? DEFAULTS.maxResponseBytes;
-  // Only an error needs the path: no URL parsing per request.
-  const what = () => `Response of ${request.method} ${new URL(request.url).pathname}`;
-  return exchangeOne$<Result<C>>(client.http, request, async (response) => {
-    const bytes = await readBodyBounded(response, maxBytes, what);
+/**
+ * One API request and how its response is read: subscribing sends it. An object with a
+ * prototype method rather than a closure, since a status call is kept per training in flight.
+ */
+class ApiExchange<C extends Expect> extends Observable<Result<C>> implements ResponseReader<Result<C>> {
+  constructor(
+    private readonly client: PredictionOneClient,
+    private readonly request: HttpRequest,
+    private readonly codec: C,
+  ) {
+    super(subscribeApiExchange);
+  }
+
+  /** @internal */
+  send(subscriber: Subscriber<Result<C>>): TeardownLogic {
+    return exchangeWith(this.client.http, this.request, this, subscriber);
+  }
+
+  async read(response: FetchResponse): Promise<Result<C>> {
+    const { client, request, codec } = this;
+    const maxBytes = client.config.maxResponseBytes ?? DEFAULTS.maxResponseBytes;
+    // Only an error needs the path: no URL parsing per request.
+    const bytes = await readBodyBounded(response, maxBytes, () => `Response of ${request.method} ${new URL(request.url).pathname}`);
     if (codec === null) return undefined as Result<C>;
     const text = utf8(bytes);
     let json: unknown;
@@ -57,7 +86,15 @@ function send$<C extends Expect>(client: PredictionOneClient, request: HttpReque
       throw new DecodeError(codec.name, [`(root): expected JSON, got ${kind}`], text, client.http.secrets());
     }
     return decodeOrThrow(codec, json, text, client.http.secrets()) as Result<C>;
-  });
+  }
+}
+
+function subscribeApiExchange<C extends Expect>(this: Observable<Result<C>>, subscriber: Subscriber<Result<C>>): TeardownLogic {
+  return (this as ApiExchange<C>).send(subscriber);
+}
+
+function send$<C extends Expect>(client: PredictionOneClient, request: HttpRequest, codec: C): Observable<Result<C>> {
+  return new ApiExchange(client, request, codec);
 }
 
 /**

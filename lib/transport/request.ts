@@ -67,7 +67,23 @@ export function exchange$<T>(
  * @internal
  */
 export function exchangeOne$<T>(ctx: ExchangeContext, request: HttpRequest, read: (response: FetchResponse) => Promise<T>): Observable<T> {
-  return new Observable<T>((subscriber) => new Exchange(ctx, request, subscriber).start(undefined, read));
+  const reader: ResponseReader<T> = { read };
+  return new Observable<T>((subscriber) => new Exchange(ctx, request, subscriber).start(undefined, reader));
+}
+
+/** Reads a successful response into the one value of an exchange. @internal */
+export interface ResponseReader<T> {
+  read(response: FetchResponse): Promise<T>;
+}
+
+/**
+ * What {@link exchangeOne$} does for one subscriber, with the reader as an object: for call
+ * sites kept per training in flight, where a closure per call site costs memory.
+ *
+ * @internal
+ */
+export function exchangeWith<T>(ctx: ExchangeContext, request: HttpRequest, reader: ResponseReader<T>, subscriber: Subscriber<T>): () => void {
+  return new Exchange(ctx, request, subscriber).start(undefined, reader);
 }
 
 const finite = (ms: number | undefined): ms is number => ms !== undefined && Number.isFinite(ms);
@@ -91,7 +107,7 @@ class Exchange<T> implements Expiring {
 
   start(
     consume: ((response: FetchResponse, emit: (value: T) => void) => Promise<void>) | undefined,
-    read: ((response: FetchResponse) => Promise<T>) | undefined,
+    read: ResponseReader<T> | undefined,
   ): () => void {
     const { ctx, request } = this;
     // Through the scheduler, so the timeouts run in virtual time under the TestScheduler.
@@ -123,7 +139,7 @@ class Exchange<T> implements Expiring {
     init: FetchInit,
     watching: boolean,
     consume: ((response: FetchResponse, emit: (value: T) => void) => Promise<void>) | undefined,
-    read: ((response: FetchResponse) => Promise<T>) | undefined,
+    read: ResponseReader<T> | undefined,
   ): Promise<void> {
     const { ctx, request, subscriber } = this;
     const fetched = await ctx.fetch(request.url, init);
@@ -145,7 +161,7 @@ class Exchange<T> implements Expiring {
       );
     }
     if (read) {
-      const value = await read(response);
+      const value = await read.read(response);
       if (this.timedOut) throw new Error('timed out');
       this.settled = true;
       this.stopTimers();

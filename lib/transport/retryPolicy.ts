@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { MonoTypeOperatorFunction, SchedulerLike, retry, throwError, timer } from 'rxjs';
+import { Observable, asyncScheduler, type MonoTypeOperatorFunction, type Observer, type SchedulerAction, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import { RETRY_DEFAULTS, type RetryOptions } from '../core/config';
 import { ApiError, NetworkError, PredictionOneError, RateLimitError, ResultArchiveError } from '../core/errors';
 import { redactUrl } from '../core/redact';
@@ -42,23 +42,87 @@ export function backoffDelayMs(attempt: number, err: unknown, options: RetryOpti
   return Math.round(ceiling * random());
 }
 
+/** The default options, one object for every call site (a `= {}` default allocates per call). */
+const NO_OPTIONS: RetryOptions = Object.freeze({});
+
+/** What a retry needs to know about the request it repeats. @internal */
+export interface RetriedRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly idempotent: boolean;
+}
+
 /**
  * Retries the source on transient failures, per {@link RetryOptions}. The source must be cold
  * (each subscription sends a fresh request).
  *
+ * What `retry({ count: maxAttempts - 1, delay })` does, as one object per call site and one per
+ * subscription (no closures): every training in flight keeps its status call for its whole run
+ * (see docs/PERFORMANCE.md).
+ *
  * @internal
  */
-export function retryTransient<T>(
-  request: { method: string; url: string; idempotent: boolean },
-  options: RetryOptions = {},
-  scheduler?: SchedulerLike,
-): MonoTypeOperatorFunction<T> {
+export function retryTransient<T>(request: RetriedRequest, options: RetryOptions = NO_OPTIONS, scheduler?: SchedulerLike): MonoTypeOperatorFunction<T> {
   const maxAttempts = options.maxAttempts ?? RETRY_DEFAULTS.maxAttempts;
-  return retry({
-    count: Math.max(0, maxAttempts - 1),
-    delay: (err: unknown, attempt: number) => {
-      if (!isRetryable(err, request.idempotent)) return throwError(() => err);
-      const delayMs = backoffDelayMs(attempt, err, options);
+  return (source) => (maxAttempts <= 1 ? source : new Retrying(source, request, options, maxAttempts - 1, scheduler ?? asyncScheduler));
+}
+
+/** A source with its retry policy: each subscription is one {@link RetryRun}. */
+class Retrying<T> extends Observable<T> {
+  constructor(
+    readonly origin: Observable<T>,
+    readonly request: RetriedRequest,
+    readonly options: RetryOptions,
+    readonly retries: number,
+    readonly scheduler: SchedulerLike,
+  ) {
+    super(subscribeRetrying);
+  }
+}
+
+function subscribeRetrying<T>(this: Observable<T>, subscriber: Subscriber<T>): RetryRun<T> {
+  const run = new RetryRun(this as Retrying<T>, subscriber);
+  run.attempt();
+  return run;
+}
+
+/** One subscription of {@link Retrying}: the observer of each attempt, the attempt count and the backoff timer. */
+class RetryRun<T> implements Observer<T> {
+  private failures = 0;
+  private current: Subscription | undefined;
+  private timer: Subscription | undefined;
+
+  constructor(
+    private readonly retrying: Retrying<T>,
+    private readonly subscriber: Subscriber<T>,
+  ) {}
+
+  attempt(): void {
+    this.timer = undefined;
+    this.current = undefined;
+    const current = this.retrying.origin.subscribe(this);
+    // An attempt that ended synchronously (or failed into a scheduled retry) has nothing left to cancel.
+    if (!current.closed) this.current = current;
+  }
+
+  next(value: T): void {
+    this.subscriber.next(value);
+  }
+
+  complete(): void {
+    this.subscriber.complete();
+  }
+
+  error(err: unknown): void {
+    const { request, options, retries, scheduler } = this.retrying;
+    if (this.failures >= retries || !isRetryable(err, request.idempotent)) {
+      this.subscriber.error(err);
+      return;
+    }
+    const attempt = ++this.failures;
+    let delayMs: number;
+    try {
+      delayMs = backoffDelayMs(attempt, err, options);
       options.onRetry?.({
         attempt,
         delayMs,
@@ -66,7 +130,21 @@ export function retryTransient<T>(
         url: redactUrl(request.url),
         cause: err instanceof Error ? err : new Error(String(err)),
       });
-      return timer(delayMs, scheduler);
-    },
-  });
+    } catch (thrown) {
+      this.subscriber.error(thrown);
+      return;
+    }
+    if (!this.subscriber.closed) this.timer = scheduler.schedule<RetryRun<T>>(retryNow, delayMs, this);
+  }
+
+  unsubscribe(): void {
+    this.timer?.unsubscribe();
+    this.timer = undefined;
+    this.current?.unsubscribe();
+    this.current = undefined;
+  }
+}
+
+function retryNow<T>(this: SchedulerAction<RetryRun<T>>, run?: RetryRun<T>): void {
+  run?.attempt();
 }

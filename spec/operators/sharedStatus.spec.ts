@@ -28,6 +28,41 @@ describe('shareLatest', () => {
   });
 });
 
+describe('shareLatest with one, then several, then one subscriber', () => {
+  it('should stop upstream when its only subscriber leaves, and start over for the next', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-a-b-c|');
+      const shared = source.pipe(shareLatest());
+      expectObservable(shared, '^--!').toBe('-a-');
+      expectObservable(shared, '----^').toBe('-----a-b-c|');
+      expectSubscriptions(source.subscriptions).toBe(['^--!', '----^-----!']);
+    });
+  });
+
+  it('should keep serving the subscriber left when the first one leaves, and stop when it leaves too', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-a-b-c-d-e-f|');
+      const shared = source.pipe(shareLatest());
+      expectObservable(shared, '^----!').toBe('-a-b-');
+      expectObservable(shared, '--^-------!').toBe('--ab-c-d-e');
+      expectObservable(shared, '----^!').toBe('----b');
+      expectSubscriptions(source.subscriptions).toBe('^---------!');
+    });
+  });
+
+  it('should deliver an error to every subscriber and start over for the next one', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-a--#');
+      const shared = source.pipe(shareLatest());
+      expectObservable(shared).toBe('-a--#');
+      expectObservable(shared, '--^').toBe('--a-#');
+      expectObservable(shared, '---^').toBe('---a#');
+      expectObservable(shared, '------^').toBe('------ -a--#');
+      expectSubscriptions(source.subscriptions).toBe(['^---!', '------^---!']);
+    });
+  });
+});
+
 describe('sharedStatus$ through the emulator', () => {
   const { emulator, client } = useEmulator({ manual: true });
 

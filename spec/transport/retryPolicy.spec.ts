@@ -115,4 +115,53 @@ describe('retryTransient', () => {
       });
     });
   });
+
+  it('should stop the backoff timer and never resubscribe once unsubscribed while waiting', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-#', undefined, server());
+      const options = { maxAttempts: 5, baseDelayMs: 10, random: () => 1 };
+      // Fails at 1, the retry would come at 11: unsubscribed at 5, during the wait.
+      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, options)), '^----!').toBe('-');
+      expectSubscriptions(source.subscriptions).toBe(['^!']);
+    });
+  });
+
+  it('should abort the attempt in flight when unsubscribed', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-----a|');
+      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, { maxAttempts: 3 })), '^--!').toBe('');
+      expectSubscriptions(source.subscriptions).toBe(['^--!']);
+    });
+  });
+
+  it('should end with the error of an onRetry hook that throws, without retrying', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const hookError = new Error('hook failed');
+      const source = cold('-#', undefined, server());
+      const options = {
+        maxAttempts: 5,
+        onRetry: () => {
+          throw hookError;
+        },
+      };
+      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, options))).toBe('-#', undefined, hookError);
+      expectSubscriptions(source.subscriptions).toBe(['^!']);
+    });
+  });
+
+  it('should leave the source as it is when maxAttempts is 1', () => {
+    const source = new Observable<string>();
+    expect(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, { maxAttempts: 1 }))).toBe(source);
+  });
+
+  it('should count attempts per subscription: a second subscriber gets its own', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const error = server();
+      const source = cold('-#', undefined, error);
+      const retried = source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, { maxAttempts: 2, baseDelayMs: 10, random: () => 1 }));
+      expectObservable(retried).toBe('12ms #', undefined, error);
+      expectObservable(retried, '20ms ^').toBe('20ms 12ms #', undefined, error);
+      expectSubscriptions(source.subscriptions).toBe(['^!', '11ms ^!', '20ms ^!', '31ms ^!']);
+    });
+  });
 });
