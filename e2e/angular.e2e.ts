@@ -134,6 +134,20 @@ async function pickWeather(page: Page, rows: number): Promise<void> {
 
 async function trainScenario(context: BrowserContext, appUrl: string, problems: string[]): Promise<void> {
   const emulator = await startEmulator({ port: 0, host: '127.0.0.1', trainingDelayMs: 1_500, apiKeys: [API_KEY] });
+  // Counts the raw-deflate streams the page opens: the library's default decoder in a browser
+  // that has them is WebInflate (one stream per deflated entry, plus one feature probe).
+  await context.addInitScript(() => {
+    const Native = globalThis.DecompressionStream;
+    if (typeof Native !== 'function') return;
+    const counter = globalThis as unknown as { __deflateRawStreams: number };
+    counter.__deflateRawStreams = 0;
+    globalThis.DecompressionStream = class extends Native {
+      constructor(format: CompressionFormat) {
+        super(format);
+        if ((format as string) === 'deflate-raw') counter.__deflateRawStreams++;
+      }
+    };
+  });
   try {
     const page = await openApp(context, appUrl, emulator, problems);
     await pickWeather(page, 300);
@@ -143,6 +157,8 @@ async function trainScenario(context: BrowserContext, appUrl: string, problems: 
     check(metricRows > 0, 'the metrics table is empty');
     const bars = await page.locator('[data-testid=contributions] rect').count();
     check(bars >= 4, `expected a bar per feature column in the contribution chart, got ${bars}`);
+    const rawStreams = await page.evaluate(() => (globalThis as unknown as { __deflateRawStreams?: number }).__deflateRawStreams ?? 0);
+    check(rawStreams >= 2, `the result zip should inflate through DecompressionStream('deflate-raw') (WebInflate), saw ${rawStreams} such streams`);
     const statuses = await page.getByTestId('statuses').innerText();
     check(/finished/.test(statuses), `status stream should end with 'finished', got '${statuses}'`);
     check((await page.getByTestId('phase').innerText()).toLowerCase() === 'done', 'phase should be done');
@@ -156,7 +172,7 @@ async function trainScenario(context: BrowserContext, appUrl: string, problems: 
     check(emulator.requests.every((r) => r.status !== undefined && r.status < 400), `a request failed: ${JSON.stringify(emulator.requests.filter((r) => (r.status ?? 0) >= 400))}`);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'angular.png'), fullPage: true });
-    log(`train: ${metricRows} metrics, ${bars} contribution bars, ${logged} requests via HttpClient; screenshot saved`);
+    log(`train: ${metricRows} metrics, ${bars} contribution bars, ${logged} requests via HttpClient, ${rawStreams} deflate-raw streams; screenshot saved`);
     await page.close();
   } finally {
     await emulator.close();
