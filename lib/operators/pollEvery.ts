@@ -98,7 +98,7 @@ export abstract class PollLoop<T, Out = T> implements Observer<T> {
     this.inFlight = undefined;
     const inFlight = this.poll$.subscribe(this);
     // A poll that ended synchronously has nothing left to cancel.
-    if (!this.subscriber.closed) this.inFlight = inFlight;
+    if (!this.subscriber.closed && !inFlight.closed) this.inFlight = inFlight;
   }
 
   error(err: unknown): void {
@@ -107,6 +107,8 @@ export abstract class PollLoop<T, Out = T> implements Observer<T> {
 
   /** The poll ended without a final value: wait, then poll again. */
   complete(): void {
+    // The finished poll's subscriber is closed: drop it rather than keep it until the next poll.
+    this.inFlight = undefined;
     if (!this.subscriber.closed) this.wait(pollDelayMs(this.n++, this.options));
   }
 
