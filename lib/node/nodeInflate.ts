@@ -20,8 +20,10 @@ interface ZlibHandle {
 }
 type Engine = zlib.InflateRaw & { _handle?: ZlibHandle | null; _writeState?: Uint32Array };
 
-/** Output buffer size of each zlib step (node:zlib's default chunk size). */
+/** Output buffer size of each zlib step (node:zlib's default chunk size), at most. */
 const OUT_BYTES = 64 * 1024;
+/** Output buffer size for an entry whose size is known to be small (result zips hold small CSVs). */
+const MIN_OUT_BYTES = 1024;
 const EMPTY = Buffer.alloc(0);
 
 /**
@@ -29,7 +31,7 @@ const EMPTY = Buffer.alloc(0);
  * this Node does not expose what it needs.
  */
 class ZlibSteps {
-  private out = Buffer.allocUnsafe(OUT_BYTES);
+  private out: Buffer;
   private offset = 0;
   /** Writing to a closed handle aborts the process (a native assertion), so every step checks. */
   private closed = false;
@@ -38,9 +40,14 @@ class ZlibSteps {
     private readonly engine: Engine,
     private readonly handle: ZlibHandle,
     private readonly state: Uint32Array,
-  ) {}
+    /** Size of each output buffer: a 64 KiB one per small entry would be mostly garbage. */
+    private readonly outBytes: number,
+  ) {
+    this.out = Buffer.allocUnsafe(outBytes);
+  }
 
-  static create(): ZlibSteps | undefined {
+  /** `expectedBytes`: the entry's declared uncompressed size, when known (a hint: more buffers follow if it is wrong). */
+  static create(expectedBytes?: number): ZlibSteps | undefined {
     const engine = zlib.createInflateRaw() as Engine;
     const handle = engine._handle;
     const state = engine._writeState;
@@ -51,7 +58,8 @@ class ZlibSteps {
     }
     // Errors are also emitted (asynchronously) as 'error' events; they are read from `errored`.
     engine.on('error', () => undefined);
-    return new ZlibSteps(engine, handle, state!);
+    const outBytes = expectedBytes !== undefined && expectedBytes > 0 ? Math.min(OUT_BYTES, Math.max(MIN_OUT_BYTES, expectedBytes + 1)) : OUT_BYTES;
+    return new ZlibSteps(engine, handle, state!, outBytes);
   }
 
   /** Inflates `input`, calling `emit` with each piece of output. Throws zlib's errors. */
@@ -61,7 +69,7 @@ class ZlibSteps {
     for (;;) {
       // `emit` may have closed us (the unzipper terminates an entry past its size limit).
       if (this.closed) return;
-      const outLen = OUT_BYTES - this.offset;
+      const outLen = this.outBytes - this.offset;
       this.handle.writeSync(flush, input, inOff, inLen, this.out, this.offset, outLen);
       if (this.engine.errored) throw this.engine.errored;
       const availOut = this.state[0];
@@ -72,8 +80,8 @@ class ZlibSteps {
         emit(this.out.subarray(this.offset, this.offset + have));
         this.offset += have;
       }
-      if (availOut === 0 || this.offset >= OUT_BYTES) {
-        this.out = Buffer.allocUnsafe(OUT_BYTES);
+      if (availOut === 0 || this.offset >= this.outBytes) {
+        this.out = Buffer.allocUnsafe(this.outBytes);
         this.offset = 0;
       }
       if (availOut !== 0) return; // all input consumed and output flushed
@@ -118,8 +126,13 @@ export class NodeInflate implements InflateDecoder {
   private readonly fallback?: Inflate;
   private done = false;
 
-  constructor() {
-    this.zlib = ZlibSteps.create();
+  /**
+   * @param _name - The entry's name (unused).
+   * @param _size - Its compressed size, if known (unused).
+   * @param originalSize - Its uncompressed size, if known: sizes the output buffers of a small entry.
+   */
+  constructor(_name?: string, _size?: number, originalSize?: number) {
+    this.zlib = ZlibSteps.create(originalSize);
     if (!this.zlib) this.fallback = new Inflate((data, final) => this.ondata(null, data, final));
   }
 

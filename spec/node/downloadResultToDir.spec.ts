@@ -1,3 +1,4 @@
+import { deflateRawSync } from 'node:zlib';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
@@ -145,6 +146,22 @@ describe('NodeInflate', () => {
       b.push(zip.subarray(i, i + 4096));
     }
     expect(a.finish()).toEqual(b.finish());
+  });
+
+  it('should inflate whatever the declared size says: small buffers for a small entry, more of them when the size is wrong', () => {
+    const data = new Uint8Array(200_000).map((_, i) => (i * 7919) % 251);
+    const deflated = deflateRawSync(data);
+    for (const declared of [undefined, 0, 10, 3000, 200_000, 10_000_000]) {
+      const out: Uint8Array[] = [];
+      const decoder = new NodeInflate('e.csv', deflated.byteLength, declared);
+      decoder.ondata = (err, chunk) => {
+        if (err) throw err;
+        out.push(new Uint8Array(chunk));
+      };
+      for (let i = 0; i < deflated.length; i += 1000) decoder.push(deflated.subarray(i, i + 1000), false);
+      decoder.push(new Uint8Array(0), true);
+      expect(Buffer.concat(out).equals(Buffer.from(data))).toBe(true);
+    }
   });
 
   it('should report a truncated entry', () => {
