@@ -1,6 +1,7 @@
 /**
  * The emulator in its own process, driven over IPC by a benchmark: `ready` with its URL, then
- * `count`, `clearLog`, `cpu`, `rss`, `advance` and `close` requests.
+ * `count`, `clearLog`, `cpu`, `timeline` (route and arrival time of each request), `rss`,
+ * `advance` and `close` requests.
  */
 import { startEmulator } from 'prediction-one-rx/emulator';
 
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
         const u = process.cpuUsage();
         return reply((u.user + u.system) / 1000);
       }
+      case 'timeline':
+        return reply(emulator.requests.map((r) => [r.route, r.startedAt]));
       case 'rss':
         return reply(process.memoryUsage().rss / 1024 / 1024);
       case 'advance':
