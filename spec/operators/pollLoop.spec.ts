@@ -3,7 +3,8 @@ import type { ExternalProcessId } from '../../lib/codecs/ids';
 import { PollTimeoutError } from '../../lib/core/errors';
 import type { StatusEvent } from '../../lib/core/events';
 import { pollEvery } from '../../lib/operators/pollEvery';
-import { shareLatest, watchStatus } from '../../lib/operators/pollStatus';
+import { shareLatest } from '../../lib/operators/shareLatest';
+import { watchStatus } from '../../lib/operators/watchStatus';
 import { testScheduler } from '../helpers/marbles';
 
 // The lean poll loop (one observer and one rescheduled timer per run) and the lean share:

@@ -1,6 +1,6 @@
 import { Subscription, firstValueFrom, lastValueFrom, of, toArray } from 'rxjs';
 import { pollStatus$, sharedStatus$, train$, upload$, type StatusEvent } from '../../lib';
-import { shareLatest } from '../../lib/operators/pollStatus';
+import { shareLatest } from '../../lib/operators/shareLatest';
 import { seattleWeather, useEmulator } from '../helpers/emulator';
 import { testScheduler } from '../helpers/marbles';
 

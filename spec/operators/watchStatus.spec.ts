@@ -3,7 +3,7 @@ import type { ExternalProcessId } from '../../lib/codecs/ids';
 import { asyncScheduler } from 'rxjs';
 import { PollTimeoutError, TrainingFailedError } from '../../lib/core/errors';
 import type { StatusEvent } from '../../lib/core/events';
-import { watchStatus } from '../../lib/operators/pollStatus';
+import { watchStatus } from '../../lib/operators/watchStatus';
 import { testScheduler } from '../helpers/marbles';
 
 const id = 'job-1' as ExternalProcessId;

@@ -1,0 +1,148 @@
+/**
+ * One training's status run: Train Status Check polled on the schedule until the training ends.
+ *
+ * @packageDocumentation
+ */
+import { Observable, type SchedulerAction, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
+import { TrainingStatus } from '../codecs/trainingStatus';
+import type { ExternalProcessId } from '../codecs/ids';
+import { POLL_DEFAULTS, type PollOptions } from '../core/config';
+import { DecodeError, PollTimeoutError, TrainingFailedError } from '../core/errors';
+import type { StatusEvent } from '../core/events';
+import { callApi$ } from '../transport/api';
+import type { PredictionOneClient } from '../transport/client';
+import { PollLoop } from './pollEvery';
+
+/**
+ * The status logic, pure: polls `poll$` on the schedule, drops repeated statuses, fails on a
+ * failure status, and races a whole-run deadline. Marble-tested with a cold `poll$`.
+ *
+ * @internal
+ */
+export function watchStatus(
+  poll$: Observable<StatusEvent>,
+  id: string,
+  options: PollOptions,
+  scheduler: SchedulerLike,
+): Observable<StatusEvent> {
+  return new StatusWatch<StatusEvent>(poll$, id, options, scheduler, false);
+}
+
+/**
+ * One training's status run as an object: the poll, the id, the schedule. `raw` polls answer
+ * the API's {@link TrainingStatus}, turned into a {@link StatusEvent} in the loop (one step
+ * less than `map(toEvent)` per training in flight).
+ */
+class StatusWatch<In extends StatusEvent | TrainingStatus> extends Observable<StatusEvent> {
+  constructor(
+    readonly poll$: Observable<In>,
+    readonly id: string,
+    readonly options: PollOptions,
+    readonly scheduler: SchedulerLike,
+    readonly raw: boolean,
+  ) {
+    super(subscribeStatusWatch);
+  }
+}
+
+function subscribeStatusWatch(this: Observable<StatusEvent>, subscriber: Subscriber<StatusEvent>): StatusRun<StatusEvent | TrainingStatus> {
+  const watch = this as StatusWatch<StatusEvent | TrainingStatus>;
+  const run = new StatusRun(subscriber, watch);
+  run.start();
+  // A whole-run deadline (timeout({ each }) would reset on every value).
+  const maxWaitMs = watch.options.maxWaitMs ?? POLL_DEFAULTS.maxWaitMs;
+  if (Number.isFinite(maxWaitMs) && !subscriber.closed) run.arm(maxWaitMs);
+  return run;
+}
+
+/**
+ * The state of one status run, in one object with the poll loop (see docs/PERFORMANCE.md):
+ * drops repeated statuses, fails on a failure status, ends on a terminal one, owns the deadline.
+ */
+class StatusRun<In extends StatusEvent | TrainingStatus> extends PollLoop<In, StatusEvent> {
+  private last: StatusEvent | undefined;
+  private deadline: Subscription | undefined;
+
+  constructor(
+    subscriber: Subscriber<StatusEvent>,
+    private readonly watch: StatusWatch<In>,
+  ) {
+    super(subscriber, watch.poll$, watch.options, watch.scheduler);
+  }
+
+  next(value: In): void {
+    const { subscriber, watch, options } = this;
+    let e: StatusEvent;
+    try {
+      e = watch.raw ? toEvent(watch.id as ExternalProcessId, value as TrainingStatus, options.terminalStatuses ?? POLL_DEFAULTS.terminalStatuses) : (value as StatusEvent);
+    } catch (err) {
+      subscriber.error(err);
+      return;
+    }
+    const failed = (options.failureStatuses ?? POLL_DEFAULTS.failureStatuses).includes(e.status);
+    const last = this.last;
+    if (last === undefined || last.status !== e.status) {
+      this.last = e;
+      if (failed) {
+        subscriber.error(new TrainingFailedError(watch.id, e.status));
+        return;
+      }
+      subscriber.next(e);
+    }
+    if (e.terminal || failed) subscriber.complete();
+  }
+
+  arm(maxWaitMs: number): void {
+    this.deadline = this.scheduler.schedule<StatusRun<In>>(expireRun, maxWaitMs, this);
+  }
+
+  expire(): void {
+    const last = this.last;
+    const maxWaitMs = this.options.maxWaitMs ?? POLL_DEFAULTS.maxWaitMs;
+    this.subscriber.error(new PollTimeoutError(this.watch.id, maxWaitMs, last && { status: last.status, updatedDatetime: last.updatedDatetime }));
+  }
+
+  override unsubscribe(): void {
+    this.deadline?.unsubscribe();
+    this.deadline = undefined;
+    super.unsubscribe();
+  }
+}
+
+function expireRun<In extends StatusEvent | TrainingStatus>(this: SchedulerAction<StatusRun<In>>, run?: StatusRun<In>): void {
+  run?.expire();
+}
+
+/**
+ * The status stream of one training through the client.
+ *
+ * @internal
+ */
+export function trainingStatus$(client: PredictionOneClient, id: string, options: PollOptions = {}): Observable<StatusEvent> {
+  // Layered only when the client has poll defaults: the defaults proper are read where used.
+  const clientPoll = client.config.poll;
+  const o = clientPoll === undefined ? options : { ...clientPoll, ...options };
+  const poll$ = callApi$(
+    client,
+    { method: 'GET', path: '/v1/external/models/results', query: { external_process_id: id } },
+    TrainingStatus,
+  );
+  return new StatusWatch<TrainingStatus>(poll$, id, o, client.scheduler, true);
+}
+
+function toEvent(id: ExternalProcessId, s: TrainingStatus, terminalStatuses: readonly string[]): StatusEvent {
+  const terminal = terminalStatuses.includes(s.status);
+  // Strict where we rely on a field: a finished training without a result URL is unusable.
+  if (terminal && !s.result_url) {
+    throw new DecodeError('TrainingStatus', [`result_url: expected string when status is '${s.status}', got undefined`], JSON.stringify(s));
+  }
+  return {
+    type: 'status',
+    externalProcessId: id,
+    status: s.status,
+    createdDatetime: s.created_datetime,
+    updatedDatetime: s.updated_datetime,
+    terminal,
+    resultUrl: terminal ? s.result_url : undefined,
+  };
+}
