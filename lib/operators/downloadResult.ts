@@ -6,14 +6,13 @@
 import { Observable, OperatorFunction, defer } from 'rxjs';
 import type { ExternalProcessId } from '../codecs/ids';
 import { DEFAULTS } from '../core/config';
-import { ResponseTooLargeError } from '../core/errors';
 import type { StatusEvent, TrainingEvent } from '../core/events';
 import { StreamingUnzip } from '../results/unzip';
 import { toTrainingResult } from '../results/trainingResult';
-import { bodyChunks } from '../transport/body';
 import { getPresigned$ } from '../transport/presigned';
 import type { PredictionOneClient } from '../transport/client';
 import { handleOrPass } from './handleOrPass';
+import { ArchiveProgress, declaredArchiveSize, readArchive } from './readArchive';
 
 /**
  * A bare result URL, for using {@link downloadResult$} on its own.
@@ -29,9 +28,6 @@ export interface ResultRef {
   readonly type?: undefined;
 }
 
-/** Progress is reported about every 1% or 256 KiB, whichever is larger, to keep UIs calm. */
-const MIN_PROGRESS_STEP = 256 * 1024;
-
 /**
  * Downloads and unzips one result archive.
  *
@@ -41,36 +37,11 @@ export function resultArchive$(client: PredictionOneClient, resultUrl: string, i
   const maxBytes = client.config.maxResultBytes ?? DEFAULTS.maxResultBytes;
   return defer(() =>
     getPresigned$<TrainingEvent>(client, resultUrl, async (response, emit) => {
-      const declared = Number(response.headers.get('content-length'));
-      const total = Number.isFinite(declared) && declared > 0 ? declared : undefined;
-      if (total !== undefined && total > maxBytes) throw new ResponseTooLargeError('Result archive', maxBytes);
-      const step = Math.max(MIN_PROGRESS_STEP, (total ?? 0) / 100);
+      const total = declaredArchiveSize(response, maxBytes);
       const unzip = new StreamingUnzip(maxBytes, client.config.zipCodec);
-      let files: Record<string, Uint8Array> | undefined;
-      try {
-        let loaded = 0;
-        let reported = 0;
-        emit({ type: 'downloadProgress', externalProcessId: id, loaded, total });
-        for await (const chunk of bodyChunks(response)) {
-          loaded += chunk.byteLength;
-          if (loaded > maxBytes) throw new ResponseTooLargeError('Result archive', maxBytes);
-          unzip.push(chunk);
-          // An asynchronous decoder (WebInflate) must keep up, or the compressed bytes pile up
-          // in its stream; a synchronous one has already inflated the chunk (no promise here).
-          const drained = unzip.drain();
-          if (drained) await drained;
-          if (loaded - reported >= step) {
-            reported = loaded;
-            emit({ type: 'downloadProgress', externalProcessId: id, loaded, total });
-          }
-        }
-        await unzip.end();
-        files = unzip.finish();
-        if (reported !== loaded) emit({ type: 'downloadProgress', externalProcessId: id, loaded, total });
-      } finally {
-        // Failed or cancelled (the aborted body makes the loop throw): stop decoders still running.
-        if (!files) unzip.cancel();
-      }
+      const progress = new ArchiveProgress(total, (loaded) => emit({ type: 'downloadProgress', externalProcessId: id, loaded, total }));
+      const files = await readArchive(response, unzip, maxBytes, progress);
+      progress.flush();
       emit({ type: 'completed', externalProcessId: id, result: toTrainingResult(files) });
     }),
   );

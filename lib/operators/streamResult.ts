@@ -8,12 +8,11 @@
 import { Observable, defer } from 'rxjs';
 import type { ExternalProcessId } from '../codecs/ids';
 import { DEFAULTS } from '../core/config';
-import { ResponseTooLargeError } from '../core/errors';
 import type { DownloadProgressEvent } from '../core/events';
-import { bodyChunks } from '../transport/body';
 import { getPresigned$ } from '../transport/presigned';
 import type { PredictionOneClient } from '../transport/client';
 import { StreamingUnzip, type EntryWriter } from '../results/unzip';
+import { ArchiveProgress, declaredArchiveSize, readArchive } from './readArchive';
 
 export type { EntryWriter } from '../results/unzip';
 
@@ -40,9 +39,6 @@ export interface ResultSink {
   /** The attempt failed or was cancelled: undo partial work. Awaited before a retry starts. */
   abort?(err: unknown): Promise<void> | void;
 }
-
-/** Progress is reported about every 1% or 256 KiB, whichever is larger. */
-const MIN_PROGRESS_STEP = 256 * 1024;
 
 /**
  * Downloads the result archive at `resultUrl` and streams each entry into `sink` as it is
@@ -85,37 +81,18 @@ export function streamResult$(
       let finished = false;
       let unzip: StreamingUnzip | undefined;
       try {
-        const declared = Number(response.headers.get('content-length'));
-        const total = Number.isFinite(declared) && declared > 0 ? declared : undefined;
-        if (total !== undefined && total > maxBytes) throw new ResponseTooLargeError('Result archive', maxBytes);
-        const step = Math.max(MIN_PROGRESS_STEP, (total ?? 0) / 100);
+        const total = declaredArchiveSize(response, maxBytes);
         unzip = new StreamingUnzip(maxBytes, { ...client.config.zipCodec, onEntry: (name) => sink.open(name) });
-        let loaded = 0;
-        let reported = 0;
-        emit({ type: 'downloadProgress', externalProcessId, loaded, total });
-        for await (const chunk of bodyChunks(response)) {
-          loaded += chunk.byteLength;
-          if (loaded > maxBytes) throw new ResponseTooLargeError('Result archive', maxBytes);
-          unzip.push(chunk);
-          // Backpressure in two steps: an asynchronous decoder (WebInflate) first takes in the
-          // chunk, so compressed bytes do not pile up in its stream (a synchronous one already
-          // has: no promise, no microtask), then the sink absorbs what was written to it.
-          const drained = unzip.drain();
-          if (drained) await drained;
-          await sink.ready?.();
-          if (loaded - reported >= step) {
-            reported = loaded;
-            emit({ type: 'downloadProgress', externalProcessId, loaded, total });
-          }
-        }
-        await unzip.end();
-        unzip.finish();
+        const progress = new ArchiveProgress(total, (loaded) => emit({ type: 'downloadProgress', externalProcessId, loaded, total }));
+        // The sink's backpressure after each chunk, once the decoder took it in.
+        await readArchive(response, unzip, maxBytes, progress, sink.ready && (() => sink.ready?.()));
         await sink.finish?.();
         finished = true;
-        if (reported !== loaded) emit({ type: 'downloadProgress', externalProcessId, loaded, total });
+        progress.flush();
       } finally {
-        // Also on cancellation: the aborted body makes the loop above throw. Decoders are
-        // stopped first, so that no late output reaches a sink being aborted.
+        // Also on cancellation: the aborted body makes the read throw. Decoders are stopped
+        // first (readArchive does, and so does this for a failing finish), so that no late
+        // output reaches a sink being aborted.
         if (!finished) {
           unzip?.cancel();
           await Promise.resolve(sink.abort?.(new Error('result download did not complete'))).catch(() => undefined);
