@@ -9,6 +9,7 @@ import { lastValueFrom, of, toArray, type Subscription } from 'rxjs';
 import { ResponseTooLargeError, ResultArchiveError, ValidationError, createClient, downloadResult$, onlyResult } from '../../lib';
 import { NodeInflate, createNodeClient, downloadResultToDir$, nodeZipCodec } from '../../lib/node';
 import { StreamingUnzip } from '../../lib/results/unzip';
+import { withBadCrc } from '../helpers/zips';
 
 const text = (s: string) => new TextEncoder().encode(s);
 
@@ -23,16 +24,6 @@ const METRICS = 'metric,value\naccuracy,0.875\n';
 
 function archive(extra: Record<string, Uint8Array> = {}): Uint8Array {
   return zipSync({ 'metrics.csv': text(METRICS), 'raw/scored.csv': rows(50_000), ...extra }, { level: 6 });
-}
-
-/** Sets the central directory's CRC-32 of every entry to a wrong value. */
-function withBadCrc(zip: Uint8Array): Uint8Array {
-  const out = zip.slice();
-  const view = new DataView(out.buffer);
-  for (let i = 0; i + 4 <= out.length; i++) {
-    if (view.getUint32(i, true) === 0x02014b50) view.setUint32(i + 16, view.getUint32(i + 16, true) ^ 0xdeadbeef, true);
-  }
-  return out;
 }
 
 describe('downloadResultToDir$', () => {

@@ -6,6 +6,7 @@ import { toTrainingResult } from '../../lib/results/trainingResult';
 import { crc32 } from '../../lib/results/crc32';
 import { WebInflate, webZipCodec } from '../../lib/results/webInflate';
 import { NodeInflate } from '../../lib/node';
+import { withBadCrc } from '../helpers/zips';
 
 /** Each codec the core and the Node entry ship: the same guards must hold for all of them. */
 const codecs: Array<[string, ZipCodec]> = [
@@ -65,16 +66,6 @@ describe.each(codecs)('StreamingUnzip with %s', (_name, codec) => {
     await expect(unzipInChunks(withBadCrc(deflated))).rejects.toThrow(/fails its CRC-32 check/);
   });
 });
-
-/** Sets the central directory's CRC-32 of every entry to a wrong value. */
-function withBadCrc(zip: Uint8Array): Uint8Array {
-  const out = zip.slice();
-  const view = new DataView(out.buffer);
-  for (let i = 0; i + 4 <= out.length; i++) {
-    if (view.getUint32(i, true) === 0x02014b50) view.setUint32(i + 16, view.getUint32(i + 16, true) ^ 0xdeadbeef, true);
-  }
-  return out;
-}
 
 describe('StreamingUnzip with a synchronous decoder', () => {
   it.each([

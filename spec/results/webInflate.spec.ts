@@ -5,6 +5,7 @@ import { crc32 } from '../../lib/results/crc32';
 import { StreamingUnzip, type EntryWriter } from '../../lib/results/unzip';
 import { WebInflate, defaultInflate, webZipCodec } from '../../lib/results/webInflate';
 import { RealDecompressionStream, replaceDecompressionStream, spyOnDecompressionStream, type StreamSpy } from './decompressionStreams';
+import { withBadCrc } from '../helpers/zips';
 
 const FFLATE: ZipCodec = { inflate: UnzipInflate };
 
@@ -105,16 +106,6 @@ function handMadeZip(name: string, deflated: Uint8Array, content: Uint8Array): U
   out.set(deflated, local.length);
   out.set(central, local.length + deflated.length);
   out.set(end, local.length + deflated.length + central.length);
-  return out;
-}
-
-/** Sets the central directory's CRC-32 of every entry to a wrong value. */
-function withBadCrc(zip: Uint8Array): Uint8Array {
-  const out = zip.slice();
-  const view = new DataView(out.buffer);
-  for (let i = 0; i + 4 <= out.length; i++) {
-    if (view.getUint32(i, true) === 0x02014b50) view.setUint32(i + 16, view.getUint32(i + 16, true) ^ 0xdeadbeef, true);
-  }
   return out;
 }
 
