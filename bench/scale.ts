@@ -53,6 +53,20 @@ interface WorkerResult {
 
 // ---------------------------------------------------------------- worker (one client process)
 
+/** One Train Status Check on `undici.request` with the library's pool settings: the bare and RxJS loops' poll. */
+async function undiciPoller(url: string, apiKey: string): Promise<(id: string) => Promise<string>> {
+  const { Agent, request } = await import('undici');
+  const dispatcher = new Agent({ connections: 256, keepAliveTimeout: 30_000, pipelining: 1 });
+  const headers = { accept: 'application/json', 'x-api-key': apiKey };
+  const base = `${url}/v1/external/models/results?external_process_id=`;
+  return async (id) => {
+    const res = await request(base + encodeURIComponent(id), { method: 'GET', headers, dispatcher });
+    const body = (await res.body.json()) as { status?: string };
+    if (res.statusCode !== 200 || typeof body.status !== 'string') throw new Error(`status ${res.statusCode}`);
+    return body.status;
+  };
+}
+
 async function worker(args: WorkerArgs): Promise<void> {
   const ids: string[] = JSON.parse(readFileSync(args.idsFile, 'utf8'));
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
@@ -63,17 +77,8 @@ async function worker(args: WorkerArgs): Promise<void> {
   if (args.mode === 'rxjs-repeat') {
     // The RxJS loop a user would write on undici.request: defer + repeat({ delay: timer }), the
     // next poll scheduled after the previous response (the issue's reference for RxJS loops).
-    const { Agent, request } = await import('undici');
     const { defer, repeat, takeWhile, timer, switchMap } = await import('rxjs');
-    const dispatcher = new Agent({ connections: 256, keepAliveTimeout: 30_000, pipelining: 1 });
-    const headers = { accept: 'application/json', 'x-api-key': args.apiKey };
-    const base = `${args.url}/v1/external/models/results?external_process_id=`;
-    const poll = async (id: string) => {
-      const res = await request(base + encodeURIComponent(id), { method: 'GET', headers, dispatcher });
-      const body = (await res.body.json()) as { status?: string };
-      if (res.statusCode !== 200 || typeof body.status !== 'string') throw new Error(`status ${res.statusCode}`);
-      return body.status;
-    };
+    const poll = await undiciPoller(args.url, args.apiKey);
     await Promise.all(ids.slice(0, 200).map(poll));
     start = () => {
       const subs = ids.map((id) =>
@@ -87,16 +92,7 @@ async function worker(args: WorkerArgs): Promise<void> {
       return () => subs.forEach((sub) => sub.unsubscribe());
     };
   } else if (args.mode === 'bare') {
-    const { Agent, request } = await import('undici');
-    const dispatcher = new Agent({ connections: 256, keepAliveTimeout: 30_000, pipelining: 1 });
-    const headers = { accept: 'application/json', 'x-api-key': args.apiKey };
-    const base = `${args.url}/v1/external/models/results?external_process_id=`;
-    const poll = async (id: string) => {
-      const res = await request(base + encodeURIComponent(id), { method: 'GET', headers, dispatcher });
-      const body = (await res.body.json()) as { status?: string };
-      if (res.statusCode !== 200 || typeof body.status !== 'string') throw new Error(`status ${res.statusCode}`);
-      return body.status;
-    };
+    const poll = await undiciPoller(args.url, args.apiKey);
     await Promise.all(ids.slice(0, 200).map(poll)); // warm-up: connections and JIT
     start = () => {
       const loop = async (id: string) => {
