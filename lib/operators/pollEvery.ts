@@ -4,8 +4,9 @@
  *
  * @packageDocumentation
  */
-import { Observable, asyncScheduler, type Observer, type SchedulerAction, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
+import { Observable, asyncScheduler, type Observer, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import { POLL_DEFAULTS, type PollOptions } from '../core/config';
+import { PollClock, type ClockEntry } from './pollClock';
 
 /**
  * The wait before poll number `n + 1` (0-based `n` counts the polls done): `minDelayMs`
@@ -34,9 +35,10 @@ export function pollDelayMs(n: number, options: PollOptions): number {
  * is the last one. The next poll is scheduled only after the previous one completed, so slow
  * responses never pile up. Errors of `poll$` end the stream (retries belong inside `poll$`).
  *
- * One subscriber and one timer per run: the timer is a single scheduler action rescheduled
- * after each response (`repeat({ delay })` would build a new inner chain per poll, which at
- * thousands of jobs in flight costs memory and CPU, see `docs/PERFORMANCE.md`).
+ * One object per run, and no timer of its own: every run waiting on a scheduler is an entry of
+ * that scheduler's one poll clock, a queue with a single scheduler action (`repeat({ delay })`
+ * would build a new inner chain and a timer per poll, which at thousands of jobs in flight
+ * costs memory and CPU, see `docs/PERFORMANCE.md`).
  *
  * **Cancellation**: unsubscribing cancels the pending timer and the poll in flight.
  *
@@ -66,23 +68,31 @@ export function pollEvery<T>(
 }
 
 /**
- * The state of one polling run, and the observer of each poll: the timer, the poll in flight
- * and the poll count, allocated once per run rather than once per poll. Subclasses decide what
+ * The state of one polling run, and the observer of each poll: its place on the poll clock,
+ * the poll in flight and the poll count, allocated once per run rather than once per poll. Subclasses decide what
  * a poll's value means (`next`); the base class owns the schedule and the cancellation.
  *
  * @internal
  */
-export abstract class PollLoop<T, Out = T> implements Observer<T> {
+export abstract class PollLoop<T, Out = T> implements Observer<T>, ClockEntry {
+  /** @internal Owned by the clock while the next poll waits. */
+  dueAt = 0;
+  /** @internal */
+  seq = 0;
+  /** @internal */
+  slot = -1;
   private n = 0;
-  private timer: Subscription | undefined;
   private inFlight: Subscription | undefined;
+  protected readonly clock: PollClock;
 
   constructor(
     protected readonly subscriber: Subscriber<Out>,
     private readonly poll$: Observable<T>,
     protected readonly options: PollOptions,
     protected readonly scheduler: SchedulerLike,
-  ) {}
+  ) {
+    this.clock = PollClock.of(scheduler);
+  }
 
   /** What to do with a poll's value: emit, drop, end the run. */
   abstract next(value: T): void;
@@ -91,7 +101,12 @@ export abstract class PollLoop<T, Out = T> implements Observer<T> {
   start(): void {
     const firstDelayMs = this.options.firstDelayMs ?? POLL_DEFAULTS.firstDelayMs;
     if (firstDelayMs <= 0) this.poll();
-    else this.wait(firstDelayMs);
+    else this.clock.add(this, firstDelayMs);
+  }
+
+  /** The wait is over (the clock calls it). */
+  ring(): void {
+    this.poll();
   }
 
   poll(): void {
@@ -109,23 +124,11 @@ export abstract class PollLoop<T, Out = T> implements Observer<T> {
   complete(): void {
     // The finished poll's subscriber is closed: drop it rather than keep it until the next poll.
     this.inFlight = undefined;
-    if (!this.subscriber.closed) this.wait(pollDelayMs(this.n++, this.options));
-  }
-
-  private wait(delayMs: number): void {
-    const timer = this.timer as (Subscription & Partial<SchedulerAction<PollLoop<T, Out>>>) | undefined;
-    // Reuse the action: an AsyncAction reschedules itself without a new object (and keeps its
-    // interval when rescheduled with the same delay from inside its run); a VirtualAction
-    // (TestScheduler) returns a fresh one, which is why the result is kept.
-    this.timer =
-      timer && !timer.closed && typeof timer.schedule === 'function'
-        ? timer.schedule(this, delayMs)
-        : this.scheduler.schedule<PollLoop<T, Out>>(runPoll, delayMs, this);
+    if (!this.subscriber.closed) this.clock.add(this, pollDelayMs(this.n++, this.options));
   }
 
   unsubscribe(): void {
-    this.timer?.unsubscribe();
-    this.timer = undefined;
+    this.clock.remove(this);
     this.inFlight?.unsubscribe();
     this.inFlight = undefined;
   }
@@ -154,10 +157,6 @@ class UntilDone<T> extends PollLoop<T> {
     this.subscriber.next(value);
     if (done) this.subscriber.complete();
   }
-}
-
-function runPoll<T, Out>(this: SchedulerAction<PollLoop<T, Out>>, loop?: PollLoop<T, Out>): void {
-  loop?.poll();
 }
 
 /**

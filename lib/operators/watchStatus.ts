@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { Observable, type SchedulerAction, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
+import { Observable, type SchedulerLike, type Subscriber } from 'rxjs';
 import { TrainingStatus } from '../codecs/trainingStatus';
 import type { ExternalProcessId } from '../codecs/ids';
 import { POLL_DEFAULTS, type PollOptions } from '../core/config';
@@ -12,6 +12,7 @@ import type { StatusEvent } from '../core/events';
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
 import { PollLoop } from './pollEvery';
+import type { ClockEntry } from './pollClock';
 
 /**
  * The status logic, pure: polls `poll$` on the schedule, drops repeated statuses, fails on a
@@ -61,7 +62,7 @@ function subscribeStatusWatch(this: Observable<StatusEvent>, subscriber: Subscri
  */
 class StatusRun<In extends StatusEvent | TrainingStatus> extends PollLoop<In, StatusEvent> {
   private last: StatusEvent | undefined;
-  private deadline: Subscription | undefined;
+  private deadline: Deadline<In> | undefined;
 
   constructor(
     subscriber: Subscriber<StatusEvent>,
@@ -93,7 +94,9 @@ class StatusRun<In extends StatusEvent | TrainingStatus> extends PollLoop<In, St
   }
 
   arm(maxWaitMs: number): void {
-    this.deadline = this.scheduler.schedule<StatusRun<In>>(expireRun, maxWaitMs, this);
+    const deadline = new Deadline(this);
+    this.deadline = deadline;
+    this.clock.add(deadline, maxWaitMs);
   }
 
   expire(): void {
@@ -103,14 +106,23 @@ class StatusRun<In extends StatusEvent | TrainingStatus> extends PollLoop<In, St
   }
 
   override unsubscribe(): void {
-    this.deadline?.unsubscribe();
+    if (this.deadline) this.clock.remove(this.deadline);
     this.deadline = undefined;
     super.unsubscribe();
   }
 }
 
-function expireRun<In extends StatusEvent | TrainingStatus>(this: SchedulerAction<StatusRun<In>>, run?: StatusRun<In>): void {
-  run?.expire();
+/** A status run's whole-run deadline, as an entry of the poll clock. */
+class Deadline<In extends StatusEvent | TrainingStatus> implements ClockEntry {
+  dueAt = 0;
+  seq = 0;
+  slot = -1;
+
+  constructor(private readonly run: StatusRun<In>) {}
+
+  ring(): void {
+    this.run.expire();
+  }
 }
 
 /**
