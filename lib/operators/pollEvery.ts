@@ -6,7 +6,7 @@
  */
 import { Observable, asyncScheduler, type Observer, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import { POLL_DEFAULTS, type PollOptions } from '../core/config';
-import { PollClock, type ClockEntry } from './pollClock';
+import { TimerQueue, type TimerEntry } from '../transport/timerQueue';
 
 /**
  * The wait before poll number `n + 1` (0-based `n` counts the polls done): `minDelayMs`
@@ -36,7 +36,7 @@ export function pollDelayMs(n: number, options: PollOptions): number {
  * responses never pile up. Errors of `poll$` end the stream (retries belong inside `poll$`).
  *
  * One object per run, and no timer of its own: every run waiting on a scheduler is an entry of
- * that scheduler's one poll clock, a queue with a single scheduler action (`repeat({ delay })`
+ * that scheduler's one timer queue, a queue with a single scheduler action (`repeat({ delay })`
  * would build a new inner chain and a timer per poll, which at thousands of jobs in flight
  * costs memory and CPU, see `docs/PERFORMANCE.md`).
  *
@@ -68,14 +68,14 @@ export function pollEvery<T>(
 }
 
 /**
- * The state of one polling run, and the observer of each poll: its place on the poll clock,
+ * The state of one polling run, and the observer of each poll: its place on the timer queue,
  * the poll in flight and the poll count, allocated once per run rather than once per poll. Subclasses decide what
  * a poll's value means (`next`); the base class owns the schedule and the cancellation.
  *
  * @internal
  */
-export abstract class PollLoop<T, Out = T> implements Observer<T>, ClockEntry {
-  /** @internal Owned by the clock while the next poll waits. */
+export abstract class PollLoop<T, Out = T> implements Observer<T>, TimerEntry {
+  /** @internal Owned by the timer queue while the next poll waits. */
   dueAt = 0;
   /** @internal */
   seq = 0;
@@ -83,7 +83,7 @@ export abstract class PollLoop<T, Out = T> implements Observer<T>, ClockEntry {
   slot = -1;
   private n = 0;
   private inFlight: Subscription | undefined;
-  protected readonly clock: PollClock;
+  protected readonly timers: TimerQueue;
 
   constructor(
     protected readonly subscriber: Subscriber<Out>,
@@ -91,7 +91,7 @@ export abstract class PollLoop<T, Out = T> implements Observer<T>, ClockEntry {
     protected readonly options: PollOptions,
     protected readonly scheduler: SchedulerLike,
   ) {
-    this.clock = PollClock.of(scheduler);
+    this.timers = TimerQueue.of(scheduler);
   }
 
   /** What to do with a poll's value: emit, drop, end the run. */
@@ -101,10 +101,10 @@ export abstract class PollLoop<T, Out = T> implements Observer<T>, ClockEntry {
   start(): void {
     const firstDelayMs = this.options.firstDelayMs ?? POLL_DEFAULTS.firstDelayMs;
     if (firstDelayMs <= 0) this.poll();
-    else this.clock.add(this, firstDelayMs);
+    else this.timers.add(this, firstDelayMs);
   }
 
-  /** The wait is over (the clock calls it). */
+  /** The wait is over (the timer queue calls it). */
   ring(): void {
     this.poll();
   }
@@ -124,11 +124,11 @@ export abstract class PollLoop<T, Out = T> implements Observer<T>, ClockEntry {
   complete(): void {
     // The finished poll's subscriber is closed: drop it rather than keep it until the next poll.
     this.inFlight = undefined;
-    if (!this.subscriber.closed) this.clock.add(this, pollDelayMs(this.n++, this.options));
+    if (!this.subscriber.closed) this.timers.add(this, pollDelayMs(this.n++, this.options));
   }
 
   unsubscribe(): void {
-    this.clock.remove(this);
+    this.timers.remove(this);
     this.inFlight?.unsubscribe();
     this.inFlight = undefined;
   }

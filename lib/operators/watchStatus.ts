@@ -12,7 +12,7 @@ import type { StatusEvent } from '../core/events';
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
 import { PollLoop } from './pollEvery';
-import type { ClockEntry } from './pollClock';
+import type { TimerEntry } from '../transport/timerQueue';
 
 /**
  * The status logic, pure: polls `poll$` on the schedule, drops repeated statuses, fails on a
@@ -96,7 +96,7 @@ class StatusRun<In extends StatusEvent | TrainingStatus> extends PollLoop<In, St
   arm(maxWaitMs: number): void {
     const deadline = new Deadline(this);
     this.deadline = deadline;
-    this.clock.add(deadline, maxWaitMs);
+    this.timers.add(deadline, maxWaitMs);
   }
 
   expire(): void {
@@ -106,14 +106,14 @@ class StatusRun<In extends StatusEvent | TrainingStatus> extends PollLoop<In, St
   }
 
   override unsubscribe(): void {
-    if (this.deadline) this.clock.remove(this.deadline);
+    if (this.deadline) this.timers.remove(this.deadline);
     this.deadline = undefined;
     super.unsubscribe();
   }
 }
 
-/** A status run's whole-run deadline, as an entry of the poll clock. */
-class Deadline<In extends StatusEvent | TrainingStatus> implements ClockEntry {
+/** A status run's whole-run deadline, as an entry of the timer queue. */
+class Deadline<In extends StatusEvent | TrainingStatus> implements TimerEntry {
   dueAt = 0;
   seq = 0;
   slot = -1;

@@ -8,6 +8,7 @@ import { Observable, type SchedulerAction, type SchedulerLike, type Subscriber, 
 import { NetworkError, PredictionOneError, RequestTimeoutError } from '../core/errors';
 import { redactText } from '../core/redact';
 import { apiErrorFrom } from './errorFactory';
+import { TimerQueue, type TimerEntry } from './timerQueue';
 import { concatBytes } from '../core/bytes';
 import { bodyChunks, readBodyBounded, utf8 } from './body';
 import type { FetchInit, FetchLike, FetchResponse } from './fetchLike';
@@ -92,11 +93,14 @@ const finite = (ms: number | undefined): ms is number => ms !== undefined && Num
  * The state of one exchange, in one object: the fields and scheduled callbacks would otherwise
  * be half a dozen closures per request.
  */
-class Exchange<T> implements Expiring {
+class Exchange<T> implements Expiring, TimerEntry {
+  /** The total timeout's place on the scheduler's timer queue (see {@link TimerQueue}). */
+  dueAt = 0;
+  seq = 0;
+  slot = -1;
   private readonly controller = new AbortController();
   private settled = false;
   private timedOut: { ms: number; idle: boolean } | undefined;
-  private timeout: Subscription | undefined;
   private idle: Subscription | undefined;
 
   constructor(
@@ -111,7 +115,9 @@ class Exchange<T> implements Expiring {
   ): () => void {
     const { ctx, request } = this;
     // Through the scheduler, so the timeouts run in virtual time under the TestScheduler.
-    if (finite(request.timeoutMs)) this.timeout = ctx.scheduler.schedule<Expiring>(expireTotal, request.timeoutMs, this);
+    // The total timeout is an entry of the scheduler's timer queue: one per request in flight,
+    // and thousands of status polls a second each set one up and tear it down.
+    if (finite(request.timeoutMs)) TimerQueue.of(ctx.scheduler).add(this, request.timeoutMs);
     const idleMs = request.idleTimeoutMs;
     const watching = finite(idleMs);
     if (watching && !request.idleFromResponse) this.idle = ctx.scheduler.schedule<Expiring>(expireIdle, idleMs, this);
@@ -190,8 +196,13 @@ class Exchange<T> implements Expiring {
     this.controller.abort();
   }
 
+  /** The total timeout expired (the timer queue calls it). */
+  ring(): void {
+    this.expire('total');
+  }
+
   private stopTimers(): void {
-    this.timeout?.unsubscribe();
+    if (this.slot >= 0) TimerQueue.of(this.ctx.scheduler).remove(this);
     this.idle?.unsubscribe();
   }
 
@@ -206,10 +217,6 @@ class Exchange<T> implements Expiring {
 /** What the scheduled timeouts call: plain functions with the exchange as state, no closures. */
 interface Expiring {
   expire(which: 'total' | 'idle'): void;
-}
-
-function expireTotal(this: SchedulerAction<Expiring>, run?: Expiring): void {
-  run?.expire('total');
 }
 
 function expireIdle(this: SchedulerAction<Expiring>, run?: Expiring): void {

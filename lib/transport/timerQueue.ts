@@ -1,54 +1,54 @@
 /**
- * One timer for every poll and deadline waiting on a scheduler.
+ * One timer for every poll, deadline and request timeout waiting on a scheduler.
  *
  * @packageDocumentation
  */
 import type { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
 
 /**
- * Something the {@link PollClock} wakes at a time: a poll loop's next poll, a run's deadline.
- * The clock owns the three fields while the entry waits.
+ * Something the {@link TimerQueue} wakes at a time: a poll loop's next poll, a run's deadline,
+ * a request's timeout. The queue owns the three fields while the entry waits.
  *
  * @internal
  */
-export interface ClockEntry {
+export interface TimerEntry {
   /** When to ring, on the scheduler's clock. */
   dueAt: number;
   /** Arrival order, so entries due at the same time ring first come, first served. */
   seq: number;
-  /** Position in the clock's queue, `-1` when not waiting. */
+  /** Position in the queue, `-1` when not waiting. */
   slot: number;
   ring(): void;
 }
 
-const clocks = new WeakMap<SchedulerLike, PollClock>();
+const queues = new WeakMap<SchedulerLike, TimerQueue>();
 
 /**
- * A priority queue of {@link ClockEntry} (a binary heap on `dueAt`, then `seq`) with one
+ * A priority queue of {@link TimerEntry} (a binary heap on `dueAt`, then `seq`) with one
  * scheduler action, armed for the earliest entry. Thousands of trainings in flight each wait
  * for their next poll and for their deadline: a scheduler action per wait costs an
  * `AsyncAction`, its bound callback and a Node `Timeout` (about 300 bytes), an entry here one
- * slot. The action is cancelled when the queue empties, so an idle clock keeps no timer (a
+ * slot. The action is cancelled when the queue empties, so an idle queue keeps no timer (a
  * process with nothing to poll can exit).
  *
  * Timing is the scheduler's, so marble tests see every entry ring at its exact frame.
  *
  * @internal
  */
-export class PollClock {
-  private readonly queue: ClockEntry[] = [];
-  private action: (Subscription & Partial<SchedulerAction<PollClock>>) | undefined;
+export class TimerQueue {
+  private readonly queue: TimerEntry[] = [];
+  private action: (Subscription & Partial<SchedulerAction<TimerQueue>>) | undefined;
   /** When the action rings, `Infinity` when it is not armed. */
   private armedFor = Number.POSITIVE_INFINITY;
   private nextSeq = 0;
 
   private constructor(private readonly scheduler: SchedulerLike) {}
 
-  /** The clock of `scheduler` (one per scheduler). */
-  static of(scheduler: SchedulerLike): PollClock {
-    let clock = clocks.get(scheduler);
-    if (clock === undefined) clocks.set(scheduler, (clock = new PollClock(scheduler)));
-    return clock;
+  /** The queue of `scheduler` (one per scheduler). */
+  static of(scheduler: SchedulerLike): TimerQueue {
+    let queue = queues.get(scheduler);
+    if (queue === undefined) queues.set(scheduler, (queue = new TimerQueue(scheduler)));
+    return queue;
   }
 
   /** How many entries wait (for tests and diagnostics). */
@@ -57,7 +57,7 @@ export class PollClock {
   }
 
   /** Rings `entry` in `delayMs` (replacing its earlier time if it was waiting). */
-  add(entry: ClockEntry, delayMs: number): void {
+  add(entry: TimerEntry, delayMs: number): void {
     if (entry.slot >= 0) this.remove(entry);
     entry.dueAt = this.scheduler.now() + Math.max(0, delayMs);
     entry.seq = this.nextSeq++;
@@ -70,11 +70,11 @@ export class PollClock {
   }
 
   /** Forgets `entry` if it waits; the timer stops with the last entry. */
-  remove(entry: ClockEntry): void {
+  remove(entry: TimerEntry): void {
     const slot = entry.slot;
     if (slot < 0 || this.queue[slot] !== entry) return;
     entry.slot = -1;
-    const last = this.queue.pop() as ClockEntry;
+    const last = this.queue.pop() as TimerEntry;
     if (slot < this.queue.length) {
       this.queue[slot] = last;
       last.slot = slot;
@@ -104,7 +104,7 @@ export class PollClock {
     if (queue.length > 0) this.arm();
     else this.disarm();
     // Thrown from a scheduler action of its own: thrown from this one, it would cancel the
-    // action the clock just re-armed, and every waiting entry with it.
+    // action the queue just re-armed, and every waiting entry with it.
     if (failure) this.scheduler.schedule(rethrow, 0, failure.err);
   }
 
@@ -113,12 +113,12 @@ export class PollClock {
     this.armedFor = dueAt;
     const delay = Math.max(0, dueAt - this.scheduler.now());
     const action = this.action;
-    // Reuse the action as PollLoop used to (an AsyncAction reschedules itself; a VirtualAction
+    // Reuse the action (an AsyncAction reschedules itself; a VirtualAction
     // returns a fresh one, which is why the result is kept).
     this.action =
       action && !action.closed && typeof action.schedule === 'function'
         ? action.schedule(this, delay)
-        : this.scheduler.schedule<PollClock>(ringClock, delay, this);
+        : this.scheduler.schedule<TimerQueue>(ringQueue, delay, this);
   }
 
   private disarm(): void {
@@ -127,7 +127,7 @@ export class PollClock {
     this.action = undefined;
   }
 
-  private before(a: ClockEntry, b: ClockEntry): boolean {
+  private before(a: TimerEntry, b: TimerEntry): boolean {
     return a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.seq < b.seq);
   }
 
@@ -167,6 +167,6 @@ function rethrow(this: SchedulerAction<unknown>, err?: unknown): void {
   throw err;
 }
 
-function ringClock(this: SchedulerAction<PollClock>, clock?: PollClock): void {
-  clock?.fire();
+function ringQueue(this: SchedulerAction<TimerQueue>, queue?: TimerQueue): void {
+  queue?.fire();
 }
