@@ -4,12 +4,13 @@
  *
  * Phases (each in a fresh client process, so CPU, memory and event-loop delay are its own):
  *   scale      5 s interval, 60 s: this library (pollStatus$ on createNodeClient) vs a bare
- *              async/await loop on undici.request. Achieved polls/s vs schedule, event-loop
- *              delay p99, client memory per in-flight training, CPU.
+ *              async/await loop on undici.request and an RxJS defer + repeat loop on it.
+ *              Achieved polls/s vs schedule, event-loop delay p99, client memory per in-flight
+ *              training, CPU; SCALE_RUNS processes per variant (default 3), medians reported.
  *   saturation 1 s interval, 20 s: polls/s of the library (undici transport), the library on
  *              cross-fetch (createNodeFetch) and the bare loop, all as fast as the server allows.
  *
- * Run: npm run bench:scale  (env: JOBS, SCALE_MS, SATURATION_MS to shrink it)
+ * Run: npm run bench:scale  (env: JOBS, SCALE_MS, SCALE_RUNS, SATURATION_MS to shrink it)
  */
 import path from 'node:path';
 import { writeFileSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +23,8 @@ import { seedTrainings } from './lib/seed';
 
 const JOBS = Number(process.env.JOBS ?? 10_000);
 const SCALE_MS = Number(process.env.SCALE_MS ?? 60_000);
+/** Processes per variant in the scale phase; the medians are reported. */
+const SCALE_RUNS = Number(process.env.SCALE_RUNS ?? 3);
 const SATURATION_MS = Number(process.env.SATURATION_MS ?? 20_000);
 const STATUS_ROUTE = 'GET /v1/external/models/results';
 
@@ -205,6 +208,63 @@ async function phase(emulator: EmulatorHandle, args: Omit<WorkerArgs, 'url' | 'a
   return { ...result, polls: c1 - c0, pollsPerS, emulatorCpuPct: ((e1 - e0) / result.windowMs) * 100 };
 }
 
+type PhaseResult = Awaited<ReturnType<typeof phase>>;
+
+/** One phase's figures per training and per poll. */
+interface Derived {
+  pollsPerS: number;
+  eldP99Ms: number;
+  eldMaxMs: number;
+  rssKiB: number;
+  heapKiB: number;
+  peakMiB: number;
+  cpuPct: number;
+  cpuUsPerPoll: number;
+  emulatorCpuPct: number;
+  errors: number;
+  spaces: WorkerResult['spaces'];
+}
+
+function derive(r: PhaseResult): Derived {
+  return {
+    pollsPerS: r.pollsPerS,
+    eldP99Ms: r.eldP99Ms,
+    eldMaxMs: r.eldMaxMs,
+    rssKiB: ((r.rssSteadyMiB - r.rssBeforeMiB) * 1024) / JOBS,
+    heapKiB: ((r.heapSteadyMiB - r.heapBeforeMiB) * 1024) / JOBS,
+    peakMiB: r.rssPeakMiB,
+    cpuPct: (r.cpuMs / r.windowMs) * 100,
+    cpuUsPerPoll: (r.cpuMs * 1000) / r.polls,
+    emulatorCpuPct: r.emulatorCpuPct,
+    errors: r.errors,
+    spaces: r.spaces,
+  };
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** Each figure's median over the runs (errors: their sum). */
+function medianOf(runs: Derived[]): Derived {
+  const m = (key: Exclude<keyof Derived, 'spaces'>) => median(runs.map((r) => r[key]));
+  return {
+    pollsPerS: m('pollsPerS'),
+    eldP99Ms: m('eldP99Ms'),
+    eldMaxMs: m('eldMaxMs'),
+    rssKiB: m('rssKiB'),
+    heapKiB: m('heapKiB'),
+    peakMiB: m('peakMiB'),
+    cpuPct: m('cpuPct'),
+    cpuUsPerPoll: m('cpuUsPerPoll'),
+    emulatorCpuPct: m('emulatorCpuPct'),
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+    spaces: runs[0].spaces,
+  };
+}
+
 async function main(): Promise<void> {
   console.log('machine', machine());
   const emulator = await forkEmulator({ manual: true });
@@ -220,34 +280,39 @@ async function main(): Promise<void> {
 
     const rows: Record<string, unknown>[] = [];
     const scheduled5 = JOBS / 5;
-    const scale: Record<string, Awaited<ReturnType<typeof phase>>> = {};
-    for (const mode of ['bare', 'rxjs-repeat', 'library'] as const) {
-      console.log(`scale: ${mode}, 5 s interval, ${SCALE_MS / 1000} s ...`);
-      scale[mode] = await phase(emulator, { mode, idsFile, intervalMs: 5000, durationMs: SCALE_MS });
+    // Several processes per variant, in rotating order: one process's RSS varies by several
+    // MiB outside V8's heap (which is steady), so each figure is the median of SCALE_RUNS.
+    const scaleModes = ['bare', 'rxjs-repeat', 'library'] as const;
+    const scaleRuns: Record<string, Derived[]> = {};
+    for (let i = 0; i < SCALE_RUNS; i++) {
+      for (let k = 0; k < scaleModes.length; k++) {
+        const mode = scaleModes[(k + i) % scaleModes.length];
+        console.log(`scale ${i + 1}/${SCALE_RUNS}: ${mode}, 5 s interval, ${SCALE_MS / 1000} s ...`);
+        (scaleRuns[mode] ??= []).push(derive(await phase(emulator, { mode, idsFile, intervalMs: 5000, durationMs: SCALE_MS })));
+      }
     }
-    const perJobKiB = (r: (typeof scale)['bare']) => ((r.rssSteadyMiB - r.rssBeforeMiB) * 1024) / JOBS;
-    const heapPerJobKiB = (r: (typeof scale)['bare']) => ((r.heapSteadyMiB - r.heapBeforeMiB) * 1024) / JOBS;
-    const row = (phaseName: string, mode: string, r: (typeof scale)['bare'], scheduledPerS: number) => ({
+    const scale = Object.fromEntries(scaleModes.map((m) => [m, medianOf(scaleRuns[m])])) as Record<(typeof scaleModes)[number], Derived>;
+    const row = (phaseName: string, mode: string, r: Derived, scheduledPerS: number) => ({
       phase: phaseName,
       mode,
       'polls/s': round(r.pollsPerS, 0),
       'vs schedule': round(r.pollsPerS / scheduledPerS, 3),
       'eld p99 ms': round(r.eldP99Ms, 1),
       'eld max ms': round(r.eldMaxMs, 1),
-      'RSS KiB/job': round(perJobKiB(r), 2),
-      'heap KiB/job': round(heapPerJobKiB(r), 2),
-      'peak RSS MiB': round(r.rssPeakMiB, 0),
-      'client CPU %': round((r.cpuMs / r.windowMs) * 100, 1),
-      'CPU µs/poll': round((r.cpuMs * 1000) / r.polls, 1),
+      'RSS KiB/job': round(r.rssKiB, 2),
+      'heap KiB/job': round(r.heapKiB, 2),
+      'peak RSS MiB': round(r.peakMiB, 0),
+      'client CPU %': round(r.cpuPct, 1),
+      'CPU µs/poll': round(r.cpuUsPerPoll, 1),
       'emulator CPU %': round(r.emulatorCpuPct, 1),
       errors: r.errors,
     });
-    for (const mode of ['bare', 'rxjs-repeat', 'library'] as const) rows.push(row('scale 5s', mode, scale[mode], scheduled5));
+    for (const mode of scaleModes) rows.push(row(`scale 5s (median of ${SCALE_RUNS})`, mode, scale[mode], scheduled5));
 
-    const sat: Record<string, Awaited<ReturnType<typeof phase>>> = {};
+    const sat: Record<string, Derived> = {};
     for (const mode of ['bare', 'library', 'library-crossfetch'] as const) {
       console.log(`saturation: ${mode}, 1 s interval, ${SATURATION_MS / 1000} s ...`);
-      sat[mode] = await phase(emulator, { mode, idsFile, intervalMs: 1000, durationMs: SATURATION_MS });
+      sat[mode] = derive(await phase(emulator, { mode, idsFile, intervalMs: 1000, durationMs: SATURATION_MS }));
       rows.push(row('saturation 1s', mode, sat[mode], JOBS));
     }
 
@@ -255,15 +320,17 @@ async function main(): Promise<void> {
     const targets = {
       'scale polls/s >= 95% of schedule': verdict(lib.pollsPerS >= 0.95 * scheduled5),
       'scale event-loop p99 < 50 ms': verdict(lib.eldP99Ms < 50),
-      'scale memory < 20 KiB/job': verdict(perJobKiB(lib) < 20),
-      'scale memory <= 1.3x bare loop': verdict(perJobKiB(lib) <= 1.3 * Math.max(perJobKiB(scale.bare), 0.001)),
+      'scale memory < 20 KiB/job': verdict(lib.rssKiB < 20),
+      'scale memory <= 1.3x bare loop (medians)': verdict(lib.rssKiB <= 1.3 * Math.max(scale.bare.rssKiB, 0.001)),
       'saturation library >= 0.8x bare undici loop': verdict(sat.library.pollsPerS >= 0.8 * sat.bare.pollsPerS),
     };
     const ratios = {
-      scaleMemoryLibraryOverBare: round(perJobKiB(lib) / perJobKiB(scale.bare), 2),
-      scaleMemoryLibraryOverRxjsRepeat: round(perJobKiB(lib) / perJobKiB(scale['rxjs-repeat']), 2),
-      scaleMemoryRxjsRepeatOverBare: round(perJobKiB(scale['rxjs-repeat']) / perJobKiB(scale.bare), 2),
-      scaleHeapLibraryOverBare: round(heapPerJobKiB(lib) / heapPerJobKiB(scale.bare), 2),
+      scaleMemoryLibraryOverBare: round(lib.rssKiB / scale.bare.rssKiB, 2),
+      scaleMemoryLibraryOverRxjsRepeat: round(lib.rssKiB / scale['rxjs-repeat'].rssKiB, 2),
+      scaleMemoryRxjsRepeatOverBare: round(scale['rxjs-repeat'].rssKiB / scale.bare.rssKiB, 2),
+      scaleHeapLibraryOverBare: round(lib.heapKiB / scale.bare.heapKiB, 2),
+      scaleMemoryLibraryOverBarePerRun: scaleRuns.library.map((r, i) => round(r.rssKiB / scaleRuns.bare[i].rssKiB, 2)),
+      scaleRssKiBPerRun: Object.fromEntries(scaleModes.map((m) => [m, scaleRuns[m].map((r) => round(r.rssKiB, 2))])),
       saturationLibraryOverBare: round(sat.library.pollsPerS / sat.bare.pollsPerS, 3),
       saturationCrossFetchOverBare: round(sat['library-crossfetch'].pollsPerS / sat.bare.pollsPerS, 3),
       saturationUndiciOverCrossFetch: round(sat.library.pollsPerS / sat['library-crossfetch'].pollsPerS, 2),
@@ -273,9 +340,9 @@ async function main(): Promise<void> {
       seedSeconds: round(seedS, 1),
       ratios,
       targets,
-      raw: { scale, sat },
+      raw: { scaleRuns, sat },
     });
-    const hardErrors = [...Object.values(scale), ...Object.values(sat)].reduce((n, r) => n + r.errors, 0);
+    const hardErrors = [...Object.values(scaleRuns).flat(), ...Object.values(sat)].reduce((n, r) => n + r.errors, 0);
     if (hardErrors > 0) console.warn(`${hardErrors} polls failed`);
   } catch (err) {
     console.error(err);
