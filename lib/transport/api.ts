@@ -12,7 +12,7 @@ import { decodeOrThrow } from '../codecs/decode';
 import { readBodyBounded, utf8 } from './body';
 import { exchangeWith, type HttpMethod, type HttpRequest, type ResponseReader } from './request';
 import type { FetchResponse } from './fetchLike';
-import { retryTransient } from './retryPolicy';
+import { retryTransient, type RetriedRequest } from './retryPolicy';
 import { buildUrl } from './url';
 import type { PredictionOneClient } from './client';
 
@@ -34,48 +34,54 @@ type Result<C extends Expect> = C extends t.Mixed ? t.TypeOf<C> : void;
 /** Per client, the headers of a body-less call with its static key, shared by every such request. */
 const sharedHeaders = new WeakMap<PredictionOneClient, { key: string; headers: Record<string, string> }>();
 
-function httpRequest(client: PredictionOneClient, key: string, call: ApiCall): HttpRequest {
-  let headers: Record<string, string>;
-  let body: string | undefined;
-  if (call.json !== undefined) {
-    headers = { accept: 'application/json', ...client.config.headers, 'x-api-key': key, 'content-type': 'application/json' };
-    body = JSON.stringify(call.json);
-  } else {
-    // Thousands of trainings in flight each keep a status request: they share one headers object.
-    let shared = sharedHeaders.get(client);
-    if (shared?.key !== key) {
-      shared = { key, headers: { accept: 'application/json', ...client.config.headers, 'x-api-key': key } };
-      sharedHeaders.set(client, shared);
-    }
-    headers = shared.headers;
-  }
-  const timeoutMs = client.config.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
-  return { method: call.method, url: buildUrl(client.baseUrl, call.path, call.query), headers, body, timeoutMs };
-}
-
 /**
- * One API request and how its response is read: subscribing sends it. An object with a
- * prototype method rather than a closure, since a status call is kept per training in flight.
+ * One API call, ready to send, and how its response is read: subscribing sends it. It is the
+ * request itself (method, headers, body, timeout; the URL is built when read, so thousands of
+ * trainings in flight do not each keep theirs) and what the retry policy needs, in one object
+ * with prototype methods rather than closures: a status call is kept per training in flight.
  */
-class ApiExchange<C extends Expect> extends Observable<Result<C>> implements ResponseReader<Result<C>> {
+class ApiExchange<C extends Expect> extends Observable<Result<C>> implements HttpRequest, RetriedRequest, ResponseReader<Result<C>> {
+  readonly headers: Record<string, string>;
+  readonly body: string | undefined;
+  readonly timeoutMs: number;
+  readonly idempotent: boolean;
+
   constructor(
     private readonly client: PredictionOneClient,
-    private readonly request: HttpRequest,
+    key: string,
+    private readonly call: ApiCall,
     private readonly codec: C,
   ) {
     super(subscribeApiExchange);
+    if (call.json !== undefined) {
+      this.headers = { accept: 'application/json', ...client.config.headers, 'x-api-key': key, 'content-type': 'application/json' };
+      this.body = JSON.stringify(call.json);
+    } else {
+      this.headers = sharedHeadersOf(client, key);
+      this.body = undefined;
+    }
+    this.timeoutMs = client.config.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
+    this.idempotent = call.idempotent ?? call.method !== 'POST';
+  }
+
+  get method(): HttpMethod {
+    return this.call.method;
+  }
+
+  get url(): string {
+    return buildUrl(this.client.baseUrl, this.call.path, this.call.query);
   }
 
   /** @internal */
   send(subscriber: Subscriber<Result<C>>): TeardownLogic {
-    return exchangeWith(this.client.http, this.request, this, subscriber);
+    return exchangeWith(this.client.http, this, this, subscriber);
   }
 
   async read(response: FetchResponse): Promise<Result<C>> {
-    const { client, request, codec } = this;
+    const { client, codec } = this;
     const maxBytes = client.config.maxResponseBytes ?? DEFAULTS.maxResponseBytes;
     // Only an error needs the path: no URL parsing per request.
-    const bytes = await readBodyBounded(response, maxBytes, () => `Response of ${request.method} ${new URL(request.url).pathname}`);
+    const bytes = await readBodyBounded(response, maxBytes, () => `Response of ${this.method} ${new URL(this.url).pathname}`);
     if (codec === null) return undefined as Result<C>;
     const text = utf8(bytes);
     let json: unknown;
@@ -89,13 +95,20 @@ class ApiExchange<C extends Expect> extends Observable<Result<C>> implements Res
   }
 }
 
+/** The headers of a body-less call with `key`, one object per client for every such request. */
+function sharedHeadersOf(client: PredictionOneClient, key: string): Record<string, string> {
+  let shared = sharedHeaders.get(client);
+  if (shared?.key !== key) {
+    shared = { key, headers: { accept: 'application/json', ...client.config.headers, 'x-api-key': key } };
+    sharedHeaders.set(client, shared);
+  }
+  return shared.headers;
+}
+
 function subscribeApiExchange<C extends Expect>(this: Observable<Result<C>>, subscriber: Subscriber<Result<C>>): TeardownLogic {
   return (this as ApiExchange<C>).send(subscriber);
 }
 
-function send$<C extends Expect>(client: PredictionOneClient, request: HttpRequest, codec: C): Observable<Result<C>> {
-  return new ApiExchange(client, request, codec);
-}
 
 /**
  * Calls an endpoint with an explicit key (Get API Key sends the secret key), with retries.
@@ -108,10 +121,8 @@ export function callApiWithKey$<C extends Expect>(
   call: ApiCall,
   codec: C,
 ): Observable<Result<C>> {
-  const request = httpRequest(client, key, call);
-  return defer(() => send$(client, request, codec)).pipe(
-    retryTransient({ method: call.method, url: request.url, idempotent: call.idempotent ?? call.method !== 'POST' }, client.config.retry, client.scheduler),
-  );
+  const exchange = new ApiExchange(client, key, call, codec);
+  return exchange.pipe(retryTransient(exchange, client.config.retry, client.scheduler));
 }
 
 /**
@@ -127,15 +138,13 @@ export function callApi$<C extends Expect>(client: PredictionOneClient, call: Ap
   if (staticKey !== undefined) {
     // A static key is never refreshed (a refused one is final), so the request is built once
     // and each subscription (each poll) sends it afresh, without a key lookup per call.
-    const request = httpRequest(client, staticKey, call);
-    return client.limiter
-      .run(send$(client, request, codec))
-      .pipe(retryTransient({ method: call.method, url: request.url, idempotent }, client.config.retry, client.scheduler));
+    const exchange = new ApiExchange(client, staticKey, call, codec);
+    return client.limiter.run(exchange).pipe(retryTransient(exchange, client.config.retry, client.scheduler));
   }
   const attempt = (refreshed: boolean): Observable<Result<C>> =>
     client.credentials.apiKey$().pipe(
       switchMap((key) =>
-        client.limiter.run(send$(client, httpRequest(client, key, call), codec)).pipe(
+        client.limiter.run(new ApiExchange(client, key, call, codec)).pipe(
           catchError((err: unknown) => {
             if (!refreshed && err instanceof AuthError && err.apiMessage === 'Inactive_credential.' && client.credentials.canRefresh()) {
               client.credentials.invalidate(key);
