@@ -3,13 +3,14 @@
  *
  * @packageDocumentation
  */
-import { Observable, OperatorFunction } from 'rxjs';
+import { Observable, OperatorFunction, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import type { PollOptions } from '../core/config';
 import type { QueuedEvent, StatusEvent, TrainingEvent } from '../core/events';
 import type { PredictionOneClient } from '../transport/client';
 import { handleWith, isRef, type ExternalProcessRef, type Handler } from './handleOrPass';
 import { SharedLatest } from './shareLatest';
-import { trainingStatus$ } from './watchStatus';
+import type { TrainingStatus } from '../codecs/trainingStatus';
+import { runOptions, runStatus, statusPoll$, type StatusSpec } from './watchStatus';
 
 type Registry = Map<string, SharedStatus | SharedStatus[]>;
 const registries = new WeakMap<PredictionOneClient, Registry>();
@@ -30,18 +31,42 @@ function optionsKey(options: PollOptions): string {
  * registry when its run ends. The options key is computed only when two option objects meet
  * on one id (the same object, the usual case, needs none).
  */
-class SharedStatus extends SharedLatest<StatusEvent> {
+class SharedStatus extends SharedLatest<StatusEvent> implements StatusSpec<TrainingStatus> {
+  readonly poll$: Observable<TrainingStatus>;
+  /** The schedule of the run (`requested` over the client's poll defaults). */
+  readonly options: PollOptions;
+  readonly scheduler: SchedulerLike;
+
   constructor(
     private readonly registry: Registry,
-    private readonly id: string,
-    readonly options: PollOptions,
-    origin: Observable<StatusEvent>,
+    readonly id: string,
+    /** The options the entry was asked for, to match later callers against. */
+    private readonly requested: PollOptions,
+    client: PredictionOneClient,
   ) {
-    super(origin);
+    super();
+    this.poll$ = statusPoll$(client, id);
+    this.options = runOptions(client, requested);
+    this.scheduler = client.scheduler;
+  }
+
+  /** Polls answer the API's status, turned into events in the run. */
+  get raw(): boolean {
+    return true;
   }
 
   matches(options: PollOptions): boolean {
-    return options === this.options || optionsKey(options) === optionsKey(this.options);
+    return options === this.requested || optionsKey(options) === optionsKey(this.requested);
+  }
+
+  /** Runs the status loop for the shared connection itself: no origin Observable per training. */
+  protected override open(connection: Subscriber<StatusEvent>): Subscription {
+    try {
+      connection.add(runStatus(this, connection));
+    } catch (err) {
+      connection.error(err);
+    }
+    return connection;
   }
 
   protected override onReset(): void {
@@ -85,7 +110,7 @@ export function sharedStatus$(client: PredictionOneClient, externalProcessId: st
   const found = registry.get(externalProcessId);
   if (found !== undefined && !Array.isArray(found) && found.matches(options)) return found;
   if (Array.isArray(found)) for (const entry of found) if (entry.matches(options)) return entry;
-  const created = new SharedStatus(registry, externalProcessId, options, trainingStatus$(client, externalProcessId, options));
+  const created = new SharedStatus(registry, externalProcessId, options, client);
   if (found === undefined) registry.set(externalProcessId, created);
   else if (Array.isArray(found)) found.push(created);
   else registry.set(externalProcessId, [found, created]);

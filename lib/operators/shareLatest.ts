@@ -34,10 +34,15 @@ export class SharedLatest<T> extends Observable<T> {
   private latest: T | undefined;
 
   constructor(
-    private readonly origin: Observable<T>,
+    private readonly origin?: Observable<T>,
     private readonly resetHook?: () => void,
   ) {
     super(subscribeShared);
+  }
+
+  /** Starts the shared run for `connection` (subscribes the origin; a subclass may run it itself). */
+  protected open(connection: Subscriber<T>): Subscription {
+    return (this.origin as Observable<T>).subscribe(connection);
   }
 
   /** Called whenever the shared run ends (last subscriber left, error or completion). */
@@ -105,7 +110,7 @@ export class SharedLatest<T> extends Observable<T> {
     const current = ++this.generation;
     // Marks the connection as pending, so a subscriber joining synchronously does not connect twice.
     this.connection = Subscription.EMPTY;
-    const upstream = this.origin.subscribe(new ShareConnection(this, current));
+    const upstream = this.open(new ShareConnection(this, current));
     if (current === this.generation) this.connection = upstream;
     else upstream.unsubscribe();
   }

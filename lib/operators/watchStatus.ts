@@ -30,11 +30,22 @@ export function watchStatus(
 }
 
 /**
- * One training's status run as an object: the poll, the id, the schedule. `raw` polls answer
- * the API's {@link TrainingStatus}, turned into a {@link StatusEvent} in the loop (one step
- * less than `map(toEvent)` per training in flight).
+ * What a status run needs: the poll, the training's id, the schedule, the scheduler. `raw`
+ * polls answer the API's {@link TrainingStatus}, turned into a {@link StatusEvent} in the loop
+ * (one step less than `map(toEvent)` per training in flight).
+ *
+ * @internal
  */
-class StatusWatch<In extends StatusEvent | TrainingStatus> extends Observable<StatusEvent> {
+export interface StatusSpec<In extends StatusEvent | TrainingStatus> {
+  readonly poll$: Observable<In>;
+  readonly id: string;
+  readonly options: PollOptions;
+  readonly scheduler: SchedulerLike;
+  readonly raw: boolean;
+}
+
+/** One training's status run as an Observable: each subscription is a {@link StatusRun}. */
+class StatusWatch<In extends StatusEvent | TrainingStatus> extends Observable<StatusEvent> implements StatusSpec<In> {
   constructor(
     readonly poll$: Observable<In>,
     readonly id: string,
@@ -47,11 +58,20 @@ class StatusWatch<In extends StatusEvent | TrainingStatus> extends Observable<St
 }
 
 function subscribeStatusWatch(this: Observable<StatusEvent>, subscriber: Subscriber<StatusEvent>): StatusRun<StatusEvent | TrainingStatus> {
-  const watch = this as StatusWatch<StatusEvent | TrainingStatus>;
-  const run = new StatusRun(subscriber, watch);
+  return runStatus(this as StatusWatch<StatusEvent | TrainingStatus>, subscriber);
+}
+
+/**
+ * Starts the status run of `spec` for `subscriber` (the first poll now or after `firstDelayMs`,
+ * the whole-run deadline armed) and returns it: unsubscribing it stops the run.
+ *
+ * @internal
+ */
+export function runStatus<In extends StatusEvent | TrainingStatus>(spec: StatusSpec<In>, subscriber: Subscriber<StatusEvent>): StatusRun<In> {
+  const run = new StatusRun(subscriber, spec);
   run.start();
   // A whole-run deadline (timeout({ each }) would reset on every value).
-  const maxWaitMs = watch.options.maxWaitMs ?? POLL_DEFAULTS.maxWaitMs;
+  const maxWaitMs = spec.options.maxWaitMs ?? POLL_DEFAULTS.maxWaitMs;
   if (Number.isFinite(maxWaitMs) && !subscriber.closed) run.arm(maxWaitMs);
   return run;
 }
@@ -60,13 +80,14 @@ function subscribeStatusWatch(this: Observable<StatusEvent>, subscriber: Subscri
  * The state of one status run, in one object with the poll loop (see docs/PERFORMANCE.md):
  * drops repeated statuses, fails on a failure status, ends on a terminal one, owns the deadline.
  */
-class StatusRun<In extends StatusEvent | TrainingStatus> extends PollLoop<In, StatusEvent> {
+/** @internal */
+export class StatusRun<In extends StatusEvent | TrainingStatus> extends PollLoop<In, StatusEvent> {
   private last: StatusEvent | undefined;
   private deadline: Deadline<In> | undefined;
 
   constructor(
     subscriber: Subscriber<StatusEvent>,
-    private readonly watch: StatusWatch<In>,
+    private readonly watch: StatusSpec<In>,
   ) {
     super(subscriber, watch.poll$, watch.options, watch.scheduler);
   }
@@ -126,20 +147,23 @@ class Deadline<In extends StatusEvent | TrainingStatus> implements TimerEntry {
 }
 
 /**
- * The status stream of one training through the client.
+ * One Train Status Check of `id` (with the client's retries), as the poll of a status run.
  *
  * @internal
  */
-export function trainingStatus$(client: PredictionOneClient, id: string, options: PollOptions = {}): Observable<StatusEvent> {
-  // Layered only when the client has poll defaults: the defaults proper are read where used.
+export function statusPoll$(client: PredictionOneClient, id: string): Observable<TrainingStatus> {
+  return callApi$(client, { method: 'GET', path: '/v1/external/models/results', query: { external_process_id: id } }, TrainingStatus);
+}
+
+/**
+ * The schedule of a run: `options` over the client's poll defaults, layered only when the client
+ * has some (the defaults proper are read where used).
+ *
+ * @internal
+ */
+export function runOptions(client: PredictionOneClient, options: PollOptions): PollOptions {
   const clientPoll = client.config.poll;
-  const o = clientPoll === undefined ? options : { ...clientPoll, ...options };
-  const poll$ = callApi$(
-    client,
-    { method: 'GET', path: '/v1/external/models/results', query: { external_process_id: id } },
-    TrainingStatus,
-  );
-  return new StatusWatch<TrainingStatus>(poll$, id, o, client.scheduler, true);
+  return clientPoll === undefined ? options : { ...clientPoll, ...options };
 }
 
 function toEvent(id: ExternalProcessId, s: TrainingStatus, terminalStatuses: readonly string[]): StatusEvent {
