@@ -26,7 +26,8 @@ export function watchStatus(
   options: PollOptions,
   scheduler: SchedulerLike,
 ): Observable<StatusEvent> {
-  return new StatusWatch<StatusEvent>(poll$, id, options, scheduler, false);
+  const spec: StatusSpec<StatusEvent> = { poll$, id, options, scheduler, raw: false };
+  return new Observable<StatusEvent>((subscriber) => runStatus(spec, subscriber));
 }
 
 /**
@@ -42,23 +43,6 @@ export interface StatusSpec<In extends StatusEvent | TrainingStatus> {
   readonly options: PollOptions;
   readonly scheduler: SchedulerLike;
   readonly raw: boolean;
-}
-
-/** One training's status run as an Observable: each subscription is a {@link StatusRun}. */
-class StatusWatch<In extends StatusEvent | TrainingStatus> extends Observable<StatusEvent> implements StatusSpec<In> {
-  constructor(
-    readonly poll$: Observable<In>,
-    readonly id: string,
-    readonly options: PollOptions,
-    readonly scheduler: SchedulerLike,
-    readonly raw: boolean,
-  ) {
-    super(subscribeStatusWatch);
-  }
-}
-
-function subscribeStatusWatch(this: Observable<StatusEvent>, subscriber: Subscriber<StatusEvent>): StatusRun<StatusEvent | TrainingStatus> {
-  return runStatus(this as StatusWatch<StatusEvent | TrainingStatus>, subscriber);
 }
 
 /**
