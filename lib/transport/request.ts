@@ -60,26 +60,16 @@ export function exchange$<T>(
   return new Observable<T>((subscriber) => new Exchange(ctx, request, subscriber).start(consume, undefined));
 }
 
-/**
- * Sends `request` and emits what `read` makes of the successful response, then completes: the
- * shape of every JSON API call. The exchange counts as finished before the value is emitted,
- * so a subscriber that stops at that value does not abort a connection already done with.
- *
- * @internal
- */
-export function exchangeOne$<T>(ctx: ExchangeContext, request: HttpRequest, read: (response: FetchResponse) => Promise<T>): Observable<T> {
-  const reader: ResponseReader<T> = { read };
-  return new Observable<T>((subscriber) => new Exchange(ctx, request, subscriber).start(undefined, reader));
-}
-
 /** Reads a successful response into the one value of an exchange. @internal */
 export interface ResponseReader<T> {
   read(response: FetchResponse): Promise<T>;
 }
 
 /**
- * What {@link exchangeOne$} does for one subscriber, with the reader as an object: for call
- * sites kept per training in flight, where a closure per call site costs memory.
+ * Sends `request` for `subscriber` and emits what `reader` makes of the successful response,
+ * then completes: the shape of every JSON API call (`ApiExchange` is the Observable). The
+ * exchange counts as finished before the value is emitted, so a subscriber that stops at that
+ * value does not abort a connection already done with. Returns the teardown.
  *
  * @internal
  */

@@ -1,8 +1,13 @@
-import { VirtualTimeScheduler, asyncScheduler, firstValueFrom, lastValueFrom, take } from 'rxjs';
+import { Observable, VirtualTimeScheduler, asyncScheduler, firstValueFrom, lastValueFrom, take } from 'rxjs';
 import { RequestTimeoutError, ResponseTooLargeError } from '../../lib/core/errors';
 import { readBodyBounded } from '../../lib/transport/body';
 import type { FetchInit, FetchResponse } from '../../lib/transport/fetchLike';
-import { exchange$, exchangeOne$, type ExchangeContext } from '../../lib/transport/request';
+import { exchange$, exchangeWith, type ExchangeContext, type HttpRequest } from '../../lib/transport/request';
+
+/** A single-value exchange as an Observable, the way ApiExchange sends one. */
+function exchangeOne$<T>(ctx: ExchangeContext, request: HttpRequest, read: (response: FetchResponse) => Promise<T>): Observable<T> {
+  return new Observable<T>((subscriber) => exchangeWith(ctx, request, { read }, subscriber));
+}
 
 // The request path without the emulator: a fetch double records what the transport did.
 
