@@ -7,7 +7,7 @@
  *
  * Run: npm run bench:baseline  (env: TRAININGS, CONCURRENCY, POLL_MS, TRAINING_DELAY_MS, RUNS)
  */
-import { ask, forkEmulator, forkTs, machine, report, round, verdict, waitFor } from './lib/common';
+import { ask, forkEmulator, forkTs, machine, median, report, round, verdict, waitFor } from './lib/common';
 import { TINY_CONFIG, TINY_CSV } from './lib/seed';
 
 const TRAININGS = Number(process.env.TRAININGS ?? 1000);
@@ -135,12 +135,6 @@ interface RunResult extends WorkerResult {
   requests: number;
   emulatorCpuMs: number;
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 async function runOnce(mode: Mode): Promise<RunResult> {
   // A fresh emulator per variant and run: same state, and its request log holds only this run.

@@ -18,7 +18,7 @@ import os from 'node:os';
 import v8 from 'node:v8';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleepP } from 'node:timers/promises';
-import { forkEmulator, forkTs, machine, report, round, verdict, waitFor, type EmulatorHandle, MiB } from './lib/common';
+import { forkEmulator, forkTs, machine, median, report, round, verdict, waitFor, type EmulatorHandle, MiB } from './lib/common';
 import { seedTrainings } from './lib/seed';
 
 const JOBS = Number(process.env.JOBS ?? 10_000);
@@ -240,12 +240,6 @@ function derive(r: PhaseResult): Derived {
     spaces: r.spaces,
   };
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /** Each figure's median over the runs (errors: their sum). */
 function medianOf(runs: Derived[]): Derived {
