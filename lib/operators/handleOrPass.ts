@@ -1,5 +1,6 @@
-import { Observable, OperatorFunction, Subscriber } from 'rxjs';
+import { Observable, OperatorFunction, Subscriber, type Observer } from 'rxjs';
 import { LeanSubscriber } from './leanSubscriber';
+import { SharedLatest, type ShareReceiver } from './shareLatest';
 
 /**
  * The shape shared by the pipeline operators: act on the values `handles` picks, pass every
@@ -45,19 +46,27 @@ export function handleWith<In, H extends In, Out>(
     new Observable<Out | Passed>((subscriber) => source.subscribe(new HandleOrPassSubscriber<In, H, Out | Passed>(subscriber, handler)));
 }
 
-/** The outer subscriber of {@link handleOrPass}: the queue, the outer completion, the current inner run. */
-class HandleOrPassSubscriber<In, H extends In, Out> extends Subscriber<In> implements InnerParent {
+/**
+ * The outer subscriber of {@link handleOrPass}: the queue, the outer completion, the current
+ * inner run. A shared inner run ({@link SharedLatest}, e.g. a training's status) is joined by
+ * this subscriber itself, as a {@link ShareReceiver}: no inner subscriber, no membership object.
+ */
+class HandleOrPassSubscriber<In, H extends In, Out> extends Subscriber<In> implements InnerParent, ShareReceiver<unknown> {
   /** Values waiting for the current inner run to end (allocated only when one has to wait). */
   private queue: In[] | undefined;
-  /** The current inner run (a field, not a finalizer: see {@link LeanSubscriber}). */
-  private inner: PassInner | undefined;
+  /** The current inner run: its subscriber, or the share joined (a field, not a finalizer: see {@link LeanSubscriber}). */
+  private inner: PassInner | SharedLatest<unknown> | undefined;
   private outerDone = false;
 
   constructor(
-    readonly downstream: Subscriber<Out | unknown>,
+    destination: Subscriber<Out | unknown>,
     private readonly handler: Handler<In, H, unknown>,
   ) {
-    super(downstream);
+    super(destination);
+  }
+
+  get downstream(): Observer<unknown> {
+    return this.destination;
   }
 
   private get active(): boolean {
@@ -69,7 +78,8 @@ class HandleOrPassSubscriber<In, H extends In, Out> extends Subscriber<In> imple
     const inner = this.inner;
     this.inner = undefined;
     super.unsubscribe();
-    inner?.unsubscribe();
+    if (inner instanceof SharedLatest) inner.leave(this);
+    else inner?.unsubscribe();
   }
 
   protected override _next(value: In): void {
@@ -82,8 +92,25 @@ class HandleOrPassSubscriber<In, H extends In, Out> extends Subscriber<In> imple
     if (!this.active) this.finish();
   }
 
+  /** A value of the joined share. */
+  push(value: unknown): void {
+    this.destination.next(value);
+  }
+
+  /** The joined share failed (this subscriber is out of it already). */
+  fail(err: unknown): void {
+    this.inner = undefined;
+    this.destination.error(err);
+    this.unsubscribe();
+  }
+
+  /** The joined share completed. */
+  done(): void {
+    this.innerDone(this.inner);
+  }
+
   /** Called by the inner run when it completes. */
-  innerDone(inner: Subscriber<unknown>): void {
+  innerDone(inner: unknown): void {
     if (inner !== this.inner) return;
     this.inner = undefined;
     while (!this.active && !this.closed) {
@@ -97,7 +124,7 @@ class HandleOrPassSubscriber<In, H extends In, Out> extends Subscriber<In> imple
   }
 
   private start(value: In): void {
-    const downstream = this.downstream;
+    const downstream = this.destination;
     let inner$: Observable<unknown>;
     try {
       if (!this.handler.handles(value)) {
@@ -111,21 +138,26 @@ class HandleOrPassSubscriber<In, H extends In, Out> extends Subscriber<In> imple
       this.unsubscribe();
       return;
     }
+    if (inner$ instanceof SharedLatest) {
+      this.inner = inner$;
+      inner$.join(this);
+      return;
+    }
     const inner = new PassInner(this);
     this.inner = inner;
     inner$.subscribe(inner);
   }
 
   private finish(): void {
-    this.downstream.complete();
+    this.destination.complete();
     this.unsubscribe();
   }
 }
 
 /** What an inner run needs from its parent. */
 interface InnerParent {
-  readonly downstream: Subscriber<unknown>;
-  innerDone(inner: Subscriber<unknown>): void;
+  readonly downstream: Observer<unknown>;
+  innerDone(inner: unknown): void;
   unsubscribe(): void;
 }
 

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { Observable, asyncScheduler, type Observer, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
+import { Observable, asyncScheduler, type Observer, type SchedulerLike, type Subscription } from 'rxjs';
 import { POLL_DEFAULTS, type PollOptions } from '../core/config';
 import { TimerQueue, type TimerEntry } from '../transport/timerQueue';
 
@@ -60,7 +60,7 @@ export function pollEvery<T>(
   scheduler: SchedulerLike = asyncScheduler,
 ): Observable<T> {
   return new Observable<T>((subscriber) => {
-    const loop = new UntilDone(subscriber, poll$, options, scheduler, isDone);
+    const loop = new UntilDone(subscriber, { poll$, options, scheduler }, isDone);
     loop.start();
     // The loop is the teardown (no closure per run).
     return loop;
@@ -68,13 +68,40 @@ export function pollEvery<T>(
 }
 
 /**
- * The state of one polling run, and the observer of each poll: its place on the timer queue,
- * the poll in flight and the poll count, allocated once per run rather than once per poll. Subclasses decide what
- * a poll's value means (`next`); the base class owns the schedule and the cancellation.
+ * What a {@link PollLoop} polls and when. `poll$` is read for every poll, so a long-lived spec
+ * may build it then rather than keep it.
  *
  * @internal
  */
-export abstract class PollLoop<T, Out = T> implements Observer<T>, TimerEntry {
+export interface PollSpec<T> {
+  readonly poll$: Observable<T>;
+  readonly options: PollOptions;
+  readonly scheduler: SchedulerLike;
+}
+
+/**
+ * Where a {@link PollLoop} delivers: a `Subscriber`, or an object of the same shape that owns
+ * the loop (a shared status stream), which stops the loop when it no longer wants its values.
+ *
+ * @internal
+ */
+export interface PollSink<Out> {
+  readonly closed: boolean;
+  next(value: Out): void;
+  error(err: unknown): void;
+  complete(): void;
+}
+
+/**
+ * The state of one polling run, and the observer of each poll: its place on the timer queue,
+ * the poll in flight and the poll count, allocated once per run rather than once per poll.
+ * Subclasses decide what a poll's value means (`next`); the base class owns the schedule and
+ * the cancellation. Once stopped (unsubscribed, or after it delivered an error or completion)
+ * it delivers nothing more.
+ *
+ * @internal
+ */
+export abstract class PollLoop<T, Out = T, S extends PollSpec<T> = PollSpec<T>> implements Observer<T>, TimerEntry {
   /** @internal Owned by the timer queue while the next poll waits. */
   dueAt = 0;
   /** @internal */
@@ -83,19 +110,30 @@ export abstract class PollLoop<T, Out = T> implements Observer<T>, TimerEntry {
   slot = -1;
   private n = 0;
   private inFlight: Subscription | undefined;
-  protected readonly timers: TimerQueue;
+  private stopped = false;
 
   constructor(
-    protected readonly subscriber: Subscriber<Out>,
-    private readonly poll$: Observable<T>,
-    protected readonly options: PollOptions,
-    protected readonly scheduler: SchedulerLike,
-  ) {
-    this.timers = TimerQueue.of(scheduler);
-  }
+    protected readonly sink: PollSink<Out>,
+    protected readonly spec: S,
+  ) {}
 
   /** What to do with a poll's value: emit, drop, end the run. */
   abstract next(value: T): void;
+
+  /** The schedule. */
+  protected get options(): PollOptions {
+    return this.spec.options;
+  }
+
+  /** The scheduler's timer queue (looked up, not kept: one field less per run). */
+  protected get timers(): TimerQueue {
+    return TimerQueue.of(this.spec.scheduler);
+  }
+
+  /** True once the run is stopped or its sink closed: nothing is to be delivered. */
+  protected get over(): boolean {
+    return this.stopped || this.sink.closed;
+  }
 
   /** The first poll, now or after `firstDelayMs`. */
   start(): void {
@@ -111,39 +149,64 @@ export abstract class PollLoop<T, Out = T> implements Observer<T>, TimerEntry {
 
   poll(): void {
     this.inFlight = undefined;
-    const inFlight = this.poll$.subscribe(this);
+    let inFlight: Subscription;
+    try {
+      inFlight = this.spec.poll$.subscribe(this);
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
     // A poll that ended synchronously has nothing left to cancel.
-    if (!this.subscriber.closed && !inFlight.closed) this.inFlight = inFlight;
+    if (!this.over && !inFlight.closed) this.inFlight = inFlight;
+  }
+
+  /** Delivers a value (nothing once the run is over). */
+  protected emit(value: Out): void {
+    if (!this.over) this.sink.next(value);
+  }
+
+  /** Stops the run and ends the sink with `err`. */
+  protected fail(err: unknown): void {
+    if (this.over) return;
+    this.unsubscribe();
+    this.sink.error(err);
+  }
+
+  /** Stops the run and completes the sink. */
+  protected finish(): void {
+    if (this.over) return;
+    this.unsubscribe();
+    this.sink.complete();
   }
 
   error(err: unknown): void {
-    this.subscriber.error(err);
+    this.fail(err);
   }
 
   /** The poll ended without a final value: wait, then poll again. */
   complete(): void {
     // The finished poll's subscriber is closed: drop it rather than keep it until the next poll.
     this.inFlight = undefined;
-    if (!this.subscriber.closed) this.timers.add(this, pollDelayMs(this.n++, this.options));
+    if (!this.over) this.timers.add(this, pollDelayMs(this.n++, this.options));
   }
 
   unsubscribe(): void {
+    this.stopped = true;
     this.timers.remove(this);
-    this.inFlight?.unsubscribe();
+    const inFlight = this.inFlight;
     this.inFlight = undefined;
+    inFlight?.unsubscribe();
   }
 }
 
 /** {@link pollEvery}'s loop: every value is emitted, the one `isDone` picks ends the run. */
 class UntilDone<T> extends PollLoop<T> {
   constructor(
-    subscriber: Subscriber<T>,
-    poll$: Observable<T>,
-    options: PollOptions,
-    scheduler: SchedulerLike,
+    sink: PollSink<T>,
+    spec: PollSpec<T>,
     private readonly isDone: (value: T) => boolean,
   ) {
-    super(subscriber, poll$, options, scheduler);
+    super(sink, spec);
   }
 
   next(value: T): void {
@@ -151,11 +214,11 @@ class UntilDone<T> extends PollLoop<T> {
     try {
       done = this.isDone(value);
     } catch (err) {
-      this.subscriber.error(err);
+      this.fail(err);
       return;
     }
-    this.subscriber.next(value);
-    if (done) this.subscriber.complete();
+    this.emit(value);
+    if (done) this.finish();
   }
 }
 

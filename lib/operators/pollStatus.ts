@@ -3,14 +3,15 @@
  *
  * @packageDocumentation
  */
-import { Observable, OperatorFunction, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
+import { Observable, OperatorFunction, type SchedulerLike } from 'rxjs';
 import type { PollOptions } from '../core/config';
 import type { QueuedEvent, StatusEvent, TrainingEvent } from '../core/events';
 import type { PredictionOneClient } from '../transport/client';
 import { handleWith, isRef, type ExternalProcessRef, type Handler } from './handleOrPass';
 import { SharedLatest } from './shareLatest';
 import type { TrainingStatus } from '../codecs/trainingStatus';
-import { runOptions, runStatus, statusPoll$, type StatusSpec } from './watchStatus';
+import { runOptions, statusPoll$, StatusRun, type StatusSpec } from './watchStatus';
+import type { PollSink } from './pollEvery';
 
 type Registry = Map<string, SharedStatus | SharedStatus[]>;
 const registries = new WeakMap<PredictionOneClient, Registry>();
@@ -30,24 +31,33 @@ function optionsKey(options: PollOptions): string {
  * The registry entry of one training: its shared status stream, which drops itself from the
  * registry when its run ends. The options key is computed only when two option objects meet
  * on one id (the same object, the usual case, needs none).
+ *
+ * It is also its run's spec (the request is built for each poll, not kept) and its run's sink
+ * (a run stops itself before it ends, and is stopped when the last subscriber leaves, so a
+ * stale run never reaches the next one): a training in flight keeps this object and its
+ * {@link StatusRun}, nothing else of ours but its subscribers.
  */
-class SharedStatus extends SharedLatest<StatusEvent> implements StatusSpec<TrainingStatus> {
-  readonly poll$: Observable<TrainingStatus>;
+class SharedStatus extends SharedLatest<StatusEvent> implements StatusSpec<TrainingStatus>, PollSink<StatusEvent> {
   /** The schedule of the run (`requested` over the client's poll defaults). */
   readonly options: PollOptions;
-  readonly scheduler: SchedulerLike;
 
   constructor(
-    private readonly registry: Registry,
+    private readonly client: PredictionOneClient,
     readonly id: string,
     /** The options the entry was asked for, to match later callers against. */
     private readonly requested: PollOptions,
-    client: PredictionOneClient,
   ) {
     super();
-    this.poll$ = statusPoll$(client, id);
     this.options = runOptions(client, requested);
-    this.scheduler = client.scheduler;
+  }
+
+  /** One Train Status Check, built for each poll. */
+  get poll$(): Observable<TrainingStatus> {
+    return statusPoll$(this.client, this.id);
+  }
+
+  get scheduler(): SchedulerLike {
+    return this.client.scheduler;
   }
 
   /** Polls answer the API's status, turned into events in the run. */
@@ -55,24 +65,41 @@ class SharedStatus extends SharedLatest<StatusEvent> implements StatusSpec<Train
     return true;
   }
 
+  /** As a sink: closed when no run is on. */
+  get closed(): boolean {
+    return !this.running;
+  }
+
   matches(options: PollOptions): boolean {
     return options === this.requested || optionsKey(options) === optionsKey(this.requested);
   }
 
-  /** Runs the status loop for the shared connection itself: no origin Observable per training. */
-  protected override open(connection: Subscriber<StatusEvent>): Subscription {
-    try {
-      connection.add(runStatus(this, connection));
-    } catch (err) {
-      connection.error(err);
-    }
-    return connection;
+  /** @internal A status of the run. */
+  next(event: StatusEvent): void {
+    this.emit(event);
+  }
+
+  /** @internal The run failed. */
+  error(err: unknown): void {
+    this.end(true, err);
+  }
+
+  /** @internal The run ended with a terminal status. */
+  complete(): void {
+    this.end(false, undefined);
+  }
+
+  /** A run is a {@link StatusRun} with this entry as spec and sink: no Observable, no subscriber. */
+  protected open(): StatusRun<TrainingStatus> {
+    return new StatusRun<TrainingStatus>(this, this);
   }
 
   protected override onReset(): void {
     // A stale poller (kept by a caller and resubscribed) must not drop its successor.
-    const { registry, id } = this;
-    const found = registry.get(id);
+    const { id } = this;
+    const registry = registries.get(this.client);
+    const found = registry?.get(id);
+    if (registry === undefined || found === undefined) return;
     if (found === this) registry.delete(id);
     else if (Array.isArray(found)) {
       const i = found.indexOf(this);
@@ -110,7 +137,7 @@ export function sharedStatus$(client: PredictionOneClient, externalProcessId: st
   const found = registry.get(externalProcessId);
   if (found !== undefined && !Array.isArray(found) && found.matches(options)) return found;
   if (Array.isArray(found)) for (const entry of found) if (entry.matches(options)) return entry;
-  const created = new SharedStatus(registry, externalProcessId, options, client);
+  const created = new SharedStatus(client, externalProcessId, options);
   if (found === undefined) registry.set(externalProcessId, created);
   else if (Array.isArray(found)) found.push(created);
   else registry.set(externalProcessId, [found, created]);

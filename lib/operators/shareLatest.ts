@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { Observable, Subscription, type Subscriber } from 'rxjs';
+import { Observable, type Subscriber, type Unsubscribable } from 'rxjs';
 import { LeanSubscriber } from './leanSubscriber';
 
 /**
@@ -16,145 +16,208 @@ import { LeanSubscriber } from './leanSubscriber';
  * @internal
  */
 export function shareLatest<T>(onReset?: () => void): (source: Observable<T>) => Observable<T> {
-  return (source) => new SharedLatest(source, onReset);
+  return (source) => new SharedOrigin(source, onReset);
 }
 
 /**
- * The state of {@link shareLatest} as one object with prototype methods (closures would cost
- * a function and a context each, per training in flight).
+ * One receiver of a {@link SharedLatest}'s values: a plain subscriber's {@link ShareMember},
+ * or an operator's own subscriber joining directly ({@link SharedLatest.join}), which saves an
+ * object per training in flight.
  *
  * @internal
  */
-export class SharedLatest<T> extends Observable<T> {
-  /** One subscriber (the usual case) or several: an array only when a second one joins. */
-  private subscribers: Subscriber<T> | Subscriber<T>[] | undefined;
-  private connection: Subscription | undefined;
-  private generation = 0;
-  private hasLatest = false;
-  private latest: T | undefined;
+export interface ShareReceiver<T> {
+  /** A value (the replayed latest one on joining, then each new one). */
+  push(value: T): void;
+  /** The shared run failed: the receiver is already out of the share. */
+  fail(err: unknown): void;
+  /** The shared run completed: the receiver is already out of the share. */
+  done(): void;
+}
 
-  constructor(
-    private readonly origin?: Observable<T>,
-    private readonly resetHook?: () => void,
-  ) {
+/**
+ * One run of a {@link SharedLatest}, started once.
+ *
+ * @internal
+ */
+export interface ShareRun extends Unsubscribable {
+  start(): void;
+}
+
+/** No value yet (a value of the source may be `undefined`). */
+const NONE: unique symbol = Symbol('none');
+
+/**
+ * The state of a share as one object with prototype methods (closures would cost a function and
+ * a context each, per training in flight). A subclass says how a run starts ({@link open}); it
+ * hands the run's values to {@link emit} and its end to {@link end}.
+ *
+ * @internal
+ */
+export abstract class SharedLatest<T> extends Observable<T> {
+  /** One receiver (the usual case) or several: an array only when a second one joins. */
+  private receivers: ShareReceiver<T> | ShareReceiver<T>[] | undefined;
+  /** The run, `undefined` when there is none. */
+  private connection: ShareRun | undefined;
+  private latest: T | typeof NONE = NONE;
+
+  constructor() {
     super(subscribeShared);
   }
 
-  /** Starts the shared run for `connection` (subscribes the origin; a subclass may run it itself). */
-  protected open(connection: Subscriber<T>): Subscription {
-    return (this.origin as Observable<T>).subscribe(connection);
-  }
+  /**
+   * A new run, not started yet: {@link ShareRun.start} starts it (it may deliver at once);
+   * unsubscribing it stops it, with no value or end after that. A run that ends (through
+   * {@link end}) is stopped already.
+   */
+  protected abstract open(): ShareRun;
 
-  /** Called whenever the shared run ends (last subscriber left, error or completion). */
+  /** Called whenever a run ends (last receiver left, error or completion). */
   protected onReset(): void {
-    this.resetHook?.();
+    // Nothing by default.
   }
 
-  join(subscriber: Subscriber<T>): ShareMember<T> {
-    const subscribers = this.subscribers;
-    if (subscribers === undefined) this.subscribers = subscriber;
-    else if (Array.isArray(subscribers)) subscribers.push(subscriber);
-    else this.subscribers = [subscribers, subscriber];
-    if (this.hasLatest) subscriber.next(this.latest as T);
+  /** True while a run is on (or starting). */
+  protected get running(): boolean {
+    return this.connection !== undefined;
+  }
+
+  /**
+   * Adds `receiver` (replaying the latest value) and starts a run if none is on. It stays in
+   * until it {@link leave}s or the run ends.
+   */
+  join(receiver: ShareReceiver<T>): void {
+    const receivers = this.receivers;
+    if (receivers === undefined) this.receivers = receiver;
+    else if (Array.isArray(receivers)) receivers.push(receiver);
+    else this.receivers = [receivers, receiver];
+    const latest = this.latest;
+    if (latest !== NONE) receiver.push(latest);
     if (this.connection === undefined) this.connect();
-    return new ShareMember(this, subscriber, this.generation);
   }
 
-  leave(subscriber: Subscriber<T>, joined: number): void {
-    if (joined !== this.generation) return;
-    const subscribers = this.subscribers;
-    if (subscribers === subscriber) this.subscribers = undefined;
-    else if (Array.isArray(subscribers)) {
-      const i = subscribers.indexOf(subscriber);
-      if (i >= 0) subscribers.splice(i, 1);
-      if (subscribers.length === 0) this.subscribers = undefined;
-    }
-    if (this.subscribers === undefined && this.connection !== undefined) {
+  /** Takes `receiver` out (nothing if it already is); the run stops when no receiver is left. */
+  leave(receiver: ShareReceiver<T>): void {
+    const receivers = this.receivers;
+    if (receivers === receiver) this.receivers = undefined;
+    else if (Array.isArray(receivers)) {
+      const i = receivers.indexOf(receiver);
+      if (i < 0) return;
+      receivers.splice(i, 1);
+      if (receivers.length === 0) this.receivers = undefined;
+    } else return;
+    if (this.receivers === undefined && this.connection !== undefined) {
       const upstream = this.connection;
       this.reset();
       upstream.unsubscribe();
     }
   }
 
-  emit(generation: number, value: T): void {
-    if (generation !== this.generation) return;
+  /** A value of the current run. @internal */
+  emit(value: T): void {
     this.latest = value;
-    this.hasLatest = true;
-    const subscribers = this.subscribers;
-    if (subscribers === undefined) return;
-    if (!Array.isArray(subscribers)) subscribers.next(value);
-    else for (const s of subscribers.slice()) s.next(value);
+    const receivers = this.receivers;
+    if (receivers === undefined) return;
+    if (!Array.isArray(receivers)) receivers.push(value);
+    else for (const r of receivers.slice()) r.push(value);
   }
 
-  end(generation: number, failed: boolean, err: unknown): void {
-    if (generation !== this.generation) return;
+  /** The current run ended: it is over for every receiver, the next one starts afresh. @internal */
+  end(failed: boolean, err: unknown): void {
     const left = this.reset();
-    for (const s of left === undefined ? [] : Array.isArray(left) ? left : [left]) {
-      if (failed) s.error(err);
-      else s.complete();
+    for (const r of left === undefined ? [] : Array.isArray(left) ? left : [left]) {
+      if (failed) r.fail(err);
+      else r.done();
     }
   }
 
-  private reset(): Subscriber<T> | Subscriber<T>[] | undefined {
-    const left = this.subscribers;
-    this.subscribers = undefined;
+  private reset(): ShareReceiver<T> | ShareReceiver<T>[] | undefined {
+    const left = this.receivers;
+    this.receivers = undefined;
     this.connection = undefined;
-    this.generation++;
-    this.hasLatest = false;
-    this.latest = undefined;
+    this.latest = NONE;
     this.onReset();
     return left;
   }
 
   private connect(): void {
-    const current = ++this.generation;
-    // Marks the connection as pending, so a subscriber joining synchronously does not connect twice.
-    this.connection = Subscription.EMPTY;
-    const upstream = this.open(new ShareConnection(this, current));
-    if (current === this.generation) this.connection = upstream;
-    else upstream.unsubscribe();
+    // The run is the connection before it starts: a receiver joining while it starts does not
+    // start a second one, and everyone leaving while it starts stops it.
+    const run = this.open();
+    this.connection = run;
+    run.start();
   }
 }
 
 function subscribeShared(this: Observable<unknown>, subscriber: Subscriber<unknown>): ShareMember<unknown> {
-  return (this as SharedLatest<unknown>).join(subscriber);
+  const member = new ShareMember(this as SharedLatest<unknown>, subscriber);
+  (this as SharedLatest<unknown>).join(member);
+  return member;
 }
 
-/** One subscriber's place in a {@link SharedLatest}; unsubscribing leaves it. */
-class ShareMember<T> {
+/** A plain subscriber's place in a {@link SharedLatest}; unsubscribing leaves it. */
+class ShareMember<T> implements ShareReceiver<T> {
   constructor(
     private readonly shared: SharedLatest<T>,
     private readonly subscriber: Subscriber<T>,
-    private readonly joined: number,
   ) {}
 
+  push(value: T): void {
+    this.subscriber.next(value);
+  }
+
+  fail(err: unknown): void {
+    this.subscriber.error(err);
+  }
+
+  done(): void {
+    this.subscriber.complete();
+  }
+
   unsubscribe(): void {
-    this.shared.leave(this.subscriber, this.joined);
+    this.shared.leave(this);
   }
 }
 
-/** The one upstream subscriber of a {@link SharedLatest} run. */
-class ShareConnection<T> extends LeanSubscriber<T> {
+/** {@link shareLatest}: a run is a subscription to `origin`. */
+class SharedOrigin<T> extends SharedLatest<T> {
   constructor(
-    private readonly shared: SharedLatest<T>,
-    private readonly generation: number,
+    readonly origin: Observable<T>,
+    private readonly resetHook?: () => void,
   ) {
     super();
   }
 
+  protected open(): OriginConnection<T> {
+    return new OriginConnection(this);
+  }
+
+  protected override onReset(): void {
+    this.resetHook?.();
+  }
+}
+
+/** One run of a {@link SharedOrigin}: its subscriber to the origin (closed, it delivers nothing). */
+class OriginConnection<T> extends LeanSubscriber<T> implements ShareRun {
+  constructor(private readonly shared: SharedOrigin<T>) {
+    super();
+  }
+
+  start(): void {
+    this.shared.origin.subscribe(this);
+  }
+
   protected override _next(value: T): void {
-    this.shared.emit(this.generation, value);
+    this.shared.emit(value);
   }
 
   protected override _error(err: unknown): void {
     this.unsubscribe();
-    this.shared.end(this.generation, true, err);
+    this.shared.end(true, err);
   }
 
   protected override _complete(): void {
     this.unsubscribe();
-    this.shared.end(this.generation, false, undefined);
+    this.shared.end(false, undefined);
   }
 }
-
-/** Per client: by training id, the shared status streams (more than one only if watched with different options). */

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { Observable, type SchedulerLike, type Subscriber } from 'rxjs';
+import { Observable, type SchedulerLike } from 'rxjs';
 import { TrainingStatus } from '../codecs/trainingStatus';
 import type { ExternalProcessId } from '../codecs/ids';
 import { POLL_DEFAULTS, type PollOptions } from '../core/config';
@@ -11,7 +11,7 @@ import { DecodeError, PollTimeoutError, TrainingFailedError } from '../core/erro
 import type { StatusEvent } from '../core/events';
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
-import { PollLoop } from './pollEvery';
+import { PollLoop, type PollSink, type PollSpec } from './pollEvery';
 import type { TimerEntry } from '../transport/timerQueue';
 
 /**
@@ -37,11 +37,8 @@ export function watchStatus(
  *
  * @internal
  */
-export interface StatusSpec<In extends StatusEvent | TrainingStatus> {
-  readonly poll$: Observable<In>;
+export interface StatusSpec<In extends StatusEvent | TrainingStatus> extends PollSpec<In> {
   readonly id: string;
-  readonly options: PollOptions;
-  readonly scheduler: SchedulerLike;
   readonly raw: boolean;
 }
 
@@ -51,38 +48,41 @@ export interface StatusSpec<In extends StatusEvent | TrainingStatus> {
  *
  * @internal
  */
-export function runStatus<In extends StatusEvent | TrainingStatus>(spec: StatusSpec<In>, subscriber: Subscriber<StatusEvent>): StatusRun<In> {
+export function runStatus<In extends StatusEvent | TrainingStatus>(spec: StatusSpec<In>, subscriber: PollSink<StatusEvent>): StatusRun<In> {
   const run = new StatusRun(subscriber, spec);
   run.start();
-  // A whole-run deadline (timeout({ each }) would reset on every value).
-  const maxWaitMs = spec.options.maxWaitMs ?? POLL_DEFAULTS.maxWaitMs;
-  if (Number.isFinite(maxWaitMs) && !subscriber.closed) run.arm(maxWaitMs);
   return run;
 }
 
 /**
  * The state of one status run, in one object with the poll loop (see docs/PERFORMANCE.md):
  * drops repeated statuses, fails on a failure status, ends on a terminal one, owns the deadline.
+ *
+ * @internal
  */
-/** @internal */
-export class StatusRun<In extends StatusEvent | TrainingStatus> extends PollLoop<In, StatusEvent> {
+export class StatusRun<In extends StatusEvent | TrainingStatus> extends PollLoop<In, StatusEvent, StatusSpec<In>> {
   private last: StatusEvent | undefined;
   private deadline: Deadline<In> | undefined;
 
-  constructor(
-    subscriber: Subscriber<StatusEvent>,
-    private readonly watch: StatusSpec<In>,
-  ) {
-    super(subscriber, watch.poll$, watch.options, watch.scheduler);
+  /** The first poll (now or after `firstDelayMs`) and the whole-run deadline. */
+  override start(): void {
+    super.start();
+    // A whole-run deadline (timeout({ each }) would reset on every value).
+    const maxWaitMs = this.options.maxWaitMs ?? POLL_DEFAULTS.maxWaitMs;
+    if (Number.isFinite(maxWaitMs) && !this.over) {
+      const deadline = new Deadline(this);
+      this.deadline = deadline;
+      this.timers.add(deadline, maxWaitMs);
+    }
   }
 
   next(value: In): void {
-    const { subscriber, watch, options } = this;
+    const { spec, options } = this;
     let e: StatusEvent;
     try {
-      e = watch.raw ? toEvent(watch.id as ExternalProcessId, value as TrainingStatus, options.terminalStatuses ?? POLL_DEFAULTS.terminalStatuses) : (value as StatusEvent);
+      e = spec.raw ? toEvent(spec.id as ExternalProcessId, value as TrainingStatus, options.terminalStatuses ?? POLL_DEFAULTS.terminalStatuses) : (value as StatusEvent);
     } catch (err) {
-      subscriber.error(err);
+      this.fail(err);
       return;
     }
     const failed = (options.failureStatuses ?? POLL_DEFAULTS.failureStatuses).includes(e.status);
@@ -90,24 +90,18 @@ export class StatusRun<In extends StatusEvent | TrainingStatus> extends PollLoop
     if (last === undefined || last.status !== e.status) {
       this.last = e;
       if (failed) {
-        subscriber.error(new TrainingFailedError(watch.id, e.status));
+        this.fail(new TrainingFailedError(spec.id, e.status));
         return;
       }
-      subscriber.next(e);
+      this.emit(e);
     }
-    if (e.terminal || failed) subscriber.complete();
-  }
-
-  arm(maxWaitMs: number): void {
-    const deadline = new Deadline(this);
-    this.deadline = deadline;
-    this.timers.add(deadline, maxWaitMs);
+    if (e.terminal || failed) this.finish();
   }
 
   expire(): void {
     const last = this.last;
     const maxWaitMs = this.options.maxWaitMs ?? POLL_DEFAULTS.maxWaitMs;
-    this.subscriber.error(new PollTimeoutError(this.watch.id, maxWaitMs, last && { status: last.status, updatedDatetime: last.updatedDatetime }));
+    this.fail(new PollTimeoutError(this.spec.id, maxWaitMs, last && { status: last.status, updatedDatetime: last.updatedDatetime }));
   }
 
   override unsubscribe(): void {

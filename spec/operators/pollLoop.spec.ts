@@ -1,10 +1,11 @@
-import { asyncScheduler, defer, of, take } from 'rxjs';
+import { VirtualTimeScheduler, asyncScheduler, defer, of, take } from 'rxjs';
 import type { ExternalProcessId } from '../../lib/codecs/ids';
 import { PollTimeoutError } from '../../lib/core/errors';
 import type { StatusEvent } from '../../lib/core/events';
 import { pollEvery } from '../../lib/operators/pollEvery';
 import { shareLatest } from '../../lib/operators/shareLatest';
-import { watchStatus } from '../../lib/operators/watchStatus';
+import { StatusRun, watchStatus } from '../../lib/operators/watchStatus';
+import { TimerQueue } from '../../lib/transport/timerQueue';
 import { testScheduler } from '../helpers/marbles';
 
 // The lean poll loop (one observer and one rescheduled timer per run) and the lean share:
@@ -88,6 +89,56 @@ describe('watchStatus (deadline in the loop)', () => {
       const poll$ = cold('-(r|)', { r: running });
       expectObservable(watchStatus(poll$, id, { ...fixed, maxWaitMs: Infinity }, asyncScheduler), '^ 30ms !').toBe('-r', { r: running });
     });
+  });
+});
+
+describe('StatusRun stopped by its sink (a shared status stream owns its run)', () => {
+  const id = 'job-1' as ExternalProcessId;
+  const running: StatusEvent = { type: 'status', externalProcessId: id, status: 'running', terminal: false, resultUrl: undefined };
+
+  it('should schedule nothing more when its sink stops it during a synchronous poll, whatever the sink says after', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const seen: StatusEvent[] = [];
+    let run: StatusRun<StatusEvent> | undefined;
+    // A sink that never reports closed (a share whose next run may already be on).
+    const sink = {
+      closed: false,
+      next: (e: StatusEvent) => {
+        seen.push(e);
+        run?.unsubscribe();
+      },
+      error: (err: unknown) => {
+        throw err;
+      },
+      complete: () => {
+        throw new Error('completed');
+      },
+    };
+    run = new StatusRun(sink, { poll$: of(running), id, options: { ...fixed, maxWaitMs: 1_000 }, scheduler, raw: false });
+    run.start();
+    expect(seen).toEqual([running]);
+    // Neither the next poll nor the deadline waits.
+    expect(TimerQueue.of(scheduler).size).toBe(0);
+    scheduler.maxFrames = 100;
+    scheduler.flush();
+    expect(seen).toEqual([running]);
+  });
+
+  it('should stop itself before it delivers its end', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const finished: StatusEvent = { ...running, status: 'finished', terminal: true, resultUrl: 'https://r' };
+    const calls: string[] = [];
+    const sink = {
+      closed: false,
+      next: (e: StatusEvent) => calls.push(e.status),
+      error: () => calls.push('error'),
+      complete: () => calls.push(`complete (timers waiting: ${TimerQueue.of(scheduler).size})`),
+    };
+    const run = new StatusRun(sink, { poll$: of(finished), id, options: { ...fixed, maxWaitMs: 1_000 }, scheduler, raw: false });
+    run.start();
+    scheduler.maxFrames = 100;
+    scheduler.flush();
+    expect(calls).toEqual(['finished', 'complete (timers waiting: 0)']);
   });
 });
 

@@ -100,6 +100,45 @@ describe('sharedStatus$ through the emulator', () => {
     expect(first.map((s) => s.status)).toEqual(['waiting']);
   });
 
+  it('should start a fresh run for a subscriber that joins as the run ends, and poll no more for the ended one', async () => {
+    const c = client({ poll: { minDelayMs: 20, multiplier: 1 } });
+    const id = await queuedId(c);
+    await emulator().advance(id, 'finished');
+    emulator().clearLog();
+    const again = await new Promise<StatusEvent[]>((resolve, reject) => {
+      of({ externalProcessId: id })
+        .pipe(pollStatus$(c))
+        .subscribe({
+          error: reject,
+          // Joins synchronously from the ended run's completion.
+          complete: () => lastValueFrom(sharedStatus$(c, id).pipe(toArray())).then(resolve, reject),
+        });
+    });
+    expect(again.map((s) => s.status)).toEqual(['finished']);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(emulator().count('GET /v1/external/models/results')).toBe(2);
+  });
+
+  it('should stop the run its only subscriber leaves on a value, and serve one who joins there with a fresh run', async () => {
+    const c = client({ poll: { minDelayMs: 20, multiplier: 1 } });
+    const id = await queuedId(c);
+    emulator().clearLog();
+    const late = await new Promise<StatusEvent>((resolve, reject) => {
+      const first: Subscription = sharedStatus$(c, id).subscribe({
+        next: () => {
+          first.unsubscribe();
+          // The left run's entry is gone: this one starts afresh (no replayed value) and polls.
+          const late = sharedStatus$(c, id).subscribe({ next: (e) => (late.unsubscribe(), resolve(e)), error: reject });
+        },
+        error: reject,
+      });
+    });
+    expect(late.status).toBe('waiting');
+    await new Promise((r) => setTimeout(r, 100));
+    // One poll per run, none after: the left run did not schedule another.
+    expect(emulator().count('GET /v1/external/models/results')).toBe(2);
+  });
+
   it('should poll once per tick whatever the number of subscribers', async () => {
     const c = client({ poll: { minDelayMs: 20, multiplier: 1 } });
     const id = await queuedId(c);
