@@ -56,7 +56,6 @@ class HandleOrPassSubscriber<In, H extends In, Out> extends Subscriber<In> imple
   private queue: In[] | undefined;
   /** The current inner run: its subscriber, or the share joined (a field, not a finalizer: see {@link LeanSubscriber}). */
   private inner: PassInner | SharedLatest<unknown> | undefined;
-  private outerDone = false;
 
   constructor(
     destination: Subscriber<Out | unknown>,
@@ -87,8 +86,8 @@ class HandleOrPassSubscriber<In, H extends In, Out> extends Subscriber<In> imple
     else this.start(value);
   }
 
+  /** The outer completion (`isStopped`, set by `Subscriber.complete`, then says it: no field of ours). */
   protected override _complete(): void {
-    this.outerDone = true;
     if (!this.active) this.finish();
   }
 
@@ -116,7 +115,7 @@ class HandleOrPassSubscriber<In, H extends In, Out> extends Subscriber<In> imple
     while (!this.active && !this.closed) {
       const queue = this.queue;
       if (queue === undefined || queue.length === 0) {
-        if (this.outerDone) this.finish();
+        if (this.isStopped) this.finish();
         return;
       }
       this.start(queue.shift() as In);

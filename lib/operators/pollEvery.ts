@@ -130,6 +130,11 @@ export abstract class PollLoop<T, Out = T, S extends PollSpec<T> = PollSpec<T>> 
     return TimerQueue.of(this.spec.scheduler);
   }
 
+  /** True while a poll is in flight. */
+  protected get busy(): boolean {
+    return this.inFlight !== undefined;
+  }
+
   /** True once the run is stopped or its sink closed: nothing is to be delivered. */
   protected get over(): boolean {
     return this.stopped || this.sink.closed;
@@ -139,7 +144,17 @@ export abstract class PollLoop<T, Out = T, S extends PollSpec<T> = PollSpec<T>> 
   start(): void {
     const firstDelayMs = this.options.firstDelayMs ?? POLL_DEFAULTS.firstDelayMs;
     if (firstDelayMs <= 0) this.poll();
-    else this.timers.add(this, firstDelayMs);
+    else this.wake(firstDelayMs);
+  }
+
+  /** Rings this loop in `delayMs` (a subclass may ring it earlier). */
+  protected wake(delayMs: number): void {
+    this.timers.add(this, delayMs);
+  }
+
+  /** A poll is in flight (it ended neither synchronously nor the run): a subclass may set a timer. */
+  protected polling(): void {
+    // Nothing by default: the next wait starts when the poll ends.
   }
 
   /** The wait is over (the timer queue calls it). */
@@ -157,7 +172,10 @@ export abstract class PollLoop<T, Out = T, S extends PollSpec<T> = PollSpec<T>> 
       return;
     }
     // A poll that ended synchronously has nothing left to cancel.
-    if (!this.over && !inFlight.closed) this.inFlight = inFlight;
+    if (!this.over && !inFlight.closed) {
+      this.inFlight = inFlight;
+      this.polling();
+    }
   }
 
   /** Delivers a value (nothing once the run is over). */
@@ -187,7 +205,7 @@ export abstract class PollLoop<T, Out = T, S extends PollSpec<T> = PollSpec<T>> 
   complete(): void {
     // The finished poll's subscriber is closed: drop it rather than keep it until the next poll.
     this.inFlight = undefined;
-    if (!this.over) this.timers.add(this, pollDelayMs(this.n++, this.options));
+    if (!this.over) this.wake(pollDelayMs(this.n++, this.options));
   }
 
   unsubscribe(): void {

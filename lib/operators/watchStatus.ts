@@ -12,7 +12,6 @@ import type { StatusEvent } from '../core/events';
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
 import { PollLoop, type PollSink, type PollSpec } from './pollEvery';
-import type { TimerEntry } from '../transport/timerQueue';
 
 /**
  * The status logic, pure: polls `poll$` on the schedule, drops repeated statuses, fails on a
@@ -56,24 +55,39 @@ export function runStatus<In extends StatusEvent | TrainingStatus>(spec: StatusS
 
 /**
  * The state of one status run, in one object with the poll loop (see docs/PERFORMANCE.md):
- * drops repeated statuses, fails on a failure status, ends on a terminal one, owns the deadline.
+ * drops repeated statuses, fails on a failure status, ends on a terminal one, and keeps the
+ * whole-run deadline on its own entry of the timer queue: the entry waits for whichever comes
+ * first, the next poll or the deadline, and for the deadline while a poll is in flight.
  *
  * @internal
  */
 export class StatusRun<In extends StatusEvent | TrainingStatus> extends PollLoop<In, StatusEvent, StatusSpec<In>> {
   private last: StatusEvent | undefined;
-  private deadline: Deadline<In> | undefined;
+  /** When the run times out, on the scheduler's clock (`Infinity`: never). */
+  private deadlineAt = Number.POSITIVE_INFINITY;
 
-  /** The first poll (now or after `firstDelayMs`) and the whole-run deadline. */
+  /** The whole-run deadline (timeout({ each }) would reset on every value), then the first poll. */
   override start(): void {
-    super.start();
-    // A whole-run deadline (timeout({ each }) would reset on every value).
     const maxWaitMs = this.options.maxWaitMs ?? POLL_DEFAULTS.maxWaitMs;
-    if (Number.isFinite(maxWaitMs) && !this.over) {
-      const deadline = new Deadline(this);
-      this.deadline = deadline;
-      this.timers.add(deadline, maxWaitMs);
-    }
+    if (Number.isFinite(maxWaitMs)) this.deadlineAt = this.spec.scheduler.now() + Math.max(0, maxWaitMs);
+    super.start();
+  }
+
+  /** The next poll, or the deadline if it comes first. */
+  protected override wake(delayMs: number): void {
+    super.wake(Math.min(delayMs, this.untilDeadline()));
+  }
+
+  /** While a poll is in flight, the entry waits for the deadline (which cancels the poll). */
+  protected override polling(): void {
+    const left = this.untilDeadline();
+    if (left !== Number.POSITIVE_INFINITY) super.wake(left);
+  }
+
+  override ring(): void {
+    // While a poll is in flight only the deadline rings.
+    if (this.busy || this.spec.scheduler.now() >= this.deadlineAt) this.expire();
+    else super.ring();
   }
 
   next(value: In): void {
@@ -98,29 +112,15 @@ export class StatusRun<In extends StatusEvent | TrainingStatus> extends PollLoop
     if (e.terminal || failed) this.finish();
   }
 
-  expire(): void {
+  private untilDeadline(): number {
+    const deadlineAt = this.deadlineAt;
+    return deadlineAt === Number.POSITIVE_INFINITY ? deadlineAt : Math.max(0, deadlineAt - this.spec.scheduler.now());
+  }
+
+  private expire(): void {
     const last = this.last;
     const maxWaitMs = this.options.maxWaitMs ?? POLL_DEFAULTS.maxWaitMs;
     this.fail(new PollTimeoutError(this.spec.id, maxWaitMs, last && { status: last.status, updatedDatetime: last.updatedDatetime }));
-  }
-
-  override unsubscribe(): void {
-    if (this.deadline) this.timers.remove(this.deadline);
-    this.deadline = undefined;
-    super.unsubscribe();
-  }
-}
-
-/** A status run's whole-run deadline, as an entry of the timer queue. */
-class Deadline<In extends StatusEvent | TrainingStatus> implements TimerEntry {
-  dueAt = 0;
-  seq = 0;
-  slot = -1;
-
-  constructor(private readonly run: StatusRun<In>) {}
-
-  ring(): void {
-    this.run.expire();
   }
 }
 

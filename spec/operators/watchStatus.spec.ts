@@ -1,9 +1,10 @@
-import { defer, type Observable } from 'rxjs';
+import { VirtualTimeScheduler, defer, type Observable } from 'rxjs';
 import type { ExternalProcessId } from '../../lib/codecs/ids';
 import { asyncScheduler } from 'rxjs';
 import { PollTimeoutError, TrainingFailedError } from '../../lib/core/errors';
 import type { StatusEvent } from '../../lib/core/events';
 import { watchStatus } from '../../lib/operators/watchStatus';
+import { TimerQueue } from '../../lib/transport/timerQueue';
 import { testScheduler } from '../helpers/marbles';
 
 const id = 'job-1' as ExternalProcessId;
@@ -112,5 +113,53 @@ describe('watchStatus', () => {
         f: status('finished'),
       });
     });
+  });
+
+  // The deadline shares the run's one timer-queue entry: it waits for the next poll or the
+  // deadline, whichever comes first, and for the deadline while a poll is in flight.
+  it('should time out during the first delay without polling', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const poll$ = cold('-(r|)', { r: status('running') });
+      const error = new PollTimeoutError(id, 7, undefined);
+      expectObservable(watchStatus(poll$, id, { ...schedule, firstDelayMs: 20, maxWaitMs: 7 }, asyncScheduler)).toBe('7ms #', {}, error);
+      expectSubscriptions(poll$.subscriptions).toBe([]);
+    });
+  });
+
+  it('should cancel a poll still in flight at the deadline', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const poll$ = cold('-(r|)', { r: status('running') });
+      const slow$ = cold('----------(r|)', { r: status('running') });
+      let n = 0;
+      const polls = defer(() => (n++ === 0 ? poll$ : slow$));
+      const error = new PollTimeoutError(id, 15, { status: 'running', updatedDatetime: undefined });
+      // polls at 0 (answers at 1) and 11 (would answer at 21): the deadline at 15 cancels it.
+      expectObservable(watchStatus(polls, id, { ...schedule, maxWaitMs: 15 }, asyncScheduler)).toBe('-r 13ms #', { r: status('running') }, error);
+      expectSubscriptions(slow$.subscriptions).toBe(['11ms ^---!']);
+    });
+  });
+
+  it('should time out rather than poll when the next poll falls on the deadline', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const poll$ = cold('-(r|)', { r: status('running') });
+      const error = new PollTimeoutError(id, 11, { status: 'running', updatedDatetime: undefined });
+      // the second poll would start at 1 + 10 = 11, the deadline's frame.
+      expectObservable(watchStatus(poll$, id, { ...schedule, maxWaitMs: 11 }, asyncScheduler)).toBe('-r 9ms #', { r: status('running') }, error);
+      expectSubscriptions(poll$.subscriptions).toBe(['^!']);
+    });
+  });
+
+  it('should keep one timer entry per run, deadline included', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const subscriptions = [0, 1, 2].map(() =>
+      watchStatus(cold$(), id, { ...schedule, firstDelayMs: 5, maxWaitMs: 100 }, scheduler).subscribe(),
+    );
+    expect(TimerQueue.of(scheduler).size).toBe(3);
+    subscriptions.forEach((s) => s.unsubscribe());
+    expect(TimerQueue.of(scheduler).size).toBe(0);
+
+    function cold$(): Observable<StatusEvent> {
+      return defer(() => [status('running')]);
+    }
   });
 });
