@@ -7,6 +7,7 @@
  *
  * Run: npm run bench:baseline  (env: TRAININGS, CONCURRENCY, POLL_MS, TRAINING_DELAY_MS, RUNS)
  */
+import type { FetchLike } from 'prediction-one-rx';
 import { ask, forkEmulator, forkTs, machine, median, report, round, verdict, waitFor } from './lib/common';
 import { TINY_CONFIG, TINY_CSV } from './lib/seed';
 
@@ -23,14 +24,48 @@ const RUNS = Number(process.env.RUNS ?? 5);
 const STATUS_ROUTE = 'GET /v1/external/models/results';
 type Mode = 'library' | 'baseline';
 
+/**
+ * Status polls as each client sends them: the time from one poll of a job to its next (the
+ * schedule's wait plus the round trip and the client's own processing).
+ */
+class PollCycles {
+  private readonly lastStart = new Map<string, number>();
+  private sum = 0;
+  private count = 0;
+  private min = Number.POSITIVE_INFINITY;
+
+  sent(id: string): void {
+    const now = performance.now();
+    const last = this.lastStart.get(id);
+    if (last !== undefined) {
+      const cycle = now - last;
+      this.sum += cycle;
+      this.count++;
+      this.min = Math.min(this.min, cycle);
+    }
+    this.lastStart.set(id, now);
+  }
+
+  summary(): { meanPollCycleMs: number; minPollCycleMs: number } {
+    return { meanPollCycleMs: this.count ? this.sum / this.count : 0, minPollCycleMs: this.count ? this.min : 0 };
+  }
+}
+const cycles = new PollCycles();
+
 /** Imports what the client needs and sends one warm-up request; resolves with the run itself. */
 type Prepared = () => Promise<number>;
 
 async function library(url: string, apiKey: string): Promise<Prepared> {
   const { lastValueFrom, filter, count } = await import('rxjs');
   const { trainEachFrom$, models$ } = await import('prediction-one-rx');
-  const { createNodeClient } = await import('prediction-one-rx/node');
-  const client = createNodeClient({ baseUrl: url, apiKey });
+  const { createNodeClient, createUndiciFetch } = await import('prediction-one-rx/node');
+  // The Node default transport, with each status poll noted as it is sent.
+  const undici = createUndiciFetch();
+  const fetch: FetchLike = (input, init) => {
+    if (input.includes('/v1/external/models/results?')) cycles.sent(new URL(input).searchParams.get('external_process_id') ?? '');
+    return undici(input, init);
+  };
+  const client = createNodeClient({ baseUrl: url, apiKey, fetch });
   await lastValueFrom(models$(client).pipe(count()));
   const jobs = Array.from({ length: TRAININGS }, (_, i) => ({
     key: `job-${i}`,
@@ -72,6 +107,7 @@ async function baseline(url: string, apiKey: string): Promise<Prepared> {
     await created.arrayBuffer();
     if (!created.ok) throw new Error(`create ${created.status}`);
     for (;;) {
+      cycles.sent(urls.external_process_id);
       const res = await fetch(`${url}/v1/external/models/results?external_process_id=${encodeURIComponent(urls.external_process_id)}`, { headers });
       const status = await res.json();
       if (status.status === 'finished') {
@@ -112,6 +148,7 @@ async function worker(mode: Mode, url: string, apiKey: string): Promise<void> {
     coldMs: tEnd - tCold,
     coldCpuMs: cpuMs(cpuCold),
     rssMiB: process.memoryUsage().rss / 2 ** 20,
+    ...cycles.summary(),
   };
   process.send?.({ type: 'result', ...result });
   setTimeout(() => process.exit(0), 50);
@@ -126,6 +163,9 @@ interface WorkerResult {
   coldMs: number;
   coldCpuMs: number;
   rssMiB: number;
+  /** Mean time from one status poll of a job to its next, as the client sent them. */
+  meanPollCycleMs: number;
+  minPollCycleMs: number;
 }
 
 interface RunResult extends WorkerResult {
@@ -183,6 +223,8 @@ async function main(): Promise<void> {
       'all requests': med(m, 'requests'),
       'emulator CPU s': round(med(m, 'emulatorCpuMs') / 1000, 2),
       'jobs in flight': round(med(m, 'jobsInFlight'), 1),
+      'poll cycle ms (mean)': round(med(m, 'meanPollCycleMs'), 2),
+      'poll cycle ms (min)': round(med(m, 'minPollCycleMs'), 2),
       'client RSS MiB': round(med(m, 'rssMiB'), 0),
     })),
     {
@@ -192,6 +234,9 @@ async function main(): Promise<void> {
         cpuLibraryOverBaseline: round(lib('cpuMs') / base('cpuMs'), 3),
         coldWallLibraryOverBaseline: round(lib('coldMs') / base('coldMs'), 3),
         coldCpuLibraryOverBaseline: round(lib('coldCpuMs') / base('coldCpuMs'), 3),
+        statusRequestsLibraryOverBaseline: round(lib('statusRequests') / base('statusRequests'), 4),
+        statusRequestsPerRun: runs.library.map((r, i) => round(r.statusRequests / runs.baseline[i].statusRequests, 4)),
+        pollCycleLibraryOverBaseline: round(lib('meanPollCycleMs') / base('meanPollCycleMs'), 4),
         wallPerRun: perRun('ms'),
         cpuPerRun: perRun('cpuMs'),
       },
