@@ -124,6 +124,24 @@ describe('StatusRun stopped by its sink (a shared status stream owns its run)', 
     expect(seen).toEqual([running]);
   });
 
+  it('should end with the error when building a poll throws, and schedule nothing', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const errors: unknown[] = [];
+    const sink = { closed: false, next: () => undefined, error: (err: unknown) => errors.push(err), complete: () => undefined };
+    const spec = {
+      get poll$(): never {
+        throw new Error('no request');
+      },
+      id,
+      options: { ...fixed, maxWaitMs: 1_000 },
+      scheduler,
+      raw: false,
+    };
+    new StatusRun<StatusEvent>(sink, spec).start();
+    expect(errors).toEqual([new Error('no request')]);
+    expect(TimerQueue.of(scheduler).size).toBe(0);
+  });
+
   it('should stop itself before it delivers its end', () => {
     const scheduler = new VirtualTimeScheduler();
     const finished: StatusEvent = { ...running, status: 'finished', terminal: true, resultUrl: 'https://r' };
