@@ -92,7 +92,7 @@ class HandleOrPassSubscriber<In, H extends In, Out> extends Subscriber<In> imple
   }
 
   /** A value of the joined share. */
-  push(value: unknown): void {
+  receive(value: unknown): void {
     this.destination.next(value);
   }
 

@@ -28,7 +28,7 @@ export function shareLatest<T>(onReset?: () => void): (source: Observable<T>) =>
  */
 export interface ShareReceiver<T> {
   /** A value (the replayed latest one on joining, then each new one). */
-  push(value: T): void;
+  receive(value: T): void;
   /** The shared run failed: the receiver is already out of the share. */
   fail(err: unknown): void;
   /** The shared run completed: the receiver is already out of the share. */
@@ -92,7 +92,7 @@ export abstract class SharedLatest<T> extends Observable<T> {
     else if (Array.isArray(receivers)) receivers.push(receiver);
     else this.receivers = [receivers, receiver];
     const latest = this.latest;
-    if (latest !== NONE) receiver.push(latest);
+    if (latest !== NONE) receiver.receive(latest);
     if (this.connection === undefined) this.connect();
   }
 
@@ -118,8 +118,8 @@ export abstract class SharedLatest<T> extends Observable<T> {
     this.latest = value;
     const receivers = this.receivers;
     if (receivers === undefined) return;
-    if (!Array.isArray(receivers)) receivers.push(value);
-    else for (const r of receivers.slice()) r.push(value);
+    if (!Array.isArray(receivers)) receivers.receive(value);
+    else for (const r of receivers.slice()) r.receive(value);
   }
 
   /** The current run ended: it is over for every receiver, the next one starts afresh. @internal */
@@ -162,7 +162,7 @@ class ShareMember<T> implements ShareReceiver<T> {
     private readonly subscriber: Subscriber<T>,
   ) {}
 
-  push(value: T): void {
+  receive(value: T): void {
     this.subscriber.next(value);
   }
 

@@ -11,7 +11,7 @@ import { DecodeError, PollTimeoutError, TrainingFailedError } from '../core/erro
 import type { StatusEvent } from '../core/events';
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
-import { PollLoop, type PollSink, type PollSpec } from './pollEvery';
+import { PollLoop, type PollSpec } from './pollEvery';
 
 /**
  * The status logic, pure: polls `poll$` on the schedule, drops repeated statuses, fails on a
@@ -26,7 +26,12 @@ export function watchStatus(
   scheduler: SchedulerLike,
 ): Observable<StatusEvent> {
   const spec: StatusSpec<StatusEvent> = { poll$, id, options, scheduler, raw: false };
-  return new Observable<StatusEvent>((subscriber) => runStatus(spec, subscriber));
+  return new Observable<StatusEvent>((subscriber) => {
+    const run = new StatusRun(subscriber, spec);
+    run.start();
+    // The run is the teardown: unsubscribing stops it.
+    return run;
+  });
 }
 
 /**
@@ -39,18 +44,6 @@ export function watchStatus(
 export interface StatusSpec<In extends StatusEvent | TrainingStatus> extends PollSpec<In> {
   readonly id: string;
   readonly raw: boolean;
-}
-
-/**
- * Starts the status run of `spec` for `subscriber` (the first poll now or after `firstDelayMs`,
- * the whole-run deadline armed) and returns it: unsubscribing it stops the run.
- *
- * @internal
- */
-export function runStatus<In extends StatusEvent | TrainingStatus>(spec: StatusSpec<In>, subscriber: PollSink<StatusEvent>): StatusRun<In> {
-  const run = new StatusRun(subscriber, spec);
-  run.start();
-  return run;
 }
 
 /**

@@ -161,17 +161,6 @@ describe('StatusRun stopped by its sink (a shared status stream owns its run)', 
 });
 
 describe('shareLatest (lean share)', () => {
-  it('should end every subscriber with an error and start over for the next one', () => {
-    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-      const source = cold('-a--#');
-      const shared = source.pipe(shareLatest());
-      expectObservable(shared).toBe('-a--#');
-      expectObservable(shared, '--^').toBe('--a-#');
-      expectObservable(shared, '------^').toBe('------ -a--#');
-      expectSubscriptions(source.subscriptions).toBe(['^---!', '------^---!']);
-    });
-  });
-
   it('should call onReset when the source completes, errors, or loses its last subscriber', () => {
     testScheduler().run(({ cold, expectObservable, flush }) => {
       const resets: string[] = [];
