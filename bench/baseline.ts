@@ -5,7 +5,7 @@
  * p-limit and the platform fetch, same concurrency and poll schedule (at once, then every
  * POLL_MS). Each client in its own process: wall time, client CPU, status requests sent.
  *
- * Run: npm run bench:baseline  (env: TRAININGS, CONCURRENCY, POLL_MS, TRAINING_DELAY_MS, RUNS)
+ * Run: npm run bench:baseline  (env: TRAININGS, CONCURRENCY, POLL_MS, TRAINING_DELAY_MS, RUNS, LIBRARY_FETCH)
  */
 import type { FetchLike } from 'prediction-one-rx';
 import { ask, forkEmulator, forkTs, machine, median, report, round, verdict, waitFor } from './lib/common';
@@ -30,24 +30,69 @@ type Mode = 'library' | 'baseline';
  */
 class PollCycles {
   private readonly lastStart = new Map<string, number>();
+  private readonly createSent = new Map<string, number>();
+  private readonly polls = new Map<string, number>();
   private sum = 0;
   private count = 0;
   private min = Number.POSITIVE_INFINITY;
+  private firstSum = 0;
+  private firstCount = 0;
+
+  private trainingSum = 0;
+  private trainingCount = 0;
+
+  /** A job's final status, with the server's timestamps: how long the emulator took to train it. */
+  finished(createdIso: string | undefined, updatedIso: string | undefined): void {
+    if (createdIso === undefined || updatedIso === undefined) return;
+    this.trainingSum += Date.parse(updatedIso) - Date.parse(createdIso);
+    this.trainingCount++;
+  }
+
+  /** Create Model of `id` is being sent (the emulator's training clock starts on its arrival). */
+  creating(id: string): void {
+    this.createSent.set(id, performance.now());
+  }
 
   sent(id: string): void {
     const now = performance.now();
+    this.polls.set(id, (this.polls.get(id) ?? 0) + 1);
     const last = this.lastStart.get(id);
     if (last !== undefined) {
       const cycle = now - last;
       this.sum += cycle;
       this.count++;
       this.min = Math.min(this.min, cycle);
+    } else {
+      const created = this.createSent.get(id);
+      if (created !== undefined) {
+        this.firstSum += now - created;
+        this.firstCount++;
+      }
     }
     this.lastStart.set(id, now);
   }
 
-  summary(): { meanPollCycleMs: number; minPollCycleMs: number } {
-    return { meanPollCycleMs: this.count ? this.sum / this.count : 0, minPollCycleMs: this.count ? this.min : 0 };
+  summary(): { meanPollCycleMs: number; minPollCycleMs: number; meanFirstPollAfterCreateMs: number; lastPollAfterCreateMs: number; serverTrainingMs: number; pollsPerJob: Record<number, number> } {
+    const pollsPerJob: Record<number, number> = {};
+    let lastSum = 0;
+    let lastCount = 0;
+    for (const [id, n] of this.polls) {
+      pollsPerJob[n] = (pollsPerJob[n] ?? 0) + 1;
+      const created = this.createSent.get(id);
+      const last = this.lastStart.get(id);
+      if (created !== undefined && last !== undefined) {
+        lastSum += last - created;
+        lastCount++;
+      }
+    }
+    return {
+      meanPollCycleMs: this.count ? this.sum / this.count : 0,
+      minPollCycleMs: this.count ? this.min : 0,
+      meanFirstPollAfterCreateMs: this.firstCount ? this.firstSum / this.firstCount : 0,
+      lastPollAfterCreateMs: lastCount ? lastSum / lastCount : 0,
+      serverTrainingMs: this.trainingCount ? this.trainingSum / this.trainingCount : 0,
+      pollsPerJob,
+    };
   }
 }
 const cycles = new PollCycles();
@@ -56,14 +101,20 @@ const cycles = new PollCycles();
 type Prepared = () => Promise<number>;
 
 async function library(url: string, apiKey: string): Promise<Prepared> {
-  const { lastValueFrom, filter, count } = await import('rxjs');
+  const { lastValueFrom, filter, count, tap } = await import('rxjs');
   const { trainEachFrom$, models$ } = await import('prediction-one-rx');
   const { createNodeClient, createUndiciFetch } = await import('prediction-one-rx/node');
-  // The Node default transport, with each status poll noted as it is sent.
-  const undici = createUndiciFetch();
+  // The Node default transport (undici), with each status poll and Create Model noted as sent.
+  // LIBRARY_FETCH=platform: the platform fetch instead (the baseline's transport), to tell the
+  // transport's share of a difference from the rest.
+  const transport: FetchLike =
+    process.env.LIBRARY_FETCH === 'platform' ? (input, init) => globalThis.fetch(input, init as RequestInit) as unknown as ReturnType<FetchLike> : createUndiciFetch();
   const fetch: FetchLike = (input, init) => {
     if (input.includes('/v1/external/models/results?')) cycles.sent(new URL(input).searchParams.get('external_process_id') ?? '');
-    return undici(input, init);
+    else if (init.method === 'POST' && input.endsWith('/v1/external/models') && typeof init.body === 'string') {
+      cycles.creating((JSON.parse(init.body) as { external_process_id: string }).external_process_id);
+    }
+    return transport(input, init);
   };
   const client = createNodeClient({ baseUrl: url, apiKey, fetch });
   await lastValueFrom(models$(client).pipe(count()));
@@ -77,6 +128,9 @@ async function library(url: string, apiKey: string): Promise<Prepared> {
   return () =>
     lastValueFrom(
       trainEachFrom$(client, jobs, { concurrency: CONCURRENCY }).pipe(
+        tap((e) => {
+          if (e.type === 'progress' && e.event.type === 'status' && e.event.terminal) cycles.finished(e.event.createdDatetime, e.event.updatedDatetime);
+        }),
         filter((e) => e.type === 'succeeded' && e.result.metrics.length > 0),
         count(),
       ),
@@ -99,6 +153,7 @@ async function baseline(url: string, apiKey: string): Promise<Prepared> {
       await put.arrayBuffer();
       if (!put.ok) throw new Error(`upload ${put.status}`);
     }
+    cycles.creating(urls.external_process_id);
     const created = await fetch(`${url}/v1/external/models`, {
       method: 'POST',
       headers: { ...headers, 'content-type': 'application/json' },
@@ -111,6 +166,7 @@ async function baseline(url: string, apiKey: string): Promise<Prepared> {
       const res = await fetch(`${url}/v1/external/models/results?external_process_id=${encodeURIComponent(urls.external_process_id)}`, { headers });
       const status = await res.json();
       if (status.status === 'finished') {
+        cycles.finished(status.created_datetime, status.updated_datetime);
         const zip = new Uint8Array(await (await fetch(status.result_url)).arrayBuffer());
         const files = unzipSync(zip);
         return 'metrics.csv' in files;
@@ -166,6 +222,14 @@ interface WorkerResult {
   /** Mean time from one status poll of a job to its next, as the client sent them. */
   meanPollCycleMs: number;
   minPollCycleMs: number;
+  /** Mean time from sending Create Model to the job's first status poll. */
+  meanFirstPollAfterCreateMs: number;
+  /** Mean time from sending Create Model to the job's last status poll (the one that saw it finished). */
+  lastPollAfterCreateMs: number;
+  /** Mean time the emulator took from creating a job to finishing it (its own timestamps). */
+  serverTrainingMs: number;
+  /** How many jobs needed 1, 2, 3... status polls. */
+  pollsPerJob: Record<number, number>;
 }
 
 interface RunResult extends WorkerResult {
@@ -174,6 +238,8 @@ interface RunResult extends WorkerResult {
   jobsInFlight: number;
   requests: number;
   emulatorCpuMs: number;
+  /** The emulator's event-loop delay over its life, and the most sockets it had open at once. */
+  emulatorLoad: { eldMeanMs: number; eldP99Ms: number; maxSockets: number };
 }
 
 async function runOnce(mode: Mode): Promise<RunResult> {
@@ -186,7 +252,8 @@ async function runOnce(mode: Mode): Promise<RunResult> {
     const statusRequests = await emulator.count(STATUS_ROUTE);
     const requests = await emulatorRequests(emulator);
     const jobsInFlight = meanJobsInFlight(await ask<[string, number][]>(emulator.child, { cmd: 'timeline' }));
-    return { ...r, statusRequests, requests, jobsInFlight, emulatorCpuMs: (await emulator.cpuMs()) - e0 };
+    const load = await ask<{ eldMeanMs: number; eldP99Ms: number; maxSockets: number }>(emulator.child, { cmd: 'load' });
+    return { ...r, statusRequests, requests, jobsInFlight, emulatorCpuMs: (await emulator.cpuMs()) - e0, emulatorLoad: load };
   } finally {
     await emulator.close();
   }
@@ -206,9 +273,10 @@ async function main(): Promise<void> {
       if (r.ok !== TRAININGS) failed = true;
     }
   }
-  const med = (mode: Mode, key: keyof RunResult) => median(runs[mode].map((r) => r[key]));
-  const lib = (key: keyof RunResult) => med('library', key);
-  const base = (key: keyof RunResult) => med('baseline', key);
+  type Figure = Exclude<keyof RunResult, 'pollsPerJob' | 'emulatorLoad'>;
+  const med = (mode: Mode, key: Figure) => median(runs[mode].map((r) => r[key]));
+  const lib = (key: Figure) => med('library', key);
+  const base = (key: Figure) => med('baseline', key);
   const perRun = (key: 'ms' | 'cpuMs') => runs.library.map((r, i) => round(r[key] / runs.baseline[i][key], 3));
   report(
     'baseline',
@@ -225,6 +293,9 @@ async function main(): Promise<void> {
       'jobs in flight': round(med(m, 'jobsInFlight'), 1),
       'poll cycle ms (mean)': round(med(m, 'meanPollCycleMs'), 2),
       'poll cycle ms (min)': round(med(m, 'minPollCycleMs'), 2),
+      'first poll after create ms': round(med(m, 'meanFirstPollAfterCreateMs'), 2),
+      'last poll after create ms': round(med(m, 'lastPollAfterCreateMs'), 1),
+      'emulator training ms': round(med(m, 'serverTrainingMs'), 1),
       'client RSS MiB': round(med(m, 'rssMiB'), 0),
     })),
     {

@@ -3,12 +3,20 @@
  * `count`, `clearLog`, `cpu`, `timeline` (route and arrival time of each request), `rss`,
  * `advance` and `close` requests.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startEmulator } from 'prediction-one-rx/emulator';
 
 async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2] ?? '{}');
   const emulator = await startEmulator({ port: 0, ...options });
   const send = (m: unknown) => process.send?.(m);
+  // Load figures for the benches: the event loop's delay and the open sockets (sampled).
+  const eld = monitorEventLoopDelay({ resolution: 10 });
+  eld.enable();
+  let maxSockets = 0;
+  setInterval(() => {
+    maxSockets = Math.max(maxSockets, process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length);
+  }, 100).unref();
   process.on('message', (msg: { id: number; cmd: string; route?: string; ids?: string[]; status?: string }) => {
     const reply = (value?: unknown) => send({ id: msg.id, value });
     const fail = (err: unknown) => send({ id: msg.id, error: err instanceof Error ? err.message : String(err) });
@@ -22,6 +30,8 @@ async function main(): Promise<void> {
         const u = process.cpuUsage();
         return reply((u.user + u.system) / 1000);
       }
+      case 'load':
+        return reply({ eldMeanMs: eld.mean / 1e6, eldP99Ms: eld.percentile(99) / 1e6, maxSockets });
       case 'timeline':
         return reply(emulator.requests.map((r) => [r.route, r.startedAt]));
       case 'rss':
