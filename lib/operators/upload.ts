@@ -1,10 +1,10 @@
 /**
- * Train Data Upload: get the pre-signed URLs, then PUT the training data, the column
- * information and the optional evaluation data.
+ * Train Data Upload: get the pre-signed URLs, then PUT the column information beside the
+ * training data and the optional evaluation data.
  *
  * @packageDocumentation
  */
-import { EMPTY, Observable, OperatorFunction, concat, concatMap, defer, of, retry, switchMap, throwError } from 'rxjs';
+import { EMPTY, Observable, OperatorFunction, concat, concatMap, defer, merge, of, retry, switchMap, throwError } from 'rxjs';
 import { UploadUrls } from '../codecs/uploadUrls';
 import { UploadUrlSpentError, ValidationError } from '../core/errors';
 import type { TrainingEvent, UploadFileKind, UploadProgressEvent } from '../core/events';
@@ -50,9 +50,10 @@ function send$(client: PredictionOneClient, url: string, file: UploadFileKind, s
 
 /**
  * Uploads training data. For each input (CSV data, or an {@link UploadInput}), it asks for
- * upload URLs, sends the training CSV, the column information file (given, or inferred from
- * the data's header and values with papaparse) and the evaluation CSV if any, emitting
- * `uploadProgress` events and finally one `uploaded` event with the `externalProcessId`.
+ * upload URLs, sends the training CSV then the evaluation CSV if any, and beside them the
+ * column information file (given, or inferred from the data's header and values with
+ * papaparse), emitting `uploadProgress` events and, once every file is stored, one `uploaded`
+ * event with the `externalProcessId`.
  *
  * Column types are checked against the header before anything is sent.
  *
@@ -99,10 +100,14 @@ export function upload$(client: PredictionOneClient): OperatorFunction<CsvSource
         callApi$(client, { method: 'GET', path: '/v1/external/data-sets/upload-url', query: { extension: 'csv' } }, UploadUrls).pipe(
           switchMap((urls) => {
             const columnInfo = new TextEncoder().encode(columnInfoCsv(columns));
+            // The small column information goes beside the data sets (its own URL, a few hundred
+            // bytes), saving a round trip; the data sets go one after the other, so two big
+            // bodies never share the bandwidth and at most one streamed source is open.
             return concat(
-              send$(client, urls.learn_data_set_upload_url, 'learn', train),
-              send$(client, urls.column_info_upload_url, 'columnInfo', { head: '', complete: true, body: columnInfo, size: columnInfo.byteLength }),
-              evaluation ? send$(client, urls.eval_data_set_upload_url, 'eval', evaluation) : EMPTY,
+              merge(
+                concat(send$(client, urls.learn_data_set_upload_url, 'learn', train), evaluation ? send$(client, urls.eval_data_set_upload_url, 'eval', evaluation) : EMPTY),
+                send$(client, urls.column_info_upload_url, 'columnInfo', { head: '', complete: true, body: columnInfo, size: columnInfo.byteLength }),
+              ),
               of<TrainingEvent>({ type: 'uploaded', externalProcessId: urls.external_process_id, columns }),
             );
           }),

@@ -1,6 +1,12 @@
 import { firstValueFrom, lastValueFrom, of, toArray } from 'rxjs';
-import { datasetInfo$, upload$, ValidationError, type TrainingEvent, type UploadedEvent } from '../../lib';
+import { datasetInfo$, upload$, ValidationError, type FetchLike, type TrainingEvent, type UploadedEvent } from '../../lib';
+import { createNodeFetch } from '../../lib/node';
 import { seattleWeather, useEmulator } from '../helpers/emulator';
+
+async function waitUntil(check: () => boolean, timeoutMs = 2000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check() && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+}
 
 const uploaded = (events: TrainingEvent[]) => events.find((e): e is UploadedEvent => e.type === 'uploaded')!;
 
@@ -63,12 +69,71 @@ describe('upload$', () => {
     expect(emulator().requests).toHaveLength(0);
   });
 
+  /** A fetch that notes when each PUT is sent and answered, by file (learn, eval, column_info). */
+  function notingPuts(failColumnInfo = false): { fetch: FetchLike; log: string[] } {
+    const base = createNodeFetch();
+    const log: string[] = [];
+    const fileOf = (url: string) => /\/storage\/upload\/[^/]+\/([a-z_]+)\./.exec(url)?.[1] ?? 'other';
+    const fetch: FetchLike = async (url, init) => {
+      if (init.method !== 'PUT') return base(url, init);
+      log.push(`send ${fileOf(url)}`);
+      if (failColumnInfo && fileOf(url) === 'column_info') {
+        // Let the training data get going first.
+        await new Promise((r) => setTimeout(r, 20));
+        throw new TypeError('connection refused');
+      }
+      const res = await base(url, init);
+      log.push(`done ${fileOf(url)}`);
+      return res;
+    };
+    return { fetch, log };
+  }
+
+  it('should send the column information beside the data sets, and the evaluation data only after the training data', async () => {
+    const { fetch, log } = notingPuts();
+    const input = { train: seattleWeather(40), evaluation: seattleWeather(20) };
+    const events = await lastValueFrom(of(input).pipe(upload$(client({ fetch })), toArray()));
+    // The column information is on its way before the training data is answered...
+    expect(log.indexOf('send column_info')).toBeLessThan(log.indexOf('done learn'));
+    // ...while the two data sets never share the connection's bandwidth.
+    expect(log.indexOf('send eval')).toBeGreaterThan(log.indexOf('done learn'));
+    expect(log.filter((l) => l.startsWith('done'))).toHaveLength(3);
+    // `uploaded` comes last, once all three files are stored.
+    expect(events[events.length - 1].type).toBe('uploaded');
+    const progressFiles = new Set(events.filter((e) => e.type === 'uploadProgress').map((e) => (e as { file: string }).file));
+    expect(progressFiles).toEqual(new Set(['learn', 'eval', 'columnInfo']));
+    const info = await firstValueFrom(of(uploaded(events)).pipe(datasetInfo$(client())));
+    expect(info.trainingdata_row_count).toBe(40);
+  });
+
+  it('should abort the training data upload when the column information is refused', async () => {
+    const { fetch, log } = notingPuts(true);
+    // Several MiB from a slow stream: still in flight when the small PUT fails.
+    async function* slow(): AsyncGenerator<Uint8Array> {
+      for await (const chunk of chunks(seattleWeather(1400).repeat(30), 64 * 1024)) {
+        await new Promise((r) => setTimeout(r, 5));
+        yield chunk;
+      }
+    }
+    const streaming = client({ streamUploads: true, fetch, retry: { maxAttempts: 1 } });
+    const err = await lastValueFrom(of(slow()).pipe(upload$(streaming))).catch((e: unknown) => e);
+    expect((err as Error).name).toBe('NetworkError');
+    expect(log).toContain('send column_info');
+    expect(log).not.toContain('done learn');
+    await waitUntil(() => emulator().requests.some((r) => r.path.includes('/learn.') && r.aborted));
+    const learn = emulator().requests.find((r) => r.route === 'PUT /storage/upload' && r.path.includes('/learn.'));
+    expect(learn?.aborted).toBe(true);
+  });
+
   it('should start a new upload session when a single-use URL was spent by an interrupted attempt', async () => {
     emulator().clearLog();
     emulator().injectNext('PUT /storage/upload', 'resetAfter');
     const events = await lastValueFrom(of(seattleWeather(20)).pipe(upload$(client()), toArray()));
     expect(events[events.length - 1].type).toBe('uploaded');
     expect(emulator().count('GET /v1/external/data-sets/upload-url')).toBe(2);
+    // The first session's column information PUT, sent beside the reset one, may still be on its
+    // way (it was cancelled with its session): let it arrive before the next test queues a fault.
+    await waitUntil(() => emulator().count('PUT /storage/upload') >= 5, 1000);
   });
 
   it('should report a spent URL of a streamed source, which cannot be sent again', async () => {
