@@ -24,7 +24,10 @@ async function main(): Promise<void> {
       case 'count':
         return reply(emulator.count(msg.route ?? ''));
       case 'clearLog':
+        // A new measurement starts: the load figures restart with the request log.
         emulator.clearLog();
+        eld.reset();
+        maxSockets = 0;
         return reply();
       case 'cpu': {
         const u = process.cpuUsage();
