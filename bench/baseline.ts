@@ -80,9 +80,15 @@ class PollCycles {
   /** A job's final status, with the server's timestamps: how long the emulator took to train it. */
   finished(createdIso: string | undefined, updatedIso: string | undefined): void {
     if (createdIso === undefined || updatedIso === undefined) return;
-    this.trainingSum += Date.parse(updatedIso) - Date.parse(createdIso);
+    const created = Date.parse(createdIso);
+    const updated = Date.parse(updatedIso);
+    this.trainingSum += updated - created;
     this.trainingCount++;
+    this.firstCreated = Math.min(this.firstCreated, created);
+    this.lastUpdated = Math.max(this.lastUpdated, updated);
   }
+  private firstCreated = Number.POSITIVE_INFINITY;
+  private lastUpdated = 0;
 
   /** Create Model of `id` is being sent (the emulator's training clock starts on its arrival). */
   creating(id: string): void {
@@ -114,6 +120,7 @@ class PollCycles {
     meanFirstPollAfterCreateMs: number;
     lastPollAfterCreateMs: number;
     serverTrainingMs: number;
+    serverTrainingsAtOnce: number;
     pollsPerJob: Record<number, number>;
     jobPhasesMs: { upload: number; poll: number; finish: number; total: number };
   } {
@@ -137,6 +144,7 @@ class PollCycles {
       meanFirstPollAfterCreateMs: this.firstCount ? this.firstSum / this.firstCount : 0,
       lastPollAfterCreateMs: lastCount ? lastSum / lastCount : 0,
       serverTrainingMs: this.trainingCount ? this.trainingSum / this.trainingCount : 0,
+      serverTrainingsAtOnce: this.lastUpdated > this.firstCreated ? this.trainingSum / (this.lastUpdated - this.firstCreated) : 0,
       pollsPerJob,
       jobPhasesMs,
     };
@@ -325,6 +333,8 @@ interface WorkerResult {
   lastPollAfterCreateMs: number;
   /** Mean time the emulator took from creating a job to finishing it (its own timestamps). */
   serverTrainingMs: number;
+  /** Time-weighted mean of the jobs between created and finished in the emulator (its own timestamps). */
+  serverTrainingsAtOnce: number;
   /** How many jobs needed 1, 2, 3... status polls. */
   pollsPerJob: Record<number, number>;
   /**
