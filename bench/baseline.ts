@@ -8,7 +8,7 @@
  *
  * Run: npm run bench:baseline  (env: TRAININGS, CONCURRENCY, POLL_MS, FIRST_POLL_MS, TRAINING_DELAY_MS, CV, RUNS, WARMUP_TRAININGS, LIBRARY_FETCH)
  */
-import type { FetchLike } from 'prediction-one-rx';
+import type { FetchLike, PollOptions } from 'prediction-one-rx';
 import { ask, forkEmulator, forkTs, machine, median, report, round, verdict, waitFor } from './lib/common';
 import { TINY_CONFIG, TINY_CSV } from './lib/seed';
 
@@ -114,16 +114,7 @@ class PollCycles {
     this.lastStart.set(id, now);
   }
 
-  summary(): {
-    meanPollCycleMs: number;
-    minPollCycleMs: number;
-    meanFirstPollAfterCreateMs: number;
-    lastPollAfterCreateMs: number;
-    serverTrainingMs: number;
-    serverTrainingsAtOnce: number;
-    pollsPerJob: Record<number, number>;
-    jobPhasesMs: { upload: number; poll: number; finish: number; total: number };
-  } {
+  summary(): CycleSummary {
     const n = this.phases.jobs || 1;
     const jobPhasesMs = { upload: this.phases.upload / n, poll: this.phases.poll / n, finish: this.phases.finish / n, total: (this.phases.upload + this.phases.poll + this.phases.finish) / n };
     const pollsPerJob: Record<number, number> = {};
@@ -151,6 +142,17 @@ class PollCycles {
   }
 }
 const cycles = new PollCycles();
+
+/** `count` library jobs training the tiny CSV with the bench's config, keyed `${prefix}-${i}`. */
+function tinyJobs(count: number, prefix: string, poll: PollOptions) {
+  return Array.from({ length: count }, (_, i) => ({
+    key: `${prefix}-${i}`,
+    name: `${prefix}-${i}`,
+    data: { train: TINY_CSV, columns: { x: 'integer', y: 'integer' } as const },
+    config: CONFIG,
+    poll,
+  }));
+}
 
 /** Each request kind's mean time from sending to the response's headers, as the client saw it. */
 class Latencies {
@@ -210,13 +212,7 @@ async function library(url: string, apiKey: string): Promise<Prepared> {
   };
   const client = createNodeClient({ baseUrl: url, apiKey, fetch });
   await lastValueFrom(models$(client).pipe(count()));
-  const jobs = Array.from({ length: TRAININGS }, (_, i) => ({
-    key: `job-${i}`,
-    name: `job-${i}`,
-    data: { train: TINY_CSV, columns: { x: 'integer', y: 'integer' } as const },
-    config: CONFIG,
-    poll: { firstDelayMs: FIRST_POLL_MS, minDelayMs: POLL_MS, multiplier: 1 },
-  }));
+  const jobs = tinyJobs(TRAININGS, 'job', { firstDelayMs: FIRST_POLL_MS, minDelayMs: POLL_MS, multiplier: 1 });
   // Pulled one at a time as a slot frees: the pull is the job's start.
   function* pulled() {
     for (const job of jobs) {
@@ -346,6 +342,19 @@ interface WorkerResult {
   requestLatencyMs: Record<string, number>;
 }
 
+/** What the client notes itself about its polls, its jobs and the emulator's timestamps. */
+type CycleSummary = Pick<
+  WorkerResult,
+  | 'meanPollCycleMs'
+  | 'minPollCycleMs'
+  | 'meanFirstPollAfterCreateMs'
+  | 'lastPollAfterCreateMs'
+  | 'serverTrainingMs'
+  | 'serverTrainingsAtOnce'
+  | 'pollsPerJob'
+  | 'jobPhasesMs'
+>;
+
 interface RunResult extends WorkerResult {
   statusRequests: number;
   /** Time-weighted mean of the trainings between their first request and their result download, as the emulator saw them. */
@@ -390,13 +399,7 @@ async function warmUp(url: string, apiKey: string): Promise<void> {
   const { createNodeClient, createUndiciFetch } = await import('prediction-one-rx/node');
   const fetch = createUndiciFetch();
   const client = createNodeClient({ baseUrl: url, apiKey, fetch });
-  const jobs = Array.from({ length: WARMUP_TRAININGS }, (_, i) => ({
-    key: `warm-${i}`,
-    name: `warm-${i}`,
-    data: { train: TINY_CSV, columns: { x: 'integer', y: 'integer' } as const },
-    config: CONFIG,
-    poll: { minDelayMs: 20, multiplier: 1 },
-  }));
+  const jobs = tinyJobs(WARMUP_TRAININGS, 'warm', { minDelayMs: 20, multiplier: 1 });
   try {
     await lastValueFrom(trainEachFrom$(client, jobs, { concurrency: CONCURRENCY }).pipe(count()));
   } finally {
