@@ -89,13 +89,23 @@ class SharedStatus extends SharedLatest<StatusEvent> implements StatusSpec<Train
     this.end(false, undefined);
   }
 
+  /**
+   * @internal Where a new subscriber goes. A run on: here. None: the entry registered for this
+   * training and these options, which is this one unless its run ended and the registry let it
+   * go; a caller who kept the Observable and subscribes again then joins (or creates) the
+   * registered entry, so one training still has one poller.
+   */
+  override target(): SharedLatest<StatusEvent> {
+    return this.running ? this : (sharedStatus$(this.client, this.id, this.requested) as SharedStatus);
+  }
+
   /** A run is a {@link StatusRun} with this entry as spec and sink: no Observable, no subscriber. */
   protected open(): StatusRun<TrainingStatus> {
     return new StatusRun<TrainingStatus>(this, this);
   }
 
   protected override onReset(): void {
-    // A stale poller (kept by a caller and resubscribed) must not drop its successor.
+    // An entry no longer registered (one that handed its subscribers on) must not drop its successor.
     const { id } = this;
     const registry = registries.get(this.client);
     const found = registry?.get(id);
@@ -114,7 +124,8 @@ class SharedStatus extends SharedLatest<StatusEvent> implements StatusSpec<Train
  * `externalProcessId` (with the same options) through the same client uses one poller and
  * one request per tick; a late subscriber gets the latest status at once; polling stops when
  * the last subscriber leaves. {@link pollStatus$} uses it, so two components showing one
- * training cost one poller.
+ * training cost one poller. An Observable kept after its run stopped and subscribed again
+ * joins the poller running for that training then (or starts the one later callers share).
  *
  * **Errors**: as {@link pollStatus$}.
  *

@@ -77,6 +77,16 @@ export abstract class SharedLatest<T> extends Observable<T> {
     // Nothing by default.
   }
 
+  /**
+   * The share a new plain subscriber joins: this one. A subclass kept in a registry may hand
+   * subscribers to the entry now registered in its place.
+   *
+   * @internal
+   */
+  target(): SharedLatest<T> {
+    return this;
+  }
+
   /** True while a run is on (or starting). */
   protected get running(): boolean {
     return this.connection !== undefined;
@@ -150,8 +160,9 @@ export abstract class SharedLatest<T> extends Observable<T> {
 }
 
 function subscribeShared(this: Observable<unknown>, subscriber: Subscriber<unknown>): ShareMember<unknown> {
-  const member = new ShareMember(this as SharedLatest<unknown>, subscriber);
-  (this as SharedLatest<unknown>).join(member);
+  const shared = (this as SharedLatest<unknown>).target();
+  const member = new ShareMember(shared, subscriber);
+  shared.join(member);
   return member;
 }
 

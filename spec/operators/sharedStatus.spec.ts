@@ -139,6 +139,57 @@ describe('sharedStatus$ through the emulator', () => {
     expect(emulator().count('GET /v1/external/models/results')).toBe(2);
   });
 
+  describe('an Observable kept after its run stopped, subscribed again', () => {
+    // One poll per run, then a minute's wait: every request below is a run starting.
+    const slow = { minDelayMs: 60_000, multiplier: 1 };
+    const polls = () => emulator().count('GET /v1/external/models/results');
+
+    async function stoppedEntry(c: ReturnType<typeof client>, id: string) {
+      const kept$ = sharedStatus$(c, id, slow);
+      const first = kept$.subscribe();
+      await firstValueFrom(kept$);
+      first.unsubscribe(); // its last subscriber left: the run stops and the registry lets it go
+      return kept$;
+    }
+
+    it('should join the entry registered since, with its latest status at once and no second poller', async () => {
+      const c = client();
+      const id = await queuedId(c);
+      emulator().clearLog();
+      const kept$ = await stoppedEntry(c, id);
+      const current$ = sharedStatus$(c, id, slow);
+      expect(current$).not.toBe(kept$);
+      const b = current$.subscribe();
+      await firstValueFrom(current$);
+      expect(polls()).toBe(2);
+      const again: string[] = [];
+      const k = kept$.subscribe((s) => again.push(s.status));
+      expect(again).toEqual(['waiting']); // replayed by the running entry, synchronously
+      b.unsubscribe();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(polls()).toBe(2);
+      k.unsubscribe();
+    });
+
+    it('should register the run it starts when none is, so that later callers share it', async () => {
+      const c = client();
+      const id = await queuedId(c);
+      emulator().clearLog();
+      const kept$ = await stoppedEntry(c, id);
+      const first: string[] = [];
+      const k = kept$.subscribe((s) => first.push(s.status));
+      await emulator().waitForRequest('GET /v1/external/models/results');
+      await firstValueFrom(kept$);
+      const later: string[] = [];
+      const l = sharedStatus$(c, id, slow).subscribe((s) => later.push(s.status));
+      expect(later).toEqual(['waiting']);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(polls()).toBe(2);
+      k.unsubscribe();
+      l.unsubscribe();
+    });
+  });
+
   it('should poll once per tick whatever the number of subscribers', async () => {
     const c = client({ poll: { minDelayMs: 20, multiplier: 1 } });
     const id = await queuedId(c);
