@@ -77,7 +77,7 @@ class UndiciFetchResponse implements FetchResponse {
  * URLs answer directly); a 3xx comes back as it is.
  *
  * **Errors**: rejects with undici's errors (connection refused, reset, aborted); the client
- * turns them into {@link NetworkError}, HTTP statuses into {@link ApiError} subclasses.
+ * turns them into {@link index!NetworkError}, HTTP statuses into {@link index!ApiError} subclasses.
  *
  * **Cancellation**: aborting `init.signal` destroys the request (or its body stream) and frees
  * the connection.
