@@ -13,7 +13,9 @@
  * - `'corruptZip'`: on downloads (`GET /storage/…`), flips bytes inside every zip entry's data so
  *   CRC-32 (or inflate) fails; still 200 with the full length.
  * - `'failTraining'`: on Create Model (`POST /v1/external/models`), answers normally but the
- *   training later ends `failed` (no `result_url`).
+ *   training later ends `failed` (no `result_url`); on a retraining's data PUT
+ *   (`PUT /storage/retrain`), stores the data but the retraining ends `failed` (no
+ *   `download_url`).
  *
  * ## Example
  * ```ts
@@ -52,7 +54,8 @@ export interface FaultSettings {
 /**
  * One rule of a {@link FaultPlan}: on each request to `route` (every route when omitted), inject
  * `kind` with probability `rate`. `'corruptZip'` only ever applies to downloads (`GET /storage/…`)
- * and `'failTraining'` to Create Model, even when `route` is omitted.
+ * and `'failTraining'` to Create Model and to a retraining's data PUT, even when `route` is
+ * omitted.
  *
  * ## Example
  * ```ts
@@ -93,12 +96,15 @@ export interface FaultPlan {
   rules: readonly FaultRule[];
 }
 
-/** The route of Create Model, the only one `'failTraining'` applies to. @internal */
-export const CREATE_MODEL_ROUTE = 'POST /v1/external/models';
+/**
+ * The routes that start a training, the only ones `'failTraining'` applies to: Create Model, and
+ * the PUT of a retraining's data (which starts the retraining). @internal
+ */
+export const TRAINING_START_ROUTES: readonly string[] = ['POST /v1/external/models', 'PUT /storage/retrain'];
 
 /**
  * Whether a fault kind can apply to a route at all (`'corruptZip'` needs a download,
- * `'failTraining'` a Create Model).
+ * `'failTraining'` a route that starts a training).
  *
  * ## Example
  * ```ts
@@ -108,7 +114,7 @@ export const CREATE_MODEL_ROUTE = 'POST /v1/external/models';
  */
 export function faultAppliesTo(kind: FaultKind, route: string): boolean {
   if (kind === 'corruptZip') return route.startsWith('GET /storage/');
-  if (kind === 'failTraining') return route === CREATE_MODEL_ROUTE;
+  if (kind === 'failTraining') return TRAINING_START_ROUTES.includes(route);
   return true;
 }
 
@@ -134,7 +140,7 @@ export function faultProblem(kind: string, settings: FaultSettings, route?: stri
   if (k === 'latency' && (latencyMs === undefined || !Number.isFinite(latencyMs) || latencyMs <= 0)) return `latency needs latencyMs (ms > 0)${latencyMs === undefined ? '' : ` (got ${latencyMs})`}`;
   if (route !== undefined && routes !== undefined && !routes.includes(route)) return `unknown route '${route}' (known: ${routes.join(', ')})`;
   if (route !== undefined && !faultAppliesTo(k, route)) {
-    return k === 'corruptZip' ? `corruptZip applies to downloads (GET /storage/…), not '${route}'` : `failTraining applies to '${CREATE_MODEL_ROUTE}' only, not '${route}'`;
+    return k === 'corruptZip' ? `corruptZip applies to downloads (GET /storage/…), not '${route}'` : `failTraining applies to ${TRAINING_START_ROUTES.map((r) => `'${r}'`).join(' and ')} only, not '${route}'`;
   }
   return undefined;
 }

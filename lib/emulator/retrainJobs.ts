@@ -37,6 +37,8 @@ export interface RetrainJob {
   /** The retrained serving model, switched in by Retrain Model Switch. */
   model?: ServingModel;
   switched: boolean;
+  /** Set by an injected `failTraining` fault on the upload: the retraining ends `failed` with this message. */
+  injectedFailure?: string;
   generation: number;
   timers: NodeJS.Timeout[];
 }
@@ -82,9 +84,13 @@ export class RetrainJobStore {
     return { job, uploadUrl };
   }
 
-  /** Stores the uploaded file and starts the job. */
-  upload(job: RetrainJob, bytes: Uint8Array): void {
+  /**
+   * Stores the uploaded file and starts the job. With `injectedFailure`, its retraining ends
+   * `failed` with that message instead of running.
+   */
+  upload(job: RetrainJob, bytes: Uint8Array, opts: { injectedFailure?: string } = {}): void {
     job.uploaded = bytes;
+    job.injectedFailure = opts.injectedFailure;
     job.status = 'waiting';
     if (this.deps.manual) return;
     const { delayMs } = this.deps;
@@ -122,6 +128,7 @@ export class RetrainJobStore {
     job.status = 'running';
     let outcome: { downloadUrl: string; model?: ServingModel } | { message: string };
     try {
+      if (job.injectedFailure !== undefined) throw new TrainingFailure(job.injectedFailure);
       outcome = await this.retrain(job);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

@@ -10,6 +10,8 @@ describe('parseFaultSpec', () => {
     ['resetAfter:0.01@POST /v1/external/models', { kind: 'resetAfter', rate: 0.01, route: 'POST /v1/external/models' }],
     ['resetBefore:.5 @ put  /storage/upload', { kind: 'resetBefore', rate: 0.5, route: 'PUT /storage/upload' }],
     ['truncate:0@GET /storage/result', { kind: 'truncate', rate: 0, route: 'GET /storage/result' }],
+    ['failTraining:1@POST /v1/external/models', { kind: 'failTraining', rate: 1, route: 'POST /v1/external/models' }],
+    ['failTraining:0.5@PUT /storage/retrain', { kind: 'failTraining', rate: 0.5, route: 'PUT /storage/retrain' }],
     ['corruptZip:1@GET /storage/result', { kind: 'corruptZip', rate: 1, route: 'GET /storage/result' }],
     ['failTraining:0.1', { kind: 'failTraining', rate: 0.1 }],
   ])('should parse %p', (spec, rule) => {
@@ -34,7 +36,7 @@ describe('parseFaultSpec', () => {
     ['error:0.1@', /nothing after @/],
     ['error:0.1@GET /v1/nope', /unknown route 'GET \/v1\/nope' \(known: GET \/v1\/external\/api-key/],
     ['corruptZip:1@GET /v1/external/models', /corruptZip applies to downloads/],
-    ['failTraining:1@GET /storage/result', /failTraining applies to 'POST \/v1\/external\/models' only/],
+    ['failTraining:1@GET /storage/result', /failTraining applies to 'POST \/v1\/external\/models' and 'PUT \/storage\/retrain' only, not 'GET \/storage\/result'/],
   ])('should reject %p, saying why', (spec, message) => {
     expect(() => parseFaultSpec(spec)).toThrow(RangeError);
     expect(() => parseFaultSpec(spec)).toThrow(message);

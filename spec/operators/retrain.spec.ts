@@ -105,6 +105,20 @@ describe('retraining', () => {
     expect((err as RetrainFailedError).apiMessage).toMatch(/column|target|weather/);
   });
 
+  it('should fail with RetrainFailedError when a failTraining fault is injected on the data PUT', async () => {
+    const before = emulator().stats().faults.failTraining;
+    emulator().injectNext('PUT /storage/retrain', 'failTraining');
+    const events: RetrainEvent[] = [];
+    const err = await lastValueFrom(of(newTrain).pipe(retrainUpload$(rc), retrainStatus$(rc))).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RetrainFailedError);
+    expect((err as RetrainFailedError).status).toBe('failed');
+    expect((err as RetrainFailedError).apiMessage).toBe('Injected fault: training failed.');
+    expect(emulator().stats().faults.failTraining).toBe(before + 1);
+    // The next retraining is not affected.
+    await lastValueFrom(of(newTrain).pipe(retrainUpload$(rc), retrainStatus$(rc), toArray())).then((e) => events.push(...e));
+    expect(events[events.length - 1]).toMatchObject({ type: 'retrainStatus', status: 'job_finished' });
+  });
+
   it('should refuse a train key on the retraining endpoints', async () => {
     const err = await lastValueFrom(of(newTrain).pipe(retrainUpload$(client()))).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthError);

@@ -128,7 +128,7 @@ export const retrainPutRoute: Route = {
   pattern: '/storage/retrain/{retrain_job_id}/{file_name}',
   key: 'PUT /storage/retrain',
   auth: 'none',
-  handle: async ({ req, url, params, ctx }: RouteRequest): Promise<EmulatorResponse> => {
+  handle: async ({ req, url, params, ctx, injectTrainingFailure }: RouteRequest): Promise<EmulatorResponse> => {
     const found = ctx.deployments.retrain.jobs.get(params.retrain_job_id);
     const { target: job, bytes } = await readSignedUpload(
       req,
@@ -137,7 +137,7 @@ export const retrainPutRoute: Route = {
       (j) => j.uploaded !== undefined,
       ctx.options.maxUploadBytes,
     );
-    ctx.deployments.retrain.upload(job, bytes);
+    ctx.deployments.retrain.upload(job, bytes, { injectedFailure: injectTrainingFailure });
     return emptyResponse(200);
   },
 };
