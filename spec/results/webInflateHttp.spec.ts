@@ -18,6 +18,7 @@ import {
 } from '../../lib';
 import { API_KEY, seattleWeather, useEmulator } from '../helpers/emulator';
 import { spyOnDecompressionStream, type StreamSpy } from './decompressionStreams';
+import { until } from '../helpers/wait';
 
 /** A sink keeping every entry in memory, recording what happened to it. */
 function memorySink(): ResultSink & { files: Record<string, Uint8Array[]>; ended: string[]; finished: boolean; aborted: boolean; writesAfterAbort: number } {
@@ -48,14 +49,6 @@ function memorySink(): ResultSink & { files: Record<string, Uint8Array[]>; ended
 }
 
 const joined = (files: Record<string, Uint8Array[]>) => Object.fromEntries(Object.entries(files).map(([name, chunks]) => [name, new Uint8Array(Buffer.concat(chunks))]));
-
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 /** CSV rows that compress well but not trivially. */
 function rows(n: number): Uint8Array {
