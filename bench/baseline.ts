@@ -56,6 +56,9 @@ class PollCycles {
 
   private trainingSum = 0;
   private trainingCount = 0;
+  /** The earliest `created_datetime` and latest `updated_datetime` seen, for trainings at once. */
+  private firstCreated = Number.POSITIVE_INFINITY;
+  private lastUpdated = 0;
   private readonly jobStart = new Map<string, number>();
   private readonly phases = { upload: 0, poll: 0, finish: 0, jobs: 0 };
 
@@ -87,8 +90,6 @@ class PollCycles {
     this.firstCreated = Math.min(this.firstCreated, created);
     this.lastUpdated = Math.max(this.lastUpdated, updated);
   }
-  private firstCreated = Number.POSITIVE_INFINITY;
-  private lastUpdated = 0;
 
   /** Create Model of `id` is being sent (the emulator's training clock starts on its arrival). */
   creating(id: string): void {

@@ -105,7 +105,7 @@ class SharedStatus extends SharedLatest<StatusEvent> implements StatusSpec<Train
   }
 
   protected override onReset(): void {
-    // An entry no longer registered (one that handed its subscribers on) must not drop its successor.
+    // Only this entry leaves the registry: entries for other options of the training stay.
     const { id } = this;
     const registry = registries.get(this.client);
     const found = registry?.get(id);
