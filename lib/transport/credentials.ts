@@ -7,6 +7,7 @@
 import { BehaviorSubject, Observable, defer, finalize, map, of, share, tap } from 'rxjs';
 import type { ApiKeyResponse } from '../codecs/apiKey';
 import { ValidationError } from '../core/errors';
+import { INSPECT_CUSTOM, REDACTED } from '../core/redact';
 
 /**
  * Where the client's credential stands. Carries no key material.
@@ -45,6 +46,19 @@ export class Credentials {
     if (apiKey) this.known.add(apiKey);
     if (secretKey) this.known.add(secretKey);
     this.state$ = new BehaviorSubject<CredentialState>({ state: apiKey ? 'static' : 'none' });
+  }
+
+  /** Printed without key material (`JSON.stringify`, `util.inspect`): only where the credential stands. */
+  toJSON(): { readonly state: CredentialState['state']; readonly apiKey?: string; readonly secretKey?: string } {
+    return {
+      state: this.state$.value.state,
+      ...(this.apiKey ? { apiKey: REDACTED } : {}),
+      ...(this.secretKey ? { secretKey: REDACTED } : {}),
+    };
+  }
+
+  [INSPECT_CUSTOM](): string {
+    return `Credentials ${JSON.stringify(this.toJSON())}`;
   }
 
   /** Every key value this client has held, for redaction. */
