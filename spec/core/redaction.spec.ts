@@ -1,4 +1,4 @@
-import { inspect, format } from 'node:util';
+import { inspect } from 'node:util';
 import { lastValueFrom, of, toArray } from 'rxjs';
 import * as core from '../../lib';
 import {
@@ -24,6 +24,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { API_KEY, SECRET_KEY, seattleWeather, useEmulator } from '../helpers/emulator';
+import { leaks } from '../helpers/leaks';
 
 /**
  * Every error class and every client, printed the three ways a user prints them (String,
@@ -37,39 +38,6 @@ const ISSUED = 'p1emu_issued_key_0123456789abcdef';
 const SIGNATURE = 'a'.repeat(8) + '0123456789abcdef'.repeat(3) + 'b'.repeat(8);
 const ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
 const PRESIGNED = `http://127.0.0.1:1/storage/result/x/result.zip?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${ACCESS_KEY_ID}%2F20260101%2Fap-northeast-1%2Fs3%2Faws4_request&X-Amz-Signature=${SIGNATURE}`;
-
-/** What must never be printed, beyond the clients' own keys: S3 signing material in any form. */
-const LEAKS: ReadonlyArray<readonly [string, RegExp]> = [
-  ['a 40+ hex run (signature, digest)', /[0-9a-f]{40,}/i],
-  ['an AWS access key id', /(?:AKIA|ASIA)[A-Z0-9]{16}/],
-  ['a signature parameter', /X-Amz-Signature=(?!\[REDACTED\])/i],
-  ['a credential parameter', /X-Amz-Credential=(?!\[REDACTED\])/i],
-  ['a credential scope', /aws4_request/],
-  ['StringToSign', /<StringToSign>(?!\[REDACTED\])/],
-  ['CanonicalRequest', /<CanonicalRequest>(?!\[REDACTED\])/],
-  ['SignatureProvided', /<SignatureProvided>(?!\[REDACTED\])/],
-  ['a signed string', /AWS4-HMAC-SHA256(\\n|\n)/],
-  ['an access key element', /<AWSAccessKeyId>(?!\[REDACTED\])/],
-];
-
-function printed(value: unknown): Record<string, string> {
-  return {
-    String: String(value),
-    'util.inspect': inspect(value, { depth: Infinity }),
-    'JSON.stringify': JSON.stringify(value) ?? '',
-    'console %o': format('%o', value),
-  };
-}
-
-/** Every place a secret shows, as "how: what" lines (empty when nothing leaks). */
-function leaks(value: unknown, secrets: readonly string[]): string[] {
-  const found: string[] = [];
-  for (const [how, text] of Object.entries(printed(value))) {
-    for (const secret of secrets) if (secret.length >= 6 && text.includes(secret)) found.push(`${how}: the secret '${secret.slice(0, 6)}…'`);
-    for (const [what, pattern] of LEAKS) if (pattern.test(text)) found.push(`${how}: ${what} (${pattern.exec(text)?.[0]})`);
-  }
-  return found;
-}
 
 async function failureOf(run: () => Promise<unknown>): Promise<unknown> {
   try {
