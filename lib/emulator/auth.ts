@@ -5,7 +5,11 @@ import { badRequest } from './errors';
  * The documented credential types of Get API Key: `train` keys open the training flow and the
  * listings, `deploy` keys the prediction-API (classifier) endpoints, `retrain` keys (issued for
  * one `model_id`) that model's retraining endpoints.
- * @internal
+ *
+ * ## Example
+ * ```ts
+ * emulator.issueApiKey('deploy' satisfies CredentialType);
+ * ```
  */
 export type CredentialType = 'train' | 'deploy' | 'retrain';
 
