@@ -4,9 +4,10 @@
  *
  * @packageDocumentation
  */
-import { BehaviorSubject, Observable, defer, finalize, map, of, share, tap } from 'rxjs';
+import { BehaviorSubject, Observable, catchError, defer, finalize, map, of, share, tap, throwError } from 'rxjs';
 import type { ApiKeyResponse } from '../codecs/apiKey';
 import { ValidationError } from '../core/errors';
+import { budgetSpent } from './retryPolicy';
 
 /**
  * Where the client's credential stands. Carries no key material.
@@ -96,6 +97,9 @@ export class Credentials {
         error: (error: Error) => this.state$.next({ state: 'failed', error }),
       }),
       map((res) => res.api_key),
+      // The exchange ran its own retries: the call that needed the key must not run them again
+      // (a 500 on Get API Key would otherwise cost maxAttempts² key requests).
+      catchError((err: unknown) => throwError(() => budgetSpent(err))),
       finalize(() => (this.inflight = undefined)),
       // One exchange serves every concurrent caller; a late caller after it ends reads the cache.
       share(),
