@@ -28,6 +28,7 @@ export {
   PollTimeoutError,
   ResultArchiveError,
   UploadUrlSpentError,
+  DeadlineExceededError,
 } from './core/errors';
 export type { ApiErrorInit } from './core/errors';
 export { redactUrl, REDACTED } from './core/redact';

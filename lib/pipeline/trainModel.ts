@@ -12,6 +12,7 @@ import { pollStatus$ } from '../operators/pollStatus';
 import { upload$, type UploadInput } from '../operators/upload';
 import type { PredictionOneClient } from '../transport/client';
 import { trainOrFollow$ } from './trainOrFollow';
+import { withDeadline } from './deadline';
 
 /**
  * One training job: the data, the model's name and its config.
@@ -32,6 +33,12 @@ export interface TrainingJob {
    * upload is not repeated; with `trainingStarted` Create Model is not sent again either.
    */
   readonly resume?: { readonly externalProcessId: string; readonly trainingStarted?: boolean };
+  /**
+   * Time limit of the whole pipeline (upload, training, polling, download), then
+   * {@link index!DeadlineExceededError}. Default: none (each call has its own limits, polling
+   * `poll.maxWaitMs`).
+   */
+  readonly deadlineMs?: number;
 }
 
 /**
@@ -43,7 +50,7 @@ export interface TrainingJob {
  * the id does the error reach the subscriber.
  *
  * **Errors**: any error of {@link upload$}, {@link train$}, {@link pollStatus$} and
- * {@link downloadResult$}.
+ * {@link downloadResult$}; {@link index!DeadlineExceededError} past `job.deadlineMs`.
  *
  * **Cancellation**: unsubscribing aborts whatever request is in flight and clears timers.
  *
@@ -62,7 +69,8 @@ export function trainModel$(client: PredictionOneClient, job: TrainingJob): Obse
   const train = trainOrFollow$(client, { name: job.name, config: job.config, poll: job.poll });
   const poll = pollStatus$(client, job.poll);
   const download = downloadResult$(client);
-  if (job.resume?.trainingStarted) return of({ externalProcessId: job.resume.externalProcessId }).pipe(poll, download);
-  if (job.resume) return of({ externalProcessId: job.resume.externalProcessId }).pipe(train, poll, download);
-  return of(job.data).pipe(upload$(client), train, poll, download);
+  const deadline = withDeadline<TrainingEvent>(job.deadlineMs, client.scheduler, 'pipeline');
+  if (job.resume?.trainingStarted) return of({ externalProcessId: job.resume.externalProcessId }).pipe(poll, download, deadline);
+  if (job.resume) return of({ externalProcessId: job.resume.externalProcessId }).pipe(train, poll, download, deadline);
+  return of(job.data).pipe(upload$(client), train, poll, download, deadline);
 }
