@@ -183,9 +183,16 @@ export function redactConfig(value: unknown, depth = 0): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
     if (v === undefined) continue;
-    out[key] = SECRET_FIELD.test(key) && typeof v !== 'object' && typeof v !== 'function' ? REDACTED : redactConfig(v, depth + 1);
+    // A secret-named group (`apiKeys: { train, deploy }`) has every value redacted.
+    out[key] = SECRET_FIELD.test(key) ? redactAll(v) : redactConfig(v, depth + 1);
   }
   return out;
+}
+
+function redactAll(value: unknown): unknown {
+  if (typeof value === 'function') return '[Function]';
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return REDACTED;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactAll(v)]));
 }
 
 const SECRET_FIELD = new RegExp(String.raw`^${SECRET_NAME}$|^${SECRET_HEADER}$`, 'i');

@@ -34,6 +34,7 @@ import { leaks } from '../helpers/leaks';
  */
 
 const JOB = { name: 'weather', config: { tt: 'multi_classification', tc: 'weather' } } as const;
+const DEPLOY_KEY = 'deploy-key-0123456789';
 const ISSUED = 'p1emu_issued_key_0123456789abcdef';
 const SIGNATURE = 'a'.repeat(8) + '0123456789abcdef'.repeat(3) + 'b'.repeat(8);
 const ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
@@ -212,8 +213,9 @@ describe('redaction of every printed error and client', () => {
       await lastValueFrom(models$(exchanging).pipe(toArray()));
       const issued = exchanging.credentials.secrets().filter((s) => s !== SECRET_KEY);
       expect(issued).toHaveLength(1);
-      for (const client of [withKey, exchanging]) {
-        expect(leaks(client, [API_KEY, SECRET_KEY, ...issued])).toEqual([]);
+      const perType = make({ apiKey: undefined, apiKeys: { train: API_KEY, deploy: DEPLOY_KEY } });
+      for (const client of [withKey, exchanging, perType]) {
+        expect(leaks(client, [API_KEY, SECRET_KEY, DEPLOY_KEY, ...issued])).toEqual([]);
         // Still useful: says where it talks to and how it is set up.
         expect(inspect(client)).toContain(emulator().url);
         expect(JSON.parse(JSON.stringify(client))).toMatchObject({ baseUrl: emulator().url, config: { retry: { maxAttempts: 1 } } });
@@ -258,6 +260,7 @@ describe('redaction of every printed error and client', () => {
       WaitTimeoutError: () => new core.WaitTimeoutError('classifier', 'c-1', 10, 'creating'),
       UploadUrlSpentError: () => new core.UploadUrlSpentError(new ApiError(api, keys)),
       // Says where the file is broken, never what the line holds (records keep pre-signed URLs).
+      DeadlineExceededError: () => new core.DeadlineExceededError(`GET ${PRESIGNED}`, 1_000, 3, cause),
       CheckpointError: () => new node.CheckpointError('/tmp/out/.p1rx-checkpoint.jsonl line 3: not JSON (the file was not written by p1rx, or was edited)'),
     };
     const exported = [...Object.entries(core), ...Object.entries(node)]
