@@ -70,6 +70,12 @@ export interface RetryOptions {
   readonly random?: () => number;
   /** Called before each retry: for a progress line or a log. */
   readonly onRetry?: (event: RetryEvent) => void;
+  /**
+   * Time limit of one logical call, all its attempts and backoff waits included; then
+   * {@link index!DeadlineExceededError}. A retry whose wait would end past the deadline is not
+   * started. Default: none (a call is bounded by `requestTimeoutMs` × `maxAttempts` plus backoff).
+   */
+  readonly deadlineMs?: number;
 }
 
 /**
@@ -77,11 +83,15 @@ export interface RetryOptions {
  *
  * ## Example
  * ```ts
- * const onRetry = (e: RetryEvent) => console.log(`${e.method} ${e.url}: attempt ${e.attempt} in ${e.delayMs} ms (${e.cause.name})`);
+ * const onRetry = (e: RetryEvent) => console.log(`${e.method} ${e.url}: attempt ${e.attempt}/${e.maxAttempts} in ${e.delayMs} ms (${e.cause.name})`);
  * ```
  */
 export interface RetryEvent {
+  /** The attempt about to be made: `2` for the first retry, up to {@link RetryEvent.maxAttempts}. */
   readonly attempt: number;
+  /** Attempts allowed for this call, the first included. */
+  readonly maxAttempts: number;
+  /** Wait before the attempt. */
   readonly delayMs: number;
   readonly method: string;
   readonly url: string;

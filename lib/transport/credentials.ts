@@ -5,9 +5,10 @@
  *
  * @packageDocumentation
  */
-import { BehaviorSubject, Observable, defer, finalize, map, of, share, tap } from 'rxjs';
+import { BehaviorSubject, Observable, catchError, defer, finalize, map, of, share, tap, throwError } from 'rxjs';
 import type { ApiKeyResponse } from '../codecs/apiKey';
 import { ValidationError } from '../core/errors';
+import { budgetSpent } from './retryPolicy';
 
 /**
  * The credential types of Get API Key: `train` keys open the training flow and the listings,
@@ -151,6 +152,9 @@ export class Credentials {
         error: (error: Error) => this.state$.next({ state: 'failed', error, credentialType }),
       }),
       map((res) => res.api_key),
+      // The exchange ran its own retries: the call that needed the key must not run them again
+      // (a 500 on Get API Key would otherwise cost maxAttempts² key requests).
+      catchError((err: unknown) => throwError(() => budgetSpent(err))),
       finalize(() => (slot.inflight = undefined)),
       // One exchange serves every concurrent caller of this type; a late caller after it ends reads the cache.
       share(),
