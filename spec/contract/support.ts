@@ -170,7 +170,7 @@ export function pythonRequests(emulatorUrl: string) {
     } else if (o.data !== undefined) {
       body = o.data;
     }
-    const res = await fetch(swap(url) + query, { method, headers, body });
+    const res = await fetch(swap(url) + query, { method, headers, body: body as BodyInit | undefined });
     const content = new Uint8Array(await res.arrayBuffer());
     const text = Buffer.from(content).toString('utf8');
     return {
