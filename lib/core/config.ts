@@ -6,6 +6,7 @@
 import type { SchedulerLike } from 'rxjs';
 import type { FetchLike } from '../transport/fetchLike';
 import type { RequestLimits } from '../transport/limiter';
+import type { ApiKeys } from '../transport/credentials';
 
 /**
  * The real service. It cannot be reached from every machine; tests use the emulator.
@@ -109,9 +110,17 @@ export interface RetryEvent {
 export interface ClientConfig {
   /** Service root, without a trailing slash. Default {@link DEFAULT_BASE_URL}. */
   readonly baseUrl?: string;
-  /** API key for `x-api-key`. */
+  /** API key for `x-api-key`, used for every endpoint whose type {@link ClientConfig.apiKeys} does not name. */
   readonly apiKey?: string;
-  /** Secret key: exchanged for an API key with Get API Key when `apiKey` is not given. */
+  /**
+   * API keys per credential type (`train` for the training flow and listings, `deploy` for the
+   * classifier endpoints, `retrain` for one model's retraining), as the service issues them.
+   */
+  readonly apiKeys?: ApiKeys;
+  /**
+   * Secret key: exchanged with Get API Key for an API key of each type the client needs and has
+   * no static key for (cached per type, refreshed before `end_date`).
+   */
   readonly secretKey?: string;
   /** The fetch to use. Default `cross-fetch` (the platform fetch in browsers, node-fetch in Node). */
   readonly fetch?: FetchLike;

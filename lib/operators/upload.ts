@@ -92,43 +92,98 @@ function send$(client: PredictionOneClient, url: string, file: UploadFileKind, s
  * @returns An operator from data to upload events.
  */
 export function upload$(client: PredictionOneClient, options: UploadOptions = {}): OperatorFunction<CsvSource | UploadInput, TrainingEvent> {
+  return uploadChecked$(client, undefined, undefined, options);
+}
+
+/**
+ * Checks a training's data before the upload: given the head of the training data, returns
+ * every problem found (an empty list when none).
+ *
+ * @internal
+ */
+export type UploadCheck = (
+  train: { readonly head: string; readonly complete: boolean },
+  columns: readonly ColumnSpec[] | undefined,
+) => { readonly issues: readonly string[]; /** The data is not CSV or has no header: column checks are skipped. */ readonly unreadable: boolean };
+
+/**
+ * {@link upload$} with a check of the data run before the first request: with `check`, every
+ * problem (the check's, the header's, the column types') is reported in one
+ * {@link ValidationError} named `what`.
+ *
+ * @internal
+ */
+export function uploadChecked$(
+  client: PredictionOneClient,
+  check?: UploadCheck,
+  what = 'training job',
+  options: UploadOptions = {},
+): OperatorFunction<CsvSource | UploadInput, TrainingEvent> {
   // A spent single-use URL starts a new session, within the call's retry budget.
   const maxSessions = Math.max(1, client.config.retry?.maxAttempts ?? RETRY_DEFAULTS.maxAttempts);
   return concatMap((value) => {
     const input: UploadInput = isUploadInput(value) ? value : { train: value };
     return defer(async () => {
       const streaming = client.config.streamUploads === true;
-      const train = await prepareSource(input.train, streaming);
-      const given = columnList(input.columns);
-      let columns: ColumnSpec[];
-      if (given) {
-        checkColumns(given, csvHeader(train.head));
-        columns = given;
-      } else {
-        columns = inferColumns(train.head, train.complete);
+      const prepared: PreparedSource[] = [];
+      try {
+        const train = await prepareSource(input.train, streaming);
+        prepared.push(train);
+        const given = columnList(input.columns);
+        const checked = check?.(train, given);
+        const issues = [...(checked?.issues ?? [])];
+        let columns: ColumnSpec[] = [];
+        // Data that is not CSV at all, or has no header, has no columns worth reporting on.
+        if (!checked?.unreadable) {
+          try {
+            if (given) {
+              checkColumns(given, csvHeader(train.head));
+              columns = given;
+            } else {
+              columns = inferColumns(train.head, train.complete);
+            }
+          } catch (err) {
+            if (!check || !(err instanceof ValidationError)) throw err;
+            issues.push(...err.issues);
+          }
+        }
+        const evaluation = input.evaluation === undefined ? undefined : await prepareSource(input.evaluation, streaming);
+        if (evaluation) {
+          prepared.push(evaluation);
+          const header = csvHeader(evaluation.head);
+          const missing = columns.map((c) => c.name).filter((n) => !header.includes(n));
+          if (missing.length > 0) {
+            if (!check) throw new ValidationError('evaluation data', [`missing columns ${missing.join(', ')}`]);
+            issues.push(`evaluation data: missing columns ${missing.join(', ')}`);
+          }
+        }
+        if (issues.length > 0) throw new ValidationError(what, issues);
+        return { train, evaluation, columns };
+      } catch (err) {
+        // Nothing will be sent: close streamed sources (their file handles) now.
+        await Promise.all(prepared.map((p) => p.release?.()));
+        throw err;
       }
-      const evaluation = input.evaluation === undefined ? undefined : await prepareSource(input.evaluation, streaming);
-      if (evaluation) {
-        const header = csvHeader(evaluation.head);
-        const missing = columns.map((c) => c.name).filter((n) => !header.includes(n));
-        if (missing.length > 0) throw new ValidationError('evaluation data', [`missing columns ${missing.join(', ')}`]);
-      }
-      return { train, evaluation, columns };
     }).pipe(
       switchMap((prepared) => {
         const { columns } = prepared;
         let session = 0;
         // Each session sends what it can: the first the prepared sources, a later one the same
         // bytes, or a re-read of a re-readable source (a file) whose stream the spent session used.
+        let current: { train: PreparedSource; evaluation?: PreparedSource } = prepared;
         const sources = defer(async () => {
-          if (session++ === 0) return prepared;
-          return {
-            train: prepared.train.body instanceof Uint8Array ? prepared.train : await prepareSource(input.train, client.config.streamUploads === true),
+          if (session++ === 0) return current;
+          // The spent session's streams are done with: close them (their file handles) first.
+          await Promise.all([current.train, current.evaluation].map((p) => (p && !(p.body instanceof Uint8Array) ? p.release?.() : undefined)));
+          const streaming = client.config.streamUploads === true;
+          current = {
+            train: current.train.body instanceof Uint8Array ? current.train : await prepareSource(input.train, streaming),
             evaluation:
-              prepared.evaluation === undefined || prepared.evaluation.body instanceof Uint8Array || input.evaluation === undefined
-                ? prepared.evaluation
-                : await prepareSource(input.evaluation, client.config.streamUploads === true),
+              current.evaluation === undefined || current.evaluation.body instanceof Uint8Array || input.evaluation === undefined
+                ? current.evaluation
+                : await prepareSource(input.evaluation, streaming),
           };
+          return current;
         });
         const resendable =
           (prepared.train.body instanceof Uint8Array || isRereadable(input.train)) &&
