@@ -18,7 +18,8 @@ import type { PredictionOneClient } from '../transport/client';
  */
 export interface ApiKey {
   readonly apiKey: string;
-  readonly endDate: string;
+  /** Absent when the service sent no `end_date` (or `null`): the key is then treated as long-lived. */
+  readonly endDate?: string;
 }
 
 /**
