@@ -26,7 +26,7 @@ export interface DocumentedSample {
   readonly endpoint: string;
   /** The vendor page (under shared/api/vendor). */
   readonly page: string;
-  readonly codec: t.Type<unknown, unknown, unknown>;
+  readonly codec: t.Mixed;
   /** A body of the documented format. Ids that the service may send as numbers are numeric text here. */
   readonly sample: unknown;
   /** What the codec makes of it (and of every variant). */
