@@ -79,6 +79,8 @@ export type { ResultRef } from './operators/downloadResult';
 export type { ExternalProcessRef } from './operators/handleOrPass';
 export { trainModel$ } from './pipeline/trainModel';
 export { trainOrFollow$, isUnknownTraining } from './pipeline/trainOrFollow';
+export { trainingStep$ } from './pipeline/trainingStep';
+export type { TrainingStepStage, TrainingStepState, TrainingStepJob, TrainingStepHooks, TrainingStepOutput, ClaimAnswer } from './pipeline/trainingStep';
 export type { TrainingJob } from './pipeline/trainModel';
 export { onlyResult, onlyStatus } from './pipeline/onlyResult';
 export { trainEach$, trainEachFrom$ } from './pipeline/trainEach';
