@@ -16,6 +16,7 @@ import { registerDeleteModel } from './deleteModelCommand';
 import { registerRetrain } from './retrainCommand';
 import { registerDeploy } from './deployCommand';
 import { registerPredict } from './predictCommand';
+import { registerWorker } from './workerCommand';
 
 /**
  * Builds the command tree (exported for tests).
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerRetrain(program);
   registerDeploy(program);
   registerPredict(program);
+  registerWorker(program);
   return program;
 }
 
