@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 export { createClient, PredictionOneClient } from './transport/client';
-export type { CredentialState } from './transport/credentials';
+export type { ApiKeys, CredentialState, CredentialType } from './transport/credentials';
 export type { FetchLike, FetchInit, FetchResponse } from './transport/fetchLike';
 export type { RequestLimits } from './transport/limiter';
 export { DEFAULT_BASE_URL } from './core/config';
@@ -28,6 +28,7 @@ export {
   PollTimeoutError,
   ResultArchiveError,
   UploadUrlSpentError,
+  DeadlineExceededError,
 } from './core/errors';
 export type { ApiErrorInit } from './core/errors';
 export { redactUrl, REDACTED } from './core/redact';
@@ -62,6 +63,8 @@ export { Paging } from './codecs/paging';
 export { inferColumns, columnInfoCsv } from './sources/columns';
 export type { ColumnSpec, ColumnType } from './sources/columns';
 export type { CsvSource } from './sources/csvSource';
+export { trainingDataIssues } from './sources/trainingDataIssues';
+export type { TrainingDataCheckOptions } from './sources/trainingDataIssues';
 export { apiKey$ } from './operators/apiKey';
 export type { ApiKey, ApiKeyOptions } from './operators/apiKey';
 export { upload$ } from './operators/upload';
@@ -84,6 +87,8 @@ export { trainEach$, trainEachFrom$ } from './pipeline/trainEach';
 export type { KeyedTrainingJob, JobEvent, TrainEachOptions } from './pipeline/trainEach';
 export { createJobQueue } from './pipeline/jobQueue';
 export type { JobQueue, JobQueueOptions } from './pipeline/jobQueue';
+export { jobStep$, runJobSteps$, isJobStepped, newJobRecord } from './pipeline/jobStep';
+export type { JobRecord, JobStage, JobStepped, JobStepContext, JobStepOutput } from './pipeline/jobStep';
 export { toTrainingResult, parseCsv } from './results/trainingResult';
 export { WebInflate, webZipCodec } from './results/webInflate';
 export { streamResult$ } from './operators/streamResult';

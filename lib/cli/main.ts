@@ -17,6 +17,7 @@ import { registerRetrain } from './retrainCommand';
 import { registerDeploy } from './deployCommand';
 import { registerPredict } from './predictCommand';
 import { registerWorker } from './workerCommand';
+import { registerConformance } from './conformanceCommand';
 
 /**
  * Builds the command tree (exported for tests).
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerDeploy(program);
   registerPredict(program);
   registerWorker(program);
+  registerConformance(program);
   return program;
 }
 

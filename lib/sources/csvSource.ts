@@ -19,6 +19,19 @@ import { concatBytes } from '../core/bytes';
  */
 export type CsvSource = string | Uint8Array | Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
+/**
+ * Whether `source` can be read again from the start, so a spent upload can be sent in a new
+ * session: text, bytes, a `Blob`, or an iterable that says so with `rereadable: true` (each
+ * `[Symbol.asyncIterator]()` call starts over, as `fileSource` from the Node entry does). A
+ * stream or a generator cannot.
+ *
+ * @internal
+ */
+export function isRereadable(source: CsvSource): boolean {
+  if (typeof source === 'string' || source instanceof Uint8Array || isBlob(source)) return true;
+  return (source as { rereadable?: unknown }).rereadable === true;
+}
+
 /** How much of the data column inference reads. */
 export const HEAD_BYTES = 1024 * 1024;
 
@@ -32,6 +45,8 @@ export interface PreparedSource {
   readonly body: Uint8Array | AsyncIterable<Uint8Array>;
   /** Size in bytes when known. */
   readonly size?: number;
+  /** Releases a streamed source that will not be sent after all (a file handle, a socket). */
+  readonly release?: () => Promise<void>;
 }
 
 const encoder = new TextEncoder();
@@ -124,7 +139,7 @@ export async function prepareSource(source: CsvSource, streaming: boolean): Prom
       await iterator.return?.();
     }
   })();
-  if (streaming) return { head, complete: false, body: rest };
+  if (streaming) return { head, complete: false, body: rest, release: async () => void (await iterator.return?.()) };
   const chunks: Uint8Array[] = [];
   for await (const chunk of rest) chunks.push(chunk);
   const body = concatBytes(chunks);

@@ -8,6 +8,7 @@ import { Observable, SchedulerLike, asyncScheduler } from 'rxjs';
 import { ApiKeyResponse } from '../codecs/apiKey';
 import { DEFAULT_BASE_URL, type ClientConfig } from '../core/config';
 import { ValidationError } from '../core/errors';
+import { INSPECT_CUSTOM, redactConfig } from '../core/redact';
 import { callApiWithKey$ } from './api';
 import { Credentials, type CredentialState } from './credentials';
 import type { ExchangeContext } from './request';
@@ -54,10 +55,9 @@ export class PredictionOneClient {
     this.config = config;
     this.scheduler = config.scheduler ?? asyncScheduler;
     this.credentials = new Credentials(
-      config.apiKey,
-      config.secretKey,
-      (secretKey) =>
-        callApiWithKey$(this, secretKey, { method: 'GET', path: '/v1/external/api-key', query: { credential_type: 'train' } }, ApiKeyResponse),
+      { apiKey: config.apiKey, apiKeys: config.apiKeys, secretKey: config.secretKey },
+      (secretKey, credentialType) =>
+        callApiWithKey$(this, secretKey, { method: 'GET', path: '/v1/external/api-key', query: { credential_type: credentialType } }, ApiKeyResponse),
       () => this.scheduler.now(),
     );
     this.credentialState$ = this.credentials.state$.asObservable();
@@ -69,11 +69,56 @@ export class PredictionOneClient {
       scheduler: this.scheduler,
     };
   }
+
+  /**
+   * What `JSON.stringify(client)` writes: the base URL and the configuration with `apiKey`,
+   * `secretKey` and secret-named headers shown as `[REDACTED]` (never the keys, nor a key
+   * obtained by exchange).
+   *
+   * ## Example
+   * ```ts
+   * JSON.stringify(createClient({ baseUrl: 'http://127.0.0.1:8080', apiKey: 'k-123456' }));
+   * // '{"baseUrl":"http://127.0.0.1:8080","config":{"baseUrl":"http://127.0.0.1:8080","apiKey":"[REDACTED]"}}'
+   * ```
+   *
+   * @returns A plain, printable object.
+   */
+  toJSON(): { readonly baseUrl: string; readonly config: unknown } {
+    return { baseUrl: this.baseUrl, config: redactConfig(this.config) };
+  }
+
+  /**
+   * A one-line description without secrets.
+   *
+   * ## Example
+   * ```ts
+   * String(createClient({ baseUrl: 'http://127.0.0.1:8080', apiKey: 'k-123456' })); // 'PredictionOneClient(http://127.0.0.1:8080)'
+   * ```
+   *
+   * @returns `PredictionOneClient(<baseUrl>)`.
+   */
+  toString(): string {
+    return `PredictionOneClient(${this.baseUrl})`;
+  }
+
+  /**
+   * What Node's `util.inspect` and `console.log(client)` show: the same redacted view as
+   * {@link PredictionOneClient.toJSON}. Keyed by `Symbol.for('nodejs.util.inspect.custom')`, so
+   * nothing here imports Node.
+   *
+   * @internal
+   */
+  [INSPECT_CUSTOM](_depth: number, options: object, inspect?: (value: unknown, options: object) => string): string {
+    const view = this.toJSON();
+    return `PredictionOneClient ${inspect ? inspect(view, options) : JSON.stringify(view)}`;
+  }
 }
 
 /**
- * Creates a client. Give `apiKey`, or `secretKey` to have the client exchange it for an API
- * key (cached, shared, refreshed before `end_date`).
+ * Creates a client. Give `apiKey` (used for every endpoint), `apiKeys` (one per credential type:
+ * `train` for the training flow and listings, `deploy` for the classifier endpoints), or
+ * `secretKey` to have the client exchange it for a key of each type it needs (cached per type,
+ * one exchange in flight per type, refreshed before `end_date`).
  *
  * **Errors**: throws {@link ValidationError} when `baseUrl` is not an http(s) URL.
  *
@@ -81,6 +126,8 @@ export class PredictionOneClient {
  * ```ts
  * import { createClient } from 'prediction-one-rx';
  * const client = createClient({ baseUrl: emulator.url, apiKey: emulator.apiKeys[0] });
+ * const perType = createClient({ baseUrl, apiKeys: { train: trainKey, deploy: deployKey } });
+ * const exchanging = createClient({ baseUrl, secretKey }); // train and deploy keys fetched on demand
  * ```
  *
  * @param config - See {@link ClientConfig}.
