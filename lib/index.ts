@@ -18,6 +18,7 @@ export {
   AuthError,
   RateLimitError,
   ServerError,
+  ResourceGoneError,
   NetworkError,
   RequestTimeoutError,
   DecodeError,
@@ -30,6 +31,7 @@ export {
   UploadUrlSpentError,
   DeadlineExceededError,
 } from './core/errors';
+export type { GoneResource } from './core/errors';
 export type { ApiErrorInit } from './core/errors';
 export { redactUrl, REDACTED } from './core/redact';
 export type {
@@ -79,12 +81,16 @@ export type { ResultRef } from './operators/downloadResult';
 export type { ExternalProcessRef } from './operators/handleOrPass';
 export { trainModel$ } from './pipeline/trainModel';
 export { trainOrFollow$, isUnknownTraining } from './pipeline/trainOrFollow';
+export { trainingStep$ } from './pipeline/trainingStep';
+export type { TrainingStepStage, TrainingStepState, TrainingStepJob, TrainingStepHooks, TrainingStepOutput, ClaimAnswer } from './pipeline/trainingStep';
 export type { TrainingJob } from './pipeline/trainModel';
 export { onlyResult, onlyStatus } from './pipeline/onlyResult';
 export { trainEach$, trainEachFrom$ } from './pipeline/trainEach';
 export type { KeyedTrainingJob, JobEvent, TrainEachOptions } from './pipeline/trainEach';
 export { createJobQueue } from './pipeline/jobQueue';
 export type { JobQueue, JobQueueOptions } from './pipeline/jobQueue';
+export { jobStep$, runJobSteps$, isJobStepped, newJobRecord } from './pipeline/jobStep';
+export type { JobRecord, JobStage, JobStepped, JobStepContext, JobStepOutput } from './pipeline/jobStep';
 export { toTrainingResult, parseCsv } from './results/trainingResult';
 export { WebInflate, webZipCodec } from './results/webInflate';
 export { streamResult$ } from './operators/streamResult';

@@ -175,12 +175,12 @@ export class Credentials {
 }
 
 /**
- * `end_date` has no documented format: ISO 8601 is parsed, anything else is treated as
+ * `end_date` has no documented format: ISO 8601 is parsed; anything else, or none, is treated as
  * long-lived (the service will say `Inactive_credential.` when it is not, and we refresh then).
  *
  * @internal
  */
-export function parseEndDate(endDate: string): number {
-  const ms = Date.parse(endDate);
+export function parseEndDate(endDate: string | undefined): number {
+  const ms = endDate === undefined ? Number.NaN : Date.parse(endDate);
   return Number.isNaN(ms) ? Number.POSITIVE_INFINITY : ms;
 }
