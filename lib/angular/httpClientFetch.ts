@@ -6,12 +6,14 @@
  */
 import type { HttpContext } from '@angular/common/http';
 import type { Observable, Subscription } from 'rxjs';
-import type { FetchInit, FetchLike, FetchResponse } from 'prediction-one-rx';
+import { ResponseTooLargeError, type FetchInit, type FetchLike, type FetchResponse } from 'prediction-one-rx';
 
 /**
- * The options {@link httpClientFetch} passes to `HttpClient.request`: always the full response
+ * The options {@link httpClientFetch} passes to `HttpClient.request`: the full response
  * (`observe: 'response'`) as an `ArrayBuffer`, never from the SSR transfer cache (a cached
- * training status would never change).
+ * training status would never change). A request with a size limit asks for its events with
+ * download progress instead (`observe: 'events'`, `reportProgress: true`), so it can be
+ * cancelled as soon as the body passes the limit.
  *
  * ## Example
  * ```ts
@@ -22,10 +24,28 @@ export interface HttpClientFetchRequestOptions {
   body?: string | ArrayBuffer;
   headers: Record<string, string>;
   context?: HttpContext;
-  observe: 'response';
+  observe: 'response' | 'events';
+  reportProgress?: boolean;
   responseType: 'arraybuffer';
   transferCache: false;
 }
+
+/**
+ * The events {@link httpClientFetch} reads when it asks for them (`HttpEvent<ArrayBuffer>`
+ * fits): `type` 2 is the response header, 3 download progress, 4 the response; others are
+ * ignored.
+ *
+ * ## Example
+ * ```ts
+ * const progress: HttpClientFetchEvent = { type: 3, loaded: 65_536 };
+ * ```
+ */
+export type HttpClientFetchEvent =
+  | { readonly type: 0 | 1 }
+  | { readonly type: 2; readonly headers: { get(name: string): string | null } }
+  | { readonly type: 3; readonly loaded: number }
+  | ({ readonly type: 4 } & HttpClientFetchResponse)
+  | { readonly type: 5 };
 
 /**
  * The response fields {@link httpClientFetch} reads: `HttpResponse<ArrayBuffer>` fits.
@@ -51,7 +71,7 @@ export interface HttpClientFetchResponse {
  * ```
  */
 export interface HttpRequester {
-  request(method: string, url: string, options: HttpClientFetchRequestOptions): Observable<HttpClientFetchResponse>;
+  request(method: string, url: string, options: HttpClientFetchRequestOptions): Observable<HttpClientFetchResponse | HttpClientFetchEvent>;
 }
 
 /**
@@ -65,6 +85,14 @@ export interface HttpRequester {
 export interface HttpClientFetchOptions {
   /** The `HttpContext` of each request, for interceptors that want to recognise it. */
   readonly context?: (url: string, init: FetchInit) => HttpContext | undefined;
+  /**
+   * The largest body accepted for a request, or `undefined` for no limit. `HttpClient` buffers
+   * a whole body before it hands it over, so the limit is kept while the body downloads: the
+   * request is cancelled once more has arrived (or the `content-length` says it will), and the
+   * call fails with `ResponseTooLargeError`. {@link providePredictionOne} sets it to the
+   * client's in-memory result limit for pre-signed downloads and `maxResponseBytes` for API calls.
+   */
+  readonly maxResponseBytes?: (url: string, init: FetchInit) => number | undefined;
 }
 
 /**
@@ -113,6 +141,11 @@ export function httpClientFetch(http: HttpRequester, options: HttpClientFetchOpt
     if (body !== undefined) requestOptions.body = body;
     const context = options.context?.(url, init);
     if (context) requestOptions.context = context;
+    const limit = options.maxResponseBytes?.(url, init);
+    if (limit !== undefined) {
+      requestOptions.observe = 'events';
+      requestOptions.reportProgress = true;
+    }
 
     return new Promise<FetchResponse>((resolve, reject) => {
       let subscription: Subscription | undefined;
@@ -129,15 +162,22 @@ export function httpClientFetch(http: HttpRequester, options: HttpClientFetchOpt
         fn();
       };
       init.signal.addEventListener('abort', onAbort);
-      let response$: Observable<HttpClientFetchResponse>;
+      let response$: Observable<HttpClientFetchResponse | HttpClientFetchEvent>;
       try {
         response$ = http.request(init.method, url, requestOptions);
       } catch (err) {
         settle(() => reject(networkError(err)));
         return;
       }
+      const tooLarge = () => {
+        subscription?.unsubscribe();
+        settle(() => reject(new ResponseTooLargeError(`${init.method} response`, limit ?? 0)));
+      };
       subscription = response$.subscribe({
-        next: (res) => settle(() => resolve(toFetchResponse(res.status, res.headers, res.body))),
+        next: (value) => {
+          const res = limit === undefined ? (value as HttpClientFetchResponse) : fromEvent(value as HttpClientFetchEvent, limit, tooLarge);
+          if (res) settle(() => resolve(toFetchResponse(res.status, res.headers, res.body)));
+        },
         error: (err: unknown) =>
           settle(() => {
             if (isHttpErrorResponse(err) && err.status > 0) resolve(toFetchResponse(err.status, err.headers, errorBytes(err.error)));
@@ -151,6 +191,24 @@ export function httpClientFetch(http: HttpRequester, options: HttpClientFetchOpt
       if (done) subscription.unsubscribe();
     });
   };
+}
+
+/**
+ * The response in an event, if it is the response; cancels through `tooLarge` (and answers
+ * nothing) when the body passes `limit`, announced by its header or counted as it arrives.
+ */
+function fromEvent(event: HttpClientFetchEvent, limit: number, tooLarge: () => void): HttpClientFetchResponse | undefined {
+  const declared = event.type === 2 ? Number(event.headers.get('content-length')) : NaN;
+  if ((event.type === 3 && event.loaded > limit) || (Number.isFinite(declared) && declared > limit)) {
+    tooLarge();
+    return undefined;
+  }
+  if (event.type !== 4) return undefined;
+  if (event.body !== null && event.body.byteLength > limit) {
+    tooLarge();
+    return undefined;
+  }
+  return event;
 }
 
 /** The fields of Angular's `HttpErrorResponse` the adapter reads. */

@@ -66,11 +66,21 @@ export function clientFromConfig(config: PredictionOneConfig): PredictionOneClie
     throw new ValidationError('Angular configuration', ['give either fetch (with useHttpClient: false) or useHttpClient, not both']);
   }
   const apiRoot = `${config.baseUrl.replace(/\/+$/, '')}/`;
+  const isApi = (url: string) => url.startsWith(apiRoot) && !isStorageUrl(url, apiRoot);
+  // HttpClient buffers whole bodies: the client's limits are kept while they download. A
+  // pre-signed download (a result archive) is held in memory, so the in-memory limit applies.
+  const resultLimit = Math.min(clientConfig.maxResultBytes ?? MAX_RESULT_BYTES, clientConfig.maxResultMemoryBytes ?? MAX_RESULT_MEMORY_BYTES);
   const fetch = httpClientFetch(inject(HttpClient), {
-    context: (url) => new HttpContext().set(PREDICTION_ONE_REQUEST, url.startsWith(apiRoot) && !isStorageUrl(url, apiRoot) ? 'api' : 'presigned'),
+    context: (url) => new HttpContext().set(PREDICTION_ONE_REQUEST, isApi(url) ? 'api' : 'presigned'),
+    maxResponseBytes: (url, init) => (isApi(url) ? (clientConfig.maxResponseBytes ?? MAX_RESPONSE_BYTES) : init.method === 'GET' ? resultLimit : undefined),
   });
   return createClient({ ...clientConfig, fetch });
 }
+
+// The core's defaults of these limits (ClientConfig documents them).
+const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+const MAX_RESULT_BYTES = 2 * 1024 * 1024 * 1024;
+const MAX_RESULT_MEMORY_BYTES = 256 * 1024 * 1024;
 
 // An API call always goes to `<baseUrl>/v1/external/...`; anything else is a pre-signed URL,
 // even when storage lives on the same host (as with the emulator).

@@ -29,6 +29,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     manual: options.manual ?? false,
     maxUploadBytes: options.maxUploadBytes ?? 200 * 1024 * 1024,
     apiKeyTtlMs: options.apiKeyTtlMs ?? 24 * 60 * 60 * 1000,
+    now: options.now ?? Date.now,
     seed: options.seed ?? 42,
     log: options.log,
     faults: options.faults ?? { rules: [] },

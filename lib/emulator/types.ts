@@ -46,6 +46,11 @@ export interface EmulatorOptions {
   maxUploadBytes?: number;
   /** Lifetime of API keys issued by Get API Key; default 24 h. */
   apiKeyTtlMs?: number;
+  /**
+   * Clock of issued keys' lifetimes (ms since the epoch); default `Date.now`. A test can expire a
+   * key by moving its own clock instead of sleeping past `apiKeyTtlMs`.
+   */
+  now?: () => number;
   /** Seed of the training randomness (folds, forests); default 42. */
   seed?: number;
   /** Request log sink, one line per request. Keys and signatures are never written. */

@@ -245,6 +245,7 @@ describe('redaction of every printed error and client', () => {
       AuthError: () => new core.AuthError(api, keys),
       RateLimitError: () => new core.RateLimitError(api, keys),
       ServerError: () => new core.ServerError(api, keys),
+      ResourceGoneError: () => new core.ResourceGoneError('configurationFile', api, keys),
       InferenceError: () => new core.InferenceError({ ...api, reason: 'accessDenied' }, keys),
       NetworkError: () => new core.NetworkError('GET', PRESIGNED, cause, keys),
       RequestTimeoutError: () => new core.RequestTimeoutError('GET', PRESIGNED, 100),

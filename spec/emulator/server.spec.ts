@@ -66,12 +66,16 @@ describe('startEmulator: server, auth and test hooks', () => {
     });
 
     it('should answer Inactive_credential. once an issued key expires', async () => {
-      const shortLived = await startEmulator({ secretKeys: ['s'], apiKeyTtlMs: 30 });
+      // The emulator's clock, moved by the test: no sleep, and a loaded machine cannot expire the
+      // key before its first use (a 30 ms lifetime in real time did).
+      let nowMs = Date.parse('2026-01-01T00:00:00Z');
+      const shortLived = await startEmulator({ secretKeys: ['s'], apiKeyTtlMs: 30, now: () => nowMs });
       try {
         const { body } = await call(shortLived, 's', '/v1/external/api-key?credential_type=train');
         const key = String(body.api_key);
+        nowMs += 29;
         expect((await call(shortLived, key, '/v1/external/models')).status).toBe(200);
-        await new Promise((r) => setTimeout(r, 60));
+        nowMs += 1;
         expect(await call(shortLived, key, '/v1/external/models')).toMatchObject({ status: 400, body: badRequest('Inactive_credential.') });
       } finally {
         await shortLived.close();

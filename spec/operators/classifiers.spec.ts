@@ -1,4 +1,4 @@
-import { firstValueFrom, lastValueFrom, of, toArray } from 'rxjs';
+import { VirtualTimeScheduler, firstValueFrom, lastValueFrom, of, toArray } from 'rxjs';
 import {
   ApiError,
   ClassifierFailedError,
@@ -16,6 +16,7 @@ import {
 } from '../../lib';
 import { seattleWeather, useEmulator } from '../helpers/emulator';
 import { trainedModel } from '../helpers/models';
+import { until } from '../helpers/wait';
 
 const LOCAL: ClassifierRuleInput[] = [{ source: '127.0.0.0/8', order: 'allow', priority: 1 }];
 const fast = { minDelayMs: 10, maxDelayMs: 10 };
@@ -123,7 +124,20 @@ describe('waitForClassifier$ in manual mode', () => {
 
   it('should time out with WaitTimeoutError', async () => {
     const created = await firstValueFrom(of({ modelId, rules: LOCAL }).pipe(createClassifier$(client())));
-    const err = await lastValueFrom(of(created).pipe(waitForClassifier$(client(), { ...fast, maxWaitMs: 60 }))).catch((e: unknown) => e);
+    // The deadline runs in virtual time, moved once the first status was seen: a 60 ms deadline
+    // in real time passed before the first answer on a loaded machine (lastStatus undefined).
+    const scheduler = new VirtualTimeScheduler();
+    const seen: string[] = [];
+    const ended = new Promise<unknown>((resolve) => {
+      of(created)
+        .pipe(waitForClassifier$(client({ scheduler }), { ...fast, maxWaitMs: 60 }))
+        .subscribe({ next: (c) => seen.push(c.status), error: resolve, complete: () => resolve(undefined) });
+    });
+    await until(() => seen.length > 0, 'the first status');
+    scheduler.maxFrames = 60;
+    scheduler.flush();
+    const err = await ended;
+    expect(seen).toEqual(['building']);
     expect(err).toBeInstanceOf(WaitTimeoutError);
     expect(err).toMatchObject({ resource: 'classifier', lastStatus: 'building' });
   });
