@@ -66,6 +66,9 @@ const SCRUBBERS: ReadonlyArray<readonly [RegExp, string]> = [
   // the line or the next separator. Only header names: `api_key: expected string` (a decode
   // issue) must keep its words.
   [new RegExp(String.raw`(^|[^A-Za-z0-9_.-])(${SECRET_HEADER})(\s*:\s*)(?!\[REDACTED\])[^\r\n,;"'<>]+`, 'gim'), `$1$2$3${REDACTED}`],
+  // A decode issue about a secret-named field quotes the value it got (`api_key: expected
+  // string, got {"value":"…"}`): the value goes, the path and the expectation stay.
+  [new RegExp(String.raw`(${SECRET_NAME}(?:[.\[][^:\s]*)?: expected [^;]*?, got )(?!\[REDACTED\])[^;]+`, 'gi'), `$1${REDACTED}`],
   // Bearer/Basic tokens wherever they stand.
   [/\b(Bearer|Basic)\s+(?!\[REDACTED\])[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${REDACTED}`],
   // AWS access key ids (also inside a credential scope, AKIA.../20250101/...).

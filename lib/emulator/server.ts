@@ -19,7 +19,9 @@ import { buildResultZip } from './training/resultZip';
 import { runTraining } from './training/train';
 import type { Emulator, EmulatorOptions } from './types';
 
-const DEFAULT_WAIT_MS = 5000;
+// How long waitForRequest/waitForAbort wait by default: a guard against a test that would hang,
+// not a speed requirement, so generous (a loaded CI machine took over 5 s to send a request).
+const DEFAULT_WAIT_MS = 30_000;
 
 /**
  * Starts a local emulator of the Prediction One developer API on `node:http` and resolves once
