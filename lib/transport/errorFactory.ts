@@ -81,7 +81,8 @@ export function apiErrorFrom(
   }
   const gone = init.code === BAD_REQUEST_CODE && init.apiMessage !== undefined ? GONE_MESSAGES.get(init.apiMessage) : undefined;
   if (gone !== undefined) return new ResourceGoneError(gone, init, secrets);
-  if (init.code === CONFIGURATION_FILE_CODE) return new ResourceGoneError('configurationFile', init, secrets);
+  // Only as documented, HTTP 500: a 503 with that code says "unavailable" and stays a retried ServerError.
+  if (init.code === CONFIGURATION_FILE_CODE && response.status === 500) return new ResourceGoneError('configurationFile', init, secrets);
   if (response.status === 429) return new RateLimitError(init, secrets);
   if (response.status >= 500) return new ServerError(init, secrets);
   return new ApiError(init, secrets);
