@@ -37,6 +37,8 @@ export interface ChaosReport {
   expectedFailures: { trainingFailed: number; startUnknown: number };
   /** Pipelines that ended in a typed error (a PredictionOneError), by error name. */
   typedFailures: Record<string, number>;
+  /** The first typed failures, `name: message`, for the report. */
+  failureSamples: string[];
   unexpected: { key: string; error: string }[];
   hung: number;
   /** For each hung pipeline, the last event it emitted. */
@@ -118,6 +120,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       finished: 0,
       expectedFailures: { trainingFailed: 0, startUnknown: 0 },
       typedFailures: {},
+      failureSamples: [],
       unexpected: [],
       hung: options.pipelines - outcomes.size,
       hungAt: Object.fromEntries(jobs.filter((j) => !outcomes.has(j.key)).map((j) => [j.key, lastSeen.get(j.key) ?? 'nothing'])),
@@ -137,7 +140,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           if (e.externalProcessId) finishedIds.add(e.externalProcessId);
         } else report.unexpected.push({ key, error: 'result without metrics' });
       } else if (e.type === 'failed') {
-        if (e.error instanceof PredictionOneError) report.typedFailures[e.error.name] = (report.typedFailures[e.error.name] ?? 0) + 1;
+        if (e.error instanceof PredictionOneError) {
+          report.typedFailures[e.error.name] = (report.typedFailures[e.error.name] ?? 0) + 1;
+          if (report.failureSamples.length < 10) report.failureSamples.push(`${key}: ${e.error.name}: ${e.error.message}`);
+        }
         else report.unexpected.push({ key, error: `untyped ${e.error.name}: ${e.error.message}` });
         const id = e.externalProcessId ?? (e.error as { externalProcessId?: string }).externalProcessId;
         const job = id ? emulator.job(id) : undefined;
@@ -185,6 +191,7 @@ if (require.main === module) {
     ];
     for (const [k, v] of rows) console.log(`${k.padEnd(58)} ${v}`);
     r.unexpected.slice(0, 10).forEach((u) => console.log(`  unexpected ${u.key}: ${u.error}`));
+    r.failureSamples.forEach((f) => console.log(`  typed failure ${f}`));
     const ok = r.finished >= 0.99 * r.pipelines && r.unexpected.length === 0 && r.hung === 0 && r.duplicateTrainings === 0 && r.lostResults === 0;
     console.log(ok ? 'PASS: >= 99% finished, 0 duplicate, lost or hung' : 'FAIL: below 99% finished, or a duplicate, lost, hung or untyped outcome');
     process.exitCode = ok ? 0 : 1;
