@@ -19,7 +19,8 @@ import {
   type JobEvent,
   type KeyedTrainingJob,
 } from 'prediction-one-rx';
-import { startEmulator, type FaultRule } from 'prediction-one-rx/emulator';
+import { startEmulator, type EmulatorStats, type FaultRule } from 'prediction-one-rx/emulator';
+import { ask, forkEmulator } from './lib/common';
 
 export interface ChaosOptions {
   readonly pipelines: number;
@@ -29,6 +30,40 @@ export interface ChaosOptions {
   readonly timeLimitMs: number;
   /** Attempts per call (default 10): 1 is the no-retry baseline. */
   readonly maxAttempts?: number;
+  /**
+   * Run the emulator in its own process (the bench does): its model training then does not
+   * starve the client's event loop, so the run measures the library, not the emulator's CPU.
+   * Default false (the spec runs it in-process).
+   */
+  readonly emulatorProcess?: boolean;
+}
+
+/** What the run needs from the emulator, in this process or another. */
+interface ChaosEmulator {
+  readonly url: string;
+  stats(): Promise<EmulatorStats>;
+  jobs(ids: readonly string[]): Promise<({ status: string; modelsCreated: number } | null)[]>;
+  close(): Promise<void>;
+}
+
+async function chaosEmulator(options: ChaosOptions, apiKey: string): Promise<ChaosEmulator> {
+  const settings = { trainingDelayMs: 0, apiKeys: [apiKey], seed: options.seed, faults: { seed: options.seed, rules: CHAOS_RULES } };
+  if (options.emulatorProcess) {
+    const child = await forkEmulator(settings);
+    return {
+      url: child.url,
+      stats: () => ask<EmulatorStats>(child.child, { cmd: 'stats' }),
+      jobs: (ids) => ask(child.child, { cmd: 'jobs', ids }),
+      close: () => child.close(),
+    };
+  }
+  const emulator = await startEmulator({ port: 0, ...settings });
+  return {
+    url: emulator.url,
+    stats: async () => emulator.stats(),
+    jobs: async (ids) => ids.map((id) => emulator.job(id) ?? null),
+    close: () => emulator.close(),
+  };
 }
 
 export interface ChaosReport {
@@ -83,7 +118,7 @@ function csv(rows: number, seed: number): string {
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const started = Date.now();
   const apiKey = 'chaos-api-key-0123456789';
-  const emulator = await startEmulator({ port: 0, trainingDelayMs: 0, apiKeys: [apiKey], seed: options.seed, faults: { seed: options.seed, rules: CHAOS_RULES } });
+  const emulator = await chaosEmulator(options, apiKey);
   let retries = 0;
   try {
     const client = createClient({
@@ -146,18 +181,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         }
         else report.unexpected.push({ key, error: `untyped ${e.error.name}: ${e.error.message}` });
         const id = e.externalProcessId ?? (e.error as { externalProcessId?: string }).externalProcessId;
-        const job = id ? emulator.job(id) : undefined;
+        const job = id ? ((await emulator.jobs([id]))[0] ?? undefined) : undefined;
         // Expected: the service really failed the training, or never created it (nothing lost).
         if (e.error instanceof TrainingFailedError && job?.status === 'failed') report.expectedFailures.trainingFailed++;
         else if (e.error instanceof TrainingStartUnknownError && (job?.modelsCreated ?? 0) === 0) report.expectedFailures.startUnknown++;
       }
     }
-    const stats = emulator.stats();
+    const stats = await emulator.stats();
     report.duplicateTrainings = stats.uploadsWithMultipleModels;
     // A training the service finished whose result the client does not hold is a lost result.
-    for (const [id, count] of Object.entries(stats.modelsCreatedByUpload)) {
-      if (count > 0 && emulator.job(id)?.status === 'finished' && !finishedIds.has(id)) report.lostResults++;
-    }
+    const created = Object.entries(stats.modelsCreatedByUpload).filter(([, count]) => count > 0).map(([id]) => id);
+    const states = await emulator.jobs(created);
+    created.forEach((id, i) => {
+      if (states[i]?.status === 'finished' && !finishedIds.has(id)) report.lostResults++;
+    });
     report.requests = stats.requests;
     report.faults = Object.fromEntries(Object.entries(stats.faults).filter(([, n]) => n > 0));
     report.seconds = (Date.now() - started) / 1000;
@@ -171,8 +208,10 @@ if (require.main === module) {
   const [pipelines = 1000, concurrency = 100, seed = 7] = process.argv.slice(2).map(Number);
   const main = async () => {
     // Baseline in the same run: the same pipelines, faults and seed, with retries off.
-    const baseline = await runChaos({ pipelines, concurrency, seed, timeLimitMs: 10 * 60_000, maxAttempts: 1 });
-    const r = await runChaos({ pipelines, concurrency, seed, timeLimitMs: 10 * 60_000 });
+    const inProcess = process.env.CHAOS_EMULATOR === 'in-process';
+    const baseline = await runChaos({ pipelines, concurrency, seed, timeLimitMs: 10 * 60_000, maxAttempts: 1, emulatorProcess: !inProcess });
+    const r = await runChaos({ pipelines, concurrency, seed, timeLimitMs: 10 * 60_000, emulatorProcess: !inProcess });
+    console.log(`emulator: ${inProcess ? 'in this process (CHAOS_EMULATOR=in-process)' : 'its own process'}`);
     const pct = (n: number) => `${((100 * n) / r.pipelines).toFixed(1)}%`;
     const rows: [string, string | number][] = [
       ['pipelines', r.pipelines],
