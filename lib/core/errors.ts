@@ -92,6 +92,19 @@ export class ApiError extends PredictionOneError {
     this.body = init.body === undefined ? undefined : redactBody(init.body.slice(0, MAX_KEPT_BODY), secrets);
     this.retryAfterMs = init.retryAfterMs;
   }
+
+  /**
+   * The HTTP status, by the name openai-node's `APIError` and Angular's `HttpErrorResponse`
+   * use: the same value as {@link ApiError.httpStatus}.
+   *
+   * ## Example
+   * ```ts
+   * if (err instanceof ApiError && err.status === 404) console.log('no such training');
+   * ```
+   */
+  get status(): number {
+    return this.httpStatus;
+  }
 }
 
 /**

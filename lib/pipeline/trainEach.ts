@@ -43,7 +43,7 @@ export type JobEvent<K = string> =
  * trainEach$(client, { concurrency: 16, failFast: false });
  * ```
  */
-export interface TrainEachOptions {
+export interface TrainEachOptions<K = unknown> {
   /** Jobs running at once. Default 4. */
   readonly concurrency?: number;
   /** End the whole stream at the first failure (in-flight jobs are cancelled). Default false. */
@@ -55,11 +55,11 @@ export interface TrainEachOptions {
    * result and acknowledge the job here, so a job is acknowledged only once its result is
    * safely stored. A rejection makes the job `failed`.
    */
-  readonly onResult?: (result: TrainingResult, job: TrainingJob & { readonly key: unknown }) => Promise<void>;
+  readonly onResult?: (result: TrainingResult, job: KeyedTrainingJob<K>) => Promise<void>;
 }
 
 /** Runs one job and turns its events into {@link JobEvent}s. @internal */
-export function runJob$<K>(client: PredictionOneClient, job: KeyedTrainingJob<K>, options: TrainEachOptions): Observable<JobEvent<K>> {
+export function runJob$<K>(client: PredictionOneClient, job: KeyedTrainingJob<K>, options: TrainEachOptions<K>): Observable<JobEvent<K>> {
   return defer(() => {
     let externalProcessId: string | undefined = job.resume?.externalProcessId;
     const run = options.run ?? trainModel$;
@@ -106,7 +106,7 @@ export function runJob$<K>(client: PredictionOneClient, job: KeyedTrainingJob<K>
  * @param options - Concurrency and failure policy.
  * @returns An operator from jobs to job events.
  */
-export function trainEach$<K>(client: PredictionOneClient, options: TrainEachOptions = {}): OperatorFunction<KeyedTrainingJob<K>, JobEvent<K>> {
+export function trainEach$<K>(client: PredictionOneClient, options: TrainEachOptions<NoInfer<K>> = {}): OperatorFunction<KeyedTrainingJob<K>, JobEvent<K>> {
   return mergeMap((job) => runJob$(client, job, options), options.concurrency ?? 4);
 }
 
@@ -132,7 +132,7 @@ export function trainEach$<K>(client: PredictionOneClient, options: TrainEachOpt
 export function trainEachFrom$<K>(
   client: PredictionOneClient,
   jobs: Iterable<KeyedTrainingJob<K>> | AsyncIterable<KeyedTrainingJob<K>>,
-  options: TrainEachOptions = {},
+  options: TrainEachOptions<NoInfer<K>> = {},
 ): Observable<JobEvent<K>> {
   const concurrency = Math.max(1, options.concurrency ?? 4);
   return new Observable<JobEvent<K>>((subscriber) => {

@@ -54,7 +54,7 @@ class ApiExchange<C extends Expect> extends Observable<Result<C>> implements Htt
   ) {
     super(subscribeApiExchange);
     if (call.json !== undefined) {
-      this.headers = { accept: 'application/json', ...client.config.headers, 'x-api-key': key, 'content-type': 'application/json' };
+      this.headers = { accept: 'application/json', ...client.config.headers, ...keyHeader(key), 'content-type': 'application/json' };
       this.body = JSON.stringify(call.json);
     } else {
       this.headers = sharedHeadersOf(client, key);
@@ -99,10 +99,15 @@ class ApiExchange<C extends Expect> extends Observable<Result<C>> implements Htt
 function sharedHeadersOf(client: PredictionOneClient, key: string): Record<string, string> {
   let shared = sharedHeaders.get(client);
   if (shared?.key !== key) {
-    shared = { key, headers: { accept: 'application/json', ...client.config.headers, 'x-api-key': key } };
+    shared = { key, headers: { accept: 'application/json', ...client.config.headers, ...keyHeader(key) } };
     sharedHeaders.set(client, shared);
   }
   return shared.headers;
+}
+
+/** `x-api-key`, or nothing when a proxy adds the key (`ClientConfig.keyAddedByProxy`). */
+function keyHeader(key: string): Record<string, string> {
+  return key === '' ? {} : { 'x-api-key': key };
 }
 
 function subscribeApiExchange<C extends Expect>(this: Observable<Result<C>>, subscriber: Subscriber<Result<C>>): TeardownLogic {

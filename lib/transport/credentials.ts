@@ -44,7 +44,7 @@ export class Credentials {
   ) {
     if (apiKey) this.known.add(apiKey);
     if (secretKey) this.known.add(secretKey);
-    this.state$ = new BehaviorSubject<CredentialState>({ state: apiKey ? 'static' : 'none' });
+    this.state$ = new BehaviorSubject<CredentialState>({ state: apiKey !== undefined ? 'static' : 'none' });
   }
 
   /** Every key value this client has held, for redaction. */
@@ -52,9 +52,12 @@ export class Credentials {
     return [...this.known];
   }
 
-  /** The configured API key when there is one: it never changes, so callers may build requests with it once. */
+  /**
+   * The configured API key when there is one: it never changes, so callers may build requests
+   * with it once. `''` when a proxy adds the key (no `x-api-key` is sent).
+   */
   staticKey(): string | undefined {
-    return this.apiKey || undefined;
+    return this.apiKey;
   }
 
   /** Whether a refused key can be replaced by a new exchange. */
@@ -65,7 +68,7 @@ export class Credentials {
   /** The key to send now: cached, or one shared exchange in flight. */
   apiKey$(): Observable<string> {
     return defer(() => {
-      if (this.apiKey) return of(this.apiKey);
+      if (this.apiKey !== undefined) return of(this.apiKey);
       if (this.cached && this.now() < this.cached.refreshAtMs) return of(this.cached.key);
       const secretKey = this.secretKey;
       if (!secretKey) {
