@@ -10,7 +10,7 @@ export { createClient, PredictionOneClient } from './transport/client';
 export type { CredentialState } from './transport/credentials';
 export type { FetchLike, FetchInit, FetchResponse } from './transport/fetchLike';
 export type { RequestLimits } from './transport/limiter';
-export { DEFAULT_BASE_URL } from './core/config';
+export { PRODUCTION_BASE_URL, DEFAULT_BASE_URL } from './core/config';
 export type { ClientConfig, PollOptions, RetryOptions, RetryEvent, ZipCodec, InflateDecoder, InflateDecoderConstructor } from './core/config';
 export {
   PredictionOneError,
