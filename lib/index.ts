@@ -28,6 +28,7 @@ export {
   PollTimeoutError,
   ResultArchiveError,
   UploadUrlSpentError,
+  AbortError,
 } from './core/errors';
 export type { ApiErrorInit } from './core/errors';
 export { redactUrl, REDACTED } from './core/redact';
@@ -74,9 +75,10 @@ export { pollEvery, pollDelayMs } from './operators/pollEvery';
 export { downloadResult$ } from './operators/downloadResult';
 export type { ResultRef } from './operators/downloadResult';
 export type { ExternalProcessRef } from './operators/handleOrPass';
-export { trainModel$ } from './pipeline/trainModel';
+export { trainModel$, trainModel } from './pipeline/trainModel';
+export { abortOn } from './operators/abortOn';
 export { trainOrFollow$, isUnknownTraining } from './pipeline/trainOrFollow';
-export type { TrainingJob } from './pipeline/trainModel';
+export type { TrainingJob, TrainModelOptions } from './pipeline/trainModel';
 export { onlyResult, onlyStatus } from './pipeline/onlyResult';
 export { trainEach$, trainEachFrom$ } from './pipeline/trainEach';
 export type { KeyedTrainingJob, JobEvent, TrainEachOptions } from './pipeline/trainEach';
@@ -115,8 +117,8 @@ export type {
 } from './core/retrainEvents';
 export { toRetrainResult } from './results/retrainResult';
 export type { RetrainResult, MetricComparison } from './results/retrainResult';
-export { models$ } from './operators/models';
-export { dataSets$ } from './operators/dataSets';
+export { models$, models } from './operators/models';
+export { dataSets$, dataSets } from './operators/dataSets';
 export type { ListOptions } from './operators/paginate';
 export { deleteModel$ } from './operators/deleteModel';
 export { deleteDataSet$ } from './operators/deleteDataSet';

@@ -292,6 +292,27 @@ export class ValidationError extends PredictionOneError {
 }
 
 /**
+ * The caller's `AbortSignal` fired: the work was stopped and what was in flight aborted. Named
+ * `'AbortError'` like the platform's own, so `err.name === 'AbortError'` checks written for
+ * `fetch` work unchanged; `cause` is the signal's `reason`.
+ *
+ * Aborting stops local work only: a training already started goes on at the service.
+ *
+ * ## Example
+ * ```ts
+ * try { await trainModel(client, job, { signal }); } catch (err) { if (err instanceof AbortError) console.log('stopped'); }
+ * ```
+ */
+export class AbortError extends PredictionOneError {
+  override readonly name = 'AbortError';
+
+  constructor(reason?: unknown) {
+    const why = reason instanceof Error && reason.name !== 'AbortError' ? `: ${reason.message}` : typeof reason === 'string' ? `: ${reason}` : '';
+    super(`Aborted${why}`, reason === undefined ? undefined : { cause: reason });
+  }
+}
+
+/**
  * The training ended with a failure status (the emulator's `failed`, or a status the caller
  * named in `failureStatuses`).
  *

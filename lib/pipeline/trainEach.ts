@@ -7,6 +7,7 @@ import { Observable, OperatorFunction, catchError, concat, concatMap, defer, mer
 import type { TrainingEvent } from '../core/events';
 import type { TrainingResult } from '../results/trainingResult';
 import type { PredictionOneClient } from '../transport/client';
+import { abortOn } from '../operators/abortOn';
 import { trainModel$, type TrainingJob } from './trainModel';
 
 /**
@@ -48,6 +49,11 @@ export interface TrainEachOptions<K = unknown> {
   readonly concurrency?: number;
   /** End the whole stream at the first failure (in-flight jobs are cancelled). Default false. */
   readonly failFast?: boolean;
+  /**
+   * Stops every job: requests in flight are aborted, no job starts, and the stream errors
+   * with {@link AbortError} (trainings already started go on at the service).
+   */
+  readonly signal?: AbortSignal;
   /** How to run one job. Default {@link trainModel$}. */
   readonly run?: (client: PredictionOneClient, job: TrainingJob) => Observable<TrainingEvent>;
   /**
@@ -107,7 +113,8 @@ export function runJob$<K>(client: PredictionOneClient, job: KeyedTrainingJob<K>
  * @returns An operator from jobs to job events.
  */
 export function trainEach$<K>(client: PredictionOneClient, options: TrainEachOptions<NoInfer<K>> = {}): OperatorFunction<KeyedTrainingJob<K>, JobEvent<K>> {
-  return mergeMap((job) => runJob$(client, job, options), options.concurrency ?? 4);
+  const run = mergeMap((job: KeyedTrainingJob<K>) => runJob$(client, job, options), options.concurrency ?? 4);
+  return (jobs) => jobs.pipe(run, abortOn(options.signal));
 }
 
 /**
@@ -135,7 +142,7 @@ export function trainEachFrom$<K>(
   options: TrainEachOptions<NoInfer<K>> = {},
 ): Observable<JobEvent<K>> {
   const concurrency = Math.max(1, options.concurrency ?? 4);
-  return new Observable<JobEvent<K>>((subscriber) => {
+  const events$ = new Observable<JobEvent<K>>((subscriber) => {
     const iterator: Iterator<KeyedTrainingJob<K>> | AsyncIterator<KeyedTrainingJob<K>> =
       Symbol.asyncIterator in jobs ? jobs[Symbol.asyncIterator]() : jobs[Symbol.iterator]();
     const running = new Set<Subscription>();
@@ -185,5 +192,6 @@ export function trainEachFrom$<K>(
       if (!exhausted) void Promise.resolve(iterator.return?.()).catch(() => undefined);
     };
   });
+  return events$.pipe(abortOn(options.signal));
 }
 
