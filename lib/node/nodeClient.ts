@@ -8,7 +8,7 @@ function withEnvironment(config: ClientConfig, env: Readonly<Record<string, stri
   const given = (v: string | undefined): v is string => v !== undefined && v.trim() !== '';
   // A key given in any form (or a proxy that adds it) means the caller chose: the environment's
   // keys are not mixed in, so an explicit apiKey is never joined by an unrelated secret key.
-  const keyed = given(config.apiKey) || given(config.secretKey) || config.keyAddedByProxy === true;
+  const keyed = given(config.apiKey) || given(config.secretKey) || Object.values(config.apiKeys ?? {}).some(given) || config.keyAddedByProxy === true;
   return {
     ...config,
     baseUrl: given(config.baseUrl) ? config.baseUrl : env.P1RX_BASE_URL || undefined,

@@ -52,10 +52,9 @@ export class PredictionOneClient {
     this.config = config;
     this.scheduler = config.scheduler ?? asyncScheduler;
     this.credentials = new Credentials(
-      config.keyAddedByProxy ? '' : config.apiKey || undefined,
-      config.secretKey || undefined,
-      (secretKey) =>
-        callApiWithKey$(this, secretKey, { method: 'GET', path: '/v1/external/api-key', query: { credential_type: 'train' } }, ApiKeyResponse),
+      { apiKey: config.apiKey, apiKeys: config.apiKeys, secretKey: config.secretKey, proxied: config.keyAddedByProxy === true },
+      (secretKey, credentialType) =>
+        callApiWithKey$(this, secretKey, { method: 'GET', path: '/v1/external/api-key', query: { credential_type: credentialType } }, ApiKeyResponse),
       () => this.scheduler.now(),
     );
     this.credentialState$ = this.credentials.state$.asObservable();
@@ -82,11 +81,12 @@ function checkConfig(config: ClientConfig): string {
   } else if (!/^https?:\/\/[^/]/i.test(baseUrl)) {
     issues.push(`baseUrl must be an http(s) URL, got '${baseUrl}'`);
   }
-  const keyed = given(config.apiKey) || given(config.secretKey);
+  // A key of any documented form counts: one for every endpoint, one per credential type, or a secret key.
+  const keyed = given(config.apiKey) || given(config.secretKey) || Object.values(config.apiKeys ?? {}).some((k) => given(k as string | undefined));
   if (config.keyAddedByProxy) {
-    if (keyed) issues.push('keyAddedByProxy: true means the proxy adds the key; do not give apiKey or secretKey as well');
+    if (keyed) issues.push('keyAddedByProxy: true means the proxy adds the key; do not give apiKey, apiKeys or secretKey as well');
   } else if (!keyed) {
-    issues.push('no key: set apiKey, or secretKey to exchange for one (createNodeClient also reads P1RX_API_KEY / P1RX_SECRET_KEY), or keyAddedByProxy: true when baseUrl is a backend that adds it');
+    issues.push('no key: set apiKey (or apiKeys per credential type), or secretKey to exchange for one (createNodeClient also reads P1RX_API_KEY / P1RX_SECRET_KEY), or keyAddedByProxy: true when baseUrl is a backend that adds it');
   }
   if (given(config.secretKey) && !config.dangerouslyAllowBrowser && isBrowserLike()) {
     issues.push(
@@ -98,8 +98,10 @@ function checkConfig(config: ClientConfig): string {
 }
 
 /**
- * Creates a client. Give `apiKey`, or `secretKey` to have the client exchange it for an API
- * key (cached, shared, refreshed before `end_date`).
+ * Creates a client. Give `apiKey` (used for every endpoint), `apiKeys` (one per credential type:
+ * `train` for the training flow and listings, `deploy` for the classifier endpoints), or
+ * `secretKey` to have the client exchange it for a key of each type it needs (cached per type,
+ * one exchange in flight per type, refreshed before `end_date`).
  *
  * **Errors**: throws {@link ValidationError} (`issues` lists every problem) when `baseUrl` is
  * missing or not an http(s) URL (say {@link PRODUCTION_BASE_URL} to target the real service),
@@ -111,6 +113,8 @@ function checkConfig(config: ClientConfig): string {
  * import { createClient, PRODUCTION_BASE_URL } from 'prediction-one-rx';
  * const client = createClient({ baseUrl: emulator.url, apiKey: emulator.apiKeys[0] });
  * const prod = createClient({ baseUrl: PRODUCTION_BASE_URL, apiKey: myKey });
+ * const perType = createClient({ baseUrl, apiKeys: { train: trainKey, deploy: deployKey } });
+ * const exchanging = createClient({ baseUrl, secretKey }); // train and deploy keys fetched on demand
  * createClient({}); // throws ValidationError: Invalid client configuration: baseUrl is required: ...; no key: ...
  * ```
  *

@@ -113,7 +113,7 @@ describe('models (async iterable)', () => {
 
   it('should give every model of every page to for await, one request per page', async () => {
     const names: string[] = [];
-    for await (const m of models(client(), { pageSize: 3 })) names.push(m.name);
+    for await (const m of models(client(), { pageSize: 3 })) names.push(String(m.name));
     expect(names).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6']);
     expect(emulator().count(ROUTE)).toBe(3);
   });
@@ -153,7 +153,7 @@ describe('models (async iterable)', () => {
     const names: string[] = [];
     const loop = (async () => {
       for await (const m of models(client(), { pageSize: 3, signal: controller.signal })) {
-        names.push(m.name);
+        names.push(String(m.name));
         if (names.length === 2) controller.abort();
       }
     })();
