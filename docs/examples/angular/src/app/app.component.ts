@@ -1,16 +1,17 @@
-import { AsyncPipe, DecimalPipe } from '@angular/common';
+import { DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
 import { Subject, catchError, concat, map, of, scan, startWith, switchMap } from 'rxjs';
 import { inferColumns, parseCsv, type ColumnSpec, type TaskType, type TrainingConfig, type TrainingJob } from 'prediction-one-rx';
 import { PredictionOneService } from 'prediction-one-rx/angular';
 import { ContributionChartComponent } from './contribution-chart.component';
 import { HttpLog } from './http-log';
-import { SETTINGS, settingsQuery } from './settings';
+import { SETTINGS } from './settings';
 import { ACTIVE, IDLE, reduce, type Action } from './training-state';
 
 @Component({
   selector: 'app-root',
-  imports: [AsyncPipe, DecimalPipe, ContributionChartComponent],
+  imports: [DecimalPipe, ContributionChartComponent],
   templateUrl: './app.component.html',
   styleUrl: './app.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -52,6 +53,11 @@ export class AppComponent {
     scan(reduce, IDLE),
     startWith(IDLE),
   );
+  /**
+   * The same state as a signal for the template. toSignal subscribes once, now, and
+   * unsubscribes when the component is destroyed, which cancels a training in flight.
+   */
+  readonly state = toSignal(this.state$, { requireSync: true });
 
   async pickFile(input: HTMLInputElement): Promise<void> {
     const file = input.files?.[0] ?? null;
@@ -96,11 +102,5 @@ export class AppComponent {
     this.commands.next({ kind: 'cancel' });
   }
 
-  applySettings(baseUrl: string, apiKey: string): void {
-    window.location.search = settingsQuery({ baseUrl: baseUrl.trim(), apiKey: apiKey.trim() });
-  }
-
-  asNumber(value: number | string): number | null {
-    return typeof value === 'number' ? value : null;
-  }
+  readonly isNaN = Number.isNaN;
 }
