@@ -190,6 +190,8 @@ async function trainScenario(context: BrowserContext, app: AppServer, problems: 
     await pickWeather(page, 300);
     await page.getByTestId('train').click();
     await page.getByTestId('metrics').waitFor({ timeout: 90_000 });
+    // The rxResource of models reloads once the training is done: the new model shows up.
+    await page.locator('[data-testid=models] li', { hasText: 'seattle-weather' }).waitFor({ timeout: 30_000 });
     const metricRows = await page.locator('[data-testid=metrics] tbody tr').count();
     check(metricRows > 0, 'the metrics table is empty');
     const bars = await page.locator('[data-testid=contributions] rect').count();

@@ -180,7 +180,7 @@ describe('NodeInflate', () => {
         lastValueFrom(of({ resultUrl: url }).pipe(downloadResult$(createClient({ baseUrl: url, apiKey: 'k' })), onlyResult())),
       ]);
       expect(fromNode.files).toEqual(fromCore.files);
-      expect(fromNode.metrics).toEqual([{ name: 'accuracy', value: 0.875 }]);
+      expect(fromNode.metrics).toEqual([{ name: 'accuracy', value: 0.875, raw: '0.875' }]);
     } finally {
       await new Promise((r) => server.close(r));
     }

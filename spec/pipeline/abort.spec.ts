@@ -1,5 +1,5 @@
 import { firstValueFrom, lastValueFrom, of } from 'rxjs';
-import { AbortError, models, models$, trainModel, train$, upload$, type TrainingEvent, type TrainingJob } from '../../lib';
+import { AbortError, models, models$, trainEachFrom$, trainModel, train$, upload$, type JobEvent, type TrainingEvent, type TrainingJob } from '../../lib';
 import { seattleWeather, useEmulator } from '../helpers/emulator';
 
 /**
@@ -9,6 +9,13 @@ import { seattleWeather, useEmulator } from '../helpers/emulator';
  * client. A sentinel request of our own, sent after the rejection, marks "afterwards": any
  * request the client still had scheduled or in flight would be logged before it.
  */
+/**
+ * How long to wait for the emulator to see a request: generous, because a loaded CI machine
+ * trains slowly. It bounds a wait, not the outcome: nothing is asserted about speed.
+ */
+const WAIT = { timeoutMs: 100_000 };
+jest.setTimeout(120_000);
+
 const job: TrainingJob = { data: { train: seattleWeather(80) }, name: 'abort', config: { tt: 'multi_classification', tc: 'weather' } };
 
 describe('trainModel (Promise)', () => {
@@ -52,13 +59,13 @@ describe('trainModel (Promise)', () => {
   /** `arrivals`: requests on `route` the client sends at once (the upload PUTs data and column information side by side). */
   async function abortWhileHeld(route: string, reason?: unknown, arrivals = 1): Promise<{ error: unknown; events: TrainingEvent['type'][] }> {
     emulator().delayNext(route, 60_000);
-    const arrived = Promise.all(Array.from({ length: arrivals }, () => emulator().waitForRequest(route)));
+    const arrived = Promise.all(Array.from({ length: arrivals }, () => emulator().waitForRequest(route, WAIT)));
     const controller = new AbortController();
     const events: TrainingEvent['type'][] = [];
     const done = trainModel(client(), job, { signal: controller.signal, onEvent: (e) => events.push(e.type) });
     await arrived;
     const before = emulator().requests.length;
-    const aborted = emulator().waitForAbort(route);
+    const aborted = emulator().waitForAbort(route, WAIT);
     controller.abort(reason);
     const error = await done.catch((e: unknown) => e);
     expect((await aborted).aborted).toBe(true);
@@ -87,6 +94,30 @@ describe('trainModel (Promise)', () => {
     expect(error).toBeInstanceOf(AbortError);
     expect(events).toContain('status');
     expect(events).not.toContain('completed');
+  });
+
+  it('should stop a whole fan-out on abort: every request aborted, nothing sent after', async () => {
+    const route = 'GET /v1/external/models/results';
+    emulator().delayNext(route, 60_000);
+    emulator().delayNext(route, 60_000);
+    const arrived = Promise.all([emulator().waitForRequest(route, WAIT), emulator().waitForRequest(route, WAIT)]);
+    const controller = new AbortController();
+    const jobs = ['a', 'b', 'c'].map((key) => ({ ...job, key, name: key }));
+    const seen: JobEvent['type'][] = [];
+    const done = new Promise<unknown>((resolve) =>
+      trainEachFrom$(client(), jobs, { concurrency: 2, signal: controller.signal }).subscribe({ next: (e) => seen.push(e.type), error: resolve, complete: () => resolve('completed') }),
+    );
+    await arrived;
+    const before = emulator().requests.length;
+    const aborted = Promise.all([emulator().waitForAbort(route, WAIT), emulator().waitForAbort(route, WAIT)]);
+    controller.abort();
+    expect(await done).toBeInstanceOf(AbortError);
+    await aborted;
+    await firstValueFrom(models$(client(), { pageSize: 1 }), { defaultValue: undefined });
+    expect(emulator().requests.slice(before).map((r) => r.route)).toEqual(['GET /v1/external/models']);
+    // The third job never started: two uploads only, and no job failed or succeeded.
+    expect(emulator().count('GET /v1/external/data-sets/upload-url')).toBe(2);
+    expect(seen.every((t) => t === 'progress')).toBe(true);
   });
 
   it("should keep the signal's reason as the cause", async () => {
@@ -133,10 +164,10 @@ describe('models (async iterable)', () => {
     for (let i = 0; i < 3; i++) await it.next();
     emulator().clearLog();
     emulator().delayNext(ROUTE, 60_000);
-    const arrived = emulator().waitForRequest(ROUTE);
+    const arrived = emulator().waitForRequest(ROUTE, WAIT);
     const next = it.next();
     await arrived;
-    const aborted = emulator().waitForAbort(ROUTE);
+    const aborted = emulator().waitForAbort(ROUTE, WAIT);
     controller.abort();
     await expect(next).rejects.toBeInstanceOf(AbortError);
     expect((await aborted).aborted).toBe(true);

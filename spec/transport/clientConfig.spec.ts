@@ -36,7 +36,7 @@ describe('createClient configuration', () => {
     const err = refusal(() => createClient({}));
     expect(err.issues).toHaveLength(2);
     expect(err.message).toMatch(/baseUrl is required.*PRODUCTION_BASE_URL/);
-    expect(err.message).toMatch(/no key: set apiKey, or secretKey/);
+    expect(err.message).toMatch(/no key: set apiKey \(or apiKeys per credential type\), or secretKey/);
   });
 
   it('should refuse a missing baseUrl rather than target production silently', () => {

@@ -1,8 +1,8 @@
 import { DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
-import { toSignal } from '@angular/core/rxjs-interop';
-import { Subject, catchError, concat, map, of, scan, startWith, switchMap } from 'rxjs';
-import { inferColumns, parseCsv, type ColumnSpec, type TaskType, type TrainingConfig, type TrainingJob } from 'prediction-one-rx';
+import { rxResource, toSignal } from '@angular/core/rxjs-interop';
+import { Subject, catchError, concat, map, of, scan, startWith, switchMap, tap, toArray } from 'rxjs';
+import { inferColumns, models$, parseCsv, type ColumnSpec, type TaskType, type TrainingConfig, type TrainingJob } from 'prediction-one-rx';
 import { PredictionOneService } from 'prediction-one-rx/angular';
 import { ContributionChartComponent } from './contribution-chart.component';
 import { HttpLog } from './http-log';
@@ -44,6 +44,7 @@ export class AppComponent {
         ? concat(
             of(cmd),
             this.p1.train(cmd.job).pipe(
+              tap((event) => event.type === 'completed' && this.trainingsDone.update((n) => n + 1)),
               map((event): Action => ({ kind: 'event', event })),
               catchError((error: unknown) => of<Action>({ kind: 'error', error })),
             ),
@@ -58,6 +59,17 @@ export class AppComponent {
    * unsubscribes when the component is destroyed, which cancels a training in flight.
    */
   readonly state = toSignal(this.state$, { requireSync: true });
+
+  /** Trainings finished since the page opened: the models list reloads when it changes. */
+  private readonly trainingsDone = signal(0);
+  /**
+   * Every model on the service, as an rxResource: it subscribes to `stream` again
+   * whenever `params` changes, unsubscribing (aborting) the previous listing.
+   */
+  readonly models = rxResource({
+    params: () => ({ reload: this.trainingsDone() }),
+    stream: () => models$(this.p1.client, { pageSize: 50 }).pipe(toArray()),
+  });
 
   async pickFile(input: HTMLInputElement): Promise<void> {
     const file = input.files?.[0] ?? null;
