@@ -18,6 +18,7 @@ export {
   AuthError,
   RateLimitError,
   ServerError,
+  ResourceGoneError,
   NetworkError,
   RequestTimeoutError,
   DecodeError,
@@ -31,6 +32,7 @@ export {
   DeadlineExceededError,
   AbortError,
 } from './core/errors';
+export type { GoneResource } from './core/errors';
 export type { ApiErrorInit } from './core/errors';
 export { redactUrl, REDACTED } from './core/redact';
 export type {
@@ -81,12 +83,16 @@ export type { ExternalProcessRef } from './operators/handleOrPass';
 export { trainModel$, trainModel } from './pipeline/trainModel';
 export { abortOn } from './operators/abortOn';
 export { trainOrFollow$, isUnknownTraining } from './pipeline/trainOrFollow';
+export { trainingStep$ } from './pipeline/trainingStep';
+export type { TrainingStepStage, TrainingStepState, TrainingStepJob, TrainingStepHooks, TrainingStepOutput, ClaimAnswer } from './pipeline/trainingStep';
 export type { TrainingJob, TrainModelOptions } from './pipeline/trainModel';
 export { onlyResult, onlyStatus } from './pipeline/onlyResult';
 export { trainEach$, trainEachFrom$ } from './pipeline/trainEach';
 export type { KeyedTrainingJob, JobEvent, TrainEachOptions } from './pipeline/trainEach';
 export { createJobQueue } from './pipeline/jobQueue';
 export type { JobQueue, JobQueueOptions } from './pipeline/jobQueue';
+export { jobStep$, runJobSteps$, isJobStepped, newJobRecord } from './pipeline/jobStep';
+export type { JobRecord, JobStage, JobStepped, JobStepContext, JobStepOutput } from './pipeline/jobStep';
 export { toTrainingResult, parseCsv } from './results/trainingResult';
 export { WebInflate, webZipCodec } from './results/webInflate';
 export { streamResult$ } from './operators/streamResult';
