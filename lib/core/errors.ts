@@ -357,7 +357,8 @@ export class AbortError extends PredictionOneError {
 
   constructor(reason?: unknown) {
     const why = reason instanceof Error && reason.name !== 'AbortError' ? `: ${reason.message}` : typeof reason === 'string' ? `: ${reason}` : '';
-    super(`Aborted${why}`, reason === undefined ? undefined : { cause: reason });
+    // The reason is the caller's, but may quote a URL: kept redacted like every other cause.
+    super(redactText(`Aborted${why}`), reason === undefined ? undefined : { cause: redactError(reason) });
   }
 }
 

@@ -40,6 +40,13 @@ describe('abortOn', () => {
     expect(error).toBeInstanceOf(AbortError);
     expect((error as AbortError).message).toBe('Aborted: gone');
     expect((error as AbortError).cause).toBe('gone');
+    // A reason quoting a pre-signed URL loses its query, in the message and in the cause.
+    const leaky = new AbortController();
+    leaky.abort(new Error('left during https://storage.example/up?X-Amz-Signature=abc123secret'));
+    let redacted: unknown;
+    of(1).pipe(abortOn(leaky.signal)).subscribe({ error: (e: unknown) => (redacted = e) });
+    expect(String((redacted as Error).message)).not.toContain('abc123secret');
+    expect(String(((redacted as Error).cause as Error).message)).not.toContain('abc123secret');
   });
 
   it('should do nothing on abort after unsubscribe or completion', () => {
