@@ -265,7 +265,7 @@ function report(
 
 function scoreOf(metrics: Parameters<typeof headlineMetric>[0]): { name: string; value: number | string } | undefined {
   const m = headlineMetric(metrics);
-  return m && { name: m.name, value: m.value };
+  return m && { name: m.name, value: Number.isNaN(m.value) ? m.raw : m.value };
 }
 
 /**

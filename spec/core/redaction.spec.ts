@@ -263,6 +263,7 @@ describe('redaction of every printed error and client', () => {
       UploadUrlSpentError: () => new core.UploadUrlSpentError(new ApiError(api, keys)),
       // Says where the file is broken, never what the line holds (records keep pre-signed URLs).
       DeadlineExceededError: () => new core.DeadlineExceededError(`GET ${PRESIGNED}`, 1_000, 3, cause),
+      AbortError: () => new core.AbortError(new Error(`user left while uploading to ${PRESIGNED}`)),
       CheckpointError: () => new node.CheckpointError('/tmp/out/.p1rx-checkpoint.jsonl line 3: not JSON (the file was not written by p1rx, or was edited)'),
     };
     const exported = [...Object.entries(core), ...Object.entries(node)]
