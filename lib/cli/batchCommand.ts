@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { defer, type Subscription } from 'rxjs';
@@ -15,6 +15,8 @@ import { jsonLinesDisplay, terminalDisplay, type BatchDisplay, type JobOutcome }
 import { formatNumber, table } from './format';
 import { ManifestError, readManifest, type ManifestJob } from './manifest';
 import { clientFrom, type ConnectionOptions } from './options';
+import { jobIssues, readHead } from './localChecks';
+import { makeOutDir, outDirIssue } from './outDir';
 
 interface BatchFlags extends ConnectionOptions {
   out: string;
@@ -73,6 +75,13 @@ manifest, 130 interrupted (Ctrl-C; run again with --resume).`,
       return cmd.error(`error: ${(err as Error).message}`, { exitCode: USAGE_EXIT_CODE });
     }
     const checkpointFile = flags.checkpoint ?? path.join(flags.out, CHECKPOINT_FILE);
+    // Before any upload: every job's data against its config, and the folders results go to.
+    const problems = await batchIssues(jobs, flags.out);
+    if (problems.length > 0) {
+      io.stderr.write(`p1rx batch: nothing was uploaded: fix these first\n${problems.map((p) => `  - ${p}\n`).join('')}`);
+      throw exitWith(USAGE_EXIT_CODE);
+    }
+    await makeOutDir(flags.out);
     if (!flags.resume && !flags.fresh && existsSync(checkpointFile)) {
       return cmd.error(
         `error: ${checkpointFile} exists (an earlier batch): use --resume to continue it or --fresh to start over`,
@@ -86,6 +95,27 @@ manifest, 130 interrupted (Ctrl-C; run again with --resume).`,
     const code = await runBatch({ client, jobs, out: flags.out, concurrency: flags.concurrency, checkpoint, poll, display, io, json });
     if (code !== 0) throw exitWith(code);
   });
+}
+
+/**
+ * Every problem of the batch found locally: each job's data (sampled) against its config, the
+ * `--out` folder and each job's result folder `<out>/<key>`. Files shared by jobs are read once.
+ *
+ * @internal
+ */
+export async function batchIssues(jobs: readonly ManifestJob[], out: string): Promise<string[]> {
+  const problems: string[] = [];
+  const outIssue = await outDirIssue(out);
+  if (outIssue) problems.push(outIssue);
+  const heads = new Map<string, ReturnType<typeof readHead>>();
+  const read = (file: string) => heads.get(file) ?? heads.set(file, readHead(file)).get(file)!;
+  for (const job of jobs) {
+    const label = `${job.key} (${job.where})`;
+    for (const issue of await jobIssues({ csv: job.csv, eval: job.eval, config: job.config }, read)) problems.push(`${label}: ${issue}`);
+    const resultDir = path.join(out, job.key);
+    if (!outIssue && existsSync(resultDir) && !statSync(resultDir).isDirectory()) problems.push(`${label}: its result folder ${resultDir} is a file`);
+  }
+  return problems;
 }
 
 /** @internal */

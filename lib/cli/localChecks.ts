@@ -33,11 +33,14 @@ export async function readHead(file: string, bytes = SAMPLE_BYTES): Promise<{ he
  *
  * @internal
  */
-export async function jobIssues(job: { csv: string; eval?: string; config: TrainingConfig }): Promise<string[]> {
+export async function jobIssues(
+  job: { csv: string; eval?: string; config: TrainingConfig },
+  read: (file: string) => Promise<{ head: string; complete: boolean }> = readHead,
+): Promise<string[]> {
   const issues = trainingConfigIssues(job.config);
   let header: string[] = [];
   try {
-    const { head, complete } = await readHead(job.csv);
+    const { head, complete } = await read(job.csv);
     issues.push(...trainingDataIssues(head, job.config, { complete, label: `file ${job.csv}` }));
     header = (Papa.parse<string[]>(head.replace(/^\uFEFF/, ''), { preview: 1 }).data[0] ?? []).map((h) => h.trim());
   } catch (err) {
@@ -45,7 +48,7 @@ export async function jobIssues(job: { csv: string; eval?: string; config: Train
   }
   if (job.eval !== undefined) {
     try {
-      const { head, complete } = await readHead(job.eval);
+      const { head, complete } = await read(job.eval);
       const evalIssues = trainingDataIssues(head, job.config, { complete, label: `file ${job.eval}` });
       // The evaluation data is checked like the training data, and must have its columns.
       const unreadable = evalIssues.filter((i) => i.startsWith(`file ${job.eval}:`));

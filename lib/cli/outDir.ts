@@ -34,9 +34,13 @@ export class LocalCheckError extends Error {
 export async function outDirIssue(dir: string, flag = '--out'): Promise<string | undefined> {
   let at = path.resolve(dir);
   for (;;) {
-    const found = await stat(at).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : err));
-    if (found instanceof Error) {
-      return found.code === 'ENOTDIR' ? `${flag} ${dir} lies under a file` : `${flag} ${dir} cannot be used (${found.code ?? found.message})`;
+    let found;
+    try {
+      found = await stat(at);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOTDIR') return `${flag} ${dir} lies under a file`;
+      if (code !== 'ENOENT') return `${flag} ${dir} cannot be used (${code ?? String(err)})`;
     }
     if (found && !found.isDirectory()) return at === path.resolve(dir) ? `${flag} ${dir} is a file, not a folder` : `${flag} ${dir} lies under a file (${at})`;
     if (found) break;
