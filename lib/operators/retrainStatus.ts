@@ -37,7 +37,7 @@ export function isRetrainRef(value: unknown): value is RetrainJobRef {
  */
 export function retrainJobStatus$(client: PredictionOneClient, id: string, options: PollOptions = {}): Observable<RetrainStatusEvent> {
   const o = { ...POLL_DEFAULTS, ...client.config.poll, terminalStatuses: RETRAIN_TERMINAL, failureStatuses: RETRAIN_FAILURE, ...options };
-  const poll$ = callApi$(client, { method: 'GET', path: `/v1/external/retrain_jobs/${segment(id)}` }, RetrainJobStatus).pipe(
+  const poll$ = callApi$(client, { method: 'GET', keyType: 'retrain', path: `/v1/external/retrain_jobs/${segment(id)}` }, RetrainJobStatus).pipe(
     map((s): RetrainStatusEvent => {
       const terminal = o.terminalStatuses.includes(s.status);
       return {

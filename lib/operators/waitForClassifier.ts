@@ -28,7 +28,7 @@ function missing(id: string): Classifier {
  */
 export function classifierStatus$(client: PredictionOneClient, id: string, options: PollOptions = {}): Observable<Classifier> {
   const o = { ...POLL_DEFAULTS, ...client.config.poll, terminalStatuses: CLASSIFIER_TERMINAL, failureStatuses: CLASSIFIER_FAILURE, ...options };
-  const poll$ = callApi$(client, { method: 'GET', path: '/v1/external/classifiers' }, ClassifierListResponse).pipe(
+  const poll$ = callApi$(client, { method: 'GET', keyType: 'deploy', path: '/v1/external/classifiers' }, ClassifierListResponse).pipe(
     map((res) => res.classifiers.find((c) => c.classifier_id === id) ?? missing(id)),
   );
   return watchUntil(

@@ -15,6 +15,7 @@ import { pollStatus$ } from '../operators/pollStatus';
 import { uploadChecked$, type UploadInput } from '../operators/upload';
 import type { PredictionOneClient } from '../transport/client';
 import { trainOrFollow$ } from './trainOrFollow';
+import { withDeadline } from './deadline';
 
 /**
  * One training job: the data, the model's name and its config.
@@ -35,6 +36,12 @@ export interface TrainingJob {
    * upload is not repeated; with `trainingStarted` Create Model is not sent again either.
    */
   readonly resume?: { readonly externalProcessId: string; readonly trainingStarted?: boolean };
+  /**
+   * Time limit of the whole pipeline (upload, training, polling, download), then
+   * {@link index!DeadlineExceededError}. Default: none (each call has its own limits, polling
+   * `poll.maxWaitMs`).
+   */
+  readonly deadlineMs?: number;
 }
 
 /**
@@ -52,8 +59,9 @@ export interface TrainingJob {
  * training by its id instead of sending Create Model again; only if the service does not know
  * the id does the error reach the subscriber.
  *
- * **Errors**: `ValidationError` (the local checks, before any request); any error of {@link upload$}, {@link train$}, {@link pollStatus$} and
- * {@link downloadResult$}.
+ * **Errors**: `ValidationError` (the local checks, before any request); any error of
+ * {@link upload$}, {@link train$}, {@link pollStatus$} and {@link downloadResult$};
+ * {@link index!DeadlineExceededError} past `job.deadlineMs`.
  *
  * **Cancellation**: unsubscribing aborts whatever request is in flight and clears timers.
  *
@@ -72,13 +80,14 @@ export function trainModel$(client: PredictionOneClient, job: TrainingJob): Obse
   const train = trainOrFollow$(client, { name: job.name, config: job.config, poll: job.poll });
   const poll = pollStatus$(client, job.poll);
   const download = downloadResult$(client);
-  if (job.resume?.trainingStarted) return of({ externalProcessId: job.resume.externalProcessId }).pipe(poll, download);
-  if (job.resume) return of({ externalProcessId: job.resume.externalProcessId }).pipe(train, poll, download);
+  const deadline = withDeadline<TrainingEvent>(job.deadlineMs, client.scheduler, 'pipeline');
+  if (job.resume?.trainingStarted) return of({ externalProcessId: job.resume.externalProcessId }).pipe(poll, download, deadline);
+  if (job.resume) return of({ externalProcessId: job.resume.externalProcessId }).pipe(train, poll, download, deadline);
   const configIssues = trainingConfigIssues(job.config);
   const check = (head: { head: string; complete: boolean }, columns: readonly ColumnSpec[] | undefined) => {
     // With a broken config only the data's own problems are worth adding (not CSV, no rows).
     const data = checkTrainingData(head.head, job.config, { complete: head.complete, columns });
     return { issues: [...configIssues, ...data.issues], unreadable: data.unreadable };
   };
-  return of(job.data).pipe(uploadChecked$(client, check), train, poll, download);
+  return of(job.data).pipe(uploadChecked$(client, check), train, poll, download, deadline);
 }
