@@ -16,7 +16,7 @@ import { formatNumber, table } from './format';
 import { ManifestError, readManifest, type ManifestJob } from './manifest';
 import { clientFrom, type ConnectionOptions } from './options';
 import { jobIssues, readHead } from './localChecks';
-import { makeOutDir, outDirIssue } from './outDir';
+import { makeOutDir, outDirIssue, recoveryHint } from './outDir';
 
 interface BatchFlags extends ConnectionOptions {
   out: string;
@@ -253,6 +253,13 @@ function report(
   const sink = run.json ? io.stderr : io.stdout;
   sink.write(`\n${summaryTable(jobs, outcomes)}\n`);
   if (interrupted) sink.write(`\ninterrupted: run the same command with --resume to continue (checkpoint ${checkpoint.file})\n`);
+  // A job that failed here after the service accepted its training (a lost connection, a full
+  // disk): the training goes on there and can be fetched alone.
+  for (const job of jobs) {
+    const o = outcomes.get(job.key);
+    if (o?.outcome !== 'failed' || !o.externalProcessId || o.error.name === 'TrainingFailedError') continue;
+    sink.write(`\n${job.key}: ${recoveryHint(o.externalProcessId, { out: path.join(run.out, job.key) }).replace(/^p1rx: /, '')}\n`);
+  }
   return exitCode;
 }
 
