@@ -10,6 +10,7 @@ export default defineConfig([
       'node/index': 'lib/node/index.ts',
       'emulator/index': 'lib/emulator/index.ts',
       'angular/index': 'lib/angular/index.ts',
+      'bullmq/index': 'lib/bullmq/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,
@@ -18,7 +19,7 @@ export default defineConfig([
     target: 'es2022',
     outDir: 'dist',
     splitting: false,
-    external: ['rxjs', 'prediction-one-rx', /^prediction-one-rx\//, /^@angular\//],
+    external: ['rxjs', 'prediction-one-rx', /^prediction-one-rx\//, /^@angular\//, 'bullmq', 'ioredis'],
   },
   {
     // `p1rx` (cli/p1rx.js) checks the optional peer dependencies with Node built-ins only, then
@@ -29,6 +30,6 @@ export default defineConfig([
     target: 'node20',
     outDir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
-    external: ['rxjs', 'prediction-one-rx', /^prediction-one-rx\//],
+    external: ['rxjs', 'prediction-one-rx', /^prediction-one-rx\//, 'bullmq', 'ioredis'],
   },
 ]);
