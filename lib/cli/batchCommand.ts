@@ -173,7 +173,7 @@ export async function runBatch(run: BatchRun): Promise<number> {
         return io.exit(INTERRUPTED_EXIT_CODE);
       }
       interrupted = true;
-      io.stderr.write('\np1rx: interrupted, stopping (Ctrl-C again to exit at once); continue later with --resume\n');
+      display.notice('p1rx: interrupted, stopping (Ctrl-C again to exit at once); continue later with --resume');
       subscription?.unsubscribe();
       resolve();
     });
