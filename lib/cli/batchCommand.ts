@@ -251,7 +251,8 @@ function report(
   });
   // With JSON lines on stdout the table goes to stderr, keeping stdout machine-readable.
   const sink = run.json ? io.stderr : io.stdout;
-  sink.write(`\n${summaryTable(jobs, outcomes)}\n`);
+  // The summary fits the terminal: a long error wraps in its column (80 columns when not a terminal).
+  sink.write(`\n${summaryTable(jobs, outcomes, io.stdout.columns ?? 80)}\n`);
   if (interrupted) sink.write(`\ninterrupted: run the same command with --resume to continue (checkpoint ${checkpoint.file})\n`);
   // A job that failed here after the service accepted its training (a lost connection, a full
   // disk): the training goes on there and can be fetched alone.
@@ -273,7 +274,7 @@ function scoreOf(metrics: Parameters<typeof headlineMetric>[0]): { name: string;
  *
  * @internal
  */
-export function summaryTable(jobs: readonly ManifestJob[], outcomes: ReadonlyMap<string, JobOutcome>): string {
+export function summaryTable(jobs: readonly ManifestJob[], outcomes: ReadonlyMap<string, JobOutcome>, maxWidth = 80): string {
   const rows = jobs.map((job) => {
     const o = outcomes.get(job.key) ?? { outcome: 'not started' as const };
     const score = 'score' in o && o.score ? `${o.score.name} ${typeof o.score.value === 'number' ? formatNumber(o.score.value) : o.score.value}` : '';
@@ -281,5 +282,5 @@ export function summaryTable(jobs: readonly ManifestJob[], outcomes: ReadonlyMap
     const secs = 'seconds' in o ? o.seconds.toFixed(1) : '';
     return [job.key, o.outcome, detail, secs];
   });
-  return table(['key', 'outcome', 'accuracy / r2 / error', 'seconds'], rows);
+  return table(['key', 'outcome', 'accuracy / r2 / error', 'seconds'], rows, { maxWidth, wrap: 2 });
 }

@@ -181,7 +181,10 @@ export function terminalDisplay(io: CliIo, keyWidth: number): BatchDisplay {
           o.outcome === 'succeeded'
             ? `ok      ${o.score ? `${o.score.name} ${typeof o.score.value === 'number' ? formatNumber(o.score.value) : o.score.value}` : ''}`
             : `FAILED  ${o.error.name}: ${o.error.message}`;
-        multibar.log(`${pad(key)}  ${what}  (${o.seconds.toFixed(1)} s)\n`);
+        // cli-progress turns the terminal's line wrapping off: cut a long error to the width.
+        const text = `${pad(key)}  ${what}  (${o.seconds.toFixed(1)} s)`;
+        const columns = io.stdout.columns ?? 80;
+        multibar.log(`${text.length > columns ? `${text.slice(0, columns - 1)}…` : text}\n`);
       }
     },
     notice: (text) => {

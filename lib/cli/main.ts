@@ -32,7 +32,7 @@ function oneLineUsageErrors(cmd: Command, argv: readonly string[]): Command {
         // Commander shares one output configuration among commands: name the one being run from argv.
         const sub = cmd.commands.find((c) => c.name() === argv[0] || c.aliases().includes(argv[0] ?? ''));
         const name = sub ? `p1rx ${sub.name()}` : 'p1rx';
-        write(`${name}: ${str.trim().replace(/^error: /, '')} (see ${name} --help)\n`);
+        write(`${name}: ${str.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (see ${name} --help)\n`);
       },
     })
     .exitOverride((err) => {
