@@ -16,6 +16,7 @@ import { registerDeleteModel } from './deleteModelCommand';
 import { registerRetrain } from './retrainCommand';
 import { registerDeploy } from './deployCommand';
 import { registerPredict } from './predictCommand';
+import { registerWorker } from './workerCommand';
 import { registerConformance } from './conformanceCommand';
 import { USAGE_EXIT_CODE } from './batchIo';
 import { LocalCheckError } from './outDir';
@@ -62,6 +63,7 @@ export function buildProgram(argv: readonly string[] = []): Command {
   registerRetrain(program);
   registerDeploy(program);
   registerPredict(program);
+  registerWorker(program);
   registerConformance(program);
   return program;
 }
