@@ -85,6 +85,13 @@ manifest, 130 interrupted (Ctrl-C; run again with --resume).`,
     } catch (err) {
       return cmd.error(`error: ${(err as Error).message}`, { exitCode: USAGE_EXIT_CODE });
     }
+    // Before any upload (here or by a fleet's workers): every job's data against its config, and the folders results go to.
+    const problems = await batchIssues(jobs, flags.out);
+    if (problems.length > 0) {
+      io.stderr.write(`p1rx batch: nothing was uploaded: fix these first\n${problems.map((p) => `  - ${p}\n`).join('')}`);
+      throw exitWith(USAGE_EXIT_CODE);
+    }
+    await makeOutDir(flags.out);
     if (flags.queue !== undefined) {
       if (flags.uploadFrom !== 'producer' && flags.uploadFrom !== 'workers') return cmd.error("error: --upload-from must be 'producer' or 'workers'", { exitCode: USAGE_EXIT_CODE });
       // The fleet's modules (bullmq, ioredis: optional peers) load only here.
@@ -112,13 +119,6 @@ manifest, 130 interrupted (Ctrl-C; run again with --resume).`,
       return;
     }
     const checkpointFile = flags.checkpoint ?? path.join(flags.out, CHECKPOINT_FILE);
-    // Before any upload: every job's data against its config, and the folders results go to.
-    const problems = await batchIssues(jobs, flags.out);
-    if (problems.length > 0) {
-      io.stderr.write(`p1rx batch: nothing was uploaded: fix these first\n${problems.map((p) => `  - ${p}\n`).join('')}`);
-      throw exitWith(USAGE_EXIT_CODE);
-    }
-    await makeOutDir(flags.out);
     if (!flags.resume && !flags.fresh && existsSync(checkpointFile)) {
       return cmd.error(
         `error: ${checkpointFile} exists (an earlier batch): use --resume to continue it or --fresh to start over`,
