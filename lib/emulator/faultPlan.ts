@@ -16,13 +16,26 @@
  *   training later ends `failed` (no `result_url`); on a retraining's data PUT
  *   (`PUT /storage/retrain`), stores the data but the retraining ends `failed` (no
  *   `download_url`).
+ * - `'signatureMismatch'`: on pre-signed storage URLs (`PUT /storage/…`, `GET /storage/…`), answers
+ *   S3's 403 `SignatureDoesNotMatch` XML page for the request as sent, without handling it. Like
+ *   S3's, the page quotes the access key id, the signature, `StringToSign` and `CanonicalRequest`
+ *   (what a client must never print).
  *
  * ## Example
  * ```ts
  * const kind: FaultKind = 'resetAfter';
  * ```
  */
-export type FaultKind = 'error' | 'rateLimit' | 'latency' | 'resetBefore' | 'resetAfter' | 'truncate' | 'corruptZip' | 'failTraining';
+export type FaultKind =
+  | 'error'
+  | 'rateLimit'
+  | 'latency'
+  | 'resetBefore'
+  | 'resetAfter'
+  | 'truncate'
+  | 'corruptZip'
+  | 'failTraining'
+  | 'signatureMismatch';
 
 /**
  * Every {@link FaultKind}, in a stable order (for help texts and counters).
@@ -32,7 +45,17 @@ export type FaultKind = 'error' | 'rateLimit' | 'latency' | 'resetBefore' | 'res
  * FAULT_KINDS.includes('truncate'); // true
  * ```
  */
-export const FAULT_KINDS: readonly FaultKind[] = ['error', 'rateLimit', 'latency', 'resetBefore', 'resetAfter', 'truncate', 'corruptZip', 'failTraining'];
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'error',
+  'rateLimit',
+  'latency',
+  'resetBefore',
+  'resetAfter',
+  'truncate',
+  'corruptZip',
+  'failTraining',
+  'signatureMismatch',
+];
 
 /**
  * Parameters of one fault; each applies to some kinds only (others reject it).
@@ -53,9 +76,9 @@ export interface FaultSettings {
 
 /**
  * One rule of a {@link FaultPlan}: on each request to `route` (every route when omitted), inject
- * `kind` with probability `rate`. `'corruptZip'` only ever applies to downloads (`GET /storage/…`)
- * and `'failTraining'` to Create Model and to a retraining's data PUT, even when `route` is
- * omitted.
+ * `kind` with probability `rate`. `'corruptZip'` only ever applies to downloads (`GET /storage/…`),
+ * `'signatureMismatch'` to storage URLs (`GET`/`PUT /storage/…`) and `'failTraining'` to Create
+ * Model and to a retraining's data PUT, even when `route` is omitted.
  *
  * ## Example
  * ```ts
@@ -115,6 +138,7 @@ export const TRAINING_START_ROUTES: readonly string[] = ['POST /v1/external/mode
 export function faultAppliesTo(kind: FaultKind, route: string): boolean {
   if (kind === 'corruptZip') return route.startsWith('GET /storage/');
   if (kind === 'failTraining') return TRAINING_START_ROUTES.includes(route);
+  if (kind === 'signatureMismatch') return route.startsWith('GET /storage/') || route.startsWith('PUT /storage/');
   return true;
 }
 
@@ -140,6 +164,7 @@ export function faultProblem(kind: string, settings: FaultSettings, route?: stri
   if (k === 'latency' && (latencyMs === undefined || !Number.isFinite(latencyMs) || latencyMs <= 0)) return `latency needs latencyMs (ms > 0)${latencyMs === undefined ? '' : ` (got ${latencyMs})`}`;
   if (route !== undefined && routes !== undefined && !routes.includes(route)) return `unknown route '${route}' (known: ${routes.join(', ')})`;
   if (route !== undefined && !faultAppliesTo(k, route)) {
+    if (k === 'signatureMismatch') return `signatureMismatch applies to pre-signed storage URLs (GET or PUT /storage/…), not '${route}'`;
     return k === 'corruptZip' ? `corruptZip applies to downloads (GET /storage/…), not '${route}'` : `failTraining applies to ${TRAINING_START_ROUTES.map((r) => `'${r}'`).join(' and ')} only, not '${route}'`;
   }
   return undefined;

@@ -3,7 +3,7 @@ import type { RecordedKeyType } from './auth';
 import type { EmulatorContext } from './context';
 import { matchRoute, routeKeyFor, type Route } from './context';
 import { corsHeaders } from './cors';
-import { EmulatorFault, internalError, notFound, scriptedErrorBody } from './errors';
+import { EmulatorFault, internalError, notFound, scriptedErrorBody, signatureDoesNotMatch } from './errors';
 import { corruptZipBytes, injectedErrorResponse, resetConnection, sendTruncated } from './faultActions';
 import type { FaultInjector } from './faultInjector';
 import type { FaultScript, ScriptedFailure } from './faults';
@@ -91,6 +91,8 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
     response = scripted(failure);
   } else if (kind === 'error' || kind === 'rateLimit') {
     response = injectedErrorResponse(kind, decision.settings);
+  } else if (kind === 'signatureMismatch') {
+    response = faultResponse(signatureDoesNotMatch(method, url, req.headers.host));
   } else if (kind === 'resetBefore') {
     response = undefined;
   } else if (method === 'OPTIONS') {
@@ -124,7 +126,7 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
     sendTruncated(res, response, headers);
     return;
   }
-  if (kind === 'error' || kind === 'rateLimit') applied(deps, record, kind);
+  if (kind === 'error' || kind === 'rateLimit' || kind === 'signatureMismatch') applied(deps, record, kind);
   if (kind === 'failTraining' && response.status === 200) applied(deps, record, kind);
   if (kind === 'corruptZip' && response.status === 200 && response.body instanceof Uint8Array && response.body.byteLength > 0) {
     applied(deps, record, kind);

@@ -8,6 +8,7 @@
 import { BehaviorSubject, Observable, catchError, defer, finalize, map, of, share, tap, throwError } from 'rxjs';
 import type { ApiKeyResponse } from '../codecs/apiKey';
 import { ValidationError } from '../core/errors';
+import { INSPECT_CUSTOM, REDACTED } from '../core/redact';
 import { budgetSpent } from './retryPolicy';
 
 /**
@@ -85,6 +86,17 @@ export class Credentials {
     }
     const anyStatic = Boolean(keys.apiKey || keys.apiKeys?.train || keys.apiKeys?.deploy || keys.apiKeys?.retrain);
     this.state$ = new BehaviorSubject<CredentialState>({ state: anyStatic ? 'static' : 'none' });
+  }
+
+  /** Printed without key material (`JSON.stringify`, `util.inspect`): only where the credential stands. */
+  toJSON(): { readonly state: CredentialState['state']; readonly keys: readonly string[] } {
+    // Which keys it holds, by name only.
+    const held = Object.entries({ ...this.keys, ...this.keys.apiKeys }).filter(([name, v]) => name !== 'apiKeys' && typeof v === 'string' && v !== '');
+    return { state: this.state$.value.state, keys: held.map(([name]) => `${name}: ${REDACTED}`) };
+  }
+
+  [INSPECT_CUSTOM](): string {
+    return `Credentials ${JSON.stringify(this.toJSON())}`;
   }
 
   /** Every key value this client has held, for redaction. */
