@@ -355,6 +355,17 @@ export const DOCUMENTED_SAMPLES: readonly DocumentedSample[] = [
     status: 'classifiers.*.status',
   },
   {
+    // The curl example's GET /v1/external/classifiers/{id}: the emulator answers like Update Classifier (docs/CONTRACT.md G15).
+    endpoint: 'Get Classifier (one, curl example)',
+    page: 'model_api/get_classifier/_index.jp.md',
+    codec: UpdateClassifierResponse,
+    sample: { classifier: { ...classifier, url: null, status: 'updating' } },
+    normalized: { classifier: (({ url: _url, ...rest }) => ({ ...rest, status: 'updating' }))(classifier) },
+    optional: ['classifier.url'],
+    ids: ['classifier.classifier_id', 'classifier.version'],
+    status: 'classifier.status',
+  },
+  {
     endpoint: 'Update Classifier',
     page: 'model_api/update_classifier/_index.jp.md',
     codec: UpdateClassifierResponse,
