@@ -4,6 +4,7 @@
  * must normalize it to, and what the variants may change.
  */
 import type * as t from 'io-ts';
+import { ApiErrorBody } from '../../lib/codecs/apiErrorBody';
 import {
   ApiKeyResponse,
   ClassifierListResponse,
@@ -374,6 +375,16 @@ export const DOCUMENTED_SAMPLES: readonly DocumentedSample[] = [
     optional: ['classifier.url'],
     ids: ['classifier.classifier_id', 'classifier.version'],
     status: 'classifier.status',
+  },
+  {
+    // Every page's "error message" table: code, error, message (the body's shape is a gap, docs/CONTRACT.md G2).
+    endpoint: 'Error body (every page)',
+    page: 'train_api/api_key/_index.jp.md',
+    codec: ApiErrorBody,
+    sample: { code: 4001000204, error: 'PREDA_EXTERNAL_BAD_REQUEST', message: 'invalid_api_key.' },
+    normalized: { code: 4001000204, error: 'PREDA_EXTERNAL_BAD_REQUEST', message: 'invalid_api_key.' },
+    optional: ['code', 'error', 'message'],
+    ids: [],
   },
   {
     endpoint: 'Inference',
