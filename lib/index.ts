@@ -18,6 +18,7 @@ export {
   AuthError,
   RateLimitError,
   ServerError,
+  ResourceGoneError,
   NetworkError,
   RequestTimeoutError,
   DecodeError,
@@ -30,6 +31,7 @@ export {
   UploadUrlSpentError,
   DeadlineExceededError,
 } from './core/errors';
+export type { GoneResource } from './core/errors';
 export type { ApiErrorInit } from './core/errors';
 export { redactUrl, REDACTED } from './core/redact';
 export type {

@@ -55,6 +55,8 @@ export interface FleetOptions {
   readonly trace?: boolean;
   /** Called when this process opens (or lengthens) the fleet's backoff window. */
   readonly onBackoff?: (window: BackoffWindow) => void;
+  /** Called when a request waits at the gate (the backoff window is open, or the budget of this second is spent). */
+  readonly onWait?: (wait: { readonly reason: 'backoff' | 'budget'; readonly ms: number; readonly method: string; readonly path: string }) => void;
   /** Called when a Create Model is refused because the claim was lost. */
   readonly onClaimLost?: (externalProcessId: string) => void;
 }
@@ -220,7 +222,7 @@ export function createFleet(redis: Redis, options: FleetOptions = {}): Fleet {
   const processId = randomUUID();
   let seq = 0;
 
-  const gate = async (claimId: string | undefined, counted: boolean, signal: AbortSignal | undefined): Promise<void> => {
+  const gate = async (claimId: string | undefined, counted: boolean, request: { method: string; url: string; signal?: AbortSignal }): Promise<void> => {
     const token = claimId === undefined ? '' : (held.get(claimId) ?? 'none');
     for (;;) {
       const [code, value] = (await redis.eval(
@@ -242,7 +244,16 @@ export function createFleet(redis: Redis, options: FleetOptions = {}): Fleet {
         options.onClaimLost?.(claimId!);
         throw new ClaimLostError(claimId!);
       }
-      await sleep(Math.max(1, value), signal);
+      if (options.onWait) {
+        let pathname = '';
+        try {
+          pathname = new URL(request.url).pathname;
+        } catch {
+          // Not a URL: nothing to name.
+        }
+        options.onWait({ reason: code === 1 ? 'backoff' : 'budget', ms: value, method: request.method, path: pathname });
+      }
+      await sleep(Math.max(1, value), request.signal);
     }
   };
 
@@ -259,7 +270,7 @@ export function createFleet(redis: Redis, options: FleetOptions = {}): Fleet {
       const apiBase = fetchOptions.apiBaseUrl;
       return async (url, init) => {
         const claimId = createModelUpload(url, init);
-        await gate(claimId, apiBase === undefined || url.startsWith(apiBase), init.signal);
+        await gate(claimId, apiBase === undefined || url.startsWith(apiBase), { method: init.method, url, signal: init.signal });
         const response = await inner(url, init);
         if (response.status === 429) {
           const ms = Math.min(retryAfterMs(response, options.defaultRetryAfterMs ?? 1000), options.maxRetryAfterMs ?? 300_000);

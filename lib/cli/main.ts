@@ -16,6 +16,7 @@ import { registerDeleteModel } from './deleteModelCommand';
 import { registerRetrain } from './retrainCommand';
 import { registerDeploy } from './deployCommand';
 import { registerPredict } from './predictCommand';
+import { registerWorker } from './workerCommand';
 import { registerConformance } from './conformanceCommand';
 
 /**
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerRetrain(program);
   registerDeploy(program);
   registerPredict(program);
+  registerWorker(program);
   registerConformance(program);
   return program;
 }

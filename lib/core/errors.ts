@@ -165,6 +165,39 @@ export class ServerError extends ApiError {
 }
 
 /**
+ * What a {@link ResourceGoneError} says is gone.
+ *
+ * ## Example
+ * ```ts
+ * const what: GoneResource = 'retrainJob';
+ * ```
+ */
+export type GoneResource = 'model' | 'job' | 'retrainJob' | 'classifier' | 'configurationFile';
+
+/**
+ * The service says a resource the call needs is gone: `This model may be deleted.` (`model`),
+ * `This job may be deleted.` (`job`), `Not found retrain job.` (`retrainJob`), `Not found
+ * classifier.` (`classifier`: the model's prediction API was deleted) — code 4001000204 — or
+ * HTTP 500 `5001000201 Not found configuration_file.` (`configurationFile`). Never retried:
+ * asking again does not bring it back; start over (train, deploy or retrain anew).
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof ResourceGoneError && err.resource === 'classifier') redeploy();
+ * ```
+ */
+export class ResourceGoneError extends ApiError {
+  override readonly name = 'ResourceGoneError';
+  /** What is gone. */
+  readonly resource: GoneResource;
+
+  constructor(resource: GoneResource, init: ApiErrorInit, secrets: readonly (string | undefined)[] = []) {
+    super(init, secrets);
+    this.resource = resource;
+  }
+}
+
+/**
  * The request did not produce an HTTP response: connection refused, DNS failure, reset, or a
  * body that broke off. `sent` tells whether the request may have reached the server.
  *

@@ -18,6 +18,7 @@ import {
   ignoreElements,
   map,
   of,
+  take,
   throwError,
   timer,
   type ObservableInput,
@@ -126,6 +127,13 @@ export interface JobStepContext {
    * carries them to the caller's next write.
    */
   readonly persist: (record: JobRecord) => ObservableInput<unknown>;
+  /**
+   * Called right before Create Model for an upload (a fleet takes a Redis `SET NX` claim on
+   * the id here): only when it answers `granted` is the request sent; otherwise the job waits
+   * `retryAfterMs` (default: the first poll interval) and then follows the training by id like
+   * a resumed `creating` job. Default: always granted (one process).
+   */
+  readonly claim?: (externalProcessId: string) => ObservableInput<{ readonly granted: boolean; readonly retryAfterMs?: number }>;
   /** Stores a downloaded result before the job is recorded `downloaded`; may name where it went. */
   readonly saveResult?: (result: TrainingResult, record: JobRecord) => ObservableInput<Pick<JobRecord, 'resultDir' | 'score'> | void>;
 }
@@ -321,6 +329,22 @@ class JobStepper {
   }
 
   private create(record: JobRecord): Observable<JobStepOutput> {
+    const claim = this.context.claim;
+    if (!claim) return this.send(record);
+    const id = record.externalProcessId!;
+    return from(claim(id)).pipe(
+      take(1),
+      concatMap((answer) => {
+        if (answer.granted) return this.send(record);
+        // Someone else may be sending it: follow by id later, as a resumed `creating` job does.
+        const waiting: JobRecord = { ...record, stage: 'creating', createAttempts: record.createAttempts ?? 1 };
+        return concat(record.stage === 'creating' ? EMPTY : this.save(waiting), of(stepped(waiting, answer.retryAfterMs ?? stepPollDelayMs(1, this.poll))));
+      }),
+    );
+  }
+
+  /** Persists `creating` (write-ahead), sends Create Model, persists `training` on its answer. */
+  private send(record: JobRecord): Observable<JobStepOutput> {
     const id = record.externalProcessId!;
     const attempts = (record.createAttempts ?? 0) + 1;
     const creating: JobRecord = { ...record, stage: 'creating', createAttempts: attempts };

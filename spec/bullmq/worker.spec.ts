@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
-import { firstValueFrom, filter, scan, takeWhile, toArray, lastValueFrom } from 'rxjs';
+import { firstValueFrom, filter, takeWhile, toArray, lastValueFrom } from 'rxjs';
 import { createClient } from '../../lib';
 import { createTrainingWorker, enqueueTrainings, fleetEvents$, type FleetEvent, type FleetJobData, type FleetTraining, type TrainingWorker } from '../../lib/bullmq';
 import { API_KEY, seattleWeather, useEmulator } from '../helpers/emulator';
