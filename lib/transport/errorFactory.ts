@@ -47,8 +47,13 @@ function parseBody(text: string): ApiErrorBody {
     const json: unknown = JSON.parse(text);
     // Some gateways wrap the error: accept `{ error: { code, message } }` too.
     const candidate =
-      json && typeof json === 'object' && 'error' in json && typeof json.error === 'object' ? json.error : json;
-    return ApiErrorBody.is(candidate) ? candidate : {};
+      json && typeof json === 'object' && 'error' in json && typeof json.error === 'object' && json.error !== null ? json.error : json;
+    // Tolerant like every codec: null fields are absent, a numeric code may be a string.
+    const decoded = ApiErrorBody.decode(candidate);
+    if (decoded._tag === 'Right') return decoded.right;
+    // A code that is not a number must not cost the message: read the rest without it.
+    const rest = ApiErrorBody.decode(typeof candidate === 'object' && candidate !== null ? { ...candidate, code: undefined } : candidate);
+    return rest._tag === 'Right' ? rest.right : {};
   } catch {
     return {};
   }
@@ -65,10 +70,9 @@ export function apiErrorFrom(
   nowMs: number,
 ): ApiError {
   const parsed = parseBody(response.body);
-  const code = parsed.code === undefined ? undefined : Number(parsed.code);
   const init = {
     httpStatus: response.status,
-    code: Number.isFinite(code) ? code : undefined,
+    code: parsed.code,
     error: parsed.error,
     apiMessage: parsed.message,
     method: response.method,
