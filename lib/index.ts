@@ -29,7 +29,7 @@ export {
   ResultArchiveError,
   UploadUrlSpentError,
 } from './core/errors';
-export type { ApiErrorInit } from './core/errors';
+export type { ApiErrorInit, PollResource } from './core/errors';
 export { redactUrl, REDACTED } from './core/redact';
 export type {
   TrainingEvent,
@@ -70,10 +70,9 @@ export { datasetInfo$ } from './operators/datasetInfo';
 export { train$ } from './operators/train';
 export type { TrainOptions } from './operators/train';
 export { pollStatus$, sharedStatus$ } from './operators/pollStatus';
-export { pollEvery, pollDelayMs } from './operators/pollEvery';
 export { downloadResult$ } from './operators/downloadResult';
 export type { ResultRef } from './operators/downloadResult';
-export type { ExternalProcessRef } from './operators/handleOrPass';
+export type { ExternalProcessRef } from './operators/passOrHandle';
 export { trainModel$ } from './pipeline/trainModel';
 export { trainOrFollow$, isUnknownTraining } from './pipeline/trainOrFollow';
 export type { TrainingJob } from './pipeline/trainModel';
@@ -96,7 +95,7 @@ export {
 export { RetrainUploadUrl, RetrainJobStatus, UpdateModelResponse } from './codecs/retrainJob';
 export { ClassifierRule, Classifier, ClassifierListResponse, CreateClassifierResponse, UpdateClassifierResponse } from './codecs/classifier';
 export { InferenceResponse } from './codecs/inference';
-export { RetrainFailedError, ClassifierFailedError, WaitTimeoutError, InferenceError } from './core/errors';
+export { RetrainFailedError, ClassifierFailedError, InferenceError } from './core/errors';
 export type { InferenceErrorReason } from './core/errors';
 export { encodeBase64, decodeBase64 } from './core/base64';
 export { parseCidr, parseIp, cidrContains } from './core/cidr';

@@ -300,25 +300,43 @@ export class TrainingFailedError extends PredictionOneError {
 }
 
 /**
- * Polling gave up after `maxWaitMs`. Carries the last status seen (if any), so the caller can
- * resume polling later with the same `externalProcessId`.
+ * What a poll waited for: a training, a retraining job or a prediction API (classifier).
  *
  * ## Example
  * ```ts
- * if (err instanceof PollTimeoutError) console.log(err.externalProcessId, err.lastStatus?.status);
+ * const resource: PollResource = 'retrainJob';
+ * ```
+ */
+export type PollResource = 'training' | 'retrainJob' | 'classifier';
+
+/**
+ * Polling gave up after `maxWaitMs`: the one timeout error of {@link pollStatus$},
+ * {@link retrainStatus$} and {@link waitForClassifier$} (`resource` says which). Carries the
+ * last status this caller saw (if any), so it can resume polling later with the same `id`.
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof PollTimeoutError) console.log(err.resource, err.id, err.lastStatus?.status);
  * ```
  */
 export class PollTimeoutError extends PredictionOneError {
   override readonly name = 'PollTimeoutError';
+  /** What was polled. */
+  readonly resource: PollResource;
+  /** The id of what was polled: an `externalProcessId`, a `retrainJobId` or a `classifierId`. */
+  readonly id: string;
+  /** The same as {@link PollTimeoutError.id} (the name from when only trainings were polled). */
   readonly externalProcessId: string;
   readonly waitedMs: number;
   readonly lastStatus?: { readonly status: string; readonly updatedDatetime?: string };
 
-  constructor(externalProcessId: string, waitedMs: number, lastStatus?: { status: string; updatedDatetime?: string }) {
-    super(
-      `Training ${externalProcessId} did not finish within ${waitedMs} ms (last status: ${lastStatus?.status ?? 'none'})`,
-    );
-    this.externalProcessId = externalProcessId;
+  constructor(id: string, waitedMs: number, lastStatus?: { status: string; updatedDatetime?: string }, resource: PollResource = 'training') {
+    const what = resource === 'training' ? 'Training' : resource === 'retrainJob' ? 'Retraining' : 'Classifier';
+    const goal = resource === 'training' ? 'finish' : 'reach its goal';
+    super(`${what} ${id} did not ${goal} within ${waitedMs} ms (last status: ${lastStatus?.status ?? 'none'})`);
+    this.resource = resource;
+    this.id = id;
+    this.externalProcessId = id;
     this.waitedMs = waitedMs;
     this.lastStatus = lastStatus;
   }
@@ -415,35 +433,6 @@ export class ClassifierFailedError extends PredictionOneError {
     );
     this.classifierId = classifierId;
     this.status = status;
-  }
-}
-
-/**
- * Waiting for a retraining job or a prediction API gave up after `maxWaitMs` (the
- * counterpart of {@link PollTimeoutError} for those resources). Carries the last status seen,
- * so the caller can resume waiting later with the same id.
- *
- * ## Example
- * ```ts
- * if (err instanceof WaitTimeoutError) console.log(err.resource, err.id, err.lastStatus);
- * ```
- */
-export class WaitTimeoutError extends PredictionOneError {
-  override readonly name = 'WaitTimeoutError';
-  readonly resource: 'retrainJob' | 'classifier';
-  readonly id: string;
-  readonly waitedMs: number;
-  readonly lastStatus?: string;
-
-  constructor(resource: 'retrainJob' | 'classifier', id: string, waitedMs: number, lastStatus?: string) {
-    super(
-      `${resource === 'retrainJob' ? 'Retraining' : 'Classifier'} ${id} did not reach its goal within ${waitedMs} ms ` +
-        `(last status: ${lastStatus ?? 'none'})`,
-    );
-    this.resource = resource;
-    this.id = id;
-    this.waitedMs = waitedMs;
-    this.lastStatus = lastStatus;
   }
 }
 

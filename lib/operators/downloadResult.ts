@@ -11,7 +11,7 @@ import { StreamingUnzip } from '../results/unzip';
 import { toTrainingResult } from '../results/trainingResult';
 import { getPresigned$ } from '../transport/presigned';
 import type { PredictionOneClient } from '../transport/client';
-import { handleOrPass } from './handleOrPass';
+import { passOrHandle } from './passOrHandle';
 import { ArchiveProgress, declaredArchiveSize, readArchive } from './readArchive';
 
 /**
@@ -72,7 +72,7 @@ export function resultArchive$(client: PredictionOneClient, resultUrl: string, i
  * @returns An operator from status events to download events.
  */
 export function downloadResult$(client: PredictionOneClient): OperatorFunction<TrainingEvent | ResultRef, TrainingEvent> {
-  return handleOrPass(
+  return passOrHandle(
     (value): value is StatusEvent | ResultRef =>
       value.type === undefined ? typeof value.resultUrl === 'string' : value.type === 'status' && value.terminal && !!value.resultUrl,
     (input) => resultArchive$(client, input.resultUrl as string, input.externalProcessId as ExternalProcessId | undefined),

@@ -10,7 +10,7 @@ import type { TrainingEvent, UploadedEvent } from '../core/events';
 import { assertTrainingConfig, type TrainingConfig } from '../core/trainingConfig';
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
-import { handleOrPass, isRef, type ExternalProcessRef } from './handleOrPass';
+import { passOrHandle, isRef, type ExternalProcessRef } from './passOrHandle';
 
 /**
  * What to train.
@@ -55,7 +55,7 @@ export function train$(
   client: PredictionOneClient,
   options: TrainOptions,
 ): OperatorFunction<TrainingEvent | ExternalProcessRef, TrainingEvent> {
-  return handleOrPass(
+  return passOrHandle(
     (value): value is UploadedEvent | ExternalProcessRef => isRef(value) || value.type === 'uploaded',
     (input) =>
       defer(() => {

@@ -8,7 +8,7 @@ import { Observable, OperatorFunction, catchError, of, throwError } from 'rxjs';
 import type { PollOptions } from '../core/config';
 import { ApiError, AuthError, TrainingStartUnknownError } from '../core/errors';
 import type { TrainingEvent } from '../core/events';
-import type { ExternalProcessRef } from '../operators/handleOrPass';
+import type { ExternalProcessRef } from '../operators/passOrHandle';
 import { pollStatus$ } from '../operators/pollStatus';
 import { train$, type TrainOptions } from '../operators/train';
 import type { PredictionOneClient } from '../transport/client';

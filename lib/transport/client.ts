@@ -8,6 +8,7 @@ import { Observable, SchedulerLike, asyncScheduler } from 'rxjs';
 import { ApiKeyResponse } from '../codecs/apiKey';
 import { DEFAULT_BASE_URL, type ClientConfig } from '../core/config';
 import { ValidationError } from '../core/errors';
+import { DEFAULT_POLL_OPTIONS, resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
 import { callApiWithKey$ } from './api';
 import { Credentials, type CredentialState } from './credentials';
 import type { ExchangeContext } from './request';
@@ -35,6 +36,8 @@ export class PredictionOneClient {
   readonly config: ClientConfig;
   /** Scheduler of every timer the client starts. */
   readonly scheduler: SchedulerLike;
+  /** @internal The poll defaults (`config.poll` over the library's), resolved once. */
+  readonly poll: ResolvedPollOptions;
   /** Where the credential stands (`static`, `exchanging`, `valid` with its expiry, `failed`). */
   readonly credentialState$: Observable<CredentialState>;
   /** @internal */
@@ -53,6 +56,7 @@ export class PredictionOneClient {
     this.baseUrl = baseUrl;
     this.config = config;
     this.scheduler = config.scheduler ?? asyncScheduler;
+    this.poll = resolvePollOptions(DEFAULT_POLL_OPTIONS, config.poll);
     this.credentials = new Credentials(
       config.apiKey,
       config.secretKey,
