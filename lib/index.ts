@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 export { createClient, PredictionOneClient } from './transport/client';
-export type { CredentialState } from './transport/credentials';
+export type { ApiKeys, CredentialState, CredentialType } from './transport/credentials';
 export type { FetchLike, FetchInit, FetchResponse } from './transport/fetchLike';
 export type { RequestLimits } from './transport/limiter';
 export { DEFAULT_BASE_URL } from './core/config';
@@ -28,6 +28,7 @@ export {
   PollTimeoutError,
   ResultArchiveError,
   UploadUrlSpentError,
+  DeadlineExceededError,
 } from './core/errors';
 export type { ApiErrorInit, PollResource } from './core/errors';
 export { redactUrl, REDACTED } from './core/redact';
@@ -62,6 +63,8 @@ export { Paging } from './codecs/paging';
 export { inferColumns, columnInfoCsv } from './sources/columns';
 export type { ColumnSpec, ColumnType } from './sources/columns';
 export type { CsvSource } from './sources/csvSource';
+export { trainingDataIssues } from './sources/trainingDataIssues';
+export type { TrainingDataCheckOptions } from './sources/trainingDataIssues';
 export { apiKey$ } from './operators/apiKey';
 export type { ApiKey, ApiKeyOptions } from './operators/apiKey';
 export { upload$ } from './operators/upload';

@@ -68,7 +68,7 @@ manifest, 130 interrupted (Ctrl-C; run again with --resume).`,
     }
     let client: PredictionOneClient;
     try {
-      client = clientFrom(flags);
+      client = clientFrom(flags, io.stderr);
     } catch (err) {
       return cmd.error(`error: ${(err as Error).message}`, { exitCode: USAGE_EXIT_CODE });
     }

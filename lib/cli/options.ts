@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { createNodeClient } from 'prediction-one-rx/node';
 import type { PredictionOneClient } from 'prediction-one-rx';
+import { retryLine } from './retryLine';
 
 /** Parses an integer option, with the option's name in the error. @internal */
 export function parseIntOption(name: string): (value: string) => number {
@@ -20,15 +21,22 @@ export interface ConnectionOptions {
 
 /**
  * Builds a client from flags, falling back to `P1RX_BASE_URL`, `P1RX_API_KEY` and
- * `P1RX_SECRET_KEY` (keys in the environment stay out of shell history).
+ * `P1RX_SECRET_KEY` (keys in the environment stay out of shell history). Each retry prints a
+ * `p1rx: retrying 2/4 after 503 (in 1.2 s): GET /v1/…` line on `stderr`.
  *
  * @internal
  */
-export function clientFrom(opts: ConnectionOptions): PredictionOneClient {
+export function clientFrom(opts: ConnectionOptions, stderr: { write(text: string): unknown } = process.stderr): PredictionOneClient {
   const apiKey = opts.apiKey ?? process.env.P1RX_API_KEY;
   const secretKey = opts.secretKey ?? process.env.P1RX_SECRET_KEY;
   if (!apiKey && !secretKey) {
     throw new InvalidArgumentError('give --api-key or --secret-key (or set P1RX_API_KEY / P1RX_SECRET_KEY)');
   }
-  return createNodeClient({ baseUrl: opts.baseUrl ?? process.env.P1RX_BASE_URL, apiKey, secretKey });
+  return createNodeClient({
+    baseUrl: opts.baseUrl ?? process.env.P1RX_BASE_URL,
+    apiKey,
+    secretKey,
+    // Every retry is visible: a slow or failing service never looks like a hang.
+    retry: { onRetry: (e) => void stderr.write(`p1rx: ${retryLine(e)}\n`) },
+  });
 }

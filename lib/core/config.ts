@@ -6,6 +6,7 @@
 import type { SchedulerLike } from 'rxjs';
 import type { FetchLike } from '../transport/fetchLike';
 import type { RequestLimits } from '../transport/limiter';
+import type { ApiKeys } from '../transport/credentials';
 
 /**
  * The real service. It cannot be reached from every machine; tests use the emulator.
@@ -69,6 +70,12 @@ export interface RetryOptions {
   readonly random?: () => number;
   /** Called before each retry: for a progress line or a log. */
   readonly onRetry?: (event: RetryEvent) => void;
+  /**
+   * Time limit of one logical call, all its attempts and backoff waits included; then
+   * {@link index!DeadlineExceededError}. A retry whose wait would end past the deadline is not
+   * started. Default: none (a call is bounded by `requestTimeoutMs` × `maxAttempts` plus backoff).
+   */
+  readonly deadlineMs?: number;
 }
 
 /**
@@ -76,11 +83,15 @@ export interface RetryOptions {
  *
  * ## Example
  * ```ts
- * const onRetry = (e: RetryEvent) => console.log(`${e.method} ${e.url}: attempt ${e.attempt} in ${e.delayMs} ms (${e.cause.name})`);
+ * const onRetry = (e: RetryEvent) => console.log(`${e.method} ${e.url}: attempt ${e.attempt}/${e.maxAttempts} in ${e.delayMs} ms (${e.cause.name})`);
  * ```
  */
 export interface RetryEvent {
+  /** The attempt about to be made: `2` for the first retry, up to {@link RetryEvent.maxAttempts}. */
   readonly attempt: number;
+  /** Attempts allowed for this call, the first included. */
+  readonly maxAttempts: number;
+  /** Wait before the attempt. */
   readonly delayMs: number;
   readonly method: string;
   readonly url: string;
@@ -99,9 +110,17 @@ export interface RetryEvent {
 export interface ClientConfig {
   /** Service root, without a trailing slash. Default {@link DEFAULT_BASE_URL}. */
   readonly baseUrl?: string;
-  /** API key for `x-api-key`. */
+  /** API key for `x-api-key`, used for every endpoint whose type {@link ClientConfig.apiKeys} does not name. */
   readonly apiKey?: string;
-  /** Secret key: exchanged for an API key with Get API Key when `apiKey` is not given. */
+  /**
+   * API keys per credential type (`train` for the training flow and listings, `deploy` for the
+   * classifier endpoints, `retrain` for one model's retraining), as the service issues them.
+   */
+  readonly apiKeys?: ApiKeys;
+  /**
+   * Secret key: exchanged with Get API Key for an API key of each type the client needs and has
+   * no static key for (cached per type, refreshed before `end_date`).
+   */
   readonly secretKey?: string;
   /** The fetch to use. Default `cross-fetch` (the platform fetch in browsers, node-fetch in Node). */
   readonly fetch?: FetchLike;

@@ -523,3 +523,31 @@ export class UploadUrlSpentError extends PredictionOneError {
     super('The upload URL was refused after an interrupted attempt (already used); the upload must start over', { cause });
   }
 }
+
+/**
+ * A logical call (one API call with all its retries, `retry.deadlineMs`) or a whole pipeline
+ * (`TrainingJob.deadlineMs`) ran out of time. `cause` is the last failure seen, if any. Not
+ * retryable: the time budget is spent. The work may still go on at the service (a training
+ * keeps running); resume it by id.
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof DeadlineExceededError) console.log(`gave up after ${err.deadlineMs} ms (${err.what})`);
+ * ```
+ */
+export class DeadlineExceededError extends PredictionOneError {
+  override readonly name = 'DeadlineExceededError';
+  /** What ran out of time: `'GET /v1/…'` (redacted) for a call, `'pipeline'` for a pipeline. */
+  readonly what: string;
+  readonly deadlineMs: number;
+  /** Attempts started before the deadline (0 when unknown, as for a pipeline). */
+  readonly attempts: number;
+
+  constructor(what: string, deadlineMs: number, attempts: number, cause?: unknown) {
+    const why = cause instanceof Error ? `; last failure: ${cause.message}` : '';
+    super(`${what} did not finish within its deadline of ${deadlineMs} ms${attempts > 0 ? ` (${attempts} attempt${attempts === 1 ? '' : 's'})` : ''}${why}`, { cause });
+    this.what = what;
+    this.deadlineMs = deadlineMs;
+    this.attempts = attempts;
+  }
+}

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { KeyStore } from './auth';
+import type { KeyStore, RouteAuth } from './auth';
 import type { Deployments } from './deployments';
 import type { EmulatorResponse } from './http';
 import type { JobStore } from './jobs';
@@ -34,12 +34,13 @@ export interface RouteRequest {
 
 /**
  * A route: method, path pattern (`{name}` matches one segment), the key it is logged under and
- * which key opens it (`secret` for Get API Key, `api` for the other /v1 endpoints, `none` for
- * pre-signed storage URLs, whose signature is checked by the handler).
+ * which key opens it (`secret` for Get API Key; `train`, `deploy` or `retrain` for an API key of
+ * that credential type; `none` for pre-signed storage URLs, whose signature is checked by the
+ * handler, and inference, which checks its classifier's key).
  *
  * ## Example
  * ```ts
- * const route: Route = { method: 'GET', pattern: '/v1/external/models', key: 'GET /v1/external/models', auth: 'api', handle: listModels };
+ * const route: Route = { method: 'GET', pattern: '/v1/external/models', key: 'GET /v1/external/models', auth: 'train', handle: listModels };
  * ```
  * @internal
  */
@@ -47,7 +48,7 @@ export interface Route {
   method: string;
   pattern: string;
   key: string;
-  auth: 'secret' | 'api' | 'none';
+  auth: RouteAuth;
   handle: (r: RouteRequest) => EmulatorResponse | Promise<EmulatorResponse>;
 }
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RecordedKeyType } from './auth';
 import type { EmulatorContext } from './context';
 import { matchRoute, routeKeyFor, type Route } from './context';
 import { corsHeaders } from './cors';
@@ -65,6 +66,7 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
     route: found?.route.key ?? routeKeyFor(deps.routes, method, url.pathname),
     aborted: false,
     startedAt: Date.now(),
+    keyType: keyTypeOf(deps.ctx, found?.route, req),
   };
   deps.log.add(record);
   deps.counters.add(record.route);
@@ -137,11 +139,22 @@ function applied(deps: HandlerDeps, record: RecordedRequest, kind: FaultKind): v
   deps.injector.count(kind);
 }
 
-function authorize(ctx: EmulatorContext, route: Route, req: IncomingMessage): void {
+function apiKeyHeader(req: IncomingMessage): string | undefined {
   const header = req.headers['x-api-key'];
-  const key = Array.isArray(header) ? header[0] : header;
-  if (route.auth === 'secret') ctx.keys.checkSecret(key);
-  else if (route.auth === 'api') ctx.keys.checkApiKey(key);
+  return Array.isArray(header) ? header[0] : header;
+}
+
+function authorize(ctx: EmulatorContext, route: Route, req: IncomingMessage): void {
+  if (route.auth !== 'none') ctx.keys.check(apiKeyHeader(req), route.auth);
+}
+
+/** The kind of key a request carried, for the log: an inference call's key is its classifier's. */
+function keyTypeOf(ctx: EmulatorContext, route: Route | undefined, req: IncomingMessage): RecordedKeyType {
+  const key = apiKeyHeader(req);
+  const type = ctx.keys.typeOf(key);
+  if (type !== 'unknown' || key === undefined || route?.key !== 'POST /inference/{classifier_id}') return type;
+  for (const c of ctx.deployments.classifiers.classifiers.values()) if (c.api_key === key) return 'classifier';
+  return 'unknown';
 }
 
 function scripted(failure: ScriptedFailure): EmulatorResponse {

@@ -11,6 +11,7 @@
  */
 export { startEmulator } from './server';
 export type { Emulator, EmulatorJobStatus, EmulatorOptions, RecordedRequest } from './types';
+export type { CredentialType, RecordedKeyType } from './auth';
 export { DATA_TYPE_IDS } from './dataTypes';
 export type { ColumnType } from './dataTypes';
 export type { DeploymentControls } from './deployments';

@@ -23,6 +23,8 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     host: options.host ?? '127.0.0.1',
     secretKeys: options.secretKeys ?? [`p1secret_${randomBytes(16).toString('hex')}`],
     apiKeys: options.apiKeys ?? [],
+    apiKeysByType: options.apiKeysByType ?? {},
+    allowMultiRowInference: options.allowMultiRowInference ?? false,
     trainingDelayMs: options.trainingDelayMs ?? 2000,
     manual: options.manual ?? false,
     maxUploadBytes: options.maxUploadBytes ?? 200 * 1024 * 1024,

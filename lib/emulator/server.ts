@@ -57,7 +57,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const injector = new FaultInjector({ seed: opts.faults.seed, rules: opts.faults.rules.map((r) => ({ ...r })) }, opts.seed);
   const counters = new RequestCounters();
   const store = new EmulatorStore();
-  const keys = new KeyStore(opts.secretKeys, opts.apiKeys, opts.apiKeyTtlMs);
+  const keys = new KeyStore(opts.secretKeys, opts.apiKeys, opts.apiKeysByType, opts.apiKeyTtlMs);
   const stopTraining = new AbortController();
 
   const train = async (job: Job): Promise<string> => {
@@ -127,6 +127,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return job === undefined ? undefined : { status: job.status, modelsCreated: job.modelsCreated };
     },
     clearLog: () => log.clear(),
+    deleteUser: () => {
+      keys.userDeleted = true;
+    },
+    restoreUser: () => {
+      keys.userDeleted = false;
+    },
+    issueApiKey: (type, modelId) => keys.issue(type, modelId),
     ...deployments.controls,
     close,
   };

@@ -1,3 +1,4 @@
+import type { CredentialType, RecordedKeyType } from './auth';
 import type { DeploymentControls } from './deployments';
 import type { FaultKind, FaultPlan, FaultSettings } from './faultPlan';
 import type { EmulatorStats } from './stats';
@@ -17,8 +18,23 @@ export interface EmulatorOptions {
   host?: string;
   /** Secret keys accepted by Get API Key; default: one random key is generated. */
   secretKeys?: string[];
-  /** API keys accepted directly on every endpoint (pre-registered, never expire). */
+  /**
+   * Pre-registered API keys that never expire and open every train and deploy endpoint (a test
+   * convenience: the real service's keys each have one credential type). Retraining always needs
+   * a `retrain` key from Get API Key, since a retrain key is bound to its model.
+   */
   apiKeys?: string[];
+  /**
+   * Pre-registered API keys of one credential type each, enforced like issued ones: a `train`
+   * key on a classifier endpoint answers `Not_found_credential.`, and so on.
+   */
+  apiKeysByType?: { train?: string[]; deploy?: string[] };
+  /**
+   * Accept an inference `pr` with more than one data row. Off by default: the vendor's page
+   * defines `pr` as the header plus ONE data row, so the emulator answers 4001030104
+   * `Invalid request` to more, as the real service may.
+   */
+  allowMultiRowInference?: boolean;
   /**
    * Time a job spends in `waiting` then `running` before training runs; default 2000 ms,
    * about a quarter of it `waiting`. `0` trains as soon as possible.
@@ -59,6 +75,8 @@ export interface RecordedRequest {
   aborted: boolean;
   /** `Date.now()` when the request arrived. */
   startedAt: number;
+  /** The kind of key the request carried in `x-api-key` (never the key itself). */
+  keyType: RecordedKeyType;
   /** The injected fault applied to this request, if any (`'latency'` is not recorded here). */
   fault?: FaultKind;
 }
@@ -118,6 +136,15 @@ export interface Emulator extends DeploymentControls {
   job(externalProcessId: string): { status: string; modelsCreated: number } | undefined;
   /** Forgets the recorded requests (and the waiters' positions in them). */
   clearLog(): void;
+  /**
+   * Deletes the user every key belongs to (a state the API cannot create): from now on every
+   * known secret or API key answers `This user may be deleted.` {@link Emulator.restoreUser} undoes it.
+   */
+  deleteUser(): void;
+  /** Undoes {@link Emulator.deleteUser}. */
+  restoreUser(): void;
+  /** Issues an API key of `type` directly, as Get API Key would (`modelId` for `retrain`). */
+  issueApiKey(type: CredentialType, modelId?: number): { api_key: string; end_date: string };
   /** Stops listening, destroys sockets, clears timers and stops training. Idempotent. */
   close(): Promise<void>;
 }

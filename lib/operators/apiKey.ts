@@ -7,6 +7,7 @@ import { OperatorFunction, concatMap, map } from 'rxjs';
 import { ApiKeyResponse } from '../codecs/apiKey';
 import { callApiWithKey$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
+import type { CredentialType } from '../transport/credentials';
 
 /**
  * An API key and when it stops working (`endDate` as the service wrote it; ISO 8601 in practice).
@@ -30,8 +31,8 @@ export interface ApiKey {
  * ```
  */
 export interface ApiKeyOptions {
-  /** `train` (default) for training, `retrain` for retraining `modelId`. */
-  readonly credentialType?: 'train' | 'retrain';
+  /** `train` (default) for training and listings, `deploy` for the classifier endpoints, `retrain` for retraining `modelId`. */
+  readonly credentialType?: CredentialType;
   /** Required with `credentialType: 'retrain'`. */
   readonly modelId?: number;
 }

@@ -17,7 +17,7 @@ import { apiKey$ } from './apiKey';
  * ```
  */
 export interface RetrainClientOptions {
-  /** A retrain API key you already hold; skips Get API Key. */
+  /** A retrain API key you already hold; skips Get API Key. Default: the client's `apiKeys.retrain`. */
   readonly apiKey?: string;
 }
 
@@ -50,11 +50,15 @@ export interface RetrainClientOptions {
 export function retrainClient$(client: PredictionOneClient, modelId: number, options: RetrainClientOptions = {}): Observable<PredictionOneClient> {
   return defer(() => {
     if (!Number.isInteger(modelId)) throw new ValidationError('model id', [`expected an integer, got ${String(modelId)}`]);
-    const scoped = (apiKey: string) => createClient({ ...client.config, apiKey, secretKey: undefined });
-    if (options.apiKey) return of(scoped(options.apiKey));
+    // The retrain key is this client's key of every type (as before) and its `retrain` key, so a
+    // retrain key the parent holds in `apiKeys.retrain` (for another model) cannot shadow it.
+    const scoped = (apiKey: string) =>
+      createClient({ ...client.config, apiKey, apiKeys: { ...client.config.apiKeys, retrain: apiKey }, secretKey: undefined });
+    const given = options.apiKey || client.config.apiKeys?.retrain;
+    if (given) return of(scoped(given));
     const secretKey = client.config.secretKey;
     if (!secretKey) {
-      throw new ValidationError('retrain client', ['the client needs a secretKey to get a retrain API key, or pass options.apiKey']);
+      throw new ValidationError('retrain client', ['the client needs a secretKey to get a retrain API key, or pass options.apiKey (or set apiKeys.retrain)']);
     }
     return of(secretKey).pipe(
       apiKey$(client, { credentialType: 'retrain', modelId }),

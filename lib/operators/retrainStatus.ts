@@ -46,7 +46,7 @@ class RetrainPolicy implements PollPolicy<RetrainJobStatus, RetrainStatusEvent> 
   }
 
   poll$(id: string): Observable<RetrainJobStatus> {
-    return callApi$(this.client, { method: 'GET', path: `/v1/external/retrain_jobs/${segment(id)}` }, RetrainJobStatus);
+    return callApi$(this.client, { method: 'GET', keyType: 'retrain', path: `/v1/external/retrain_jobs/${segment(id)}` }, RetrainJobStatus);
   }
 
   toValue(s: RetrainJobStatus, id: string): RetrainStatusEvent {

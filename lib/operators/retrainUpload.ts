@@ -83,7 +83,7 @@ export function retrainUpload$(client: PredictionOneClient): OperatorFunction<Cs
       return { fileName: `${name}.zip`, body, size: body.byteLength };
     }).pipe(
       switchMap(({ fileName, body, size }) =>
-        callApi$(client, { method: 'GET', path: '/v1/external/retrain_jobs/upload_url', query: { filename: fileName } }, RetrainUploadUrl).pipe(
+        callApi$(client, { method: 'GET', keyType: 'retrain', path: '/v1/external/retrain_jobs/upload_url', query: { filename: fileName } }, RetrainUploadUrl).pipe(
           switchMap((res) =>
             concat(
               putWithProgress$(client, res.upload_url, body, size, (loaded, total): RetrainEvent => ({ type: 'retrainUploadProgress', fileName, loaded, total })),

@@ -75,26 +75,71 @@ function send$(client: PredictionOneClient, url: string, file: UploadFileKind, s
  * @returns An operator from data to upload events.
  */
 export function upload$(client: PredictionOneClient): OperatorFunction<CsvSource | UploadInput, TrainingEvent> {
+  return uploadChecked$(client);
+}
+
+/**
+ * Checks a training's data before the upload: given the head of the training data, returns
+ * every problem found (an empty list when none).
+ *
+ * @internal
+ */
+export type UploadCheck = (
+  train: { readonly head: string; readonly complete: boolean },
+  columns: readonly ColumnSpec[] | undefined,
+) => { readonly issues: readonly string[]; /** The data is not CSV or has no header: column checks are skipped. */ readonly unreadable: boolean };
+
+/**
+ * {@link upload$} with a check of the data run before the first request: with `check`, every
+ * problem (the check's, the header's, the column types') is reported in one
+ * {@link ValidationError} named `what`.
+ *
+ * @internal
+ */
+export function uploadChecked$(client: PredictionOneClient, check?: UploadCheck, what = 'training job'): OperatorFunction<CsvSource | UploadInput, TrainingEvent> {
   return concatMap((value) => {
     const input: UploadInput = isUploadInput(value) ? value : { train: value };
     return defer(async () => {
       const streaming = client.config.streamUploads === true;
-      const train = await prepareSource(input.train, streaming);
-      const given = columnList(input.columns);
-      let columns: ColumnSpec[];
-      if (given) {
-        checkColumns(given, csvHeader(train.head));
-        columns = given;
-      } else {
-        columns = inferColumns(train.head, train.complete);
+      const prepared: PreparedSource[] = [];
+      try {
+        const train = await prepareSource(input.train, streaming);
+        prepared.push(train);
+        const given = columnList(input.columns);
+        const checked = check?.(train, given);
+        const issues = [...(checked?.issues ?? [])];
+        let columns: ColumnSpec[] = [];
+        // Data that is not CSV at all, or has no header, has no columns worth reporting on.
+        if (!checked?.unreadable) {
+          try {
+            if (given) {
+              checkColumns(given, csvHeader(train.head));
+              columns = given;
+            } else {
+              columns = inferColumns(train.head, train.complete);
+            }
+          } catch (err) {
+            if (!check || !(err instanceof ValidationError)) throw err;
+            issues.push(...err.issues);
+          }
+        }
+        const evaluation = input.evaluation === undefined ? undefined : await prepareSource(input.evaluation, streaming);
+        if (evaluation) {
+          prepared.push(evaluation);
+          const header = csvHeader(evaluation.head);
+          const missing = columns.map((c) => c.name).filter((n) => !header.includes(n));
+          if (missing.length > 0) {
+            if (!check) throw new ValidationError('evaluation data', [`missing columns ${missing.join(', ')}`]);
+            issues.push(`evaluation data: missing columns ${missing.join(', ')}`);
+          }
+        }
+        if (issues.length > 0) throw new ValidationError(what, issues);
+        return { train, evaluation, columns };
+      } catch (err) {
+        // Nothing will be sent: close streamed sources (their file handles) now.
+        await Promise.all(prepared.map((p) => p.release?.()));
+        throw err;
       }
-      const evaluation = input.evaluation === undefined ? undefined : await prepareSource(input.evaluation, streaming);
-      if (evaluation) {
-        const header = csvHeader(evaluation.head);
-        const missing = columns.map((c) => c.name).filter((n) => !header.includes(n));
-        if (missing.length > 0) throw new ValidationError('evaluation data', [`missing columns ${missing.join(', ')}`]);
-      }
-      return { train, evaluation, columns };
     }).pipe(
       switchMap(({ train, evaluation, columns }) =>
         callApi$(client, { method: 'GET', path: '/v1/external/data-sets/upload-url', query: { extension: 'csv' } }, UploadUrls).pipe(

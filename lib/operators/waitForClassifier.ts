@@ -33,7 +33,7 @@ class ClassifierPolicy implements PollPolicy<ClassifierListResponse, Classifier>
   }
 
   poll$(): Observable<ClassifierListResponse> {
-    return callApi$(this.client, { method: 'GET', path: '/v1/external/classifiers' }, ClassifierListResponse);
+    return callApi$(this.client, { method: 'GET', keyType: 'deploy', path: '/v1/external/classifiers' }, ClassifierListResponse);
   }
 
   toValue(res: ClassifierListResponse, id: string): Classifier {

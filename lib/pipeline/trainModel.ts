@@ -4,14 +4,18 @@
  * @packageDocumentation
  */
 import { Observable, of } from 'rxjs';
+import { trainingConfigIssues } from '../core/trainingConfig';
+import { checkTrainingData } from '../sources/trainingDataIssues';
+import type { ColumnSpec } from '../sources/columns';
 import type { PollOptions } from '../core/config';
 import type { TrainingEvent } from '../core/events';
 import type { TrainingConfig } from '../core/trainingConfig';
 import { downloadResult$ } from '../operators/downloadResult';
 import { pollStatus$ } from '../operators/pollStatus';
-import { upload$, type UploadInput } from '../operators/upload';
+import { uploadChecked$, type UploadInput } from '../operators/upload';
 import type { PredictionOneClient } from '../transport/client';
 import { trainOrFollow$ } from './trainOrFollow';
+import { withDeadline } from './deadline';
 
 /**
  * One training job: the data, the model's name and its config.
@@ -32,18 +36,32 @@ export interface TrainingJob {
    * upload is not repeated; with `trainingStarted` Create Model is not sent again either.
    */
   readonly resume?: { readonly externalProcessId: string; readonly trainingStarted?: boolean };
+  /**
+   * Time limit of the whole pipeline (upload, training, polling, download), then
+   * {@link index!DeadlineExceededError}. Default: none (each call has its own limits, polling
+   * `poll.maxWaitMs`).
+   */
+  readonly deadlineMs?: number;
 }
 
 /**
  * Runs one training end to end and streams its events: upload progress, `uploaded`,
  * `queued`, each `status`, download progress and `completed` with the result.
  *
+ * Before its first request it checks the job locally and reports every problem at once in one
+ * `ValidationError`: the config ({@link trainingConfigIssues}), then the data against it
+ * ({@link trainingDataIssues}: not CSV, no header or no rows, a target or time column the header
+ * lacks, a `tv` the target does not hold, a regression on a text target), and the column
+ * types. The data check reads the first MiB of the training data (all of it
+ * when smaller); of a bigger source it reports only what that head proves.
+ *
  * After an ambiguous Create Model failure ({@link TrainingStartUnknownError}) it follows the
  * training by its id instead of sending Create Model again; only if the service does not know
  * the id does the error reach the subscriber.
  *
- * **Errors**: any error of {@link upload$}, {@link train$}, {@link pollStatus$} and
- * {@link downloadResult$}.
+ * **Errors**: `ValidationError` (the local checks, before any request); any error of
+ * {@link upload$}, {@link train$}, {@link pollStatus$} and {@link downloadResult$};
+ * {@link index!DeadlineExceededError} past `job.deadlineMs`.
  *
  * **Cancellation**: unsubscribing aborts whatever request is in flight and clears timers.
  *
@@ -62,7 +80,14 @@ export function trainModel$(client: PredictionOneClient, job: TrainingJob): Obse
   const train = trainOrFollow$(client, { name: job.name, config: job.config, poll: job.poll });
   const poll = pollStatus$(client, job.poll);
   const download = downloadResult$(client);
-  if (job.resume?.trainingStarted) return of({ externalProcessId: job.resume.externalProcessId }).pipe(poll, download);
-  if (job.resume) return of({ externalProcessId: job.resume.externalProcessId }).pipe(train, poll, download);
-  return of(job.data).pipe(upload$(client), train, poll, download);
+  const deadline = withDeadline<TrainingEvent>(job.deadlineMs, client.scheduler, 'pipeline');
+  if (job.resume?.trainingStarted) return of({ externalProcessId: job.resume.externalProcessId }).pipe(poll, download, deadline);
+  if (job.resume) return of({ externalProcessId: job.resume.externalProcessId }).pipe(train, poll, download, deadline);
+  const configIssues = trainingConfigIssues(job.config);
+  const check = (head: { head: string; complete: boolean }, columns: readonly ColumnSpec[] | undefined) => {
+    // With a broken config only the data's own problems are worth adding (not CSV, no rows).
+    const data = checkTrainingData(head.head, job.config, { complete: head.complete, columns });
+    return { issues: [...configIssues, ...data.issues], unreadable: data.unreadable };
+  };
+  return of(job.data).pipe(uploadChecked$(client, check), train, poll, download, deadline);
 }

@@ -32,6 +32,8 @@ export interface PreparedSource {
   readonly body: Uint8Array | AsyncIterable<Uint8Array>;
   /** Size in bytes when known. */
   readonly size?: number;
+  /** Releases a streamed source that will not be sent after all (a file handle, a socket). */
+  readonly release?: () => Promise<void>;
 }
 
 const encoder = new TextEncoder();
@@ -124,7 +126,7 @@ export async function prepareSource(source: CsvSource, streaming: boolean): Prom
       await iterator.return?.();
     }
   })();
-  if (streaming) return { head, complete: false, body: rest };
+  if (streaming) return { head, complete: false, body: rest, release: async () => void (await iterator.return?.()) };
   const chunks: Uint8Array[] = [];
   for await (const chunk of rest) chunks.push(chunk);
   const body = concatBytes(chunks);

@@ -15,6 +15,7 @@ import type { FetchResponse } from './fetchLike';
 import { retryTransient, type RetriedRequest } from './retryPolicy';
 import { buildUrl } from './url';
 import type { PredictionOneClient } from './client';
+import type { CredentialType } from './credentials';
 
 /** One API call. @internal */
 export interface ApiCall {
@@ -25,14 +26,16 @@ export interface ApiCall {
   readonly json?: unknown;
   /** Default: every method but POST. */
   readonly idempotent?: boolean;
+  /** The credential type of the key this endpoint takes (Get API Key's `credential_type`). Default `train`. */
+  readonly keyType?: CredentialType;
 }
 
 /** `null` means the endpoint answers with an empty (or ignorable) body. */
 type Expect = t.Mixed | null;
 type Result<C extends Expect> = C extends t.Mixed ? t.TypeOf<C> : void;
 
-/** Per client, the headers of a body-less call with its static key, shared by every such request. */
-const sharedHeaders = new WeakMap<PredictionOneClient, { key: string; headers: Record<string, string> }>();
+/** Per client and key, the headers of a body-less call, shared by every such request (a client may hold one key per credential type). */
+const sharedHeaders = new WeakMap<PredictionOneClient, Map<string, Record<string, string>>>();
 
 /**
  * One API call, ready to send, and how its response is read: subscribing sends it. It is the
@@ -97,12 +100,19 @@ class ApiExchange<C extends Expect> extends Observable<Result<C>> implements Htt
 
 /** The headers of a body-less call with `key`, one object per client for every such request. */
 function sharedHeadersOf(client: PredictionOneClient, key: string): Record<string, string> {
-  let shared = sharedHeaders.get(client);
-  if (shared?.key !== key) {
-    shared = { key, headers: { accept: 'application/json', ...client.config.headers, 'x-api-key': key } };
-    sharedHeaders.set(client, shared);
+  let byKey = sharedHeaders.get(client);
+  if (byKey === undefined) {
+    byKey = new Map();
+    sharedHeaders.set(client, byKey);
   }
-  return shared.headers;
+  let headers = byKey.get(key);
+  if (headers === undefined) {
+    // Exchanged keys are replaced on refresh: keep only the latest few, not every key ever held.
+    if (byKey.size >= 4) byKey.clear();
+    headers = { accept: 'application/json', ...client.config.headers, 'x-api-key': key };
+    byKey.set(key, headers);
+  }
+  return headers;
 }
 
 function subscribeApiExchange<C extends Expect>(this: Observable<Result<C>>, subscriber: Subscriber<Result<C>>): TeardownLogic {
@@ -126,15 +136,16 @@ export function callApiWithKey$<C extends Expect>(
 }
 
 /**
- * Calls an endpoint with the client's API key. Each subscription sends a fresh request. When
- * the service answers `Inactive_credential.` and the key came from a secret key, the key is
- * exchanged again and the call is made once more.
+ * Calls an endpoint with the client's API key of the call's `keyType` (default `train`). Each
+ * subscription sends a fresh request. When the service answers `Inactive_credential.` and the
+ * key came from a secret key, the key of that type is exchanged again and the call is made once more.
  *
  * @internal
  */
 export function callApi$<C extends Expect>(client: PredictionOneClient, call: ApiCall, codec: C): Observable<Result<C>> {
   const idempotent = call.idempotent ?? call.method !== 'POST';
-  const staticKey = client.credentials.staticKey();
+  const keyType = call.keyType ?? 'train';
+  const staticKey = client.credentials.staticKey(keyType);
   if (staticKey !== undefined) {
     // A static key is never refreshed (a refused one is final), so the request is built once
     // and each subscription (each poll) sends it afresh, without a key lookup per call.
@@ -142,12 +153,12 @@ export function callApi$<C extends Expect>(client: PredictionOneClient, call: Ap
     return client.limiter.run(exchange).pipe(retryTransient(exchange, client.config.retry, client.scheduler));
   }
   const attempt = (refreshed: boolean): Observable<Result<C>> =>
-    client.credentials.apiKey$().pipe(
+    client.credentials.apiKey$(keyType).pipe(
       switchMap((key) =>
         client.limiter.run(new ApiExchange(client, key, call, codec)).pipe(
           catchError((err: unknown) => {
-            if (!refreshed && err instanceof AuthError && err.apiMessage === 'Inactive_credential.' && client.credentials.canRefresh()) {
-              client.credentials.invalidate(key);
+            if (!refreshed && err instanceof AuthError && err.apiMessage === 'Inactive_credential.' && client.credentials.canRefresh(keyType)) {
+              client.credentials.invalidate(key, keyType);
               return attempt(true);
             }
             return throwError(() => err);

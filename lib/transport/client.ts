@@ -58,10 +58,9 @@ export class PredictionOneClient {
     this.scheduler = config.scheduler ?? asyncScheduler;
     this.poll = resolvePollOptions(DEFAULT_POLL_OPTIONS, config.poll);
     this.credentials = new Credentials(
-      config.apiKey,
-      config.secretKey,
-      (secretKey) =>
-        callApiWithKey$(this, secretKey, { method: 'GET', path: '/v1/external/api-key', query: { credential_type: 'train' } }, ApiKeyResponse),
+      { apiKey: config.apiKey, apiKeys: config.apiKeys, secretKey: config.secretKey },
+      (secretKey, credentialType) =>
+        callApiWithKey$(this, secretKey, { method: 'GET', path: '/v1/external/api-key', query: { credential_type: credentialType } }, ApiKeyResponse),
       () => this.scheduler.now(),
     );
     this.credentialState$ = this.credentials.state$.asObservable();
@@ -76,8 +75,10 @@ export class PredictionOneClient {
 }
 
 /**
- * Creates a client. Give `apiKey`, or `secretKey` to have the client exchange it for an API
- * key (cached, shared, refreshed before `end_date`).
+ * Creates a client. Give `apiKey` (used for every endpoint), `apiKeys` (one per credential type:
+ * `train` for the training flow and listings, `deploy` for the classifier endpoints), or
+ * `secretKey` to have the client exchange it for a key of each type it needs (cached per type,
+ * one exchange in flight per type, refreshed before `end_date`).
  *
  * **Errors**: throws {@link ValidationError} when `baseUrl` is not an http(s) URL.
  *
@@ -85,6 +86,8 @@ export class PredictionOneClient {
  * ```ts
  * import { createClient } from 'prediction-one-rx';
  * const client = createClient({ baseUrl: emulator.url, apiKey: emulator.apiKeys[0] });
+ * const perType = createClient({ baseUrl, apiKeys: { train: trainKey, deploy: deployKey } });
+ * const exchanging = createClient({ baseUrl, secretKey }); // train and deploy keys fetched on demand
  * ```
  *
  * @param config - See {@link ClientConfig}.

@@ -1,15 +1,49 @@
 /**
- * API key management: a static key, or a secret key exchanged for an API key (Get API Key),
- * cached, shared between concurrent callers, and refreshed before it expires.
+ * API key management: static keys (one for every type, or one per credential type), or a secret
+ * key exchanged for an API key of each type the client needs (Get API Key), cached per type,
+ * one exchange in flight per type, and refreshed before it expires.
  *
  * @packageDocumentation
  */
-import { BehaviorSubject, Observable, defer, finalize, map, of, share, tap } from 'rxjs';
+import { BehaviorSubject, Observable, catchError, defer, finalize, map, of, share, tap, throwError } from 'rxjs';
 import type { ApiKeyResponse } from '../codecs/apiKey';
 import { ValidationError } from '../core/errors';
+import { budgetSpent } from './retryPolicy';
 
 /**
- * Where the client's credential stands. Carries no key material.
+ * The credential types of Get API Key: `train` keys open the training flow and the listings,
+ * `deploy` keys the prediction-API (classifier) endpoints, `retrain` keys (issued for one
+ * `model_id`) that model's retraining endpoints.
+ *
+ * ## Example
+ * ```ts
+ * const type: CredentialType = 'deploy';
+ * of(secretKey).pipe(apiKey$(client, { credentialType: type }));
+ * ```
+ */
+export type CredentialType = 'train' | 'deploy' | 'retrain';
+
+/**
+ * API keys given directly, one per credential type. A type left out falls back to
+ * `ClientConfig.apiKey`, else to an exchange of `secretKey`.
+ *
+ * ## Example
+ * ```ts
+ * createClient({ baseUrl, apiKeys: { train: trainKey, deploy: deployKey } });
+ * ```
+ */
+export interface ApiKeys {
+  /** Key for the training flow and the listings. */
+  readonly train?: string;
+  /** Key for the prediction-API (classifier) endpoints. */
+  readonly deploy?: string;
+  /** Key for the retraining endpoints of the one model it was issued for. */
+  readonly retrain?: string;
+}
+
+/**
+ * Where the client's credential stands. Carries no key material. `credentialType` says which
+ * key type an exchange was for (a client with a secret key exchanges one per type it uses).
  *
  * ## Example
  * ```ts
@@ -19,9 +53,9 @@ import { ValidationError } from '../core/errors';
 export type CredentialState =
   | { readonly state: 'static' }
   | { readonly state: 'none' }
-  | { readonly state: 'exchanging' }
-  | { readonly state: 'valid'; readonly expiresAt?: string }
-  | { readonly state: 'failed'; readonly error: Error };
+  | { readonly state: 'exchanging'; readonly credentialType?: CredentialType }
+  | { readonly state: 'valid'; readonly expiresAt?: string; readonly credentialType?: CredentialType }
+  | { readonly state: 'failed'; readonly error: Error; readonly credentialType?: CredentialType };
 
 /**
  * Refresh this long before `end_date`, so a request never leaves with a key about to expire;
@@ -29,22 +63,28 @@ export type CredentialState =
  */
 const REFRESH_MARGIN_MS = 60_000;
 
+/** The cached key and the exchange in flight of one credential type. */
+interface Slot {
+  cached?: { key: string; refreshAtMs: number };
+  inflight?: Observable<string>;
+}
+
 /** @internal */
 export class Credentials {
-  private cached?: { key: string; refreshAtMs: number };
-  private inflight?: Observable<string>;
+  private readonly slots = new Map<CredentialType, Slot>();
   private readonly known = new Set<string>();
   readonly state$: BehaviorSubject<CredentialState>;
 
   constructor(
-    private readonly apiKey: string | undefined,
-    private readonly secretKey: string | undefined,
-    private readonly exchange: (secretKey: string) => Observable<ApiKeyResponse>,
+    private readonly keys: { apiKey?: string; apiKeys?: ApiKeys; secretKey?: string },
+    private readonly exchange: (secretKey: string, type: CredentialType) => Observable<ApiKeyResponse>,
     private readonly now: () => number,
   ) {
-    if (apiKey) this.known.add(apiKey);
-    if (secretKey) this.known.add(secretKey);
-    this.state$ = new BehaviorSubject<CredentialState>({ state: apiKey ? 'static' : 'none' });
+    for (const key of [keys.apiKey, keys.secretKey, keys.apiKeys?.train, keys.apiKeys?.deploy, keys.apiKeys?.retrain]) {
+      if (key) this.known.add(key);
+    }
+    const anyStatic = Boolean(keys.apiKey || keys.apiKeys?.train || keys.apiKeys?.deploy || keys.apiKeys?.retrain);
+    this.state$ = new BehaviorSubject<CredentialState>({ state: anyStatic ? 'static' : 'none' });
   }
 
   /** Every key value this client has held, for redaction. */
@@ -52,52 +92,71 @@ export class Credentials {
     return [...this.known];
   }
 
-  /** The configured API key when there is one: it never changes, so callers may build requests with it once. */
-  staticKey(): string | undefined {
-    return this.apiKey || undefined;
+  /** The configured API key of `type` when there is one: it never changes, so callers may build requests with it once. */
+  staticKey(type: CredentialType = 'train'): string | undefined {
+    return this.keys.apiKeys?.[type] || this.keys.apiKey || undefined;
   }
 
-  /** Whether a refused key can be replaced by a new exchange. */
-  canRefresh(): boolean {
-    return this.secretKey !== undefined && this.apiKey === undefined;
+  /** Whether a refused key of `type` can be replaced by a new exchange. */
+  canRefresh(type: CredentialType = 'train'): boolean {
+    return this.keys.secretKey !== undefined && this.staticKey(type) === undefined;
   }
 
-  /** The key to send now: cached, or one shared exchange in flight. */
-  apiKey$(): Observable<string> {
+  /** The key of `type` to send now: static, cached, or the one shared exchange in flight for that type. */
+  apiKey$(type: CredentialType = 'train'): Observable<string> {
     return defer(() => {
-      if (this.apiKey) return of(this.apiKey);
-      if (this.cached && this.now() < this.cached.refreshAtMs) return of(this.cached.key);
-      const secretKey = this.secretKey;
+      const staticKey = this.staticKey(type);
+      if (staticKey !== undefined) return of(staticKey);
+      const slot = this.slot(type);
+      if (slot.cached && this.now() < slot.cached.refreshAtMs) return of(slot.cached.key);
+      const secretKey = this.keys.secretKey;
       if (!secretKey) {
-        throw new ValidationError('client configuration', ['set apiKey, or secretKey to exchange for an API key']);
+        throw new ValidationError('client configuration', [`set apiKey (or apiKeys.${type}), or secretKey to exchange for a ${type} API key`]);
       }
-      this.inflight ??= this.startExchange(secretKey);
-      return this.inflight;
+      if (type === 'retrain') {
+        // A retrain key is issued for one model (Get API Key's model_id): a client-wide one cannot be made.
+        throw new ValidationError('client configuration', ['a retrain key is bound to one model: use retrainClient$(client, modelId), or set apiKeys.retrain']);
+      }
+      slot.inflight ??= this.startExchange(secretKey, type, slot);
+      return slot.inflight;
     });
   }
 
-  /** Forgets `key` if it is the cached one, so the next request exchanges again. */
-  invalidate(key: string): void {
-    if (this.cached?.key === key) this.cached = undefined;
+  /** Forgets `key` if it is the cached key of `type`, so the next request exchanges again. */
+  invalidate(key: string, type: CredentialType = 'train'): void {
+    const slot = this.slots.get(type);
+    if (slot?.cached?.key === key) slot.cached = undefined;
   }
 
-  private startExchange(secretKey: string): Observable<string> {
-    this.state$.next({ state: 'exchanging' });
-    return this.exchange(secretKey).pipe(
+  private slot(type: CredentialType): Slot {
+    let slot = this.slots.get(type);
+    if (slot === undefined) {
+      slot = {};
+      this.slots.set(type, slot);
+    }
+    return slot;
+  }
+
+  private startExchange(secretKey: string, credentialType: CredentialType, slot: Slot): Observable<string> {
+    this.state$.next({ state: 'exchanging', credentialType });
+    return this.exchange(secretKey, credentialType).pipe(
       tap({
         next: (res) => {
           this.known.add(res.api_key);
           const now = this.now();
           const expiresAtMs = parseEndDate(res.end_date);
           const margin = Math.min(REFRESH_MARGIN_MS, Math.max(0, (expiresAtMs - now) / 2));
-          this.cached = { key: res.api_key, refreshAtMs: expiresAtMs - margin };
-          this.state$.next({ state: 'valid', expiresAt: res.end_date });
+          slot.cached = { key: res.api_key, refreshAtMs: expiresAtMs - margin };
+          this.state$.next({ state: 'valid', expiresAt: res.end_date, credentialType });
         },
-        error: (error: Error) => this.state$.next({ state: 'failed', error }),
+        error: (error: Error) => this.state$.next({ state: 'failed', error, credentialType }),
       }),
       map((res) => res.api_key),
-      finalize(() => (this.inflight = undefined)),
-      // One exchange serves every concurrent caller; a late caller after it ends reads the cache.
+      // The exchange ran its own retries: the call that needed the key must not run them again
+      // (a 500 on Get API Key would otherwise cost maxAttempts² key requests).
+      catchError((err: unknown) => throwError(() => budgetSpent(err))),
+      finalize(() => (slot.inflight = undefined)),
+      // One exchange serves every concurrent caller of this type; a late caller after it ends reads the cache.
       share(),
     );
   }

@@ -5,7 +5,7 @@
  */
 import { Observable, asyncScheduler, type MonoTypeOperatorFunction, type Observer, type SchedulerAction, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import { RETRY_DEFAULTS, type RetryOptions } from '../core/config';
-import { ApiError, NetworkError, PredictionOneError, RateLimitError, ResultArchiveError } from '../core/errors';
+import { ApiError, DeadlineExceededError, NetworkError, PredictionOneError, RateLimitError, ResultArchiveError } from '../core/errors';
 import { redactUrl } from '../core/redact';
 
 /**
@@ -17,6 +17,8 @@ import { redactUrl } from '../core/redact';
  * @internal
  */
 export function isRetryable(err: unknown, idempotent: boolean): boolean {
+  // A failure whose own retries already ran (the key exchange) is never retried again around it.
+  if (typeof err === 'object' && err !== null && spent.has(err)) return false;
   if (err instanceof NetworkError) return idempotent || !err.sent;
   // 429: the service refused the request before acting on it, so even a POST may go again.
   if (err instanceof RateLimitError) return true;
@@ -25,6 +27,21 @@ export function isRetryable(err: unknown, idempotent: boolean): boolean {
   // A corrupt or cut archive (CRC mismatch, truncation) is worth one more download.
   if (err instanceof ResultArchiveError) return true;
   return err instanceof PredictionOneError && err.retryable;
+}
+
+/** Errors that already used their call's retry budget. */
+const spent = new WeakSet<object>();
+
+/**
+ * Marks `err` as the end of a call that had its own retries (the key exchange), so a call that
+ * needed it does not retry it again: one logical call sends at most `maxAttempts` requests
+ * for each thing it needs, instead of `maxAttempts²`. Returns `err`.
+ *
+ * @internal
+ */
+export function budgetSpent<E>(err: E): E {
+  if (typeof err === 'object' && err !== null) spent.add(err);
+  return err;
 }
 
 /**
@@ -63,8 +80,9 @@ export interface RetriedRequest {
  * @internal
  */
 export function retryTransient<T>(request: RetriedRequest, options: RetryOptions = NO_OPTIONS, scheduler?: SchedulerLike): MonoTypeOperatorFunction<T> {
-  const maxAttempts = options.maxAttempts ?? RETRY_DEFAULTS.maxAttempts;
-  return (source) => (maxAttempts <= 1 ? source : new Retrying(source, request, options, maxAttempts - 1, scheduler ?? asyncScheduler));
+  const maxAttempts = Math.max(1, options.maxAttempts ?? RETRY_DEFAULTS.maxAttempts);
+  const deadline = options.deadlineMs !== undefined && Number.isFinite(options.deadlineMs);
+  return (source) => (maxAttempts <= 1 && !deadline ? source : new Retrying(source, request, options, maxAttempts - 1, scheduler ?? asyncScheduler));
 }
 
 /** A source with its retry policy: each subscription is one {@link RetryRun}. */
@@ -86,16 +104,32 @@ function subscribeRetrying<T>(this: Observable<T>, subscriber: Subscriber<T>): R
   return run;
 }
 
-/** One subscription of {@link Retrying}: the observer of each attempt, the attempt count and the backoff timer. */
+/**
+ * One subscription of {@link Retrying}: the observer of each attempt, the attempt count, the
+ * backoff timer and the call's deadline.
+ */
 class RetryRun<T> implements Observer<T> {
   private failures = 0;
   private current: Subscription | undefined;
   private timer: Subscription | undefined;
+  private deadline: Subscription | undefined;
+  /** When the deadline passes (scheduler time), `Infinity` without one. */
+  private readonly deadlineAt: number;
+  private lastError: unknown;
 
   constructor(
     private readonly retrying: Retrying<T>,
     private readonly subscriber: Subscriber<T>,
-  ) {}
+  ) {
+    const { deadlineMs } = retrying.options;
+    const { scheduler } = retrying;
+    if (deadlineMs !== undefined && Number.isFinite(deadlineMs)) {
+      this.deadlineAt = scheduler.now() + deadlineMs;
+      this.deadline = scheduler.schedule<RetryRun<T>>(deadlinePassed, Math.max(0, deadlineMs), this);
+    } else {
+      this.deadlineAt = Number.POSITIVE_INFINITY;
+    }
+  }
 
   attempt(): void {
     this.timer = undefined;
@@ -110,34 +144,56 @@ class RetryRun<T> implements Observer<T> {
   }
 
   complete(): void {
+    this.deadline?.unsubscribe();
     this.subscriber.complete();
   }
 
   error(err: unknown): void {
     const { request, options, retries, scheduler } = this.retrying;
     if (this.failures >= retries || !isRetryable(err, request.idempotent)) {
+      this.deadline?.unsubscribe();
       this.subscriber.error(err);
       return;
     }
-    const attempt = ++this.failures;
+    const retry = ++this.failures;
     let delayMs: number;
     try {
-      delayMs = backoffDelayMs(attempt, err, options);
+      delayMs = backoffDelayMs(retry, err, options);
+      if (scheduler.now() + delayMs >= this.deadlineAt) {
+        // The next attempt could not even start in time: end now with what we know.
+        this.failures--;
+        this.lastError = err;
+        this.expire();
+        return;
+      }
       options.onRetry?.({
-        attempt,
+        attempt: retry + 1,
+        maxAttempts: retries + 1,
         delayMs,
         method: request.method,
         url: redactUrl(request.url),
         cause: err instanceof Error ? err : new Error(String(err)),
       });
     } catch (thrown) {
+      this.deadline?.unsubscribe();
       this.subscriber.error(thrown);
       return;
     }
+    this.lastError = err;
     if (!this.subscriber.closed) this.timer = scheduler.schedule<RetryRun<T>>(retryNow, delayMs, this);
   }
 
+  /** The deadline passed: stop the attempt in flight or the backoff wait, and fail. */
+  expire(): void {
+    const { request, options } = this.retrying;
+    const attempts = this.failures + 1;
+    this.unsubscribe();
+    this.subscriber.error(new DeadlineExceededError(`${request.method} ${redactUrl(request.url)}`, options.deadlineMs ?? 0, attempts, this.lastError));
+  }
+
   unsubscribe(): void {
+    this.deadline?.unsubscribe();
+    this.deadline = undefined;
     this.timer?.unsubscribe();
     this.timer = undefined;
     this.current?.unsubscribe();
@@ -147,4 +203,8 @@ class RetryRun<T> implements Observer<T> {
 
 function retryNow<T>(this: SchedulerAction<RetryRun<T>>, run?: RetryRun<T>): void {
   run?.attempt();
+}
+
+function deadlinePassed<T>(this: SchedulerAction<RetryRun<T>>, run?: RetryRun<T>): void {
+  run?.expire();
 }

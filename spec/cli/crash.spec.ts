@@ -107,11 +107,11 @@ describe('p1rx batch in a child process', () => {
     const cli = spawnCli(['batch', manifest, '-o', out, '-c', '2', '--poll-interval', '20'], emulator().url);
     running = cli.child;
     await waitFor('2 trainings', when(cpFile, (r) => at(r, 'job1', 'training-started') && at(r, 'job2', 'training-started')));
-    const t0 = Date.now();
     cli.child.kill('SIGINT');
+    // The emulator is manual, so its trainings never end by themselves: exiting at all proves the
+    // CLI did not wait for them (no wall-clock bound: a loaded machine is slow, not wrong).
     const { code } = await cli.exited;
     expect(code).toBe(130);
-    expect(Date.now() - t0).toBeLessThan(5_000);
 
     const lines = cli.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.at(-1)).toMatchObject({ type: 'summary', interrupted: true, exitCode: 130, notRun: 3 });

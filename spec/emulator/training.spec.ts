@@ -7,11 +7,9 @@ async function train(emulator: Emulator, files: { learn: string; eval?: string; 
   const { external_process_id: id } = await upload(emulator, KEY, files);
   const created = await createModel(emulator, KEY, id, config);
   expect(created.status).toBe(200);
-  const started = Date.now();
   const { last } = await pollUntilDone(emulator, KEY, id, 20_000);
-  const ms = Date.now() - started;
   expect(last).toMatchObject({ status: 'finished' });
-  return { files: await downloadResult(String(last.result_url)), ms };
+  return { files: await downloadResult(String(last.result_url)) };
 }
 
 describe('real training and the result zip', () => {
@@ -22,14 +20,13 @@ describe('real training and the result zip', () => {
   });
   afterAll(() => emulator.close());
 
-  it('should train multi-class on the whole Seattle data set (accuracy > 0.6) within a few seconds', async () => {
-    const { files, ms } = await train(emulator, { learn: seattle() }, { tc: 'weather', tt: 'multi_classification' });
+  it('should train multi-class on the whole Seattle data set (accuracy > 0.6)', async () => {
+    const { files } = await train(emulator, { learn: seattle() }, { tc: 'weather', tt: 'multi_classification' });
     expect(Object.keys(files).sort()).toEqual(['analysis_summary.csv', 'confusion_matrix.csv', 'evaluation_raw_data.csv', 'metrics.csv']);
     const metrics = metricsOf(files['metrics.csv']);
     expect(Object.keys(metrics)).toEqual(['accuracy', 'log_loss', 'precision_macro', 'recall_macro', 'f1_macro']);
     expect(metrics.accuracy).toBeGreaterThan(0.6);
     expect(metrics.log_loss).toBeLessThan(1);
-    expect(ms).toBeLessThan(8_000);
 
     const classes = ['drizzle', 'fog', 'rain', 'snow', 'sun'];
     const confusion = rowsOf(files['confusion_matrix.csv']);

@@ -9,6 +9,7 @@ import { lastValueFrom, of, toArray, type Subscription } from 'rxjs';
 import { ResponseTooLargeError, ResultArchiveError, ValidationError, createClient, downloadResult$, onlyResult } from '../../lib';
 import { NodeInflate, createNodeClient, downloadResultToDir$, nodeZipCodec } from '../../lib/node';
 import { StreamingUnzip } from '../../lib/results/unzip';
+import { until } from '../helpers/wait';
 import { withBadCrc } from '../helpers/zips';
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -118,7 +119,8 @@ describe('downloadResultToDir$', () => {
         .subscribe((e) => e.type === 'downloadProgress' && e.loaded > 0 && resolve());
     });
     sub?.unsubscribe();
-    await new Promise((r) => setTimeout(r, 200));
+    // Removal runs after the teardown; wait for its effect, not for a guessed time.
+    await until(async () => (await listAll(dir)).length === 0, 'partial files removed');
     expect(await listAll(dir)).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
 import { Observable } from 'rxjs';
-import { ApiError, AuthError, NetworkError, RateLimitError, ServerError } from '../../lib/core/errors';
+import { ApiError, AuthError, DeadlineExceededError, NetworkError, RateLimitError, RequestTimeoutError, ServerError } from '../../lib/core/errors';
 import type { RetryEvent } from '../../lib/core/config';
-import { backoffDelayMs, isRetryable, retryTransient } from '../../lib/transport/retryPolicy';
+import { backoffDelayMs, budgetSpent, isRetryable, retryTransient } from '../../lib/transport/retryPolicy';
 import { testScheduler } from '../helpers/marbles';
+import { redactUrl } from '../../lib/core/redact';
 
 const url = 'http://127.0.0.1/v1/external/models/results?external_process_id=x';
 const server = (retryAfterMs?: number) =>
@@ -106,9 +107,9 @@ describe('retryTransient', () => {
       expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, options))).toBe('33ms #', undefined, server());
       cold('40ms |').subscribe({
         complete: () => {
-          expect(events.map((e) => [e.attempt, e.delayMs, e.cause.name])).toEqual([
-            [1, 10, 'ServerError'],
-            [2, 20, 'ServerError'],
+          expect(events.map((e) => [e.attempt, e.maxAttempts, e.delayMs, e.cause.name])).toEqual([
+            [2, 3, 10, 'ServerError'],
+            [3, 3, 20, 'ServerError'],
           ]);
           expect(events[0].url).not.toContain('external_process_id=x');
         },
@@ -163,5 +164,68 @@ describe('retryTransient', () => {
       expectObservable(retried, '20ms ^').toBe('20ms 12ms #', undefined, error);
       expectSubscriptions(source.subscriptions).toBe(['^!', '11ms ^!', '20ms ^!', '31ms ^!']);
     });
+  });
+
+  it('should bound a call whose every attempt times out by requestTimeoutMs x maxAttempts plus backoff', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      // Each attempt is a request to a server that never answers: it ends with the request timeout (100 ms).
+      const timeout = new RequestTimeoutError('GET', url, 100);
+      const source = cold('100ms #', undefined, timeout);
+      const options = { maxAttempts: 4, baseDelayMs: 10, random: () => 1 };
+      // 4 x 100 ms of attempts + 10 + 20 + 40 ms of backoff = 470 ms, not a frame more.
+      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, options))).toBe('470ms #', undefined, timeout);
+      expectSubscriptions(source.subscriptions).toBe(['^ 99ms !', '110ms ^ 99ms !', '230ms ^ 99ms !', '370ms ^ 99ms !']);
+    });
+  });
+
+  it('should end a call at its deadline, aborting the attempt in flight', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const timeout = new RequestTimeoutError('GET', url, 100);
+      const source = cold('100ms #', undefined, timeout);
+      const options = { maxAttempts: 4, baseDelayMs: 10, random: () => 1, deadlineMs: 250 };
+      // Attempts at 0, 110 and 230; the third is cut at 250.
+      const deadline = new DeadlineExceededError(`GET ${redactUrl(url)}`, 250, 3, timeout);
+      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, options))).toBe('250ms #', undefined, deadline);
+      expectSubscriptions(source.subscriptions).toBe(['^ 99ms !', '110ms ^ 99ms !', '230ms ^ 19ms !']);
+    });
+  });
+
+  it('should not start a retry whose wait ends past the deadline', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('100ms #', undefined, server());
+      const events: RetryEvent[] = [];
+      const options = { maxAttempts: 4, baseDelayMs: 10, random: () => 1, deadlineMs: 215, onRetry: (e: RetryEvent) => events.push(e) };
+      // Fails at 100 (retry at 110), at 210: the next wait (20 ms) would end at 230 > 215.
+      const result = source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, options));
+      expectObservable(result).toBe('210ms #', undefined, new DeadlineExceededError(`GET ${redactUrl(url)}`, 215, 2, server()));
+      expectSubscriptions(source.subscriptions).toBe(['^ 99ms !', '110ms ^ 99ms !']);
+      cold('300ms |').subscribe({ complete: () => expect(events.map((e) => e.attempt)).toEqual([2]) });
+    });
+  });
+
+  it('should apply the deadline with retries off (maxAttempts 1)', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const source = cold('100ms (a|)');
+      const result = source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, { maxAttempts: 1, deadlineMs: 50 }));
+      expectObservable(result).toBe('50ms #', undefined, new DeadlineExceededError(`GET ${redactUrl(url)}`, 50, 1));
+    });
+  });
+
+  it('should clear the deadline timer when the call succeeds', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const result = cold('10ms (a|)').pipe(retryTransient({ method: 'GET', url, idempotent: true }, { deadlineMs: 50 }));
+      expectObservable(result).toBe('10ms (a|)');
+    });
+  });
+
+  it('should never retry a failure whose own retry budget is spent (the key exchange)', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const error = budgetSpent(server());
+      const source = cold('-#', undefined, error);
+      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, { maxAttempts: 4 }))).toBe('-#', undefined, error);
+      expectSubscriptions(source.subscriptions).toBe(['^!']);
+    });
+    expect(isRetryable(budgetSpent(server()), true)).toBe(false);
+    expect(isRetryable(server(), true)).toBe(true);
   });
 });

@@ -1,10 +1,13 @@
 import type { Route, RouteRequest } from '../context';
+import { CREDENTIAL_TYPES, type CredentialType } from '../auth';
 import { badRequest } from '../errors';
 import { jsonResponse, type EmulatorResponse } from '../http';
 
 /**
- * Get API Key: `GET /v1/external/api-key?credential_type=train|retrain[&model_id=N]`, opened by a
- * secret key. Answers `{ api_key, end_date }` with an ISO 8601 `end_date`.
+ * Get API Key: `GET /v1/external/api-key?credential_type=train|deploy|retrain[&model_id=N]`, opened
+ * by a secret key. Answers `{ api_key, end_date }` with an ISO 8601 `end_date`. The key opens only
+ * the endpoints of its type (train: training flow and listings; deploy: classifiers; retrain: the
+ * model's retraining). A missing or unknown `credential_type` answers the documented 400.
  *
  * ## Example
  * ```ts
@@ -22,10 +25,10 @@ export const getApiKeyRoute: Route = {
 
 function getApiKey({ url, ctx }: RouteRequest): EmulatorResponse {
   const type = url.searchParams.get('credential_type');
-  if (type !== 'train' && type !== 'retrain') {
-    throw badRequest(`Query parameter 'credential_type' must be 'train' or 'retrain' (got ${JSON.stringify(type)}).`);
+  if (!CREDENTIAL_TYPES.includes(type as CredentialType)) {
+    throw badRequest(`Query parameter 'credential_type' must be 'train', 'deploy' or 'retrain' (got ${JSON.stringify(type)}).`);
   }
-  if (type === 'train') return jsonResponse(ctx.keys.issue('train'));
+  if (type !== 'retrain') return jsonResponse(ctx.keys.issue(type as CredentialType));
   const rawModelId = url.searchParams.get('model_id');
   if (rawModelId === null || rawModelId === '') throw badRequest('Model id is required.');
   const modelId = Number(rawModelId);

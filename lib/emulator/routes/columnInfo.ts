@@ -18,7 +18,7 @@ export const columnInfoRoute: Route = {
   method: 'GET',
   pattern: '/v1/external/data-sets/column-info',
   key: 'GET /v1/external/data-sets/column-info',
-  auth: 'api',
+  auth: 'train',
   handle: ({ url, ctx }: RouteRequest): EmulatorResponse => {
     const id = requiredParam(url, 'external_process_id');
     return jsonResponse(buildColumnInfo(uploadedDataset(ctx, id)));

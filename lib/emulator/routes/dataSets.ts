@@ -16,7 +16,7 @@ export const listDataSetsRoute: Route = {
   method: 'GET',
   pattern: '/v1/external/data-sets',
   key: 'GET /v1/external/data-sets',
-  auth: 'api',
+  auth: 'train',
   handle: ({ url, ctx }: RouteRequest): EmulatorResponse => {
     const { offset, limit } = pagingParams(url);
     const all = [...ctx.store.dataSets.values()];
@@ -38,7 +38,7 @@ export const deleteDataSetRoute: Route = {
   method: 'DELETE',
   pattern: '/v1/external/data-sets/{data_set_id}',
   key: 'DELETE /v1/external/data-sets/{data_set_id}',
-  auth: 'api',
+  auth: 'train',
   handle: ({ params, ctx }: RouteRequest): EmulatorResponse => {
     const id = Number(params.data_set_id);
     if (!/^\d+$/.test(params.data_set_id) || !ctx.store.dataSets.delete(id)) {

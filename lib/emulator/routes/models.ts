@@ -23,7 +23,7 @@ export const createModelRoute: Route = {
   method: 'POST',
   pattern: '/v1/external/models',
   key: 'POST /v1/external/models',
-  auth: 'api',
+  auth: 'train',
   handle: async ({ req, ctx, injectTrainingFailure }: RouteRequest): Promise<EmulatorResponse> => {
     const body = await readJsonBody(req, MAX_JSON_BYTES);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('Request body must be a JSON object.');
@@ -56,7 +56,7 @@ export const listModelsRoute: Route = {
   method: 'GET',
   pattern: '/v1/external/models',
   key: 'GET /v1/external/models',
-  auth: 'api',
+  auth: 'train',
   handle: ({ url, ctx }: RouteRequest): EmulatorResponse => {
     const { offset, limit } = pagingParams(url);
     const all = [...ctx.store.models.values()];
@@ -78,7 +78,7 @@ export const deleteModelRoute: Route = {
   method: 'DELETE',
   pattern: '/v1/external/models/{model_id}',
   key: 'DELETE /v1/external/models/{model_id}',
-  auth: 'api',
+  auth: 'train',
   handle: ({ params, ctx }: RouteRequest): EmulatorResponse => {
     const id = Number(params.model_id);
     if (!/^\d+$/.test(params.model_id) || !ctx.store.models.delete(id)) {

@@ -17,7 +17,7 @@ export const trainingStatusRoute: Route = {
   method: 'GET',
   pattern: '/v1/external/models/results',
   key: 'GET /v1/external/models/results',
-  auth: 'api',
+  auth: 'train',
   handle: ({ url, ctx }: RouteRequest): EmulatorResponse => {
     const id = requiredParam(url, 'external_process_id');
     ctx.store.session(id);

@@ -36,7 +36,7 @@ export const retrainUploadUrlRoute: Route = {
   method: 'GET',
   pattern: '/v1/external/retrain_jobs/upload_url',
   key: 'GET /v1/external/retrain_jobs/upload_url',
-  auth: 'none',
+  auth: 'retrain',
   handle: ({ req, url, ctx }: RouteRequest): EmulatorResponse => {
     const modelId = ctx.keys.checkRetrainKey(apiKeyOf(req));
     if (!ctx.store.models.has(modelId)) throw badRequest('This model may be deleted.');
@@ -64,7 +64,7 @@ export const retrainStatusRoute: Route = {
   method: 'GET',
   pattern: '/v1/external/retrain_jobs/{retrain_job_id}',
   key: 'GET /v1/external/retrain_jobs/{retrain_job_id}',
-  auth: 'none',
+  auth: 'retrain',
   handle: (r: RouteRequest): EmulatorResponse => {
     const job = jobFor(r);
     return jsonResponse({
@@ -93,7 +93,7 @@ export const switchModelRoute: Route = {
   method: 'PUT',
   pattern: '/v1/external/retrain_jobs/{retrain_job_id}/update_model',
   key: 'PUT /v1/external/retrain_jobs/{retrain_job_id}/update_model',
-  auth: 'none',
+  auth: 'retrain',
   handle: (r: RouteRequest): EmulatorResponse => {
     const job = jobFor(r);
     if (job.status !== 'job_finished') throw badRequest('Retrain job is not finished.');

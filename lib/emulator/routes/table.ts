@@ -4,7 +4,7 @@ import { columnInfoRoute } from './columnInfo';
 import { deleteDataSetRoute, listDataSetsRoute } from './dataSets';
 import { createModelRoute, deleteModelRoute, listModelsRoute } from './models';
 import { trainingStatusRoute } from './results';
-import { createClassifierRoute, deleteClassifierRoute, listClassifiersRoute, updateClassifierRoute } from './classifiers';
+import { createClassifierRoute, deleteClassifierRoute, getClassifierRoute, listClassifiersRoute, updateClassifierRoute } from './classifiers';
 import { inferenceRoute } from './inference';
 import { retrainPutRoute, retrainStatusRoute, retrainUploadUrlRoute, switchModelRoute } from './retrainJobs';
 import { dataSetDownloadRoute, resultDownloadRoute } from './storage';
@@ -40,6 +40,7 @@ export const ROUTES: readonly Route[] = [
   retrainPutRoute,
   createClassifierRoute,
   listClassifiersRoute,
+  getClassifierRoute,
   updateClassifierRoute,
   deleteClassifierRoute,
   inferenceRoute,

@@ -22,7 +22,7 @@ export const uploadUrlRoute: Route = {
   method: 'GET',
   pattern: '/v1/external/data-sets/upload-url',
   key: 'GET /v1/external/data-sets/upload-url',
-  auth: 'api',
+  auth: 'train',
   handle: ({ url, ctx }: RouteRequest): EmulatorResponse => {
     const extension = (url.searchParams.get('extension') ?? 'csv').toLowerCase();
     if (!EXTENSIONS.includes(extension)) {
