@@ -1,17 +1,14 @@
 import { Observable, defer } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
 import { PollTimeoutError } from '../../lib/core/errors';
 import { DEFAULT_POLL_OPTIONS, resolvePollOptions, type ResolvedPollOptions } from '../../lib/core/pollOptions';
+import { testScheduler } from '../helpers/marbles';
 import { pollUntil, sharedPoll$, statusRun$, type PollPolicy } from '../../lib/operators/poller';
 
 // Marble tests over the poller production runs (pollStatus$, retrainStatus$ and
 // waitForClassifier$ all go through sharedPoll$ -> statusRun$ -> pollUntil). The TestScheduler
-// has a frame limit: an endless loop fails instead of hanging.
-function marbles(): TestScheduler {
-  const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-  scheduler.maxFrames = 10_000;
-  return scheduler;
-}
+// has a frame limit (spec/helpers/marbles.ts): an endless loop fails instead of hanging.
+const marbles = (): TestScheduler => testScheduler({ maxFrames: 10_000 });
 
 const schedule = resolvePollOptions(DEFAULT_POLL_OPTIONS, { minDelayMs: 10, maxDelayMs: 40, maxWaitMs: Infinity, terminalStatuses: ['done'], failureStatuses: ['failed'] });
 
@@ -198,6 +195,17 @@ describe('sharedPoll$', () => {
       expectObservable(shared$, '4ms ^').toBe('4ms -(d|)', { d: 'done' });
       expectSubscriptions(poll$.subscriptions).toBe(['^!', '4ms ^!']);
     });
+  });
+});
+
+describe('the frame limit', () => {
+  it('should fail a poll that never ends instead of hanging', () => {
+    const t = marbles();
+    expect(() =>
+      t.run(({ cold, expectObservable }) => {
+        expectObservable(pollUntil(cold('-(w|)'), () => false, schedule, t)).toBe('-w');
+      }),
+    ).toThrow(/maxFrames/);
   });
 });
 
