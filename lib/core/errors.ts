@@ -449,14 +449,6 @@ export class ClassifierFailedError extends PredictionOneError {
  */
 export type InferenceErrorReason = 'notFound' | 'badRequest' | 'accessDenied' | 'unavailable';
 
-/** The documented inference error codes and what they mean. */
-const INFERENCE_REASONS: Readonly<Record<number, InferenceErrorReason>> = {
-  4001030101: 'notFound',
-  4001030104: 'badRequest',
-  4031030201: 'accessDenied',
-  5031030101: 'unavailable',
-};
-
 /**
  * The inference endpoint answered one of its documented errors; `reason` says which (see
  * {@link InferenceErrorReason}). Never retried: `unavailable` means the classifier is stopped
@@ -476,32 +468,6 @@ export class InferenceError extends ApiError {
   constructor(init: ApiErrorInit & { readonly reason: InferenceErrorReason }, secrets: readonly (string | undefined)[] = []) {
     super(init, secrets);
     this.reason = init.reason;
-  }
-
-  /**
-   * The {@link InferenceError} for an {@link ApiError} carrying a documented inference code,
-   * else the error unchanged.
-   *
-   * ## Example
-   * ```ts
-   * catchError((e) => throwError(() => InferenceError.from(e)));
-   * ```
-   */
-  static from(err: unknown): unknown {
-    if (!(err instanceof ApiError) || err instanceof InferenceError || err.code === undefined) return err;
-    const reason = INFERENCE_REASONS[err.code];
-    if (reason === undefined) return err;
-    return new InferenceError({
-      httpStatus: err.httpStatus,
-      code: err.code,
-      error: err.error,
-      apiMessage: err.apiMessage,
-      method: err.method,
-      url: err.url,
-      body: err.body,
-      retryAfterMs: err.retryAfterMs,
-      reason,
-    });
   }
 }
 

@@ -5,7 +5,6 @@
  */
 import { Observable, OperatorFunction, defer } from 'rxjs';
 import type { ExternalProcessId } from '../codecs/ids';
-import { DEFAULTS } from '../core/config';
 import type { StatusEvent, TrainingEvent } from '../core/events';
 import { StreamingUnzip } from '../results/unzip';
 import { toTrainingResult } from '../results/trainingResult';
@@ -34,7 +33,7 @@ export interface ResultRef {
  * @internal
  */
 export function resultArchive$(client: PredictionOneClient, resultUrl: string, id?: ExternalProcessId): Observable<TrainingEvent> {
-  const maxBytes = client.config.maxResultBytes ?? DEFAULTS.maxResultBytes;
+  const maxBytes = client.settings.maxResultBytes;
   return defer(() =>
     getPresigned$<TrainingEvent>(client, resultUrl, async (response, emit) => {
       const total = declaredArchiveSize(response, maxBytes);

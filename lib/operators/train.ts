@@ -5,10 +5,11 @@
  */
 import { OperatorFunction, catchError, defer, map, throwError } from 'rxjs';
 import { CreateModelResponse } from '../codecs/trainingStatus';
-import { NetworkError, ServerError, TrainingStartUnknownError, ValidationError } from '../core/errors';
+import { ValidationError } from '../core/errors';
 import type { TrainingEvent, UploadedEvent } from '../core/events';
 import { assertTrainingConfig, type TrainingConfig } from '../core/trainingConfig';
 import { callApi$ } from '../transport/api';
+import { createModelError } from '../transport/errorFactory';
 import type { PredictionOneClient } from '../transport/client';
 import { passOrHandle, isRef, type ExternalProcessRef } from './passOrHandle';
 
@@ -69,11 +70,7 @@ export function train$(
           CreateModelResponse,
         ).pipe(
           map((res): TrainingEvent => ({ type: 'queued', externalProcessId: res.external_process_id, name, config: options.config })),
-          catchError((err: unknown) =>
-            throwError(() =>
-              (err instanceof NetworkError && err.sent) || err instanceof ServerError ? new TrainingStartUnknownError(id, err) : err,
-            ),
-          ),
+          catchError((err: unknown) => throwError(() => createModelError(err, id))),
         );
       }),
   );

@@ -6,31 +6,16 @@
  */
 import { Observable, OperatorFunction, catchError, of, throwError } from 'rxjs';
 import type { PollOptions } from '../core/config';
-import { ApiError, AuthError, TrainingStartUnknownError } from '../core/errors';
+import { TrainingStartUnknownError } from '../core/errors';
 import type { TrainingEvent } from '../core/events';
 import type { ExternalProcessRef } from '../operators/passOrHandle';
 import { pollStatus$ } from '../operators/pollStatus';
+import { isUnknownTraining } from '../transport/errorFactory';
 import { train$, type TrainOptions } from '../operators/train';
 import type { PredictionOneClient } from '../transport/client';
 
 /** Create Model attempts after answered 5xx errors, each confirmed unknown by a status check. */
 const MAX_CREATE_ATTEMPTS = 3;
-
-/**
- * Whether a Train Status Check error says "there is no training with this id": HTTP 400 or
- * 404 that is not a refused key. A 429, 408, key error or 5xx says nothing about the training.
- *
- * ## Example
- * ```ts
- * of({ externalProcessId }).pipe(pollStatus$(client), take(1)).subscribe({ error: (e) => isUnknownTraining(e) && createAgain() });
- * ```
- *
- * @param err - An error of {@link pollStatus$}.
- * @returns True when the service does not know the training.
- */
-export function isUnknownTraining(err: unknown): boolean {
-  return err instanceof ApiError && !(err instanceof AuthError) && (err.httpStatus === 400 || err.httpStatus === 404);
-}
 
 /**
  * {@link train$}, plus recovery from an ambiguous Create Model ({@link TrainingStartUnknownError}):

@@ -9,6 +9,7 @@ import { ApiKeyResponse } from '../codecs/apiKey';
 import { DEFAULT_BASE_URL, type ClientConfig } from '../core/config';
 import { ValidationError } from '../core/errors';
 import { DEFAULT_POLL_OPTIONS, resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
+import { resolveSettings, type ResolvedSettings } from '../core/settings';
 import { callApiWithKey$ } from './api';
 import { Credentials, type CredentialState } from './credentials';
 import type { ExchangeContext } from './request';
@@ -38,6 +39,8 @@ export class PredictionOneClient {
   readonly scheduler: SchedulerLike;
   /** @internal The poll defaults (`config.poll` over the library's), resolved once. */
   readonly poll: ResolvedPollOptions;
+  /** @internal Timeouts, limits and the retry policy (`config` over the library's defaults), resolved once. */
+  readonly settings: ResolvedSettings;
   /** Where the credential stands (`static`, `exchanging`, `valid` with its expiry, `failed`). */
   readonly credentialState$: Observable<CredentialState>;
   /** @internal */
@@ -57,6 +60,7 @@ export class PredictionOneClient {
     this.config = config;
     this.scheduler = config.scheduler ?? asyncScheduler;
     this.poll = resolvePollOptions(DEFAULT_POLL_OPTIONS, config.poll);
+    this.settings = resolveSettings(config);
     this.credentials = new Credentials(
       { apiKey: config.apiKey, apiKeys: config.apiKeys, secretKey: config.secretKey },
       (secretKey, credentialType) =>
