@@ -186,7 +186,7 @@ export function predict$(classifier: InferenceTarget, options: PredictOptions = 
     });
 }
 
-function requestBody(options: PredictOptions, csv: string): string {
+function requestBody(options: PredictOptions, csv: string): { inputs: { name: string; type: string; data: unknown }[] } {
   const inputs: { name: string; type: string; data: unknown }[] = [
     { name: 'pr', type: 'csv', data: encodeBase64(csv) },
     { name: 'ar', type: 'boolean', data: options.analysis ?? false },
@@ -195,7 +195,7 @@ function requestBody(options: PredictOptions, csv: string): string {
     { name: 'nr', type: 'boolean', data: options.withoutRowNumbers ?? false },
   ];
   if (options.passColumn !== undefined) inputs.push({ name: 'pc', type: 'string', data: options.passColumn });
-  return JSON.stringify({ inputs });
+  return { inputs };
 }
 
 function infer$(

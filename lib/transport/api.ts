@@ -60,6 +60,7 @@ class ApiExchange<C extends Expect> implements HttpRequest, RetriedRequest, Resp
   readonly body: string | undefined;
   readonly timeoutMs: number;
   readonly idempotent: boolean;
+  readonly endpoint: 'api' | 'inference';
 
   constructor(
     private readonly client: PredictionOneClient,
@@ -76,6 +77,7 @@ class ApiExchange<C extends Expect> implements HttpRequest, RetriedRequest, Resp
     }
     this.timeoutMs = client.settings.requestTimeoutMs;
     this.idempotent = call.idempotent ?? call.method !== 'POST';
+    this.endpoint = 'url' in call ? 'inference' : 'api';
   }
 
   get method(): HttpMethod {

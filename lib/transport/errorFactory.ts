@@ -57,7 +57,7 @@ function parseBody(text: string): ApiErrorBody {
  * @internal
  */
 export function apiErrorFrom(
-  response: { method: string; url: string; status: number; retryAfter: string | null; body: string },
+  response: { method: string; url: string; status: number; retryAfter: string | null; body: string; endpoint?: 'api' | 'inference' },
   secrets: readonly (string | undefined)[],
   nowMs: number,
 ): ApiError {
@@ -76,8 +76,8 @@ export function apiErrorFrom(
   if (init.code === BAD_REQUEST_CODE && init.apiMessage !== undefined && AUTH_MESSAGES.has(init.apiMessage)) {
     return new AuthError(init, secrets);
   }
-  // The inference endpoint's documented codes (only it answers them): never retried.
-  const reason = init.code === undefined ? undefined : INFERENCE_REASONS.get(init.code);
+  // The inference endpoint's documented codes: never retried.
+  const reason = response.endpoint !== 'inference' || init.code === undefined ? undefined : INFERENCE_REASONS.get(init.code);
   if (reason !== undefined) return new InferenceError({ ...init, reason }, secrets);
   if (response.status === 429) return new RateLimitError(init, secrets);
   if (response.status >= 500) return new ServerError(init, secrets);

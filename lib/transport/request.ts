@@ -29,6 +29,8 @@ export interface HttpRequest {
    * grows with their size.
    */
   readonly idleTimeoutMs?: number;
+  /** Which error mapping applies: the API's (default) or a prediction API's inference endpoint. */
+  readonly endpoint?: 'api' | 'inference';
   /** Start the idle timeout only once the response arrives (a byte upload shows no progress). */
   readonly idleFromResponse?: boolean;
 }
@@ -145,6 +147,7 @@ class Exchange<T> implements Expiring {
           status: response.status,
           retryAfter: response.headers.get('retry-after'),
           body,
+          endpoint: request.endpoint,
         },
         ctx.secrets(),
         ctx.now(),
