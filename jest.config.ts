@@ -12,7 +12,7 @@ const config: Config = {
   transformIgnorePatterns: ['/node_modules/(?!@angular/)'],
   moduleNameMapper: {
     '^prediction-one-rx$': '<rootDir>/lib/index.ts',
-    '^prediction-one-rx/(node|emulator|angular)$': '<rootDir>/lib/$1/index.ts',
+    '^prediction-one-rx/(node|emulator|angular|bullmq)$': '<rootDir>/lib/$1/index.ts',
   },
   // Endpoint tests talk to a real emulator over loopback; a slow CI core must not flake them.
   testTimeout: 30_000,

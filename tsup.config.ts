@@ -7,6 +7,7 @@ export default defineConfig([
       'node/index': 'lib/node/index.ts',
       'emulator/index': 'lib/emulator/index.ts',
       'angular/index': 'lib/angular/index.ts',
+      'bullmq/index': 'lib/bullmq/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,
@@ -15,7 +16,7 @@ export default defineConfig([
     target: 'es2022',
     outDir: 'dist',
     splitting: false,
-    external: ['rxjs', 'prediction-one-rx', /^prediction-one-rx\//, /^@angular\//],
+    external: ['rxjs', 'prediction-one-rx', /^prediction-one-rx\//, /^@angular\//, 'bullmq', 'ioredis'],
   },
   {
     entry: { 'cli/main': 'lib/cli/main.ts' },
@@ -24,6 +25,6 @@ export default defineConfig([
     target: 'node20',
     outDir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
-    external: ['rxjs', 'prediction-one-rx', /^prediction-one-rx\//],
+    external: ['rxjs', 'prediction-one-rx', /^prediction-one-rx\//, 'bullmq', 'ioredis'],
   },
 ]);

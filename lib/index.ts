@@ -18,6 +18,7 @@ export {
   AuthError,
   RateLimitError,
   ServerError,
+  ResourceGoneError,
   NetworkError,
   RequestTimeoutError,
   DecodeError,
@@ -30,6 +31,7 @@ export {
   UploadUrlSpentError,
   DeadlineExceededError,
 } from './core/errors';
+export type { GoneResource } from './core/errors';
 export type { ApiErrorInit, PollResource } from './core/errors';
 export type {
   TrainingEvent,
@@ -74,12 +76,16 @@ export type { ExternalProcessRef } from './operators/passOrHandle';
 export { trainModel$ } from './pipeline/trainModel';
 export { trainOrFollow$ } from './pipeline/trainOrFollow';
 export { isUnknownTraining } from './transport/errorFactory';
+export { trainingStep$ } from './pipeline/trainingStep';
+export type { TrainingStepStage, TrainingStepState, TrainingStepJob, TrainingStepHooks, TrainingStepOutput, ClaimAnswer } from './pipeline/trainingStep';
 export type { TrainingJob } from './pipeline/trainModel';
 export { onlyResult, onlyStatus } from './pipeline/onlyResult';
 export { trainEach$, trainEachFrom$ } from './pipeline/trainEach';
 export type { KeyedTrainingJob, JobEvent, TrainEachOptions } from './pipeline/trainEach';
 export { createJobQueue } from './pipeline/jobQueue';
 export type { JobQueue, JobQueueOptions } from './pipeline/jobQueue';
+export { jobStep$, runJobSteps$, isJobStepped, newJobRecord } from './pipeline/jobStep';
+export type { JobRecord, JobStage, JobStepped, JobStepContext, JobStepOutput } from './pipeline/jobStep';
 export { toTrainingResult, parseCsv } from './results/trainingResult';
 export { WebInflate, webZipCodec } from './results/webInflate';
 export { streamResult$ } from './operators/streamResult';

@@ -13,6 +13,7 @@ import { INTERRUPTED_EXIT_CODE, USAGE_EXIT_CODE, exitWith, parseIntAtLeast, proc
 import { headlineMetric, runBatchJob$, toBatchJob, type BatchJob } from './batchJob';
 import { jsonLinesDisplay, terminalDisplay, type BatchDisplay, type JobOutcome } from './batchDisplay';
 import { formatNumber, table } from './format';
+import { loadBullmq } from './fleetModules';
 import { ManifestError, readManifest, type ManifestJob } from './manifest';
 import { clientFrom, type ConnectionOptions } from './options';
 
@@ -24,6 +25,11 @@ interface BatchFlags extends ConnectionOptions {
   fresh?: boolean;
   json?: boolean;
   pollInterval?: number;
+  queue?: string;
+  queueName: string;
+  batchId?: string;
+  detach?: boolean;
+  uploadFrom: 'producer' | 'workers';
 }
 
 /** Default checkpoint file inside the output folder. @internal */
@@ -45,6 +51,11 @@ export function registerBatch(program: Command, io: CliIo = processIo): void {
     .option('--fresh', 'start over, emptying an existing checkpoint')
     .option('--json', 'print one JSON event per line (the default when stdout is not a terminal)')
     .option('--poll-interval <ms>', 'poll status every <ms> (default: 1 s doubling to 30 s)', parseIntAtLeast('poll-interval', 1))
+    .option('--queue <redis-url>', 'enqueue for a fleet of `p1rx worker`s (BullMQ on Redis) and follow its progress')
+    .option('--queue-name <name>', 'BullMQ queue name (with --queue)', 'p1rx')
+    .option('--batch-id <id>', 'names the batch in the queue (default: from the manifest path and --out)')
+    .option('--detach', 'with --queue: enqueue and exit without following')
+    .option('--upload-from <who>', "with --queue: 'producer' (this machine uploads) or 'workers' (they read the same paths)", 'producer')
     .option('--base-url <url>', 'service URL (env P1RX_BASE_URL)')
     .option('--api-key <key>', 'API key (env P1RX_API_KEY)')
     .option('--secret-key <key>', 'secret key (env P1RX_SECRET_KEY)')
@@ -71,6 +82,32 @@ manifest, 130 interrupted (Ctrl-C; run again with --resume).`,
       client = clientFrom(flags, io.stderr);
     } catch (err) {
       return cmd.error(`error: ${(err as Error).message}`, { exitCode: USAGE_EXIT_CODE });
+    }
+    if (flags.queue !== undefined) {
+      if (flags.uploadFrom !== 'producer' && flags.uploadFrom !== 'workers') return cmd.error("error: --upload-from must be 'producer' or 'workers'", { exitCode: USAGE_EXIT_CODE });
+      // The fleet's modules (bullmq, ioredis: optional peers) load only here.
+      const bullmq = await loadBullmq(cmd);
+      const { runFleetBatch } = await import('./fleetBatch');
+      const json = flags.json === true || io.stdout.isTTY !== true;
+      const code = await runFleetBatch({
+        bullmq,
+        client,
+        manifestFile,
+        jobs,
+        queueUrl: flags.queue,
+        queueName: flags.queueName,
+        batchId: flags.batchId,
+        out: flags.out,
+        concurrency: flags.concurrency,
+        uploadFrom: flags.uploadFrom,
+        detach: flags.detach === true,
+        poll: flags.pollInterval === undefined ? undefined : { minDelayMs: flags.pollInterval, maxDelayMs: flags.pollInterval },
+        display: json ? jsonLinesDisplay(io) : terminalDisplay(io, Math.max(...jobs.map((j) => j.key.length))),
+        io,
+        json,
+      });
+      if (code !== 0) throw exitWith(code);
+      return;
     }
     const checkpointFile = flags.checkpoint ?? path.join(flags.out, CHECKPOINT_FILE);
     if (!flags.resume && !flags.fresh && existsSync(checkpointFile)) {

@@ -110,9 +110,11 @@ function progressOf(event: TrainingEvent): { value: number; stage: string } | un
 }
 
 const RESUME_STAGE: Record<CheckpointStage, string> = {
+  new: 'starting',
+  uploading: 'checking upload',
   uploaded: 'resuming after upload',
-  'training-requested': 'checking training',
-  'training-started': 'resuming training',
+  creating: 'checking training',
+  training: 'resuming training',
   downloaded: 'downloading again',
 };
 

@@ -1,25 +1,21 @@
 /**
- * One job of `p1rx batch`: the training pipeline composed from the endpoint operators, with a
- * checkpoint record written (and fsync'ed) at every stage boundary, and resumable from any
- * record.
+ * One job of `p1rx batch`: the shared job step ({@link runJobSteps$}) looped in-process, with
+ * the checkpoint file as its store, resumable from any record.
  *
  * @packageDocumentation
  */
-import { Observable, OperatorFunction, catchError, concat, concatMap, defer, ignoreElements, map, of, switchMap, take, throwError } from 'rxjs';
+import { Observable, defer } from 'rxjs';
 import {
-  TrainingFailedError,
-  downloadResult$,
-  isUnknownTraining,
-  pollStatus$,
-  trainOrFollow$,
-  upload$,
+  newJobRecord,
+  runJobSteps$,
+  type JobRecord,
   type KeyedTrainingJob,
   type Metric,
   type PollOptions,
   type PredictionOneClient,
   type TrainingEvent,
 } from 'prediction-one-rx';
-import { fileSource, writeResult, type CheckpointRecord, type CheckpointStage, type CheckpointWriter } from 'prediction-one-rx/node';
+import { fileSource, writeResult, type CheckpointRecord, type CheckpointWriter } from 'prediction-one-rx/node';
 import type { ManifestJob } from './manifest';
 
 /**
@@ -57,39 +53,15 @@ export function headlineMetric(metrics: readonly Metric[]): Metric | undefined {
 }
 
 /**
- * Asks once whether a training exists for `externalProcessId`: true when the status call
- * answers a status (even `failed`), false when it answers 400/404 (unknown id, no model
- * created yet). Any other error (network, 5xx after retries, a refused key) is passed on:
- * when in doubt, never guess "not started", since that would train twice.
+ * Runs one batch job from wherever its checkpoint says it got to, with the shared step
+ * function ({@link runJobSteps$}: the same record and step a fleet worker runs): every stage
+ * is on disk (write, fdatasync) before the request it announces or right after the answer it
+ * records, before the next step starts. So a `kill -9` at any instant leaves a record from
+ * which the resume neither uploads a stored upload again nor trains twice:
  *
- * @internal
- */
-export function trainingExists$(client: PredictionOneClient, externalProcessId: string, poll: PollOptions = {}): Observable<boolean> {
-  return of({ externalProcessId }).pipe(
-    pollStatus$(client, poll),
-    take(1),
-    map(() => true),
-    catchError((err: unknown) => {
-      if (err instanceof TrainingFailedError) return of(true);
-      if (isUnknownTraining(err)) return of(false);
-      return throwError(() => err);
-    }),
-  );
-}
-
-/**
- * Runs one batch job from wherever its checkpoint says it got to:
- *
- * - nothing: upload → `uploaded` → `training-requested` → Create Model → `training-started`
- *   → poll → download → write `<resultDir>` → `downloaded`;
- * - `uploaded`: `training-requested` → Create Model → …;
- * - `training-requested`: one status call first; Create Model is sent only if the service
- *   does not know the training;
- * - `training-started` (or `downloaded` whose folder is gone): poll → download → ….
- *
- * Every record is on disk before the next stage starts (the writer fsyncs), so a crash at any
- * instant can only lose work in progress, never make the checkpoint claim too little about
- * uploads or trainings (which would repeat them).
+ * - `uploading`: Train Data Set Info says whether the service has the upload;
+ * - `creating`: a status check says whether Create Model took effect;
+ * - `training`: poll and download; `downloaded` whose folder is gone: download again.
  *
  * **Cancellation**: unsubscribing aborts the request in flight; a record being written is
  * finished by the checkpoint writer (wait for it with `close()`).
@@ -103,51 +75,17 @@ export function runBatchJob$(
   poll: PollOptions = {},
 ): Observable<TrainingEvent> {
   return defer(() => {
-    let externalProcessId = job.from?.externalProcessId;
-    const record = (stage: CheckpointStage, extra: Partial<CheckpointRecord> = {}): Observable<never> =>
-      defer(() => checkpoint.write({ key: job.key, stage, externalProcessId, ...extra })).pipe(ignoreElements());
-
-    const afterUpload: OperatorFunction<TrainingEvent, TrainingEvent> = concatMap((e) => {
-      if (e.type !== 'uploaded') return of(e);
-      externalProcessId = e.externalProcessId;
-      // `training-requested` goes to disk before Create Model is sent: a crash while it is in
-      // flight leaves a record that makes the resume ask the service before sending it again.
-      return concat(record('uploaded'), record('training-requested'), of(e));
+    const from = job.from;
+    // A `downloaded` job whose folder is gone is fetched again: poll once more, then download.
+    const record: JobRecord = from === undefined ? newJobRecord(job.key) : from.stage === 'downloaded' ? { ...from, stage: 'training', polls: 0 } : from;
+    return runJobSteps$(client, record, {
+      job: { ...job, poll: { ...client.config.poll, ...poll } },
+      persist: (r) => checkpoint.write(r),
+      saveResult: async (result) => {
+        await writeResult(result, job.resultDir);
+        const score = headlineMetric(result.metrics);
+        return { resultDir: job.resultDir, score: score && { name: score.name, value: score.value } };
+      },
     });
-    const afterTrain: OperatorFunction<TrainingEvent, TrainingEvent> = concatMap((e) =>
-      e.type === 'queued' ? concat(record('training-started'), of(e)) : of(e),
-    );
-    const afterDownload: OperatorFunction<TrainingEvent, TrainingEvent> = concatMap((e) => {
-      if (e.type !== 'completed') return of(e);
-      const score = headlineMetric(e.result.metrics);
-      return concat(
-        defer(() => writeResult(e.result, job.resultDir)).pipe(ignoreElements()),
-        record('downloaded', { resultDir: job.resultDir, score: score && { name: score.name, value: score.value } }),
-        of(e),
-      );
-    });
-
-    // Follows the training after an ambiguous Create Model instead of failing the job.
-    const train = trainOrFollow$(client, { name: job.name, config: job.config, poll });
-    const finish = (): OperatorFunction<TrainingEvent | { externalProcessId: string }, TrainingEvent> => (source) =>
-      source.pipe(pollStatus$(client, poll), downloadResult$(client), afterDownload);
-    const trainAndFinish = (id: string) => of({ externalProcessId: id }).pipe(train, afterTrain, finish());
-
-    const stage = job.from?.stage;
-    if (externalProcessId === undefined || stage === undefined) {
-      return of(job.data).pipe(upload$(client), afterUpload, train, afterTrain, finish());
-    }
-    const id = externalProcessId;
-    switch (stage) {
-      case 'uploaded':
-        return concat(record('training-requested'), trainAndFinish(id));
-      case 'training-requested':
-        return trainingExists$(client, id, poll).pipe(
-          switchMap((exists) => (exists ? concat(record('training-started'), of({ externalProcessId: id }).pipe(finish())) : trainAndFinish(id))),
-        );
-      case 'training-started':
-      case 'downloaded':
-        return of({ externalProcessId: id }).pipe(finish());
-    }
   });
 }

@@ -16,6 +16,8 @@ import { registerDeleteModel } from './deleteModelCommand';
 import { registerRetrain } from './retrainCommand';
 import { registerDeploy } from './deployCommand';
 import { registerPredict } from './predictCommand';
+import { registerWorker } from './workerCommand';
+import { registerConformance } from './conformanceCommand';
 
 /**
  * Builds the command tree (exported for tests).
@@ -38,6 +40,8 @@ export function buildProgram(): Command {
   registerRetrain(program);
   registerDeploy(program);
   registerPredict(program);
+  registerWorker(program);
+  registerConformance(program);
   return program;
 }
 

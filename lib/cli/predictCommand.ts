@@ -10,6 +10,7 @@ import { processOutput, serviceClient, withServiceFlags, type CommandOutput, typ
 interface PredictFlags extends ServiceFlags {
   out?: string;
   batchSize: number;
+  concurrency: number;
   analysis?: boolean;
   includeInput?: boolean;
   passColumn?: string;
@@ -17,7 +18,9 @@ interface PredictFlags extends ServiceFlags {
 
 /**
  * `p1rx predict <classifier-id> <csv>`: looks the classifier up (URL and inference key), sends
- * the CSV in batches and writes `prediction_valid.csv` rows as one CSV to stdout or `--out`.
+ * the CSV one row per request (as the vendor documents; `--batch-size` > 1 goes beyond it),
+ * `--concurrency` at once, and writes `prediction_valid.csv` rows in input order as one CSV to
+ * stdout or `--out`, with `row` numbered across the whole file.
  *
  * @internal
  */
@@ -27,7 +30,8 @@ export function registerPredict(program: Command, out: CommandOutput = processOu
       .command('predict <classifier-id> <csv>')
       .description('score a CSV with a running prediction API; predictions as CSV on stdout or --out')
       .option('-o, --out <file>', 'write the predictions here instead of stdout')
-      .option('--batch-size <n>', 'rows per request', parseIntOption('batch-size'), 100)
+      .option('--batch-size <n>', 'rows per request; the vendor documents 1 (more is beyond its contract)', parseIntOption('batch-size'), 1)
+      .option('--concurrency <n>', 'requests in flight at once', parseIntOption('concurrency'), 4)
       .option('--include-input', 'copy the input columns into the output (ad)')
       .option('--pass-column <name>', 'a column copied to the output as is, e.g. an id (pc)'),
   ).action(async (classifierId: string, csv: string, flags: PredictFlags) => {
@@ -48,12 +52,13 @@ export function registerPredict(program: Command, out: CommandOutput = processOu
         of(text).pipe(
           predict$(
             { url: classifier.url, apiKey: classifier.api_key },
-            { client, batchSize: flags.batchSize, includeInput: flags.includeInput, passColumn: flags.passColumn },
+            { client, batchSize: flags.batchSize, concurrency: flags.concurrency, includeInput: flags.includeInput, passColumn: flags.passColumn },
           ),
           tap((batch) => {
             if (batch.rows.length === 0) return;
             header ??= Object.keys(batch.rows[0]);
-            const data = batch.rows.map((r) => header!.map((h) => r[h] ?? ''));
+            // Each request numbers its rows from 1: number them across the whole file instead.
+            const data = batch.rows.map((r, i) => header!.map((h) => (h === 'row' && 'row' in r ? String(rows + i + 1) : (r[h] ?? ''))));
             write(`${Papa.unparse({ fields: header, data }, { newline: '\n', header: batch.index === 0 })}\n`);
             rows += batch.rows.length;
           }),

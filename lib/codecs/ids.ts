@@ -4,13 +4,15 @@
  * @packageDocumentation
  */
 import * as t from 'io-ts';
+import { IntegerLike, TextLike } from './lenient';
 
 /** @internal */
 export interface ExternalProcessIdBrand {
   readonly ExternalProcessId: unique symbol;
 }
 /**
- * The id of one upload and the training made from it (`external_process_id`).
+ * The id of one upload and the training made from it (`external_process_id`). Decoded from a
+ * non-empty string, or from a number (read as its decimal text).
  *
  * ## Example
  * ```ts
@@ -18,7 +20,7 @@ export interface ExternalProcessIdBrand {
  * ```
  */
 export const ExternalProcessId = t.brand(
-  t.string,
+  TextLike,
   (s): s is t.Branded<string, ExternalProcessIdBrand> => s.length > 0,
   'ExternalProcessId',
 );
@@ -30,14 +32,15 @@ export interface ModelIdBrand {
   readonly ModelId: unique symbol;
 }
 /**
- * The integer id of a trained model (`model_id`).
+ * The integer id of a trained model (`model_id`). Decoded from an integer or an integer string
+ * (`"12"`).
  *
  * ## Example
  * ```ts
  * const id = asModelId(12);
  * ```
  */
-export const ModelId = t.brand(t.number, (n): n is t.Branded<number, ModelIdBrand> => Number.isInteger(n), 'ModelId');
+export const ModelId = t.brand(IntegerLike, (n): n is t.Branded<number, ModelIdBrand> => Number.isInteger(n), 'ModelId');
 /** The integer id of a trained model (`model_id`). */
 export type ModelId = t.TypeOf<typeof ModelId>;
 
@@ -46,14 +49,15 @@ export interface DataSetIdBrand {
   readonly DataSetId: unique symbol;
 }
 /**
- * The integer id of an uploaded data set (`data_set_id`).
+ * The integer id of an uploaded data set (`data_set_id`). Decoded from an integer or an integer
+ * string (`"7"`).
  *
  * ## Example
  * ```ts
  * const id = asDataSetId(7);
  * ```
  */
-export const DataSetId = t.brand(t.number, (n): n is t.Branded<number, DataSetIdBrand> => Number.isInteger(n), 'DataSetId');
+export const DataSetId = t.brand(IntegerLike, (n): n is t.Branded<number, DataSetIdBrand> => Number.isInteger(n), 'DataSetId');
 /** The integer id of an uploaded data set (`data_set_id`). */
 export type DataSetId = t.TypeOf<typeof DataSetId>;
 
@@ -110,7 +114,8 @@ export interface RetrainJobIdBrand {
   readonly RetrainJobId: unique symbol;
 }
 /**
- * The id of one retraining job (`retrain_job_id`).
+ * The id of one retraining job (`retrain_job_id`). Decoded from a non-empty string, or from a
+ * number (read as its decimal text).
  *
  * ## Example
  * ```ts
@@ -118,7 +123,7 @@ export interface RetrainJobIdBrand {
  * ```
  */
 export const RetrainJobId = t.brand(
-  t.string,
+  TextLike,
   (s): s is t.Branded<string, RetrainJobIdBrand> => s.length > 0,
   'RetrainJobId',
 );
@@ -130,7 +135,8 @@ export interface ClassifierIdBrand {
   readonly ClassifierId: unique symbol;
 }
 /**
- * The id of one prediction API (`classifier_id`).
+ * The id of one prediction API (`classifier_id`). Decoded from a non-empty string, or from a
+ * number (read as its decimal text).
  *
  * ## Example
  * ```ts
@@ -138,7 +144,7 @@ export interface ClassifierIdBrand {
  * ```
  */
 export const ClassifierId = t.brand(
-  t.string,
+  TextLike,
   (s): s is t.Branded<string, ClassifierIdBrand> => s.length > 0,
   'ClassifierId',
 );

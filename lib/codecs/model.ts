@@ -1,44 +1,87 @@
 import * as t from 'io-ts';
 import { ModelId } from './ids';
+import { BooleanLike, TextLike, struct } from './lenient';
 import { Paging } from './paging';
 
-const nullableString = t.union([t.string, t.null]);
-
 /**
- * One model of List Models. `config` is kept as an open record: the service may add keys.
+ * One model of List Models (`GET /v1/external/models`, the page "Get Model"). Only `model_id`
+ * is required; every other field is absent when the service sent none or `null`.
  *
  * ## Example
  * ```ts
- * page.models.map((m) => `${m.model_id} ${m.name ?? ''}`);
+ * page.models.map((m: ModelSummary) => `${m.model_id} ${m.name ?? ''}`);
  * ```
  */
-export const ModelSummary = t.intersection(
-  [
-    t.type({ model_id: ModelId }),
-    t.partial({
-      owner_user_id: t.string,
-      target_type: nullableString,
-      name: nullableString,
-      version: nullableString,
-      config: t.UnknownRecord,
-      is_api_option: t.boolean,
-      updated_date: t.string,
-      created_date: t.string,
-    }),
-  ],
-  'ModelSummary',
-);
-/** One model of List Models. */
-export type ModelSummary = t.TypeOf<typeof ModelSummary>;
+export interface ModelSummary {
+  /** The model's integer id (sent as a number or a numeric string). */
+  readonly model_id: ModelId;
+  /** The id of the user who owns the model. */
+  readonly owner_user_id?: string;
+  /** The task type (`binary_classification`, `multi_classification`, `regression`), when known. */
+  readonly target_type?: string;
+  /** The model's name, when it has one. */
+  readonly name?: string;
+  /** The model's version, when known (a number is read as its text). */
+  readonly version?: string;
+  /** The training config as the service keeps it (`tc`, `tt`, `cv`…), open: values as sent, keys the service may add. */
+  readonly config?: Readonly<Record<string, unknown>>;
+  /** Whether the model may be deployed as a prediction API. */
+  readonly is_api_option?: boolean;
+  /** When the model was last updated, as the service wrote it. */
+  readonly updated_date?: string;
+  /** When the model was created, as the service wrote it. */
+  readonly created_date?: string;
+}
 
 /**
- * Response of List Models.
+ * Codec of {@link ModelSummary}.
+ *
+ * ## Example
+ * ```ts
+ * ModelSummary.is({ model_id: 3, name: 'churn' }); // true
+ * ```
+ */
+export const ModelSummary: t.Type<ModelSummary, unknown> = struct<ModelSummary>(
+  'ModelSummary',
+  { model_id: ModelId },
+  {
+    owner_user_id: TextLike,
+    target_type: TextLike,
+    name: TextLike,
+    version: TextLike,
+    config: t.UnknownRecord,
+    is_api_option: BooleanLike,
+    updated_date: TextLike,
+    created_date: TextLike,
+  },
+);
+
+/**
+ * Response of List Models: one page of models and its paging.
+ *
+ * ## Example
+ * ```ts
+ * const page: ModelListResponse = decoded;
+ * console.log(page.metadata.total);
+ * ```
+ */
+export interface ModelListResponse {
+  /** The models of this page. */
+  readonly models: readonly ModelSummary[];
+  /** Where this page is in the listing. */
+  readonly metadata: Paging;
+}
+
+/**
+ * Codec of {@link ModelListResponse}.
  *
  * ## Example
  * ```ts
  * ModelListResponse.decode(json);
  * ```
  */
-export const ModelListResponse = t.type({ models: t.array(ModelSummary), metadata: Paging }, 'ModelListResponse');
-/** Response of List Models. */
-export type ModelListResponse = t.TypeOf<typeof ModelListResponse>;
+export const ModelListResponse: t.Type<ModelListResponse, unknown> = struct<ModelListResponse>(
+  'ModelListResponse',
+  { models: t.readonlyArray(ModelSummary), metadata: Paging },
+  {},
+);

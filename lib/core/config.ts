@@ -140,8 +140,23 @@ export interface ClientConfig {
   readonly transferIdleTimeoutMs?: number;
   /** Largest JSON response accepted. Default 16 MiB. */
   readonly maxResponseBytes?: number;
-  /** Largest result archive, compressed or uncompressed (zip-bomb guard). Default 2 GiB. */
+  /**
+   * Largest result archive, compressed or uncompressed (zip-bomb guard), when it is streamed
+   * to a sink or to disk (`streamResult$`, `downloadResultToDir$`). Default 2 GiB.
+   */
   readonly maxResultBytes?: number;
+  /**
+   * Largest result held in memory, uncompressed (`downloadResult$`, `trainModel$`, the Angular
+   * service): a size a browser tab survives. The smaller of this and `maxResultBytes` applies;
+   * reading stops as soon as the running total passes it. Default 256 MiB.
+   */
+  readonly maxResultMemoryBytes?: number;
+  /**
+   * Most a result archive may inflate relative to its compressed bytes received so far, judged
+   * past its first MiB of output: a zip bomb (1000:1) is stopped after a few MiB, while result
+   * CSVs (5–20:1) pass. `Infinity` turns the guard off. Default 200.
+   */
+  readonly maxCompressionRatio?: number;
   /** Defaults for {@link index!pollStatus$}. */
   readonly poll?: PollOptions;
   /** Retry policy for transient failures. */
@@ -241,6 +256,8 @@ export const DEFAULTS = {
   transferIdleTimeoutMs: 60_000,
   maxResponseBytes: 16 * 1024 * 1024,
   maxResultBytes: 2 * 1024 * 1024 * 1024,
+  maxResultMemoryBytes: 256 * 1024 * 1024,
+  maxCompressionRatio: 200,
 } as const;
 
 /** Defaults of {@link PollOptions}. @internal */

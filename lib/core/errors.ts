@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-import { redactBody, redactText, redactUrl } from './redact';
+import { redactBody, redactError, redactText, redactUrl } from './redact';
 
 /**
  * Base class of every error the library emits.
@@ -23,8 +23,38 @@ export class PredictionOneError extends Error {
   readonly retryable: boolean = false;
 
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    // A cause from outside the library (a fetch TypeError quoting a pre-signed URL, a gateway's
+    // text) is kept as a redacted copy; the library's own errors were redacted when made.
+    super(redactText(message), options === undefined ? undefined : { cause: keptCause(options.cause) });
   }
+
+  /**
+   * The error as `JSON.stringify` writes it: `name`, `message`, the class's own fields (all
+   * redacted when the error was made) and the cause, likewise. Never a key or a signature.
+   *
+   * ## Example
+   * ```ts
+   * JSON.stringify(err); // '{"name":"ServerError","message":"GET https://…?[REDACTED] failed with HTTP 503",…}'
+   * ```
+   *
+   * @returns A plain object.
+   */
+  toJSON(): Record<string, unknown> {
+    return errorJson(this, 0);
+  }
+}
+
+function keptCause(cause: unknown): unknown {
+  return cause instanceof PredictionOneError ? cause : redactError(cause);
+}
+
+function errorJson(err: Error, depth: number): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: err.name, message: err.message };
+  for (const [key, value] of Object.entries(err)) if (key !== 'cause' && value !== undefined) out[key] = value;
+  const cause = (err as { cause?: unknown }).cause;
+  if (cause instanceof Error && depth < 5) out.cause = errorJson(cause, depth + 1);
+  else if (cause !== undefined) out.cause = redactError(cause);
+  return out;
 }
 
 /** How much of a raw error body an error keeps, so a huge HTML page does not bloat logs. */
@@ -135,6 +165,39 @@ export class ServerError extends ApiError {
 }
 
 /**
+ * What a {@link ResourceGoneError} says is gone.
+ *
+ * ## Example
+ * ```ts
+ * const what: GoneResource = 'retrainJob';
+ * ```
+ */
+export type GoneResource = 'model' | 'job' | 'retrainJob' | 'classifier' | 'configurationFile';
+
+/**
+ * The service says a resource the call needs is gone: `This model may be deleted.` (`model`),
+ * `This job may be deleted.` (`job`), `Not found retrain job.` (`retrainJob`), `Not found
+ * classifier.` (`classifier`: the model's prediction API was deleted) — code 4001000204 — or
+ * HTTP 500 `5001000201 Not found configuration_file.` (`configurationFile`). Never retried:
+ * asking again does not bring it back; start over (train, deploy or retrain anew).
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof ResourceGoneError && err.resource === 'classifier') redeploy();
+ * ```
+ */
+export class ResourceGoneError extends ApiError {
+  override readonly name = 'ResourceGoneError';
+  /** What is gone. */
+  readonly resource: GoneResource;
+
+  constructor(resource: GoneResource, init: ApiErrorInit, secrets: readonly (string | undefined)[] = []) {
+    super(init, secrets);
+    this.resource = resource;
+  }
+}
+
+/**
  * The request did not produce an HTTP response: connection refused, DNS failure, reset, or a
  * body that broke off. `sent` tells whether the request may have reached the server.
  *
@@ -156,7 +219,7 @@ export class NetworkError extends PredictionOneError {
     const why = cause instanceof Error ? cause.message : String(cause);
     // The transport's own error often quotes the full URL (a pre-signed query string): it is
     // kept as a redacted copy, so logging the error with its cause chain leaks nothing.
-    super(redactText(`${method} ${redacted} failed: ${why}`, secrets), { cause: redactedCause(cause, secrets) });
+    super(redactText(`${method} ${redacted} failed: ${why}`, secrets), { cause: redactError(cause, secrets) });
     this.method = method;
     this.url = redacted;
     this.sent = !isNeverSent(cause);
@@ -184,22 +247,6 @@ export class RequestTimeoutError extends NetworkError {
     this.timeoutMs = timeoutMs;
     this.idle = idle;
   }
-}
-
-/**
- * A copy of an error chain with every message and stack redacted; `name` and `code` are kept
- * (callers branch on them).
- */
-function redactedCause(cause: unknown, secrets: readonly (string | undefined)[], depth = 0): unknown {
-  if (!(cause instanceof Error)) return typeof cause === 'string' ? redactText(cause, secrets) : cause;
-  const copy = new Error(redactText(cause.message, secrets));
-  copy.name = cause.name;
-  copy.stack = cause.stack === undefined ? undefined : redactText(cause.stack, secrets);
-  const code = (cause as { code?: unknown }).code;
-  if (code !== undefined) (copy as { code?: unknown }).code = code;
-  const inner = (cause as { cause?: unknown }).cause;
-  if (inner !== undefined && depth < 5) (copy as { cause?: unknown }).cause = redactedCause(inner, secrets, depth + 1);
-  return copy;
 }
 
 /** Error codes that prove the TCP connection was never made, so nothing was sent. */
@@ -273,8 +320,10 @@ export class ValidationError extends PredictionOneError {
   readonly issues: readonly string[];
 
   constructor(what: string, issues: readonly string[]) {
-    super(`Invalid ${what}: ${issues.join('; ')}`);
-    this.issues = issues;
+    // An issue may quote the value it refuses (a baseUrl with a key in it).
+    const safeIssues = issues.map((i) => redactText(i));
+    super(`Invalid ${what}: ${safeIssues.join('; ')}`);
+    this.issues = safeIssues;
   }
 }
 
@@ -407,7 +456,8 @@ export class RetrainFailedError extends PredictionOneError {
     super(`Retraining ${retrainJobId} ended with status '${status}'${apiMessage ? `: ${apiMessage}` : ''}`);
     this.retrainJobId = retrainJobId;
     this.status = status;
-    this.apiMessage = apiMessage;
+    // The service's message is network text: scrubbed like every kept body.
+    this.apiMessage = apiMessage === undefined ? undefined : redactText(apiMessage);
   }
 }
 
@@ -512,7 +562,7 @@ export class DeadlineExceededError extends PredictionOneError {
   constructor(what: string, deadlineMs: number, attempts: number, cause?: unknown) {
     const why = cause instanceof Error ? `; last failure: ${cause.message}` : '';
     super(`${what} did not finish within its deadline of ${deadlineMs} ms${attempts > 0 ? ` (${attempts} attempt${attempts === 1 ? '' : 's'})` : ''}${why}`, { cause });
-    this.what = what;
+    this.what = redactText(what);
     this.deadlineMs = deadlineMs;
     this.attempts = attempts;
   }

@@ -30,6 +30,8 @@ export interface ResolvedSettings {
   readonly transferIdleTimeoutMs: number;
   readonly maxResponseBytes: number;
   readonly maxResultBytes: number;
+  readonly maxResultMemoryBytes: number;
+  readonly maxCompressionRatio: number;
   readonly retry: ResolvedRetryOptions;
 }
 
@@ -44,6 +46,8 @@ export function resolveSettings(config: ClientConfig): ResolvedSettings {
     transferIdleTimeoutMs: config.transferIdleTimeoutMs ?? DEFAULTS.transferIdleTimeoutMs,
     maxResponseBytes: config.maxResponseBytes ?? DEFAULTS.maxResponseBytes,
     maxResultBytes: config.maxResultBytes ?? DEFAULTS.maxResultBytes,
+    maxResultMemoryBytes: config.maxResultMemoryBytes ?? DEFAULTS.maxResultMemoryBytes,
+    maxCompressionRatio: config.maxCompressionRatio ?? DEFAULTS.maxCompressionRatio,
     retry: resolveRetryOptions(config.retry),
   });
 }

@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import { booleanValue, integerValue } from './configValues';
 import { ValidationError } from './errors';
 
 /**
@@ -25,12 +26,12 @@ export type TaskType = 'binary_classification' | 'multi_classification' | 'regre
  */
 export type TimeSeriesUnit = 'year' | 'month' | 'day' | 'hour' | 'minute' | 'eom';
 
-/** Keys every task shares. */
+/** Keys every task shares. Integers and booleans may be given as strings (`"2"`, `"true"`), as the vendor's examples send them. */
 interface BaseConfig {
   /** Target column: the item to predict. */
   readonly tc: string;
-  /** Cross-validation: `0` auto (default), `-1` always with auto k, `1` none, `k >= 2` k-fold. */
-  readonly cv?: number;
+  /** Cross-validation: `0` auto (default), `-1` always with auto k, `1` none, `k >= 2` k-fold. The vendor's example writes `"2"`. */
+  readonly cv?: number | `${number}`;
 }
 
 /**
@@ -45,7 +46,7 @@ export interface BinaryClassificationConfig extends BaseConfig {
   readonly tt: 'binary_classification';
   readonly tv: string;
   /** Rebalance imbalanced classes. */
-  readonly im?: boolean;
+  readonly im?: boolean | 'true' | 'false';
 }
 
 /**
@@ -58,7 +59,7 @@ export interface BinaryClassificationConfig extends BaseConfig {
  */
 export interface MultiClassificationConfig extends BaseConfig {
   readonly tt: 'multi_classification';
-  readonly im?: boolean;
+  readonly im?: boolean | 'true' | 'false';
 }
 
 /**
@@ -71,7 +72,7 @@ export interface MultiClassificationConfig extends BaseConfig {
  */
 export interface RegressionConfig extends BaseConfig {
   readonly tt: 'regression';
-  readonly tsm?: false;
+  readonly tsm?: false | 'false';
 }
 
 /**
@@ -84,21 +85,21 @@ export interface RegressionConfig extends BaseConfig {
  */
 export interface TimeSeriesRegressionConfig extends BaseConfig {
   readonly tt: 'regression';
-  readonly tsm: true;
+  readonly tsm: true | 'true';
   /** Time column. */
   readonly tsc: string;
   /** Time unit (omit for automatic). */
   readonly tsu?: TimeSeriesUnit;
   /** Time interval (0 or omitted: automatic). */
-  readonly tsi?: number;
+  readonly tsi?: number | `${number}`;
   /** First forecast step (>= 1). */
-  readonly tsf: number;
+  readonly tsf: number | `${number}`;
   /** Last forecast step (>= tsf). */
-  readonly tst: number;
+  readonly tst: number | `${number}`;
   /** Series column, when the data holds several series. */
   readonly tss?: string;
   /** Whether the other columns are known in the forecast window. */
-  readonly tsin?: boolean;
+  readonly tsin?: boolean | 'true' | 'false';
   /** Exceptions to `tsin`. */
   readonly tsine?: readonly string[];
 }
@@ -120,12 +121,34 @@ export type TrainingConfig =
 const TASK_TYPES: readonly string[] = ['binary_classification', 'multi_classification', 'regression'];
 const UNITS: readonly string[] = ['year', 'month', 'day', 'hour', 'minute', 'eom'];
 
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 const isName = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
+const INTEGER_KEYS = ['cv', 'tsi', 'tsf', 'tst'] as const;
+const BOOLEAN_KEYS = ['im', 'tsm', 'tsin'] as const;
+
+/**
+ * `config` with integer and boolean strings turned into numbers and booleans (`"2"` -> `2`,
+ * `"true"` -> `true`), `null` optional keys dropped, and a number `tv` as a string; values that
+ * do not parse are kept as they are, for the issues to name.
+ */
+function normalized(c: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(c)) {
+    if (value === null && key !== 'tc' && key !== 'tt') continue;
+    out[key] = value;
+  }
+  for (const key of INTEGER_KEYS) if (out[key] !== undefined) out[key] = integerValue(out[key]) ?? out[key];
+  for (const key of BOOLEAN_KEYS) if (out[key] !== undefined) out[key] = booleanValue(out[key]) ?? out[key];
+  if (typeof out.tv === 'number' || typeof out.tv === 'boolean') out.tv = String(out.tv);
+  return out;
+}
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 
 /**
  * Lists every problem of a training config (an empty list when it is valid). Checks what can
  * be checked without the data; the service checks the rest (that `tc` exists, and so on).
+ * Integers and booleans are accepted as strings too (`cv: "2"`, `im: "true"`), as the vendor's
+ * Train example sends them.
  *
  * ## Example
  * ```ts
@@ -137,8 +160,8 @@ const isName = (v: unknown): v is string => typeof v === 'string' && v.trim() !=
  * @returns Human-readable issues.
  */
 export function trainingConfigIssues(config: unknown): string[] {
-  if (typeof config !== 'object' || config === null) return ['config must be an object'];
-  const c = config as Record<string, unknown>;
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) return ['config must be an object'];
+  const c = normalized(config as Record<string, unknown>);
   const issues: string[] = [];
   if (!isName(c.tc)) issues.push('tc (target column) is required');
   if (!TASK_TYPES.includes(c.tt as string)) issues.push(`tt must be one of ${TASK_TYPES.join(', ')}, got ${JSON.stringify(c.tt)}`);
@@ -181,4 +204,22 @@ export function trainingConfigIssues(config: unknown): string[] {
 export function assertTrainingConfig(config: unknown): asserts config is TrainingConfig {
   const issues = trainingConfigIssues(config);
   if (issues.length > 0) throw new ValidationError('training config', issues);
+}
+
+/**
+ * Checks `config` like {@link assertTrainingConfig} and returns it normalised: integers and
+ * booleans given as strings become numbers and booleans (`cv: "2"` -> `cv: 2`), `null` optional
+ * keys are dropped. `train$` sends this form.
+ *
+ * **Errors**: throws {@link ValidationError} listing every problem.
+ *
+ * ## Example
+ * ```ts
+ * normalizeTrainingConfig({ tt: 'binary_classification', tc: 'y', tv: 'yes', cv: '2' }); // { ..., cv: 2 }
+ * ```
+ * @internal
+ */
+export function normalizeTrainingConfig(config: unknown): TrainingConfig {
+  assertTrainingConfig(config);
+  return normalized(config as unknown as Record<string, unknown>) as unknown as TrainingConfig;
 }

@@ -3,6 +3,7 @@
  * with codes shaped `<HTTP status><7 digits>`, so the HTTP status is always `code / 10^7`.
  * @internal
  */
+import { createHash, randomUUID } from 'node:crypto';
 
 /** Code of every documented `PREDA_EXTERNAL_BAD_REQUEST` error. @internal */
 export const BAD_REQUEST_CODE = 4001000204;
@@ -95,8 +96,8 @@ export function payloadTooLarge(limitBytes: number): EmulatorFault {
  * ```
  * @internal
  */
-export function storageDenied(code: 'AccessDenied' | 'SignatureDoesNotMatch', message: string): EmulatorFault {
-  const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+export function storageDenied(code: 'AccessDenied' | 'SignatureDoesNotMatch', message: string, details = ''): EmulatorFault {
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message>${details}</Error>`;
   return new EmulatorFault(403, xml, { 'content-type': 'application/xml' });
 }
 
@@ -111,6 +112,20 @@ export function storageDenied(code: 'AccessDenied' | 'SignatureDoesNotMatch', me
  */
 export function internalError(message: string): EmulatorFault {
   return new EmulatorFault(500, { code: 5001000000, error: 'PREDA_EXTERNAL_INTERNAL_SERVER_ERROR', message });
+}
+
+/**
+ * 500 `5001000201 Not found configuration_file.` of Retrain Data Upload: the model's
+ * configuration file is gone (the emulator's `deleteModelConfiguration` control).
+ *
+ * ## Example
+ * ```ts
+ * configurationFileNotFound().status; // 500
+ * ```
+ * @internal
+ */
+export function configurationFileNotFound(): EmulatorFault {
+  return new EmulatorFault(500, { code: 5001000201, error: 'PREDA_EXTERNAL_INTERNAL_SERVER_ERROR', message: 'Not found configuration_file.' });
 }
 
 const STATUS_NAMES: Readonly<Record<number, string>> = {
@@ -143,4 +158,51 @@ export function scriptedErrorBody(status: number): ApiErrorBody {
     error: STATUS_NAMES[status] ?? `HTTP_${status}`,
     message: `Scripted fault (HTTP ${status}).`,
   };
+}
+
+/**
+ * S3's 403 `SignatureDoesNotMatch` page for a request as it was sent. Like S3's own, it quotes
+ * what a client must never print: the access key id, the signature provided, the
+ * `StringToSign` and the `CanonicalRequest` (with the pre-signed query string) and their bytes
+ * in hex. Used for a wrong signature and for the `'signatureMismatch'` fault, so clients'
+ * redaction meets the real page.
+ *
+ * ## Example
+ * ```ts
+ * signatureDoesNotMatch('PUT', new URL('http://h/storage/upload/x?X-Amz-Signature=ab'), 'h').status; // 403
+ * ```
+ * @internal
+ */
+export function signatureDoesNotMatch(method: string, url: URL, host: string | undefined): EmulatorFault {
+  const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const scope = `${amzDate.slice(0, 8)}/ap-northeast-1/s3/aws4_request`;
+  const query = [...url.searchParams.entries()]
+    .filter(([name]) => name !== 'X-Amz-Signature')
+    .concat([['X-Amz-Credential', `${EMULATOR_ACCESS_KEY_ID}/${scope}`], ['X-Amz-Date', amzDate], ['X-Amz-SignedHeaders', 'host']])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
+    .join('&');
+  const canonicalRequest = `${method}\n${url.pathname}\n${query}\nhost:${host ?? url.host}\n\nhost\nUNSIGNED-PAYLOAD`;
+  const stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
+  const hex = (text: string) => [...Buffer.from(text)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  const details =
+    `<AWSAccessKeyId>${EMULATOR_ACCESS_KEY_ID}</AWSAccessKeyId>` +
+    `<StringToSign>${xmlEscape(stringToSign)}</StringToSign>` +
+    `<SignatureProvided>${xmlEscape(url.searchParams.get('X-Amz-Signature') ?? '')}</SignatureProvided>` +
+    `<StringToSignBytes>${hex(stringToSign)}</StringToSignBytes>` +
+    `<CanonicalRequest>${xmlEscape(canonicalRequest)}</CanonicalRequest>` +
+    `<CanonicalRequestBytes>${hex(canonicalRequest)}</CanonicalRequestBytes>` +
+    `<RequestId>${randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase()}</RequestId>`;
+  return storageDenied(
+    'SignatureDoesNotMatch',
+    'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+    details,
+  );
+}
+
+/** The emulator's storage access key id, shaped like AWS's (`AKIA` + 16). */
+const EMULATOR_ACCESS_KEY_ID = 'AKIAP1RXEMULATOR0001';
+
+function xmlEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

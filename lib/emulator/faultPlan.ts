@@ -2,7 +2,8 @@
  * The kinds of fault the emulator can inject:
  *
  * - `'error'`: answers `status` (default 503) with the documented `{ code, error, message }`
- *   body, plus `Retry-After` when `retryAfterS` is set, without handling the request.
+ *   body (an HTML page with `html: true`), plus `Retry-After` when `retryAfterS` is set,
+ *   without handling the request.
  * - `'rateLimit'`: answers 429 with `Retry-After: <retryAfterS>` (default 1), without handling it.
  * - `'latency'`: holds the answer (whatever it is) for `latencyMs` more; combines with the others.
  * - `'resetBefore'`: resets the connection before handling the request: nothing happened server-side.
@@ -16,13 +17,26 @@
  *   training later ends `failed` (no `result_url`); on a retraining's data PUT
  *   (`PUT /storage/retrain`), stores the data but the retraining ends `failed` (no
  *   `download_url`).
+ * - `'signatureMismatch'`: on pre-signed storage URLs (`PUT /storage/…`, `GET /storage/…`), answers
+ *   S3's 403 `SignatureDoesNotMatch` XML page for the request as sent, without handling it. Like
+ *   S3's, the page quotes the access key id, the signature, `StringToSign` and `CanonicalRequest`
+ *   (what a client must never print).
  *
  * ## Example
  * ```ts
  * const kind: FaultKind = 'resetAfter';
  * ```
  */
-export type FaultKind = 'error' | 'rateLimit' | 'latency' | 'resetBefore' | 'resetAfter' | 'truncate' | 'corruptZip' | 'failTraining';
+export type FaultKind =
+  | 'error'
+  | 'rateLimit'
+  | 'latency'
+  | 'resetBefore'
+  | 'resetAfter'
+  | 'truncate'
+  | 'corruptZip'
+  | 'failTraining'
+  | 'signatureMismatch';
 
 /**
  * Every {@link FaultKind}, in a stable order (for help texts and counters).
@@ -32,7 +46,17 @@ export type FaultKind = 'error' | 'rateLimit' | 'latency' | 'resetBefore' | 'res
  * FAULT_KINDS.includes('truncate'); // true
  * ```
  */
-export const FAULT_KINDS: readonly FaultKind[] = ['error', 'rateLimit', 'latency', 'resetBefore', 'resetAfter', 'truncate', 'corruptZip', 'failTraining'];
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'error',
+  'rateLimit',
+  'latency',
+  'resetBefore',
+  'resetAfter',
+  'truncate',
+  'corruptZip',
+  'failTraining',
+  'signatureMismatch',
+];
 
 /**
  * Parameters of one fault; each applies to some kinds only (others reject it).
@@ -49,13 +73,15 @@ export interface FaultSettings {
   retryAfterS?: number;
   /** Added delay of a `'latency'` fault, in ms (required for that kind). */
   latencyMs?: number;
+  /** An `'error'` fault answers an HTML page (as a proxy or load balancer does) instead of the JSON body. */
+  html?: boolean;
 }
 
 /**
  * One rule of a {@link FaultPlan}: on each request to `route` (every route when omitted), inject
- * `kind` with probability `rate`. `'corruptZip'` only ever applies to downloads (`GET /storage/…`)
- * and `'failTraining'` to Create Model and to a retraining's data PUT, even when `route` is
- * omitted.
+ * `kind` with probability `rate`. `'corruptZip'` only ever applies to downloads (`GET /storage/…`),
+ * `'signatureMismatch'` to storage URLs (`GET`/`PUT /storage/…`) and `'failTraining'` to Create
+ * Model and to a retraining's data PUT, even when `route` is omitted.
  *
  * ## Example
  * ```ts
@@ -115,6 +141,7 @@ export const TRAINING_START_ROUTES: readonly string[] = ['POST /v1/external/mode
 export function faultAppliesTo(kind: FaultKind, route: string): boolean {
   if (kind === 'corruptZip') return route.startsWith('GET /storage/');
   if (kind === 'failTraining') return TRAINING_START_ROUTES.includes(route);
+  if (kind === 'signatureMismatch') return route.startsWith('GET /storage/') || route.startsWith('PUT /storage/');
   return true;
 }
 
@@ -137,9 +164,11 @@ export function faultProblem(kind: string, settings: FaultSettings, route?: stri
   if (retryAfterS !== undefined && k !== 'error' && k !== 'rateLimit') return `retryAfter applies to 'error' and 'rateLimit' only, not '${k}'`;
   if (retryAfterS !== undefined && (!Number.isInteger(retryAfterS) || retryAfterS < 0)) return `retryAfter must be an integer >= 0 seconds (got ${retryAfterS})`;
   if (latencyMs !== undefined && k !== 'latency') return `ms (latencyMs) applies to 'latency' only, not '${k}'`;
+  if (settings.html !== undefined && k !== 'error') return `html applies to 'error' only, not '${k}'`;
   if (k === 'latency' && (latencyMs === undefined || !Number.isFinite(latencyMs) || latencyMs <= 0)) return `latency needs latencyMs (ms > 0)${latencyMs === undefined ? '' : ` (got ${latencyMs})`}`;
   if (route !== undefined && routes !== undefined && !routes.includes(route)) return `unknown route '${route}' (known: ${routes.join(', ')})`;
   if (route !== undefined && !faultAppliesTo(k, route)) {
+    if (k === 'signatureMismatch') return `signatureMismatch applies to pre-signed storage URLs (GET or PUT /storage/…), not '${route}'`;
     return k === 'corruptZip' ? `corruptZip applies to downloads (GET /storage/…), not '${route}'` : `failTraining applies to ${TRAINING_START_ROUTES.map((r) => `'${r}'`).join(' and ')} only, not '${route}'`;
   }
   return undefined;

@@ -3,11 +3,11 @@ import type { RecordedKeyType } from './auth';
 import type { EmulatorContext } from './context';
 import { matchRoute, routeKeyFor, type Route } from './context';
 import { corsHeaders } from './cors';
-import { EmulatorFault, internalError, notFound, scriptedErrorBody } from './errors';
+import { EmulatorFault, internalError, notFound, scriptedErrorBody, signatureDoesNotMatch } from './errors';
 import { corruptZipBytes, injectedErrorResponse, resetConnection, sendTruncated } from './faultActions';
 import type { FaultInjector } from './faultInjector';
 import type { FaultScript, ScriptedFailure } from './faults';
-import { faultResponse, jsonResponse, type EmulatorResponse } from './http';
+import { expandCurlParamFile, faultResponse, jsonResponse, type EmulatorResponse } from './http';
 import type { RequestLog } from './requestLog';
 import type { RequestCounters } from './stats';
 import type { TimerSet } from './timers';
@@ -91,6 +91,8 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
     response = scripted(failure);
   } else if (kind === 'error' || kind === 'rateLimit') {
     response = injectedErrorResponse(kind, decision.settings);
+  } else if (kind === 'signatureMismatch') {
+    response = faultResponse(signatureDoesNotMatch(method, url, req.headers.host));
   } else if (kind === 'resetBefore') {
     response = undefined;
   } else if (method === 'OPTIONS') {
@@ -100,6 +102,8 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
     try {
       if (found === undefined) throw notFound(method, url.pathname);
       authorize(deps.ctx, found.route, req);
+      // Retrain Data Upload's own parameter is `filename`; elsewhere it is the curl examples' parameter file.
+      if (found.route.key !== 'GET /v1/external/retrain_jobs/upload_url') expandCurlParamFile(url);
       response = await found.route.handle({ req, url, params: found.params, ctx: deps.ctx, injectTrainingFailure });
     } catch (err) {
       response = err instanceof EmulatorFault ? faultResponse(err) : faultResponse(internalError(describe(err)));
@@ -124,7 +128,7 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
     sendTruncated(res, response, headers);
     return;
   }
-  if (kind === 'error' || kind === 'rateLimit') applied(deps, record, kind);
+  if (kind === 'error' || kind === 'rateLimit' || kind === 'signatureMismatch') applied(deps, record, kind);
   if (kind === 'failTraining' && response.status === 200) applied(deps, record, kind);
   if (kind === 'corruptZip' && response.status === 200 && response.body instanceof Uint8Array && response.body.byteLength > 0) {
     applied(deps, record, kind);

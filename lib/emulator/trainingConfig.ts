@@ -1,5 +1,6 @@
 import type { Dataset, DatasetColumn } from './dataset';
 import { isMissing } from './dataTypes';
+import { booleanValue, integerValue } from '../core/configValues';
 import { badRequest } from './errors';
 
 /** Task types of Create Model. @internal */
@@ -57,19 +58,21 @@ export function validateConfig(raw: unknown, dataset: Dataset): TrainingConfig {
   if (tt === 'binary_classification') {
     if (c.tv === undefined || c.tv === null || c.tv === '') throw bad('config.tv (positive value) is required for binary_classification.');
     if (typeof c.tv !== 'string' && typeof c.tv !== 'number' && typeof c.tv !== 'boolean') throw bad('config.tv must be a string.');
-    tv = String(c.tv);
-    if (values.size !== 2) {
-      throw bad(`config.tt: binary_classification needs exactly 2 distinct values in '${target.name}', found ${values.size}.`);
+    tv = String(c.tv).trim();
+    // Gap choice (docs/CONTRACT.md): tv is the positive class, every other non-missing value the negative one.
+    if (!values.has(tv)) throw bad(`config.tv: '${tv}' is not a value of column '${target.name}' (values: ${[...values].slice(0, 20).join(', ')}).`);
+    if (values.size < 2) {
+      throw bad(`config.tt: binary_classification needs a value other than tv '${tv}' in '${target.name}' (the negative class), found none.`);
     }
-    if (!values.has(tv)) throw bad(`config.tv: '${tv}' is not a value of column '${target.name}' (values: ${[...values].join(', ')}).`);
   } else if (tt === 'multi_classification' && values.size < 2) {
     throw bad(`config.tt: multi_classification needs at least 2 distinct values in '${target.name}', found ${values.size}.`);
   } else if (tt === 'regression' && target.type !== 'integer' && target.type !== 'float') {
     throw bad(`config.tt: regression needs a numeric target, but '${target.name}' has type '${target.type}'.`);
   }
 
-  const cv = c.cv === undefined || c.cv === null ? 0 : c.cv;
-  if (typeof cv !== 'number' || !Number.isInteger(cv) || cv < -1 || (cv > rows && cv >= 2)) {
+  // The vendor's own Train example sends `'cv': "2"`: integer strings count as integers.
+  const cv = c.cv === undefined || c.cv === null ? 0 : integerValue(c.cv);
+  if (cv === undefined || cv < -1 || (cv > rows && cv >= 2)) {
     throw bad(`config.cv must be an integer: 0 (auto), -1 (always k-fold), 1 (no CV) or k with 2 <= k <= ${rows} rows (got ${JSON.stringify(c.cv)}).`);
   }
   const im = bool(c.im, 'im');
@@ -87,16 +90,17 @@ function validateTimeSeries(c: Record<string, unknown>, dataset: Dataset, config
   if (!['date', 'integer', 'float'].includes(time.type)) {
     throw bad(`config.tsc: time column '${c.tsc}' must be a date or numeric column, but has type '${time.type}'.`);
   }
-  const tsf = c.tsf;
-  const tst = c.tst;
-  if (typeof tsf !== 'number' || !Number.isInteger(tsf)) throw bad(`config.tsf (forecast start) must be an integer with tsm (got ${JSON.stringify(tsf)}).`);
-  if (typeof tst !== 'number' || !Number.isInteger(tst)) throw bad(`config.tst (forecast end) must be an integer with tsm (got ${JSON.stringify(tst)}).`);
+  const tsf = integerValue(c.tsf);
+  const tst = integerValue(c.tst);
+  if (tsf === undefined) throw bad(`config.tsf (forecast start) must be an integer with tsm (got ${JSON.stringify(c.tsf)}).`);
+  if (tst === undefined) throw bad(`config.tst (forecast end) must be an integer with tsm (got ${JSON.stringify(c.tst)}).`);
   if (tsf < 1) throw bad(`config.tsf must be >= 1 (got ${tsf}).`);
   if (tst < tsf) throw bad(`config.tst must be >= tsf (got tsf=${tsf}, tst=${tst}).`);
   if (c.tsu !== undefined && c.tsu !== null && c.tsu !== '' && !(TIME_UNITS as readonly unknown[]).includes(c.tsu)) {
     throw bad(`config.tsu must be one of ${TIME_UNITS.join(', ')} (got ${JSON.stringify(c.tsu)}).`);
   }
-  if (c.tsi !== undefined && c.tsi !== null && (typeof c.tsi !== 'number' || !Number.isInteger(c.tsi) || c.tsi < 0)) {
+  const tsi = c.tsi === undefined || c.tsi === null ? undefined : integerValue(c.tsi);
+  if (c.tsi !== undefined && c.tsi !== null && (tsi === undefined || tsi < 0)) {
     throw bad(`config.tsi (time interval) must be an integer >= 0 (got ${JSON.stringify(c.tsi)}).`);
   }
   if (c.tss !== undefined && c.tss !== null && c.tss !== '') {
@@ -114,7 +118,7 @@ function validateTimeSeries(c: Record<string, unknown>, dataset: Dataset, config
     tsf,
     tst,
     tsu: typeof c.tsu === 'string' && c.tsu !== '' ? c.tsu : undefined,
-    tsi: typeof c.tsi === 'number' ? c.tsi : undefined,
+    tsi,
     tsine,
   });
 }
@@ -135,8 +139,10 @@ function distinctValues(dataset: Dataset, col: DatasetColumn): Set<string> {
 
 function bool(value: unknown, key: string): boolean {
   if (value === undefined || value === null) return false;
-  if (typeof value !== 'boolean') throw bad(`config.${key} must be true or false (got ${JSON.stringify(value)}).`);
-  return value;
+  // As with cv, the examples' string form ("true"/"false") is accepted.
+  const parsed = booleanValue(value);
+  if (parsed === undefined) throw bad(`config.${key} must be true or false (got ${JSON.stringify(value)}).`);
+  return parsed;
 }
 
 function bad(message: string): Error {

@@ -4,45 +4,39 @@
  *
  * @packageDocumentation
  */
-import { mkdir, open, readFile, truncate, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import type { JobRecord, JobStage } from '../pipeline/jobStep';
 
 /**
- * How far a job got. Records are written only after the stage is reached (or, for
- * `training-requested`, just before Create Model is sent):
- *
- * - `uploaded`: every file is uploaded; `externalProcessId` is set.
- * - `training-requested`: Create Model is about to be sent (it may or may not have reached
- *   the service; a resume polls the status before sending it again).
- * - `training-started`: Create Model was accepted.
- * - `downloaded`: the result is written to `resultDir`.
+ * How far a job got: the {@link JobStage} of the job's record. Each stage is written (and
+ * fsync'ed) before the request it announces (`uploading` before the first PUT, `creating`
+ * before Create Model) or right after the answer it records, before the next step starts.
  *
  * ## Example
  * ```ts
- * const stage: CheckpointStage = 'training-started';
+ * const stage: CheckpointStage = 'training';
  * ```
  */
-export type CheckpointStage = 'uploaded' | 'training-requested' | 'training-started' | 'downloaded';
+export type CheckpointStage = JobStage;
 
 /**
- * One line of a checkpoint file: a snapshot of one job's progress. The last record of a key
- * wins. No secrets and no pre-signed URLs are ever written.
+ * One line of a checkpoint file: a job's {@link JobRecord} (the same record a fleet job
+ * carries as its data) with a format version and a time. The last record of a key wins. No
+ * secrets and no pre-signed URLs are ever written.
+ *
+ * Files written by earlier versions (`v: 1`, stages `uploaded`, `training-requested`,
+ * `training-started`, `downloaded`) are read and upgraded (`training-requested` is `creating`,
+ * `training-started` is `training`).
  *
  * ## Example
  * ```ts
- * const record: CheckpointRecord = { v: 1, key: 'shop-12', stage: 'uploaded', externalProcessId: '5f0c…', at: new Date().toISOString() };
+ * const record: CheckpointRecord = { v: 2, key: 'shop-12', stage: 'uploading', externalProcessId: '5f0c…', polls: 0, at: new Date().toISOString() };
  * ```
  */
-export interface CheckpointRecord {
-  /** Format version, `1`. */
-  readonly v: 1;
-  readonly key: string;
-  readonly stage: CheckpointStage;
-  readonly externalProcessId?: string;
-  /** Folder the result was written to (`downloaded`). */
-  readonly resultDir?: string;
-  /** The headline metric of the result (`downloaded`), for summaries of skipped jobs. */
-  readonly score?: { readonly name: string; readonly value: number | string };
+export interface CheckpointRecord extends JobRecord {
+  /** Format version, `2`. */
+  readonly v: 2;
   /** When the record was written (ISO 8601). */
   readonly at: string;
 }
@@ -77,13 +71,27 @@ export class CheckpointError extends Error {
   override readonly name = 'CheckpointError';
 }
 
-const STAGES: readonly string[] = ['uploaded', 'training-requested', 'training-started', 'downloaded'];
+const STAGES: readonly string[] = ['new', 'uploading', 'uploaded', 'creating', 'training', 'downloaded'] satisfies readonly JobStage[];
+/** Stages of format 1 and what they are now. */
+const V1_STAGES: Readonly<Record<string, JobStage>> = {
+  uploaded: 'uploaded',
+  'training-requested': 'creating',
+  'training-started': 'training',
+  downloaded: 'downloaded',
+};
 
 function asRecord(value: unknown): CheckpointRecord | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const r = value as Record<string, unknown>;
-  if (r.v !== 1 || typeof r.key !== 'string' || !STAGES.includes(r.stage as string)) return undefined;
-  if (r.stage !== 'downloaded' && typeof r.externalProcessId !== 'string') return undefined;
+  if (typeof r.key !== 'string') return undefined;
+  if (r.v === 1) {
+    const stage = V1_STAGES[r.stage as string];
+    if (stage === undefined || (stage !== 'downloaded' && typeof r.externalProcessId !== 'string')) return undefined;
+    const upgraded = { ...r, v: 2, stage, polls: 0, ...(stage === 'creating' ? { createAttempts: 1 } : {}) };
+    return upgraded as unknown as CheckpointRecord;
+  }
+  if (r.v !== 2 || !STAGES.includes(r.stage as string) || typeof r.polls !== 'number') return undefined;
+  if (r.stage !== 'new' && r.stage !== 'downloaded' && typeof r.externalProcessId !== 'string') return undefined;
   return value as CheckpointRecord;
 }
 
@@ -156,7 +164,7 @@ export async function loadCheckpoint(file: string): Promise<CheckpointContents> 
  * ## Example
  * ```ts
  * const cp = await openCheckpoint('out/.p1rx-checkpoint.jsonl');
- * await cp.write({ key: 'a', stage: 'uploaded', externalProcessId: id });
+ * await cp.write({ key: 'a', stage: 'uploaded', externalProcessId: id, polls: 0 });
  * await cp.close();
  * ```
  */
@@ -168,15 +176,17 @@ export interface CheckpointWriter {
    * Appends one record and waits until it is on disk (`fdatasync`). Writes are queued, so
    * concurrent callers never interleave lines.
    */
-  write(record: Omit<CheckpointRecord, 'v' | 'at'>): Promise<CheckpointRecord>;
+  write(record: JobRecord): Promise<CheckpointRecord>;
   /** Waits for queued writes and closes the file. Idempotent. */
   close(): Promise<void>;
 }
 
 /**
- * Opens (or creates) a checkpoint file for appending. Existing records are loaded; a torn
- * last line left by a crash is cut off first, so the next record starts on a line of its own.
- * With `fresh`, an existing file is emptied instead (a new batch).
+ * Opens (or creates) a checkpoint file for appending. Existing records are loaded and the file
+ * is compacted to the last record per key (written to a temporary file, fsync'ed, renamed over
+ * the old one, directory fsync'ed), which also drops a torn last line left by a crash, so the
+ * next record starts on a line of its own. With `fresh`, an existing file is emptied instead
+ * (a new batch).
  *
  * Each {@link CheckpointWriter.write} is one `write` of one line on a file opened with `'a'`,
  * followed by `fdatasync` before the promise resolves: a `kill -9` (or a power cut, once the
@@ -188,7 +198,7 @@ export interface CheckpointWriter {
  * ```ts
  * const cp = await openCheckpoint('out/.p1rx-checkpoint.jsonl');
  * if (cp.records.get('a')?.stage !== 'downloaded') {
- *   await cp.write({ key: 'a', stage: 'downloaded', resultDir: 'out/a' });
+ *   await cp.write({ key: 'a', stage: 'downloaded', polls: 0, resultDir: 'out/a' });
  * }
  * await cp.close();
  * ```
@@ -200,9 +210,8 @@ export interface CheckpointWriter {
 export async function openCheckpoint(file: string, options: { fresh?: boolean } = {}): Promise<CheckpointWriter> {
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   const loaded = options.fresh ? { records: new Map<string, CheckpointRecord>(), tornTail: false, validBytes: 0 } : await loadCheckpoint(file);
-  if (options.fresh) await open(file, 'w').then((h) => h.close());
-  else if (loaded.tornTail) await truncate(file, loaded.validBytes);
   const records = new Map(loaded.records);
+  await replaceFile(file, [...records.values()].map((r) => `${JSON.stringify(r)}\n`).join(''));
   const handle: FileHandle = await open(file, 'a');
   await syncDir(path.dirname(path.resolve(file)));
   let queue: Promise<unknown> = Promise.resolve();
@@ -212,7 +221,7 @@ export async function openCheckpoint(file: string, options: { fresh?: boolean } 
     records,
     write(partial) {
       if (closed) return Promise.reject(new CheckpointError(`${file} is closed`));
-      const record: CheckpointRecord = { v: 1, ...partial, at: new Date().toISOString() };
+      const record: CheckpointRecord = { v: 2, ...partial, at: new Date().toISOString() };
       const done = queue.then(async () => {
         await handle.write(`${JSON.stringify(record)}\n`);
         await handle.datasync();
@@ -230,6 +239,20 @@ export async function openCheckpoint(file: string, options: { fresh?: boolean } 
       await handle.close();
     },
   };
+}
+
+/** Replaces `file` atomically with `text`: write a temporary file, fsync it, rename it over, fsync the folder. */
+async function replaceFile(file: string, text: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const h = await open(tmp, 'w');
+  try {
+    await h.write(text);
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+  await rename(tmp, file);
+  await syncDir(path.dirname(path.resolve(file)));
 }
 
 /** Makes a new file's directory entry durable too (best effort: not every platform allows it). */

@@ -14,8 +14,10 @@ import { createReadStream } from 'node:fs';
  * @param highWaterMark - Chunk size in bytes. Default 256 KiB.
  * @returns An async iterable of the file's bytes.
  */
-export function fileSource(path: string, highWaterMark = 256 * 1024): AsyncIterable<Uint8Array> {
+export function fileSource(path: string, highWaterMark = 256 * 1024): AsyncIterable<Uint8Array> & { readonly rereadable: true } {
   return {
+    // Each iteration opens the file anew: a spent upload session can send it again.
+    rereadable: true,
     [Symbol.asyncIterator]: () => createReadStream(path, { highWaterMark })[Symbol.asyncIterator](),
   };
 }

@@ -19,7 +19,8 @@ import type { CredentialType } from '../transport/credentials';
  */
 export interface ApiKey {
   readonly apiKey: string;
-  readonly endDate: string;
+  /** Absent when the service sent no `end_date` (or `null`): the key is then treated as long-lived. */
+  readonly endDate?: string;
 }
 
 /**

@@ -7,7 +7,7 @@ import { OperatorFunction, catchError, defer, map, throwError } from 'rxjs';
 import { CreateModelResponse } from '../codecs/trainingStatus';
 import { ValidationError } from '../core/errors';
 import type { TrainingEvent, UploadedEvent } from '../core/events';
-import { assertTrainingConfig, type TrainingConfig } from '../core/trainingConfig';
+import { normalizeTrainingConfig, type TrainingConfig } from '../core/trainingConfig';
 import { callApi$ } from '../transport/api';
 import { createModelError } from '../transport/errorFactory';
 import type { PredictionOneClient } from '../transport/client';
@@ -60,16 +60,17 @@ export function train$(
     (value): value is UploadedEvent | ExternalProcessRef => isRef(value) || value.type === 'uploaded',
     (input) =>
       defer(() => {
-        assertTrainingConfig(options.config);
+        // Integer and boolean strings (the vendor example's `cv: "2"`) are sent as numbers and booleans.
+        const config = normalizeTrainingConfig(options.config);
         const id = input.externalProcessId;
         const name = typeof options.name === 'function' ? options.name(id) : options.name;
         if (!name.trim()) throw new ValidationError('model name', ['name must not be empty']);
         return callApi$(
           client,
-          { method: 'POST', path: '/v1/external/models', json: { external_process_id: id, name, config: options.config } },
+          { method: 'POST', path: '/v1/external/models', json: { external_process_id: id, name, config } },
           CreateModelResponse,
         ).pipe(
-          map((res): TrainingEvent => ({ type: 'queued', externalProcessId: res.external_process_id, name, config: options.config })),
+          map((res): TrainingEvent => ({ type: 'queued', externalProcessId: res.external_process_id, name, config })),
           catchError((err: unknown) => throwError(() => createModelError(err, id))),
         );
       }),

@@ -4,12 +4,12 @@
  *
  * @packageDocumentation
  */
-import { EMPTY, Observable, OperatorFunction, concat, concatMap, defer, merge, of, retry, switchMap, throwError } from 'rxjs';
+import { EMPTY, Observable, OperatorFunction, concat, concatMap, defer, from, ignoreElements, merge, of, retry, switchMap, throwError, type ObservableInput } from 'rxjs';
 import { UploadUrls } from '../codecs/uploadUrls';
 import { UploadUrlSpentError, ValidationError } from '../core/errors';
 import type { TrainingEvent, UploadFileKind, UploadProgressEvent } from '../core/events';
 import { checkColumns, columnInfoCsv, csvHeader, inferColumns, type ColumnSpec, type ColumnType } from '../sources/columns';
-import { prepareSource, type CsvSource, type PreparedSource } from '../sources/csvSource';
+import { isRereadable, prepareSource, type CsvSource, type PreparedSource } from '../sources/csvSource';
 import { putWithProgress$ } from './putWithProgress';
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
@@ -31,8 +31,23 @@ export interface UploadInput {
   readonly columns?: readonly ColumnSpec[] | Readonly<Record<string, ColumnType>>;
 }
 
-/** Upload sessions tried before a spent upload URL is reported. */
-const MAX_UPLOAD_SESSIONS = 3;
+/**
+ * Options of {@link upload$}.
+ *
+ * ## Example
+ * ```ts
+ * upload$(client, { beforeSend: (id) => checkpoint.write({ key, stage: 'uploading', externalProcessId: id }) });
+ * ```
+ */
+export interface UploadOptions {
+  /**
+   * Called with the `external_process_id` of each upload session, after Get Upload URL and
+   * before its first PUT; the PUTs wait until what it returns completes (or resolves). For a
+   * write-ahead record: a crash after the service stored the files then leaves an id to ask
+   * about (Train Data Set Info) instead of nothing. Its error fails the upload.
+   */
+  readonly beforeSend?: (externalProcessId: string) => ObservableInput<unknown>;
+}
 
 function isUploadInput(value: unknown): value is UploadInput {
   return typeof value === 'object' && value !== null && 'train' in value && !(value instanceof Uint8Array);
@@ -72,10 +87,11 @@ function send$(client: PredictionOneClient, url: string, file: UploadFileKind, s
  * ```
  *
  * @param client - The client.
+ * @param options - A hook before each session's first PUT ({@link UploadOptions}).
  * @returns An operator from data to upload events.
  */
-export function upload$(client: PredictionOneClient): OperatorFunction<CsvSource | UploadInput, TrainingEvent> {
-  return uploadChecked$(client);
+export function upload$(client: PredictionOneClient, options: UploadOptions = {}): OperatorFunction<CsvSource | UploadInput, TrainingEvent> {
+  return uploadChecked$(client, undefined, undefined, options);
 }
 
 /**
@@ -96,7 +112,14 @@ export type UploadCheck = (
  *
  * @internal
  */
-export function uploadChecked$(client: PredictionOneClient, check?: UploadCheck, what = 'training job'): OperatorFunction<CsvSource | UploadInput, TrainingEvent> {
+export function uploadChecked$(
+  client: PredictionOneClient,
+  check?: UploadCheck,
+  what = 'training job',
+  options: UploadOptions = {},
+): OperatorFunction<CsvSource | UploadInput, TrainingEvent> {
+  // A spent single-use URL starts a new session, within the call's retry budget.
+  const maxSessions = client.settings.retry.maxAttempts;
   return concatMap((value) => {
     const input: UploadInput = isUploadInput(value) ? value : { train: value };
     return defer(async () => {
@@ -141,31 +164,58 @@ export function uploadChecked$(client: PredictionOneClient, check?: UploadCheck,
         throw err;
       }
     }).pipe(
-      switchMap(({ train, evaluation, columns }) =>
-        callApi$(client, { method: 'GET', path: '/v1/external/data-sets/upload-url', query: { extension: 'csv' } }, UploadUrls).pipe(
+      switchMap((prepared) => {
+        const { columns } = prepared;
+        let session = 0;
+        // Each session sends what it can: the first the prepared sources, a later one the same
+        // bytes, or a re-read of a re-readable source (a file) whose stream the spent session used.
+        let current: { train: PreparedSource; evaluation?: PreparedSource } = prepared;
+        const sources = defer(async () => {
+          if (session++ === 0) return current;
+          // The spent session's streams are done with: close them (their file handles) first.
+          await Promise.all([current.train, current.evaluation].map((p) => (p && !(p.body instanceof Uint8Array) ? p.release?.() : undefined)));
+          const streaming = client.config.streamUploads === true;
+          current = {
+            train: current.train.body instanceof Uint8Array ? current.train : await prepareSource(input.train, streaming),
+            evaluation:
+              current.evaluation === undefined || current.evaluation.body instanceof Uint8Array || input.evaluation === undefined
+                ? current.evaluation
+                : await prepareSource(input.evaluation, streaming),
+          };
+          return current;
+        });
+        const resendable =
+          (prepared.train.body instanceof Uint8Array || isRereadable(input.train)) &&
+          (!prepared.evaluation || prepared.evaluation.body instanceof Uint8Array || (input.evaluation !== undefined && isRereadable(input.evaluation)));
+        return callApi$(client, { method: 'GET', path: '/v1/external/data-sets/upload-url', query: { extension: 'csv' } }, UploadUrls).pipe(
           switchMap((urls) => {
-            const columnInfo = new TextEncoder().encode(columnInfoCsv(columns));
-            // The small column information goes beside the data sets (its own URL, a few hundred
-            // bytes), saving a round trip; the data sets go one after the other, so two big
-            // bodies never share the bandwidth and at most one streamed source is open.
-            return concat(
-              merge(
-                concat(send$(client, urls.learn_data_set_upload_url, 'learn', train), evaluation ? send$(client, urls.eval_data_set_upload_url, 'eval', evaluation) : EMPTY),
-                send$(client, urls.column_info_upload_url, 'columnInfo', { head: '', complete: true, body: columnInfo, size: columnInfo.byteLength }),
-              ),
-              of<TrainingEvent>({ type: 'uploaded', externalProcessId: urls.external_process_id, columns }),
+            const ahead = options.beforeSend ? defer(() => from(options.beforeSend!(urls.external_process_id))).pipe(ignoreElements()) : EMPTY;
+            return concat(ahead, sources).pipe(
+              switchMap(({ train, evaluation }) => {
+                const columnInfo = new TextEncoder().encode(columnInfoCsv(columns));
+                // The training data goes last, once the column information and the evaluation
+                // data are stored: Train Data Set Info knows an upload only once its training data
+                // is in, so "it knows the upload" then proves every file arrived (a resumed job
+                // asks it instead of uploading again). The small column information goes beside
+                // the evaluation data; two big bodies never share the bandwidth.
+                return concat(
+                  merge(
+                    send$(client, urls.column_info_upload_url, 'columnInfo', { head: '', complete: true, body: columnInfo, size: columnInfo.byteLength }),
+                    evaluation ? send$(client, urls.eval_data_set_upload_url, 'eval', evaluation) : EMPTY,
+                  ),
+                  send$(client, urls.learn_data_set_upload_url, 'learn', train),
+                  of<TrainingEvent>({ type: 'uploaded', externalProcessId: urls.external_process_id, columns }),
+                );
+              }),
             );
           }),
           // A spent single-use URL: start a new session (new URLs) when every body can be resent.
           retry({
-            count: MAX_UPLOAD_SESSIONS - 1,
-            delay: (err: unknown) =>
-              err instanceof UploadUrlSpentError && train.body instanceof Uint8Array && (!evaluation || evaluation.body instanceof Uint8Array)
-                ? of(0)
-                : throwError(() => err),
+            count: maxSessions - 1,
+            delay: (err: unknown) => (err instanceof UploadUrlSpentError && resendable ? of(0) : throwError(() => err)),
           }),
-        ),
-      ),
+        );
+      }),
     );
   });
 }

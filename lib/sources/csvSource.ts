@@ -19,6 +19,19 @@ import { concatBytes } from '../core/bytes';
  */
 export type CsvSource = string | Uint8Array | Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
+/**
+ * Whether `source` can be read again from the start, so a spent upload can be sent in a new
+ * session: text, bytes, a `Blob`, or an iterable that says so with `rereadable: true` (each
+ * `[Symbol.asyncIterator]()` call starts over, as `fileSource` from the Node entry does). A
+ * stream or a generator cannot.
+ *
+ * @internal
+ */
+export function isRereadable(source: CsvSource): boolean {
+  if (typeof source === 'string' || source instanceof Uint8Array || isBlob(source)) return true;
+  return (source as { rereadable?: unknown }).rereadable === true;
+}
+
 /** How much of the data column inference reads. */
 export const HEAD_BYTES = 1024 * 1024;
 

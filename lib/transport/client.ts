@@ -10,6 +10,7 @@ import { DEFAULT_BASE_URL, type ClientConfig } from '../core/config';
 import { ValidationError } from '../core/errors';
 import { DEFAULT_POLL_OPTIONS, resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
 import { resolveSettings, type ResolvedSettings } from '../core/settings';
+import { INSPECT_CUSTOM, redactConfig } from '../core/redact';
 import { callApiWithKey$ } from './api';
 import { Credentials, type CredentialState } from './credentials';
 import type { ExchangeContext } from './request';
@@ -75,6 +76,49 @@ export class PredictionOneClient {
       now: () => Date.now(),
       scheduler: this.scheduler,
     };
+  }
+
+  /**
+   * What `JSON.stringify(client)` writes: the base URL and the configuration with `apiKey`,
+   * `secretKey` and secret-named headers shown as `[REDACTED]` (never the keys, nor a key
+   * obtained by exchange).
+   *
+   * ## Example
+   * ```ts
+   * JSON.stringify(createClient({ baseUrl: 'http://127.0.0.1:8080', apiKey: 'k-123456' }));
+   * // '{"baseUrl":"http://127.0.0.1:8080","config":{"baseUrl":"http://127.0.0.1:8080","apiKey":"[REDACTED]"}}'
+   * ```
+   *
+   * @returns A plain, printable object.
+   */
+  toJSON(): { readonly baseUrl: string; readonly config: unknown } {
+    return { baseUrl: this.baseUrl, config: redactConfig(this.config) };
+  }
+
+  /**
+   * A one-line description without secrets.
+   *
+   * ## Example
+   * ```ts
+   * String(createClient({ baseUrl: 'http://127.0.0.1:8080', apiKey: 'k-123456' })); // 'PredictionOneClient(http://127.0.0.1:8080)'
+   * ```
+   *
+   * @returns `PredictionOneClient(<baseUrl>)`.
+   */
+  toString(): string {
+    return `PredictionOneClient(${this.baseUrl})`;
+  }
+
+  /**
+   * What Node's `util.inspect` and `console.log(client)` show: the same redacted view as
+   * {@link PredictionOneClient.toJSON}. Keyed by `Symbol.for('nodejs.util.inspect.custom')`, so
+   * nothing here imports Node.
+   *
+   * @internal
+   */
+  [INSPECT_CUSTOM](_depth: number, options: object, inspect?: (value: unknown, options: object) => string): string {
+    const view = this.toJSON();
+    return `PredictionOneClient ${inspect ? inspect(view, options) : JSON.stringify(view)}`;
   }
 }
 

@@ -8,6 +8,7 @@
 import { BehaviorSubject, Observable, catchError, defer, finalize, map, of, share, tap, throwError } from 'rxjs';
 import type { ApiKeyResponse } from '../codecs/apiKey';
 import { ValidationError } from '../core/errors';
+import { INSPECT_CUSTOM, REDACTED } from '../core/redact';
 import { budgetSpent } from './retryPolicy';
 
 /**
@@ -87,6 +88,17 @@ export class Credentials {
     this.state$ = new BehaviorSubject<CredentialState>({ state: anyStatic ? 'static' : 'none' });
   }
 
+  /** Printed without key material (`JSON.stringify`, `util.inspect`): only where the credential stands. */
+  toJSON(): { readonly state: CredentialState['state']; readonly keys: readonly string[] } {
+    // Which keys it holds, by name only.
+    const held = Object.entries({ ...this.keys, ...this.keys.apiKeys }).filter(([name, v]) => name !== 'apiKeys' && typeof v === 'string' && v !== '');
+    return { state: this.state$.value.state, keys: held.map(([name]) => `${name}: ${REDACTED}`) };
+  }
+
+  [INSPECT_CUSTOM](): string {
+    return `Credentials ${JSON.stringify(this.toJSON())}`;
+  }
+
   /** Every key value this client has held, for redaction. */
   secrets(): string[] {
     return [...this.known];
@@ -163,12 +175,12 @@ export class Credentials {
 }
 
 /**
- * `end_date` has no documented format: ISO 8601 is parsed, anything else is treated as
+ * `end_date` has no documented format: ISO 8601 is parsed; anything else, or none, is treated as
  * long-lived (the service will say `Inactive_credential.` when it is not, and we refresh then).
  *
  * @internal
  */
-export function parseEndDate(endDate: string): number {
-  const ms = Date.parse(endDate);
+export function parseEndDate(endDate: string | undefined): number {
+  const ms = endDate === undefined ? Number.NaN : Date.parse(endDate);
   return Number.isNaN(ms) ? Number.POSITIVE_INFINITY : ms;
 }

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { ApiError, AuthError, InferenceError, NetworkError, RateLimitError, ServerError, TrainingStartUnknownError, type InferenceErrorReason } from '../core/errors';
+import { ApiError, AuthError, InferenceError, NetworkError, RateLimitError, ResourceGoneError, ServerError, TrainingStartUnknownError, type GoneResource, type InferenceErrorReason } from '../core/errors';
 import { ApiErrorBody } from '../codecs/apiErrorBody';
 
 /** Messages of the documented code 4001000204 that mean "this key is refused". */
@@ -25,6 +25,17 @@ const INFERENCE_REASONS: ReadonlyMap<number, InferenceErrorReason> = new Map([
 
 /** The documented "bad request" code shared by key errors and other client errors. */
 export const BAD_REQUEST_CODE = 4001000204;
+
+/** Messages of the documented code 4001000204 that say a resource is gone (Get API Key, retraining pages). */
+const GONE_MESSAGES: ReadonlyMap<string, GoneResource> = new Map([
+  ['This model may be deleted.', 'model'],
+  ['This job may be deleted.', 'job'],
+  ['Not found retrain job.', 'retrainJob'],
+  ['Not found classifier.', 'classifier'],
+]);
+
+/** Retrain Data Upload's HTTP 500 `Not found configuration_file.`: not transient, so not a (retried) ServerError. */
+const CONFIGURATION_FILE_CODE = 5001000201;
 
 /**
  * Parses `Retry-After` (delta-seconds or HTTP-date) into milliseconds from `nowMs`.
@@ -76,6 +87,9 @@ export function apiErrorFrom(
   if (init.code === BAD_REQUEST_CODE && init.apiMessage !== undefined && AUTH_MESSAGES.has(init.apiMessage)) {
     return new AuthError(init, secrets);
   }
+  const gone = init.code === BAD_REQUEST_CODE && init.apiMessage !== undefined ? GONE_MESSAGES.get(init.apiMessage) : undefined;
+  if (gone !== undefined) return new ResourceGoneError(gone, init, secrets);
+  if (init.code === CONFIGURATION_FILE_CODE) return new ResourceGoneError('configurationFile', init, secrets);
   // The inference endpoint's documented codes: never retried.
   const reason = response.endpoint !== 'inference' || init.code === undefined ? undefined : INFERENCE_REASONS.get(init.code);
   if (reason !== undefined) return new InferenceError({ ...init, reason }, secrets);

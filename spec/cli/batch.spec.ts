@@ -98,7 +98,8 @@ describe('p1rx batch', () => {
     expect(fresh.code).toBe(0);
     expect(emulator().count('POST /v1/external/models')).toBe(2);
     const lines = (await readFile(path.join(out, '.p1rx-checkpoint.jsonl'), 'utf8')).trim().split('\n');
-    expect(lines).toHaveLength(4); // uploaded, training-requested, training-started, downloaded
+    // Write-ahead before each request, and each answer: uploading, uploaded, creating, training, downloaded.
+    expect(lines.map((l) => (JSON.parse(l) as { stage: string }).stage)).toEqual(['uploading', 'uploaded', 'creating', 'training', 'downloaded']);
   });
 
   it('should cancel running jobs on Ctrl-C and exit 130 with a consistent checkpoint', async () => {
@@ -117,7 +118,7 @@ describe('p1rx batch', () => {
     expect(io.err()).toContain('--resume');
     const { records, tornTail } = await loadCheckpoint(path.join(out, '.p1rx-checkpoint.jsonl'));
     expect(tornTail).toBe(false);
-    expect(records.get('job1')?.stage).toBe('training-requested');
+    expect(records.get('job1')?.stage).toBe('creating');
     expect(records.has('job2')).toBe(false);
     await emulator().waitForAbort('POST /v1/external/models');
   });

@@ -68,9 +68,9 @@ describe('p1rx batch in a child process', () => {
     running = cli.child;
 
     // Three jobs training (manual mode: they wait), then finish job1 so job4 starts.
-    let records = await waitFor('3 trainings', when(cpFile, (r) => ['job1', 'job2', 'job3'].every((k) => at(r, k, 'training-started'))));
+    let records = await waitFor('3 trainings', when(cpFile, (r) => ['job1', 'job2', 'job3'].every((k) => at(r, k, 'training'))));
     await emulator().advance(id(records, 'job1'), 'finished');
-    records = await waitFor('job1 downloaded, job4 training', when(cpFile, (r) => at(r, 'job1', 'downloaded') && at(r, 'job4', 'training-started')));
+    records = await waitFor('job1 downloaded, job4 training', when(cpFile, (r) => at(r, 'job1', 'downloaded') && at(r, 'job4', 'training')));
     cli.child.kill('SIGKILL');
     expect((await cli.exited).signal).toBe('SIGKILL');
 
@@ -81,7 +81,7 @@ describe('p1rx batch in a child process', () => {
 
     // Resume in-process; job5 is new: finish its training once it is started.
     const resumed = runCli(['batch', manifest, '-o', out, '--resume', '--base-url', emulator().url, '--api-key', API_KEY, '--poll-interval', '20']);
-    const job5 = await waitFor('job5 training', when(cpFile, (r) => at(r, 'job5', 'training-started')));
+    const job5 = await waitFor('job5 training', when(cpFile, (r) => at(r, 'job5', 'training')));
     await emulator().advance(id(job5, 'job5'), 'finished');
     const { code, io } = await resumed;
     expect(io.err()).toMatch(/job1\s+skipped/);
@@ -106,7 +106,7 @@ describe('p1rx batch in a child process', () => {
     const cpFile = path.join(out, '.p1rx-checkpoint.jsonl');
     const cli = spawnCli(['batch', manifest, '-o', out, '-c', '2', '--poll-interval', '20'], emulator().url);
     running = cli.child;
-    await waitFor('2 trainings', when(cpFile, (r) => at(r, 'job1', 'training-started') && at(r, 'job2', 'training-started')));
+    await waitFor('2 trainings', when(cpFile, (r) => at(r, 'job1', 'training') && at(r, 'job2', 'training')));
     cli.child.kill('SIGINT');
     // The emulator is manual, so its trainings never end by themselves: exiting at all proves the
     // CLI did not wait for them (no wall-clock bound: a loaded machine is slow, not wrong).
@@ -117,6 +117,6 @@ describe('p1rx batch in a child process', () => {
     expect(lines.at(-1)).toMatchObject({ type: 'summary', interrupted: true, exitCode: 130, notRun: 3 });
     const { records, tornTail } = await loadCheckpoint(cpFile);
     expect(tornTail).toBe(false);
-    expect([records.get('job1')?.stage, records.get('job2')?.stage, records.has('job3')]).toEqual(['training-started', 'training-started', false]);
+    expect([records.get('job1')?.stage, records.get('job2')?.stage, records.has('job3')]).toEqual(['training', 'training', false]);
   });
 });

@@ -9,7 +9,9 @@ import { jsonManifest, runCli, workDir } from './cliHarness';
 
 /**
  * A crash at each stage boundary, simulated by building the checkpoint the crashed run would
- * have left (and the service state that goes with it), then `p1rx batch --resume`.
+ * have left (and the service state that goes with it), then `p1rx batch --resume`. Most files
+ * here are format 1 (as earlier versions wrote them), so reading those is tested too; the
+ * `uploading` cases are format 2. spec/cli/crash.spec.ts kills real processes.
  */
 describe('p1rx batch --resume', () => {
   const { emulator, client } = useEmulator({ trainingDelayMs: 0 });
@@ -87,7 +89,7 @@ describe('p1rx batch --resume', () => {
     expect(code).toBe(1);
     expect(io.events().find((e) => e.type === 'failed')).toMatchObject({ key: 'job1', error: { name: 'AuthError' } });
     expect(count('POST /v1/external/models')).toBe(0);
-    expect((await loadCheckpoint(cpFile)).records.get('job1')?.stage).toBe('training-requested');
+    expect((await loadCheckpoint(cpFile)).records.get('job1')?.stage).toBe('creating');
   });
 
   it('after "training-started": should only poll and download', async () => {
@@ -137,5 +139,46 @@ describe('p1rx batch --resume', () => {
     const { code } = await resume();
     expect(code).toBe(0);
     expect(count('GET /v1/external/data-sets/upload-url')).toBe(1);
+  });
+
+  const record2 = (key: string, stage: string, extra: Record<string, unknown> = {}) =>
+    `${JSON.stringify({ v: 2, key, stage, polls: 0, at: new Date().toISOString(), ...extra })}\n`;
+
+  it('after "uploading" when the service stored the upload: should ask Train Data Set Info and not upload again', async () => {
+    const id = await uploadOnly();
+    await writeFile(cpFile, record2('job1', 'uploading', { externalProcessId: id, uploadSessions: 1 }));
+    const { code, io } = await resume();
+    expect(code).toBe(0);
+    expect(io.events().find((e) => e.type === 'start')).toMatchObject({ key: 'job1', resumeFrom: 'uploading' });
+    expect(count('GET /v1/external/data-sets/column-info')).toBe(1);
+    expect(count('GET /v1/external/data-sets/upload-url')).toBe(0);
+    expect(count('PUT /storage/upload')).toBe(0);
+    expect(emulator().job(id)?.modelsCreated).toBe(1);
+    expect(existsSync(path.join(out, 'job1', 'metrics.csv'))).toBe(true);
+  });
+
+  it('after "uploading" when the upload never completed: should upload again in a new session', async () => {
+    // An upload session whose training data never arrived (the crash came first).
+    const res = await fetch(`${emulator().url}/v1/external/data-sets/upload-url?extension=csv`, { headers: { 'x-api-key': API_KEY } });
+    const { external_process_id: id } = (await res.json()) as { external_process_id: string };
+    await writeFile(cpFile, record2('job1', 'uploading', { externalProcessId: id, uploadSessions: 1 }));
+    const { code } = await resume();
+    expect(code).toBe(0);
+    expect(count('GET /v1/external/data-sets/column-info')).toBe(1);
+    expect(count('GET /v1/external/data-sets/upload-url')).toBe(1);
+    const { records } = await loadCheckpoint(cpFile);
+    expect(records.get('job1')).toMatchObject({ stage: 'downloaded', uploadSessions: 2 });
+    expect(records.get('job1')?.externalProcessId).not.toBe(id);
+    expect(emulator().job(id)?.modelsCreated ?? 0).toBe(0);
+  });
+
+  it('after "uploading" when Train Data Set Info fails otherwise: should fail the job and keep the record, uploading nothing', async () => {
+    const id = await uploadOnly();
+    await writeFile(cpFile, record2('job1', 'uploading', { externalProcessId: id }));
+    emulator().failNext('GET /v1/external/data-sets/column-info', 400, { code: 4001000204, error: 'PREDA_EXTERNAL_BAD_REQUEST', message: 'invalid_api_key.' });
+    const { code } = await resume();
+    expect(code).toBe(1);
+    expect(count('PUT /storage/upload')).toBe(0);
+    expect((await loadCheckpoint(cpFile)).records.get('job1')?.stage).toBe('uploading');
   });
 });

@@ -19,8 +19,8 @@ describe('secrets in DecodeError bodies', () => {
   const { emulator, client } = useEmulator();
 
   it('should not put a newly issued API key in the error of a Get API Key response that fails to decode', async () => {
-    // end_date has no documented format; null is a plausible answer the client refuses.
-    emulator().failNext('GET /v1/external/api-key', 200, { api_key: ISSUED, end_date: null });
+    // A null end_date is tolerated (the key counts as long-lived); an object is not a date at all.
+    emulator().failNext('GET /v1/external/api-key', 200, { api_key: ISSUED, end_date: { at: 'tomorrow' } });
     const err = await lastValueFrom(of(SECRET_KEY).pipe(apiKey$(client()))).catch((e: unknown) => e);
     expect((err as Error).name).toBe('DecodeError');
     expect(leaked(err, ISSUED)).toEqual([]);

@@ -38,7 +38,8 @@ describe('classifier and inference endpoints', () => {
   }
 
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, manual: true, apiKeys: [KEY] });
+    // These tests score several rows per request: beyond the vendor's one-row contract, so allowed explicitly.
+    emulator = await startEmulator({ port: 0, manual: true, apiKeys: [KEY], allowMultiRowInference: true });
     const a = await upload(emulator, KEY, { learn: seattle(140) });
     await createModel(emulator, KEY, a.external_process_id, { tc: 'weather', tt: 'multi_classification', cv: 2 });
     await emulator.advance(a.external_process_id, 'finished');

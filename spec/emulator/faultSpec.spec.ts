@@ -44,6 +44,6 @@ describe('parseFaultSpec', () => {
   });
 
   it('should know every fault kind', () => {
-    expect(FAULT_KINDS).toEqual(['error', 'rateLimit', 'latency', 'resetBefore', 'resetAfter', 'truncate', 'corruptZip', 'failTraining']);
+    expect(FAULT_KINDS).toEqual(['error', 'rateLimit', 'latency', 'resetBefore', 'resetAfter', 'truncate', 'corruptZip', 'failTraining', 'signatureMismatch']);
   });
 });

@@ -17,22 +17,22 @@ describe('checkpoint', () => {
 
   it('should append one JSON line per record and keep the last record per key', async () => {
     const cp = await openCheckpoint(file);
-    await cp.write({ key: 'a', stage: 'uploaded', externalProcessId: 'x' });
-    await cp.write({ key: 'b', stage: 'uploaded', externalProcessId: 'y' });
-    await cp.write({ key: 'a', stage: 'training-started', externalProcessId: 'x' });
-    expect(cp.records.get('a')?.stage).toBe('training-started');
+    await cp.write({ key: 'a', stage: 'uploaded', externalProcessId: 'x', polls: 0 });
+    await cp.write({ key: 'b', stage: 'uploaded', externalProcessId: 'y', polls: 0 });
+    await cp.write({ key: 'a', stage: 'training', externalProcessId: 'x', polls: 0 });
+    expect(cp.records.get('a')?.stage).toBe('training');
     await cp.close();
     await cp.close();
     const text = await readFile(file, 'utf8');
-    expect(text.trim().split('\n').map((l) => JSON.parse(l).stage)).toEqual(['uploaded', 'uploaded', 'training-started']);
+    expect(text.trim().split('\n').map((l) => JSON.parse(l).stage)).toEqual(['uploaded', 'uploaded', 'training']);
     const { records } = await loadCheckpoint(file);
-    expect(records.get('a')).toMatchObject({ v: 1, key: 'a', stage: 'training-started', externalProcessId: 'x', at: expect.any(String) });
+    expect(records.get('a')).toMatchObject({ v: 2, key: 'a', stage: 'training', externalProcessId: 'x', polls: 0, at: expect.any(String) });
     expect(records.get('b')?.stage).toBe('uploaded');
   });
 
   it('should never interleave concurrent writes', async () => {
     const cp = await openCheckpoint(file);
-    await Promise.all(Array.from({ length: 50 }, (_, i) => cp.write({ key: `k${i}`, stage: 'uploaded', externalProcessId: 'x'.repeat(500) })));
+    await Promise.all(Array.from({ length: 50 }, (_, i) => cp.write({ key: `k${i}`, stage: 'uploaded', externalProcessId: 'x'.repeat(500), polls: 0 })));
     await cp.close();
     expect((await loadCheckpoint(file)).records.size).toBe(50);
   });
@@ -44,7 +44,7 @@ describe('checkpoint', () => {
     expect(loaded.tornTail).toBe(true);
     expect(loaded.records.get('a')?.stage).toBe('uploaded');
     const cp = await openCheckpoint(torn);
-    await cp.write({ key: 'a', stage: 'training-requested', externalProcessId: 'id-a' });
+    await cp.write({ key: 'a', stage: 'creating', externalProcessId: 'id-a', polls: 0 });
     await cp.close();
     const after = await loadCheckpoint(torn);
     expect(after.tornTail).toBe(false);
@@ -62,12 +62,13 @@ describe('checkpoint', () => {
       new CheckpointError('cp line 2: not JSON (the file was not written by p1rx, or was edited)'),
     );
     expect(() => parseCheckpoint('{"v":2}\n', 'cp')).toThrow('cp line 1: not a checkpoint record');
+    expect(() => parseCheckpoint('{"v":2,"key":"a","stage":"training","polls":0}\n', 'cp')).toThrow('cp line 1: not a checkpoint record');
   });
 
   it('should treat a missing file as empty and empty an existing one with fresh', async () => {
     expect((await loadCheckpoint(file)).records.size).toBe(0);
     const first = await openCheckpoint(file);
-    await first.write({ key: 'a', stage: 'uploaded', externalProcessId: 'x' });
+    await first.write({ key: 'a', stage: 'uploaded', externalProcessId: 'x', polls: 0 });
     await first.close();
     await appendFile(file, '');
     const fresh = await openCheckpoint(file, { fresh: true });
@@ -79,9 +80,34 @@ describe('checkpoint', () => {
   it('should make a record readable once its write resolved, and refuse writes after close', async () => {
     const cp = await openCheckpoint(file);
     // fdatasync itself is not observable without a crash; spec/cli/crash.spec.ts kills -9.
-    await cp.write({ key: 'a', stage: 'uploaded', externalProcessId: 'x' });
+    await cp.write({ key: 'a', stage: 'uploaded', externalProcessId: 'x', polls: 0 });
     expect((await loadCheckpoint(file)).records.get('a')?.stage).toBe('uploaded');
     await cp.close();
-    await expect(cp.write({ key: 'a', stage: 'downloaded' })).rejects.toThrow(CheckpointError);
+    await expect(cp.write({ key: 'a', stage: 'downloaded', polls: 0 })).rejects.toThrow(CheckpointError);
+  });
+
+  it('should read format-1 files, upgrading their stages', () => {
+    const { records } = parseCheckpoint(line('a', 'uploaded') + line('b', 'training-requested') + line('c', 'training-started') + line('d', 'downloaded'));
+    expect([...records.values()].map((r) => [r.key, r.v, r.stage, r.polls])).toEqual([
+      ['a', 2, 'uploaded', 0],
+      ['b', 2, 'creating', 0],
+      ['c', 2, 'training', 0],
+      ['d', 2, 'downloaded', 0],
+    ]);
+    expect(records.get('b')?.createAttempts).toBe(1);
+  });
+
+  it('should compact the file to the last record per key on open (atomic replace), leaving no temporary file', async () => {
+    const cp = await openCheckpoint(file);
+    for (const stage of ['uploading', 'uploaded', 'creating', 'training'] as const) await cp.write({ key: 'a', stage, externalProcessId: 'x', polls: 0 });
+    await cp.write({ key: 'b', stage: 'uploading', externalProcessId: 'y', polls: 0 });
+    await cp.close();
+    expect((await readFile(file, 'utf8')).trim().split('\n')).toHaveLength(5);
+    const again = await openCheckpoint(file);
+    await again.close();
+    const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { key: string; stage: string });
+    expect(lines.map((l) => `${l.key}:${l.stage}`)).toEqual(['a:training', 'b:uploading']);
+    const { readdir } = await import('node:fs/promises');
+    expect(await readdir(path.dirname(file))).toEqual(['cp.jsonl']);
   });
 });

@@ -85,14 +85,17 @@ describe('upload$', () => {
     return { fetch, log };
   }
 
-  it('should send the column information beside the data sets, and the evaluation data only after the training data', async () => {
+  it('should send the training data last, once the column information and the evaluation data are stored', async () => {
     const { fetch, log } = notingPuts();
     const input = { train: seattleWeather(40), evaluation: seattleWeather(20) };
     const events = await lastValueFrom(of(input).pipe(upload$(client({ fetch })), toArray()));
-    // The column information is on its way before the training data is answered...
-    expect(log.indexOf('send column_info')).toBeLessThan(log.indexOf('done learn'));
-    // ...while the two data sets never share the connection's bandwidth.
-    expect(log.indexOf('send eval')).toBeGreaterThan(log.indexOf('done learn'));
+    // The column information goes beside the evaluation data...
+    expect(log.indexOf('send column_info')).toBeLessThan(log.indexOf('done eval'));
+    // ...and the training data only once both are stored: Train Data Set Info knowing the upload
+    // (it needs the training data) then proves the whole upload arrived. The two data sets never
+    // share the connection's bandwidth.
+    expect(log.indexOf('send learn')).toBeGreaterThan(log.indexOf('done eval'));
+    expect(log.indexOf('send learn')).toBeGreaterThan(log.indexOf('done column_info'));
     expect(log.filter((l) => l.startsWith('done'))).toHaveLength(3);
     // `uploaded` comes last, once all three files are stored.
     expect(events[events.length - 1].type).toBe('uploaded');
@@ -102,23 +105,42 @@ describe('upload$', () => {
     expect(info.trainingdata_row_count).toBe(40);
   });
 
-  it('should abort the training data upload when the column information is refused', async () => {
+  it('should not send the training data when the column information is refused', async () => {
     const { fetch, log } = notingPuts(true);
-    // Several MiB from a slow stream: still in flight when the small PUT fails.
-    async function* slow(): AsyncGenerator<Uint8Array> {
-      for await (const chunk of chunks(seattleWeather(1400).repeat(30), 64 * 1024)) {
-        await new Promise((r) => setTimeout(r, 5));
-        yield chunk;
-      }
-    }
-    const streaming = client({ streamUploads: true, fetch, retry: { maxAttempts: 1 } });
-    const err = await lastValueFrom(of(slow()).pipe(upload$(streaming))).catch((e: unknown) => e);
+    const err = await lastValueFrom(of(seattleWeather(40)).pipe(upload$(client({ fetch, retry: { maxAttempts: 1 } })))).catch((e: unknown) => e);
     expect((err as Error).name).toBe('NetworkError');
     expect(log).toContain('send column_info');
-    expect(log).not.toContain('done learn');
-    await until(() => emulator().requests.some((r) => r.path.includes('/learn.') && r.aborted), 'the learn PUT aborted');
-    const learn = emulator().requests.find((r) => r.route === 'PUT /storage/upload' && r.path.includes('/learn.'));
-    expect(learn?.aborted).toBe(true);
+    expect(log).not.toContain('send learn');
+    expect(emulator().requests.some((r) => r.path.includes('/learn.'))).toBe(false);
+  });
+
+  it('should call beforeSend with the session id before the first PUT, and wait for it', async () => {
+    const seen: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const uploading = lastValueFrom(
+      of(seattleWeather(20)).pipe(
+        upload$(client(), {
+          beforeSend: (id) => {
+            seen.push(`${id} puts=${emulator().count('PUT /storage/upload')}`);
+            return gate;
+          },
+        }),
+        toArray(),
+      ),
+    );
+    await until(() => seen.length === 1, 'beforeSend');
+    expect(emulator().count('PUT /storage/upload')).toBe(0);
+    release();
+    const done = uploaded(await uploading);
+    expect(seen).toEqual([`${done.externalProcessId} puts=0`]);
+    expect(emulator().count('PUT /storage/upload')).toBe(2);
+  });
+
+  it('should fail the upload, sending nothing, when beforeSend fails', async () => {
+    const err = await lastValueFrom(of(seattleWeather(20)).pipe(upload$(client(), { beforeSend: () => Promise.reject(new Error('disk full')) }))).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('disk full');
+    expect(emulator().count('PUT /storage/upload')).toBe(0);
   });
 
   it('should start a new upload session when a single-use URL was spent by an interrupted attempt', async () => {
@@ -139,5 +161,32 @@ describe('upload$', () => {
     const big = seattleWeather(1400).repeat(30); // more than the 1 MiB head, so it stays a stream
     const err = await lastValueFrom(of(chunks(big, 64 * 1024)).pipe(upload$(streaming))).catch((e: unknown) => e);
     expect((err as Error).name).toMatch(/NetworkError|UploadUrlSpentError/);
+  });
+
+  it('should start a new upload session for a file (re-read from disk) when its URL was spent', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { fileSource } = await import('../../lib/node');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'p1rx-upload-'));
+    try {
+      const file = path.join(dir, 'big.csv');
+      // Past the 1 MiB head, so the upload streams it from disk (no bytes kept to resend).
+      const big = seattleWeather(1400);
+      await writeFile(file, big + big.split('\n').slice(1).join('\n').repeat(30));
+      const ids: string[] = [];
+      const streaming = client({ streamUploads: true, fetch: createNodeFetch() });
+      // The learn PUT (the last one) is reset after the storage took it: its URL is spent.
+      emulator().injectNext('PUT /storage/upload', 'resetAfter');
+      emulator().injectNext('PUT /storage/upload', 'resetAfter');
+      const events = await lastValueFrom(of({ train: fileSource(file) }).pipe(upload$(streaming, { beforeSend: (id) => (ids.push(id), []) }), toArray()));
+      expect(events[events.length - 1].type).toBe('uploaded');
+      expect(ids.length).toBeGreaterThanOrEqual(2);
+      expect(uploaded(events).externalProcessId).toBe(ids[ids.length - 1]);
+      const info = await firstValueFrom(of(uploaded(events)).pipe(datasetInfo$(client())));
+      expect(info.trainingdata_row_count).toBeGreaterThan(1400);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -11,7 +11,7 @@ describe('credentials', () => {
   it('should exchange a secret key for an API key with apiKey$', async () => {
     const key = await lastValueFrom(of(SECRET_KEY).pipe(apiKey$(secretClient())));
     expect(key.apiKey).toMatch(/.{16,}/);
-    expect(Number.isNaN(Date.parse(key.endDate))).toBe(false);
+    expect(Number.isNaN(Date.parse(key.endDate ?? ''))).toBe(false);
   });
 
   it('should refuse an unknown secret key with AuthError', async () => {
@@ -61,5 +61,6 @@ describe('credentials', () => {
   it('should treat an unparseable end_date as long-lived', () => {
     expect(parseEndDate('2026-11-28T07:00:00Z')).toBe(Date.parse('2026-11-28T07:00:00Z'));
     expect(parseEndDate('someday')).toBe(Number.POSITIVE_INFINITY);
+    expect(parseEndDate(undefined)).toBe(Number.POSITIVE_INFINITY);
   });
 });

@@ -78,7 +78,9 @@ function parseRequest(text: string): InferenceRequest {
  * (4001030101), the key is its key (4031030201 `Invalid API key`), the caller's address
  * (`req.socket.remoteAddress`) passes its IP rules (4031030201 `Not allowed source ip`), it is
  * running and active (5031030101 `status is not running (status: stopped|building|…)`), the body
- * is well-formed (4001030104 `Invalid request`). Scores the rows with the serving model and
+ * is well-formed (4001030104 `Invalid request`), and `pr` holds ONE data row as the page defines
+ * it (else 4001030104, unless the emulator runs with `allowMultiRowInference`). The key of
+ * another classifier answers 4031030201 `Invalid classifier id`. Scores the rows with the serving model and
  * answers `{ version, outputs }` with base64 files:
  *
  * - `prediction_valid.csv`: `row` (1-based; left out with `nr`), the `pc` column, every other input
@@ -103,13 +105,21 @@ export const inferenceRoute: Route = {
     const classifier = ctx.deployments.classifiers.classifiers.get(params.classifier_id);
     if (classifier === undefined) throw notFoundClassifier();
     const header = req.headers['x-api-key'];
-    if ((Array.isArray(header) ? header[0] : header) !== classifier.api_key) throw accessDenied('Invalid API key');
+    const key = Array.isArray(header) ? header[0] : header;
+    if (key !== classifier.api_key) {
+      // Gap choice (docs/CONTRACT.md): the key of another of the user's classifiers is a valid
+      // key for the wrong classifier id; any other key is an invalid key.
+      const ownerOfKey = key === undefined ? undefined : [...ctx.deployments.classifiers.classifiers.values()].find((c) => c.api_key === key);
+      throw accessDenied(ownerOfKey === undefined ? 'Invalid API key' : 'Invalid classifier id');
+    }
     if (!isAllowed(classifier.rules, req.socket.remoteAddress)) throw accessDenied('Not allowed source ip');
     if (!classifier.active) throw notRunning('stopped');
     if (classifier.status !== 'running') throw notRunning(classifier.status);
     const request = parseRequest(await readBody(req));
     const table = parseCsv(request.csv);
     if (table.columns.length === 0 || table.rows.length === 0) throw invalidRequest();
+    // `pr` is the header plus ONE data row (項目名の行とデータ１行); more is beyond the contract.
+    if (table.rows.length > 1 && !ctx.options.allowMultiRowInference) throw invalidRequest();
     if (request.pc !== undefined && !table.columns.includes(request.pc)) throw invalidRequest();
 
     const { version, model: pending } = ctx.deployments.serving.get(classifier.model_id);

@@ -9,7 +9,8 @@ const MAX_JSON_BYTES = 1024 * 1024;
 
 /**
  * Create Model (Train): `POST /v1/external/models` with JSON `{ external_process_id, name, config }`.
- * Validates the config against the uploaded data (400 with a precise message), records the
+ * `name` is required. Validates the config against the uploaded data (400 with a precise message;
+ * integer and boolean strings such as the vendor example's `"cv": "2"` are accepted), records the
  * model and starts its job. Answers `{ external_process_id }`. A second call for the same upload
  * is accepted and restarts the job; `emulator.job(id).modelsCreated` counts the calls.
  *
@@ -29,12 +30,13 @@ export const createModelRoute: Route = {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('Request body must be a JSON object.');
     const { external_process_id: id, name, config } = body as Record<string, unknown>;
     if (typeof id !== 'string' || id === '') throw badRequest('external_process_id (string) is required.');
-    if (name !== undefined && name !== null && typeof name !== 'string') throw badRequest('name must be a string.');
+    // The Train page lists name (予測モデル名) among the body's fields, and its examples always send it.
+    if (typeof name !== 'string' || name.trim() === '') throw badRequest('name (model name, a non-empty string) is required.');
     if (config === undefined || config === null) throw badRequest('config is required.');
     const dataset = uploadedDataset(ctx, id);
     const validated = validateConfig(config, dataset);
     const model = ctx.store.addModel({
-      name: name ?? null,
+      name,
       target_type: validated.tt,
       config: config as Record<string, unknown>,
     });

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { payloadTooLarge, storageDenied } from '../errors';
+import { payloadTooLarge, signatureDoesNotMatch, storageDenied } from '../errors';
 import { signatureMatches } from '../signing';
 
 /** What a single-use pre-signed upload URL points at. @internal */
@@ -24,7 +24,7 @@ export async function readSignedUpload<T extends SignedTarget>(
 ): Promise<{ target: T; bytes: Uint8Array }> {
   if (target === undefined) throw storageDenied('AccessDenied', 'Unknown upload URL.');
   if (!signatureMatches(target.signature, url.searchParams.get('X-Amz-Signature'))) {
-    throw storageDenied('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+    throw signatureDoesNotMatch(req.method ?? 'GET', url, req.headers.host);
   }
   if (used(target)) throw storageDenied('AccessDenied', SPENT);
   if (Number(req.headers['content-length'] ?? 0) > limit) throw payloadTooLarge(limit);

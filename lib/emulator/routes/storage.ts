@@ -1,14 +1,14 @@
 import type { Route, RouteRequest } from '../context';
-import { storageDenied } from '../errors';
+import { signatureDoesNotMatch, storageDenied } from '../errors';
 import type { EmulatorResponse } from '../http';
 import { signatureMatches } from '../signing';
 
 function download(bucket: string) {
-  return ({ url, params, ctx }: RouteRequest): EmulatorResponse => {
+  return ({ req, url, params, ctx }: RouteRequest): EmulatorResponse => {
     const object = ctx.store.objects.get(`${bucket}/${params.object_id}`);
     if (object === undefined) throw storageDenied('AccessDenied', 'Unknown object.');
     if (!signatureMatches(object.signature, url.searchParams.get('X-Amz-Signature'))) {
-      throw storageDenied('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+      throw signatureDoesNotMatch(req.method ?? 'GET', url, req.headers.host);
     }
     return {
       status: 200,

@@ -54,8 +54,9 @@ export function buildProblem(dataset: Dataset, config: TrainingConfig, seed: num
     throw new TrainingFailure(`The evaluation data has no row with a value in target column '${config.tc}'.`);
   }
   const rows = [...learn, ...evalRows];
-  const classes = kind === 'classification' ? [...new Set(rows.map((r) => r[targetIndex].trim()))].sort() : [];
-  const y = rows.map((r) => (kind === 'classification' ? classes.indexOf(r[targetIndex].trim()) : (parseNumber(r[targetIndex]) ?? NaN)));
+  const label = classLabeler(config, rows.map((r) => r[targetIndex]));
+  const classes = kind === 'classification' ? [...new Set(rows.map((r) => label(r[targetIndex])))].sort() : [];
+  const y = rows.map((r) => (kind === 'classification' ? classes.indexOf(label(r[targetIndex])) : (parseNumber(r[targetIndex]) ?? NaN)));
   const plan: EvaluationPlan =
     evalRows.length > 0
       ? { splits: [{ train: learn.map((_, i) => i), test: evalRows.map((_, i) => learn.length + i) }], scheme: 'uploaded evaluation data' }
@@ -71,6 +72,26 @@ export function buildProblem(dataset: Dataset, config: TrainingConfig, seed: num
     positive: config.tv === undefined || config.tt !== 'binary_classification' ? undefined : classes.indexOf(config.tv),
     plan,
   };
+}
+
+/**
+ * The class of a (non-missing) target cell. Multi-class: the trimmed value. Binary (a gap
+ * choice, see docs/CONTRACT.md): `tv` is the positive class and every other value the negative
+ * one, named after that value when there is only one, else `not_<tv>`.
+ *
+ * ## Example
+ * ```ts
+ * classLabeler({ tt: 'binary_classification', tv: 'yes', ... }, ['yes', 'no', 'maybe'])('maybe'); // 'not_yes'
+ * ```
+ * @internal
+ */
+export function classLabeler(config: TrainingConfig, targets: readonly string[]): (cell: string) => string {
+  if (config.tt !== 'binary_classification' || config.tv === undefined) return (cell) => cell.trim();
+  const tv = config.tv;
+  const others = new Set<string>();
+  for (const cell of targets) if (!isMissing(cell) && cell.trim() !== tv) others.add(cell.trim());
+  const negative = others.size === 1 ? [...others][0] : `not_${tv}`;
+  return (cell) => (cell.trim() === tv ? tv : negative);
 }
 
 /**

@@ -104,17 +104,20 @@ export class ServingModel {
   evaluate(table: CsvTable): Metric[] {
     const cells = this.align(table);
     const target = this.columns.indexOf(this.config.tc);
+    const binary = this.config.tt === 'binary_classification' && this.positive !== undefined;
+    // Binary: tv is the positive class, every other value the negative one (see classLabeler).
+    const label = (y: string): string => (binary ? (y.trim() === this.config.tv ? this.config.tv : this.classes[1 - (this.positive as number)]) : y.trim());
     const kept = cells.filter((row) => {
       const y = row[target] ?? '';
       if (isMissing(y)) return false;
-      return this.kind === 'regression' ? parseNumber(y) !== undefined : this.classes.includes(y.trim());
+      return this.kind === 'regression' ? parseNumber(y) !== undefined : this.classes.includes(label(y));
     });
     if (kept.length === 0) return [];
     const predicted = this.predictCells(kept);
     if (this.kind === 'regression') {
       return regressionMetrics(kept.map((row) => parseNumber(row[target]) ?? NaN), predicted.labels.map(Number));
     }
-    const actual = kept.map((row) => this.classes.indexOf(row[target].trim()));
+    const actual = kept.map((row) => this.classes.indexOf(label(row[target])));
     const labels = predicted.labels.map((l) => this.classes.indexOf(String(l)));
     return classificationMetrics(actual, labels, predicted.proba ?? [], this.classes.length, this.positive);
   }

@@ -1,0 +1,322 @@
+/**
+ * What a fleet of workers shares through Redis besides the queue: one request budget, one
+ * 429 backoff window, and the claims that let only one process send Create Model per upload.
+ *
+ * @packageDocumentation
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { PredictionOneError, type ClaimAnswer, type FetchInit, type FetchLike, type FetchResponse } from 'prediction-one-rx';
+
+/**
+ * Create Model was about to be sent by a process that no longer holds the upload's claim (it
+ * was paused past the claim's lifetime, and another process may have taken it over). Nothing
+ * was sent. Not retried: the process that holds the claim follows the training.
+ *
+ * ## Example
+ * ```ts
+ * worker.on('failed', (job, err) => err?.name === 'ClaimLostError' && log('zombie stopped'));
+ * ```
+ */
+export class ClaimLostError extends PredictionOneError {
+  override readonly name = 'ClaimLostError';
+  override readonly retryable = false;
+  /** The upload whose claim was lost. */
+  readonly externalProcessId: string;
+
+  constructor(externalProcessId: string) {
+    super(`Create Model for ${externalProcessId} not sent: this process no longer holds the upload's claim`);
+    this.externalProcessId = externalProcessId;
+  }
+}
+
+/**
+ * Options of {@link createFleet}.
+ *
+ * ## Example
+ * ```ts
+ * const fleet = createFleet(redis, { name: 'p1rx', maxPerSecond: 20 });
+ * ```
+ */
+export interface FleetOptions {
+  /** Namespace of the fleet's keys (use the queue's name). Default `'p1rx'`. */
+  readonly name?: string;
+  /** Key prefix. Default `'p1rx-fleet'`. */
+  readonly prefix?: string;
+  /** Most API requests started per second by the whole fleet (uploads and downloads not counted). Default: no budget. */
+  readonly maxPerSecond?: number;
+  /** How long a Create Model claim lives (renewed right before the POST). Default 120 000 ms; keep it above the request timeout. */
+  readonly claimTtlMs?: number;
+  /** Backoff after a 429 without `Retry-After`. Default 1000 ms. */
+  readonly defaultRetryAfterMs?: number;
+  /** Longest backoff honoured for one 429. Default 300 000 ms. */
+  readonly maxRetryAfterMs?: number;
+  /** Record every request's gate pass in Redis (for tests and audits). Default false. */
+  readonly trace?: boolean;
+  /** Called when this process opens (or lengthens) the fleet's backoff window. */
+  readonly onBackoff?: (window: BackoffWindow) => void;
+  /** Called when a request waits at the gate (the backoff window is open, or the budget of this second is spent). */
+  readonly onWait?: (wait: { readonly reason: 'backoff' | 'budget'; readonly ms: number; readonly method: string; readonly path: string }) => void;
+  /** Called when a Create Model is refused because the claim was lost. */
+  readonly onClaimLost?: (externalProcessId: string) => void;
+}
+
+/**
+ * A fleet-wide pause: no process sends a request between `openedAt` and `until` (Redis clock, ms).
+ *
+ * ## Example
+ * ```ts
+ * const w: BackoffWindow = { openedAt: 1764380000000, until: 1764380002000 };
+ * ```
+ */
+export interface BackoffWindow {
+  readonly openedAt: number;
+  readonly until: number;
+}
+
+/**
+ * The shared state of a fleet. Made by {@link createFleet}.
+ *
+ * ## Example
+ * ```ts
+ * const fleet = createFleet(redis);
+ * const client = createNodeClient({ baseUrl, apiKey, fetch: fleet.fetch(createNodeFetch()) });
+ * ```
+ */
+export interface Fleet {
+  /** Wraps a fetch so every request waits for the fleet's backoff and budget, and Create Model is sent only under the claim. */
+  fetch(inner: FetchLike, options?: { readonly apiBaseUrl?: string }): FetchLike;
+  /** Takes the claim on an upload for this process (SET NX with a token); the answer says whether it holds it. */
+  claim(externalProcessId: string): Promise<ClaimAnswer>;
+  /** Forgets this process's claim token for an upload (once its training is known to have started). */
+  forget(externalProcessId: string): void;
+  /** Opens (or lengthens) the fleet's backoff window for `ms`. */
+  backoff(ms: number): Promise<BackoffWindow>;
+  /** Milliseconds left in the backoff window (0 when closed). */
+  backoffLeftMs(): Promise<number>;
+  /** The backoff windows opened so far (newest first, at most 100). */
+  backoffWindows(): Promise<BackoffWindow[]>;
+  /** With `trace`: the Redis times of gate passes in `[from, to]`. */
+  gatePasses(from: number, to: number): Promise<number[]>;
+  /** The Redis keys of this fleet (for tests and tooling). */
+  readonly keys: { readonly backoff: string; readonly rate: string; readonly trace: string; readonly windows: string; claim(externalProcessId: string): string };
+}
+
+// Returns {0, now} to go, {1, ms} backoff open, {2, ms} budget spent, {3, 0} claim lost.
+const GATE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local untilMs = tonumber(redis.call('GET', KEYS[1]) or '0')
+if untilMs > now then return {1, untilMs - now} end
+if ARGV[2] ~= '' then
+  if redis.call('GET', KEYS[3]) ~= ARGV[2] then return {3, 0} end
+  redis.call('PEXPIRE', KEYS[3], ARGV[3])
+end
+local max = tonumber(ARGV[1])
+if max > 0 and ARGV[6] == '1' then
+  local k = KEYS[2] .. ':' .. math.floor(now / 1000)
+  local n = redis.call('INCR', k)
+  if n == 1 then redis.call('PEXPIRE', k, 2000) end
+  if n > max then return {2, 1000 - (now % 1000)} end
+end
+if ARGV[4] == '1' then
+  redis.call('ZADD', KEYS[4], now, ARGV[5])
+  redis.call('PEXPIRE', KEYS[4], 86400000)
+end
+return {0, now}
+`;
+
+// Opens the window unless a longer one is open; logs it. Returns {openedAt, until}.
+const BACKOFF = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local untilMs = now + tonumber(ARGV[1])
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if current >= untilMs then return {now, current} end
+redis.call('SET', KEYS[1], untilMs, 'PX', ARGV[1])
+redis.call('LPUSH', KEYS[2], now .. ':' .. untilMs)
+redis.call('LTRIM', KEYS[2], 0, 99)
+return {now, untilMs}
+`;
+
+/** Parses `Retry-After` (seconds or an HTTP date) or `retry-after-ms`. */
+function retryAfterMs(response: FetchResponse, fallback: number): number {
+  const ms = Number(response.headers.get('retry-after-ms'));
+  if (Number.isFinite(ms) && ms > 0) return ms;
+  const header = response.headers.get('retry-after');
+  if (header === null) return fallback;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(header);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : fallback;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** The upload id of a Create Model request, read from its JSON body. */
+function createModelUpload(url: string, init: FetchInit): string | undefined {
+  if (init.method !== 'POST' || typeof init.body !== 'string') return undefined;
+  if (!/\/v1\/external\/models\/?(\?|$)/.test(url)) return undefined;
+  try {
+    const body = JSON.parse(init.body) as { external_process_id?: unknown };
+    return typeof body.external_process_id === 'string' ? body.external_process_id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The fleet's shared state on a Redis connection: the backoff window every process respects
+ * after a 429 anywhere, an optional request budget for the whole fleet, and claims so that
+ * only one process sends Create Model for an upload.
+ *
+ * The gate is one Lua script per request (atomic: backoff check, claim check, budget), run
+ * right before the request is handed to the inner fetch. A 429 answer opens the window for its
+ * `Retry-After` (or `retry-after-ms`); requests wait it out instead of being sent.
+ *
+ * A claim is `SET claim:<upload> <token> NX PX claimTtlMs`. The gate checks (and renews) it in
+ * the same script that lets Create Model go, so a process paused past the claim's lifetime
+ * (a zombie) cannot send it after waking: it gets {@link ClaimLostError} instead.
+ *
+ * **Errors**: requests fail with {@link ClaimLostError}, or with Redis' errors when Redis is
+ * unreachable (nothing is sent then).
+ *
+ * **Cancellation**: a request waiting at the gate stops waiting when its signal aborts.
+ *
+ * ## Example
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * const fleet = createFleet(new Redis('redis://127.0.0.1:6379'), { name: 'trainings', maxPerSecond: 20 });
+ * const client = createNodeClient({ baseUrl, apiKey, fetch: fleet.fetch(globalThis.fetch) });
+ * ```
+ *
+ * @param redis - An ioredis connection (not closed by the fleet).
+ * @param options - Namespace, budget, claim lifetime.
+ * @returns The fleet.
+ */
+export function createFleet(redis: Redis, options: FleetOptions = {}): Fleet {
+  const base = `${options.prefix ?? 'p1rx-fleet'}:${options.name ?? 'p1rx'}`;
+  const keys = {
+    backoff: `${base}:backoff`,
+    rate: `${base}:rate`,
+    trace: `${base}:trace`,
+    windows: `${base}:backoffs`,
+    claim: (id: string) => `${base}:claim:${id}`,
+  };
+  const claimTtlMs = options.claimTtlMs ?? 120_000;
+  const maxPerSecond = options.maxPerSecond ?? 0;
+  const held = new Map<string, string>();
+  const processId = randomUUID();
+  let seq = 0;
+
+  const gate = async (claimId: string | undefined, counted: boolean, request: { method: string; url: string; signal?: AbortSignal }): Promise<void> => {
+    const token = claimId === undefined ? '' : (held.get(claimId) ?? 'none');
+    for (;;) {
+      const [code, value] = (await redis.eval(
+        GATE,
+        4,
+        keys.backoff,
+        keys.rate,
+        claimId === undefined ? keys.claim('') : keys.claim(claimId),
+        keys.trace,
+        String(maxPerSecond),
+        token,
+        String(claimTtlMs),
+        options.trace ? '1' : '0',
+        `${processId}:${++seq}`,
+        counted ? '1' : '0',
+      )) as [number, number];
+      if (code === 0) return;
+      if (code === 3) {
+        options.onClaimLost?.(claimId!);
+        throw new ClaimLostError(claimId!);
+      }
+      if (options.onWait) {
+        let pathname = '';
+        try {
+          pathname = new URL(request.url).pathname;
+        } catch {
+          // Not a URL: nothing to name.
+        }
+        options.onWait({ reason: code === 1 ? 'backoff' : 'budget', ms: value, method: request.method, path: pathname });
+      }
+      await sleep(Math.max(1, value), request.signal);
+    }
+  };
+
+  const backoff = async (ms: number): Promise<BackoffWindow> => {
+    const [openedAt, until] = (await redis.eval(BACKOFF, 2, keys.backoff, keys.windows, String(Math.max(1, Math.round(ms))))) as [number, number];
+    const window = { openedAt, until };
+    options.onBackoff?.(window);
+    return window;
+  };
+
+  return {
+    keys,
+    fetch(inner, fetchOptions = {}) {
+      const apiBase = fetchOptions.apiBaseUrl;
+      return async (url, init) => {
+        const claimId = createModelUpload(url, init);
+        await gate(claimId, apiBase === undefined || url.startsWith(apiBase), { method: init.method, url, signal: init.signal });
+        const response = await inner(url, init);
+        if (response.status === 429) {
+          const ms = Math.min(retryAfterMs(response, options.defaultRetryAfterMs ?? 1000), options.maxRetryAfterMs ?? 300_000);
+          await backoff(ms);
+        }
+        return response;
+      };
+    },
+    async claim(externalProcessId) {
+      const mine = held.get(externalProcessId);
+      const key = keys.claim(externalProcessId);
+      if (mine !== undefined && (await redis.get(key)) === mine) {
+        await redis.pexpire(key, claimTtlMs);
+        return { granted: true };
+      }
+      const token = `${process.pid}:${processId}:${randomUUID()}`;
+      const ok = await redis.set(key, token, 'PX', claimTtlMs, 'NX');
+      if (ok === 'OK') {
+        held.set(externalProcessId, token);
+        return { granted: true };
+      }
+      held.delete(externalProcessId);
+      const left = await redis.pttl(key);
+      return { granted: false, retryAfterMs: left > 0 ? left : 100 };
+    },
+    forget(externalProcessId) {
+      held.delete(externalProcessId);
+    },
+    backoff,
+    async backoffLeftMs() {
+      const until = Number((await redis.get(keys.backoff)) ?? 0);
+      const [s, us] = await redis.time();
+      return Math.max(0, until - (Number(s) * 1000 + Math.floor(Number(us) / 1000)));
+    },
+    async backoffWindows() {
+      const items = await redis.lrange(keys.windows, 0, -1);
+      return items.map((item) => {
+        const [openedAt, until] = item.split(':').map(Number);
+        return { openedAt, until };
+      });
+    },
+    async gatePasses(from, to) {
+      const items = await redis.zrangebyscore(keys.trace, from, to, 'WITHSCORES');
+      const times: number[] = [];
+      for (let i = 1; i < items.length; i += 2) times.push(Number(items[i]));
+      return times;
+    },
+  };
+}

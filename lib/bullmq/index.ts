@@ -1,0 +1,18 @@
+/**
+ * A fleet of workers on BullMQ (Redis): one batch of trainings shared by many processes,
+ * surviving a worker's crash without uploading or training anything twice. Import from
+ * `prediction-one-rx/bullmq`; `bullmq` and `ioredis` are optional peer dependencies (install
+ * them to use this entry). See docs/FLEET.md.
+ *
+ * @packageDocumentation
+ */
+export { enqueueTrainings, trainingJobId, parseTrainingJobId } from './jobs';
+export type { FleetTraining, FleetDataSource, FleetPollOptions, FleetJobData, FleetJobResult, EnqueueOptions, EnqueueReport } from './jobs';
+export { trainingProcessor, isUnrecoverable, JobLockLostError } from './processor';
+export type { TrainingProcessorOptions } from './processor';
+export { createTrainingWorker } from './worker';
+export type { TrainingWorker, TrainingWorkerOptions } from './worker';
+export { fleetEvents$, FleetJobError } from './events';
+export type { FleetEvent } from './events';
+export { createFleet, ClaimLostError } from './fleet';
+export type { Fleet, FleetOptions, BackoffWindow } from './fleet';

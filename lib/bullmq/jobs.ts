@@ -1,0 +1,231 @@
+/**
+ * Queue job data for trainings, and idempotent enqueueing.
+ *
+ * @packageDocumentation
+ */
+import type { Job, Queue } from 'bullmq';
+import type { PollOptions, TrainingConfig, TrainingStepState } from 'prediction-one-rx';
+
+/**
+ * Where a worker reads a training's data: a path every worker can read (a shared volume) or an
+ * `http(s)` URL. Not needed when the producer uploaded the data itself.
+ *
+ * ## Example
+ * ```ts
+ * const source: FleetDataSource = { train: '/mnt/shared/shop-12.csv' };
+ * ```
+ */
+export interface FleetDataSource {
+  /** Training CSV: a file path or an http(s) URL. */
+  readonly train: string;
+  /** Evaluation CSV, same forms. */
+  readonly evaluation?: string;
+}
+
+/**
+ * The poll schedule a job carries (plain JSON: no functions).
+ *
+ * ## Example
+ * ```ts
+ * const poll: FleetPollOptions = { minDelayMs: 5000, maxDelayMs: 5000 };
+ * ```
+ */
+export type FleetPollOptions = Pick<PollOptions, 'minDelayMs' | 'maxDelayMs' | 'multiplier'>;
+
+/**
+ * One training to enqueue. Give `data` (workers upload it) or `externalProcessId` (the producer
+ * uploaded it already).
+ *
+ * ## Example
+ * ```ts
+ * const t: FleetTraining = { key: 'shop-12', config: { tt: 'regression', tc: 'sales' }, data: { train: '/mnt/shared/shop-12.csv' } };
+ * ```
+ */
+export interface FleetTraining {
+  /** Unique within the batch; names the job and its result folder. */
+  readonly key: string;
+  /** Model name. Default: the key. */
+  readonly name?: string;
+  readonly config: TrainingConfig;
+  readonly data?: FleetDataSource;
+  /** An upload the producer already made. */
+  readonly externalProcessId?: string;
+  readonly poll?: FleetPollOptions;
+}
+
+/**
+ * A job's data: what to train, and its step record (the same fields as a checkpoint entry).
+ * Workers rewrite `step` after every step, under the job's lock.
+ *
+ * ## Example
+ * ```ts
+ * const data: FleetJobData = { v: 1, batchId: 'b1', key: 'a', name: 'a', config, step: { stage: 'new', polls: 0 }, data: { train: 'a.csv' } };
+ * ```
+ */
+export interface FleetJobData {
+  readonly v: 1;
+  readonly batchId: string;
+  readonly key: string;
+  readonly name: string;
+  readonly config: TrainingConfig;
+  readonly data?: FleetDataSource;
+  readonly poll?: FleetPollOptions;
+  readonly step: TrainingStepState;
+}
+
+/**
+ * What a training job returns when it completes (BullMQ's `returnvalue`): small, no result files.
+ *
+ * ## Example
+ * ```ts
+ * queueEvents.on('completed', ({ returnvalue }) => console.log((returnvalue as FleetJobResult).metrics));
+ * ```
+ */
+export interface FleetJobResult {
+  readonly key: string;
+  readonly externalProcessId?: string;
+  /** Where the worker wrote the result, if it wrote it. */
+  readonly resultDir?: string;
+  readonly metrics: readonly { readonly name: string; readonly value: number | string }[];
+  /** Status polls made. */
+  readonly polls: number;
+}
+
+/**
+ * Options of {@link enqueueTrainings}.
+ *
+ * ## Example
+ * ```ts
+ * await enqueueTrainings(queue, jobs, { batchId: 'nightly-2026-11-29', attempts: 20 });
+ * ```
+ */
+export interface EnqueueOptions {
+  /** Names the batch; job ids are `<batchId>/<key>`, so enqueueing again adds nothing. */
+  readonly batchId: string;
+  /** Attempts per job for transient failures (5xx, network). Default 25. */
+  readonly attempts?: number;
+  /** First retry delay (exponential). Default 2000 ms. */
+  readonly backoffMs?: number;
+}
+
+/**
+ * What {@link enqueueTrainings} did.
+ *
+ * ## Example
+ * ```ts
+ * const { added, existing } = await enqueueTrainings(queue, jobs, { batchId });
+ * ```
+ */
+export interface EnqueueReport {
+  /** Keys enqueued now. */
+  readonly added: readonly string[];
+  /** Keys whose job already existed (any state): left as they are. */
+  readonly existing: readonly string[];
+  /** Job id per key. */
+  readonly jobIds: ReadonlyMap<string, string>;
+}
+
+/**
+ * The job id of a training: `<batchId>/<key>`, with the key URI-encoded (BullMQ ids cannot
+ * hold `:`).
+ *
+ * ## Example
+ * ```ts
+ * trainingJobId('b1', 'shop:12'); // 'b1/shop%3A12'
+ * ```
+ *
+ * @param batchId - The batch.
+ * @param key - The job's key.
+ * @returns The job id.
+ */
+export function trainingJobId(batchId: string, key: string): string {
+  return `${encodeURIComponent(batchId)}/${encodeURIComponent(key)}`;
+}
+
+/**
+ * The batch and key of a job id made by {@link trainingJobId}, or undefined for another id.
+ *
+ * ## Example
+ * ```ts
+ * parseTrainingJobId('b1/shop%3A12'); // { batchId: 'b1', key: 'shop:12' }
+ * ```
+ *
+ * @param jobId - A job id.
+ * @returns Its parts.
+ */
+export function parseTrainingJobId(jobId: string): { batchId: string; key: string } | undefined {
+  const slash = jobId.indexOf('/');
+  if (slash < 0) return undefined;
+  try {
+    return { batchId: decodeURIComponent(jobId.slice(0, slash)), key: decodeURIComponent(jobId.slice(slash + 1)) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Enqueues trainings idempotently: each job's id comes from the batch id and its key, so a
+ * second call (a producer restarted, a CI job re-run) adds only what is missing and never
+ * touches a job that exists in any state. A job starts at stage `new` (workers upload `data`)
+ * or `uploaded` (the producer gave `externalProcessId`).
+ *
+ * **Errors**: rejects with a `TypeError` for duplicate keys or a training with neither `data`
+ * nor `externalProcessId`; Redis errors as they come.
+ *
+ * **Cancellation**: none (one batch of Redis calls).
+ *
+ * ## Example
+ * ```ts
+ * const queue = new Queue<FleetJobData>('p1rx', { connection });
+ * const report = await enqueueTrainings(queue, [{ key: 'a', config, data: { train: '/mnt/shared/a.csv' } }], { batchId: 'b1' });
+ * console.log(report.added, report.existing); // ['a'] []  (then [] ['a'] on a second run)
+ * ```
+ *
+ * @param queue - A BullMQ queue.
+ * @param trainings - The trainings.
+ * @param options - Batch id, attempts.
+ * @returns Which keys were added and which existed.
+ */
+export async function enqueueTrainings(queue: Queue, trainings: readonly FleetTraining[], options: EnqueueOptions): Promise<EnqueueReport> {
+  const seen = new Set<string>();
+  for (const t of trainings) {
+    if (seen.has(t.key)) throw new TypeError(`enqueueTrainings: duplicate key '${t.key}'`);
+    seen.add(t.key);
+    if (t.data === undefined && t.externalProcessId === undefined) throw new TypeError(`enqueueTrainings: '${t.key}' has neither data nor externalProcessId`);
+  }
+  const jobIds = new Map(trainings.map((t) => [t.key, trainingJobId(options.batchId, t.key)] as const));
+  const existingJobs = await Promise.all(trainings.map((t) => queue.getJob(jobIds.get(t.key)!) as Promise<Job | undefined>));
+  const missing = trainings.filter((_, i) => existingJobs[i] === undefined || existingJobs[i] === null);
+  const added: string[] = [];
+  const chunk = 500;
+  for (let i = 0; i < missing.length; i += chunk) {
+    await queue.addBulk(
+      missing.slice(i, i + chunk).map((t) => {
+        const data: FleetJobData = {
+          v: 1,
+          batchId: options.batchId,
+          key: t.key,
+          name: t.name ?? t.key,
+          config: t.config,
+          ...(t.data ? { data: t.data } : {}),
+          ...(t.poll ? { poll: t.poll } : {}),
+          step: t.externalProcessId === undefined ? { stage: 'new', polls: 0 } : { stage: 'uploaded', externalProcessId: t.externalProcessId, polls: 0 },
+        };
+        added.push(t.key);
+        return {
+          name: 'training',
+          data,
+          opts: {
+            jobId: jobIds.get(t.key)!,
+            attempts: options.attempts ?? 25,
+            backoff: { type: 'exponential', delay: options.backoffMs ?? 2000 },
+            removeOnComplete: false,
+            removeOnFail: false,
+          },
+        };
+      }),
+    );
+  }
+  const addedSet = new Set(added);
+  return { added, existing: trainings.filter((t) => !addedSet.has(t.key)).map((t) => t.key), jobIds };
+}

@@ -1,0 +1,118 @@
+/**
+ * A ready-made BullMQ worker for training jobs, with defaults that survive crashes.
+ *
+ * @packageDocumentation
+ */
+import { Worker, type WorkerOptions } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { PredictionOneClient } from 'prediction-one-rx';
+import { createFleet, type Fleet, type FleetOptions } from './fleet';
+import type { FleetJobData, FleetJobResult } from './jobs';
+import { trainingProcessor, type TrainingProcessorOptions } from './processor';
+
+/**
+ * Options of {@link createTrainingWorker}.
+ *
+ * ## Example
+ * ```ts
+ * const options: TrainingWorkerOptions = { connection: 'redis://127.0.0.1:6379', concurrency: 50, out: 'results' };
+ * ```
+ */
+export interface TrainingWorkerOptions extends Omit<TrainingProcessorOptions, 'fleet' | 'redis'> {
+  /** Redis: a URL or ioredis options (the worker opens its own connections and closes them). */
+  readonly connection: string | RedisOptions;
+  /** Queue name. Default `'p1rx'`. */
+  readonly queueName?: string;
+  /** Activations at once in this process. Default 8. */
+  readonly concurrency?: number;
+  /** Job lock. Default the larger of 120 s and twice the client's request timeout; must exceed the request timeout and `holdMs`. */
+  readonly lockDurationMs?: number;
+  /** How often stalled jobs (their worker died) are looked for. Default 30 s. */
+  readonly stalledIntervalMs?: number;
+  /** Stalls a job survives before it fails. Default 20 (every crash of a worker holding it is one). */
+  readonly maxStalledCount?: number;
+  /** Fleet settings (budget, claim lifetime, trace); `name` defaults to the queue name. */
+  readonly fleet?: FleetOptions;
+  /** Further BullMQ worker options (they win over the defaults above). */
+  readonly workerOptions?: Partial<WorkerOptions>;
+}
+
+/**
+ * A running training worker: the BullMQ `Worker`, its fleet, and `close()`.
+ *
+ * ## Example
+ * ```ts
+ * process.on('SIGTERM', () => void running.close());
+ * ```
+ */
+export interface TrainingWorker {
+  readonly worker: Worker<FleetJobData, FleetJobResult>;
+  readonly fleet: Fleet;
+  /** Stops taking jobs, waits for running activations, closes the connections. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a BullMQ worker that runs training jobs with {@link trainingProcessor} and a
+ * {@link createFleet | fleet} (claims, shared budget, fleet-wide 429 backoff), with safe
+ * defaults: a lock longer than the request timeout (an activation never outlives its lock
+ * while healthy), stalled jobs picked up by another worker, and tolerance for many stalls (a
+ * `kill -9` of a worker is a stall of each job it held, not a failure).
+ *
+ * **Errors**: throws a `RangeError` when `lockDurationMs` is not above the client's request
+ * timeout and `holdMs`.
+ *
+ * **Cancellation**: `close()` drains: no new jobs, running activations finish (parked jobs
+ * wait in Redis for any worker).
+ *
+ * ## Example
+ * ```ts
+ * const running = createTrainingWorker(createNodeClient({ baseUrl, apiKey }), { connection: 'redis://127.0.0.1:6379', concurrency: 50, out: 'results' });
+ * process.on('SIGTERM', () => void running.close());
+ * ```
+ *
+ * @param client - The client; its fetch is put behind the fleet's gate.
+ * @param options - Connection, concurrency, lock, output.
+ * @returns The running worker.
+ */
+export function createTrainingWorker(client: PredictionOneClient, options: TrainingWorkerOptions): TrainingWorker {
+  const requestTimeoutMs = client.config.requestTimeoutMs ?? 60_000;
+  const holdMs = options.holdMs ?? 1000;
+  const lockDuration = options.lockDurationMs ?? Math.max(120_000, 2 * requestTimeoutMs);
+  if (!(lockDuration > requestTimeoutMs && lockDuration > holdMs)) {
+    throw new RangeError(`createTrainingWorker: lockDurationMs (${lockDuration}) must exceed the request timeout (${requestTimeoutMs}) and holdMs (${holdMs})`);
+  }
+  const queueName = options.queueName ?? 'p1rx';
+  const open = () =>
+    typeof options.connection === 'string'
+      ? new Redis(options.connection, { maxRetriesPerRequest: null })
+      : new Redis({ ...options.connection, maxRetriesPerRequest: null });
+  const redis = open();
+  const fleet = createFleet(redis, { claimTtlMs: Math.max(2 * requestTimeoutMs, lockDuration), ...options.fleet, name: options.fleet?.name ?? queueName });
+  const processor = trainingProcessor(client, { ...options, holdMs, fleet, redis });
+  const workerConnection = open();
+  const worker = new Worker<FleetJobData, FleetJobResult>(queueName, processor, {
+    connection: workerConnection,
+    concurrency: options.concurrency ?? 8,
+    lockDuration,
+    stalledInterval: options.stalledIntervalMs ?? 30_000,
+    maxStalledCount: options.maxStalledCount ?? 20,
+    ...options.workerOptions,
+  });
+  // A lost lock or a dropped connection is reported on 'error'; without a listener Node would crash.
+  worker.on('error', () => undefined);
+  let closing: Promise<void> | undefined;
+  return {
+    worker,
+    fleet,
+    close() {
+      closing ??= (async () => {
+        await worker.close();
+        // BullMQ leaves a connection it was given open; both are ours.
+        workerConnection.disconnect();
+        redis.disconnect();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * `p1rx conformance`: checks a live service against the documented contract.
+ *
+ * @packageDocumentation
+ */
+import { writeFile } from 'node:fs/promises';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { FetchLike } from 'prediction-one-rx';
+import { createUndiciFetch } from 'prediction-one-rx/node';
+import { exitWith } from './batchIo';
+import { formatReport, redactSecrets, reportJson } from './conformance/report';
+import { runConformance } from './conformance/run';
+import { parseIntOption } from './options';
+import { processOutput, withServiceFlags, type CommandOutput, type ServiceFlags } from './serviceFlags';
+
+interface ConformanceFlags extends ServiceFlags {
+  train?: boolean;
+  json?: boolean;
+  report?: string;
+  modelId?: number;
+  maxWait?: number;
+}
+
+/**
+ * `p1rx conformance [--train] [--json] [--report <file>]`: calls each documented endpoint once
+ * and compares the answers strictly with the vendor's pages (extra and missing fields, types).
+ * Prints endpoint -> ok, or each difference (field, expected, got); keys and pre-signed URLs are
+ * redacted. Exits 1 when any check failed. `fetch` is injectable for tests.
+ *
+ * @internal
+ */
+export function registerConformance(program: Command, out: CommandOutput = processOutput, fetch?: FetchLike): void {
+  withServiceFlags(
+    program
+      .command('conformance')
+      .description('check a live service against the documented contract (non-destructive unless --train)')
+      .option('--train', 'also train a tiny model through to its result, then delete it and its data sets')
+      .option('--json', 'print the report as JSON')
+      .option('--report <file>', 'also write the report (redacted) to <file>, for a bug report')
+      .option('--model-id <id>', 'model to ask a retrain key for (default: the first model listed)', parseIntOption('model-id'))
+      .option('--max-wait <ms>', 'with --train: longest wait for the training (default 30 min)', parseIntOption('max-wait')),
+  ).action(async (flags: ConformanceFlags) => {
+    const apiKey = flags.apiKey ?? process.env.P1RX_API_KEY;
+    const secretKey = flags.secretKey ?? process.env.P1RX_SECRET_KEY;
+    const baseUrl = flags.baseUrl ?? process.env.P1RX_BASE_URL ?? 'https://developer-api.predictionone.sony.biz';
+    if (!apiKey && !secretKey) throw new InvalidArgumentError('give --secret-key (checks every key type) or --api-key (or set P1RX_SECRET_KEY / P1RX_API_KEY)');
+    const own = fetch === undefined ? createUndiciFetch() : undefined;
+    let report;
+    try {
+      report = await runConformance({
+        baseUrl,
+        apiKey: apiKey || undefined,
+        secretKey: secretKey || undefined,
+        modelId: flags.modelId,
+        train: flags.train,
+        fetch: fetch ?? own!,
+        pollIntervalMs: flags.pollInterval,
+        maxWaitMs: flags.maxWait,
+      });
+    } finally {
+      await own?.close();
+    }
+    const text = redactSecrets(flags.json ? reportJson(report) : formatReport(report), report.secrets);
+    out.stdout.write(text);
+    if (flags.report !== undefined) {
+      await writeFile(flags.report, text);
+      out.stderr.write(`report written to ${flags.report}\n`);
+    }
+    if (report.summary.failed > 0) throw exitWith(1);
+  });
+}

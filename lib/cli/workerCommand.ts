@@ -1,0 +1,122 @@
+/**
+ * `p1rx worker --queue <redis-url>`: one worker of a fleet (BullMQ on Redis).
+ *
+ * @packageDocumentation
+ */
+import type { Command } from 'commander';
+import { createNodeClient } from 'prediction-one-rx/node';
+import type { TrainingWorker } from 'prediction-one-rx/bullmq';
+import { USAGE_EXIT_CODE, parseIntAtLeast, processIo, usageErrorsExit2, type CliIo } from './batchIo';
+import { loadBullmq } from './fleetModules';
+import type { ConnectionOptions } from './options';
+
+interface WorkerFlags extends ConnectionOptions {
+  queue: string;
+  queueName: string;
+  out: string;
+  concurrency: number;
+  pollInterval?: number;
+  holdMs: number;
+  lockMs?: number;
+  stalledIntervalMs: number;
+  maxPerSecond?: number;
+  requestTimeout?: number;
+  claimTtlMs?: number;
+}
+
+/**
+ * `p1rx worker`.
+ *
+ * @internal
+ */
+export function registerWorker(program: Command, io: CliIo = processIo): void {
+  const cmd = program
+    .command('worker')
+    .description('run one worker of a fleet: trains the jobs `p1rx batch --queue` enqueued (BullMQ on Redis)')
+    .requiredOption('--queue <redis-url>', 'Redis URL, e.g. redis://127.0.0.1:6379')
+    .option('--queue-name <name>', 'BullMQ queue name', 'p1rx')
+    .option('-o, --out <dir>', 'results go to <out>/<key>/ (a folder the producer can read, for a shared view)', 'p1rx-batch')
+    .option('-c, --concurrency <n>', 'jobs this process works on at once', parseIntAtLeast('concurrency', 1), 8)
+    .option('--poll-interval <ms>', 'default poll interval for jobs that carry none (default: 1 s doubling to 30 s)', parseIntAtLeast('poll-interval', 1))
+    .option('--hold-ms <ms>', 'polls due within <ms> are made in the slot; later ones park the job', parseIntAtLeast('hold-ms', 0), 1000)
+    .option('--lock-ms <ms>', 'job lock (default: max(120 s, 2 x request timeout)); must exceed the request timeout', parseIntAtLeast('lock-ms', 1))
+    .option('--stalled-interval-ms <ms>', "how often jobs of dead workers are looked for", parseIntAtLeast('stalled-interval-ms', 1), 30_000)
+    .option('--max-per-second <n>', 'API requests per second for the whole fleet (shared through Redis)', parseIntAtLeast('max-per-second', 1))
+    .option('--request-timeout <ms>', 'per-request time limit (default 60 s)', parseIntAtLeast('request-timeout', 1))
+    .option('--claim-ttl-ms <ms>', 'lifetime of a Create Model claim (default: max(lock, 2 x request timeout))', parseIntAtLeast('claim-ttl-ms', 1))
+    .option('--base-url <url>', 'service URL (env P1RX_BASE_URL)')
+    .option('--api-key <key>', 'API key (env P1RX_API_KEY)')
+    .option('--secret-key <key>', 'secret key (env P1RX_SECRET_KEY)')
+    .addHelpText(
+      'after',
+      `
+SIGTERM (or Ctrl-C) drains: no new jobs; running steps finish; parked jobs wait in Redis for
+any worker. A worker killed outright (kill -9) loses nothing: its jobs are picked up by the
+others once their lock expires, from the stage recorded in Redis.`,
+    );
+  usageErrorsExit2(cmd).action(async (flags: WorkerFlags) => {
+    const apiKey = flags.apiKey ?? process.env.P1RX_API_KEY;
+    const secretKey = flags.secretKey ?? process.env.P1RX_SECRET_KEY;
+    if (!apiKey && !secretKey) return cmd.error('error: give --api-key or --secret-key (or set P1RX_API_KEY / P1RX_SECRET_KEY)', { exitCode: USAGE_EXIT_CODE });
+    const bullmq = await loadBullmq(cmd);
+    const client = createNodeClient({
+      baseUrl: flags.baseUrl ?? process.env.P1RX_BASE_URL,
+      apiKey: apiKey || undefined,
+      secretKey: secretKey || undefined,
+      ...(flags.requestTimeout === undefined ? {} : { requestTimeoutMs: flags.requestTimeout }),
+      ...(flags.pollInterval === undefined ? {} : { poll: { minDelayMs: flags.pollInterval, maxDelayMs: flags.pollInterval } }),
+    });
+    const say = (line: string) => io.stderr.write(`p1rx worker ${process.pid}: ${line}\n`);
+    let running: TrainingWorker;
+    try {
+      running = bullmq.createTrainingWorker(client, {
+        connection: flags.queue,
+        queueName: flags.queueName,
+        concurrency: flags.concurrency,
+        out: flags.out,
+        holdMs: flags.holdMs,
+        lockDurationMs: flags.lockMs,
+        stalledIntervalMs: flags.stalledIntervalMs,
+        fleet: {
+          maxPerSecond: flags.maxPerSecond,
+          claimTtlMs: flags.claimTtlMs,
+          trace: process.env.P1RX_FLEET_TRACE === '1',
+          ...(process.env.P1RX_FLEET_TRACE === '1' ? { onWait: (w: { reason: string; ms: number; method: string; path: string }) => say(`waiting ${w.ms} ms at the fleet gate (${w.reason}) before ${w.method} ${w.path}`) } : {}),
+          onBackoff: (w) => say(`429: the whole fleet waits ${w.until - w.openedAt} ms`),
+          onClaimLost: (id) => say(`claim lost for upload ${id}: Create Model not sent (another worker owns the job now)`),
+        },
+      });
+    } catch (err) {
+      return cmd.error(`error: ${(err as Error).message}`, { exitCode: USAGE_EXIT_CODE });
+    }
+    const { worker } = running;
+    worker.on('completed', (job) => say(`${job.data.key} done`));
+    worker.on('failed', (job, err) => {
+      if (job && err.name !== 'DelayedError') say(`${job.data.key} ${job.finishedOn ? 'FAILED' : 'will retry'}: ${err.message}`);
+    });
+    worker.on('error', (err) => say(`error: ${err.message}`));
+    await worker.waitUntilReady();
+    say(`ready on queue ${flags.queueName} (concurrency ${flags.concurrency})`);
+    await new Promise<void>((resolve) => {
+      let draining = false;
+      const stop = io.onInterrupt(() => {
+        if (draining) return io.exit(130);
+        draining = true;
+        say('draining (running steps finish; parked jobs stay queued)');
+        void running.close().then(resolve);
+      });
+      const onTerm = () => {
+        if (draining) return;
+        draining = true;
+        say('SIGTERM: draining (running steps finish; parked jobs stay queued)');
+        void running.close().then(resolve);
+      };
+      process.once('SIGTERM', onTerm);
+      worker.once('closed', () => {
+        stop();
+        process.off('SIGTERM', onTerm);
+      });
+    });
+    say('stopped');
+  });
+}
