@@ -54,7 +54,29 @@ export function resolvePollOptions(base: ResolvedPollOptions, options: PollOptio
   if (typeof resolved.multiplier !== 'number' || !(resolved.multiplier >= 1)) issues.push(`multiplier must be a number >= 1, got ${String(resolved.multiplier)}`);
   if (resolved.jitter !== 'none' && resolved.jitter !== 'full') issues.push(`jitter must be 'none' or 'full', got ${String(resolved.jitter)}`);
   if (issues.length > 0) throw new ValidationError('poll options', issues);
-  return Object.freeze(resolved);
+  return intern(base, resolved);
+}
+
+/**
+ * Per base, the resolved options already made, by value: a program that calls an operator per
+ * training with equal option literals (`pollStatus$(client, { minDelayMs: 5000 })` in a loop)
+ * gets one object, so its trainings share one schedule, one share key and one policy instead of
+ * keeping a copy each. Options with a function of their own (`random`) are not interned.
+ */
+const interned = new WeakMap<ResolvedPollOptions, Map<string, ResolvedPollOptions>>();
+
+function intern(base: ResolvedPollOptions, resolved: Required<PollOptions>): ResolvedPollOptions {
+  if (resolved.random !== base.random) return Object.freeze(resolved);
+  let byValue = interned.get(base);
+  if (byValue === undefined) interned.set(base, (byValue = new Map()));
+  const key = JSON.stringify(resolved, (_, v: unknown) => (typeof v === 'function' ? undefined : v));
+  let found = byValue.get(key);
+  if (found === undefined) {
+    // Bounded: a program making endless distinct schedules still keeps only the latest ones.
+    if (byValue.size >= 64) byValue.clear();
+    byValue.set(key, (found = Object.freeze(resolved)));
+  }
+  return found;
 }
 
 /**

@@ -62,9 +62,17 @@ class TrainingPolicy implements PollPolicy<TrainingStatus, StatusEvent> {
   }
 }
 
+/** Per client, the policy of each resolved schedule (resolved options are interned by value). */
+const policies = new WeakMap<PredictionOneClient, WeakMap<ResolvedPollOptions, TrainingPolicy>>();
+
 /** The policy for `options` over the client's poll defaults: resolved once per call of an operator. */
 function policyOf(client: PredictionOneClient, options: PollOptions | undefined): TrainingPolicy {
-  return new TrainingPolicy(client, resolvePollOptions(client.poll, options));
+  const resolved = resolvePollOptions(client.poll, options);
+  let byOptions = policies.get(client);
+  if (byOptions === undefined) policies.set(client, (byOptions = new WeakMap()));
+  let policy = byOptions.get(resolved);
+  if (policy === undefined) byOptions.set(resolved, (policy = new TrainingPolicy(client, resolved)));
+  return policy;
 }
 
 /**

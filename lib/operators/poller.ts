@@ -77,14 +77,18 @@ export interface PollPolicy<Raw, T> {
  * @internal
  */
 export function statusRun$<Raw, T>(policy: PollPolicy<Raw, T>, id: string, scheduler: SchedulerLike): Observable<T> {
-  const values$ = policy.poll$(id).pipe(map((raw) => policy.toValue(raw, id)));
-  return pollUntil(values$, (v) => policy.isDone(v) || policy.failureOf(v, id) !== undefined, policy.options, scheduler).pipe(
-    distinctUntilChanged((a, b) => policy.statusOf(a) === policy.statusOf(b)),
-    map((v) => {
-      const failure = policy.failureOf(v, id);
+  // The request is built for each poll (defer), not kept for the whole run; a failure status
+  // ends the run at once (it is never a repeat of the previous status: that one went on).
+  const values$ = defer(() => policy.poll$(id)).pipe(
+    map((raw) => {
+      const value = policy.toValue(raw, id);
+      const failure = policy.failureOf(value, id);
       if (failure !== undefined) throw failure;
-      return v;
+      return value;
     }),
+  );
+  return pollUntil(values$, (v) => policy.isDone(v), policy.options, scheduler).pipe(
+    distinctUntilChanged((a, b) => policy.statusOf(a) === policy.statusOf(b)),
   );
 }
 
@@ -101,8 +105,8 @@ function shareKeyOf(options: ResolvedPollOptions): string {
   return key;
 }
 
-/** Per owner (a client), the shared runs in progress by resource, id and schedule. */
-const registries = new WeakMap<object, Map<string, Observable<unknown>>>();
+/** Per owner (a client), the shared runs in progress by resource and schedule, then by id. */
+const registries = new WeakMap<object, Map<string, Map<string, Observable<unknown>>>>();
 
 /**
  * The status stream of `id`, shared: every subscriber asking through the same `owner` (the
@@ -123,9 +127,13 @@ export function sharedPoll$<Raw, T>(owner: object, policy: PollPolicy<Raw, T>, i
 
 /** The registered shared run, created when none is. */
 function entryOf<Raw, T>(owner: object, policy: PollPolicy<Raw, T>, id: string, scheduler: SchedulerLike): Observable<T> {
-  let registry = registries.get(owner);
-  if (registry === undefined) registries.set(owner, (registry = new Map()));
-  const key = `${policy.resource}\u0000${id}\u0000${shareKeyOf(policy.options)}`;
+  let bySchedule = registries.get(owner);
+  if (bySchedule === undefined) registries.set(owner, (bySchedule = new Map()));
+  // One key string per schedule, not per id: thousands of trainings in flight share it.
+  const scheduleKey = `${policy.resource}\u0000${shareKeyOf(policy.options)}`;
+  let registry = bySchedule.get(scheduleKey);
+  if (registry === undefined) bySchedule.set(scheduleKey, (registry = new Map()));
+  const key = id;
   const found = registry.get(key) as Observable<T> | undefined;
   if (found !== undefined) return found;
   // Runs are counted so that a run ending while the next one starts (a subscriber that
