@@ -10,7 +10,7 @@ export { createClient, PredictionOneClient } from './transport/client';
 export type { ApiKeys, CredentialState, CredentialType } from './transport/credentials';
 export type { FetchLike, FetchInit, FetchResponse } from './transport/fetchLike';
 export type { RequestLimits } from './transport/limiter';
-export { DEFAULT_BASE_URL } from './core/config';
+export { PRODUCTION_BASE_URL, DEFAULT_BASE_URL } from './core/config';
 export type { ClientConfig, PollOptions, RetryOptions, RetryEvent, ZipCodec, InflateDecoder, InflateDecoderConstructor } from './core/config';
 export {
   PredictionOneError,
@@ -30,6 +30,7 @@ export {
   ResultArchiveError,
   UploadUrlSpentError,
   DeadlineExceededError,
+  AbortError,
 } from './core/errors';
 export type { GoneResource } from './core/errors';
 export type { ApiErrorInit, PollResource } from './core/errors';
@@ -65,7 +66,7 @@ export type { TrainingDataCheckOptions } from './sources/trainingDataIssues';
 export { apiKey$ } from './operators/apiKey';
 export type { ApiKey, ApiKeyOptions } from './operators/apiKey';
 export { upload$ } from './operators/upload';
-export type { UploadInput } from './operators/upload';
+export type { UploadInput, UploadOptions } from './operators/upload';
 export { datasetInfo$ } from './operators/datasetInfo';
 export { train$ } from './operators/train';
 export type { TrainOptions } from './operators/train';
@@ -73,12 +74,13 @@ export { pollStatus$, sharedStatus$ } from './operators/pollStatus';
 export { downloadResult$ } from './operators/downloadResult';
 export type { ResultRef } from './operators/downloadResult';
 export type { ExternalProcessRef } from './operators/passOrHandle';
-export { trainModel$ } from './pipeline/trainModel';
+export { trainModel$, trainModel } from './pipeline/trainModel';
+export { abortOn } from './operators/abortOn';
 export { trainOrFollow$ } from './pipeline/trainOrFollow';
 export { isUnknownTraining } from './transport/errorFactory';
 export { trainingStep$ } from './pipeline/trainingStep';
 export type { TrainingStepStage, TrainingStepState, TrainingStepJob, TrainingStepHooks, TrainingStepOutput, ClaimAnswer } from './pipeline/trainingStep';
-export type { TrainingJob } from './pipeline/trainModel';
+export type { TrainingJob, TrainModelOptions } from './pipeline/trainModel';
 export { onlyResult, onlyStatus } from './pipeline/onlyResult';
 export { trainEach$, trainEachFrom$ } from './pipeline/trainEach';
 export type { KeyedTrainingJob, JobEvent, TrainEachOptions } from './pipeline/trainEach';
@@ -107,8 +109,8 @@ export type {
 } from './core/retrainEvents';
 export { toRetrainResult } from './results/retrainResult';
 export type { RetrainResult, MetricComparison } from './results/retrainResult';
-export { models$ } from './operators/models';
-export { dataSets$ } from './operators/dataSets';
+export { models$, models } from './operators/models';
+export { dataSets$, dataSets } from './operators/dataSets';
 export type { ListOptions } from './operators/paginate';
 export { deleteModel$ } from './operators/deleteModel';
 export { deleteDataSet$ } from './operators/deleteDataSet';

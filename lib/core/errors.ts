@@ -122,6 +122,19 @@ export class ApiError extends PredictionOneError {
     this.body = init.body === undefined ? undefined : redactBody(init.body.slice(0, MAX_KEPT_BODY), secrets);
     this.retryAfterMs = init.retryAfterMs;
   }
+
+  /**
+   * The HTTP status, by the name openai-node's `APIError` and Angular's `HttpErrorResponse`
+   * use: the same value as {@link ApiError.httpStatus}.
+   *
+   * ## Example
+   * ```ts
+   * if (err instanceof ApiError && err.status === 404) console.log('no such training');
+   * ```
+   */
+  get status(): number {
+    return this.httpStatus;
+  }
 }
 
 /**
@@ -324,6 +337,28 @@ export class ValidationError extends PredictionOneError {
     const safeIssues = issues.map((i) => redactText(i));
     super(`Invalid ${what}: ${safeIssues.join('; ')}`);
     this.issues = safeIssues;
+  }
+}
+
+/**
+ * The caller's `AbortSignal` fired: the work was stopped and what was in flight aborted. Named
+ * `'AbortError'` like the platform's own, so `err.name === 'AbortError'` checks written for
+ * `fetch` work unchanged; `cause` is the signal's `reason`.
+ *
+ * Aborting stops local work only: a training already started goes on at the service.
+ *
+ * ## Example
+ * ```ts
+ * try { await trainModel(client, job, { signal }); } catch (err) { if (err instanceof AbortError) console.log('stopped'); }
+ * ```
+ */
+export class AbortError extends PredictionOneError {
+  override readonly name = 'AbortError';
+
+  constructor(reason?: unknown) {
+    const why = reason instanceof Error && reason.name !== 'AbortError' ? `: ${reason.message}` : typeof reason === 'string' ? `: ${reason}` : '';
+    // The reason is the caller's, but may quote a URL: kept redacted like every other cause.
+    super(redactText(`Aborted${why}`), reason === undefined ? undefined : { cause: redactError(reason) });
   }
 }
 

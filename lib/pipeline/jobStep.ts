@@ -143,7 +143,7 @@ export interface JobStepContext {
  *
  * ## Example
  * ```ts
- * const isStepped = (o: JobStepOutput): o is JobStepped => o.type === 'stepped';
+ * jobStep$(client, record, context).subscribe((out: JobStepOutput) => (isJobStepped(out) ? save(out.record) : show(out)));
  * ```
  */
 export type JobStepOutput = TrainingEvent | JobStepped;

@@ -69,7 +69,7 @@ class ApiExchange<C extends Expect> implements HttpRequest, RetriedRequest, Resp
     private readonly codec: C,
   ) {
     if (call.json !== undefined) {
-      this.headers = { accept: 'application/json', ...client.config.headers, 'x-api-key': key, 'content-type': 'application/json' };
+      this.headers = { accept: 'application/json', ...client.config.headers, ...keyHeader(key), 'content-type': 'application/json' };
       this.body = JSON.stringify(call.json);
     } else {
       this.headers = sharedHeadersOf(client, key);
@@ -130,12 +130,16 @@ function sharedHeadersOf(client: PredictionOneClient, key: string): Record<strin
   if (headers === undefined) {
     // Exchanged keys are replaced on refresh: keep only the latest few, not every key ever held.
     if (byKey.size >= 4) byKey.clear();
-    headers = { accept: 'application/json', ...client.config.headers, 'x-api-key': key };
+    headers = { accept: 'application/json', ...client.config.headers, ...keyHeader(key) };
     byKey.set(key, headers);
   }
   return headers;
 }
 
+/** `x-api-key`, or nothing when a proxy adds the key (`ClientConfig.keyAddedByProxy`). */
+function keyHeader(key: string): Record<string, string> {
+  return key === '' ? {} : { 'x-api-key': key };
+}
 
 
 /**
