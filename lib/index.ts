@@ -71,7 +71,7 @@ export type { TrainingDataCheckOptions } from './sources/trainingDataIssues';
 export { apiKey$ } from './operators/apiKey';
 export type { ApiKey, ApiKeyOptions } from './operators/apiKey';
 export { upload$ } from './operators/upload';
-export type { UploadInput } from './operators/upload';
+export type { UploadInput, UploadOptions } from './operators/upload';
 export { datasetInfo$ } from './operators/datasetInfo';
 export { train$ } from './operators/train';
 export type { TrainOptions } from './operators/train';

@@ -138,7 +138,14 @@ export interface JobStepContext {
   readonly saveResult?: (result: TrainingResult, record: JobRecord) => ObservableInput<Pick<JobRecord, 'resultDir' | 'score'> | void>;
 }
 
-/** What {@link jobStep$} emits: the job's progress events, then one {@link JobStepped}. */
+/**
+ * What {@link jobStep$} emits: the job's progress events, then one {@link JobStepped}.
+ *
+ * ## Example
+ * ```ts
+ * jobStep$(client, record, context).subscribe((out: JobStepOutput) => (isJobStepped(out) ? save(out.record) : show(out)));
+ * ```
+ */
 export type JobStepOutput = TrainingEvent | JobStepped;
 
 /**

@@ -47,8 +47,13 @@ function parseBody(text: string): ApiErrorBody {
     const json: unknown = JSON.parse(text);
     // Some gateways wrap the error: accept `{ error: { code, message } }` too.
     const candidate =
-      json && typeof json === 'object' && 'error' in json && typeof json.error === 'object' ? json.error : json;
-    return ApiErrorBody.is(candidate) ? candidate : {};
+      json && typeof json === 'object' && 'error' in json && typeof json.error === 'object' && json.error !== null ? json.error : json;
+    // Tolerant like every codec: null fields are absent, a numeric code may be a string.
+    const decoded = ApiErrorBody.decode(candidate);
+    if (decoded._tag === 'Right') return decoded.right;
+    // A code that is not a number must not cost the message: read the rest without it.
+    const rest = ApiErrorBody.decode(typeof candidate === 'object' && candidate !== null ? { ...candidate, code: undefined } : candidate);
+    return rest._tag === 'Right' ? rest.right : {};
   } catch {
     return {};
   }
@@ -65,10 +70,9 @@ export function apiErrorFrom(
   nowMs: number,
 ): ApiError {
   const parsed = parseBody(response.body);
-  const code = parsed.code === undefined ? undefined : Number(parsed.code);
   const init = {
     httpStatus: response.status,
-    code: Number.isFinite(code) ? code : undefined,
+    code: parsed.code,
     error: parsed.error,
     apiMessage: parsed.message,
     method: response.method,
@@ -81,7 +85,8 @@ export function apiErrorFrom(
   }
   const gone = init.code === BAD_REQUEST_CODE && init.apiMessage !== undefined ? GONE_MESSAGES.get(init.apiMessage) : undefined;
   if (gone !== undefined) return new ResourceGoneError(gone, init, secrets);
-  if (init.code === CONFIGURATION_FILE_CODE) return new ResourceGoneError('configurationFile', init, secrets);
+  // Only as documented, HTTP 500: a 503 with that code says "unavailable" and stays a retried ServerError.
+  if (init.code === CONFIGURATION_FILE_CODE && response.status === 500) return new ResourceGoneError('configurationFile', init, secrets);
   if (response.status === 429) return new RateLimitError(init, secrets);
   if (response.status >= 500) return new ServerError(init, secrets);
   return new ApiError(init, secrets);
