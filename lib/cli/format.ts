@@ -66,7 +66,7 @@ export function formatNumber(n: number): string {
 
 /** @internal */
 export function metricsTable(metrics: readonly Metric[]): string {
-  return table(['metric', 'value'], metrics.map((m) => [m.name, m.value]));
+  return table(['metric', 'value'], metrics.map((m) => [m.name, Number.isNaN(m.value) ? m.raw : m.value]));
 }
 
 function bytes(n: number): string {

@@ -18,6 +18,19 @@ function defaultNodeFetch(options: NodeFetchOptions): FetchLike {
   };
 }
 
+/** The configuration with `P1RX_*` variables filling what `config` leaves out. */
+function withEnvironment(config: ClientConfig, env: Readonly<Record<string, string | undefined>>): ClientConfig {
+  const given = (v: string | undefined): v is string => v !== undefined && v.trim() !== '';
+  // A key given in any form (or a proxy that adds it) means the caller chose: the environment's
+  // keys are not mixed in, so an explicit apiKey is never joined by an unrelated secret key.
+  const keyed = given(config.apiKey) || given(config.secretKey) || Object.values(config.apiKeys ?? {}).some(given) || config.keyAddedByProxy === true;
+  return {
+    ...config,
+    baseUrl: given(config.baseUrl) ? config.baseUrl : env.P1RX_BASE_URL || undefined,
+    ...(keyed ? {} : { apiKey: env.P1RX_API_KEY || undefined, secretKey: env.P1RX_SECRET_KEY || undefined }),
+  };
+}
+
 /**
  * Creates a client for Node: `undici` keep-alive connections ({@link createUndiciFetch}, about
  * twice the request rate of cross-fetch) when the optional peer dependency `undici` is installed,
@@ -25,10 +38,18 @@ function defaultNodeFetch(options: NodeFetchOptions): FetchLike {
  * memory) and result archives inflated by `node:zlib` ({@link NodeInflate}, about 3× fflate's
  * JavaScript inflate). Everything else is {@link createClient}.
  *
+ * What `config` leaves out is read from the environment: `baseUrl` from `P1RX_BASE_URL`, and,
+ * when `config` gives no key at all, `apiKey` from `P1RX_API_KEY` and `secretKey` from
+ * `P1RX_SECRET_KEY`. Explicit options always win.
+ *
+ * **Errors**: throws `ValidationError` as {@link createClient} does, when neither `config` nor
+ * the environment gives a `baseUrl` or a key.
+ *
  * ## Example
  * ```ts
  * import { createNodeClient, fileSource } from 'prediction-one-rx/node';
- * const client = createNodeClient({ baseUrl, apiKey });
+ * // P1RX_BASE_URL=http://127.0.0.1:8080 P1RX_API_KEY=my-key node train.js
+ * const client = createNodeClient();
  * of({ train: fileSource('data.csv') }).pipe(upload$(client)).subscribe(console.log);
  * ```
  *
@@ -39,10 +60,11 @@ function defaultNodeFetch(options: NodeFetchOptions): FetchLike {
  * @returns A client.
  */
 export function createNodeClient(config: ClientConfig = {}, fetchOptions: NodeFetchOptions = {}): PredictionOneClient {
+  const resolved = withEnvironment(config, process.env);
   return createClient({
-    streamUploads: config.fetch === undefined ? true : config.streamUploads,
+    streamUploads: resolved.fetch === undefined ? true : resolved.streamUploads,
     zipCodec: nodeZipCodec,
-    ...config,
-    fetch: config.fetch ?? defaultNodeFetch(fetchOptions),
+    ...resolved,
+    fetch: resolved.fetch ?? defaultNodeFetch(fetchOptions),
   });
 }

@@ -21,6 +21,12 @@ const TAIL_BYTES = 1024 * 1024 + MAX_EOCD_SEARCH;
  */
 const RATIO_FREE_BYTES = 1024 * 1024;
 
+/** Bounds of the pieces of compressed input given to the decoders at once (see `push`). */
+const MIN_PUSH_BYTES = 2 * 1024;
+const MAX_PUSH_BYTES = 64 * 1024;
+/** Output aimed at per piece. */
+const PIECE_OUTPUT_BYTES = 2 * 1024 * 1024;
+
 /**
  * Where a streamed entry's bytes go (see {@link ResultSink}).
  *
@@ -88,6 +94,8 @@ export class StreamingUnzip {
   private uncompressed = 0;
   /** Compressed bytes pushed so far (an upper bound on what the decoders have consumed). */
   private compressed = 0;
+  /** Size of the next piece of input (see `push`); starts small, as a bomb would be fed. */
+  private pieceBytes = MIN_PUSH_BYTES;
   private seen = 0;
   private ended = false;
   /** `end()` ran to completion: every asynchronous decoder was waited for. */
@@ -104,14 +112,28 @@ export class StreamingUnzip {
 
   push(chunk: Uint8Array): void {
     this.throwIfFailed();
-    this.compressed += chunk.byteLength;
     this.keepTail(chunk);
-    try {
-      this.unzip.push(chunk, false);
-    } catch (err) {
-      throw this.fail(this.corrupt(err));
+    // In pieces: a synchronous decoder (fflate's) inflates a whole push into one buffer, and a
+    // zip bomb inflates about 1000:1, so a 64 KiB network chunk would be 64 MiB at once. Each
+    // piece is sized from the ratio the last one showed, to inflate to about PIECE_OUTPUT_BYTES:
+    // small for a bomb (its output stays bounded between two checks of the limits), large for
+    // ordinary data (small pieces would multiply the decoder's per-push garbage).
+    for (let offset = 0; offset < chunk.byteLength; ) {
+      const piece = offset === 0 && chunk.byteLength <= this.pieceBytes ? chunk : chunk.subarray(offset, offset + this.pieceBytes);
+      offset += piece.byteLength;
+      const before = this.uncompressed;
+      this.compressed += piece.byteLength;
+      try {
+        this.unzip.push(piece, false);
+      } catch (err) {
+        throw this.fail(this.corrupt(err));
+      }
+      this.throwIfFailed();
+      const out = this.uncompressed - before;
+      // Nothing out yet (headers, or an asynchronous decoder whose output follows): grow.
+      const next = out > 0 ? Math.floor((PIECE_OUTPUT_BYTES * piece.byteLength) / out) : this.pieceBytes * 2;
+      this.pieceBytes = Math.min(MAX_PUSH_BYTES, Math.max(MIN_PUSH_BYTES, next));
     }
-    this.throwIfFailed();
   }
 
   /**

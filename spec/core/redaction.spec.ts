@@ -137,7 +137,8 @@ describe('redaction of every printed error and client', () => {
       'a Get API Key answer that does not decode': {
         expected: 'DecodeError',
         run: async () => {
-          emulator().failNext('GET /v1/external/api-key', 200, { api_key: ISSUED, end_date: null });
+          // A null end_date is tolerated (a long-lived key); an object is no date at all.
+          emulator().failNext('GET /v1/external/api-key', 200, { api_key: ISSUED, end_date: { at: 'tomorrow' } });
           return lastValueFrom(of(SECRET_KEY).pipe(apiKey$(make({ apiKey: undefined, secretKey: SECRET_KEY }))));
         },
       },
@@ -257,7 +258,6 @@ describe('redaction of every printed error and client', () => {
       TrainingStartUnknownError: () => new core.TrainingStartUnknownError('job-1', cause),
       RetrainFailedError: () => new core.RetrainFailedError('r-1', 'failed', `Signature=${SIGNATURE}`),
       ClassifierFailedError: () => new core.ClassifierFailedError('c-1', 'failed'),
-      WaitTimeoutError: () => new core.WaitTimeoutError('classifier', 'c-1', 10, 'creating'),
       UploadUrlSpentError: () => new core.UploadUrlSpentError(new ApiError(api, keys)),
       // Says where the file is broken, never what the line holds (records keep pre-signed URLs).
       DeadlineExceededError: () => new core.DeadlineExceededError(`GET ${PRESIGNED}`, 1_000, 3, cause),
