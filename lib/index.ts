@@ -10,7 +10,7 @@ export { createClient, PredictionOneClient } from './transport/client';
 export type { ApiKeys, CredentialState, CredentialType } from './transport/credentials';
 export type { FetchLike, FetchInit, FetchResponse } from './transport/fetchLike';
 export type { RequestLimits } from './transport/limiter';
-export { DEFAULT_BASE_URL } from './core/config';
+export { PRODUCTION_BASE_URL, DEFAULT_BASE_URL } from './core/config';
 export type { ClientConfig, PollOptions, RetryOptions, RetryEvent, ZipCodec, InflateDecoder, InflateDecoderConstructor } from './core/config';
 export {
   PredictionOneError,
@@ -30,10 +30,10 @@ export {
   ResultArchiveError,
   UploadUrlSpentError,
   DeadlineExceededError,
+  AbortError,
 } from './core/errors';
 export type { GoneResource } from './core/errors';
-export type { ApiErrorInit } from './core/errors';
-export { redactUrl, REDACTED } from './core/redact';
+export type { ApiErrorInit, PollResource } from './core/errors';
 export type {
   TrainingEvent,
   UploadProgressEvent,
@@ -54,14 +54,10 @@ export type {
   RegressionConfig,
   TimeSeriesRegressionConfig,
 } from './core/trainingConfig';
-export { ExternalProcessId, ModelId, DataSetId, asExternalProcessId, asModelId, asDataSetId } from './codecs/ids';
-export { ApiKeyResponse } from './codecs/apiKey';
-export { UploadUrls } from './codecs/uploadUrls';
-export { TrainingStatus, CreateModelResponse } from './codecs/trainingStatus';
-export { ColumnInfoResponse, TrainingDataColumn } from './codecs/columnInfo';
-export { ModelListResponse, ModelSummary } from './codecs/model';
-export { DataSetListResponse, DataSetSummary } from './codecs/dataSet';
-export { Paging } from './codecs/paging';
+export type { ExternalProcessId, ModelId, DataSetId, RetrainJobId, ClassifierId } from './codecs/ids';
+export type { ColumnInfoResponse, TrainingDataColumn } from './codecs/columnInfo';
+export type { ModelSummary } from './codecs/model';
+export type { DataSetSummary } from './codecs/dataSet';
 export { inferColumns, columnInfoCsv } from './sources/columns';
 export type { ColumnSpec, ColumnType } from './sources/columns';
 export type { CsvSource } from './sources/csvSource';
@@ -70,20 +66,21 @@ export type { TrainingDataCheckOptions } from './sources/trainingDataIssues';
 export { apiKey$ } from './operators/apiKey';
 export type { ApiKey, ApiKeyOptions } from './operators/apiKey';
 export { upload$ } from './operators/upload';
-export type { UploadInput } from './operators/upload';
+export type { UploadInput, UploadOptions } from './operators/upload';
 export { datasetInfo$ } from './operators/datasetInfo';
 export { train$ } from './operators/train';
 export type { TrainOptions } from './operators/train';
 export { pollStatus$, sharedStatus$ } from './operators/pollStatus';
-export { pollEvery, pollDelayMs } from './operators/pollEvery';
 export { downloadResult$ } from './operators/downloadResult';
 export type { ResultRef } from './operators/downloadResult';
-export type { ExternalProcessRef } from './operators/handleOrPass';
-export { trainModel$ } from './pipeline/trainModel';
-export { trainOrFollow$, isUnknownTraining } from './pipeline/trainOrFollow';
+export type { ExternalProcessRef } from './operators/passOrHandle';
+export { trainModel$, trainModel } from './pipeline/trainModel';
+export { abortOn } from './operators/abortOn';
+export { trainOrFollow$ } from './pipeline/trainOrFollow';
+export { isUnknownTraining } from './transport/errorFactory';
 export { trainingStep$ } from './pipeline/trainingStep';
 export type { TrainingStepStage, TrainingStepState, TrainingStepJob, TrainingStepHooks, TrainingStepOutput, ClaimAnswer } from './pipeline/trainingStep';
-export type { TrainingJob } from './pipeline/trainModel';
+export type { TrainingJob, TrainModelOptions } from './pipeline/trainModel';
 export { onlyResult, onlyStatus } from './pipeline/onlyResult';
 export { trainEach$, trainEachFrom$ } from './pipeline/trainEach';
 export type { KeyedTrainingJob, JobEvent, TrainEachOptions } from './pipeline/trainEach';
@@ -96,21 +93,9 @@ export { WebInflate, webZipCodec } from './results/webInflate';
 export { streamResult$ } from './operators/streamResult';
 export type { ResultSink, EntryWriter } from './operators/streamResult';
 export type { TrainingResult, Metric, Contribution } from './results/trainingResult';
-export {
-  RetrainJobId,
-  ClassifierId,
-  asRetrainJobId,
-  asClassifierId,
-} from './codecs/ids';
-export { RetrainUploadUrl, RetrainJobStatus, UpdateModelResponse } from './codecs/retrainJob';
-export { ClassifierRule, Classifier, ClassifierListResponse, CreateClassifierResponse, UpdateClassifierResponse } from './codecs/classifier';
-export { InferenceResponse } from './codecs/inference';
-export { RetrainFailedError, ClassifierFailedError, WaitTimeoutError, InferenceError } from './core/errors';
+export type { ClassifierRule, Classifier } from './codecs/classifier';
+export { RetrainFailedError, ClassifierFailedError, InferenceError } from './core/errors';
 export type { InferenceErrorReason } from './core/errors';
-export { encodeBase64, decodeBase64 } from './core/base64';
-export { parseCidr, parseIp, cidrContains } from './core/cidr';
-export type { Cidr } from './core/cidr';
-export { classifierRuleIssues, assertClassifierRules } from './core/classifierRules';
 export type { ClassifierRuleInput } from './core/classifierRules';
 export type {
   RetrainEvent,
@@ -124,8 +109,8 @@ export type {
 } from './core/retrainEvents';
 export { toRetrainResult } from './results/retrainResult';
 export type { RetrainResult, MetricComparison } from './results/retrainResult';
-export { models$ } from './operators/models';
-export { dataSets$ } from './operators/dataSets';
+export { models$, models } from './operators/models';
+export { dataSets$, dataSets } from './operators/dataSets';
 export type { ListOptions } from './operators/paginate';
 export { deleteModel$ } from './operators/deleteModel';
 export { deleteDataSet$ } from './operators/deleteDataSet';

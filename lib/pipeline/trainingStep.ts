@@ -8,12 +8,13 @@ import type { PollOptions } from '../core/config';
 import type { TrainingEvent } from '../core/events';
 import type { TrainingConfig } from '../core/trainingConfig';
 import { downloadResult$ } from '../operators/downloadResult';
-import { pollDelayMs as scheduleDelayMs } from '../operators/pollEvery';
+import { pollDelayMs as scheduleDelayMs, resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
 import { pollStatus$ } from '../operators/pollStatus';
 import { upload$, type UploadInput } from '../operators/upload';
 import type { TrainingResult } from '../results/trainingResult';
 import type { PredictionOneClient } from '../transport/client';
-import { isUnknownTraining, trainOrFollow$ } from './trainOrFollow';
+import { isUnknownTraining } from '../transport/errorFactory';
+import { trainOrFollow$ } from './trainOrFollow';
 
 /**
  * How far a training got, as a step record stores it:
@@ -122,7 +123,7 @@ export type TrainingStepOutput =
 const event = (e: TrainingEvent): TrainingStepOutput => ({ kind: 'event', event: e });
 
 /** Wait after `polls` polls (at least the first interval). */
-function delayAfter(polls: number, poll: PollOptions): number {
+function delayAfter(polls: number, poll: ResolvedPollOptions): number {
   return scheduleDelayMs(Math.max(0, polls - 1), poll);
 }
 
@@ -175,7 +176,7 @@ export function trainingStep$(
   state: TrainingStepState,
   hooks: TrainingStepHooks = {},
 ): Observable<TrainingStepOutput> {
-  const poll: PollOptions = { ...client.config.poll, ...job.poll };
+  const poll = resolvePollOptions(client.poll, job.poll);
   return defer((): Observable<TrainingStepOutput> => {
     const id = state.externalProcessId;
     if (state.stage !== 'new' && state.stage !== 'downloaded' && id === undefined) {
@@ -222,7 +223,7 @@ export function trainingStep$(
 }
 
 /** One immediate status poll: the first status the shared poller emits. */
-function pollOnce$(client: PredictionOneClient, externalProcessId: string, poll: PollOptions): Observable<TrainingEvent> {
+function pollOnce$(client: PredictionOneClient, externalProcessId: string, poll: ResolvedPollOptions): Observable<TrainingEvent> {
   return of({ externalProcessId }).pipe(pollStatus$(client, { ...poll, firstDelayMs: 0 }), take(1));
 }
 
@@ -234,7 +235,7 @@ function requestTraining$(
   client: PredictionOneClient,
   job: TrainingStepJob,
   state: TrainingStepState & { externalProcessId: string },
-  poll: PollOptions,
+  poll: ResolvedPollOptions,
   hooks: TrainingStepHooks,
 ): Observable<TrainingStepOutput> {
   const id = state.externalProcessId;

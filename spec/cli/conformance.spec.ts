@@ -180,6 +180,18 @@ describe('p1rx conformance against the emulator', () => {
     expect(leaks(res.out)).toEqual([]);
   });
 
+  it('should refuse to run without a base URL (no default service)', async () => {
+    const saved = process.env.P1RX_BASE_URL;
+    delete process.env.P1RX_BASE_URL;
+    try {
+      const res = await conformance(['--secret-key', SECRET_KEY]);
+      expect(res.code).toBe(2);
+      expect(res.err).toMatch(/^p1rx: give --base-url \(or set P1RX_BASE_URL\): https:\/\/developer-api\.predictionone\.sony\.biz for the real service/);
+    } finally {
+      if (saved !== undefined) process.env.P1RX_BASE_URL = saved;
+    }
+  });
+
   it('should refuse to run without any key', async () => {
     const saved = { api: process.env.P1RX_API_KEY, secret: process.env.P1RX_SECRET_KEY };
     delete process.env.P1RX_API_KEY;
@@ -192,5 +204,18 @@ describe('p1rx conformance against the emulator', () => {
       if (saved.api !== undefined) process.env.P1RX_API_KEY = saved.api;
       if (saved.secret !== undefined) process.env.P1RX_SECRET_KEY = saved.secret;
     }
+  });
+});
+
+describe('p1rx conformance with a train key only', () => {
+  const TRAIN_ONLY = 'train-only-key-0123456789';
+  const { emulator } = useEmulator({ apiKeysByType: { train: [TRAIN_ONLY] } });
+
+  it('should skip the classifier list, not fail it, when the one key given is not a deploy key', async () => {
+    const res = await conformance(['--base-url', emulator().url, '--api-key', TRAIN_ONLY]);
+    expect(res.code).toBe(0);
+    expect(res.out).toMatch(/^GET \/v1\/external\/classifiers\s+skipped\s+the API key given is not a deploy key \(400 4001000204 PREDA_EXTERNAL_BAD_REQUEST: Not_found_credential\.\): give --secret-key$/m);
+    expect(res.out).toMatch(/^GET \/v1\/external\/data-sets\/column-info\s+ok$/m);
+    expect(res.out).not.toContain(TRAIN_ONLY);
   });
 });

@@ -4,22 +4,16 @@
  * must normalize it to, and what the variants may change.
  */
 import type * as t from 'io-ts';
-import {
-  ApiKeyResponse,
-  ClassifierListResponse,
-  ColumnInfoResponse,
-  CreateClassifierResponse,
-  CreateModelResponse,
-  DataSetListResponse,
-  InferenceResponse,
-  ModelListResponse,
-  RetrainJobStatus,
-  RetrainUploadUrl,
-  TrainingStatus,
-  UpdateClassifierResponse,
-  UpdateModelResponse,
-  UploadUrls,
-} from '../../lib';
+import { ApiErrorBody } from '../../lib/codecs/apiErrorBody';
+import { ApiKeyResponse } from '../../lib/codecs/apiKey';
+import { ClassifierListResponse, CreateClassifierResponse, UpdateClassifierResponse } from '../../lib/codecs/classifier';
+import { ColumnInfoResponse } from '../../lib/codecs/columnInfo';
+import { DataSetListResponse } from '../../lib/codecs/dataSet';
+import { InferenceResponse } from '../../lib/codecs/inference';
+import { ModelListResponse } from '../../lib/codecs/model';
+import { RetrainJobStatus, RetrainUploadUrl, UpdateModelResponse } from '../../lib/codecs/retrainJob';
+import { CreateModelResponse, TrainingStatus } from '../../lib/codecs/trainingStatus';
+import { UploadUrls } from '../../lib/codecs/uploadUrls';
 
 export interface DocumentedSample {
   /** The endpoint, as the vendor names it. */
@@ -355,6 +349,17 @@ export const DOCUMENTED_SAMPLES: readonly DocumentedSample[] = [
     status: 'classifiers.*.status',
   },
   {
+    // The curl example's GET /v1/external/classifiers/{id}: the emulator answers like Update Classifier (docs/CONTRACT.md G15).
+    endpoint: 'Get Classifier (one, curl example)',
+    page: 'model_api/get_classifier/_index.jp.md',
+    codec: UpdateClassifierResponse,
+    sample: { classifier: { ...classifier, url: null, status: 'updating' } },
+    normalized: { classifier: (({ url: _url, ...rest }) => ({ ...rest, status: 'updating' }))(classifier) },
+    optional: ['classifier.url'],
+    ids: ['classifier.classifier_id', 'classifier.version'],
+    status: 'classifier.status',
+  },
+  {
     endpoint: 'Update Classifier',
     page: 'model_api/update_classifier/_index.jp.md',
     codec: UpdateClassifierResponse,
@@ -363,6 +368,16 @@ export const DOCUMENTED_SAMPLES: readonly DocumentedSample[] = [
     optional: ['classifier.url'],
     ids: ['classifier.classifier_id', 'classifier.version'],
     status: 'classifier.status',
+  },
+  {
+    // Every page's "error message" table: code, error, message (the body's shape is a gap, docs/CONTRACT.md G2).
+    endpoint: 'Error body (every page)',
+    page: 'train_api/api_key/_index.jp.md',
+    codec: ApiErrorBody,
+    sample: { code: 4001000204, error: 'PREDA_EXTERNAL_BAD_REQUEST', message: 'invalid_api_key.' },
+    normalized: { code: 4001000204, error: 'PREDA_EXTERNAL_BAD_REQUEST', message: 'invalid_api_key.' },
+    optional: ['code', 'error', 'message'],
+    ids: [],
   },
   {
     endpoint: 'Inference',

@@ -3,7 +3,7 @@ import {
   ApiError,
   ClassifierFailedError,
   ValidationError,
-  WaitTimeoutError,
+  PollTimeoutError,
   classifiers$,
   createClassifier$,
   deleteClassifier$,
@@ -122,7 +122,7 @@ describe('waitForClassifier$ in manual mode', () => {
     expect(err).toMatchObject({ classifierId: created.classifierId, status });
   });
 
-  it('should time out with WaitTimeoutError', async () => {
+  it('should time out with PollTimeoutError (resource classifier)', async () => {
     const created = await firstValueFrom(of({ modelId, rules: LOCAL }).pipe(createClassifier$(client())));
     // The deadline runs in virtual time, moved once the first status was seen: a 60 ms deadline
     // in real time passed before the first answer on a loaded machine (lastStatus undefined).
@@ -138,7 +138,7 @@ describe('waitForClassifier$ in manual mode', () => {
     scheduler.flush();
     const err = await ended;
     expect(seen).toEqual(['building']);
-    expect(err).toBeInstanceOf(WaitTimeoutError);
-    expect(err).toMatchObject({ resource: 'classifier', lastStatus: 'building' });
+    expect(err).toBeInstanceOf(PollTimeoutError);
+    expect(err).toMatchObject({ resource: 'classifier', id: created.classifierId, lastStatus: { status: 'building' } });
   });
 });

@@ -145,7 +145,7 @@ describe('predict$ as the vendor documents it (one row per request)', () => {
   function countingFetch(): { fetch: FetchLike; max: () => number } {
     let inFlight = 0;
     let max = 0;
-    const real = createClient({}).http.fetch;
+    const real = createClient({ baseUrl: 'http://127.0.0.1:1', apiKey: 'unused' }).http.fetch;
     return {
       max: () => max,
       fetch: async (url, init) => {
