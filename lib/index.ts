@@ -79,8 +79,6 @@ export type { ResultRef } from './operators/downloadResult';
 export type { ExternalProcessRef } from './operators/handleOrPass';
 export { trainModel$ } from './pipeline/trainModel';
 export { trainOrFollow$, isUnknownTraining } from './pipeline/trainOrFollow';
-export { trainingStep$ } from './pipeline/trainingStep';
-export type { TrainingStepStage, TrainingStepState, TrainingStepJob, TrainingStepHooks, TrainingStepOutput, ClaimAnswer } from './pipeline/trainingStep';
 export type { TrainingJob } from './pipeline/trainModel';
 export { onlyResult, onlyStatus } from './pipeline/onlyResult';
 export { trainEach$, trainEachFrom$ } from './pipeline/trainEach';
@@ -88,7 +86,7 @@ export type { KeyedTrainingJob, JobEvent, TrainEachOptions } from './pipeline/tr
 export { createJobQueue } from './pipeline/jobQueue';
 export type { JobQueue, JobQueueOptions } from './pipeline/jobQueue';
 export { jobStep$, runJobSteps$, isJobStepped, newJobRecord } from './pipeline/jobStep';
-export type { JobRecord, JobStage, JobStepped, JobStepContext, JobStepOutput } from './pipeline/jobStep';
+export type { JobRecord, JobStage, JobStepped, JobStepContext, JobStepOutput, ClaimAnswer } from './pipeline/jobStep';
 export { toTrainingResult, parseCsv } from './results/trainingResult';
 export { WebInflate, webZipCodec } from './results/webInflate';
 export { streamResult$ } from './operators/streamResult';

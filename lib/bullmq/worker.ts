@@ -88,6 +88,8 @@ export function createTrainingWorker(client: PredictionOneClient, options: Train
       ? new Redis(options.connection, { maxRetriesPerRequest: null })
       : new Redis({ ...options.connection, maxRetriesPerRequest: null });
   const redis = open();
+  // Connection errors surface on the worker's 'error' event (and in the requests that need Redis).
+  redis.on('error', () => undefined);
   const fleet = createFleet(redis, { claimTtlMs: Math.max(2 * requestTimeoutMs, lockDuration), ...options.fleet, name: options.fleet?.name ?? queueName });
   const processor = trainingProcessor(client, { ...options, holdMs, fleet, redis });
   const workerConnection = open();

@@ -54,7 +54,7 @@ function outcomeOf(job: Job<FleetJobData, FleetJobResult> | undefined, state: st
     const score = r.metrics.find((m) => m.name === 'accuracy') ?? r.metrics.find((m) => m.name === 'r2') ?? r.metrics[0];
     return { outcome: 'succeeded', externalProcessId: r.externalProcessId, resultDir: r.resultDir ?? '', score: score && { name: score.name, value: score.value }, seconds };
   }
-  if (state === 'failed') return { outcome: 'failed', externalProcessId: job.data.step.externalProcessId, error: new Error(job.failedReason ?? 'failed'), seconds };
+  if (state === 'failed') return { outcome: 'failed', externalProcessId: job.data.record.externalProcessId, error: new Error(job.failedReason ?? 'failed'), seconds };
   return undefined;
 }
 

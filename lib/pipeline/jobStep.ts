@@ -128,6 +128,27 @@ export interface JobStepContext {
   readonly persist: (record: JobRecord) => ObservableInput<unknown>;
   /** Stores a downloaded result before the job is recorded `downloaded`; may name where it went. */
   readonly saveResult?: (result: TrainingResult, record: JobRecord) => ObservableInput<Pick<JobRecord, 'resultDir' | 'score'> | void>;
+  /**
+   * Asked right before Create Model may be sent (a fleet takes a claim on the upload here).
+   * Default: always granted. When not granted, nothing is sent: the training is followed by
+   * status (known: `training`), or the step is retried after `retryAfterMs`.
+   */
+  readonly claim?: (externalProcessId: string) => ObservableInput<ClaimAnswer>;
+}
+
+/**
+ * The answer of {@link JobStepContext.claim}.
+ *
+ * ## Example
+ * ```ts
+ * const answer: ClaimAnswer = { granted: false, retryAfterMs: 5000 };
+ * ```
+ */
+export interface ClaimAnswer {
+  /** True: this process may send Create Model. */
+  readonly granted: boolean;
+  /** When not granted: how long until the claim may be free. */
+  readonly retryAfterMs?: number;
 }
 
 /** What {@link jobStep$} emits: the job's progress events, then one {@link JobStepped}. */
@@ -321,6 +342,25 @@ class JobStepper {
   }
 
   private create(record: JobRecord): Observable<JobStepOutput> {
+    const claim = this.context.claim;
+    if (!claim) return this.createClaimed(record);
+    const id = record.externalProcessId!;
+    return from(claim(id)).pipe(
+      concatMap((answer): Observable<JobStepOutput> => {
+        if (answer.granted) return this.createClaimed(record);
+        // Another process holds the claim and may be sending Create Model: follow, never send.
+        return this.status$(id).pipe(
+          concatMap((s): Observable<JobStepOutput> => {
+            const training: JobRecord = { ...record, stage: 'training', polls: 0, lastStatus: s.status, trainingSinceMs: record.trainingSinceMs ?? this.client.scheduler.now() };
+            return concat(this.save(training), of(stepped(training, 0)));
+          }),
+          catchError((err: unknown) => (isUnknownId(err) ? of(stepped(record, answer.retryAfterMs ?? stepPollDelayMs(1, this.poll))) : throwError(() => err))),
+        );
+      }),
+    );
+  }
+
+  private createClaimed(record: JobRecord): Observable<JobStepOutput> {
     const id = record.externalProcessId!;
     const attempts = (record.createAttempts ?? 0) + 1;
     const creating: JobRecord = { ...record, stage: 'creating', createAttempts: attempts };
