@@ -96,8 +96,8 @@ export interface Fleet {
   backoffLeftMs(): Promise<number>;
   /** The backoff windows opened so far (newest first, at most 100). */
   backoffWindows(): Promise<BackoffWindow[]>;
-  /** With `trace`: the Redis times of gate passes in `[from, to]`. */
-  gatePasses(from: number, to: number): Promise<number[]>;
+  /** With `trace`: the gate passes in `[from, to]` (Redis clock, ms), each with the id of the process that passed. */
+  gatePasses(from: number, to: number): Promise<{ readonly at: number; readonly by: string }[]>;
   /** The Redis keys of this fleet (for tests and tooling). */
   readonly keys: { readonly backoff: string; readonly rate: string; readonly trace: string; readonly windows: string; claim(externalProcessId: string): string };
 }
@@ -314,9 +314,9 @@ export function createFleet(redis: Redis, options: FleetOptions = {}): Fleet {
     },
     async gatePasses(from, to) {
       const items = await redis.zrangebyscore(keys.trace, from, to, 'WITHSCORES');
-      const times: number[] = [];
-      for (let i = 1; i < items.length; i += 2) times.push(Number(items[i]));
-      return times;
+      const passes: { at: number; by: string }[] = [];
+      for (let i = 0; i + 1 < items.length; i += 2) passes.push({ at: Number(items[i + 1]), by: items[i].slice(0, items[i].lastIndexOf(':')) });
+      return passes;
     },
   };
 }
