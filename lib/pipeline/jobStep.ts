@@ -151,7 +151,14 @@ export interface ClaimAnswer {
   readonly retryAfterMs?: number;
 }
 
-/** What {@link jobStep$} emits: the job's progress events, then one {@link JobStepped}. */
+/**
+ * What {@link jobStep$} emits: the job's progress events, then one {@link JobStepped}.
+ *
+ * ## Example
+ * ```ts
+ * jobStep$(client, record, context).subscribe((out: JobStepOutput) => (isJobStepped(out) ? save(out.record) : show(out)));
+ * ```
+ */
 export type JobStepOutput = TrainingEvent | JobStepped;
 
 /**
