@@ -37,6 +37,10 @@ async function main(): Promise<void> {
         return reply({ eldMeanMs: eld.mean / 1e6, eldP99Ms: eld.percentile(99) / 1e6, maxSockets });
       case 'timeline':
         return reply(emulator.requests.map((r) => [r.route, r.startedAt]));
+      case 'stats': {
+        const st = emulator.stats();
+        return reply({ modelsCreated: st.modelsCreated, uploadsWithMultipleModels: st.uploadsWithMultipleModels, uploadSessions: st.uploadSessions });
+      }
       case 'rss':
         return reply(process.memoryUsage().rss / 1024 / 1024);
       case 'advance':

@@ -73,6 +73,12 @@ export interface FleetJobData {
   readonly data?: FleetDataSource;
   readonly poll?: FleetPollOptions;
   readonly record: JobRecord;
+  /**
+   * When the next step is due (ms since the epoch), kept so a parked job stays on its poll
+   * schedule: the next poll is due one interval after this one was *due*, not after the
+   * activation that made it ended.
+   */
+  readonly dueAt?: number;
 }
 
 /**

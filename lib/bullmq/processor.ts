@@ -189,12 +189,10 @@ export function trainingProcessor(
 
   return async (job, token) => {
     let data = job.data;
-    let written: JobRecord = data.record;
     const persist = (r: JobRecord) =>
       defer(async () => {
         data = { ...data, record: r };
         await record(job, token, data);
-        written = r;
       });
     const unused: UploadInput = { train: new Uint8Array(0) };
     const context: JobStepContext = {
@@ -222,6 +220,7 @@ export function trainingProcessor(
     let metrics: FleetJobResult['metrics'] = [];
     try {
       for (;;) {
+        const anchor = data.dueAt ?? Date.now();
         const out = await lastValueFrom(
           jobStep$(gated, data.record, context).pipe(
             tap((o) => {
@@ -238,13 +237,18 @@ export function trainingProcessor(
         if (out.done) {
           return { key: data.key, externalProcessId: r.externalProcessId, resultDir: r.resultDir, metrics, polls: r.polls };
         }
+        // On schedule: due one interval after this step was due (activation latency does not
+        // add up poll after poll), but never in the past.
+        const dueAt = Math.max(Date.now(), anchor + out.delayMs);
+        data = { ...data, dueAt };
         // Polls change nothing the step persists; the record carries them to this write.
-        if (r !== written) await lastValueFrom(persist(r), { defaultValue: undefined });
-        if (out.delayMs <= holdMs) {
-          if (out.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, out.delayMs));
+        await lastValueFrom(persist(r), { defaultValue: undefined });
+        const waitMs = dueAt - Date.now();
+        if (waitMs <= holdMs) {
+          if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
           continue;
         }
-        await job.moveToDelayed(Date.now() + out.delayMs, token);
+        await job.moveToDelayed(dueAt, token);
         throw new DelayedError();
       }
     } catch (err) {

@@ -95,6 +95,8 @@ export function createTrainingWorker(client: PredictionOneClient, options: Train
   const workerConnection = open();
   const worker = new Worker<FleetJobData, FleetJobResult>(queueName, processor, {
     connection: workerConnection,
+    // Names the worker on each job it takes (`processedBy`): which process had a job when it died.
+    name: `p1rx-worker-${process.pid}`,
     concurrency: options.concurrency ?? 8,
     lockDuration,
     stalledInterval: options.stalledIntervalMs ?? 30_000,
