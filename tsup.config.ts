@@ -1,5 +1,8 @@
 import { defineConfig } from 'tsup';
 
+// Source maps are opt-in (P1RX_SOURCEMAP=1 npm run build): they were 1.66 MB of the tarball.
+const sourcemap = process.env.P1RX_SOURCEMAP === '1';
+
 export default defineConfig([
   {
     entry: {
@@ -11,7 +14,7 @@ export default defineConfig([
     },
     format: ['esm', 'cjs'],
     dts: true,
-    sourcemap: true,
+    sourcemap,
     clean: true,
     target: 'es2022',
     outDir: 'dist',
@@ -19,9 +22,11 @@ export default defineConfig([
     external: ['rxjs', 'prediction-one-rx', /^prediction-one-rx\//, /^@angular\//, 'bullmq', 'ioredis'],
   },
   {
-    entry: { 'cli/main': 'lib/cli/main.ts' },
+    // `p1rx` (cli/p1rx.js) checks the optional peer dependencies with Node built-ins only, then
+    // loads cli/main.js.
+    entry: { 'cli/main': 'lib/cli/main.ts', 'cli/p1rx': 'lib/cli/bin.ts' },
     format: ['cjs'],
-    sourcemap: true,
+    sourcemap,
     target: 'node20',
     outDir: 'dist',
     banner: { js: '#!/usr/bin/env node' },

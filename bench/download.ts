@@ -119,14 +119,14 @@ async function worker(args: WorkerArgs): Promise<void> {
       const zipCodecs = { 'library-dir': undefined, 'library-dir-fflate': { inflate: UnzipInflate }, 'library-dir-web': lib.webZipCodec };
       const zipCodec = zipCodecs[args.variant];
       if (args.variant === 'library-dir-web' && !lib.WebInflate.native) throw new Error('no DecompressionStream("deflate-raw") here');
-      const client = node.createNodeClient({ baseUrl: args.url, ...(zipCodec ? { zipCodec } : {}) });
+      const client = node.createNodeClient({ baseUrl: args.url, apiKey: 'unused-presigned-only', ...(zipCodec ? { zipCodec } : {}) });
       run = async () => {
         await lastValueFrom(of({ resultUrl: `${args.url}/result.zip` }).pipe(node.downloadResultToDir$(client, args.outDir)));
       };
       break;
     }
     case 'library-memory': {
-      const client = node.createNodeClient({ baseUrl: args.url });
+      const client = node.createNodeClient({ baseUrl: args.url, apiKey: 'unused-presigned-only' });
       run = async () => {
         const result = await lastValueFrom(of({ resultUrl: `${args.url}/result.zip` }).pipe(lib.downloadResult$(client), lib.onlyResult()));
         if (Object.keys(result.files).length !== args.entries.length) throw new Error('missing entries');

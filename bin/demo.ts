@@ -4,8 +4,7 @@
  * the metrics of the real model the emulator trained. Run with `npm run demo`.
  */
 import path from 'node:path';
-import { lastValueFrom, tap } from 'rxjs';
-import { trainModel$, type TrainingResult } from 'prediction-one-rx';
+import { AbortError, trainModel } from 'prediction-one-rx';
 import { createNodeClient, fileSource, writeResult } from 'prediction-one-rx/node';
 import { startEmulator } from 'prediction-one-rx/emulator';
 import { describeEvent, metricsTable, table } from '../lib/cli/format';
@@ -23,21 +22,21 @@ async function main(): Promise<void> {
       poll: { minDelayMs: 250, maxDelayMs: 2000 },
     });
     const started = Date.now();
-    let result: TrainingResult | undefined;
-    await lastValueFrom(
-      trainModel$(client, {
-        data: { train: fileSource(csv) },
-        name: 'seattle-weather',
-        config: { tt: 'multi_classification', tc: 'weather', cv: 5 },
-      }).pipe(
-        tap((event) => {
+    // Ctrl-C aborts: the request in flight is cancelled and the promise rejects with AbortError.
+    const controller = new AbortController();
+    process.once('SIGINT', () => controller.abort());
+    // The Promise form (no RxJS needed): progress arrives through onEvent.
+    const result = await trainModel(
+      client,
+      { data: { train: fileSource(csv) }, name: 'seattle-weather', config: { tt: 'multi_classification', tc: 'weather', cv: 5 } },
+      {
+        signal: controller.signal,
+        onEvent: (event) => {
           const line = describeEvent(event);
           if (line) console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}`);
-          if (event.type === 'completed') result = event.result;
-        }),
-      ),
+        },
+      },
     );
-    if (!result) throw new Error('the pipeline ended without a result');
     console.log(`\nMetrics (5-fold cross-validation on ${path.basename(csv)}):\n${metricsTable(result.metrics)}`);
     console.log(`\nColumn contributions:\n${table(['column', 'contribution'], result.contributions.map((c) => [c.column, c.contribution]))}`);
     const written = await writeResult(result, outDir);
@@ -48,6 +47,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? `${err.name}: ${err.message}` : err);
+  if (err instanceof AbortError) console.error('\ninterrupted (the emulator stopped with the demo)');
+  else console.error(err instanceof Error ? `${err.name}: ${err.message}` : err);
   process.exitCode = 1;
 });

@@ -1,12 +1,15 @@
 /**
  * End-to-end test of the Angular example (docs/examples/angular) in headless Chromium.
  *
- * Builds the example with `ng build`, serves it from 127.0.0.1 with a tiny static server,
- * starts the emulator in-process on another 127.0.0.1 port (so every API call is cross-origin
- * and needs CORS), then drives the page with playwright-core:
+ * Builds the example with `ng build`, serves it from 127.0.0.1 with a tiny server that is also
+ * the app's backend proxy (`/p1` forwards to the emulator and adds the API key server-side, as
+ * proxy.conf.mjs does under `ng serve`: the page holds no key), starts the emulator in-process
+ * on another 127.0.0.1 port (so the uploads to and downloads from its pre-signed URLs are
+ * cross-origin and need CORS), then drives the page with playwright-core:
  *
  *   1. train: pick a real CSV, start, wait for the metrics table and the contribution chart,
- *      check the HttpClient interceptor logged the requests, save e2e/artifacts/angular.png;
+ *      check the HttpClient interceptor logged the requests, that no request left the browser
+ *      with a key, save e2e/artifacts/angular.png;
  *   2. cancel: with a slow training, click Cancel while polling and check the emulator sees no
  *      further status polls for a few seconds.
  *
@@ -18,7 +21,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -85,25 +88,58 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Serves the built app; unknown paths get index.html (client-side routing). */
-async function serveStatic(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
+/** The built app's server: static files, plus the backend proxy the app calls at /p1. */
+interface AppServer {
+  readonly url: string;
+  /** Where /p1 forwards to (each scenario starts its own emulator). */
+  upstream: string | undefined;
+  /** Requests that reached /p1 from the browser, and how many of them carried a key themselves. */
+  readonly proxied: { count: number; withKey: number };
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the built app; unknown paths get index.html (client-side routing). `/p1/...` is the
+ * backend proxy of docs/ANGULAR.md (what proxy.conf.mjs does under `ng serve`): it forwards to
+ * the emulator and adds the API key on the server side, so the page never holds one.
+ */
+async function serveApp(dir: string): Promise<AppServer> {
+  const app: AppServer = { url: '', upstream: undefined, proxied: { count: 0, withKey: 0 }, close: async () => undefined };
   const server: Server = createServer((req, res) => {
     const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (pathname.startsWith('/p1/')) return proxy(req, res);
     let file = path.normalize(path.join(dir, pathname));
     if (!file.startsWith(dir) || !existsSync(file) || pathname.endsWith('/')) file = path.join(dir, 'index.html');
     res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
     res.end(readFileSync(file));
   });
+  const proxy = (req: IncomingMessage, res: ServerResponse) => {
+    app.proxied.count++;
+    if (req.headers['x-api-key'] !== undefined) app.proxied.withKey++;
+    if (app.upstream === undefined) return void res.writeHead(502).end();
+    const target = new URL((req.url ?? '/').slice('/p1'.length), app.upstream);
+    const headers = { ...req.headers, host: target.host, 'x-api-key': API_KEY };
+    const upstream = request(target, { method: req.method, headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    // The browser aborted (Cancel): abort the forwarded request too, as a real proxy does.
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+    req.pipe(upstream);
+  };
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
-  return {
+  return Object.assign(app, {
     url: `http://127.0.0.1:${port}`,
     close: () =>
-      new Promise((r) => {
+      new Promise<void>((r) => {
         server.closeAllConnections();
         server.close(() => r());
       }),
-  };
+  });
 }
 
 /** The first `rows` rows of Seattle's weather: real public data, small enough to train fast. */
@@ -112,14 +148,15 @@ function weatherCsv(rows: number): Buffer {
   return Buffer.from(`${lines.slice(0, rows + 1).join('\n')}\n`);
 }
 
-async function openApp(context: BrowserContext, appUrl: string, emulator: Emulator, problems: string[]): Promise<Page> {
+async function openApp(context: BrowserContext, app: AppServer, emulator: Emulator, problems: string[]): Promise<Page> {
+  app.upstream = emulator.url;
   const page = await context.newPage();
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
   page.on('console', (msg) => {
     if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
   });
-  const query = new URLSearchParams({ baseUrl: emulator.url, apiKey: API_KEY });
-  await page.goto(`${appUrl}/?${query.toString()}`);
+  // No key and no service URL in the page's URL: the app calls its own origin's proxy.
+  await page.goto(`${app.url}/`);
   await page.getByTestId('file').waitFor();
   return page;
 }
@@ -132,7 +169,7 @@ async function pickWeather(page: Page, rows: number): Promise<void> {
   await page.getByTestId('task').selectOption('multi_classification');
 }
 
-async function trainScenario(context: BrowserContext, appUrl: string, problems: string[]): Promise<void> {
+async function trainScenario(context: BrowserContext, app: AppServer, problems: string[]): Promise<void> {
   const emulator = await startEmulator({ port: 0, host: '127.0.0.1', trainingDelayMs: 1_500, apiKeys: [API_KEY] });
   // Counts the raw-deflate streams the page opens: the library's default decoder in a browser
   // that has them is WebInflate (one stream per deflated entry, plus one feature probe).
@@ -149,10 +186,12 @@ async function trainScenario(context: BrowserContext, appUrl: string, problems: 
     };
   });
   try {
-    const page = await openApp(context, appUrl, emulator, problems);
+    const page = await openApp(context, app, emulator, problems);
     await pickWeather(page, 300);
     await page.getByTestId('train').click();
     await page.getByTestId('metrics').waitFor({ timeout: 90_000 });
+    // The rxResource of models reloads once the training is done: the new model shows up.
+    await page.locator('[data-testid=models] li', { hasText: 'seattle-weather' }).waitFor({ timeout: 30_000 });
     const metricRows = await page.locator('[data-testid=metrics] tbody tr').count();
     check(metricRows > 0, 'the metrics table is empty');
     const bars = await page.locator('[data-testid=contributions] rect').count();
@@ -169,20 +208,23 @@ async function trainScenario(context: BrowserContext, appUrl: string, problems: 
     check(sent.length < emulator.requests.length, 'expected CORS preflights: the app and the emulator are different origins');
     check(logged === sent.length, `interceptor logged ${logged} requests, emulator saw ${sent.length} (${sent.map((r) => r.route).join(', ')})`);
     check(emulator.count('POST /v1/external/models') === 1, 'expected exactly one Create Model call');
+    // API calls went through the proxy, and none left the browser with a key.
+    check(app.proxied.count > 0 && app.proxied.withKey === 0, `proxy saw ${app.proxied.count} API calls, ${app.proxied.withKey} with a key from the browser`);
+    check(!(await page.content()).includes(API_KEY), 'the page must not contain the API key');
     check(emulator.requests.every((r) => r.status !== undefined && r.status < 400), `a request failed: ${JSON.stringify(emulator.requests.filter((r) => (r.status ?? 0) >= 400))}`);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'angular.png'), fullPage: true });
-    log(`train: ${metricRows} metrics, ${bars} contribution bars, ${logged} requests via HttpClient, ${rawStreams} deflate-raw streams; screenshot saved`);
+    log(`train: ${metricRows} metrics, ${bars} contribution bars, ${logged} requests via HttpClient (${app.proxied.count} API calls via the key-adding proxy, 0 keys from the browser), ${rawStreams} deflate-raw streams; screenshot saved`);
     await page.close();
   } finally {
     await emulator.close();
   }
 }
 
-async function cancelScenario(context: BrowserContext, appUrl: string, problems: string[]): Promise<void> {
+async function cancelScenario(context: BrowserContext, app: AppServer, problems: string[]): Promise<void> {
   const emulator = await startEmulator({ port: 0, host: '127.0.0.1', trainingDelayMs: 120_000, apiKeys: [API_KEY] });
   try {
-    const page = await openApp(context, appUrl, emulator, problems);
+    const page = await openApp(context, app, emulator, problems);
     await pickWeather(page, 100);
     await page.getByTestId('train').click();
     // Wait until polling is under way (the app polls every 0.3 s, growing to 1 s).
@@ -211,7 +253,7 @@ async function main(): Promise<number> {
   preflight();
   log('ng build (docs/examples/angular)');
   await ngBuild();
-  const app = await serveStatic(APP_DIST);
+  const app = await serveApp(APP_DIST);
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'p1rx-e2e-chromium-'));
   let context: BrowserContext | undefined;
   const problems: string[] = [];
@@ -238,7 +280,7 @@ async function main(): Promise<number> {
       ['cancel', cancelScenario],
     ] as const) {
       try {
-        await scenario(context, app.url, problems);
+        await scenario(context, app, problems);
         results.push({ name });
       } catch (err) {
         results.push({ name, error: err instanceof Error ? err : new Error(String(err)) });

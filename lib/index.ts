@@ -10,7 +10,7 @@ export { createClient, PredictionOneClient } from './transport/client';
 export type { ApiKeys, CredentialState, CredentialType } from './transport/credentials';
 export type { FetchLike, FetchInit, FetchResponse } from './transport/fetchLike';
 export type { RequestLimits } from './transport/limiter';
-export { DEFAULT_BASE_URL } from './core/config';
+export { PRODUCTION_BASE_URL, DEFAULT_BASE_URL } from './core/config';
 export type { ClientConfig, PollOptions, RetryOptions, RetryEvent, ZipCodec, InflateDecoder, InflateDecoderConstructor } from './core/config';
 export {
   PredictionOneError,
@@ -18,6 +18,7 @@ export {
   AuthError,
   RateLimitError,
   ServerError,
+  ResourceGoneError,
   NetworkError,
   RequestTimeoutError,
   DecodeError,
@@ -29,7 +30,9 @@ export {
   ResultArchiveError,
   UploadUrlSpentError,
   DeadlineExceededError,
+  AbortError,
 } from './core/errors';
+export type { GoneResource } from './core/errors';
 export type { ApiErrorInit } from './core/errors';
 export { redactUrl, REDACTED } from './core/redact';
 export type {
@@ -68,7 +71,7 @@ export type { TrainingDataCheckOptions } from './sources/trainingDataIssues';
 export { apiKey$ } from './operators/apiKey';
 export type { ApiKey, ApiKeyOptions } from './operators/apiKey';
 export { upload$ } from './operators/upload';
-export type { UploadInput } from './operators/upload';
+export type { UploadInput, UploadOptions } from './operators/upload';
 export { datasetInfo$ } from './operators/datasetInfo';
 export { train$ } from './operators/train';
 export type { TrainOptions } from './operators/train';
@@ -77,16 +80,17 @@ export { pollEvery, pollDelayMs } from './operators/pollEvery';
 export { downloadResult$ } from './operators/downloadResult';
 export type { ResultRef } from './operators/downloadResult';
 export type { ExternalProcessRef } from './operators/handleOrPass';
-export { trainModel$ } from './pipeline/trainModel';
+export { trainModel$, trainModel } from './pipeline/trainModel';
+export { abortOn } from './operators/abortOn';
 export { trainOrFollow$, isUnknownTraining } from './pipeline/trainOrFollow';
-export type { TrainingJob } from './pipeline/trainModel';
+export type { TrainingJob, TrainModelOptions } from './pipeline/trainModel';
 export { onlyResult, onlyStatus } from './pipeline/onlyResult';
 export { trainEach$, trainEachFrom$ } from './pipeline/trainEach';
 export type { KeyedTrainingJob, JobEvent, TrainEachOptions } from './pipeline/trainEach';
 export { createJobQueue } from './pipeline/jobQueue';
 export type { JobQueue, JobQueueOptions } from './pipeline/jobQueue';
 export { jobStep$, runJobSteps$, isJobStepped, newJobRecord } from './pipeline/jobStep';
-export type { JobRecord, JobStage, JobStepped, JobStepContext, JobStepOutput, ClaimAnswer } from './pipeline/jobStep';
+export type { JobRecord, JobStage, JobStepped, JobStepContext, JobStepOutput } from './pipeline/jobStep';
 export { toTrainingResult, parseCsv } from './results/trainingResult';
 export { WebInflate, webZipCodec } from './results/webInflate';
 export { streamResult$ } from './operators/streamResult';
@@ -120,8 +124,8 @@ export type {
 } from './core/retrainEvents';
 export { toRetrainResult } from './results/retrainResult';
 export type { RetrainResult, MetricComparison } from './results/retrainResult';
-export { models$ } from './operators/models';
-export { dataSets$ } from './operators/dataSets';
+export { models$, models } from './operators/models';
+export { dataSets$, dataSets } from './operators/dataSets';
 export type { ListOptions } from './operators/paginate';
 export { deleteModel$ } from './operators/deleteModel';
 export { deleteDataSet$ } from './operators/deleteDataSet';

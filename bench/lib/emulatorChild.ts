@@ -1,7 +1,7 @@
 /**
  * The emulator in its own process, driven over IPC by a benchmark: `ready` with its URL, then
- * `count`, `clearLog`, `cpu`, `timeline` (route and arrival time of each request), `rss`,
- * `advance` and `close` requests.
+ * `count`, `clearLog`, `cpu`, `timeline` (route and arrival time of each request), `stats`,
+ * `jobs` (the state of each id), `rss`, `advance` and `close` requests.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startEmulator } from 'prediction-one-rx/emulator';
@@ -37,10 +37,10 @@ async function main(): Promise<void> {
         return reply({ eldMeanMs: eld.mean / 1e6, eldP99Ms: eld.percentile(99) / 1e6, maxSockets });
       case 'timeline':
         return reply(emulator.requests.map((r) => [r.route, r.startedAt]));
-      case 'stats': {
-        const st = emulator.stats();
-        return reply({ modelsCreated: st.modelsCreated, uploadsWithMultipleModels: st.uploadsWithMultipleModels, uploadSessions: st.uploadSessions });
-      }
+      case 'stats':
+        return reply(emulator.stats());
+      case 'jobs':
+        return reply((msg.ids ?? []).map((id) => emulator.job(id) ?? null));
       case 'rss':
         return reply(process.memoryUsage().rss / 1024 / 1024);
       case 'advance':

@@ -6,7 +6,22 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { PredictionOneError, type ClaimAnswer, type FetchInit, type FetchLike, type FetchResponse } from 'prediction-one-rx';
+import { PredictionOneError, type FetchInit, type FetchLike, type FetchResponse } from 'prediction-one-rx';
+
+/**
+ * The answer of {@link Fleet.claim} (what the step function's `claim` hook expects).
+ *
+ * ## Example
+ * ```ts
+ * const answer: ClaimAnswer = { granted: false, retryAfterMs: 5000 };
+ * ```
+ */
+export interface ClaimAnswer {
+  /** True: this process holds the claim and may send Create Model. */
+  readonly granted: boolean;
+  /** When not granted: how long until the claim may be free. */
+  readonly retryAfterMs?: number;
+}
 
 /**
  * Create Model was about to be sent by a process that no longer holds the upload's claim (it

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { defer, type Subscription } from 'rxjs';
@@ -16,6 +16,8 @@ import { formatNumber, table } from './format';
 import { loadBullmq } from './fleetModules';
 import { ManifestError, readManifest, type ManifestJob } from './manifest';
 import { clientFrom, type ConnectionOptions } from './options';
+import { jobIssues, readHead } from './localChecks';
+import { makeOutDir, outDirIssue, recoveryHint } from './outDir';
 
 interface BatchFlags extends ConnectionOptions {
   out: string;
@@ -83,6 +85,13 @@ manifest, 130 interrupted (Ctrl-C; run again with --resume).`,
     } catch (err) {
       return cmd.error(`error: ${(err as Error).message}`, { exitCode: USAGE_EXIT_CODE });
     }
+    // Before any upload (here or by a fleet's workers): every job's data against its config, and the folders results go to.
+    const problems = await batchIssues(jobs, flags.out);
+    if (problems.length > 0) {
+      io.stderr.write(`p1rx batch: nothing was uploaded: fix these first\n${problems.map((p) => `  - ${p}\n`).join('')}`);
+      throw exitWith(USAGE_EXIT_CODE);
+    }
+    await makeOutDir(flags.out);
     if (flags.queue !== undefined) {
       if (flags.uploadFrom !== 'producer' && flags.uploadFrom !== 'workers') return cmd.error("error: --upload-from must be 'producer' or 'workers'", { exitCode: USAGE_EXIT_CODE });
       // The fleet's modules (bullmq, ioredis: optional peers) load only here.
@@ -123,6 +132,27 @@ manifest, 130 interrupted (Ctrl-C; run again with --resume).`,
     const code = await runBatch({ client, jobs, out: flags.out, concurrency: flags.concurrency, checkpoint, poll, display, io, json });
     if (code !== 0) throw exitWith(code);
   });
+}
+
+/**
+ * Every problem of the batch found locally: each job's data (sampled) against its config, the
+ * `--out` folder and each job's result folder `<out>/<key>`. Files shared by jobs are read once.
+ *
+ * @internal
+ */
+export async function batchIssues(jobs: readonly ManifestJob[], out: string): Promise<string[]> {
+  const problems: string[] = [];
+  const outIssue = await outDirIssue(out);
+  if (outIssue) problems.push(outIssue);
+  const heads = new Map<string, ReturnType<typeof readHead>>();
+  const read = (file: string) => heads.get(file) ?? heads.set(file, readHead(file)).get(file)!;
+  for (const job of jobs) {
+    const label = `${job.key} (${job.where})`;
+    for (const issue of await jobIssues({ csv: job.csv, eval: job.eval, config: job.config }, read)) problems.push(`${label}: ${issue}`);
+    const resultDir = path.join(out, job.key);
+    if (!outIssue && existsSync(resultDir) && !statSync(resultDir).isDirectory()) problems.push(`${label}: its result folder ${resultDir} is a file`);
+  }
+  return problems;
 }
 
 /** @internal */
@@ -180,7 +210,7 @@ export async function runBatch(run: BatchRun): Promise<number> {
         return io.exit(INTERRUPTED_EXIT_CODE);
       }
       interrupted = true;
-      io.stderr.write('\np1rx: interrupted, stopping (Ctrl-C again to exit at once); continue later with --resume\n');
+      display.notice('p1rx: interrupted, stopping (Ctrl-C again to exit at once); continue later with --resume');
       subscription?.unsubscribe();
       resolve();
     });
@@ -258,14 +288,22 @@ function report(
   });
   // With JSON lines on stdout the table goes to stderr, keeping stdout machine-readable.
   const sink = run.json ? io.stderr : io.stdout;
-  sink.write(`\n${summaryTable(jobs, outcomes)}\n`);
+  // The summary fits the terminal: a long error wraps in its column (80 columns when not a terminal).
+  sink.write(`\n${summaryTable(jobs, outcomes, io.stdout.columns ?? 80)}\n`);
   if (interrupted) sink.write(`\ninterrupted: run the same command with --resume to continue (checkpoint ${checkpoint.file})\n`);
+  // A job that failed here after the service accepted its training (a lost connection, a full
+  // disk): the training goes on there and can be fetched alone.
+  for (const job of jobs) {
+    const o = outcomes.get(job.key);
+    if (o?.outcome !== 'failed' || !o.externalProcessId || o.error.name === 'TrainingFailedError') continue;
+    sink.write(`\n${job.key}: ${recoveryHint(o.externalProcessId, { out: path.join(run.out, job.key) }).replace(/^p1rx: /, '')}\n`);
+  }
   return exitCode;
 }
 
 function scoreOf(metrics: Parameters<typeof headlineMetric>[0]): { name: string; value: number | string } | undefined {
   const m = headlineMetric(metrics);
-  return m && { name: m.name, value: m.value };
+  return m && { name: m.name, value: Number.isNaN(m.value) ? m.raw : m.value };
 }
 
 /**
@@ -273,7 +311,7 @@ function scoreOf(metrics: Parameters<typeof headlineMetric>[0]): { name: string;
  *
  * @internal
  */
-export function summaryTable(jobs: readonly ManifestJob[], outcomes: ReadonlyMap<string, JobOutcome>): string {
+export function summaryTable(jobs: readonly ManifestJob[], outcomes: ReadonlyMap<string, JobOutcome>, maxWidth = 80): string {
   const rows = jobs.map((job) => {
     const o = outcomes.get(job.key) ?? { outcome: 'not started' as const };
     const score = 'score' in o && o.score ? `${o.score.name} ${typeof o.score.value === 'number' ? formatNumber(o.score.value) : o.score.value}` : '';
@@ -281,5 +319,5 @@ export function summaryTable(jobs: readonly ManifestJob[], outcomes: ReadonlyMap
     const secs = 'seconds' in o ? o.seconds.toFixed(1) : '';
     return [job.key, o.outcome, detail, secs];
   });
-  return table(['key', 'outcome', 'accuracy / r2 / error', 'seconds'], rows);
+  return table(['key', 'outcome', 'accuracy / r2 / error', 'seconds'], rows, { maxWidth, wrap: 2 });
 }

@@ -32,6 +32,11 @@ export interface BatchDisplay {
   jobStarted(key: string, resumeFrom: CheckpointStage | undefined): void;
   jobEvent(key: string, event: TrainingEvent): void;
   jobEnded(key: string, outcome: JobOutcome): void;
+  /**
+   * A message for the user while the batch runs (Ctrl-C). On a terminal it goes through the live
+   * display, so the bars are redrawn below it instead of being left behind; otherwise to stderr.
+   */
+  notice(text: string): void;
   /** Clears live output; the summary is printed after. */
   end(summary: { succeeded: number; failed: number; skipped: number; notRun: number; interrupted: boolean; exitCode: number }): void;
 }
@@ -87,6 +92,7 @@ export function jsonLinesDisplay(io: CliIo): BatchDisplay {
           return;
       }
     },
+    notice: (text) => io.stderr.write(`${text}\n`),
     end: (summary) => line({ type: 'summary', ...summary }),
   };
 }
@@ -135,8 +141,15 @@ export function terminalDisplay(io: CliIo, keyWidth: number): BatchDisplay {
     clearOnComplete: true,
     stopOnComplete: false,
     autopadding: true,
-    forceRedraw: false,
+    // cli-progress redraws only a bar whose text changed: after a bar above it is removed (or a
+    // line is logged above), an unchanged bar stays where it was drawn and the lines below are
+    // cleared, so running jobs' bars vanished until they changed. Redraw every bar each frame.
+    forceRedraw: true,
+    // Ctrl-C is the batch's to handle: cli-progress's own SIGINT handler stopped the bars before
+    // the batch had cleared them, and a later redraw drew them again (stale bars above the summary).
+    gracefulExit: false,
   });
+  let stopped = false;
   const bars = new Map<string, SingleBar>();
   let total: SingleBar | undefined;
   let done = 0;
@@ -168,11 +181,23 @@ export function terminalDisplay(io: CliIo, keyWidth: number): BatchDisplay {
           o.outcome === 'succeeded'
             ? `ok      ${o.score ? `${o.score.name} ${typeof o.score.value === 'number' ? formatNumber(o.score.value) : o.score.value}` : ''}`
             : `FAILED  ${o.error.name}: ${o.error.message}`;
-        multibar.log(`${pad(key)}  ${what}  (${o.seconds.toFixed(1)} s)\n`);
+        // cli-progress turns the terminal's line wrapping off: cut a long error to the width.
+        const text = `${pad(key)}  ${what}  (${o.seconds.toFixed(1)} s)`;
+        const columns = io.stdout.columns ?? 80;
+        multibar.log(`${text.length > columns ? `${text.slice(0, columns - 1)}…` : text}\n`);
       }
     },
+    notice: (text) => {
+      if (!stopped) multibar.log(`${text}\n`);
+      else io.stderr.write(`${text}\n`);
+      // Shown now, not at the next frame: the user just pressed Ctrl-C.
+      if (!stopped) multibar.update();
+    },
     end: () => {
-      // log() lines are printed on the next redraw; draw once more so the last ones are not lost.
+      if (stopped) return;
+      stopped = true;
+      // log() lines are printed on the next redraw; draw once more so the last ones are not lost,
+      // then clear every bar (clearOnComplete): only the log lines stay above the summary.
       multibar.update();
       multibar.stop();
     },

@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { FetchLike } from 'prediction-one-rx';
+import { DEFAULT_BASE_URL, type FetchLike } from 'prediction-one-rx';
 import { createUndiciFetch } from 'prediction-one-rx/node';
 import { exitWith } from './batchIo';
 import { formatReport, redactSecrets, reportJson } from './conformance/report';
@@ -42,7 +42,7 @@ export function registerConformance(program: Command, out: CommandOutput = proce
   ).action(async (flags: ConformanceFlags) => {
     const apiKey = flags.apiKey ?? process.env.P1RX_API_KEY;
     const secretKey = flags.secretKey ?? process.env.P1RX_SECRET_KEY;
-    const baseUrl = flags.baseUrl ?? process.env.P1RX_BASE_URL ?? 'https://developer-api.predictionone.sony.biz';
+    const baseUrl = flags.baseUrl ?? process.env.P1RX_BASE_URL ?? DEFAULT_BASE_URL;
     if (!apiKey && !secretKey) throw new InvalidArgumentError('give --secret-key (checks every key type) or --api-key (or set P1RX_SECRET_KEY / P1RX_API_KEY)');
     const own = fetch === undefined ? createUndiciFetch() : undefined;
     let report;

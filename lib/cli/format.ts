@@ -6,15 +6,57 @@
 import type { Metric, TrainingEvent } from 'prediction-one-rx';
 
 /**
- * Renders rows as an aligned text table.
+ * Splits `text` into lines of at most `width` characters, at spaces when it can.
  *
  * @internal
  */
-export function table(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  const cells = [header, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? formatNumber(c) : c)))];
+export function wrapText(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    let rest = word;
+    // A word longer than the column (an id, a path) is cut.
+    while (rest.length > width) {
+      if (line) lines.push(line);
+      line = '';
+      lines.push(rest.slice(0, width));
+      rest = rest.slice(width);
+    }
+    if (!line) line = rest;
+    else if (line.length + 1 + rest.length <= width) line += ` ${rest}`;
+    else {
+      lines.push(line);
+      line = rest;
+    }
+  }
+  if (line || lines.length === 0) lines.push(line);
+  return lines;
+}
+
+/**
+ * Renders rows as an aligned text table. With `maxWidth`, the `wrap` column (by index) is
+ * narrowed so the table fits, its cells wrapped over several lines.
+ *
+ * @internal
+ */
+export function table(
+  header: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+  fit?: { readonly maxWidth: number; readonly wrap: number },
+): string {
+  const cells = [header, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? formatNumber(c) : String(c ?? ''))))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => String(r[i] ?? '').length)));
-  const line = (r: readonly (string | number)[]) => r.map((c, i) => String(c ?? '').padEnd(widths[i])).join('  ').trimEnd();
-  return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+  if (fit) {
+    const others = widths.reduce((sum, w, i) => (i === fit.wrap ? sum : sum + w), 0) + 2 * (widths.length - 1);
+    widths[fit.wrap] = Math.max(header[fit.wrap]!.length, Math.min(widths[fit.wrap]!, fit.maxWidth - others));
+  }
+  const line = (r: readonly (string | number)[]) => r.map((c, i) => String(c ?? '').padEnd(widths[i]!)).join('  ').trimEnd();
+  const render = (r: readonly (string | number)[]) => {
+    if (!fit) return [line(r)];
+    const wrapped = wrapText(String(r[fit.wrap] ?? ''), widths[fit.wrap]!);
+    return wrapped.map((part, n) => line(r.map((c, i) => (i === fit.wrap ? part : n === 0 ? c : ''))));
+  };
+  return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).flatMap(render)].join('\n');
 }
 
 /** @internal */
@@ -24,7 +66,7 @@ export function formatNumber(n: number): string {
 
 /** @internal */
 export function metricsTable(metrics: readonly Metric[]): string {
-  return table(['metric', 'value'], metrics.map((m) => [m.name, m.value]));
+  return table(['metric', 'value'], metrics.map((m) => [m.name, Number.isNaN(m.value) ? m.raw : m.value]));
 }
 
 function bytes(n: number): string {

@@ -18,17 +18,40 @@ import { registerDeploy } from './deployCommand';
 import { registerPredict } from './predictCommand';
 import { registerWorker } from './workerCommand';
 import { registerConformance } from './conformanceCommand';
+import { USAGE_EXIT_CODE } from './batchIo';
+import { LocalCheckError } from './outDir';
+
+/**
+ * Usage errors are one line naming the command's help (not the whole help, which buried the
+ * message), and exit 2 for every command (commander's default is 1, which scripts read as "a job
+ * failed"). Set on the program before the commands are added, so each inherits it.
+ */
+function oneLineUsageErrors(cmd: Command, argv: readonly string[]): Command {
+  return cmd
+    .configureOutput({
+      outputError: (str, write) => {
+        // Commander shares one output configuration among commands: name the one being run from argv.
+        const sub = cmd.commands.find((c) => c.name() === argv[0] || c.aliases().includes(argv[0] ?? ''));
+        const name = sub ? `p1rx ${sub.name()}` : 'p1rx';
+        write(`${name}: ${str.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (see ${name} --help)\n`);
+      },
+    })
+    .exitOverride((err) => {
+      if (err.exitCode === 1 && err.code.startsWith('commander.')) throw new CommanderError(USAGE_EXIT_CODE, err.code, err.message);
+      throw err;
+    });
+}
 
 /**
  * Builds the command tree (exported for tests).
  *
  * @internal
  */
-export function buildProgram(): Command {
-  const program = new Command('p1rx')
-    .description('Prediction One from the command line: train models, run batches, run a local emulator')
-    .showHelpAfterError()
-    .exitOverride();
+export function buildProgram(argv: readonly string[] = []): Command {
+  const program = oneLineUsageErrors(
+    new Command('p1rx').description('Prediction One from the command line: train models, run batches, run a local emulator'),
+    argv,
+  );
   registerEmulator(program);
   registerTrain(program);
   registerBatch(program);
@@ -52,13 +75,18 @@ export function buildProgram(): Command {
  */
 export async function run(argv: readonly string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync([...argv], { from: 'user' });
+    await buildProgram(argv).parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (err) {
     // Thrown by an action (a missing file, missing keys): commander has not printed it.
     if (err instanceof InvalidArgumentError) {
-      process.stderr.write(`p1rx: ${err.message}\n`);
-      return 2;
+      process.stderr.write(`p1rx: ${err.message} (see p1rx --help)\n`);
+      return USAGE_EXIT_CODE;
+    }
+    // Refused locally before any request: every problem, one per line.
+    if (err instanceof LocalCheckError) {
+      process.stderr.write(`p1rx: ${err.message}${err.issues.map((i) => `\n  - ${i}`).join('')}\n`);
+      return USAGE_EXIT_CODE;
     }
     // Commander already printed its own message (usage errors, --help).
     if (err instanceof CommanderError) return err.exitCode;

@@ -32,8 +32,12 @@ export function clientFrom(opts: ConnectionOptions, stderr: { write(text: string
   if (!apiKey && !secretKey) {
     throw new InvalidArgumentError('give --api-key or --secret-key (or set P1RX_API_KEY / P1RX_SECRET_KEY)');
   }
+  const baseUrl = opts.baseUrl ?? process.env.P1RX_BASE_URL;
+  if (!baseUrl) {
+    throw new InvalidArgumentError('give --base-url (or set P1RX_BASE_URL): the emulator\'s URL, or https://developer-api.predictionone.sony.biz for the real service');
+  }
   return createNodeClient({
-    baseUrl: opts.baseUrl ?? process.env.P1RX_BASE_URL,
+    baseUrl,
     apiKey,
     secretKey,
     // Every retry is visible: a slow or failing service never looks like a hang.

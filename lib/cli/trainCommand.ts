@@ -1,11 +1,13 @@
 import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import { lastValueFrom, tap } from 'rxjs';
-import { assertTrainingConfig, trainModel$, type TrainingConfig, type TrainingResult } from 'prediction-one-rx';
+import { TrainingStartUnknownError, ValidationError, trainModel$, type TrainingConfig, type TrainingResult } from 'prediction-one-rx';
 import { fileSource, writeResult } from 'prediction-one-rx/node';
+import { INTERRUPTED_EXIT_CODE, exitWith, processIo, type CliIo } from './batchIo';
 import { describeEvent, metricsTable } from './format';
 import { clientFrom, parseIntOption, type ConnectionOptions } from './options';
-import { existsSync } from 'node:fs';
+import { jobIssues } from './localChecks';
+import { LocalCheckError, makeOutDir, outDirIssue, recoveryHint } from './outDir';
 
 interface TrainFlags extends ConnectionOptions {
   target: string;
@@ -21,9 +23,15 @@ interface TrainFlags extends ConnectionOptions {
 /**
  * `p1rx train <csv>`: one training, live status, result written to a folder.
  *
+ * Everything that can be checked locally is checked before the first request: the config,
+ * the data against it (the library's checks, see `trainModel$`) and that `--out` can be created
+ * and written; all problems are listed and the exit code is 2. Once Create Model was accepted,
+ * a failure or Ctrl-C prints the training's id and the `p1rx status` / `p1rx download`
+ * commands that follow and fetch it (it goes on at the service).
+ *
  * @internal
  */
-export function registerTrain(program: Command): void {
+export function registerTrain(program: Command, io: CliIo = processIo): void {
   program
     .command('train <csv>')
     .description('upload a CSV, train a model, follow its status and write the result files')
@@ -42,35 +50,75 @@ export function registerTrain(program: Command): void {
       for (const file of [csv, flags.eval]) {
         if (file !== undefined && !existsSync(file)) throw new InvalidArgumentError(`no such file: ${file}`);
       }
-      const config = { tt: flags.type, tc: flags.target, tv: flags.positive, cv: flags.cv };
-      assertTrainingConfig(JSON.parse(JSON.stringify(config)));
+      const config = JSON.parse(JSON.stringify({ tt: flags.type, tc: flags.target, tv: flags.positive, cv: flags.cv })) as TrainingConfig;
       const client = clientFrom(flags);
+      const issues = await jobIssues({ csv, eval: flags.eval, config });
+      const outIssue = await outDirIssue(flags.out);
+      if (outIssue) issues.push(outIssue);
+      if (issues.length > 0) throw new LocalCheckError('nothing was uploaded: fix these first', issues);
+      await makeOutDir(flags.out);
+      const hint = (id: string) => recoveryHint(id, { out: flags.out, baseUrl: flags.baseUrl });
+      // Set once the service accepted the training: from then on it goes on whatever happens here.
+      let acceptedId: string | undefined;
       let result: TrainingResult | undefined;
-      await lastValueFrom(
-        trainModel$(client, {
-          data: { train: fileSource(csv), evaluation: flags.eval === undefined ? undefined : fileSource(flags.eval) },
-          name: flags.name ?? path.basename(csv, path.extname(csv)),
-          config: JSON.parse(JSON.stringify(config)) as TrainingConfig,
-        }).pipe(
-          tap((event) => {
+      const events$ = trainModel$(client, {
+        data: { train: fileSource(csv), evaluation: flags.eval === undefined ? undefined : fileSource(flags.eval) },
+        name: flags.name ?? path.basename(csv, path.extname(csv)),
+        config,
+      });
+      const outcome = await new Promise<'done' | 'interrupted'>((resolve, reject) => {
+        const subscription = events$.subscribe({
+          next: (event) => {
+            if (event.type === 'queued') acceptedId = event.externalProcessId;
             if (event.type === 'completed') result = event.result;
             if (flags.json) {
               const { resultUrl: _hidden, ...safe } = event as { resultUrl?: string };
               void _hidden;
-              if (event.type !== 'completed') process.stdout.write(`${JSON.stringify(safe)}\n`);
+              if (event.type !== 'completed') io.stdout.write(`${JSON.stringify(safe)}\n`);
             } else {
               const line = describeEvent(event);
-              if (line) process.stdout.write(`${line}\n`);
+              if (line) io.stdout.write(`${line}\n`);
             }
-          }),
-        ),
-      );
+          },
+          error: (err: unknown) => {
+            stop();
+            reject(err);
+          },
+          complete: () => {
+            stop();
+            resolve('done');
+          },
+        });
+        const stop = io.onInterrupt(() => {
+          stop();
+          subscription.unsubscribe();
+          resolve('interrupted');
+        });
+      }).catch((err: unknown) => {
+        if (err instanceof ValidationError && acceptedId === undefined) throw new LocalCheckError('nothing was uploaded: fix these first', err.issues);
+        if (acceptedId !== undefined) io.stderr.write(`${hint(acceptedId)}\n`);
+        else if (err instanceof TrainingStartUnknownError) {
+          io.stderr.write(`${hint(err.externalProcessId).replace('was accepted by the service and goes on there', 'may have been accepted by the service')}\n`);
+        }
+        throw err;
+      });
+      if (outcome === 'interrupted') {
+        io.stderr.write(`\np1rx: interrupted${acceptedId === undefined ? ' before the service accepted a training; nothing goes on there' : ''}\n`);
+        if (acceptedId !== undefined) io.stderr.write(`${hint(acceptedId)}\n`);
+        throw exitWith(INTERRUPTED_EXIT_CODE);
+      }
       if (!result) throw new Error('the training ended without a result');
-      const written = await writeResult(result, flags.out);
+      let written: string[];
+      try {
+        written = await writeResult(result, flags.out);
+      } catch (err) {
+        if (acceptedId !== undefined) io.stderr.write(`${hint(acceptedId)}\n`);
+        throw err;
+      }
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ type: 'completed', metrics: result.metrics, files: written })}\n`);
+        io.stdout.write(`${JSON.stringify({ type: 'completed', metrics: result.metrics, files: written })}\n`);
       } else {
-        process.stdout.write(`\n${metricsTable(result.metrics)}\n\nwrote ${written.length} files to ${path.resolve(flags.out)}\n`);
+        io.stdout.write(`\n${metricsTable(result.metrics)}\n\nwrote ${written.length} files to ${path.resolve(flags.out)}\n`);
       }
     });
 }

@@ -58,9 +58,11 @@ others once their lock expires, from the stage recorded in Redis.`,
     const apiKey = flags.apiKey ?? process.env.P1RX_API_KEY;
     const secretKey = flags.secretKey ?? process.env.P1RX_SECRET_KEY;
     if (!apiKey && !secretKey) return cmd.error('error: give --api-key or --secret-key (or set P1RX_API_KEY / P1RX_SECRET_KEY)', { exitCode: USAGE_EXIT_CODE });
+    const baseUrl = flags.baseUrl ?? process.env.P1RX_BASE_URL;
+    if (!baseUrl) return cmd.error('error: give --base-url (or set P1RX_BASE_URL): the emulator\'s URL, or https://developer-api.predictionone.sony.biz for the real service', { exitCode: USAGE_EXIT_CODE });
     const bullmq = await loadBullmq(cmd);
     const client = createNodeClient({
-      baseUrl: flags.baseUrl ?? process.env.P1RX_BASE_URL,
+      baseUrl,
       apiKey: apiKey || undefined,
       secretKey: secretKey || undefined,
       ...(flags.requestTimeout === undefined ? {} : { requestTimeoutMs: flags.requestTimeout }),

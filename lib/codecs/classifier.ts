@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import { ClassifierId, ModelId } from './ids';
-import { BooleanLike, IntegerLike, TextLike, struct } from './lenient';
+import { BooleanLike, IntegerLike, TextLike, struct, listOf } from './lenient';
 
 /**
  * One IP rule of a prediction API, as the service describes it.
@@ -85,7 +85,7 @@ export const Classifier: t.Type<Classifier, unknown> = struct<Classifier>(
     is_editable: BooleanLike,
     create_datetime: TextLike,
     update_datetime: TextLike,
-    rules: t.readonlyArray(ClassifierRule),
+    rules: listOf(ClassifierRule),
   },
 );
 
@@ -113,7 +113,7 @@ export interface ClassifierListResponse {
  */
 export const ClassifierListResponse: t.Type<ClassifierListResponse, unknown> = struct<ClassifierListResponse>(
   'ClassifierListResponse',
-  { classifiers: t.readonlyArray(Classifier) },
+  { classifiers: listOf(Classifier) },
   {},
 );
 

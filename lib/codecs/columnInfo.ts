@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { IntegerLike, NumberLike, TextLike, nullableItems, struct } from './lenient';
+import { IntegerLike, NumberLike, TextLike, nullableItems, struct, listOf } from './lenient';
 
 /**
  * Statistics of one column of the training data (Train Data Set Info). The documented
@@ -120,7 +120,7 @@ export const TrainingDataColumn: t.Type<TrainingDataColumn, unknown> = struct<Tr
   },
   {
     initial_data_type: IntegerLike,
-    available_data_types: t.readonlyArray(IntegerLike),
+    available_data_types: listOf(IntegerLike),
     cor_score: NumberLike,
     classify_value: nullableItems(ClassifyValue),
     numerical_value: nullableItems(NumericalValue),
@@ -164,12 +164,12 @@ export interface ColumnInfoResponse {
 export const ColumnInfoResponse: t.Type<ColumnInfoResponse, unknown> = struct<ColumnInfoResponse>(
   'ColumnInfoResponse',
   {
-    raw_column_names: t.readonlyArray(TextLike),
-    training_data_columns: t.readonlyArray(TrainingDataColumn),
+    raw_column_names: listOf(TextLike),
+    training_data_columns: listOf(TrainingDataColumn),
     trainingdata_row_count: IntegerLike,
   },
   {
-    raw_training_data: t.readonlyArray(struct<RawTrainingRow>('RawTrainingRow', { row_data: TextLike }, {})),
+    raw_training_data: listOf(struct<RawTrainingRow>('RawTrainingRow', { row_data: TextLike }, {})),
     useless_column_list: nullableItems(TextLike),
   },
 );

@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import { DataSetId } from './ids';
-import { IntegerLike, TextLike, struct } from './lenient';
+import { IntegerLike, TextLike, struct, listOf } from './lenient';
 import { Paging } from './paging';
 
 /**
@@ -85,6 +85,6 @@ export interface DataSetListResponse {
  */
 export const DataSetListResponse: t.Type<DataSetListResponse, unknown> = struct<DataSetListResponse>(
   'DataSetListResponse',
-  { data_sets: t.readonlyArray(DataSetSummary), metadata: Paging },
+  { data_sets: listOf(DataSetSummary), metadata: Paging },
   {},
 );

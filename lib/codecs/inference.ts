@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { TextLike, struct } from './lenient';
+import { TextLike, struct, listOf } from './lenient';
 
 /**
  * Response of the inference endpoint (`POST <classifier url>`): base64 result files by name
@@ -35,6 +35,6 @@ type InferenceOutput = InferenceResponse['outputs'][number];
  */
 export const InferenceResponse: t.Type<InferenceResponse, unknown> = struct<InferenceResponse>(
   'InferenceResponse',
-  { outputs: t.readonlyArray(struct<InferenceOutput>('InferenceOutput', { name: t.string }, { data: t.string })) },
+  { outputs: listOf(struct<InferenceOutput>('InferenceOutput', { name: t.string }, { data: t.string })) },
   { version: TextLike },
 );

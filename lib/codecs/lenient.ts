@@ -134,18 +134,53 @@ export function struct<A>(
           errors.push({ value: v, context: t.appendContext(c, k, codec, v) });
           continue;
         }
-        const r = codec.validate(v, t.appendContext(c, k, codec, v));
+        const r = validateAt(codec, v, c, k);
         if (r._tag === 'Left') errors.push(...r.left);
         else out[k] = r.right;
       }
       for (const [k, codec] of opt) {
         const v = u[k];
         if (v === undefined || v === null) continue;
-        const r = codec.validate(v, t.appendContext(c, k, codec, v));
+        const r = validateAt(codec, v, c, k);
         if (r._tag === 'Left') errors.push(...r.left);
         else out[k] = r.right;
       }
       return errors.length > 0 ? t.failures(errors) : t.success(out as A);
+    },
+    t.identity,
+  );
+}
+
+/**
+ * Validates the field or item `key` of a value whose context is `c`. The context of the field is
+ * built only when it fails (validating again with it, for the error paths): a status poll or a
+ * page of models decodes without allocating a context per field.
+ */
+function validateAt<A>(codec: t.Decoder<unknown, A>, v: unknown, c: t.Context, key: string): t.Validation<A> {
+  const r = codec.validate(v, c);
+  return r._tag === 'Right' ? r : codec.validate(v, t.appendContext(c, key, codec, v));
+}
+
+/**
+ * A read-only array of `codec` items (io-ts's `readonlyArray`, with the item contexts built only
+ * for a failing item).
+ *
+ * @internal
+ */
+export function listOf<A>(codec: t.Type<A, unknown, unknown>): t.Type<readonly A[], unknown, unknown> {
+  return new t.Type<readonly A[], unknown, unknown>(
+    `ReadonlyArray<${codec.name}>`,
+    (u): u is readonly A[] => Array.isArray(u) && u.every((item) => codec.is(item)),
+    (u, c) => {
+      if (!Array.isArray(u)) return t.failure(u, c);
+      const out: A[] = new Array<A>(u.length);
+      const errors: t.ValidationError[] = [];
+      for (let i = 0; i < u.length; i++) {
+        const r = validateAt(codec, u[i], c, String(i));
+        if (r._tag === 'Left') errors.push(...r.left);
+        else out[i] = r.right;
+      }
+      return errors.length > 0 ? t.failures(errors) : t.success(out);
     },
     t.identity,
   );
@@ -181,6 +216,12 @@ export function requiring<A>(
  *
  * @internal
  */
-export function nullableItems<C extends t.Mixed>(codec: C): t.ReadonlyArrayC<t.UnionC<[C, t.NullC]>> {
-  return t.readonlyArray(t.union([codec, t.null]));
+export function nullableItems<A>(codec: t.Type<A, unknown, unknown>): t.Type<readonly (A | null)[], unknown, unknown> {
+  const item = new t.Type<A | null, unknown, unknown>(
+    `${codec.name} | null`,
+    (u): u is A | null => u === null || codec.is(u),
+    (u, c) => (u === null ? t.success(null) : codec.validate(u, c)),
+    t.identity,
+  );
+  return listOf(item);
 }

@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import { ModelId } from './ids';
-import { BooleanLike, TextLike, struct } from './lenient';
+import { BooleanLike, TextLike, struct, listOf } from './lenient';
 import { Paging } from './paging';
 
 /**
@@ -82,6 +82,6 @@ export interface ModelListResponse {
  */
 export const ModelListResponse: t.Type<ModelListResponse, unknown> = struct<ModelListResponse>(
   'ModelListResponse',
-  { models: t.readonlyArray(ModelSummary), metadata: Paging },
+  { models: listOf(ModelSummary), metadata: Paging },
   {},
 );

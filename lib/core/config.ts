@@ -9,14 +9,27 @@ import type { RequestLimits } from '../transport/limiter';
 import type { ApiKeys } from '../transport/credentials';
 
 /**
- * The real service. It cannot be reached from every machine; tests use the emulator.
+ * The real service's root. A client never targets it by default: pass it as `baseUrl` to say
+ * "production" out loud (tests and demos use the emulator's URL).
  *
  * ## Example
  * ```ts
- * createClient({ baseUrl: DEFAULT_BASE_URL, secretKey });
+ * createClient({ baseUrl: PRODUCTION_BASE_URL, apiKey: process.env.P1RX_API_KEY });
  * ```
  */
-export const DEFAULT_BASE_URL = 'https://developer-api.predictionone.sony.biz';
+export const PRODUCTION_BASE_URL = 'https://developer-api.predictionone.sony.biz';
+
+/**
+ * The real service's root.
+ *
+ * ## Example
+ * ```ts
+ * createClient({ baseUrl: PRODUCTION_BASE_URL, apiKey });
+ * ```
+ *
+ * @deprecated Use {@link PRODUCTION_BASE_URL}: `baseUrl` has no default any more. Will be removed in v2.
+ */
+export const DEFAULT_BASE_URL = PRODUCTION_BASE_URL;
 
 /**
  * When and how often {@link pollStatus$} asks for the status of a training.
@@ -99,16 +112,22 @@ export interface RetryEvent {
 }
 
 /**
- * Everything a client needs. Only `baseUrl` and one of `apiKey` / `secretKey` matter for most
- * users; the rest has defaults.
+ * Everything a client needs. `baseUrl` and a key (`apiKey` or `secretKey`) are required; the
+ * rest has defaults. `createNodeClient` (in `prediction-one-rx/node`) also reads them from
+ * `P1RX_BASE_URL`, `P1RX_API_KEY` and `P1RX_SECRET_KEY`.
  *
  * ## Example
  * ```ts
  * const client = createClient({ baseUrl: emulator.url, apiKey: emulator.apiKeys[0] });
+ * const prod = createClient({ baseUrl: PRODUCTION_BASE_URL, secretKey: process.env.P1RX_SECRET_KEY });
  * ```
  */
 export interface ClientConfig {
-  /** Service root, without a trailing slash. Default {@link DEFAULT_BASE_URL}. */
+  /**
+   * Service root, without a trailing slash: the emulator's URL, your backend proxy's, or
+   * {@link PRODUCTION_BASE_URL} for the real service. Required: there is no default, so a
+   * forgotten setting never reaches production by accident.
+   */
   readonly baseUrl?: string;
   /** API key for `x-api-key`, used for every endpoint whose type {@link ClientConfig.apiKeys} does not name. */
   readonly apiKey?: string;
@@ -119,9 +138,24 @@ export interface ClientConfig {
   readonly apiKeys?: ApiKeys;
   /**
    * Secret key: exchanged with Get API Key for an API key of each type the client needs and has
-   * no static key for (cached per type, refreshed before `end_date`).
+   * no static key for (cached per type, refreshed before `end_date`). Refused in a browser
+   * unless {@link ClientConfig.dangerouslyAllowBrowser} is set: anyone who opens the page can
+   * read it.
    */
   readonly secretKey?: string;
+  /**
+   * Allow a `secretKey` in a browser-like environment (a page or a web worker). Only for
+   * trusted internal tools whose users may see the key; otherwise keep keys on a server and
+   * point `baseUrl` at a proxy that adds them (see {@link ClientConfig.keyAddedByProxy}).
+   * Default false.
+   */
+  readonly dangerouslyAllowBrowser?: boolean;
+  /**
+   * `baseUrl` is your own backend, which adds `x-api-key` on its way to the service: the
+   * client sends no key and needs none (the recommended browser setup). Giving a key as well
+   * is an error. Default false.
+   */
+  readonly keyAddedByProxy?: boolean;
   /** The fetch to use. Default `cross-fetch` (the platform fetch in browsers, node-fetch in Node). */
   readonly fetch?: FetchLike;
   /** Scheduler for every timer (polling, backoff). Default `asyncScheduler`. */
@@ -140,8 +174,23 @@ export interface ClientConfig {
   readonly transferIdleTimeoutMs?: number;
   /** Largest JSON response accepted. Default 16 MiB. */
   readonly maxResponseBytes?: number;
-  /** Largest result archive, compressed or uncompressed (zip-bomb guard). Default 2 GiB. */
+  /**
+   * Largest result archive, compressed or uncompressed (zip-bomb guard), when it is streamed
+   * to a sink or to disk (`streamResult$`, `downloadResultToDir$`). Default 2 GiB.
+   */
   readonly maxResultBytes?: number;
+  /**
+   * Largest result held in memory, uncompressed (`downloadResult$`, `trainModel$`, the Angular
+   * service): a size a browser tab survives. The smaller of this and `maxResultBytes` applies;
+   * reading stops as soon as the running total passes it. Default 256 MiB.
+   */
+  readonly maxResultMemoryBytes?: number;
+  /**
+   * Most a result archive may inflate relative to its compressed bytes received so far, judged
+   * past its first MiB of output: a zip bomb (1000:1) is stopped after a few MiB, while result
+   * CSVs (5–20:1) pass. `Infinity` turns the guard off. Default 200.
+   */
+  readonly maxCompressionRatio?: number;
   /** Defaults for {@link index!pollStatus$}. */
   readonly poll?: PollOptions;
   /** Retry policy for transient failures. */
@@ -241,6 +290,8 @@ export const DEFAULTS = {
   transferIdleTimeoutMs: 60_000,
   maxResponseBytes: 16 * 1024 * 1024,
   maxResultBytes: 2 * 1024 * 1024 * 1024,
+  maxResultMemoryBytes: 256 * 1024 * 1024,
+  maxCompressionRatio: 200,
 } as const;
 
 /** Defaults of {@link PollOptions}. @internal */

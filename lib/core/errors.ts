@@ -122,6 +122,19 @@ export class ApiError extends PredictionOneError {
     this.body = init.body === undefined ? undefined : redactBody(init.body.slice(0, MAX_KEPT_BODY), secrets);
     this.retryAfterMs = init.retryAfterMs;
   }
+
+  /**
+   * The HTTP status, by the name openai-node's `APIError` and Angular's `HttpErrorResponse`
+   * use: the same value as {@link ApiError.httpStatus}.
+   *
+   * ## Example
+   * ```ts
+   * if (err instanceof ApiError && err.status === 404) console.log('no such training');
+   * ```
+   */
+  get status(): number {
+    return this.httpStatus;
+  }
 }
 
 /**
@@ -162,6 +175,39 @@ export class RateLimitError extends ApiError {
 export class ServerError extends ApiError {
   override readonly name = 'ServerError';
   override readonly retryable = true;
+}
+
+/**
+ * What a {@link ResourceGoneError} says is gone.
+ *
+ * ## Example
+ * ```ts
+ * const what: GoneResource = 'retrainJob';
+ * ```
+ */
+export type GoneResource = 'model' | 'job' | 'retrainJob' | 'classifier' | 'configurationFile';
+
+/**
+ * The service says a resource the call needs is gone: `This model may be deleted.` (`model`),
+ * `This job may be deleted.` (`job`), `Not found retrain job.` (`retrainJob`), `Not found
+ * classifier.` (`classifier`: the model's prediction API was deleted) — code 4001000204 — or
+ * HTTP 500 `5001000201 Not found configuration_file.` (`configurationFile`). Never retried:
+ * asking again does not bring it back; start over (train, deploy or retrain anew).
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof ResourceGoneError && err.resource === 'classifier') redeploy();
+ * ```
+ */
+export class ResourceGoneError extends ApiError {
+  override readonly name = 'ResourceGoneError';
+  /** What is gone. */
+  readonly resource: GoneResource;
+
+  constructor(resource: GoneResource, init: ApiErrorInit, secrets: readonly (string | undefined)[] = []) {
+    super(init, secrets);
+    this.resource = resource;
+  }
 }
 
 /**
@@ -291,6 +337,28 @@ export class ValidationError extends PredictionOneError {
     const safeIssues = issues.map((i) => redactText(i));
     super(`Invalid ${what}: ${safeIssues.join('; ')}`);
     this.issues = safeIssues;
+  }
+}
+
+/**
+ * The caller's `AbortSignal` fired: the work was stopped and what was in flight aborted. Named
+ * `'AbortError'` like the platform's own, so `err.name === 'AbortError'` checks written for
+ * `fetch` work unchanged; `cause` is the signal's `reason`.
+ *
+ * Aborting stops local work only: a training already started goes on at the service.
+ *
+ * ## Example
+ * ```ts
+ * try { await trainModel(client, job, { signal }); } catch (err) { if (err instanceof AbortError) console.log('stopped'); }
+ * ```
+ */
+export class AbortError extends PredictionOneError {
+  override readonly name = 'AbortError';
+
+  constructor(reason?: unknown) {
+    const why = reason instanceof Error && reason.name !== 'AbortError' ? `: ${reason.message}` : typeof reason === 'string' ? `: ${reason}` : '';
+    // The reason is the caller's, but may quote a URL: kept redacted like every other cause.
+    super(redactText(`Aborted${why}`), reason === undefined ? undefined : { cause: redactError(reason) });
   }
 }
 

@@ -57,6 +57,8 @@ export interface ClassifierDeps {
  */
 export class ClassifierStore {
   readonly classifiers = new Map<string, ClassifierRecord>();
+  /** Models whose prediction API was deleted and not created again: Retrain Model Switch answers `Not found classifier.` */
+  readonly deletedFor = new Set<number>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly generations = new Map<string, number>();
   private readonly running = new Set<Promise<void>>();
@@ -80,6 +82,7 @@ export class ClassifierStore {
       rules,
     };
     this.classifiers.set(record.classifier_id, record);
+    this.deletedFor.delete(modelId);
     if (!this.deps.manual) {
       const id = record.classifier_id;
       this.timers.set(id, this.deps.timers.set(() => void this.track(this.build(record, this.bump(id))), Math.floor(this.deps.delayMs / 2)));
@@ -103,7 +106,16 @@ export class ClassifierStore {
   /** Removes a classifier (its inference URL stops answering at once). */
   delete(id: string): boolean {
     this.stop(id);
-    return this.classifiers.delete(id);
+    const record = this.classifiers.get(id);
+    if (record === undefined) return false;
+    this.classifiers.delete(id);
+    if (![...this.classifiers.values()].some((c) => c.model_id === record.model_id)) this.deletedFor.add(record.model_id);
+    return true;
+  }
+
+  /** Whether `modelId`'s prediction API was deleted (and none made since). */
+  deletedForModel(modelId: number): boolean {
+    return this.deletedFor.has(modelId);
   }
 
   /** Moves a classifier by hand; `running` builds first and may end `failed`. */

@@ -26,6 +26,15 @@ export interface DeploymentControls {
   advanceClassifier(classifierId: string, status: EmulatorClassifierStatus): Promise<void>;
   /** State of a classifier. */
   classifier(classifierId: string): { status: EmulatorClassifierStatus; modelId: number; version: string; active: boolean } | undefined;
+  /**
+   * Deletes a job behind the API's back (a state the API cannot create). A retraining job id:
+   * its status and switch answer `This job may be deleted.` A training job's
+   * `external_process_id`: Retrain Data Upload for its model answers `This job may be deleted.`
+   * Returns false for an unknown id.
+   */
+  deleteJob(id: string): boolean;
+  /** Loses a model's configuration file: Retrain Data Upload answers HTTP 500 `5001000201 Not found configuration_file.` */
+  deleteModelConfiguration(modelId: number): void;
 }
 
 /**
@@ -78,6 +87,20 @@ export function createDeployments(deps: {
       classifier: (id) => {
         const c = classifiers.classifiers.get(id);
         return c && { status: c.status, modelId: c.model_id, version: c.version, active: c.active };
+      },
+      deleteJob: (id) => {
+        const retrainJob = retrain.jobs.get(id);
+        if (retrainJob !== undefined) {
+          retrainJob.deleted = true;
+          return true;
+        }
+        const trainingJob = jobs.get(id);
+        if (trainingJob === undefined) return false;
+        retrain.trainingJobDeleted.add(trainingJob.modelId);
+        return true;
+      },
+      deleteModelConfiguration: (modelId) => {
+        retrain.configurationMissing.add(modelId);
       },
     },
     settle: async () => {

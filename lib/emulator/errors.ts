@@ -114,6 +114,20 @@ export function internalError(message: string): EmulatorFault {
   return new EmulatorFault(500, { code: 5001000000, error: 'PREDA_EXTERNAL_INTERNAL_SERVER_ERROR', message });
 }
 
+/**
+ * 500 `5001000201 Not found configuration_file.` of Retrain Data Upload: the model's
+ * configuration file is gone (the emulator's `deleteModelConfiguration` control).
+ *
+ * ## Example
+ * ```ts
+ * configurationFileNotFound().status; // 500
+ * ```
+ * @internal
+ */
+export function configurationFileNotFound(): EmulatorFault {
+  return new EmulatorFault(500, { code: 5001000201, error: 'PREDA_EXTERNAL_INTERNAL_SERVER_ERROR', message: 'Not found configuration_file.' });
+}
+
 const STATUS_NAMES: Readonly<Record<number, string>> = {
   400: 'BAD_REQUEST',
   401: 'UNAUTHORIZED',

@@ -16,7 +16,10 @@ import { jsonResponse, type EmulatorResponse } from './http';
 export function injectedErrorResponse(kind: 'error' | 'rateLimit', settings: FaultSettings): EmulatorResponse {
   const status = kind === 'rateLimit' ? 429 : (settings.status ?? 503);
   const retryAfterS = kind === 'rateLimit' ? (settings.retryAfterS ?? 1) : settings.retryAfterS;
-  const res = jsonResponse({ ...scriptedErrorBody(status), message: `Injected fault: ${kind} (HTTP ${status}).` }, status);
+  const res =
+    kind === 'error' && settings.html
+      ? { status, headers: { 'content-type': 'text/html; charset=utf-8' }, body: `<!DOCTYPE html><html><head><title>${status} Error</title></head><body><h1>${status} Error</h1><p>Injected fault.</p></body></html>` }
+      : jsonResponse({ ...scriptedErrorBody(status), message: `Injected fault: ${kind} (HTTP ${status}).` }, status);
   return { ...res, headers: { ...res.headers, ...(retryAfterS === undefined ? {} : { 'retry-after': String(retryAfterS) }) } };
 }
 

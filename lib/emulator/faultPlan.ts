@@ -2,7 +2,8 @@
  * The kinds of fault the emulator can inject:
  *
  * - `'error'`: answers `status` (default 503) with the documented `{ code, error, message }`
- *   body, plus `Retry-After` when `retryAfterS` is set, without handling the request.
+ *   body (an HTML page with `html: true`), plus `Retry-After` when `retryAfterS` is set,
+ *   without handling the request.
  * - `'rateLimit'`: answers 429 with `Retry-After: <retryAfterS>` (default 1), without handling it.
  * - `'latency'`: holds the answer (whatever it is) for `latencyMs` more; combines with the others.
  * - `'resetBefore'`: resets the connection before handling the request: nothing happened server-side.
@@ -72,6 +73,8 @@ export interface FaultSettings {
   retryAfterS?: number;
   /** Added delay of a `'latency'` fault, in ms (required for that kind). */
   latencyMs?: number;
+  /** An `'error'` fault answers an HTML page (as a proxy or load balancer does) instead of the JSON body. */
+  html?: boolean;
 }
 
 /**
@@ -161,6 +164,7 @@ export function faultProblem(kind: string, settings: FaultSettings, route?: stri
   if (retryAfterS !== undefined && k !== 'error' && k !== 'rateLimit') return `retryAfter applies to 'error' and 'rateLimit' only, not '${k}'`;
   if (retryAfterS !== undefined && (!Number.isInteger(retryAfterS) || retryAfterS < 0)) return `retryAfter must be an integer >= 0 seconds (got ${retryAfterS})`;
   if (latencyMs !== undefined && k !== 'latency') return `ms (latencyMs) applies to 'latency' only, not '${k}'`;
+  if (settings.html !== undefined && k !== 'error') return `html applies to 'error' only, not '${k}'`;
   if (k === 'latency' && (latencyMs === undefined || !Number.isFinite(latencyMs) || latencyMs <= 0)) return `latency needs latencyMs (ms > 0)${latencyMs === undefined ? '' : ` (got ${latencyMs})`}`;
   if (route !== undefined && routes !== undefined && !routes.includes(route)) return `unknown route '${route}' (known: ${routes.join(', ')})`;
   if (route !== undefined && !faultAppliesTo(k, route)) {

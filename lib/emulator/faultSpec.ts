@@ -51,7 +51,7 @@ export function parseFaultSpec(spec: string): FaultRule {
     if (setting === undefined) fail(`unknown option '${name}' (expected status, retryAfter or ms, as name=value)`);
     const valueText = eq < 0 ? '' : option.slice(eq + 1).trim();
     if (!/^\d+(\.\d+)?$/.test(valueText)) fail(`${name} needs a number, as ${name}=<n> (got '${option}')`);
-    settings[setting as keyof FaultSettings] = Number(valueText);
+    (settings as Record<string, number>)[setting as string] = Number(valueText);
   }
   const knownRoutes = ROUTES.map((r) => r.key);
   const problem = faultProblem(kind, settings, route, knownRoutes);

@@ -7,7 +7,7 @@ import { EmulatorFault, internalError, notFound, scriptedErrorBody, signatureDoe
 import { corruptZipBytes, injectedErrorResponse, resetConnection, sendTruncated } from './faultActions';
 import type { FaultInjector } from './faultInjector';
 import type { FaultScript, ScriptedFailure } from './faults';
-import { faultResponse, jsonResponse, type EmulatorResponse } from './http';
+import { expandCurlParamFile, faultResponse, jsonResponse, type EmulatorResponse } from './http';
 import type { RequestLog } from './requestLog';
 import type { RequestCounters } from './stats';
 import type { TimerSet } from './timers';
@@ -102,6 +102,8 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
     try {
       if (found === undefined) throw notFound(method, url.pathname);
       authorize(deps.ctx, found.route, req);
+      // Retrain Data Upload's own parameter is `filename`; elsewhere it is the curl examples' parameter file.
+      if (found.route.key !== 'GET /v1/external/retrain_jobs/upload_url') expandCurlParamFile(url);
       response = await found.route.handle({ req, url, params: found.params, ctx: deps.ctx, injectTrainingFailure });
     } catch (err) {
       response = err instanceof EmulatorFault ? faultResponse(err) : faultResponse(internalError(describe(err)));

@@ -122,3 +122,33 @@ function intParam(url: URL, name: string, fallback: number, min: number): number
   }
   return Number(raw);
 }
+
+/**
+ * The vendor's curl examples send their query as `--data-urlencode filename@params.txt`, which
+ * curl turns into ONE parameter named `filename` holding the file's text (e.g.
+ * `filename=credential_type%3Dtrain`). Gap choice (docs/CONTRACT.md): on endpoints that take no
+ * `filename` parameter, a `filename` whose text reads as `name=value[&name=value]` lines supplies
+ * those parameters (never overriding one given directly), so the examples run unchanged.
+ *
+ * ## Example
+ * ```ts
+ * const url = new URL('http://x/v1/external/api-key?filename=credential_type%3Dtrain');
+ * expandCurlParamFile(url);
+ * url.searchParams.get('credential_type'); // 'train'
+ * ```
+ * @internal
+ */
+export function expandCurlParamFile(url: URL): void {
+  const text = url.searchParams.get('filename');
+  if (text === null) return;
+  const pairs = text
+    .split(/[\r\n&]+/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  if (pairs.length === 0 || !pairs.every((p) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(p))) return;
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    const name = pair.slice(0, at);
+    if (!url.searchParams.has(name)) url.searchParams.set(name, pair.slice(at + 1).trim());
+  }
+}

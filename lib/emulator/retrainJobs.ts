@@ -39,6 +39,8 @@ export interface RetrainJob {
   switched: boolean;
   /** Set by an injected `failTraining` fault on the upload: the retraining ends `failed` with this message. */
   injectedFailure?: string;
+  /** Set by the `deleteJob` control: status and switch answer `This job may be deleted.` */
+  deleted?: boolean;
   generation: number;
   timers: NodeJS.Timeout[];
 }
@@ -72,6 +74,10 @@ export interface RetrainDeps {
  */
 export class RetrainJobStore {
   readonly jobs = new Map<string, RetrainJob>();
+  /** Models whose training job was deleted (`deleteJob` control): Retrain Data Upload answers `This job may be deleted.` */
+  readonly trainingJobDeleted = new Set<number>();
+  /** Models whose configuration file is gone (`deleteModelConfiguration`): Retrain Data Upload answers 5001000201. */
+  readonly configurationMissing = new Set<number>();
   private readonly running = new Set<Promise<void>>();
 
   constructor(private readonly deps: RetrainDeps) {}

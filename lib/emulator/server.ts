@@ -11,6 +11,7 @@ import { createHandler } from './handler';
 import { JobStore, type Job } from './jobs';
 import { resolveOptions } from './options';
 import { RequestLog } from './requestLog';
+import { loadForestLibrary } from './training/forest';
 import { collectStats, RequestCounters } from './stats';
 import { ROUTES } from './routes/table';
 import { EmulatorStore } from './store';
@@ -28,7 +29,8 @@ const DEFAULT_WAIT_MS = 5000;
  * model and data set listing, and the documented error bodies. It also records every request
  * and can script faults and delays, so client tests can assert on the server side.
  *
- * **Errors**: rejects when the port cannot be bound, or with a `RangeError` for invalid options.
+ * **Errors**: rejects when the port cannot be bound, with a `RangeError` for invalid options, or with
+ * an `Error` naming ml-random-forest when that optional peer dependency is not installed.
  *
  * **Cancellation**: `close()` stops listening, destroys open sockets, clears every timer and
  * stops training in flight; it leaves no open handles.
@@ -47,6 +49,8 @@ const DEFAULT_WAIT_MS = 5000;
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const opts = resolveOptions(options);
+  // Fail here, naming the package to install, rather than with every training.
+  await loadForestLibrary();
   const writeLine = (line: string): void => opts.log?.(line);
   const timers = new TimerSet();
   const log = new RequestLog();

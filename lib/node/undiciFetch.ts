@@ -3,9 +3,12 @@
  * the request rate of node-fetch (cross-fetch) and three times Node's own `fetch` for the small
  * JSON exchanges that polling makes (see `docs/PERFORMANCE.md`).
  *
+ * undici is an optional peer dependency (a browser app does not install it): it is loaded on the
+ * first request, and {@link createNodeClient} falls back to Node's HTTP stack when it is missing.
+ *
  * @packageDocumentation
  */
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { FetchLike, FetchResponse } from 'prediction-one-rx';
 
 /**
@@ -76,7 +79,8 @@ class UndiciFetchResponse implements FetchResponse {
  * request or the body being read. Redirects are not followed (the API and pre-signed storage
  * URLs answer directly); a 3xx comes back as it is.
  *
- * **Errors**: rejects with undici's errors (connection refused, reset, aborted); the client
+ * **Errors**: rejects with undici's errors (connection refused, reset, aborted), or an `Error`
+ * naming undici when it is not installed; the client
  * turns them into {@link index!NetworkError}, HTTP statuses into {@link index!ApiError} subclasses.
  *
  * **Cancellation**: aborting `init.signal` destroys the request (or its body stream) and frees
@@ -97,14 +101,14 @@ class UndiciFetchResponse implements FetchResponse {
  * @see {@link createNodeClient}, which uses it by default.
  */
 export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch {
-  const dispatcher =
-    options.dispatcher ??
-    new Agent({
+  let dispatcher: Dispatcher | undefined = options.dispatcher;
+  const fetch: FetchLike = async (url, init) => {
+    const { Agent, request } = await loadUndici();
+    dispatcher ??= new Agent({
       connections: options.connections ?? 256,
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
       pipelining: options.pipelining ?? 1,
     });
-  const fetch: FetchLike = async (url, init) => {
     const res = await request(url, {
       method: init.method as Dispatcher.HttpMethod,
       headers: init.headers,
@@ -115,5 +119,36 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
     });
     return new UndiciFetchResponse(res);
   };
-  return Object.assign(fetch, { close: () => dispatcher.close() });
+  // Nothing to close before the first request made the pool.
+  return Object.assign(fetch, { close: async () => dispatcher?.close() });
+}
+
+type UndiciModule = typeof import('undici');
+let undici: Promise<UndiciModule> | undefined;
+
+/**
+ * Loads undici once. **Errors**: an `Error` naming the package to install when it is missing.
+ *
+ * @internal
+ */
+export function loadUndici(): Promise<UndiciModule> {
+  undici ??= import('undici').catch((err: unknown) => {
+    undici = undefined;
+    if (!isModuleNotFound(err)) throw err;
+    throw new Error('createUndiciFetch needs undici, an optional peer dependency that is not installed: npm install undici', { cause: err });
+  });
+  return undici;
+}
+
+/** Whether undici can be loaded (cached), without throwing. @internal */
+export function undiciAvailable(): Promise<boolean> {
+  return loadUndici().then(
+    () => true,
+    () => false,
+  );
+}
+
+function isModuleNotFound(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND';
 }

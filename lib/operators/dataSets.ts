@@ -7,7 +7,7 @@ import { Observable, map } from 'rxjs';
 import { DataSetListResponse, type DataSetSummary } from '../codecs/dataSet';
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
-import { paginate, type ListOptions } from './paginate';
+import { paginate, paginateAsync, type ListOptions, type Page } from './paginate';
 
 /**
  * Every data set of the account, one value per data set, oldest first, paged lazily like
@@ -16,7 +16,8 @@ import { paginate, type ListOptions } from './paginate';
  * **Errors**: {@link ValidationError}, {@link ApiError}, {@link AuthError},
  * {@link NetworkError}, {@link DecodeError}.
  *
- * **Cancellation**: unsubscribing aborts the page request in flight and requests no more.
+ * **Cancellation**: unsubscribing aborts the page request in flight and requests no more;
+ * so does `options.signal`, which then errors with {@link AbortError}.
  *
  * ## Example
  * ```ts
@@ -28,11 +29,35 @@ import { paginate, type ListOptions } from './paginate';
  * @returns The data sets.
  */
 export function dataSets$(client: PredictionOneClient, options: ListOptions = {}): Observable<DataSetSummary> {
-  return paginate(
-    (offset, limit) =>
-      callApi$(client, { method: 'GET', path: '/v1/external/data-sets', query: { offset, limit } }, DataSetListResponse).pipe(
-        map((res) => ({ items: res.data_sets, total: res.metadata.total })),
-      ),
-    options,
+  return paginate((offset, limit) => page$(client, offset, limit), options);
+}
+
+/**
+ * Every data set of the account as an async iterable, for `for await` (the Promise-style twin
+ * of {@link dataSets$}), paged lazily like {@link models}.
+ *
+ * **Errors** (thrown by the loop): those of {@link dataSets$}; {@link AbortError} when
+ * `options.signal` fires.
+ *
+ * **Cancellation**: `break`/`return` in the loop, or `options.signal`.
+ *
+ * ## Example
+ * ```ts
+ * for await (const d of dataSets(client, { signal: AbortSignal.timeout(30_000) })) console.log(d.data_set_id);
+ * ```
+ *
+ * @param client - The client.
+ * @param options - Page size, start offset and an `AbortSignal`.
+ * @returns The data sets, lazily.
+ */
+export function dataSets(client: PredictionOneClient, options: ListOptions = {}): AsyncIterableIterator<DataSetSummary> {
+  return paginateAsync((offset, limit) => page$(client, offset, limit), options);
+}
+
+/** One page of List Data Sets. */
+function page$(client: PredictionOneClient, offset: number, limit: number): Observable<Page<DataSetSummary>> {
+  return callApi$(client, { method: 'GET', path: '/v1/external/data-sets', query: { offset, limit } }, DataSetListResponse).pipe(
+    map((res) => ({ items: res.data_sets, total: res.metadata.total })),
   );
 }
+

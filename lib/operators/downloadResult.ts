@@ -34,11 +34,16 @@ export interface ResultRef {
  * @internal
  */
 export function resultArchive$(client: PredictionOneClient, resultUrl: string, id?: ExternalProcessId): Observable<TrainingEvent> {
-  const maxBytes = client.config.maxResultBytes ?? DEFAULTS.maxResultBytes;
+  // Held in memory: the in-memory limit (a browser tab's worth), not the streaming one.
+  const maxBytes = Math.min(
+    client.config.maxResultBytes ?? DEFAULTS.maxResultBytes,
+    client.config.maxResultMemoryBytes ?? DEFAULTS.maxResultMemoryBytes,
+  );
+  const maxCompressionRatio = client.config.maxCompressionRatio ?? DEFAULTS.maxCompressionRatio;
   return defer(() =>
     getPresigned$<TrainingEvent>(client, resultUrl, async (response, emit) => {
       const total = declaredArchiveSize(response, maxBytes);
-      const unzip = new StreamingUnzip(maxBytes, client.config.zipCodec);
+      const unzip = new StreamingUnzip(maxBytes, { ...client.config.zipCodec, maxCompressionRatio });
       const progress = new ArchiveProgress(total, (loaded) => emit({ type: 'downloadProgress', externalProcessId: id, loaded, total }));
       const files = await readArchive(response, unzip, maxBytes, progress);
       progress.flush();
@@ -57,7 +62,9 @@ export function resultArchive$(client: PredictionOneClient, resultUrl: string, i
  * The pre-signed URL gets no API key and never appears unredacted in errors.
  *
  * **Errors**: {@link ResultArchiveError} (truncated, corrupt, not a zip),
- * {@link ResponseTooLargeError} (past `maxResultBytes`, compressed or not), {@link ApiError}
+ * {@link ResponseTooLargeError} (past `maxResultMemoryBytes` (256 MiB) or `maxResultBytes`,
+ * compressed or not, or inflating more than `maxCompressionRatio` times: reading stops at
+ * once, so memory stays near the limit), {@link ApiError}
  * (e.g. an expired URL), {@link NetworkError}.
  *
  * **Cancellation**: unsubscribing aborts the download and stops the decoders.

@@ -131,6 +131,9 @@ class HandleOrPassSubscriber<In, H extends In, Out> extends Subscriber<In> imple
         return;
       }
       if ((value as { type?: unknown }).type !== undefined) downstream.next(value as unknown as Out);
+      // The consumer may have stopped on that very value (take(1), a throwing tap, an abort):
+      // then the handler must not run, or e.g. Create Model would be sent for nobody.
+      if (this.closed) return;
       inner$ = this.handler.handle(value);
     } catch (err) {
       downstream.error(err);

@@ -7,7 +7,7 @@ import { Observable, map } from 'rxjs';
 import { ModelListResponse, type ModelSummary } from '../codecs/model';
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
-import { paginate, type ListOptions } from './paginate';
+import { paginate, paginateAsync, type ListOptions, type Page } from './paginate';
 
 /**
  * Every model of the account, one value per model, oldest first. Pages of `pageSize` are
@@ -17,7 +17,8 @@ import { paginate, type ListOptions } from './paginate';
  * **Errors**: {@link ValidationError} (bad `pageSize`/`offset`), {@link ApiError},
  * {@link AuthError}, {@link NetworkError}, {@link DecodeError}.
  *
- * **Cancellation**: unsubscribing aborts the page request in flight and requests no more.
+ * **Cancellation**: unsubscribing aborts the page request in flight and requests no more;
+ * so does `options.signal`, which then errors with {@link AbortError}.
  *
  * ## Example
  * ```ts
@@ -30,11 +31,38 @@ import { paginate, type ListOptions } from './paginate';
  * @returns The models.
  */
 export function models$(client: PredictionOneClient, options: ListOptions = {}): Observable<ModelSummary> {
-  return paginate(
-    (offset, limit) =>
-      callApi$(client, { method: 'GET', path: '/v1/external/models', query: { offset, limit } }, ModelListResponse).pipe(
-        map((res) => ({ items: res.models, total: res.metadata.total })),
-      ),
-    options,
+  return paginate((offset, limit) => page$(client, offset, limit), options);
+}
+
+/**
+ * Every model of the account as an async iterable, for `for await` (the Promise-style twin of
+ * {@link models$}): pages are requested lazily, one when the loop has taken every model of
+ * the previous one, so `break` sends no further request.
+ *
+ * **Errors** (thrown by the loop): those of {@link models$}; {@link AbortError} when
+ * `options.signal` fires (the page request in flight is aborted).
+ *
+ * **Cancellation**: `break`/`return` in the loop, or `options.signal`.
+ *
+ * ## Example
+ * ```ts
+ * for await (const m of models(client, { pageSize: 100 })) {
+ *   console.log(m.model_id, m.name);
+ * }
+ * ```
+ *
+ * @param client - The client.
+ * @param options - Page size, start offset and an `AbortSignal`.
+ * @returns The models, lazily.
+ */
+export function models(client: PredictionOneClient, options: ListOptions = {}): AsyncIterableIterator<ModelSummary> {
+  return paginateAsync((offset, limit) => page$(client, offset, limit), options);
+}
+
+/** One page of List Models. */
+function page$(client: PredictionOneClient, offset: number, limit: number): Observable<Page<ModelSummary>> {
+  return callApi$(client, { method: 'GET', path: '/v1/external/models', query: { offset, limit } }, ModelListResponse).pipe(
+    map((res) => ({ items: res.models, total: res.metadata.total })),
   );
 }
+

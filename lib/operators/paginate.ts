@@ -3,15 +3,17 @@
  *
  * @packageDocumentation
  */
-import { EMPTY, Observable, concat, concatMap, defer, from } from 'rxjs';
-import { ValidationError } from '../core/errors';
+import { EMPTY, Observable, concat, concatMap, defer, from, lastValueFrom } from 'rxjs';
+import { AbortError, ValidationError } from '../core/errors';
+import { abortOn } from './abortOn';
 
 /**
- * Options of the listing streams ({@link models$}, {@link dataSets$}).
+ * Options of the listings ({@link models$}, {@link dataSets$}, {@link models}, {@link dataSets}).
  *
  * ## Example
  * ```ts
  * models$(client, { pageSize: 100 }).pipe(take(250));
+ * for await (const m of models(client, { pageSize: 100, signal })) console.log(m.name);
  * ```
  */
 export interface ListOptions {
@@ -19,6 +21,8 @@ export interface ListOptions {
   readonly pageSize?: number;
   /** Where to start (`offset`). Default 0. */
   readonly offset?: number;
+  /** Stops the listing: the page request in flight is aborted, and it fails with {@link AbortError}. */
+  readonly signal?: AbortSignal;
 }
 
 /** One page as the listing endpoints answer it. @internal */
@@ -36,13 +40,8 @@ export interface Page<T> {
  * @internal
  */
 export function paginate<T>(fetchPage: (offset: number, limit: number) => Observable<Page<T>>, options: ListOptions = {}): Observable<T> {
-  const limit = options.pageSize ?? 30;
-  const start = options.offset ?? 0;
   return defer(() => {
-    const issues: string[] = [];
-    if (!Number.isInteger(limit) || limit < 1) issues.push(`pageSize must be an integer >= 1, got ${limit}`);
-    if (!Number.isInteger(start) || start < 0) issues.push(`offset must be an integer >= 0, got ${start}`);
-    if (issues.length > 0) throw new ValidationError('list options', issues);
+    const { limit, start } = checked(options);
     const page$ = (offset: number): Observable<T> =>
       fetchPage(offset, limit).pipe(
         concatMap((page) => {
@@ -54,5 +53,39 @@ export function paginate<T>(fetchPage: (offset: number, limit: number) => Observ
         }),
       );
     return page$(start);
-  });
+  }).pipe(abortOn(options.signal));
+}
+
+/** Page size and start, or a {@link ValidationError}. */
+function checked(options: ListOptions): { limit: number; start: number } {
+  const limit = options.pageSize ?? 30;
+  const start = options.offset ?? 0;
+  const issues: string[] = [];
+  if (!Number.isInteger(limit) || limit < 1) issues.push(`pageSize must be an integer >= 1, got ${limit}`);
+  if (!Number.isInteger(start) || start < 0) issues.push(`offset must be an integer >= 0, got ${start}`);
+  if (issues.length > 0) throw new ValidationError('list options', issues);
+  return { limit, start };
+}
+
+/**
+ * The same listing as an async iterable: a page is requested when the consumer has taken
+ * every item of the one before, so `break` after the first items sends no further request.
+ * Stops at `total` or at an empty page, like {@link paginate}.
+ *
+ * @internal
+ */
+export async function* paginateAsync<T>(fetchPage: (offset: number, limit: number) => Observable<Page<T>>, options: ListOptions = {}): AsyncGenerator<T, void, undefined> {
+  const { limit, start } = checked(options);
+  const signal = options.signal;
+  for (let offset = start; ; ) {
+    const page = await lastValueFrom(fetchPage(offset, limit).pipe(abortOn(signal)));
+    for (const item of page.items) {
+      // The consumer may have aborted while it worked on the previous item.
+      if (signal?.aborted) throw new AbortError(signal.reason);
+      yield item;
+    }
+    const next = offset + page.items.length;
+    if (page.items.length === 0 || next >= page.total) return;
+    offset = next;
+  }
 }

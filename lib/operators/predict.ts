@@ -191,7 +191,9 @@ export function predict$(classifier: InferenceTarget, options: PredictOptions = 
         throw new ValidationError('predict options', [`concurrency must be an integer >= 1, got ${concurrency}`]);
       }
       if (!classifier.url || !classifier.apiKey) throw new ValidationError('inference target', ['url and apiKey are required']);
-      const client = options.client ?? createClient({});
+      // Only its transport is used (the inference URL and key are the target's), so the target
+      // itself makes a valid configuration.
+      const client = options.client ?? createClient({ baseUrl: classifier.url, apiKey: classifier.apiKey });
       let index = 0;
       const answers = source.pipe(
         toCsvBatches(size, options.columns),

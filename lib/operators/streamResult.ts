@@ -52,7 +52,8 @@ export interface ResultSink {
  * the next entry may open before the previous one's writer ended.
  *
  * **Errors**: {@link ResultArchiveError} (truncated, corrupt, CRC mismatch, not a zip),
- * {@link ResponseTooLargeError} (past `maxResultBytes`, compressed or not), {@link ApiError},
+ * {@link ResponseTooLargeError} (past `maxResultBytes`, compressed or not, or inflating more
+ * than `maxCompressionRatio` times), {@link ApiError},
  * {@link NetworkError}, and whatever the sink throws.
  *
  * **Cancellation**: unsubscribing aborts the download and stops the decoders; the sink's
@@ -82,7 +83,11 @@ export function streamResult$(
       let unzip: StreamingUnzip | undefined;
       try {
         const total = declaredArchiveSize(response, maxBytes);
-        unzip = new StreamingUnzip(maxBytes, { ...client.config.zipCodec, onEntry: (name) => sink.open(name) });
+        unzip = new StreamingUnzip(maxBytes, {
+          ...client.config.zipCodec,
+          maxCompressionRatio: client.config.maxCompressionRatio ?? DEFAULTS.maxCompressionRatio,
+          onEntry: (name) => sink.open(name),
+        });
         const progress = new ArchiveProgress(total, (loaded) => emit({ type: 'downloadProgress', externalProcessId, loaded, total }));
         // The sink's backpressure after each chunk, once the decoder took it in.
         await readArchive(response, unzip, maxBytes, progress, sink.ready && (() => sink.ready?.()));

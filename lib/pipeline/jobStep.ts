@@ -18,6 +18,7 @@ import {
   ignoreElements,
   map,
   of,
+  take,
   throwError,
   timer,
   type ObservableInput,
@@ -126,29 +127,15 @@ export interface JobStepContext {
    * carries them to the caller's next write.
    */
   readonly persist: (record: JobRecord) => ObservableInput<unknown>;
+  /**
+   * Called right before Create Model for an upload (a fleet takes a Redis `SET NX` claim on
+   * the id here): only when it answers `granted` is the request sent; otherwise the job waits
+   * `retryAfterMs` (default: the first poll interval) and then follows the training by id like
+   * a resumed `creating` job. Default: always granted (one process).
+   */
+  readonly claim?: (externalProcessId: string) => ObservableInput<{ readonly granted: boolean; readonly retryAfterMs?: number }>;
   /** Stores a downloaded result before the job is recorded `downloaded`; may name where it went. */
   readonly saveResult?: (result: TrainingResult, record: JobRecord) => ObservableInput<Pick<JobRecord, 'resultDir' | 'score'> | void>;
-  /**
-   * Asked right before Create Model may be sent (a fleet takes a claim on the upload here).
-   * Default: always granted. When not granted, nothing is sent: the training is followed by
-   * status (known: `training`), or the step is retried after `retryAfterMs`.
-   */
-  readonly claim?: (externalProcessId: string) => ObservableInput<ClaimAnswer>;
-}
-
-/**
- * The answer of {@link JobStepContext.claim}.
- *
- * ## Example
- * ```ts
- * const answer: ClaimAnswer = { granted: false, retryAfterMs: 5000 };
- * ```
- */
-export interface ClaimAnswer {
-  /** True: this process may send Create Model. */
-  readonly granted: boolean;
-  /** When not granted: how long until the claim may be free. */
-  readonly retryAfterMs?: number;
 }
 
 /**
@@ -350,24 +337,21 @@ class JobStepper {
 
   private create(record: JobRecord): Observable<JobStepOutput> {
     const claim = this.context.claim;
-    if (!claim) return this.createClaimed(record);
+    if (!claim) return this.send(record);
     const id = record.externalProcessId!;
     return from(claim(id)).pipe(
-      concatMap((answer): Observable<JobStepOutput> => {
-        if (answer.granted) return this.createClaimed(record);
-        // Another process holds the claim and may be sending Create Model: follow, never send.
-        return this.status$(id).pipe(
-          concatMap((s): Observable<JobStepOutput> => {
-            const training: JobRecord = { ...record, stage: 'training', polls: 0, lastStatus: s.status, trainingSinceMs: record.trainingSinceMs ?? this.client.scheduler.now() };
-            return concat(this.save(training), of(stepped(training, 0)));
-          }),
-          catchError((err: unknown) => (isUnknownId(err) ? of(stepped(record, answer.retryAfterMs ?? stepPollDelayMs(1, this.poll))) : throwError(() => err))),
-        );
+      take(1),
+      concatMap((answer) => {
+        if (answer.granted) return this.send(record);
+        // Someone else may be sending it: follow by id later, as a resumed `creating` job does.
+        const waiting: JobRecord = { ...record, stage: 'creating', createAttempts: record.createAttempts ?? 1 };
+        return concat(record.stage === 'creating' ? EMPTY : this.save(waiting), of(stepped(waiting, answer.retryAfterMs ?? stepPollDelayMs(1, this.poll))));
       }),
     );
   }
 
-  private createClaimed(record: JobRecord): Observable<JobStepOutput> {
+  /** Persists `creating` (write-ahead), sends Create Model, persists `training` on its answer. */
+  private send(record: JobRecord): Observable<JobStepOutput> {
     const id = record.externalProcessId!;
     const attempts = (record.createAttempts ?? 0) + 1;
     const creating: JobRecord = { ...record, stage: 'creating', createAttempts: attempts };

@@ -7,6 +7,7 @@ import { Observable, OperatorFunction, catchError, concat, concatMap, defer, mer
 import type { TrainingEvent } from '../core/events';
 import type { TrainingResult } from '../results/trainingResult';
 import type { PredictionOneClient } from '../transport/client';
+import { abortOn } from '../operators/abortOn';
 import { trainModel$, type TrainingJob } from './trainModel';
 
 /**
@@ -43,11 +44,16 @@ export type JobEvent<K = string> =
  * trainEach$(client, { concurrency: 16, failFast: false });
  * ```
  */
-export interface TrainEachOptions {
+export interface TrainEachOptions<K = unknown> {
   /** Jobs running at once. Default 4. */
   readonly concurrency?: number;
   /** End the whole stream at the first failure (in-flight jobs are cancelled). Default false. */
   readonly failFast?: boolean;
+  /**
+   * Stops every job: requests in flight are aborted, no job starts, and the stream errors
+   * with {@link AbortError} (trainings already started go on at the service).
+   */
+  readonly signal?: AbortSignal;
   /** How to run one job. Default {@link trainModel$}. */
   readonly run?: (client: PredictionOneClient, job: TrainingJob) => Observable<TrainingEvent>;
   /**
@@ -55,11 +61,11 @@ export interface TrainEachOptions {
    * result and acknowledge the job here, so a job is acknowledged only once its result is
    * safely stored. A rejection makes the job `failed`.
    */
-  readonly onResult?: (result: TrainingResult, job: TrainingJob & { readonly key: unknown }) => Promise<void>;
+  readonly onResult?: (result: TrainingResult, job: KeyedTrainingJob<K>) => Promise<void>;
 }
 
 /** Runs one job and turns its events into {@link JobEvent}s. @internal */
-export function runJob$<K>(client: PredictionOneClient, job: KeyedTrainingJob<K>, options: TrainEachOptions): Observable<JobEvent<K>> {
+export function runJob$<K>(client: PredictionOneClient, job: KeyedTrainingJob<K>, options: TrainEachOptions<K>): Observable<JobEvent<K>> {
   return defer(() => {
     let externalProcessId: string | undefined = job.resume?.externalProcessId;
     const run = options.run ?? trainModel$;
@@ -106,8 +112,9 @@ export function runJob$<K>(client: PredictionOneClient, job: KeyedTrainingJob<K>
  * @param options - Concurrency and failure policy.
  * @returns An operator from jobs to job events.
  */
-export function trainEach$<K>(client: PredictionOneClient, options: TrainEachOptions = {}): OperatorFunction<KeyedTrainingJob<K>, JobEvent<K>> {
-  return mergeMap((job) => runJob$(client, job, options), options.concurrency ?? 4);
+export function trainEach$<K>(client: PredictionOneClient, options: TrainEachOptions<NoInfer<K>> = {}): OperatorFunction<KeyedTrainingJob<K>, JobEvent<K>> {
+  const run = mergeMap((job: KeyedTrainingJob<K>) => runJob$(client, job, options), options.concurrency ?? 4);
+  return (jobs) => jobs.pipe(run, abortOn(options.signal));
 }
 
 /**
@@ -132,10 +139,10 @@ export function trainEach$<K>(client: PredictionOneClient, options: TrainEachOpt
 export function trainEachFrom$<K>(
   client: PredictionOneClient,
   jobs: Iterable<KeyedTrainingJob<K>> | AsyncIterable<KeyedTrainingJob<K>>,
-  options: TrainEachOptions = {},
+  options: TrainEachOptions<NoInfer<K>> = {},
 ): Observable<JobEvent<K>> {
   const concurrency = Math.max(1, options.concurrency ?? 4);
-  return new Observable<JobEvent<K>>((subscriber) => {
+  const events$ = new Observable<JobEvent<K>>((subscriber) => {
     const iterator: Iterator<KeyedTrainingJob<K>> | AsyncIterator<KeyedTrainingJob<K>> =
       Symbol.asyncIterator in jobs ? jobs[Symbol.asyncIterator]() : jobs[Symbol.iterator]();
     const running = new Set<Subscription>();
@@ -185,5 +192,6 @@ export function trainEachFrom$<K>(
       if (!exhausted) void Promise.resolve(iterator.return?.()).catch(() => undefined);
     };
   });
+  return events$.pipe(abortOn(options.signal));
 }
 

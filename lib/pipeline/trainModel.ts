@@ -3,17 +3,20 @@
  *
  * @packageDocumentation
  */
-import { Observable, of } from 'rxjs';
+import { Observable, lastValueFrom, of, tap } from 'rxjs';
 import { trainingConfigIssues } from '../core/trainingConfig';
 import { checkTrainingData } from '../sources/trainingDataIssues';
 import type { ColumnSpec } from '../sources/columns';
 import type { PollOptions } from '../core/config';
 import type { TrainingEvent } from '../core/events';
 import type { TrainingConfig } from '../core/trainingConfig';
+import type { TrainingResult } from '../results/trainingResult';
+import { abortOn } from '../operators/abortOn';
 import { downloadResult$ } from '../operators/downloadResult';
 import { pollStatus$ } from '../operators/pollStatus';
 import { uploadChecked$, type UploadInput } from '../operators/upload';
 import type { PredictionOneClient } from '../transport/client';
+import { onlyResult } from './onlyResult';
 import { trainOrFollow$ } from './trainOrFollow';
 import { withDeadline } from './deadline';
 
@@ -45,6 +48,28 @@ export interface TrainingJob {
 }
 
 /**
+ * Options of {@link trainModel$} and {@link trainModel}.
+ *
+ * ## Example
+ * ```ts
+ * const options: TrainModelOptions = { signal: AbortSignal.timeout(3_600_000), onEvent: (e) => console.log(e.type) };
+ * ```
+ */
+export interface TrainModelOptions {
+  /**
+   * Stops the run: the request in flight is aborted, nothing more is sent, and the stream
+   * errors (the Promise rejects) with {@link AbortError}. The training itself, once started,
+   * goes on at the service (the API cannot cancel it).
+   */
+  readonly signal?: AbortSignal;
+  /**
+   * Called with every event, in order (the Promise form's window on progress). A throw stops
+   * the run and rejects with what was thrown.
+   */
+  readonly onEvent?: (event: TrainingEvent) => void;
+}
+
+/**
  * Runs one training end to end and streams its events: upload progress, `uploaded`,
  * `queued`, each `status`, download progress and `completed` with the result.
  *
@@ -61,9 +86,11 @@ export interface TrainingJob {
  *
  * **Errors**: `ValidationError` (the local checks, before any request); any error of
  * {@link upload$}, {@link train$}, {@link pollStatus$} and {@link downloadResult$};
- * {@link index!DeadlineExceededError} past `job.deadlineMs`.
+ * {@link index!DeadlineExceededError} past `job.deadlineMs`; {@link AbortError} when
+ * `options.signal` fires.
  *
- * **Cancellation**: unsubscribing aborts whatever request is in flight and clears timers.
+ * **Cancellation**: unsubscribing (or `options.signal`) aborts whatever request is in flight
+ * and clears timers.
  *
  * ## Example
  * ```ts
@@ -74,9 +101,16 @@ export interface TrainingJob {
  *
  * @param client - The client.
  * @param job - What to train.
+ * @param options - An `AbortSignal` and an event callback (see {@link TrainModelOptions}).
  * @returns The job's events.
  */
-export function trainModel$(client: PredictionOneClient, job: TrainingJob): Observable<TrainingEvent> {
+export function trainModel$(client: PredictionOneClient, job: TrainingJob, options: TrainModelOptions = {}): Observable<TrainingEvent> {
+  const events$ = eventsOf(client, job).pipe(abortOn(options.signal));
+  const onEvent = options.onEvent;
+  return onEvent ? events$.pipe(tap(onEvent)) : events$;
+}
+
+function eventsOf(client: PredictionOneClient, job: TrainingJob): Observable<TrainingEvent> {
   const train = trainOrFollow$(client, { name: job.name, config: job.config, poll: job.poll });
   const poll = pollStatus$(client, job.poll);
   const download = downloadResult$(client);
@@ -90,4 +124,34 @@ export function trainModel$(client: PredictionOneClient, job: TrainingJob): Obse
     return { issues: [...configIssues, ...data.issues], unreadable: data.unreadable };
   };
   return of(job.data).pipe(uploadChecked$(client, check), train, poll, download, deadline);
+}
+
+/**
+ * {@link trainModel$} as a Promise, for `async`/`await` code: resolves with the result once
+ * it is downloaded. Progress reaches `options.onEvent`; `options.signal` stops it.
+ *
+ * **Errors** (rejections): those of {@link trainModel$}, {@link AbortError} when the signal
+ * fires (at once, with nothing sent, when it already has).
+ *
+ * **Cancellation**: through `options.signal` only; the request in flight is aborted and no
+ * other is sent. A training already started goes on at the service.
+ *
+ * ## Example
+ * ```ts
+ * const controller = new AbortController();
+ * const result = await trainModel(client, { data: { train: csv }, name: 'weather', config: { tt: 'multi_classification', tc: 'weather' } }, {
+ *   signal: controller.signal,
+ *   onEvent: (e) => e.type === 'status' && console.log(e.status),
+ * });
+ * console.log(result.metrics.map((m) => `${m.name}=${m.value.toFixed(3)}`));
+ * // waiting, running, finished, then [ 'accuracy=0.842', ... ]
+ * ```
+ *
+ * @param client - The client.
+ * @param job - What to train.
+ * @param options - `signal` and `onEvent`.
+ * @returns The training's result.
+ */
+export function trainModel(client: PredictionOneClient, job: TrainingJob, options: TrainModelOptions = {}): Promise<TrainingResult> {
+  return lastValueFrom(trainModel$(client, job, options).pipe(onlyResult()));
 }

@@ -4,8 +4,8 @@
  *
  * @packageDocumentation
  */
-import { Observable, OperatorFunction, catchError, of, throwError } from 'rxjs';
-import type { PollOptions } from '../core/config';
+import { Observable, OperatorFunction, catchError, concatMap, of, throwError, timer } from 'rxjs';
+import { RETRY_DEFAULTS, type PollOptions } from '../core/config';
 import { ApiError, AuthError, TrainingStartUnknownError } from '../core/errors';
 import type { TrainingEvent } from '../core/events';
 import type { ExternalProcessRef } from '../operators/handleOrPass';
@@ -13,8 +13,16 @@ import { pollStatus$ } from '../operators/pollStatus';
 import { train$, type TrainOptions } from '../operators/train';
 import type { PredictionOneClient } from '../transport/client';
 
-/** Create Model attempts after answered 5xx errors, each confirmed unknown by a status check. */
-const MAX_CREATE_ATTEMPTS = 3;
+/**
+ * How long to let a Create Model whose answer was lost (reset, timeout, gateway 502/504) land
+ * at the service before a status check may call it unknown: the full backoff of the attempt,
+ * without jitter. A service that answered (other 5xx) is done with the request: no wait.
+ */
+function settleDelayMs(attempt: number, err: TrainingStartUnknownError, retry: PredictionOneClient['config']['retry']): number {
+  if (err.answered) return 0;
+  const base = retry?.baseDelayMs ?? RETRY_DEFAULTS.baseDelayMs;
+  return Math.min(retry?.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs, base * 2 ** (attempt - 1));
+}
 
 /**
  * Whether a Train Status Check error says "there is no training with this id": HTTP 400 or
@@ -35,9 +43,11 @@ export function isUnknownTraining(err: unknown): boolean {
 /**
  * {@link train$}, plus recovery from an ambiguous Create Model ({@link TrainingStartUnknownError}):
  * the training may exist, so it is followed by its id (status events) instead of being created
- * again. If the service does not know the id and had answered the failed call (a 5xx other than
- * 502/504: it is done with that request), Create Model is sent again, at most 3 times in all;
- * otherwise the original error stands.
+ * again. When a status check proves the service does not know the id, Create Model is sent
+ * again, within the retry budget (`retry.maxAttempts` sends in all); past it the original
+ * error stands. After a failure the service did not answer (a reset, a timeout, a gateway's
+ * 502/504: the request may still be on its way there), the status check waits the attempt's
+ * backoff first (`baseDelayMs` × 2^(n-1), at most `maxDelayMs`), so a late request lands first.
  *
  * **Errors**: as {@link train$}, and {@link pollStatus$}'s errors while following.
  *
@@ -58,16 +68,18 @@ export function trainOrFollow$(
 ): OperatorFunction<TrainingEvent | ExternalProcessRef, TrainingEvent> {
   const train = train$(client, options);
   const poll = pollStatus$(client, options.poll);
+  const maxCreates = Math.max(1, client.config.retry?.maxAttempts ?? RETRY_DEFAULTS.maxAttempts);
   const recover = (attempt: number): OperatorFunction<TrainingEvent, TrainingEvent> =>
     catchError<TrainingEvent, Observable<TrainingEvent>>((err: unknown) => {
       if (!(err instanceof TrainingStartUnknownError)) return throwError(() => err);
       const id = { externalProcessId: err.externalProcessId };
-      return of(id).pipe(
-        poll,
+      return timer(settleDelayMs(attempt, err, client.config.retry), client.scheduler).pipe(
+        concatMap(() => of(id).pipe(poll)),
         catchError((pollErr: unknown) => {
           if (!isUnknownTraining(pollErr)) return throwError(() => pollErr);
-          if (!err.answered || attempt >= MAX_CREATE_ATTEMPTS) return throwError(() => err);
-          // Its 'queued' event reaches the pipeline's own pollStatus$ downstream.
+          if (attempt >= maxCreates) return throwError(() => err);
+          // Proven unknown: the earlier Create Model never took effect. Its 'queued' event
+          // reaches the pipeline's own pollStatus$ downstream.
           return of(id).pipe(train, recover(attempt + 1));
         }),
       );

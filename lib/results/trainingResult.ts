@@ -10,13 +10,16 @@ import Papa from 'papaparse';
  *
  * ## Example
  * ```ts
- * result.metrics.find((m) => m.name === 'accuracy')?.value; // 0.83
+ * result.metrics.find((m) => m.name === 'accuracy')?.value.toFixed(3); // '0.833'
  * ```
  */
 export interface Metric {
+  /** The metric's name as the file gives it (`accuracy`, `r2`, ...). */
   readonly name: string;
-  /** A number when the value parses as one, else the raw text. */
-  readonly value: number | string;
+  /** The value as a number; `NaN` when the text is not a number (then read {@link Metric.raw}). */
+  readonly value: number;
+  /** The value exactly as the file gives it (e.g. `'0.8333'`, `'-'`). */
+  readonly raw: string;
 }
 
 /**
@@ -94,7 +97,7 @@ export function toTrainingResult(files: Readonly<Record<string, Uint8Array>>): T
   const metrics = parseRows(files['metrics.csv'])
     .slice(1)
     .filter((row) => row.length >= 2)
-    .map(([name, value]) => ({ name, value: asNumber(value) ?? value }));
+    .map(([name, raw]): Metric => ({ name, value: asNumber(raw) ?? Number.NaN, raw }));
   const contributions = parseRows(files['analysis_summary.csv'])
     .slice(1)
     .flatMap(([column, value]) => {

@@ -16,6 +16,18 @@ import { defaultInflate } from './webInflate';
 const TAIL_BYTES = 1024 * 1024 + MAX_EOCD_SEARCH;
 
 /**
+ * Below this much output the compression ratio is not judged: a small, very regular file (a
+ * column of zeros) may legitimately inflate far more than its few compressed bytes suggest.
+ */
+const RATIO_FREE_BYTES = 1024 * 1024;
+
+/** Bounds of the pieces of compressed input given to the decoders at once (see `push`). */
+const MIN_PUSH_BYTES = 2 * 1024;
+const MAX_PUSH_BYTES = 64 * 1024;
+/** Output aimed at per piece. */
+const PIECE_OUTPUT_BYTES = 2 * 1024 * 1024;
+
+/**
  * Where a streamed entry's bytes go (see {@link ResultSink}).
  *
  * ## Example
@@ -37,6 +49,11 @@ export interface StreamingUnzipOptions extends ZipCodec {
    * the bytes as they inflate and nothing is kept in memory (`finish()` then returns `{}`).
    */
   readonly onEntry?: (name: string) => EntryWriter;
+  /**
+   * Most the archive may inflate relative to the compressed bytes received so far (zip-bomb
+   * guard; judged past the first MiB of output). Default: no limit.
+   */
+  readonly maxCompressionRatio?: number;
 }
 
 /** An entry being inflated. */
@@ -48,7 +65,9 @@ interface OpenEntry {
 /**
  * Push-based unzipper: feed chunks as they arrive, then `end()` and `finish()` for the entries.
  *
- * Guards: the total uncompressed size may not pass `maxBytes` (zip bombs); an archive that
+ * Guards: the total uncompressed size may not pass `maxBytes`, nor (past its first MiB)
+ * `maxCompressionRatio` times the compressed bytes received (zip bombs); an entry whose local
+ * header declares more than fits is refused before it inflates; an archive that
  * ends inside an entry, holds no entry, or has duplicate names is an error; each entry's
  * CRC-32 and size are checked against the central directory at the end of the archive.
  *
@@ -73,6 +92,10 @@ export class StreamingUnzip {
   private tailSize = 0;
   private failure?: Error;
   private uncompressed = 0;
+  /** Compressed bytes pushed so far (an upper bound on what the decoders have consumed). */
+  private compressed = 0;
+  /** Size of the next piece of input (see `push`); starts small, as a bomb would be fed. */
+  private pieceBytes = MIN_PUSH_BYTES;
   private seen = 0;
   private ended = false;
   /** `end()` ran to completion: every asynchronous decoder was waited for. */
@@ -90,12 +113,27 @@ export class StreamingUnzip {
   push(chunk: Uint8Array): void {
     this.throwIfFailed();
     this.keepTail(chunk);
-    try {
-      this.unzip.push(chunk, false);
-    } catch (err) {
-      throw this.fail(this.corrupt(err));
+    // In pieces: a synchronous decoder (fflate's) inflates a whole push into one buffer, and a
+    // zip bomb inflates about 1000:1, so a 64 KiB network chunk would be 64 MiB at once. Each
+    // piece is sized from the ratio the last one showed, to inflate to about PIECE_OUTPUT_BYTES:
+    // small for a bomb (its output stays bounded between two checks of the limits), large for
+    // ordinary data (small pieces would multiply the decoder's per-push garbage).
+    for (let offset = 0; offset < chunk.byteLength; ) {
+      const piece = offset === 0 && chunk.byteLength <= this.pieceBytes ? chunk : chunk.subarray(offset, offset + this.pieceBytes);
+      offset += piece.byteLength;
+      const before = this.uncompressed;
+      this.compressed += piece.byteLength;
+      try {
+        this.unzip.push(piece, false);
+      } catch (err) {
+        throw this.fail(this.corrupt(err));
+      }
+      this.throwIfFailed();
+      const out = this.uncompressed - before;
+      // Nothing out yet (headers, or an asynchronous decoder whose output follows): grow.
+      const next = out > 0 ? Math.floor((PIECE_OUTPUT_BYTES * piece.byteLength) / out) : this.pieceBytes * 2;
+      this.pieceBytes = Math.min(MAX_PUSH_BYTES, Math.max(MIN_PUSH_BYTES, next));
     }
-    this.throwIfFailed();
   }
 
   /**
@@ -230,6 +268,13 @@ export class StreamingUnzip {
     }
     this.seen++;
     if (name.endsWith('/')) return; // a folder entry carries no data
+    // A size declared in the local header is known before anything inflates: an entry that
+    // says it will not fit is refused at once.
+    const declared = file.originalSize;
+    if (declared !== undefined && declared > this.maxBytes - this.uncompressed) {
+      this.fail(new ResponseTooLargeError(`Uncompressed result archive (entry '${name}' declares ${declared} bytes)`, this.maxBytes));
+      return;
+    }
     this.open.set(name, {});
     let writer: EntryWriter | undefined;
     try {
@@ -238,6 +283,9 @@ export class StreamingUnzip {
       this.fail(err instanceof Error ? err : new Error(String(err)));
       return;
     }
+    // Kept in memory: with a declared size, one buffer filled in place (no second copy at the
+    // end, so a result near the limit peaks at its size, not twice it); else the chunks.
+    const whole = !writer && declared !== undefined ? new Uint8Array(declared) : undefined;
     const chunks: Uint8Array[] = [];
     let size = 0;
     let crc = 0;
@@ -249,14 +297,13 @@ export class StreamingUnzip {
       }
       size += data.byteLength;
       this.uncompressed += data.byteLength;
-      if (this.uncompressed > this.maxBytes) {
-        this.fail(new ResponseTooLargeError('Uncompressed result archive', this.maxBytes));
-        return;
-      }
+      if (this.outgrown(name, size, declared)) return;
       crc = this.crc32(data, crc);
       try {
         if (writer) {
           if (data.byteLength > 0) writer.write(data);
+        } else if (whole) {
+          whole.set(data, size - data.byteLength);
         } else {
           chunks.push(data);
         }
@@ -266,13 +313,36 @@ export class StreamingUnzip {
           this.crcs.set(name, crc);
           this.sizes.set(name, size);
           if (writer) writer.end();
-          else this.files[name] = concatBytes(chunks, size);
+          else this.files[name] = whole ? (size === whole.byteLength ? whole : whole.subarray(0, size)) : concatBytes(chunks, size);
         }
       } catch (e) {
         this.fail(e instanceof Error ? e : new Error(String(e)));
       }
     };
     file.start();
+  }
+
+  /**
+   * Whether the output passed a limit (then the archive has failed and every decoder is
+   * stopped, mid-entry: nothing more inflates). Checked on every piece of output, so an endless
+   * entry stops as soon as it passes the limit, not once it ends.
+   */
+  private outgrown(name: string, size: number, declared: number | undefined): boolean {
+    if (this.uncompressed > this.maxBytes) {
+      this.fail(new ResponseTooLargeError('Uncompressed result archive', this.maxBytes));
+    } else if (declared !== undefined && size > declared) {
+      this.fail(new ResultArchiveError(`Result archive entry '${name}' inflates past the ${declared} bytes its header declares`));
+    } else {
+      const ratio = this.options.maxCompressionRatio;
+      if (ratio === undefined || this.uncompressed <= RATIO_FREE_BYTES || this.uncompressed <= ratio * this.compressed) return false;
+      this.fail(
+        new ResponseTooLargeError(
+          `Uncompressed result archive (more than ${ratio} times its ${this.compressed} compressed bytes so far: a zip bomb?)`,
+          Math.floor(ratio * this.compressed),
+        ),
+      );
+    }
+    return true;
   }
 
   /**

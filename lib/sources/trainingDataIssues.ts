@@ -75,7 +75,7 @@ function notCsv(sample: string, complete: boolean): string | undefined {
  * ## Example
  * ```ts
  * trainingDataIssues('date,weather\n2012-01-01,rain\n2012-01-02,sun\n', { tt: 'binary_classification', tc: 'Weather', tv: 'snow' });
- * // ["target column (tc) 'Weather' is not in the training data's header (did you mean 'weather'? columns: 'date', 'weather')"]
+ * // ["target column (tc) 'Weather' is not in the header of the training data (did you mean 'weather'? columns: 'date', 'weather')"]
  * ```
  *
  * @param sample - The CSV text, or its first part.
@@ -119,7 +119,7 @@ function dataIssues(rows: string[][], header: string[], config: TrainingConfig, 
   const missingColumn = (key: string, role: string, name: unknown): boolean => {
     if (typeof name !== 'string' || name.trim() === '' || header.includes(name)) return false;
     const near = header.find((h) => h.toLowerCase() === name.trim().toLowerCase());
-    issues.push(`${role} (${key}) '${name}' is not in the ${label}'s header (${near ? `did you mean '${near}'? ` : ''}columns: ${quoteList(header, 12)})`);
+    issues.push(`${role} (${key}) '${name}' is not in the header of the ${label} (${near ? `did you mean '${near}'? ` : ''}columns: ${quoteList(header, 12)})`);
     return true;
   };
   const c = config as unknown as Record<string, unknown>;

@@ -57,7 +57,7 @@ class ApiExchange<C extends Expect> extends Observable<Result<C>> implements Htt
   ) {
     super(subscribeApiExchange);
     if (call.json !== undefined) {
-      this.headers = { accept: 'application/json', ...client.config.headers, 'x-api-key': key, 'content-type': 'application/json' };
+      this.headers = { accept: 'application/json', ...client.config.headers, ...keyHeader(key), 'content-type': 'application/json' };
       this.body = JSON.stringify(call.json);
     } else {
       this.headers = sharedHeadersOf(client, key);
@@ -109,10 +109,15 @@ function sharedHeadersOf(client: PredictionOneClient, key: string): Record<strin
   if (headers === undefined) {
     // Exchanged keys are replaced on refresh: keep only the latest few, not every key ever held.
     if (byKey.size >= 4) byKey.clear();
-    headers = { accept: 'application/json', ...client.config.headers, 'x-api-key': key };
+    headers = { accept: 'application/json', ...client.config.headers, ...keyHeader(key) };
     byKey.set(key, headers);
   }
   return headers;
+}
+
+/** `x-api-key`, or nothing when a proxy adds the key (`ClientConfig.keyAddedByProxy`). */
+function keyHeader(key: string): Record<string, string> {
+  return key === '' ? {} : { 'x-api-key': key };
 }
 
 function subscribeApiExchange<C extends Expect>(this: Observable<Result<C>>, subscriber: Subscriber<Result<C>>): TeardownLogic {

@@ -6,7 +6,8 @@
 import crossFetch from 'cross-fetch';
 import { Observable, SchedulerLike, asyncScheduler } from 'rxjs';
 import { ApiKeyResponse } from '../codecs/apiKey';
-import { DEFAULT_BASE_URL, type ClientConfig } from '../core/config';
+import type { ClientConfig } from '../core/config';
+import { isBrowserLike } from '../core/environment';
 import { ValidationError } from '../core/errors';
 import { INSPECT_CUSTOM, redactConfig } from '../core/redact';
 import { callApiWithKey$ } from './api';
@@ -47,15 +48,12 @@ export class PredictionOneClient {
 
   /** @internal Use {@link createClient}. */
   constructor(config: ClientConfig) {
-    const baseUrl = (config.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-    if (!/^https?:\/\//i.test(baseUrl)) {
-      throw new ValidationError('client configuration', [`baseUrl must be an http(s) URL, got '${baseUrl}'`]);
-    }
+    const baseUrl = checkConfig(config);
     this.baseUrl = baseUrl;
     this.config = config;
     this.scheduler = config.scheduler ?? asyncScheduler;
     this.credentials = new Credentials(
-      { apiKey: config.apiKey, apiKeys: config.apiKeys, secretKey: config.secretKey },
+      { apiKey: config.apiKey, apiKeys: config.apiKeys, secretKey: config.secretKey, proxied: config.keyAddedByProxy === true },
       (secretKey, credentialType) =>
         callApiWithKey$(this, secretKey, { method: 'GET', path: '/v1/external/api-key', query: { credential_type: credentialType } }, ApiKeyResponse),
       () => this.scheduler.now(),
@@ -115,24 +113,58 @@ export class PredictionOneClient {
 }
 
 /**
+ * Every problem of a configuration at once, so a client that could never work is never made.
+ * Returns the normalized `baseUrl`.
+ */
+function checkConfig(config: ClientConfig): string {
+  const issues: string[] = [];
+  const given = (v: string | undefined): v is string => typeof v === 'string' && v.trim() !== '';
+  const baseUrl = given(config.baseUrl) ? config.baseUrl.trim().replace(/\/+$/, '') : undefined;
+  if (baseUrl === undefined) {
+    issues.push("baseUrl is required: the emulator's URL, your proxy's, or PRODUCTION_BASE_URL for the real service (createNodeClient also reads P1RX_BASE_URL)");
+  } else if (!/^https?:\/\/[^/]/i.test(baseUrl)) {
+    issues.push(`baseUrl must be an http(s) URL, got '${baseUrl}'`);
+  }
+  // A key of any documented form counts: one for every endpoint, one per credential type, or a secret key.
+  const keyed = given(config.apiKey) || given(config.secretKey) || Object.values(config.apiKeys ?? {}).some((k) => given(k as string | undefined));
+  if (config.keyAddedByProxy) {
+    if (keyed) issues.push('keyAddedByProxy: true means the proxy adds the key; do not give apiKey, apiKeys or secretKey as well');
+  } else if (!keyed) {
+    issues.push('no key: set apiKey (or apiKeys per credential type), or secretKey to exchange for one (createNodeClient also reads P1RX_API_KEY / P1RX_SECRET_KEY), or keyAddedByProxy: true when baseUrl is a backend that adds it');
+  }
+  if (given(config.secretKey) && !config.dangerouslyAllowBrowser && isBrowserLike()) {
+    issues.push(
+      'secretKey in a browser: anyone who opens the page can read it. Keep keys on a server (a proxy that adds x-api-key, with keyAddedByProxy: true), or set dangerouslyAllowBrowser: true for a trusted internal tool',
+    );
+  }
+  if (issues.length > 0) throw new ValidationError('client configuration', issues);
+  return baseUrl!;
+}
+
+/**
  * Creates a client. Give `apiKey` (used for every endpoint), `apiKeys` (one per credential type:
  * `train` for the training flow and listings, `deploy` for the classifier endpoints), or
  * `secretKey` to have the client exchange it for a key of each type it needs (cached per type,
  * one exchange in flight per type, refreshed before `end_date`).
  *
- * **Errors**: throws {@link ValidationError} when `baseUrl` is not an http(s) URL.
+ * **Errors**: throws {@link ValidationError} (`issues` lists every problem) when `baseUrl` is
+ * missing or not an http(s) URL (say {@link PRODUCTION_BASE_URL} to target the real service),
+ * when no key is given (and `keyAddedByProxy` is not set), and for a `secretKey` in a browser
+ * without `dangerouslyAllowBrowser`.
  *
  * ## Example
  * ```ts
- * import { createClient } from 'prediction-one-rx';
+ * import { createClient, PRODUCTION_BASE_URL } from 'prediction-one-rx';
  * const client = createClient({ baseUrl: emulator.url, apiKey: emulator.apiKeys[0] });
+ * const prod = createClient({ baseUrl: PRODUCTION_BASE_URL, apiKey: myKey });
  * const perType = createClient({ baseUrl, apiKeys: { train: trainKey, deploy: deployKey } });
  * const exchanging = createClient({ baseUrl, secretKey }); // train and deploy keys fetched on demand
+ * createClient({}); // throws ValidationError: Invalid client configuration: baseUrl is required: ...; no key: ...
  * ```
  *
  * @param config - See {@link ClientConfig}.
  * @returns A client to pass to the operators.
  */
-export function createClient(config: ClientConfig = {}): PredictionOneClient {
+export function createClient(config: ClientConfig): PredictionOneClient {
   return new PredictionOneClient(config);
 }

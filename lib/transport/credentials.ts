@@ -77,14 +77,15 @@ export class Credentials {
   readonly state$: BehaviorSubject<CredentialState>;
 
   constructor(
-    private readonly keys: { apiKey?: string; apiKeys?: ApiKeys; secretKey?: string },
+    /** `proxied`: a backend proxy adds the key (`ClientConfig.keyAddedByProxy`); requests carry none. */
+    private readonly keys: { apiKey?: string; apiKeys?: ApiKeys; secretKey?: string; proxied?: boolean },
     private readonly exchange: (secretKey: string, type: CredentialType) => Observable<ApiKeyResponse>,
     private readonly now: () => number,
   ) {
     for (const key of [keys.apiKey, keys.secretKey, keys.apiKeys?.train, keys.apiKeys?.deploy, keys.apiKeys?.retrain]) {
       if (key) this.known.add(key);
     }
-    const anyStatic = Boolean(keys.apiKey || keys.apiKeys?.train || keys.apiKeys?.deploy || keys.apiKeys?.retrain);
+    const anyStatic = Boolean(keys.proxied || keys.apiKey || keys.apiKeys?.train || keys.apiKeys?.deploy || keys.apiKeys?.retrain);
     this.state$ = new BehaviorSubject<CredentialState>({ state: anyStatic ? 'static' : 'none' });
   }
 
@@ -104,8 +105,12 @@ export class Credentials {
     return [...this.known];
   }
 
-  /** The configured API key of `type` when there is one: it never changes, so callers may build requests with it once. */
+  /**
+   * The configured API key of `type` when there is one: it never changes, so callers may build
+   * requests with it once. `''` when a proxy adds the key (no `x-api-key` is sent).
+   */
   staticKey(type: CredentialType = 'train'): string | undefined {
+    if (this.keys.proxied) return '';
     return this.keys.apiKeys?.[type] || this.keys.apiKey || undefined;
   }
 

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { ApiError, AuthError, RateLimitError, ServerError } from '../core/errors';
+import { ApiError, AuthError, RateLimitError, ResourceGoneError, ServerError, type GoneResource } from '../core/errors';
 import { ApiErrorBody } from '../codecs/apiErrorBody';
 
 /** Messages of the documented code 4001000204 that mean "this key is refused". */
@@ -17,6 +17,17 @@ const AUTH_MESSAGES = new Set([
 
 /** The documented "bad request" code shared by key errors and other client errors. */
 export const BAD_REQUEST_CODE = 4001000204;
+
+/** Messages of the documented code 4001000204 that say a resource is gone (Get API Key, retraining pages). */
+const GONE_MESSAGES: ReadonlyMap<string, GoneResource> = new Map([
+  ['This model may be deleted.', 'model'],
+  ['This job may be deleted.', 'job'],
+  ['Not found retrain job.', 'retrainJob'],
+  ['Not found classifier.', 'classifier'],
+]);
+
+/** Retrain Data Upload's HTTP 500 `Not found configuration_file.`: not transient, so not a (retried) ServerError. */
+const CONFIGURATION_FILE_CODE = 5001000201;
 
 /**
  * Parses `Retry-After` (delta-seconds or HTTP-date) into milliseconds from `nowMs`.
@@ -36,8 +47,13 @@ function parseBody(text: string): ApiErrorBody {
     const json: unknown = JSON.parse(text);
     // Some gateways wrap the error: accept `{ error: { code, message } }` too.
     const candidate =
-      json && typeof json === 'object' && 'error' in json && typeof json.error === 'object' ? json.error : json;
-    return ApiErrorBody.is(candidate) ? candidate : {};
+      json && typeof json === 'object' && 'error' in json && typeof json.error === 'object' && json.error !== null ? json.error : json;
+    // Tolerant like every codec: null fields are absent, a numeric code may be a string.
+    const decoded = ApiErrorBody.decode(candidate);
+    if (decoded._tag === 'Right') return decoded.right;
+    // A code that is not a number must not cost the message: read the rest without it.
+    const rest = ApiErrorBody.decode(typeof candidate === 'object' && candidate !== null ? { ...candidate, code: undefined } : candidate);
+    return rest._tag === 'Right' ? rest.right : {};
   } catch {
     return {};
   }
@@ -54,10 +70,9 @@ export function apiErrorFrom(
   nowMs: number,
 ): ApiError {
   const parsed = parseBody(response.body);
-  const code = parsed.code === undefined ? undefined : Number(parsed.code);
   const init = {
     httpStatus: response.status,
-    code: Number.isFinite(code) ? code : undefined,
+    code: parsed.code,
     error: parsed.error,
     apiMessage: parsed.message,
     method: response.method,
@@ -68,6 +83,10 @@ export function apiErrorFrom(
   if (init.code === BAD_REQUEST_CODE && init.apiMessage !== undefined && AUTH_MESSAGES.has(init.apiMessage)) {
     return new AuthError(init, secrets);
   }
+  const gone = init.code === BAD_REQUEST_CODE && init.apiMessage !== undefined ? GONE_MESSAGES.get(init.apiMessage) : undefined;
+  if (gone !== undefined) return new ResourceGoneError(gone, init, secrets);
+  // Only as documented, HTTP 500: a 503 with that code says "unavailable" and stays a retried ServerError.
+  if (init.code === CONFIGURATION_FILE_CODE && response.status === 500) return new ResourceGoneError('configurationFile', init, secrets);
   if (response.status === 429) return new RateLimitError(init, secrets);
   if (response.status >= 500) return new ServerError(init, secrets);
   return new ApiError(init, secrets);

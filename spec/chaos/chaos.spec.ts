@@ -1,20 +1,27 @@
 import { runChaos } from '../../bench/chaos';
 
 /**
- * 200 pipelines through an emulator faulting about 20% of requests (5xx, 429, resets before
- * and after processing, truncated bodies, corrupt zips, failed trainings, latency).
+ * 200 pipelines through an emulator faulting about 20% of requests (503, an HTML 500, 429,
+ * resets before and after the request took effect, truncated bodies, slow answers; corrupt
+ * zips on downloads). `npm run bench:chaos` runs 1,000 and checks >= 99% finished.
  */
 describe('chaos', () => {
-  it('should finish every pipeline or fail it with an expected typed error: no hang, no double training, no lost result', async () => {
+  it('should finish nearly every pipeline and end the rest in typed errors: no hang, no double training, no lost result', async () => {
     const report = await runChaos({ pipelines: 200, concurrency: 50, seed: 11, timeLimitMs: 100_000 });
     expect(report.unexpected).toEqual([]);
     expect(report.hung).toBe(0);
     expect(report.duplicateTrainings).toBe(0);
     expect(report.lostResults).toBe(0);
-    expect(report.finished + report.expectedFailures.trainingFailed + report.expectedFailures.startUnknown).toBe(200);
-    // The faults really happened.
+    const typed = Object.values(report.typedFailures).reduce((a, b) => a + b, 0);
+    expect(report.finished + typed).toBe(200);
+    // Resets before the service acted are recovered (Create Model sent again once a status
+    // check proves the training unknown), so nearly all finish: 97.5% here leaves room for a
+    // loaded machine; the bench asserts 99% of 1,000.
+    expect(report.finished).toBeGreaterThanOrEqual(195);
+    // The faults really happened, resets on both sides of the request among them.
     expect(report.retries).toBeGreaterThan(50);
+    expect(report.faults.resetBefore).toBeGreaterThan(0);
+    expect(report.faults.resetAfter).toBeGreaterThan(0);
     expect(Object.keys(report.faults).length).toBeGreaterThanOrEqual(6);
-    expect(report.finished).toBeGreaterThan(150);
   }, 120_000);
 });

@@ -64,15 +64,16 @@ describe('p1rx batch', () => {
       path.join(dir, 'jobs.csv'),
       'key,csv,target,type,positive,cv\n' +
         'temp,weather.csv,temp_max,regression,,1\n' +
-        'nosuchcol,weather.csv,no_such_column,multi_classification,,1\n',
+        // More folds than rows: only the service knows the row count, so this fails there.
+        'toomanyfolds,weather.csv,temp_max,regression,,1000\n',
     );
     const out = path.join(dir, 'out');
     const { code, io } = await runCli(['batch', path.join(dir, 'jobs.csv'), '-o', out, '--json', ...conn()]);
     expect(code).toBe(1);
     const byKey = Object.fromEntries(io.events().filter((e) => e.type === 'succeeded' || e.type === 'failed').map((e) => [e.key, e]));
     expect(byKey.temp).toMatchObject({ type: 'succeeded', score: { name: 'r2' } });
-    expect(byKey.nosuchcol).toMatchObject({ type: 'failed', error: { name: 'ApiError' } });
-    expect(io.err()).toMatch(/nosuchcol\s+failed\s+ApiError/);
+    expect(byKey.toomanyfolds).toMatchObject({ type: 'failed', error: { name: 'ApiError' } });
+    expect(io.err()).toMatch(/toomanyfolds\s+failed\s+ApiError/);
     expect(existsSync(path.join(out, 'temp', 'metrics.csv'))).toBe(true);
   });
 

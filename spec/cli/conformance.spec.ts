@@ -194,3 +194,16 @@ describe('p1rx conformance against the emulator', () => {
     }
   });
 });
+
+describe('p1rx conformance with a train key only', () => {
+  const TRAIN_ONLY = 'train-only-key-0123456789';
+  const { emulator } = useEmulator({ apiKeysByType: { train: [TRAIN_ONLY] } });
+
+  it('should skip the classifier list, not fail it, when the one key given is not a deploy key', async () => {
+    const res = await conformance(['--base-url', emulator().url, '--api-key', TRAIN_ONLY]);
+    expect(res.code).toBe(0);
+    expect(res.out).toMatch(/^GET \/v1\/external\/classifiers\s+skipped\s+the API key given is not a deploy key \(400 4001000204 PREDA_EXTERNAL_BAD_REQUEST: Not_found_credential\.\): give --secret-key$/m);
+    expect(res.out).toMatch(/^GET \/v1\/external\/data-sets\/column-info\s+ok$/m);
+    expect(res.out).not.toContain(TRAIN_ONLY);
+  });
+});

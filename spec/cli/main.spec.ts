@@ -33,7 +33,7 @@ describe('p1rx', () => {
 
   it('should reject an invalid training config before any request', async () => {
     const code = await run(['train', __filename, '--target', 'y', '--type', 'clustering', '--api-key', 'k', '--base-url', 'http://127.0.0.1:9']);
-    expect(code).toBe(1);
-    expect(stderr).toContain('ValidationError: Invalid training config: tt must be one of');
+    expect(code).toBe(2);
+    expect(stderr).toContain('p1rx: nothing was uploaded: fix these first\n  - tt must be one of');
   });
 });

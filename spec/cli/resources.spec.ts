@@ -108,14 +108,19 @@ describe('p1rx models, datasets, delete-model, retrain, deploy, predict', () => 
     expect(bad.err).toMatch(/ValidationError: Invalid classifier rules/);
   });
 
-  it('predict: should batch the CSV and write the predictions to stdout or --out', async () => {
+  it('predict: should send one row per request and write the predictions in input order to stdout or --out', async () => {
     emulator().clearLog();
-    const res = await cli(['predict', classifierId, path.join(dir, 'score.csv'), '--batch-size', '5', '--pass-column', 'date', ...conn()]);
+    const res = await cli(['predict', classifierId, path.join(dir, 'score.csv'), '--concurrency', '3', '--pass-column', 'date', ...conn()]);
     expect(res.code).toBe(0);
     const rows = res.out.trim().split('\n');
     expect(rows[0]).toMatch(/^row,date,prediction,probability_/);
     expect(rows).toHaveLength(13);
-    expect(emulator().count('POST /inference/{classifier_id}')).toBe(3);
+    // Numbered across the file, though each request numbers its one row 1.
+    expect(rows.slice(1).map((r) => r.split(',')[0])).toEqual(Array.from({ length: 12 }, (_, i) => String(i + 1)));
+    expect(emulator().count('POST /inference/{classifier_id}')).toBe(12);
+    const multi = await cli(['predict', classifierId, path.join(dir, 'score.csv'), '--batch-size', '5', ...conn()]);
+    expect(multi.code).not.toBe(0);
+    expect(multi.err).toMatch(/InferenceError.*(4001030104|Invalid request)/);
     const file = path.join(dir, 'predictions.csv');
     const toFile = await cli(['predict', classifierId, path.join(dir, 'score.csv'), '--out', file, ...conn()]);
     expect(toFile.err).toContain('wrote 12 predictions');

@@ -4,6 +4,7 @@
  * must normalize it to, and what the variants may change.
  */
 import type * as t from 'io-ts';
+import { ApiErrorBody } from '../../lib/codecs/apiErrorBody';
 import {
   ApiKeyResponse,
   ClassifierListResponse,
@@ -355,6 +356,17 @@ export const DOCUMENTED_SAMPLES: readonly DocumentedSample[] = [
     status: 'classifiers.*.status',
   },
   {
+    // The curl example's GET /v1/external/classifiers/{id}: the emulator answers like Update Classifier (docs/CONTRACT.md G15).
+    endpoint: 'Get Classifier (one, curl example)',
+    page: 'model_api/get_classifier/_index.jp.md',
+    codec: UpdateClassifierResponse,
+    sample: { classifier: { ...classifier, url: null, status: 'updating' } },
+    normalized: { classifier: (({ url: _url, ...rest }) => ({ ...rest, status: 'updating' }))(classifier) },
+    optional: ['classifier.url'],
+    ids: ['classifier.classifier_id', 'classifier.version'],
+    status: 'classifier.status',
+  },
+  {
     endpoint: 'Update Classifier',
     page: 'model_api/update_classifier/_index.jp.md',
     codec: UpdateClassifierResponse,
@@ -363,6 +375,16 @@ export const DOCUMENTED_SAMPLES: readonly DocumentedSample[] = [
     optional: ['classifier.url'],
     ids: ['classifier.classifier_id', 'classifier.version'],
     status: 'classifier.status',
+  },
+  {
+    // Every page's "error message" table: code, error, message (the body's shape is a gap, docs/CONTRACT.md G2).
+    endpoint: 'Error body (every page)',
+    page: 'train_api/api_key/_index.jp.md',
+    codec: ApiErrorBody,
+    sample: { code: 4001000204, error: 'PREDA_EXTERNAL_BAD_REQUEST', message: 'invalid_api_key.' },
+    normalized: { code: 4001000204, error: 'PREDA_EXTERNAL_BAD_REQUEST', message: 'invalid_api_key.' },
+    optional: ['code', 'error', 'message'],
+    ids: [],
   },
   {
     endpoint: 'Inference',

@@ -180,6 +180,20 @@ describe('strict meaning', () => {
     ]);
   });
 
+  it('should name the path of a failure deep in lists and nested objects', () => {
+    const info = DOCUMENTED_SAMPLES.find((s) => s.endpoint === 'Train Data Set Info')!;
+    const body = atPath(info.sample, 'training_data_columns.*.classify_value', (v, parent, key) => {
+      if (Array.isArray(v) && v.length === 2) parent[key] = [v[0], { name: 'rain', value: 'lots' }];
+    });
+    const broken = atPath(body, 'training_data_columns.*.range_pick_info.date', (v, parent, key) => {
+      if ((v as { time_unit_id: number }).time_unit_id === 0) parent[key] = { ...(v as object), time_unit_id: 0.5 };
+    });
+    expect(issuesOf(info, broken)).toEqual([
+      'training_data_columns.1.classify_value.1.value: expected number, got "lots"',
+      'training_data_columns.1.range_pick_info.date.time_unit_id: expected integer, got 0.5',
+    ]);
+  });
+
   it('should refuse an empty string id', () => {
     const urls = DOCUMENTED_SAMPLES.find((s) => s.endpoint === 'Train (Create Model)')!;
     expect(issuesOf(urls, { external_process_id: '' })).toEqual(['external_process_id: expected ExternalProcessId, got ""']);

@@ -1,5 +1,21 @@
 import { lastValueFrom, of, toArray } from 'rxjs';
-import { DecodeError, classifiers$, dataSets$, models$, pollStatus$, train$, upload$, type StatusEvent } from '../../lib';
+import {
+  AuthError,
+  DecodeError,
+  asClassifierId,
+  asDataSetId,
+  asModelId,
+  classifiers$,
+  dataSets$,
+  deleteClassifier$,
+  deleteDataSet$,
+  deleteModel$,
+  models$,
+  pollStatus$,
+  train$,
+  upload$,
+  type StatusEvent,
+} from '../../lib';
 import { seattleWeather, useEmulator } from '../helpers/emulator';
 
 /** What real services send, through the real client over HTTP (the emulator answers the scripted bodies). */
@@ -67,5 +83,34 @@ describe('tolerant decoding over HTTP', () => {
     const err = await lastValueFrom(models$(client()).pipe(toArray())).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DecodeError);
     expect((err as DecodeError).issues).toEqual(['metadata.total: expected integer, got "many"']);
+  });
+});
+
+describe('tolerant decoding over HTTP: bodies the pages do not document', () => {
+  const { emulator, client } = useEmulator();
+
+  it('should ignore whatever body a delete answers (the pages document none)', async () => {
+    for (const body of ['', 'ok', { deleted: true }, null]) {
+      emulator().failNext('DELETE /v1/external/models/{model_id}', 200, body);
+      emulator().failNext('DELETE /v1/external/data-sets/{data_set_id}', 200, body);
+      emulator().failNext('DELETE /v1/external/classifiers/{classifier_id}', 200, body);
+      await expect(lastValueFrom(of(asModelId(1)).pipe(deleteModel$(client()), toArray()))).resolves.toHaveLength(1);
+      await expect(lastValueFrom(of(asDataSetId(1)).pipe(deleteDataSet$(client()), toArray()))).resolves.toHaveLength(1);
+      await expect(lastValueFrom(of(asClassifierId('c1')).pipe(deleteClassifier$(client()), toArray()))).resolves.toHaveLength(1);
+    }
+  });
+
+  it('should read an error body with null fields and a string code into the typed error', async () => {
+    emulator().failNext('GET /v1/external/models', 400, { code: '4001000204', error: null, message: 'Inactive_credential.', trace: 'x' });
+    const err = await lastValueFrom(models$(client({ retry: { maxAttempts: 1 } }))).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AuthError);
+    expect(err).toMatchObject({ httpStatus: 400, code: 4001000204, apiMessage: 'Inactive_credential.' });
+    expect((err as AuthError).error).toBeUndefined();
+  });
+
+  it('should keep the message of an error body whose code is not a number', async () => {
+    emulator().failNext('GET /v1/external/models', 400, { code: 'E-bad', error: 'PREDA_EXTERNAL_BAD_REQUEST', message: 'Not_found_credential.' });
+    const err = await lastValueFrom(models$(client({ retry: { maxAttempts: 1 } }))).catch((e: unknown) => e);
+    expect(err).toMatchObject({ httpStatus: 400, code: undefined, error: 'PREDA_EXTERNAL_BAD_REQUEST', apiMessage: 'Not_found_credential.' });
   });
 });

@@ -1,4 +1,4 @@
-import { ApiError, AuthError, DecodeError, NetworkError, RateLimitError, ServerError } from '../../lib/core/errors';
+import { ApiError, AuthError, DecodeError, NetworkError, RateLimitError, ResourceGoneError, ServerError } from '../../lib/core/errors';
 import { redactText, redactUrl } from '../../lib/core/redact';
 import { apiErrorFrom, parseRetryAfter } from '../../lib/transport/errorFactory';
 
@@ -46,9 +46,31 @@ describe('apiErrorFrom', () => {
   });
 
   it('should keep other 4001000204 messages as plain ApiError', () => {
-    const err = apiErrorFrom({ ...base, status: 400, body: '{"code":"4001000204","message":"Not found retrain job."}' }, [], 0);
-    expect(err.constructor).toBe(ApiError);
-    expect(err.code).toBe(4001000204);
+    for (const message of ['Retrain job is not finished.', 'Model id is required.', 'config.tc (target column) is required.']) {
+      const err = apiErrorFrom({ ...base, status: 400, body: JSON.stringify({ code: '4001000204', message }) }, [], 0);
+      expect(err.constructor).toBe(ApiError);
+      expect(err.code).toBe(4001000204);
+    }
+  });
+
+  it.each([
+    ['This model may be deleted.', 'model'],
+    ['This job may be deleted.', 'job'],
+    ['Not found retrain job.', 'retrainJob'],
+    ['Not found classifier.', 'classifier'],
+  ])('should map 4001000204 %s to ResourceGoneError %s', (message, resource) => {
+    const err = apiErrorFrom({ ...base, status: 400, body: JSON.stringify({ code: 4001000204, error: 'PREDA_EXTERNAL_BAD_REQUEST', message }) }, [], 0);
+    expect(err).toBeInstanceOf(ResourceGoneError);
+    expect(err).toMatchObject({ resource, apiMessage: message, retryable: false });
+  });
+
+  it('should map HTTP 500 5001000201 to ResourceGoneError configurationFile, and the same code on a 503 to ServerError', () => {
+    const body = JSON.stringify({ code: 5001000201, error: 'PREDA_EXTERNAL_INTERNAL_SERVER_ERROR', message: 'Not found configuration_file.' });
+    const gone = apiErrorFrom({ ...base, status: 500, body }, [], 0);
+    expect(gone).toBeInstanceOf(ResourceGoneError);
+    expect(gone).not.toBeInstanceOf(ServerError);
+    expect(gone).toMatchObject({ resource: 'configurationFile', httpStatus: 500, retryable: false });
+    expect(apiErrorFrom({ ...base, status: 503, body }, [], 0)).toBeInstanceOf(ServerError);
   });
 
   it('should map 429 and 5xx, with Retry-After', () => {

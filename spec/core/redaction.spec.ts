@@ -137,7 +137,8 @@ describe('redaction of every printed error and client', () => {
       'a Get API Key answer that does not decode': {
         expected: 'DecodeError',
         run: async () => {
-          emulator().failNext('GET /v1/external/api-key', 200, { api_key: ISSUED, end_date: null });
+          // A null end_date is tolerated (a long-lived key); an object is no date at all.
+          emulator().failNext('GET /v1/external/api-key', 200, { api_key: ISSUED, end_date: { at: 'tomorrow' } });
           return lastValueFrom(of(SECRET_KEY).pipe(apiKey$(make({ apiKey: undefined, secretKey: SECRET_KEY }))));
         },
       },

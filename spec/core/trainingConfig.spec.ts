@@ -1,4 +1,5 @@
-import { assertTrainingConfig, trainingConfigIssues } from '../../lib/core/trainingConfig';
+import { assertTrainingConfig, normalizeTrainingConfig, trainingConfigIssues } from '../../lib/core/trainingConfig';
+import { booleanValue, integerValue } from '../../lib/core/configValues';
 import { ValidationError } from '../../lib/core/errors';
 
 describe('trainingConfigIssues', () => {
@@ -29,5 +30,36 @@ describe('trainingConfigIssues', () => {
   it('should throw a ValidationError listing every issue', () => {
     expect(() => assertTrainingConfig({ tt: 'x' })).toThrow(ValidationError);
     expect(() => assertTrainingConfig(null)).toThrow('config must be an object');
+  });
+});
+
+describe('config values as the vendor examples send them', () => {
+  it("should accept the Train page's body, cv \"2\" included, and normalise it", () => {
+    const config = { tc: 'プレミアムサービス(予測対象)', tt: 'binary_classification', tv: '購入あり', cv: '2' };
+    expect(trainingConfigIssues(config)).toEqual([]);
+    expect(() => assertTrainingConfig(config)).not.toThrow();
+    expect(normalizeTrainingConfig(config)).toEqual({ ...config, cv: 2 });
+  });
+
+  it('should accept boolean and integer strings everywhere the page documents a boolean or an integer', () => {
+    const ts = { tt: 'regression', tc: 'y', tsm: 'true', tsc: 'd', tsf: '1', tst: '3', tsi: '0', tsin: 'False', cv: '-1' };
+    expect(trainingConfigIssues(ts)).toEqual([]);
+    expect(normalizeTrainingConfig(ts)).toEqual({ tt: 'regression', tc: 'y', tsm: true, tsc: 'd', tsf: 1, tst: 3, tsi: 0, tsin: false, cv: -1 });
+    expect(normalizeTrainingConfig({ tt: 'multi_classification', tc: 'y', im: 'true' })).toMatchObject({ im: true });
+  });
+
+  it.each([
+    [{ tt: 'regression', tc: 'y', cv: 'two' }, 'cv must be an integer: 0 (auto), -1, 1 or k >= 2'],
+    [{ tt: 'regression', tc: 'y', cv: '2.5' }, 'cv must be an integer: 0 (auto), -1, 1 or k >= 2'],
+    [{ tt: 'multi_classification', tc: 'y', im: 'yes' }, 'im is a boolean, for classification only'],
+    [{ tt: 'regression', tc: 'y', tsm: 'maybe' }, 'tsm must be a boolean'],
+  ])('should still reject strings that are not integers or booleans: %j', (config, issue) => {
+    expect(trainingConfigIssues(config)).toContain(issue);
+    expect(() => normalizeTrainingConfig(config)).toThrow(ValidationError);
+  });
+
+  it('should read integer and boolean strings strictly', () => {
+    expect([integerValue('2'), integerValue(' -1 '), integerValue(3), integerValue('2.0'), integerValue(''), integerValue(true)]).toEqual([2, -1, 3, undefined, undefined, undefined]);
+    expect([booleanValue('true'), booleanValue('False'), booleanValue(false), booleanValue('yes'), booleanValue(1)]).toEqual([true, false, false, undefined, undefined]);
   });
 });

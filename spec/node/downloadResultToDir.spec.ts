@@ -72,7 +72,7 @@ describe('downloadResultToDir$', () => {
     const last = events[events.length - 1];
     expect(last.type).toBe('completed');
     if (last.type !== 'completed') return;
-    expect(last.result.metrics).toEqual([{ name: 'accuracy', value: 0.875 }]);
+    expect(last.result.metrics).toEqual([{ name: 'accuracy', value: 0.875, raw: '0.875' }]);
     expect(Object.keys(last.result.files)).toEqual(['metrics.csv']); // the big entry is on disk only
     expect(events.some((e) => e.type === 'downloadProgress')).toBe(true);
     expect((await listAll(path.join(dir, 'e1'))).sort()).toEqual(['metrics.csv', path.join('raw', 'scored.csv')]);
@@ -176,11 +176,11 @@ describe('NodeInflate', () => {
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/r.zip`;
       const [fromNode, fromCore] = await Promise.all([
-        lastValueFrom(of({ resultUrl: url }).pipe(downloadResult$(createNodeClient({ apiKey: 'k' })), onlyResult())),
-        lastValueFrom(of({ resultUrl: url }).pipe(downloadResult$(createClient({ apiKey: 'k' })), onlyResult())),
+        lastValueFrom(of({ resultUrl: url }).pipe(downloadResult$(createNodeClient({ baseUrl: url, apiKey: 'k' })), onlyResult())),
+        lastValueFrom(of({ resultUrl: url }).pipe(downloadResult$(createClient({ baseUrl: url, apiKey: 'k' })), onlyResult())),
       ]);
       expect(fromNode.files).toEqual(fromCore.files);
-      expect(fromNode.metrics).toEqual([{ name: 'accuracy', value: 0.875 }]);
+      expect(fromNode.metrics).toEqual([{ name: 'accuracy', value: 0.875, raw: '0.875' }]);
     } finally {
       await new Promise((r) => server.close(r));
     }

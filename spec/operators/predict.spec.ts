@@ -10,11 +10,11 @@ import {
   type InferenceTarget,
   type PredictionOneClient,
 } from '../../lib';
-import { TestScheduler } from 'rxjs/testing';
 import { createClient } from '../../lib';
 import { inIndexOrder } from '../../lib/operators/predict';
 import type { FetchLike } from '../../lib/transport/fetchLike';
 import { seattleWeather, useEmulator } from '../helpers/emulator';
+import { testScheduler } from '../helpers/marbles';
 import { trainedModel } from '../helpers/models';
 
 const fast = { minDelayMs: 10, maxDelayMs: 10 };
@@ -145,7 +145,7 @@ describe('predict$ as the vendor documents it (one row per request)', () => {
   function countingFetch(): { fetch: FetchLike; max: () => number } {
     let inFlight = 0;
     let max = 0;
-    const real = createClient({}).http.fetch;
+    const real = createClient({ baseUrl: 'http://127.0.0.1:1', apiKey: 'unused' }).http.fetch;
     return {
       max: () => max,
       fetch: async (url, init) => {
@@ -195,9 +195,8 @@ describe('predict$ as the vendor documents it (one row per request)', () => {
 
 describe('inIndexOrder', () => {
   it('should hold early answers until those before them were emitted', () => {
-    const scheduler = new TestScheduler((a, e) => expect(a).toEqual(e));
-    scheduler.maxFrames = 1000;
-    scheduler.run(({ cold, expectObservable }) => {
+    // The frame-limited helper: a maxFrames set on the instance would be reset by run().
+    testScheduler({ maxFrames: 1000 }).run(({ cold, expectObservable }) => {
       const b = (index: number) => ({ index, inputRows: 1, rows: [], files: {} });
       const source = cold('-c-a-d-b-----|', { a: b(0), b: b(1), c: b(2), d: b(3) });
       expectObservable(source.pipe(inIndexOrder())).toBe('---a---(bcd)-|', { a: b(0), b: b(1), c: b(2), d: b(3) });

@@ -28,17 +28,29 @@ describe('an ambiguous Create Model failure', () => {
     expect(id.type === 'uploaded' && emulator().job(id.externalProcessId)?.modelsCreated).toBe(1);
   });
 
-  it('should report the training as unknown when the service never got it, without resending', async () => {
+  it('should send Create Model again once a status check proves the service never got it, and train once', async () => {
+    emulator().clearLog();
     emulator().injectNext(CREATE, 'resetBefore'); // the connection drops before the service acts
-    const err = await lastValueFrom(
-      trainModel$(client(), { data: { train: seattleWeather(40) }, name: 'c', config }).pipe(toArray()),
-    ).catch((e: unknown) => e);
-    // A reset after sending is ambiguous for the client: it checks the id, finds no training,
-    // and says so with the id, rather than risk a second training.
-    expect(err).toBeInstanceOf(TrainingStartUnknownError);
-    const id = (err as TrainingStartUnknownError).externalProcessId;
-    expect(emulator().job(id)?.modelsCreated ?? 0).toBe(0);
+    const events = await lastValueFrom(trainModel$(client(), { data: { train: seattleWeather(40) }, name: 'c', config }).pipe(toArray()));
+    expect(events[events.length - 1].type).toBe('completed');
+    const routes = emulator().requests.map((r) => r.route);
+    // POST (reset), the status check (unknown), POST again.
+    const firstPost = routes.indexOf(CREATE);
+    expect(routes.slice(firstPost, firstPost + 3)).toEqual([CREATE, 'GET /v1/external/models/results', CREATE]);
+    const id = events.find((e) => e.type === 'uploaded')!;
+    expect(id.type === 'uploaded' && emulator().job(id.externalProcessId)?.modelsCreated).toBe(1);
     expect(emulator().stats().uploadsWithMultipleModels).toBe(0);
+  });
+
+  it('should give up with TrainingStartUnknownError once the Create Model budget (retry.maxAttempts) is spent', async () => {
+    emulator().clearLog();
+    for (let i = 0; i < 3; i++) emulator().injectNext(CREATE, 'resetBefore');
+    const err = await lastValueFrom(trainModel$(client({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } }), { data: { train: seattleWeather(40) }, name: 'c2', config })).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(TrainingStartUnknownError);
+    expect(emulator().count(CREATE)).toBe(3);
+    expect(emulator().job((err as TrainingStartUnknownError).externalProcessId)?.modelsCreated ?? 0).toBe(0);
   });
 });
 
@@ -64,10 +76,12 @@ describe('a Create Model answered with HTTP 5xx', () => {
     expect(emulator().count(CREATE)).toBe(2);
   });
 
-  it('should not resend after a gateway 504, which may still be acted on', async () => {
+  it('after a gateway 504 (may still be acted on): should wait the backoff, check, and send again only when unknown', async () => {
+    emulator().clearLog();
     emulator().injectNext(CREATE, 'error', { status: 504 });
-    const err = await lastValueFrom(trainModel$(client(), { data: { train: seattleWeather(40) }, name: 'f', config })).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(TrainingStartUnknownError);
-    expect((err as TrainingStartUnknownError).answered).toBe(false);
+    const events = await lastValueFrom(trainModel$(client(), { data: { train: seattleWeather(40) }, name: 'f', config }).pipe(toArray()));
+    expect(events[events.length - 1].type).toBe('completed');
+    expect(emulator().count(CREATE)).toBe(2);
+    expect(emulator().stats().uploadsWithMultipleModels).toBe(0);
   });
 });

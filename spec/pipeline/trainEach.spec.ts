@@ -3,7 +3,7 @@ import { ApiError, trainEach$, trainEachFrom$, type JobEvent, type KeyedTraining
 import { seattleWeather, useEmulator } from '../helpers/emulator';
 import { testScheduler } from '../helpers/marbles';
 
-const result: TrainingResult = { files: {}, metrics: [{ name: 'accuracy', value: 1 }], contributions: [] };
+const result: TrainingResult = { files: {}, metrics: [{ name: 'accuracy', value: 1, raw: '1' }], contributions: [] };
 const status = (s: string): TrainingEvent => ({ type: 'status', externalProcessId: 'id' as never, status: s, terminal: false });
 const completed: TrainingEvent = { type: 'completed', result };
 const job = (key: string): KeyedTrainingJob => ({ key, name: key, data: { train: '' }, config: { tt: 'regression', tc: 'y' } });

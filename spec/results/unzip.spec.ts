@@ -91,12 +91,12 @@ describe('StreamingUnzip with an asynchronous decoder', () => {
 });
 
 describe('toTrainingResult', () => {
-  it('should parse metrics (numbers where numeric) and contributions', async () => {
+  it('should parse metrics (numbers, NaN when not numeric, the raw text kept) and contributions', async () => {
     const result = toTrainingResult(await unzipWith(archive));
     expect(result.metrics).toEqual([
-      { name: 'accuracy', value: 0.875 },
-      { name: 'log_loss', value: 0.31 },
-      { name: 'note', value: 'n/a' },
+      { name: 'accuracy', value: 0.875, raw: '0.875' },
+      { name: 'log_loss', value: 0.31, raw: '0.31' },
+      { name: 'note', value: Number.NaN, raw: 'n/a' },
     ]);
     expect(result.contributions).toEqual([
       { column: 'temp_max', contribution: 0.4 },

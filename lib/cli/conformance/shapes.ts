@@ -69,8 +69,8 @@ function describeValue(value: unknown, field: string): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'object') return 'object';
+  if (SECRET_FIELD.test(field)) return typeof value === 'string' ? 'str' : typeof value === 'number' ? (Number.isInteger(value) ? 'int' : 'float') : typeof value === 'boolean' ? 'bool' : typeof value;
   if (typeof value === 'string') {
-    if (SECRET_FIELD.test(field)) return 'str';
     return `str ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)}`;
   }
   if (typeof value === 'number') return Number.isInteger(value) ? `int ${value}` : `float ${value}`;

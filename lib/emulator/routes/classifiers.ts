@@ -1,7 +1,7 @@
 import { classifierRuleIssues } from '../../core/classifierRules';
 import type { Route, RouteRequest } from '../context';
 import { badRequest } from '../errors';
-import { emptyResponse, jsonResponse, readJsonBody, type EmulatorResponse } from '../http';
+import { jsonResponse, readJsonBody, type EmulatorResponse } from '../http';
 import type { IpRule } from '../ipRules';
 
 const MAX_JSON_BYTES = 1024 * 1024;
@@ -129,12 +129,14 @@ export const updateClassifierRoute: Route = {
 };
 
 /**
- * Delete Classifier: `DELETE /v1/external/classifiers/{classifier_id}`; 200 empty. Its inference
- * URL answers 4001030101 from then on. Unknown id: `Not found classifier.`
+ * Delete Classifier: `DELETE /v1/external/classifiers/{classifier_id}`; 200 with `{}`. The page
+ * documents no body, but its Python example calls `response.json()`, which an empty body would
+ * break: `{}` satisfies both (a gap choice). Its inference URL answers 4001030101 from then on.
+ * Unknown id: `Not found classifier.`
  *
  * ## Example
  * ```ts
- * // DELETE /v1/external/classifiers/6f1… -> 200 ''
+ * // DELETE /v1/external/classifiers/6f1… -> 200 {}
  * ```
  * @internal
  */
@@ -145,6 +147,6 @@ export const deleteClassifierRoute: Route = {
   auth: 'deploy',
   handle: ({ params, ctx }: RouteRequest): EmulatorResponse => {
     if (!ctx.deployments.classifiers.delete(params.classifier_id)) throw badRequest('Not found classifier.');
-    return emptyResponse(200);
+    return jsonResponse({});
   },
 };

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Route, RouteRequest } from '../context';
-import { badRequest } from '../errors';
+import { badRequest, configurationFileNotFound } from '../errors';
 import { emptyResponse, jsonResponse, type EmulatorResponse } from '../http';
 import type { RetrainJob } from '../retrainJobs';
 import { readSignedUpload } from './signedUpload';
@@ -15,6 +15,7 @@ function jobFor({ req, params, ctx }: RouteRequest): RetrainJob {
   const modelId = ctx.keys.checkRetrainKey(apiKeyOf(req));
   const job = ctx.deployments.retrain.jobs.get(params.retrain_job_id);
   if (job === undefined || job.modelId !== modelId) throw badRequest('Not found retrain job.');
+  if (job.deleted) throw badRequest('This job may be deleted.');
   if (!ctx.store.models.has(job.modelId)) throw badRequest('This model may be deleted.');
   return job;
 }
@@ -24,7 +25,10 @@ function jobFor({ req, params, ctx }: RouteRequest): RetrainJob {
  * by a retrain API key (`credential_type=retrain&model_id=…`). Opens a job for the key's model
  * and answers `{ retrain_job_id, upload_url }`; the single-use pre-signed URL takes a CSV or a zip
  * with `train_src/<file>.csv` (and optionally `eval_src/<file>.csv`). The job starts when the PUT
- * completes. A train key answers `Not_found_credential.`; a deleted model `This model may be deleted.`
+ * completes. A train key answers `Not_found_credential.`; a deleted model `This model may be deleted.`;
+ * a model whose training job was deleted `This job may be deleted.` (emulator control `deleteJob`);
+ * a model whose configuration file is gone HTTP 500 `5001000201 Not found configuration_file.`
+ * (control `deleteModelConfiguration`).
  *
  * ## Example
  * ```ts
@@ -40,6 +44,8 @@ export const retrainUploadUrlRoute: Route = {
   handle: ({ req, url, ctx }: RouteRequest): EmulatorResponse => {
     const modelId = ctx.keys.checkRetrainKey(apiKeyOf(req));
     if (!ctx.store.models.has(modelId)) throw badRequest('This model may be deleted.');
+    if (ctx.deployments.retrain.trainingJobDeleted.has(modelId)) throw badRequest('This job may be deleted.');
+    if (ctx.deployments.retrain.configurationMissing.has(modelId)) throw configurationFileNotFound();
     const filename = url.searchParams.get('filename');
     if (filename === null || filename.trim() === '') throw badRequest("Query parameter 'filename' is required.");
     if (!/^[^/\\]+\.(csv|zip)$/i.test(filename)) throw badRequest(`Query parameter 'filename' must name a .csv or .zip file (got '${filename}').`);
@@ -52,7 +58,8 @@ export const retrainUploadUrlRoute: Route = {
  * Retrain Status Check: `GET /v1/external/retrain_jobs/{retrain_job_id}` with the job's retrain
  * key. Answers `{ status, model_id, metadata: { retrain_job_id } }` plus `download_url` once
  * `job_finished` and `message` when `failed`. Statuses: `upload_waiting`, `waiting`, `running`,
- * `job_finished`, `failed`. Unknown (or another model's) job: `Not found retrain job.`
+ * `job_finished`, `failed`. Unknown (or another model's) job: `Not found retrain job.`; a job
+ * deleted with the `deleteJob` control: `This job may be deleted.`
  *
  * ## Example
  * ```ts
@@ -80,7 +87,8 @@ export const retrainStatusRoute: Route = {
 /**
  * Retrain Model Switch: `PUT /v1/external/retrain_jobs/{retrain_job_id}/update_model`. The model
  * serves the retrained version from now on (its `version` goes up by one, running classifiers of
- * the model answer with it at once). `Retrain job is not finished.` before `job_finished`;
+ * the model answer with it at once). `Not found classifier.` when the model's prediction API was
+ * deleted; `Retrain job is not finished.` before `job_finished`;
  * switching the same job again is accepted and changes nothing.
  *
  * ## Example
@@ -96,8 +104,11 @@ export const switchModelRoute: Route = {
   auth: 'retrain',
   handle: (r: RouteRequest): EmulatorResponse => {
     const job = jobFor(r);
-    if (job.status !== 'job_finished') throw badRequest('Retrain job is not finished.');
     const { ctx } = r;
+    // Gap choice (docs/CONTRACT.md): a model whose prediction API was deleted (and not created
+    // again) answers the page's 'Not found classifier.'; one that never had one may still switch.
+    if (ctx.deployments.classifiers.deletedForModel(job.modelId)) throw badRequest('Not found classifier.');
+    if (job.status !== 'job_finished') throw badRequest('Retrain job is not finished.');
     const model = ctx.store.models.get(job.modelId);
     if (model !== undefined && !job.switched) {
       job.switched = true;

@@ -1,4 +1,4 @@
-import { RandomForestClassifier, RandomForestRegression } from 'ml-random-forest';
+import type { RandomForestClassifier, RandomForestRegression } from 'ml-random-forest';
 import { seededRandom, shuffled, yieldToLoop } from './random';
 
 /**
@@ -20,6 +20,35 @@ export interface ForestOptions {
 }
 
 type Batch = RandomForestClassifier | RandomForestRegression;
+type ForestLibrary = typeof import('ml-random-forest');
+
+let library: Promise<ForestLibrary> | undefined;
+
+/**
+ * Loads ml-random-forest, an optional peer dependency of the package (only the emulator trains
+ * models, so a browser app or a plain client does not install it). Loaded once, on first use.
+ *
+ * **Errors**: rejects with an `Error` naming the package to install when it is missing.
+ *
+ * ## Example
+ * ```ts
+ * await loadForestLibrary(); // resolves once ml-random-forest is installed
+ * ```
+ * @internal
+ */
+export function loadForestLibrary(): Promise<ForestLibrary> {
+  library ??= import('ml-random-forest').catch((err: unknown) => {
+    library = undefined;
+    const code = (err as { code?: string }).code;
+    if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    throw new Error(
+      'The Prediction One emulator trains its models with ml-random-forest, an optional peer dependency that is not installed. ' +
+        'Install it beside prediction-one-rx: npm install --save-dev ml-random-forest',
+      { cause: err },
+    );
+  });
+  return library;
+}
 
 /**
  * A random forest made of several small ml-random-forest forests ("batches"), each trained on
@@ -48,6 +77,7 @@ export class Forest {
 
   /** Trains the forest, yielding to the event loop between batches. */
   static async train(X: number[][], y: number[], opts: ForestOptions): Promise<Forest> {
+    const { RandomForestClassifier, RandomForestRegression } = await loadForestLibrary();
     const trees = opts.trees ?? 20;
     const batchSize = opts.batchSize ?? 5;
     const cap = opts.maxRowsPerBatch ?? 400;

@@ -6,9 +6,9 @@ import { AppComponent } from './app/app.component';
 import { httpLogInterceptor } from './app/http-log';
 import { SETTINGS, readSettings } from './app/settings';
 
-// Settings come from the query string (?baseUrl=...&apiKey=...); the settings form reloads
-// the page with new ones, so the client is made once, at bootstrap.
-const settings = readSettings(window.location.search);
+// API calls go to the backend proxy on this page's origin (/p1), which adds the key on the
+// server side: the browser holds no key, so none can leak from it.
+const settings = readSettings(window.location.origin);
 
 bootstrapApplication(AppComponent, {
   providers: [
@@ -18,7 +18,7 @@ bootstrapApplication(AppComponent, {
     { provide: SETTINGS, useValue: settings },
     providePredictionOne({
       baseUrl: settings.baseUrl,
-      apiKey: settings.apiKey,
+      keyAddedByProxy: true,
       // The emulator trains in seconds; against the real service keep the defaults (up to 30 s).
       poll: { minDelayMs: 300, maxDelayMs: 1_000 },
     }),

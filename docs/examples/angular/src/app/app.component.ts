@@ -1,16 +1,17 @@
-import { AsyncPipe, DecimalPipe } from '@angular/common';
+import { DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
-import { Subject, catchError, concat, map, of, scan, startWith, switchMap } from 'rxjs';
-import { inferColumns, parseCsv, type ColumnSpec, type TaskType, type TrainingConfig, type TrainingJob } from 'prediction-one-rx';
+import { rxResource, toSignal } from '@angular/core/rxjs-interop';
+import { Subject, catchError, concat, map, of, scan, startWith, switchMap, tap, toArray } from 'rxjs';
+import { inferColumns, models$, parseCsv, type ColumnSpec, type TaskType, type TrainingConfig, type TrainingJob } from 'prediction-one-rx';
 import { PredictionOneService } from 'prediction-one-rx/angular';
 import { ContributionChartComponent } from './contribution-chart.component';
 import { HttpLog } from './http-log';
-import { SETTINGS, settingsQuery } from './settings';
+import { SETTINGS } from './settings';
 import { ACTIVE, IDLE, reduce, type Action } from './training-state';
 
 @Component({
   selector: 'app-root',
-  imports: [AsyncPipe, DecimalPipe, ContributionChartComponent],
+  imports: [DecimalPipe, ContributionChartComponent],
   templateUrl: './app.component.html',
   styleUrl: './app.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -43,6 +44,7 @@ export class AppComponent {
         ? concat(
             of(cmd),
             this.p1.train(cmd.job).pipe(
+              tap((event) => event.type === 'completed' && this.trainingsDone.update((n) => n + 1)),
               map((event): Action => ({ kind: 'event', event })),
               catchError((error: unknown) => of<Action>({ kind: 'error', error })),
             ),
@@ -52,6 +54,22 @@ export class AppComponent {
     scan(reduce, IDLE),
     startWith(IDLE),
   );
+  /**
+   * The same state as a signal for the template. toSignal subscribes once, now, and
+   * unsubscribes when the component is destroyed, which cancels a training in flight.
+   */
+  readonly state = toSignal(this.state$, { requireSync: true });
+
+  /** Trainings finished since the page opened: the models list reloads when it changes. */
+  private readonly trainingsDone = signal(0);
+  /**
+   * Every model on the service, as an rxResource: it subscribes to `stream` again
+   * whenever `params` changes, unsubscribing (aborting) the previous listing.
+   */
+  readonly models = rxResource({
+    params: () => ({ reload: this.trainingsDone() }),
+    stream: () => models$(this.p1.client, { pageSize: 50 }).pipe(toArray()),
+  });
 
   async pickFile(input: HTMLInputElement): Promise<void> {
     const file = input.files?.[0] ?? null;
@@ -96,11 +114,5 @@ export class AppComponent {
     this.commands.next({ kind: 'cancel' });
   }
 
-  applySettings(baseUrl: string, apiKey: string): void {
-    window.location.search = settingsQuery({ baseUrl: baseUrl.trim(), apiKey: apiKey.trim() });
-  }
-
-  asNumber(value: number | string): number | null {
-    return typeof value === 'number' ? value : null;
-  }
+  readonly isNaN = Number.isNaN;
 }

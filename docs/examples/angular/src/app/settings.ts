@@ -1,22 +1,20 @@
 import { InjectionToken } from '@angular/core';
 
-/** Where the app sends its requests: the emulator by default. */
+/** Where the app sends its API calls. There is no key here: the browser never holds one. */
 export interface Settings {
+  /** The backend proxy that adds the API key: `/p1` on the page's own origin. */
   readonly baseUrl: string;
-  readonly apiKey: string;
 }
 
 export const SETTINGS = new InjectionToken<Settings>('SETTINGS');
 
-export const DEFAULT_BASE_URL = 'http://127.0.0.1:8080';
+/**
+ * The path of the backend proxy on the page's origin: `ng serve` forwards it to the service
+ * (proxy.conf.mjs), adding the key it reads from the environment on the server side.
+ */
+export const PROXY_PATH = '/p1';
 
-/** Reads `?baseUrl=...&apiKey=...`. */
-export function readSettings(search: string): Settings {
-  const params = new URLSearchParams(search);
-  return { baseUrl: params.get('baseUrl') || DEFAULT_BASE_URL, apiKey: params.get('apiKey') ?? '' };
-}
-
-/** The query string for new settings (applied by reloading the page). */
-export function settingsQuery(settings: Settings): string {
-  return `?${new URLSearchParams({ baseUrl: settings.baseUrl, apiKey: settings.apiKey }).toString()}`;
+/** The proxy's absolute URL for a page at `origin`. */
+export function readSettings(origin: string): Settings {
+  return { baseUrl: `${origin}${PROXY_PATH}` };
 }

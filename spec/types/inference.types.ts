@@ -1,0 +1,43 @@
+import { of } from 'rxjs';
+import {
+  ApiError,
+  createClient,
+  trainEach$,
+  trainEachFrom$,
+  type JobEvent,
+  type KeyedTrainingJob,
+  type Metric,
+} from '../../lib';
+import { expectType, type Equal, type Expect } from './typeCheck';
+
+// Inference checks, compiled by spec/types/types.spec.ts (and `npm run typecheck`): each line
+// fails to compile if the type it pins changes.
+type ShopKey = { readonly shop: number; readonly region: 'eu' | 'us' };
+const client = createClient({ baseUrl: 'http://127.0.0.1:1', apiKey: 'k' });
+const jobs: KeyedTrainingJob<ShopKey>[] = [];
+const seenKeys: ShopKey[] = [];
+export { seenKeys };
+
+export const fromIterable$ = trainEachFrom$(client, jobs, {
+  onResult: async (result, job) => {
+    // `job.key` is the jobs' key type, not `unknown`: no cast to read its fields.
+    const region: 'eu' | 'us' = job.key.region;
+    seenKeys.push(expectType<ShopKey>()(job.key));
+    void region;
+    void result;
+  },
+});
+export const viaOperator$ = of(...jobs).pipe(trainEach$(client, { onResult: async (_r, job) => void seenKeys.push(expectType<ShopKey>()(job.key)) }));
+
+export type Checks = [
+  Expect<Equal<typeof fromIterable$, import('rxjs').Observable<JobEvent<ShopKey>>>>,
+  Expect<Equal<typeof viaOperator$, import('rxjs').Observable<JobEvent<ShopKey>>>>,
+  Expect<Equal<Metric['value'], number>>,
+  Expect<Equal<Metric['raw'], string>>,
+  Expect<Equal<ApiError['status'], number>>,
+];
+
+// Metric.value is a number: `.toFixed` compiles without a narrowing.
+export const shown = (m: Metric): string => `${m.name} ${m.value.toFixed(3)} (${m.raw})`;
+// ApiError.status is there for openai-node and Angular habits, and is the HTTP status.
+export const statusOf = (e: ApiError): number => e.status;
