@@ -8,7 +8,10 @@
  * Run: npm run bench:decode  (env: ROUNDS, MS_PER_ROUND)
  */
 import * as t from 'io-ts';
-import { ColumnInfoResponse, ModelListResponse, TrainingStatus } from 'prediction-one-rx';
+// The codecs are internal (not in the public barrel since issue 14): read from the source.
+import { ColumnInfoResponse } from '../lib/codecs/columnInfo';
+import { ModelListResponse } from '../lib/codecs/model';
+import { TrainingStatus } from '../lib/codecs/trainingStatus';
 import { machine, report, round } from './lib/common';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 7);

@@ -33,8 +33,7 @@ export {
   AbortError,
 } from './core/errors';
 export type { GoneResource } from './core/errors';
-export type { ApiErrorInit } from './core/errors';
-export { redactUrl, REDACTED } from './core/redact';
+export type { ApiErrorInit, PollResource } from './core/errors';
 export type {
   TrainingEvent,
   UploadProgressEvent,
@@ -55,14 +54,10 @@ export type {
   RegressionConfig,
   TimeSeriesRegressionConfig,
 } from './core/trainingConfig';
-export { ExternalProcessId, ModelId, DataSetId, asExternalProcessId, asModelId, asDataSetId } from './codecs/ids';
-export { ApiKeyResponse } from './codecs/apiKey';
-export { UploadUrls } from './codecs/uploadUrls';
-export { TrainingStatus, CreateModelResponse } from './codecs/trainingStatus';
-export { ColumnInfoResponse, TrainingDataColumn } from './codecs/columnInfo';
-export { ModelListResponse, ModelSummary } from './codecs/model';
-export { DataSetListResponse, DataSetSummary } from './codecs/dataSet';
-export { Paging } from './codecs/paging';
+export type { ExternalProcessId, ModelId, DataSetId, RetrainJobId, ClassifierId } from './codecs/ids';
+export type { ColumnInfoResponse, TrainingDataColumn } from './codecs/columnInfo';
+export type { ModelSummary } from './codecs/model';
+export type { DataSetSummary } from './codecs/dataSet';
 export { inferColumns, columnInfoCsv } from './sources/columns';
 export type { ColumnSpec, ColumnType } from './sources/columns';
 export type { CsvSource } from './sources/csvSource';
@@ -76,13 +71,13 @@ export { datasetInfo$ } from './operators/datasetInfo';
 export { train$ } from './operators/train';
 export type { TrainOptions } from './operators/train';
 export { pollStatus$, sharedStatus$ } from './operators/pollStatus';
-export { pollEvery, pollDelayMs } from './operators/pollEvery';
 export { downloadResult$ } from './operators/downloadResult';
 export type { ResultRef } from './operators/downloadResult';
-export type { ExternalProcessRef } from './operators/handleOrPass';
+export type { ExternalProcessRef } from './operators/passOrHandle';
 export { trainModel$, trainModel } from './pipeline/trainModel';
 export { abortOn } from './operators/abortOn';
-export { trainOrFollow$, isUnknownTraining } from './pipeline/trainOrFollow';
+export { trainOrFollow$ } from './pipeline/trainOrFollow';
+export { isUnknownTraining } from './transport/errorFactory';
 export type { TrainingJob, TrainModelOptions } from './pipeline/trainModel';
 export { onlyResult, onlyStatus } from './pipeline/onlyResult';
 export { trainEach$, trainEachFrom$ } from './pipeline/trainEach';
@@ -96,21 +91,9 @@ export { WebInflate, webZipCodec } from './results/webInflate';
 export { streamResult$ } from './operators/streamResult';
 export type { ResultSink, EntryWriter } from './operators/streamResult';
 export type { TrainingResult, Metric, Contribution } from './results/trainingResult';
-export {
-  RetrainJobId,
-  ClassifierId,
-  asRetrainJobId,
-  asClassifierId,
-} from './codecs/ids';
-export { RetrainUploadUrl, RetrainJobStatus, UpdateModelResponse } from './codecs/retrainJob';
-export { ClassifierRule, Classifier, ClassifierListResponse, CreateClassifierResponse, UpdateClassifierResponse } from './codecs/classifier';
-export { InferenceResponse } from './codecs/inference';
-export { RetrainFailedError, ClassifierFailedError, WaitTimeoutError, InferenceError } from './core/errors';
+export type { ClassifierRule, Classifier } from './codecs/classifier';
+export { RetrainFailedError, ClassifierFailedError, InferenceError } from './core/errors';
 export type { InferenceErrorReason } from './core/errors';
-export { encodeBase64, decodeBase64 } from './core/base64';
-export { parseCidr, parseIp, cidrContains } from './core/cidr';
-export type { Cidr } from './core/cidr';
-export { classifierRuleIssues, assertClassifierRules } from './core/classifierRules';
 export type { ClassifierRuleInput } from './core/classifierRules';
 export type {
   RetrainEvent,

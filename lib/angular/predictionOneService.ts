@@ -4,11 +4,12 @@
  *
  * @packageDocumentation
  */
-import { Observable, filter, finalize, of, share } from 'rxjs';
+import { Observable, of } from 'rxjs';
 import {
   downloadResult$,
   onlyResult,
   pollStatus$,
+  sharedStatus$,
   trainModel$,
   upload$,
   type CsvSource,
@@ -45,8 +46,6 @@ import {
  * ```
  */
 export class PredictionOneService {
-  private readonly watched = new Map<string, Observable<StatusEvent>>();
-
   /**
    * @param client - The configured client, also available as {@link PredictionOneService.client}.
    */
@@ -101,8 +100,10 @@ export class PredictionOneService {
   }
 
   /**
-   * The distinct statuses of a training, polled until it ends. Subscribers of the same id
-   * (with default options) share one poll loop, which stops when the last one unsubscribes.
+   * The distinct statuses of a training, polled until it ends: the core's `sharedStatus$`.
+   * Subscribers of the same id (and schedule) share one poller, whatever their `maxWaitMs`, with
+   * the core's other subscribers of that training too; a late subscriber gets the latest
+   * status at once; polling stops when the last one unsubscribes.
    *
    * **Errors**: `TrainingFailedError`, `PollTimeoutError`, `ApiError`, `AuthError`,
    * `NetworkError`, `DecodeError`.
@@ -119,27 +120,13 @@ export class PredictionOneService {
    * ```
    *
    * @param externalProcessId - The id from the `queued` (or `uploaded`) event.
-   * @param poll - Poll schedule for this watch; the client's `poll` defaults otherwise.
+   * @param poll - Poll schedule and this subscriber's deadline; the client's `poll` defaults otherwise.
    * @returns The training's status events.
    */
   status$(externalProcessId: string, poll?: PollOptions): Observable<StatusEvent> {
-    const own = () =>
-      of({ externalProcessId }).pipe(
-        pollStatus$(this.client, poll),
-        filter((e): e is StatusEvent => e.type === 'status'),
-      );
-    if (poll !== undefined) return own();
-    let shared = this.watched.get(externalProcessId);
-    if (!shared) {
-      shared = own().pipe(
-        // Forget the loop once nobody watches (or it ended), so the map does not grow.
-        finalize(() => this.watched.delete(externalProcessId)),
-        share({ resetOnRefCountZero: true }),
-      );
-      this.watched.set(externalProcessId, shared);
-    }
-    return shared;
+    return sharedStatus$(this.client, externalProcessId, poll);
   }
+
 
   /**
    * Waits for a training started earlier (for instance before a page reload) to finish and

@@ -88,8 +88,10 @@ function isStorageUrl(url: string, apiRoot: string): boolean {
  * The client is created on first injection. `config` may be a function, run in the injection
  * context at that moment, to read settings from other services.
  *
- * **Errors**: injecting the client throws `ValidationError` for a `baseUrl` that is not an
- * http(s) URL, or for `fetch` together with `useHttpClient`; Angular's NG0201 "No provider for
+ * **Errors**: injecting the client throws `ValidationError` for a missing or non-http(s)
+ * `baseUrl`, for no key (give `keyAddedByProxy: true` when a backend proxy adds it, the
+ * recommended setup), for a `secretKey` without `dangerouslyAllowBrowser`, or for `fetch`
+ * together with `useHttpClient`; Angular's NG0201 "No provider for
  * HttpClient" when `provideHttpClient()` is missing.
  *
  * ## Example
@@ -101,7 +103,8 @@ function isStorageUrl(url: string, apiRoot: string): boolean {
  * bootstrapApplication(AppComponent, {
  *   providers: [
  *     provideHttpClient(withFetch(), withInterceptors([logInterceptor])),
- *     providePredictionOne({ baseUrl: 'http://127.0.0.1:8080', apiKey: 'my-key', poll: { maxDelayMs: 5_000 } }),
+ *     // Your backend at /p1 adds the API key: the browser holds none.
+ *     providePredictionOne({ baseUrl: `${location.origin}/p1`, keyAddedByProxy: true, poll: { maxDelayMs: 5_000 } }),
  *   ],
  * });
  * ```

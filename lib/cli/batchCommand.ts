@@ -16,6 +16,7 @@ import { formatNumber, table } from './format';
 import { loadBullmq } from './fleetModules';
 import { ManifestError, readManifest, type ManifestJob } from './manifest';
 import { clientFrom, type ConnectionOptions } from './options';
+import { withServiceFlags } from './serviceFlags';
 import { jobIssues, readHead } from './localChecks';
 import { makeOutDir, outDirIssue, recoveryHint } from './outDir';
 
@@ -52,15 +53,11 @@ export function registerBatch(program: Command, io: CliIo = processIo): void {
     .option('--resume', 'continue from the checkpoint: nothing is uploaded, trained or downloaded twice')
     .option('--fresh', 'start over, emptying an existing checkpoint')
     .option('--json', 'print one JSON event per line (the default when stdout is not a terminal)')
-    .option('--poll-interval <ms>', 'poll status every <ms> (default: 1 s doubling to 30 s)', parseIntAtLeast('poll-interval', 1))
     .option('--queue <redis-url>', 'enqueue for a fleet of `p1rx worker`s (BullMQ on Redis) and follow its progress')
     .option('--queue-name <name>', 'BullMQ queue name (with --queue)', 'p1rx')
     .option('--batch-id <id>', 'names the batch in the queue (default: from the manifest path and --out)')
     .option('--detach', 'with --queue: enqueue and exit without following')
     .option('--upload-from <who>', "with --queue: 'producer' (this machine uploads) or 'workers' (they read the same paths)", 'producer')
-    .option('--base-url <url>', 'service URL (env P1RX_BASE_URL)')
-    .option('--api-key <key>', 'API key (env P1RX_API_KEY)')
-    .option('--secret-key <key>', 'secret key (env P1RX_SECRET_KEY)')
     .addHelpText(
       'after',
       `
@@ -70,6 +67,7 @@ Fields: key, csv, target, type, positive, cv, name, eval. Paths are relative to 
 Exit codes: 0 every job succeeded (or was already done), 1 a job failed, 2 bad usage or
 manifest, 130 interrupted (Ctrl-C; run again with --resume).`,
     );
+  withServiceFlags(cmd, { pollInterval: 'poll status every <ms> (default: 1 s doubling to 30 s)' });
   usageErrorsExit2(cmd).action(async (manifestFile: string, flags: BatchFlags) => {
     if (flags.resume && flags.fresh) return cmd.error('error: --resume and --fresh cannot be used together', { exitCode: USAGE_EXIT_CODE });
     let jobs: ManifestJob[];

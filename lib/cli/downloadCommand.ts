@@ -8,10 +8,11 @@ import type { Command } from 'commander';
 import { lastValueFrom, mergeMap, of, take, throwError, type Observable } from 'rxjs';
 import { downloadResult$, onlyResult, pollStatus$, type TrainingEvent } from 'prediction-one-rx';
 import { writeResult } from 'prediction-one-rx/node';
-import { USAGE_EXIT_CODE, parseIntAtLeast, processIo, usageErrorsExit2, type CliIo } from './batchIo';
+import { USAGE_EXIT_CODE, processIo, usageErrorsExit2, type CliIo } from './batchIo';
 import { metricsTable } from './format';
 import { clientFrom, type ConnectionOptions } from './options';
 import { pollFrom } from './statusCommand';
+import { withServiceFlags } from './serviceFlags';
 
 interface DownloadFlags extends ConnectionOptions {
   out: string;
@@ -43,10 +44,8 @@ export function registerDownload(program: Command, io: CliIo = processIo): void 
     .option('-o, --out <dir>', 'folder for the result files', 'p1rx-result')
     .option('--wait', 'wait for the training to finish first')
     .option('--json', 'print the outcome as one JSON object')
-    .option('--poll-interval <ms>', 'with --wait: poll every <ms> (default: 1 s doubling to 30 s)', parseIntAtLeast('poll-interval', 1))
-    .option('--base-url <url>', 'service URL (env P1RX_BASE_URL)')
-    .option('--api-key <key>', 'API key (env P1RX_API_KEY)')
-    .option('--secret-key <key>', 'secret key (env P1RX_SECRET_KEY)');
+;
+  withServiceFlags(cmd, { pollInterval: 'with --wait: poll every <ms> (default: 1 s doubling to 30 s)' });
   usageErrorsExit2(cmd).action(async (id: string, flags: DownloadFlags) => {
     let client;
     try {

@@ -30,6 +30,7 @@ interface EmulatorCommandOptions {
   maxUploadBytes?: number;
   fault: FaultRule[];
   faultSeed?: number;
+  allowMultiRowInference?: boolean;
 }
 
 /**
@@ -44,7 +45,7 @@ export function registerEmulator(program: Command): void {
     .option('-p, --port <port>', 'port to listen on (0 = any free port)', parseIntOption('port'), 8080)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--secret-key <key...>', 'secret keys accepted by Get API Key (default: one random key)')
-    .option('--api-key <key...>', 'API keys accepted directly')
+    .option('--api-key <key...>', 'API keys accepted directly, on every train and deploy endpoint (issued keys have one type)')
     .option('--training-delay <ms>', 'how long a training stays waiting/running', parseIntOption('training-delay'), 2000)
     .option('--max-upload-bytes <n>', 'largest accepted upload', parseIntOption('max-upload-bytes'))
     .addOption(
@@ -57,6 +58,7 @@ export function registerEmulator(program: Command): void {
         .default([] as FaultRule[], 'none'),
     )
     .option('--fault-seed <n>', 'seed of the fault decisions (same seed, same faults)', parseIntOption('fault-seed'))
+    .option('--allow-multi-row-inference', "accept inference requests with more than one data row (beyond the vendor's contract)")
     .action(async (opts: EmulatorCommandOptions) => {
       const emulator = await startEmulator({
         port: opts.port,
@@ -66,6 +68,7 @@ export function registerEmulator(program: Command): void {
         trainingDelayMs: opts.trainingDelay,
         maxUploadBytes: opts.maxUploadBytes,
         faults: opts.fault.length > 0 ? { seed: opts.faultSeed, rules: opts.fault } : undefined,
+        allowMultiRowInference: opts.allowMultiRowInference,
       });
       // The emulator's keys are local test keys, printed so a user can paste them.
       process.stdout.write(

@@ -7,7 +7,8 @@
 import type { Command } from 'commander';
 import type { PredictionOneClient } from 'prediction-one-rx';
 import { createNodeClient } from 'prediction-one-rx/node';
-import { clientFrom, parseIntOption, type ConnectionOptions } from './options';
+import { parseIntAtLeast } from './batchIo';
+import { clientFrom, type ConnectionOptions } from './options';
 
 /** Where a command writes. @internal */
 export interface CommandOutput {
@@ -23,13 +24,24 @@ export interface ServiceFlags extends ConnectionOptions {
   pollInterval?: number;
 }
 
-/** Adds `--base-url`, `--api-key`, `--secret-key` and `--poll-interval`. @internal */
-export function withServiceFlags(command: Command): Command {
-  return command
+/** How a command words (or leaves out) `--poll-interval`. @internal */
+export interface ServiceFlagsOptions {
+  /** Help text of `--poll-interval`, or `false` for a command that does not poll. */
+  readonly pollInterval?: string | false;
+}
+
+/**
+ * Adds the connection flags every service command shares, declared here only: `--base-url`,
+ * `--api-key`, `--secret-key`, and `--poll-interval` (an integer >= 1) unless the command does
+ * not poll. @internal
+ */
+export function withServiceFlags(command: Command, options: ServiceFlagsOptions = {}): Command {
+  command
     .option('--base-url <url>', 'service URL (env P1RX_BASE_URL)')
     .option('--api-key <key>', 'API key (env P1RX_API_KEY)')
-    .option('--secret-key <key>', 'secret key (env P1RX_SECRET_KEY)')
-    .option('--poll-interval <ms>', 'first status poll interval (doubles up to 30 s)', parseIntOption('poll-interval'));
+    .option('--secret-key <key>', 'secret key (env P1RX_SECRET_KEY)');
+  if (options.pollInterval === false) return command;
+  return command.option('--poll-interval <ms>', options.pollInterval ?? 'first status poll interval (doubles up to 30 s)', parseIntAtLeast('poll-interval', 1));
 }
 
 /** The client for the flags (connection from `clientFrom`, poll schedule from `--poll-interval`). @internal */

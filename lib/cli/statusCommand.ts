@@ -7,8 +7,9 @@ import type { Command } from 'commander';
 import { lastValueFrom, of, take, tap, type Observable } from 'rxjs';
 import { TrainingFailedError, pollStatus$, type PollOptions, type TrainingEvent } from 'prediction-one-rx';
 import { printableEvent } from './batchDisplay';
-import { USAGE_EXIT_CODE, exitWith, parseIntAtLeast, processIo, usageErrorsExit2, type CliIo } from './batchIo';
+import { USAGE_EXIT_CODE, exitWith, processIo, usageErrorsExit2, type CliIo } from './batchIo';
 import { clientFrom, type ConnectionOptions } from './options';
+import { withServiceFlags } from './serviceFlags';
 
 interface StatusFlags extends ConnectionOptions {
   watch?: boolean;
@@ -34,10 +35,8 @@ export function registerStatus(program: Command, io: CliIo = processIo): void {
     .description('show the status of a training (one call, or --watch until it ends)')
     .option('-w, --watch', 'follow the status until the training ends')
     .option('--json', 'print one JSON object per status')
-    .option('--poll-interval <ms>', 'with --watch: poll every <ms> (default: 1 s doubling to 30 s)', parseIntAtLeast('poll-interval', 1))
-    .option('--base-url <url>', 'service URL (env P1RX_BASE_URL)')
-    .option('--api-key <key>', 'API key (env P1RX_API_KEY)')
-    .option('--secret-key <key>', 'secret key (env P1RX_SECRET_KEY)');
+;
+  withServiceFlags(cmd, { pollInterval: 'with --watch: poll every <ms> (default: 1 s doubling to 30 s)' });
   usageErrorsExit2(cmd).action(async (id: string, flags: StatusFlags) => {
     let client;
     try {

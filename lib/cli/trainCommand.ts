@@ -6,6 +6,7 @@ import { fileSource, writeResult } from 'prediction-one-rx/node';
 import { INTERRUPTED_EXIT_CODE, exitWith, processIo, type CliIo } from './batchIo';
 import { describeEvent, metricsTable } from './format';
 import { clientFrom, parseIntOption, type ConnectionOptions } from './options';
+import { withServiceFlags } from './serviceFlags';
 import { jobIssues } from './localChecks';
 import { LocalCheckError, makeOutDir, outDirIssue, recoveryHint } from './outDir';
 
@@ -32,21 +33,20 @@ interface TrainFlags extends ConnectionOptions {
  * @internal
  */
 export function registerTrain(program: Command, io: CliIo = processIo): void {
-  program
-    .command('train <csv>')
-    .description('upload a CSV, train a model, follow its status and write the result files')
-    .requiredOption('-t, --target <column>', 'column to predict')
-    .requiredOption('--type <task>', 'binary_classification | multi_classification | regression')
-    .option('--positive <value>', 'positive value (binary_classification)')
-    .option('--cv <k>', 'cross-validation: 0 auto, -1 always, 1 none, k>=2 folds', parseIntOption('cv'))
-    .option('--name <name>', 'model name (default: the file name)')
-    .option('--eval <csv>', 'evaluation data with the same columns')
-    .option('-o, --out <dir>', 'folder for the result files', 'p1rx-result')
-    .option('--json', 'print one JSON event per line')
-    .option('--base-url <url>', 'service URL (env P1RX_BASE_URL)')
-    .option('--api-key <key>', 'API key (env P1RX_API_KEY)')
-    .option('--secret-key <key>', 'secret key (env P1RX_SECRET_KEY)')
-    .action(async (csv: string, flags: TrainFlags) => {
+  withServiceFlags(
+    program
+      .command('train <csv>')
+      .description('upload a CSV, train a model, follow its status and write the result files')
+      .requiredOption('-t, --target <column>', 'column to predict')
+      .requiredOption('--type <task>', 'binary_classification | multi_classification | regression')
+      .option('--positive <value>', 'positive value (binary_classification)')
+      .option('--cv <k>', 'cross-validation: 0 auto, -1 always, 1 none, k>=2 folds', parseIntOption('cv'))
+      .option('--name <name>', 'model name (default: the file name)')
+      .option('--eval <csv>', 'evaluation data with the same columns')
+      .option('-o, --out <dir>', 'folder for the result files', 'p1rx-result')
+      .option('--json', 'print one JSON event per line'),
+    { pollInterval: false },
+  ).action(async (csv: string, flags: TrainFlags) => {
       for (const file of [csv, flags.eval]) {
         if (file !== undefined && !existsSync(file)) throw new InvalidArgumentError(`no such file: ${file}`);
       }

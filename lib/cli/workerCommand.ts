@@ -9,6 +9,7 @@ import type { TrainingWorker } from 'prediction-one-rx/bullmq';
 import { USAGE_EXIT_CODE, parseIntAtLeast, processIo, usageErrorsExit2, type CliIo } from './batchIo';
 import { loadBullmq } from './fleetModules';
 import type { ConnectionOptions } from './options';
+import { withServiceFlags } from './serviceFlags';
 
 interface WorkerFlags extends ConnectionOptions {
   queue: string;
@@ -37,16 +38,12 @@ export function registerWorker(program: Command, io: CliIo = processIo): void {
     .option('--queue-name <name>', 'BullMQ queue name', 'p1rx')
     .option('-o, --out <dir>', 'results go to <out>/<key>/ (a folder the producer can read, for a shared view)', 'p1rx-batch')
     .option('-c, --concurrency <n>', 'jobs this process works on at once', parseIntAtLeast('concurrency', 1), 8)
-    .option('--poll-interval <ms>', 'default poll interval for jobs that carry none (default: 1 s doubling to 30 s)', parseIntAtLeast('poll-interval', 1))
     .option('--hold-ms <ms>', 'polls due within <ms> are made in the slot; later ones park the job', parseIntAtLeast('hold-ms', 0), 1000)
     .option('--lock-ms <ms>', 'job lock (default: max(120 s, 2 x request timeout)); must exceed the request timeout', parseIntAtLeast('lock-ms', 1))
     .option('--stalled-interval-ms <ms>', "how often jobs of dead workers are looked for", parseIntAtLeast('stalled-interval-ms', 1), 30_000)
     .option('--max-per-second <n>', 'API requests per second for the whole fleet (shared through Redis)', parseIntAtLeast('max-per-second', 1))
     .option('--request-timeout <ms>', 'per-request time limit (default 60 s)', parseIntAtLeast('request-timeout', 1))
     .option('--claim-ttl-ms <ms>', 'lifetime of a Create Model claim (default: max(lock, 2 x request timeout))', parseIntAtLeast('claim-ttl-ms', 1))
-    .option('--base-url <url>', 'service URL (env P1RX_BASE_URL)')
-    .option('--api-key <key>', 'API key (env P1RX_API_KEY)')
-    .option('--secret-key <key>', 'secret key (env P1RX_SECRET_KEY)')
     .addHelpText(
       'after',
       `
@@ -54,6 +51,7 @@ SIGTERM (or Ctrl-C) drains: no new jobs; running steps finish; parked jobs wait 
 any worker. A worker killed outright (kill -9) loses nothing: its jobs are picked up by the
 others once their lock expires, from the stage recorded in Redis.`,
     );
+  withServiceFlags(cmd, { pollInterval: 'default poll interval for jobs that carry none (default: 1 s doubling to 30 s)' });
   usageErrorsExit2(cmd).action(async (flags: WorkerFlags) => {
     const apiKey = flags.apiKey ?? process.env.P1RX_API_KEY;
     const secretKey = flags.secretKey ?? process.env.P1RX_SECRET_KEY;

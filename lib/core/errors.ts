@@ -384,25 +384,43 @@ export class TrainingFailedError extends PredictionOneError {
 }
 
 /**
- * Polling gave up after `maxWaitMs`. Carries the last status seen (if any), so the caller can
- * resume polling later with the same `externalProcessId`.
+ * What a poll waited for: a training, a retraining job or a prediction API (classifier).
  *
  * ## Example
  * ```ts
- * if (err instanceof PollTimeoutError) console.log(err.externalProcessId, err.lastStatus?.status);
+ * const resource: PollResource = 'retrainJob';
+ * ```
+ */
+export type PollResource = 'training' | 'retrainJob' | 'classifier';
+
+/**
+ * Polling gave up after `maxWaitMs`: the one timeout error of {@link pollStatus$},
+ * {@link retrainStatus$} and {@link waitForClassifier$} (`resource` says which). Carries the
+ * last status this caller saw (if any), so it can resume polling later with the same `id`.
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof PollTimeoutError) console.log(err.resource, err.id, err.lastStatus?.status);
  * ```
  */
 export class PollTimeoutError extends PredictionOneError {
   override readonly name = 'PollTimeoutError';
+  /** What was polled. */
+  readonly resource: PollResource;
+  /** The id of what was polled: an `externalProcessId`, a `retrainJobId` or a `classifierId`. */
+  readonly id: string;
+  /** The same as {@link PollTimeoutError.id} (the name from when only trainings were polled). */
   readonly externalProcessId: string;
   readonly waitedMs: number;
   readonly lastStatus?: { readonly status: string; readonly updatedDatetime?: string };
 
-  constructor(externalProcessId: string, waitedMs: number, lastStatus?: { status: string; updatedDatetime?: string }) {
-    super(
-      `Training ${externalProcessId} did not finish within ${waitedMs} ms (last status: ${lastStatus?.status ?? 'none'})`,
-    );
-    this.externalProcessId = externalProcessId;
+  constructor(id: string, waitedMs: number, lastStatus?: { status: string; updatedDatetime?: string }, resource: PollResource = 'training') {
+    const what = resource === 'training' ? 'Training' : resource === 'retrainJob' ? 'Retraining' : 'Classifier';
+    const goal = resource === 'training' ? 'finish' : 'reach its goal';
+    super(`${what} ${id} did not ${goal} within ${waitedMs} ms (last status: ${lastStatus?.status ?? 'none'})`);
+    this.resource = resource;
+    this.id = id;
+    this.externalProcessId = id;
     this.waitedMs = waitedMs;
     this.lastStatus = lastStatus;
   }
@@ -504,35 +522,6 @@ export class ClassifierFailedError extends PredictionOneError {
 }
 
 /**
- * Waiting for a retraining job or a prediction API gave up after `maxWaitMs` (the
- * counterpart of {@link PollTimeoutError} for those resources). Carries the last status seen,
- * so the caller can resume waiting later with the same id.
- *
- * ## Example
- * ```ts
- * if (err instanceof WaitTimeoutError) console.log(err.resource, err.id, err.lastStatus);
- * ```
- */
-export class WaitTimeoutError extends PredictionOneError {
-  override readonly name = 'WaitTimeoutError';
-  readonly resource: 'retrainJob' | 'classifier';
-  readonly id: string;
-  readonly waitedMs: number;
-  readonly lastStatus?: string;
-
-  constructor(resource: 'retrainJob' | 'classifier', id: string, waitedMs: number, lastStatus?: string) {
-    super(
-      `${resource === 'retrainJob' ? 'Retraining' : 'Classifier'} ${id} did not reach its goal within ${waitedMs} ms ` +
-        `(last status: ${lastStatus ?? 'none'})`,
-    );
-    this.resource = resource;
-    this.id = id;
-    this.waitedMs = waitedMs;
-    this.lastStatus = lastStatus;
-  }
-}
-
-/**
  * Why the inference endpoint refused a request, from its documented codes:
  * `notFound` (4001030101, unknown classifier), `badRequest` (4001030104, schema error),
  * `accessDenied` (4031030201: wrong API key, wrong classifier id or a source IP the rules
@@ -544,14 +533,6 @@ export class WaitTimeoutError extends PredictionOneError {
  * ```
  */
 export type InferenceErrorReason = 'notFound' | 'badRequest' | 'accessDenied' | 'unavailable';
-
-/** The documented inference error codes and what they mean. */
-const INFERENCE_REASONS: Readonly<Record<number, InferenceErrorReason>> = {
-  4001030101: 'notFound',
-  4001030104: 'badRequest',
-  4031030201: 'accessDenied',
-  5031030101: 'unavailable',
-};
 
 /**
  * The inference endpoint answered one of its documented errors; `reason` says which (see
@@ -572,32 +553,6 @@ export class InferenceError extends ApiError {
   constructor(init: ApiErrorInit & { readonly reason: InferenceErrorReason }, secrets: readonly (string | undefined)[] = []) {
     super(init, secrets);
     this.reason = init.reason;
-  }
-
-  /**
-   * The {@link InferenceError} for an {@link ApiError} carrying a documented inference code,
-   * else the error unchanged.
-   *
-   * ## Example
-   * ```ts
-   * catchError((e) => throwError(() => InferenceError.from(e)));
-   * ```
-   */
-  static from(err: unknown): unknown {
-    if (!(err instanceof ApiError) || err instanceof InferenceError || err.code === undefined) return err;
-    const reason = INFERENCE_REASONS[err.code];
-    if (reason === undefined) return err;
-    return new InferenceError({
-      httpStatus: err.httpStatus,
-      code: err.code,
-      error: err.error,
-      apiMessage: err.apiMessage,
-      method: err.method,
-      url: err.url,
-      body: err.body,
-      retryAfterMs: err.retryAfterMs,
-      reason,
-    });
   }
 }
 

@@ -7,7 +7,7 @@ import { OperatorFunction, concatMap } from 'rxjs';
 import { ColumnInfoResponse } from '../codecs/columnInfo';
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
-import type { ExternalProcessRef } from './handleOrPass';
+import type { ExternalProcessRef } from './passOrHandle';
 import type { UploadedEvent } from '../core/events';
 
 /**

@@ -5,13 +5,12 @@
  */
 import { Observable, OperatorFunction, defer } from 'rxjs';
 import type { ExternalProcessId } from '../codecs/ids';
-import { DEFAULTS } from '../core/config';
 import type { StatusEvent, TrainingEvent } from '../core/events';
 import { StreamingUnzip } from '../results/unzip';
 import { toTrainingResult } from '../results/trainingResult';
 import { getPresigned$ } from '../transport/presigned';
 import type { PredictionOneClient } from '../transport/client';
-import { handleOrPass } from './handleOrPass';
+import { passOrHandle } from './passOrHandle';
 import { ArchiveProgress, declaredArchiveSize, readArchive } from './readArchive';
 
 /**
@@ -35,11 +34,8 @@ export interface ResultRef {
  */
 export function resultArchive$(client: PredictionOneClient, resultUrl: string, id?: ExternalProcessId): Observable<TrainingEvent> {
   // Held in memory: the in-memory limit (a browser tab's worth), not the streaming one.
-  const maxBytes = Math.min(
-    client.config.maxResultBytes ?? DEFAULTS.maxResultBytes,
-    client.config.maxResultMemoryBytes ?? DEFAULTS.maxResultMemoryBytes,
-  );
-  const maxCompressionRatio = client.config.maxCompressionRatio ?? DEFAULTS.maxCompressionRatio;
+  const maxBytes = Math.min(client.settings.maxResultBytes, client.settings.maxResultMemoryBytes);
+  const maxCompressionRatio = client.settings.maxCompressionRatio;
   return defer(() =>
     getPresigned$<TrainingEvent>(client, resultUrl, async (response, emit) => {
       const total = declaredArchiveSize(response, maxBytes);
@@ -79,7 +75,7 @@ export function resultArchive$(client: PredictionOneClient, resultUrl: string, i
  * @returns An operator from status events to download events.
  */
 export function downloadResult$(client: PredictionOneClient): OperatorFunction<TrainingEvent | ResultRef, TrainingEvent> {
-  return handleOrPass(
+  return passOrHandle(
     (value): value is StatusEvent | ResultRef =>
       value.type === undefined ? typeof value.resultUrl === 'string' : value.type === 'status' && value.terminal && !!value.resultUrl,
     (input) => resultArchive$(client, input.resultUrl as string, input.externalProcessId as ExternalProcessId | undefined),

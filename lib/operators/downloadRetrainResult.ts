@@ -8,7 +8,7 @@ import type { RetrainJobId } from '../codecs/ids';
 import type { RetrainEvent, RetrainStatusEvent } from '../core/retrainEvents';
 import { toRetrainResult } from '../results/retrainResult';
 import type { PredictionOneClient } from '../transport/client';
-import { handleOrPass } from './handleOrPass';
+import { passOrHandle } from './passOrHandle';
 import { resultArchive$ } from './downloadResult';
 
 /**
@@ -47,7 +47,7 @@ export interface RetrainResultRef {
  * @returns An operator from finished jobs to download events.
  */
 export function downloadRetrainResult$(client: PredictionOneClient): OperatorFunction<RetrainEvent | RetrainResultRef, RetrainEvent> {
-  return handleOrPass(
+  return passOrHandle(
     (value): value is RetrainStatusEvent | RetrainResultRef =>
       value.type === undefined ? typeof value.downloadUrl === 'string' : value.type === 'retrainStatus' && value.terminal && !!value.downloadUrl,
     (input) => {

@@ -3,129 +3,87 @@
  *
  * @packageDocumentation
  */
-import { Observable, OperatorFunction, type SchedulerLike } from 'rxjs';
+import { Observable, OperatorFunction } from 'rxjs';
+import type { ExternalProcessId } from '../codecs/ids';
+import { TrainingStatus } from '../codecs/trainingStatus';
 import type { PollOptions } from '../core/config';
+import { DecodeError, TrainingFailedError } from '../core/errors';
 import type { QueuedEvent, StatusEvent, TrainingEvent } from '../core/events';
+import { resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
+import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
-import { handleWith, isRef, type ExternalProcessRef, type Handler } from './handleOrPass';
-import { SharedLatest } from './shareLatest';
-import type { TrainingStatus } from '../codecs/trainingStatus';
-import { runOptions, statusPoll$, StatusRun, type StatusSpec } from './watchStatus';
-import type { PollSink } from './pollEvery';
+import { isRef, passOrHandle, type ExternalProcessRef } from './passOrHandle';
+import { sharedPoll$, type PollPolicy } from './poller';
 
-type Registry = Map<string, SharedStatus | SharedStatus[]>;
-const registries = new WeakMap<PredictionOneClient, Registry>();
-const optionsKeys = new WeakMap<PollOptions, string>();
-
-function optionsKey(options: PollOptions): string {
-  let key = optionsKeys.get(options);
-  if (key === undefined) {
-    // Functions (random) cannot be compared; two calls that differ only in them share a poller.
-    key = JSON.stringify(options, (_, v: unknown) => (typeof v === 'function' ? undefined : v));
-    optionsKeys.set(options, key);
-  }
-  return key;
-}
-
-/**
- * The registry entry of one training: its shared status stream, which drops itself from the
- * registry when its run ends. The options key is computed only when two option objects meet
- * on one id (the same object, the usual case, needs none).
- *
- * It is also its run's spec (the request is built for each poll, not kept) and its run's sink
- * (a run stops itself before it ends, and is stopped when the last subscriber leaves, so a
- * stale run never reaches the next one): a training in flight keeps this object and its
- * {@link StatusRun}, nothing else of ours but its subscribers.
- */
-class SharedStatus extends SharedLatest<StatusEvent> implements StatusSpec<TrainingStatus>, PollSink<StatusEvent> {
-  /** The schedule of the run (`requested` over the client's poll defaults). */
-  readonly options: PollOptions;
+/** How the poller reads trainings: Train Status Check answers, turned into status events. */
+class TrainingPolicy implements PollPolicy<TrainingStatus, StatusEvent> {
+  readonly resource = 'training';
 
   constructor(
     private readonly client: PredictionOneClient,
-    readonly id: string,
-    /** The options the entry was asked for, to match later callers against. */
-    private readonly requested: PollOptions,
-  ) {
-    super();
-    this.options = runOptions(client, requested);
+    readonly options: ResolvedPollOptions,
+  ) {}
+
+  poll$(id: string): Observable<TrainingStatus> {
+    return callApi$(this.client, { method: 'GET', path: '/v1/external/models/results', query: { external_process_id: id } }, TrainingStatus);
   }
 
-  /** One Train Status Check, built for each poll. */
-  get poll$(): Observable<TrainingStatus> {
-    return statusPoll$(this.client, this.id);
-  }
-
-  get scheduler(): SchedulerLike {
-    return this.client.scheduler;
-  }
-
-  /** Polls answer the API's status, turned into events in the run. */
-  get raw(): boolean {
-    return true;
-  }
-
-  /** As a sink: closed when no run is on. */
-  get closed(): boolean {
-    return !this.running;
-  }
-
-  matches(options: PollOptions): boolean {
-    return options === this.requested || optionsKey(options) === optionsKey(this.requested);
-  }
-
-  /** @internal A status of the run. */
-  next(event: StatusEvent): void {
-    this.emit(event);
-  }
-
-  /** @internal The run failed. */
-  error(err: unknown): void {
-    this.end(true, err);
-  }
-
-  /** @internal The run ended with a terminal status. */
-  complete(): void {
-    this.end(false, undefined);
-  }
-
-  /**
-   * @internal Where a new subscriber goes. A run on: here. None: the entry registered for this
-   * training and these options, which is this one unless its run ended and the registry let it
-   * go; a caller who kept the Observable and subscribes again then joins (or creates) the
-   * registered entry, so one training still has one poller.
-   */
-  override target(): SharedLatest<StatusEvent> {
-    return this.running ? this : (sharedStatus$(this.client, this.id, this.requested) as SharedStatus);
-  }
-
-  /** A run is a {@link StatusRun} with this entry as spec and sink: no Observable, no subscriber. */
-  protected open(): StatusRun<TrainingStatus> {
-    return new StatusRun<TrainingStatus>(this, this);
-  }
-
-  protected override onReset(): void {
-    // Only this entry leaves the registry: entries for other options of the training stay.
-    const { id } = this;
-    const registry = registries.get(this.client);
-    const found = registry?.get(id);
-    if (registry === undefined || found === undefined) return;
-    if (found === this) registry.delete(id);
-    else if (Array.isArray(found)) {
-      const i = found.indexOf(this);
-      if (i >= 0) found.splice(i, 1);
-      if (found.length === 1) registry.set(id, found[0]);
+  toValue(s: TrainingStatus, id: string): StatusEvent {
+    const terminal = this.options.terminalStatuses.includes(s.status);
+    // Strict where we rely on a field: a finished training without a result URL is unusable.
+    if (terminal && !s.result_url) {
+      throw new DecodeError('TrainingStatus', [`result_url: expected string when status is '${s.status}', got undefined`], JSON.stringify(s));
     }
+    return {
+      type: 'status',
+      externalProcessId: id as ExternalProcessId,
+      status: s.status,
+      createdDatetime: s.created_datetime,
+      updatedDatetime: s.updated_datetime,
+      terminal,
+      resultUrl: terminal ? s.result_url : undefined,
+    };
   }
+
+  statusOf(e: StatusEvent): string {
+    return e.status;
+  }
+
+  isDone(e: StatusEvent): boolean {
+    return e.terminal;
+  }
+
+  failureOf(e: StatusEvent, id: string): Error | undefined {
+    return this.options.failureStatuses.includes(e.status) ? new TrainingFailedError(id, e.status) : undefined;
+  }
+
+  lastStatusOf(e: StatusEvent): { status: string; updatedDatetime?: string } {
+    return { status: e.status, updatedDatetime: e.updatedDatetime };
+  }
+}
+
+/** Per client, the policy of each resolved schedule (resolved options are interned by value). */
+const policies = new WeakMap<PredictionOneClient, WeakMap<ResolvedPollOptions, TrainingPolicy>>();
+
+/** The policy for `options` over the client's poll defaults: resolved once per call of an operator. */
+function policyOf(client: PredictionOneClient, options: PollOptions | undefined): TrainingPolicy {
+  const resolved = resolvePollOptions(client.poll, options);
+  let byOptions = policies.get(client);
+  if (byOptions === undefined) policies.set(client, (byOptions = new WeakMap()));
+  let policy = byOptions.get(resolved);
+  if (policy === undefined) byOptions.set(resolved, (policy = new TrainingPolicy(client, resolved)));
+  return policy;
 }
 
 /**
  * The status stream of one training, shared: every subscriber to the same
- * `externalProcessId` (with the same options) through the same client uses one poller and
- * one request per tick; a late subscriber gets the latest status at once; polling stops when
- * the last subscriber leaves. {@link pollStatus$} uses it, so two components showing one
- * training cost one poller. An Observable kept after its run stopped and subscribed again
- * joins the poller running for that training then (or starts the one later callers share).
+ * `externalProcessId` (with the same schedule) through the same client uses one poller and
+ * one request per tick, whatever its own `maxWaitMs`; a late subscriber gets the latest status
+ * at once; polling stops when the last subscriber leaves. {@link pollStatus$} uses it, so two
+ * components showing one training cost one poller.
+ *
+ * Each subscriber's `maxWaitMs` counts from its own subscription and ends only that
+ * subscription (with {@link PollTimeoutError}).
  *
  * **Errors**: as {@link pollStatus$}.
  *
@@ -134,25 +92,16 @@ class SharedStatus extends SharedLatest<StatusEvent> implements StatusSpec<Train
  * ## Example
  * ```ts
  * const a = sharedStatus$(client, id).subscribe((s) => header.show(s.status));
- * const b = sharedStatus$(client, id).subscribe((s) => sidebar.show(s.status)); // same poller
+ * const b = sharedStatus$(client, id, { maxWaitMs: 60_000 }).subscribe((s) => sidebar.show(s.status)); // same poller
  * ```
  *
  * @param client - The client.
  * @param externalProcessId - The training to watch.
- * @param options - Poll schedule (defaults: the client's).
+ * @param options - Poll schedule and this subscriber's deadline (defaults: the client's).
  * @returns Distinct statuses until a terminal one.
  */
-export function sharedStatus$(client: PredictionOneClient, externalProcessId: string, options: PollOptions = {}): Observable<StatusEvent> {
-  let registry = registries.get(client);
-  if (!registry) registries.set(client, (registry = new Map()));
-  const found = registry.get(externalProcessId);
-  if (found !== undefined && !Array.isArray(found) && found.matches(options)) return found;
-  if (Array.isArray(found)) for (const entry of found) if (entry.matches(options)) return entry;
-  const created = new SharedStatus(client, externalProcessId, options);
-  if (found === undefined) registry.set(externalProcessId, created);
-  else if (Array.isArray(found)) found.push(created);
-  else registry.set(externalProcessId, [found, created]);
-  return created;
+export function sharedStatus$(client: PredictionOneClient, externalProcessId: string, options?: PollOptions): Observable<StatusEvent> {
+  return sharedPoll$(client, policyOf(client, options), externalProcessId, client.scheduler);
 }
 
 /**
@@ -165,11 +114,12 @@ export function sharedStatus$(client: PredictionOneClient, externalProcessId: st
  * count as still running; a whole-run deadline (`maxWaitMs`, default 24 h) ends with
  * {@link PollTimeoutError}. Transient errors of a poll are retried by the client's retry policy.
  * Subscribers watching the same training through the same client share one poller
- * ({@link sharedStatus$}).
+ * ({@link sharedStatus$}), whatever their deadlines.
  *
  * **Errors**: {@link TrainingFailedError} (status `failed` or one of `failureStatuses`),
  * {@link PollTimeoutError}, {@link ApiError}, {@link AuthError}, {@link NetworkError},
- * {@link DecodeError} (including `finished` without `result_url`).
+ * {@link DecodeError} (including `finished` without `result_url`), {@link ValidationError}
+ * (thrown at once for options that make no sense, e.g. a negative delay).
  *
  * **Cancellation**: unsubscribing aborts the request in flight and clears the timer. The
  * training itself goes on at the service (the API has no cancel endpoint).
@@ -190,23 +140,11 @@ export function sharedStatus$(client: PredictionOneClient, externalProcessId: st
  */
 export function pollStatus$(
   client: PredictionOneClient,
-  options: PollOptions = {},
+  options?: PollOptions,
 ): OperatorFunction<TrainingEvent | ExternalProcessRef, TrainingEvent> {
-  return handleWith(new StatusHandler(client, options));
-}
-
-/** What {@link pollStatus$} handles and how, as one object (it is kept per training in flight). */
-class StatusHandler implements Handler<TrainingEvent | ExternalProcessRef, QueuedEvent | ExternalProcessRef, StatusEvent> {
-  constructor(
-    private readonly client: PredictionOneClient,
-    private readonly options: PollOptions,
-  ) {}
-
-  handles(value: TrainingEvent | ExternalProcessRef): value is QueuedEvent | ExternalProcessRef {
-    return isRef(value) || value.type === 'queued';
-  }
-
-  handle(input: QueuedEvent | ExternalProcessRef): Observable<StatusEvent> {
-    return sharedStatus$(this.client, input.externalProcessId, this.options);
-  }
+  const policy = policyOf(client, options);
+  return passOrHandle(
+    (value: TrainingEvent | ExternalProcessRef): value is QueuedEvent | ExternalProcessRef => isRef(value) || value.type === 'queued',
+    (input) => sharedPoll$(client, policy, input.externalProcessId, client.scheduler),
+  );
 }

@@ -4,16 +4,13 @@
  * @packageDocumentation
  */
 import Papa from 'papaparse';
-import { Observable, OperatorFunction, catchError, concatMap, defer, mergeMap, throwError } from 'rxjs';
-import { decodeOrThrow } from '../codecs/decode';
+import { Observable, OperatorFunction, concatMap, defer, map, mergeMap } from 'rxjs';
 import { InferenceResponse } from '../codecs/inference';
 import { decodeBase64, encodeBase64 } from '../core/base64';
-import { DEFAULTS } from '../core/config';
-import { DecodeError, InferenceError, ValidationError } from '../core/errors';
-import { readBodyBounded, utf8 } from '../transport/body';
+import { DecodeError, ValidationError } from '../core/errors';
+import { callUrl$ } from '../transport/api';
+import { utf8 } from '../transport/body';
 import { createClient, type PredictionOneClient } from '../transport/client';
-import { exchange$ } from '../transport/request';
-import { retryTransient } from '../transport/retryPolicy';
 
 /**
  * Where to send inference requests: a classifier's `url` and its inference `api_key` (from
@@ -234,7 +231,7 @@ export function inIndexOrder(): OperatorFunction<PredictionBatch, PredictionBatc
     });
 }
 
-function requestBody(options: PredictOptions, csv: string): string {
+function requestBody(options: PredictOptions, csv: string): { inputs: { name: string; type: string; data: unknown }[] } {
   const inputs: { name: string; type: string; data: unknown }[] = [
     { name: 'pr', type: 'csv', data: encodeBase64(csv) },
     { name: 'ar', type: 'boolean', data: options.analysis ?? false },
@@ -243,7 +240,7 @@ function requestBody(options: PredictOptions, csv: string): string {
     { name: 'nr', type: 'boolean', data: options.withoutRowNumbers ?? false },
   ];
   if (options.passColumn !== undefined) inputs.push({ name: 'pc', type: 'string', data: options.passColumn });
-  return JSON.stringify({ inputs });
+  return { inputs };
 }
 
 function infer$(
@@ -253,56 +250,33 @@ function infer$(
   batch: { csv: string; rows: number },
   index: number,
 ): Observable<PredictionBatch> {
-  // The inference key is a secret too: errors must redact it like the client's own keys.
-  const secrets = () => [...client.http.secrets(), target.apiKey];
-  const ctx = { ...client.http, secrets };
-  const maxBytes = client.config.maxResponseBytes ?? DEFAULTS.maxResponseBytes;
-  const request = {
-    method: 'POST' as const,
-    url: target.url,
-    headers: {
-      accept: 'application/json',
-      ...client.config.headers,
-      'content-type': 'application/json; charset=utf-8',
-      'x-api-key': target.apiKey,
-    },
-    body: requestBody(options, batch.csv),
-    timeoutMs: client.config.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
-  };
-  return defer(() =>
-    exchange$<PredictionBatch>(ctx, request, async (response, emit) => {
-      const text = utf8(await readBodyBounded(response, maxBytes, 'Inference response'));
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        throw new DecodeError('InferenceResponse', ['(root): expected JSON'], text, secrets());
-      }
-      const res = decodeOrThrow(InferenceResponse, json, text, secrets());
+  // The client's one exchange: its error factory (documented inference codes become
+  // InferenceError, which is never retried), retry policy and bounds; the inference key is
+  // redacted from errors like the client's own keys.
+  return callUrl$(client, { method: 'POST', url: target.url, key: target.apiKey, json: requestBody(options, batch.csv), idempotent: true }, InferenceResponse).pipe(
+    map((res): PredictionBatch => {
       const files: Record<string, string> = {};
       for (const output of res.outputs) {
         if (typeof output.data !== 'string') continue;
         try {
           files[output.name] = utf8(decodeBase64(output.data));
         } catch (err) {
-          throw new DecodeError('InferenceResponse', [`outputs.${output.name}.data: expected base64, got ${(err as Error).message}`], text.slice(0, 200));
+          throw new DecodeError('InferenceResponse', [`outputs.${output.name}.data: expected base64, got ${(err as Error).message}`], output.data.slice(0, 200));
         }
       }
       const valid = files['prediction_valid.csv'];
-      if (valid === undefined) throw new DecodeError('InferenceResponse', ['outputs: expected prediction_valid.csv, got none'], text.slice(0, 2000), secrets());
+      if (valid === undefined) {
+        throw new DecodeError('InferenceResponse', ['outputs: expected prediction_valid.csv, got none'], JSON.stringify(res.outputs.map((o) => o.name)), [target.apiKey]);
+      }
       const analysis = files['prediction_analysis.csv'];
-      emit({
+      return {
         index,
         inputRows: batch.rows,
         version: res.version === undefined || res.version === null ? undefined : String(res.version),
         rows: parseRows(valid),
         analysis: analysis === undefined ? undefined : parseRows(analysis),
         files,
-      });
+      };
     }),
-  ).pipe(
-    // Mapped before the retry policy sees it: documented inference errors are not retried.
-    catchError((err: unknown) => throwError(() => InferenceError.from(err))),
-    retryTransient({ method: 'POST', url: target.url, idempotent: true }, client.config.retry, client.scheduler),
   );
 }

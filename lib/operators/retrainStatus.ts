@@ -3,22 +3,23 @@
  *
  * @packageDocumentation
  */
-import { Observable, OperatorFunction, map } from 'rxjs';
+import { Observable, OperatorFunction } from 'rxjs';
 import type { RetrainJobId } from '../codecs/ids';
 import { RetrainJobStatus } from '../codecs/retrainJob';
-import { POLL_DEFAULTS, type PollOptions } from '../core/config';
-import { RetrainFailedError, WaitTimeoutError } from '../core/errors';
+import type { PollOptions } from '../core/config';
+import { RetrainFailedError } from '../core/errors';
+import { resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
 import type { RetrainEvent, RetrainJobRef, RetrainStatusEvent, RetrainUploadedEvent } from '../core/retrainEvents';
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
 import { segment } from '../transport/url';
-import { handleOrPass } from './handleOrPass';
-import { watchUntil } from './watchUntil';
+import { passOrHandle } from './passOrHandle';
+import { sharedPoll$, type PollPolicy } from './poller';
 
 /** Statuses that end a retraining successfully unless the caller names others. */
-const RETRAIN_TERMINAL = ['job_finished'];
+const RETRAIN_TERMINAL = Object.freeze(['job_finished']);
 /** Statuses that end a retraining with {@link RetrainFailedError} unless the caller names others. */
-const RETRAIN_FAILURE = ['failed', 'error', 'job_failed'];
+const RETRAIN_FAILURE = Object.freeze(['failed', 'error', 'job_failed']);
 
 /** @internal */
 export function isRetrainRef(value: unknown): value is RetrainJobRef {
@@ -30,38 +31,60 @@ export function isRetrainRef(value: unknown): value is RetrainJobRef {
   );
 }
 
+/** How the poller reads retraining jobs: Retrain Status Check answers, turned into events. */
+class RetrainPolicy implements PollPolicy<RetrainJobStatus, RetrainStatusEvent> {
+  readonly resource = 'retrainJob';
+  readonly options: ResolvedPollOptions;
+
+  constructor(
+    private readonly client: PredictionOneClient,
+    options: PollOptions | undefined,
+  ) {
+    // The client's schedule, the retraining's status names, then the caller's options.
+    const base = resolvePollOptions(client.poll, { terminalStatuses: RETRAIN_TERMINAL, failureStatuses: RETRAIN_FAILURE });
+    this.options = resolvePollOptions(base, options);
+  }
+
+  poll$(id: string): Observable<RetrainJobStatus> {
+    return callApi$(this.client, { method: 'GET', keyType: 'retrain', path: `/v1/external/retrain_jobs/${segment(id)}` }, RetrainJobStatus);
+  }
+
+  toValue(s: RetrainJobStatus, id: string): RetrainStatusEvent {
+    return {
+      type: 'retrainStatus',
+      retrainJobId: id as RetrainJobId,
+      status: s.status,
+      modelId: s.model_id,
+      message: s.message ?? undefined,
+      terminal: this.options.terminalStatuses.includes(s.status),
+      downloadUrl: s.download_url ?? undefined,
+    };
+  }
+
+  statusOf(e: RetrainStatusEvent): string {
+    return e.status;
+  }
+
+  isDone(e: RetrainStatusEvent): boolean {
+    return e.terminal;
+  }
+
+  failureOf(e: RetrainStatusEvent, id: string): Error | undefined {
+    return this.options.failureStatuses.includes(e.status) ? new RetrainFailedError(id, e.status, e.message) : undefined;
+  }
+
+  lastStatusOf(e: RetrainStatusEvent): { status: string } {
+    return { status: e.status };
+  }
+}
+
 /**
- * The status stream of one retraining job through the client.
+ * The status stream of one retraining job through the client (shared like a training's).
  *
  * @internal
  */
-export function retrainJobStatus$(client: PredictionOneClient, id: string, options: PollOptions = {}): Observable<RetrainStatusEvent> {
-  const o = { ...POLL_DEFAULTS, ...client.config.poll, terminalStatuses: RETRAIN_TERMINAL, failureStatuses: RETRAIN_FAILURE, ...options };
-  const poll$ = callApi$(client, { method: 'GET', keyType: 'retrain', path: `/v1/external/retrain_jobs/${segment(id)}` }, RetrainJobStatus).pipe(
-    map((s): RetrainStatusEvent => {
-      const terminal = o.terminalStatuses.includes(s.status);
-      return {
-        type: 'retrainStatus',
-        retrainJobId: id as RetrainJobId,
-        status: s.status,
-        modelId: s.model_id,
-        message: s.message ?? undefined,
-        terminal,
-        downloadUrl: s.download_url ?? undefined,
-      };
-    }),
-  );
-  return watchUntil(
-    poll$,
-    {
-      statusOf: (e) => e.status,
-      isDone: (e) => e.terminal,
-      failureOf: (e) => (o.failureStatuses.includes(e.status) ? new RetrainFailedError(id, e.status, e.message) : undefined),
-      onTimeout: (last, waitedMs) => new WaitTimeoutError('retrainJob', id, waitedMs, last?.status),
-    },
-    o,
-    client.scheduler,
-  );
+export function retrainJobStatus$(client: PredictionOneClient, id: string, options?: PollOptions): Observable<RetrainStatusEvent> {
+  return sharedPoll$(client, new RetrainPolicy(client, options), id, client.scheduler);
 }
 
 /**
@@ -74,7 +97,7 @@ export function retrainJobStatus$(client: PredictionOneClient, id: string, optio
  * and `failed` / `error` / `job_failed`. Unknown statuses count as still running; `maxWaitMs`
  * is a whole-run deadline. Transient poll errors are retried by the client's retry policy.
  *
- * **Errors**: {@link RetrainFailedError} (with the service's `message`), {@link WaitTimeoutError},
+ * **Errors**: {@link RetrainFailedError} (with the service's `message`), {@link PollTimeoutError} (`resource: 'retrainJob'`),
  * {@link ApiError} (`Not found retrain job.`, `This model may be deleted.`), {@link AuthError},
  * {@link NetworkError}, {@link DecodeError}.
  *
@@ -97,10 +120,11 @@ export function retrainJobStatus$(client: PredictionOneClient, id: string, optio
  */
 export function retrainStatus$(
   client: PredictionOneClient,
-  options: PollOptions = {},
+  options?: PollOptions,
 ): OperatorFunction<RetrainEvent | RetrainJobRef, RetrainEvent> {
-  return handleOrPass(
-    (value): value is RetrainUploadedEvent | RetrainJobRef => isRetrainRef(value) || value.type === 'retrainUploaded',
-    (input) => retrainJobStatus$(client, input.retrainJobId, options),
+  const policy = new RetrainPolicy(client, options);
+  return passOrHandle(
+    (value: RetrainEvent | RetrainJobRef): value is RetrainUploadedEvent | RetrainJobRef => isRetrainRef(value) || value.type === 'retrainUploaded',
+    (input) => sharedPoll$(client, policy, input.retrainJobId, client.scheduler),
   );
 }

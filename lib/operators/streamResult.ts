@@ -7,7 +7,6 @@
  */
 import { Observable, defer } from 'rxjs';
 import type { ExternalProcessId } from '../codecs/ids';
-import { DEFAULTS } from '../core/config';
 import type { DownloadProgressEvent } from '../core/events';
 import { getPresigned$ } from '../transport/presigned';
 import type { PredictionOneClient } from '../transport/client';
@@ -76,7 +75,7 @@ export function streamResult$(
   sink: ResultSink,
   externalProcessId?: ExternalProcessId,
 ): Observable<DownloadProgressEvent> {
-  const maxBytes = client.config.maxResultBytes ?? DEFAULTS.maxResultBytes;
+  const maxBytes = client.settings.maxResultBytes;
   return defer(() =>
     getPresigned$<DownloadProgressEvent>(client, resultUrl, async (response, emit) => {
       let finished = false;
@@ -85,7 +84,7 @@ export function streamResult$(
         const total = declaredArchiveSize(response, maxBytes);
         unzip = new StreamingUnzip(maxBytes, {
           ...client.config.zipCodec,
-          maxCompressionRatio: client.config.maxCompressionRatio ?? DEFAULTS.maxCompressionRatio,
+          maxCompressionRatio: client.settings.maxCompressionRatio,
           onEntry: (name) => sink.open(name),
         });
         const progress = new ArchiveProgress(total, (loaded) => emit({ type: 'downloadProgress', externalProcessId, loaded, total }));

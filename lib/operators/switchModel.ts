@@ -10,7 +10,7 @@ import type { RetrainEvent, RetrainJobRef, RetrainStatusEvent } from '../core/re
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
 import { segment } from '../transport/url';
-import { handleOrPass } from './handleOrPass';
+import { passOrHandle } from './passOrHandle';
 import { isRetrainRef } from './retrainStatus';
 
 /**
@@ -34,7 +34,7 @@ import { isRetrainRef } from './retrainStatus';
  * @returns An operator from finished jobs to `modelSwitched` events.
  */
 export function switchModel$(client: PredictionOneClient): OperatorFunction<RetrainEvent | RetrainJobRef, RetrainEvent> {
-  return handleOrPass(
+  return passOrHandle(
     (value): value is RetrainStatusEvent | RetrainJobRef => isRetrainRef(value) || (value.type === 'retrainStatus' && value.terminal),
     (input) =>
       callApi$(client, { method: 'PUT', keyType: 'retrain', path: `/v1/external/retrain_jobs/${segment(input.retrainJobId)}/update_model` }, UpdateModelResponse).pipe(

@@ -5,12 +5,13 @@
  */
 import { OperatorFunction, catchError, defer, map, throwError } from 'rxjs';
 import { CreateModelResponse } from '../codecs/trainingStatus';
-import { NetworkError, ServerError, TrainingStartUnknownError, ValidationError } from '../core/errors';
+import { ValidationError } from '../core/errors';
 import type { TrainingEvent, UploadedEvent } from '../core/events';
 import { normalizeTrainingConfig, type TrainingConfig } from '../core/trainingConfig';
 import { callApi$ } from '../transport/api';
+import { createModelError } from '../transport/errorFactory';
 import type { PredictionOneClient } from '../transport/client';
-import { handleOrPass, isRef, type ExternalProcessRef } from './handleOrPass';
+import { passOrHandle, isRef, type ExternalProcessRef } from './passOrHandle';
 
 /**
  * What to train.
@@ -55,7 +56,7 @@ export function train$(
   client: PredictionOneClient,
   options: TrainOptions,
 ): OperatorFunction<TrainingEvent | ExternalProcessRef, TrainingEvent> {
-  return handleOrPass(
+  return passOrHandle(
     (value): value is UploadedEvent | ExternalProcessRef => isRef(value) || value.type === 'uploaded',
     (input) =>
       defer(() => {
@@ -70,11 +71,7 @@ export function train$(
           CreateModelResponse,
         ).pipe(
           map((res): TrainingEvent => ({ type: 'queued', externalProcessId: res.external_process_id, name, config })),
-          catchError((err: unknown) =>
-            throwError(() =>
-              (err instanceof NetworkError && err.sent) || err instanceof ServerError ? new TrainingStartUnknownError(id, err) : err,
-            ),
-          ),
+          catchError((err: unknown) => throwError(() => createModelError(err, id))),
         );
       }),
   );

@@ -10,7 +10,6 @@ import { UploadUrlSpentError, ValidationError } from '../core/errors';
 import type { TrainingEvent, UploadFileKind, UploadProgressEvent } from '../core/events';
 import { checkColumns, columnInfoCsv, csvHeader, inferColumns, type ColumnSpec, type ColumnType } from '../sources/columns';
 import { isRereadable, prepareSource, type CsvSource, type PreparedSource } from '../sources/csvSource';
-import { RETRY_DEFAULTS } from '../core/config';
 import { putWithProgress$ } from './putWithProgress';
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
@@ -120,7 +119,7 @@ export function uploadChecked$(
   options: UploadOptions = {},
 ): OperatorFunction<CsvSource | UploadInput, TrainingEvent> {
   // A spent single-use URL starts a new session, within the call's retry budget.
-  const maxSessions = Math.max(1, client.config.retry?.maxAttempts ?? RETRY_DEFAULTS.maxAttempts);
+  const maxSessions = client.settings.retry.maxAttempts;
   return concatMap((value) => {
     const input: UploadInput = isUploadInput(value) ? value : { train: value };
     return defer(async () => {

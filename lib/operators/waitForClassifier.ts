@@ -3,45 +3,67 @@
  *
  * @packageDocumentation
  */
-import { Observable, OperatorFunction, concatMap, map } from 'rxjs';
+import { Observable, OperatorFunction, concatMap } from 'rxjs';
 import { ClassifierListResponse, type Classifier } from '../codecs/classifier';
 import type { ClassifierId } from '../codecs/ids';
-import { POLL_DEFAULTS, type PollOptions } from '../core/config';
-import { ClassifierFailedError, WaitTimeoutError } from '../core/errors';
+import type { PollOptions } from '../core/config';
+import { ClassifierFailedError } from '../core/errors';
+import { resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
-import { watchUntil } from './watchUntil';
+import { sharedPoll$, type PollPolicy } from './poller';
 
-const CLASSIFIER_TERMINAL = ['running'];
-const CLASSIFIER_FAILURE = ['failed', 'terminating', 'terminated'];
+const CLASSIFIER_TERMINAL = Object.freeze(['running']);
+const CLASSIFIER_FAILURE = Object.freeze(['failed', 'terminating', 'terminated']);
 
-/** A listed classifier, or a stand-in when it is no longer listed. */
-function missing(id: string): Classifier {
-  return { classifier_id: id as ClassifierId, status: 'missing' };
+/**
+ * How the poller reads prediction APIs: List Classifiers (the API has no endpoint for one
+ * classifier), the one asked for picked out, or a `missing` stand-in when it is not listed.
+ */
+class ClassifierPolicy implements PollPolicy<ClassifierListResponse, Classifier> {
+  readonly resource = 'classifier';
+  readonly options: ResolvedPollOptions;
+
+  constructor(
+    private readonly client: PredictionOneClient,
+    options: PollOptions | undefined,
+  ) {
+    const base = resolvePollOptions(client.poll, { terminalStatuses: CLASSIFIER_TERMINAL, failureStatuses: CLASSIFIER_FAILURE });
+    this.options = resolvePollOptions(base, options);
+  }
+
+  poll$(): Observable<ClassifierListResponse> {
+    return callApi$(this.client, { method: 'GET', keyType: 'deploy', path: '/v1/external/classifiers' }, ClassifierListResponse);
+  }
+
+  toValue(res: ClassifierListResponse, id: string): Classifier {
+    return res.classifiers.find((c) => c.classifier_id === id) ?? { classifier_id: id as ClassifierId, status: 'missing' };
+  }
+
+  statusOf(c: Classifier): string {
+    return c.status;
+  }
+
+  isDone(c: Classifier): boolean {
+    return this.options.terminalStatuses.includes(c.status);
+  }
+
+  failureOf(c: Classifier, id: string): Error | undefined {
+    return c.status === 'missing' || this.options.failureStatuses.includes(c.status) ? new ClassifierFailedError(id, c.status) : undefined;
+  }
+
+  lastStatusOf(c: Classifier): { status: string } {
+    return { status: c.status };
+  }
 }
 
 /**
- * The status stream of one classifier (polling List Classifiers: the API has no endpoint for
- * one classifier).
+ * The status stream of one classifier (shared like a training's).
  *
  * @internal
  */
-export function classifierStatus$(client: PredictionOneClient, id: string, options: PollOptions = {}): Observable<Classifier> {
-  const o = { ...POLL_DEFAULTS, ...client.config.poll, terminalStatuses: CLASSIFIER_TERMINAL, failureStatuses: CLASSIFIER_FAILURE, ...options };
-  const poll$ = callApi$(client, { method: 'GET', keyType: 'deploy', path: '/v1/external/classifiers' }, ClassifierListResponse).pipe(
-    map((res) => res.classifiers.find((c) => c.classifier_id === id) ?? missing(id)),
-  );
-  return watchUntil(
-    poll$,
-    {
-      statusOf: (c) => c.status,
-      isDone: (c) => o.terminalStatuses.includes(c.status),
-      failureOf: (c) => (c.status === 'missing' || o.failureStatuses.includes(c.status) ? new ClassifierFailedError(id, c.status) : undefined),
-      onTimeout: (last, waitedMs) => new WaitTimeoutError('classifier', id, waitedMs, last?.status),
-    },
-    o,
-    client.scheduler,
-  );
+export function classifierStatus$(client: PredictionOneClient, id: string, options?: PollOptions): Observable<Classifier> {
+  return sharedPoll$(client, new ClassifierPolicy(client, options), id, client.scheduler);
 }
 
 /**
@@ -52,7 +74,7 @@ export function classifierStatus$(client: PredictionOneClient, id: string, optio
  *
  * **Errors**: {@link ClassifierFailedError} (status `failed`, `terminating`, `terminated`, one
  * of `failureStatuses`, or `missing` when the classifier is no longer listed),
- * {@link WaitTimeoutError}, {@link ApiError}, {@link AuthError}, {@link NetworkError},
+ * {@link PollTimeoutError} (`resource: 'classifier'`), {@link ApiError}, {@link AuthError}, {@link NetworkError},
  * {@link DecodeError}.
  *
  * **Cancellation**: unsubscribing aborts the poll in flight and clears the timer.
@@ -69,7 +91,8 @@ export function classifierStatus$(client: PredictionOneClient, id: string, optio
  */
 export function waitForClassifier$(
   client: PredictionOneClient,
-  options: PollOptions = {},
+  options?: PollOptions,
 ): OperatorFunction<{ readonly classifierId: string }, Classifier> {
-  return concatMap((ref) => classifierStatus$(client, ref.classifierId, options));
+  const policy = new ClassifierPolicy(client, options);
+  return concatMap((ref) => sharedPoll$(client, policy, ref.classifierId, client.scheduler));
 }

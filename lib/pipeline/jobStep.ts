@@ -25,7 +25,7 @@ import {
 } from 'rxjs';
 import { TrainingStatus } from '../codecs/trainingStatus';
 import type { ExternalProcessId } from '../codecs/ids';
-import { POLL_DEFAULTS, RETRY_DEFAULTS, type PollOptions } from '../core/config';
+import { pollDelayMs, resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
 import { ApiError, AuthError, DecodeError, PollTimeoutError, TrainingFailedError, TrainingStartUnknownError } from '../core/errors';
 import type { StatusEvent, TrainingEvent } from '../core/events';
 import { datasetInfo$ } from '../operators/datasetInfo';
@@ -155,12 +155,8 @@ export type JobStepOutput = TrainingEvent | JobStepped;
  *
  * @internal
  */
-export function stepPollDelayMs(polls: number, options: PollOptions): number {
-  if (polls <= 0) return options.firstDelayMs ?? POLL_DEFAULTS.firstDelayMs;
-  const min = options.minDelayMs ?? POLL_DEFAULTS.minDelayMs;
-  const max = options.maxDelayMs ?? POLL_DEFAULTS.maxDelayMs;
-  const interval = Math.min(max, min * (options.multiplier ?? POLL_DEFAULTS.multiplier) ** (polls - 1));
-  return (options.jitter ?? POLL_DEFAULTS.jitter) === 'full' ? Math.round(interval * (options.random ?? Math.random)()) : interval;
+export function stepPollDelayMs(polls: number, options: ResolvedPollOptions): number {
+  return polls <= 0 ? options.firstDelayMs : pollDelayMs(polls - 1, options);
 }
 
 /**
@@ -272,15 +268,15 @@ export function isJobStepped(out: JobStepOutput): out is JobStepped {
 
 /** The step logic, with the resolved options of one job. */
 class JobStepper {
-  private readonly poll: PollOptions;
+  private readonly poll: ResolvedPollOptions;
   private readonly maxAttempts: number;
 
   constructor(
     private readonly client: PredictionOneClient,
     private readonly context: JobStepContext,
   ) {
-    this.poll = { ...client.config.poll, ...context.job.poll };
-    this.maxAttempts = Math.max(1, client.config.retry?.maxAttempts ?? RETRY_DEFAULTS.maxAttempts);
+    this.poll = resolvePollOptions(client.poll, context.job.poll);
+    this.maxAttempts = client.settings.retry.maxAttempts;
   }
 
   step(record: JobRecord): Observable<JobStepOutput> {
@@ -371,7 +367,7 @@ class JobStepper {
           if (!(err instanceof TrainingStartUnknownError)) return throwError(() => err);
           // The request may or may not have reached the service: find out by id after a backoff
           // (a request still in flight there has time to land), never by sending it again blindly.
-          return of(stepped(creating, backoffDelayMs(attempts, err.cause, this.client.config.retry)));
+          return of(stepped(creating, backoffDelayMs(attempts, err.cause, this.client.settings.retry)));
         }),
       ),
     );
@@ -396,7 +392,7 @@ class JobStepper {
   private pollOnce(record: JobRecord): Observable<JobStepOutput> {
     const id = record.externalProcessId!;
     return defer(() => {
-      const maxWaitMs = this.poll.maxWaitMs ?? POLL_DEFAULTS.maxWaitMs;
+      const maxWaitMs = this.poll.maxWaitMs;
       const since = record.trainingSinceMs ?? this.client.scheduler.now();
       if (this.client.scheduler.now() - since > maxWaitMs) {
         throw new PollTimeoutError(id, maxWaitMs, record.lastStatus === undefined ? undefined : { status: record.lastStatus });
@@ -405,7 +401,7 @@ class JobStepper {
     }).pipe(
       concatMap((s): Observable<JobStepOutput> => {
         const polled: JobRecord = { ...record, polls: record.polls + 1, lastStatus: s.status };
-        const failure = this.poll.failureStatuses ?? POLL_DEFAULTS.failureStatuses;
+        const failure = this.poll.failureStatuses;
         if (failure.includes(s.status)) return throwError(() => new TrainingFailedError(id, s.status));
         const changed = s.status !== record.lastStatus || record.polls === 0;
         const event = changed ? of(s) : EMPTY;
@@ -435,7 +431,7 @@ class JobStepper {
 
   /** One Train Status Check, as a status event (`resultUrl` only when terminal). */
   private status$(id: string): Observable<StatusEvent> {
-    const terminalStatuses = this.poll.terminalStatuses ?? POLL_DEFAULTS.terminalStatuses;
+    const terminalStatuses = this.poll.terminalStatuses;
     return callApi$(this.client, { method: 'GET', path: '/v1/external/models/results', query: { external_process_id: id } }, TrainingStatus).pipe(
       map((s): StatusEvent => {
         const terminal = terminalStatuses.includes(s.status);

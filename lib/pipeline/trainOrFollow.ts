@@ -5,11 +5,13 @@
  * @packageDocumentation
  */
 import { Observable, OperatorFunction, catchError, concatMap, of, throwError, timer } from 'rxjs';
-import { RETRY_DEFAULTS, type PollOptions } from '../core/config';
-import { ApiError, AuthError, TrainingStartUnknownError } from '../core/errors';
+import type { PollOptions } from '../core/config';
+import type { ResolvedRetryOptions } from '../core/settings';
+import { TrainingStartUnknownError } from '../core/errors';
 import type { TrainingEvent } from '../core/events';
-import type { ExternalProcessRef } from '../operators/handleOrPass';
+import type { ExternalProcessRef } from '../operators/passOrHandle';
 import { pollStatus$ } from '../operators/pollStatus';
+import { isUnknownTraining } from '../transport/errorFactory';
 import { train$, type TrainOptions } from '../operators/train';
 import type { PredictionOneClient } from '../transport/client';
 
@@ -18,26 +20,9 @@ import type { PredictionOneClient } from '../transport/client';
  * at the service before a status check may call it unknown: the full backoff of the attempt,
  * without jitter. A service that answered (other 5xx) is done with the request: no wait.
  */
-function settleDelayMs(attempt: number, err: TrainingStartUnknownError, retry: PredictionOneClient['config']['retry']): number {
+function settleDelayMs(attempt: number, err: TrainingStartUnknownError, retry: ResolvedRetryOptions): number {
   if (err.answered) return 0;
-  const base = retry?.baseDelayMs ?? RETRY_DEFAULTS.baseDelayMs;
-  return Math.min(retry?.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs, base * 2 ** (attempt - 1));
-}
-
-/**
- * Whether a Train Status Check error says "there is no training with this id": HTTP 400 or
- * 404 that is not a refused key. A 429, 408, key error or 5xx says nothing about the training.
- *
- * ## Example
- * ```ts
- * of({ externalProcessId }).pipe(pollStatus$(client), take(1)).subscribe({ error: (e) => isUnknownTraining(e) && createAgain() });
- * ```
- *
- * @param err - An error of {@link pollStatus$}.
- * @returns True when the service does not know the training.
- */
-export function isUnknownTraining(err: unknown): boolean {
-  return err instanceof ApiError && !(err instanceof AuthError) && (err.httpStatus === 400 || err.httpStatus === 404);
+  return Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
 }
 
 /**
@@ -68,12 +53,12 @@ export function trainOrFollow$(
 ): OperatorFunction<TrainingEvent | ExternalProcessRef, TrainingEvent> {
   const train = train$(client, options);
   const poll = pollStatus$(client, options.poll);
-  const maxCreates = Math.max(1, client.config.retry?.maxAttempts ?? RETRY_DEFAULTS.maxAttempts);
+  const maxCreates = client.settings.retry.maxAttempts;
   const recover = (attempt: number): OperatorFunction<TrainingEvent, TrainingEvent> =>
     catchError<TrainingEvent, Observable<TrainingEvent>>((err: unknown) => {
       if (!(err instanceof TrainingStartUnknownError)) return throwError(() => err);
       const id = { externalProcessId: err.externalProcessId };
-      return timer(settleDelayMs(attempt, err, client.config.retry), client.scheduler).pipe(
+      return timer(settleDelayMs(attempt, err, client.settings.retry), client.scheduler).pipe(
         concatMap(() => of(id).pipe(poll)),
         catchError((pollErr: unknown) => {
           if (!isUnknownTraining(pollErr)) return throwError(() => pollErr);

@@ -5,12 +5,11 @@
  * @packageDocumentation
  */
 import * as t from 'io-ts';
-import { Observable, catchError, defer, switchMap, throwError, type Subscriber, type TeardownLogic } from 'rxjs';
-import { DEFAULTS } from '../core/config';
+import { Observable, catchError, defer, switchMap, throwError } from 'rxjs';
 import { AuthError, DecodeError } from '../core/errors';
 import { decodeOrThrow } from '../codecs/decode';
 import { readBodyBounded, utf8 } from './body';
-import { exchangeWith, type HttpMethod, type HttpRequest, type ResponseReader } from './request';
+import { exchangeWith, type ExchangeContext, type HttpMethod, type HttpRequest, type ResponseReader } from './request';
 import type { FetchResponse } from './fetchLike';
 import { retryTransient, type RetriedRequest } from './retryPolicy';
 import { buildUrl } from './url';
@@ -30,6 +29,19 @@ export interface ApiCall {
   readonly keyType?: CredentialType;
 }
 
+/**
+ * A call to an endpoint outside the API's base URL with its own key: a prediction API's
+ * inference URL. @internal
+ */
+export interface UrlCall {
+  readonly method: HttpMethod;
+  readonly url: string;
+  /** The endpoint's key, sent as `x-api-key` and redacted from errors like the client's own. */
+  readonly key: string;
+  readonly json?: unknown;
+  readonly idempotent?: boolean;
+}
+
 /** `null` means the endpoint answers with an empty (or ignorable) body. */
 type Expect = t.Mixed | null;
 type Result<C extends Expect> = C extends t.Mixed ? t.TypeOf<C> : void;
@@ -38,24 +50,24 @@ type Result<C extends Expect> = C extends t.Mixed ? t.TypeOf<C> : void;
 const sharedHeaders = new WeakMap<PredictionOneClient, Map<string, Record<string, string>>>();
 
 /**
- * One API call, ready to send, and how its response is read: subscribing sends it. It is the
- * request itself (method, headers, body, timeout; the URL is built when read, so thousands of
- * trainings in flight do not each keep theirs) and what the retry policy needs, in one object
- * with prototype methods rather than closures: a status call is kept per training in flight.
+ * One request to the service, ready to send, and how its response is read. It is the request
+ * itself (method, headers, body, timeout; an API call's URL is built when read, so thousands of
+ * trainings in flight do not each keep theirs) and what the retry policy needs, in one object:
+ * {@link send$} makes it an Observable without subclassing one.
  */
-class ApiExchange<C extends Expect> extends Observable<Result<C>> implements HttpRequest, RetriedRequest, ResponseReader<Result<C>> {
+class ApiExchange<C extends Expect> implements HttpRequest, RetriedRequest, ResponseReader<Result<C>> {
   readonly headers: Record<string, string>;
   readonly body: string | undefined;
   readonly timeoutMs: number;
   readonly idempotent: boolean;
+  readonly endpoint: 'api' | 'inference';
 
   constructor(
     private readonly client: PredictionOneClient,
     key: string,
-    private readonly call: ApiCall,
+    private readonly call: ApiCall | UrlCall,
     private readonly codec: C,
   ) {
-    super(subscribeApiExchange);
     if (call.json !== undefined) {
       this.headers = { accept: 'application/json', ...client.config.headers, ...keyHeader(key), 'content-type': 'application/json' };
       this.body = JSON.stringify(call.json);
@@ -63,8 +75,9 @@ class ApiExchange<C extends Expect> extends Observable<Result<C>> implements Htt
       this.headers = sharedHeadersOf(client, key);
       this.body = undefined;
     }
-    this.timeoutMs = client.config.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
+    this.timeoutMs = client.settings.requestTimeoutMs;
     this.idempotent = call.idempotent ?? call.method !== 'POST';
+    this.endpoint = 'url' in call ? 'inference' : 'api';
   }
 
   get method(): HttpMethod {
@@ -72,19 +85,21 @@ class ApiExchange<C extends Expect> extends Observable<Result<C>> implements Htt
   }
 
   get url(): string {
-    return buildUrl(this.client.baseUrl, this.call.path, this.call.query);
+    const call = this.call;
+    return 'url' in call ? call.url : buildUrl(this.client.baseUrl, call.path, call.query);
   }
 
-  /** @internal */
-  send(subscriber: Subscriber<Result<C>>): TeardownLogic {
-    return exchangeWith(this.client.http, this, this, subscriber);
+  /** The secrets errors of this exchange redact: the client's, and the key of a call to another endpoint. */
+  secrets(): readonly (string | undefined)[] {
+    const call = this.call;
+    const own = this.client.http.secrets();
+    return 'url' in call ? [...own, call.key] : own;
   }
 
   async read(response: FetchResponse): Promise<Result<C>> {
     const { client, codec } = this;
-    const maxBytes = client.config.maxResponseBytes ?? DEFAULTS.maxResponseBytes;
     // Only an error needs the path: no URL parsing per request.
-    const bytes = await readBodyBounded(response, maxBytes, () => `Response of ${this.method} ${new URL(this.url).pathname}`);
+    const bytes = await readBodyBounded(response, client.settings.maxResponseBytes, () => `Response of ${this.method} ${new URL(this.url).pathname}`);
     if (codec === null) return undefined as Result<C>;
     const text = utf8(bytes);
     let json: unknown;
@@ -92,10 +107,16 @@ class ApiExchange<C extends Expect> extends Observable<Result<C>> implements Htt
       json = JSON.parse(text);
     } catch {
       const kind = text.trim() === '' ? 'an empty body' : /^\s*</.test(text) ? 'HTML or XML' : 'text that is not JSON';
-      throw new DecodeError(codec.name, [`(root): expected JSON, got ${kind}`], text, client.http.secrets());
+      throw new DecodeError(codec.name, [`(root): expected JSON, got ${kind}`], text, this.secrets());
     }
-    return decodeOrThrow(codec, json, text, client.http.secrets()) as Result<C>;
+    return decodeOrThrow(codec, json, text, this.secrets()) as Result<C>;
   }
+}
+
+/** The one exchange: sends `request` through the client's transport on each subscription. */
+function send$<C extends Expect>(client: PredictionOneClient, request: ApiExchange<C>): Observable<Result<C>> {
+  const ctx: ExchangeContext = { ...client.http, secrets: () => request.secrets() };
+  return new Observable<Result<C>>((subscriber) => exchangeWith(ctx, request, request, subscriber));
 }
 
 /** The headers of a body-less call with `key`, one object per client for every such request. */
@@ -120,10 +141,6 @@ function keyHeader(key: string): Record<string, string> {
   return key === '' ? {} : { 'x-api-key': key };
 }
 
-function subscribeApiExchange<C extends Expect>(this: Observable<Result<C>>, subscriber: Subscriber<Result<C>>): TeardownLogic {
-  return (this as ApiExchange<C>).send(subscriber);
-}
-
 
 /**
  * Calls an endpoint with an explicit key (Get API Key sends the secret key), with retries.
@@ -137,7 +154,7 @@ export function callApiWithKey$<C extends Expect>(
   codec: C,
 ): Observable<Result<C>> {
   const exchange = new ApiExchange(client, key, call, codec);
-  return exchange.pipe(retryTransient(exchange, client.config.retry, client.scheduler));
+  return send$(client, exchange).pipe(retryTransient(exchange, client.settings.retry, client.scheduler));
 }
 
 /**
@@ -155,12 +172,12 @@ export function callApi$<C extends Expect>(client: PredictionOneClient, call: Ap
     // A static key is never refreshed (a refused one is final), so the request is built once
     // and each subscription (each poll) sends it afresh, without a key lookup per call.
     const exchange = new ApiExchange(client, staticKey, call, codec);
-    return client.limiter.run(exchange).pipe(retryTransient(exchange, client.config.retry, client.scheduler));
+    return client.limiter.run(send$(client, exchange)).pipe(retryTransient(exchange, client.settings.retry, client.scheduler));
   }
   const attempt = (refreshed: boolean): Observable<Result<C>> =>
     client.credentials.apiKey$(keyType).pipe(
       switchMap((key) =>
-        client.limiter.run(new ApiExchange(client, key, call, codec)).pipe(
+        client.limiter.run(send$(client, new ApiExchange(client, key, call, codec))).pipe(
           catchError((err: unknown) => {
             if (!refreshed && err instanceof AuthError && err.apiMessage === 'Inactive_credential.' && client.credentials.canRefresh(keyType)) {
               client.credentials.invalidate(key, keyType);
@@ -172,5 +189,17 @@ export function callApi$<C extends Expect>(client: PredictionOneClient, call: Ap
       ),
     );
   const url = buildUrl(client.baseUrl, call.path, call.query);
-  return defer(() => attempt(false)).pipe(retryTransient({ method: call.method, url, idempotent }, client.config.retry, client.scheduler));
+  return defer(() => attempt(false)).pipe(retryTransient({ method: call.method, url, idempotent }, client.settings.retry, client.scheduler));
+}
+
+/**
+ * Calls an endpoint outside the base URL (a prediction API's inference URL) with its own key,
+ * through the same exchange, error factory and retry policy as every API call; not gated by the
+ * client's `limits` (they count calls to the API).
+ *
+ * @internal
+ */
+export function callUrl$<C extends t.Mixed>(client: PredictionOneClient, call: UrlCall, codec: C): Observable<t.TypeOf<C>> {
+  const exchange = new ApiExchange(client, call.key, call, codec);
+  return send$(client, exchange).pipe(retryTransient(exchange, client.settings.retry, client.scheduler));
 }

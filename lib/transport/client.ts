@@ -9,6 +9,8 @@ import { ApiKeyResponse } from '../codecs/apiKey';
 import type { ClientConfig } from '../core/config';
 import { isBrowserLike } from '../core/environment';
 import { ValidationError } from '../core/errors';
+import { DEFAULT_POLL_OPTIONS, resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
+import { resolveSettings, type ResolvedSettings } from '../core/settings';
 import { INSPECT_CUSTOM, redactConfig } from '../core/redact';
 import { callApiWithKey$ } from './api';
 import { Credentials, type CredentialState } from './credentials';
@@ -37,6 +39,10 @@ export class PredictionOneClient {
   readonly config: ClientConfig;
   /** Scheduler of every timer the client starts. */
   readonly scheduler: SchedulerLike;
+  /** @internal The poll defaults (`config.poll` over the library's), resolved once. */
+  readonly poll: ResolvedPollOptions;
+  /** @internal Timeouts, limits and the retry policy (`config` over the library's defaults), resolved once. */
+  readonly settings: ResolvedSettings;
   /** Where the credential stands (`static`, `exchanging`, `valid` with its expiry, `failed`). */
   readonly credentialState$: Observable<CredentialState>;
   /** @internal */
@@ -52,6 +58,8 @@ export class PredictionOneClient {
     this.baseUrl = baseUrl;
     this.config = config;
     this.scheduler = config.scheduler ?? asyncScheduler;
+    this.poll = resolvePollOptions(DEFAULT_POLL_OPTIONS, config.poll);
+    this.settings = resolveSettings(config);
     this.credentials = new Credentials(
       { apiKey: config.apiKey, apiKeys: config.apiKeys, secretKey: config.secretKey, proxied: config.keyAddedByProxy === true },
       (secretKey, credentialType) =>

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { ApiError, AuthError, RateLimitError, ResourceGoneError, ServerError, type GoneResource } from '../core/errors';
+import { ApiError, AuthError, InferenceError, NetworkError, RateLimitError, ResourceGoneError, ServerError, TrainingStartUnknownError, type GoneResource, type InferenceErrorReason } from '../core/errors';
 import { ApiErrorBody } from '../codecs/apiErrorBody';
 
 /** Messages of the documented code 4001000204 that mean "this key is refused". */
@@ -13,6 +13,14 @@ const AUTH_MESSAGES = new Set([
   'Inactive_credential.',
   'Not_found_credential.',
   'This user may be deleted.',
+]);
+
+/** The inference endpoint's documented error codes and what they mean. */
+const INFERENCE_REASONS: ReadonlyMap<number, InferenceErrorReason> = new Map([
+  [4001030101, 'notFound'],
+  [4001030104, 'badRequest'],
+  [4031030201, 'accessDenied'],
+  [5031030101, 'unavailable'],
 ]);
 
 /** The documented "bad request" code shared by key errors and other client errors. */
@@ -65,7 +73,7 @@ function parseBody(text: string): ApiErrorBody {
  * @internal
  */
 export function apiErrorFrom(
-  response: { method: string; url: string; status: number; retryAfter: string | null; body: string },
+  response: { method: string; url: string; status: number; retryAfter: string | null; body: string; endpoint?: 'api' | 'inference' },
   secrets: readonly (string | undefined)[],
   nowMs: number,
 ): ApiError {
@@ -87,7 +95,37 @@ export function apiErrorFrom(
   if (gone !== undefined) return new ResourceGoneError(gone, init, secrets);
   // Only as documented, HTTP 500: a 503 with that code says "unavailable" and stays a retried ServerError.
   if (init.code === CONFIGURATION_FILE_CODE && response.status === 500) return new ResourceGoneError('configurationFile', init, secrets);
+  // The inference endpoint's documented codes: never retried.
+  const reason = response.endpoint !== 'inference' || init.code === undefined ? undefined : INFERENCE_REASONS.get(init.code);
+  if (reason !== undefined) return new InferenceError({ ...init, reason }, secrets);
   if (response.status === 429) return new RateLimitError(init, secrets);
   if (response.status >= 500) return new ServerError(init, secrets);
   return new ApiError(init, secrets);
+}
+
+/**
+ * The error of a failed Create Model for upload `externalProcessId`: an ambiguous failure (the
+ * request was sent and the connection broke, or the service answered 5xx) becomes
+ * {@link TrainingStartUnknownError}, since the training may exist; anything else stays.
+ *
+ * @internal
+ */
+export function createModelError(err: unknown, externalProcessId: string): unknown {
+  return (err instanceof NetworkError && err.sent) || err instanceof ServerError ? new TrainingStartUnknownError(externalProcessId, err) : err;
+}
+
+/**
+ * Whether a Train Status Check error says "there is no training with this id": HTTP 400 or
+ * 404 that is not a refused key. A 429, 408, key error or 5xx says nothing about the training.
+ *
+ * ## Example
+ * ```ts
+ * of({ externalProcessId }).pipe(pollStatus$(client), take(1)).subscribe({ error: (e) => isUnknownTraining(e) && createAgain() });
+ * ```
+ *
+ * @param err - An error of {@link pollStatus$}.
+ * @returns True when the service does not know the training.
+ */
+export function isUnknownTraining(err: unknown): boolean {
+  return err instanceof ApiError && !(err instanceof AuthError) && (err.httpStatus === 400 || err.httpStatus === 404);
 }

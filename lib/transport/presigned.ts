@@ -7,7 +7,6 @@
 import { Observable, catchError, defer, throwError } from 'rxjs';
 import { ApiError, NetworkError, UploadUrlSpentError } from '../core/errors';
 import { exchange$ } from './request';
-import { DEFAULTS } from '../core/config';
 import { retryTransient } from './retryPolicy';
 import { bodyChunks } from './body';
 import type { PredictionOneClient } from './client';
@@ -41,7 +40,7 @@ export function putPresigned$(
         return throwError(() => err);
       }),
     ),
-  ).pipe(retryTransient({ method: 'PUT', url, idempotent: replayable }, client.config.retry, client.scheduler));
+  ).pipe(retryTransient({ method: 'PUT', url, idempotent: replayable }, client.settings.retry, client.scheduler));
 }
 
 /**
@@ -75,11 +74,11 @@ export function getPresigned$<T>(
   consume: (response: FetchResponse, emit: (value: T) => void) => Promise<void>,
 ): Observable<T> {
   return defer(() => exchange$<T>(client.http, { method: 'GET', url, headers: {}, idleTimeoutMs: idleTimeout(client) }, consume)).pipe(
-    retryTransient({ method: 'GET', url, idempotent: true }, client.config.retry, client.scheduler),
+    retryTransient({ method: 'GET', url, idempotent: true }, client.settings.retry, client.scheduler),
   );
 }
 
 /** The idle timeout of transfers (for a byte upload, from its response on: its progress is invisible). */
 function idleTimeout(client: PredictionOneClient): number {
-  return client.config.transferIdleTimeoutMs ?? DEFAULTS.transferIdleTimeoutMs;
+  return client.settings.transferIdleTimeoutMs;
 }

@@ -8,7 +8,6 @@ import { Observable, type SchedulerAction, type SchedulerLike, type Subscriber, 
 import { NetworkError, PredictionOneError, RequestTimeoutError } from '../core/errors';
 import { redactText } from '../core/redact';
 import { apiErrorFrom } from './errorFactory';
-import { TimerQueue, type TimerEntry } from './timerQueue';
 import { concatBytes } from '../core/bytes';
 import { bodyChunks, readBodyBounded, utf8 } from './body';
 import type { FetchInit, FetchLike, FetchResponse } from './fetchLike';
@@ -30,6 +29,8 @@ export interface HttpRequest {
    * grows with their size.
    */
   readonly idleTimeoutMs?: number;
+  /** Which error mapping applies: the API's (default) or a prediction API's inference endpoint. */
+  readonly endpoint?: 'api' | 'inference';
   /** Start the idle timeout only once the response arrives (a byte upload shows no progress). */
   readonly idleFromResponse?: boolean;
 }
@@ -83,15 +84,12 @@ const finite = (ms: number | undefined): ms is number => ms !== undefined && Num
  * The state of one exchange, in one object: the fields and scheduled callbacks would otherwise
  * be half a dozen closures per request.
  */
-class Exchange<T> implements Expiring, TimerEntry {
-  /** The total timeout's place on the scheduler's timer queue (see {@link TimerQueue}). */
-  dueAt = 0;
-  seq = 0;
-  slot = -1;
+class Exchange<T> implements Expiring {
   private readonly controller = new AbortController();
   private settled = false;
   private timedOut: { ms: number; idle: boolean } | undefined;
   private idle: Subscription | undefined;
+  private total: Subscription | undefined;
 
   constructor(
     private readonly ctx: ExchangeContext,
@@ -105,9 +103,7 @@ class Exchange<T> implements Expiring, TimerEntry {
   ): () => void {
     const { ctx, request } = this;
     // Through the scheduler, so the timeouts run in virtual time under the TestScheduler.
-    // The total timeout is an entry of the scheduler's timer queue: one per request in flight,
-    // and thousands of status polls a second each set one up and tear it down.
-    if (finite(request.timeoutMs)) TimerQueue.of(ctx.scheduler).add(this, request.timeoutMs);
+    if (finite(request.timeoutMs)) this.total = ctx.scheduler.schedule<Expiring>(expireTotal, request.timeoutMs, this);
     const idleMs = request.idleTimeoutMs;
     const watching = finite(idleMs);
     if (watching && !request.idleFromResponse) this.idle = ctx.scheduler.schedule<Expiring>(expireIdle, idleMs, this);
@@ -151,6 +147,7 @@ class Exchange<T> implements Expiring, TimerEntry {
           status: response.status,
           retryAfter: response.headers.get('retry-after'),
           body,
+          endpoint: request.endpoint,
         },
         ctx.secrets(),
         ctx.now(),
@@ -186,13 +183,8 @@ class Exchange<T> implements Expiring, TimerEntry {
     this.controller.abort();
   }
 
-  /** The total timeout expired (the timer queue calls it). */
-  ring(): void {
-    this.expire('total');
-  }
-
   private stopTimers(): void {
-    if (this.slot >= 0) TimerQueue.of(this.ctx.scheduler).remove(this);
+    this.total?.unsubscribe();
     this.idle?.unsubscribe();
   }
 
@@ -211,6 +203,10 @@ interface Expiring {
 
 function expireIdle(this: SchedulerAction<Expiring>, run?: Expiring): void {
   run?.expire('idle');
+}
+
+function expireTotal(this: SchedulerAction<Expiring>, run?: Expiring): void {
+  run?.expire('total');
 }
 
 /** The response with a body that reports each chunk read as activity. */

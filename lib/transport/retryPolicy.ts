@@ -3,8 +3,8 @@
  *
  * @packageDocumentation
  */
-import { Observable, asyncScheduler, type MonoTypeOperatorFunction, type Observer, type SchedulerAction, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
-import { RETRY_DEFAULTS, type RetryOptions } from '../core/config';
+import { asyncScheduler, defer, identity, mergeMap, race, retry, throwError, timer, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
+import type { ResolvedRetryOptions } from '../core/settings';
 import { ApiError, DeadlineExceededError, NetworkError, PredictionOneError, RateLimitError, ResultArchiveError } from '../core/errors';
 import { redactUrl } from '../core/redact';
 
@@ -50,17 +50,12 @@ export function budgetSpent<E>(err: E): E {
  *
  * @internal
  */
-export function backoffDelayMs(attempt: number, err: unknown, options: RetryOptions = {}): number {
-  const maxDelayMs = options.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs;
+export function backoffDelayMs(attempt: number, err: unknown, options: ResolvedRetryOptions): number {
+  const { maxDelayMs } = options;
   if (err instanceof ApiError && err.retryAfterMs !== undefined) return Math.min(err.retryAfterMs, maxDelayMs);
-  const baseDelayMs = options.baseDelayMs ?? RETRY_DEFAULTS.baseDelayMs;
-  const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
-  const random = options.random ?? Math.random;
-  return Math.round(ceiling * random());
+  const ceiling = Math.min(maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(ceiling * options.random());
 }
-
-/** The default options, one object for every call site (a `= {}` default allocates per call). */
-const NO_OPTIONS: RetryOptions = Object.freeze({});
 
 /** What a retry needs to know about the request it repeats. @internal */
 export interface RetriedRequest {
@@ -70,141 +65,55 @@ export interface RetriedRequest {
 }
 
 /**
- * Retries the source on transient failures, per {@link RetryOptions}. The source must be cold
+ * Retries the source on transient failures, per the client's resolved policy: RxJS
+ * `retry({ count: maxAttempts - 1, delay })`, whose `delay` asks {@link isRetryable}, computes
+ * {@link backoffDelayMs}, reports `onRetry` and waits on `scheduler`. The source must be cold
  * (each subscription sends a fresh request).
  *
- * What `retry({ count: maxAttempts - 1, delay })` does, as one object per call site and one per
- * subscription (no closures): every training in flight keeps its status call for its whole run
- * (see docs/PERFORMANCE.md).
+ * With a finite `deadlineMs`, the whole logical call (every attempt and wait) ends at the
+ * deadline with {@link DeadlineExceededError}, aborting the attempt in flight; a retry whose wait
+ * would end past the deadline is not started.
  *
  * @internal
  */
-export function retryTransient<T>(request: RetriedRequest, options: RetryOptions = NO_OPTIONS, scheduler?: SchedulerLike): MonoTypeOperatorFunction<T> {
-  const maxAttempts = Math.max(1, options.maxAttempts ?? RETRY_DEFAULTS.maxAttempts);
-  const deadline = options.deadlineMs !== undefined && Number.isFinite(options.deadlineMs);
-  return (source) => (maxAttempts <= 1 && !deadline ? source : new Retrying(source, request, options, maxAttempts - 1, scheduler ?? asyncScheduler));
-}
-
-/** A source with its retry policy: each subscription is one {@link RetryRun}. */
-class Retrying<T> extends Observable<T> {
-  constructor(
-    readonly origin: Observable<T>,
-    readonly request: RetriedRequest,
-    readonly options: RetryOptions,
-    readonly retries: number,
-    readonly scheduler: SchedulerLike,
-  ) {
-    super(subscribeRetrying);
-  }
-}
-
-function subscribeRetrying<T>(this: Observable<T>, subscriber: Subscriber<T>): RetryRun<T> {
-  const run = new RetryRun(this as Retrying<T>, subscriber);
-  run.attempt();
-  return run;
-}
-
-/**
- * One subscription of {@link Retrying}: the observer of each attempt, the attempt count, the
- * backoff timer and the call's deadline.
- */
-class RetryRun<T> implements Observer<T> {
-  private failures = 0;
-  private current: Subscription | undefined;
-  private timer: Subscription | undefined;
-  private deadline: Subscription | undefined;
-  /** When the deadline passes (scheduler time), `Infinity` without one. */
-  private readonly deadlineAt: number;
-  private lastError: unknown;
-
-  constructor(
-    private readonly retrying: Retrying<T>,
-    private readonly subscriber: Subscriber<T>,
-  ) {
-    const { deadlineMs } = retrying.options;
-    const { scheduler } = retrying;
-    if (deadlineMs !== undefined && Number.isFinite(deadlineMs)) {
-      this.deadlineAt = scheduler.now() + deadlineMs;
-      this.deadline = scheduler.schedule<RetryRun<T>>(deadlinePassed, Math.max(0, deadlineMs), this);
-    } else {
-      this.deadlineAt = Number.POSITIVE_INFINITY;
-    }
-  }
-
-  attempt(): void {
-    this.timer = undefined;
-    this.current = undefined;
-    const current = this.retrying.origin.subscribe(this);
-    // An attempt that ended synchronously (or failed into a scheduled retry) has nothing left to cancel.
-    if (!current.closed) this.current = current;
-  }
-
-  next(value: T): void {
-    this.subscriber.next(value);
-  }
-
-  complete(): void {
-    this.deadline?.unsubscribe();
-    this.subscriber.complete();
-  }
-
-  error(err: unknown): void {
-    const { request, options, retries, scheduler } = this.retrying;
-    if (this.failures >= retries || !isRetryable(err, request.idempotent)) {
-      this.deadline?.unsubscribe();
-      this.subscriber.error(err);
-      return;
-    }
-    const retry = ++this.failures;
-    let delayMs: number;
-    try {
-      delayMs = backoffDelayMs(retry, err, options);
-      if (scheduler.now() + delayMs >= this.deadlineAt) {
-        // The next attempt could not even start in time: end now with what we know.
-        this.failures--;
-        this.lastError = err;
-        this.expire();
-        return;
-      }
-      options.onRetry?.({
-        attempt: retry + 1,
-        maxAttempts: retries + 1,
-        delayMs,
-        method: request.method,
-        url: redactUrl(request.url),
-        cause: err instanceof Error ? err : new Error(String(err)),
-      });
-    } catch (thrown) {
-      this.deadline?.unsubscribe();
-      this.subscriber.error(thrown);
-      return;
-    }
-    this.lastError = err;
-    if (!this.subscriber.closed) this.timer = scheduler.schedule<RetryRun<T>>(retryNow, delayMs, this);
-  }
-
-  /** The deadline passed: stop the attempt in flight or the backoff wait, and fail. */
-  expire(): void {
-    const { request, options } = this.retrying;
-    const attempts = this.failures + 1;
-    this.unsubscribe();
-    this.subscriber.error(new DeadlineExceededError(`${request.method} ${redactUrl(request.url)}`, options.deadlineMs ?? 0, attempts, this.lastError));
-  }
-
-  unsubscribe(): void {
-    this.deadline?.unsubscribe();
-    this.deadline = undefined;
-    this.timer?.unsubscribe();
-    this.timer = undefined;
-    this.current?.unsubscribe();
-    this.current = undefined;
-  }
-}
-
-function retryNow<T>(this: SchedulerAction<RetryRun<T>>, run?: RetryRun<T>): void {
-  run?.attempt();
-}
-
-function deadlinePassed<T>(this: SchedulerAction<RetryRun<T>>, run?: RetryRun<T>): void {
-  run?.expire();
+export function retryTransient<T>(request: RetriedRequest, options: ResolvedRetryOptions, scheduler: SchedulerLike = asyncScheduler): MonoTypeOperatorFunction<T> {
+  const { maxAttempts, deadlineMs } = options;
+  const hasDeadline = Number.isFinite(deadlineMs);
+  if (maxAttempts <= 1 && !hasDeadline) return identity;
+  return (source) =>
+    defer(() => {
+      // One call's state: the attempts started and the last failure (for the deadline's error).
+      const call = { attempts: 1, lastError: undefined as unknown };
+      const deadlineAt = hasDeadline ? scheduler.now() + deadlineMs : Number.POSITIVE_INFINITY;
+      const expired = (): DeadlineExceededError =>
+        new DeadlineExceededError(`${request.method} ${redactUrl(request.url)}`, deadlineMs, call.attempts, call.lastError);
+      const retried$ =
+        maxAttempts <= 1
+          ? source
+          : source.pipe(
+              retry({
+                count: maxAttempts - 1,
+                delay: (err: unknown, retryCount: number) => {
+                  if (!isRetryable(err, request.idempotent)) return throwError(() => err);
+                  const delayMs = backoffDelayMs(retryCount, err, options);
+                  call.lastError = err;
+                  // The next attempt could not even start in time: end now with what we know.
+                  if (scheduler.now() + delayMs >= deadlineAt) return throwError(expired);
+                  options.onRetry?.({
+                    attempt: retryCount + 1,
+                    maxAttempts,
+                    delayMs,
+                    method: request.method,
+                    url: redactUrl(request.url),
+                    cause: err instanceof Error ? err : new Error(String(err)),
+                  });
+                  call.attempts++;
+                  return timer(delayMs, scheduler);
+                },
+              }),
+            );
+      if (!hasDeadline) return retried$;
+      // The deadline races the call: whichever ends first wins, and the other is unsubscribed.
+      return race(retried$, timer(Math.max(0, deadlineMs), scheduler).pipe(mergeMap(() => throwError(expired))));
+    });
 }

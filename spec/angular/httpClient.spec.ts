@@ -11,7 +11,7 @@ import {
 } from '@angular/common/http';
 import { inject, type EnvironmentInjector } from '@angular/core';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
-import { AuthError, NetworkError, ServerError, ValidationError, type TrainingEvent } from 'prediction-one-rx';
+import { AuthError, NetworkError, ServerError, ValidationError, sharedStatus$, train$, type TrainingEvent } from 'prediction-one-rx';
 import {
   PREDICTION_ONE_CLIENT,
   PREDICTION_ONE_CONFIG,
@@ -133,6 +133,41 @@ describe('providePredictionOne with HttpClient', () => {
     const after = emulator().count(STATUS);
     await new Promise((r) => setTimeout(r, 300));
     expect(emulator().count(STATUS)).toBe(after);
+  });
+});
+
+describe('PredictionOneService.status$', () => {
+  // Manual mode: the training stays `waiting` until the test moves it.
+  const manual = useEmulator({ manual: true });
+
+  it('should give a late subscriber the latest status at once, from the one shared poller', async () => {
+    // The next poll is a minute away: whatever the late subscriber gets comes from the share.
+    const p1 = app({ baseUrl: manual.emulator().url, poll: { minDelayMs: 60_000, multiplier: 1 } }, [keyInterceptor]);
+    const queued = await lastValueFrom(p1.upload(seattleWeather(20)).pipe(train$(p1.client, job('x'))));
+    const id = (queued as Extract<TrainingEvent, { type: 'queued' }>).externalProcessId;
+    const emulator = manual.emulator;
+    emulator().clearLog();
+    const early: string[] = [];
+    let seen!: () => void;
+    const first = new Promise<void>((resolve) => (seen = resolve));
+    const a = p1.status$(id).subscribe({ next: (s) => (early.push(s.status), seen()), error: (e: unknown) => (early.push(String(e)), seen()) });
+    await first;
+    const late: string[] = [];
+    const b = p1.status$(id).subscribe({ next: (s) => late.push(s.status), error: () => undefined });
+    // The core's shared status stream of the same training: its subscribers join the same poller.
+    const core: string[] = [];
+    const c = sharedStatus$(p1.client, id, { maxWaitMs: 3_600_000 }).subscribe({ next: (s) => core.push(s.status), error: () => undefined });
+    try {
+      // Synchronously, on subscription: no second poll.
+      expect(early).toEqual(['waiting']);
+      expect(late).toEqual(['waiting']);
+      expect(core).toEqual(['waiting']);
+      expect(emulator().count(STATUS)).toBe(1);
+    } finally {
+      a.unsubscribe();
+      b.unsubscribe();
+      c.unsubscribe();
+    }
   });
 });
 

@@ -5,22 +5,15 @@
  */
 import type * as t from 'io-ts';
 import { ApiErrorBody } from '../../lib/codecs/apiErrorBody';
-import {
-  ApiKeyResponse,
-  ClassifierListResponse,
-  ColumnInfoResponse,
-  CreateClassifierResponse,
-  CreateModelResponse,
-  DataSetListResponse,
-  InferenceResponse,
-  ModelListResponse,
-  RetrainJobStatus,
-  RetrainUploadUrl,
-  TrainingStatus,
-  UpdateClassifierResponse,
-  UpdateModelResponse,
-  UploadUrls,
-} from '../../lib';
+import { ApiKeyResponse } from '../../lib/codecs/apiKey';
+import { ClassifierListResponse, CreateClassifierResponse, UpdateClassifierResponse } from '../../lib/codecs/classifier';
+import { ColumnInfoResponse } from '../../lib/codecs/columnInfo';
+import { DataSetListResponse } from '../../lib/codecs/dataSet';
+import { InferenceResponse } from '../../lib/codecs/inference';
+import { ModelListResponse } from '../../lib/codecs/model';
+import { RetrainJobStatus, RetrainUploadUrl, UpdateModelResponse } from '../../lib/codecs/retrainJob';
+import { CreateModelResponse, TrainingStatus } from '../../lib/codecs/trainingStatus';
+import { UploadUrls } from '../../lib/codecs/uploadUrls';
 
 export interface DocumentedSample {
   /** The endpoint, as the vendor names it. */

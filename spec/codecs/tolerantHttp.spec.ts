@@ -1,10 +1,8 @@
 import { lastValueFrom, of, toArray } from 'rxjs';
+import { asClassifierId, asDataSetId, asModelId } from '../../lib/codecs/ids';
 import {
   AuthError,
   DecodeError,
-  asClassifierId,
-  asDataSetId,
-  asModelId,
   classifiers$,
   dataSets$,
   deleteClassifier$,

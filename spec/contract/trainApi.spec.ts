@@ -5,6 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'fflate';
+import { lastValueFrom, toArray } from 'rxjs';
+import { createClient, models$ } from '../../lib';
 import { startEmulator, type Emulator } from '../../lib/emulator';
 import { VENDOR_HOST, curl, premiumColumnInfo, premiumCsv, pythonRequests, scratchDir, shapeIssues, type Shape } from './support';
 
@@ -150,6 +152,10 @@ describe('contract: Train API pages, Python examples as written', () => {
     const response_json = response.json();
     expect(shapeIssues(response_json, MODELS_SHAPE)).toEqual([]);
     expect(response_json.metadata).toEqual({ offset: 0, limit: 30, total: 1 });
+    // The client reads the model the example made (its config as sent: cv "2").
+    const [model] = await lastValueFrom(models$(createClient({ baseUrl: emulator.url, apiKey: api_key })).pipe(toArray()));
+    expect(model).toMatchObject({ name: 'MODEL_NAME', target_type: 'binary_classification' });
+    expect(Number(model.config?.cv)).toBe(2);
   });
 
   it('Get Data Set: offset 0, limit 30', async () => {

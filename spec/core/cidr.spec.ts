@@ -1,4 +1,6 @@
-import { assertClassifierRules, cidrContains, classifierRuleIssues, parseCidr, parseIp, ValidationError } from '../../lib';
+import { assertClassifierRules, classifierRuleIssues } from '../../lib/core/classifierRules';
+import { ValidationError } from '../../lib';
+import { cidrContains, parseCidr, parseIp } from '../../lib/core/cidr';
 import { isAllowed } from '../../lib/emulator/ipRules';
 
 describe('CIDR', () => {

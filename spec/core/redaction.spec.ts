@@ -190,7 +190,7 @@ describe('redaction of every printed error and client', () => {
         },
       },
       'a retrain client for a model that does not exist': {
-        expected: 'ApiError|ValidationError',
+        expected: 'ApiError|ValidationError|ResourceGoneError',
         run: async () => lastValueFrom(retrainClient$(make({ apiKey: undefined, secretKey: SECRET_KEY }), 987_654)),
       },
     };
@@ -246,6 +246,8 @@ describe('redaction of every printed error and client', () => {
       AuthError: () => new core.AuthError(api, keys),
       RateLimitError: () => new core.RateLimitError(api, keys),
       ServerError: () => new core.ServerError(api, keys),
+      ResourceGoneError: () => new core.ResourceGoneError('model', api, keys),
+      AbortError: () => new core.AbortError(`stopped while fetching ${PRESIGNED}`),
       InferenceError: () => new core.InferenceError({ ...api, reason: 'accessDenied' }, keys),
       NetworkError: () => new core.NetworkError('GET', PRESIGNED, cause, keys),
       RequestTimeoutError: () => new core.RequestTimeoutError('GET', PRESIGNED, 100),
@@ -258,7 +260,6 @@ describe('redaction of every printed error and client', () => {
       TrainingStartUnknownError: () => new core.TrainingStartUnknownError('job-1', cause),
       RetrainFailedError: () => new core.RetrainFailedError('r-1', 'failed', `Signature=${SIGNATURE}`),
       ClassifierFailedError: () => new core.ClassifierFailedError('c-1', 'failed'),
-      WaitTimeoutError: () => new core.WaitTimeoutError('classifier', 'c-1', 10, 'creating'),
       UploadUrlSpentError: () => new core.UploadUrlSpentError(new ApiError(api, keys)),
       // Says where the file is broken, never what the line holds (records keep pre-signed URLs).
       DeadlineExceededError: () => new core.DeadlineExceededError(`GET ${PRESIGNED}`, 1_000, 3, cause),

@@ -37,7 +37,8 @@ describe('docs/examples/ndjson-trainer', () => {
     const records = written.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(records.filter((r) => 'ack' in r).map((r) => r.ack).sort()).toEqual(['rain', 'weather']);
     expect(records).toContainEqual(expect.objectContaining({ rejected: expect.stringContaining('request broken: tv is required') }));
-    expect(records).toContainEqual(expect.objectContaining({ failed: 'missing', error: expect.stringContaining('ApiError') }));
+    // A target the data lacks is refused before anything is uploaded (trainModel$'s local checks).
+    expect(records).toContainEqual(expect.objectContaining({ failed: 'missing', error: expect.stringContaining("ValidationError: Invalid training job: target column (tc) 'no_such_column'") }));
     expect(failures).toBe(2);
     // Acknowledged only after the files exist.
     for (const key of ['rain', 'weather']) expect(existsSync(path.join(out, key, 'metrics.csv'))).toBe(true);

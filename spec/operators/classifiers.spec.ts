@@ -3,7 +3,7 @@ import {
   ApiError,
   ClassifierFailedError,
   ValidationError,
-  WaitTimeoutError,
+  PollTimeoutError,
   classifiers$,
   createClassifier$,
   deleteClassifier$,
@@ -121,10 +121,10 @@ describe('waitForClassifier$ in manual mode', () => {
     expect(err).toMatchObject({ classifierId: created.classifierId, status });
   });
 
-  it('should time out with WaitTimeoutError', async () => {
+  it('should time out with PollTimeoutError (resource classifier)', async () => {
     const created = await firstValueFrom(of({ modelId, rules: LOCAL }).pipe(createClassifier$(client())));
     const err = await lastValueFrom(of(created).pipe(waitForClassifier$(client(), { ...fast, maxWaitMs: 60 }))).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(WaitTimeoutError);
-    expect(err).toMatchObject({ resource: 'classifier', lastStatus: 'building' });
+    expect(err).toBeInstanceOf(PollTimeoutError);
+    expect(err).toMatchObject({ resource: 'classifier', id: created.classifierId, lastStatus: { status: 'building' } });
   });
 });

@@ -4,7 +4,7 @@ import {
   AuthError,
   RetrainFailedError,
   ValidationError,
-  WaitTimeoutError,
+  PollTimeoutError,
   createClient,
   downloadRetrainResult$,
   pollStatus$,
@@ -192,14 +192,14 @@ describe('retraining in manual mode', () => {
     expect(switched).toEqual({ type: 'modelSwitched', retrainJobId: id });
   });
 
-  it('should time out with WaitTimeoutError carrying the last status', async () => {
+  it('should time out with PollTimeoutError (resource retrainJob) carrying the last status', async () => {
     const modelId = await manualModel(client());
     const rc = await lastValueFrom(retrainClient$(client({ apiKey: undefined, secretKey: SECRET_KEY }), modelId));
     const err = await lastValueFrom(
       of(newTrain).pipe(retrainUpload$(rc), retrainStatus$(rc, { minDelayMs: 10, maxDelayMs: 10, maxWaitMs: 80 })),
     ).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(WaitTimeoutError);
-    expect((err as WaitTimeoutError).lastStatus).toBe('waiting');
+    expect(err).toBeInstanceOf(PollTimeoutError);
+    expect(err).toMatchObject({ resource: 'retrainJob', lastStatus: { status: 'waiting' }, waitedMs: 80 });
   });
 
   it('should stop polling when unsubscribed', async () => {

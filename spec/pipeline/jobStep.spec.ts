@@ -1,3 +1,4 @@
+import { DEFAULT_POLL_OPTIONS, resolvePollOptions } from '../../lib/core/pollOptions';
 import { lastValueFrom, toArray } from 'rxjs';
 import { TrainingFailedError, TrainingStartUnknownError, jobStep$, newJobRecord, runJobSteps$, type JobRecord, type JobStepOutput, type JobStepped, type TrainingJob } from '../../lib';
 import { stepPollDelayMs } from '../../lib/pipeline/jobStep';
@@ -57,7 +58,7 @@ describe('jobStep$ (one activation = one step, write-ahead)', () => {
     let polled = await step(stepped.record, s.persist);
     expect(emulator().count('GET /v1/external/models/results')).toBe(1);
     expect(polled.stepped.record).toMatchObject({ stage: 'training', polls: 1, lastStatus: 'waiting' });
-    expect(polled.stepped.delayMs).toBe(stepPollDelayMs(1, client().config.poll ?? {}));
+    expect(polled.stepped.delayMs).toBe(stepPollDelayMs(1, client().poll));
     expect(polled.events.map((e) => e.type)).toEqual(['status']);
     // Nothing changed: not persisted (the record carries the count to the caller).
     const persistedBefore = s.saved.length;
@@ -158,9 +159,9 @@ describe('jobStep$ (one activation = one step, write-ahead)', () => {
 
 describe('stepPollDelayMs', () => {
   it('should follow the poll schedule from the count kept in the record', () => {
-    const options = { firstDelayMs: 0, minDelayMs: 1000, maxDelayMs: 5000, multiplier: 2 };
+    const options = resolvePollOptions(DEFAULT_POLL_OPTIONS, { firstDelayMs: 0, minDelayMs: 1000, maxDelayMs: 5000, multiplier: 2 });
     expect([0, 1, 2, 3, 4, 5].map((n) => stepPollDelayMs(n, options))).toEqual([0, 1000, 2000, 4000, 5000, 5000]);
-    expect(stepPollDelayMs(3, { ...options, jitter: 'full', random: () => 0.5 })).toBe(2000);
+    expect(stepPollDelayMs(3, resolvePollOptions(options, { jitter: 'full', random: () => 0.5 }))).toBe(2000);
   });
 });
 

@@ -4,6 +4,7 @@ import type { RetryEvent } from '../../lib/core/config';
 import { backoffDelayMs, budgetSpent, isRetryable, retryTransient } from '../../lib/transport/retryPolicy';
 import { testScheduler } from '../helpers/marbles';
 import { redactUrl } from '../../lib/core/redact';
+import { resolveRetryOptions } from '../../lib/core/settings';
 
 const url = 'http://127.0.0.1/v1/external/models/results?external_process_id=x';
 const server = (retryAfterMs?: number) =>
@@ -37,13 +38,13 @@ describe('isRetryable', () => {
 describe('backoffDelayMs', () => {
   it('should grow exponentially under full jitter and cap at maxDelayMs', () => {
     const options = { baseDelayMs: 100, maxDelayMs: 1000, random: () => 1 };
-    expect([1, 2, 3, 4, 5].map((n) => backoffDelayMs(n, server(), options))).toEqual([100, 200, 400, 800, 1000]);
-    expect(backoffDelayMs(3, server(), { ...options, random: () => 0.25 })).toBe(100);
+    expect([1, 2, 3, 4, 5].map((n) => backoffDelayMs(n, server(), resolveRetryOptions(options)))).toEqual([100, 200, 400, 800, 1000]);
+    expect(backoffDelayMs(3, server(), resolveRetryOptions({ ...options, random: () => 0.25 }))).toBe(100);
   });
 
   it('should honour Retry-After, capped at maxDelayMs', () => {
-    expect(backoffDelayMs(1, server(2000), { maxDelayMs: 5000 })).toBe(2000);
-    expect(backoffDelayMs(1, server(60_000), { maxDelayMs: 5000 })).toBe(5000);
+    expect(backoffDelayMs(1, server(2000), resolveRetryOptions({ maxDelayMs: 5000 }))).toBe(2000);
+    expect(backoffDelayMs(1, server(60_000), resolveRetryOptions({ maxDelayMs: 5000 }))).toBe(5000);
   });
 });
 
@@ -58,7 +59,7 @@ describe('retryTransient', () => {
       );
       const options = { maxAttempts: 4, baseDelayMs: 10, random: () => 1 };
       // fail at 1, wait 10, fail at 12, wait 20, succeed at 33
-      expectObservable(request$.pipe(retryTransient({ method: 'GET', url, idempotent: true }, options))).toBe('33ms (a|)');
+      expectObservable(request$.pipe(retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions(options)))).toBe('33ms (a|)');
       expectSubscriptions(source.subscriptions).toBe(['^!', '11ms ^!']);
     });
   });
@@ -68,7 +69,7 @@ describe('retryTransient', () => {
       const error = server();
       const source = cold('-#', undefined, error);
       const options = { maxAttempts: 3, baseDelayMs: 10, random: () => 1 };
-      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, options))).toBe('33ms #', undefined, error);
+      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions(options)))).toBe('33ms #', undefined, error);
       expectSubscriptions(source.subscriptions).toBe(['^!', '11ms ^!', '32ms ^!']);
     });
   });
@@ -77,7 +78,7 @@ describe('retryTransient', () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const error = badKey();
       const source = cold('-#', undefined, error);
-      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, { maxAttempts: 5 }))).toBe('-#', undefined, error);
+      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions({ maxAttempts: 5 })))).toBe('-#', undefined, error);
       expectSubscriptions(source.subscriptions).toBe(['^!']);
     });
   });
@@ -86,7 +87,7 @@ describe('retryTransient', () => {
     testScheduler().run(({ cold, expectObservable }) => {
       const source = cold('-#', undefined, server(50));
       const options = { maxAttempts: 2, baseDelayMs: 1, random: () => 1 };
-      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, options))).toBe('52ms #', undefined, server(50));
+      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions(options)))).toBe('52ms #', undefined, server(50));
     });
   });
 
@@ -94,7 +95,7 @@ describe('retryTransient', () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const error = reset();
       const source = cold('-#', undefined, error);
-      expectObservable(source.pipe(retryTransient({ method: 'POST', url, idempotent: false }, { maxAttempts: 5 }))).toBe('-#', undefined, error);
+      expectObservable(source.pipe(retryTransient({ method: 'POST', url, idempotent: false }, resolveRetryOptions({ maxAttempts: 5 })))).toBe('-#', undefined, error);
       expectSubscriptions(source.subscriptions).toBe(['^!']);
     });
   });
@@ -104,7 +105,7 @@ describe('retryTransient', () => {
       const events: RetryEvent[] = [];
       const source = cold('-#', undefined, server());
       const options = { maxAttempts: 3, baseDelayMs: 10, random: () => 1, onRetry: (e: RetryEvent) => events.push(e) };
-      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, options))).toBe('33ms #', undefined, server());
+      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions(options)))).toBe('33ms #', undefined, server());
       cold('40ms |').subscribe({
         complete: () => {
           expect(events.map((e) => [e.attempt, e.maxAttempts, e.delayMs, e.cause.name])).toEqual([
@@ -122,7 +123,7 @@ describe('retryTransient', () => {
       const source = cold('-#', undefined, server());
       const options = { maxAttempts: 5, baseDelayMs: 10, random: () => 1 };
       // Fails at 1, the retry would come at 11: unsubscribed at 5, during the wait.
-      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, options)), '^----!').toBe('-');
+      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions(options))), '^----!').toBe('-');
       expectSubscriptions(source.subscriptions).toBe(['^!']);
     });
   });
@@ -130,7 +131,7 @@ describe('retryTransient', () => {
   it('should abort the attempt in flight when unsubscribed', () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-----a|');
-      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, { maxAttempts: 3 })), '^--!').toBe('');
+      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions({ maxAttempts: 3 }))), '^--!').toBe('');
       expectSubscriptions(source.subscriptions).toBe(['^--!']);
     });
   });
@@ -145,21 +146,21 @@ describe('retryTransient', () => {
           throw hookError;
         },
       };
-      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, options))).toBe('-#', undefined, hookError);
+      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions(options)))).toBe('-#', undefined, hookError);
       expectSubscriptions(source.subscriptions).toBe(['^!']);
     });
   });
 
   it('should leave the source as it is when maxAttempts is 1', () => {
     const source = new Observable<string>();
-    expect(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, { maxAttempts: 1 }))).toBe(source);
+    expect(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions({ maxAttempts: 1 })))).toBe(source);
   });
 
   it('should count attempts per subscription: a second subscriber gets its own', () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const error = server();
       const source = cold('-#', undefined, error);
-      const retried = source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, { maxAttempts: 2, baseDelayMs: 10, random: () => 1 }));
+      const retried = source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions({ maxAttempts: 2, baseDelayMs: 10, random: () => 1 })));
       expectObservable(retried).toBe('12ms #', undefined, error);
       expectObservable(retried, '20ms ^').toBe('20ms 12ms #', undefined, error);
       expectSubscriptions(source.subscriptions).toBe(['^!', '11ms ^!', '20ms ^!', '31ms ^!']);
@@ -173,7 +174,7 @@ describe('retryTransient', () => {
       const source = cold('100ms #', undefined, timeout);
       const options = { maxAttempts: 4, baseDelayMs: 10, random: () => 1 };
       // 4 x 100 ms of attempts + 10 + 20 + 40 ms of backoff = 470 ms, not a frame more.
-      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, options))).toBe('470ms #', undefined, timeout);
+      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions(options)))).toBe('470ms #', undefined, timeout);
       expectSubscriptions(source.subscriptions).toBe(['^ 99ms !', '110ms ^ 99ms !', '230ms ^ 99ms !', '370ms ^ 99ms !']);
     });
   });
@@ -185,7 +186,7 @@ describe('retryTransient', () => {
       const options = { maxAttempts: 4, baseDelayMs: 10, random: () => 1, deadlineMs: 250 };
       // Attempts at 0, 110 and 230; the third is cut at 250.
       const deadline = new DeadlineExceededError(`GET ${redactUrl(url)}`, 250, 3, timeout);
-      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, options))).toBe('250ms #', undefined, deadline);
+      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions(options)))).toBe('250ms #', undefined, deadline);
       expectSubscriptions(source.subscriptions).toBe(['^ 99ms !', '110ms ^ 99ms !', '230ms ^ 19ms !']);
     });
   });
@@ -196,7 +197,7 @@ describe('retryTransient', () => {
       const events: RetryEvent[] = [];
       const options = { maxAttempts: 4, baseDelayMs: 10, random: () => 1, deadlineMs: 215, onRetry: (e: RetryEvent) => events.push(e) };
       // Fails at 100 (retry at 110), at 210: the next wait (20 ms) would end at 230 > 215.
-      const result = source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, options));
+      const result = source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions(options)));
       expectObservable(result).toBe('210ms #', undefined, new DeadlineExceededError(`GET ${redactUrl(url)}`, 215, 2, server()));
       expectSubscriptions(source.subscriptions).toBe(['^ 99ms !', '110ms ^ 99ms !']);
       cold('300ms |').subscribe({ complete: () => expect(events.map((e) => e.attempt)).toEqual([2]) });
@@ -206,14 +207,14 @@ describe('retryTransient', () => {
   it('should apply the deadline with retries off (maxAttempts 1)', () => {
     testScheduler().run(({ cold, expectObservable }) => {
       const source = cold('100ms (a|)');
-      const result = source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, { maxAttempts: 1, deadlineMs: 50 }));
+      const result = source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions({ maxAttempts: 1, deadlineMs: 50 })));
       expectObservable(result).toBe('50ms #', undefined, new DeadlineExceededError(`GET ${redactUrl(url)}`, 50, 1));
     });
   });
 
   it('should clear the deadline timer when the call succeeds', () => {
     testScheduler().run(({ cold, expectObservable }) => {
-      const result = cold('10ms (a|)').pipe(retryTransient({ method: 'GET', url, idempotent: true }, { deadlineMs: 50 }));
+      const result = cold('10ms (a|)').pipe(retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions({ deadlineMs: 50 })));
       expectObservable(result).toBe('10ms (a|)');
     });
   });
@@ -222,7 +223,7 @@ describe('retryTransient', () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const error = budgetSpent(server());
       const source = cold('-#', undefined, error);
-      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, { maxAttempts: 4 }))).toBe('-#', undefined, error);
+      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions({ maxAttempts: 4 })))).toBe('-#', undefined, error);
       expectSubscriptions(source.subscriptions).toBe(['^!']);
     });
     expect(isRetryable(budgetSpent(server()), true)).toBe(false);

@@ -7,6 +7,10 @@ import {
   type JobEvent,
   type KeyedTrainingJob,
   type Metric,
+  type ModelSummary,
+  type TrainingResult,
+  models,
+  trainModel,
 } from '../../lib';
 import { expectType, type Equal, type Expect } from './typeCheck';
 
@@ -35,7 +39,17 @@ export type Checks = [
   Expect<Equal<Metric['value'], number>>,
   Expect<Equal<Metric['raw'], string>>,
   Expect<Equal<ApiError['status'], number>>,
+  // The Promise and async-iterable forms.
+  Expect<Equal<ReturnType<typeof trainModel>, Promise<TrainingResult>>>,
+  Expect<Equal<ReturnType<typeof models>, AsyncIterableIterator<ModelSummary>>>,
 ];
+
+// `for await` over a listing compiles, with the item typed.
+export async function names(): Promise<string[]> {
+  const out: string[] = [];
+  for await (const m of models(client, { signal: AbortSignal.timeout(1_000) })) out.push(expectType<ModelSummary>()(m).name ?? '');
+  return out;
+}
 
 // Metric.value is a number: `.toFixed` compiles without a narrowing.
 export const shown = (m: Metric): string => `${m.name} ${m.value.toFixed(3)} (${m.raw})`;

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { REDACTED, redactUrl } from 'prediction-one-rx';
+import { REDACTED, redactUrl } from '../../core/redact';
 import { table } from '../format';
 import type { ConformanceReport } from './run';
 

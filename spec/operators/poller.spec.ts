@@ -1,0 +1,228 @@
+import { Observable, defer } from 'rxjs';
+import type { TestScheduler } from 'rxjs/testing';
+import { PollTimeoutError } from '../../lib/core/errors';
+import { DEFAULT_POLL_OPTIONS, resolvePollOptions, type ResolvedPollOptions } from '../../lib/core/pollOptions';
+import { testScheduler } from '../helpers/marbles';
+import { pollUntil, sharedPoll$, statusRun$, type PollPolicy } from '../../lib/operators/poller';
+
+// Marble tests over the poller production runs (pollStatus$, retrainStatus$ and
+// waitForClassifier$ all go through sharedPoll$ -> statusRun$ -> pollUntil). The TestScheduler
+// has a frame limit (spec/helpers/marbles.ts): an endless loop fails instead of hanging.
+const marbles = (): TestScheduler => testScheduler({ maxFrames: 10_000 });
+
+const schedule = resolvePollOptions(DEFAULT_POLL_OPTIONS, { minDelayMs: 10, maxDelayMs: 40, maxWaitMs: Infinity, terminalStatuses: ['done'], failureStatuses: ['failed'] });
+
+/** A policy over plain status strings: what the training/retrain/classifier policies do, minus the HTTP. */
+function policy(poll$: (id: string) => Observable<string>, options: ResolvedPollOptions = schedule): PollPolicy<string, string> {
+  return {
+    resource: 'training',
+    options,
+    poll$,
+    toValue: (raw) => raw,
+    statusOf: (v) => v,
+    isDone: (v) => options.terminalStatuses.includes(v),
+    failureOf: (v, id) => (options.failureStatuses.includes(v) ? new Error(`${id} ${v}`) : undefined),
+    lastStatusOf: (v) => ({ status: v }),
+  };
+}
+
+/** One poll per subscription, answering the next of `statuses` after one frame. */
+function polls(t: TestScheduler, statuses: string[]): { poll$: Observable<string>; count: () => number } {
+  let n = 0;
+  const poll$ = defer(() => t.createColdObservable(`-(a|)`, { a: statuses[Math.min(n++, statuses.length - 1)] }));
+  return { poll$, count: () => n };
+}
+
+describe('pollUntil', () => {
+  it('should poll at once, then wait minDelayMs doubling up to maxDelayMs, and complete on the done value', () => {
+    const t = marbles();
+    t.run(({ expectObservable }) => {
+      const { poll$ } = polls(t, ['a', 'b', 'c', 'd', 'e']);
+      // Each wait starts when the previous poll (one frame) completed.
+      expectObservable(pollUntil(poll$, (v) => v === 'e', schedule, t)).toBe('-a 10ms b 20ms c 40ms d 40ms (e|)');
+    });
+  });
+
+  it('should wait firstDelayMs before the first poll', () => {
+    const t = marbles();
+    t.run(({ expectObservable }) => {
+      const { poll$ } = polls(t, ['a']);
+      expectObservable(pollUntil(poll$, () => true, resolvePollOptions(schedule, { firstDelayMs: 7 }), t)).toBe('8ms (a|)');
+    });
+  });
+
+  it('should use full jitter with the injected random', () => {
+    const t = marbles();
+    t.run(({ expectObservable }) => {
+      const { poll$ } = polls(t, ['a', 'b', 'c']);
+      const jittered = resolvePollOptions(schedule, { jitter: 'full', random: () => 0.5 });
+      expectObservable(pollUntil(poll$, (v) => v === 'c', jittered, t)).toBe('-a 5ms b 10ms (c|)');
+    });
+  });
+
+  it('should end with the error of a poll', () => {
+    const t = marbles();
+    t.run(({ cold, expectObservable }) => {
+      expectObservable(pollUntil(cold('--#', undefined, new Error('boom')), () => false, schedule, t)).toBe('--#', undefined, new Error('boom'));
+    });
+  });
+
+  it('should cancel the poll in flight and the timer when unsubscribed', () => {
+    const t = marbles();
+    t.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const poll$ = cold('-----(a|)');
+      expectObservable(pollUntil(poll$, () => false, schedule, t), '^ 17ms !').toBe('-----a 9ms ---');
+      // Polls at 0 and 15 (5 + 10); the second is cut at 18.
+      expectSubscriptions(poll$.subscriptions).toBe(['^----!', '15ms ^--!']);
+    });
+  });
+
+  it('should poll again from the start on resubscription', () => {
+    const t = marbles();
+    t.run(({ cold, expectObservable }) => {
+      const poll$ = cold('-(a|)');
+      const polled = pollUntil(poll$, (v) => v === 'a', schedule, t);
+      expectObservable(polled).toBe('-(a|)');
+      expectObservable(polled, '5ms ^').toBe('5ms -(a|)');
+    });
+  });
+});
+
+describe('statusRun$', () => {
+  it('should emit distinct statuses and end on the done one', () => {
+    const t = marbles();
+    t.run(({ expectObservable }) => {
+      const { poll$ } = polls(t, ['w', 'w', 'r', 'r', 'done']);
+      expectObservable(statusRun$(policy(() => poll$), 'id', t)).toBe('-w 10ms - 20ms r 40ms - 40ms (d|)', { w: 'w', r: 'r', d: 'done' });
+    });
+  });
+
+  it('should fail with the failure of a status and poll no more', () => {
+    const t = marbles();
+    t.run(({ expectObservable }) => {
+      const { poll$, count } = polls(t, ['w', 'failed', 'x']);
+      expectObservable(statusRun$(policy(() => poll$), 'id', t)).toBe('-w 10ms #', { w: 'w' }, new Error('id failed'));
+      t.flush();
+      expect(count()).toBe(2);
+    });
+  });
+});
+
+describe('sharedPoll$', () => {
+  it('should give every consumer of one id one poller, whatever each deadline, and end each deadline on its own', () => {
+    const t = marbles();
+    t.run(({ expectObservable }) => {
+      const { poll$, count } = polls(t, ['w', 'w', 'r', 'r', 'r', 'done']);
+      const owner = {};
+      const long = resolvePollOptions(schedule, { maxWaitMs: 1_000 });
+      const short = resolvePollOptions(schedule, { maxWaitMs: 25 });
+      expectObservable(sharedPoll$(owner, policy(() => poll$, long), 'id', t)).toBe('-w 10ms - 20ms r 40ms - 40ms - 40ms (d|)', { w: 'w', r: 'r', d: 'done' });
+      // Joins at 3 with the latest status replayed at once, sees `r` at 32, times out at 28 (3 + 25).
+      expectObservable(sharedPoll$(owner, policy(() => poll$, short), 'id', t), '3ms ^').toBe(
+        '3ms w 24ms #',
+        { w: 'w' },
+        new PollTimeoutError('id', 25, { status: 'w' }, 'training'),
+      );
+      t.flush();
+      // One poller: 6 polls in all, not one set per consumer.
+      expect(count()).toBe(6);
+    });
+  });
+
+  it('should replay the latest status to a late subscriber at once', () => {
+    const t = marbles();
+    t.run(({ expectObservable }) => {
+      const { poll$ } = polls(t, ['w', 'r', 'done']);
+      const owner = {};
+      expectObservable(sharedPoll$(owner, policy(() => poll$), 'id', t)).toBe('-w 10ms r 20ms (d|)', { w: 'w', r: 'r', d: 'done' });
+      expectObservable(sharedPoll$(owner, policy(() => poll$), 'id', t), '20ms ^').toBe('20ms r 12ms (d|)', { r: 'r', d: 'done' });
+    });
+  });
+
+  it('should stop polling when the last consumer leaves, and start afresh for the next one', () => {
+    const t = marbles();
+    t.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const poll$ = cold('-(w|)');
+      const owner = {};
+      expectObservable(sharedPoll$(owner, policy(() => poll$), 'id', t), '^ 5ms !').toBe('-w');
+      expectObservable(sharedPoll$(owner, policy(() => poll$), 'id', t), '3ms ^ 4ms !').toBe('3ms w');
+      expectObservable(sharedPoll$(owner, policy(() => poll$), 'id', t), '20ms ^ 4ms !').toBe('20ms -w');
+      // One run from 0 until the second consumer left at 7 (one poll), a fresh one at 20.
+      expectSubscriptions(poll$.subscriptions).toBe(['^!', '20ms ^!']);
+    });
+  });
+
+  it('should keep separate pollers for separate ids and owners', () => {
+    const t = marbles();
+    t.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const a$ = cold('-(w|)');
+      const b$ = cold('-(w|)');
+      const owner = {};
+      const byId = (id: string) => (id === 'a' ? a$ : b$);
+      expectObservable(sharedPoll$(owner, policy(byId), 'a', t), '^ 3ms !').toBe('-w');
+      expectObservable(sharedPoll$(owner, policy(byId), 'b', t), '^ 3ms !').toBe('-w');
+      expectObservable(sharedPoll$({}, policy(byId), 'a', t), '^ 3ms !').toBe('-w');
+      expectSubscriptions(a$.subscriptions).toBe(['^!', '^!']);
+      expectSubscriptions(b$.subscriptions).toBe(['^!']);
+    });
+  });
+
+  it('should fail every consumer with a failure status', () => {
+    const t = marbles();
+    t.run(({ expectObservable }) => {
+      const { poll$ } = polls(t, ['w', 'failed']);
+      const owner = {};
+      expectObservable(sharedPoll$(owner, policy(() => poll$), 'id', t)).toBe('-w 10ms #', { w: 'w' }, new Error('id failed'));
+      expectObservable(sharedPoll$(owner, policy(() => poll$), 'id', t), '5ms ^').toBe('5ms w 6ms #', { w: 'w' }, new Error('id failed'));
+    });
+  });
+
+  it('should time out during the first delay with no last status', () => {
+    const t = marbles();
+    t.run(({ cold, expectObservable }) => {
+      const options = resolvePollOptions(schedule, { firstDelayMs: 20, maxWaitMs: 7 });
+      expectObservable(sharedPoll$({}, policy(() => cold('-(w|)'), options), 'id', t)).toBe('7ms #', undefined, new PollTimeoutError('id', 7, undefined, 'training'));
+    });
+  });
+
+  it('should start a new run for a consumer that resubscribes from the completion of the last one', () => {
+    const t = marbles();
+    t.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const poll$ = cold('-(d|)', { d: 'done' });
+      const owner = {};
+      const shared$ = sharedPoll$(owner, policy(() => poll$), 'id', t);
+      expectObservable(shared$).toBe('-(d|)', { d: 'done' });
+      expectObservable(shared$, '4ms ^').toBe('4ms -(d|)', { d: 'done' });
+      expectSubscriptions(poll$.subscriptions).toBe(['^!', '4ms ^!']);
+    });
+  });
+});
+
+describe('the frame limit', () => {
+  it('should fail a poll that never ends instead of hanging', () => {
+    const t = marbles();
+    expect(() =>
+      t.run(({ cold, expectObservable }) => {
+        expectObservable(pollUntil(cold('-(w|)'), () => false, schedule, t)).toBe('-w');
+      }),
+    ).toThrow(/maxFrames/);
+  });
+});
+
+describe('resolvePollOptions', () => {
+  it('should return the base itself when nothing changes, and a frozen copy otherwise', () => {
+    expect(resolvePollOptions(DEFAULT_POLL_OPTIONS, undefined)).toBe(DEFAULT_POLL_OPTIONS);
+    expect(resolvePollOptions(DEFAULT_POLL_OPTIONS, { minDelayMs: DEFAULT_POLL_OPTIONS.minDelayMs })).toBe(DEFAULT_POLL_OPTIONS);
+    const resolved = resolvePollOptions(DEFAULT_POLL_OPTIONS, { minDelayMs: 5, maxWaitMs: undefined });
+    expect(resolved).toMatchObject({ minDelayMs: 5, maxWaitMs: DEFAULT_POLL_OPTIONS.maxWaitMs });
+    expect(Object.isFrozen(resolved)).toBe(true);
+    expect(Object.isFrozen(resolved.terminalStatuses)).toBe(true);
+  });
+
+  it('should refuse options that make no sense', () => {
+    expect(() => resolvePollOptions(DEFAULT_POLL_OPTIONS, { minDelayMs: -1 })).toThrow(/minDelayMs must be a number >= 0/);
+    expect(() => resolvePollOptions(DEFAULT_POLL_OPTIONS, { multiplier: 0.5 })).toThrow(/multiplier must be a number >= 1/);
+    expect(() => resolvePollOptions(DEFAULT_POLL_OPTIONS, { maxWaitMs: Number.NaN })).toThrow(/maxWaitMs/);
+  });
+});
+
