@@ -149,7 +149,7 @@ export function gatedClient(client: PredictionOneClient, fleet: Fleet): Predicti
  * With a `fleet`, Create Model is sent only under the upload's claim, every request waits for
  * the fleet's backoff window and budget, and a 429 anywhere opens that window for everyone.
  *
- * **Errors**: the job fails for good ({@link UnrecoverableError}) on a failed training, invalid
+ * **Errors**: the job fails for good (BullMQ's `UnrecoverableError`) on a failed training, invalid
  * input or a documented 4xx; other errors (5xx, network, ambiguous Create Model) are thrown for
  * BullMQ to retry with the job's `attempts` and backoff, from the recorded stage.
  * {@link JobLockLostError} when another worker took the job over.
