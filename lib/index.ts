@@ -78,8 +78,6 @@ export { trainModel$, trainModel } from './pipeline/trainModel';
 export { abortOn } from './operators/abortOn';
 export { trainOrFollow$ } from './pipeline/trainOrFollow';
 export { isUnknownTraining } from './transport/errorFactory';
-export { trainingStep$ } from './pipeline/trainingStep';
-export type { TrainingStepStage, TrainingStepState, TrainingStepJob, TrainingStepHooks, TrainingStepOutput, ClaimAnswer } from './pipeline/trainingStep';
 export type { TrainingJob, TrainModelOptions } from './pipeline/trainModel';
 export { onlyResult, onlyStatus } from './pipeline/onlyResult';
 export { trainEach$, trainEachFrom$ } from './pipeline/trainEach';

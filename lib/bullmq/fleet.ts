@@ -6,7 +6,22 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { PredictionOneError, type ClaimAnswer, type FetchInit, type FetchLike, type FetchResponse } from 'prediction-one-rx';
+import { PredictionOneError, type FetchInit, type FetchLike, type FetchResponse } from 'prediction-one-rx';
+
+/**
+ * The answer of {@link Fleet.claim} (what the step function's `claim` hook expects).
+ *
+ * ## Example
+ * ```ts
+ * const answer: ClaimAnswer = { granted: false, retryAfterMs: 5000 };
+ * ```
+ */
+export interface ClaimAnswer {
+  /** True: this process holds the claim and may send Create Model. */
+  readonly granted: boolean;
+  /** When not granted: how long until the claim may be free. */
+  readonly retryAfterMs?: number;
+}
 
 /**
  * Create Model was about to be sent by a process that no longer holds the upload's claim (it
@@ -47,6 +62,12 @@ export interface FleetOptions {
   readonly maxPerSecond?: number;
   /** How long a Create Model claim lives (renewed right before the POST). Default 120 000 ms; keep it above the request timeout. */
   readonly claimTtlMs?: number;
+  /**
+   * After Create Model was sent for an upload, no process sends it again for this long, even
+   * when the service says it does not know the training: a request that timed out on the client
+   * may still be waiting in the service's queue. Default 120 000 ms.
+   */
+  readonly createQuietMs?: number;
   /** Backoff after a 429 without `Retry-After`. Default 1000 ms. */
   readonly defaultRetryAfterMs?: number;
   /** Longest backoff honoured for one 429. Default 300 000 ms. */
@@ -96,10 +117,17 @@ export interface Fleet {
   backoffLeftMs(): Promise<number>;
   /** The backoff windows opened so far (newest first, at most 100). */
   backoffWindows(): Promise<BackoffWindow[]>;
-  /** With `trace`: the Redis times of gate passes in `[from, to]`. */
-  gatePasses(from: number, to: number): Promise<number[]>;
+  /** With `trace`: the gate passes in `[from, to]` (Redis clock, ms), each with the id of the process that passed. */
+  gatePasses(from: number, to: number): Promise<{ readonly at: number; readonly by: string }[]>;
   /** The Redis keys of this fleet (for tests and tooling). */
-  readonly keys: { readonly backoff: string; readonly rate: string; readonly trace: string; readonly windows: string; claim(externalProcessId: string): string };
+  readonly keys: {
+    readonly backoff: string;
+    readonly rate: string;
+    readonly trace: string;
+    readonly windows: string;
+    claim(externalProcessId: string): string;
+    sent(externalProcessId: string): string;
+  };
 }
 
 // Returns {0, now} to go, {1, ms} backoff open, {2, ms} budget spent, {3, 0} claim lost.
@@ -108,16 +136,18 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local untilMs = tonumber(redis.call('GET', KEYS[1]) or '0')
 if untilMs > now then return {1, untilMs - now} end
-if ARGV[2] ~= '' then
-  if redis.call('GET', KEYS[3]) ~= ARGV[2] then return {3, 0} end
-  redis.call('PEXPIRE', KEYS[3], ARGV[3])
-end
 local max = tonumber(ARGV[1])
 if max > 0 and ARGV[6] == '1' then
   local k = KEYS[2] .. ':' .. math.floor(now / 1000)
   local n = redis.call('INCR', k)
   if n == 1 then redis.call('PEXPIRE', k, 2000) end
   if n > max then return {2, 1000 - (now % 1000)} end
+end
+if ARGV[2] ~= '' then
+  -- Create Model: only under the claim, and its send time is recorded (see createQuietMs).
+  if redis.call('GET', KEYS[3]) ~= ARGV[2] then return {3, 0} end
+  redis.call('PEXPIRE', KEYS[3], ARGV[3])
+  redis.call('SET', KEYS[5], now, 'PX', ARGV[7])
 end
 if ARGV[4] == '1' then
   redis.call('ZADD', KEYS[4], now, ARGV[5])
@@ -137,6 +167,24 @@ redis.call('SET', KEYS[1], untilMs, 'PX', ARGV[1])
 redis.call('LPUSH', KEYS[2], now .. ':' .. untilMs)
 redis.call('LTRIM', KEYS[2], 0, 99)
 return {now, untilMs}
+`;
+
+// Takes (or keeps) the claim unless Create Model was sent for the upload less than ARGV[3] ms
+// ago. Returns {1, 0} granted, {0, ms} not granted (ms: when to ask again).
+const CLAIM = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local sentAt = tonumber(redis.call('GET', KEYS[2]) or '0')
+local quiet = tonumber(ARGV[3])
+if sentAt > 0 and now - sentAt < quiet then return {0, quiet - (now - sentAt)} end
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return {1, 0}
+end
+if holder then return {0, redis.call('PTTL', KEYS[1])} end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return {1, 0}
 `;
 
 /** Parses `Retry-After` (seconds or an HTTP date) or `retry-after-ms`. */
@@ -215,7 +263,9 @@ export function createFleet(redis: Redis, options: FleetOptions = {}): Fleet {
     trace: `${base}:trace`,
     windows: `${base}:backoffs`,
     claim: (id: string) => `${base}:claim:${id}`,
+    sent: (id: string) => `${base}:sent:${id}`,
   };
+  const createQuietMs = options.createQuietMs ?? 120_000;
   const claimTtlMs = options.claimTtlMs ?? 120_000;
   const maxPerSecond = options.maxPerSecond ?? 0;
   const held = new Map<string, string>();
@@ -227,17 +277,19 @@ export function createFleet(redis: Redis, options: FleetOptions = {}): Fleet {
     for (;;) {
       const [code, value] = (await redis.eval(
         GATE,
-        4,
+        5,
         keys.backoff,
         keys.rate,
         claimId === undefined ? keys.claim('') : keys.claim(claimId),
         keys.trace,
+        claimId === undefined ? keys.sent('') : keys.sent(claimId),
         String(maxPerSecond),
         token,
         String(claimTtlMs),
         options.trace ? '1' : '0',
         `${processId}:${++seq}`,
         counted ? '1' : '0',
+        String(Math.max(createQuietMs * 2, 86_400_000)),
       )) as [number, number];
       if (code === 0) return;
       if (code === 3) {
@@ -280,21 +332,13 @@ export function createFleet(redis: Redis, options: FleetOptions = {}): Fleet {
       };
     },
     async claim(externalProcessId) {
-      const mine = held.get(externalProcessId);
-      const key = keys.claim(externalProcessId);
-      if (mine !== undefined && (await redis.get(key)) === mine) {
-        await redis.pexpire(key, claimTtlMs);
-        return { granted: true };
-      }
-      const token = `${process.pid}:${processId}:${randomUUID()}`;
-      const ok = await redis.set(key, token, 'PX', claimTtlMs, 'NX');
-      if (ok === 'OK') {
+      const token = held.get(externalProcessId) ?? `${process.pid}:${processId}:${randomUUID()}`;
+      const [granted, ms] = (await redis.eval(CLAIM, 2, keys.claim(externalProcessId), keys.sent(externalProcessId), token, String(claimTtlMs), String(createQuietMs))) as [number, number];
+      if (granted === 1) {
         held.set(externalProcessId, token);
         return { granted: true };
       }
-      held.delete(externalProcessId);
-      const left = await redis.pttl(key);
-      return { granted: false, retryAfterMs: left > 0 ? left : 100 };
+      return { granted: false, retryAfterMs: ms > 0 ? ms : 100 };
     },
     forget(externalProcessId) {
       held.delete(externalProcessId);
@@ -314,9 +358,9 @@ export function createFleet(redis: Redis, options: FleetOptions = {}): Fleet {
     },
     async gatePasses(from, to) {
       const items = await redis.zrangebyscore(keys.trace, from, to, 'WITHSCORES');
-      const times: number[] = [];
-      for (let i = 1; i < items.length; i += 2) times.push(Number(items[i]));
-      return times;
+      const passes: { at: number; by: string }[] = [];
+      for (let i = 0; i + 1 < items.length; i += 2) passes.push({ at: Number(items[i + 1]), by: items[i].slice(0, items[i].lastIndexOf(':')) });
+      return passes;
     },
   };
 }

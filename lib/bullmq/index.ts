@@ -15,4 +15,4 @@ export type { TrainingWorker, TrainingWorkerOptions } from './worker';
 export { fleetEvents$, FleetJobError } from './events';
 export type { FleetEvent } from './events';
 export { createFleet, ClaimLostError } from './fleet';
-export type { Fleet, FleetOptions, BackoffWindow } from './fleet';
+export type { Fleet, FleetOptions, BackoffWindow, ClaimAnswer } from './fleet';

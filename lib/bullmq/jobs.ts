@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import type { Job, Queue } from 'bullmq';
-import type { PollOptions, TrainingConfig, TrainingStepState } from 'prediction-one-rx';
+import { newJobRecord, type JobRecord, type PollOptions, type TrainingConfig } from 'prediction-one-rx';
 
 /**
  * Where a worker reads a training's data: a path every worker can read (a shared volume) or an
@@ -54,12 +54,14 @@ export interface FleetTraining {
 }
 
 /**
- * A job's data: what to train, and its step record (the same fields as a checkpoint entry).
- * Workers rewrite `step` after every step, under the job's lock.
+ * A job's data: what to train, and its {@link JobRecord} (the record a `p1rx batch` checkpoint
+ * line holds: stage, `externalProcessId`, polls so far…). Workers rewrite `record` at every
+ * stage change (before the request it announces) and before parking the job, under the job's
+ * lock.
  *
  * ## Example
  * ```ts
- * const data: FleetJobData = { v: 1, batchId: 'b1', key: 'a', name: 'a', config, step: { stage: 'new', polls: 0 }, data: { train: 'a.csv' } };
+ * const data: FleetJobData = { v: 1, batchId: 'b1', key: 'a', name: 'a', config, record: newJobRecord('a'), data: { train: 'a.csv' } };
  * ```
  */
 export interface FleetJobData {
@@ -70,7 +72,13 @@ export interface FleetJobData {
   readonly config: TrainingConfig;
   readonly data?: FleetDataSource;
   readonly poll?: FleetPollOptions;
-  readonly step: TrainingStepState;
+  readonly record: JobRecord;
+  /**
+   * When the next step is due (ms since the epoch), kept so a parked job stays on its poll
+   * schedule: the next poll is due one interval after this one was *due*, not after the
+   * activation that made it ended.
+   */
+  readonly dueAt?: number;
 }
 
 /**
@@ -209,7 +217,7 @@ export async function enqueueTrainings(queue: Queue, trainings: readonly FleetTr
           config: t.config,
           ...(t.data ? { data: t.data } : {}),
           ...(t.poll ? { poll: t.poll } : {}),
-          step: t.externalProcessId === undefined ? { stage: 'new', polls: 0 } : { stage: 'uploaded', externalProcessId: t.externalProcessId, polls: 0 },
+          record: t.externalProcessId === undefined ? newJobRecord(t.key) : { key: t.key, stage: 'uploaded', externalProcessId: t.externalProcessId, polls: 0 },
         };
         added.push(t.key);
         return {

@@ -6,18 +6,19 @@
 import path from 'node:path';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { lastValueFrom, tap } from 'rxjs';
+import { defer, lastValueFrom, tap, filter } from 'rxjs';
 import {
   ApiError,
   TrainingFailedError,
   ValidationError,
   createClient,
-  trainingStep$,
+  isJobStepped,
+  jobStep$,
+  type JobRecord,
+  type JobStepContext,
   type PredictionOneClient,
   type TrainingEvent,
   type TrainingResult,
-  type TrainingStepOutput,
-  type TrainingStepState,
   type UploadInput,
 } from 'prediction-one-rx';
 import { fileSource, writeResult } from 'prediction-one-rx/node';
@@ -43,13 +44,13 @@ export interface TrainingProcessorOptions {
   readonly onResult?: (result: TrainingResult, data: FleetJobData) => Promise<void>;
   /** A poll due within this many ms is made in the worker's slot; a later one parks the job (`moveToDelayed`). Default 1000. */
   readonly holdMs?: number;
-  /** Reads a job's data source. Default: http(s) URLs are fetched, anything else is a file path. */
-  readonly readData?: (source: FleetDataSource) => UploadInput | Promise<UploadInput>;
+  /** Reads a job's data source. Default: http(s) URLs are fetched (lazily, bounded), anything else is a file path. */
+  readonly readData?: (source: FleetDataSource) => UploadInput;
   /** Largest CSV fetched from a URL. Default 512 MiB. */
   readonly maxDataBytes?: number;
 }
 
-/** Statuses worth telling a watcher about; the others (upload/download progress) stay local. */
+/** Events worth telling a watcher about; the others (upload/download progress) stay local. */
 function progressOf(event: TrainingEvent): Record<string, unknown> | undefined {
   switch (event.type) {
     case 'uploaded':
@@ -86,19 +87,25 @@ export function isUnrecoverable(err: unknown): boolean {
   return false;
 }
 
-async function readUrl(url: string, maxBytes: number): Promise<Uint8Array> {
+/** A CSV at an http(s) URL, fetched when the upload reads it, within `maxBytes`. */
+async function* urlChunks(url: string, maxBytes: number): AsyncGenerator<Uint8Array> {
+  const where = () => {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  };
   const res = await fetch(url);
-  if (!res.ok) throw new Error(`GET ${new URL(url).origin}${new URL(url).pathname}: HTTP ${res.status}`);
-  const declared = Number(res.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) throw new Error(`data at ${new URL(url).pathname} is larger than ${maxBytes} bytes`);
-  const bytes = new Uint8Array(await res.arrayBuffer());
-  if (bytes.byteLength > maxBytes) throw new Error(`data at ${new URL(url).pathname} is larger than ${maxBytes} bytes`);
-  return bytes;
+  if (!res.ok || !res.body) throw new Error(`GET ${where()}: HTTP ${res.status}`);
+  let total = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    total += chunk.byteLength;
+    if (total > maxBytes) throw new Error(`data at ${where()} is larger than ${maxBytes} bytes`);
+    yield chunk;
+  }
 }
 
-function defaultReader(maxBytes: number): (source: FleetDataSource) => Promise<UploadInput> {
-  const one = async (s: string) => (/^https?:\/\//i.test(s) ? readUrl(s, maxBytes) : fileSource(s));
-  return async (source) => ({ train: await one(source.train), evaluation: source.evaluation === undefined ? undefined : await one(source.evaluation) });
+function defaultReader(maxBytes: number): (source: FleetDataSource) => UploadInput {
+  const one = (s: string) => (/^https?:\/\//i.test(s) ? urlChunks(s, maxBytes) : fileSource(s));
+  return (source) => ({ train: one(source.train), evaluation: source.evaluation === undefined ? undefined : one(source.evaluation) });
 }
 
 // Rewrites the job's data only while this worker holds the job's lock.
@@ -115,7 +122,7 @@ return 1
  *
  * ## Example
  * ```ts
- * worker.on('error', (err) => err instanceof JobLockLostError && log.warn(err.message));
+ * worker.on('failed', (job, err) => err.name === 'JobLockLostError' && log.warn(err.message));
  * ```
  */
 export class JobLockLostError extends Error {
@@ -123,7 +130,7 @@ export class JobLockLostError extends Error {
 }
 
 /**
- * The client with the fleet's gate in front of its fetch (one per fleet and client).
+ * The client with the fleet's gate in front of its fetch.
  *
  * @internal
  */
@@ -133,17 +140,19 @@ export function gatedClient(client: PredictionOneClient, fleet: Fleet): Predicti
 
 /**
  * A BullMQ processor for training jobs ({@link FleetJobData}), to hand to your own `Worker`
- * (or use {@link createTrainingWorker}). Each activation runs {@link trainingStep$} from the
- * job's recorded step, records the new step in the job's data under the job's lock, and goes
- * on: the next poll is made in the slot when it is due within `holdMs`, else the job is parked
- * with `moveToDelayed` until it is due (the slot is free meanwhile).
+ * (or use {@link createTrainingWorker}). Each activation runs the library's one step function
+ * (`jobStep$`, the same step `p1rx batch` loops in-process) from the job's {@link JobRecord};
+ * every stage change is written to the job's data under the job's lock before the request it
+ * announces. Then the next step runs in the slot when it is due within `holdMs`; a later one
+ * parks the job with `moveToDelayed` until it is due (the slot is free meanwhile).
  *
  * With a `fleet`, Create Model is sent only under the upload's claim, every request waits for
  * the fleet's backoff window and budget, and a 429 anywhere opens that window for everyone.
  *
- * **Errors**: the job fails for good ({@link UnrecoverableError}) on a failed training, invalid
+ * **Errors**: the job fails for good (BullMQ's `UnrecoverableError`) on a failed training, invalid
  * input or a documented 4xx; other errors (5xx, network, ambiguous Create Model) are thrown for
  * BullMQ to retry with the job's `attempts` and backoff, from the recorded stage.
+ * {@link JobLockLostError} when another worker took the job over.
  *
  * **Cancellation**: none beyond BullMQ's: closing the worker waits for running activations,
  * which last one step (plus at most `holdMs`).
@@ -180,42 +189,66 @@ export function trainingProcessor(
 
   return async (job, token) => {
     let data = job.data;
-    const stepJob = { name: data.name, config: data.config, poll: data.poll, data: () => readData(data.data!) };
-    const hooks = fleet ? { claim: (id: string) => fleet.claim(id) } : {};
+    const persist = (r: JobRecord) =>
+      defer(async () => {
+        data = { ...data, record: r };
+        await record(job, token, data);
+      });
+    const unused: UploadInput = { train: new Uint8Array(0) };
+    const context: JobStepContext = {
+      job: {
+        name: data.name,
+        config: data.config,
+        poll: data.poll,
+        // Read only when the step uploads (stage `new` or `uploading`).
+        get data() {
+          return data.data ? readData(data.data) : unused;
+        },
+      },
+      persist,
+      saveResult: async (result) => {
+        let resultDir: string | undefined;
+        if (options.out !== undefined) {
+          resultDir = path.join(options.out, data.key);
+          await writeResult(result, resultDir);
+        }
+        await options.onResult?.(result, data);
+        return resultDir === undefined ? undefined : { resultDir };
+      },
+      ...(fleet ? { claim: (id: string) => fleet.claim(id) } : {}),
+    };
+    let metrics: FleetJobResult['metrics'] = [];
     try {
       for (;;) {
-        const out: TrainingStepOutput = await lastValueFrom(
-          trainingStep$(gated, stepJob, data.step, hooks).pipe(
+        const anchor = data.dueAt ?? Date.now();
+        const out = await lastValueFrom(
+          jobStep$(gated, data.record, context).pipe(
             tap((o) => {
-              if (o.kind !== 'event') return;
-              const progress = progressOf(o.event);
+              if (isJobStepped(o)) return;
+              if (o.type === 'completed') metrics = o.result.metrics.map((m) => ({ name: m.name, value: m.value }));
+              const progress = progressOf(o);
               if (progress) void job.updateProgress({ key: data.key, event: progress }).catch(() => undefined);
             }),
+            filter(isJobStepped),
           ),
-          { defaultValue: undefined as unknown as TrainingStepOutput },
         );
-        if (out === undefined || out.kind === 'event') throw new Error(`job ${job.id}: the step ended without an outcome`);
-        const previous: TrainingStepState = data.step;
-        if (out.kind === 'done') {
-          let resultDir: string | undefined;
-          if (options.out !== undefined) {
-            resultDir = path.join(options.out, data.key);
-            await writeResult(out.result, resultDir);
-          }
-          await options.onResult?.(out.result, data);
-          data = { ...data, step: out.state };
-          await record(job, token, data);
-          return { key: data.key, externalProcessId: out.state.externalProcessId, resultDir, metrics: out.result.metrics.map((m) => ({ name: m.name, value: m.value })), polls: out.state.polls };
+        const r = out.record;
+        if (fleet && r.externalProcessId && (r.stage === 'training' || r.stage === 'downloaded')) fleet.forget(r.externalProcessId);
+        if (out.done) {
+          return { key: data.key, externalProcessId: r.externalProcessId, resultDir: r.resultDir, metrics, polls: r.polls };
         }
-        data = { ...data, step: out.state };
-        await record(job, token, data);
-        if (fleet && previous.stage === 'training-requested' && out.state.stage === 'training-started') fleet.forget(out.state.externalProcessId!);
-        const delayMs = out.delayMs ?? 0;
-        if (delayMs <= holdMs) {
-          if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+        // On schedule: due one interval after this step was due (activation latency does not
+        // add up poll after poll), but never in the past.
+        const dueAt = Math.max(Date.now(), anchor + out.delayMs);
+        data = { ...data, dueAt };
+        // Polls change nothing the step persists; the record carries them to this write.
+        await lastValueFrom(persist(r), { defaultValue: undefined });
+        const waitMs = dueAt - Date.now();
+        if (waitMs <= holdMs) {
+          if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
           continue;
         }
-        await job.moveToDelayed(Date.now() + delayMs, token);
+        await job.moveToDelayed(dueAt, token);
         throw new DelayedError();
       }
     } catch (err) {

@@ -88,11 +88,15 @@ export function createTrainingWorker(client: PredictionOneClient, options: Train
       ? new Redis(options.connection, { maxRetriesPerRequest: null })
       : new Redis({ ...options.connection, maxRetriesPerRequest: null });
   const redis = open();
+  // Connection errors surface on the worker's 'error' event (and in the requests that need Redis).
+  redis.on('error', () => undefined);
   const fleet = createFleet(redis, { claimTtlMs: Math.max(2 * requestTimeoutMs, lockDuration), ...options.fleet, name: options.fleet?.name ?? queueName });
   const processor = trainingProcessor(client, { ...options, holdMs, fleet, redis });
   const workerConnection = open();
   const worker = new Worker<FleetJobData, FleetJobResult>(queueName, processor, {
     connection: workerConnection,
+    // Names the worker on each job it takes (`processedBy`): which process had a job when it died.
+    name: `p1rx-worker-${process.pid}`,
     concurrency: options.concurrency ?? 8,
     lockDuration,
     stalledInterval: options.stalledIntervalMs ?? 30_000,

@@ -54,7 +54,7 @@ function outcomeOf(job: Job<FleetJobData, FleetJobResult> | undefined, state: st
     const score = r.metrics.find((m) => m.name === 'accuracy') ?? r.metrics.find((m) => m.name === 'r2') ?? r.metrics[0];
     return { outcome: 'succeeded', externalProcessId: r.externalProcessId, resultDir: r.resultDir ?? '', score: score && { name: score.name, value: score.value }, seconds };
   }
-  if (state === 'failed') return { outcome: 'failed', externalProcessId: job.data.step.externalProcessId, error: new Error(job.failedReason ?? 'failed'), seconds };
+  if (state === 'failed') return { outcome: 'failed', externalProcessId: job.data.record.externalProcessId, error: new Error(job.failedReason ?? 'failed'), seconds };
   return undefined;
 }
 
@@ -128,6 +128,9 @@ async function follow(
   const t0 = Date.now();
   const outcomes = new Map<string, JobOutcome>();
   const started = new Set<string>();
+  const startedAt = new Map<string, number>();
+  // Seconds since the job was first seen moving (or since following began).
+  const secondsOf = (key: string) => Math.round((Date.now() - (startedAt.get(key) ?? t0)) / 100) / 10;
   const pending = new Set(jobs.map((j) => j.key));
   let finish: () => void = () => undefined;
   const allDone = new Promise<void>((resolve) => (finish = resolve));
@@ -142,10 +145,11 @@ async function follow(
   // Listen first, then read the states: nothing that ends in between is missed.
   const sub = bullmq.fleetEvents$(queueEvents, { batchId }).subscribe((e) => {
     if (!pending.has(e.key)) return;
-    const seconds = Math.round((Date.now() - t0) / 100) / 10;
+    const seconds = secondsOf(e.key);
     if (e.type === 'progress') {
       if (!started.has(e.key)) {
         started.add(e.key);
+        startedAt.set(e.key, Date.now());
         display.jobStarted(e.key, undefined);
       }
       display.jobEvent(e.key, e.event);
@@ -161,7 +165,7 @@ async function follow(
     for (const key of [...pending]) {
       const job = await queue.getJob(ids.get(key)!);
       const state = job ? await job.getState() : 'unknown';
-      const o = outcomeOf(job, state, t0);
+      const o = outcomeOf(job, state, startedAt.get(key) ?? t0);
       if (!o) continue;
       end(key, initial && o.outcome === 'succeeded' ? { outcome: 'skipped', externalProcessId: o.externalProcessId, resultDir: o.resultDir, score: o.score } : o);
     }
@@ -188,7 +192,7 @@ async function follow(
     sub.unsubscribe();
     stopListening();
   }
-  for (const key of pending) outcomes.set(key, started.has(key) ? { outcome: 'interrupted', seconds: Math.round((Date.now() - t0) / 100) / 10 } : { outcome: 'not started' });
+  for (const key of pending) outcomes.set(key, started.has(key) ? { outcome: 'interrupted', seconds: secondsOf(key) } : { outcome: 'not started' });
   const count = (what: JobOutcome['outcome']) => [...outcomes.values()].filter((o) => o.outcome === what).length;
   const failed = count('failed');
   const exitCode = interrupted ? INTERRUPTED_EXIT_CODE : failed > 0 ? 1 : 0;

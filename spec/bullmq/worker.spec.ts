@@ -106,7 +106,7 @@ describeWithRedis('prediction-one-rx/bullmq in one process', () => {
     const events = await ended;
     expect(events.at(-1)?.type).toBe('succeeded');
     const job = await queue.getJob('b3/p');
-    expect(job?.data.step.stage).toBe('downloaded');
+    expect(job?.data.record.stage).toBe('downloaded');
     expect(emulator().stats().modelsCreated - models).toBe(1);
   });
 

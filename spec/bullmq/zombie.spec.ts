@@ -10,13 +10,12 @@ import { API_KEY, seattleWeather, useEmulator } from '../helpers/emulator';
 import { describeWithRedis, useRedis } from '../helpers/redis';
 import { claimHolder, spawnWorker, stopWorkers, until, type WorkerProcess } from './fleetHarness';
 
-const STATUS = 'GET /v1/external/models/results';
 const CREATE = 'POST /v1/external/models';
 
 /**
- * A worker paused (SIGSTOP) past its lock and its claim, after it asked the status and before
- * it sent Create Model: another worker takes the job over and trains it; the paused one, woken
- * (SIGCONT), finds its claim gone and sends nothing.
+ * A worker paused (SIGSTOP) past its lock and its claim, after it took the claim and recorded
+ * `creating`, with its Create Model waiting at the fleet's gate: another worker takes the job
+ * over and trains it; the paused one, woken (SIGCONT), finds its claim gone and sends nothing.
  */
 describeWithRedis('a zombie worker (SIGSTOP past its lock)', () => {
   const redis = useRedis();
@@ -51,16 +50,13 @@ describeWithRedis('a zombie worker (SIGSTOP past its lock)', () => {
       const args = ['--queue', redis().url, '--queue-name', queueName, '--out', path.join(dir, 'out'), '--concurrency', '2', '--hold-ms', '50', '--lock-ms', '9000', '--stalled-interval-ms', '500', '--request-timeout', '8000', '--claim-ttl-ms', '1000'];
       const env = { P1RX_FLEET_TRACE: '1' };
 
-      // A takes the claim and asks the status (held 300 ms: the fleet's backoff window opens
-      // meanwhile), learns the service does not know the training, and waits at the gate with
-      // its Create Model. Then it is stopped.
-      emulator().injectNext(STATUS, 'latency', { latencyMs: 300 });
+      // The fleet is backing off (a 429 elsewhere) when A takes the job: A takes the claim,
+      // records `creating` and waits at the gate with its Create Model. Then it is stopped.
       const a = spawnWorker(args, emulator().url, env);
       workers.push(a);
       await a.ready;
+      await createFleet(conn, { name: queueName }).backoff(2000);
       await enqueueTrainings(queue, [{ key: 'z', config: { tt: 'multi_classification', tc: 'weather', cv: 1 }, externalProcessId: id, poll: { minDelayMs: 100, maxDelayMs: 100 } }], { batchId: 'zb' });
-      await emulator().waitForRequest(STATUS, { timeoutMs: 20_000 });
-      await createFleet(conn, { name: queueName }).backoff(1500);
       await until('A waiting with its Create Model', () => (/fleet gate \(backoff\) before POST \/v1\/external\/models/.test(a.stderr()) ? true : undefined), 20_000);
       expect(await claimHolder(conn, queueName, id)).toBe(a.pid);
       a.child.kill('SIGSTOP');
@@ -71,10 +67,10 @@ describeWithRedis('a zombie worker (SIGSTOP past its lock)', () => {
       workers.push(b);
       await b.ready;
       await until('the job completed by B', async () => ((await (await queue.getJob('zb/z'))?.getState()) === 'completed' ? true : undefined));
-      expect(await claimHolder(conn, queueName, id)).toBe(b.pid);
+      await until('B reporting the job done', () => (/: z done/.test(b.stderr()) ? true : undefined));
       expect(emulator().count(CREATE)).toBe(1);
 
-      // A wakes with the status answer "unknown" and would send Create Model: its claim is gone.
+      // A wakes at the gate with its Create Model: its claim is gone, so the gate refuses it.
       a.child.kill('SIGCONT');
       await until('A refusing to send Create Model', () => (/claim lost for upload/.test(a.stderr()) ? true : undefined), 20_000);
       expect(emulator().count(CREATE)).toBe(1);
@@ -83,6 +79,7 @@ describeWithRedis('a zombie worker (SIGSTOP past its lock)', () => {
       const job = await queue.getJob('zb/z');
       expect(await job?.getState()).toBe('completed');
     } finally {
+      await stopWorkers(workers);
       await queue.close();
       conn.disconnect();
     }

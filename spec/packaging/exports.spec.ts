@@ -10,7 +10,7 @@ import ts from 'typescript';
  * bundler. Needs `npm run build` first (`npm test` runs it as `pretest`).
  */
 const root = path.resolve(__dirname, '../..');
-const entries = ['prediction-one-rx', 'prediction-one-rx/node', 'prediction-one-rx/emulator'];
+const entries = ['prediction-one-rx', 'prediction-one-rx/node', 'prediction-one-rx/emulator', 'prediction-one-rx/bullmq'];
 
 describe('the published package', () => {
   let consumer: string;
