@@ -76,7 +76,7 @@ export interface TrainingWorker {
  * @returns The running worker.
  */
 export function createTrainingWorker(client: PredictionOneClient, options: TrainingWorkerOptions): TrainingWorker {
-  const requestTimeoutMs = client.config.requestTimeoutMs ?? 60_000;
+  const requestTimeoutMs = client.settings.requestTimeoutMs;
   const holdMs = options.holdMs ?? 1000;
   const lockDuration = options.lockDurationMs ?? Math.max(120_000, 2 * requestTimeoutMs);
   if (!(lockDuration > requestTimeoutMs && lockDuration > holdMs)) {

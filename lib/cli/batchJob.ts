@@ -79,7 +79,7 @@ export function runBatchJob$(
     // A `downloaded` job whose folder is gone is fetched again: poll once more, then download.
     const record: JobRecord = from === undefined ? newJobRecord(job.key) : from.stage === 'downloaded' ? { ...from, stage: 'training', polls: 0 } : from;
     return runJobSteps$(client, record, {
-      job: { ...job, poll: { ...client.config.poll, ...poll } },
+      job: { ...job, poll },
       persist: (r) => checkpoint.write(r),
       saveResult: async (result) => {
         await writeResult(result, job.resultDir);

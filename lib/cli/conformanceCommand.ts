@@ -5,8 +5,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import { DEFAULT_BASE_URL, type FetchLike } from 'prediction-one-rx';
-import { createUndiciFetch } from 'prediction-one-rx/node';
+import { PRODUCTION_BASE_URL, type FetchLike } from 'prediction-one-rx';
+import { createNodeClient } from 'prediction-one-rx/node';
 import { exitWith } from './batchIo';
 import { formatReport, redactSecrets, reportJson } from './conformance/report';
 import { runConformance } from './conformance/run';
@@ -42,24 +42,22 @@ export function registerConformance(program: Command, out: CommandOutput = proce
   ).action(async (flags: ConformanceFlags) => {
     const apiKey = flags.apiKey ?? process.env.P1RX_API_KEY;
     const secretKey = flags.secretKey ?? process.env.P1RX_SECRET_KEY;
-    const baseUrl = flags.baseUrl ?? process.env.P1RX_BASE_URL ?? DEFAULT_BASE_URL;
+    const baseUrl = flags.baseUrl || process.env.P1RX_BASE_URL;
+    if (!baseUrl) throw new InvalidArgumentError(`give --base-url (or set P1RX_BASE_URL): ${PRODUCTION_BASE_URL} for the real service`);
     if (!apiKey && !secretKey) throw new InvalidArgumentError('give --secret-key (checks every key type) or --api-key (or set P1RX_SECRET_KEY / P1RX_API_KEY)');
-    const own = fetch === undefined ? createUndiciFetch() : undefined;
-    let report;
-    try {
-      report = await runConformance({
-        baseUrl,
-        apiKey: apiKey || undefined,
-        secretKey: secretKey || undefined,
-        modelId: flags.modelId,
-        train: flags.train,
-        fetch: fetch ?? own!,
-        pollIntervalMs: flags.pollInterval,
-        maxWaitMs: flags.maxWait,
-      });
-    } finally {
-      await own?.close();
-    }
+    // The Node client's fetch: undici when installed, else Node's http with keep-alive.
+    const nodeFetch = fetch ?? createNodeClient({ baseUrl, ...(apiKey ? { apiKey } : { secretKey }) }).config.fetch;
+    if (nodeFetch === undefined) throw new Error('no fetch');
+    const report = await runConformance({
+      baseUrl,
+      apiKey: apiKey || undefined,
+      secretKey: secretKey || undefined,
+      modelId: flags.modelId,
+      train: flags.train,
+      fetch: nodeFetch,
+      pollIntervalMs: flags.pollInterval,
+      maxWaitMs: flags.maxWait,
+    });
     const text = redactSecrets(flags.json ? reportJson(report) : formatReport(report), report.secrets);
     out.stdout.write(text);
     if (flags.report !== undefined) {

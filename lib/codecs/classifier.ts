@@ -21,7 +21,7 @@ export interface ClassifierRule {
 
 /**
  * Codec of {@link ClassifierRule}. Decoded leniently (`order` as any string); the client
- * validates what it sends with {@link classifierRuleIssues}.
+ * validates what it sends before sending it ({@link createClassifier$} fails with {@link ValidationError}).
  *
  * ## Example
  * ```ts

@@ -180,6 +180,18 @@ describe('p1rx conformance against the emulator', () => {
     expect(leaks(res.out)).toEqual([]);
   });
 
+  it('should refuse to run without a base URL (no default service)', async () => {
+    const saved = process.env.P1RX_BASE_URL;
+    delete process.env.P1RX_BASE_URL;
+    try {
+      const res = await conformance(['--secret-key', SECRET_KEY]);
+      expect(res.code).toBe(2);
+      expect(res.err).toMatch(/^p1rx: give --base-url \(or set P1RX_BASE_URL\): https:\/\/developer-api\.predictionone\.sony\.biz for the real service/);
+    } finally {
+      if (saved !== undefined) process.env.P1RX_BASE_URL = saved;
+    }
+  });
+
   it('should refuse to run without any key', async () => {
     const saved = { api: process.env.P1RX_API_KEY, secret: process.env.P1RX_SECRET_KEY };
     delete process.env.P1RX_API_KEY;

@@ -85,7 +85,7 @@ describe('p1rx batch killed with SIGKILL at each step boundary, then resumed', (
     emulator().delayNext('PUT /storage/upload', HOLD_MS);
     const cli = spawnBatch([manifest, '-o', out, '--json', '--poll-interval', '10'], emulator().url);
     running = cli.child;
-    await until(() => emulator().requests.filter((r) => r.route === 'PUT /storage/upload' && r.path.includes('/learn.')).length === 1, 'the training data PUT', 30_000);
+    await until(() => emulator().requests.filter((r) => r.route === 'PUT /storage/upload' && r.path.includes('/learn.')).length === 1, 'the training data PUT', 60_000);
     const uploading = await waitForRecord(() => record(), (r) => r.stage === 'uploading');
     const id = uploading.externalProcessId!;
     // The service has the upload (Train Data Set Info knows it) while its answer is held.
@@ -107,7 +107,7 @@ describe('p1rx batch killed with SIGKILL at each step boundary, then resumed', (
     expect(emulator().stats().uploadsWithMultipleModels).toBe(0);
     expect(await record()).toMatchObject({ stage: 'downloaded', externalProcessId: id });
     expectValidResult();
-  }, 60_000);
+  }, 180_000);
 
   it('created but not recorded: the resume follows the training by id and never sends Create Model again', async () => {
     const manifest = await jsonManifest(dir, 1);
@@ -116,7 +116,7 @@ describe('p1rx batch killed with SIGKILL at each step boundary, then resumed', (
     running = cli.child;
     const creating = await waitForRecord(() => record(), (r) => r.stage === 'creating');
     const id = creating.externalProcessId!;
-    await until(() => (emulator().job(id)?.modelsCreated ?? 0) === 1, 'the training created', 30_000);
+    await until(() => (emulator().job(id)?.modelsCreated ?? 0) === 1, 'the training created', 60_000);
     await kill(cli);
     expect((await record())?.stage).toBe('creating');
     const before = stats();
@@ -131,7 +131,7 @@ describe('p1rx batch killed with SIGKILL at each step boundary, then resumed', (
     expect(after.puts).toBe(before.puts);
     expect(await record()).toMatchObject({ stage: 'downloaded', externalProcessId: id });
     expectValidResult();
-  }, 60_000);
+  }, 180_000);
 
   it('downloaded but not recorded: the resume downloads again, trains nothing twice, and the result is valid', async () => {
     const manifest = await jsonManifest(dir, 1);
@@ -143,7 +143,7 @@ describe('p1rx batch killed with SIGKILL at each step boundary, then resumed', (
     const cli = spawnBatch([manifest, '-o', out, '--json', '--poll-interval', '10'], emulator().url);
     running = cli.child;
     // metrics.csv is written first, and only once the whole archive was read.
-    await until(() => existsSync(path.join(out, 'job1', 'metrics.csv')), 'the result being written', 30_000);
+    await until(() => existsSync(path.join(out, 'job1', 'metrics.csv')), 'the result being written', 60_000);
     await kill(cli);
     const crashed = await record();
     expect(crashed?.stage).toBe('training');
@@ -159,13 +159,13 @@ describe('p1rx batch killed with SIGKILL at each step boundary, then resumed', (
     expect(emulator().job(crashed!.externalProcessId!)?.modelsCreated).toBe(1);
     expect(await record()).toMatchObject({ stage: 'downloaded', externalProcessId: crashed!.externalProcessId });
     expectValidResult();
-  }, 60_000);
+  }, 180_000);
 
 });
 
-/** Waits until an asynchronous probe holds (checking every 10 ms, giving up after 30 s). */
+/** Waits until an asynchronous probe holds (checking every 10 ms, giving up after 60 s: a state to wait for, not a speed bound). */
 async function eventually(probe: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   while (!(await probe())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));

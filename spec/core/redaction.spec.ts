@@ -190,7 +190,7 @@ describe('redaction of every printed error and client', () => {
         },
       },
       'a retrain client for a model that does not exist': {
-        expected: 'ApiError|ValidationError',
+        expected: 'ApiError|ValidationError|ResourceGoneError',
         run: async () => lastValueFrom(retrainClient$(make({ apiKey: undefined, secretKey: SECRET_KEY }), 987_654)),
       },
     };
@@ -246,6 +246,8 @@ describe('redaction of every printed error and client', () => {
       AuthError: () => new core.AuthError(api, keys),
       RateLimitError: () => new core.RateLimitError(api, keys),
       ServerError: () => new core.ServerError(api, keys),
+      ResourceGoneError: () => new core.ResourceGoneError('model', api, keys),
+      AbortError: () => new core.AbortError(`stopped while fetching ${PRESIGNED}`),
       InferenceError: () => new core.InferenceError({ ...api, reason: 'accessDenied' }, keys),
       NetworkError: () => new core.NetworkError('GET', PRESIGNED, cause, keys),
       RequestTimeoutError: () => new core.RequestTimeoutError('GET', PRESIGNED, 100),
