@@ -198,7 +198,7 @@ async function follow(
   const exitCode = interrupted ? INTERRUPTED_EXIT_CODE : failed > 0 ? 1 : 0;
   display.end({ succeeded: count('succeeded'), failed, skipped: count('skipped'), notRun: count('interrupted') + count('not started'), interrupted, exitCode });
   const sink = run.json ? io.stderr : io.stdout;
-  sink.write(`\n${summaryTable(jobs, outcomes)}\n`);
+  sink.write(`\n${summaryTable(jobs, outcomes, io.stdout.columns ?? 80)}\n`);
   return exitCode;
 }
 

@@ -76,6 +76,8 @@ export function openTerminal(argv: readonly string[], options: { columns: number
         // Already gone.
       }
       rmSync(confDir, { recursive: true, force: true });
+      // tmux leaves its socket file behind: remove this session's private one.
+      rmSync(path.join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, name), { force: true });
     },
   };
 }
