@@ -15,6 +15,28 @@ import type { PredictionOneClient } from '../transport/client';
 import { isRef, passOrHandle, type ExternalProcessRef } from './passOrHandle';
 import { sharedPoll$, type PollPolicy } from './poller';
 
+/**
+ * One Train Status Check answer as a status event (`resultUrl` only when terminal).
+ *
+ * @internal
+ */
+export function toStatusEvent(s: TrainingStatus, id: string, terminalStatuses: readonly string[]): StatusEvent {
+  const terminal = terminalStatuses.includes(s.status);
+  // Strict where we rely on a field: a finished training without a result URL is unusable.
+  if (terminal && !s.result_url) {
+    throw new DecodeError('TrainingStatus', [`result_url: expected string when status is '${s.status}', got undefined`], JSON.stringify(s));
+  }
+  return {
+    type: 'status',
+    externalProcessId: id as ExternalProcessId,
+    status: s.status,
+    createdDatetime: s.created_datetime,
+    updatedDatetime: s.updated_datetime,
+    terminal,
+    resultUrl: terminal ? s.result_url : undefined,
+  };
+}
+
 /** How the poller reads trainings: Train Status Check answers, turned into status events. */
 class TrainingPolicy implements PollPolicy<TrainingStatus, StatusEvent> {
   readonly resource = 'training';
@@ -29,21 +51,9 @@ class TrainingPolicy implements PollPolicy<TrainingStatus, StatusEvent> {
   }
 
   toValue(s: TrainingStatus, id: string): StatusEvent {
-    const terminal = this.options.terminalStatuses.includes(s.status);
-    // Strict where we rely on a field: a finished training without a result URL is unusable.
-    if (terminal && !s.result_url) {
-      throw new DecodeError('TrainingStatus', [`result_url: expected string when status is '${s.status}', got undefined`], JSON.stringify(s));
-    }
-    return {
-      type: 'status',
-      externalProcessId: id as ExternalProcessId,
-      status: s.status,
-      createdDatetime: s.created_datetime,
-      updatedDatetime: s.updated_datetime,
-      terminal,
-      resultUrl: terminal ? s.result_url : undefined,
-    };
+    return toStatusEvent(s, id, this.options.terminalStatuses);
   }
+
 
   statusOf(e: StatusEvent): string {
     return e.status;

@@ -24,12 +24,12 @@ import {
   type ObservableInput,
 } from 'rxjs';
 import { TrainingStatus } from '../codecs/trainingStatus';
-import type { ExternalProcessId } from '../codecs/ids';
 import { pollDelayMs, resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
-import { ApiError, AuthError, DecodeError, PollTimeoutError, TrainingFailedError, TrainingStartUnknownError } from '../core/errors';
+import { ApiError, AuthError, PollTimeoutError, TrainingFailedError, TrainingStartUnknownError } from '../core/errors';
 import type { StatusEvent, TrainingEvent } from '../core/events';
 import { datasetInfo$ } from '../operators/datasetInfo';
 import { downloadResult$ } from '../operators/downloadResult';
+import { toStatusEvent } from '../operators/pollStatus';
 import { train$ } from '../operators/train';
 import { upload$ } from '../operators/upload';
 import type { TrainingResult } from '../results/trainingResult';
@@ -433,21 +433,7 @@ class JobStepper {
   private status$(id: string): Observable<StatusEvent> {
     const terminalStatuses = this.poll.terminalStatuses;
     return callApi$(this.client, { method: 'GET', path: '/v1/external/models/results', query: { external_process_id: id } }, TrainingStatus).pipe(
-      map((s): StatusEvent => {
-        const terminal = terminalStatuses.includes(s.status);
-        if (terminal && !s.result_url) {
-          throw new DecodeError('TrainingStatus', [`result_url: expected string when status is '${s.status}', got undefined`], JSON.stringify(s));
-        }
-        return {
-          type: 'status',
-          externalProcessId: id as ExternalProcessId,
-          status: s.status,
-          createdDatetime: s.created_datetime,
-          updatedDatetime: s.updated_datetime,
-          terminal,
-          resultUrl: terminal ? s.result_url : undefined,
-        };
-      }),
+      map((s) => toStatusEvent(s, id, terminalStatuses)),
     );
   }
 }
