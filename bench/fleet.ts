@@ -16,9 +16,8 @@
  * On 2 cores, four workers are not expected to be faster: this proves overhead and recovery.
  * Usage: npm run bench:fleet [-- N [measureSeconds]]
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
@@ -29,6 +28,7 @@ import { createNodeClient } from 'prediction-one-rx/node';
 import { enqueueTrainings, type FleetJobData, type FleetTraining } from 'prediction-one-rx/bullmq';
 import { ask, forkEmulator, forkTs, report, round, sleep, verdict, waitFor, type EmulatorHandle } from './lib/common';
 import { TINY_CONFIG, TINY_CSV, seedTrainings } from './lib/seed';
+import { startRedisServer } from '../scripts/redisServer';
 
 const STATUS = 'GET /v1/external/models/results';
 const CREATE = 'POST /v1/external/models';
@@ -43,33 +43,6 @@ function cpuMsOf(pid: number): number {
   } catch {
     return 0;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRedis(dir: string): Promise<{ url: string; child: ChildProcess }> {
-  if (spawnSync('sh', ['-c', 'command -v redis-server']).status !== 0) throw new Error('bench:fleet needs redis-server (apt-get install -y redis-server)');
-  const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--maxmemory-policy', 'noeviction'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    let log = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      log += d.toString();
-      if (log.includes('Ready to accept connections')) resolve();
-    });
-    child.once('exit', () => reject(new Error(log)));
-  });
-  child.stdout!.resume();
-  return { url: `redis://127.0.0.1:${port}`, child };
 }
 
 async function redisCommands(redis: Redis): Promise<number> {
@@ -171,7 +144,8 @@ async function main(): Promise<void> {
   const warmupMs = 3 * INTERVAL_MS;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'p1rx-bench-fleet-'));
   const emulator = await forkEmulator({ manual: true });
-  const { url: redisUrl, child: redisChild } = await startRedis(dir);
+  const redisServer = await startRedisServer();
+  const redisUrl = redisServer.url;
   const redis = new Redis(redisUrl);
   const rows: PhaseResult[] = [];
   const extra: Record<string, unknown> = {};
@@ -207,7 +181,7 @@ async function main(): Promise<void> {
       const w = spawnWorker(redisUrl, emulator.url, emulator.apiKey, queueName);
       await w.ready;
       await sleep(warmupMs);
-      const r = await measure(emulator, n, measureMs, async () => cpuMsOf(w.child.pid!) + cpuMsOf(redisChild.pid!), redis);
+      const r = await measure(emulator, n, measureMs, async () => cpuMsOf(w.child.pid!) + cpuMsOf(redisServer.pid), redis);
       rows.push({ setup: '1 worker + redis-server (park mode)', ...r });
       w.child.kill('SIGTERM');
       await new Promise((resolve) => w.child.once('exit', resolve));
@@ -233,7 +207,7 @@ async function main(): Promise<void> {
         await sleep(500);
       }
       await sleep(warmupMs);
-      const cpu = async () => workers.reduce((sum, w) => sum + cpuMsOf(w.child.pid!), 0) + cpuMsOf(redisChild.pid!);
+      const cpu = async () => workers.reduce((sum, w) => sum + cpuMsOf(w.child.pid!), 0) + cpuMsOf(redisServer.pid);
       const r = await measure(emulator, n, measureMs, cpu, redis);
       rows.push({ setup: '4 workers + redis-server (park mode)', ...r });
 
@@ -286,7 +260,7 @@ async function main(): Promise<void> {
     );
   } finally {
     redis.disconnect();
-    redisChild.kill('SIGTERM');
+    await redisServer.stop();
     await emulator.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -3,51 +3,30 @@
  * REDIS_URL), the emulator, three `p1rx worker` processes, and `p1rx batch --queue` training
  * 50 models and showing the fleet's progress. Run with `npm run demo:fleet`.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmulator } from 'prediction-one-rx/emulator';
+import { INSTALL_HINT, redisServerPath, startRedisServer } from '../scripts/redisServer';
 
 const root = path.resolve(__dirname, '..');
 const cli = ['--import', 'tsx', path.join(root, 'lib/cli/main.ts')];
 const env = { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json') };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRedis(dir: string): Promise<{ url: string; child?: ChildProcess }> {
+/** REDIS_URL when given, else a redis-server of our own (stopped at the end). */
+async function startRedis(): Promise<{ url: string; stop?: () => Promise<void> }> {
   if (process.env.REDIS_URL) return { url: process.env.REDIS_URL };
-  if (spawnSync('sh', ['-c', 'command -v redis-server']).status !== 0) {
-    console.error('demo:fleet needs Redis: install redis-server (apt-get install -y redis-server) or set REDIS_URL');
+  if (redisServerPath() === undefined) {
+    console.error(`demo:fleet needs Redis: set REDIS_URL, or ${INSTALL_HINT}`);
     process.exit(2);
   }
-  const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    let log = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      log += d.toString();
-      if (log.includes('Ready to accept connections')) resolve();
-    });
-    child.once('exit', () => reject(new Error(`redis-server exited:\n${log}`)));
-  });
-  child.stdout!.resume();
-  return { url: `redis://127.0.0.1:${port}`, child };
+  return startRedisServer();
 }
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'p1rx-demo-fleet-'));
-  const redis = await startRedis(dir);
+  const redis = await startRedis();
   const emulator = await startEmulator({ trainingDelayMs: 3000, apiKeys: ['demo-key'] });
   console.log(`redis ${redis.url}, emulator ${emulator.url}, work folder ${dir}`);
   const workers: ChildProcess[] = [];
@@ -76,10 +55,7 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all(workers.map((w) => new Promise((resolve) => (w.exitCode !== null ? resolve(null) : (w.once('exit', resolve), w.kill('SIGTERM'))))));
     await emulator.close();
-    if (redis.child) {
-      redis.child.kill('SIGTERM');
-      await new Promise((resolve) => redis.child!.once('exit', resolve));
-    }
+    await redis.stop?.();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -8,21 +8,10 @@ import { useEmulator, seattleWeather } from '../helpers/emulator';
 import { describeWithRedis, useRedis } from '../helpers/redis';
 import { fakeIo, runCli } from '../cli/cliHarness';
 import { claimHolder, spawnWorker, stopWorkers, until, type WorkerProcess } from './fleetHarness';
+import { seededRandom } from '../../lib/emulator/training/random';
 
 const CREATE = 'POST /v1/external/models';
 const JOBS = 200;
-
-/** A small seeded PRNG (mulberry32): the same kills on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Four real `p1rx worker` processes share 200 trainings; Create Model meets latency and
@@ -96,7 +85,7 @@ describeWithRedis('a fleet of p1rx workers killed with kill -9', () => {
       await sender!.exited;
       await start().ready;
 
-      const random = prng(7);
+      const random = seededRandom(7); // the same kills on every run
       for (const threshold of [20, 60, 100, 140]) {
         await until(`${threshold} jobs completed`, async () => ((await queue.getCompletedCount()) >= threshold ? true : undefined), 120_000);
         const pool = alive();
