@@ -24,6 +24,7 @@ export type {
   HttpClientFetchOptions,
   HttpClientFetchRequestOptions,
   HttpClientFetchResponse,
+  HttpClientFetchEvent,
 } from './httpClientFetch';
 export { PREDICTION_ONE_REQUEST } from './predictionOneRequest';
 export type { PredictionOneRequestKind } from './predictionOneRequest';
