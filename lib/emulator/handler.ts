@@ -134,8 +134,14 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
     applied(deps, record, kind);
     response = { ...response, body: corruptZipBytes(response.body) };
   }
+  // A declared length, as the service's gateway sends (and not chunked encoding): `writeHead`
+  // fixes the headers before `end` could count the body.
+  const body = response.body;
+  if (body !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-length')) {
+    (headers as Record<string, string>)['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
+  }
   res.writeHead(response.status, headers);
-  res.end(response.body);
+  res.end(body);
 }
 
 function applied(deps: HandlerDeps, record: RecordedRequest, kind: FaultKind): void {

@@ -9,11 +9,11 @@ import { TrainingStatus } from '../codecs/trainingStatus';
 import type { PollOptions } from '../core/config';
 import { DecodeError, TrainingFailedError } from '../core/errors';
 import type { QueuedEvent, StatusEvent, TrainingEvent } from '../core/events';
-import { resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
+import { resolveConsumerPoll, type ResolvedPollOptions } from '../core/pollOptions';
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
 import { isRef, passOrHandle, type ExternalProcessRef } from './passOrHandle';
-import { sharedPoll$, type PollPolicy } from './poller';
+import { sharedPoll$, type PollConsumer, type PollPolicy } from './poller';
 
 /**
  * One Train Status Check answer as a status event (`resultUrl` only when terminal).
@@ -75,14 +75,18 @@ class TrainingPolicy implements PollPolicy<TrainingStatus, StatusEvent> {
 /** Per client, the policy of each resolved schedule (resolved options are interned by value). */
 const policies = new WeakMap<PredictionOneClient, WeakMap<ResolvedPollOptions, TrainingPolicy>>();
 
-/** The policy for `options` over the client's poll defaults: resolved once per call of an operator. */
-function policyOf(client: PredictionOneClient, options: PollOptions | undefined): TrainingPolicy {
-  const resolved = resolvePollOptions(client.poll, options);
+/**
+ * The policy for `options` over the client's poll defaults, and the caller's own first delay and
+ * deadline: resolved once per call of an operator. Trainings with equal schedules share one
+ * policy whatever their first delays and deadlines.
+ */
+function policyOf(client: PredictionOneClient, options: PollOptions | undefined): { policy: TrainingPolicy; consumer: PollConsumer } {
+  const { schedule, firstDelayMs, maxWaitMs } = resolveConsumerPoll(client.poll, options);
   let byOptions = policies.get(client);
   if (byOptions === undefined) policies.set(client, (byOptions = new WeakMap()));
-  let policy = byOptions.get(resolved);
-  if (policy === undefined) byOptions.set(resolved, (policy = new TrainingPolicy(client, resolved)));
-  return policy;
+  let policy = byOptions.get(schedule);
+  if (policy === undefined) byOptions.set(schedule, (policy = new TrainingPolicy(client, schedule)));
+  return { policy, consumer: { firstDelayMs, maxWaitMs } };
 }
 
 /**
@@ -111,7 +115,8 @@ function policyOf(client: PredictionOneClient, options: PollOptions | undefined)
  * @returns Distinct statuses until a terminal one.
  */
 export function sharedStatus$(client: PredictionOneClient, externalProcessId: string, options?: PollOptions): Observable<StatusEvent> {
-  return sharedPoll$(client, policyOf(client, options), externalProcessId, client.scheduler);
+  const { policy, consumer } = policyOf(client, options);
+  return sharedPoll$(client, policy, externalProcessId, client.scheduler, consumer);
 }
 
 /**
@@ -152,9 +157,9 @@ export function pollStatus$(
   client: PredictionOneClient,
   options?: PollOptions,
 ): OperatorFunction<TrainingEvent | ExternalProcessRef, TrainingEvent> {
-  const policy = policyOf(client, options);
+  const { policy, consumer } = policyOf(client, options);
   return passOrHandle(
     (value: TrainingEvent | ExternalProcessRef): value is QueuedEvent | ExternalProcessRef => isRef(value) || value.type === 'queued',
-    (input) => sharedPoll$(client, policy, input.externalProcessId, client.scheduler),
+    (input) => sharedPoll$(client, policy, input.externalProcessId, client.scheduler, consumer),
   );
 }

@@ -1,12 +1,12 @@
-import { Observable, defer } from 'rxjs';
+import { Observable, defer, of, take, throwError } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { PollTimeoutError } from '../../lib/core/errors';
-import { DEFAULT_POLL_OPTIONS, resolvePollOptions, type ResolvedPollOptions } from '../../lib/core/pollOptions';
+import { DEFAULT_POLL_OPTIONS, resolveConsumerPoll, resolvePollOptions, type ResolvedPollOptions } from '../../lib/core/pollOptions';
 import { testScheduler } from '../helpers/marbles';
-import { pollUntil, sharedPoll$, statusRun$, type PollPolicy } from '../../lib/operators/poller';
+import { sharedPoll$, statusRun$, type PollPolicy } from '../../lib/operators/poller';
 
 // Marble tests over the poller production runs (pollStatus$, retrainStatus$ and
-// waitForClassifier$ all go through sharedPoll$ -> statusRun$ -> pollUntil). The TestScheduler
+// waitForClassifier$ all go through sharedPoll$ -> statusRun$). The TestScheduler
 // has a frame limit (spec/helpers/marbles.ts): an endless loop fails instead of hanging.
 const marbles = (): TestScheduler => testScheduler({ maxFrames: 10_000 });
 
@@ -26,6 +26,11 @@ function policy(poll$: (id: string) => Observable<string>, options: ResolvedPoll
   };
 }
 
+/** The run of `poll$` until `isDone` picks a value (distinct values, so every one is emitted). */
+function pollUntil(poll$: Observable<string>, isDone: (v: string) => boolean, options: ResolvedPollOptions, t: TestScheduler): Observable<string> {
+  return statusRun$({ ...policy(() => poll$, options), isDone }, 'id', t);
+}
+
 /** One poll per subscription, answering the next of `statuses` after one frame. */
 function polls(t: TestScheduler, statuses: string[]): { poll$: Observable<string>; count: () => number } {
   let n = 0;
@@ -33,7 +38,7 @@ function polls(t: TestScheduler, statuses: string[]): { poll$: Observable<string
   return { poll$, count: () => n };
 }
 
-describe('pollUntil', () => {
+describe('statusRun$: the schedule', () => {
   it('should poll at once, then wait minDelayMs doubling up to maxDelayMs, and complete on the done value', () => {
     const t = marbles();
     t.run(({ expectObservable }) => {
@@ -84,6 +89,76 @@ describe('pollUntil', () => {
       const polled = pollUntil(poll$, (v) => v === 'a', schedule, t);
       expectObservable(polled).toBe('-(a|)');
       expectObservable(polled, '5ms ^').toBe('5ms -(a|)');
+    });
+  });
+});
+
+describe('statusRun$: requests that answer synchronously, throw, or are left early', () => {
+  it('should wait between requests that answer synchronously (no recursion, no lost wait)', () => {
+    const t = marbles();
+    t.run(({ expectObservable }) => {
+      let n = 0;
+      const sync$ = defer(() => of(['a', 'b', 'c'][n++]));
+      expectObservable(pollUntil(sync$, (v) => v === 'c', schedule, t)).toBe('a 9ms b 19ms (c|)');
+    });
+  });
+
+  it('should fail with the error of a policy whose request cannot even be built', () => {
+    const t = marbles();
+    t.run(({ expectObservable }) => {
+      const broken = policy(() => {
+        throw new Error('no key');
+      });
+      expectObservable(statusRun$(broken, 'id', t)).toBe('#', undefined, new Error('no key'));
+    });
+  });
+
+  it('should fail with the error toValue throws (a decode error), and poll no more', () => {
+    const t = marbles();
+    t.run(({ expectObservable }) => {
+      const { poll$, count } = polls(t, ['w', 'bad', 'x']);
+      const strict = {
+        ...policy(() => poll$),
+        toValue: (raw: string) => {
+          if (raw === 'bad') throw new Error('decode');
+          return raw;
+        },
+      };
+      expectObservable(statusRun$(strict, 'id', t)).toBe('-w 10ms #', { w: 'w' }, new Error('decode'));
+      t.flush();
+      expect(count()).toBe(2);
+    });
+  });
+
+  it('should stop the request and the schedule when the consumer leaves from its own next (take(1))', () => {
+    const t = marbles();
+    t.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const poll$ = cold('-(w|)');
+      expectObservable(statusRun$(policy(() => poll$), 'id', t).pipe(take(1))).toBe('-(w|)');
+      expectSubscriptions(poll$.subscriptions).toBe(['^!']);
+    });
+  });
+
+  it('should end with an error that a retried request gave up with', () => {
+    const t = marbles();
+    t.run(({ expectObservable }) => {
+      expectObservable(statusRun$(policy(() => throwError(() => new Error('503'))), 'id', t, 5)).toBe('5ms #', undefined, new Error('503'));
+    });
+  });
+});
+
+describe('sharedPoll$: first delays per consumer', () => {
+  it('should start a run with the first delay of the consumer that starts it, and let others join it as it is', () => {
+    const t = marbles();
+    t.run(({ expectObservable }) => {
+      const { poll$, count } = polls(t, ['w', 'r', 'done']);
+      const owner = {};
+      const p = policy(() => poll$);
+      expectObservable(sharedPoll$(owner, p, 'id', t, { firstDelayMs: 4 })).toBe('5ms w 10ms r 20ms (d|)', { w: 'w', r: 'r', d: 'done' });
+      // Joins at 2 with no first delay of its own: the run in progress, not a new one.
+      expectObservable(sharedPoll$(owner, p, 'id', t, { firstDelayMs: 0 }), '2ms ^').toBe('5ms w 10ms r 20ms (d|)', { w: 'w', r: 'r', d: 'done' });
+      t.flush();
+      expect(count()).toBe(3);
     });
   });
 });
@@ -206,6 +281,22 @@ describe('the frame limit', () => {
         expectObservable(pollUntil(cold('-(w|)'), () => false, schedule, t)).toBe('-w');
       }),
     ).toThrow(/maxFrames/);
+  });
+});
+
+describe('resolveConsumerPoll', () => {
+  it('should give trainings with random first delays and their own deadlines one schedule object', () => {
+    const a = resolveConsumerPoll(DEFAULT_POLL_OPTIONS, { firstDelayMs: 123.4, minDelayMs: 5000, multiplier: 1, maxWaitMs: 60_000 });
+    const b = resolveConsumerPoll(DEFAULT_POLL_OPTIONS, { firstDelayMs: 4321, minDelayMs: 5000, multiplier: 1, maxWaitMs: Infinity });
+    expect(a.schedule).toBe(b.schedule);
+    expect(a.schedule.firstDelayMs).toBe(DEFAULT_POLL_OPTIONS.firstDelayMs);
+    expect([a.firstDelayMs, a.maxWaitMs, b.firstDelayMs, b.maxWaitMs]).toEqual([123.4, 60_000, 4321, Infinity]);
+    expect(resolveConsumerPoll(DEFAULT_POLL_OPTIONS, undefined).schedule).toBe(DEFAULT_POLL_OPTIONS);
+  });
+
+  it('should refuse a first delay or deadline that makes no sense', () => {
+    expect(() => resolveConsumerPoll(DEFAULT_POLL_OPTIONS, { firstDelayMs: -1 })).toThrow(/firstDelayMs must be a number >= 0/);
+    expect(() => resolveConsumerPoll(DEFAULT_POLL_OPTIONS, { maxWaitMs: Number.NaN })).toThrow(/maxWaitMs/);
   });
 });
 
