@@ -24,6 +24,7 @@ export {
   DecodeError,
   ResponseTooLargeError,
   ValidationError,
+  StatusFailedError,
   TrainingFailedError,
   TrainingStartUnknownError,
   PollTimeoutError,
@@ -55,6 +56,7 @@ export type {
   TimeSeriesRegressionConfig,
 } from './core/trainingConfig';
 export type { ExternalProcessId, ModelId, DataSetId, RetrainJobId, ClassifierId } from './codecs/ids';
+export { asExternalProcessId, asModelId, asDataSetId, asRetrainJobId, asClassifierId } from './codecs/ids';
 export type { ColumnInfoResponse, TrainingDataColumn } from './codecs/columnInfo';
 export type { ModelSummary } from './codecs/model';
 export type { DataSetSummary } from './codecs/dataSet';

@@ -96,16 +96,12 @@ export interface ApiErrorInit {
  * if (err instanceof ApiError && err.code === 4001000204) console.log(err.apiMessage);
  * ```
  */
+// The fields are ApiErrorInit's (declaration merging: one list, not two).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface ApiError extends ApiErrorInit {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class ApiError extends PredictionOneError {
   override readonly name: string = 'ApiError';
-  readonly httpStatus: number;
-  readonly code?: number;
-  readonly error?: string;
-  readonly apiMessage?: string;
-  readonly method: string;
-  readonly url: string;
-  readonly body?: string;
-  readonly retryAfterMs?: number;
 
   constructor(init: ApiErrorInit, secrets: readonly (string | undefined)[] = []) {
     const url = redactUrl(init.url);
@@ -113,14 +109,18 @@ export class ApiError extends PredictionOneError {
     super(
       redactText(`${init.method} ${url} failed with HTTP ${init.httpStatus}${detail ? `: ${detail}` : ''}`, secrets),
     );
-    this.httpStatus = init.httpStatus;
-    this.code = init.code;
-    this.error = init.error;
-    this.apiMessage = init.apiMessage === undefined ? undefined : redactText(init.apiMessage, secrets);
-    this.method = init.method;
-    this.url = url;
-    this.body = init.body === undefined ? undefined : redactBody(init.body.slice(0, MAX_KEPT_BODY), secrets);
-    this.retryAfterMs = init.retryAfterMs;
+    // Every field of the init, with the network's text redacted (and the body cut).
+    const fields: ApiErrorInit = {
+      httpStatus: init.httpStatus,
+      code: init.code,
+      error: init.error,
+      apiMessage: init.apiMessage === undefined ? undefined : redactText(init.apiMessage, secrets),
+      method: init.method,
+      url,
+      body: init.body === undefined ? undefined : redactBody(init.body.slice(0, MAX_KEPT_BODY), secrets),
+      retryAfterMs: init.retryAfterMs,
+    };
+    Object.assign(this, fields);
   }
 
   /**
@@ -363,27 +363,6 @@ export class AbortError extends PredictionOneError {
 }
 
 /**
- * The training ended with a failure status (the emulator's `failed`, or a status the caller
- * named in `failureStatuses`).
- *
- * ## Example
- * ```ts
- * if (err instanceof TrainingFailedError) console.log(err.externalProcessId, err.status);
- * ```
- */
-export class TrainingFailedError extends PredictionOneError {
-  override readonly name = 'TrainingFailedError';
-  readonly externalProcessId: string;
-  readonly status: string;
-
-  constructor(externalProcessId: string, status: string) {
-    super(`Training ${externalProcessId} ended with status '${status}'`);
-    this.externalProcessId = externalProcessId;
-    this.status = status;
-  }
-}
-
-/**
  * What a poll waited for: a training, a retraining job or a prediction API (classifier).
  *
  * ## Example
@@ -392,6 +371,53 @@ export class TrainingFailedError extends PredictionOneError {
  * ```
  */
 export type PollResource = 'training' | 'retrainJob' | 'classifier';
+
+/**
+ * A training, a retraining job or a prediction API ended with a failure status: the common
+ * base of {@link TrainingFailedError}, {@link RetrainFailedError} and
+ * {@link ClassifierFailedError}, for code that handles all three alike (`resource` says which).
+ * Never retried: the resource itself failed.
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof StatusFailedError) console.log(`${err.resource} ${err.id} ended ${err.status}`);
+ * ```
+ */
+export class StatusFailedError extends PredictionOneError {
+  override readonly name: string = 'StatusFailedError';
+  /** What failed. */
+  readonly resource: PollResource;
+  /** Its id: an `externalProcessId`, a `retrainJobId` or a `classifierId`. */
+  readonly id: string;
+  /** The status it ended with. */
+  readonly status: string;
+
+  constructor(resource: PollResource, id: string, status: string, message: string) {
+    super(message);
+    this.resource = resource;
+    this.id = id;
+    this.status = status;
+  }
+}
+
+/**
+ * The training ended with a failure status (the emulator's `failed`, or a status the caller
+ * named in `failureStatuses`).
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof TrainingFailedError) console.log(err.externalProcessId, err.status);
+ * ```
+ */
+export class TrainingFailedError extends StatusFailedError {
+  override readonly name = 'TrainingFailedError';
+  readonly externalProcessId: string;
+
+  constructor(externalProcessId: string, status: string) {
+    super('training', externalProcessId, status, `Training ${externalProcessId} ended with status '${status}'`);
+    this.externalProcessId = externalProcessId;
+  }
+}
 
 /**
  * Polling gave up after `maxWaitMs`: the one timeout error of {@link pollStatus$},
@@ -481,16 +507,14 @@ export class TrainingStartUnknownError extends PredictionOneError {
  * if (err instanceof RetrainFailedError) console.log(err.retrainJobId, err.status, err.apiMessage);
  * ```
  */
-export class RetrainFailedError extends PredictionOneError {
+export class RetrainFailedError extends StatusFailedError {
   override readonly name = 'RetrainFailedError';
   readonly retrainJobId: string;
-  readonly status: string;
   readonly apiMessage?: string;
 
   constructor(retrainJobId: string, status: string, apiMessage?: string) {
-    super(`Retraining ${retrainJobId} ended with status '${status}'${apiMessage ? `: ${apiMessage}` : ''}`);
+    super('retrainJob', retrainJobId, status, `Retraining ${retrainJobId} ended with status '${status}'${apiMessage ? `: ${apiMessage}` : ''}`);
     this.retrainJobId = retrainJobId;
-    this.status = status;
     // The service's message is network text: scrubbed like every kept body.
     this.apiMessage = apiMessage === undefined ? undefined : redactText(apiMessage);
   }
@@ -505,19 +529,20 @@ export class RetrainFailedError extends PredictionOneError {
  * if (err instanceof ClassifierFailedError) console.log(err.classifierId, err.status);
  * ```
  */
-export class ClassifierFailedError extends PredictionOneError {
+export class ClassifierFailedError extends StatusFailedError {
   override readonly name = 'ClassifierFailedError';
   readonly classifierId: string;
-  readonly status: string;
 
   constructor(classifierId: string, status: string) {
     super(
+      'classifier',
+      classifierId,
+      status,
       status === 'missing'
         ? `Classifier ${classifierId} is not in the list of classifiers (deleted?)`
         : `Classifier ${classifierId} ended with status '${status}'`,
     );
     this.classifierId = classifierId;
-    this.status = status;
   }
 }
 

@@ -13,7 +13,7 @@ import { resolveConsumerPoll, type ResolvedPollOptions } from '../core/pollOptio
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
 import { isRef, passOrHandle, type ExternalProcessRef } from './passOrHandle';
-import { sharedPoll$, type PollConsumer, type PollPolicy } from './poller';
+import { StatusPolicy, sharedPoll$, type PollConsumer } from './poller';
 
 /**
  * One Train Status Check answer as a status event (`resultUrl` only when terminal).
@@ -38,13 +38,15 @@ export function toStatusEvent(s: TrainingStatus, id: string, terminalStatuses: r
 }
 
 /** How the poller reads trainings: Train Status Check answers, turned into status events. */
-class TrainingPolicy implements PollPolicy<TrainingStatus, StatusEvent> {
+class TrainingPolicy extends StatusPolicy<TrainingStatus, StatusEvent> {
   readonly resource = 'training';
 
   constructor(
     private readonly client: PredictionOneClient,
-    readonly options: ResolvedPollOptions,
-  ) {}
+    options: ResolvedPollOptions,
+  ) {
+    super(options);
+  }
 
   poll$(id: string): Observable<TrainingStatus> {
     return callApi$(this.client, { method: 'GET', path: '/v1/external/models/results', query: { external_process_id: id } }, TrainingStatus);
@@ -54,21 +56,8 @@ class TrainingPolicy implements PollPolicy<TrainingStatus, StatusEvent> {
     return toStatusEvent(s, id, this.options.terminalStatuses);
   }
 
-
-  statusOf(e: StatusEvent): string {
-    return e.status;
-  }
-
-  isDone(e: StatusEvent): boolean {
-    return e.terminal;
-  }
-
-  failureOf(e: StatusEvent, id: string): Error | undefined {
-    return this.options.failureStatuses.includes(e.status) ? new TrainingFailedError(id, e.status) : undefined;
-  }
-
-  lastStatusOf(e: StatusEvent): { status: string; updatedDatetime?: string } {
-    return { status: e.status, updatedDatetime: e.updatedDatetime };
+  protected failed(id: string, e: StatusEvent): Error {
+    return new TrainingFailedError(id, e.status);
   }
 }
 

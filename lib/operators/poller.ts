@@ -46,6 +46,41 @@ export interface PollPolicy<Raw, T> {
 }
 
 /**
+ * The part of a {@link PollPolicy} every resource shares: values carry a `status`, terminal and
+ * failure statuses come from the resolved options, and a failure is the resource's own
+ * `StatusFailedError`. A resource adds how it asks (`poll$`), what an answer stands for
+ * (`toValue`) and its failure error (`failed`).
+ *
+ * @internal
+ */
+export abstract class StatusPolicy<Raw, T extends { readonly status: string; readonly updatedDatetime?: string }> implements PollPolicy<Raw, T> {
+  abstract readonly resource: PollResource;
+
+  constructor(readonly options: ResolvedPollOptions) {}
+
+  abstract poll$(id: string): Observable<Raw>;
+  abstract toValue(raw: Raw, id: string): T;
+  /** The error of `value`, a failure status of `id`. */
+  protected abstract failed(id: string, value: T): Error;
+
+  statusOf(value: T): string {
+    return value.status;
+  }
+
+  isDone(value: T): boolean {
+    return this.options.terminalStatuses.includes(value.status);
+  }
+
+  failureOf(value: T, id: string): Error | undefined {
+    return this.options.failureStatuses.includes(value.status) ? this.failed(id, value) : undefined;
+  }
+
+  lastStatusOf(value: T): { status: string; updatedDatetime?: string } {
+    return value.updatedDatetime === undefined ? { status: value.status } : { status: value.status, updatedDatetime: value.updatedDatetime };
+  }
+}
+
+/**
  * The status run of one resource: after `firstDelayMs`, one request (`policy.poll$(id)`), then
  * a wait on the schedule counted from the end of that request, and again, until a value is
  * done (emitted, then the stream completes) or fails (the stream errors, no more polls).

@@ -8,13 +8,13 @@ import type { RetrainJobId } from '../codecs/ids';
 import { RetrainJobStatus } from '../codecs/retrainJob';
 import type { PollOptions } from '../core/config';
 import { RetrainFailedError } from '../core/errors';
-import { resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
+import { resolvePollOptions } from '../core/pollOptions';
 import type { RetrainEvent, RetrainJobRef, RetrainStatusEvent, RetrainUploadedEvent } from '../core/retrainEvents';
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
 import { segment } from '../transport/url';
 import { passOrHandle } from './passOrHandle';
-import { sharedPoll$, type PollPolicy } from './poller';
+import { StatusPolicy, sharedPoll$ } from './poller';
 
 /** Statuses that end a retraining successfully unless the caller names others. */
 const RETRAIN_TERMINAL = Object.freeze(['job_finished']);
@@ -32,17 +32,15 @@ export function isRetrainRef(value: unknown): value is RetrainJobRef {
 }
 
 /** How the poller reads retraining jobs: Retrain Status Check answers, turned into events. */
-class RetrainPolicy implements PollPolicy<RetrainJobStatus, RetrainStatusEvent> {
+class RetrainPolicy extends StatusPolicy<RetrainJobStatus, RetrainStatusEvent> {
   readonly resource = 'retrainJob';
-  readonly options: ResolvedPollOptions;
 
   constructor(
     private readonly client: PredictionOneClient,
     options: PollOptions | undefined,
   ) {
     // The client's schedule, the retraining's status names, then the caller's options.
-    const base = resolvePollOptions(client.poll, { terminalStatuses: RETRAIN_TERMINAL, failureStatuses: RETRAIN_FAILURE });
-    this.options = resolvePollOptions(base, options);
+    super(resolvePollOptions(resolvePollOptions(client.poll, { terminalStatuses: RETRAIN_TERMINAL, failureStatuses: RETRAIN_FAILURE }), options));
   }
 
   poll$(id: string): Observable<RetrainJobStatus> {
@@ -61,20 +59,8 @@ class RetrainPolicy implements PollPolicy<RetrainJobStatus, RetrainStatusEvent> 
     };
   }
 
-  statusOf(e: RetrainStatusEvent): string {
-    return e.status;
-  }
-
-  isDone(e: RetrainStatusEvent): boolean {
-    return e.terminal;
-  }
-
-  failureOf(e: RetrainStatusEvent, id: string): Error | undefined {
-    return this.options.failureStatuses.includes(e.status) ? new RetrainFailedError(id, e.status, e.message) : undefined;
-  }
-
-  lastStatusOf(e: RetrainStatusEvent): { status: string } {
-    return { status: e.status };
+  protected failed(id: string, e: RetrainStatusEvent): Error {
+    return new RetrainFailedError(id, e.status, e.message);
   }
 }
 

@@ -8,10 +8,10 @@ import { ClassifierListResponse, type Classifier } from '../codecs/classifier';
 import type { ClassifierId } from '../codecs/ids';
 import type { PollOptions } from '../core/config';
 import { ClassifierFailedError } from '../core/errors';
-import { resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
+import { resolvePollOptions } from '../core/pollOptions';
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
-import { sharedPoll$, type PollPolicy } from './poller';
+import { StatusPolicy, sharedPoll$ } from './poller';
 
 const CLASSIFIER_TERMINAL = Object.freeze(['running']);
 const CLASSIFIER_FAILURE = Object.freeze(['failed', 'terminating', 'terminated']);
@@ -20,16 +20,14 @@ const CLASSIFIER_FAILURE = Object.freeze(['failed', 'terminating', 'terminated']
  * How the poller reads prediction APIs: List Classifiers (the API has no endpoint for one
  * classifier), the one asked for picked out, or a `missing` stand-in when it is not listed.
  */
-class ClassifierPolicy implements PollPolicy<ClassifierListResponse, Classifier> {
+class ClassifierPolicy extends StatusPolicy<ClassifierListResponse, Classifier> {
   readonly resource = 'classifier';
-  readonly options: ResolvedPollOptions;
 
   constructor(
     private readonly client: PredictionOneClient,
     options: PollOptions | undefined,
   ) {
-    const base = resolvePollOptions(client.poll, { terminalStatuses: CLASSIFIER_TERMINAL, failureStatuses: CLASSIFIER_FAILURE });
-    this.options = resolvePollOptions(base, options);
+    super(resolvePollOptions(resolvePollOptions(client.poll, { terminalStatuses: CLASSIFIER_TERMINAL, failureStatuses: CLASSIFIER_FAILURE }), options));
   }
 
   poll$(): Observable<ClassifierListResponse> {
@@ -40,20 +38,12 @@ class ClassifierPolicy implements PollPolicy<ClassifierListResponse, Classifier>
     return res.classifiers.find((c) => c.classifier_id === id) ?? { classifier_id: id as ClassifierId, status: 'missing' };
   }
 
-  statusOf(c: Classifier): string {
-    return c.status;
+  override failureOf(c: Classifier, id: string): Error | undefined {
+    return c.status === 'missing' ? this.failed(id, c) : super.failureOf(c, id);
   }
 
-  isDone(c: Classifier): boolean {
-    return this.options.terminalStatuses.includes(c.status);
-  }
-
-  failureOf(c: Classifier, id: string): Error | undefined {
-    return c.status === 'missing' || this.options.failureStatuses.includes(c.status) ? new ClassifierFailedError(id, c.status) : undefined;
-  }
-
-  lastStatusOf(c: Classifier): { status: string } {
-    return { status: c.status };
+  protected failed(id: string, c: Classifier): Error {
+    return new ClassifierFailedError(id, c.status);
   }
 }
 

@@ -254,6 +254,7 @@ describe('redaction of every printed error and client', () => {
       DecodeError: () => new DecodeError('ApiKeyResponse', [`api_key: expected string, got "${API_KEY}"`], JSON.stringify({ api_key: API_KEY, url: PRESIGNED }), keys),
       ResponseTooLargeError: () => new core.ResponseTooLargeError(`GET ${PRESIGNED}`, 10),
       ValidationError: () => new core.ValidationError('client configuration', [`baseUrl must be an http(s) URL, got 'ftp://u:${API_KEY}@h/?X-Amz-Signature=${SIGNATURE}'`]),
+      StatusFailedError: () => new core.StatusFailedError('retrainJob', 'r-1', 'failed', `Retraining r-1 failed: Signature=${SIGNATURE}`),
       TrainingFailedError: () => new core.TrainingFailedError('job-1', 'failed'),
       PollTimeoutError: () => new core.PollTimeoutError('job-1', 10, { status: 'running' }),
       ResultArchiveError: () => new core.ResultArchiveError(`bad entry in ${PRESIGNED}`, { cause }),
