@@ -55,7 +55,7 @@ const sharedHeaders = new WeakMap<PredictionOneClient, Map<string, Record<string
  * trainings in flight do not each keep theirs) and what the retry policy needs, in one object:
  * {@link send$} makes it an Observable without subclassing one.
  */
-class ApiExchange<C extends Expect> implements HttpRequest, RetriedRequest, ResponseReader<Result<C>> {
+class ApiExchange<C extends Expect> implements HttpRequest, RetriedRequest, ResponseReader<Result<C>>, ExchangeContext {
   readonly headers: Record<string, string>;
   readonly body: string | undefined;
   readonly timeoutMs: number;
@@ -89,6 +89,19 @@ class ApiExchange<C extends Expect> implements HttpRequest, RetriedRequest, Resp
     return 'url' in call ? call.url : buildUrl(this.client.baseUrl, call.path, call.query);
   }
 
+  // The exchange context is the client's, with this exchange's secrets: no object per request.
+  get fetch(): ExchangeContext['fetch'] {
+    return this.client.http.fetch;
+  }
+
+  get scheduler(): ExchangeContext['scheduler'] {
+    return this.client.http.scheduler;
+  }
+
+  now(): number {
+    return this.client.http.now();
+  }
+
   /** The secrets errors of this exchange redact: the client's, and the key of a call to another endpoint. */
   secrets(): readonly (string | undefined)[] {
     const call = this.call;
@@ -114,9 +127,8 @@ class ApiExchange<C extends Expect> implements HttpRequest, RetriedRequest, Resp
 }
 
 /** The one exchange: sends `request` through the client's transport on each subscription. */
-function send$<C extends Expect>(client: PredictionOneClient, request: ApiExchange<C>): Observable<Result<C>> {
-  const ctx: ExchangeContext = { ...client.http, secrets: () => request.secrets() };
-  return new Observable<Result<C>>((subscriber) => exchangeWith(ctx, request, request, subscriber));
+function send$<C extends Expect>(request: ApiExchange<C>): Observable<Result<C>> {
+  return new Observable<Result<C>>((subscriber) => exchangeWith(request, request, request, subscriber));
 }
 
 /** The headers of a body-less call with `key`, one object per client for every such request. */
@@ -154,7 +166,7 @@ export function callApiWithKey$<C extends Expect>(
   codec: C,
 ): Observable<Result<C>> {
   const exchange = new ApiExchange(client, key, call, codec);
-  return send$(client, exchange).pipe(retryTransient(exchange, client.settings.retry, client.scheduler));
+  return send$(exchange).pipe(retryTransient(exchange, client.settings.retry, client.scheduler));
 }
 
 /**
@@ -172,12 +184,12 @@ export function callApi$<C extends Expect>(client: PredictionOneClient, call: Ap
     // A static key is never refreshed (a refused one is final), so the request is built once
     // and each subscription (each poll) sends it afresh, without a key lookup per call.
     const exchange = new ApiExchange(client, staticKey, call, codec);
-    return client.limiter.run(send$(client, exchange)).pipe(retryTransient(exchange, client.settings.retry, client.scheduler));
+    return client.limiter.run(send$(exchange)).pipe(retryTransient(exchange, client.settings.retry, client.scheduler));
   }
   const attempt = (refreshed: boolean): Observable<Result<C>> =>
     client.credentials.apiKey$(keyType).pipe(
       switchMap((key) =>
-        client.limiter.run(send$(client, new ApiExchange(client, key, call, codec))).pipe(
+        client.limiter.run(send$(new ApiExchange(client, key, call, codec))).pipe(
           catchError((err: unknown) => {
             if (!refreshed && err instanceof AuthError && err.apiMessage === 'Inactive_credential.' && client.credentials.canRefresh(keyType)) {
               client.credentials.invalidate(key, keyType);
@@ -201,5 +213,5 @@ export function callApi$<C extends Expect>(client: PredictionOneClient, call: Ap
  */
 export function callUrl$<C extends t.Mixed>(client: PredictionOneClient, call: UrlCall, codec: C): Observable<t.TypeOf<C>> {
   const exchange = new ApiExchange(client, call.key, call, codec);
-  return send$(client, exchange).pipe(retryTransient(exchange, client.settings.retry, client.scheduler));
+  return send$(exchange).pipe(retryTransient(exchange, client.settings.retry, client.scheduler));
 }

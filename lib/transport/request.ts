@@ -134,7 +134,9 @@ class Exchange<T> implements Expiring {
     read: ResponseReader<T> | undefined,
   ): Promise<void> {
     const { ctx, request, subscriber } = this;
-    const fetched = await ctx.fetch(request.url, init);
+    // Called detached (no receiver), as a platform fetch wants: `window.fetch` refuses other `this`.
+    const fetch = ctx.fetch;
+    const fetched = await fetch(request.url, init);
     // Without an idle timeout nothing needs to hear about each chunk: the body is read as it is.
     const response = watching ? watched(fetched, () => this.touch()) : fetched;
     if (watching) this.touch();

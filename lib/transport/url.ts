@@ -4,12 +4,54 @@
  * @packageDocumentation
  */
 
+/** Paths the fast path takes as they are: already encoded (ids go through {@link segment}), no dot segments. */
+const PLAIN_PATH = /^(?:\/[A-Za-z0-9\-_~%!$&'()*+,;=:@]*(?:\.[A-Za-z0-9\-_~%!$&'()*+,;=:@]+)*)*$/;
+
+/** Per base URL, its normalised form without a trailing slash, or `null` when it has a query or fragment. */
+const bases = new Map<string, string | null>();
+
+function normalisedBase(baseUrl: string): string | null {
+  let base = bases.get(baseUrl);
+  if (base === undefined) {
+    const url = new URL(baseUrl.replace(/\/+$/, ''));
+    base = url.search !== '' || url.hash !== '' || baseUrl.includes('#') || baseUrl.includes('?') ? null : url.href.replace(/\/+$/, '');
+    // A client has one base URL; a program with endless ones keeps only the latest few.
+    if (bases.size >= 16) bases.clear();
+    bases.set(baseUrl, base);
+  }
+  return base;
+}
+
+/** Text that `application/x-www-form-urlencoded` leaves as it is. */
+const UNRESERVED = /^[A-Za-z0-9*\-._]*$/;
+
+/** `application/x-www-form-urlencoded`, as `URLSearchParams` writes it. */
+function formEncode(text: string): string {
+  // Most keys and ids need no encoding at all.
+  if (UNRESERVED.test(text)) return text;
+  return encodeURIComponent(text).replace(/%20|[!'()~]/g, (c) => (c === '%20' ? '+' : `%${c.charCodeAt(0).toString(16).toUpperCase()}`));
+}
+
 /**
- * Joins the base URL and a path, and appends the query (undefined values are left out).
+ * Joins the base URL and a path, and appends the query (undefined values are left out). The
+ * result is the same string `new URL` and `searchParams.set` would give; an API path and its
+ * query are joined as strings (a poll builds one per request), anything unusual goes through `URL`.
  *
  * @internal
  */
 export function buildUrl(baseUrl: string, path: string, query: Readonly<Record<string, string | number | undefined>> = {}): string {
+  const base = normalisedBase(baseUrl);
+  if (base !== null && PLAIN_PATH.test(path)) {
+    let url = base + path;
+    let separator = '?';
+    for (const key in query) {
+      const value = query[key];
+      if (value === undefined) continue;
+      url += `${separator}${formEncode(key)}=${formEncode(String(value))}`;
+      separator = '&';
+    }
+    return url;
+  }
   const url = new URL(baseUrl.replace(/\/+$/, '') + path);
   for (const [key, value] of Object.entries(query)) {
     if (value !== undefined) url.searchParams.set(key, String(value));
