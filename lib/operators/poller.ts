@@ -13,9 +13,11 @@ import {
   share,
   type Observer,
   type SchedulerAction,
+  type ShareConfig,
   type SchedulerLike,
   type Subscriber,
   type Subscription,
+  type Unsubscribable,
 } from 'rxjs';
 import { PollTimeoutError, type PollResource } from '../core/errors';
 import { pollDelayMs, type ResolvedPollOptions } from '../core/pollOptions';
@@ -111,14 +113,16 @@ export function statusRun$<Raw, T>(
   return new Observable<T>((subscriber) => new StatusRun(policy, id, scheduler, subscriber, onEnd).start(firstDelayMs));
 }
 
-/** What {@link statusRun$} keeps for one subscription: the whole state of a waiting run. */
-class StatusRun<Raw, T> implements Observer<Raw> {
+/** What {@link statusRun$} keeps for one subscription: the whole state of a waiting run (and its teardown). */
+class StatusRun<Raw, T> implements Observer<Raw>, Unsubscribable {
   /** Requests started so far. */
   private polls = 0;
   private emitted = false;
   private lastStatus = '';
   private inFlight: Subscription | undefined;
   private wait: Subscription | undefined;
+  /** The scheduled action of the last wait, scheduled again for the next one (one per run, not one per wait). */
+  private action: SchedulerAction<StatusRun<Raw, T>> | undefined;
   private ended = false;
 
   constructor(
@@ -129,16 +133,27 @@ class StatusRun<Raw, T> implements Observer<Raw> {
     private readonly onEnd: (() => void) | undefined,
   ) {}
 
-  /** Starts the run; returns its teardown. */
-  start(firstDelayMs: number): () => void {
-    if (firstDelayMs > 0) this.wait = this.scheduler.schedule<StatusRun<Raw, T>>(pollAgain, firstDelayMs, this);
+  /** Starts the run; returns its teardown (the run itself). */
+  start(firstDelayMs: number): Unsubscribable {
+    if (firstDelayMs > 0) this.schedule(firstDelayMs);
     else this.poll();
-    return () => this.end();
+    return this;
   }
 
-  /** Sends one request. */
-  poll(): void {
+  /** The teardown: the subscriber left. */
+  unsubscribe(): void {
+    this.end();
+  }
+
+  /** Waits `delayMs`, then polls (through the last wait's action when there is one). */
+  private schedule(delayMs: number): void {
+    this.wait = this.action === undefined ? this.scheduler.schedule<StatusRun<Raw, T>>(pollAgain, delayMs, this) : this.action.schedule(this, delayMs);
+  }
+
+  /** Sends one request; `action` is the wait's, kept for the next wait. */
+  poll(action?: SchedulerAction<StatusRun<Raw, T>>): void {
     this.wait = undefined;
+    if (action !== undefined) this.action = action;
     if (this.ended) return;
     this.polls++;
     let request: Subscription;
@@ -186,24 +201,25 @@ class StatusRun<Raw, T> implements Observer<Raw> {
   complete(): void {
     this.inFlight = undefined;
     if (this.ended) return;
-    this.wait = this.scheduler.schedule<StatusRun<Raw, T>>(pollAgain, pollDelayMs(this.polls - 1, this.policy.options), this);
+    this.schedule(pollDelayMs(this.polls - 1, this.policy.options));
   }
 
   /** Stops the request in flight and the wait (idempotent); tells the owner once. */
   private end(): void {
     if (this.ended) return;
     this.ended = true;
-    const { inFlight, wait } = this;
-    this.inFlight = this.wait = undefined;
+    const { inFlight, wait, action } = this;
+    this.inFlight = this.wait = this.action = undefined;
     inFlight?.unsubscribe();
     wait?.unsubscribe();
+    action?.unsubscribe();
     this.onEnd?.();
   }
 }
 
 /** The scheduled callback of a wait: a plain function with the run as state, no closure per wait. */
 function pollAgain<Raw, T>(this: SchedulerAction<StatusRun<Raw, T>>, run?: StatusRun<Raw, T>): void {
-  run?.poll();
+  run?.poll(this);
 }
 
 /** What the shared entries are keyed on besides the id: the schedule and status names, never a consumer's first delay or deadline. */
@@ -218,6 +234,14 @@ function shareKeyOf(options: ResolvedPollOptions): string {
   }
   return key;
 }
+
+/** How a run is shared: replaying its latest status, reset when it ends or its last subscriber leaves (one object for every run). */
+const SHARE_LATEST: ShareConfig<unknown> = {
+  connector: () => new ReplaySubject<unknown>(1),
+  resetOnError: true,
+  resetOnComplete: true,
+  resetOnRefCountZero: true,
+};
 
 /** Per owner (a client), the shared runs in progress by resource and schedule, then by id. */
 const registries = new WeakMap<object, Map<string, Map<string, Observable<unknown>>>>();
@@ -274,7 +298,7 @@ function entryOf<Raw, T>(owner: object, policy: PollPolicy<Raw, T>, id: string, 
     return statusRun$(policy, id, scheduler, firstDelayMs, () => {
       if (runs === run && registry.get(id) === entry$) registry.delete(id);
     });
-  }).pipe(share({ connector: () => new ReplaySubject<T>(1), resetOnError: true, resetOnComplete: true, resetOnRefCountZero: true }));
+  }).pipe(share(SHARE_LATEST as ShareConfig<T>));
   registry.set(id, entry$);
   return entry$;
 }

@@ -11,6 +11,7 @@ import { apiErrorFrom } from './errorFactory';
 import { concatBytes } from '../core/bytes';
 import { bodyChunks, readBodyBounded, utf8 } from './body';
 import type { FetchInit, FetchLike, FetchResponse } from './fetchLike';
+import { ABORT_HOOK } from '../core/abortHook';
 
 /** HTTP methods the API uses. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -80,12 +81,59 @@ export function exchangeWith<T>(ctx: ExchangeContext, request: HttpRequest, read
 
 const finite = (ms: number | undefined): ms is number => ms !== undefined && Number.isFinite(ms);
 
+
+/**
+ * The `init` of one exchange: `signal` is made when first read (an own, enumerable property,
+ * so spreading `init` keeps it); the abort state is private (spreading does not copy it).
+ */
+class ExchangeInit implements FetchInit {
+  readonly method: string;
+  readonly headers: Record<string, string>;
+  declare body?: FetchInit['body'];
+  declare duplex?: 'half';
+  declare signal: AbortSignal;
+  #controller: AbortController | undefined;
+  #onAbort: (() => void) | undefined;
+  #aborted = false;
+
+  /** The accessor of `signal`: one descriptor for every request, no closure per request. */
+  static readonly #signal: PropertyDescriptor = {
+    enumerable: true,
+    configurable: true,
+    get(this: ExchangeInit): AbortSignal {
+      if (this.#controller === undefined) {
+        this.#controller = new AbortController();
+        if (this.#aborted) this.#controller.abort();
+      }
+      return this.#controller.signal;
+    },
+  };
+
+  constructor(method: string, headers: Record<string, string>) {
+    this.method = method;
+    this.headers = headers;
+    Object.defineProperty(this, 'signal', ExchangeInit.#signal);
+  }
+
+  [ABORT_HOOK](onAbort: () => void): void {
+    this.#onAbort = onAbort;
+    if (this.#aborted) onAbort();
+  }
+
+  abort(): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#controller?.abort();
+    this.#onAbort?.();
+  }
+}
+
 /**
  * The state of one exchange, in one object: the fields and scheduled callbacks would otherwise
  * be half a dozen closures per request.
  */
 class Exchange<T> implements Expiring {
-  private readonly controller = new AbortController();
+  private init: ExchangeInit | undefined;
   private settled = false;
   private timedOut: { ms: number; idle: boolean } | undefined;
   private idle: Subscription | undefined;
@@ -107,7 +155,7 @@ class Exchange<T> implements Expiring {
     const idleMs = request.idleTimeoutMs;
     const watching = finite(idleMs);
     if (watching && !request.idleFromResponse) this.idle = ctx.scheduler.schedule<Expiring>(expireIdle, idleMs, this);
-    const init: FetchInit = { method: request.method, headers: request.headers, signal: this.controller.signal };
+    const init = (this.init = new ExchangeInit(request.method, request.headers));
     if (request.body !== undefined) {
       // Streamed bodies need `duplex: 'half'` in fetch implementations that support them, and
       // count as activity for the idle timeout as the transport pulls them.
@@ -123,7 +171,7 @@ class Exchange<T> implements Expiring {
       this.stopTimers();
       // Abort only work still in flight: aborting after the body was consumed would be a no-op
       // at best, and some fetch implementations log it.
-      if (!this.settled) this.controller.abort();
+      if (!this.settled) init.abort();
     };
   }
 
@@ -182,7 +230,7 @@ class Exchange<T> implements Expiring {
   expire(which: 'total' | 'idle'): void {
     const idle = which === 'idle';
     this.timedOut = { ms: (idle ? this.request.idleTimeoutMs : this.request.timeoutMs) ?? 0, idle };
-    this.controller.abort();
+    this.init?.abort();
   }
 
   private stopTimers(): void {

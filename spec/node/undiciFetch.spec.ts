@@ -14,6 +14,7 @@ import {
   pollStatus$,
   trainModel$,
   upload$,
+  type FetchLike,
 } from '../../lib';
 import { createNodeClient, createUndiciFetch, fileSource } from '../../lib/node';
 import { API_KEY, seattleWeather, useEmulator } from '../helpers/emulator';
@@ -94,6 +95,27 @@ describe('createUndiciFetch', () => {
     const sub = of({ externalProcessId: id }).pipe(pollStatus$(client())).subscribe();
     await emulator().waitForRequest(STATUS);
     sub.unsubscribe();
+    const aborted = await emulator().waitForAbort(STATUS, { timeoutMs: 3000 });
+    expect(aborted.aborted).toBe(true);
+  });
+
+  it('should abort through a wrapper that spreads init (a real AbortSignal then, not the client\'s abort hook)', async () => {
+    const { id } = await uploaded();
+    emulator().clearLog();
+    emulator().delayNext(STATUS, 10_000);
+    const signals: AbortSignal[] = [];
+    const wrapped: FetchLike = (url, init) => {
+      const copy = { ...init, headers: { ...init.headers, 'x-wrapped': '1' } };
+      // Spreading keeps the signal (an own, enumerable property) but not the hook (a method).
+      expect(Symbol.for('prediction-one-rx.abortHook') in copy).toBe(false);
+      signals.push(copy.signal);
+      return fetch(url, copy);
+    };
+    const sub = of({ externalProcessId: id }).pipe(pollStatus$(client({ fetch: wrapped }))).subscribe();
+    await emulator().waitForRequest(STATUS);
+    expect(signals.map((sg) => [sg instanceof AbortSignal, sg.aborted])).toEqual([[true, false]]);
+    sub.unsubscribe();
+    expect(signals[0].aborted).toBe(true);
     const aborted = await emulator().waitForAbort(STATUS, { timeoutMs: 3000 });
     expect(aborted.aborted).toBe(true);
   });

@@ -175,11 +175,16 @@ describe('hostile result archives held in memory (peak RSS of a child process)',
       expect(r.growth).toBeLessThan(LIMIT + 64 * MiB);
     });
 
-    it('should stop an endless entry as soon as it passes the limit, within the limit + 64 MiB', async () => {
+    it('should stop an endless entry as soon as it passes the limit, its peak RSS within the limit + 128 MiB', async () => {
       const served = endless.served;
       const r = await runChild(`${base}/endless.zip`, client, 'default');
       expect(r).toMatchObject({ name: 'ResponseTooLargeError', message: `Uncompressed result archive exceeds the ${LIMIT}-byte limit` });
-      expect(r.growth).toBeLessThan(LIMIT + 64 * MiB);
+      // Peak RSS, not bytes held: it also counts inflate output already dropped but not yet
+      // freed (V8 frees ArrayBuffers at its next GC, which external memory triggers in steps of
+      // tens of MiB) and socket buffers. Measured here: limit + 64 to 82 MiB on a loaded 2-core
+      // machine (the bound was 64 MiB and failed there). What the client read is bounded
+      // tightly below, by the bytes the server had to produce.
+      expect(r.growth).toBeLessThan(LIMIT + 128 * MiB);
       expect(endless.served).toBe(served + 1);
       // The server produced little more than the limit before the client hung up: reading
       // stopped at the limit (what is left is in socket and stream buffers).
