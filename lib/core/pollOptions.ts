@@ -46,21 +46,15 @@ export function resolvePollOptions(base: ResolvedPollOptions, options: PollOptio
     terminalStatuses: Object.freeze([...(defined.terminalStatuses ?? base.terminalStatuses)]),
     failureStatuses: Object.freeze([...(defined.failureStatuses ?? base.failureStatuses)]),
   };
-  const issues = delayIssues(resolved, ['firstDelayMs', 'minDelayMs', 'maxDelayMs', 'maxWaitMs']);
+  const issues: string[] = [];
+  for (const key of ['firstDelayMs', 'minDelayMs', 'maxDelayMs', 'maxWaitMs'] as const) {
+    const v = resolved[key];
+    if (typeof v !== 'number' || Number.isNaN(v) || v < 0) issues.push(`${key} must be a number >= 0, got ${String(v)}`);
+  }
   if (typeof resolved.multiplier !== 'number' || !(resolved.multiplier >= 1)) issues.push(`multiplier must be a number >= 1, got ${String(resolved.multiplier)}`);
   if (resolved.jitter !== 'none' && resolved.jitter !== 'full') issues.push(`jitter must be 'none' or 'full', got ${String(resolved.jitter)}`);
   if (issues.length > 0) throw new ValidationError('poll options', issues);
   return intern(base, resolved);
-}
-
-/** What is wrong with the durations `keys` of `values` (each must be a number >= 0). */
-function delayIssues(values: PollOptions, keys: readonly ('firstDelayMs' | 'minDelayMs' | 'maxDelayMs' | 'maxWaitMs')[]): string[] {
-  const issues: string[] = [];
-  for (const key of keys) {
-    const v = values[key];
-    if (typeof v !== 'number' || Number.isNaN(v) || v < 0) issues.push(`${key} must be a number >= 0, got ${String(v)}`);
-  }
-  return issues;
 }
 
 /**
@@ -78,12 +72,11 @@ export function resolveConsumerPoll(
   base: ResolvedPollOptions,
   options: PollOptions | undefined,
 ): { readonly schedule: ResolvedPollOptions; readonly firstDelayMs: number; readonly maxWaitMs: number } {
-  if (options === undefined) return { schedule: base, firstDelayMs: base.firstDelayMs, maxWaitMs: base.maxWaitMs };
-  const { firstDelayMs = base.firstDelayMs, maxWaitMs = base.maxWaitMs, ...rest } = options;
-  // The consumer's two are checked here; the schedule (without them) by resolvePollOptions.
-  const issues = delayIssues({ firstDelayMs, maxWaitMs }, ['firstDelayMs', 'maxWaitMs']);
-  if (issues.length > 0) throw new ValidationError('poll options', issues);
-  return { schedule: resolvePollOptions(base, rest), firstDelayMs, maxWaitMs };
+  // Checked as one set of options; the schedule leaves the consumer's two out.
+  const full = resolvePollOptions(base, options);
+  const { firstDelayMs, maxWaitMs } = full;
+  if (full === base || options === undefined) return { schedule: base, firstDelayMs, maxWaitMs };
+  return { schedule: resolvePollOptions(base, { ...options, firstDelayMs: undefined, maxWaitMs: undefined }), firstDelayMs, maxWaitMs };
 }
 
 /**

@@ -78,7 +78,7 @@ export abstract class StatusPolicy<Raw, T extends { readonly status: string; rea
   }
 
   lastStatusOf(value: T): { status: string; updatedDatetime?: string } {
-    return value.updatedDatetime === undefined ? { status: value.status } : { status: value.status, updatedDatetime: value.updatedDatetime };
+    return { status: value.status, updatedDatetime: value.updatedDatetime };
   }
 }
 

@@ -4,8 +4,10 @@
  * @packageDocumentation
  */
 
-/** Paths the fast path takes as they are: already encoded (ids go through {@link segment}), no dot segments. */
-const PLAIN_PATH = /^(?:\/[A-Za-z0-9\-_~%!$&'()*+,;=:@]*(?:\.[A-Za-z0-9\-_~%!$&'()*+,;=:@]+)*)*$/;
+/** Paths the fast path takes as they are: already encoded (ids go through {@link segment})... */
+const PLAIN_PATH = /^[\w\-~%!$&'()*+,;=:@/.]*$/;
+/** ...without dot segments (`URL` would resolve them). */
+const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
 
 /** Per base URL, its normalised form without a trailing slash, or `null` when it has a query or fragment. */
 const bases = new Map<string, string | null>();
@@ -41,7 +43,7 @@ function formEncode(text: string): string {
  */
 export function buildUrl(baseUrl: string, path: string, query: Readonly<Record<string, string | number | undefined>> = {}): string {
   const base = normalisedBase(baseUrl);
-  if (base !== null && PLAIN_PATH.test(path)) {
+  if (base !== null && PLAIN_PATH.test(path) && !DOT_SEGMENT.test(path)) {
     let url = base + path;
     let separator = '?';
     for (const key in query) {
