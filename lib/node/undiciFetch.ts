@@ -48,25 +48,34 @@ export type UndiciFetch = FetchLike & {
 type UndiciResponse = Dispatcher.ResponseData;
 type UndiciBody = NonNullable<Dispatcher.RequestOptions['body']>;
 
-/** The response headers are a plain object with lower-case names; `get` reads it as fetch's `Headers` would. */
-class ResponseHeaders {
-  constructor(private readonly raw: UndiciResponse['headers']) {}
-  get(name: string): string | null {
-    const value = this.raw[name.toLowerCase()];
-    if (value === undefined) return null;
-    return Array.isArray(value) ? value.join(', ') : value;
-  }
+/** What the transport reads of response headers. */
+interface ResponseHeaders {
+  get(name: string): string | null;
+}
+
+/** undici's headers are a plain object with lower-case names: `name` read as fetch's `Headers.get` would. */
+function headerOf(raw: UndiciResponse['headers'], name: string): string | null {
+  const value = raw[name.toLowerCase()];
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 class UndiciFetchResponse implements FetchResponse {
   readonly status: number;
-  readonly headers: ResponseHeaders;
   /** undici's body: a Node `Readable`, hence an async iterable of `Buffer`s. */
   readonly body: UndiciResponse['body'];
+  private readonly raw: UndiciResponse['headers'];
   constructor(res: UndiciResponse) {
     this.status = res.statusCode;
-    this.headers = new ResponseHeaders(res.headers);
+    this.raw = res.headers;
     this.body = res.body;
+  }
+  /** The headers as fetch's `Headers` reads them (the response is its own, no object per request). */
+  get headers(): ResponseHeaders {
+    return this as unknown as ResponseHeaders;
+  }
+  get(name: string): string | null {
+    return headerOf(this.raw, name);
   }
   arrayBuffer(): Promise<ArrayBuffer> {
     return this.body.arrayBuffer();
@@ -103,8 +112,10 @@ class UndiciFetchResponse implements FetchResponse {
  */
 export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch {
   let dispatcher: Dispatcher | undefined = options.dispatcher;
+  // Loaded on the first request; later requests do not wait on the import again.
+  let loaded: UndiciModule | undefined;
   const fetch: FetchLike = async (url, init) => {
-    const { Agent, request } = await loadUndici();
+    const { Agent, request } = loaded ?? (loaded = await loadUndici());
     dispatcher ??= new Agent({
       connections: options.connections ?? 256,
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
