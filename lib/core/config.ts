@@ -43,7 +43,11 @@ export const DEFAULT_BASE_URL = PRODUCTION_BASE_URL;
  * ```
  */
 export interface PollOptions {
-  /** Delay before the first poll. Default `0` (poll at once). */
+  /**
+   * Delay before the first poll. Default `0` (poll at once). Each subscriber's own: it delays the
+   * first request of a poller this subscriber starts; one joining a poller already running for
+   * the same training gets its latest status at once and follows its schedule.
+   */
   readonly firstDelayMs?: number;
   /** Interval after the first poll. Default `1000`. */
   readonly minDelayMs?: number;
@@ -53,7 +57,7 @@ export interface PollOptions {
   readonly multiplier?: number;
   /** `'full'`: each wait is a random value in `[0, interval]` (AWS "full jitter"). Default `'none'`. */
   readonly jitter?: 'none' | 'full';
-  /** Whole-run deadline; then {@link PollTimeoutError}. Default 24 h. `Infinity` disables it. */
+  /** Whole-run deadline, each subscriber's own (from its subscription); then {@link PollTimeoutError}. Default 24 h. `Infinity` disables it. */
   readonly maxWaitMs?: number;
   /** Statuses that end polling successfully. Default `['finished']`. */
   readonly terminalStatuses?: readonly string[];
