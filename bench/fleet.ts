@@ -54,6 +54,12 @@ function cpuMsOf(pid: number): number {
   }
 }
 
+/** Calls per command so far (`INFO commandstats`; commands run inside Lua scripts count too). */
+async function redisCommandStats(redis: Redis): Promise<Map<string, number>> {
+  const info = await redis.info('commandstats');
+  return new Map([...info.matchAll(/cmdstat_([^:]+):calls=(\d+)/g)].map((m) => [m[1], Number(m[2])] as const));
+}
+
 async function redisCommands(redis: Redis): Promise<number> {
   const info = await redis.info('stats');
   return Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? 0);
@@ -115,6 +121,13 @@ interface PhaseResult {
   redisOpsPerPoll?: number;
   /** 1-minute load average at the start and the end of the measurement. */
   load: string;
+  /** Calls per poll of each Redis command (those of at least 0.05 per poll), most first. */
+  redisCommandsPerPoll?: Record<string, number>;
+  /** CPU cores used by the emulator, and by other processes of the machine (not this bench's), during the measurement. */
+  emulatorCores: number;
+  othersCores: number;
+  /** Jobs waiting for a worker (BullMQ's wait list) at the start and the end: equal when the fleet keeps up. */
+  backlog?: string;
 }
 
 const load1 = (): number => round(os.loadavg()[0], 2);
@@ -122,16 +135,31 @@ const load1 = (): number => round(os.loadavg()[0], 2);
 /** CPU in ms of the measured processes: `client` (the client or the workers), `redis` (redis-server, or 0). */
 type CpuSample = () => Promise<{ client: number; redis: number }>;
 
-async function measure(emulator: EmulatorHandle, n: number, measureMs: number, cpuMs: CpuSample, redis?: Redis): Promise<Omit<PhaseResult, 'setup'>> {
+/** CPU time the whole machine spent busy (all cores), in ms (Linux /proc/stat). */
+function machineBusyMs(): number {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const [user, nice, system, , , irq, softirq, steal] = fields.map(Number);
+  return ((user + nice + system + irq + softirq + steal) * 1000) / 100;
+}
+
+async function measure(emulator: EmulatorHandle, n: number, measureMs: number, cpuMs: CpuSample, redis?: Redis, queueName?: string): Promise<Omit<PhaseResult, 'setup'>> {
   const l0 = load1();
-  const [c0, p0, r0] = await Promise.all([emulator.count(STATUS), cpuMs(), redis ? redisCommands(redis) : 0]);
+  const b0 = redis && queueName ? await redis.llen(`bull:${queueName}:wait`) : undefined;
+  const own = () => process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000;
+  const [c0, p0, r0, e0, s0] = await Promise.all([emulator.count(STATUS), cpuMs(), redis ? redisCommands(redis) : 0, emulator.cpuMs(), redis ? redisCommandStats(redis) : undefined]);
+  const m0 = machineBusyMs();
+  const o0 = own();
   const t0 = Date.now();
   await sleep(measureMs);
-  const [c1, p1, r1] = await Promise.all([emulator.count(STATUS), cpuMs(), redis ? redisCommands(redis) : 0]);
+  const [c1, p1, r1, e1, s1] = await Promise.all([emulator.count(STATUS), cpuMs(), redis ? redisCommands(redis) : 0, emulator.cpuMs(), redis ? redisCommandStats(redis) : undefined]);
+  const m1 = machineBusyMs();
+  const o1 = own();
   const seconds = (Date.now() - t0) / 1000;
   const polls = c1 - c0;
   const pollsPerS = polls / seconds;
   const perPoll = (x: number) => x / Math.max(1, polls);
+  const cores = (ms: number) => round(ms / 1000 / seconds, 2);
+  const benchMs = p1.client - p0.client + p1.redis - p0.redis + (e1 - e0) + (o1 - o0);
   return {
     polls,
     pollsPerS: round(pollsPerS, 1),
@@ -141,6 +169,20 @@ async function measure(emulator: EmulatorHandle, n: number, measureMs: number, c
       ? { redisCpuMsPerPoll: round(perPoll(p1.redis - p0.redis), 3), redisOpsPerS: round((r1 - r0) / seconds, 0), redisOpsPerPoll: round(perPoll(r1 - r0), 1) }
       : {}),
     load: `${l0}→${load1()}`,
+    emulatorCores: cores(e1 - e0),
+    // Busy CPU of the machine not spent by this bench's processes (other users of the machine).
+    othersCores: cores(Math.max(0, m1 - m0 - benchMs)),
+    ...(s0 && s1
+      ? {
+          redisCommandsPerPoll: Object.fromEntries(
+            [...s1]
+              .map(([k, v]) => [k, round(perPoll(v - (s0.get(k) ?? 0)), 2)] as const)
+              .filter(([, v]) => v >= 0.05)
+              .sort((a, b) => b[1] - a[1]),
+          ),
+        }
+      : {}),
+    ...(b0 !== undefined ? { backlog: `${b0}→${await redis!.llen(`bull:${queueName}:wait`)}` } : {}),
   };
 }
 
@@ -173,14 +215,17 @@ function spawnWorker(redisUrl: string, emulatorUrl: string, apiKey: string, queu
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 10_000);
   const measureMs = Number(process.argv[3] ?? 30) * 1000;
-  const warmupMs = 3 * INTERVAL_MS;
+  // Six intervals: the first rounds of a park-mode run are bunched (every job is due at once)
+  // and late; the fleet catches up before the measurement, so it sees the steady state.
+  const warmupMs = 6 * INTERVAL_MS;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'p1rx-bench-fleet-'));
   const emulator = await forkEmulator({ manual: true });
   const redisServer = await startRedisServer();
   const redisUrl = redisServer.url;
   const redis = new Redis(redisUrl);
   const rows: PhaseResult[] = [];
-  const extra: Record<string, unknown> = {};
+  // The machine's load before this bench starts anything (the figures below include its own processes).
+  const extra: Record<string, unknown> = { loadBeforeRun: os.loadavg().map((l) => round(l, 2)).join(' ') };
   try {
     const seeded = phases.has('inprocess') || phases.has('1');
     if (seeded) log(`seeding ${n} trainings (upload + Create Model; manual mode keeps them waiting)…`);
@@ -216,7 +261,7 @@ async function main(): Promise<void> {
       await w.ready;
       await sleep(warmupMs);
       log('1 worker: measuring…');
-      const r = await measure(emulator, n, measureMs, async () => ({ client: cpuMsOf(w.child.pid!), redis: cpuMsOf(redisServer.pid) }), redis);
+      const r = await measure(emulator, n, measureMs, async () => ({ client: cpuMsOf(w.child.pid!), redis: cpuMsOf(redisServer.pid) }), redis, queueName);
       rows.push({ setup: '1 worker + redis-server (park mode)', ...r });
       w.child.kill('SIGTERM');
       await new Promise((resolve) => w.child.once('exit', resolve));
@@ -274,7 +319,10 @@ async function main(): Promise<void> {
       log(`ramp: ${n} Create Models in ${round(rampMs / 1000, 1)} s (${round((n * 1000) / rampMs, 0)}/s)`);
       await sleep(warmupMs);
       log('4 workers: measuring…');
-      const r = await measure(emulator, n, measureMs, cpu, redis);
+      const w0 = workers.map((w) => cpuMsOf(w.child.pid!));
+      const wt0 = Date.now();
+      const r = await measure(emulator, n, measureMs, cpu, redis, queueName);
+      extra.perWorkerCores = workers.map((w, i) => round((cpuMsOf(w.child.pid!) - w0[i]) / (Date.now() - wt0), 2));
       rows.push({ setup: '4 workers + redis-server (park mode)', ...r });
 
       // kill -9 one worker while it holds activations: how long until the jobs it held are polled
@@ -287,7 +335,9 @@ async function main(): Promise<void> {
       let picks = 0;
       for (; picks < 50; picks++) {
         const active = await queue.getJobs(['active']);
-        const holding = workers.map((w) => ({ w, held: active.filter((j) => j.processedBy === nameOf(w)).length })).sort((a, b) => b.held - a.held)[0];
+        const counts = workers.map((w) => ({ w, held: active.filter((j) => j.processedBy === nameOf(w)).length }));
+        extra.activePerWorkerAtPick = counts.map((c) => c.held);
+        const holding = [...counts].sort((a, b) => b.held - a.held)[0];
         victim = holding.w;
         heldBeforeKill = holding.held;
         if (heldBeforeKill > 0) break;
@@ -311,9 +361,9 @@ async function main(): Promise<void> {
         await sleep(100);
       }
       const times = [...resumedAt.values()].sort((a, b) => a - b);
-      // And the fleet's poll rate over the next interval, with three workers left.
-      const afterKill = await measure(emulator, n, INTERVAL_MS, async () => ({ client: 0, redis: 0 }));
-      extra.afterKillSchedulePct = afterKill.schedulePct;
+      // And the fleet's poll rate over the next two intervals, with three workers left.
+      const afterKill = await measure(emulator, n, 2 * INTERVAL_MS, async () => ({ client: 0, redis: 0 }));
+      extra.afterKill = { schedulePct: afterKill.schedulePct, othersCores: afterKill.othersCores, load: afterKill.load };
       const after = await ask<{ modelsCreated: number; uploadsWithMultipleModels: number }>(emulator.child, { cmd: 'stats' });
       creates = await emulator.count(CREATE);
       extra.kill9 = {
@@ -349,8 +399,17 @@ async function main(): Promise<void> {
         'redis cmds/s': r.redisOpsPerS ?? '',
         'redis cmds/poll': r.redisOpsPerPoll ?? '',
         load: r.load,
+        'emulator cores': r.emulatorCores,
+        'others cores': r.othersCores,
+        'wait list': r.backlog ?? '',
       })),
-      { trainings: n, intervalMs: INTERVAL_MS, measureS: measureMs / 1000, ...extra },
+      {
+        trainings: n,
+        intervalMs: INTERVAL_MS,
+        measureS: measureMs / 1000,
+        ...extra,
+        redisCommandsPerPoll: Object.fromEntries(rows.filter((r) => r.redisCommandsPerPoll).map((r) => [r.setup, r.redisCommandsPerPoll])),
+      },
     );
   } finally {
     redis.disconnect();
