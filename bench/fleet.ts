@@ -13,7 +13,7 @@
  * and the 1-minute load average. The 4-worker run starts from uploads, so the fleet sends every
  * Create Model: its ramp (time until all N were sent, Create Models/s) is reported on its own;
  * then one worker is killed with kill -9 while it holds activations (the worker with the most
- * active jobs, the pick retried until one holds some), and the bench reports how many jobs it
+ * active jobs, looked up and killed at once, the look retried until it holds at least 10), and the bench reports how many jobs it
  * held at its death and how long until each of them was polled again (bounded by
  * lockDuration + stalledInterval + backlog), and duplicate Create Models (target 0).
  *
@@ -327,28 +327,40 @@ async function main(): Promise<void> {
 
       // kill -9 one worker while it holds activations: how long until the jobs it held are polled
       // again? In park mode a worker holds only the activations in progress (parked jobs belong
-      // to no one), so the pick is the worker with the most active jobs right now, retried until
-      // one holds some.
+      // to no one), and each lasts a few ms, so the pick is a cheap look (the active list and each
+      // job's `pb`, BullMQ's processedBy) and the kill follows it at once; the look is retried
+      // (every 10 ms, up to two intervals) until the busiest worker holds at least 10 jobs.
       const nameOf = (w: (typeof workers)[number]) => `p1rx-worker-${w.child.pid}`;
+      const activeBy = async (): Promise<Map<string, string[]>> => {
+        const ids = await redis.lrange(`bull:${queueName}:active`, 0, -1);
+        const names = ids.length === 0 ? [] : ((await redis.pipeline(ids.map((id) => ['hget', `bull:${queueName}:${id}`, 'pb'])).exec()) ?? []);
+        const by = new Map<string, string[]>();
+        ids.forEach((id, i) => {
+          const name = String(names[i]?.[1] ?? '');
+          by.set(name, [...(by.get(name) ?? []), id]);
+        });
+        return by;
+      };
       let victim = workers[0];
       let heldBeforeKill = 0;
       let picks = 0;
-      for (; picks < 50; picks++) {
-        const active = await queue.getJobs(['active']);
-        const counts = workers.map((w) => ({ w, held: active.filter((j) => j.processedBy === nameOf(w)).length }));
+      for (const pickStart = Date.now(); Date.now() - pickStart < 2 * INTERVAL_MS; picks++) {
+        const by = await activeBy();
+        const counts = workers.map((w) => ({ w, held: by.get(nameOf(w))?.length ?? 0 }));
+        const busiest = [...counts].sort((a, b) => b.held - a.held)[0];
+        victim = busiest.w;
+        heldBeforeKill = busiest.held;
         extra.activePerWorkerAtPick = counts.map((c) => c.held);
-        const holding = [...counts].sort((a, b) => b.held - a.held)[0];
-        victim = holding.w;
-        heldBeforeKill = holding.held;
-        if (heldBeforeKill > 0) break;
-        await sleep(20);
+        if (heldBeforeKill >= 10) break;
+        await sleep(10);
       }
       victim.child.kill('SIGKILL');
       const killedAt = Date.now();
       await new Promise((resolve) => (victim.child.exitCode !== null || victim.child.signalCode !== null ? resolve(null) : victim.child.once('exit', resolve)));
       // What it held when it died: the jobs still active under its name (nobody else can move
       // them until their lock expires), with the polls recorded so far.
-      const stranded = (await queue.getJobs(['active'])).filter((j) => j.processedBy === nameOf(victim));
+      const strandedIds = (await activeBy()).get(nameOf(victim)) ?? [];
+      const stranded = (await Promise.all(strandedIds.map((id) => queue.getJob(id)))).filter((j): j is NonNullable<typeof j> => j !== undefined && j !== null);
       const pollsAt = new Map(stranded.map((j) => [j.id!, j.data.record.polls]));
       const resumedAt = new Map<string, number>();
       log(`kill -9 of ${nameOf(victim)}: ${heldBeforeKill} activations at the pick, ${stranded.length} held at its death`);
