@@ -12,10 +12,11 @@
  * or workers + redis-server, with redis-server's share), Redis commands per second and per poll,
  * and the 1-minute load average. The 4-worker run starts from uploads, so the fleet sends every
  * Create Model: its ramp (time until all N were sent, Create Models/s) is reported on its own;
- * then one worker is killed with kill -9 while it holds activations (the worker with the most
- * active jobs, looked up and killed at once, the look retried until it holds at least 10), and the bench reports how many jobs it
- * held at its death and how long until each of them was polled again (bounded by
- * lockDuration + stalledInterval + backlog), and duplicate Create Models (target 0).
+ * then one worker dies while it holds activations (the worker with the most active jobs, the
+ * look retried until it holds at least 10; frozen with SIGSTOP at once, its held jobs read, then
+ * kill -9), and the bench reports how many jobs it held and how long from the freeze until each
+ * of them was polled again (bounded by lockDuration + stalledInterval + backlog), and duplicate
+ * Create Models (target 0).
  *
  * On 2 cores, four workers are not expected to be faster: this proves overhead and recovery.
  * Usage: npm run bench:fleet [-- N [measureSeconds]]
@@ -354,16 +355,20 @@ async function main(): Promise<void> {
         if (heldBeforeKill >= 10) break;
         await sleep(10);
       }
-      victim.child.kill('SIGKILL');
+      // Frozen at once (SIGSTOP: to Redis and the other workers it is dead from this instant;
+      // its locks are no longer extended), then what it holds is read once the commands it had
+      // already sent have landed, then kill -9. Without the freeze the look is stale by the
+      // kill: activations last a few ms, and a worker that held 31 at the look held 0 at its death.
+      victim.child.kill('SIGSTOP');
       const killedAt = Date.now();
-      await new Promise((resolve) => (victim.child.exitCode !== null || victim.child.signalCode !== null ? resolve(null) : victim.child.once('exit', resolve)));
-      // What it held when it died: the jobs still active under its name (nobody else can move
-      // them until their lock expires), with the polls recorded so far.
+      await sleep(300);
       const strandedIds = (await activeBy()).get(nameOf(victim)) ?? [];
       const stranded = (await Promise.all(strandedIds.map((id) => queue.getJob(id)))).filter((j): j is NonNullable<typeof j> => j !== undefined && j !== null);
+      victim.child.kill('SIGKILL');
+      await new Promise((resolve) => (victim.child.exitCode !== null || victim.child.signalCode !== null ? resolve(null) : victim.child.once('exit', resolve)));
       const pollsAt = new Map(stranded.map((j) => [j.id!, j.data.record.polls]));
       const resumedAt = new Map<string, number>();
-      log(`kill -9 of ${nameOf(victim)}: ${heldBeforeKill} activations at the pick, ${stranded.length} held at its death`);
+      log(`SIGSTOP + kill -9 of ${nameOf(victim)}: ${heldBeforeKill} activations at the pick, ${stranded.length} held when it stopped`);
       while (resumedAt.size < pollsAt.size && Date.now() - killedAt < 180_000) {
         await Promise.all(
           [...pollsAt].filter(([id]) => !resumedAt.has(id)).map(async ([id, polls]) => {
@@ -381,7 +386,7 @@ async function main(): Promise<void> {
       extra.kill9 = {
         activationsAtPick: heldBeforeKill,
         picks: picks + 1,
-        jobsHeldAtDeath: stranded.length,
+        jobsHeldWhenStopped: stranded.length,
         resumed: times.length,
         firstResumedMs: times[0] ?? null,
         medianResumedMs: times.length ? median(times) : null,
