@@ -37,6 +37,22 @@ describeWithRedis('the fleet Lua scripts (EVALSHA)', () => {
     expect(await calls(conn, 'eval')).toBe(2);
   });
 
+  it('should answer concurrent calls on an auto-pipelined connection (as createTrainingWorker opens) before the server knows the script, then go by EVALSHA', async () => {
+    const piped = new Redis(redis().url, { enableAutoPipelining: true });
+    try {
+      const script = luaScript("return 'piped:' .. ARGV[1]");
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => script.run(piped, [], [String(i)])));
+      expect(answers).toEqual(Array.from({ length: 20 }, (_, i) => `piped:${i}`));
+      // All 20 went out in one pipeline before the server knew the script: each got NOSCRIPT and
+      // was sent again with EVAL; later calls go by EVALSHA only.
+      const evals = await calls(conn, 'eval');
+      await script.run(piped, [], ['x']);
+      expect(await calls(conn, 'eval')).toBe(evals);
+    } finally {
+      piped.disconnect();
+    }
+  });
+
   it("should pass a script's own errors through", async () => {
     const script = luaScript("return redis.error_reply('ERR nope')");
     await expect(script.run(conn, [], [])).rejects.toThrow('ERR nope');
