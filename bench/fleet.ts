@@ -9,12 +9,18 @@
  *   parked with moveToDelayed in between), with a real redis-server.
  *
  * Reports polls/s against the schedule (N / 5 s; target >= 99 %), CPU per poll (client process,
- * or workers + redis-server), Redis commands per second, and in the 4-worker run (which starts
- * from uploads, so the fleet sends every Create Model): the time until the jobs a worker held
- * when killed with kill -9 are polled again, and duplicate Create Models (target 0).
+ * or workers + redis-server, with redis-server's share), Redis commands per second and per poll,
+ * and the 1-minute load average. The 4-worker run starts from uploads, so the fleet sends every
+ * Create Model: its ramp (time until all N were sent, Create Models/s) is reported on its own;
+ * then one worker dies while it holds activations (the worker with the most active jobs, the
+ * look retried until it holds at least 10; frozen with SIGSTOP at once, its held jobs read, then
+ * kill -9), and the bench reports how many jobs it held and how long from the freeze until each
+ * of them was polled again (bounded by lockDuration + stalledInterval + backlog), and duplicate
+ * Create Models (target 0).
  *
  * On 2 cores, four workers are not expected to be faster: this proves overhead and recovery.
  * Usage: npm run bench:fleet [-- N [measureSeconds]]
+ * (FLEET_PHASES=inprocess,1,4 picks setups; FLEET_WORKER_NODE_ARGS adds node flags to the workers.)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +32,7 @@ import { filter, lastValueFrom, map, mergeMap, of, range, toArray, type Subscrip
 import { runJobSteps$, upload$, type TrainingEvent } from 'prediction-one-rx';
 import { createNodeClient } from 'prediction-one-rx/node';
 import { enqueueTrainings, type FleetJobData, type FleetTraining } from 'prediction-one-rx/bullmq';
-import { ask, forkEmulator, forkTs, report, round, sleep, verdict, waitFor, type EmulatorHandle } from './lib/common';
+import { ask, forkEmulator, forkTs, median, report, round, sleep, verdict, waitFor, type EmulatorHandle } from './lib/common';
 import { TINY_CONFIG, TINY_CSV, seedTrainings } from './lib/seed';
 import { startRedisServer } from '../scripts/redisServer';
 
@@ -34,6 +40,10 @@ const STATUS = 'GET /v1/external/models/results';
 const CREATE = 'POST /v1/external/models';
 const INTERVAL_MS = 5000;
 const root = path.resolve(__dirname, '..');
+/** FLEET_PHASES: which setups to run (default all): `inprocess`, `1`, `4`, comma-separated. */
+const phases = new Set((process.env.FLEET_PHASES ?? 'inprocess,1,4').split(',').map((p) => p.trim()));
+/** FLEET_WORKER_NODE_ARGS: extra node flags of the worker processes (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`). */
+const WORKER_NODE_ARGS = (process.env.FLEET_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 /** utime + stime of a process, in ms (Linux /proc). */
 function cpuMsOf(pid: number): number {
@@ -43,6 +53,12 @@ function cpuMsOf(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** Calls per command so far (`INFO commandstats`; commands run inside Lua scripts count too). */
+async function redisCommandStats(redis: Redis): Promise<Map<string, number>> {
+  const info = await redis.info('commandstats');
+  return new Map([...info.matchAll(/cmdstat_([^:]+):calls=(\d+)/g)].map((m) => [m[1], Number(m[2])] as const));
 }
 
 async function redisCommands(redis: Redis): Promise<number> {
@@ -100,30 +116,89 @@ interface PhaseResult {
   pollsPerS: number;
   schedulePct: number;
   cpuMsPerPoll: number;
+  /** Of cpuMsPerPoll: the redis-server's share. */
+  redisCpuMsPerPoll?: number;
   redisOpsPerS?: number;
+  redisOpsPerPoll?: number;
+  /** 1-minute load average at the start and the end of the measurement. */
+  load: string;
+  /** Calls per poll of each Redis command (those of at least 0.05 per poll), most first. */
+  redisCommandsPerPoll?: Record<string, number>;
+  /** CPU cores used by the emulator, and by other processes of the machine (not this bench's), during the measurement. */
+  emulatorCores: number;
+  othersCores: number;
+  /** Jobs waiting for a worker (BullMQ's wait list) at the start and the end: equal when the fleet keeps up. */
+  backlog?: string;
 }
 
-async function measure(emulator: EmulatorHandle, n: number, measureMs: number, cpuMs: () => Promise<number>, redis?: Redis): Promise<Omit<PhaseResult, 'setup'>> {
-  const [c0, p0, r0] = await Promise.all([emulator.count(STATUS), cpuMs(), redis ? redisCommands(redis) : 0]);
+const load1 = (): number => round(os.loadavg()[0], 2);
+
+/** CPU in ms of the measured processes: `client` (the client or the workers), `redis` (redis-server, or 0). */
+type CpuSample = () => Promise<{ client: number; redis: number }>;
+
+/** CPU time the whole machine spent busy (all cores), in ms (Linux /proc/stat). */
+function machineBusyMs(): number {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const [user, nice, system, , , irq, softirq, steal] = fields.map(Number);
+  return ((user + nice + system + irq + softirq + steal) * 1000) / 100;
+}
+
+async function measure(emulator: EmulatorHandle, n: number, measureMs: number, cpuMs: CpuSample, redis?: Redis, queueName?: string): Promise<Omit<PhaseResult, 'setup'>> {
+  const l0 = load1();
+  const b0 = redis && queueName ? await redis.llen(`bull:${queueName}:wait`) : undefined;
+  const own = () => process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000;
+  const [c0, p0, r0, e0, s0] = await Promise.all([emulator.count(STATUS), cpuMs(), redis ? redisCommands(redis) : 0, emulator.cpuMs(), redis ? redisCommandStats(redis) : undefined]);
+  const m0 = machineBusyMs();
+  const o0 = own();
   const t0 = Date.now();
   await sleep(measureMs);
-  const [c1, p1, r1] = await Promise.all([emulator.count(STATUS), cpuMs(), redis ? redisCommands(redis) : 0]);
+  const [c1, p1, r1, e1, s1] = await Promise.all([emulator.count(STATUS), cpuMs(), redis ? redisCommands(redis) : 0, emulator.cpuMs(), redis ? redisCommandStats(redis) : undefined]);
+  const m1 = machineBusyMs();
+  const o1 = own();
   const seconds = (Date.now() - t0) / 1000;
   const polls = c1 - c0;
   const pollsPerS = polls / seconds;
+  const perPoll = (x: number) => x / Math.max(1, polls);
+  const cores = (ms: number) => round(ms / 1000 / seconds, 2);
+  const benchMs = p1.client - p0.client + p1.redis - p0.redis + (e1 - e0) + (o1 - o0);
   return {
     polls,
     pollsPerS: round(pollsPerS, 1),
     schedulePct: round((pollsPerS / (n / (INTERVAL_MS / 1000))) * 100, 1),
-    cpuMsPerPoll: round((p1 - p0) / Math.max(1, polls), 3),
-    ...(redis ? { redisOpsPerS: round((r1 - r0) / seconds, 0) } : {}),
+    cpuMsPerPoll: round(perPoll(p1.client - p0.client + p1.redis - p0.redis), 3),
+    ...(redis
+      ? { redisCpuMsPerPoll: round(perPoll(p1.redis - p0.redis), 3), redisOpsPerS: round((r1 - r0) / seconds, 0), redisOpsPerPoll: round(perPoll(r1 - r0), 1) }
+      : {}),
+    load: `${l0}→${load1()}`,
+    emulatorCores: cores(e1 - e0),
+    // Busy CPU of the machine not spent by this bench's processes (other users of the machine).
+    othersCores: cores(Math.max(0, m1 - m0 - benchMs)),
+    ...(s0 && s1
+      ? {
+          redisCommandsPerPoll: Object.fromEntries(
+            [...s1]
+              .map(([k, v]) => [k, round(perPoll(v - (s0.get(k) ?? 0)), 2)] as const)
+              .filter(([, v]) => v >= 0.05)
+              .sort((a, b) => b[1] - a[1]),
+          ),
+        }
+      : {}),
+    ...(b0 !== undefined ? { backlog: `${b0}→${await redis!.llen(`bull:${queueName}:wait`)}` } : {}),
   };
 }
+
+/** Counts of a BullMQ queue's lists, for progress lines. */
+async function queueCounts(redis: Redis, queueName: string): Promise<{ wait: number; active: number; delayed: number }> {
+  const [wait, active, delayed] = await Promise.all([redis.llen(`bull:${queueName}:wait`), redis.llen(`bull:${queueName}:active`), redis.zcard(`bull:${queueName}:delayed`)]);
+  return { wait, active, delayed };
+}
+
+const log = (line: string): void => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
 function spawnWorker(redisUrl: string, emulatorUrl: string, apiKey: string, queueName: string): { child: ChildProcess; ready: Promise<void> } {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(root, 'lib/cli/main.ts'), 'worker', '--queue', redisUrl, '--queue-name', queueName, '--concurrency', '200', '--hold-ms', '1000', '--lock-ms', '15000', '--stalled-interval-ms', '5000', '--request-timeout', '10000', '--out', os.tmpdir()],
+    [...WORKER_NODE_ARGS, '--import', 'tsx', path.join(root, 'lib/cli/main.ts'), 'worker', '--queue', redisUrl, '--queue-name', queueName, '--concurrency', '200', '--hold-ms', '1000', '--lock-ms', '15000', '--stalled-interval-ms', '5000', '--request-timeout', '10000', '--out', os.tmpdir()],
     { cwd: root, env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json'), P1RX_BASE_URL: emulatorUrl, P1RX_API_KEY: apiKey, P1RX_SECRET_KEY: '' }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let err = '';
@@ -141,32 +216,37 @@ function spawnWorker(redisUrl: string, emulatorUrl: string, apiKey: string, queu
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 10_000);
   const measureMs = Number(process.argv[3] ?? 30) * 1000;
-  const warmupMs = 3 * INTERVAL_MS;
+  // Six intervals: the first rounds of a park-mode run are bunched (every job is due at once)
+  // and late; the fleet catches up before the measurement, so it sees the steady state.
+  const warmupMs = 6 * INTERVAL_MS;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'p1rx-bench-fleet-'));
   const emulator = await forkEmulator({ manual: true });
   const redisServer = await startRedisServer();
   const redisUrl = redisServer.url;
   const redis = new Redis(redisUrl);
   const rows: PhaseResult[] = [];
-  const extra: Record<string, unknown> = {};
+  // The machine's load before this bench starts anything (the figures below include its own processes).
+  const extra: Record<string, unknown> = { loadBeforeRun: os.loadavg().map((l) => round(l, 2)).join(' ') };
   try {
-    console.log(`seeding ${n} trainings (upload + Create Model; manual mode keeps them waiting)…`);
-    const ids = await seedTrainings(emulator.url, emulator.apiKey, n, 64);
+    const seeded = phases.has('inprocess') || phases.has('1');
+    if (seeded) log(`seeding ${n} trainings (upload + Create Model; manual mode keeps them waiting)…`);
+    const ids = seeded ? await seedTrainings(emulator.url, emulator.apiKey, n, 64) : [];
     const idsFile = path.join(dir, 'ids.json');
     writeFileSync(idsFile, JSON.stringify(ids));
 
     // 1. One in-process client.
-    {
+    if (phases.has('inprocess')) {
       const child = forkTs(__filename, ['--client', JSON.stringify({ url: emulator.url, apiKey: emulator.apiKey, idsFile })]);
       await waitFor(child, 'ready');
       await sleep(warmupMs);
-      const r = await measure(emulator, n, measureMs, () => ask<number>(child, { cmd: 'cpu' }));
+      log('in-process client: measuring…');
+      const r = await measure(emulator, n, measureMs, async () => ({ client: await ask<number>(child, { cmd: 'cpu' }), redis: 0 }));
       rows.push({ setup: 'in-process client', ...r });
       await ask(child, { cmd: 'stop' }).catch(() => undefined);
     }
 
     // 2. One worker, park mode, the same trainings (jobs start at `training`).
-    {
+    if (phases.has('1')) {
       await emulator.clearLog();
       const queueName = 'bench1';
       const queue = new Queue<FleetJobData>(queueName, { connection: { url: redisUrl } });
@@ -181,7 +261,8 @@ async function main(): Promise<void> {
       const w = spawnWorker(redisUrl, emulator.url, emulator.apiKey, queueName);
       await w.ready;
       await sleep(warmupMs);
-      const r = await measure(emulator, n, measureMs, async () => cpuMsOf(w.child.pid!) + cpuMsOf(redisServer.pid), redis);
+      log('1 worker: measuring…');
+      const r = await measure(emulator, n, measureMs, async () => ({ client: cpuMsOf(w.child.pid!), redis: cpuMsOf(redisServer.pid) }), redis, queueName);
       rows.push({ setup: '1 worker + redis-server (park mode)', ...r });
       w.child.kill('SIGTERM');
       await new Promise((resolve) => w.child.once('exit', resolve));
@@ -190,9 +271,9 @@ async function main(): Promise<void> {
     }
 
     // 3. Four workers, from uploads (the fleet sends every Create Model), then a kill -9.
-    {
+    if (phases.has('4')) {
       await emulator.clearLog();
-      console.log(`uploading ${n} more data sets (the fleet creates their models)…`);
+      log(`uploading ${n} more data sets (the fleet creates their models)…`);
       const uploads = await seedUploads(emulator.url, emulator.apiKey, n);
       await emulator.clearLog();
       const before = await ask<{ modelsCreated: number; uploadsWithMultipleModels: number }>(emulator.child, { cmd: 'stats' });
@@ -200,43 +281,120 @@ async function main(): Promise<void> {
       const queue = new Queue<FleetJobData>(queueName, { connection: { url: redisUrl } });
       const workers = [0, 1, 2, 3].map(() => spawnWorker(redisUrl, emulator.url, emulator.apiKey, queueName));
       await Promise.all(workers.map((w) => w.ready));
+      const cpu: CpuSample = async () => ({ client: workers.reduce((sum, w) => sum + (w.child.exitCode === null && w.child.signalCode === null ? cpuMsOf(w.child.pid!) : 0), 0), redis: cpuMsOf(redisServer.pid) });
+
+      // The ramp: the fleet sends all N Create Models (and polls the trainings it started, on
+      // schedule, meanwhile). Reported separately: the fleet's Create Model throughput.
+      const rampLoad0 = load1();
+      const rampCpu0 = await cpu();
+      const rampStart = Date.now();
       await enqueueTrainings(queue, uploads.map((id, i) => ({ key: `u${i}`, config: TINY_CONFIG, externalProcessId: id, poll: { minDelayMs: INTERVAL_MS, maxDelayMs: INTERVAL_MS } })), { batchId: 'b' });
-      // Every Create Model sent, then a steady state.
+      const enqueuedMs = Date.now() - rampStart;
+      let creates = 0;
+      let lastLog = 0;
+      let maxWait = 0;
       for (;;) {
-        if ((await emulator.count(CREATE)) >= n) break;
-        await sleep(500);
+        creates = await emulator.count(CREATE);
+        const counts = await queueCounts(redis, queueName);
+        maxWait = Math.max(maxWait, counts.wait);
+        if (creates >= n) break;
+        if (Date.now() - lastLog >= 10_000) {
+          lastLog = Date.now();
+          log(`ramp: ${creates}/${n} Create Models sent; queue wait ${counts.wait}, active ${counts.active}, delayed ${counts.delayed}; load ${load1()}`);
+        }
+        if (Date.now() - rampStart > 20 * 60_000) throw new Error(`ramp: only ${creates}/${n} Create Models after 20 min (${JSON.stringify(counts)})`);
+        await sleep(250);
       }
+      const rampMs = Date.now() - rampStart;
+      const rampCpu1 = await cpu();
+      const rampStatus = await emulator.count(STATUS);
+      extra.createRamp = {
+        enqueueMs: enqueuedMs,
+        allCreateModelsSentS: round(rampMs / 1000, 1),
+        createModelsPerS: round((n * 1000) / rampMs, 0),
+        statusPollsDuringRamp: rampStatus,
+        maxQueueWait: maxWait,
+        cpuMsPerCreate: round((rampCpu1.client - rampCpu0.client + rampCpu1.redis - rampCpu0.redis) / n, 2),
+        load: `${rampLoad0}→${load1()}`,
+      };
+      log(`ramp: ${n} Create Models in ${round(rampMs / 1000, 1)} s (${round((n * 1000) / rampMs, 0)}/s)`);
       await sleep(warmupMs);
-      const cpu = async () => workers.reduce((sum, w) => sum + cpuMsOf(w.child.pid!), 0) + cpuMsOf(redisServer.pid);
-      const r = await measure(emulator, n, measureMs, cpu, redis);
+      log('4 workers: measuring…');
+      const w0 = workers.map((w) => cpuMsOf(w.child.pid!));
+      const wt0 = Date.now();
+      const r = await measure(emulator, n, measureMs, cpu, redis, queueName);
+      extra.perWorkerCores = workers.map((w, i) => round((cpuMsOf(w.child.pid!) - w0[i]) / (Date.now() - wt0), 2));
       rows.push({ setup: '4 workers + redis-server (park mode)', ...r });
 
-      // kill -9 one worker: how long until the jobs it held are polled again?
-      // The worker holding the most jobs right now (in park mode a worker holds only the
-      // activations in progress; parked jobs belong to no one).
-      const active = await queue.getJobs(['active']);
-      const heldBy = (w: (typeof workers)[number]) => active.filter((j) => j.processedBy === `p1rx-worker-${w.child.pid}`);
-      const victim = [...workers].sort((a, b) => heldBy(b).length - heldBy(a).length)[0];
-      const held = heldBy(victim);
-      const pollsAt = new Map(held.map((j) => [j.id!, j.data.record.polls]));
-      victim.child.kill('SIGKILL');
+      // kill -9 one worker while it holds activations: how long until the jobs it held are polled
+      // again? In park mode a worker holds only the activations in progress (parked jobs belong
+      // to no one), and each lasts a few ms, so the pick is a cheap look (the active list and each
+      // job's `pb`, BullMQ's processedBy) and the kill follows it at once; the look is retried
+      // (every 10 ms, up to two intervals) until the busiest worker holds at least 10 jobs.
+      const nameOf = (w: (typeof workers)[number]) => `p1rx-worker-${w.child.pid}`;
+      const activeBy = async (): Promise<Map<string, string[]>> => {
+        const ids = await redis.lrange(`bull:${queueName}:active`, 0, -1);
+        const names = ids.length === 0 ? [] : ((await redis.pipeline(ids.map((id) => ['hget', `bull:${queueName}:${id}`, 'pb'])).exec()) ?? []);
+        const by = new Map<string, string[]>();
+        ids.forEach((id, i) => {
+          const name = String(names[i]?.[1] ?? '');
+          by.set(name, [...(by.get(name) ?? []), id]);
+        });
+        return by;
+      };
+      let victim = workers[0];
+      let heldBeforeKill = 0;
+      let picks = 0;
+      for (const pickStart = Date.now(); Date.now() - pickStart < 2 * INTERVAL_MS; picks++) {
+        const by = await activeBy();
+        const counts = workers.map((w) => ({ w, held: by.get(nameOf(w))?.length ?? 0 }));
+        const busiest = [...counts].sort((a, b) => b.held - a.held)[0];
+        victim = busiest.w;
+        heldBeforeKill = busiest.held;
+        extra.activePerWorkerAtPick = counts.map((c) => c.held);
+        if (heldBeforeKill >= 10) break;
+        await sleep(10);
+      }
+      // Frozen at once (SIGSTOP: to Redis and the other workers it is dead from this instant;
+      // its locks are no longer extended), then what it holds is read once the commands it had
+      // already sent have landed, then kill -9. Without the freeze the look is stale by the
+      // kill: activations last a few ms, and a worker that held 31 at the look held 0 at its death.
+      victim.child.kill('SIGSTOP');
       const killedAt = Date.now();
-      let resumedMs = NaN;
-      for (;;) {
-        const states = await Promise.all([...pollsAt].map(async ([id, polls]) => ((await queue.getJob(id))?.data.record.polls ?? 0) > polls));
-        if (states.every(Boolean)) {
-          resumedMs = Date.now() - killedAt;
-          break;
-        }
-        if (Date.now() - killedAt > 120_000) break;
+      await sleep(300);
+      const strandedIds = (await activeBy()).get(nameOf(victim)) ?? [];
+      const stranded = (await Promise.all(strandedIds.map((id) => queue.getJob(id)))).filter((j): j is NonNullable<typeof j> => j !== undefined && j !== null);
+      victim.child.kill('SIGKILL');
+      await new Promise((resolve) => (victim.child.exitCode !== null || victim.child.signalCode !== null ? resolve(null) : victim.child.once('exit', resolve)));
+      const pollsAt = new Map(stranded.map((j) => [j.id!, j.data.record.polls]));
+      const resumedAt = new Map<string, number>();
+      log(`SIGSTOP + kill -9 of ${nameOf(victim)}: ${heldBeforeKill} activations at the pick, ${stranded.length} held when it stopped`);
+      while (resumedAt.size < pollsAt.size && Date.now() - killedAt < 180_000) {
+        await Promise.all(
+          [...pollsAt].filter(([id]) => !resumedAt.has(id)).map(async ([id, polls]) => {
+            if (((await queue.getJob(id))?.data.record.polls ?? 0) > polls) resumedAt.set(id, Date.now() - killedAt);
+          }),
+        );
         await sleep(100);
       }
-      // And the fleet's poll rate over the next interval, with three workers left.
-      const afterKill = await measure(emulator, n, INTERVAL_MS, async () => 0);
-      extra.afterKillSchedulePct = afterKill.schedulePct;
+      const times = [...resumedAt.values()].sort((a, b) => a - b);
+      // And the fleet's poll rate over the next two intervals, with three workers left.
+      const afterKill = await measure(emulator, n, 2 * INTERVAL_MS, async () => ({ client: 0, redis: 0 }));
+      extra.afterKill = { schedulePct: afterKill.schedulePct, othersCores: afterKill.othersCores, load: afterKill.load };
       const after = await ask<{ modelsCreated: number; uploadsWithMultipleModels: number }>(emulator.child, { cmd: 'stats' });
-      const creates = await emulator.count(CREATE);
-      extra.kill9 = { jobsHeldByKilledWorker: held.length, resumedPollingMs: resumedMs, lockMs: 15_000, stalledIntervalMs: 5000 };
+      creates = await emulator.count(CREATE);
+      extra.kill9 = {
+        activationsAtPick: heldBeforeKill,
+        picks: picks + 1,
+        jobsHeldWhenStopped: stranded.length,
+        resumed: times.length,
+        firstResumedMs: times[0] ?? null,
+        medianResumedMs: times.length ? median(times) : null,
+        // null: not all of them were polled again within 180 s.
+        allResumedMs: times.length < stranded.length ? null : (times[times.length - 1] ?? 0),
+        lockMs: 15_000,
+        stalledIntervalMs: 5000,
+      };
       extra.duplicates = { createModelPosts: creates, modelsCreated: after.modelsCreated - before.modelsCreated, uploadsWithMultipleModels: after.uploadsWithMultipleModels - before.uploadsWithMultipleModels, duplicatePosts: creates - n };
       const rest = workers.filter((w) => w !== victim);
       for (const w of rest) w.child.kill('SIGTERM');
@@ -244,7 +402,7 @@ async function main(): Promise<void> {
       await queue.close();
     }
 
-    const base = rows[0];
+    const base = rows.find((r) => r.setup === 'in-process client');
     report(
       'fleet',
       rows.map((r) => ({
@@ -253,10 +411,22 @@ async function main(): Promise<void> {
         'vs schedule %': r.schedulePct,
         'target >= 99 %': verdict(r.schedulePct >= 99),
         'CPU ms/poll': r.cpuMsPerPoll,
-        'CPU/poll vs in-process': round(r.cpuMsPerPoll / base.cpuMsPerPoll, 2),
+        'of which redis': r.redisCpuMsPerPoll ?? '',
+        'CPU/poll vs in-process': base ? round(r.cpuMsPerPoll / base.cpuMsPerPoll, 2) : '',
         'redis cmds/s': r.redisOpsPerS ?? '',
+        'redis cmds/poll': r.redisOpsPerPoll ?? '',
+        load: r.load,
+        'emulator cores': r.emulatorCores,
+        'others cores': r.othersCores,
+        'wait list': r.backlog ?? '',
       })),
-      { trainings: n, intervalMs: INTERVAL_MS, measureS: measureMs / 1000, ...extra },
+      {
+        trainings: n,
+        intervalMs: INTERVAL_MS,
+        measureS: measureMs / 1000,
+        ...extra,
+        redisCommandsPerPoll: Object.fromEntries(rows.filter((r) => r.redisCommandsPerPoll).map((r) => [r.setup, r.redisCommandsPerPoll])),
+      },
     );
   } finally {
     redis.disconnect();

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { PredictionOneError, type FetchInit, type FetchLike, type FetchResponse } from 'prediction-one-rx';
+import { luaScript } from './script';
 
 /**
  * The answer of {@link Fleet.claim} (what the step function's `claim` hook expects).
@@ -131,7 +132,7 @@ export interface Fleet {
 }
 
 // Returns {0, now} to go, {1, ms} backoff open, {2, ms} budget spent, {3, 0} claim lost.
-const GATE = `
+const GATE = luaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local untilMs = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -154,10 +155,10 @@ if ARGV[4] == '1' then
   redis.call('PEXPIRE', KEYS[4], 86400000)
 end
 return {0, now}
-`;
+`);
 
 // Opens the window unless a longer one is open; logs it. Returns {openedAt, until}.
-const BACKOFF = `
+const BACKOFF = luaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local untilMs = now + tonumber(ARGV[1])
@@ -167,11 +168,11 @@ redis.call('SET', KEYS[1], untilMs, 'PX', ARGV[1])
 redis.call('LPUSH', KEYS[2], now .. ':' .. untilMs)
 redis.call('LTRIM', KEYS[2], 0, 99)
 return {now, untilMs}
-`;
+`);
 
 // Takes (or keeps) the claim unless Create Model was sent for the upload less than ARGV[3] ms
 // ago. Returns {1, 0} granted, {0, ms} not granted (ms: when to ask again).
-const CLAIM = `
+const CLAIM = luaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local sentAt = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -185,7 +186,7 @@ end
 if holder then return {0, redis.call('PTTL', KEYS[1])} end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return {1, 0}
-`;
+`);
 
 /** Parses `Retry-After` (seconds or an HTTP date) or `retry-after-ms`. */
 function retryAfterMs(response: FetchResponse, fallback: number): number {
@@ -275,21 +276,18 @@ export function createFleet(redis: Redis, options: FleetOptions = {}): Fleet {
   const gate = async (claimId: string | undefined, counted: boolean, request: { method: string; url: string; signal?: AbortSignal }): Promise<void> => {
     const token = claimId === undefined ? '' : (held.get(claimId) ?? 'none');
     for (;;) {
-      const [code, value] = (await redis.eval(
-        GATE,
-        5,
-        keys.backoff,
-        keys.rate,
-        claimId === undefined ? keys.claim('') : keys.claim(claimId),
-        keys.trace,
-        claimId === undefined ? keys.sent('') : keys.sent(claimId),
-        String(maxPerSecond),
-        token,
-        String(claimTtlMs),
-        options.trace ? '1' : '0',
-        `${processId}:${++seq}`,
-        counted ? '1' : '0',
-        String(Math.max(createQuietMs * 2, 86_400_000)),
+      const [code, value] = (await GATE.run(
+        redis,
+        [keys.backoff, keys.rate, claimId === undefined ? keys.claim('') : keys.claim(claimId), keys.trace, claimId === undefined ? keys.sent('') : keys.sent(claimId)],
+        [
+          String(maxPerSecond),
+          token,
+          String(claimTtlMs),
+          options.trace ? '1' : '0',
+          `${processId}:${++seq}`,
+          counted ? '1' : '0',
+          String(Math.max(createQuietMs * 2, 86_400_000)),
+        ],
       )) as [number, number];
       if (code === 0) return;
       if (code === 3) {
@@ -310,7 +308,7 @@ export function createFleet(redis: Redis, options: FleetOptions = {}): Fleet {
   };
 
   const backoff = async (ms: number): Promise<BackoffWindow> => {
-    const [openedAt, until] = (await redis.eval(BACKOFF, 2, keys.backoff, keys.windows, String(Math.max(1, Math.round(ms))))) as [number, number];
+    const [openedAt, until] = (await BACKOFF.run(redis, [keys.backoff, keys.windows], [String(Math.max(1, Math.round(ms)))])) as [number, number];
     const window = { openedAt, until };
     options.onBackoff?.(window);
     return window;
@@ -333,7 +331,7 @@ export function createFleet(redis: Redis, options: FleetOptions = {}): Fleet {
     },
     async claim(externalProcessId) {
       const token = held.get(externalProcessId) ?? `${process.pid}:${processId}:${randomUUID()}`;
-      const [granted, ms] = (await redis.eval(CLAIM, 2, keys.claim(externalProcessId), keys.sent(externalProcessId), token, String(claimTtlMs), String(createQuietMs))) as [number, number];
+      const [granted, ms] = (await CLAIM.run(redis, [keys.claim(externalProcessId), keys.sent(externalProcessId)], [token, String(claimTtlMs), String(createQuietMs)])) as [number, number];
       if (granted === 1) {
         held.set(externalProcessId, token);
         return { granted: true };

@@ -24,6 +24,7 @@ import {
 import { fileSource, writeResult } from 'prediction-one-rx/node';
 import type { Fleet } from './fleet';
 import type { FleetDataSource, FleetJobData, FleetJobResult } from './jobs';
+import { luaScript } from './script';
 
 /**
  * Options of {@link trainingProcessor}.
@@ -109,12 +110,12 @@ function defaultReader(maxBytes: number): (source: FleetDataSource) => UploadInp
 }
 
 // Rewrites the job's data only while this worker holds the job's lock.
-const FENCED_UPDATE = `
+const FENCED_UPDATE = luaScript(`
 if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'data', ARGV[1])
 return 1
-`;
+`);
 
 /**
  * A job's lock was lost while it ran (the worker was paused or cut off past `lockDuration`):
@@ -179,7 +180,7 @@ export function trainingProcessor(
   const record = async (job: Job<FleetJobData, FleetJobResult>, token: string | undefined, data: FleetJobData): Promise<void> => {
     if (redis && token) {
       const key = `${job.queueQualifiedName}:${job.id}`;
-      const ok = await redis.eval(FENCED_UPDATE, 2, key, `${key}:lock`, JSON.stringify(data), token);
+      const ok = await FENCED_UPDATE.run(redis, [key, `${key}:lock`], [JSON.stringify(data), token]);
       if (ok !== 1) throw new JobLockLostError(`job ${job.id}: lock lost (another worker owns it now); step not recorded`);
       job.data = data;
     } else {

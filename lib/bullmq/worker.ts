@@ -83,11 +83,13 @@ export function createTrainingWorker(client: PredictionOneClient, options: Train
     throw new RangeError(`createTrainingWorker: lockDurationMs (${lockDuration}) must exceed the request timeout (${requestTimeoutMs}) and holdMs (${holdMs})`);
   }
   const queueName = options.queueName ?? 'p1rx';
-  const open = () =>
+  const open = (extra: RedisOptions = {}) =>
     typeof options.connection === 'string'
-      ? new Redis(options.connection, { maxRetriesPerRequest: null })
-      : new Redis({ ...options.connection, maxRetriesPerRequest: null });
-  const redis = open();
+      ? new Redis(options.connection, { maxRetriesPerRequest: null, ...extra })
+      : new Redis({ ...options.connection, maxRetriesPerRequest: null, ...extra });
+  // The fleet's own connection (gate, claims, fenced record writes; never a blocking command):
+  // auto-pipelined, so the gates and writes of many activations go out in one socket write.
+  const redis = open({ enableAutoPipelining: true });
   // Connection errors surface on the worker's 'error' event (and in the requests that need Redis).
   redis.on('error', () => undefined);
   const fleet = createFleet(redis, { claimTtlMs: Math.max(2 * requestTimeoutMs, lockDuration), ...options.fleet, name: options.fleet?.name ?? queueName });
