@@ -108,6 +108,11 @@ export function sharedStatus$(client: PredictionOneClient, externalProcessId: st
   return sharedPoll$(client, policy, externalProcessId, client.scheduler, consumer);
 }
 
+/** What {@link pollStatus$} acts on: a `queued` event or a bare reference (one function for every call). */
+function isQueuedOrRef(value: TrainingEvent | ExternalProcessRef): value is QueuedEvent | ExternalProcessRef {
+  return isRef(value) || value.type === 'queued';
+}
+
 /**
  * Watches trainings: on a `queued` event (or a bare `{ externalProcessId }`) it polls Train
  * Status Check and emits a `status` event for each distinct status, with the server's
@@ -148,7 +153,7 @@ export function pollStatus$(
 ): OperatorFunction<TrainingEvent | ExternalProcessRef, TrainingEvent> {
   const { policy, consumer } = policyOf(client, options);
   return passOrHandle(
-    (value: TrainingEvent | ExternalProcessRef): value is QueuedEvent | ExternalProcessRef => isRef(value) || value.type === 'queued',
+    isQueuedOrRef,
     (input) => sharedPoll$(client, policy, input.externalProcessId, client.scheduler, consumer),
   );
 }

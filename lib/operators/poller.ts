@@ -108,17 +108,27 @@ export function statusRun$<Raw, T>(
   id: string,
   scheduler: SchedulerLike,
   firstDelayMs: number = policy.options.firstDelayMs,
-  onEnd?: () => void,
 ): Observable<T> {
-  return new Observable<T>((subscriber) => new StatusRun(policy, id, scheduler, subscriber, onEnd).start(firstDelayMs));
+  const source: RunSource<Raw, T> = { policy, id, scheduler, firstDelayMs };
+  return new Observable<T>((subscriber) => new StatusRun(source, subscriber).start());
+}
+
+/** What a run polls and how: shared by every run of one shared entry. */
+interface RunSource<Raw, T> {
+  readonly policy: PollPolicy<Raw, T>;
+  readonly id: string;
+  readonly scheduler: SchedulerLike;
+  readonly firstDelayMs: number;
+  /** Told once when a run ends (completes, fails or loses its subscriber), before its subscriber hears of it. */
+  ended?(): void;
 }
 
 /** What {@link statusRun$} keeps for one subscription: the whole state of a waiting run (and its teardown). */
 class StatusRun<Raw, T> implements Observer<Raw>, Unsubscribable {
   /** Requests started so far. */
   private polls = 0;
-  private emitted = false;
-  private lastStatus = '';
+  /** The status last emitted (`undefined`: none yet). */
+  private lastStatus: string | undefined;
   private inFlight: Subscription | undefined;
   private wait: Subscription | undefined;
   /** The scheduled action of the last wait, scheduled again for the next one (one per run, not one per wait). */
@@ -126,15 +136,13 @@ class StatusRun<Raw, T> implements Observer<Raw>, Unsubscribable {
   private ended = false;
 
   constructor(
-    private readonly policy: PollPolicy<Raw, T>,
-    private readonly id: string,
-    private readonly scheduler: SchedulerLike,
+    private readonly source: RunSource<Raw, T>,
     private readonly subscriber: Subscriber<T>,
-    private readonly onEnd: (() => void) | undefined,
   ) {}
 
   /** Starts the run; returns its teardown (the run itself). */
-  start(firstDelayMs: number): Unsubscribable {
+  start(): Unsubscribable {
+    const { firstDelayMs } = this.source;
     if (firstDelayMs > 0) this.schedule(firstDelayMs);
     else this.poll();
     return this;
@@ -147,7 +155,7 @@ class StatusRun<Raw, T> implements Observer<Raw>, Unsubscribable {
 
   /** Waits `delayMs`, then polls (through the last wait's action when there is one). */
   private schedule(delayMs: number): void {
-    this.wait = this.action === undefined ? this.scheduler.schedule<StatusRun<Raw, T>>(pollAgain, delayMs, this) : this.action.schedule(this, delayMs);
+    this.wait = this.action === undefined ? this.source.scheduler.schedule<StatusRun<Raw, T>>(pollAgain, delayMs, this) : this.action.schedule(this, delayMs);
   }
 
   /** Sends one request; `action` is the wait's, kept for the next wait. */
@@ -158,7 +166,7 @@ class StatusRun<Raw, T> implements Observer<Raw>, Unsubscribable {
     this.polls++;
     let request: Subscription;
     try {
-      request = this.policy.poll$(this.id).subscribe(this);
+      request = this.source.policy.poll$(this.source.id).subscribe(this);
     } catch (err) {
       this.error(err);
       return;
@@ -169,7 +177,8 @@ class StatusRun<Raw, T> implements Observer<Raw>, Unsubscribable {
 
   next(raw: Raw): void {
     if (this.ended) return;
-    const { policy, id, subscriber } = this;
+    const { subscriber } = this;
+    const { policy, id } = this.source;
     let value: T;
     try {
       value = policy.toValue(raw, id);
@@ -180,8 +189,7 @@ class StatusRun<Raw, T> implements Observer<Raw>, Unsubscribable {
       return;
     }
     const status = policy.statusOf(value);
-    if (!this.emitted || status !== this.lastStatus) {
-      this.emitted = true;
+    if (status !== this.lastStatus) {
       this.lastStatus = status;
       subscriber.next(value);
     }
@@ -201,7 +209,7 @@ class StatusRun<Raw, T> implements Observer<Raw>, Unsubscribable {
   complete(): void {
     this.inFlight = undefined;
     if (this.ended) return;
-    this.schedule(pollDelayMs(this.polls - 1, this.policy.options));
+    this.schedule(pollDelayMs(this.polls - 1, this.source.policy.options));
   }
 
   /** Stops the request in flight and the wait (idempotent); tells the owner once. */
@@ -213,7 +221,7 @@ class StatusRun<Raw, T> implements Observer<Raw>, Unsubscribable {
     inFlight?.unsubscribe();
     wait?.unsubscribe();
     action?.unsubscribe();
-    this.onEnd?.();
+    this.source.ended?.();
   }
 }
 
@@ -244,7 +252,7 @@ const SHARE_LATEST: ShareConfig<unknown> = {
 };
 
 /** Per owner (a client), the shared runs in progress by resource and schedule, then by id. */
-const registries = new WeakMap<object, Map<string, Map<string, Observable<unknown>>>>();
+const registries = new WeakMap<object, Map<string, Map<string, unknown>>>();
 
 /**
  * What one consumer of a shared run brings of its own: when the run it starts makes its first
@@ -288,19 +296,34 @@ function entryOf<Raw, T>(owner: object, policy: PollPolicy<Raw, T>, id: string, 
   const scheduleKey = `${policy.resource}\u0000${shareKeyOf(policy.options)}`;
   let registry = bySchedule.get(scheduleKey);
   if (registry === undefined) bySchedule.set(scheduleKey, (registry = new Map()));
-  const found = registry.get(id) as Observable<T> | undefined;
-  if (found !== undefined) return found;
-  // Runs are counted so that a run ending while the next one starts (a subscriber that
-  // resubscribes from the completion) does not unregister the next one.
-  let runs = 0;
-  const entry$: Observable<T> = defer(() => {
-    const run = ++runs;
-    return statusRun$(policy, id, scheduler, firstDelayMs, () => {
-      if (runs === run && registry.get(id) === entry$) registry.delete(id);
-    });
-  }).pipe(share(SHARE_LATEST as ShareConfig<T>));
-  registry.set(id, entry$);
-  return entry$;
+  const found = registry.get(id) as SharedEntry<Raw, T> | undefined;
+  if (found !== undefined) return found.run$;
+  const entry = new SharedEntry(registry, policy, id, scheduler, firstDelayMs);
+  registry.set(id, entry);
+  return entry.run$;
+}
+
+/**
+ * One registered shared run: its source and its shared stream. A run unregisters its entry when
+ * it ends, before its subscribers hear of the end, so one that subscribes again from the
+ * completion starts a new entry (and a new run).
+ */
+class SharedEntry<Raw, T> implements RunSource<Raw, T> {
+  readonly run$: Observable<T>;
+
+  constructor(
+    private readonly registry: Map<string, unknown>,
+    readonly policy: PollPolicy<Raw, T>,
+    readonly id: string,
+    readonly scheduler: SchedulerLike,
+    readonly firstDelayMs: number,
+  ) {
+    this.run$ = new Observable<T>((subscriber) => new StatusRun(this, subscriber).start()).pipe(share(SHARE_LATEST as ShareConfig<T>));
+  }
+
+  ended(): void {
+    if (this.registry.get(this.id) === this) this.registry.delete(this.id);
+  }
 }
 
 /**
