@@ -41,12 +41,16 @@ export interface ExternalProcessRef {
   readonly type?: undefined;
 }
 
+/**
+ * Whether `value` is a bare reference (no `type`) whose `key` is a string id.
+ *
+ * @internal
+ */
+export function isBareRef(value: unknown, key: string): boolean {
+  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === undefined && typeof (value as Record<string, unknown>)[key] === 'string';
+}
+
 /** @internal */
 export function isRef(value: unknown): value is ExternalProcessRef {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as { type?: unknown }).type === undefined &&
-    typeof (value as { externalProcessId?: unknown }).externalProcessId === 'string'
-  );
+  return isBareRef(value, 'externalProcessId');
 }

@@ -20,7 +20,8 @@ import {
   type Unsubscribable,
 } from 'rxjs';
 import { PollTimeoutError, type PollResource } from '../core/errors';
-import { pollDelayMs, type ResolvedPollOptions } from '../core/pollOptions';
+import { pollDelayMs, resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
+import type { PollOptions } from '../core/config';
 
 /**
  * What the poller needs to know about one kind of resource, built once per operator call
@@ -59,6 +60,14 @@ export abstract class StatusPolicy<Raw, T extends { readonly status: string; rea
   abstract readonly resource: PollResource;
 
   constructor(readonly options: ResolvedPollOptions) {}
+
+  /**
+   * The options of a resource whose status names are not the training's: `base` (the client's
+   * schedule), then the resource's own terminal and failure statuses, then the caller's options.
+   */
+  static optionsOver(base: ResolvedPollOptions, terminalStatuses: readonly string[], failureStatuses: readonly string[], options: PollOptions | undefined): ResolvedPollOptions {
+    return resolvePollOptions(resolvePollOptions(base, { terminalStatuses, failureStatuses }), options);
+  }
 
   abstract poll$(id: string): Observable<Raw>;
   abstract toValue(raw: Raw, id: string): T;

@@ -8,12 +8,11 @@ import type { RetrainJobId } from '../codecs/ids';
 import { RetrainJobStatus } from '../codecs/retrainJob';
 import type { PollOptions } from '../core/config';
 import { RetrainFailedError } from '../core/errors';
-import { resolvePollOptions } from '../core/pollOptions';
 import type { RetrainEvent, RetrainJobRef, RetrainStatusEvent, RetrainUploadedEvent } from '../core/retrainEvents';
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
 import { segment } from '../transport/url';
-import { passOrHandle } from './passOrHandle';
+import { isBareRef, passOrHandle } from './passOrHandle';
 import { StatusPolicy, sharedPoll$ } from './poller';
 
 /** Statuses that end a retraining successfully unless the caller names others. */
@@ -23,12 +22,7 @@ const RETRAIN_FAILURE = Object.freeze(['failed', 'error', 'job_failed']);
 
 /** @internal */
 export function isRetrainRef(value: unknown): value is RetrainJobRef {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as { type?: unknown }).type === undefined &&
-    typeof (value as { retrainJobId?: unknown }).retrainJobId === 'string'
-  );
+  return isBareRef(value, 'retrainJobId');
 }
 
 /** How the poller reads retraining jobs: Retrain Status Check answers, turned into events. */
@@ -39,8 +33,7 @@ class RetrainPolicy extends StatusPolicy<RetrainJobStatus, RetrainStatusEvent> {
     private readonly client: PredictionOneClient,
     options: PollOptions | undefined,
   ) {
-    // The client's schedule, the retraining's status names, then the caller's options.
-    super(resolvePollOptions(resolvePollOptions(client.poll, { terminalStatuses: RETRAIN_TERMINAL, failureStatuses: RETRAIN_FAILURE }), options));
+    super(StatusPolicy.optionsOver(client.poll, RETRAIN_TERMINAL, RETRAIN_FAILURE, options));
   }
 
   poll$(id: string): Observable<RetrainJobStatus> {

@@ -8,7 +8,6 @@ import { ClassifierListResponse, type Classifier } from '../codecs/classifier';
 import type { ClassifierId } from '../codecs/ids';
 import type { PollOptions } from '../core/config';
 import { ClassifierFailedError } from '../core/errors';
-import { resolvePollOptions } from '../core/pollOptions';
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
 import { StatusPolicy, sharedPoll$ } from './poller';
@@ -27,7 +26,7 @@ class ClassifierPolicy extends StatusPolicy<ClassifierListResponse, Classifier> 
     private readonly client: PredictionOneClient,
     options: PollOptions | undefined,
   ) {
-    super(resolvePollOptions(resolvePollOptions(client.poll, { terminalStatuses: CLASSIFIER_TERMINAL, failureStatuses: CLASSIFIER_FAILURE }), options));
+    super(StatusPolicy.optionsOver(client.poll, CLASSIFIER_TERMINAL, CLASSIFIER_FAILURE, options));
   }
 
   poll$(): Observable<ClassifierListResponse> {
