@@ -75,7 +75,7 @@ export function resolveConsumerPoll(
   // Checked as one set of options; the schedule leaves the consumer's two out.
   const full = resolvePollOptions(base, options);
   const { firstDelayMs, maxWaitMs } = full;
-  if (full === base || options === undefined) return { schedule: base, firstDelayMs, maxWaitMs };
+  if (full === base) return { schedule: base, firstDelayMs, maxWaitMs };
   return { schedule: resolvePollOptions(base, { ...options, firstDelayMs: undefined, maxWaitMs: undefined }), firstDelayMs, maxWaitMs };
 }
 

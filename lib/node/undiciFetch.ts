@@ -60,19 +60,17 @@ function headerOf(raw: UndiciResponse['headers'], name: string): string | null {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-class UndiciFetchResponse implements FetchResponse {
+class UndiciFetchResponse implements FetchResponse, ResponseHeaders {
   readonly status: number;
   /** undici's body: a Node `Readable`, hence an async iterable of `Buffer`s. */
   readonly body: UndiciResponse['body'];
+  /** The headers as fetch's `Headers` reads them: the response itself (no object per request). */
+  readonly headers: ResponseHeaders = this;
   private readonly raw: UndiciResponse['headers'];
   constructor(res: UndiciResponse) {
     this.status = res.statusCode;
     this.raw = res.headers;
     this.body = res.body;
-  }
-  /** The headers as fetch's `Headers` reads them (the response is its own, no object per request). */
-  get headers(): ResponseHeaders {
-    return this as unknown as ResponseHeaders;
   }
   get(name: string): string | null {
     return headerOf(this.raw, name);
@@ -148,7 +146,7 @@ function abortSignalOf(init: FetchInit): Dispatcher.RequestOptions['signal'] {
   return signal as unknown as Dispatcher.RequestOptions['signal'];
 }
 
-/** The smallest `EventEmitter` undici's `signal` option needs: `aborted`, `reason`, `on`/`once`/`removeListener` for `'abort'`. */
+/** The smallest `EventEmitter` undici's `signal` option needs: `aborted`, `reason`, and `on` (checked), `once` and `removeListener` (used) for `'abort'`. */
 class AbortEmitter {
   aborted = false;
   reason: unknown = undefined;
@@ -163,18 +161,10 @@ class AbortEmitter {
     return this.on(event, listener);
   }
 
-  addListener(event: string, listener: () => void): this {
-    return this.on(event, listener);
-  }
-
   removeListener(event: string, listener: () => void): this {
     const i = event === 'abort' && this.listeners ? this.listeners.indexOf(listener) : -1;
     if (i >= 0) this.listeners!.splice(i, 1);
     return this;
-  }
-
-  off(event: string, listener: () => void): this {
-    return this.removeListener(event, listener);
   }
 
   abort(): void {
