@@ -28,6 +28,11 @@ export interface HttpClientFetchRequestOptions {
   reportProgress?: boolean;
   responseType: 'arraybuffer';
   transferCache: false;
+  /**
+   * `'manual'` unless {@link HttpClientFetchOptions.manualRedirect} is off: Angular's fetch
+   * backend then hands a redirect back instead of following it (the XHR backend cannot).
+   */
+  redirect?: 'manual';
 }
 
 /**
@@ -59,6 +64,12 @@ export interface HttpClientFetchResponse {
   readonly status: number;
   readonly headers: { get(name: string): string | null };
   readonly body: ArrayBuffer | null;
+  /** The final URL (after redirects the backend followed), when the backend says. */
+  readonly url?: string | null;
+  /** Whether the backend followed a redirect (Angular's fetch backend says). */
+  readonly redirected?: boolean;
+  /** fetch's response type (`'opaqueredirect'` for a browser's manual redirect), when the backend says. */
+  readonly responseType?: string;
 }
 
 /**
@@ -93,6 +104,16 @@ export interface HttpClientFetchOptions {
    * client's in-memory result limit for pre-signed downloads and `maxResponseBytes` for API calls.
    */
   readonly maxResponseBytes?: (url: string, init: FetchInit) => number | undefined;
+  /**
+   * Ask `HttpClient` not to follow redirects (`redirect: 'manual'`). Default true. Only
+   * Angular's fetch backend (`provideHttpClient(withFetch())`) can honour it; the XHR backend
+   * always follows redirects (and warns about the option in dev mode, so
+   * {@link providePredictionOne} turns it off there). Either way a redirect the backend
+   * followed is detected from the response's `url` / `redirected` and the API call fails with
+   * `RedirectError` — but by then the request, with its key, has reached the other host. Use
+   * `withFetch()` when the API host could ever redirect.
+   */
+  readonly manualRedirect?: boolean;
 }
 
 /**
@@ -106,6 +127,13 @@ export interface HttpClientFetchOptions {
  * raises its typed `ApiError`, `AuthError`, `RateLimitError` or `ServerError` (and honours
  * `Retry-After`). Status 0 (connection refused, CORS refusal, offline) rejects, which the
  * client reports as a `NetworkError`.
+ *
+ * Redirects: every request asks for `redirect: 'manual'` (see
+ * {@link HttpClientFetchOptions.manualRedirect}), so with Angular's fetch backend a 3xx comes
+ * back to the client, which refuses it for an API call (`RedirectError`, the key never leaves)
+ * and follows it itself for a pre-signed transfer. The XHR backend follows redirects itself;
+ * the client then still fails the API call when the response's URL shows it, but cannot stop
+ * the request.
  *
  * Byte bodies are sent as `ArrayBuffer` (`HttpClient` would JSON-encode a `Uint8Array`);
  * streamed bodies are collected first, as `HttpClient` cannot stream a request.
@@ -138,6 +166,7 @@ export function httpClientFetch(http: HttpRequester, options: HttpClientFetchOpt
       responseType: 'arraybuffer',
       transferCache: false,
     };
+    if (options.manualRedirect !== false) requestOptions.redirect = 'manual';
     if (body !== undefined) requestOptions.body = body;
     const context = options.context?.(url, init);
     if (context) requestOptions.context = context;
@@ -176,11 +205,12 @@ export function httpClientFetch(http: HttpRequester, options: HttpClientFetchOpt
       subscription = response$.subscribe({
         next: (value) => {
           const res = limit === undefined ? (value as HttpClientFetchResponse) : fromEvent(value as HttpClientFetchEvent, limit, tooLarge);
-          if (res) settle(() => resolve(toFetchResponse(res.status, res.headers, res.body)));
+          if (res) settle(() => resolve(toFetchResponse(res.status, res.headers, res.body, res)));
         },
         error: (err: unknown) =>
           settle(() => {
-            if (isHttpErrorResponse(err) && err.status > 0) resolve(toFetchResponse(err.status, err.headers, errorBytes(err.error)));
+            if (isHttpErrorResponse(err) && (err.status > 0 || err.responseType === 'opaqueredirect'))
+              resolve(toFetchResponse(err.status, err.headers, errorBytes(err.error), err));
             else reject(networkError(err));
           }),
         // A backend that completes without a response (Angular's fetch backend does when its
@@ -218,6 +248,9 @@ interface HttpErrorLike {
   readonly headers: { get(name: string): string | null };
   readonly error: unknown;
   readonly message?: string;
+  readonly url?: string | null;
+  readonly redirected?: boolean;
+  readonly responseType?: string;
 }
 
 // Duck-typed rather than `instanceof`, so this file needs Angular's types only, not its code.
@@ -283,10 +316,19 @@ function safeJson(value: unknown): string {
   }
 }
 
-function toFetchResponse(status: number, headers: { get(name: string): string | null }, body: ArrayBuffer | null): FetchResponse {
+function toFetchResponse(
+  status: number,
+  headers: { get(name: string): string | null },
+  body: ArrayBuffer | null,
+  meta: { readonly url?: string | null; readonly redirected?: boolean; readonly responseType?: string },
+): FetchResponse {
   const bytes = body ?? new ArrayBuffer(0);
   return {
     status,
+    // What the client needs to see a redirect the backend followed (XHR's responseURL) or hands back opaque.
+    url: meta.url ?? undefined,
+    redirected: meta.redirected,
+    type: meta.responseType,
     headers: { get: (name: string) => headers.get(name) },
     // No stream: the client falls back to `arrayBuffer()`, HttpClient has buffered the body.
     body: null,

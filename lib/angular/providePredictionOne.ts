@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { HttpClient, HttpContext } from '@angular/common/http';
+import { FetchBackend, HttpBackend, HttpClient, HttpContext } from '@angular/common/http';
 import { InjectionToken, inject, makeEnvironmentProviders, type EnvironmentProviders } from '@angular/core';
 import { ValidationError, createClient, type ClientConfig, type PredictionOneClient } from 'prediction-one-rx';
 import { httpClientFetch } from './httpClientFetch';
@@ -73,6 +73,8 @@ export function clientFromConfig(config: PredictionOneConfig): PredictionOneClie
   const fetch = httpClientFetch(inject(HttpClient), {
     context: (url) => new HttpContext().set(PREDICTION_ONE_REQUEST, isApi(url) ? 'api' : 'presigned'),
     maxResponseBytes: (url, init) => (isApi(url) ? (clientConfig.maxResponseBytes ?? MAX_RESPONSE_BYTES) : init.method === 'GET' ? resultLimit : undefined),
+    // Only the fetch backend can be asked not to follow redirects (XHR would warn on each request).
+    manualRedirect: inject(HttpBackend, { optional: true }) instanceof FetchBackend,
   });
   return createClient({ ...clientConfig, fetch });
 }

@@ -155,6 +155,19 @@ export interface ClientConfig {
    */
   readonly dangerouslyAllowBrowser?: boolean;
   /**
+   * Allow a key (`apiKey`, `apiKeys` or `secretKey`) to be sent over plain `http:` to a host
+   * that is not loopback. By default such a client is refused when it is made (a
+   * `ValidationError`): anyone on the path could read the key, and during a key exchange it is
+   * the secret key. Loopback (`127.0.0.0/8`, `::1`, `localhost`: the emulator, a local proxy)
+   * is always allowed. The CLI's flag is `--allow-insecure-http`. Default false.
+   *
+   * ## Example
+   * ```ts
+   * createClient({ baseUrl: 'http://p1-gateway.internal:8080', apiKey, allowInsecureHttp: true }); // a trusted private network
+   * ```
+   */
+  readonly allowInsecureHttp?: boolean;
+  /**
    * `baseUrl` is your own backend, which adds `x-api-key` on its way to the service: the
    * client sends no key and needs none (the recommended browser setup). Giving a key as well
    * is an error. Default false.

@@ -627,3 +627,46 @@ export class DeadlineExceededError extends PredictionOneError {
     this.attempts = attempts;
   }
 }
+
+/**
+ * The server answered a redirect (HTTP 3xx) that the client does not follow. API calls never
+ * follow one: the request carries `x-api-key` (during a key exchange, the secret key), and a key
+ * must never reach another host. Pre-signed transfers follow a few, without any key, only when
+ * the body can be sent again; otherwise they end here. Not retryable: the same request gets the
+ * same answer.
+ *
+ * `target` is the origin (`scheme://host:port`) the redirect pointed to, never its path or
+ * query (a pre-signed URL's signature), or `undefined` when the transport hides it (a browser's
+ * opaque redirect). `followed` is true when the transport had already followed the redirect
+ * before the client could stop it (XHR, a fetch that ignores `redirect: 'manual'`): the request
+ * may then have reached `target`.
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof RedirectError) console.log(`${err.url} redirects to ${err.target ?? 'an undisclosed origin'}`);
+ * ```
+ */
+export class RedirectError extends PredictionOneError {
+  override readonly name = 'RedirectError';
+  readonly method: string;
+  /** The request's URL, redacted. */
+  readonly url: string;
+  /** The redirect's status (301, 302, 303, 307, 308...), or 0 for an opaque redirect. */
+  readonly httpStatus: number;
+  /** The origin the redirect points to, when known. */
+  readonly target: string | undefined;
+  /** Whether the transport followed the redirect before the client saw it. */
+  readonly followed: boolean;
+
+  constructor(init: { method: string; url: string; httpStatus: number; target: string | undefined; followed: boolean; why: string }) {
+    const redacted = redactUrl(init.url);
+    const status = init.httpStatus > 0 ? `HTTP ${init.httpStatus}` : 'an opaque redirect';
+    const to = init.target ?? 'an undisclosed origin';
+    super(`${init.method} ${redacted} answered ${status}${init.followed ? ' (already followed by the transport)' : ''}, a redirect to ${to}: ${init.why}`);
+    this.method = init.method;
+    this.url = redacted;
+    this.httpStatus = init.httpStatus;
+    this.target = init.target;
+    this.followed = init.followed;
+  }
+}

@@ -19,7 +19,14 @@ export function putWithProgress$<E>(
 ): Observable<E> {
   return new Observable<E>((subscriber) => {
     subscriber.next(progress(0, total));
-    const sent = body instanceof Uint8Array ? body : countingChunks(body, (loaded) => subscriber.next(progress(loaded, total)));
+    const counted = (from: AsyncIterable<Uint8Array>) => countingChunks(from, (loaded) => subscriber.next(progress(loaded, total)));
+    // A source that can be read again (fileSource) stays so, so a redirected PUT can send it again.
+    const sent =
+      body instanceof Uint8Array
+        ? body
+        : (body as { rereadable?: unknown }).rereadable === true
+          ? { rereadable: true as const, [Symbol.asyncIterator]: () => counted(body)[Symbol.asyncIterator]() }
+          : counted(body);
     return putPresigned$(client, url, sent).subscribe({
       next: () => {
         if (total !== undefined) subscriber.next(progress(total, total));

@@ -7,6 +7,7 @@ import crossFetch from 'cross-fetch';
 import { Observable, SchedulerLike, asyncScheduler } from 'rxjs';
 import { ApiKeyResponse } from '../codecs/apiKey';
 import type { ClientConfig } from '../core/config';
+import { cidrContains, parseCidr } from '../core/cidr';
 import { isBrowserLike } from '../core/environment';
 import { ValidationError } from '../core/errors';
 import { DEFAULT_POLL_OPTIONS, resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
@@ -140,6 +141,11 @@ function checkConfig(config: ClientConfig): string {
   } else if (!keyed) {
     issues.push('no key: set apiKey (or apiKeys per credential type), or secretKey to exchange for one (createNodeClient also reads P1RX_API_KEY / P1RX_SECRET_KEY), or keyAddedByProxy: true when baseUrl is a backend that adds it');
   }
+  if (keyed && baseUrl !== undefined && !config.allowInsecureHttp && plainHttpToOtherHost(baseUrl)) {
+    issues.push(
+      `a key over plain http to a host that is not loopback (${originOf(baseUrl)}): anyone on the path could read it. Use https, or opt in with allowInsecureHttp: true (CLI: --allow-insecure-http) on a network you trust`,
+    );
+  }
   if (given(config.secretKey) && !config.dangerouslyAllowBrowser && isBrowserLike()) {
     issues.push(
       'secretKey in a browser: anyone who opens the page can read it. Keep keys on a server (a proxy that adds x-api-key, with keyAddedByProxy: true), or set dangerouslyAllowBrowser: true for a trusted internal tool',
@@ -147,6 +153,36 @@ function checkConfig(config: ClientConfig): string {
   }
   if (issues.length > 0) throw new ValidationError('client configuration', issues);
   return baseUrl!;
+}
+
+/** Whether `baseUrl` is plain `http:` to a host other than loopback (127.0.0.0/8, ::1, localhost). */
+function plainHttpToOtherHost(baseUrl: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'http:') return false;
+  return !isLoopbackHost(url.hostname);
+}
+
+const LOOPBACK_V4 = parseCidr('127.0.0.0/8')!;
+const LOOPBACK_V6 = parseCidr('::1/128')!;
+
+/** `localhost`, or an address in 127.0.0.0/8 or ::1 (a URL's hostname brackets IPv6). */
+function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  if (host === 'localhost') return true;
+  return cidrContains(LOOPBACK_V4, host) || cidrContains(LOOPBACK_V6, host);
+}
+
+function originOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).origin;
+  } catch {
+    return 'an unparsable URL';
+  }
 }
 
 /**
@@ -158,7 +194,8 @@ function checkConfig(config: ClientConfig): string {
  * **Errors**: throws {@link ValidationError} (`issues` lists every problem) when `baseUrl` is
  * missing or not an http(s) URL (say {@link PRODUCTION_BASE_URL} to target the real service),
  * when no key is given (and `keyAddedByProxy` is not set), and for a `secretKey` in a browser
- * without `dangerouslyAllowBrowser`.
+ * without `dangerouslyAllowBrowser`, and for a key with a plain `http:` `baseUrl` whose host is
+ * not loopback, unless `allowInsecureHttp` is set.
  *
  * ## Example
  * ```ts

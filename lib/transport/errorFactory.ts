@@ -4,7 +4,8 @@
  *
  * @packageDocumentation
  */
-import { ApiError, AuthError, InferenceError, NetworkError, RateLimitError, ResourceGoneError, ServerError, TrainingStartUnknownError, type GoneResource, type InferenceErrorReason } from '../core/errors';
+import { ApiError, AuthError, InferenceError, NetworkError, RateLimitError, RedirectError, ResourceGoneError, ServerError, TrainingStartUnknownError, type GoneResource, type InferenceErrorReason } from '../core/errors';
+import type { FetchResponse } from './fetchLike';
 import { ApiErrorBody } from '../codecs/apiErrorBody';
 
 /** Messages of the documented code 4001000204 that mean "this key is refused". */
@@ -101,6 +102,107 @@ export function apiErrorFrom(
   if (response.status === 429) return new RateLimitError(init, secrets);
   if (response.status >= 500) return new ServerError(init, secrets);
   return new ApiError(init, secrets);
+}
+
+/** Why an API call's redirect is refused. */
+const API_REDIRECT = 'API calls never follow redirects, so that x-api-key (or the secret key of a key exchange) never reaches another host';
+
+/** Why a redirect the transport already followed is refused. */
+const FOLLOWED_REDIRECT =
+  "the transport followed it although the client asked for redirect: 'manual' (an XHR backend or a fetch that ignores the option); the request and its key may have reached that origin";
+
+/** The absolute Location of each redirect error, kept out of the error itself (a pre-signed URL is a secret). */
+const locations = new WeakMap<RedirectError, string>();
+
+/**
+ * The {@link RedirectError} of a response that is a redirect (a 3xx other than 304, or a
+ * browser's opaque redirect), or that the transport reached by following one; else `undefined`.
+ * A pre-signed transfer (`presigned`) is not refused for a redirect its transport followed: it
+ * carries no key.
+ *
+ * @internal
+ */
+export function redirectErrorFrom(request: { method: string; url: string; presigned?: boolean }, response: FetchResponse): RedirectError | undefined {
+  const opaque = response.type === 'opaqueredirect';
+  const status = response.status;
+  if (opaque || (status >= 300 && status < 400 && status !== 304)) {
+    const location = opaque ? null : response.headers.get('location');
+    const absolute = location === null ? undefined : absoluteUrl(location, request.url);
+    const err = new RedirectError({
+      method: request.method,
+      url: request.url,
+      httpStatus: opaque ? 0 : status,
+      target: absolute === undefined ? undefined : originOf(absolute),
+      followed: false,
+      why: request.presigned ? 'this pre-signed transfer cannot follow it' : API_REDIRECT,
+    });
+    if (absolute !== undefined) locations.set(err, absolute);
+    return err;
+  }
+  if (request.presigned || !followedRedirect(request.url, response)) return undefined;
+  return new RedirectError({
+    method: request.method,
+    url: request.url,
+    httpStatus: status,
+    target: response.url ? originOf(response.url) : undefined,
+    followed: true,
+    why: FOLLOWED_REDIRECT,
+  });
+}
+
+/**
+ * The same redirect, refused for `why` (a pre-signed transfer that may not follow it).
+ *
+ * @internal
+ */
+export function redirectRefused(err: RedirectError, why: string): RedirectError {
+  const again = new RedirectError({ method: err.method, url: err.url, httpStatus: err.httpStatus, target: err.target, followed: err.followed, why });
+  const location = locations.get(err);
+  if (location !== undefined) locations.set(again, location);
+  return again;
+}
+
+/**
+ * Where a redirect points, absolute, when the response said: for the pre-signed layer that
+ * follows it. Never put it in a message: it may be a pre-signed URL.
+ *
+ * @internal
+ */
+export function redirectLocation(err: RedirectError): string | undefined {
+  return locations.get(err);
+}
+
+function absoluteUrl(location: string, base: string): string | undefined {
+  try {
+    return new URL(location, base).href;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `scheme://host:port` of a URL, without user, path or query; the scheme alone when it has no origin. */
+function originOf(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.origin === 'null' ? parsed.protocol : parsed.origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the transport followed a redirect: fetch says so, or the final URL is not the one asked for. */
+function followedRedirect(requested: string, response: FetchResponse): boolean {
+  if (response.redirected === true) return true;
+  if (!response.url) return false;
+  try {
+    const asked = new URL(requested);
+    const got = new URL(response.url);
+    asked.hash = '';
+    got.hash = '';
+    return asked.href !== got.href;
+  } catch {
+    return false;
+  }
 }
 
 /**

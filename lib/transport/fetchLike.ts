@@ -24,6 +24,12 @@ export interface FetchInit {
   signal: AbortSignal;
   /** Required by fetch implementations that accept streamed request bodies. */
   duplex?: 'half';
+  /**
+   * Always `'manual'` from the client: no request is sent to a redirect's target by the
+   * transport (the client refuses API redirects, so a key never reaches another host, and
+   * follows pre-signed ones itself). A fetch that ignores it is caught by `redirected` / `url`.
+   */
+  redirect?: 'manual';
 }
 
 /**
@@ -40,6 +46,12 @@ export interface FetchResponse {
   /** A WHATWG `ReadableStream` (browsers, Node's fetch) or an async-iterable Node stream (node-fetch). */
   readonly body: unknown;
   arrayBuffer(): Promise<ArrayBuffer>;
+  /** fetch's flag: the transport followed a redirect to get this response. */
+  readonly redirected?: boolean;
+  /** fetch's final URL (after any redirect the transport followed); `''` or absent when unknown. */
+  readonly url?: string;
+  /** fetch's response type: `'opaqueredirect'` is a browser's answer to `redirect: 'manual'`. */
+  readonly type?: string;
 }
 
 /**

@@ -5,7 +5,8 @@
  * @packageDocumentation
  */
 import { Observable, catchError, defer, throwError } from 'rxjs';
-import { ApiError, NetworkError, UploadUrlSpentError } from '../core/errors';
+import { ApiError, NetworkError, RedirectError, UploadUrlSpentError } from '../core/errors';
+import { redirectLocation, redirectRefused } from './errorFactory';
 import { exchange$ } from './request';
 import { retryTransient } from './retryPolicy';
 import { bodyChunks } from './body';
@@ -13,8 +14,42 @@ import type { PredictionOneClient } from './client';
 import type { FetchResponse } from './fetchLike';
 
 /**
+ * How many redirects a pre-signed transfer follows before it gives up (a loop, or a chain no
+ * storage needs).
+ *
+ * @internal
+ */
+export const MAX_PRESIGNED_REDIRECTS = 5;
+
+/** The redirects a pre-signed PUT follows: those that keep the method and body (and 301, as S3 uses it for a region move). */
+const PUT_FOLLOWS: ReadonlySet<number> = new Set([301, 307, 308]);
+/** The redirects a pre-signed GET follows: any, as a GET stays a GET. */
+const GET_FOLLOWS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * A body the transfer can send: bytes (sent again as they are), or a stream made on each
+ * attempt. `replayable` says whether a second attempt gets the same bytes from the start.
+ */
+interface TransferBody {
+  readonly replayable: boolean;
+  next(): Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array>;
+}
+
+function transferBody(body: Uint8Array | AsyncIterable<Uint8Array>): TransferBody {
+  if (body instanceof Uint8Array) return { replayable: true, next: () => body as Uint8Array<ArrayBuffer> };
+  // An iterable that starts over on each `[Symbol.asyncIterator]()` (fileSource) can be sent again.
+  if ((body as { rereadable?: unknown }).rereadable === true) return { replayable: true, next: () => toReadableStream(body) };
+  // One stream for every attempt: only an attempt that never read it may be retried.
+  const once = toReadableStream(body);
+  return { replayable: false, next: () => once };
+}
+
+/**
  * PUTs `body` to a pre-signed URL. Byte bodies are retried on transient failures; a streamed
- * body can be read only once, so it is not.
+ * body can be read only once, so it is not (unless it says it is `rereadable`, as
+ * `fileSource` does). A 301/307/308 is followed (never with a key: pre-signed requests carry
+ * none), at most {@link MAX_PRESIGNED_REDIRECTS} times, and only when the body can be sent
+ * again; any other redirect is a {@link RedirectError}. It completes only after a 2xx.
  *
  * @internal
  */
@@ -23,15 +58,19 @@ export function putPresigned$(
   url: string,
   body: Uint8Array | AsyncIterable<Uint8Array>,
 ): Observable<void> {
-  const replayable = body instanceof Uint8Array;
-  const sent = body instanceof Uint8Array ? (body as Uint8Array<ArrayBuffer>) : toReadableStream(body);
+  const source = transferBody(body);
+  const bytes = body instanceof Uint8Array;
   let interrupted = false;
-  return defer(() =>
-    exchange$<void>(client.http, { method: 'PUT', url, headers: {}, body: sent, idleTimeoutMs: idleTimeout(client), idleFromResponse: replayable }, async (response, emit) => {
-      // Storage answers with a small (often XML) body; drain it so the connection can be reused.
-      for await (const chunk of bodyChunks(response)) void chunk;
-      emit(undefined);
-    }).pipe(
+  const attempt = (target: string): Observable<void> =>
+    exchange$<void>(
+      client.http,
+      { method: 'PUT', url: target, headers: {}, body: source.next(), idleTimeoutMs: idleTimeout(client), idleFromResponse: bytes, presigned: true },
+      async (response, emit) => {
+        // Storage answers with a small (often XML) body; drain it so the connection can be reused.
+        for await (const chunk of bodyChunks(response)) void chunk;
+        emit(undefined);
+      },
+    ).pipe(
       catchError((err: unknown) => {
         if (err instanceof NetworkError && err.sent) interrupted = true;
         // A refusal right after an interrupted attempt means the storage took that attempt and
@@ -39,8 +78,38 @@ export function putPresigned$(
         if (interrupted && err instanceof ApiError && err.httpStatus === 403) return throwError(() => new UploadUrlSpentError(err));
         return throwError(() => err);
       }),
-    ),
-  ).pipe(retryTransient({ method: 'PUT', url, idempotent: replayable }, client.settings.retry, client.scheduler));
+    );
+  return defer(() => following$('PUT', url, attempt, source.replayable, 0)).pipe(
+    retryTransient({ method: 'PUT', url, idempotent: source.replayable }, client.settings.retry, client.scheduler),
+  );
+}
+
+/**
+ * Sends `attempt(url)`; on a redirect it may follow, sends it again to the redirect's target.
+ * Each hop is a new request without any key header (pre-signed requests carry none).
+ */
+function following$<T>(method: 'GET' | 'PUT', url: string, attempt: (url: string) => Observable<T>, replayable: boolean, hops: number): Observable<T> {
+  return attempt(url).pipe(
+    catchError((err: unknown) => {
+      if (!(err instanceof RedirectError)) return throwError(() => err);
+      const location = redirectLocation(err);
+      const why = refusal(method, err, location, url, replayable, hops);
+      if (why !== undefined) return throwError(() => redirectRefused(err, why));
+      return following$(method, location!, attempt, replayable, hops + 1);
+    }),
+  );
+}
+
+/** Why a pre-signed transfer does not follow `err`, or `undefined` when it does. */
+function refusal(method: 'GET' | 'PUT', err: RedirectError, location: string | undefined, from: string, replayable: boolean, hops: number): string | undefined {
+  const follows = method === 'PUT' ? PUT_FOLLOWS : GET_FOLLOWS;
+  if (!follows.has(err.httpStatus)) return `a pre-signed ${method} follows only HTTP ${[...follows].join(', ')}`;
+  if (location === undefined) return 'the redirect names no usable Location';
+  if (!/^https?:/i.test(location)) return 'the redirect does not point to an http(s) URL';
+  if (/^https:/i.test(from) && /^http:/i.test(location)) return 'the redirect would downgrade https to plain http';
+  if (!replayable) return 'the body was a one-shot stream, which cannot be sent again';
+  if (hops >= MAX_PRESIGNED_REDIRECTS) return `more than ${MAX_PRESIGNED_REDIRECTS} redirects`;
+  return undefined;
 }
 
 /**
@@ -64,7 +133,8 @@ export function toReadableStream(source: AsyncIterable<Uint8Array>): ReadableStr
 }
 
 /**
- * GETs a pre-signed URL, handing the streaming response to `consume`.
+ * GETs a pre-signed URL, handing the streaming response to `consume`. Redirects (301, 302,
+ * 303, 307, 308) are followed without any key, at most {@link MAX_PRESIGNED_REDIRECTS} times.
  *
  * @internal
  */
@@ -73,7 +143,9 @@ export function getPresigned$<T>(
   url: string,
   consume: (response: FetchResponse, emit: (value: T) => void) => Promise<void>,
 ): Observable<T> {
-  return defer(() => exchange$<T>(client.http, { method: 'GET', url, headers: {}, idleTimeoutMs: idleTimeout(client) }, consume)).pipe(
+  const attempt = (target: string): Observable<T> =>
+    exchange$<T>(client.http, { method: 'GET', url: target, headers: {}, idleTimeoutMs: idleTimeout(client), presigned: true }, consume);
+  return defer(() => following$('GET', url, attempt, true, 0)).pipe(
     retryTransient({ method: 'GET', url, idempotent: true }, client.settings.retry, client.scheduler),
   );
 }

@@ -7,7 +7,7 @@
 import { Observable, type SchedulerAction, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import { NetworkError, PredictionOneError, RequestTimeoutError } from '../core/errors';
 import { redactText } from '../core/redact';
-import { apiErrorFrom } from './errorFactory';
+import { apiErrorFrom, redirectErrorFrom } from './errorFactory';
 import { concatBytes } from '../core/bytes';
 import { bodyChunks, readBodyBounded, utf8 } from './body';
 import type { FetchInit, FetchLike, FetchResponse } from './fetchLike';
@@ -34,6 +34,11 @@ export interface HttpRequest {
   readonly endpoint?: 'api' | 'inference';
   /** Start the idle timeout only once the response arrives (a byte upload shows no progress). */
   readonly idleFromResponse?: boolean;
+  /**
+   * A request to a pre-signed URL (no key): a redirect is still an error here (the pre-signed
+   * layer decides whether to follow it), but one the transport already followed is accepted.
+   */
+  readonly presigned?: boolean;
 }
 
 /** What the exchange needs from the client. @internal */
@@ -92,6 +97,8 @@ class ExchangeInit implements FetchInit {
   declare body?: FetchInit['body'];
   declare duplex?: 'half';
   declare signal: AbortSignal;
+  /** Never let the transport follow a redirect: see {@link FetchInit.redirect}. */
+  readonly redirect = 'manual';
   #controller: AbortController | undefined;
   #onAbort: (() => void) | undefined;
   #aborted = false;
@@ -188,6 +195,14 @@ class Exchange<T> implements Expiring {
     // Without an idle timeout nothing needs to hear about each chunk: the body is read as it is.
     const response = watching ? watched(fetched, () => this.touch()) : fetched;
     if (watching) this.touch();
+    // Before anything reads the answer: a redirect is never taken as the response (a 301 to a
+    // PUT is not an upload), and an API call's redirect is never followed.
+    const redirect = redirectErrorFrom(request, fetched);
+    if (redirect !== undefined) {
+      // Drained (bounded), so the connection is released.
+      await readBodyBounded(response, MAX_ERROR_BODY_BYTES, 'Redirect body').catch(() => undefined);
+      throw redirect;
+    }
     if (response.status >= 400) {
       const body = await readBodyBounded(response, MAX_ERROR_BODY_BYTES, 'Error body').then(utf8, () => '');
       throw apiErrorFrom(

@@ -175,7 +175,7 @@ describe('httpClientFetch', () => {
 describe('httpClientFetch in a client', () => {
   const poll$ = (reply: Reply) => {
     const { http, calls } = fakeHttp(reply);
-    const client = createClient({ baseUrl: 'http://p1.test', apiKey: 'k', fetch: httpClientFetch(http), retry: { maxAttempts: 1 } });
+    const client = createClient({ baseUrl: 'https://p1.test', apiKey: 'k', fetch: httpClientFetch(http), retry: { maxAttempts: 1 } });
     return { events$: of({ externalProcessId: 'ep-1' }).pipe(pollStatus$(client, { minDelayMs: 10_000 })), calls };
   };
 
