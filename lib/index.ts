@@ -32,6 +32,7 @@ export {
   UploadUrlSpentError,
   DeadlineExceededError,
   AbortError,
+  RedirectError,
 } from './core/errors';
 export type { GoneResource } from './core/errors';
 export type { ApiErrorInit, PollResource } from './core/errors';

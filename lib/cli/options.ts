@@ -17,6 +17,8 @@ export interface ConnectionOptions {
   baseUrl?: string;
   apiKey?: string;
   secretKey?: string;
+  /** `--allow-insecure-http`: a key may go over plain http to a host that is not loopback (`ClientConfig.allowInsecureHttp`). */
+  allowInsecureHttp?: boolean;
 }
 
 /**
@@ -40,6 +42,7 @@ export function clientFrom(opts: ConnectionOptions, stderr: { write(text: string
     baseUrl,
     apiKey,
     secretKey,
+    allowInsecureHttp: opts.allowInsecureHttp === true,
     // Every retry is visible: a slow or failing service never looks like a hang.
     retry: { onRetry: (e) => void stderr.write(`p1rx: ${retryLine(e)}\n`) },
   });

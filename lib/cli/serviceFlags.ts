@@ -32,14 +32,15 @@ export interface ServiceFlagsOptions {
 
 /**
  * Adds the connection flags every service command shares, declared here only: `--base-url`,
- * `--api-key`, `--secret-key`, and `--poll-interval` (an integer >= 1) unless the command does
+ * `--api-key`, `--secret-key`, `--allow-insecure-http`, and `--poll-interval` (an integer >= 1) unless the command does
  * not poll. @internal
  */
 export function withServiceFlags(command: Command, options: ServiceFlagsOptions = {}): Command {
   command
     .option('--base-url <url>', 'service URL (env P1RX_BASE_URL)')
     .option('--api-key <key>', 'API key (env P1RX_API_KEY)')
-    .option('--secret-key <key>', 'secret key (env P1RX_SECRET_KEY)');
+    .option('--secret-key <key>', 'secret key (env P1RX_SECRET_KEY)')
+    .option('--allow-insecure-http', 'allow a key over plain http to a host that is not loopback (refused by default)');
   if (options.pollInterval === false) return command;
   return command.option('--poll-interval <ms>', options.pollInterval ?? 'first status poll interval (doubles up to 30 s)', parseIntAtLeast('poll-interval', 1));
 }

@@ -63,6 +63,7 @@ others once their lock expires, from the stage recorded in Redis.`,
       baseUrl,
       apiKey: apiKey || undefined,
       secretKey: secretKey || undefined,
+      allowInsecureHttp: flags.allowInsecureHttp === true,
       ...(flags.requestTimeout === undefined ? {} : { requestTimeoutMs: flags.requestTimeout }),
       ...(flags.pollInterval === undefined ? {} : { poll: { minDelayMs: flags.pollInterval, maxDelayMs: flags.pollInterval } }),
     });

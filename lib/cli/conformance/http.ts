@@ -90,7 +90,8 @@ export async function send(fetch: FetchLike, request: RawRequest): Promise<RawRe
       headers['content-type'] = 'application/json';
       body = JSON.stringify(request.json);
     }
-    const response = await fetch(request.url, { method: request.method, headers, body, signal: controller.signal });
+    // Never followed: a redirect is an answer to record, and the key must not reach another host.
+    const response = await fetch(request.url, { method: request.method, headers, body, signal: controller.signal, redirect: 'manual' });
     const bytes = await readBounded(response, request.maxBytes);
     const text = new TextDecoder().decode(bytes);
     let json: unknown;
