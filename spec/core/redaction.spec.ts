@@ -25,6 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { API_KEY, SECRET_KEY, seattleWeather, useEmulator } from '../helpers/emulator';
 import { leaks } from '../helpers/leaks';
+import { redirectErrorFrom } from '../../lib/transport/errorFactory';
 
 /**
  * Every error class and every client, printed the three ways a user prints them (String,
@@ -264,6 +265,12 @@ describe('redaction of every printed error and client', () => {
       UploadUrlSpentError: () => new core.UploadUrlSpentError(new ApiError(api, keys)),
       // Says where the file is broken, never what the line holds (records keep pre-signed URLs).
       DeadlineExceededError: () => new core.DeadlineExceededError(`GET ${PRESIGNED}`, 1_000, 3, cause),
+      // Made as the exchange makes it: from a 307 whose Location is another pre-signed URL.
+      RedirectError: () =>
+        redirectErrorFrom(
+          { method: 'PUT', url: PRESIGNED, presigned: true },
+          { status: 307, headers: { get: (h) => (h === 'location' ? `${PRESIGNED}&moved=1` : null) }, body: null, arrayBuffer: async () => new ArrayBuffer(0) },
+        ),
       CheckpointError: () => new node.CheckpointError('/tmp/out/.p1rx-checkpoint.jsonl line 3: not JSON (the file was not written by p1rx, or was edited)'),
     };
     const exported = [...Object.entries(core), ...Object.entries(node)]
