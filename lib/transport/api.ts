@@ -6,13 +6,14 @@
  */
 import * as t from 'io-ts';
 import { Observable, catchError, defer, switchMap, throwError } from 'rxjs';
-import { AuthError, DecodeError } from '../core/errors';
+import { AuthError, DecodeError, ValidationError } from '../core/errors';
+import { redactUrl } from '../core/redact';
 import { decodeOrThrow } from '../codecs/decode';
 import { readBodyBounded, utf8 } from './body';
 import { exchangeWith, type ExchangeContext, type HttpMethod, type HttpRequest, type ResponseReader } from './request';
 import type { FetchResponse } from './fetchLike';
 import { retryTransient, type RetriedRequest } from './retryPolicy';
-import { buildUrl } from './url';
+import { buildUrl, plainHttpToOtherHost } from './url';
 import type { PredictionOneClient } from './client';
 import type { CredentialType } from './credentials';
 
@@ -212,6 +213,15 @@ export function callApi$<C extends Expect>(client: PredictionOneClient, call: Ap
  * @internal
  */
 export function callUrl$<C extends t.Mixed>(client: PredictionOneClient, call: UrlCall, codec: C): Observable<t.TypeOf<C>> {
+  // The endpoint's key obeys the same rule as the client's (`ClientConfig.allowInsecureHttp`).
+  if (call.key !== '' && !client.config.allowInsecureHttp && plainHttpToOtherHost(call.url)) {
+    return throwError(
+      () =>
+        new ValidationError('endpoint URL', [
+          `a key over plain http to a host that is not loopback (${redactUrl(call.url)}): use https, or opt in with allowInsecureHttp: true (CLI: --allow-insecure-http)`,
+        ]),
+    );
+  }
   const exchange = new ApiExchange(client, call.key, call, codec);
   return send$(exchange).pipe(retryTransient(exchange, client.settings.retry, client.scheduler));
 }

@@ -7,7 +7,6 @@ import crossFetch from 'cross-fetch';
 import { Observable, SchedulerLike, asyncScheduler } from 'rxjs';
 import { ApiKeyResponse } from '../codecs/apiKey';
 import type { ClientConfig } from '../core/config';
-import { cidrContains, parseCidr } from '../core/cidr';
 import { isBrowserLike } from '../core/environment';
 import { ValidationError } from '../core/errors';
 import { DEFAULT_POLL_OPTIONS, resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
@@ -18,6 +17,7 @@ import { Credentials, type CredentialState } from './credentials';
 import type { ExchangeContext } from './request';
 import type { FetchLike } from './fetchLike';
 import { RequestLimiter } from './limiter';
+import { plainHttpToOtherHost } from './url';
 
 /** cross-fetch's default export, called late so a polyfilled global is picked up. */
 const defaultFetch: FetchLike = (url, init) =>
@@ -153,28 +153,6 @@ function checkConfig(config: ClientConfig): string {
   }
   if (issues.length > 0) throw new ValidationError('client configuration', issues);
   return baseUrl!;
-}
-
-/** Whether `baseUrl` is plain `http:` to a host other than loopback (127.0.0.0/8, ::1, localhost). */
-function plainHttpToOtherHost(baseUrl: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    return false;
-  }
-  if (url.protocol !== 'http:') return false;
-  return !isLoopbackHost(url.hostname);
-}
-
-const LOOPBACK_V4 = parseCidr('127.0.0.0/8')!;
-const LOOPBACK_V6 = parseCidr('::1/128')!;
-
-/** `localhost`, or an address in 127.0.0.0/8 or ::1 (a URL's hostname brackets IPv6). */
-function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
-  if (host === 'localhost') return true;
-  return cidrContains(LOOPBACK_V4, host) || cidrContains(LOOPBACK_V6, host);
 }
 
 function originOf(baseUrl: string): string {

@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import { cidrContains, parseCidr } from '../core/cidr';
 
 /** Paths the fast path takes as they are: already encoded (ids go through {@link segment})... */
 const PLAIN_PATH = /^[\w\-~%!$&'()*+,;=:@/.]*$/;
@@ -68,4 +69,31 @@ export function buildUrl(baseUrl: string, path: string, query: Readonly<Record<s
  */
 export function segment(value: string | number): string {
   return encodeURIComponent(String(value));
+}
+
+/**
+ * Whether `target` is plain `http:` to a host other than loopback (127.0.0.0/8, ::1,
+ * `localhost`): a key sent there could be read on the way (`ClientConfig.allowInsecureHttp`).
+ *
+ * @internal
+ */
+export function plainHttpToOtherHost(target: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'http:') return false;
+  return !isLoopbackHost(url.hostname);
+}
+
+const LOOPBACK_V4 = parseCidr('127.0.0.0/8')!;
+const LOOPBACK_V6 = parseCidr('::1/128')!;
+
+/** `localhost`, or an address in 127.0.0.0/8 or ::1 (a URL's hostname brackets IPv6). */
+function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  if (host === 'localhost') return true;
+  return cidrContains(LOOPBACK_V4, host) || cidrContains(LOOPBACK_V6, host);
 }

@@ -1,5 +1,8 @@
 import { ValidationError, createClient, type ClientConfig } from 'prediction-one-rx';
 import { createNodeClient } from 'prediction-one-rx/node';
+import * as t from 'io-ts';
+import { lastValueFrom } from 'rxjs';
+import { callUrl$ } from '../../lib/transport/api';
 
 // Issue 20 item 3: a key never goes over plain http to a host that is not loopback, unless the
 // caller opts in. Nothing here sends a request: the refusal happens when the client is made.
@@ -55,5 +58,17 @@ describe('a key over plain http', () => {
 
   it('should allow a keyless client behind a proxy that adds the key', () => {
     expect(createClient({ baseUrl: 'http://10.0.0.5:8080', keyAddedByProxy: true }).baseUrl).toBe('http://10.0.0.5:8080');
+  });
+});
+
+describe('a prediction API endpoint over plain http', () => {
+  it('should refuse to send its key to a non-loopback http URL, before any request', async () => {
+    const sent: string[] = [];
+    const client = createClient({ baseUrl: 'https://p1.example.com', apiKey: 'k-123456', fetch: async (url) => (sent.push(url), new Response('{}')) });
+    const err = await lastValueFrom(callUrl$(client, { method: 'POST', url: 'http://10.0.0.5/predict?sig=1', key: 'd-123456', json: {} }, t.unknown)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(String(err)).toMatch(/plain http.*allowInsecureHttp: true.*--allow-insecure-http/);
+    expect(String(err)).not.toMatch(/123456|sig=1/);
+    expect(sent).toEqual([]);
   });
 });
