@@ -30,7 +30,8 @@ type WebStream = Parameters<typeof Readable.fromWeb>[0];
 
 /**
  * A fetch for Node that reuses connections (keep-alive agents) and sends `ReadableStream`
- * bodies as streams, so large uploads go from disk without being held in memory.
+ * bodies as streams, so large uploads go from disk without being held in memory. The client's
+ * `redirect: 'manual'` reaches node-fetch, so a redirect is never followed with the key.
  *
  * ## Example
  * ```ts

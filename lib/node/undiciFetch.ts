@@ -84,8 +84,9 @@ class UndiciFetchResponse implements FetchResponse, ResponseHeaders {
  * A fetch for Node on `undici.request`: connections are pooled and kept alive, request bodies
  * may be `ReadableStream`s (streamed uploads, never collected in memory), the response body is
  * undici's Node stream (read chunk by chunk by the transport), and the `AbortSignal` aborts the
- * request or the body being read. Redirects are not followed (the API and pre-signed storage
- * URLs answer directly); a 3xx comes back as it is.
+ * request or the body being read. Redirects are never followed (`undici.request` follows none):
+ * a 3xx comes back as it is, and the client refuses it for an API call (`RedirectError`, so a
+ * key never reaches another host) or follows it itself, without a key, for a pre-signed transfer.
  *
  * **Errors**: rejects with undici's errors (connection refused, reset, aborted), or an `Error`
  * naming undici when it is not installed; the client
