@@ -193,7 +193,8 @@ function originOf(url: string): string | undefined {
 /** Whether the transport followed a redirect: fetch says so, or the final URL is not the one asked for. */
 function followedRedirect(requested: string, response: FetchResponse): boolean {
   if (response.redirected === true) return true;
-  if (!response.url) return false;
+  // The usual case costs a string comparison: the URL asked for is already normal.
+  if (!response.url || response.url === requested) return false;
   try {
     const asked = new URL(requested);
     const got = new URL(response.url);
