@@ -660,9 +660,7 @@ export class RedirectError extends PredictionOneError {
 
   constructor(init: { method: string; url: string; httpStatus: number; target: string | undefined; followed: boolean; why: string }) {
     const redacted = redactUrl(init.url);
-    const status = init.httpStatus > 0 ? `HTTP ${init.httpStatus}` : 'an opaque redirect';
-    const to = init.target ?? 'an undisclosed origin';
-    super(`${init.method} ${redacted} answered ${status}${init.followed ? ' (already followed by the transport)' : ''}, a redirect to ${to}: ${init.why}`);
+    super(`${init.method} ${redacted} redirected (HTTP ${init.httpStatus}) to ${init.target ?? 'an undisclosed origin'}: ${init.why}`);
     this.method = init.method;
     this.url = redacted;
     this.httpStatus = init.httpStatus;

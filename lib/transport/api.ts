@@ -7,13 +7,12 @@
 import * as t from 'io-ts';
 import { Observable, catchError, defer, switchMap, throwError } from 'rxjs';
 import { AuthError, DecodeError, ValidationError } from '../core/errors';
-import { redactUrl } from '../core/redact';
 import { decodeOrThrow } from '../codecs/decode';
 import { readBodyBounded, utf8 } from './body';
 import { exchangeWith, type ExchangeContext, type HttpMethod, type HttpRequest, type ResponseReader } from './request';
 import type { FetchResponse } from './fetchLike';
 import { retryTransient, type RetriedRequest } from './retryPolicy';
-import { buildUrl, plainHttpToOtherHost } from './url';
+import { buildUrl, insecureHttpIssue } from './url';
 import type { PredictionOneClient } from './client';
 import type { CredentialType } from './credentials';
 
@@ -214,14 +213,8 @@ export function callApi$<C extends Expect>(client: PredictionOneClient, call: Ap
  */
 export function callUrl$<C extends t.Mixed>(client: PredictionOneClient, call: UrlCall, codec: C): Observable<t.TypeOf<C>> {
   // The endpoint's key obeys the same rule as the client's (`ClientConfig.allowInsecureHttp`).
-  if (call.key !== '' && !client.config.allowInsecureHttp && plainHttpToOtherHost(call.url)) {
-    return throwError(
-      () =>
-        new ValidationError('endpoint URL', [
-          `a key over plain http to a host that is not loopback (${redactUrl(call.url)}): use https, or opt in with allowInsecureHttp: true (CLI: --allow-insecure-http)`,
-        ]),
-    );
-  }
+  const insecure = call.key !== '' && !client.config.allowInsecureHttp ? insecureHttpIssue(call.url) : undefined;
+  if (insecure) return throwError(() => new ValidationError('endpoint URL', [insecure]));
   const exchange = new ApiExchange(client, call.key, call, codec);
   return send$(exchange).pipe(retryTransient(exchange, client.settings.retry, client.scheduler));
 }

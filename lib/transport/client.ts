@@ -17,7 +17,7 @@ import { Credentials, type CredentialState } from './credentials';
 import type { ExchangeContext } from './request';
 import type { FetchLike } from './fetchLike';
 import { RequestLimiter } from './limiter';
-import { plainHttpToOtherHost } from './url';
+import { insecureHttpIssue } from './url';
 
 /** cross-fetch's default export, called late so a polyfilled global is picked up. */
 const defaultFetch: FetchLike = (url, init) =>
@@ -141,11 +141,8 @@ function checkConfig(config: ClientConfig): string {
   } else if (!keyed) {
     issues.push('no key: set apiKey (or apiKeys per credential type), or secretKey to exchange for one (createNodeClient also reads P1RX_API_KEY / P1RX_SECRET_KEY), or keyAddedByProxy: true when baseUrl is a backend that adds it');
   }
-  if (keyed && baseUrl !== undefined && !config.allowInsecureHttp && plainHttpToOtherHost(baseUrl)) {
-    issues.push(
-      `a key over plain http to a host that is not loopback (${originOf(baseUrl)}): anyone on the path could read it. Use https, or opt in with allowInsecureHttp: true (CLI: --allow-insecure-http) on a network you trust`,
-    );
-  }
+  const insecure = keyed && baseUrl !== undefined && !config.allowInsecureHttp ? insecureHttpIssue(baseUrl) : undefined;
+  if (insecure) issues.push(insecure);
   if (given(config.secretKey) && !config.dangerouslyAllowBrowser && isBrowserLike()) {
     issues.push(
       'secretKey in a browser: anyone who opens the page can read it. Keep keys on a server (a proxy that adds x-api-key, with keyAddedByProxy: true), or set dangerouslyAllowBrowser: true for a trusted internal tool',
@@ -153,14 +150,6 @@ function checkConfig(config: ClientConfig): string {
   }
   if (issues.length > 0) throw new ValidationError('client configuration', issues);
   return baseUrl!;
-}
-
-function originOf(baseUrl: string): string {
-  try {
-    return new URL(baseUrl).origin;
-  } catch {
-    return 'an unparsable URL';
-  }
 }
 
 /**

@@ -104,13 +104,6 @@ export function apiErrorFrom(
   return new ApiError(init, secrets);
 }
 
-/** Why an API call's redirect is refused. */
-const API_REDIRECT = 'API calls never follow redirects, so that x-api-key (or the secret key of a key exchange) never reaches another host';
-
-/** Why a redirect the transport already followed is refused. */
-const FOLLOWED_REDIRECT =
-  "the transport followed it although the client asked for redirect: 'manual' (an XHR backend or a fetch that ignores the option); the request and its key may have reached that origin";
-
 /** The absolute Location of each redirect error, kept out of the error itself (a pre-signed URL is a secret). */
 const locations = new WeakMap<RedirectError, string>();
 
@@ -123,31 +116,29 @@ const locations = new WeakMap<RedirectError, string>();
  * @internal
  */
 export function redirectErrorFrom(request: { method: string; url: string; presigned?: boolean }, response: FetchResponse): RedirectError | undefined {
+  const { status } = response;
   const opaque = response.type === 'opaqueredirect';
-  const status = response.status;
+  let location: string | undefined;
+  let followed = false;
   if (opaque || (status >= 300 && status < 400 && status !== 304)) {
-    const location = opaque ? null : response.headers.get('location');
-    const absolute = location === null ? undefined : absoluteUrl(location, request.url);
-    const err = new RedirectError({
-      method: request.method,
-      url: request.url,
-      httpStatus: opaque ? 0 : status,
-      target: absolute === undefined ? undefined : originOf(absolute),
-      followed: false,
-      why: request.presigned ? 'this pre-signed transfer cannot follow it' : API_REDIRECT,
-    });
-    if (absolute !== undefined) locations.set(err, absolute);
-    return err;
+    location = parsed(response.headers.get('location') ?? '', request.url)?.href;
+  } else if (request.presigned || !followedRedirect(request.url, response)) {
+    return undefined;
+  } else {
+    followed = true;
+    location = response.url;
   }
-  if (request.presigned || !followedRedirect(request.url, response)) return undefined;
-  return new RedirectError({
+  const target = location === undefined ? undefined : parsed(location)?.origin;
+  const err = new RedirectError({
     method: request.method,
     url: request.url,
-    httpStatus: status,
-    target: response.url ? originOf(response.url) : undefined,
-    followed: true,
-    why: FOLLOWED_REDIRECT,
+    httpStatus: opaque ? 0 : status,
+    target: target === 'null' ? undefined : target,
+    followed,
+    why: request.presigned ? 'not followed' : followed ? 'the transport ignored redirect: manual, so the key may have reached it' : 'API calls never follow redirects, so keys stay home',
   });
+  if (location !== undefined && !followed) locations.set(err, location);
+  return err;
 }
 
 /**
@@ -156,7 +147,7 @@ export function redirectErrorFrom(request: { method: string; url: string; presig
  * @internal
  */
 export function redirectRefused(err: RedirectError, why: string): RedirectError {
-  const again = new RedirectError({ method: err.method, url: err.url, httpStatus: err.httpStatus, target: err.target, followed: err.followed, why });
+  const again = new RedirectError({ ...err, why });
   const location = locations.get(err);
   if (location !== undefined) locations.set(again, location);
   return again;
@@ -172,38 +163,22 @@ export function redirectLocation(err: RedirectError): string | undefined {
   return locations.get(err);
 }
 
-function absoluteUrl(location: string, base: string): string | undefined {
+/** `url` (relative to `base`) parsed, or `undefined` when it is not a URL. */
+function parsed(url: string, base?: string): URL | undefined {
   try {
-    return new URL(location, base).href;
+    return url === '' ? undefined : new URL(url, base);
   } catch {
     return undefined;
   }
 }
 
-/** `scheme://host:port` of a URL, without user, path or query; the scheme alone when it has no origin. */
-function originOf(url: string): string | undefined {
-  try {
-    const parsed = new URL(url);
-    return parsed.origin === 'null' ? parsed.protocol : parsed.origin;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether the transport followed a redirect: fetch says so, or the final URL is not the one asked for. */
+/** Whether the transport followed a redirect: fetch says so, or the final URL is not the one asked for (fragments aside). */
 function followedRedirect(requested: string, response: FetchResponse): boolean {
-  if (response.redirected === true) return true;
   // The usual case costs a string comparison: the URL asked for is already normal.
+  if (response.redirected === true) return true;
   if (!response.url || response.url === requested) return false;
-  try {
-    const asked = new URL(requested);
-    const got = new URL(response.url);
-    asked.hash = '';
-    got.hash = '';
-    return asked.href !== got.href;
-  } catch {
-    return false;
-  }
+  const got = parsed(response.url.replace(/#.*/, ''));
+  return got !== undefined && got.href !== parsed(requested.replace(/#.*/, ''))?.href;
 }
 
 /**

@@ -102,11 +102,8 @@ function following$<T>(method: 'GET' | 'PUT', url: string, attempt: (url: string
 
 /** Why a pre-signed transfer does not follow `err`, or `undefined` when it does. */
 function refusal(method: 'GET' | 'PUT', err: RedirectError, location: string | undefined, from: string, replayable: boolean, hops: number): string | undefined {
-  const follows = method === 'PUT' ? PUT_FOLLOWS : GET_FOLLOWS;
-  if (!follows.has(err.httpStatus)) return `a pre-signed ${method} follows only HTTP ${[...follows].join(', ')}`;
-  if (location === undefined) return 'the redirect names no usable Location';
-  if (!/^https?:/i.test(location)) return 'the redirect does not point to an http(s) URL';
-  if (/^https:/i.test(from) && /^http:/i.test(location)) return 'the redirect would downgrade https to plain http';
+  if (!(method === 'PUT' ? PUT_FOLLOWS : GET_FOLLOWS).has(err.httpStatus)) return `a pre-signed ${method} does not follow it`;
+  if (!/^https?:/i.test(location ?? '') || (/^https:/i.test(from) && /^http:/i.test(location!))) return 'not to an http(s) URL, or from https to http';
   if (!replayable) return 'the body was a one-shot stream, which cannot be sent again';
   if (hops >= MAX_PRESIGNED_REDIRECTS) return `more than ${MAX_PRESIGNED_REDIRECTS} redirects`;
   return undefined;

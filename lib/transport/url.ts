@@ -72,20 +72,26 @@ export function segment(value: string | number): string {
 }
 
 /**
- * Whether `target` is plain `http:` to a host other than loopback (127.0.0.0/8, ::1,
- * `localhost`): a key sent there could be read on the way (`ClientConfig.allowInsecureHttp`).
+ * The issue of a key sent to `target` when it is plain `http:` to a host other than loopback
+ * (127.0.0.0/8, ::1, `localhost`): a key sent there could be read on the way
+ * (`ClientConfig.allowInsecureHttp`); else `undefined`.
  *
  * @internal
  */
-export function plainHttpToOtherHost(target: string): boolean {
+export function insecureHttpIssue(target: string): string | undefined {
+  const origin = insecure(target);
+  return origin && `a key over plain http to ${origin}, not loopback: use https, or allowInsecureHttp: true (CLI: --allow-insecure-http)`;
+}
+
+/** The origin of `target` when it is plain http to a host that is not loopback. */
+function insecure(target: string): string | undefined {
   let url: URL;
   try {
     url = new URL(target);
   } catch {
-    return false;
+    return undefined;
   }
-  if (url.protocol !== 'http:') return false;
-  return !isLoopbackHost(url.hostname);
+  return url.protocol === 'http:' && !isLoopbackHost(url.hostname) ? url.origin : undefined;
 }
 
 const LOOPBACK_V4 = parseCidr('127.0.0.0/8')!;
