@@ -203,7 +203,8 @@ class Exchange<T> implements Expiring {
       await readBodyBounded(response, MAX_ERROR_BODY_BYTES, 'Redirect body').catch(() => undefined);
       throw redirect;
     }
-    if (response.status >= 400) {
+    // Only a 2xx is a success: anything else (an error, a status 0 or 1xx from an odd transport) is an error.
+    if (response.status >= 400 || response.status < 200) {
       const body = await readBodyBounded(response, MAX_ERROR_BODY_BYTES, 'Error body').then(utf8, () => '');
       throw apiErrorFrom(
         {
