@@ -122,7 +122,9 @@ describe.each([
     expect(keyedAtOtherHost()).toEqual([]);
   });
 
-  (streams ? it : it.skip)('should follow a rereadable file source (fileSource) again from its start', async () => {
+  // Only where the transport sends a streamed body: node-fetch gets the file as bytes anyway.
+  if (streams)
+    it('should follow a rereadable file source (fileSource) again from its start', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'p1rx-redirect-'));
     closers.push(() => rm(dir, { recursive: true, force: true }));
     const file = path.join(dir, 'data.csv');
