@@ -26,7 +26,11 @@ export type TaskType = 'binary_classification' | 'multi_classification' | 'regre
  */
 export type TimeSeriesUnit = 'year' | 'month' | 'day' | 'hour' | 'minute' | 'eom';
 
-/** Keys every task shares. Integers and booleans may be given as strings (`"2"`, `"true"`), as the vendor's examples send them. */
+/**
+ * Keys every task shares. Integers and booleans may be given as strings (`"2"`, `"true"`), as
+ * the vendor's examples send them, or as numbers and booleans; either way they are sent as
+ * written, never converted.
+ */
 interface BaseConfig {
   /** Target column: the item to predict. */
   readonly tc: string;
