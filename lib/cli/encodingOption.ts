@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import { csvEncodingOf, decodeCsv, type CsvEncoding } from 'prediction-one-rx';
+import { decodeCsv, type CsvEncoding } from 'prediction-one-rx';
 
 /**
  * Adds `--encoding <name>` to a command: `utf-8` or `shift_jis` (also `sjis`, `cp932`,
@@ -16,6 +16,28 @@ import { csvEncodingOf, decodeCsv, type CsvEncoding } from 'prediction-one-rx';
  */
 export function withEncodingFlag(command: Command, what = 'the CSV files'): Command {
   return command.option('--encoding <name>', `text encoding of ${what}: utf-8 or shift_jis (cp932); detected when omitted`, parseEncodingOption);
+}
+
+const LABELS: Readonly<Record<string, CsvEncoding>> = {
+  'utf-8': 'utf-8',
+  utf8: 'utf-8',
+  'utf-8-sig': 'utf-8',
+  shift_jis: 'shift_jis',
+  'shift-jis': 'shift_jis',
+  sjis: 'shift_jis',
+  cp932: 'shift_jis',
+  ms932: 'shift_jis',
+  'windows-31j': 'shift_jis',
+};
+
+/**
+ * The encoding a user's label names (`utf8`, `UTF-8`, `utf-8-sig`, `Shift_JIS`, `sjis`,
+ * `cp932`, `ms932`, `windows-31j`, any case), or `undefined` for any other label.
+ *
+ * @internal
+ */
+export function csvEncodingOf(label: string): CsvEncoding | undefined {
+  return LABELS[label.trim().toLowerCase()];
 }
 
 /** Parses `--encoding`. @internal */

@@ -108,32 +108,3 @@ export function decodeCsv(
   const text = decoder(encoding ?? 'utf-8', false).decode(bytes, { stream: !complete });
   return { text, encoding };
 }
-
-const LABELS: Readonly<Record<string, CsvEncoding>> = {
-  'utf-8': 'utf-8',
-  utf8: 'utf-8',
-  'utf-8-sig': 'utf-8',
-  shift_jis: 'shift_jis',
-  'shift-jis': 'shift_jis',
-  sjis: 'shift_jis',
-  cp932: 'shift_jis',
-  ms932: 'shift_jis',
-  'windows-31j': 'shift_jis',
-};
-
-/**
- * The {@link CsvEncoding} a user's label names (`utf8`, `UTF-8`, `utf-8-sig`, `Shift_JIS`,
- * `sjis`, `cp932`, `ms932`, `windows-31j`), or `undefined` for any other label.
- *
- * ## Example
- * ```ts
- * csvEncodingOf('CP932'); // 'shift_jis'
- * csvEncodingOf('latin1'); // undefined
- * ```
- *
- * @param label - What the user wrote, in any case.
- * @returns The encoding, or `undefined`.
- */
-export function csvEncodingOf(label: string): CsvEncoding | undefined {
-  return LABELS[label.trim().toLowerCase()];
-}

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { csvEncodingOf, decodeCsv, detectCsvEncoding, inferColumns } from '../../lib';
+import { decodeCsv, detectCsvEncoding, inferColumns } from '../../lib';
+import { csvEncodingOf } from '../../lib/cli/encodingOption';
 import { DETECT_BYTES } from '../../lib/sources/textEncoding';
 import { prepareSource } from '../../lib/sources/csvSource';
 
@@ -104,7 +105,7 @@ describe('prepareSource', () => {
   });
 });
 
-describe('csvEncodingOf', () => {
+describe('csvEncodingOf (p1rx --encoding)', () => {
   it('should map the labels users write, and nothing else', () => {
     expect(['UTF8', 'utf-8', 'utf-8-sig', 'Shift_JIS', 'SJIS', 'cp932', 'MS932', 'Windows-31J'].map(csvEncodingOf)).toEqual([
       'utf-8',
