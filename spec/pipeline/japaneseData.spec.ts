@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { lastValueFrom, of, toArray } from 'rxjs';
-import { datasetInfo$, trainModel$, type CsvSource, type TrainingConfig, type TrainingEvent } from '../../lib';
+import { datasetInfo$, trainModel$, type CsvSource, type FetchLike, type FetchResponse, type TrainingConfig, type TrainingEvent } from '../../lib';
 import { createNodeClient, fileSource } from '../../lib/node';
 import { API_KEY, useEmulator } from '../helpers/emulator';
 
@@ -32,6 +32,18 @@ describe('trainModel$ on Japanese data, end to end against the emulator (issue 2
   it.each(['premium.sjis.csv', 'premium.utf8bom.csv', 'premium.utf8.csv'])('should train on %s as bytes and as a Blob', async (file) => {
     await expectVendorColumns(await train(bytesOf(file)));
     await expectVendorColumns(await train(new Blob([bytesOf(file) as Uint8Array<ArrayBuffer>])));
+  });
+
+  it('should PUT the column-info file in UTF-8 with a BOM, as the vendor example writes it, for Shift_JIS data', async () => {
+    const columnInfos: Uint8Array[] = [];
+    const noting: FetchLike = (url, init) => {
+      if (init.method === 'PUT' && new URL(url).pathname.endsWith('/column_info.csv')) columnInfos.push(init.body as Uint8Array);
+      return globalThis.fetch(url, init) as Promise<FetchResponse>;
+    };
+    await expectVendorColumns(await train(bytesOf('premium.sjis.csv'), client({ fetch: noting })));
+    expect(columnInfos).toHaveLength(1);
+    const expected = `\uFEFFcolumn_name,column_type\n${VENDOR_COLUMNS.map((name, i) => `${name},${VENDOR_TYPES[i]}\n`).join('')}`;
+    expect(Buffer.from(columnInfos[0]).equals(Buffer.from(expected, 'utf8'))).toBe(true);
   });
 
   it('should stream a Shift_JIS file with the Node client and upload its bytes unchanged', async () => {
