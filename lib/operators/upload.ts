@@ -38,7 +38,8 @@ export interface UploadInput {
    * The text encoding of byte sources (`train` and `evaluation`), overriding detection. By
    * default UTF-8 (with or without a BOM) or Shift_JIS/CP932 is detected from the data's
    * first MiB. Only the local reading (checks, column inference) uses it: the data is uploaded
-   * byte for byte, and the column information file is always UTF-8 with a BOM.
+   * byte for byte (text given as a string goes as UTF-8), and the column information file is
+   * always UTF-8 with a BOM.
    */
   readonly encoding?: CsvEncoding;
 }

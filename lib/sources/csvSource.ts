@@ -10,7 +10,9 @@ import { decodeCsv, type CsvEncoding } from './textEncoding';
 
 /**
  * CSV data in any form the library accepts: text, bytes, a `Blob`/`File`, a WHATWG
- * `ReadableStream` or any async iterable of byte chunks (a Node `Readable` is one).
+ * `ReadableStream` or any async iterable of byte chunks (a Node `Readable` is one). Bytes may be
+ * UTF-8 (with or without a BOM) or Shift_JIS/CP932 and are uploaded unchanged; text is sent as
+ * UTF-8.
  *
  * ## Example
  * ```ts
