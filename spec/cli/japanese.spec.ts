@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
@@ -63,6 +65,20 @@ describe('p1rx with Japanese CSVs: UTF-8, UTF-8 with BOM and Shift_JIS, CRLF (is
       expect(events[events.length - 1]).toMatchObject({ type: 'completed' });
     },
   );
+
+  it('train: should train a Shift_JIS file with the right names through the real p1rx process', async () => {
+    const root = path.resolve(__dirname, '../..');
+    // `node --import tsx lib/cli/main.ts`: the p1rx entry as installed, its argv and exit code included.
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'lib/cli/main.ts'), 'train', path.join(dir, 'premium.sjis.csv'), '-t', TARGET, '--type', 'binary_classification', '--positive', '購入あり', '--cv', '2', '--json', '-o', path.join(dir, 'out')],
+      { cwd: root, env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json'), P1RX_BASE_URL: emulator().url, P1RX_API_KEY: API_KEY, P1RX_SECRET_KEY: '' } },
+    );
+    const events = stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; columns?: { name: string }[]; config?: unknown });
+    expect(events.find((e) => e.type === 'uploaded')?.columns?.map((c) => c.name)).toEqual(VENDOR_COLUMNS);
+    expect(events.find((e) => e.type === 'queued')?.config).toMatchObject({ tc: TARGET, cv: '2' });
+    expect(events[events.length - 1].type).toBe('completed');
+  });
 
   it('train: should take --encoding over detection, and refuse an encoding it does not know', async () => {
     const sjis = path.join(dir, 'premium.sjis.csv');
