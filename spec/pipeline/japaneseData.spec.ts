@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { lastValueFrom, of, toArray } from 'rxjs';
-import { datasetInfo$, trainModel$, type CsvSource, type FetchLike, type FetchResponse, type TrainingConfig, type TrainingEvent } from '../../lib';
+import { datasetInfo$, models$, retrainClient$, retrainStatus$, retrainUpload$, trainModel$, type CsvSource, type FetchLike, type FetchResponse, type TrainingConfig, type TrainingEvent } from '../../lib';
 import { createNodeClient, fileSource } from '../../lib/node';
-import { API_KEY, useEmulator } from '../helpers/emulator';
+import { API_KEY, SECRET_KEY, useEmulator } from '../helpers/emulator';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'japanese');
 const VENDOR_COLUMNS = ['プレミアムサービス(予測対象)', '入会時期', '年齢', '性別', '顧客ランク', '過去購入額', 'クーポン利用回数', 'メアド登録'];
@@ -65,5 +65,15 @@ describe('trainModel$ on Japanese data, end to end against the emulator (issue 2
     await expect(train(bytesOf('premium.sjis.csv'), client(), 'utf-8')).rejects.toThrow(/does not read as UTF-8 or Shift_JIS text/);
     expect(emulator().requests).toEqual([]);
     await expectVendorColumns(await train(bytesOf('premium.sjis.csv'), client(), 'shift_jis'));
+  });
+
+  it('should retrain a model trained on UTF-8 data with Shift_JIS data and evaluation data (a zip)', async () => {
+    await expectVendorColumns(await train(bytesOf('premium.utf8.csv')));
+    const modelId = (await lastValueFrom(models$(client(), { pageSize: 100 }).pipe(toArray()))).at(-1)!.model_id;
+    const rc = await lastValueFrom(retrainClient$(client({ apiKey: undefined, secretKey: SECRET_KEY }), modelId));
+    const sjis = bytesOf('premium.sjis.csv');
+    const events = await lastValueFrom(of({ train: sjis, evaluation: sjis, name: 'sjis' }).pipe(retrainUpload$(rc), retrainStatus$(rc), toArray()));
+    // The emulator reads the Shift_JIS names and finds them in the UTF-8 column-info file of the first training.
+    expect(events[events.length - 1]).toMatchObject({ type: 'retrainStatus', status: 'job_finished', terminal: true });
   });
 });
