@@ -51,7 +51,7 @@ function fits(encoding: CsvEncoding, sample: Uint8Array, complete: boolean): boo
 }
 
 /**
- * Detects the encoding of CSV bytes from their first {@link DETECT_BYTES} at most: a UTF-8 BOM
+ * Detects the encoding of CSV bytes from their first MiB at most: a UTF-8 BOM
  * or valid UTF-8 (plain ASCII included) is `utf-8`; else valid Shift_JIS is `shift_jis`; else
  * `undefined` (binary data, or another encoding). UTF-8 is tried first because its grammar is
  * strict: Japanese Shift_JIS text is almost never valid UTF-8, while UTF-8 Japanese text is
