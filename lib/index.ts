@@ -64,6 +64,8 @@ export type { DataSetSummary } from './codecs/dataSet';
 export { inferColumns, columnInfoCsv } from './sources/columns';
 export type { ColumnSpec, ColumnType } from './sources/columns';
 export type { CsvSource } from './sources/csvSource';
+export { decodeCsv, detectCsvEncoding } from './sources/textEncoding';
+export type { CsvEncoding } from './sources/textEncoding';
 export { trainingDataIssues } from './sources/trainingDataIssues';
 export type { TrainingDataCheckOptions } from './sources/trainingDataIssues';
 export { apiKey$ } from './operators/apiKey';

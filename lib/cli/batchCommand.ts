@@ -18,6 +18,8 @@ import { ManifestError, readManifest, type ManifestJob } from './manifest';
 import { clientFrom, type ConnectionOptions } from './options';
 import { withServiceFlags } from './serviceFlags';
 import { jobIssues, readHead } from './localChecks';
+import { withEncodingFlag } from './encodingOption';
+import type { CsvEncoding } from 'prediction-one-rx';
 import { makeOutDir, outDirIssue, recoveryHint } from './outDir';
 
 interface BatchFlags extends ConnectionOptions {
@@ -33,6 +35,7 @@ interface BatchFlags extends ConnectionOptions {
   batchId?: string;
   detach?: boolean;
   uploadFrom: 'producer' | 'workers';
+  encoding?: CsvEncoding;
 }
 
 /** Default checkpoint file inside the output folder. @internal */
@@ -67,12 +70,14 @@ Fields: key, csv, target, type, positive, cv, name, eval. Paths are relative to 
 Exit codes: 0 every job succeeded (or was already done), 1 a job failed, 2 bad usage or
 manifest, 130 interrupted (Ctrl-C; run again with --resume).`,
     );
+  withEncodingFlag(cmd, "the jobs' training and evaluation files");
   withServiceFlags(cmd, { pollInterval: 'poll status every <ms> (default: 1 s doubling to 30 s)' });
   usageErrorsExit2(cmd).action(async (manifestFile: string, flags: BatchFlags) => {
     if (flags.resume && flags.fresh) return cmd.error('error: --resume and --fresh cannot be used together', { exitCode: USAGE_EXIT_CODE });
     let jobs: ManifestJob[];
     try {
       jobs = await readManifest(manifestFile);
+      if (flags.encoding !== undefined) jobs = jobs.map((job) => ({ ...job, encoding: flags.encoding }));
     } catch (err) {
       if (err instanceof ManifestError) return cmd.error(`error: ${err.message}`, { exitCode: USAGE_EXIT_CODE, code: 'p1rx.manifest' });
       throw err;
@@ -143,10 +148,10 @@ export async function batchIssues(jobs: readonly ManifestJob[], out: string): Pr
   const outIssue = await outDirIssue(out);
   if (outIssue) problems.push(outIssue);
   const heads = new Map<string, ReturnType<typeof readHead>>();
-  const read = (file: string) => heads.get(file) ?? heads.set(file, readHead(file)).get(file)!;
+  const read = (file: string, encoding?: CsvEncoding) => heads.get(file) ?? heads.set(file, readHead(file, encoding)).get(file)!;
   for (const job of jobs) {
     const label = `${job.key} (${job.where})`;
-    for (const issue of await jobIssues({ csv: job.csv, eval: job.eval, config: job.config }, read)) problems.push(`${label}: ${issue}`);
+    for (const issue of await jobIssues({ csv: job.csv, eval: job.eval, config: job.config, encoding: job.encoding }, read)) problems.push(`${label}: ${issue}`);
     const resultDir = path.join(out, job.key);
     if (!outIssue && existsSync(resultDir) && !statSync(resultDir).isDirectory()) problems.push(`${label}: its result folder ${resultDir} is a file`);
   }

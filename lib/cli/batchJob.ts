@@ -39,7 +39,7 @@ export function toBatchJob(manifest: ManifestJob, resultDir: string, from: Check
     from,
     name: manifest.name,
     config: manifest.config,
-    data: { train: fileSource(manifest.csv), evaluation: manifest.eval === undefined ? undefined : fileSource(manifest.eval) },
+    data: { train: fileSource(manifest.csv), evaluation: manifest.eval === undefined ? undefined : fileSource(manifest.eval), encoding: manifest.encoding },
   };
 }
 

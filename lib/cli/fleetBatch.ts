@@ -85,7 +85,7 @@ export async function runFleetBatch(run: FleetBatchRun): Promise<number> {
         from(missing).pipe(
           mergeMap(
             (j) =>
-              of({ train: fileSource(j.csv), evaluation: j.eval === undefined ? undefined : fileSource(j.eval) }).pipe(
+              of({ train: fileSource(j.csv), evaluation: j.eval === undefined ? undefined : fileSource(j.eval), encoding: j.encoding }).pipe(
                 upload$(run.client),
                 filter((e) => e.type === 'uploaded'),
                 map((e) => [j.key, (e as { externalProcessId: string }).externalProcessId] as const),

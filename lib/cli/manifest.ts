@@ -4,10 +4,10 @@
  * @packageDocumentation
  */
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import Papa from 'papaparse';
-import { trainingConfigIssues, type TaskType, type TrainingConfig } from 'prediction-one-rx';
+import { trainingConfigIssues, type CsvEncoding, type TaskType, type TrainingConfig } from 'prediction-one-rx';
+import { readCsvText } from './encodingOption';
 
 /**
  * One job of a manifest, checked, with absolute file paths.
@@ -26,6 +26,8 @@ export interface ManifestJob {
   readonly config: TrainingConfig;
   /** Where the job is in the manifest, for messages: `line 3` (CSV) or `entry 2` (JSON). */
   readonly where: string;
+  /** Text encoding of its files (`--encoding`); detected when absent. */
+  readonly encoding?: CsvEncoding;
 }
 
 /**
@@ -152,10 +154,12 @@ function checkJob(raw: unknown, where: string, dir: string): { job?: ManifestJob
   if (type === undefined) issues.push(`missing 'type' (one of ${TASK_TYPES.join(', ')})`);
   else if (!(TASK_TYPES as readonly string[]).includes(type)) issues.push(`unknown task type '${type}' (expected one of ${TASK_TYPES.join(', ')})`);
   const positive = text('positive');
-  let cv: number | undefined;
+  // Sent as a string, the form of the vendor's only wire example (`"cv": "2"`).
+  let cv: `${number}` | undefined;
   if (r.cv !== undefined && r.cv !== null && r.cv !== '') {
-    cv = Number(r.cv);
-    if (!Number.isInteger(cv)) issues.push(`'cv' must be an integer, got ${JSON.stringify(r.cv)}`);
+    const n = Number(r.cv);
+    if (!Number.isInteger(n)) issues.push(`'cv' must be an integer, got ${JSON.stringify(r.cv)}`);
+    else cv = `${n}`;
   }
   const key = text('key') ?? (csv ? path.basename(csv, path.extname(csv)) : undefined);
   if (key !== undefined && !KEY_PATTERN.test(key)) {
@@ -204,14 +208,15 @@ export function parseManifest(text: string, format: 'json' | 'csv', dir: string,
 }
 
 /**
- * Reads a manifest file: `.csv` is CSV, anything else JSON (`.json`, `.jsonc`…).
+ * Reads a manifest file: `.csv` is CSV, anything else JSON (`.json`, `.jsonc`…). Its encoding
+ * is detected (UTF-8 with or without a BOM, or Shift_JIS as Excel saves a Japanese CSV).
  *
  * @internal
  */
 export async function readManifest(file: string): Promise<ManifestJob[]> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readCsvText(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ManifestError(file, [code === 'ENOENT' ? 'manifest file not found' : `cannot read the manifest (${code ?? String(err)})`]);

@@ -1,9 +1,9 @@
 import { createWriteStream, existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import Papa from 'papaparse';
 import { filter, lastValueFrom, of, tap, toArray } from 'rxjs';
-import { ValidationError, classifiers$, predict$ } from 'prediction-one-rx';
+import { ValidationError, classifiers$, predict$, type CsvEncoding } from 'prediction-one-rx';
+import { readCsvText, withEncodingFlag } from './encodingOption';
 import { parseIntOption } from './options';
 import { processOutput, serviceClient, withServiceFlags, type CommandOutput, type ServiceFlags } from './serviceFlags';
 
@@ -14,6 +14,7 @@ interface PredictFlags extends ServiceFlags {
   analysis?: boolean;
   includeInput?: boolean;
   passColumn?: string;
+  encoding?: CsvEncoding;
 }
 
 /**
@@ -26,14 +27,14 @@ interface PredictFlags extends ServiceFlags {
  */
 export function registerPredict(program: Command, out: CommandOutput = processOutput): void {
   withServiceFlags(
-    program
+    withEncodingFlag(program
       .command('predict <classifier-id> <csv>')
       .description('score a CSV with a running prediction API; predictions as CSV on stdout or --out')
       .option('-o, --out <file>', 'write the predictions here instead of stdout')
       .option('--batch-size <n>', 'rows per request; the vendor documents 1 (more is beyond its contract)', parseIntOption('batch-size'), 1)
       .option('--concurrency <n>', 'requests in flight at once', parseIntOption('concurrency'), 4)
       .option('--include-input', 'copy the input columns into the output (ad)')
-      .option('--pass-column <name>', 'a column copied to the output as is, e.g. an id (pc)'),
+      .option('--pass-column <name>', 'a column copied to the output as is, e.g. an id (pc)'), 'the input CSV'),
   ).action(async (classifierId: string, csv: string, flags: PredictFlags) => {
     if (!existsSync(csv)) throw new InvalidArgumentError(`no such file: ${csv}`);
     const client = serviceClient(flags);
@@ -42,7 +43,8 @@ export function registerPredict(program: Command, out: CommandOutput = processOu
     if (classifier.status !== 'running' || !classifier.url || !classifier.api_key) {
       throw new ValidationError('classifier', [`'${classifierId}' is ${classifier.status}, not running`]);
     }
-    const text = await readFile(csv, 'utf8');
+    // Decoded (UTF-8 or Shift_JIS, detected unless --encoding), then sent as UTF-8 JSON.
+    const text = await readCsvText(csv, flags.encoding);
     const sink = flags.out ? createWriteStream(flags.out) : undefined;
     const write = (s: string) => (sink ? sink.write(s) : out.stdout.write(s));
     let header: string[] | undefined;

@@ -10,7 +10,9 @@ import {
   switchModel$,
   type RetrainEvent,
   type RetrainResult,
+  type CsvEncoding,
 } from 'prediction-one-rx';
+import { withEncodingFlag } from './encodingOption';
 import { fileSource, writeResult } from 'prediction-one-rx/node';
 import { table } from './format';
 import { processOutput, serviceClient, withServiceFlags, type CommandOutput, type ServiceFlags } from './serviceFlags';
@@ -21,6 +23,7 @@ interface RetrainFlags extends ServiceFlags {
   switch?: boolean;
   retrainKey?: string;
   json?: boolean;
+  encoding?: CsvEncoding;
 }
 
 function describe(e: RetrainEvent): string | undefined {
@@ -50,14 +53,14 @@ function describe(e: RetrainEvent): string | undefined {
  */
 export function registerRetrain(program: Command, out: CommandOutput = processOutput): void {
   withServiceFlags(
-    program
+    withEncodingFlag(program
       .command('retrain <model-id> <csv>')
       .description('retrain a model on new data, follow the job and write the result (metrics before/after)')
       .option('--eval <csv>', 'evaluation data (sent with the training data as a zip)')
       .option('-o, --out <dir>', 'folder for the result files', 'p1rx-retrain')
       .option('--switch', 'switch the model to the retrained version when the job finished')
       .option('--retrain-key <key>', 'a retrain API key for the model (else --secret-key is exchanged for one)')
-      .option('--json', 'print one JSON event per line'),
+      .option('--json', 'print one JSON event per line'), 'the training and evaluation files'),
   ).action(async (rawId: string, csv: string, flags: RetrainFlags) => {
     const modelId = Number(rawId);
     if (!Number.isInteger(modelId)) throw new InvalidArgumentError(`model id must be an integer, got '${rawId}'`);
@@ -66,7 +69,7 @@ export function registerRetrain(program: Command, out: CommandOutput = processOu
     }
     const base = serviceClient(flags.retrainKey ? { ...flags, apiKey: flags.retrainKey } : flags);
     const name = path.basename(csv, path.extname(csv)).replace(/[^\w.-]/g, '_') || 'retrain';
-    const input = { train: fileSource(csv), evaluation: flags.eval === undefined ? undefined : fileSource(flags.eval), name };
+    const input = { train: fileSource(csv), evaluation: flags.eval === undefined ? undefined : fileSource(flags.eval), name, encoding: flags.encoding };
     let result: RetrainResult | undefined;
     await lastValueFrom(
       retrainClient$(base, modelId, { apiKey: flags.retrainKey }).pipe(

@@ -1,13 +1,14 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import { TrainingStartUnknownError, ValidationError, trainModel$, type TrainingConfig, type TrainingResult } from 'prediction-one-rx';
+import { TrainingStartUnknownError, ValidationError, trainModel$, type CsvEncoding, type TrainingConfig, type TrainingResult } from 'prediction-one-rx';
 import { fileSource, writeResult } from 'prediction-one-rx/node';
 import { INTERRUPTED_EXIT_CODE, exitWith, processIo, type CliIo } from './batchIo';
 import { describeEvent, metricsTable } from './format';
 import { clientFrom, parseIntOption, type ConnectionOptions } from './options';
 import { withServiceFlags } from './serviceFlags';
 import { jobIssues } from './localChecks';
+import { withEncodingFlag } from './encodingOption';
 import { LocalCheckError, makeOutDir, outDirIssue, recoveryHint } from './outDir';
 
 interface TrainFlags extends ConnectionOptions {
@@ -19,6 +20,7 @@ interface TrainFlags extends ConnectionOptions {
   eval?: string;
   out: string;
   json?: boolean;
+  encoding?: CsvEncoding;
 }
 
 /**
@@ -34,7 +36,7 @@ interface TrainFlags extends ConnectionOptions {
  */
 export function registerTrain(program: Command, io: CliIo = processIo): void {
   withServiceFlags(
-    program
+    withEncodingFlag(program
       .command('train <csv>')
       .description('upload a CSV, train a model, follow its status and write the result files')
       .requiredOption('-t, --target <column>', 'column to predict')
@@ -44,15 +46,17 @@ export function registerTrain(program: Command, io: CliIo = processIo): void {
       .option('--name <name>', 'model name (default: the file name)')
       .option('--eval <csv>', 'evaluation data with the same columns')
       .option('-o, --out <dir>', 'folder for the result files', 'p1rx-result')
-      .option('--json', 'print one JSON event per line'),
+      .option('--json', 'print one JSON event per line'), 'the training and evaluation files'),
     { pollInterval: false },
   ).action(async (csv: string, flags: TrainFlags) => {
       for (const file of [csv, flags.eval]) {
         if (file !== undefined && !existsSync(file)) throw new InvalidArgumentError(`no such file: ${file}`);
       }
-      const config = JSON.parse(JSON.stringify({ tt: flags.type, tc: flags.target, tv: flags.positive, cv: flags.cv })) as TrainingConfig;
+      // cv goes as a string, the form of the vendor's only wire example (`"cv": "2"`).
+      const cv = flags.cv === undefined ? undefined : String(flags.cv);
+      const config = JSON.parse(JSON.stringify({ tt: flags.type, tc: flags.target, tv: flags.positive, cv })) as TrainingConfig;
       const client = clientFrom(flags);
-      const issues = await jobIssues({ csv, eval: flags.eval, config });
+      const issues = await jobIssues({ csv, eval: flags.eval, config, encoding: flags.encoding });
       const outIssue = await outDirIssue(flags.out);
       if (outIssue) issues.push(outIssue);
       if (issues.length > 0) throw new LocalCheckError('nothing was uploaded: fix these first', issues);
@@ -62,7 +66,7 @@ export function registerTrain(program: Command, io: CliIo = processIo): void {
       let acceptedId: string | undefined;
       let result: TrainingResult | undefined;
       const events$ = trainModel$(client, {
-        data: { train: fileSource(csv), evaluation: flags.eval === undefined ? undefined : fileSource(flags.eval) },
+        data: { train: fileSource(csv), evaluation: flags.eval === undefined ? undefined : fileSource(flags.eval), encoding: flags.encoding },
         name: flags.name ?? path.basename(csv, path.extname(csv)),
         config,
       });

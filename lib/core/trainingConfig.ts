@@ -26,7 +26,11 @@ export type TaskType = 'binary_classification' | 'multi_classification' | 'regre
  */
 export type TimeSeriesUnit = 'year' | 'month' | 'day' | 'hour' | 'minute' | 'eom';
 
-/** Keys every task shares. Integers and booleans may be given as strings (`"2"`, `"true"`), as the vendor's examples send them. */
+/**
+ * Keys every task shares. Integers and booleans may be given as strings (`"2"`, `"true"`), as
+ * the vendor's examples send them, or as numbers and booleans; either way they are sent as
+ * written, never converted.
+ */
 interface BaseConfig {
   /** Target column: the item to predict. */
   readonly tc: string;
@@ -126,9 +130,9 @@ const INTEGER_KEYS = ['cv', 'tsi', 'tsf', 'tst'] as const;
 const BOOLEAN_KEYS = ['im', 'tsm', 'tsin'] as const;
 
 /**
- * `config` with integer and boolean strings turned into numbers and booleans (`"2"` -> `2`,
- * `"true"` -> `true`), `null` optional keys dropped, and a number `tv` as a string; values that
- * do not parse are kept as they are, for the issues to name.
+ * `config` as the checks read it (never what is sent): integer and boolean strings read as
+ * numbers and booleans (`"2"` -> `2`, `"true"` -> `true`), `null` optional keys as absent, and a
+ * number `tv` as a string; values that do not parse are kept as they are, for the issues to name.
  */
 function normalized(c: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -204,22 +208,4 @@ export function trainingConfigIssues(config: unknown): string[] {
 export function assertTrainingConfig(config: unknown): asserts config is TrainingConfig {
   const issues = trainingConfigIssues(config);
   if (issues.length > 0) throw new ValidationError('training config', issues);
-}
-
-/**
- * Checks `config` like {@link assertTrainingConfig} and returns it normalised: integers and
- * booleans given as strings become numbers and booleans (`cv: "2"` -> `cv: 2`), `null` optional
- * keys are dropped. `train$` sends this form.
- *
- * **Errors**: throws {@link ValidationError} listing every problem.
- *
- * ## Example
- * ```ts
- * normalizeTrainingConfig({ tt: 'binary_classification', tc: 'y', tv: 'yes', cv: '2' }); // { ..., cv: 2 }
- * ```
- * @internal
- */
-export function normalizeTrainingConfig(config: unknown): TrainingConfig {
-  assertTrainingConfig(config);
-  return normalized(config as unknown as Record<string, unknown>) as unknown as TrainingConfig;
 }

@@ -1,4 +1,5 @@
 import Papa from 'papaparse';
+import { decodeCsv } from '../sources/textEncoding';
 
 /**
  * A parsed CSV file: header and rows of raw cell strings (rows padded/truncated to the header).
@@ -15,9 +16,10 @@ export interface CsvTable {
 }
 
 /**
- * Parses CSV bytes with papaparse: strips a UTF-8 BOM (the documented column-info example has
- * one), skips blank lines, trims header names. Ragged rows are padded with empty cells (missing
- * values) or cut, because a training table must be rectangular.
+ * Parses CSV bytes with papaparse: decodes them as the client does (UTF-8, with or without the
+ * BOM the documented column-info example has, or Shift_JIS/CP932, detected; bytes that fit
+ * neither are read as UTF-8 with U+FFFD), skips blank lines, trims header names. Ragged rows are
+ * padded with empty cells (missing values) or cut, because a training table must be rectangular.
  *
  * ## Example
  * ```ts
@@ -26,8 +28,7 @@ export interface CsvTable {
  * @internal
  */
 export function parseCsv(bytes: Uint8Array): CsvTable {
-  let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const { text } = decodeCsv(bytes);
   const parsed = Papa.parse<string[]>(text, { header: false, skipEmptyLines: 'greedy' });
   const [header, ...body] = parsed.data;
   if (header === undefined) return { columns: [], rows: [] };

@@ -11,6 +11,7 @@ import { ValidationError } from '../core/errors';
 import type { RetrainEvent } from '../core/retrainEvents';
 import { csvHeader } from '../sources/columns';
 import { prepareSource, type CsvSource } from '../sources/csvSource';
+import type { CsvEncoding } from '../sources/textEncoding';
 import { callApi$ } from '../transport/api';
 import { putWithProgress$ } from './putWithProgress';
 import type { PredictionOneClient } from '../transport/client';
@@ -29,6 +30,8 @@ export interface RetrainInput {
   readonly evaluation?: CsvSource;
   /** Base of the file name(s) sent. Default `retrain`. */
   readonly name?: string;
+  /** Text encoding of byte sources for the header checks (default: UTF-8 or Shift_JIS, detected); the bytes are sent unchanged. */
+  readonly encoding?: CsvEncoding;
 }
 
 function isRetrainInput(value: unknown): value is RetrainInput {
@@ -65,12 +68,12 @@ export function retrainUpload$(client: PredictionOneClient): OperatorFunction<Cs
       const name = input.name ?? 'retrain';
       if (!/^[\w.-]+$/.test(name)) throw new ValidationError('retrain file name', [`'${name}' may only hold letters, digits, '.', '_' and '-'`]);
       if (input.evaluation === undefined) {
-        const train = await prepareSource(input.train, client.config.streamUploads === true);
+        const train = await prepareSource(input.train, client.config.streamUploads === true, input.encoding);
         if (csvHeader(train.head).length === 0) throw new ValidationError('retrain data', ['the training CSV has no header row']);
         return { fileName: `${name}.csv`, body: train.body, size: train.size };
       }
       // A zip needs every byte in hand: both sources are collected.
-      const [train, evaluation] = await Promise.all([prepareSource(input.train, false), prepareSource(input.evaluation, false)]);
+      const [train, evaluation] = await Promise.all([prepareSource(input.train, false, input.encoding), prepareSource(input.evaluation, false, input.encoding)]);
       const trainHeader = csvHeader(train.head);
       const evalHeader = csvHeader(evaluation.head);
       if (trainHeader.length === 0) throw new ValidationError('retrain data', ['the training CSV has no header row']);

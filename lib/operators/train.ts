@@ -7,7 +7,7 @@ import { OperatorFunction, catchError, defer, map, throwError } from 'rxjs';
 import { CreateModelResponse } from '../codecs/trainingStatus';
 import { ValidationError } from '../core/errors';
 import type { TrainingEvent, UploadedEvent } from '../core/events';
-import { normalizeTrainingConfig, type TrainingConfig } from '../core/trainingConfig';
+import { assertTrainingConfig, type TrainingConfig } from '../core/trainingConfig';
 import { callApi$ } from '../transport/api';
 import { createModelError } from '../transport/errorFactory';
 import type { PredictionOneClient } from '../transport/client';
@@ -31,7 +31,8 @@ export interface TrainOptions {
  * Starts a training for each upload: on an `uploaded` event (or a bare `{ externalProcessId }`)
  * it POSTs Create Model and emits a `queued` event. Other events pass through.
  *
- * The config is validated before sending. Create Model is not idempotent: it is retried only
+ * The config is validated before sending, then sent as written: no value is converted
+ * between strings, numbers and booleans (the vendor's example sends `"cv": "2"`). Create Model is not idempotent: it is retried only
  * when the request provably was not acted on (connection refused, HTTP 429); after an
  * ambiguous failure (timeout, reset after sending, HTTP 5xx) it fails with
  * {@link TrainingStartUnknownError}, which carries the id to poll instead of training twice.
@@ -60,8 +61,9 @@ export function train$(
     (value): value is UploadedEvent | ExternalProcessRef => isRef(value) || value.type === 'uploaded',
     (input) =>
       defer(() => {
-        // Integer and boolean strings (the vendor example's `cv: "2"`) are sent as numbers and booleans.
-        const config = normalizeTrainingConfig(options.config);
+        // Sent as written: `cv: "2"` (the vendor's only wire example) stays a string, `cv: 2` a number.
+        const config = options.config;
+        assertTrainingConfig(config);
         const id = input.externalProcessId;
         const name = typeof options.name === 'function' ? options.name(id) : options.name;
         if (!name.trim()) throw new ValidationError('model name', ['name must not be empty']);

@@ -10,6 +10,7 @@ import { UploadUrlSpentError, ValidationError } from '../core/errors';
 import type { TrainingEvent, UploadFileKind, UploadProgressEvent } from '../core/events';
 import { checkColumns, columnInfoCsv, csvHeader, inferColumns, type ColumnSpec, type ColumnType } from '../sources/columns';
 import { isRereadable, prepareSource, type CsvSource, type PreparedSource } from '../sources/csvSource';
+import type { CsvEncoding } from '../sources/textEncoding';
 import { putWithProgress$ } from './putWithProgress';
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
@@ -27,8 +28,20 @@ export interface UploadInput {
   readonly train: CsvSource;
   /** Evaluation data with the same columns; the service evaluates on it instead of cross-validating. */
   readonly evaluation?: CsvSource;
-  /** Column types, as a list or by name. Inferred from the data when omitted. */
+  /**
+   * Column types, as a list or by name. Inferred from the data when omitted, as `string`,
+   * `date` or `float` (every number is `float`, as in the vendor's example); other types are
+   * sent only when named here.
+   */
   readonly columns?: readonly ColumnSpec[] | Readonly<Record<string, ColumnType>>;
+  /**
+   * The text encoding of byte sources (`train` and `evaluation`), overriding detection. By
+   * default UTF-8 (with or without a BOM) or Shift_JIS/CP932 is detected from the data's
+   * first MiB. Only the local reading (checks, column inference) uses it: the data is uploaded
+   * byte for byte (text given as a string goes as UTF-8), and the column information file is
+   * always UTF-8 with a BOM.
+   */
+  readonly encoding?: CsvEncoding;
 }
 
 /**
@@ -126,7 +139,7 @@ export function uploadChecked$(
       const streaming = client.config.streamUploads === true;
       const prepared: PreparedSource[] = [];
       try {
-        const train = await prepareSource(input.train, streaming);
+        const train = await prepareSource(input.train, streaming, input.encoding);
         prepared.push(train);
         const given = columnList(input.columns);
         const checked = check?.(train, given);
@@ -146,7 +159,7 @@ export function uploadChecked$(
             issues.push(...err.issues);
           }
         }
-        const evaluation = input.evaluation === undefined ? undefined : await prepareSource(input.evaluation, streaming);
+        const evaluation = input.evaluation === undefined ? undefined : await prepareSource(input.evaluation, streaming, input.encoding);
         if (evaluation) {
           prepared.push(evaluation);
           const header = csvHeader(evaluation.head);
@@ -176,11 +189,11 @@ export function uploadChecked$(
           await Promise.all([current.train, current.evaluation].map((p) => (p && !(p.body instanceof Uint8Array) ? p.release?.() : undefined)));
           const streaming = client.config.streamUploads === true;
           current = {
-            train: current.train.body instanceof Uint8Array ? current.train : await prepareSource(input.train, streaming),
+            train: current.train.body instanceof Uint8Array ? current.train : await prepareSource(input.train, streaming, input.encoding),
             evaluation:
               current.evaluation === undefined || current.evaluation.body instanceof Uint8Array || input.evaluation === undefined
                 ? current.evaluation
-                : await prepareSource(input.evaluation, streaming),
+                : await prepareSource(input.evaluation, streaming, input.encoding),
           };
           return current;
         });

@@ -7,7 +7,10 @@ import Papa from 'papaparse';
 import { ValidationError } from '../core/errors';
 
 /**
- * Column types of the column information file.
+ * Column types of the column information file. The vendor's pages name `string`, `date` and
+ * `float` (their example types the integer column `年齢` as `float`); `integer`, `text` and
+ * `ignore` are beyond the pages: they are sent only when a user names them, inference never
+ * picks them.
  *
  * ## Example
  * ```ts
@@ -30,7 +33,6 @@ export interface ColumnSpec {
 }
 
 const COLUMN_TYPES: readonly string[] = ['string', 'integer', 'float', 'date', 'text', 'ignore'];
-const INTEGER = /^[+-]?\d+$/;
 const FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 // ISO-like dates, with `-` or `/`, optionally with a time: what the service's date type reads.
 const DATE = /^\d{4}[-/]\d{1,2}[-/]\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -38,16 +40,15 @@ const DATE = /^\d{4}[-/]\d{1,2}[-/]\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|
 function typeOf(values: readonly string[]): ColumnType {
   const present = values.map((v) => v.trim()).filter((v) => v !== '');
   if (present.length === 0) return 'string';
-  if (present.every((v) => INTEGER.test(v))) return 'integer';
   if (present.every((v) => FLOAT.test(v))) return 'float';
   if (present.every((v) => DATE.test(v) && !Number.isNaN(Date.parse(v.replace(/\//g, '-'))))) return 'date';
   return 'string';
 }
 
 /**
- * Infers the column types from the beginning of a CSV (header row first). Values are
- * `integer` when every non-empty value is an integer, `float` when numeric, `date` for ISO-like
- * dates, else `string`.
+ * Infers the column types from the beginning of a CSV (header row first), using only the types
+ * the vendor's pages document: `float` when every non-empty value is a number (integers too, as
+ * the vendor's example types `年齢` `float`), `date` for ISO-like dates, else `string`.
  *
  * **Errors**: {@link ValidationError} when the header is missing, empty or has duplicates.
  *

@@ -6,10 +6,13 @@
  */
 import { ValidationError } from '../core/errors';
 import { concatBytes } from '../core/bytes';
+import { decodeCsv, type CsvEncoding } from './textEncoding';
 
 /**
  * CSV data in any form the library accepts: text, bytes, a `Blob`/`File`, a WHATWG
- * `ReadableStream` or any async iterable of byte chunks (a Node `Readable` is one).
+ * `ReadableStream` or any async iterable of byte chunks (a Node `Readable` is one). Bytes may be
+ * UTF-8 (with or without a BOM) or Shift_JIS/CP932 and are uploaded unchanged; text is sent as
+ * UTF-8.
  *
  * ## Example
  * ```ts
@@ -37,7 +40,7 @@ export const HEAD_BYTES = 1024 * 1024;
 
 /** A source ready to send. @internal */
 export interface PreparedSource {
-  /** The first {@link HEAD_BYTES} (or all) of the data, decoded. */
+  /** The first {@link HEAD_BYTES} (or all) of the data, decoded (UTF-8 or Shift_JIS, detected unless given). */
   readonly head: string;
   /** Whether `head` is the whole data. */
   readonly complete: boolean;
@@ -78,27 +81,32 @@ function toBytes(chunk: unknown): Uint8Array {
   throw new ValidationError('CSV source', ['a stream must yield Uint8Array (or string) chunks']);
 }
 
-function decodeHead(bytes: Uint8Array): string {
-  return new TextDecoder('utf-8').decode(bytes.subarray(0, HEAD_BYTES));
+/** The first {@link HEAD_BYTES} of `bytes` as text; `whole` says whether `bytes` is all the data. */
+function decodeHead(bytes: Uint8Array, encoding: CsvEncoding | undefined, whole: boolean): string {
+  const head = bytes.subarray(0, HEAD_BYTES);
+  // A head shorter than the data may end inside a multi-byte character: leave it out.
+  return decodeCsv(head, { encoding, complete: whole && head.byteLength === bytes.byteLength }).text;
 }
 
 /**
  * Reads enough of `source` for column inference and returns the body to upload. Streams stay
  * streams when `streaming` is true (only the head is held in memory); otherwise they are
- * collected, because the default fetch in Node cannot send a stream.
+ * collected, because the default fetch in Node cannot send a stream. Bytes are sent unchanged;
+ * only the head is decoded, with `encoding` or the detected one (UTF-8 or Shift_JIS).
  *
  * @internal
  */
-export async function prepareSource(source: CsvSource, streaming: boolean): Promise<PreparedSource> {
+export async function prepareSource(source: CsvSource, streaming: boolean, encoding?: CsvEncoding): Promise<PreparedSource> {
   if (typeof source === 'string') {
     const body = encoder.encode(source);
     return { head: source.slice(0, HEAD_BYTES), complete: source.length <= HEAD_BYTES, body, size: body.byteLength };
   }
   if (source instanceof Uint8Array) {
-    return { head: decodeHead(source), complete: source.byteLength <= HEAD_BYTES, body: source, size: source.byteLength };
+    return { head: decodeHead(source, encoding, true), complete: source.byteLength <= HEAD_BYTES, body: source, size: source.byteLength };
   }
   if (isBlob(source)) {
-    const head = await source.slice(0, HEAD_BYTES).text();
+    // Not `Blob.text()`: it reads UTF-8 only.
+    const head = decodeHead(new Uint8Array(await source.slice(0, HEAD_BYTES).arrayBuffer()), encoding, source.size <= HEAD_BYTES);
     if (streaming && source.size > HEAD_BYTES) {
       return { head, complete: false, body: readerChunks(source.stream()), size: source.size };
     }
@@ -124,7 +132,7 @@ export async function prepareSource(source: CsvSource, streaming: boolean): Prom
     prefixSize += bytes.byteLength;
   }
   const headBytes = concatBytes(prefix, prefixSize);
-  const head = decodeHead(headBytes);
+  const head = decodeHead(headBytes, encoding, done);
   if (done) return { head, complete: true, body: headBytes, size: prefixSize };
   const rest = (async function* () {
     try {

@@ -41,10 +41,12 @@ function quoteList(values: readonly string[], max = 6): string {
 function notCsv(sample: string, complete: boolean): string | undefined {
   // A NUL never occurs in CSV text; every binary format we know of (zip/xlsx, parquet,
   // images, PDF with compressed streams) holds some in its first bytes. U+FFFD comes from
-  // bytes that are not UTF-8 (the last few may be a character cut by the sample's end).
+  // bytes that are neither UTF-8 nor Shift_JIS (the readers decode both, see decodeCsv; the
+  // last few may be a character cut by the sample's end).
   const probe = sample.slice(0, 64 * 1024);
   const replaced = (complete ? probe : probe.slice(0, -4)).split('\uFFFD').length - 1;
-  if (probe.includes('\u0000') || replaced > Math.max(8, probe.length / 100)) return 'it holds binary data, not CSV text';
+  if (probe.includes('\u0000')) return 'it holds binary data, not CSV text';
+  if (replaced > Math.max(8, probe.length / 100)) return 'it does not read as UTF-8 or Shift_JIS text (binary data, or another encoding)';
   const trimmed = sample.replace(/^\uFEFF/, '').trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     if (complete) {

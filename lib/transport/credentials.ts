@@ -10,6 +10,7 @@ import type { ApiKeyResponse } from '../codecs/apiKey';
 import { ValidationError } from '../core/errors';
 import { INSPECT_CUSTOM, REDACTED } from '../core/redact';
 import { budgetSpent } from './retryPolicy';
+import { parseServiceTime } from '../core/serviceTime';
 
 /**
  * The credential types of Get API Key: `train` keys open the training flow and the listings,
@@ -180,12 +181,14 @@ export class Credentials {
 }
 
 /**
- * `end_date` has no documented format: ISO 8601 is parsed; anything else, or none, is treated as
- * long-lived (the service will say `Inactive_credential.` when it is not, and we refresh then).
+ * `end_date` has no documented format: a timestamp with a zone is read as written, one without
+ * (`2026-12-07 04:00:00`) in Japan's +09:00 on every machine ({@link parseServiceTime});
+ * anything else, or none, is treated as long-lived (the service will say
+ * `Inactive_credential.` when it is not, and we refresh then).
  *
  * @internal
  */
 export function parseEndDate(endDate: string | undefined): number {
-  const ms = endDate === undefined ? Number.NaN : Date.parse(endDate);
+  const ms = endDate === undefined ? Number.NaN : parseServiceTime(endDate);
   return Number.isNaN(ms) ? Number.POSITIVE_INFINITY : ms;
 }

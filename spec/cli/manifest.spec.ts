@@ -30,7 +30,8 @@ describe('manifest', () => {
       csv: path.join(dir, 'weather.csv'),
       eval: path.join(dir, 'weather.csv'),
       name: 'a',
-      config: { tt: 'multi_classification', tc: 'weather', cv: 3 },
+      // As the vendor's only wire example writes it: "cv": "2".
+      config: { tt: 'multi_classification', tc: 'weather', cv: '3' },
       where: 'entry 1',
     });
     expect(parseManifest(JSON.stringify({ jobs: [{ ...job, name: 'model-a' }] }), 'json', dir)[0].name).toBe('model-a');

@@ -1,5 +1,5 @@
 import { lastValueFrom, of, toArray } from 'rxjs';
-import { ApiError, AuthError, train$, upload$, ValidationError, type TrainingConfig } from '../../lib';
+import { ApiError, AuthError, train$, upload$, ValidationError, type FetchLike, type FetchResponse, type TrainingConfig } from '../../lib';
 import { seattleWeather, useEmulator } from '../helpers/emulator';
 
 describe('train$', () => {
@@ -22,6 +22,25 @@ describe('train$', () => {
     if (queued.type !== 'queued') return;
     expect(queued.name).toBe(`m-${queued.externalProcessId}`);
     expect(emulator().job(queued.externalProcessId)?.modelsCreated).toBe(1);
+  });
+
+  it('should send the config as written: no value turned between strings, numbers and booleans', async () => {
+    const sent: unknown[] = [];
+    // Passes every request to the emulator; notes the Create Model bodies on the way.
+    const noting: FetchLike = (url, init) => {
+      if (init.method === 'POST' && new URL(url).pathname === '/v1/external/models') sent.push((JSON.parse(String(init.body)) as { config: unknown }).config);
+      return globalThis.fetch(url, init) as Promise<FetchResponse>;
+    };
+    const written: TrainingConfig[] = [
+      { tt: 'multi_classification', tc: 'weather', cv: '2', im: 'true' },
+      { tt: 'multi_classification', tc: 'weather', cv: 2, im: true },
+    ];
+    for (const config of written) {
+      const externalProcessId = await uploadedId();
+      const events = await lastValueFrom(of({ externalProcessId }).pipe(train$(client({ fetch: noting }), { name: 'm', config }), toArray()));
+      expect(events).toEqual([expect.objectContaining({ type: 'queued', config })]);
+    }
+    expect(sent).toEqual(written);
   });
 
   it('should validate the config before sending', async () => {

@@ -2,10 +2,10 @@ import { ValidationError } from '../../lib/core/errors';
 import { checkColumns, columnInfoCsv, inferColumns } from '../../lib/sources/columns';
 
 describe('inferColumns', () => {
-  it('should detect integer, float, date and string columns', () => {
+  it('should detect float, date and string columns, integers as float (the documented types only)', () => {
     const csv = 'id,price,day,city,when\n1,1.5,2012-01-01,Tokyo,2012/01/01 10:00\n2,-3,2012-01-02,Osaka,2012/01/02 11:30:00\n';
     expect(inferColumns(csv)).toEqual([
-      { name: 'id', type: 'integer' },
+      { name: 'id', type: 'float' },
       { name: 'price', type: 'float' },
       { name: 'day', type: 'date' },
       { name: 'city', type: 'string' },
@@ -16,7 +16,7 @@ describe('inferColumns', () => {
   it('should ignore missing values and read quoted fields with commas', () => {
     const csv = '\uFEFFa,b\n1,"x, y"\n,"z"\n3,""\n';
     expect(inferColumns(csv)).toEqual([
-      { name: 'a', type: 'integer' },
+      { name: 'a', type: 'float' },
       { name: 'b', type: 'string' },
     ]);
   });
@@ -24,10 +24,19 @@ describe('inferColumns', () => {
   it('should not read a cut last line of a partial head', () => {
     const head = 'a,b\n1,2\n3,4\n5,x';
     expect(inferColumns(head, false)).toEqual([
-      { name: 'a', type: 'integer' },
-      { name: 'b', type: 'integer' },
+      { name: 'a', type: 'float' },
+      { name: 'b', type: 'float' },
     ]);
     expect(inferColumns(head, true)[1].type).toBe('string');
+  });
+
+  it("should type the vendor example's integer column 年齢 float, as its column-info file does", () => {
+    const csv = 'プレミアムサービス(予測対象),入会時期,年齢\r\n購入あり,2019/04/01,34\r\n購入なし,2020/01/15,58\r\n';
+    expect(inferColumns(csv)).toEqual([
+      { name: 'プレミアムサービス(予測対象)', type: 'string' },
+      { name: '入会時期', type: 'date' },
+      { name: '年齢', type: 'float' },
+    ]);
   });
 
   it('should reject duplicate and empty header names', () => {
