@@ -25,10 +25,12 @@ interface ConformanceFlags extends ServiceFlags {
 }
 
 /**
- * `p1rx conformance [--train] [--json] [--report <file>]`: calls each documented endpoint once
- * and compares the answers strictly with the vendor's pages (extra and missing fields, types).
- * Prints endpoint -> ok, or each difference (field, expected, got); keys and pre-signed URLs are
- * redacted. Exits 1 when any check failed. `fetch` is injectable for tests.
+ * `p1rx conformance [--train] [--deploy] [--json] [--report <file>]`: calls each documented
+ * endpoint once and compares the answers strictly with the vendor's pages (extra and missing
+ * fields, types), provokes the documented errors it can without harm, and says for each
+ * difference whether the client still works. Prints endpoint -> ok, or each difference (field,
+ * expected, got, client verdict); keys and pre-signed URLs are redacted, versions printed.
+ * Deletes what it creates. Exits 1 when any check failed. `fetch` is injectable for tests.
  *
  * @internal
  */
