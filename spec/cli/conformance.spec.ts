@@ -283,3 +283,18 @@ describe('p1rx conformance with a train key only', () => {
     expect(res.out).not.toContain(TRAIN_ONLY);
   });
 });
+
+describe('p1rx conformance on a busy account (300,000 data sets)', () => {
+  const { emulator } = useEmulator({ syntheticDataSets: 300_000 });
+
+  it('should find and delete its own upload at the end of the listing in a few pages', async () => {
+    const res = await conformance(['--base-url', emulator().url, '--secret-key', SECRET_KEY]);
+    expect(res.code).toBe(0);
+    expect(res.out).toMatch(/^DELETE \/v1\/external\/data-sets\/\{data_set_id\} \(3 rows\)\s+ok$/m);
+    expect(emulator().requests.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual(['/v1/external/data-sets/300001']);
+    // The listing check, a limit=1 look at the total, two pages of tail before the upload and two after: not 3,000 pages.
+    expect(emulator().count('GET /v1/external/data-sets')).toBeLessThanOrEqual(6);
+    const list = (await (await fetch(`${emulator().url}/v1/external/data-sets?offset=0&limit=1`, { headers: { 'x-api-key': API_KEY } })).json()) as { metadata: { total: number } };
+    expect(list.metadata.total).toBe(300_000);
+  });
+});

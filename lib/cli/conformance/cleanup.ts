@@ -13,9 +13,9 @@ import type { Run } from './driver';
  *
  * @internal
  */
-export async function cleanUp(run: Run, key: string, modelNames: readonly string[], dataSetsBefore: Record<string, unknown>[] | undefined): Promise<void> {
+export async function cleanUp(run: Run, key: string, modelNames: readonly string[], dataSetsBefore: { offset: number; items: Record<string, unknown>[] } | undefined): Promise<void> {
   if (modelNames.length > 0) {
-    const models = await run.listAll('/v1/external/models', 'models', key);
+    const models = (await run.listTail('/v1/external/models', 'models', key))?.items;
     for (const name of modelNames) {
       const mine = models?.filter((m) => m.name === name) ?? [];
       if (mine.length !== 1 || !Number.isInteger(mine[0]!.model_id)) {
@@ -25,12 +25,13 @@ export async function cleanUp(run: Run, key: string, modelNames: readonly string
       await run.noBody('DELETE /v1/external/models/{model_id}', PAGE.deleteModel, { method: 'DELETE', url: run.url(`/v1/external/models/${mine[0]!.model_id as number}`), key });
     }
   }
-  const dataSetsAfter = await run.listAll('/v1/external/data-sets', 'data_sets', key);
+  // From where the listing ended before the run: its data sets are after that.
+  const dataSetsAfter = dataSetsBefore === undefined ? undefined : (await run.listTail('/v1/external/data-sets', 'data_sets', key, dataSetsBefore.offset))?.items;
   if (dataSetsBefore === undefined || dataSetsAfter === undefined) {
     run.skip('DELETE /v1/external/data-sets/{data_set_id}', PAGE.deleteDataSet, 'the data sets could not be listed: nothing deleted');
     return;
   }
-  const before = new Set(dataSetsBefore.map((d) => d.data_set_id));
+  const before = new Set(dataSetsBefore.items.map((d) => d.data_set_id));
   const added = dataSetsAfter.filter((d) => !before.has(d.data_set_id) && Number.isInteger(d.data_set_id) && d.column_count === 3 && (d.data_count === 3 || d.data_count === 40));
   if (added.length === 0) run.skip('DELETE /v1/external/data-sets/{data_set_id}', PAGE.deleteDataSet, 'no data set of this run is in the listing: nothing deleted');
   for (const d of added) {
@@ -44,6 +45,6 @@ export async function cleanUp(run: Run, key: string, modelNames: readonly string
 
 /** The id of the model named `name` in the listing, when exactly one has it. @internal */
 export async function modelIdByName(run: Run, key: string, name: string): Promise<number | undefined> {
-  const mine = (await run.listAll('/v1/external/models', 'models', key))?.filter((m) => m.name === name) ?? [];
+  const mine = (await run.listTail('/v1/external/models', 'models', key))?.items.filter((m) => m.name === name) ?? [];
   return mine.length === 1 && Number.isInteger(mine[0]!.model_id) ? (mine[0]!.model_id as number) : undefined;
 }

@@ -177,20 +177,32 @@ export class Run {
     return ok;
   }
 
-  /** Every item of a listing (pages of 100, at most 100 pages, stopping at a short page). */
-  async listAll(path: string, field: 'models' | 'data_sets', key: string): Promise<Record<string, unknown>[] | undefined> {
+  /**
+   * The newest items of a listing (oldest first, so the end): from `from`, or from 100 before the
+   * end when not given, to the end, in pages of 100 (at most 100 pages, stopping at a short
+   * page). What a run created is at the end, so an account with 300,000 items costs a few pages.
+   */
+  async listTail(path: string, field: 'models' | 'data_sets', key: string, from?: number): Promise<{ offset: number; items: Record<string, unknown>[] } | undefined> {
+    let offset = from;
+    if (offset === undefined) {
+      const head = await this.request({ method: 'GET', url: this.url(path, { offset: 0, limit: 1 }), key });
+      if (head instanceof Error || head.status >= 300 || !head.isJson) return undefined;
+      const total = Number((head.json as { metadata?: { total?: unknown } }).metadata?.total);
+      if (!Number.isSafeInteger(total) || total < 0) return undefined;
+      offset = Math.max(0, total - 100);
+    }
+    const start = offset;
     const items: Record<string, unknown>[] = [];
-    for (let offset = 0, page = 0; page < 100; page++) {
+    for (let page = 0; page < 100; page++) {
       const res = await this.request({ method: 'GET', url: this.url(path, { offset, limit: 100 }), key });
       if (res instanceof Error || res.status >= 300 || !res.isJson) return undefined;
       const list = (res.json as Record<string, unknown>)[field];
       if (!Array.isArray(list)) return undefined;
       items.push(...(list as Record<string, unknown>[]));
-      const total = Number((res.json as { metadata?: { total?: unknown } }).metadata?.total);
       offset += list.length;
-      if (list.length < 100 || !(offset < total)) break;
+      if (list.length < 100) break;
     }
-    return items;
+    return { offset: start, items };
   }
 
   sleep(ms: number): Promise<void> {
