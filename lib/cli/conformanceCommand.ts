@@ -10,11 +10,14 @@ import { createNodeClient } from 'prediction-one-rx/node';
 import { exitWith } from './batchIo';
 import { formatReport, redactSecrets, reportJson } from './conformance/report';
 import { runConformance } from './conformance/run';
+import { runVersions } from './conformance/versions';
 import { parseIntOption } from './options';
 import { processOutput, withServiceFlags, type CommandOutput, type ServiceFlags } from './serviceFlags';
 
 interface ConformanceFlags extends ServiceFlags {
   train?: boolean;
+  deploy?: boolean;
+  deploySource?: string;
   json?: boolean;
   report?: string;
   modelId?: number;
@@ -22,10 +25,12 @@ interface ConformanceFlags extends ServiceFlags {
 }
 
 /**
- * `p1rx conformance [--train] [--json] [--report <file>]`: calls each documented endpoint once
- * and compares the answers strictly with the vendor's pages (extra and missing fields, types).
- * Prints endpoint -> ok, or each difference (field, expected, got); keys and pre-signed URLs are
- * redacted. Exits 1 when any check failed. `fetch` is injectable for tests.
+ * `p1rx conformance [--train] [--deploy] [--json] [--report <file>]`: calls each documented
+ * endpoint once and compares the answers strictly with the vendor's pages (extra and missing
+ * fields, types), provokes the documented errors it can without harm, and says for each
+ * difference whether the client still works. Prints endpoint -> ok, or each difference (field,
+ * expected, got, client verdict); keys and pre-signed URLs are redacted, versions printed.
+ * Deletes what it creates. Exits 1 when any check failed. `fetch` is injectable for tests.
  *
  * @internal
  */
@@ -33,8 +38,10 @@ export function registerConformance(program: Command, out: CommandOutput = proce
   withServiceFlags(
     program
       .command('conformance')
-      .description('check a live service against the documented contract (non-destructive unless --train)')
-      .option('--train', 'also train a tiny model through to its result, then delete it and its data sets')
+      .description('check a live service against the documented contract (deletes what it creates; trains only with --train)')
+      .option('--train', 'also train a tiny model (config forms "2" and 2) through to its result, then delete it and its data sets')
+      .option('--deploy', 'also deploy a classifier (of the trained model, or --model-id), run one inference, delete it')
+      .option('--deploy-source <cidr>', 'with --deploy: the address the classifier allows (default 127.0.0.1/32 for a loopback service)')
       .option('--json', 'print the report as JSON')
       .option('--report <file>', 'also write the report (redacted) to <file>, for a bug report')
       .option('--model-id <id>', 'model to ask a retrain key for (default: the first model listed)', parseIntOption('model-id'))
@@ -54,6 +61,9 @@ export function registerConformance(program: Command, out: CommandOutput = proce
       secretKey: secretKey || undefined,
       modelId: flags.modelId,
       train: flags.train,
+      deploy: flags.deploy,
+      deploySource: flags.deploySource,
+      versions: runVersions(),
       fetch: nodeFetch,
       pollIntervalMs: flags.pollInterval,
       maxWaitMs: flags.maxWait,

@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
-import { lastValueFrom, toArray } from 'rxjs';
-import { dataSets$ } from 'prediction-one-rx';
-import { table } from './format';
+import { dataSets } from 'prediction-one-rx';
+import { printListing } from './listingOutput';
 import { parseIntOption } from './options';
 import { processOutput, serviceClient, withServiceFlags, type CommandOutput, type ServiceFlags } from './serviceFlags';
 
 /**
  * `p1rx datasets`: every data set as a table (or JSON lines with `--json`, without the
- * pre-signed `download_url`).
+ * pre-signed `download_url`), printed as the pages arrive (see {@link printListing}).
  *
  * @internal
  */
@@ -19,16 +18,11 @@ export function registerDataSets(program: Command, out: CommandOutput = processO
       .option('--json', 'print one JSON object per line (download URLs left out)')
       .option('--page-size <n>', 'data sets per request', parseIntOption('page-size'), 30),
   ).action(async (flags: ServiceFlags & { json?: boolean; pageSize: number }) => {
-    const all = await lastValueFrom(dataSets$(serviceClient(flags), { pageSize: flags.pageSize }).pipe(toArray()));
-    if (flags.json) {
-      for (const { download_url: _secret, ...d } of all) out.stdout.write(`${JSON.stringify(d)}\n`);
-      return;
-    }
-    out.stdout.write(
-      `${table(
-        ['id', 'name', 'rows', 'columns', 'bytes', 'created'],
-        all.map((d) => [d.data_set_id, d.name ?? '', d.data_count ?? '', d.column_count ?? '', d.data_size ?? '', d.created_date ?? '']),
-      )}\n`,
-    );
+    await printListing(dataSets(serviceClient(flags), { pageSize: flags.pageSize }), out, {
+      json: flags.json === true,
+      toJson: ({ download_url: _secret, ...d }) => d,
+      header: ['id', 'name', 'rows', 'columns', 'bytes', 'created'],
+      toRow: (d) => [d.data_set_id, d.name ?? '', d.data_count ?? '', d.column_count ?? '', d.data_size ?? '', d.created_date ?? ''],
+    });
   });
 }

@@ -62,7 +62,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   // A copy: the caller's plan may change after start without changing this emulator.
   const injector = new FaultInjector({ seed: opts.faults.seed, rules: opts.faults.rules.map((r) => ({ ...r })) }, opts.seed);
   const counters = new RequestCounters();
-  const store = new EmulatorStore();
+  const store = new EmulatorStore(opts.syntheticDataSets);
   const keys = new KeyStore(opts.secretKeys, opts.apiKeys, opts.apiKeysByType, opts.apiKeyTtlMs, opts.now);
   const stopTraining = new AbortController();
 

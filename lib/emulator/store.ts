@@ -1,5 +1,6 @@
 import type { UploadedFiles } from './dataset';
 import { badRequest } from './errors';
+import { Listing } from './listing';
 import { newId, newSignature, presignedQuery } from './signing';
 
 /** Which file of an upload session a pre-signed URL receives. @internal */
@@ -77,11 +78,22 @@ export class EmulatorStore {
   readonly sessions = new Map<string, UploadSession>();
   readonly slots = new Map<string, UploadSlot>();
   readonly models = new Map<number, ModelRecord>();
-  readonly dataSets = new Map<number, DataSetRecord>();
+  /** The data sets, the first `syntheticDataSets` of them generated (see {@link Listing}). */
+  readonly dataSets: Listing<DataSetRecord>;
   /** Signed downloads, keyed by `'<bucket>/<id>'`, e.g. `'result/<uuid>'`. */
   readonly objects = new Map<string, StoredObject>();
   private nextModelId = 1;
-  private nextDataSetId = 1;
+  private nextDataSetId: number;
+  private syntheticUrl: string | undefined;
+
+  /**
+   * @param syntheticDataSets - Data sets the account holds from the start (ids 1..n), generated
+   *   when listed; see {@link EmulatorOptions.syntheticDataSets}.
+   */
+  constructor(syntheticDataSets = 0) {
+    this.dataSets = new Listing(syntheticDataSets, (id) => this.syntheticDataSet(id));
+    this.nextDataSetId = syntheticDataSets + 1;
+  }
 
   /** Opens an upload session with three single-use pre-signed URLs. */
   createSession(extension: string): { session: UploadSession; urls: Record<UploadKind, string> } {
@@ -138,4 +150,31 @@ export class EmulatorStore {
     this.dataSets.set(record.data_set_id, record);
     return record;
   }
+
+  /**
+   * The generated row of synthetic data set `id`: every one holds the same small CSV, stored once
+   * and served (signed) by the data set download route, so its `download_url` works.
+   */
+  private syntheticDataSet(id: number): DataSetRecord {
+    this.syntheticUrl ??= this.putObject('data-sets', 'synthetic.csv', 'text/csv; charset=utf-8', SYNTHETIC_CSV);
+    const date = new Date(SYNTHETIC_EPOCH_MS + id * 1000).toISOString();
+    return {
+      data_set_id: id,
+      owner_user_id: OWNER_USER_ID,
+      name: `synthetic-${id}.csv`,
+      extension: 'csv',
+      column_count: 2,
+      data_count: 2,
+      data_size: SYNTHETIC_CSV.byteLength,
+      download_url: this.syntheticUrl,
+      created_date: date,
+      updated_date: date,
+    };
+  }
 }
+
+/** The file behind every synthetic data set. */
+const SYNTHETIC_CSV = new TextEncoder().encode('x,y\n1,a\n2,b\n');
+/** Synthetic data set n was created n seconds after this instant (2026-01-01T00:00:00Z). */
+const SYNTHETIC_EPOCH_MS = Date.UTC(2026, 0, 1);
+

@@ -57,6 +57,14 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** Random, seeded fault injection (5xx, 429, latency, resets, truncation…); default none. */
   faults?: FaultPlan;
+  /**
+   * Data sets the account already holds at start (ids 1..n, oldest first); default 0. They are
+   * generated when a page lists them, never stored, so `300_000` costs a few kilobytes and a page
+   * of List Data Sets stays O(limit). Each holds the same 2-row CSV behind a working signed
+   * `download_url`; deleting one works like deleting an uploaded one. For listings at scale:
+   * `startEmulator({ syntheticDataSets: 300_000 })`.
+   */
+  syntheticDataSets?: number;
 }
 
 /**

@@ -14,6 +14,8 @@ export interface RawResponse {
   /** The parsed body; `undefined` when it is not JSON. */
   readonly json: unknown;
   readonly isJson: boolean;
+  /** The `Retry-After` header, for a polite retry of a 429. */
+  readonly retryAfter: string | null;
 }
 
 /** One request of a check. @internal */
@@ -102,7 +104,7 @@ export async function send(fetch: FetchLike, request: RawRequest): Promise<RawRe
     } catch {
       json = undefined;
     }
-    return { status: response.status, bytes, text, json, isJson };
+    return { status: response.status, bytes, text, json, isJson, retryAfter: response.headers.get('retry-after') };
   } finally {
     clearTimeout(timer);
   }

@@ -6,7 +6,7 @@
  */
 import { REDACTED, redactUrl } from '../../core/redact';
 import { table } from '../format';
-import type { ConformanceReport } from './run';
+import type { CheckReport, ConformanceReport } from './run';
 
 /**
  * Replaces every known secret (keys, URLs met on the way) and every URL query (pre-signed
@@ -23,26 +23,36 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   return out.replace(/\bhttps?:\/\/[^\s"'<>]+/gi, (url) => redactUrl(url));
 }
 
+/** How a result reads in the table. */
+function resultText(result: CheckReport['result']): string {
+  return result === 'fail' ? 'FAIL' : result === 'empty' ? 'not checked: empty' : result;
+}
+
 /**
- * The report as an aligned table: one row per check, a row per difference under a failed one.
+ * The report as an aligned table: one row per check, a row per difference under a failed one,
+ * each difference with whether the client still reads the answer ("client ok" or
+ * "client breaks: ..."). Headed by the versions, for a bug report.
  *
  * @internal
  */
 export function formatReport(report: ConformanceReport): string {
   const rows: string[][] = [];
   for (const c of report.checks) {
-    const result = c.result === 'fail' ? 'FAIL' : c.result;
+    const result = resultText(c.result);
     const note = c.note ?? '';
     if (c.differences.length === 0) {
-      rows.push([c.endpoint, result, note, '', '']);
+      rows.push([c.endpoint, result, note, '', '', c.result === 'fail' ? (c.client ?? '') : '']);
       continue;
     }
-    c.differences.forEach((d, i) => rows.push([i === 0 ? c.endpoint : '', i === 0 ? result : '', d.field, d.expected, d.got]));
-    if (note) rows.push(['', '', note, '', '']);
+    c.differences.forEach((d, i) => rows.push([i === 0 ? c.endpoint : '', i === 0 ? result : '', d.field, d.expected, d.got, i === 0 ? (c.client ?? '') : '']));
+    if (note) rows.push(['', '', note, '', '', '']);
   }
-  const { ok, failed, skipped } = report.summary;
-  const head = `p1rx conformance against ${redactUrl(report.service)}${report.train ? ' (with --train)' : ''}`;
-  return `${head}\n\n${table(['endpoint', 'result', 'field / note', 'expected', 'got'], rows)}\n\n${ok} ok, ${failed} failed, ${skipped} skipped\n`;
+  const { ok, failed, skipped, notChecked, rateLimited } = report.summary;
+  const modes = [report.train ? '--train' : '', report.deploy ? '--deploy' : ''].filter((m) => m !== '').join(' ');
+  const head = `p1rx conformance against ${redactUrl(report.service)}${modes ? ` (with ${modes})` : ''}`;
+  const versions = report.versions ? `\n${report.versions.package}, node ${report.versions.node}, ${report.versions.platform}` : '';
+  const waited = rateLimited > 0 ? `, ${rateLimited} rate-limited answers waited out` : '';
+  return `${head}${versions}\n\n${table(['endpoint', 'result', 'field / note', 'expected', 'got', 'client'], rows)}\n\n${ok} ok, ${failed} failed, ${skipped} skipped, ${notChecked} not checked${waited}\n`;
 }
 
 /**
@@ -51,6 +61,6 @@ export function formatReport(report: ConformanceReport): string {
  * @internal
  */
 export function reportJson(report: ConformanceReport): string {
-  const { service, train, checks, summary } = report;
-  return `${JSON.stringify({ service: redactUrl(service), train, summary, checks }, null, 2)}\n`;
+  const { service, train, deploy, versions, checks, summary } = report;
+  return `${JSON.stringify({ service: redactUrl(service), train, deploy, versions, summary, checks }, null, 2)}\n`;
 }

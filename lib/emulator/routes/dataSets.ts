@@ -4,7 +4,8 @@ import { emptyResponse, jsonResponse, pagingParams, type EmulatorResponse } from
 
 /**
  * List Data Sets: `GET /v1/external/data-sets?offset&limit` (defaults 0 and 30), oldest first.
- * A data set appears when a learn CSV is uploaded; `download_url` is a signed storage URL.
+ * A data set appears when a learn CSV is uploaded; `download_url` is a signed storage URL. A page
+ * costs O(limit), so `syntheticDataSets: 300_000` lists as fast as an empty account.
  *
  * ## Example
  * ```ts
@@ -19,8 +20,8 @@ export const listDataSetsRoute: Route = {
   auth: 'train',
   handle: ({ url, ctx }: RouteRequest): EmulatorResponse => {
     const { offset, limit } = pagingParams(url);
-    const all = [...ctx.store.dataSets.values()];
-    return jsonResponse({ data_sets: all.slice(offset, offset + limit), metadata: { offset, limit, total: all.length } });
+    const { dataSets } = ctx.store;
+    return jsonResponse({ data_sets: dataSets.page(offset, limit), metadata: { offset, limit, total: dataSets.size } });
   },
 };
 
