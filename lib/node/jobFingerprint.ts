@@ -28,10 +28,18 @@ export interface FingerprintedJob {
   readonly columns?: TrainingJob['data']['columns'];
 }
 
+/**
+ * One part of what defines a job.
+ *
+ * ## Example
+ * ```ts
+ * const part: FingerprintPart = 'config';
+ * ```
+ */
+export type FingerprintPart = 'data' | 'config' | 'name' | 'columns';
+
 /** The parts of a fingerprint, in the order they are written. */
-const PARTS = ['data', 'config', 'name', 'columns'] as const;
-/** One part of what defines a job. */
-export type FingerprintPart = (typeof PARTS)[number];
+const PARTS: readonly FingerprintPart[] = ['data', 'config', 'name', 'columns'];
 
 /**
  * The fingerprint of a job: `p1rx1;data=<sha-256 of the files>;config=…;name=…;columns=…`
