@@ -12,6 +12,7 @@ import { trainEachFrom$, type PollOptions, type PredictionOneClient } from 'pred
 import {
   CheckpointError,
   CheckpointLockedError,
+  CheckpointWriteError,
   checkpointIssue,
   loadCheckpoint,
   lockCheckpoint,
@@ -109,6 +110,14 @@ checkpoint, 130/143/129 stopped by SIGINT (Ctrl-C)/SIGTERM/SIGHUP (run again wit
     await makeOutDir(flags.out);
     if (flags.queue !== undefined) {
       if (flags.uploadFrom !== 'producer' && flags.uploadFrom !== 'workers') return cmd.error("error: --upload-from must be 'producer' or 'workers'", { exitCode: USAGE_EXIT_CODE });
+      // This machine uploads: one connection check before the first upload (workers check their own).
+      if (flags.uploadFrom === 'producer') {
+        const problem = await batchPreflight(client, flags);
+        if (problem) {
+          io.stderr.write(`p1rx batch: nothing was uploaded: ${problem.message}\n`);
+          throw exitWith(problem.kind === 'usage' ? USAGE_EXIT_CODE : 1);
+        }
+      }
       // The fleet's modules (bullmq, ioredis: optional peers) load only here.
       const bullmq = await loadBullmq(cmd);
       const { runFleetBatch } = await import('./fleetBatch');
@@ -207,6 +216,7 @@ async function prepareCheckpoint(
     return { writer: await openCheckpoint(checkpointFile, { fresh: !flags.resume, lock, fs: io.checkpointFs }), plan };
   } catch (err) {
     await lock.release();
+    if (err instanceof CheckpointWriteError) return refuse(err.message, 1);
     if (err instanceof CheckpointError) return refuse(err.message);
     throw err;
   }

@@ -338,6 +338,9 @@ export async function openCheckpoint(file: string, options: OpenCheckpointOption
     await syncDir(dir);
   } catch (err) {
     await lock.release();
+    // The compaction could not be written (a full disk): the old file is untouched (atomic replace).
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EIO') throw new CheckpointWriteError(file, code, err);
     throw err;
   }
   let queue: Promise<unknown> = Promise.resolve();

@@ -122,6 +122,16 @@ describe('p1rx batch checkpoint', () => {
       expect((await runCli(['batch', manifest, '-o', out, '-c', '5', ...conn()])).code).toBe(0);
     });
 
+    it('should name --secret-key when the key made from it is refused', async () => {
+      const manifest = await jsonManifest(dir, 2);
+      const { code, io } = await runCli(['batch', manifest, '-o', out, '--base-url', emulator().url, '--secret-key', 'wrong-secret-0123456789']);
+      expect(code).toBe(2);
+      expect(io.err()).toMatch(/^p1rx batch: nothing was uploaded: the service refused the secret key \(.*\): check --secret-key \(or P1RX_SECRET_KEY\)$/m);
+      expect(io.err()).not.toContain('wrong-secret-0123456789');
+      expect(uploads()).toBe(0);
+      expect(existsSync(cpFile)).toBe(false);
+    });
+
     it('should name --base-url when it does not lead to the API', async () => {
       const manifest = await jsonManifest(dir, 3);
       const { code, io } = await runCli(['batch', manifest, '-o', out, ...conn({ baseUrl: `${emulator().url}/v1/external` })]);
@@ -129,6 +139,14 @@ describe('p1rx batch checkpoint', () => {
       expect(io.err()).toMatch(/nothing was uploaded: .* does not serve the Prediction One API .*check --base-url \(or P1RX_BASE_URL\)/);
       expect(uploads()).toBe(0);
       expect(existsSync(cpFile)).toBe(false);
+    });
+
+    it('should check the key before a fleet producer uploads, before Redis is even reached', async () => {
+      const manifest = await jsonManifest(dir, 4);
+      const { code, io } = await runCli(['batch', manifest, '-o', out, '--queue', 'redis://127.0.0.1:9', ...conn({ apiKey: 'wrong-key-0123456789' })]);
+      expect(code).toBe(2);
+      expect(io.err()).toMatch(/nothing was uploaded: the service refused the API key .*check --api-key/);
+      expect(emulator().requests.map((r) => r.route)).toEqual(['GET /v1/external/models']);
     });
 
     it('should send no request at all when every job is done', async () => {

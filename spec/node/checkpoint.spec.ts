@@ -194,6 +194,22 @@ describe('checkpoint', () => {
       expect(loaded.tornTail).toBe(true);
       expect([...loaded.records.values()].map((r) => `${r.key}:${r.stage}`)).toEqual(['a:uploaded']);
     });
+
+    it('should leave the file as it was when its compaction cannot be written, and say how to recover', async () => {
+      const cp = await openCheckpoint(file);
+      await cp.write({ key: 'a', stage: 'uploaded', externalProcessId: 'x', polls: 0 });
+      await cp.close();
+      const before = await readFile(file, 'utf8');
+      const full: CheckpointFs = {
+        async open(f, flags, mode) {
+          const h = await open(f, flags, mode);
+          return { write: () => Promise.reject(Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' })), datasync: () => h.datasync(), sync: () => h.sync(), close: () => h.close() };
+        },
+      };
+      await expect(openCheckpoint(file, { fs: full })).rejects.toThrow(CheckpointWriteError);
+      expect(await readFile(file, 'utf8')).toBe(before);
+      expect(await readdir(path.dirname(file))).toEqual(['cp.jsonl']);
+    });
   });
 
   describe('one writer', () => {
