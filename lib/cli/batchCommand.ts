@@ -4,13 +4,28 @@
  * @packageDocumentation
  */
 import { existsSync, statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
 import { defer, type Subscription } from 'rxjs';
 import { trainEachFrom$, type PollOptions, type PredictionOneClient } from 'prediction-one-rx';
-import { openCheckpoint, type CheckpointWriter } from 'prediction-one-rx/node';
-import { INTERRUPTED_EXIT_CODE, USAGE_EXIT_CODE, exitWith, parseIntAtLeast, processIo, usageErrorsExit2, type CliIo } from './batchIo';
-import { headlineMetric, runBatchJob$, toBatchJob, type BatchJob } from './batchJob';
+import {
+  CheckpointError,
+  CheckpointLockedError,
+  CheckpointWriteError,
+  checkpointIssue,
+  loadCheckpoint,
+  lockCheckpoint,
+  openCheckpoint,
+  type CheckpointContents,
+  type CheckpointLock,
+  type CheckpointRecord,
+  type CheckpointWriter,
+} from 'prediction-one-rx/node';
+import { USAGE_EXIT_CODE, exitWith, parseIntAtLeast, processIo, signalExitCode, usageErrorsExit2, type CliIo, type StopSignal } from './batchIo';
+import { headlineMetric, runBatchJob$, type BatchJob } from './batchJob';
+import { fingerprintsOf, moveAside, planBatch, replacedLine, type BatchPlan, type ReplacedJob } from './batchPlan';
+import { batchPreflight } from './batchPreflight';
 import { jsonLinesDisplay, terminalDisplay, type BatchDisplay, type JobOutcome } from './batchDisplay';
 import { formatNumber, table } from './format';
 import { loadBullmq } from './fleetModules';
@@ -36,6 +51,7 @@ interface BatchFlags extends ConnectionOptions {
   detach?: boolean;
   uploadFrom: 'producer' | 'workers';
   encoding?: CsvEncoding;
+  waitLock?: boolean;
 }
 
 /** Default checkpoint file inside the output folder. @internal */
@@ -55,6 +71,7 @@ export function registerBatch(program: Command, io: CliIo = processIo): void {
     .option('--checkpoint <file>', `progress record (default: <out>/${CHECKPOINT_FILE})`)
     .option('--resume', 'continue from the checkpoint: nothing is uploaded, trained or downloaded twice')
     .option('--fresh', 'start over, emptying an existing checkpoint')
+    .option('--wait-lock', 'when another p1rx runs on the same checkpoint, wait for it instead of stopping')
     .option('--json', 'print one JSON event per line (the default when stdout is not a terminal)')
     .option('--queue <redis-url>', 'enqueue for a fleet of `p1rx worker`s (BullMQ on Redis) and follow its progress')
     .option('--queue-name <name>', 'BullMQ queue name (with --queue)', 'p1rx')
@@ -67,8 +84,9 @@ export function registerBatch(program: Command, io: CliIo = processIo): void {
 Manifest: JSON (an array of jobs, or { "jobs": [...] }) or CSV (header row, one job per row).
 Fields: key, csv, target, type, positive, cv, name, eval. Paths are relative to the manifest.
 
-Exit codes: 0 every job succeeded (or was already done), 1 a job failed, 2 bad usage or
-manifest, 130 interrupted (Ctrl-C; run again with --resume).`,
+Exit codes: 0 every job succeeded (or was already done), 1 a job failed (or the checkpoint
+could not be written), 2 bad usage, manifest, key or base URL, 75 another p1rx holds the
+checkpoint, 130/143/129 stopped by SIGINT (Ctrl-C)/SIGTERM/SIGHUP (run again with --resume).`,
     );
   withEncodingFlag(cmd, "the jobs' training and evaluation files");
   withServiceFlags(cmd, { pollInterval: 'poll status every <ms> (default: 1 s doubling to 30 s)' });
@@ -97,6 +115,14 @@ manifest, 130 interrupted (Ctrl-C; run again with --resume).`,
     await makeOutDir(flags.out);
     if (flags.queue !== undefined) {
       if (flags.uploadFrom !== 'producer' && flags.uploadFrom !== 'workers') return cmd.error("error: --upload-from must be 'producer' or 'workers'", { exitCode: USAGE_EXIT_CODE });
+      // This machine uploads: one connection check before the first upload (workers check their own).
+      if (flags.uploadFrom === 'producer') {
+        const problem = await batchPreflight(client, flags);
+        if (problem) {
+          io.stderr.write(`p1rx batch: nothing was uploaded: ${problem.message}\n`);
+          throw exitWith(problem.kind === 'usage' ? USAGE_EXIT_CODE : 1);
+        }
+      }
       // The fleet's modules (bullmq, ioredis: optional peers) load only here.
       const bullmq = await loadBullmq(cmd);
       const { runFleetBatch } = await import('./fleetBatch');
@@ -122,19 +148,83 @@ manifest, 130 interrupted (Ctrl-C; run again with --resume).`,
       return;
     }
     const checkpointFile = flags.checkpoint ?? path.join(flags.out, CHECKPOINT_FILE);
-    if (!flags.resume && !flags.fresh && existsSync(checkpointFile)) {
-      return cmd.error(
-        `error: ${checkpointFile} exists (an earlier batch): use --resume to continue it or --fresh to start over`,
-        { exitCode: USAGE_EXIT_CODE, code: 'p1rx.checkpointExists' },
-      );
-    }
-    const checkpoint = await openCheckpoint(checkpointFile, { fresh: !flags.resume });
+    const checkpoint = await prepareCheckpoint(cmd, { checkpointFile, jobs, client, flags, io });
     const poll: PollOptions = flags.pollInterval === undefined ? {} : { minDelayMs: flags.pollInterval, maxDelayMs: flags.pollInterval };
     const json = flags.json === true || io.stdout.isTTY !== true;
     const display = json ? jsonLinesDisplay(io) : terminalDisplay(io, Math.max(...jobs.map((j) => j.key.length)));
-    const code = await runBatch({ client, jobs, out: flags.out, concurrency: flags.concurrency, checkpoint, poll, display, io, json });
+    const code = await runBatch({ client, jobs, out: flags.out, concurrency: flags.concurrency, checkpoint: checkpoint.writer, plan: checkpoint.plan, poll, display, io, json });
     if (code !== 0) throw exitWith(code);
   });
+}
+
+/** Exit code when another process holds the checkpoint (sysexits' EX_TEMPFAIL: try again later). @internal */
+export const CHECKPOINT_BUSY_EXIT_CODE = 75;
+
+/**
+ * Everything between the flags and the first job, in the order that leaves nothing behind on a
+ * refusal: the checkpoint file is usable (not corrupt, not read-only, not an earlier batch's
+ * unless --resume/--fresh); its lock is taken (or waited for); each job's fingerprint decides
+ * what is skipped, continued or trained anew; the connection is checked once if any job will
+ * send a request; only then is the checkpoint opened for writing (compacted or emptied).
+ */
+async function prepareCheckpoint(
+  cmd: Command,
+  ctx: { checkpointFile: string; jobs: readonly ManifestJob[]; client: PredictionOneClient; flags: BatchFlags; io: CliIo },
+): Promise<{ writer: CheckpointWriter; plan: BatchPlan }> {
+  const { checkpointFile, jobs, client, flags, io } = ctx;
+  const refuse = (message: string, code = USAGE_EXIT_CODE): never => {
+    io.stderr.write(`p1rx batch: ${message}\n`);
+    throw exitWith(code);
+  };
+  const issue = await checkpointIssue(checkpointFile);
+  if (issue) refuse(issue);
+  let earlier: CheckpointContents | undefined;
+  try {
+    earlier = await loadCheckpoint(checkpointFile);
+  } catch (err) {
+    if (err instanceof CheckpointError) refuse(`${err.message}: move it away, or start over with --fresh`);
+    throw err;
+  }
+  // A checkpoint with no record (a batch whose first request failed) holds nothing to resume.
+  if (!flags.resume && !flags.fresh && earlier!.records.size > 0) {
+    return cmd.error(`error: ${checkpointFile} exists (an earlier batch): use --resume to continue it or --fresh to start over`, {
+      exitCode: USAGE_EXIT_CODE,
+      code: 'p1rx.checkpointExists',
+    });
+  }
+  let lock: CheckpointLock;
+  try {
+    // The lock file lives beside the checkpoint (a --checkpoint in a folder not made yet).
+    await mkdir(path.dirname(path.resolve(checkpointFile)), { recursive: true });
+    lock = await lockCheckpoint(checkpointFile, {
+      wait: flags.waitLock === true,
+      onWait: (h) => void io.stderr.write(`p1rx batch: waiting for pid ${h.pid} to finish with ${checkpointFile} (--wait-lock)\n`),
+      onStale: (h) => void io.stderr.write(`p1rx batch: taking over ${checkpointFile} from pid ${h.pid}, which is no longer running\n`),
+    });
+  } catch (err) {
+    if (err instanceof CheckpointLockedError) return refuse(err.message, CHECKPOINT_BUSY_EXIT_CODE);
+    throw err;
+  }
+  try {
+    // Read again under the lock: the holder we waited for may have moved on.
+    const records = flags.resume ? (await loadCheckpoint(checkpointFile)).records : new Map<string, CheckpointRecord>();
+    const plan = planBatch(jobs, records, await fingerprintsOf(jobs), flags.out);
+    if (plan.toRun.length > 0) {
+      const problem = await batchPreflight(client, flags);
+      if (problem) {
+        refuse(
+          `nothing was uploaded: ${problem.message}${earlier!.records.size === 0 ? '' : ` (${checkpointFile} is unchanged)`}`,
+          problem.kind === 'usage' ? USAGE_EXIT_CODE : 1,
+        );
+      }
+    }
+    return { writer: await openCheckpoint(checkpointFile, { fresh: !flags.resume, lock, fs: io.checkpointFs }), plan };
+  } catch (err) {
+    await lock.release();
+    if (err instanceof CheckpointWriteError) return refuse(err.message, 1);
+    if (err instanceof CheckpointError) return refuse(err.message);
+    throw err;
+  }
 }
 
 /**
@@ -165,6 +255,8 @@ export interface BatchRun {
   out: string;
   concurrency: number;
   checkpoint: CheckpointWriter;
+  /** What to skip, continue and train anew (default: from the checkpoint's records, without fingerprints). */
+  plan?: BatchPlan;
   poll: PollOptions;
   display: BatchDisplay;
   io: CliIo;
@@ -174,46 +266,46 @@ export interface BatchRun {
 /**
  * Runs the batch and prints its summary; resolves with the exit code.
  *
- * Ctrl-C cancels at once: no new job starts, running jobs are unsubscribed (which aborts
- * their requests; trainings already accepted go on at the service), queued checkpoint writes
- * are finished, the summary is printed and the exit code is 130. The checkpoint stays
- * consistent because a record is written only once its stage is complete. A second Ctrl-C
- * exits at once.
+ * Ctrl-C (and SIGTERM, SIGHUP) cancels at once: no new job starts, running jobs are
+ * unsubscribed (which aborts their requests; trainings already accepted go on at the service),
+ * queued checkpoint writes are finished, the summary is printed and the exit code is 128 + the
+ * signal's number (130, 143, 129). The checkpoint stays consistent because a record is written
+ * only once its stage is complete. A second signal exits at once.
+ *
+ * A checkpoint record that cannot be written (a full disk) stops the batch the same way, with
+ * exit code 1 and the way to recover: nothing may be sent whose record is not on disk.
  *
  * @internal
  */
 export async function runBatch(run: BatchRun): Promise<number> {
-  const { client, jobs, out, checkpoint, poll, display, io } = run;
-  const outcomes = new Map<string, JobOutcome>();
+  const { client, jobs, out, checkpoint, display, io } = run;
+  const plan = run.plan ?? planBatch(jobs, checkpoint.records, new Map(), out);
+  const outcomes = new Map<string, JobOutcome>(plan.skipped);
   const startedAt = new Map<string, number>();
   const ids = new Map<string, string | undefined>();
-  const toRun: BatchJob[] = [];
-  for (const job of jobs) {
-    const resultDir = path.join(out, job.key);
-    const from = checkpoint.records.get(job.key);
-    if (from?.stage === 'downloaded' && existsSync(from.resultDir ?? resultDir)) {
-      outcomes.set(job.key, { outcome: 'skipped', externalProcessId: from.externalProcessId, resultDir: from.resultDir ?? resultDir, score: from.score });
-    } else {
-      toRun.push(toBatchJob(job, resultDir, from));
-    }
+  const toRun = plan.toRun;
+  for (const job of plan.replaced) {
+    await moveAside(job, out);
+    display.notice(`p1rx: ${replacedLine(job)}`);
   }
+  for (const key of plan.unverified) display.notice(`p1rx: ${key}: its checkpoint record has no fingerprint (written by an earlier p1rx), so it is taken as the same job`);
   display.begin({ jobs: jobs.length, toRun: toRun.length, skipped: outcomes.size, concurrency: run.concurrency, checkpoint: checkpoint.file });
   for (const [key, o] of outcomes) display.jobEnded(key, o);
 
   const seconds = (key: string) => Math.round((Date.now() - (startedAt.get(key) ?? Date.now())) / 100) / 10;
-  let interrupted = false;
+  let signal: StopSignal | undefined;
   let subscription: Subscription | undefined;
-  let interrupts = 0;
   let stopListening = () => undefined as void;
+  const onStop = io.onStopSignal?.bind(io) ?? ((h: (s: StopSignal) => void) => io.onInterrupt(() => h('SIGINT')));
   const finished = new Promise<void>((resolve) => {
-    stopListening = io.onInterrupt(() => {
-      interrupts += 1;
-      if (interrupts > 1) {
-        io.stderr.write('\np1rx: second Ctrl-C, exiting now\n');
-        return io.exit(INTERRUPTED_EXIT_CODE);
+    stopListening = onStop((received) => {
+      if (signal !== undefined) {
+        io.stderr.write(`\np1rx: second ${received === 'SIGINT' ? 'Ctrl-C' : received}, exiting now\n`);
+        return io.exit(signalExitCode(received));
       }
-      interrupted = true;
-      display.notice('p1rx: interrupted, stopping (Ctrl-C again to exit at once); continue later with --resume');
+      signal = received;
+      const what = received === 'SIGINT' ? 'interrupted' : `${received} received`;
+      display.notice(`p1rx: ${what}, stopping (Ctrl-C again to exit at once); continue later with --resume`);
       subscription?.unsubscribe();
       resolve();
     });
@@ -226,7 +318,7 @@ export async function runBatch(run: BatchRun): Promise<number> {
           startedAt.set(batchJob.key, Date.now());
           ids.set(batchJob.key, batchJob.from?.externalProcessId);
           display.jobStarted(batchJob.key, batchJob.from?.stage);
-          return runBatchJob$(c, batchJob, checkpoint, poll);
+          return runBatchJob$(c, batchJob, checkpoint, run.poll);
         }),
     }).subscribe({
       next: (e) => {
@@ -242,6 +334,11 @@ export async function runBatch(run: BatchRun): Promise<number> {
             : { outcome: 'failed', externalProcessId: e.externalProcessId, error: e.error, seconds: seconds(e.key) };
         outcomes.set(e.key, outcome);
         display.jobEnded(e.key, outcome);
+        // A record that could not be written stops everything: no job may go on without its records.
+        if (checkpoint.failure && signal === undefined) {
+          subscription?.unsubscribe();
+          done();
+        }
       },
       error: (err: unknown) => {
         // Only the job source itself can error (an in-memory list: it does not).
@@ -250,15 +347,16 @@ export async function runBatch(run: BatchRun): Promise<number> {
       },
       complete: done,
     });
-    if (interrupted) subscription.unsubscribe();
+    if (signal !== undefined || checkpoint.failure) subscription.unsubscribe();
   });
   try {
     await finished;
-    // Records already being written are finished, so the file ends on a complete line.
-    await checkpoint.close();
-    return report(run, outcomes, { startedAt, ids, interrupted, seconds });
+    // Records already being written are finished, so the file ends on a complete line; a batch
+    // that wrote no record (its first request failed) leaves no checkpoint to block the next run.
+    await checkpoint.close({ removeIfEmpty: true });
+    return report(run, outcomes, { startedAt, ids, signal, seconds, replaced: plan.replaced });
   } finally {
-    // A second Ctrl-C during the cleanup above still exits at once; from here on, Node's default.
+    // A second signal during the cleanup above still exits at once; from here on, Node's default.
     stopListening();
   }
 }
@@ -266,10 +364,18 @@ export async function runBatch(run: BatchRun): Promise<number> {
 function report(
   run: BatchRun,
   outcomes: Map<string, JobOutcome>,
-  state: { startedAt: ReadonlyMap<string, number>; ids: ReadonlyMap<string, string | undefined>; interrupted: boolean; seconds: (key: string) => number },
+  state: {
+    startedAt: ReadonlyMap<string, number>;
+    ids: ReadonlyMap<string, string | undefined>;
+    signal: StopSignal | undefined;
+    seconds: (key: string) => number;
+    replaced: readonly ReplacedJob[];
+  },
 ): number {
   const { jobs, checkpoint, display, io } = run;
-  const { startedAt, ids, interrupted, seconds } = state;
+  const { startedAt, ids, signal, seconds, replaced } = state;
+  const stopped = checkpoint.failure;
+  const interrupted = signal !== undefined;
 
   for (const job of jobs) {
     if (outcomes.has(job.key)) continue;
@@ -280,7 +386,7 @@ function report(
   }
   const count = (what: JobOutcome['outcome']) => [...outcomes.values()].filter((o) => o.outcome === what).length;
   const failed = count('failed');
-  const exitCode = interrupted ? INTERRUPTED_EXIT_CODE : failed > 0 ? 1 : 0;
+  const exitCode = signal !== undefined ? signalExitCode(signal) : failed > 0 || stopped ? 1 : 0;
   display.end({
     succeeded: count('succeeded'),
     failed,
@@ -288,17 +394,27 @@ function report(
     notRun: count('interrupted') + count('not started'),
     interrupted,
     exitCode,
+    ...(replaced.length > 0 ? { replaced: replaced.length } : {}),
+    ...(signal !== undefined ? { signal } : {}),
+    ...(stopped ? { stopped: stopped.message } : {}),
   });
   // With JSON lines on stdout the table goes to stderr, keeping stdout machine-readable.
   const sink = run.json ? io.stderr : io.stdout;
   // The summary fits the terminal: a long error wraps in its column (80 columns when not a terminal).
   sink.write(`\n${summaryTable(jobs, outcomes, io.stdout.columns ?? 80)}\n`);
-  if (interrupted) sink.write(`\ninterrupted: run the same command with --resume to continue (checkpoint ${checkpoint.file})\n`);
+  for (const job of replaced) sink.write(`\n${replacedLine(job)}\n`);
+  if (interrupted) {
+    const by = signal === 'SIGINT' ? 'interrupted' : `stopped by ${signal}`;
+    sink.write(`\n${by}: run the same command with --resume to continue (checkpoint ${checkpoint.file})\n`);
+  }
+  if (stopped) sink.write(`\nthe batch stopped: ${stopped.message}\n`);
   // A job that failed here after the service accepted its training (a lost connection, a full
   // disk): the training goes on there and can be fetched alone.
   for (const job of jobs) {
     const o = outcomes.get(job.key);
     if (o?.outcome !== 'failed' || !o.externalProcessId || o.error.name === 'TrainingFailedError') continue;
+    // A record that could not be written before Create Model: that request was never sent.
+    if (o.error.name === 'CheckpointWriteError' && !['creating', 'training'].includes(checkpoint.records.get(job.key)?.stage ?? 'new')) continue;
     sink.write(`\n${job.key}: ${recoveryHint(o.externalProcessId, { out: path.join(run.out, job.key) }).replace(/^p1rx: /, '')}\n`);
   }
   return exitCode;

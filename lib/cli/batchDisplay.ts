@@ -38,7 +38,20 @@ export interface BatchDisplay {
    */
   notice(text: string): void;
   /** Clears live output; the summary is printed after. */
-  end(summary: { succeeded: number; failed: number; skipped: number; notRun: number; interrupted: boolean; exitCode: number }): void;
+  end(summary: {
+    succeeded: number;
+    failed: number;
+    skipped: number;
+    notRun: number;
+    interrupted: boolean;
+    exitCode: number;
+    /** Jobs trained anew because they changed since the checkpoint. */
+    replaced?: number;
+    /** The signal that stopped the batch. */
+    signal?: string;
+    /** Why the batch stopped early other than a signal (a checkpoint that could not be written). */
+    stopped?: string;
+  }): void;
 }
 
 /**

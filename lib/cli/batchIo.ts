@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { CommanderError, InvalidArgumentError, type Command } from 'commander';
+import type { CheckpointFs } from 'prediction-one-rx/node';
 
 /**
  * Output streams, the interrupt signal and a hard exit.
@@ -18,6 +19,21 @@ export interface CliIo {
   onInterrupt(handler: () => void): () => void;
   /** Ends the process at once (second Ctrl-C). */
   exit(code: number): void;
+  /**
+   * Calls `handler` on every signal that asks a batch to stop (SIGINT, SIGTERM, SIGHUP) until
+   * the returned function is called. Absent: {@link CliIo.onInterrupt}, as SIGINT.
+   */
+  onStopSignal?(handler: (signal: StopSignal) => void): () => void;
+  /** The checkpoint's file layer (a spec injects short writes and a full disk). Default: the real one. */
+  readonly checkpointFs?: CheckpointFs;
+}
+
+/** A signal that stops a batch like Ctrl-C. @internal */
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
+/** The conventional exit code after a signal: 128 + its number (130, 143, 129). @internal */
+export function signalExitCode(signal: StopSignal): number {
+  return 128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const)[signal];
 }
 
 /**
@@ -34,6 +50,11 @@ export const processIo: CliIo = {
   },
   exit(code) {
     process.exit(code);
+  },
+  onStopSignal(handler) {
+    const listeners = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((signal) => [signal, () => handler(signal)] as const);
+    for (const [signal, listener] of listeners) process.on(signal, listener);
+    return () => listeners.forEach(([signal, listener]) => process.off(signal, listener));
   },
 };
 

@@ -26,17 +26,20 @@ import type { ManifestJob } from './manifest';
 export interface BatchJob extends KeyedTrainingJob {
   readonly manifest: ManifestJob;
   readonly resultDir: string;
-  /** The job's last checkpoint record when the batch started, if any. */
+  /** The job's last checkpoint record when the batch started, if any (and only if it is of this same job). */
   readonly from?: CheckpointRecord;
+  /** What defines the job (`jobFingerprint` of `prediction-one-rx/node`): every record it writes carries it. */
+  readonly fingerprint?: string;
 }
 
 /** @internal */
-export function toBatchJob(manifest: ManifestJob, resultDir: string, from: CheckpointRecord | undefined): BatchJob {
+export function toBatchJob(manifest: ManifestJob, resultDir: string, from: CheckpointRecord | undefined, fingerprint?: string): BatchJob {
   return {
     key: manifest.key,
     manifest,
     resultDir,
     from,
+    fingerprint,
     name: manifest.name,
     config: manifest.config,
     data: { train: fileSource(manifest.csv), evaluation: manifest.eval === undefined ? undefined : fileSource(manifest.eval), encoding: manifest.encoding },
@@ -77,7 +80,9 @@ export function runBatchJob$(
   return defer(() => {
     const from = job.from;
     // A `downloaded` job whose folder is gone is fetched again: poll once more, then download.
-    const record: JobRecord = from === undefined ? newJobRecord(job.key) : from.stage === 'downloaded' ? { ...from, stage: 'training', polls: 0 } : from;
+    const start: JobRecord = from === undefined ? newJobRecord(job.key) : from.stage === 'downloaded' ? { ...from, stage: 'training', polls: 0 } : from;
+    // Every record the steps write (they spread the record) says which job it is.
+    const record: JobRecord = job.fingerprint === undefined ? start : { ...start, fingerprint: job.fingerprint };
     return runJobSteps$(client, record, {
       job: { ...job, poll },
       persist: (r) => checkpoint.write(r),

@@ -89,6 +89,13 @@ export interface JobRecord {
   readonly resultDir?: string;
   /** The headline metric of the result (`downloaded`), for summaries. */
   readonly score?: { readonly name: string; readonly value: number | string };
+  /**
+   * What defines the job (its data's content hash, config, name, column types) as the driver
+   * that created the record computed it (the Node driver: `jobFingerprint` of
+   * `prediction-one-rx/node`). Opaque here; a driver resuming a record compares it with the
+   * job's own, and trains a job that changed as a new job.
+   */
+  readonly fingerprint?: string;
 }
 
 /**

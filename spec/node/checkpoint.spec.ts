@@ -1,7 +1,54 @@
-import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { appendFile, chmod, mkdir, mkdtemp, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { CheckpointError, loadCheckpoint, openCheckpoint, parseCheckpoint } from '../../lib/node';
+import {
+  CheckpointError,
+  CheckpointLockedError,
+  CheckpointWriteError,
+  loadCheckpoint,
+  lockCheckpoint,
+  openCheckpoint,
+  parseCheckpoint,
+  type CheckpointFileHandle,
+  type CheckpointFs,
+} from '../../lib/node';
+
+/**
+ * A file layer over the real one whose appends misbehave as a full disk does: `short` caps
+ * each write at that many bytes (what `write(2)` may do), `failAt` makes the n-th append
+ * (counted from 1) store half its bytes and then fail with ENOSPC.
+ */
+function faultyFs(faults: { short?: number; failAt?: number }): CheckpointFs & { appends: number } {
+  const layer = {
+    appends: 0,
+    async open(file: string, flags: 'a' | 'w', mode?: number): Promise<CheckpointFileHandle> {
+      const h = await open(file, flags, mode);
+      const appending = flags === 'a';
+      return {
+        async write(buffer, offset, length) {
+          if (appending && offset === 0) layer.appends += 1;
+          if (appending && layer.appends === faults.failAt) {
+            await h.write(buffer, offset, Math.floor(length / 2));
+            throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+          }
+          return h.write(buffer, offset, Math.min(length, faults.short ?? length));
+        },
+        datasync: () => h.datasync(),
+        sync: () => h.sync(),
+        close: () => h.close(),
+      };
+    },
+  };
+  return layer;
+}
+
+/** The pid of a process that has ended (and was reaped). */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  await new Promise((resolve) => child.on('exit', resolve));
+  return child.pid!;
+}
 
 describe('checkpoint', () => {
   let dir: string;
@@ -109,5 +156,149 @@ describe('checkpoint', () => {
     expect(lines.map((l) => `${l.key}:${l.stage}`)).toEqual(['a:training', 'b:uploading']);
     const { readdir } = await import('node:fs/promises');
     expect(await readdir(path.dirname(file))).toEqual(['cp.jsonl']);
+  });
+
+  describe('writing every byte', () => {
+    const rec = (key: string, stage: 'uploading' | 'uploaded' | 'creating') => ({ key, stage, externalProcessId: `id-${key}`, polls: 0 });
+
+    it('should go on after short writes until the whole line is stored, then acknowledge it', async () => {
+      const fs = faultyFs({ short: 7 });
+      const cp = await openCheckpoint(file, { fs });
+      await cp.write(rec('a', 'uploading'));
+      await cp.write(rec('a', 'uploaded'));
+      await cp.write(rec('b', 'creating'));
+      await cp.close();
+      const loaded = await loadCheckpoint(file);
+      expect(loaded.tornTail).toBe(false);
+      expect([...loaded.records.values()].map((r) => `${r.key}:${r.stage}`)).toEqual(['a:uploaded', 'b:creating']);
+      // The compaction on open loops over short writes too.
+      const again = await openCheckpoint(file, { fs: faultyFs({ short: 5 }) });
+      await again.close();
+      expect((await loadCheckpoint(file)).records.size).toBe(2);
+    });
+
+    it('should reject a write the disk cut off (ENOSPC) and every later one, keeping the records before it', async () => {
+      const fs = faultyFs({ failAt: 3 });
+      const cp = await openCheckpoint(file, { fs });
+      await cp.write(rec('a', 'uploading'));
+      await cp.write(rec('a', 'uploaded'));
+      const failed = cp.write(rec('a', 'creating'));
+      await expect(failed).rejects.toBeInstanceOf(CheckpointWriteError);
+      await expect(failed).rejects.toThrow(/ENOSPC: the disk is full.*--resume/);
+      // A torn line must stay the last: nothing is appended after it, even once space is back.
+      await expect(cp.write(rec('b', 'uploading'))).rejects.toBeInstanceOf(CheckpointWriteError);
+      expect(cp.failure?.code).toBe('ENOSPC');
+      expect(cp.records.get('a')?.stage).toBe('uploaded');
+      await cp.close();
+      const loaded = await loadCheckpoint(file);
+      expect(loaded.tornTail).toBe(true);
+      expect([...loaded.records.values()].map((r) => `${r.key}:${r.stage}`)).toEqual(['a:uploaded']);
+    });
+
+    it('should leave the file as it was when its compaction cannot be written, and say how to recover', async () => {
+      const cp = await openCheckpoint(file);
+      await cp.write({ key: 'a', stage: 'uploaded', externalProcessId: 'x', polls: 0 });
+      await cp.close();
+      const before = await readFile(file, 'utf8');
+      const full: CheckpointFs = {
+        async open(f, flags, mode) {
+          const h = await open(f, flags, mode);
+          return { write: () => Promise.reject(Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' })), datasync: () => h.datasync(), sync: () => h.sync(), close: () => h.close() };
+        },
+      };
+      await expect(openCheckpoint(file, { fs: full })).rejects.toThrow(CheckpointWriteError);
+      expect(await readFile(file, 'utf8')).toBe(before);
+      expect(await readdir(path.dirname(file))).toEqual(['cp.jsonl']);
+    });
+  });
+
+  describe('one writer', () => {
+    it('should refuse a second writer, naming the holder\'s pid, and free the checkpoint on close', async () => {
+      const first = await openCheckpoint(file);
+      await first.write({ key: 'a', stage: 'uploaded', externalProcessId: 'x', polls: 0 });
+      const second = openCheckpoint(file);
+      await expect(second).rejects.toBeInstanceOf(CheckpointLockedError);
+      await expect(second).rejects.toThrow(new RegExp(`in use by another p1rx \\(pid ${process.pid}, since .*--wait-lock`));
+      // The refused writer compacted nothing: the first one's records are all there.
+      await first.write({ key: 'b', stage: 'uploaded', externalProcessId: 'y', polls: 0 });
+      await first.close();
+      expect((await loadCheckpoint(file)).records.size).toBe(2);
+      const third = await openCheckpoint(file);
+      expect(third.records.size).toBe(2);
+      await third.close();
+      expect(await readdir(path.dirname(file))).toEqual(['cp.jsonl']);
+    });
+
+    it('should wait for the holder with wait: true, and tell once who it waits for', async () => {
+      const first = await openCheckpoint(file);
+      const waitedFor: number[] = [];
+      let waiting!: () => void;
+      const told = new Promise<void>((resolve) => (waiting = resolve));
+      const second = openCheckpoint(file, { lock: { wait: true, retryMs: 5, onWait: (h) => (waitedFor.push(h.pid), waiting()) } });
+      await told;
+      expect(waitedFor).toEqual([process.pid]);
+      await first.write({ key: 'a', stage: 'uploaded', externalProcessId: 'x', polls: 0 });
+      await first.close();
+      const cp = await second;
+      expect(cp.records.get('a')?.stage).toBe('uploaded');
+      await cp.close();
+    });
+
+    it('should take over a lock whose process is gone, or whose pid now belongs to another process', async () => {
+      await mkdir(path.dirname(file), { recursive: true });
+      const pid = await deadPid();
+      const stale = JSON.stringify({ pid, host: os.hostname(), since: '2026-01-01T00:00:00.000Z' });
+      await writeFile(`${file}.lock`, stale);
+      const taken: number[] = [];
+      const cp = await openCheckpoint(file, { lock: { onStale: (h) => taken.push(h.pid) } });
+      expect(taken).toEqual([pid]);
+      expect(JSON.parse(await readFile(`${file}.lock`, 'utf8'))).toMatchObject({ pid: process.pid });
+      await cp.close();
+      // A live pid that started at another time is not the holder (the pid was reused).
+      await writeFile(`${file}.lock`, JSON.stringify({ pid: process.pid, host: os.hostname(), since: '2026-01-01T00:00:00.000Z', started: '1' }));
+      const lock = await lockCheckpoint(file);
+      await lock.release();
+      expect(await readdir(path.dirname(file))).toEqual(['cp.jsonl']);
+    });
+
+    it('should not take a lock held on another host', async () => {
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(`${file}.lock`, JSON.stringify({ pid: await deadPid(), host: 'elsewhere.example', since: '2026-01-01T00:00:00.000Z' }));
+      await expect(openCheckpoint(file)).rejects.toThrow(/on elsewhere\.example/);
+    });
+  });
+
+  describe('file modes', () => {
+    it('should refuse a read-only checkpoint with a clear message and leave it as it was', async () => {
+      const first = await openCheckpoint(file);
+      await first.write({ key: 'a', stage: 'uploaded', externalProcessId: 'x', polls: 0 });
+      await first.close();
+      const before = await readFile(file, 'utf8');
+      await chmod(file, 0o444);
+      await expect(openCheckpoint(file)).rejects.toThrow(/cp\.jsonl is read-only: p1rx will not replace it\. Make it writable \(chmod u\+w .*\) .*--checkpoint another file \(mode 0444\)/);
+      expect(await readFile(file, 'utf8')).toBe(before);
+      expect((await stat(file)).mode & 0o777).toBe(0o444);
+      expect(await readdir(path.dirname(file))).toEqual(['cp.jsonl']);
+    });
+
+    it('should keep the file\'s mode through the compaction', async () => {
+      const first = await openCheckpoint(file);
+      await first.write({ key: 'a', stage: 'uploaded', externalProcessId: 'x', polls: 0 });
+      await first.close();
+      await chmod(file, 0o600);
+      const again = await openCheckpoint(file);
+      await again.close();
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+    });
+
+    it('should remove a checkpoint that holds no record when asked on close', async () => {
+      const cp = await openCheckpoint(file);
+      await cp.close({ removeIfEmpty: true });
+      expect(await readdir(path.dirname(file))).toEqual([]);
+      const kept = await openCheckpoint(file);
+      await kept.write({ key: 'a', stage: 'uploaded', externalProcessId: 'x', polls: 0 });
+      await kept.close({ removeIfEmpty: true });
+      expect(await readdir(path.dirname(file))).toEqual(['cp.jsonl']);
+    });
   });
 });
