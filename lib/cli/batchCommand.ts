@@ -33,6 +33,8 @@ interface BatchFlags extends ConnectionOptions {
   batchId?: string;
   detach?: boolean;
   uploadFrom: 'producer' | 'workers';
+  retryFailed?: boolean;
+  redisTimeout: number;
 }
 
 /** Default checkpoint file inside the output folder. @internal */
@@ -58,6 +60,8 @@ export function registerBatch(program: Command, io: CliIo = processIo): void {
     .option('--batch-id <id>', 'names the batch in the queue (default: from the manifest path and --out)')
     .option('--detach', 'with --queue: enqueue and exit without following')
     .option('--upload-from <who>', "with --queue: 'producer' (this machine uploads) or 'workers' (they read the same paths)", 'producer')
+    .option('--retry-failed', "with --queue: enqueue the batch's failed jobs again (from their recorded stage)")
+    .option('--redis-timeout <ms>', 'with --queue: exit 1 when Redis cannot be reached for <ms>', parseIntAtLeast('redis-timeout', 1), 30_000)
     .addHelpText(
       'after',
       `
@@ -108,6 +112,9 @@ manifest, 130 interrupted (Ctrl-C; run again with --resume).`,
         concurrency: flags.concurrency,
         uploadFrom: flags.uploadFrom,
         detach: flags.detach === true,
+        resume: flags.resume === true,
+        retryFailed: flags.retryFailed === true,
+        redisTimeoutMs: flags.redisTimeout,
         poll: flags.pollInterval === undefined ? undefined : { minDelayMs: flags.pollInterval, maxDelayMs: flags.pollInterval },
         display: json ? jsonLinesDisplay(io) : terminalDisplay(io, Math.max(...jobs.map((j) => j.key.length))),
         io,
