@@ -116,9 +116,24 @@ export async function runFleetBatch(run: FleetBatchRun): Promise<number> {
   const batchDir = path.resolve(run.out, batchId);
   const journal = await openFleetJournal(batchDir);
   // Bounded reconnection: the producer reports an unreachable Redis instead of waiting forever.
-  const connection = { url: run.queueUrl, maxRetriesPerRequest: null, retryStrategy: (times: number) => Math.min(200 * times, 2000) };
+  // Each connection retries for about the run's bound, then gives up (its commands fail, and
+  // closing it does not wait for a Redis that is gone).
+  const retryDelay = (times: number) => Math.min(200 * times, 1000);
+  let over = false;
+  const connection = {
+    url: run.queueUrl,
+    maxRetriesPerRequest: null,
+    retryStrategy: (times: number) => {
+      // Once this run is over, a connection that dropped stays closed.
+      if (over) return null;
+      let waited = 0;
+      for (let t = 1; t < times; t++) waited += retryDelay(t);
+      return waited > run.redisTimeoutMs + 1000 ? null : retryDelay(times);
+    },
+  };
   const queue = new Queue<FleetJobData, FleetJobResult>(run.queueName, { connection });
-  const queueEvents = new QueueEvents(run.queueName, { connection });
+  // A short block: BullMQ's watchdog on a read stuck by a dead Redis lasts the block plus 1 s.
+  const queueEvents = new QueueEvents(run.queueName, { connection, blockingTimeout: 2000 });
   let lastRedisError = '';
   const onRedisError = (err: unknown) => {
     lastRedisError = bullmq.redisErrorLine(err);
@@ -206,17 +221,21 @@ export async function runFleetBatch(run: FleetBatchRun): Promise<number> {
   } catch (err) {
     if (!(err instanceof RedisUnreachable)) throw err;
     io.stderr.write(
-      `p1rx batch: Redis at ${where} unreachable for ${run.redisTimeoutMs} ms${lastRedisError ? ` (${lastRedisError})` : ''}: nothing more was done; the fleet's trainings go on: run the same command again${journal.entries.size > 0 ? ' with --resume' : ''} once Redis is back\n`,
+      `p1rx batch: Redis at ${where} unreachable for ${run.redisTimeoutMs} ms${lastRedisError ? ` (${lastRedisError})` : ''}: stopped; the fleet's trainings go on at the service: run the same command again${journal.entries.size > 0 ? ' with --resume' : ''} once Redis is back\n`,
     );
     return 1;
   } finally {
+    over = true;
     await journal.close();
-    // Closing waits for Redis when it is away: never longer than the run's bound.
-    await Promise.race([Promise.all([queueEvents.close(), queue.close()]), new Promise((r) => setTimeout(r, 1000).unref())]).catch(() => undefined);
-    queue.off('error', onRedisError);
-    queueEvents.off('error', onRedisError);
-    // Anything still connecting stops now.
-    await Promise.all([queue.disconnect(), queueEvents.disconnect()]).catch(() => undefined);
+    // Closing waits for Redis when it is away: not longer than its connections keep retrying
+    // (they stop after the bound). BullMQ's QueueEvents.close() can wait for an `end` its
+    // connection already emitted: it is given one second more, then left (no socket is open).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([queueEvents.close(), queue.close()]).catch(() => undefined),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, run.redisTimeoutMs + 2000))),
+    ]);
+    clearTimeout(timer);
   }
 }
 
@@ -322,10 +341,15 @@ async function follow(
   display.begin({ jobs: jobs.length, toRun: jobs.length - skipped, skipped, concurrency: run.concurrency, checkpoint: `redis queue ${run.queueName}, batch ${batchId}` });
   await reconcile(true);
   // A safety net for events missed while Redis was unreachable, and the watch on Redis itself.
+  // Commands wait in ioredis' queue while Redis is away: the bound is checked apart from them.
+  let inFlight = false;
   const timer = setInterval(() => {
-    reconcile(false).catch(() => {
-      if (Date.now() - lastContact > run.redisTimeoutMs) fail(new RedisUnreachable('follow'));
-    });
+    if (Date.now() - lastContact > run.redisTimeoutMs) return fail(new RedisUnreachable('follow'));
+    if (inFlight) return;
+    inFlight = true;
+    reconcile(false)
+      .catch(() => undefined)
+      .finally(() => (inFlight = false));
   }, Math.min(2000, Math.max(100, Math.floor(run.redisTimeoutMs / 4))));
   let interrupted = false;
   const stopListening = io.onInterrupt(() => {
