@@ -129,9 +129,15 @@ export async function checkCredentials(client: PredictionOneClient): Promise<voi
  */
 export async function probeRedis(url: string, connectTimeoutMs = 5000): Promise<RedisCheck> {
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false, connectTimeout: connectTimeoutMs });
-  probe.on('error', () => undefined);
+  // The connection's own error (ECONNREFUSED…), not ioredis' "Connection is closed." that follows it.
+  let cause: unknown;
+  probe.on('error', (err: unknown) => (cause ??= err));
   try {
-    await probe.connect();
+    try {
+      await probe.connect();
+    } catch (err) {
+      throw cause ?? err;
+    }
     return await checkRedisForFleet(probe);
   } finally {
     probe.disconnect();

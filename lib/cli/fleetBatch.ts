@@ -123,6 +123,8 @@ export async function runFleetBatch(run: FleetBatchRun): Promise<number> {
   const connection = {
     url: run.queueUrl,
     maxRetriesPerRequest: null,
+    // ioredis waits this long for a socket that never opened to close (it had): not 2 s.
+    disconnectTimeout: 200,
     retryStrategy: (times: number) => {
       // Once this run is over, a connection that dropped stays closed.
       if (over) return null;
@@ -132,16 +134,20 @@ export async function runFleetBatch(run: FleetBatchRun): Promise<number> {
     },
   };
   const queue = new Queue<FleetJobData, FleetJobResult>(run.queueName, { connection });
-  // A short block: BullMQ's watchdog on a read stuck by a dead Redis lasts the block plus 1 s.
-  const queueEvents = new QueueEvents(run.queueName, { connection, blockingTimeout: 2000 });
+  let queueEvents: QueueEvents | undefined;
   let lastRedisError = '';
   const onRedisError = (err: unknown) => {
     lastRedisError = bullmq.redisErrorLine(err);
   };
   queue.on('error', onRedisError);
-  queueEvents.on('error', onRedisError);
   try {
-    await bounded(Promise.all([queue.waitUntilReady(), queueEvents.waitUntilReady()]), run.redisTimeoutMs, 'connect');
+    await bounded(queue.waitUntilReady(), run.redisTimeoutMs, 'connect');
+    // Only once Redis answered (its read loop waits 5 s after a connection error, and would
+    // hold the process that long after an unreachable Redis was reported). A short block:
+    // BullMQ's watchdog on a read stuck by a dead Redis lasts the block plus 1 s.
+    queueEvents = new QueueEvents(run.queueName, { connection, blockingTimeout: 2000 });
+    queueEvents.on('error', onRedisError);
+    await bounded(queueEvents.waitUntilReady(), run.redisTimeoutMs, 'connect');
     const ids = new Map(jobs.map((j) => [j.key, bullmq.trainingJobId(batchId, j.key)] as const));
     const present = await bounded(Promise.all(jobs.map((j) => queue.getJob(ids.get(j.key)!))), run.redisTimeoutMs, 'read');
     const missing = jobs.filter((_, i) => !present[i]);
@@ -232,7 +238,7 @@ export async function runFleetBatch(run: FleetBatchRun): Promise<number> {
     // connection already emitted: it is given one second more, then left (no socket is open).
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      Promise.all([queueEvents.close(), queue.close()]).catch(() => undefined),
+      Promise.all([queueEvents?.close(), queue.close()]).catch(() => undefined),
       new Promise<void>((resolve) => (timer = setTimeout(resolve, run.redisTimeoutMs + 2000))),
     ]);
     clearTimeout(timer);

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import type { Command } from 'commander';
-import { ApiError } from 'prediction-one-rx';
+import { AuthError } from 'prediction-one-rx';
 import { createNodeClient } from 'prediction-one-rx/node';
 import type { TrainingWorker } from 'prediction-one-rx/bullmq';
 import { USAGE_EXIT_CODE, exitWith, parseIntAtLeast, processIo, usageErrorsExit2, type CliIo } from './batchIo';
@@ -116,10 +116,9 @@ and checks its credentials with one request (exit 1 when they are refused).`,
       await bullmq.checkCredentials(client);
     } catch (err) {
       const e = err as Error;
-      const refused = err instanceof ApiError && (err.httpStatus === 401 || err.httpStatus === 403);
       say(
-        refused
-          ? `refusing to start: the API refused the credentials (HTTP ${err.httpStatus}): check --api-key / --secret-key (or P1RX_API_KEY / P1RX_SECRET_KEY)`
+        err instanceof AuthError
+          ? `refusing to start: the API refused the credentials (HTTP ${err.httpStatus}${err.apiMessage ? ` ${err.apiMessage}` : ''}): check --api-key / --secret-key (or P1RX_API_KEY / P1RX_SECRET_KEY)`
           : `refusing to start: could not check the credentials at ${baseUrl} (${e.name}: ${e.message.split('\n')[0]})`,
       );
       throw exitWith(1);
