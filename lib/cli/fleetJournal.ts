@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { JobRecord } from 'prediction-one-rx';
 
@@ -60,8 +60,18 @@ function parseLine(line: string): JournalEntry | undefined {
   }
 }
 
+/** What the journal needs of an open file (Node's `FileHandle` fits; specs inject short or failing writes). @internal */
+export interface JournalFile {
+  write(buffer: Buffer, offset: number, length: number): Promise<{ bytesWritten: number }>;
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Largest journal read back (a line is ~150 bytes: millions of jobs). */
+const MAX_JOURNAL_BYTES = 256 * 1024 * 1024;
+
 /** Writes every byte (a short write loops), then fsyncs. */
-async function writeAll(handle: FileHandle, text: string): Promise<void> {
+async function writeAll(handle: JournalFile, text: string): Promise<void> {
   const bytes = Buffer.from(text, 'utf8');
   let offset = 0;
   while (offset < bytes.length) {
@@ -77,7 +87,7 @@ async function writeAll(handle: FileHandle, text: string): Promise<void> {
  *
  * @internal
  */
-export async function openFleetJournal(dir: string): Promise<FleetJournal> {
+export async function openFleetJournal(dir: string, openFile: (file: string) => Promise<JournalFile> = (file) => open(file, 'a', 0o600)): Promise<FleetJournal> {
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, JOURNAL_FILE);
   const entries = new Map<string, JournalEntry>();
@@ -87,6 +97,9 @@ export async function openFleetJournal(dir: string): Promise<FleetJournal> {
   };
   let text = '';
   try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new Error(`${file} is not a regular file`);
+    if (info.size > MAX_JOURNAL_BYTES) throw new Error(`${file} is larger than ${MAX_JOURNAL_BYTES} bytes`);
     text = await readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
@@ -95,7 +108,7 @@ export async function openFleetJournal(dir: string): Promise<FleetJournal> {
     const e = line.trim() === '' ? undefined : parseLine(line);
     if (e) keep(e);
   }
-  const handle = await open(file, 'a', 0o600);
+  const handle = await openFile(file);
   // A torn last line gets its own line end, so the next entry starts clean.
   let prefix = text.length > 0 && !text.endsWith('\n') ? '\n' : '';
   let chain: Promise<void> = Promise.resolve();
