@@ -71,7 +71,7 @@ export interface FleetOptions {
   readonly createQuietMs?: number;
   /** Backoff after a 429 without `Retry-After`. Default 1000 ms. */
   readonly defaultRetryAfterMs?: number;
-  /** Longest backoff honoured for one 429. Default 300 000 ms. */
+  /** Longest fleet-wide pause one 429 opens (a longer `Retry-After` is capped to it). Default 60 000 ms. */
   readonly maxRetryAfterMs?: number;
   /** Record every request's gate pass in Redis (for tests and audits). Default false. */
   readonly trace?: boolean;
@@ -106,7 +106,11 @@ export interface BackoffWindow {
  * ```
  */
 export interface Fleet {
-  /** Wraps a fetch so every request waits for the fleet's backoff and budget, and Create Model is sent only under the claim. */
+  /**
+   * Wraps a fetch so every API request waits for the fleet's backoff and budget, and Create
+   * Model is sent only under the claim. With `apiBaseUrl`, requests to other hosts (pre-signed
+   * storage URLs) pass straight through: they neither wait for nor open the fleet's pause.
+   */
   fetch(inner: FetchLike, options?: { readonly apiBaseUrl?: string }): FetchLike;
   /** Takes the claim on an upload for this process (SET NX with a token); the answer says whether it holds it. */
   claim(externalProcessId: string): Promise<ClaimAnswer>;
@@ -319,11 +323,14 @@ export function createFleet(redis: Redis, options: FleetOptions = {}): Fleet {
     fetch(inner, fetchOptions = {}) {
       const apiBase = fetchOptions.apiBaseUrl;
       return async (url, init) => {
+        // Another host (the storage of uploads and results): not the API's budget, and its 429 is
+        // its own (the transport's retries handle it); the fleet neither waits nor pauses for it.
+        if (apiBase !== undefined && !url.startsWith(apiBase)) return inner(url, init);
         const claimId = createModelUpload(url, init);
-        await gate(claimId, apiBase === undefined || url.startsWith(apiBase), { method: init.method, url, signal: init.signal });
+        await gate(claimId, true, { method: init.method, url, signal: init.signal });
         const response = await inner(url, init);
         if (response.status === 429) {
-          const ms = Math.min(retryAfterMs(response, options.defaultRetryAfterMs ?? 1000), options.maxRetryAfterMs ?? 300_000);
+          const ms = Math.min(retryAfterMs(response, options.defaultRetryAfterMs ?? 1000), options.maxRetryAfterMs ?? 60_000);
           await backoff(ms);
         }
         return response;

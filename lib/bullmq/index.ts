@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-export { enqueueTrainings, trainingJobId, parseTrainingJobId } from './jobs';
+export { enqueueTrainings, trainingJobId, parseTrainingJobId, fleetNameIssue, jobResultDir } from './jobs';
 export type { FleetTraining, FleetDataSource, FleetPollOptions, FleetJobData, FleetJobResult, EnqueueOptions, EnqueueReport } from './jobs';
 export { trainingProcessor, isUnrecoverable, JobLockLostError } from './processor';
 export type { TrainingProcessorOptions } from './processor';
@@ -16,3 +16,6 @@ export { fleetEvents$, FleetJobError } from './events';
 export type { FleetEvent } from './events';
 export { createFleet, ClaimLostError } from './fleet';
 export type { Fleet, FleetOptions, BackoffWindow, ClaimAnswer } from './fleet';
+export { checkRedisForFleet, checkCredentials, probeRedis } from './preflight';
+export type { RedisCheck } from './preflight';
+export { redisWhere, redisErrorLine } from './redisLine';

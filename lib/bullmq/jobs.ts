@@ -4,7 +4,57 @@
  * @packageDocumentation
  */
 import type { Job, Queue } from 'bullmq';
+import path from 'node:path';
 import { newJobRecord, type JobRecord, type PollOptions, type TrainingConfig } from 'prediction-one-rx';
+
+/** The manifest's rule for a key (it names a folder): no separator, no `..`, not absolute. */
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * Why a job key or batch id cannot name a result folder, or undefined when it can. The rule is
+ * the manifest's: letters, digits, `.`, `_` and `-`, starting with a letter or digit, at most
+ * 128 characters, and never `..` (so no separator, no parent folder, no absolute path).
+ * Checked at enqueue ({@link enqueueTrainings}) and again by the worker before it writes.
+ *
+ * ## Example
+ * ```ts
+ * fleetNameIssue('key', 'shop-12'); // undefined
+ * fleetNameIssue('key', '../../x'); // "key '../../x' must be letters, digits, …"
+ * ```
+ *
+ * @param what - `'key'` or `'batch id'` (for the message).
+ * @param value - The value.
+ * @returns The problem, or undefined.
+ */
+export function fleetNameIssue(what: string, value: unknown): string | undefined {
+  if (typeof value === 'string' && SAFE_NAME.test(value) && !value.includes('..')) return undefined;
+  return `${what} ${JSON.stringify(value)} must be letters, digits, '.', '_' or '-' (no separator, no '..', at most 128 characters): it names a result folder`;
+}
+
+/**
+ * The folder a job's result goes to: `<out>/<key>` (absolute), after checking that the key is
+ * a plain folder name ({@link fleetNameIssue}) and that the folder stays inside `out`.
+ *
+ * **Errors**: throws a `TypeError` for a key that is not a plain folder name.
+ *
+ * ## Example
+ * ```ts
+ * jobResultDir('/mnt/results/b1', 'shop-12'); // '/mnt/results/b1/shop-12'
+ * jobResultDir('/mnt/results/b1', '../x');    // throws TypeError
+ * ```
+ *
+ * @param out - The batch's result folder.
+ * @param key - The job's key.
+ * @returns The job's result folder.
+ */
+export function jobResultDir(out: string, key: string): string {
+  const issue = fleetNameIssue('key', key);
+  if (issue) throw new TypeError(issue);
+  const root = path.resolve(out);
+  const dir = path.resolve(root, key);
+  if (path.dirname(dir) !== root) throw new TypeError(`key ${JSON.stringify(key)} leaves ${root}`);
+  return dir;
+}
 
 /**
  * Where a worker reads a training's data: a path every worker can read (a shared volume) or an
@@ -51,6 +101,12 @@ export interface FleetTraining {
   /** An upload the producer already made. */
   readonly externalProcessId?: string;
   readonly poll?: FleetPollOptions;
+  /**
+   * Where the job resumes from: a record kept outside Redis (the producer's journal) for a job
+   * Redis lost. Its `externalProcessId` wins over the one above; stage `training` is followed
+   * by id, never created again; `creating` asks the service before sending Create Model.
+   */
+  readonly record?: JobRecord;
 }
 
 /**
@@ -72,6 +128,12 @@ export interface FleetJobData {
   readonly config: TrainingConfig;
   readonly data?: FleetDataSource;
   readonly poll?: FleetPollOptions;
+  /**
+   * The folder the worker writes this job's result to (`<out>/<key>/`), chosen by the producer:
+   * an absolute path on storage every worker shares. A worker that cannot write it refuses the
+   * job before sending anything. Absent: the worker's own `out` (older producers).
+   */
+  readonly out?: string;
   readonly record: JobRecord;
   /**
    * When the next step is due (ms since the epoch), kept so a parked job stays on its poll
@@ -114,6 +176,8 @@ export interface EnqueueOptions {
   readonly attempts?: number;
   /** First retry delay (exponential). Default 2000 ms. */
   readonly backoffMs?: number;
+  /** The folder results go to (`<out>/<key>/`), made absolute; every worker must be able to write it. */
+  readonly out?: string;
 }
 
 /**
@@ -177,8 +241,9 @@ export function parseTrainingJobId(jobId: string): { batchId: string; key: strin
  * touches a job that exists in any state. A job starts at stage `new` (workers upload `data`)
  * or `uploaded` (the producer gave `externalProcessId`).
  *
- * **Errors**: rejects with a `TypeError` for duplicate keys or a training with neither `data`
- * nor `externalProcessId`; Redis errors as they come.
+ * **Errors**: rejects with a `TypeError` (nothing enqueued) for duplicate keys, a key or batch
+ * id that is not a plain folder name ({@link fleetNameIssue}: `../../x`, `a/b`, `/abs` are
+ * refused), or a training with neither `data` nor `externalProcessId`; Redis errors as they come.
  *
  * **Cancellation**: none (one batch of Redis calls).
  *
@@ -196,10 +261,17 @@ export function parseTrainingJobId(jobId: string): { batchId: string; key: strin
  */
 export async function enqueueTrainings(queue: Queue, trainings: readonly FleetTraining[], options: EnqueueOptions): Promise<EnqueueReport> {
   const seen = new Set<string>();
+  const batchIssue = fleetNameIssue('batch id', options.batchId);
+  if (batchIssue) throw new TypeError(`enqueueTrainings: ${batchIssue}`);
   for (const t of trainings) {
+    const keyIssue = fleetNameIssue('key', t.key);
+    if (keyIssue) throw new TypeError(`enqueueTrainings: ${keyIssue}`);
+    if (t.record !== undefined && (t.record.key !== t.key || (t.record.stage !== 'new' && !t.record.externalProcessId))) {
+      throw new TypeError(`enqueueTrainings: the record given for '${t.key}' is not this job's (key ${JSON.stringify(t.record.key)}, stage ${t.record.stage})`);
+    }
     if (seen.has(t.key)) throw new TypeError(`enqueueTrainings: duplicate key '${t.key}'`);
     seen.add(t.key);
-    if (t.data === undefined && t.externalProcessId === undefined) throw new TypeError(`enqueueTrainings: '${t.key}' has neither data nor externalProcessId`);
+    if (t.data === undefined && t.externalProcessId === undefined && t.record?.externalProcessId === undefined) throw new TypeError(`enqueueTrainings: '${t.key}' has neither data nor externalProcessId`);
   }
   const jobIds = new Map(trainings.map((t) => [t.key, trainingJobId(options.batchId, t.key)] as const));
   const existingJobs = await Promise.all(trainings.map((t) => queue.getJob(jobIds.get(t.key)!) as Promise<Job | undefined>));
@@ -217,7 +289,8 @@ export async function enqueueTrainings(queue: Queue, trainings: readonly FleetTr
           config: t.config,
           ...(t.data ? { data: t.data } : {}),
           ...(t.poll ? { poll: t.poll } : {}),
-          record: t.externalProcessId === undefined ? newJobRecord(t.key) : { key: t.key, stage: 'uploaded', externalProcessId: t.externalProcessId, polls: 0 },
+          ...(options.out !== undefined ? { out: path.resolve(options.out) } : {}),
+          record: t.record ?? (t.externalProcessId === undefined ? newJobRecord(t.key) : { key: t.key, stage: 'uploaded', externalProcessId: t.externalProcessId, polls: 0 }),
         };
         added.push(t.key);
         return {

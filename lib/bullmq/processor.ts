@@ -3,6 +3,8 @@
  *
  * @packageDocumentation
  */
+import { constants as fsConstants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -23,7 +25,7 @@ import {
 } from 'prediction-one-rx';
 import { fileSource, writeResult } from 'prediction-one-rx/node';
 import type { Fleet } from './fleet';
-import type { FleetDataSource, FleetJobData, FleetJobResult } from './jobs';
+import { fleetNameIssue, jobResultDir, type FleetDataSource, type FleetJobData, type FleetJobResult } from './jobs';
 import { luaScript } from './script';
 
 /**
@@ -39,8 +41,18 @@ export interface TrainingProcessorOptions {
   readonly fleet?: Fleet;
   /** Redis connection used to record each step under the job's lock (fenced). Required with `fleet`. */
   readonly redis?: Redis;
-  /** Write each result to `<out>/<key>/`. Default: results are not written (see `onResult`). */
+  /**
+   * The folder results go to for jobs that carry no location of their own (`FleetJobData.out`,
+   * set by older producers only): `<out>/<key>/`. Default: such results are not written (see
+   * `onResult`). A job that carries a location is written there.
+   */
   readonly out?: string;
+  /**
+   * Restricts where jobs may send results: a job whose location (`FleetJobData.out`) is not
+   * inside this folder is refused before anything is sent. Default: any folder this worker can
+   * write (the producer decides).
+   */
+  readonly outRoot?: string;
   /** Called with each result before the job completes (after `out` is written). */
   readonly onResult?: (result: TrainingResult, data: FleetJobData) => Promise<void>;
   /** A poll due within this many ms is made in the worker's slot; a later one parks the job (`moveToDelayed`). Default 1000. */
@@ -188,8 +200,47 @@ export function trainingProcessor(
     }
   };
 
+  // Each result folder's parent is checked once per process (created if needed, then W_OK).
+  const writable = new Map<string, Promise<void>>();
+  const checkWritable = (dir: string): Promise<void> => {
+    let checked = writable.get(dir);
+    if (!checked) {
+      checked = mkdir(dir, { recursive: true })
+        .then(() => access(dir, fsConstants.W_OK))
+        .catch((err: NodeJS.ErrnoException) => {
+          writable.delete(dir);
+          throw new TypeError(`cannot write results to ${dir} (${err.code ?? err.message}): the job's output location must be a folder this worker can write (shared storage)`);
+        });
+      writable.set(dir, checked);
+    }
+    return checked;
+  };
+  const outRoot = options.outRoot === undefined ? undefined : path.resolve(options.outRoot);
+  /** The folder the job's result goes to, or undefined (not written); throws TypeError for a job that may not write where it says. */
+  const resultDirOf = (data: FleetJobData): string | undefined => {
+    const problem = fleetNameIssue('key', data.key) ?? fleetNameIssue('batch id', data.batchId);
+    if (problem) throw new TypeError(`job refused: ${problem}`);
+    if (data.record?.key !== data.key) throw new TypeError(`job refused: its record is for key ${JSON.stringify(data.record?.key)}, not ${JSON.stringify(data.key)}`);
+    const out = data.out ?? options.out;
+    if (out === undefined) return undefined;
+    if (data.out !== undefined && !path.isAbsolute(data.out)) throw new TypeError(`job refused: its output location ${JSON.stringify(data.out)} is not an absolute path`);
+    if (outRoot !== undefined && data.out !== undefined) {
+      const rel = path.relative(outRoot, path.resolve(data.out));
+      if (rel.startsWith('..') || path.isAbsolute(rel)) throw new TypeError(`job refused: its output location ${data.out} is outside this worker's --out ${outRoot}`);
+    }
+    return jobResultDir(out, data.key);
+  };
+
   return async (job, token) => {
     let data = job.data;
+    let resultDir: string | undefined;
+    try {
+      resultDir = resultDirOf(data);
+      // Before anything is sent for it: a result this worker could not store would be lost.
+      if (resultDir !== undefined && data.record.stage !== 'downloaded') await checkWritable(path.dirname(resultDir));
+    } catch (err) {
+      throw new UnrecoverableError(`${(err as Error).name}: ${(err as Error).message}`);
+    }
     const persist = (r: JobRecord) =>
       defer(async () => {
         data = { ...data, record: r };
@@ -208,11 +259,7 @@ export function trainingProcessor(
       },
       persist,
       saveResult: async (result) => {
-        let resultDir: string | undefined;
-        if (options.out !== undefined) {
-          resultDir = path.join(options.out, data.key);
-          await writeResult(result, resultDir);
-        }
+        if (resultDir !== undefined) await writeResult(result, resultDir);
         await options.onResult?.(result, data);
         return resultDir === undefined ? undefined : { resultDir };
       },

@@ -52,6 +52,8 @@ interface BatchFlags extends ConnectionOptions {
   uploadFrom: 'producer' | 'workers';
   encoding?: CsvEncoding;
   waitLock?: boolean;
+  retryFailed?: boolean;
+  redisTimeout: number;
 }
 
 /** Default checkpoint file inside the output folder. @internal */
@@ -78,6 +80,8 @@ export function registerBatch(program: Command, io: CliIo = processIo): void {
     .option('--batch-id <id>', 'names the batch in the queue (default: from the manifest path and --out)')
     .option('--detach', 'with --queue: enqueue and exit without following')
     .option('--upload-from <who>', "with --queue: 'producer' (this machine uploads) or 'workers' (they read the same paths)", 'producer')
+    .option('--retry-failed', "with --queue: enqueue the batch's failed jobs again (from their recorded stage)")
+    .option('--redis-timeout <ms>', 'with --queue: exit 1 when Redis cannot be reached for <ms>', parseIntAtLeast('redis-timeout', 1), 30_000)
     .addHelpText(
       'after',
       `
@@ -139,6 +143,9 @@ checkpoint, 130/143/129 stopped by SIGINT (Ctrl-C)/SIGTERM/SIGHUP (run again wit
         concurrency: flags.concurrency,
         uploadFrom: flags.uploadFrom,
         detach: flags.detach === true,
+        resume: flags.resume === true,
+        retryFailed: flags.retryFailed === true,
+        redisTimeoutMs: flags.redisTimeout,
         poll: flags.pollInterval === undefined ? undefined : { minDelayMs: flags.pollInterval, maxDelayMs: flags.pollInterval },
         display: json ? jsonLinesDisplay(io) : terminalDisplay(io, Math.max(...jobs.map((j) => j.key.length))),
         io,

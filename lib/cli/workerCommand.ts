@@ -4,9 +4,10 @@
  * @packageDocumentation
  */
 import type { Command } from 'commander';
+import { AuthError } from 'prediction-one-rx';
 import { createNodeClient } from 'prediction-one-rx/node';
 import type { TrainingWorker } from 'prediction-one-rx/bullmq';
-import { USAGE_EXIT_CODE, parseIntAtLeast, processIo, usageErrorsExit2, type CliIo } from './batchIo';
+import { USAGE_EXIT_CODE, exitWith, parseIntAtLeast, processIo, usageErrorsExit2, type CliIo } from './batchIo';
 import { loadBullmq } from './fleetModules';
 import type { ConnectionOptions } from './options';
 import { withServiceFlags } from './serviceFlags';
@@ -14,7 +15,8 @@ import { withServiceFlags } from './serviceFlags';
 interface WorkerFlags extends ConnectionOptions {
   queue: string;
   queueName: string;
-  out: string;
+  out?: string;
+  redisRetryMs: number;
   concurrency: number;
   pollInterval?: number;
   holdMs: number;
@@ -36,7 +38,8 @@ export function registerWorker(program: Command, io: CliIo = processIo): void {
     .description('run one worker of a fleet: trains the jobs `p1rx batch --queue` enqueued (BullMQ on Redis)')
     .requiredOption('--queue <redis-url>', 'Redis URL, e.g. redis://127.0.0.1:6379')
     .option('--queue-name <name>', 'BullMQ queue name', 'p1rx')
-    .option('-o, --out <dir>', 'results go to <out>/<key>/ (a folder the producer can read, for a shared view)', 'p1rx-batch')
+    .option('-o, --out <dir>', "only write results inside <dir>: a job whose output location (chosen by the producer) is elsewhere is refused (default: wherever the job says, if this worker can write it)")
+    .option('--redis-retry-ms <ms>', 'wait between attempts while Redis is unreachable at start', parseIntAtLeast('redis-retry-ms', 1), 2000)
     .option('-c, --concurrency <n>', 'jobs this process works on at once', parseIntAtLeast('concurrency', 1), 8)
     .option('--hold-ms <ms>', 'polls due within <ms> are made in the slot; later ones park the job', parseIntAtLeast('hold-ms', 0), 1000)
     .option('--lock-ms <ms>', 'job lock (default: max(120 s, 2 x request timeout)); must exceed the request timeout', parseIntAtLeast('lock-ms', 1))
@@ -49,7 +52,12 @@ export function registerWorker(program: Command, io: CliIo = processIo): void {
       `
 SIGTERM (or Ctrl-C) drains: no new jobs; running steps finish; parked jobs wait in Redis for
 any worker. A worker killed outright (kill -9) loses nothing: its jobs are picked up by the
-others once their lock expires, from the stage recorded in Redis.`,
+others once their lock expires, from the stage recorded in Redis.
+
+Before it says ready, a worker reaches Redis (retrying, one line per attempt), checks it
+(maxmemory-policy noeviction required when maxmemory is set; a warning without persistence)
+and checks its credentials with one request (exit 1 when the API refuses them; a warning
+when the check itself fails, e.g. a timeout).`,
     );
   withServiceFlags(cmd, { pollInterval: 'default poll interval for jobs that carry none (default: 1 s doubling to 30 s)' });
   usageErrorsExit2(cmd).action(async (flags: WorkerFlags) => {
@@ -68,13 +76,63 @@ others once their lock expires, from the stage recorded in Redis.`,
       ...(flags.pollInterval === undefined ? {} : { poll: { minDelayMs: flags.pollInterval, maxDelayMs: flags.pollInterval } }),
     });
     const say = (line: string) => io.stderr.write(`p1rx worker ${process.pid}: ${line}\n`);
+    const where = bullmq.redisWhere(flags.queue);
+
+    // Redis first: one line per attempt while it cannot be reached (no ioredis stack traces).
+    let stopped = false;
+    const stopWaiting = io.onInterrupt(() => {
+      stopped = true;
+    });
+    const onTermWhileWaiting = () => {
+      stopped = true;
+    };
+    process.once('SIGTERM', onTermWhileWaiting);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const check = await bullmq.probeRedis(flags.queue);
+          for (const w of check.warnings) say(`warning: ${w}`);
+          if (check.errors.length > 0) {
+            for (const e of check.errors) say(`refusing to start: ${e}`);
+            throw exitWith(1);
+          }
+          break;
+        } catch (err) {
+          if ((err as { code?: unknown }).code === 'p1rx.exit') throw err;
+          say(`Redis at ${where} unreachable (${bullmq.redisErrorLine(err)}); retrying in ${flags.redisRetryMs} ms (attempt ${attempt})`);
+          const waited = Date.now();
+          while (!stopped && Date.now() - waited < flags.redisRetryMs) await new Promise((r) => setTimeout(r, Math.min(100, flags.redisRetryMs)));
+          if (stopped) {
+            say('stopped before Redis was reached');
+            throw exitWith(130);
+          }
+        }
+      }
+    } finally {
+      stopWaiting();
+      process.off('SIGTERM', onTermWhileWaiting);
+    }
+
+    // Then the credentials: a worker with a wrong key would take jobs and fail every one.
+    try {
+      await bullmq.checkCredentials(client);
+    } catch (err) {
+      if (err instanceof AuthError) {
+        say(`refusing to start: the API refused the credentials (HTTP ${err.httpStatus}${err.apiMessage ? ` ${err.apiMessage}` : ''}): check --api-key / --secret-key (or P1RX_API_KEY / P1RX_SECRET_KEY)`);
+        throw exitWith(1);
+      }
+      // A slow or unreachable service proves nothing about the key: the jobs retry such errors.
+      const e = err as Error;
+      say(`warning: could not check the credentials (${e.name}: ${e.message.split('\n')[0]}); starting anyway`);
+    }
+
     let running: TrainingWorker;
     try {
       running = bullmq.createTrainingWorker(client, {
         connection: flags.queue,
         queueName: flags.queueName,
         concurrency: flags.concurrency,
-        out: flags.out,
+        ...(flags.out === undefined ? {} : { out: flags.out, outRoot: flags.out }),
         holdMs: flags.holdMs,
         lockDurationMs: flags.lockMs,
         stalledIntervalMs: flags.stalledIntervalMs,
@@ -95,7 +153,16 @@ others once their lock expires, from the stage recorded in Redis.`,
     worker.on('failed', (job, err) => {
       if (job && err.name !== 'DelayedError') say(`${job.data.key} ${job.finishedOn ? 'FAILED' : 'will retry'}: ${err.message}`);
     });
-    worker.on('error', (err) => say(`error: ${err.message}`));
+    // One line per distinct problem (every connection of the worker reports the same outage).
+    let lastError = '';
+    let lastErrorAt = 0;
+    worker.on('error', (err) => {
+      const line = bullmq.redisErrorLine(err);
+      if (line === lastError && Date.now() - lastErrorAt < 5000) return;
+      lastError = line;
+      lastErrorAt = Date.now();
+      say(`error: ${line}`);
+    });
     await worker.waitUntilReady();
     say(`ready on queue ${flags.queueName} (concurrency ${flags.concurrency})`);
     await new Promise<void>((resolve) => {

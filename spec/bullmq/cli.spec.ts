@@ -6,6 +6,7 @@ import { createTrainingWorker, type FleetJobData, type TrainingWorker } from '..
 import { API_KEY, useEmulator } from '../helpers/emulator';
 import { describeWithRedis, useRedis } from '../helpers/redis';
 import { jsonManifest, runCli, workDir } from '../cli/cliHarness';
+import { defaultBatchId } from '../../lib/cli/fleetBatch';
 
 describeWithRedis('p1rx batch --queue', () => {
   const redis = useRedis();
@@ -56,7 +57,8 @@ describeWithRedis('p1rx batch --queue', () => {
     expect(events.at(-1)).toMatchObject({ type: 'summary', succeeded: 3, failed: 0, exitCode: 0 });
     expect(io.err()).toMatch(/job1\s+succeeded/);
     expect(emulator().stats().uploadSessions - sessions).toBe(3);
-    for (const k of ['job1', 'job2', 'job3']) expect(existsSync(path.join(out, k, 'metrics.csv'))).toBe(true);
+    // In the batch's own folder, which the producer chose and the jobs carry.
+    for (const k of ['job1', 'job2', 'job3']) expect(existsSync(path.join(out, defaultBatchId(manifest, out), k, 'metrics.csv'))).toBe(true);
 
     // Followed again once done: every job is skipped, exit 0.
     const again = await runCli(['batch', manifest, '--queue', redis().url, '--queue-name', 'shared', '-o', out, '--upload-from', 'workers', ...common()]);

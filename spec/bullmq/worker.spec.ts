@@ -58,7 +58,7 @@ describeWithRedis('prediction-one-rx/bullmq in one process', () => {
 
   it('should train every job once, uploading from the workers, and enqueue nothing new the second time', async () => {
     const trainings: FleetTraining[] = Array.from({ length: 6 }, (_, i) => ({
-      key: `job:${i + 1}`,
+      key: `job-${i + 1}`,
       config,
       data: { train: path.join(dir, 'weather.csv') },
       poll: { minDelayMs: 20, maxDelayMs: 100 },
