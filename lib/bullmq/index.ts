@@ -16,3 +16,4 @@ export { fleetEvents$, FleetJobError } from './events';
 export type { FleetEvent } from './events';
 export { createFleet, ClaimLostError } from './fleet';
 export type { Fleet, FleetOptions, BackoffWindow, ClaimAnswer } from './fleet';
+export type { RedisLike, RedisOptionsLike, QueueLike, QueueEventsLike, TrainingJobLike, TrainingBullWorker, FinishedJob } from './peerTypes';

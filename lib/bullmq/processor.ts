@@ -4,8 +4,8 @@
  * @packageDocumentation
  */
 import path from 'node:path';
-import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { requirePeer } from '../node/requirePeer';
+import type { RedisLike, TrainingJobLike } from './peerTypes';
 import { defer, lastValueFrom, tap, filter } from 'rxjs';
 import {
   ApiError,
@@ -38,7 +38,7 @@ export interface TrainingProcessorOptions {
   /** The fleet (claims, shared budget and 429 backoff). The client is wrapped with its gate. */
   readonly fleet?: Fleet;
   /** Redis connection used to record each step under the job's lock (fenced). Required with `fleet`. */
-  readonly redis?: Redis;
+  readonly redis?: RedisLike;
   /** Write each result to `<out>/<key>/`. Default: results are not written (see `onResult`). */
   readonly out?: string;
   /** Called with each result before the job completes (after `out` is written). */
@@ -170,14 +170,16 @@ export function gatedClient(client: PredictionOneClient, fleet: Fleet): Predicti
 export function trainingProcessor(
   client: PredictionOneClient,
   options: TrainingProcessorOptions = {},
-): (job: Job<FleetJobData, FleetJobResult>, token?: string) => Promise<FleetJobResult> {
+): (job: TrainingJobLike, token?: string) => Promise<FleetJobResult> {
+  // bullmq is an optional peer: loaded here, so a missing one is named with its install line.
+  const { DelayedError, UnrecoverableError } = requirePeer<typeof import('bullmq')>('bullmq', 'prediction-one-rx/bullmq');
   const { fleet, redis } = options;
   if (fleet && !redis) throw new TypeError('trainingProcessor: a fleet needs the redis connection too');
   const gated = fleet ? gatedClient(client, fleet) : client;
   const holdMs = options.holdMs ?? 1000;
   const readData = options.readData ?? defaultReader(options.maxDataBytes ?? 512 * 1024 * 1024);
 
-  const record = async (job: Job<FleetJobData, FleetJobResult>, token: string | undefined, data: FleetJobData): Promise<void> => {
+  const record = async (job: TrainingJobLike, token: string | undefined, data: FleetJobData): Promise<void> => {
     if (redis && token) {
       const key = `${job.queueQualifiedName}:${job.id}`;
       const ok = await FENCED_UPDATE.run(redis, [key, `${key}:lock`], [JSON.stringify(data), token]);

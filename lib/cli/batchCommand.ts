@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { defer, type Subscription } from 'rxjs';
-import { trainEachFrom$, type PollOptions, type PredictionOneClient } from 'prediction-one-rx';
+import { trainEachFrom$, type Metric, type PollOptions, type PredictionOneClient } from 'prediction-one-rx';
 import { openCheckpoint, type CheckpointWriter } from 'prediction-one-rx/node';
 import { INTERRUPTED_EXIT_CODE, USAGE_EXIT_CODE, exitWith, parseIntAtLeast, processIo, usageErrorsExit2, type CliIo } from './batchIo';
 import { headlineMetric, runBatchJob$, toBatchJob, type BatchJob } from './batchJob';
@@ -299,7 +299,7 @@ function report(
   return exitCode;
 }
 
-function scoreOf(metrics: Parameters<typeof headlineMetric>[0]): { name: string; value: number | string } | undefined {
+function scoreOf(metrics: readonly Metric[]): { name: string; value: number | string } | undefined {
   const m = headlineMetric(metrics);
   return m && { name: m.name, value: Number.isNaN(m.value) ? m.raw : m.value };
 }

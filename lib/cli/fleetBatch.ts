@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import { lastValueFrom, mergeMap, from, toArray, filter, map, of } from 'rxjs';
-import { upload$, type PredictionOneClient } from 'prediction-one-rx';
+import { headlineMetric, upload$, type PredictionOneClient } from 'prediction-one-rx';
 import { fileSource } from 'prediction-one-rx/node';
 import type { FleetJobData, FleetJobResult, FleetPollOptions, FleetTraining } from 'prediction-one-rx/bullmq';
 import { INTERRUPTED_EXIT_CODE, type CliIo } from './batchIo';
@@ -51,7 +51,7 @@ function outcomeOf(job: Job<FleetJobData, FleetJobResult> | undefined, state: st
   if (!job) return undefined;
   if (state === 'completed' && job.returnvalue) {
     const r = job.returnvalue;
-    const score = r.metrics.find((m) => m.name === 'accuracy') ?? r.metrics.find((m) => m.name === 'r2') ?? r.metrics[0];
+    const score = headlineMetric(r.metrics);
     return { outcome: 'succeeded', externalProcessId: r.externalProcessId, resultDir: r.resultDir ?? '', score: score && { name: score.name, value: score.value }, seconds };
   }
   if (state === 'failed') return { outcome: 'failed', externalProcessId: job.data.record.externalProcessId, error: new Error(job.failedReason ?? 'failed'), seconds };
@@ -155,7 +155,7 @@ async function follow(
       display.jobEvent(e.key, e.event);
     } else if (e.type === 'succeeded') {
       const r = e.result;
-      const score = r.metrics.find((m) => m.name === 'accuracy') ?? r.metrics.find((m) => m.name === 'r2') ?? r.metrics[0];
+      const score = headlineMetric(r.metrics);
       end(e.key, { outcome: 'succeeded', externalProcessId: r.externalProcessId, resultDir: r.resultDir ?? '', score: score && { name: score.name, value: score.value }, seconds });
     } else {
       end(e.key, { outcome: 'failed', error: e.error, seconds });
