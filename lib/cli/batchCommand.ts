@@ -17,7 +17,7 @@ import { loadBullmq } from './fleetModules';
 import { ManifestError, readManifest, type ManifestJob } from './manifest';
 import { clientFrom, type ConnectionOptions } from './options';
 import { withServiceFlags } from './serviceFlags';
-import { jobIssues, readHead } from './localChecks';
+import { MANIFEST_WORDS, jobIssues, readHead } from './localChecks';
 import { makeOutDir, outDirIssue, recoveryHint } from './outDir';
 
 interface BatchFlags extends ConnectionOptions {
@@ -146,7 +146,7 @@ export async function batchIssues(jobs: readonly ManifestJob[], out: string): Pr
   const read = (file: string) => heads.get(file) ?? heads.set(file, readHead(file)).get(file)!;
   for (const job of jobs) {
     const label = `${job.key} (${job.where})`;
-    for (const issue of await jobIssues({ csv: job.csv, eval: job.eval, config: job.config }, read)) problems.push(`${label}: ${issue}`);
+    for (const issue of await jobIssues({ csv: job.csv, eval: job.eval, config: job.config }, read, MANIFEST_WORDS)) problems.push(`${label}: ${issue}`);
     const resultDir = path.join(out, job.key);
     if (!outIssue && existsSync(resultDir) && !statSync(resultDir).isDirectory()) problems.push(`${label}: its result folder ${resultDir} is a file`);
   }

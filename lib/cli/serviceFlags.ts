@@ -57,7 +57,7 @@ export interface SecretIo {
 
 /**
  * Before a service command runs: `--secret-key -` reads the key from stdin, `--secret-key-file`
- * from a file (first line), and a key given literally as `--secret-key`/`--api-key` prints a
+ * from a file (first line), and a secret key given literally as `--secret-key` prints a
  * one-line warning (every user of the machine can read a process's arguments).
  *
  * @internal
@@ -83,10 +83,11 @@ export async function resolveSecretFlags(cmd: Command, io: SecretIo = { stdin: p
     }
     cmd.setOptionValue('secretKey', firstLine(text, '--secret-key - (stdin)'));
   } else {
-    const literal = [flags.secretKey !== undefined ? '--secret-key' : '', flags.apiKey !== undefined ? '--api-key' : ''].filter(Boolean);
-    if (literal.length > 0) {
+    // The secret key is the long-lived credential; an API key expires within a day (its help
+    // still prefers the environment).
+    if (flags.secretKey !== undefined) {
       io.stderr.write(
-        `p1rx: warning: ${literal.join(' and ')} on the command line can be read by every user of this machine (/proc/<pid>/cmdline, ps); prefer P1RX_SECRET_KEY / P1RX_API_KEY, --secret-key-file <path> or --secret-key - (stdin)\n`,
+        'p1rx: warning: --secret-key on the command line can be read by every user of this machine (/proc/<pid>/cmdline, ps); prefer P1RX_SECRET_KEY, --secret-key-file <path> or --secret-key - (stdin)\n',
       );
     }
   }

@@ -79,7 +79,11 @@ export interface StatusEvent {
   readonly status: string;
   readonly createdDatetime?: string;
   readonly updatedDatetime?: string;
-  /** Whether this status ends the training successfully. */
+  /**
+   * Whether this status ends the training successfully (`finished`, or a caller-named terminal
+   * status). A failure status (`failed`, `error`, or a caller-named one) is never a `status`
+   * event with `terminal: true`: the stream errors with `TrainingFailedError` instead.
+   */
   readonly terminal: boolean;
   readonly resultUrl?: string;
 }
