@@ -113,7 +113,7 @@ describe('p1rx local checks before any upload', () => {
     // <out>/<key> is a file: the job's results could not be written.
     const underDir = await runCli(['batch', manifest, '-o', dir, '--base-url', emulator().url, '--api-key', API_KEY]);
     expect(underDir.code).toBe(2);
-    expect(underDir.io.err()).toMatch(/a-file \(entry 1\): its result folder .*a-file is a file/);
+    expect(underDir.io.err()).toMatch(/a-file \(line 1, entry 1\): its result folder .*a-file is a file/);
     expect(emulator().requests).toEqual([]);
   });
 });

@@ -201,6 +201,11 @@ describe('the packed types, compiled by fresh ESM and CommonJS projects', () => 
     'export type Used = [TrainingResult, UndiciDispatcherLike, EmulatorOptions, RedisLike];',
     '',
   ].join('\n');
+  const ANGULAR_SOURCE = [
+    "import { providePredictionOne, PREDICTION_ONE_CLIENT, PredictionOneService } from 'prediction-one-rx/angular';",
+    'export const used = [providePredictionOne, PREDICTION_ONE_CLIENT, PredictionOneService];',
+    '',
+  ].join('\n');
   // [compiler, package type, module, moduleResolution]. TypeScript 7 removed node10.
   const CASES: readonly (readonly [string, 'module' | 'commonjs', string, string])[] = [
     ['ts59', 'commonjs', 'commonjs', 'node10'],
@@ -219,11 +224,13 @@ describe('the packed types, compiled by fresh ESM and CommonJS projects', () => 
     const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', tmp], root)) as { filename: string }[];
     writeFileSync(path.join(tmp, 'package.json'), '{ "name": "types-app", "private": true }');
     // Both compilers under aliases, once per run, beside the package and rxjs only.
-    npm(['install', '--ignore-scripts', path.join(tmp, packed.filename), 'rxjs@^7.8.0', 'ts59@npm:typescript@~5.9.3', 'ts7@npm:typescript@^7'], tmp);
+    // Angular too, for prediction-one-rx/angular only (the other subpaths are compiled without it).
+    npm(['install', '--ignore-scripts', path.join(tmp, packed.filename), 'rxjs@^7.8.0', 'ts59@npm:typescript@~5.9.3', 'ts7@npm:typescript@^7', '@angular/core@^21', '@angular/common@^21'], tmp);
     for (const type of ['module', 'commonjs']) {
       mkdirSync(path.join(tmp, type));
       writeFileSync(path.join(tmp, type, 'package.json'), JSON.stringify({ type }));
       writeFileSync(path.join(tmp, type, 'index.ts'), SOURCE);
+      writeFileSync(path.join(tmp, type, 'angular.ts'), ANGULAR_SOURCE);
     }
   });
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -234,17 +241,23 @@ describe('the packed types, compiled by fresh ESM and CommonJS projects', () => 
     expect(version('ts7')).toMatch(/^7\./);
   });
 
-  it.each(CASES)('should compile with %s, "type": "%s", module %s, moduleResolution %s, skipLibCheck false', (compiler, type, module, moduleResolution) => {
+  /** The compiler's diagnostics for `file` in the `type` project ('' when it compiles). */
+  const compile = (compiler: string, type: string, module: string, moduleResolution: string, files: readonly string[]): string => {
     const config = path.join(tmp, type, `tsconfig.${compiler}.${moduleResolution}.json`);
     const compilerOptions = { strict: true, noEmit: true, skipLibCheck: false, target: 'es2022', lib: ['es2022', 'dom'], types: [], module, moduleResolution };
-    writeFileSync(config, JSON.stringify({ compilerOptions, files: ['index.ts'] }));
-    let output = '';
+    writeFileSync(config, JSON.stringify({ compilerOptions, files }));
     try {
       execFileSync(process.execPath, [path.join(tmp, 'node_modules', compiler, 'bin', 'tsc'), '-p', config], { cwd: tmp, encoding: 'utf8', stdio: 'pipe' });
+      return '';
     } catch (err) {
-      output = String((err as { stdout?: string }).stdout ?? err);
+      return String((err as { stdout?: string }).stdout ?? err);
     }
-    expect(output).toBe('');
+  };
+
+  // Angular ships ES modules only: prediction-one-rx/angular is compiled in the ESM projects
+  // (nodenext, and bundler as the Angular CLI does), in the same program (the compiler is the slow part).
+  it.each(CASES)('should compile with %s, "type": "%s", module %s, moduleResolution %s, skipLibCheck false', (compiler, type, module, moduleResolution) => {
+    expect(compile(compiler, type, module, moduleResolution, type === 'module' ? ['index.ts', 'angular.ts'] : ['index.ts'])).toBe('');
   });
 
   it('should name no optional peer in any published .d.ts', () => {
