@@ -21,6 +21,7 @@ import { registerConformance } from './conformanceCommand';
 import { USAGE_EXIT_CODE } from './batchIo';
 import { LocalCheckError } from './outDir';
 import { errorHint } from './errorHints';
+import { printable } from './format';
 
 /**
  * Usage errors are one line naming the command's help (not the whole help, which buried the
@@ -95,7 +96,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     }
     // Commander already printed its own message (usage errors, --help).
     if (err instanceof CommanderError) return err.exitCode;
-    const message = err instanceof PredictionOneError || err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    // A service's error text is quoted in the message: escaped, so it cannot drive the terminal.
+    const message = printable(err instanceof PredictionOneError || err instanceof Error ? `${err.name}: ${err.message}` : String(err));
     const hint = errorHint(err);
     process.stderr.write(`p1rx: ${message}\n${hint ? `p1rx: ${hint}\n` : ''}`);
     return 1;

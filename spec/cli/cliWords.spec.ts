@@ -106,6 +106,13 @@ describe('p1rx messages in the words of the command line', () => {
     expect(stderr).toMatch(/\np1rx: the API key was refused \(from --api-key or P1RX_API_KEY\): it may have expired .* give the secret key instead \(P1RX_SECRET_KEY\)/);
   });
 
+  it("should escape a service's text quoted in an error (the service echoes an id holding terminal escapes)", async () => {
+    expect(await run(['status', 'abc\u001b[2J\r\nforged line', '--base-url', emulator().url, '--api-key', API_KEY])).toBe(1);
+    expect(stderr).toContain("Unknown external_process_id 'abc\\x1b[2J\\r\\nforged line'");
+    expect(stderr).not.toContain('\u001b');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('should refuse a base URL that holds /v1/external before any request, naming the origin to give', async () => {
     expect(await run(['models', '--base-url', `${emulator().url}/v1/external`, '--secret-key-file', path.join(dir, 'key.txt')])).toBe(2);
     expect(stderr).toBe(
