@@ -260,6 +260,19 @@ describe('the packed types, compiled by fresh ESM and CommonJS projects', () => 
     expect(compile(compiler, type, module, moduleResolution, type === 'module' ? ['index.ts', 'angular.ts'] : ['index.ts'])).toBe('');
   });
 
+  it('should run docs/examples/ndjson-trainer.ts as an ES module and as CommonJS', () => {
+    for (const type of ['module', 'commonjs']) {
+      const example = path.join(tmp, type, 'ndjson-trainer.ts');
+      writeFileSync(example, readFileSync(path.join(root, 'docs/examples/ndjson-trainer.ts')));
+      const module = type === 'module' ? 'nodenext' : 'node16';
+      // Emitted without type checking (no @types/node here): this checks how the program runs.
+      execFileSync(process.execPath, [path.join(tmp, 'node_modules/ts7/bin/tsc'), '--noCheck', '--module', module, '--moduleResolution', module, '--target', 'es2022', '--outDir', path.join(tmp, type, 'out'), example], { cwd: tmp, stdio: 'pipe' });
+      // No request on stdin: it reads, trains nothing and exits 0 (a `require.main` test would throw under ESM).
+      const run = () => execFileSync(process.execPath, [path.join(tmp, type, 'out', 'ndjson-trainer.js'), '--base-url', 'http://127.0.0.1:9', '--api-key', 'k', '--out', path.join(tmp, type, 'results')], { cwd: tmp, input: '', encoding: 'utf8', stdio: 'pipe' });
+      expect(run()).toBe('');
+    }
+  });
+
   it('should name no optional peer in any published .d.ts', () => {
     const dist = path.join(tmp, 'node_modules/prediction-one-rx/dist');
     const files = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => /\.d\.m?ts$/.test(f) && !f.startsWith('angular'));
