@@ -19,6 +19,8 @@ export default defineConfig([
     target: 'es2022',
     outDir: 'dist',
     splitting: false,
+    // `__filename` in the ESM build (lib/node/requirePeer.ts loads optional peers synchronously).
+    shims: true,
     external: ['rxjs', 'prediction-one-rx', /^prediction-one-rx\//, /^@angular\//, 'bullmq', 'ioredis'],
   },
   {

@@ -93,6 +93,7 @@ export { jobStep$, runJobSteps$, isJobStepped, newJobRecord } from './pipeline/j
 export type { JobRecord, JobStage, JobStepped, JobStepContext, JobStepOutput } from './pipeline/jobStep';
 export { toTrainingResult, parseCsv } from './results/trainingResult';
 export { WebInflate, webZipCodec } from './results/webInflate';
+export { headlineMetric, HEADLINE_METRICS } from './results/headlineMetric';
 export { streamResult$ } from './operators/streamResult';
 export type { ResultSink, EntryWriter } from './operators/streamResult';
 export type { TrainingResult, Metric, Contribution } from './results/trainingResult';

@@ -89,7 +89,9 @@ function arg(name: string, fallback?: string): string {
   return value;
 }
 
-if (require.main === module) {
+// Run as a program (not imported): the same test under ES modules and CommonJS (`require.main`
+// does not exist in an ES module).
+if (process.argv[1] !== undefined && /ndjson-trainer\.[cm]?[jt]s$/.test(process.argv[1])) {
   runTrainer(process.stdin, process.stdout, {
     baseUrl: arg('base-url'),
     apiKey: arg('api-key'),

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import type { QueueEvents } from 'bullmq';
+import type { QueueEventsLike } from './peerTypes';
 import { Observable } from 'rxjs';
 import type { TrainingEvent } from 'prediction-one-rx';
 import { parseTrainingJobId, type FleetJobResult } from './jobs';
@@ -73,7 +73,7 @@ function parse<T>(value: unknown): T | undefined {
  * @param options - `batchId` to keep one batch only.
  * @returns The jobs' events.
  */
-export function fleetEvents$(queueEvents: QueueEvents, options: { readonly batchId?: string } = {}): Observable<FleetEvent> {
+export function fleetEvents$(queueEvents: QueueEventsLike, options: { readonly batchId?: string } = {}): Observable<FleetEvent> {
   return new Observable<FleetEvent>((subscriber) => {
     const keyOf = (jobId: string): string | undefined => {
       const parsed = parseTrainingJobId(jobId);

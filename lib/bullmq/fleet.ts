@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisLike } from './peerTypes';
 import { PredictionOneError, type FetchInit, type FetchLike, type FetchResponse } from 'prediction-one-rx';
 import { luaScript } from './script';
 
@@ -260,7 +260,7 @@ function createModelUpload(url: string, init: FetchInit): string | undefined {
  * @param options - Namespace, budget, claim lifetime.
  * @returns The fleet.
  */
-export function createFleet(redis: Redis, options: FleetOptions = {}): Fleet {
+export function createFleet(redis: RedisLike, options: FleetOptions = {}): Fleet {
   const base = `${options.prefix ?? 'p1rx-fleet'}:${options.name ?? 'p1rx'}`;
   const keys = {
     backoff: `${base}:backoff`,

@@ -19,3 +19,4 @@ export type { Fleet, FleetOptions, BackoffWindow, ClaimAnswer } from './fleet';
 export { checkRedisForFleet, checkCredentials, probeRedis } from './preflight';
 export type { RedisCheck } from './preflight';
 export { redisWhere, redisErrorLine } from './redisLine';
+export type { RedisLike, RedisOptionsLike, QueueLike, QueueEventsLike, TrainingJobLike, TrainingBullWorker, FinishedJob } from './peerTypes';

@@ -3,8 +3,8 @@
  *
  * @packageDocumentation
  */
-import type { Job, Queue } from 'bullmq';
 import path from 'node:path';
+import type { QueueLike } from './peerTypes';
 import { newJobRecord, type JobRecord, type PollOptions, type TrainingConfig } from 'prediction-one-rx';
 
 /** The manifest's rule for a key (it names a folder): no separator, no `..`, not absolute. */
@@ -259,7 +259,7 @@ export function parseTrainingJobId(jobId: string): { batchId: string; key: strin
  * @param options - Batch id, attempts.
  * @returns Which keys were added and which existed.
  */
-export async function enqueueTrainings(queue: Queue, trainings: readonly FleetTraining[], options: EnqueueOptions): Promise<EnqueueReport> {
+export async function enqueueTrainings(queue: QueueLike, trainings: readonly FleetTraining[], options: EnqueueOptions): Promise<EnqueueReport> {
   const seen = new Set<string>();
   const batchIssue = fleetNameIssue('batch id', options.batchId);
   if (batchIssue) throw new TypeError(`enqueueTrainings: ${batchIssue}`);
@@ -274,7 +274,7 @@ export async function enqueueTrainings(queue: Queue, trainings: readonly FleetTr
     if (t.data === undefined && t.externalProcessId === undefined && t.record?.externalProcessId === undefined) throw new TypeError(`enqueueTrainings: '${t.key}' has neither data nor externalProcessId`);
   }
   const jobIds = new Map(trainings.map((t) => [t.key, trainingJobId(options.batchId, t.key)] as const));
-  const existingJobs = await Promise.all(trainings.map((t) => queue.getJob(jobIds.get(t.key)!) as Promise<Job | undefined>));
+  const existingJobs = await Promise.all(trainings.map((t) => queue.getJob(jobIds.get(t.key)!)));
   const missing = trainings.filter((_, i) => existingJobs[i] === undefined || existingJobs[i] === null);
   const added: string[] = [];
   const chunk = 500;

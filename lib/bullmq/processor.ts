@@ -6,8 +6,8 @@
 import { constants as fsConstants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { requirePeer } from '../node/requirePeer';
+import type { RedisLike, TrainingJobLike } from './peerTypes';
 import { defer, lastValueFrom, tap, filter } from 'rxjs';
 import {
   ApiError,
@@ -40,7 +40,7 @@ export interface TrainingProcessorOptions {
   /** The fleet (claims, shared budget and 429 backoff). The client is wrapped with its gate. */
   readonly fleet?: Fleet;
   /** Redis connection used to record each step under the job's lock (fenced). Required with `fleet`. */
-  readonly redis?: Redis;
+  readonly redis?: RedisLike;
   /**
    * The folder results go to for jobs that carry no location of their own (`FleetJobData.out`,
    * set by older producers only): `<out>/<key>/`. Default: such results are not written (see
@@ -182,14 +182,16 @@ export function gatedClient(client: PredictionOneClient, fleet: Fleet): Predicti
 export function trainingProcessor(
   client: PredictionOneClient,
   options: TrainingProcessorOptions = {},
-): (job: Job<FleetJobData, FleetJobResult>, token?: string) => Promise<FleetJobResult> {
+): (job: TrainingJobLike, token?: string) => Promise<FleetJobResult> {
+  // bullmq is an optional peer: loaded here, so a missing one is named with its install line.
+  const { DelayedError, UnrecoverableError } = requirePeer<typeof import('bullmq')>('bullmq', 'prediction-one-rx/bullmq');
   const { fleet, redis } = options;
   if (fleet && !redis) throw new TypeError('trainingProcessor: a fleet needs the redis connection too');
   const gated = fleet ? gatedClient(client, fleet) : client;
   const holdMs = options.holdMs ?? 1000;
   const readData = options.readData ?? defaultReader(options.maxDataBytes ?? 512 * 1024 * 1024);
 
-  const record = async (job: Job<FleetJobData, FleetJobResult>, token: string | undefined, data: FleetJobData): Promise<void> => {
+  const record = async (job: TrainingJobLike, token: string | undefined, data: FleetJobData): Promise<void> => {
     if (redis && token) {
       const key = `${job.queueQualifiedName}:${job.id}`;
       const ok = await FENCED_UPDATE.run(redis, [key, `${key}:lock`], [JSON.stringify(data), token]);

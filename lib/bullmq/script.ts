@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisLike } from './peerTypes';
 
 /**
  * A Lua script of the fleet.
@@ -14,7 +14,7 @@ import type { Redis } from 'ioredis';
  */
 export interface LuaScript {
   /** Runs the script with `EVALSHA`; a server that does not know it yet (`NOSCRIPT`) gets it once with `EVAL`. */
-  run(redis: Redis, keys: readonly string[], args: readonly string[]): Promise<unknown>;
+  run(redis: RedisLike, keys: readonly string[], args: readonly string[]): Promise<unknown>;
 }
 
 /**

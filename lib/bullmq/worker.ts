@@ -3,8 +3,10 @@
  *
  * @packageDocumentation
  */
-import { Worker, type WorkerOptions } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { WorkerOptions } from 'bullmq';
+import type { RedisOptions } from 'ioredis';
+import { requirePeer } from '../node/requirePeer';
+import type { RedisOptionsLike, TrainingBullWorker } from './peerTypes';
 import type { PredictionOneClient } from 'prediction-one-rx';
 import { createFleet, type Fleet, type FleetOptions } from './fleet';
 import type { FleetJobData, FleetJobResult } from './jobs';
@@ -20,7 +22,7 @@ import { trainingProcessor, type TrainingProcessorOptions } from './processor';
  */
 export interface TrainingWorkerOptions extends Omit<TrainingProcessorOptions, 'fleet' | 'redis'> {
   /** Redis: a URL or ioredis options (the worker opens its own connections and closes them). */
-  readonly connection: string | RedisOptions;
+  readonly connection: string | RedisOptionsLike;
   /** Queue name. Default `'p1rx'`. */
   readonly queueName?: string;
   /** Activations at once in this process. Default 8. */
@@ -34,7 +36,7 @@ export interface TrainingWorkerOptions extends Omit<TrainingProcessorOptions, 'f
   /** Fleet settings (budget, claim lifetime, trace); `name` defaults to the queue name. */
   readonly fleet?: FleetOptions;
   /** Further BullMQ worker options (they win over the defaults above). */
-  readonly workerOptions?: Partial<WorkerOptions>;
+  readonly workerOptions?: { readonly [option: string]: unknown };
 }
 
 /**
@@ -46,7 +48,7 @@ export interface TrainingWorkerOptions extends Omit<TrainingProcessorOptions, 'f
  * ```
  */
 export interface TrainingWorker {
-  readonly worker: Worker<FleetJobData, FleetJobResult>;
+  readonly worker: TrainingBullWorker;
   readonly fleet: Fleet;
   /** Stops taking jobs, waits for running activations, closes the connections. Idempotent. */
   close(): Promise<void>;
@@ -82,11 +84,14 @@ export function createTrainingWorker(client: PredictionOneClient, options: Train
   if (!(lockDuration > requestTimeoutMs && lockDuration > holdMs)) {
     throw new RangeError(`createTrainingWorker: lockDurationMs (${lockDuration}) must exceed the request timeout (${requestTimeoutMs}) and holdMs (${holdMs})`);
   }
+  // Optional peers, loaded here: a missing one is named with its range and install line.
+  const { Worker } = requirePeer<typeof import('bullmq')>('bullmq', 'prediction-one-rx/bullmq', ['ioredis']);
+  const { Redis } = requirePeer<typeof import('ioredis')>('ioredis', 'prediction-one-rx/bullmq', ['bullmq']);
   const queueName = options.queueName ?? 'p1rx';
   const open = (extra: RedisOptions = {}) =>
     typeof options.connection === 'string'
       ? new Redis(options.connection, { maxRetriesPerRequest: null, ...extra })
-      : new Redis({ ...options.connection, maxRetriesPerRequest: null, ...extra });
+      : new Redis({ ...(options.connection as RedisOptions), maxRetriesPerRequest: null, ...extra });
   // The fleet's own connection (gate, claims, fenced record writes; never a blocking command):
   // auto-pipelined, so the gates and writes of many activations go out in one socket write.
   const redis = open({ enableAutoPipelining: true });
@@ -103,7 +108,7 @@ export function createTrainingWorker(client: PredictionOneClient, options: Train
     lockDuration,
     stalledInterval: options.stalledIntervalMs ?? 30_000,
     maxStalledCount: options.maxStalledCount ?? 20,
-    ...options.workerOptions,
+    ...(options.workerOptions as Partial<WorkerOptions> | undefined),
   });
   // A lost lock or a dropped connection is reported on 'error'; without a listener Node would crash.
   worker.on('error', () => undefined);

@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
 import { defer, type Subscription } from 'rxjs';
-import { trainEachFrom$, type PollOptions, type PredictionOneClient } from 'prediction-one-rx';
+import { trainEachFrom$, type Metric, type PollOptions, type PredictionOneClient } from 'prediction-one-rx';
 import {
   CheckpointError,
   CheckpointLockedError,
@@ -32,7 +32,7 @@ import { loadBullmq } from './fleetModules';
 import { ManifestError, readManifest, type ManifestJob } from './manifest';
 import { clientFrom, type ConnectionOptions } from './options';
 import { withServiceFlags } from './serviceFlags';
-import { jobIssues, readHead } from './localChecks';
+import { MANIFEST_WORDS, jobIssues, readHead } from './localChecks';
 import { withEncodingFlag } from './encodingOption';
 import type { CsvEncoding } from 'prediction-one-rx';
 import { makeOutDir, outDirIssue, recoveryHint } from './outDir';
@@ -248,7 +248,7 @@ export async function batchIssues(jobs: readonly ManifestJob[], out: string): Pr
   const read = (file: string, encoding?: CsvEncoding) => heads.get(file) ?? heads.set(file, readHead(file, encoding)).get(file)!;
   for (const job of jobs) {
     const label = `${job.key} (${job.where})`;
-    for (const issue of await jobIssues({ csv: job.csv, eval: job.eval, config: job.config, encoding: job.encoding }, read)) problems.push(`${label}: ${issue}`);
+    for (const issue of await jobIssues({ csv: job.csv, eval: job.eval, config: job.config, encoding: job.encoding }, read, MANIFEST_WORDS)) problems.push(`${label}: ${issue}`);
     const resultDir = path.join(out, job.key);
     if (!outIssue && existsSync(resultDir) && !statSync(resultDir).isDirectory()) problems.push(`${label}: its result folder ${resultDir} is a file`);
   }
@@ -427,7 +427,7 @@ function report(
   return exitCode;
 }
 
-function scoreOf(metrics: Parameters<typeof headlineMetric>[0]): { name: string; value: number | string } | undefined {
+function scoreOf(metrics: readonly Metric[]): { name: string; value: number | string } | undefined {
   const m = headlineMetric(metrics);
   return m && { name: m.name, value: Number.isNaN(m.value) ? m.raw : m.value };
 }

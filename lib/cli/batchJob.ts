@@ -6,11 +6,11 @@
  */
 import { Observable, defer } from 'rxjs';
 import {
+  headlineMetric,
   newJobRecord,
   runJobSteps$,
   type JobRecord,
   type KeyedTrainingJob,
-  type Metric,
   type PollOptions,
   type PredictionOneClient,
   type TrainingEvent,
@@ -46,14 +46,8 @@ export function toBatchJob(manifest: ManifestJob, resultDir: string, from: Check
   };
 }
 
-/**
- * The metric a summary shows: accuracy for classification, r2 for regression, else the first.
- *
- * @internal
- */
-export function headlineMetric(metrics: readonly Metric[]): Metric | undefined {
-  return metrics.find((m) => m.name === 'accuracy') ?? metrics.find((m) => m.name === 'r2') ?? metrics[0];
-}
+/** The metric a summary shows: the library's {@link headlineMetric}. @internal */
+export { headlineMetric };
 
 /**
  * Runs one batch job from wherever its checkpoint says it got to, with the shared step

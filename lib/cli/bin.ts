@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import path from 'node:path';
+import { OPTIONAL_PEERS, peerInstallSpec, type OptionalPeer } from '../core/optionalPeers';
 
 /** Packages every command needs, and those only some commands need. */
 const CLI_PACKAGES = ['commander', 'cli-progress'];
@@ -31,7 +32,8 @@ export function missingPackages(argv: readonly string[], from: string = __dirnam
 /** `name@range` as the package's peerDependencies say (an unpinned install may pick a major it does not support). */
 function pinned(name: string, peers: Readonly<Record<string, string>>): string {
   const range = peers[name];
-  return range === undefined ? name : `'${name}@${range}'`;
+  if (range === undefined) return name in OPTIONAL_PEERS ? peerInstallSpec(name as OptionalPeer) : name;
+  return /^[\w@/.^~-]+$/.test(`${name}@${range}`) ? `${name}@${range}` : `'${name}@${range}'`;
 }
 
 /**

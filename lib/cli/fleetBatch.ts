@@ -9,7 +9,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import { lastValueFrom, mergeMap, from, toArray, filter, map, of } from 'rxjs';
-import { upload$, type PredictionOneClient } from 'prediction-one-rx';
+import { headlineMetric, upload$, type PredictionOneClient } from 'prediction-one-rx';
 import { fileSource } from 'prediction-one-rx/node';
 import type { FleetJobData, FleetJobResult, FleetPollOptions, FleetTraining } from 'prediction-one-rx/bullmq';
 import { INTERRUPTED_EXIT_CODE, USAGE_EXIT_CODE, type CliIo } from './batchIo';
@@ -58,7 +58,7 @@ export function defaultBatchId(manifestFile: string, out: string): string {
 class RedisUnreachable extends Error {}
 
 function scoreOf(r: FleetJobResult): { name: string; value: number | string } | undefined {
-  const score = r.metrics.find((m) => m.name === 'accuracy') ?? r.metrics.find((m) => m.name === 'r2') ?? r.metrics[0];
+  const score = headlineMetric(r.metrics);
   return score && { name: score.name, value: score.value };
 }
 

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import type { Command } from 'commander';
+import { missingPeerMessage } from '../core/optionalPeers';
 import { USAGE_EXIT_CODE } from './batchIo';
 
 /** The `prediction-one-rx/bullmq` entry. @internal */
@@ -16,12 +17,15 @@ export type BullmqEntry = typeof import('prediction-one-rx/bullmq');
  * @internal
  */
 export async function loadBullmq(cmd: Command): Promise<BullmqEntry> {
-  try {
-    return await import('prediction-one-rx/bullmq');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' || (err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
-      cmd.error('error: --queue needs bullmq and ioredis: npm install bullmq@6 ioredis', { exitCode: USAGE_EXIT_CODE });
+  // The entry loads bullmq and ioredis when a worker or processor is made: check them first.
+  const missing = (['bullmq', 'ioredis'] as const).filter((name) => {
+    try {
+      require.resolve(name);
+      return false;
+    } catch {
+      return true;
     }
-    throw err;
-  }
+  });
+  if (missing.length > 0) cmd.error(`error: ${missingPeerMessage('p1rx (--queue, worker)', missing)}`, { exitCode: USAGE_EXIT_CODE });
+  return import('prediction-one-rx/bullmq');
 }

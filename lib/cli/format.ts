@@ -6,6 +6,26 @@
 import type { Metric, TrainingEvent } from 'prediction-one-rx';
 
 /**
+ * A string from the service or a file (a model's name, a status, a column) made safe for a
+ * terminal: control characters (ESC sequences, CR, LF, TAB, DEL, C1 controls) and the Unicode
+ * line and bidirectional-override characters are shown as escapes (`\x1b`, `\r`, `\n`,
+ * `\u202e`), so a name cannot move the cursor, rewrite a line or fake another row.
+ *
+ * ## Example
+ * ```ts
+ * printable('churn\x1b[2J\r\nfake row'); // 'churn\\x1b[2J\\r\\nfake row'
+ * ```
+ * @internal
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const named: Record<string, string> = { '\r': '\\r', '\n': '\\n', '\t': '\\t' };
+    const code = c.charCodeAt(0);
+    return named[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+  });
+}
+
+/**
  * Splits `text` into lines of at most `width` characters, at spaces when it can.
  *
  * @internal
@@ -44,7 +64,8 @@ export function table(
   rows: readonly (readonly (string | number)[])[],
   fit?: { readonly maxWidth: number; readonly wrap: number },
 ): string {
-  const cells = [header, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? formatNumber(c) : String(c ?? ''))))];
+  // Cells hold service strings (names, statuses): escaped, so none can drive the terminal.
+  const cells = [header, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? formatNumber(c) : printable(String(c ?? '')))))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => String(r[i] ?? '').length)));
   if (fit) {
     const others = widths.reduce((sum, w, i) => (i === fit.wrap ? sum : sum + w), 0) + 2 * (widths.length - 1);
@@ -83,11 +104,11 @@ export function describeEvent(e: TrainingEvent): string | undefined {
     case 'uploadProgress':
       return e.total !== undefined && e.loaded === e.total ? `uploaded ${e.file} (${bytes(e.total)})` : undefined;
     case 'uploaded':
-      return `upload ${e.externalProcessId} ready: ${e.columns.map((c) => `${c.name}:${c.type}`).join(', ')}`;
+      return printable(`upload ${e.externalProcessId} ready: ${e.columns.map((c) => `${c.name}:${c.type}`).join(', ')}`);
     case 'queued':
-      return `training '${e.name}' queued (${e.config.tt}, target ${e.config.tc})`;
+      return printable(`training '${e.name}' queued (${e.config.tt}, target ${e.config.tc})`);
     case 'status':
-      return `status ${e.status.padEnd(9)} updated ${e.updatedDatetime ?? '?'}`;
+      return printable(`status ${e.status.padEnd(9)} updated ${e.updatedDatetime ?? '?'}`);
     case 'downloadProgress':
       return e.total !== undefined && e.loaded === e.total ? `downloaded result (${bytes(e.total)})` : undefined;
     case 'completed':

@@ -29,6 +29,29 @@ export async function readHead(file: string, encoding?: CsvEncoding, bytes = SAM
   }
 }
 
+/** How `p1rx train` names the config's wire codes: its flags. @internal */
+export const TRAIN_FLAG_WORDS: Readonly<Record<string, string>> = { tt: '--type', tc: '--target', tv: '--positive', cv: '--cv' };
+
+/** How `p1rx batch` names them: the manifest's fields. @internal */
+export const MANIFEST_WORDS: Readonly<Record<string, string>> = { tt: 'type', tc: 'target', tv: 'positive', cv: 'cv' };
+
+/**
+ * An issue of the library (worded with the vendor's field codes: `tt`, `tc`, `tv`, `cv`) in
+ * the words the user typed: a leading code (with its gloss) and a code in parentheses become
+ * the flag or field.
+ *
+ * ## Example
+ * ```ts
+ * inUserWords('tv is required for binary_classification', TRAIN_FLAG_WORDS); // '--positive is required for binary_classification'
+ * ```
+ * @internal
+ */
+export function inUserWords(issue: string, words: Readonly<Record<string, string>>): string {
+  return issue
+    .replace(/^([a-z]+)\b(?: \([a-z -]+\))?(?= (is|must|need))/, (whole, code: string) => words[code] ?? whole)
+    .replace(/\(([a-z]+)\)/g, (whole, code: string) => (words[code] === undefined ? whole : `(${words[code]})`));
+}
+
 /**
  * Every problem of one job found locally: config, training data against the config, and the
  * evaluation file's header. Files are sampled (first {@link SAMPLE_BYTES}).
@@ -38,6 +61,15 @@ export async function readHead(file: string, encoding?: CsvEncoding, bytes = SAM
 export async function jobIssues(
   job: { csv: string; eval?: string; config: TrainingConfig; encoding?: CsvEncoding },
   read: (file: string, encoding?: CsvEncoding) => Promise<{ head: string; complete: boolean }> = readHead,
+  words: Readonly<Record<string, string>> = {},
+): Promise<string[]> {
+  const issues = await jobIssuesInWireWords(job, read);
+  return issues.map((issue) => inUserWords(issue, words));
+}
+
+async function jobIssuesInWireWords(
+  job: { csv: string; eval?: string; config: TrainingConfig; encoding?: CsvEncoding },
+  read: (file: string, encoding?: CsvEncoding) => Promise<{ head: string; complete: boolean }>,
 ): Promise<string[]> {
   const issues = trainingConfigIssues(job.config);
   let header: string[] = [];
@@ -63,4 +95,36 @@ export async function jobIssues(
     }
   }
   return issues;
+}
+
+/** Fewest data rows with a target value a training is sent with no warning. @internal */
+export const MIN_TRAINING_ROWS = 10;
+
+/**
+ * A warning, before the upload, when the data is too small for the cross-validation chosen:
+ * fewer than {@link MIN_TRAINING_ROWS} rows with a target value, or fewer than two per fold
+ * (`cv` 0 and -1 plan up to 5 folds). Only a complete sample is counted (a file over the head
+ * size has rows enough). `undefined` when there is nothing to say.
+ *
+ * ## Example
+ * ```ts
+ * smallDataWarning('a,y\n1,yes\n2,no\n3,yes\n', true, { tt: 'binary_classification', tc: 'y', tv: 'yes', cv: 5 }, 'small.csv', '--cv');
+ * // "small.csv has 3 data rows with a value in 'y': too few for --cv 5 (5-fold cross-validation needs at least 10, two per fold and 10 in all); the training will likely fail at the service"
+ * ```
+ * @internal
+ */
+export function smallDataWarning(head: string, complete: boolean, config: TrainingConfig, label: string, cvWord: string): string | undefined {
+  if (!complete) return undefined;
+  const rows = Papa.parse<string[]>(head.replace(/^\uFEFF/, ''), { skipEmptyLines: 'greedy' }).data;
+  const header = (rows[0] ?? []).map((h) => h.trim());
+  const target = header.indexOf(config.tc);
+  if (target < 0) return undefined;
+  const n = rows.slice(1).filter((row) => (row[target] ?? '').trim() !== '').length;
+  const cv = Number(config.cv ?? 0);
+  const folds = cv >= 2 ? cv : cv === 1 ? 1 : 5;
+  const needed = Math.max(MIN_TRAINING_ROWS, 2 * folds);
+  if (n >= needed) return undefined;
+  const scheme = folds === 1 ? 'an 80/20 holdout' : `${folds}-fold cross-validation`;
+  const shown = config.cv === undefined ? `the default ${cvWord} 0` : `${cvWord} ${cv}`;
+  return `${label} has ${n} data row${n === 1 ? '' : 's'} with a value in '${config.tc}': too few for ${shown} (${scheme} needs at least ${needed}${folds > 1 ? ', two per fold and 10 in all' : ''}); the training will likely fail at the service`;
 }

@@ -20,6 +20,8 @@ import { registerWorker } from './workerCommand';
 import { registerConformance } from './conformanceCommand';
 import { USAGE_EXIT_CODE } from './batchIo';
 import { LocalCheckError } from './outDir';
+import { errorHint } from './errorHints';
+import { printable } from './format';
 
 /**
  * Usage errors are one line naming the command's help (not the whole help, which buried the
@@ -33,7 +35,11 @@ function oneLineUsageErrors(cmd: Command, argv: readonly string[]): Command {
         // Commander shares one output configuration among commands: name the one being run from argv.
         const sub = cmd.commands.find((c) => c.name() === argv[0] || c.aliases().includes(argv[0] ?? ''));
         const name = sub ? `p1rx ${sub.name()}` : 'p1rx';
-        write(`${name}: ${str.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (see ${name} --help)\n`);
+        // A message that lists problems (indented lines after the first) keeps one per line.
+        const [first = '', ...rest] = str.trim().replace(/^error: /, '').split('\n');
+        const listed = rest.length > 0 && rest.every((line) => /^\s+\S/.test(line));
+        const head = listed ? first.trim() : [first, ...rest].join('\n').replace(/\s*\n\s*/g, ' ');
+        write(`${name}: ${head} (see ${name} --help)\n${listed ? rest.map((line) => `  - ${line.trim()}\n`).join('') : ''}`);
       },
     })
     .exitOverride((err) => {
@@ -90,8 +96,10 @@ export async function run(argv: readonly string[]): Promise<number> {
     }
     // Commander already printed its own message (usage errors, --help).
     if (err instanceof CommanderError) return err.exitCode;
-    const message = err instanceof PredictionOneError || err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    process.stderr.write(`p1rx: ${message}\n`);
+    // A service's error text is quoted in the message: escaped, so it cannot drive the terminal.
+    const message = printable(err instanceof PredictionOneError || err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+    const hint = errorHint(err);
+    process.stderr.write(`p1rx: ${message}\n${hint ? `p1rx: ${hint}\n` : ''}`);
     return 1;
   }
 }

@@ -77,7 +77,53 @@ function parseJson(text: string): { jobs: { raw: unknown; where: string }[]; iss
         ? ((parsed as { jobs: unknown[] }).jobs)
         : undefined;
   if (!list) return { jobs: [], issues: ['expected an array of jobs or an object { "jobs": [...] }'] };
-  return { jobs: list.map((raw, i) => ({ raw, where: `entry ${i + 1}` })), issues: [] };
+  const lines = entryLines(text);
+  return { jobs: list.map((raw, i) => ({ raw, where: lines[i] === undefined ? `entry ${i + 1}` : `line ${lines[i]}, entry ${i + 1}` })), issues: [] };
+}
+
+/**
+ * The line each job of a JSON manifest starts on (the top-level array's elements, or those of
+ * the top-level object's `jobs` array), for messages a user can find in an editor. Called on
+ * text `JSON.parse` accepted.
+ */
+function entryLines(text: string): number[] {
+  const starts: number[] = [];
+  const stack: string[] = [];
+  let line = 1;
+  let inString = false;
+  let escaped = false;
+  let key = '';
+  let listDepth = -1;
+  let awaiting = false;
+  for (const ch of text) {
+    if (ch === '\n') line++;
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (ch === '\\') escaped = true;
+      else if (ch === '"') inString = false;
+      else key += ch;
+      continue;
+    }
+    if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n' || ch === '\uFEFF') continue;
+    if (awaiting && stack.length === listDepth && ch !== ']') {
+      starts.push(line);
+      awaiting = false;
+    }
+    if (ch === '"') {
+      inString = true;
+      key = '';
+    } else if (ch === '[' || ch === '{') {
+      stack.push(ch);
+      const isList = ch === '[' && listDepth === -1 && (stack.length === 1 || (stack.length === 2 && stack[0] === '{' && key === 'jobs'));
+      if (isList) [listDepth, awaiting] = [stack.length, true];
+    } else if (ch === ']' || ch === '}') {
+      if (stack.length === listDepth) listDepth = -2;
+      stack.pop();
+    } else if (ch === ',' && stack.length === listDepth) {
+      awaiting = true;
+    }
+  }
+  return starts;
 }
 
 function parseCsvManifest(text: string): { jobs: { raw: unknown; where: string }[]; issues: string[] } {

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import { createNodeClient } from 'prediction-one-rx/node';
 import type { PredictionOneClient } from 'prediction-one-rx';
 import { retryLine } from './retryLine';
+import { baseUrlIssue } from './errorHints';
 
 /** Parses an integer option, with the option's name in the error. @internal */
 export function parseIntOption(name: string): (value: string) => number {
@@ -38,6 +39,8 @@ export function clientFrom(opts: ConnectionOptions, stderr: { write(text: string
   if (!baseUrl) {
     throw new InvalidArgumentError('give --base-url (or set P1RX_BASE_URL): the emulator\'s URL, or https://developer-api.predictionone.sony.biz for the real service');
   }
+  const urlIssue = baseUrlIssue(baseUrl);
+  if (urlIssue) throw new InvalidArgumentError(opts.baseUrl === undefined ? urlIssue.replace('--base-url', 'P1RX_BASE_URL') : urlIssue);
   return createNodeClient({
     baseUrl,
     apiKey,

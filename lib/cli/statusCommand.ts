@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { lastValueFrom, of, take, tap, type Observable } from 'rxjs';
 import { TrainingFailedError, pollStatus$, type PollOptions, type TrainingEvent } from 'prediction-one-rx';
 import { printableEvent } from './batchDisplay';
+import { printable } from './format';
 import { USAGE_EXIT_CODE, exitWith, processIo, usageErrorsExit2, type CliIo } from './batchIo';
 import { clientFrom, type ConnectionOptions } from './options';
 import { withServiceFlags } from './serviceFlags';
@@ -45,10 +46,11 @@ export function registerStatus(program: Command, io: CliIo = processIo): void {
       return cmd.error(`error: ${(err as Error).message}`, { exitCode: USAGE_EXIT_CODE });
     }
     // Without an event, `status` is a failure status: the training has ended, unsuccessfully.
+    // In the JSON, `terminal` says the training ended (finished or failed) and `failed` how.
     const print = (status: string, event?: TrainingEvent) => {
-      if (flags.json) io.stdout.write(`${JSON.stringify(event ? printableEvent(event) : { type: 'status', externalProcessId: id, status, terminal: true, failed: true })}\n`);
-      else if (event?.type === 'status') io.stdout.write(`${id}  ${status.padEnd(9)}  created ${event.createdDatetime ?? '?'}  updated ${event.updatedDatetime ?? '?'}\n`);
-      else io.stdout.write(`${id}  ${status}\n`);
+      if (flags.json) io.stdout.write(`${JSON.stringify(event ? { ...printableEvent(event), failed: false } : { type: 'status', externalProcessId: id, status, terminal: true, failed: true })}\n`);
+      else if (event?.type === 'status') io.stdout.write(`${printable(`${id}  ${status.padEnd(9)}  created ${event.createdDatetime ?? '?'}  updated ${event.updatedDatetime ?? '?'}`)}\n`);
+      else io.stdout.write(`${printable(`${id}  ${status}`)}\n`);
     };
     const statuses$: Observable<TrainingEvent> = of({ externalProcessId: id }).pipe(pollStatus$(client, pollFrom(flags)));
     try {

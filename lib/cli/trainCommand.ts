@@ -7,7 +7,7 @@ import { INTERRUPTED_EXIT_CODE, exitWith, processIo, type CliIo } from './batchI
 import { describeEvent, metricsTable } from './format';
 import { clientFrom, parseIntOption, type ConnectionOptions } from './options';
 import { withServiceFlags } from './serviceFlags';
-import { jobIssues } from './localChecks';
+import { TRAIN_FLAG_WORDS, jobIssues, readHead, smallDataWarning } from './localChecks';
 import { withEncodingFlag } from './encodingOption';
 import { LocalCheckError, makeOutDir, outDirIssue, recoveryHint } from './outDir';
 
@@ -56,10 +56,14 @@ export function registerTrain(program: Command, io: CliIo = processIo): void {
       const cv = flags.cv === undefined ? undefined : String(flags.cv);
       const config = JSON.parse(JSON.stringify({ tt: flags.type, tc: flags.target, tv: flags.positive, cv })) as TrainingConfig;
       const client = clientFrom(flags);
-      const issues = await jobIssues({ csv, eval: flags.eval, config, encoding: flags.encoding });
+      const issues = await jobIssues({ csv, eval: flags.eval, config, encoding: flags.encoding }, readHead, TRAIN_FLAG_WORDS);
       const outIssue = await outDirIssue(flags.out);
       if (outIssue) issues.push(outIssue);
       if (issues.length > 0) throw new LocalCheckError('nothing was uploaded: fix these first', issues);
+      // Not refused (the service decides), but said before the upload rather than after a failed training.
+      const { head, complete } = await readHead(csv, flags.encoding);
+      const small = flags.eval === undefined ? smallDataWarning(head, complete, config, csv, '--cv') : undefined;
+      if (small) io.stderr.write(`p1rx: warning: ${small}\n`);
       await makeOutDir(flags.out);
       const hint = (id: string) => recoveryHint(id, { out: flags.out, baseUrl: flags.baseUrl });
       // Set once the service accepted the training: from then on it goes on whatever happens here.

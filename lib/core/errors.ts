@@ -229,7 +229,8 @@ export class NetworkError extends PredictionOneError {
 
   constructor(method: string, url: string, cause: unknown, secrets: readonly (string | undefined)[] = []) {
     const redacted = redactUrl(url);
-    const why = cause instanceof Error ? cause.message : String(cause);
+    // The URL once: node-fetch's `request to <url> failed, reason: <why>` says it again.
+    const why = (cause instanceof Error ? cause.message : String(cause)).replace(/^request to \S+ failed,? reason: /, '').split(url).join('it');
     // The transport's own error often quotes the full URL (a pre-signed query string): it is
     // kept as a redacted copy, so logging the error with its cause chain leaks nothing.
     super(redactText(`${method} ${redacted} failed: ${why}`, secrets), { cause: redactError(cause, secrets) });

@@ -76,10 +76,21 @@ export interface QueuedEvent {
 export interface StatusEvent {
   readonly type: 'status';
   readonly externalProcessId: ExternalProcessId;
+  /**
+   * The service's status text. The vendor documents one value, `finished` (the result is ready,
+   * `resultUrl` set); the emulator also uses `waiting` and `running` before it, and `failed`
+   * (which, like `error`, ends the stream with `TrainingFailedError`, so it is never seen
+   * here). Any other text is passed on as it is and counts as still working, unless
+   * `poll.terminalStatuses` or `poll.failureStatuses` names it.
+   */
   readonly status: string;
   readonly createdDatetime?: string;
   readonly updatedDatetime?: string;
-  /** Whether this status ends the training successfully. */
+  /**
+   * Whether this status ends the training successfully (`finished`, or a caller-named terminal
+   * status). A failure status (`failed`, `error`, or a caller-named one) is never a `status`
+   * event with `terminal: true`: the stream errors with `TrainingFailedError` instead.
+   */
   readonly terminal: boolean;
   readonly resultUrl?: string;
 }

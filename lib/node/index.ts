@@ -7,7 +7,7 @@
 export { createNodeFetch } from './nodeFetch';
 export type { NodeFetchOptions } from './nodeFetch';
 export { createUndiciFetch } from './undiciFetch';
-export type { UndiciFetch, UndiciFetchOptions } from './undiciFetch';
+export type { UndiciFetch, UndiciFetchOptions, UndiciDispatcherLike } from './undiciFetch';
 export { NodeInflate, nodeZipCodec } from './nodeInflate';
 export { createNodeClient } from './nodeClient';
 export { fileSource } from './fileSource';

@@ -11,6 +11,7 @@
 import type { Dispatcher } from 'undici';
 import type { FetchInit, FetchLike, FetchResponse } from 'prediction-one-rx';
 import { ABORT_HOOK, type AbortHook } from '../core/abortHook';
+import { MissingPeerError, isModuleNotFound } from '../core/optionalPeers';
 
 /**
  * Options of {@link createUndiciFetch}.
@@ -28,7 +29,22 @@ export interface UndiciFetchOptions {
   /** Requests sent on one connection before their responses arrive. Default 1 (no pipelining: safe with any server). */
   readonly pipelining?: number;
   /** Use this dispatcher (an undici `Agent`, `Pool`, `ProxyAgent`, a mock) instead of making one; the options above are then ignored. */
-  readonly dispatcher?: Dispatcher;
+  readonly dispatcher?: UndiciDispatcherLike;
+}
+
+/**
+ * An undici dispatcher (`Agent`, `Pool`, `ProxyAgent`, `MockAgent`), as a structural type of
+ * our own so the published types do not name undici (an optional peer).
+ *
+ * ## Example
+ * ```ts
+ * import { Agent } from 'undici';
+ * const dispatcher: UndiciDispatcherLike = new Agent({ connections: 16 });
+ * ```
+ */
+export interface UndiciDispatcherLike {
+  dispatch(options: object, handler: object): boolean;
+  close(): Promise<void>;
 }
 
 /**
@@ -110,7 +126,7 @@ class UndiciFetchResponse implements FetchResponse, ResponseHeaders {
  * @see {@link createNodeClient}, which uses it by default.
  */
 export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch {
-  let dispatcher: Dispatcher | undefined = options.dispatcher;
+  let dispatcher = options.dispatcher as Dispatcher | undefined;
   // Loaded on the first request; later requests do not wait on the import again.
   let loaded: UndiciModule | undefined;
   const fetch: FetchLike = async (url, init) => {
@@ -189,7 +205,7 @@ export function loadUndici(): Promise<UndiciModule> {
   undici ??= import('undici').catch((err: unknown) => {
     undici = undefined;
     if (!isModuleNotFound(err)) throw err;
-    throw new Error('createUndiciFetch needs undici, an optional peer dependency that is not installed: npm install undici', { cause: err });
+    throw new MissingPeerError('createUndiciFetch (prediction-one-rx/node)', ['undici'], false, { cause: err });
   });
   return undici;
 }
@@ -200,9 +216,4 @@ export function undiciAvailable(): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-function isModuleNotFound(err: unknown): boolean {
-  const code = (err as { code?: string } | null)?.code;
-  return code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND';
 }

@@ -7,6 +7,7 @@
 import Papa from 'papaparse';
 import type { TrainingConfig } from '../core/trainingConfig';
 import type { ColumnSpec } from './columns';
+import { nearest } from './nearest';
 
 /**
  * Options of {@link trainingDataIssues}.
@@ -120,7 +121,7 @@ function dataIssues(rows: string[][], header: string[], config: TrainingConfig, 
 
   const missingColumn = (key: string, role: string, name: unknown): boolean => {
     if (typeof name !== 'string' || name.trim() === '' || header.includes(name)) return false;
-    const near = header.find((h) => h.toLowerCase() === name.trim().toLowerCase());
+    const near = nearest(name, header);
     issues.push(`${role} (${key}) '${name}' is not in the header of the ${label} (${near ? `did you mean '${near}'? ` : ''}columns: ${quoteList(header, 12)})`);
     return true;
   };
@@ -151,7 +152,7 @@ function dataIssues(rows: string[][], header: string[], config: TrainingConfig, 
     const tv = c.tv === undefined || c.tv === null ? undefined : String(c.tv);
     // Only a complete sample, or one already holding two other values, proves tv absent.
     if (tv !== undefined && tv !== '' && !distinct.includes(tv) && (complete || distinct.length >= 2)) {
-      const near = distinct.find((v) => v.toLowerCase() === tv.trim().toLowerCase());
+      const near = nearest(tv, distinct);
       issues.push(`positive value (tv) '${tv}' is not a value of '${target}'${sampled} (${near ? `did you mean '${near}'? ` : ''}values: ${quoteList(distinct)})`);
     }
   } else if (c.tt === 'multi_classification' && complete && distinct.length < 2) {

@@ -38,8 +38,8 @@ describe('p1rx local checks before any upload', () => {
     run(['train', path.join(dir, file), '--base-url', emulator().url, '--api-key', API_KEY, '-o', path.join(dir, 'out'), ...args]);
 
   it.each<[string, string, string[], RegExp]>([
-    ['a misspelt target column', 'weather.csv', ['-t', 'Weather', '--type', 'multi_classification'], /target column \(tc\) 'Weather' is not in the header of the file .*weather\.csv \(did you mean 'weather'\?/],
-    ['a --positive value the target does not hold', 'rain.csv', ['-t', 'rain', '--type', 'binary_classification', '--positive', 'Yes'], /positive value \(tv\) 'Yes' is not a value of 'rain' \(did you mean 'yes'\? values: 'no', 'yes'\)/],
+    ['a misspelt target column', 'weather.csv', ['-t', 'Weather', '--type', 'multi_classification'], /target column \(--target\) 'Weather' is not in the header of the file .*weather\.csv \(did you mean 'weather'\?/],
+    ['a --positive value the target does not hold', 'rain.csv', ['-t', 'rain', '--type', 'binary_classification', '--positive', 'Yes'], /positive value \(--positive\) 'Yes' is not a value of 'rain' \(did you mean 'yes'\? values: 'no', 'yes'\)/],
     ['a regression on a string column', 'weather.csv', ['-t', 'weather', '--type', 'regression'], /regression needs a numeric target, but 'weather' holds text/],
     ['a header-only CSV', 'header-only.csv', ['-t', 'weather', '--type', 'multi_classification'], /header-only\.csv: the CSV has a header but no data rows/],
     ['a JSON file named .csv', 'data.json.csv', ['-t', 'weather', '--type', 'multi_classification'], /data\.json\.csv: it is a JSON document, not CSV/],
@@ -55,7 +55,7 @@ describe('p1rx local checks before any upload', () => {
 
   it('train: should refuse an --out that is a file or lies under one, with the data problems, sending nothing', async () => {
     expect(await train('weather.csv', '-t', 'nope', '--type', 'regression', '-o', path.join(dir, 'a-file'))).toBe(2);
-    expect(stderr).toMatch(/target column \(tc\) 'nope'/);
+    expect(stderr).toMatch(/target column \(--target\) 'nope'/);
     expect(stderr).toMatch(/--out .*a-file is a file, not a folder/);
     expect(await train('weather.csv', '-t', 'temp_max', '--type', 'regression', '-o', path.join(dir, 'a-file', 'sub'))).toBe(2);
     expect(stderr).toMatch(/--out .*a-file\/sub lies under a file/);
@@ -95,8 +95,8 @@ describe('p1rx local checks before any upload', () => {
     const lines = io.err().trim().split('\n');
     expect(lines[0]).toBe('p1rx batch: nothing was uploaded: fix these first');
     expect(lines.slice(1)).toEqual([
-      expect.stringMatching(/^ {2}- typo \(line 3\): target column \(tc\) 'Weather' is not in the header/),
-      expect.stringMatching(/^ {2}- positive \(line 4\): positive value \(tv\) 'true' is not a value of 'rain'/),
+      expect.stringMatching(/^ {2}- typo \(line 3\): target column \(target\) 'Weather' is not in the header/),
+      expect.stringMatching(/^ {2}- positive \(line 4\): positive value \(positive\) 'true' is not a value of 'rain'/),
       expect.stringMatching(/^ {2}- json \(line 5\): file .*data\.json\.csv: it is a JSON document, not CSV/),
     ]);
     expect(io.out()).toBe('');
@@ -113,7 +113,7 @@ describe('p1rx local checks before any upload', () => {
     // <out>/<key> is a file: the job's results could not be written.
     const underDir = await runCli(['batch', manifest, '-o', dir, '--base-url', emulator().url, '--api-key', API_KEY]);
     expect(underDir.code).toBe(2);
-    expect(underDir.io.err()).toMatch(/a-file \(entry 1\): its result folder .*a-file is a file/);
+    expect(underDir.io.err()).toMatch(/a-file \(line 1, entry 1\): its result folder .*a-file is a file/);
     expect(emulator().requests).toEqual([]);
   });
 });

@@ -34,6 +34,6 @@ describe('p1rx', () => {
   it('should reject an invalid training config before any request', async () => {
     const code = await run(['train', __filename, '--target', 'y', '--type', 'clustering', '--api-key', 'k', '--base-url', 'http://127.0.0.1:9']);
     expect(code).toBe(2);
-    expect(stderr).toContain('p1rx: nothing was uploaded: fix these first\n  - tt must be one of');
+    expect(stderr).toContain('p1rx: nothing was uploaded: fix these first\n  - --type must be one of');
   });
 });

@@ -32,7 +32,7 @@ describe('manifest', () => {
       name: 'a',
       // As the vendor's only wire example writes it: "cv": "2".
       config: { tt: 'multi_classification', tc: 'weather', cv: '3' },
-      where: 'entry 1',
+      where: 'line 1, entry 1',
     });
     expect(parseManifest(JSON.stringify({ jobs: [{ ...job, name: 'model-a' }] }), 'json', dir)[0].name).toBe('model-a');
   });
@@ -66,7 +66,7 @@ describe('manifest', () => {
         { key: 'a', csv: 'weather.csv', target: 't', type: 'regression' },
         { key: 'a', csv: 'weather.csv', target: 't', type: 'regression' },
       ],
-      "entry 2: duplicate key 'a' (first used at entry 1)",
+      "line 1, entry 2: duplicate key 'a' (first used at line 1, entry 1)",
     ],
   ])('should name the entry and the problem in JSON: %s', (_, jobs, message) => {
     expect(issuesOf(JSON.stringify(jobs), 'json').join('\n')).toContain(message);
@@ -99,6 +99,27 @@ describe('manifest', () => {
   it('should refuse unknown CSV columns and rows with too many cells', () => {
     expect(issuesOf('key,csv,tagret,type\n', 'csv')[0]).toBe("line 1: unknown column 'tagret' (known: key, csv, target, type, positive, cv, name, eval)");
     expect(issuesOf('key,csv,target,type\na,weather.csv,w,regression,extra\n', 'csv')).toContain('line 2: 5 cells, but the header has 4 columns');
+  });
+
+  it('should name the line each JSON job starts on, in an array or a { jobs } object', () => {
+    const jobs = [
+      { key: 'a', csv: 'weather.csv', type: 'regression' },
+      { key: 'b', csv: 'weather.csv', target: 't', type: 'clustering' },
+    ];
+    const pretty = JSON.stringify({ note: ['[', { x: ']' }], jobs }, null, 2);
+    const issues = (() => {
+      try {
+        parseManifest(pretty, 'json', dir);
+        return [];
+      } catch (err) {
+        return (err as ManifestError).issues;
+      }
+    })();
+    const lineOf = (key: string) => pretty.split('\n').findIndex((l) => l.includes(`"key": "${key}"`));
+    expect(issues).toEqual([
+      `line ${lineOf('a')}, entry 1 (key 'a'): missing 'target' (the column to predict)`,
+      expect.stringMatching(new RegExp(`^line ${lineOf('b')}, entry 2 \\(key 'b'\\): unknown task type 'clustering'`)),
+    ]);
   });
 
   it('should say when the manifest file does not exist', async () => {

@@ -50,7 +50,7 @@ describe('p1rx status and p1rx download', () => {
     await emulator().advance(id, 'finished');
     const { code, io } = await runCli(['status', id, '--json', ...conn()]);
     expect(code).toBe(0);
-    expect(JSON.parse(io.out())).toMatchObject({ type: 'status', externalProcessId: id, status: 'finished', terminal: true });
+    expect(JSON.parse(io.out())).toMatchObject({ type: 'status', externalProcessId: id, status: 'finished', terminal: true, failed: false });
     expect(io.out()).not.toMatch(/resultUrl|storage/);
   });
 

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -90,7 +90,34 @@ describe('the packed package, installed as a browser app does', () => {
     const script = `
       const { startEmulator } = await import('prediction-one-rx/emulator');
       await startEmulator({ port: 0 }).then(() => console.log('started'), (e) => console.log(e.message));`;
-    expect(node(['--input-type=module', '-e', script])).toMatch(/ml-random-forest, an optional peer dependency that is not installed\. .*npm install --save-dev ml-random-forest/);
+    expect(node(['--input-type=module', '-e', script]).trim()).toBe(
+      'The Prediction One emulator (prediction-one-rx/emulator) needs ml-random-forest (^2.1.0), an optional peer dependency that is not installed. Install it beside prediction-one-rx: npm install --save-dev ml-random-forest@^2.1.0',
+    );
+  });
+
+  it('should name bullmq and ioredis with their ranges when prediction-one-rx/bullmq needs them, with import and require', () => {
+    const expected =
+      "prediction-one-rx/bullmq needs bullmq (^6.7.0) and ioredis (>=5.0.0), optional peer dependencies that are not installed. Install them beside prediction-one-rx: npm install bullmq@^6.7.0 'ioredis@>=5.0.0'";
+    const make = `createTrainingWorker(createClient({ baseUrl: 'http://127.0.0.1:1', apiKey: 'k' }), { connection: 'redis://127.0.0.1:1' })`;
+    const cjs = `const { createClient } = require('prediction-one-rx'); const { createTrainingWorker } = require('prediction-one-rx/bullmq');
+      try { ${make}; } catch (e) { console.log(e.name + ': ' + e.message); }`;
+    expect(node(['-e', cjs]).trim()).toBe(`MissingPeerError: ${expected}`);
+    const esm = `const { createClient } = await import('prediction-one-rx'); const { createTrainingWorker, trainingProcessor } = await import('prediction-one-rx/bullmq');
+      try { ${make}; } catch (e) { console.log(e.message); }
+      try { trainingProcessor(createClient({ baseUrl: 'http://127.0.0.1:1', apiKey: 'k' })); } catch (e) { console.log(e.message); }`;
+    expect(node(['--input-type=module', '-e', esm]).trim().split('\n')).toEqual([
+      expected,
+      'prediction-one-rx/bullmq needs bullmq (^6.7.0), an optional peer dependency that is not installed. Install it beside prediction-one-rx: npm install bullmq@^6.7.0',
+    ]);
+  });
+
+  it('should name undici with its range when createUndiciFetch needs it', () => {
+    const script = `
+      const { createUndiciFetch } = await import('prediction-one-rx/node');
+      await createUndiciFetch()('http://127.0.0.1:1/', { method: 'GET', headers: {} }).catch((e) => console.log(e.message));`;
+    expect(node(['--input-type=module', '-e', script]).trim()).toBe(
+      'createUndiciFetch (prediction-one-rx/node) needs undici (^7.30.2), an optional peer dependency that is not installed. Install it beside prediction-one-rx: npm install undici@^7.30.2',
+    );
   });
 
   it('should make `p1rx emulator` name what to install, and the one-command npx form', () => {
@@ -103,8 +130,8 @@ describe('the packed package, installed as a browser app does', () => {
       ({ stderr, status } = err as { stderr: string; status: number | null });
     }
     expect(status).toBe(1);
-    expect(stderr).toContain("npm install --save-dev 'commander@^13.1.0' 'cli-progress@^3.12.0' 'ml-random-forest@^2.1.0'");
-    expect(stderr).toContain("npx -y -p prediction-one-rx -p 'commander@^13.1.0' -p 'cli-progress@^3.12.0' -p 'ml-random-forest@^2.1.0' p1rx emulator --port 0");
+    expect(stderr).toContain("npm install --save-dev commander@^13.1.0 cli-progress@^3.12.0 ml-random-forest@^2.1.0");
+    expect(stderr).toContain("npx -y -p prediction-one-rx -p commander@^13.1.0 -p cli-progress@^3.12.0 -p ml-random-forest@^2.1.0 p1rx emulator --port 0");
   });
 
   it('should start `p1rx emulator` in one command once the named packages are installed', async () => {
@@ -126,5 +153,133 @@ describe('the packed package, installed as a browser app does', () => {
     await res.arrayBuffer();
     child.kill('SIGINT');
     expect(await exited).toBe(0);
+  });
+
+  it("should run the README's first program against `p1rx emulator` (the block after \"save this as `first.mjs`\")", async () => {
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const program = /save this as `first\.mjs`[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(program).toBeDefined();
+    const secret = /--secret-key (\S+?)`/.exec(readme)?.[1];
+    expect(secret).toBe('demo-secret');
+    writeFileSync(path.join(app, 'first.mjs'), program!);
+    const child = spawn(path.join(app, 'node_modules/.bin/p1rx'), ['emulator', '--port', '0', '--secret-key', secret!, '--training-delay', '0'], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      let out = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+          if (m) resolve(m[1]);
+        });
+        child.on('close', () => reject(new Error(`p1rx emulator exited: ${out}`)));
+      });
+      const printed = await new Promise<string>((resolve, reject) => {
+        execFile(process.execPath, ['first.mjs'], { cwd: app, env: { ...process.env, P1RX_BASE_URL: url } }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)));
+      });
+      expect(printed.trim()).toMatch(/^accuracy [01]\.\d{3}$/);
+    } finally {
+      child.kill('SIGINT');
+      await exited;
+    }
+  });
+});
+
+/**
+ * The published types, compiled the way users' projects compile them: `skipLibCheck: false`
+ * (the compiler's default), no optional peer installed, every subpath, ESM and CommonJS, under
+ * TypeScript 5.9 and the registry's 7.x (the native compiler; its binary is still `tsc`).
+ */
+describe('the packed types, compiled by fresh ESM and CommonJS projects', () => {
+  let tmp: string;
+  const SOURCE = [
+    "import { trainModel$, headlineMetric, type TrainingResult } from 'prediction-one-rx';",
+    "import { createNodeClient, createUndiciFetch, type UndiciDispatcherLike } from 'prediction-one-rx/node';",
+    "import { startEmulator, type EmulatorOptions } from 'prediction-one-rx/emulator';",
+    "import { createTrainingWorker, enqueueTrainings, type RedisLike } from 'prediction-one-rx/bullmq';",
+    'export const used = [trainModel$, headlineMetric, createNodeClient, createUndiciFetch, startEmulator, createTrainingWorker, enqueueTrainings];',
+    'export type Used = [TrainingResult, UndiciDispatcherLike, EmulatorOptions, RedisLike];',
+    '',
+  ].join('\n');
+  const ANGULAR_SOURCE = [
+    "import { providePredictionOne, PREDICTION_ONE_CLIENT, PredictionOneService } from 'prediction-one-rx/angular';",
+    'export const used = [providePredictionOne, PREDICTION_ONE_CLIENT, PredictionOneService];',
+    '',
+  ].join('\n');
+  // [compiler, package type, module, moduleResolution]. TypeScript 7 removed node10.
+  const CASES: readonly (readonly [string, 'module' | 'commonjs', string, string])[] = [
+    ['ts59', 'commonjs', 'commonjs', 'node10'],
+    ['ts59', 'commonjs', 'node16', 'node16'],
+    ['ts59', 'module', 'nodenext', 'nodenext'],
+    ['ts59', 'module', 'esnext', 'bundler'],
+    ['ts7', 'commonjs', 'node16', 'node16'],
+    ['ts7', 'commonjs', 'nodenext', 'nodenext'],
+    ['ts7', 'module', 'nodenext', 'nodenext'],
+    ['ts7', 'module', 'esnext', 'bundler'],
+  ];
+
+  beforeAll(() => {
+    if (!existsSync(path.join(root, 'dist/index.d.ts'))) throw new Error('dist/ is missing: run `npm run build` first');
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'p1rx-types-'));
+    const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', tmp], root)) as { filename: string }[];
+    writeFileSync(path.join(tmp, 'package.json'), '{ "name": "types-app", "private": true }');
+    // Both compilers under aliases, once per run, beside the package and rxjs only.
+    // Angular too, for prediction-one-rx/angular only (the other subpaths are compiled without it).
+    npm(['install', '--ignore-scripts', path.join(tmp, packed.filename), 'rxjs@^7.8.0', 'ts59@npm:typescript@~5.9.3', 'ts7@npm:typescript@^7', '@angular/core@^21', '@angular/common@^21'], tmp);
+    for (const type of ['module', 'commonjs']) {
+      mkdirSync(path.join(tmp, type));
+      writeFileSync(path.join(tmp, type, 'package.json'), JSON.stringify({ type }));
+      writeFileSync(path.join(tmp, type, 'index.ts'), SOURCE);
+      writeFileSync(path.join(tmp, type, 'angular.ts'), ANGULAR_SOURCE);
+    }
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('should install TypeScript 5.9 and 7', () => {
+    const version = (alias: string) => (JSON.parse(readFileSync(path.join(tmp, 'node_modules', alias, 'package.json'), 'utf8')) as { version: string }).version;
+    expect(version('ts59')).toMatch(/^5\.9\./);
+    expect(version('ts7')).toMatch(/^7\./);
+  });
+
+  /** The compiler's diagnostics for `file` in the `type` project ('' when it compiles). */
+  const compile = (compiler: string, type: string, module: string, moduleResolution: string, files: readonly string[]): string => {
+    const config = path.join(tmp, type, `tsconfig.${compiler}.${moduleResolution}.json`);
+    const compilerOptions = { strict: true, noEmit: true, skipLibCheck: false, target: 'es2022', lib: ['es2022', 'dom'], types: [], module, moduleResolution };
+    writeFileSync(config, JSON.stringify({ compilerOptions, files }));
+    try {
+      execFileSync(process.execPath, [path.join(tmp, 'node_modules', compiler, 'bin', 'tsc'), '-p', config], { cwd: tmp, encoding: 'utf8', stdio: 'pipe' });
+      return '';
+    } catch (err) {
+      return String((err as { stdout?: string }).stdout ?? err);
+    }
+  };
+
+  // Angular ships ES modules only: prediction-one-rx/angular is compiled in the ESM projects
+  // (nodenext, and bundler as the Angular CLI does), in the same program (the compiler is the slow part).
+  it.each(CASES)('should compile with %s, "type": "%s", module %s, moduleResolution %s, skipLibCheck false', (compiler, type, module, moduleResolution) => {
+    expect(compile(compiler, type, module, moduleResolution, type === 'module' ? ['index.ts', 'angular.ts'] : ['index.ts'])).toBe('');
+  });
+
+  it('should run docs/examples/ndjson-trainer.ts as an ES module and as CommonJS', () => {
+    for (const type of ['module', 'commonjs']) {
+      const example = path.join(tmp, type, 'ndjson-trainer.ts');
+      writeFileSync(example, readFileSync(path.join(root, 'docs/examples/ndjson-trainer.ts')));
+      const module = type === 'module' ? 'nodenext' : 'node16';
+      // Emitted without type checking (no @types/node here): this checks how the program runs.
+      execFileSync(process.execPath, [path.join(tmp, 'node_modules/ts7/bin/tsc'), '--noCheck', '--module', module, '--moduleResolution', module, '--target', 'es2022', '--outDir', path.join(tmp, type, 'out'), example], { cwd: tmp, stdio: 'pipe' });
+      // No request on stdin: it reads, trains nothing and exits 0 (a `require.main` test would throw under ESM).
+      const run = () => execFileSync(process.execPath, [path.join(tmp, type, 'out', 'ndjson-trainer.js'), '--base-url', 'http://127.0.0.1:9', '--api-key', 'k', '--out', path.join(tmp, type, 'results')], { cwd: tmp, input: '', encoding: 'utf8', stdio: 'pipe' });
+      expect(run()).toBe('');
+    }
+  });
+
+  it('should name no optional peer in any published .d.ts', () => {
+    const dist = path.join(tmp, 'node_modules/prediction-one-rx/dist');
+    const files = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => /\.d\.m?ts$/.test(f) && !f.startsWith('angular'));
+    expect(files.length).toBeGreaterThan(8);
+    // Import statements and import types (doc comments' examples may name them: they are not code).
+    const peer = /^import .* from '(undici|bullmq|ioredis|commander|cli-progress|ml-random-forest|@angular\/[^']+)';$|import\(['"](undici|bullmq|ioredis|ml-random-forest)['"]\)/m;
+    const named = files.filter((f) => peer.test(readFileSync(path.join(dist, f), 'utf8')));
+    expect(named).toEqual([]);
   });
 });

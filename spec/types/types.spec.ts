@@ -40,10 +40,10 @@ describe('public types', () => {
   let problems: string[] = [];
   // One program for both files: the compiler is the slow part.
   beforeAll(() => {
-    problems = compile([path.join(ROOT, 'spec/types/inference.types.ts')], { [NEGATIVE]: NEGATIVE_SOURCE });
+    problems = compile([path.join(ROOT, 'spec/types/inference.types.ts'), path.join(ROOT, 'spec/types/peerTypes.types.ts')], { [NEGATIVE]: NEGATIVE_SOURCE });
   }, 120_000);
 
-  it("should infer onResult's job.key, a numeric Metric.value and ApiError.status (spec/types/inference.types.ts)", () => {
+  it("should infer onResult's job.key, a numeric Metric.value and ApiError.status (spec/types/inference.types.ts), and fit the optional peers' classes to our structural types (peerTypes.types.ts)", () => {
     expect(problems.filter((p) => !p.startsWith('spec/types/__negative__'))).toEqual([]);
   });
 

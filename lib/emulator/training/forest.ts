@@ -1,5 +1,6 @@
 import type { RandomForestClassifier, RandomForestRegression } from 'ml-random-forest';
 import { seededRandom, shuffled, yieldToLoop } from './random';
+import { MissingPeerError, isModuleNotFound } from '../../core/optionalPeers';
 
 /**
  * Size knobs of the forest. Defaults keep a 1,500-row × 5-column fold well under a second.
@@ -39,13 +40,9 @@ let library: Promise<ForestLibrary> | undefined;
 export function loadForestLibrary(): Promise<ForestLibrary> {
   library ??= import('ml-random-forest').catch((err: unknown) => {
     library = undefined;
-    const code = (err as { code?: string }).code;
-    if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') throw err;
-    throw new Error(
-      'The Prediction One emulator trains its models with ml-random-forest, an optional peer dependency that is not installed. ' +
-        'Install it beside prediction-one-rx: npm install --save-dev ml-random-forest',
-      { cause: err },
-    );
+    if (!isModuleNotFound(err)) throw err;
+    // The emulator trains its models with ml-random-forest; a test tool, so a dev dependency.
+    throw new MissingPeerError('The Prediction One emulator (prediction-one-rx/emulator)', ['ml-random-forest'], true, { cause: err });
   });
   return library;
 }
