@@ -30,6 +30,8 @@ export {
   PollTimeoutError,
   ResultArchiveError,
   UploadUrlSpentError,
+  StorageError,
+  SpoolLimitError,
   DeadlineExceededError,
   AbortError,
 } from './core/errors';
@@ -62,7 +64,8 @@ export type { ModelSummary } from './codecs/model';
 export type { DataSetSummary } from './codecs/dataSet';
 export { inferColumns, columnInfoCsv } from './sources/columns';
 export type { ColumnSpec, ColumnType } from './sources/columns';
-export type { CsvSource } from './sources/csvSource';
+export type { CsvSource, SizedSource } from './sources/csvSource';
+export type { UploadSpool, SpooledUpload } from './sources/spool';
 export { trainingDataIssues } from './sources/trainingDataIssues';
 export type { TrainingDataCheckOptions } from './sources/trainingDataIssues';
 export { apiKey$ } from './operators/apiKey';

@@ -20,7 +20,7 @@ export function putWithProgress$<E>(
   return new Observable<E>((subscriber) => {
     subscriber.next(progress(0, total));
     const sent = body instanceof Uint8Array ? body : countingChunks(body, (loaded) => subscriber.next(progress(loaded, total)));
-    return putPresigned$(client, url, sent).subscribe({
+    return putPresigned$(client, url, sent, total).subscribe({
       next: () => {
         if (total !== undefined) subscriber.next(progress(total, total));
       },

@@ -5,12 +5,13 @@
  * @packageDocumentation
  */
 import { zipSync } from 'fflate';
-import { OperatorFunction, concat, concatMap, defer, of, switchMap } from 'rxjs';
+import { OperatorFunction, concat, concatMap, defer, finalize, of, switchMap } from 'rxjs';
 import { RetrainUploadUrl } from '../codecs/retrainJob';
 import { ValidationError } from '../core/errors';
 import type { RetrainEvent } from '../core/retrainEvents';
 import { csvHeader } from '../sources/columns';
-import { prepareSource, type CsvSource } from '../sources/csvSource';
+import { prepareSource, settleSource, type CsvSource } from '../sources/csvSource';
+import { spoolingOf } from '../sources/spool';
 import { callApi$ } from '../transport/api';
 import { putWithProgress$ } from './putWithProgress';
 import type { PredictionOneClient } from '../transport/client';
@@ -65,12 +66,19 @@ export function retrainUpload$(client: PredictionOneClient): OperatorFunction<Cs
       const name = input.name ?? 'retrain';
       if (!/^[\w.-]+$/.test(name)) throw new ValidationError('retrain file name', [`'${name}' may only hold letters, digits, '.', '_' and '-'`]);
       if (input.evaluation === undefined) {
-        const train = await prepareSource(input.train, client.config.streamUploads === true);
-        if (csvHeader(train.head).length === 0) throw new ValidationError('retrain data', ['the training CSV has no header row']);
-        return { fileName: `${name}.csv`, body: train.body, size: train.size };
+        const prepared = await prepareSource(input.train, client.config.streamUploads === true, spoolingOf(client.config));
+        if (csvHeader(prepared.head).length === 0) {
+          await prepared.release?.();
+          throw new ValidationError('retrain data', ['the training CSV has no header row']);
+        }
+        const train = await settleSource(prepared);
+        return { fileName: `${name}.csv`, body: train.body, size: train.size, release: train.release };
       }
       // A zip needs every byte in hand: both sources are collected.
-      const [train, evaluation] = await Promise.all([prepareSource(input.train, false), prepareSource(input.evaluation, false)]);
+      const [train, evaluation] = await Promise.all([
+        prepareSource(input.train, false, spoolingOf(client.config)).then(settleSource),
+        prepareSource(input.evaluation, false, spoolingOf(client.config)).then(settleSource),
+      ]);
       const trainHeader = csvHeader(train.head);
       const evalHeader = csvHeader(evaluation.head);
       if (trainHeader.length === 0) throw new ValidationError('retrain data', ['the training CSV has no header row']);
@@ -82,7 +90,7 @@ export function retrainUpload$(client: PredictionOneClient): OperatorFunction<Cs
       );
       return { fileName: `${name}.zip`, body, size: body.byteLength };
     }).pipe(
-      switchMap(({ fileName, body, size }) =>
+      switchMap(({ fileName, body, size, release }: { fileName: string; body: Uint8Array | AsyncIterable<Uint8Array>; size?: number; release?: () => Promise<void> }) =>
         callApi$(client, { method: 'GET', keyType: 'retrain', path: '/v1/external/retrain_jobs/upload_url', query: { filename: fileName } }, RetrainUploadUrl).pipe(
           switchMap((res) =>
             concat(
@@ -90,6 +98,8 @@ export function retrainUpload$(client: PredictionOneClient): OperatorFunction<Cs
               of<RetrainEvent>({ type: 'retrainUploaded', retrainJobId: res.retrain_job_id, fileName, bytes: size }),
             ),
           ),
+          // Whatever happens (the upload URL refused, cancelled), a spooled copy or an open file goes.
+          finalize(() => void release?.().catch(() => undefined)),
         ),
       ),
     );

@@ -4,12 +4,13 @@
  *
  * @packageDocumentation
  */
-import { EMPTY, Observable, OperatorFunction, concat, concatMap, defer, from, ignoreElements, merge, of, retry, switchMap, throwError, type ObservableInput } from 'rxjs';
+import { EMPTY, Observable, OperatorFunction, concat, concatMap, defer, finalize, from, ignoreElements, merge, of, retry, switchMap, throwError, type ObservableInput } from 'rxjs';
 import { UploadUrls } from '../codecs/uploadUrls';
 import { UploadUrlSpentError, ValidationError } from '../core/errors';
 import type { TrainingEvent, UploadFileKind, UploadProgressEvent } from '../core/events';
 import { checkColumns, columnInfoCsv, csvHeader, inferColumns, type ColumnSpec, type ColumnType } from '../sources/columns';
-import { isRereadable, prepareSource, type CsvSource, type PreparedSource } from '../sources/csvSource';
+import { isRereadable, prepareSource, settleSource, type CsvSource, type PreparedSource } from '../sources/csvSource';
+import { spoolingOf } from '../sources/spool';
 import { putWithProgress$ } from './putWithProgress';
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
@@ -126,7 +127,7 @@ export function uploadChecked$(
       const streaming = client.config.streamUploads === true;
       const prepared: PreparedSource[] = [];
       try {
-        const train = await prepareSource(input.train, streaming);
+        const train = await prepareSource(input.train, streaming, spoolingOf(client.config));
         prepared.push(train);
         const given = columnList(input.columns);
         const checked = check?.(train, given);
@@ -146,7 +147,7 @@ export function uploadChecked$(
             issues.push(...err.issues);
           }
         }
-        const evaluation = input.evaluation === undefined ? undefined : await prepareSource(input.evaluation, streaming);
+        const evaluation = input.evaluation === undefined ? undefined : await prepareSource(input.evaluation, streaming, spoolingOf(client.config));
         if (evaluation) {
           prepared.push(evaluation);
           const header = csvHeader(evaluation.head);
@@ -157,7 +158,8 @@ export function uploadChecked$(
           }
         }
         if (issues.length > 0) throw new ValidationError(what, issues);
-        return { train, evaluation, columns };
+        // Checked: a source of unknown length is now spooled, so its PUT can declare its length.
+        return { train: await settleSource(train), evaluation: evaluation && (await settleSource(evaluation)), columns };
       } catch (err) {
         // Nothing will be sent: close streamed sources (their file handles) now.
         await Promise.all(prepared.map((p) => p.release?.()));
@@ -176,11 +178,11 @@ export function uploadChecked$(
           await Promise.all([current.train, current.evaluation].map((p) => (p && !(p.body instanceof Uint8Array) ? p.release?.() : undefined)));
           const streaming = client.config.streamUploads === true;
           current = {
-            train: current.train.body instanceof Uint8Array ? current.train : await prepareSource(input.train, streaming),
+            train: current.train.body instanceof Uint8Array ? current.train : await settleSource(await prepareSource(input.train, streaming, spoolingOf(client.config))),
             evaluation:
               current.evaluation === undefined || current.evaluation.body instanceof Uint8Array || input.evaluation === undefined
                 ? current.evaluation
-                : await prepareSource(input.evaluation, streaming),
+                : await settleSource(await prepareSource(input.evaluation, streaming, spoolingOf(client.config))),
           };
           return current;
         });
@@ -214,6 +216,8 @@ export function uploadChecked$(
             count: maxSessions - 1,
             delay: (err: unknown) => (err instanceof UploadUrlSpentError && resendable ? of(0) : throwError(() => err)),
           }),
+          // However it ends (done, refused, cancelled), spooled copies and open files go.
+          finalize(() => void Promise.all([current.train, current.evaluation].map((p) => p?.release?.())).catch(() => undefined)),
         );
       }),
     );

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { Observable, catchError, defer, throwError } from 'rxjs';
-import { ApiError, NetworkError, UploadUrlSpentError } from '../core/errors';
+import { ApiError, NetworkError, UploadUrlSpentError, ValidationError } from '../core/errors';
 import { exchange$ } from './request';
 import { retryTransient } from './retryPolicy';
 import { bodyChunks } from './body';
@@ -14,7 +14,11 @@ import type { FetchResponse } from './fetchLike';
 
 /**
  * PUTs `body` to a pre-signed URL. Byte bodies are retried on transient failures; a streamed
- * body can be read only once, so it is not.
+ * body can be read only once, so it is not. Every PUT declares its length, as object storage
+ * requires (S3 answers a chunked PUT 501 `NotImplemented`): a streamed body is sent with
+ * `Content-Length: size`; for bytes, every fetch sets it from their length.
+ *
+ * **Errors**: a streamed body without `size` is a {@link ValidationError} (nothing is sent).
  *
  * @internal
  */
@@ -22,12 +26,18 @@ export function putPresigned$(
   client: PredictionOneClient,
   url: string,
   body: Uint8Array | AsyncIterable<Uint8Array>,
+  size?: number,
 ): Observable<void> {
   const replayable = body instanceof Uint8Array;
+  if (!replayable && size === undefined) {
+    return throwError(() => new ValidationError('upload', ['a streamed upload needs its length: object storage refuses chunked PUTs']));
+  }
   const sent = body instanceof Uint8Array ? (body as Uint8Array<ArrayBuffer>) : toReadableStream(body);
+  // Only a stream needs it said: fetch computes it for bytes (and a browser refuses the header).
+  const headers: Record<string, string> = replayable ? {} : { 'content-length': String(size) };
   let interrupted = false;
   return defer(() =>
-    exchange$<void>(client.http, { method: 'PUT', url, headers: {}, body: sent, idleTimeoutMs: idleTimeout(client), idleFromResponse: replayable }, async (response, emit) => {
+    exchange$<void>(client.http, { method: 'PUT', url, headers, body: sent, idleTimeoutMs: idleTimeout(client), idleFromResponse: replayable }, async (response, emit) => {
       // Storage answers with a small (often XML) body; drain it so the connection can be reused.
       for await (const chunk of bodyChunks(response)) void chunk;
       emit(undefined);
