@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { zipSync } from 'fflate';
-import { OperatorFunction, concat, concatMap, defer, finalize, of, switchMap } from 'rxjs';
+import { OperatorFunction, concat, concatMap, defer, of, switchMap } from 'rxjs';
 import { RetrainUploadUrl } from '../codecs/retrainJob';
 import { ValidationError } from '../core/errors';
 import type { RetrainEvent } from '../core/retrainEvents';
@@ -13,7 +13,7 @@ import { csvHeader } from '../sources/columns';
 import { prepareSource, settleSource, type CsvSource } from '../sources/csvSource';
 import { spoolingOf } from '../sources/spool';
 import { callApi$ } from '../transport/api';
-import { putWithProgress$ } from './putWithProgress';
+import { putWithProgress$, releasing } from './putWithProgress';
 import type { PredictionOneClient } from '../transport/client';
 
 /**
@@ -91,15 +91,17 @@ export function retrainUpload$(client: PredictionOneClient): OperatorFunction<Cs
       return { fileName: `${name}.zip`, body, size: body.byteLength };
     }).pipe(
       switchMap(({ fileName, body, size, release }: { fileName: string; body: Uint8Array | AsyncIterable<Uint8Array>; size?: number; release?: () => Promise<void> }) =>
-        callApi$(client, { method: 'GET', keyType: 'retrain', path: '/v1/external/retrain_jobs/upload_url', query: { filename: fileName } }, RetrainUploadUrl).pipe(
-          switchMap((res) =>
-            concat(
-              putWithProgress$(client, res.upload_url, body, size, (loaded, total): RetrainEvent => ({ type: 'retrainUploadProgress', fileName, loaded, total })),
-              of<RetrainEvent>({ type: 'retrainUploaded', retrainJobId: res.retrain_job_id, fileName, bytes: size }),
+        // Whatever happens (the upload URL refused, cancelled), a spooled copy or an open file goes.
+        releasing(
+          callApi$(client, { method: 'GET', keyType: 'retrain', path: '/v1/external/retrain_jobs/upload_url', query: { filename: fileName } }, RetrainUploadUrl).pipe(
+            switchMap((res) =>
+              concat(
+                putWithProgress$(client, res.upload_url, body, size, (loaded, total): RetrainEvent => ({ type: 'retrainUploadProgress', fileName, loaded, total })),
+                of<RetrainEvent>({ type: 'retrainUploaded', retrainJobId: res.retrain_job_id, fileName, bytes: size }),
+              ),
             ),
           ),
-          // Whatever happens (the upload URL refused, cancelled), a spooled copy or an open file goes.
-          finalize(() => void release?.().catch(() => undefined)),
+          async () => void (await release?.()),
         ),
       ),
     );

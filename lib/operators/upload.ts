@@ -4,14 +4,14 @@
  *
  * @packageDocumentation
  */
-import { EMPTY, Observable, OperatorFunction, concat, concatMap, defer, finalize, from, ignoreElements, merge, of, retry, switchMap, throwError, type ObservableInput } from 'rxjs';
+import { EMPTY, Observable, OperatorFunction, concat, concatMap, defer, from, ignoreElements, merge, of, retry, switchMap, throwError, type ObservableInput } from 'rxjs';
 import { UploadUrls } from '../codecs/uploadUrls';
 import { UploadUrlSpentError, ValidationError } from '../core/errors';
 import type { TrainingEvent, UploadFileKind, UploadProgressEvent } from '../core/events';
 import { checkColumns, columnInfoCsv, csvHeader, inferColumns, type ColumnSpec, type ColumnType } from '../sources/columns';
 import { isRereadable, prepareSource, settleSource, type CsvSource, type PreparedSource } from '../sources/csvSource';
 import { spoolingOf } from '../sources/spool';
-import { putWithProgress$ } from './putWithProgress';
+import { putWithProgress$, releasing } from './putWithProgress';
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
 
@@ -189,7 +189,7 @@ export function uploadChecked$(
         const resendable =
           (prepared.train.body instanceof Uint8Array || isRereadable(input.train)) &&
           (!prepared.evaluation || prepared.evaluation.body instanceof Uint8Array || (input.evaluation !== undefined && isRereadable(input.evaluation)));
-        return callApi$(client, { method: 'GET', path: '/v1/external/data-sets/upload-url', query: { extension: 'csv' } }, UploadUrls).pipe(
+        const session$ = callApi$(client, { method: 'GET', path: '/v1/external/data-sets/upload-url', query: { extension: 'csv' } }, UploadUrls).pipe(
           switchMap((urls) => {
             const ahead = options.beforeSend ? defer(() => from(options.beforeSend!(urls.external_process_id))).pipe(ignoreElements()) : EMPTY;
             return concat(ahead, sources).pipe(
@@ -216,9 +216,9 @@ export function uploadChecked$(
             count: maxSessions - 1,
             delay: (err: unknown) => (err instanceof UploadUrlSpentError && resendable ? of(0) : throwError(() => err)),
           }),
-          // However it ends (done, refused, cancelled), spooled copies and open files go.
-          finalize(() => void Promise.all([current.train, current.evaluation].map((p) => p?.release?.())).catch(() => undefined)),
         );
+        // However it ends (done, refused, cancelled), spooled copies and open files go.
+        return releasing(session$, async () => void (await Promise.all([current.train, current.evaluation].map((p) => p?.release?.()))));
       }),
     );
   });
