@@ -651,10 +651,7 @@ export class SpoolLimitError extends PredictionOneError {
   readonly limitBytes: number;
 
   constructor(limitBytes: number) {
-    super(
-      `A CSV source of unknown length passed the ${limitBytes}-byte limit for holding it in memory: object storage needs its length before the upload. ` +
-        'Give a Blob/File, bytes or fileSource(path), or raise maxSpoolBytes; nothing was sent',
-    );
+    super(`A CSV stream of unknown length passed maxSpoolBytes (${limitBytes}); nothing was sent`);
     this.limitBytes = limitBytes;
   }
 }

@@ -30,7 +30,7 @@ export function putPresigned$(
 ): Observable<void> {
   const replayable = body instanceof Uint8Array;
   if (!replayable && size === undefined) {
-    return throwError(() => new ValidationError('upload', ['a streamed upload needs its length: object storage refuses chunked PUTs']));
+    return throwError(() => new ValidationError('upload', ['a stream without its length']));
   }
   const sent = body instanceof Uint8Array ? (body as Uint8Array<ArrayBuffer>) : toReadableStream(body);
   // Only a stream needs it said: fetch computes it for bytes (and a browser refuses the header).
