@@ -30,6 +30,8 @@ export {
   PollTimeoutError,
   ResultArchiveError,
   UploadUrlSpentError,
+  StorageError,
+  SpoolLimitError,
   DeadlineExceededError,
   AbortError,
   RedirectError,
@@ -63,7 +65,8 @@ export type { ModelSummary } from './codecs/model';
 export type { DataSetSummary } from './codecs/dataSet';
 export { inferColumns, columnInfoCsv } from './sources/columns';
 export type { ColumnSpec, ColumnType } from './sources/columns';
-export type { CsvSource } from './sources/csvSource';
+export type { CsvSource, SizedSource } from './sources/csvSource';
+export type { UploadSpool, SpooledUpload } from './sources/spool';
 export { decodeCsv, detectCsvEncoding } from './sources/textEncoding';
 export type { CsvEncoding } from './sources/textEncoding';
 export { trainingDataIssues } from './sources/trainingDataIssues';

@@ -31,6 +31,10 @@ interface EmulatorCommandOptions {
   fault: FaultRule[];
   faultSeed?: number;
   allowMultiRowInference?: boolean;
+  allowMissingExtension?: boolean;
+  allowCurlParamFile?: boolean;
+  allowChunkedUploads?: boolean;
+  presignedUrlTtl: number;
 }
 
 /**
@@ -58,7 +62,12 @@ export function registerEmulator(program: Command): void {
         .default([] as FaultRule[], 'none'),
     )
     .option('--fault-seed <n>', 'seed of the fault decisions (same seed, same faults)', parseIntOption('fault-seed'))
-    .option('--allow-multi-row-inference', "accept inference requests with more than one data row (beyond the vendor's contract)")
+    .option('--presigned-url-ttl <s>', 'lifetime of pre-signed storage URLs in seconds (X-Amz-Expires)', parseIntOption('presigned-url-ttl'), 3600)
+    // Leniencies: each off by default, so the emulator is as strict as the service and S3 (docs/CONTRACT.md).
+    .option('--allow-multi-row-inference', "leniency: accept inference requests with more than one data row (beyond the vendor's contract)")
+    .option('--allow-missing-extension', 'leniency: take Train Data Upload without its documented extension parameter as extension=csv')
+    .option('--allow-curl-param-file', "leniency: read a 'filename' parameter holding name=value lines as those parameters (the pages' curl examples)")
+    .option('--allow-chunked-uploads', 'leniency: accept pre-signed PUTs sent chunked without Content-Length (S3 answers 501 NotImplemented)')
     .action(async (opts: EmulatorCommandOptions) => {
       const emulator = await startEmulator({
         port: opts.port,
@@ -69,13 +78,28 @@ export function registerEmulator(program: Command): void {
         maxUploadBytes: opts.maxUploadBytes,
         faults: opts.fault.length > 0 ? { seed: opts.faultSeed, rules: opts.fault } : undefined,
         allowMultiRowInference: opts.allowMultiRowInference,
+        allowMissingExtension: opts.allowMissingExtension,
+        allowCurlParamFile: opts.allowCurlParamFile,
+        allowChunkedUploads: opts.allowChunkedUploads,
+        presignedUrlTtlMs: opts.presignedUrlTtl * 1000,
       });
+      const lenient = (
+        [
+          ['--allow-multi-row-inference', opts.allowMultiRowInference],
+          ['--allow-missing-extension', opts.allowMissingExtension],
+          ['--allow-curl-param-file', opts.allowCurlParamFile],
+          ['--allow-chunked-uploads', opts.allowChunkedUploads],
+        ] as const
+      )
+        .filter(([, on]) => on === true)
+        .map(([flag]) => flag);
       // The emulator's keys are local test keys, printed so a user can paste them.
       process.stdout.write(
         `Prediction One emulator listening on ${emulator.url}\n` +
           `secret keys: ${emulator.secretKeys.join(' ')}\n` +
           (emulator.apiKeys.length > 0 ? `api keys:    ${emulator.apiKeys.join(' ')}\n` : '') +
           (opts.fault.length > 0 ? `faults (seed ${opts.faultSeed ?? 'default'}):\n${opts.fault.map(describeFault).join('')}` : '') +
+          `leniencies: ${lenient.length > 0 ? lenient.join(' ') : 'none (as strict as the service and S3)'}\n` +
           'Press Ctrl-C to stop.\n',
       );
       await new Promise<void>((resolve) => {

@@ -7,6 +7,7 @@ import type { SchedulerLike } from 'rxjs';
 import type { FetchLike } from '../transport/fetchLike';
 import type { RequestLimits } from '../transport/limiter';
 import type { ApiKeys } from '../transport/credentials';
+import type { UploadSpool } from '../sources/spool';
 
 /**
  * The real service's root. A client never targets it by default: pass it as `baseUrl` to say
@@ -222,6 +223,20 @@ export interface ClientConfig {
    * transport does). When false, a streamed upload is collected into memory first. Default false.
    */
   readonly streamUploads?: boolean;
+  /**
+   * Where an upload source of unknown length (a stream without a size) is copied to learn its
+   * length before it is sent: object storage needs `Content-Length` (S3 refuses chunked
+   * uploads). `createNodeClient` sets `tempFileSpool()` (a temporary file, removed after the
+   * upload). Without one, such a source is held in memory up to {@link ClientConfig.maxSpoolBytes}.
+   * Files, `Blob`s and bytes know their length and are never spooled.
+   */
+  readonly spool?: UploadSpool;
+  /**
+   * Most bytes of a source of unknown length held in memory when there is no
+   * {@link ClientConfig.spool} (or the fetch cannot stream): past it the upload fails with
+   * `SpoolLimitError` before anything is sent. Default 256 MiB.
+   */
+  readonly maxSpoolBytes?: number;
   /**
    * Native codecs for result archives: a raw-deflate decoder and a CRC-32 (the Node entry sets
    * `node:zlib`'s, about 3x and 20x faster than the JavaScript ones). Default: {@link index!WebInflate}

@@ -602,6 +602,62 @@ export class UploadUrlSpentError extends PredictionOneError {
 }
 
 /**
+ * Object storage behind a pre-signed URL (an upload or a result download) refused the request
+ * with its own XML error, S3's `<Error><Code>…</Code><Message>…</Message></Error>`:
+ * {@link StorageError.storageCode} is S3's code and `apiMessage` its message. Among them:
+ * `NotImplemented` (501: a chunked upload without `Content-Length`), `MissingContentLength`
+ * (411), `IncompleteBody` (400: fewer bytes than declared), `AccessDenied` (403; "Request has
+ * expired" sets {@link StorageError.expired}) and `SignatureDoesNotMatch` (403: the URL was
+ * changed). Never retried: the same request gets the same answer (storage 5xx other than 501
+ * stay a retried {@link ServerError}). The URL's query, the signing details S3 quotes in its body
+ * and any key are redacted.
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof StorageError && err.expired) console.log('the pre-signed URL expired: upload again');
+ * if (err instanceof StorageError) console.log(err.httpStatus, err.storageCode); // 501 'NotImplemented'
+ * ```
+ */
+export class StorageError extends ApiError {
+  override readonly name = 'StorageError';
+  override readonly retryable = false;
+  /** S3's error code, e.g. `'NotImplemented'`, `'AccessDenied'`. */
+  readonly storageCode: string;
+  /** True for S3's `AccessDenied` "Request has expired": the pre-signed URL is past its `X-Amz-Expires`. */
+  readonly expired: boolean;
+
+  constructor(init: ApiErrorInit & { readonly error: string }, secrets: readonly (string | undefined)[] = []) {
+    super(init, secrets);
+    this.storageCode = init.error;
+    this.expired = init.error === 'AccessDenied' && init.apiMessage === 'Request has expired';
+  }
+}
+
+/**
+ * A CSV source of unknown length (a stream or an async iterable without a size) is larger than
+ * the client may hold in memory to measure it. Object storage needs an upload's length before
+ * its first byte (`Content-Length`; S3 refuses chunked uploads), so such a source is spooled
+ * first: to a temporary file with the Node entry's client, else into memory up to
+ * `ClientConfig.maxSpoolBytes`. Give a `Blob`/`File`, bytes, `fileSource(path)` from the Node
+ * entry, or raise the limit. Nothing was sent.
+ *
+ * ## Example
+ * ```ts
+ * if (err instanceof SpoolLimitError) console.log(`stream larger than ${err.limitBytes} bytes: pass the File itself`);
+ * ```
+ */
+export class SpoolLimitError extends PredictionOneError {
+  override readonly name = 'SpoolLimitError';
+  /** The limit that was passed, in bytes. */
+  readonly limitBytes: number;
+
+  constructor(limitBytes: number) {
+    super(`A CSV stream of unknown length passed maxSpoolBytes (${limitBytes}); nothing was sent`);
+    this.limitBytes = limitBytes;
+  }
+}
+
+/**
  * A logical call (one API call with all its retries, `retry.deadlineMs`) or a whole pipeline
  * (`TrainingJob.deadlineMs`) ran out of time. `cause` is the last failure seen, if any. Not
  * retryable: the time budget is spent. The work may still go on at the service (a training

@@ -97,8 +97,64 @@ export function payloadTooLarge(limitBytes: number): EmulatorFault {
  * @internal
  */
 export function storageDenied(code: 'AccessDenied' | 'SignatureDoesNotMatch', message: string, details = ''): EmulatorFault {
-  const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message>${details}</Error>`;
-  return new EmulatorFault(403, xml, { 'content-type': 'application/xml' });
+  return storageError(403, code, message, details);
+}
+
+/**
+ * An error of the storage side in S3's documented XML form,
+ * `<Error><Code>…</Code><Message>…</Message>…<RequestId>…</RequestId></Error>`.
+ *
+ * ## Example
+ * ```ts
+ * storageError(411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.').status; // 411
+ * ```
+ * @internal
+ */
+export function storageError(status: number, code: string, message: string, details = ''): EmulatorFault {
+  const requestId = randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message>${details}<RequestId>${requestId}</RequestId></Error>`;
+  return new EmulatorFault(status, xml, { 'content-type': 'application/xml' });
+}
+
+/**
+ * S3's 501 `NotImplemented` for a PUT sent with `Transfer-Encoding: chunked` and no
+ * `Content-Length` (pre-signed PUTs must declare their length).
+ *
+ * ## Example
+ * ```ts
+ * chunkedNotImplemented().status; // 501
+ * ```
+ * @internal
+ */
+export function chunkedNotImplemented(): EmulatorFault {
+  return storageError(501, 'NotImplemented', 'A header you provided implies functionality that is not implemented', '<Header>Transfer-Encoding</Header>');
+}
+
+/**
+ * S3's 411 `MissingContentLength` for a PUT without `Content-Length`.
+ *
+ * ## Example
+ * ```ts
+ * missingContentLength().status; // 411
+ * ```
+ * @internal
+ */
+export function missingContentLength(): EmulatorFault {
+  return storageError(411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.');
+}
+
+/**
+ * S3's 400 `IncompleteBody`: the client ended its request before sending the bytes its
+ * `Content-Length` declared.
+ *
+ * ## Example
+ * ```ts
+ * incompleteBody().status; // 400
+ * ```
+ * @internal
+ */
+export function incompleteBody(): EmulatorFault {
+  return storageError(400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header');
 }
 
 /**
@@ -191,8 +247,7 @@ export function signatureDoesNotMatch(method: string, url: URL, host: string | u
     `<SignatureProvided>${xmlEscape(url.searchParams.get('X-Amz-Signature') ?? '')}</SignatureProvided>` +
     `<StringToSignBytes>${hex(stringToSign)}</StringToSignBytes>` +
     `<CanonicalRequest>${xmlEscape(canonicalRequest)}</CanonicalRequest>` +
-    `<CanonicalRequestBytes>${hex(canonicalRequest)}</CanonicalRequestBytes>` +
-    `<RequestId>${randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase()}</RequestId>`;
+    `<CanonicalRequestBytes>${hex(canonicalRequest)}</CanonicalRequestBytes>`;
   return storageDenied(
     'SignatureDoesNotMatch',
     'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
@@ -200,8 +255,8 @@ export function signatureDoesNotMatch(method: string, url: URL, host: string | u
   );
 }
 
-/** The emulator's storage access key id, shaped like AWS's (`AKIA` + 16). */
-const EMULATOR_ACCESS_KEY_ID = 'AKIAP1RXEMULATOR0001';
+/** The emulator's storage access key id, shaped like AWS's (`AKIA` + 16). @internal */
+export const EMULATOR_ACCESS_KEY_ID = 'AKIAP1RXEMULATOR0001';
 
 function xmlEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

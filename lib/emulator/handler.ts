@@ -67,6 +67,7 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
     aborted: false,
     startedAt: Date.now(),
     keyType: keyTypeOf(deps.ctx, found?.route, req),
+    ...framing(req),
   };
   deps.log.add(record);
   deps.counters.add(record.route);
@@ -78,7 +79,8 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
       deps.log.markAborted(record);
     }
     const outcome = record.aborted ? 'aborted by client' : cutByEmulator ? `${record.status ?? 'no answer'}, cut by injected ${record.fault}` : String(record.status);
-    deps.writeLine(`${method} ${url.pathname}${redactedQuery(url)} -> ${outcome} (${Date.now() - record.startedAt} ms)`);
+    const sent = method === 'PUT' ? ` [${framingNote(record)}]` : '';
+    deps.writeLine(`${method} ${url.pathname}${redactedQuery(url)}${sent} -> ${outcome} (${Date.now() - record.startedAt} ms)`);
   });
 
   const failure = deps.faults.takeFailure(record.route);
@@ -102,8 +104,8 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
     try {
       if (found === undefined) throw notFound(method, url.pathname);
       authorize(deps.ctx, found.route, req);
-      // Retrain Data Upload's own parameter is `filename`; elsewhere it is the curl examples' parameter file.
-      if (found.route.key !== 'GET /v1/external/retrain_jobs/upload_url') expandCurlParamFile(url);
+      // Leniency: Retrain Data Upload's own parameter is `filename`; elsewhere it may be the curl examples' parameter file.
+      if (deps.ctx.options.allowCurlParamFile && found.route.key !== 'GET /v1/external/retrain_jobs/upload_url') expandCurlParamFile(url);
       response = await found.route.handle({ req, url, params: found.params, ctx: deps.ctx, injectTrainingFailure });
     } catch (err) {
       response = err instanceof EmulatorFault ? faultResponse(err) : faultResponse(internalError(describe(err)));
@@ -142,6 +144,25 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
   }
   res.writeHead(response.status, headers);
   res.end(body);
+}
+
+/** The request's framing headers, for the log (a PUT's length is what S3 rules on). */
+function framing(req: IncomingMessage): Pick<RecordedRequest, 'transferEncoding' | 'contentLength'> {
+  const te = req.headers['transfer-encoding'];
+  const cl = req.headers['content-length'];
+  return {
+    ...(te === undefined ? {} : { transferEncoding: te }),
+    ...(cl === undefined || !/^\d+$/.test(cl) ? {} : { contentLength: Number(cl) }),
+  };
+}
+
+/** `content-length 123`, `transfer-encoding chunked` or `no length`: how a PUT was framed. */
+function framingNote(record: RecordedRequest): string {
+  const parts = [
+    record.transferEncoding === undefined ? '' : `transfer-encoding ${record.transferEncoding}`,
+    record.contentLength === undefined ? '' : `content-length ${record.contentLength}`,
+  ].filter((p) => p !== '');
+  return parts.length > 0 ? parts.join(', ') : 'no length';
 }
 
 function applied(deps: HandlerDeps, record: RecordedRequest, kind: FaultKind): void {

@@ -126,9 +126,10 @@ function intParam(url: URL, name: string, fallback: number, min: number): number
 /**
  * The vendor's curl examples send their query as `--data-urlencode filename@params.txt`, which
  * curl turns into ONE parameter named `filename` holding the file's text (e.g.
- * `filename=credential_type%3Dtrain`). Gap choice (docs/CONTRACT.md): on endpoints that take no
- * `filename` parameter, a `filename` whose text reads as `name=value[&name=value]` lines supplies
- * those parameters (never overriding one given directly), so the examples run unchanged.
+ * `filename=credential_type%3Dtrain`). The `allowCurlParamFile` leniency (off by default; C11 and
+ * L2 in docs/CONTRACT.md): on endpoints that take no `filename` parameter, a `filename` whose text
+ * reads as `name=value[&name=value]` lines supplies those parameters (never overriding one given
+ * directly), so the examples run unchanged.
  *
  * ## Example
  * ```ts

@@ -25,6 +25,10 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     apiKeys: options.apiKeys ?? [],
     apiKeysByType: options.apiKeysByType ?? {},
     allowMultiRowInference: options.allowMultiRowInference ?? false,
+    allowMissingExtension: options.allowMissingExtension ?? false,
+    allowCurlParamFile: options.allowCurlParamFile ?? false,
+    allowChunkedUploads: options.allowChunkedUploads ?? false,
+    presignedUrlTtlMs: options.presignedUrlTtlMs ?? 3_600_000,
     trainingDelayMs: options.trainingDelayMs ?? 2000,
     manual: options.manual ?? false,
     maxUploadBytes: options.maxUploadBytes ?? 200 * 1024 * 1024,
@@ -35,7 +39,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     faults: options.faults ?? { rules: [] },
     syntheticDataSets: options.syntheticDataSets ?? 0,
   };
-  for (const key of ['port', 'trainingDelayMs', 'maxUploadBytes', 'apiKeyTtlMs'] as const) {
+  for (const key of ['port', 'trainingDelayMs', 'maxUploadBytes', 'apiKeyTtlMs', 'presignedUrlTtlMs'] as const) {
     if (!Number.isFinite(resolved[key]) || resolved[key] < 0) throw new RangeError(`EmulatorOptions.${key} must be a number >= 0.`);
   }
   if (!Number.isInteger(resolved.seed)) throw new RangeError('EmulatorOptions.seed must be an integer.');

@@ -3,7 +3,7 @@ import { writeCsv } from './csv';
 import { loadDataset, type UploadedFiles } from './dataset';
 import { EmulatorFault } from './errors';
 import type { ServingModels } from './servingModels';
-import { newId, newSignature, presignedQuery } from './signing';
+import { newId } from './signing';
 import type { EmulatorStore } from './store';
 import type { TimerSet } from './timers';
 import { validateConfig } from './trainingConfig';
@@ -29,7 +29,6 @@ export interface RetrainJob {
   id: string;
   modelId: number;
   fileName: string;
-  signature: string;
   uploaded?: Uint8Array;
   status: EmulatorRetrainStatus;
   message?: string;
@@ -84,9 +83,9 @@ export class RetrainJobStore {
 
   /** Opens a job for `modelId` and returns it with its single-use upload URL. */
   create(modelId: number, fileName: string): { job: RetrainJob; uploadUrl: string } {
-    const job: RetrainJob = { id: newId(), modelId, fileName, signature: newSignature(), status: 'upload_waiting', switched: false, generation: 0, timers: [] };
+    const job: RetrainJob = { id: newId(), modelId, fileName, status: 'upload_waiting', switched: false, generation: 0, timers: [] };
     this.jobs.set(job.id, job);
-    const uploadUrl = `${this.deps.store.baseUrl}/storage/retrain/${job.id}/${encodeURIComponent(fileName)}?${presignedQuery(job.signature)}`;
+    const uploadUrl = this.deps.store.presign('PUT', `/storage/retrain/${job.id}/${encodeURIComponent(fileName)}`);
     return { job, uploadUrl };
   }
 

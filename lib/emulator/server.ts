@@ -15,6 +15,8 @@ import { loadForestLibrary } from './training/forest';
 import { collectStats, RequestCounters } from './stats';
 import { ROUTES } from './routes/table';
 import { EmulatorStore } from './store';
+import { UrlSigner } from './signing';
+import { onClientError } from './storageBody';
 import { TimerSet } from './timers';
 import { buildResultZip } from './training/resultZip';
 import { runTraining } from './training/train';
@@ -62,7 +64,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   // A copy: the caller's plan may change after start without changing this emulator.
   const injector = new FaultInjector({ seed: opts.faults.seed, rules: opts.faults.rules.map((r) => ({ ...r })) }, opts.seed);
   const counters = new RequestCounters();
-  const store = new EmulatorStore(opts.syntheticDataSets);
+  const store = new EmulatorStore(new UrlSigner(opts.now, opts.presignedUrlTtlMs), opts.syntheticDataSets);
   const keys = new KeyStore(opts.secretKeys, opts.apiKeys, opts.apiKeysByType, opts.apiKeyTtlMs, opts.now);
   const stopTraining = new AbortController();
 
@@ -79,6 +81,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const ctx: EmulatorContext = { options: opts, store, keys, jobs, deployments };
 
   const server = createServer(createHandler({ routes: ROUTES, ctx, log, faults, injector, counters, timers, writeLine }));
+  // An upload whose body ends short of its Content-Length is answered S3's IncompleteBody.
+  server.on('clientError', onClientError);
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);

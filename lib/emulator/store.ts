@@ -1,7 +1,7 @@
 import type { UploadedFiles } from './dataset';
 import { badRequest } from './errors';
 import { Listing } from './listing';
-import { newId, newSignature, presignedQuery } from './signing';
+import { newId, UrlSigner } from './signing';
 
 /** Which file of an upload session a pre-signed URL receives. @internal */
 export type UploadKind = 'learn' | 'eval' | 'columnInfo';
@@ -12,7 +12,6 @@ export interface UploadSlot {
   externalProcessId: string;
   kind: UploadKind;
   fileName: string;
-  signature: string;
   used: boolean;
 }
 
@@ -53,7 +52,6 @@ export interface DataSetRecord {
 
 /** A stored download (result zip or data set file) behind a signed URL. @internal */
 export interface StoredObject {
-  signature: string;
   contentType: string;
   body: Uint8Array;
 }
@@ -87,12 +85,26 @@ export class EmulatorStore {
   private syntheticUrl: string | undefined;
 
   /**
+   * @param signer - Signs and checks the pre-signed storage URLs (the emulator's clock and URL lifetime).
    * @param syntheticDataSets - Data sets the account holds from the start (ids 1..n), generated
    *   when listed; see {@link EmulatorOptions.syntheticDataSets}.
    */
-  constructor(syntheticDataSets = 0) {
+  constructor(
+    readonly signer: UrlSigner = new UrlSigner(),
+    syntheticDataSets = 0,
+  ) {
     this.dataSets = new Listing(syntheticDataSets, (id) => this.syntheticDataSet(id));
     this.nextDataSetId = syntheticDataSets + 1;
+  }
+
+  /** The absolute pre-signed URL for `method` on `path` (percent-encoded), signed now. */
+  presign(method: 'GET' | 'PUT', path: string): string {
+    return `${this.baseUrl}${path}?${this.signer.query(method, path)}`;
+  }
+
+  /** A stored download URL signed anew now (a fresh `X-Amz-Date`): what a status answer hands out. */
+  resign(url: string): string {
+    return this.presign('GET', new URL(url).pathname);
   }
 
   /** Opens an upload session with three single-use pre-signed URLs. */
@@ -100,9 +112,9 @@ export class EmulatorStore {
     const session: UploadSession = { externalProcessId: newId(), extension, files: {} };
     this.sessions.set(session.externalProcessId, session);
     const url = (kind: UploadKind, fileName: string): string => {
-      const slot: UploadSlot = { id: newId(), externalProcessId: session.externalProcessId, kind, fileName, signature: newSignature(), used: false };
+      const slot: UploadSlot = { id: newId(), externalProcessId: session.externalProcessId, kind, fileName, used: false };
       this.slots.set(slot.id, slot);
-      return `${this.baseUrl}/storage/upload/${slot.id}/${fileName}?${presignedQuery(slot.signature)}`;
+      return this.presign('PUT', `/storage/upload/${slot.id}/${fileName}`);
     };
     const urls = {
       learn: url('learn', `learn.${extension}`),
@@ -122,9 +134,8 @@ export class EmulatorStore {
   /** Stores a signed download and returns its absolute URL. */
   putObject(bucket: string, fileName: string, contentType: string, body: Uint8Array): string {
     const id = newId();
-    const signature = newSignature();
-    this.objects.set(`${bucket}/${id}`, { signature, contentType, body });
-    return `${this.baseUrl}/storage/${bucket}/${id}/${fileName}?${presignedQuery(signature)}`;
+    this.objects.set(`${bucket}/${id}`, { contentType, body });
+    return this.presign('GET', `/storage/${bucket}/${id}/${fileName}`);
   }
 
   /** Records a new model and returns it. */

@@ -6,6 +6,10 @@ import type { EmulatorStats } from './stats';
 /**
  * Options of {@link startEmulator}. Every field is optional; the defaults suit tests.
  *
+ * The emulator is at least as strict as the real service and its storage: every way it can be
+ * more lenient is one of the `allow…` options below, each off by default (and a `p1rx emulator`
+ * flag of the same name, `--allow-…`). docs/CONTRACT.md lists them with their reasons.
+ *
  * ## Example
  * ```ts
  * const emulator = await startEmulator({ port: 0, trainingDelayMs: 0, apiKeys: ['test-key'] });
@@ -36,6 +40,31 @@ export interface EmulatorOptions {
    */
   allowMultiRowInference?: boolean;
   /**
+   * Leniency: Train Data Upload without its documented `extension` query parameter is taken as
+   * `extension=csv`. Off by default: the page lists `extension` as the request's one query
+   * parameter, so its absence answers 400 `PREDA_EXTERNAL_BAD_REQUEST`.
+   */
+  allowMissingExtension?: boolean;
+  /**
+   * Leniency: on endpoints that take no `filename` parameter, a `filename` whose text reads as
+   * `name=value` lines supplies those parameters, so the pages' curl examples
+   * (`--data-urlencode filename@params.txt`, which sends ONE parameter named `filename`) run
+   * unchanged. Off by default: no page says the service reads a parameter file (a guess, C11).
+   */
+  allowCurlParamFile?: boolean;
+  /**
+   * Leniency: pre-signed PUTs may come with `Transfer-Encoding: chunked` and no
+   * `Content-Length`. Off by default: S3 refuses them with 501 `NotImplemented`, so the
+   * emulator does too (and 411 `MissingContentLength` without any length).
+   */
+  allowChunkedUploads?: boolean;
+  /**
+   * Lifetime of the pre-signed storage URLs (`X-Amz-Expires`, whole seconds); default 1 h. Past it
+   * they answer S3's 403 `AccessDenied` "Request has expired", judged on {@link EmulatorOptions.now}.
+   * Status answers sign their `result_url`/`download_url` anew each time.
+   */
+  presignedUrlTtlMs?: number;
+  /**
    * Time a job spends in `waiting` then `running` before training runs; default 2000 ms,
    * about a quarter of it `waiting`. `0` trains as soon as possible.
    */
@@ -47,8 +76,9 @@ export interface EmulatorOptions {
   /** Lifetime of API keys issued by Get API Key; default 24 h. */
   apiKeyTtlMs?: number;
   /**
-   * Clock of issued keys' lifetimes (ms since the epoch); default `Date.now`. A test can expire a
-   * key by moving its own clock instead of sleeping past `apiKeyTtlMs`.
+   * The emulator's clock (ms since the epoch) for issued keys' lifetimes and pre-signed URLs'
+   * `X-Amz-Date` and expiry; default `Date.now`. A test can expire a key or a URL by moving its
+   * own clock instead of sleeping past `apiKeyTtlMs` or `presignedUrlTtlMs`.
    */
   now?: () => number;
   /** Seed of the training randomness (folds, forests); default 42. */
@@ -92,6 +122,10 @@ export interface RecordedRequest {
   keyType: RecordedKeyType;
   /** The injected fault applied to this request, if any (`'latency'` is not recorded here). */
   fault?: FaultKind;
+  /** The request's `Transfer-Encoding` header as sent (e.g. `'chunked'`), when it had one. */
+  transferEncoding?: string;
+  /** The request's declared `Content-Length`, when it had one. */
+  contentLength?: number;
 }
 
 /**

@@ -11,6 +11,8 @@ export type { UndiciFetch, UndiciFetchOptions, UndiciDispatcherLike } from './un
 export { NodeInflate, nodeZipCodec } from './nodeInflate';
 export { createNodeClient } from './nodeClient';
 export { fileSource } from './fileSource';
+export { tempFileSpool } from './spool';
+export type { TempFileSpoolOptions } from './spool';
 export { writeResult } from './writeResult';
 export { ndjsonLines } from './ndjson';
 export { downloadResultToDir$ } from './downloadResultToDir';

@@ -3,6 +3,7 @@ import type { FetchLike } from 'prediction-one-rx';
 import { createNodeFetch, type NodeFetchOptions } from './nodeFetch';
 import { nodeZipCodec } from './nodeInflate';
 import { createUndiciFetch, undiciAvailable } from './undiciFetch';
+import { tempFileSpool } from './spool';
 
 /**
  * undici when it is installed (an optional peer dependency), else the cross-fetch transport with
@@ -35,7 +36,8 @@ function withEnvironment(config: ClientConfig, env: Readonly<Record<string, stri
  * Creates a client for Node: `undici` keep-alive connections ({@link createUndiciFetch}, about
  * twice the request rate of cross-fetch) when the optional peer dependency `undici` is installed,
  * else cross-fetch with keep-alive agents ({@link createNodeFetch}), streamed uploads (a 500 MB CSV is never held in
- * memory) and result archives inflated by `node:zlib` ({@link NodeInflate}, about 3× fflate's
+ * memory; each PUT declares its `Content-Length`, a stream of unknown length is spooled to a
+ * temporary file by {@link tempFileSpool}) and result archives inflated by `node:zlib` ({@link NodeInflate}, about 3× fflate's
  * JavaScript inflate). Everything else is {@link createClient}.
  *
  * What `config` leaves out is read from the environment: `baseUrl` from `P1RX_BASE_URL`, and,
@@ -54,7 +56,7 @@ function withEnvironment(config: ClientConfig, env: Readonly<Record<string, stri
  * ```
  *
  * @param config - As for {@link createClient}; `fetch` defaults to {@link createUndiciFetch} (or {@link createNodeFetch} without undici),
- *   `zipCodec` to {@link nodeZipCodec}.
+ *   `zipCodec` to {@link nodeZipCodec}, `spool` to {@link tempFileSpool}.
  * @param fetchOptions - Connection settings for the default fetch (`maxSockets` = connections per
  *   origin, `keepAliveMsecs` = idle time before a connection is closed).
  * @returns A client.
@@ -63,6 +65,8 @@ export function createNodeClient(config: ClientConfig = {}, fetchOptions: NodeFe
   const resolved = withEnvironment(config, process.env);
   return createClient({
     streamUploads: resolved.fetch === undefined ? true : resolved.streamUploads,
+    // A stream of unknown length goes to a temporary file first: the upload must declare its length.
+    spool: tempFileSpool(),
     zipCodec: nodeZipCodec,
     ...resolved,
     fetch: resolved.fetch ?? defaultNodeFetch(fetchOptions),

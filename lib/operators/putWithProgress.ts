@@ -4,6 +4,32 @@ import { putPresigned$ } from '../transport/presigned';
 import type { PredictionOneClient } from '../transport/client';
 
 /**
+ * Mirrors `source$`, then runs `release` (removing a spooled copy, closing a file) once it ends,
+ * before the end is passed on: a caller that saw the completion or the error finds nothing
+ * left behind. On unsubscribe, `release` runs without being waited for.
+ *
+ * @internal
+ */
+export function releasing<T>(source$: Observable<T>, release: () => Promise<void>): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    let ended = false;
+    const end = (pass: () => void): void => {
+      ended = true;
+      release().catch(() => undefined).then(pass);
+    };
+    const subscription = source$.subscribe({
+      next: (value) => subscriber.next(value),
+      error: (err: unknown) => end(() => subscriber.error(err)),
+      complete: () => end(() => subscriber.complete()),
+    });
+    return () => {
+      subscription.unsubscribe();
+      if (!ended) void release().catch(() => undefined);
+    };
+  });
+}
+
+/**
  * PUTs a body to a pre-signed URL and reports progress through `progress(loaded, total)`: at
  * the start, for each chunk a streamed body gives the transport, and at the end. Shared by the
  * training and the retraining uploads.
@@ -27,7 +53,7 @@ export function putWithProgress$<E>(
         : (body as { rereadable?: unknown }).rereadable === true
           ? { rereadable: true as const, [Symbol.asyncIterator]: () => counted(body)[Symbol.asyncIterator]() }
           : counted(body);
-    return putPresigned$(client, url, sent).subscribe({
+    return putPresigned$(client, url, sent, total).subscribe({
       next: () => {
         if (total !== undefined) subscriber.next(progress(total, total));
       },

@@ -10,10 +10,11 @@ import { RetrainUploadUrl } from '../codecs/retrainJob';
 import { ValidationError } from '../core/errors';
 import type { RetrainEvent } from '../core/retrainEvents';
 import { csvHeader } from '../sources/columns';
-import { prepareSource, type CsvSource } from '../sources/csvSource';
+import { prepareSource, settleSource, type CsvSource } from '../sources/csvSource';
+import { spoolingOf } from '../sources/spool';
 import type { CsvEncoding } from '../sources/textEncoding';
 import { callApi$ } from '../transport/api';
-import { putWithProgress$ } from './putWithProgress';
+import { putWithProgress$, releasing } from './putWithProgress';
 import type { PredictionOneClient } from '../transport/client';
 
 /**
@@ -68,12 +69,19 @@ export function retrainUpload$(client: PredictionOneClient): OperatorFunction<Cs
       const name = input.name ?? 'retrain';
       if (!/^[\w.-]+$/.test(name)) throw new ValidationError('retrain file name', [`'${name}' may only hold letters, digits, '.', '_' and '-'`]);
       if (input.evaluation === undefined) {
-        const train = await prepareSource(input.train, client.config.streamUploads === true, input.encoding);
-        if (csvHeader(train.head).length === 0) throw new ValidationError('retrain data', ['the training CSV has no header row']);
-        return { fileName: `${name}.csv`, body: train.body, size: train.size };
+        const prepared = await prepareSource(input.train, client.config.streamUploads === true, spoolingOf(client.config), input.encoding);
+        if (csvHeader(prepared.head).length === 0) {
+          await prepared.release?.();
+          throw new ValidationError('retrain data', ['the training CSV has no header row']);
+        }
+        const train = await settleSource(prepared);
+        return { fileName: `${name}.csv`, body: train.body, size: train.size, release: train.release };
       }
       // A zip needs every byte in hand: both sources are collected.
-      const [train, evaluation] = await Promise.all([prepareSource(input.train, false, input.encoding), prepareSource(input.evaluation, false, input.encoding)]);
+      const [train, evaluation] = await Promise.all([
+        prepareSource(input.train, false, spoolingOf(client.config), input.encoding).then(settleSource),
+        prepareSource(input.evaluation, false, spoolingOf(client.config), input.encoding).then(settleSource),
+      ]);
       const trainHeader = csvHeader(train.head);
       const evalHeader = csvHeader(evaluation.head);
       if (trainHeader.length === 0) throw new ValidationError('retrain data', ['the training CSV has no header row']);
@@ -85,14 +93,18 @@ export function retrainUpload$(client: PredictionOneClient): OperatorFunction<Cs
       );
       return { fileName: `${name}.zip`, body, size: body.byteLength };
     }).pipe(
-      switchMap(({ fileName, body, size }) =>
-        callApi$(client, { method: 'GET', keyType: 'retrain', path: '/v1/external/retrain_jobs/upload_url', query: { filename: fileName } }, RetrainUploadUrl).pipe(
-          switchMap((res) =>
-            concat(
-              putWithProgress$(client, res.upload_url, body, size, (loaded, total): RetrainEvent => ({ type: 'retrainUploadProgress', fileName, loaded, total })),
-              of<RetrainEvent>({ type: 'retrainUploaded', retrainJobId: res.retrain_job_id, fileName, bytes: size }),
+      switchMap(({ fileName, body, size, release }: { fileName: string; body: Uint8Array | AsyncIterable<Uint8Array>; size?: number; release?: () => Promise<void> }) =>
+        // Whatever happens (the upload URL refused, cancelled), a spooled copy or an open file goes.
+        releasing(
+          callApi$(client, { method: 'GET', keyType: 'retrain', path: '/v1/external/retrain_jobs/upload_url', query: { filename: fileName } }, RetrainUploadUrl).pipe(
+            switchMap((res) =>
+              concat(
+                putWithProgress$(client, res.upload_url, body, size, (loaded, total): RetrainEvent => ({ type: 'retrainUploadProgress', fileName, loaded, total })),
+                of<RetrainEvent>({ type: 'retrainUploaded', retrainJobId: res.retrain_job_id, fileName, bytes: size }),
+              ),
             ),
           ),
+          async () => void (await release?.()),
         ),
       ),
     );

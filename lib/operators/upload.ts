@@ -9,9 +9,10 @@ import { UploadUrls } from '../codecs/uploadUrls';
 import { UploadUrlSpentError, ValidationError } from '../core/errors';
 import type { TrainingEvent, UploadFileKind, UploadProgressEvent } from '../core/events';
 import { checkColumns, columnInfoCsv, csvHeader, inferColumns, type ColumnSpec, type ColumnType } from '../sources/columns';
-import { isRereadable, prepareSource, type CsvSource, type PreparedSource } from '../sources/csvSource';
+import { isRereadable, prepareSource, settleSource, type CsvSource, type PreparedSource } from '../sources/csvSource';
+import { spoolingOf } from '../sources/spool';
 import type { CsvEncoding } from '../sources/textEncoding';
-import { putWithProgress$ } from './putWithProgress';
+import { putWithProgress$, releasing } from './putWithProgress';
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
 
@@ -139,7 +140,7 @@ export function uploadChecked$(
       const streaming = client.config.streamUploads === true;
       const prepared: PreparedSource[] = [];
       try {
-        const train = await prepareSource(input.train, streaming, input.encoding);
+        const train = await prepareSource(input.train, streaming, spoolingOf(client.config), input.encoding);
         prepared.push(train);
         const given = columnList(input.columns);
         const checked = check?.(train, given);
@@ -159,7 +160,7 @@ export function uploadChecked$(
             issues.push(...err.issues);
           }
         }
-        const evaluation = input.evaluation === undefined ? undefined : await prepareSource(input.evaluation, streaming, input.encoding);
+        const evaluation = input.evaluation === undefined ? undefined : await prepareSource(input.evaluation, streaming, spoolingOf(client.config), input.encoding);
         if (evaluation) {
           prepared.push(evaluation);
           const header = csvHeader(evaluation.head);
@@ -170,7 +171,8 @@ export function uploadChecked$(
           }
         }
         if (issues.length > 0) throw new ValidationError(what, issues);
-        return { train, evaluation, columns };
+        // Checked: a source of unknown length is now spooled, so its PUT can declare its length.
+        return { train: await settleSource(train), evaluation: evaluation && (await settleSource(evaluation)), columns };
       } catch (err) {
         // Nothing will be sent: close streamed sources (their file handles) now.
         await Promise.all(prepared.map((p) => p.release?.()));
@@ -189,18 +191,18 @@ export function uploadChecked$(
           await Promise.all([current.train, current.evaluation].map((p) => (p && !(p.body instanceof Uint8Array) ? p.release?.() : undefined)));
           const streaming = client.config.streamUploads === true;
           current = {
-            train: current.train.body instanceof Uint8Array ? current.train : await prepareSource(input.train, streaming, input.encoding),
+            train: current.train.body instanceof Uint8Array ? current.train : await settleSource(await prepareSource(input.train, streaming, spoolingOf(client.config), input.encoding)),
             evaluation:
               current.evaluation === undefined || current.evaluation.body instanceof Uint8Array || input.evaluation === undefined
                 ? current.evaluation
-                : await prepareSource(input.evaluation, streaming, input.encoding),
+                : await settleSource(await prepareSource(input.evaluation, streaming, spoolingOf(client.config), input.encoding)),
           };
           return current;
         });
         const resendable =
           (prepared.train.body instanceof Uint8Array || isRereadable(input.train)) &&
           (!prepared.evaluation || prepared.evaluation.body instanceof Uint8Array || (input.evaluation !== undefined && isRereadable(input.evaluation)));
-        return callApi$(client, { method: 'GET', path: '/v1/external/data-sets/upload-url', query: { extension: 'csv' } }, UploadUrls).pipe(
+        const session$ = callApi$(client, { method: 'GET', path: '/v1/external/data-sets/upload-url', query: { extension: 'csv' } }, UploadUrls).pipe(
           switchMap((urls) => {
             const ahead = options.beforeSend ? defer(() => from(options.beforeSend!(urls.external_process_id))).pipe(ignoreElements()) : EMPTY;
             return concat(ahead, sources).pipe(
@@ -228,6 +230,8 @@ export function uploadChecked$(
             delay: (err: unknown) => (err instanceof UploadUrlSpentError && resendable ? of(0) : throwError(() => err)),
           }),
         );
+        // However it ends (done, refused, cancelled), spooled copies and open files go.
+        return releasing(session$, async () => void (await Promise.all([current.train, current.evaluation].map((p) => p?.release?.()))));
       }),
     );
   });

@@ -7,6 +7,7 @@
 import { ValidationError } from '../core/errors';
 import { concatBytes } from '../core/bytes';
 import { decodeCsv, type CsvEncoding } from './textEncoding';
+import { collectBounded, type Spooling } from './spool';
 
 /**
  * CSV data in any form the library accepts: text, bytes, a `Blob`/`File`, a WHATWG
@@ -35,6 +36,29 @@ export function isRereadable(source: CsvSource): boolean {
   return (source as { rereadable?: unknown }).rereadable === true;
 }
 
+/**
+ * A byte source that knows its length when it is opened, so an upload can declare
+ * `Content-Length` while it streams (object storage refuses chunked uploads). `fileSource`
+ * from the Node entry is one: its length comes from `stat` of the opened file.
+ *
+ * ## Example
+ * ```ts
+ * const source: SizedSource = fileSource('train.csv');
+ * const { size, chunks } = await source.open();
+ * ```
+ */
+export interface SizedSource extends AsyncIterable<Uint8Array> {
+  /**
+   * Opens the data: its `chunks` are exactly `size` bytes. `size` is undefined when the length
+   * cannot be known (a pipe, a device): the upload then spools the data first.
+   */
+  open(): Promise<{ readonly size?: number; readonly chunks: AsyncIterable<Uint8Array> }>;
+}
+
+function isSized(source: unknown): source is SizedSource {
+  return typeof (source as { open?: unknown }).open === 'function';
+}
+
 /** How much of the data column inference reads. */
 export const HEAD_BYTES = 1024 * 1024;
 
@@ -46,10 +70,27 @@ export interface PreparedSource {
   readonly complete: boolean;
   /** Bytes, or a one-shot stream of bytes when the transport can stream uploads. */
   readonly body: Uint8Array | AsyncIterable<Uint8Array>;
-  /** Size in bytes when known. */
+  /** Size in bytes: the upload's `Content-Length`. Unknown only until {@link settleSource}. */
   readonly size?: number;
   /** Releases a streamed source that will not be sent after all (a file handle, a socket). */
   readonly release?: () => Promise<void>;
+  /**
+   * For a source of unknown length: spools it (or collects it into memory) so its length is
+   * known. Deferred until the checks of the head passed, so a refused source is never read whole.
+   */
+  readonly settle?: () => Promise<PreparedSource>;
+}
+
+/**
+ * The source with its length known: spooled (or collected) when it was of unknown length.
+ *
+ * **Errors**: {@link SpoolLimitError} past the memory limit, or the spool's error (a full disk);
+ * the source is released either way.
+ *
+ * @internal
+ */
+export function settleSource(source: PreparedSource): Promise<PreparedSource> {
+  return source.settle === undefined ? Promise.resolve(source) : source.settle();
 }
 
 const encoder = new TextEncoder();
@@ -89,14 +130,18 @@ function decodeHead(bytes: Uint8Array, encoding: CsvEncoding | undefined, whole:
 }
 
 /**
- * Reads enough of `source` for column inference and returns the body to upload. Streams stay
- * streams when `streaming` is true (only the head is held in memory); otherwise they are
- * collected, because the default fetch in Node cannot send a stream. Bytes are sent unchanged;
- * only the head is decoded, with `encoding` or the detected one (UTF-8 or Shift_JIS).
+ * Reads enough of `source` for column inference and returns the body to upload with its exact
+ * length (every PUT declares `Content-Length`). Streams of known length (a `Blob`, a
+ * {@link SizedSource} such as `fileSource`) stay streams when `streaming` is true (only the head is
+ * held in memory); otherwise they are collected, because the default fetch cannot send a stream.
+ * A stream of unknown length is spooled (`spooling.spool`, a temporary file in Node) when
+ * streaming, else held in memory up to `spooling.maxMemoryBytes` ({@link SpoolLimitError} past it),
+ * once {@link settleSource} asks: only its head is read here. Bytes are sent unchanged; only the
+ * head is decoded, with `encoding` or the detected one (UTF-8 or Shift_JIS).
  *
  * @internal
  */
-export async function prepareSource(source: CsvSource, streaming: boolean, encoding?: CsvEncoding): Promise<PreparedSource> {
+export async function prepareSource(source: CsvSource, streaming: boolean, spooling: Spooling, encoding?: CsvEncoding): Promise<PreparedSource> {
   if (typeof source === 'string') {
     const body = encoder.encode(source);
     return { head: source.slice(0, HEAD_BYTES), complete: source.length <= HEAD_BYTES, body, size: body.byteLength };
@@ -113,7 +158,15 @@ export async function prepareSource(source: CsvSource, streaming: boolean, encod
     const body = new Uint8Array(await source.arrayBuffer());
     return { head, complete: body.byteLength <= HEAD_BYTES, body, size: body.byteLength };
   }
-  const iterable: AsyncIterable<unknown> = isReadableStream(source) ? readerChunks(source) : source;
+  let declared: number | undefined;
+  let iterable: AsyncIterable<unknown>;
+  if (isSized(source)) {
+    const opened = await source.open();
+    declared = opened.size;
+    iterable = opened.chunks;
+  } else {
+    iterable = isReadableStream(source) ? readerChunks(source) : source;
+  }
   if (typeof (iterable as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] !== 'function') {
     throw new ValidationError('CSV source', ['expected a string, Uint8Array, Blob, ReadableStream or async iterable']);
   }
@@ -147,11 +200,36 @@ export async function prepareSource(source: CsvSource, streaming: boolean, encod
       await iterator.return?.();
     }
   })();
-  if (streaming) return { head, complete: false, body: rest, release: async () => void (await iterator.return?.()) };
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of rest) chunks.push(chunk);
-  const body = concatBytes(chunks);
-  return { head, complete: false, body, size: body.byteLength };
+  const release = async (): Promise<void> => void (await iterator.return?.());
+  if (declared !== undefined) {
+    if (streaming) return { head, complete: false, body: rest, size: declared, release };
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of rest) chunks.push(chunk);
+    const body = concatBytes(chunks);
+    return { head, complete: false, body, size: body.byteLength };
+  }
+  // Unknown length: object storage needs it before the first byte, so the data is spooled.
+  const spool = streaming ? spooling.spool : undefined;
+  const settle = async (): Promise<PreparedSource> => {
+    if (spool !== undefined) {
+      const spooled = await spool(rest).finally(release);
+      const body = (async function* () {
+        try {
+          yield* spooled.chunks;
+        } finally {
+          await spooled.release();
+        }
+      })();
+      return { head, complete: false, body, size: spooled.size, release: () => spooled.release() };
+    }
+    try {
+      const body = await collectBounded(rest, spooling.maxMemoryBytes);
+      return { head, complete: false, body, size: body.byteLength };
+    } finally {
+      await release();
+    }
+  };
+  return { head, complete: false, body: rest, release, settle };
 }
 
 /**

@@ -4,9 +4,10 @@
  *
  * @packageDocumentation
  */
-import { ApiError, AuthError, InferenceError, NetworkError, RateLimitError, RedirectError, ResourceGoneError, ServerError, TrainingStartUnknownError, type GoneResource, type InferenceErrorReason } from '../core/errors';
+import { ApiError, AuthError, InferenceError, NetworkError, RateLimitError, RedirectError, ResourceGoneError, ServerError, StorageError, TrainingStartUnknownError, type GoneResource, type InferenceErrorReason } from '../core/errors';
 import type { FetchResponse } from './fetchLike';
 import { ApiErrorBody } from '../codecs/apiErrorBody';
+import { storageErrorBody } from '../codecs/storageErrorBody';
 
 /** Messages of the documented code 4001000204 that mean "this key is refused". */
 const AUTH_MESSAGES = new Set([
@@ -99,6 +100,13 @@ export function apiErrorFrom(
   // The inference endpoint's documented codes: never retried.
   const reason = response.endpoint !== 'inference' || init.code === undefined ? undefined : INFERENCE_REASONS.get(init.code);
   if (reason !== undefined) return new InferenceError({ ...init, reason }, secrets);
+  // Object storage's XML error (a pre-signed URL): typed and not retried, but for its own 5xx (InternalError, SlowDown).
+  const storage = storageErrorBody(response.body);
+  if (storage !== undefined) {
+    const storageInit = { ...init, error: storage.code, apiMessage: storage.message };
+    if (response.status < 500 || response.status === 501) return new StorageError(storageInit, secrets);
+    return new ServerError(storageInit, secrets);
+  }
   if (response.status === 429) return new RateLimitError(init, secrets);
   if (response.status >= 500) return new ServerError(init, secrets);
   return new ApiError(init, secrets);

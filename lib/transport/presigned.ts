@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { Observable, catchError, defer, throwError } from 'rxjs';
-import { ApiError, NetworkError, RedirectError, UploadUrlSpentError } from '../core/errors';
+import { ApiError, NetworkError, RedirectError, UploadUrlSpentError, ValidationError } from '../core/errors';
 import { redirectLocation, redirectRefused } from './errorFactory';
 import { exchange$ } from './request';
 import { retryTransient } from './retryPolicy';
@@ -50,6 +50,11 @@ function transferBody(body: Uint8Array | AsyncIterable<Uint8Array>): TransferBod
  * `fileSource` does). A 301/307/308 is followed (never with a key: pre-signed requests carry
  * none), at most {@link MAX_PRESIGNED_REDIRECTS} times, and only when the body can be sent
  * again; any other redirect is a {@link RedirectError}. It completes only after a 2xx.
+ * Every PUT declares its length, as object storage requires (S3 answers a chunked PUT 501
+ * `NotImplemented`): a streamed body is sent with `Content-Length: size`; for bytes, every fetch
+ * sets it from their length.
+ *
+ * **Errors**: a streamed body without `size` is a {@link ValidationError} (nothing is sent).
  *
  * @internal
  */
@@ -57,14 +62,20 @@ export function putPresigned$(
   client: PredictionOneClient,
   url: string,
   body: Uint8Array | AsyncIterable<Uint8Array>,
+  size?: number,
 ): Observable<void> {
-  const source = transferBody(body);
   const bytes = body instanceof Uint8Array;
+  if (!bytes && size === undefined) {
+    return throwError(() => new ValidationError('upload', ['a stream without its length']));
+  }
+  const source = transferBody(body);
+  // Only a stream needs it said: fetch computes it for bytes (and a browser refuses the header).
+  const headers: Record<string, string> = bytes ? {} : { 'content-length': String(size) };
   let interrupted = false;
   const attempt = (target: string): Observable<void> =>
     exchange$<void>(
       client.http,
-      { method: 'PUT', url: target, headers: {}, body: source.next(), idleTimeoutMs: idleTimeout(client), idleFromResponse: bytes, presigned: true },
+      { method: 'PUT', url: target, headers, body: source.next(), idleTimeoutMs: idleTimeout(client), idleFromResponse: bytes, presigned: true },
       async (response, emit) => {
         // Storage answers with a small (often XML) body; drain it so the connection can be reused.
         for await (const chunk of bodyChunks(response)) void chunk;

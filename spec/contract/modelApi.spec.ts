@@ -182,7 +182,11 @@ describe('contract: prediction-API and retraining pages, curl examples run with 
   const response = () => JSON.parse(files.read('response.json')) as Record<string, unknown>;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, manual: true, secretKeys: [SECRET] });
+    // The curl examples send `--data-urlencode filename@param.txt`: curl makes that ONE parameter
+    // named `filename` holding the file's text. Only a service that reads it as a parameter file
+    // answers them, which the pages imply but never specify: the emulator's named allowCurlParamFile
+    // leniency (C11 in docs/CONTRACT.md), off by default, on here so the examples run as written.
+    emulator = await startEmulator({ port: 0, manual: true, secretKeys: [SECRET], allowCurlParamFile: true });
     const requests = pythonRequests(emulator.url);
     const key = async (params: Record<string, string | number>) =>
       String((await requests.get(`${VENDOR_HOST}/v1/external/api-key`, { params, headers: { 'x-api-key': SECRET } })).json().api_key);

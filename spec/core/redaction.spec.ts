@@ -97,28 +97,28 @@ describe('redaction of every printed error and client', () => {
     const make = (extra: ClientConfig = {}) => factories[factory](config(extra));
     const failures: Record<string, { expected: string; run: () => Promise<unknown> }> = {
       'S3 SignatureDoesNotMatch on an upload PUT': {
-        expected: 'ApiError',
+        expected: 'StorageError',
         run: async () => {
           emulator().injectNext('PUT /storage/upload', 'signatureMismatch');
           return lastValueFrom(of({ train: seattleWeather(50) }).pipe(upload$(make())));
         },
       },
       'S3 SignatureDoesNotMatch on a result download': {
-        expected: 'ApiError',
+        expected: 'StorageError',
         run: async () => {
           emulator().injectNext('GET /storage/result', 'signatureMismatch');
           return lastValueFrom(of({ resultUrl }).pipe(downloadResult$(make())));
         },
       },
       'S3 SignatureDoesNotMatch on a result download to a directory': {
-        expected: 'ApiError',
+        expected: 'StorageError',
         run: async () => {
           emulator().injectNext('GET /storage/result', 'signatureMismatch');
           return lastValueFrom(of({ resultUrl }).pipe(downloadResultToDir$(make(), path.join(dir, `${factory}-403`))));
         },
       },
       'a wrong signature in the result URL (the real S3 page)': {
-        expected: 'ApiError',
+        expected: 'StorageError',
         run: async () => lastValueFrom(of({ resultUrl: resultUrl.replace(/X-Amz-Signature=[0-9a-f]{64}/, `X-Amz-Signature=${SIGNATURE}`) }).pipe(downloadResult$(make()))),
       },
       'a 500 on Get API Key whose body echoes the secret key': {
@@ -263,6 +263,8 @@ describe('redaction of every printed error and client', () => {
       RetrainFailedError: () => new core.RetrainFailedError('r-1', 'failed', `Signature=${SIGNATURE}`),
       ClassifierFailedError: () => new core.ClassifierFailedError('c-1', 'failed'),
       UploadUrlSpentError: () => new core.UploadUrlSpentError(new ApiError(api, keys)),
+      StorageError: () => new core.StorageError({ ...api, error: 'SignatureDoesNotMatch', apiMessage: `The signature ${SIGNATURE} does not match` }, keys),
+      SpoolLimitError: () => new core.SpoolLimitError(1024),
       // Says where the file is broken, never what the line holds (records keep pre-signed URLs).
       DeadlineExceededError: () => new core.DeadlineExceededError(`GET ${PRESIGNED}`, 1_000, 3, cause),
       // Made as the exchange makes it: from a 307 whose Location is another pre-signed URL.

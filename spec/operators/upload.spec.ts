@@ -157,7 +157,9 @@ describe('upload$', () => {
 
   it('should report a spent URL of a streamed source, which cannot be sent again', async () => {
     emulator().injectNext('PUT /storage/upload', 'resetAfter');
-    const streaming = client({ streamUploads: true, fetch: (await import('../../lib/node')).createNodeFetch() });
+    // Spooled to a temporary file (its length must be known): still a one-shot stream, not re-readable.
+    const { createNodeFetch: nodeFetch, tempFileSpool } = await import('../../lib/node');
+    const streaming = client({ streamUploads: true, fetch: nodeFetch(), spool: tempFileSpool() });
     const big = seattleWeather(1400).repeat(30); // more than the 1 MiB head, so it stays a stream
     const err = await lastValueFrom(of(chunks(big, 64 * 1024)).pipe(upload$(streaming))).catch((e: unknown) => e);
     expect((err as Error).name).toMatch(/NetworkError|UploadUrlSpentError/);

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { decodeCsv, detectCsvEncoding, inferColumns } from '../../lib';
 import { csvEncodingOf } from '../../lib/cli/encodingOption';
 import { DETECT_BYTES } from '../../lib/sources/textEncoding';
-import { prepareSource } from '../../lib/sources/csvSource';
+import { prepareSource, settleSource } from '../../lib/sources/csvSource';
+import { spoolingOf } from '../../lib/sources/spool';
 
 const fixture = (name: string): Uint8Array<ArrayBuffer> => new Uint8Array(readFileSync(path.join(__dirname, '..', 'fixtures', 'japanese', name)));
 /** The vendor's example columns (Train Data Upload page), in the order of its column-info file. */
@@ -98,7 +99,7 @@ describe('prepareSource', () => {
       for (let i = 0; i < bytes.byteLength; i += 5) yield bytes.subarray(i, i + 5);
     }
     for (const source of [bytes, new Blob([bytes]), chunks()]) {
-      const prepared = await prepareSource(source, false);
+      const prepared = await settleSource(await prepareSource(source, false, spoolingOf({})));
       expect(prepared.head.split('\r\n')[0].split(',')).toEqual(VENDOR_COLUMNS);
       expect(Buffer.from(prepared.body as Uint8Array).equals(Buffer.from(bytes))).toBe(true);
     }

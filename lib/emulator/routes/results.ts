@@ -27,7 +27,8 @@ export const trainingStatusRoute: Route = {
       status: job.status,
       created_datetime: job.createdAt,
       updated_datetime: job.updatedAt,
-      ...(job.status === 'finished' && job.resultUrl !== undefined ? { result_url: job.resultUrl } : {}),
+      // Signed anew with each answer, as a service pre-signs on request: a URL read later has its full lifetime.
+      ...(job.status === 'finished' && job.resultUrl !== undefined ? { result_url: ctx.store.resign(job.resultUrl) } : {}),
       ...(job.status === 'failed' && job.failure !== undefined ? { message: job.failure } : {}),
     });
   },

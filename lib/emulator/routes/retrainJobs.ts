@@ -78,7 +78,8 @@ export const retrainStatusRoute: Route = {
       status: job.status,
       model_id: job.modelId,
       ...(job.message !== undefined ? { message: job.message } : {}),
-      ...(job.status === 'job_finished' && job.downloadUrl !== undefined ? { download_url: job.downloadUrl } : {}),
+      // Signed anew with each answer, as a service pre-signs on request: a URL read later has its full lifetime.
+      ...(job.status === 'job_finished' && job.downloadUrl !== undefined ? { download_url: r.ctx.store.resign(job.downloadUrl) } : {}),
       metadata: { retrain_job_id: job.id },
     });
   },
@@ -125,8 +126,9 @@ export const switchModelRoute: Route = {
 };
 
 /**
- * `PUT <retrain upload_url>`: stores the retraining file (single use, signature checked, at most
- * `maxUploadBytes`; S3-style XML 403s) and starts the job.
+ * `PUT <retrain upload_url>`: stores the retraining file and starts the job. Checked as S3
+ * checks a pre-signed PUT, like the training uploads (`Content-Length`, expiry, signature,
+ * single use, at most `maxUploadBytes`; S3's XML errors).
  *
  * ## Example
  * ```ts
@@ -146,7 +148,7 @@ export const retrainPutRoute: Route = {
       url,
       found?.fileName === params.file_name ? found : undefined,
       (j) => j.uploaded !== undefined,
-      ctx.options.maxUploadBytes,
+      ctx,
     );
     ctx.deployments.retrain.upload(job, bytes, { injectedFailure: injectTrainingFailure });
     return emptyResponse(200);

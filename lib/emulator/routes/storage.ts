@@ -1,15 +1,12 @@
 import type { Route, RouteRequest } from '../context';
-import { signatureDoesNotMatch, storageDenied } from '../errors';
+import { storageDenied } from '../errors';
 import type { EmulatorResponse } from '../http';
-import { signatureMatches } from '../signing';
 
 function download(bucket: string) {
   return ({ req, url, params, ctx }: RouteRequest): EmulatorResponse => {
+    ctx.store.signer.verify('GET', url, req.headers.host);
     const object = ctx.store.objects.get(`${bucket}/${params.object_id}`);
     if (object === undefined) throw storageDenied('AccessDenied', 'Unknown object.');
-    if (!signatureMatches(object.signature, url.searchParams.get('X-Amz-Signature'))) {
-      throw signatureDoesNotMatch(req.method ?? 'GET', url, req.headers.host);
-    }
     return {
       status: 200,
       headers: { 'content-type': object.contentType, 'content-length': String(object.body.byteLength) },
@@ -19,8 +16,8 @@ function download(bucket: string) {
 }
 
 /**
- * `GET <result_url>`: the training result zip (`application/zip`); 403 (S3-style XML) on a wrong
- * or missing signature. The URL does not expire in the emulator.
+ * `GET <result_url>`: the training result zip (`application/zip`); S3's XML 403 for an expired
+ * URL (`AccessDenied` "Request has expired") or a changed one (`SignatureDoesNotMatch`).
  *
  * ## Example
  * ```ts
@@ -37,7 +34,7 @@ export const resultDownloadRoute: Route = {
 };
 
 /**
- * `GET <download_url>` of a data set: the uploaded learn file; 403 on a wrong signature.
+ * `GET <download_url>` of a data set: the uploaded learn file; S3's XML 403 when expired or changed.
  *
  * ## Example
  * ```ts

@@ -1,7 +1,7 @@
 import { parseCsv } from '../csv';
 import type { EmulatorContext, Route, RouteRequest } from '../context';
 import { badRequest } from '../errors';
-import { emptyResponse, jsonResponse, type EmulatorResponse } from '../http';
+import { emptyResponse, jsonResponse, requiredParam, type EmulatorResponse } from '../http';
 import { readSignedUpload } from './signedUpload';
 import type { UploadSlot } from '../store';
 
@@ -11,6 +11,8 @@ const EXTENSIONS = ['csv'];
 /**
  * Train Data Upload: `GET /v1/external/data-sets/upload-url?extension=csv`. Opens an upload
  * session and answers its three pre-signed, single-use upload URLs and `external_process_id`.
+ * `extension` is the page's documented query parameter: without it the answer is 400, unless the
+ * emulator runs with the `allowMissingExtension` leniency (then it is `csv`).
  *
  * ## Example
  * ```ts
@@ -24,7 +26,8 @@ export const uploadUrlRoute: Route = {
   key: 'GET /v1/external/data-sets/upload-url',
   auth: 'train',
   handle: ({ url, ctx }: RouteRequest): EmulatorResponse => {
-    const extension = (url.searchParams.get('extension') ?? 'csv').toLowerCase();
+    const given = ctx.options.allowMissingExtension && !url.searchParams.get('extension') ? 'csv' : requiredParam(url, 'extension');
+    const extension = given.toLowerCase();
     if (!EXTENSIONS.includes(extension)) {
       throw badRequest(`Query parameter 'extension' must be one of ${EXTENSIONS.join(', ')} (got '${extension}').`);
     }
@@ -39,9 +42,12 @@ export const uploadUrlRoute: Route = {
 };
 
 /**
- * `PUT <pre-signed upload URL>`: stores the raw bytes (any content type). The signature must
- * match and each URL takes one successful upload; otherwise 403 with an S3-style XML body. Bodies
- * over `maxUploadBytes` answer 413 as soon as the limit is crossed (by `content-length` or while
+ * `PUT <pre-signed upload URL>`: stores the raw bytes (any content type). As S3 does, it needs a
+ * `Content-Length` (chunked: 501 `NotImplemented`; none: 411 `MissingContentLength`; fewer bytes
+ * than declared: 400 `IncompleteBody`), an unexpired URL (403 `AccessDenied` "Request has
+ * expired") whose query is unchanged (403 `SignatureDoesNotMatch`), and each URL takes one
+ * successful upload (else 403 `AccessDenied`); every error body is S3's XML. Bodies over
+ * `maxUploadBytes` answer 413 as soon as the limit is crossed (by `content-length` or while
  * streaming) and are not stored. A learn file creates the upload's data set.
  *
  * ## Example
@@ -65,7 +71,7 @@ async function putUpload({ req, url, params, ctx }: RouteRequest): Promise<Emula
     url,
     found?.fileName === params.file_name ? found : undefined,
     (s) => s.used,
-    ctx.options.maxUploadBytes,
+    ctx,
   );
   slot.used = true;
   storeUpload(slot, bytes, ctx);
