@@ -83,10 +83,10 @@ export function retrainUpload$(client: PredictionOneClient): OperatorFunction<Cs
       return { fileName: `${name}.zip`, body, size: body.byteLength };
     }).pipe(
       switchMap(({ fileName, body, size }) =>
-        callApi$(client, { method: 'GET', keyType: 'retrain', path: '/v1/external/retrain_jobs/upload_url', query: { filename: fileName } }, RetrainUploadUrl).pipe(
+        callApi$(client, { operation: 'retrainUploadUrl', method: 'GET', keyType: 'retrain', path: '/v1/external/retrain_jobs/upload_url', query: { filename: fileName } }, RetrainUploadUrl).pipe(
           switchMap((res) =>
             concat(
-              putWithProgress$(client, res.upload_url, body, size, (loaded, total): RetrainEvent => ({ type: 'retrainUploadProgress', fileName, loaded, total })),
+              putWithProgress$(client, res.upload_url, body, size, (loaded, total): RetrainEvent => ({ type: 'retrainUploadProgress', fileName, loaded, total }), 'retrainUpload'),
               of<RetrainEvent>({ type: 'retrainUploaded', retrainJobId: res.retrain_job_id, fileName, bytes: size }),
             ),
           ),
