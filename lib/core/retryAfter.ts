@@ -5,7 +5,11 @@
  * @packageDocumentation
  */
 
-/** The longest wait a header can ask for: a day. Anything longer (or a date further out) is cut to this. */
+/**
+ * The longest wait a header can ask for: a day. Anything longer (or a date further out) is cut to this.
+ *
+ * @internal
+ */
 export const MAX_RETRY_AFTER_MS = 86_400_000;
 
 /**
@@ -13,7 +17,7 @@ export const MAX_RETRY_AFTER_MS = 86_400_000;
  * not say (no header, or only garbage). `retry-after-ms` (milliseconds, may be fractional)
  * wins over `Retry-After`, which is delta-seconds (`120`, `1.5`) or an HTTP-date (a date in
  * the past is `0`). Negative, non-finite or non-numeric values are ignored; the result is cut
- * to {@link MAX_RETRY_AFTER_MS}. Header values come from the network: nothing else is trusted.
+ * to one day (86 400 000 ms). Header values come from the network: nothing else is trusted.
  *
  * Used by the error factory (`ApiError.retryAfterMs`, which the retry policy honours) and by
  * the fleet's 429 backoff, so both read the same header the same way.
@@ -26,7 +30,7 @@ export const MAX_RETRY_AFTER_MS = 86_400_000;
  *
  * @param headers - The response's headers (anything with `get(name)`, case-insensitive).
  * @param nowMs - The current time, for an HTTP-date.
- * @returns Milliseconds to wait, in `[0, MAX_RETRY_AFTER_MS]`, or `undefined`.
+ * @returns Milliseconds to wait, from 0 to one day, or `undefined`.
  */
 export function retryAfterMs(headers: { get(name: string): string | null }, nowMs: number): number | undefined {
   const ms = delta(headers.get('retry-after-ms'));

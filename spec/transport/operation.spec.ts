@@ -169,6 +169,22 @@ describe('the request chain', () => {
     ]);
   });
 
+  it('should refresh a refused key between two attempts of the same operation', async () => {
+    const events: RequestEvent[] = [];
+    const base = { baseUrl: emulator().url, secretKey: SECRET_KEY };
+    const id = await uploadedId({ ...base });
+    const c = createClient({ ...base, onRequest: (e) => e.phase === 'response' && events.push(e) });
+    await firstValueFrom(of({ externalProcessId: id }).pipe(datasetInfo$(c)));
+    events.length = 0;
+    emulator().failNext('GET /v1/external/data-sets/column-info', 400, { code: 4001000204, error: 'PREDA_EXTERNAL_BAD_REQUEST', message: 'Inactive_credential.' });
+    await firstValueFrom(of({ externalProcessId: id }).pipe(datasetInfo$(c)));
+    expect(events.map((e) => [e.operation, e.attempt, e.status])).toEqual([
+      ['dataSetInfo', 1, 400],
+      ['getApiKey', 1, 200],
+      ['dataSetInfo', 2, 200],
+    ]);
+  });
+
   it('should trace inside the limiter: a request waiting for a slot has not started', async () => {
     const events: RequestEvent[] = [];
     const MODELS = 'GET /v1/external/models';
