@@ -190,7 +190,7 @@ describe('the request chain', () => {
     const MODELS = 'GET /v1/external/models';
     const c = createClient({ baseUrl: emulator().url, apiKey: emulator().apiKeys[0], limits: { maxInFlight: 1 }, onRequest: (e) => events.push(e) });
     emulator().clearLog();
-    emulator().delayNext(MODELS, 300);
+    emulator().delayNext(MODELS, 1500); // long enough that the first is still in flight when checked, even on a loaded machine
     const first = lastValueFrom(models$(c).pipe(toArray()));
     const second = lastValueFrom(models$(c).pipe(toArray()));
     await emulator().waitForRequest(MODELS);
