@@ -26,5 +26,5 @@ export type {
   HttpClientFetchResponse,
   HttpClientFetchEvent,
 } from './httpClientFetch';
-export { PREDICTION_ONE_REQUEST } from './predictionOneRequest';
+export { PREDICTION_ONE_REQUEST, PREDICTION_ONE_OPERATION } from './predictionOneRequest';
 export type { PredictionOneRequestKind } from './predictionOneRequest';

@@ -1,9 +1,11 @@
 /**
- * An `HttpContextToken` that marks the requests the library sends through `HttpClient`.
+ * The `HttpContextToken`s that mark the requests the library sends through `HttpClient`: their
+ * kind and their operation.
  *
  * @packageDocumentation
  */
 import { HttpContextToken } from '@angular/common/http';
+import type { RequestOperation } from 'prediction-one-rx';
 
 /**
  * What kind of library request an `HttpRequest` is: `'api'` for calls to the service (they
@@ -34,3 +36,22 @@ export type PredictionOneRequestKind = 'api' | 'presigned';
  * ```
  */
 export const PREDICTION_ONE_REQUEST = new HttpContextToken<PredictionOneRequestKind | null>(() => null);
+
+/**
+ * The operation of a library request (see {@link RequestOperation}): its documented name
+ * (`createModel`, `trainingStatus`, `downloadResult`, …), its attempt and the training it
+ * concerns. Set on every request {@link providePredictionOne} sends through `HttpClient`; `null`
+ * on all other requests. Interceptors act on an operation by its name, never by its URL.
+ *
+ * ## Example
+ * ```ts
+ * import { HttpInterceptorFn } from '@angular/common/http';
+ * import { PREDICTION_ONE_OPERATION } from 'prediction-one-rx/angular';
+ *
+ * export const spanInterceptor: HttpInterceptorFn = (req, next) => {
+ *   const op = req.context.get(PREDICTION_ONE_OPERATION);
+ *   return op ? next(req.clone({ setHeaders: { 'x-operation': `${op.name}#${op.attempt}` } })) : next(req);
+ * };
+ * ```
+ */
+export const PREDICTION_ONE_OPERATION = new HttpContextToken<RequestOperation | null>(() => null);

@@ -8,7 +8,7 @@ import { FetchBackend, HttpBackend, HttpClient, HttpContext } from '@angular/com
 import { InjectionToken, inject, makeEnvironmentProviders, type EnvironmentProviders } from '@angular/core';
 import { ValidationError, createClient, type ClientConfig, type PredictionOneClient } from 'prediction-one-rx';
 import { httpClientFetch } from './httpClientFetch';
-import { PREDICTION_ONE_REQUEST } from './predictionOneRequest';
+import { PREDICTION_ONE_OPERATION, PREDICTION_ONE_REQUEST } from './predictionOneRequest';
 import { PredictionOneService } from './predictionOneService';
 
 /**
@@ -71,7 +71,7 @@ export function clientFromConfig(config: PredictionOneConfig): PredictionOneClie
   // pre-signed download (a result archive) is held in memory, so the in-memory limit applies.
   const resultLimit = Math.min(clientConfig.maxResultBytes ?? MAX_RESULT_BYTES, clientConfig.maxResultMemoryBytes ?? MAX_RESULT_MEMORY_BYTES);
   const fetch = httpClientFetch(inject(HttpClient), {
-    context: (url) => new HttpContext().set(PREDICTION_ONE_REQUEST, isApi(url) ? 'api' : 'presigned'),
+    context: (url, init) => new HttpContext().set(PREDICTION_ONE_REQUEST, isApi(url) ? 'api' : 'presigned').set(PREDICTION_ONE_OPERATION, init.operation ?? null),
     maxResponseBytes: (url, init) => (isApi(url) ? (clientConfig.maxResponseBytes ?? MAX_RESPONSE_BYTES) : init.method === 'GET' ? resultLimit : undefined),
     // Only the fetch backend can be asked not to follow redirects (XHR would warn on each request).
     manualRedirect: inject(HttpBackend, { optional: true }) instanceof FetchBackend,
@@ -95,7 +95,7 @@ function isStorageUrl(url: string, apiRoot: string): boolean {
  * ({@link PREDICTION_ONE_CONFIG}), the client ({@link PREDICTION_ONE_CLIENT}) and
  * {@link PredictionOneService}. By default every request goes through `HttpClient`, so add
  * `provideHttpClient()` (with your interceptors) next to it. Requests carry the
- * {@link PREDICTION_ONE_REQUEST} context token.
+ * {@link PREDICTION_ONE_REQUEST} and {@link PREDICTION_ONE_OPERATION} context tokens.
  *
  * The client is created on first injection. `config` may be a function, run in the injection
  * context at that moment, to read settings from other services.

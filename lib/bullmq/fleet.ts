@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { RedisLike } from './peerTypes';
-import { PredictionOneError, type FetchInit, type FetchLike, type FetchResponse } from 'prediction-one-rx';
+import { PredictionOneError, retryAfterMs, type FetchInit, type FetchLike } from 'prediction-one-rx';
 import { luaScript } from './script';
 
 /**
@@ -192,18 +192,6 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return {1, 0}
 `);
 
-/** Parses `Retry-After` (seconds or an HTTP date) or `retry-after-ms`. */
-function retryAfterMs(response: FetchResponse, fallback: number): number {
-  const ms = Number(response.headers.get('retry-after-ms'));
-  if (Number.isFinite(ms) && ms > 0) return ms;
-  const header = response.headers.get('retry-after');
-  if (header === null) return fallback;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(header);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : fallback;
-}
-
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -219,16 +207,10 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-/** The upload id of a Create Model request, read from its JSON body. */
-function createModelUpload(url: string, init: FetchInit): string | undefined {
-  if (init.method !== 'POST' || typeof init.body !== 'string') return undefined;
-  if (!/\/v1\/external\/models\/?(\?|$)/.test(url)) return undefined;
-  try {
-    const body = JSON.parse(init.body) as { external_process_id?: unknown };
-    return typeof body.external_process_id === 'string' ? body.external_process_id : undefined;
-  } catch {
-    return undefined;
-  }
+/** The upload id of a Create Model request, from the operation the client put on it (never from its URL or body). */
+function createModelUpload(init: FetchInit): string | undefined {
+  const operation = init.operation;
+  return operation?.name === 'createModel' ? operation.trainingId : undefined;
 }
 
 /**
@@ -326,11 +308,11 @@ export function createFleet(redis: RedisLike, options: FleetOptions = {}): Fleet
         // Another host (the storage of uploads and results): not the API's budget, and its 429 is
         // its own (the transport's retries handle it); the fleet neither waits nor pauses for it.
         if (apiBase !== undefined && !url.startsWith(apiBase)) return inner(url, init);
-        const claimId = createModelUpload(url, init);
+        const claimId = createModelUpload(init);
         await gate(claimId, true, { method: init.method, url, signal: init.signal });
         const response = await inner(url, init);
         if (response.status === 429) {
-          const ms = Math.min(retryAfterMs(response, options.defaultRetryAfterMs ?? 1000), options.maxRetryAfterMs ?? 60_000);
+          const ms = Math.min(retryAfterMs(response.headers, Date.now()) ?? options.defaultRetryAfterMs ?? 1000, options.maxRetryAfterMs ?? 60_000);
           await backoff(ms);
         }
         return response;

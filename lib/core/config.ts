@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import type { RequestEvent } from './operation';
 import type { SchedulerLike } from 'rxjs';
 import type { FetchLike } from '../transport/fetchLike';
 import type { RequestLimits } from '../transport/limiter';
@@ -244,6 +245,20 @@ export interface ClientConfig {
    * and a table CRC-32, which runs everywhere.
    */
   readonly zipCodec?: ZipCodec;
+  /**
+   * The tracing hook: called for every request the client sends (API calls, pre-signed
+   * transfers, inference), when it is handed to the fetch and when it ends, with its operation
+   * name, attempt, HTTP status and training id (see {@link RequestEvent}). It runs last in the
+   * request chain, after the credentials, the retry policy and the limiter, right around the
+   * fetch (and so around a fleet gate wrapping the fetch). It only observes: what it throws is
+   * ignored. Never given a URL or a key.
+   *
+   * ## Example
+   * ```ts
+   * createClient({ baseUrl, apiKey, onRequest: (e) => e.phase !== 'start' && console.log(`${e.operation} #${e.attempt}: ${e.status ?? 'no response'}`) });
+   * ```
+   */
+  readonly onRequest?: (event: RequestEvent) => void;
 }
 
 /**

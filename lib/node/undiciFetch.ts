@@ -10,7 +10,6 @@
  */
 import type { Dispatcher } from 'undici';
 import type { FetchInit, FetchLike, FetchResponse } from 'prediction-one-rx';
-import { ABORT_HOOK, type AbortHook } from '../core/abortHook';
 import { MissingPeerError, isModuleNotFound } from '../core/optionalPeers';
 
 /**
@@ -156,10 +155,10 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
  * costs Node far more per request); from anyone else's `init`, its `AbortSignal`.
  */
 function abortSignalOf(init: FetchInit): Dispatcher.RequestOptions['signal'] {
-  const hook = (init as FetchInit & { [ABORT_HOOK]?: AbortHook })[ABORT_HOOK];
-  if (typeof hook !== 'function') return init.signal;
+  // A method of the client's init (FetchInit.onAbort), called on it: a spread copy lacks it.
+  if (typeof init.onAbort !== 'function') return init.signal;
   const signal = new AbortEmitter();
-  hook.call(init, () => signal.abort());
+  init.onAbort(() => signal.abort());
   return signal as unknown as Dispatcher.RequestOptions['signal'];
 }
 

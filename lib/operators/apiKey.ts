@@ -63,6 +63,7 @@ export function apiKey$(client: PredictionOneClient, options: ApiKeyOptions = {}
       client,
       secretKey,
       {
+        operation: 'getApiKey',
         method: 'GET',
         path: '/v1/external/api-key',
         query: { credential_type: options.credentialType ?? 'train', model_id: options.modelId },

@@ -25,7 +25,7 @@ import type { PredictionOneClient } from '../transport/client';
  * @returns The classifiers.
  */
 export function classifiers$(client: PredictionOneClient): Observable<Classifier> {
-  return callApi$(client, { method: 'GET', keyType: 'deploy', path: '/v1/external/classifiers' }, ClassifierListResponse).pipe(
+  return callApi$(client, { operation: 'classifiers', method: 'GET', keyType: 'deploy', path: '/v1/external/classifiers' }, ClassifierListResponse).pipe(
     concatMap((res) => from(res.classifiers)),
   );
 }

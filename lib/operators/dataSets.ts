@@ -56,7 +56,7 @@ export function dataSets(client: PredictionOneClient, options: ListOptions = {})
 
 /** One page of List Data Sets. */
 function page$(client: PredictionOneClient, offset: number, limit: number): Observable<Page<DataSetSummary>> {
-  return callApi$(client, { method: 'GET', path: '/v1/external/data-sets', query: { offset, limit } }, DataSetListResponse).pipe(
+  return callApi$(client, { operation: 'dataSets', method: 'GET', path: '/v1/external/data-sets', query: { offset, limit } }, DataSetListResponse).pipe(
     map((res) => ({ items: res.data_sets, total: res.metadata.total, limit: res.metadata.limit })),
   );
 }

@@ -32,7 +32,7 @@ export function deleteModel$(client: PredictionOneClient): OperatorFunction<Mode
   return concatMap((id) =>
     defer(() => {
       if (!Number.isInteger(id)) throw new ValidationError('model id', [`expected an integer, got ${String(id)}`]);
-      return callApi$(client, { method: 'DELETE', path: `/v1/external/models/${segment(id)}` }, null).pipe(map(() => id as ModelId));
+      return callApi$(client, { operation: 'deleteModel', method: 'DELETE', path: `/v1/external/models/${segment(id)}` }, null).pipe(map(() => id as ModelId));
     }),
   );
 }

@@ -32,7 +32,12 @@ export interface ResultRef {
  *
  * @internal
  */
-export function resultArchive$(client: PredictionOneClient, resultUrl: string, id?: ExternalProcessId): Observable<TrainingEvent> {
+export function resultArchive$(
+  client: PredictionOneClient,
+  resultUrl: string,
+  id?: ExternalProcessId,
+  operation: 'downloadResult' | 'downloadRetrainResult' = 'downloadResult',
+): Observable<TrainingEvent> {
   // Held in memory: the in-memory limit (a browser tab's worth), not the streaming one.
   const maxBytes = Math.min(client.settings.maxResultBytes, client.settings.maxResultMemoryBytes);
   const maxCompressionRatio = client.settings.maxCompressionRatio;
@@ -44,7 +49,7 @@ export function resultArchive$(client: PredictionOneClient, resultUrl: string, i
       const files = await readArchive(response, unzip, maxBytes, progress);
       progress.flush();
       emit({ type: 'completed', externalProcessId: id, result: toTrainingResult(files) });
-    }),
+    }, operation, id),
   );
 }
 

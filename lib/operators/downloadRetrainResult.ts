@@ -52,7 +52,7 @@ export function downloadRetrainResult$(client: PredictionOneClient): OperatorFun
       value.type === undefined ? typeof value.downloadUrl === 'string' : value.type === 'retrainStatus' && value.terminal && !!value.downloadUrl,
     (input) => {
       const id = input.retrainJobId as RetrainJobId | undefined;
-      return resultArchive$(client, input.downloadUrl as string).pipe(
+      return resultArchive$(client, input.downloadUrl as string, undefined, 'downloadRetrainResult').pipe(
         map((e): RetrainEvent => {
           if (e.type === 'downloadProgress') return { type: 'retrainDownloadProgress', retrainJobId: id, loaded: e.loaded, total: e.total };
           if (e.type === 'completed') return { type: 'retrainCompleted', retrainJobId: id, result: toRetrainResult(e.result.files) };

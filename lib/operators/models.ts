@@ -61,7 +61,7 @@ export function models(client: PredictionOneClient, options: ListOptions = {}): 
 
 /** One page of List Models. */
 function page$(client: PredictionOneClient, offset: number, limit: number): Observable<Page<ModelSummary>> {
-  return callApi$(client, { method: 'GET', path: '/v1/external/models', query: { offset, limit } }, ModelListResponse).pipe(
+  return callApi$(client, { operation: 'models', method: 'GET', path: '/v1/external/models', query: { offset, limit } }, ModelListResponse).pipe(
     map((res) => ({ items: res.models, total: res.metadata.total, limit: res.metadata.limit })),
   );
 }

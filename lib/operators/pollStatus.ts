@@ -49,7 +49,7 @@ class TrainingPolicy extends StatusPolicy<TrainingStatus, StatusEvent> {
   }
 
   poll$(id: string): Observable<TrainingStatus> {
-    return callApi$(this.client, { method: 'GET', path: '/v1/external/models/results', query: { external_process_id: id } }, TrainingStatus);
+    return callApi$(this.client, { operation: 'trainingStatus', trainingId: id, method: 'GET', path: '/v1/external/models/results', query: { external_process_id: id } }, TrainingStatus);
   }
 
   toValue(s: TrainingStatus, id: string): StatusEvent {

@@ -253,7 +253,7 @@ function infer$(
   // The client's one exchange: its error factory (documented inference codes become
   // InferenceError, which is never retried), retry policy and bounds; the inference key is
   // redacted from errors like the client's own keys.
-  return callUrl$(client, { method: 'POST', url: target.url, key: target.apiKey, json: requestBody(options, batch.csv), idempotent: true }, InferenceResponse).pipe(
+  return callUrl$(client, { operation: 'inference', method: 'POST', url: target.url, key: target.apiKey, json: requestBody(options, batch.csv), idempotent: true }, InferenceResponse).pipe(
     map((res): PredictionBatch => {
       const files: Record<string, string> = {};
       for (const output of res.outputs) {

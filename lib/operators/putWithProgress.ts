@@ -42,6 +42,7 @@ export function putWithProgress$<E>(
   body: Uint8Array | AsyncIterable<Uint8Array>,
   total: number | undefined,
   progress: (loaded: number, total: number | undefined) => E,
+  operation: 'uploadData' | 'retrainUpload' = 'uploadData',
 ): Observable<E> {
   return new Observable<E>((subscriber) => {
     subscriber.next(progress(0, total));
@@ -53,7 +54,7 @@ export function putWithProgress$<E>(
         : (body as { rereadable?: unknown }).rereadable === true
           ? { rereadable: true as const, [Symbol.asyncIterator]: () => counted(body)[Symbol.asyncIterator]() }
           : counted(body);
-    return putPresigned$(client, url, sent, total).subscribe({
+    return putPresigned$(client, url, sent, total, operation).subscribe({
       next: () => {
         if (total !== undefined) subscriber.next(progress(total, total));
       },

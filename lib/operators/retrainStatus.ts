@@ -37,7 +37,7 @@ class RetrainPolicy extends StatusPolicy<RetrainJobStatus, RetrainStatusEvent> {
   }
 
   poll$(id: string): Observable<RetrainJobStatus> {
-    return callApi$(this.client, { method: 'GET', keyType: 'retrain', path: `/v1/external/retrain_jobs/${segment(id)}` }, RetrainJobStatus);
+    return callApi$(this.client, { operation: 'retrainStatus', method: 'GET', keyType: 'retrain', path: `/v1/external/retrain_jobs/${segment(id)}` }, RetrainJobStatus);
   }
 
   toValue(s: RetrainJobStatus, id: string): RetrainStatusEvent {

@@ -96,10 +96,10 @@ export function retrainUpload$(client: PredictionOneClient): OperatorFunction<Cs
       switchMap(({ fileName, body, size, release }: { fileName: string; body: Uint8Array | AsyncIterable<Uint8Array>; size?: number; release?: () => Promise<void> }) =>
         // Whatever happens (the upload URL refused, cancelled), a spooled copy or an open file goes.
         releasing(
-          callApi$(client, { method: 'GET', keyType: 'retrain', path: '/v1/external/retrain_jobs/upload_url', query: { filename: fileName } }, RetrainUploadUrl).pipe(
+          callApi$(client, { operation: 'retrainUploadUrl', method: 'GET', keyType: 'retrain', path: '/v1/external/retrain_jobs/upload_url', query: { filename: fileName } }, RetrainUploadUrl).pipe(
             switchMap((res) =>
               concat(
-                putWithProgress$(client, res.upload_url, body, size, (loaded, total): RetrainEvent => ({ type: 'retrainUploadProgress', fileName, loaded, total })),
+                putWithProgress$(client, res.upload_url, body, size, (loaded, total): RetrainEvent => ({ type: 'retrainUploadProgress', fileName, loaded, total }), 'retrainUpload'),
                 of<RetrainEvent>({ type: 'retrainUploaded', retrainJobId: res.retrain_job_id, fileName, bytes: size }),
               ),
             ),

@@ -102,6 +102,6 @@ export function streamResult$(
           await Promise.resolve(sink.abort?.(new Error('result download did not complete'))).catch(() => undefined);
         }
       }
-    }),
+    }, 'downloadResult', externalProcessId),
   );
 }

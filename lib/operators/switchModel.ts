@@ -37,7 +37,7 @@ export function switchModel$(client: PredictionOneClient): OperatorFunction<Retr
   return passOrHandle(
     (value): value is RetrainStatusEvent | RetrainJobRef => isRetrainRef(value) || (value.type === 'retrainStatus' && value.terminal),
     (input) =>
-      callApi$(client, { method: 'PUT', keyType: 'retrain', path: `/v1/external/retrain_jobs/${segment(input.retrainJobId)}/update_model` }, UpdateModelResponse).pipe(
+      callApi$(client, { operation: 'switchModel', method: 'PUT', keyType: 'retrain', path: `/v1/external/retrain_jobs/${segment(input.retrainJobId)}/update_model` }, UpdateModelResponse).pipe(
         map((): RetrainEvent => ({ type: 'modelSwitched', retrainJobId: input.retrainJobId as RetrainJobId })),
       ),
   );

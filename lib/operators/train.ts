@@ -69,7 +69,7 @@ export function train$(
         if (!name.trim()) throw new ValidationError('model name', ['name must not be empty']);
         return callApi$(
           client,
-          { method: 'POST', path: '/v1/external/models', json: { external_process_id: id, name, config } },
+          { operation: 'createModel', trainingId: id, method: 'POST', path: '/v1/external/models', json: { external_process_id: id, name, config } },
           CreateModelResponse,
         ).pipe(
           map((res): TrainingEvent => ({ type: 'queued', externalProcessId: res.external_process_id, name, config })),

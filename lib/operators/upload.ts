@@ -202,7 +202,7 @@ export function uploadChecked$(
         const resendable =
           (prepared.train.body instanceof Uint8Array || isRereadable(input.train)) &&
           (!prepared.evaluation || prepared.evaluation.body instanceof Uint8Array || (input.evaluation !== undefined && isRereadable(input.evaluation)));
-        const session$ = callApi$(client, { method: 'GET', path: '/v1/external/data-sets/upload-url', query: { extension: 'csv' } }, UploadUrls).pipe(
+        const session$ = callApi$(client, { operation: 'uploadUrls', method: 'GET', path: '/v1/external/data-sets/upload-url', query: { extension: 'csv' } }, UploadUrls).pipe(
           switchMap((urls) => {
             const ahead = options.beforeSend ? defer(() => from(options.beforeSend!(urls.external_process_id))).pipe(ignoreElements()) : EMPTY;
             return concat(ahead, sources).pipe(

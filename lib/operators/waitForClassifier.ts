@@ -30,7 +30,7 @@ class ClassifierPolicy extends StatusPolicy<ClassifierListResponse, Classifier> 
   }
 
   poll$(): Observable<ClassifierListResponse> {
-    return callApi$(this.client, { method: 'GET', keyType: 'deploy', path: '/v1/external/classifiers' }, ClassifierListResponse);
+    return callApi$(this.client, { operation: 'classifiers', method: 'GET', keyType: 'deploy', path: '/v1/external/classifiers' }, ClassifierListResponse);
   }
 
   toValue(res: ClassifierListResponse, id: string): Classifier {

@@ -439,7 +439,7 @@ class JobStepper {
   /** One Train Status Check, as a status event (`resultUrl` only when terminal). */
   private status$(id: string): Observable<StatusEvent> {
     const terminalStatuses = this.poll.terminalStatuses;
-    return callApi$(this.client, { method: 'GET', path: '/v1/external/models/results', query: { external_process_id: id } }, TrainingStatus).pipe(
+    return callApi$(this.client, { operation: 'trainingStatus', trainingId: id, method: 'GET', path: '/v1/external/models/results', query: { external_process_id: id } }, TrainingStatus).pipe(
       map((s) => toStatusEvent(s, id, terminalStatuses)),
     );
   }

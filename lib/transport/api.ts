@@ -15,9 +15,14 @@ import { retryTransient, type RetriedRequest } from './retryPolicy';
 import { buildUrl, insecureHttpIssue } from './url';
 import type { PredictionOneClient } from './client';
 import type { CredentialType } from './credentials';
+import type { OperationName, RequestOperation } from '../core/operation';
 
 /** One API call. @internal */
 export interface ApiCall {
+  /** The documented operation: handed to the fetch, the fleet gate and the tracing hook. */
+  readonly operation: OperationName;
+  /** The training the call concerns (`external_process_id`), when known. */
+  readonly trainingId?: string;
   readonly method: HttpMethod;
   readonly path: string;
   readonly query?: Readonly<Record<string, string | number | undefined>>;
@@ -34,6 +39,7 @@ export interface ApiCall {
  * inference URL. @internal
  */
 export interface UrlCall {
+  readonly operation: OperationName;
   readonly method: HttpMethod;
   readonly url: string;
   /** The endpoint's key, sent as `x-api-key` and redacted from errors like the client's own. */
@@ -98,8 +104,18 @@ class ApiExchange<C extends Expect> implements HttpRequest, RetriedRequest, Resp
     return this.client.http.scheduler;
   }
 
+  get onRequest(): ExchangeContext['onRequest'] {
+    return this.client.http.onRequest;
+  }
+
   now(): number {
     return this.client.http.now();
+  }
+
+  /** The operation of this call's request number `attempt`. */
+  operationOf(attempt: number): RequestOperation {
+    const call = this.call;
+    return 'trainingId' in call ? { name: call.operation, attempt, trainingId: call.trainingId } : { name: call.operation, attempt };
   }
 
   /** The secrets errors of this exchange redact: the client's, and the key of a call to another endpoint. */
@@ -126,9 +142,13 @@ class ApiExchange<C extends Expect> implements HttpRequest, RetriedRequest, Resp
   }
 }
 
-/** The one exchange: sends `request` through the client's transport on each subscription. */
-function send$<C extends Expect>(request: ApiExchange<C>): Observable<Result<C>> {
-  return new Observable<Result<C>>((subscriber) => exchangeWith(request, request, request, subscriber));
+/**
+ * The one exchange: sends `request` through the client's transport on each subscription, as
+ * request number `attempt.n + 1` of its call (the count is the call's, across retries and a
+ * key refresh).
+ */
+function send$<C extends Expect>(request: ApiExchange<C>, attempt: { n: number }): Observable<Result<C>> {
+  return new Observable<Result<C>>((subscriber) => exchangeWith(request, request, request, subscriber, request.operationOf(++attempt.n)));
 }
 
 /** The headers of a body-less call with `key`, one object per client for every such request. */
@@ -166,7 +186,7 @@ export function callApiWithKey$<C extends Expect>(
   codec: C,
 ): Observable<Result<C>> {
   const exchange = new ApiExchange(client, key, call, codec);
-  return send$(exchange).pipe(retryTransient(exchange, client.settings.retry, client.scheduler));
+  return defer(() => send$(exchange, { n: 0 }).pipe(retryTransient(exchange, client.settings.retry, client.scheduler)));
 }
 
 /**
@@ -184,16 +204,18 @@ export function callApi$<C extends Expect>(client: PredictionOneClient, call: Ap
     // A static key is never refreshed (a refused one is final), so the request is built once
     // and each subscription (each poll) sends it afresh, without a key lookup per call.
     const exchange = new ApiExchange(client, staticKey, call, codec);
-    return client.limiter.run(send$(exchange)).pipe(retryTransient(exchange, client.settings.retry, client.scheduler));
+    // The chain, outermost first: retry budget, limiter, exchange (tracing hook, fetch).
+    return defer(() => client.limiter.run(send$(exchange, { n: 0 })).pipe(retryTransient(exchange, client.settings.retry, client.scheduler)));
   }
-  const attempt = (refreshed: boolean): Observable<Result<C>> =>
+  // The chain, outermost first: retry budget, credentials and refresh, limiter, exchange.
+  const attempt = (refreshed: boolean, sent: { n: number }): Observable<Result<C>> =>
     client.credentials.apiKey$(keyType).pipe(
       switchMap((key) =>
-        client.limiter.run(send$(new ApiExchange(client, key, call, codec))).pipe(
+        client.limiter.run(send$(new ApiExchange(client, key, call, codec), sent)).pipe(
           catchError((err: unknown) => {
             if (!refreshed && err instanceof AuthError && err.apiMessage === 'Inactive_credential.' && client.credentials.canRefresh(keyType)) {
               client.credentials.invalidate(key, keyType);
-              return attempt(true);
+              return attempt(true, sent);
             }
             return throwError(() => err);
           }),
@@ -201,7 +223,10 @@ export function callApi$<C extends Expect>(client: PredictionOneClient, call: Ap
       ),
     );
   const url = buildUrl(client.baseUrl, call.path, call.query);
-  return defer(() => attempt(false)).pipe(retryTransient({ method: call.method, url, idempotent }, client.settings.retry, client.scheduler));
+  return defer(() => {
+    const sent = { n: 0 };
+    return defer(() => attempt(false, sent)).pipe(retryTransient({ method: call.method, url, idempotent }, client.settings.retry, client.scheduler));
+  });
 }
 
 /**
@@ -216,5 +241,5 @@ export function callUrl$<C extends t.Mixed>(client: PredictionOneClient, call: U
   const insecure = call.key !== '' && !client.config.allowInsecureHttp ? insecureHttpIssue(call.url) : undefined;
   if (insecure) return throwError(() => new ValidationError('endpoint URL', [insecure]));
   const exchange = new ApiExchange(client, call.key, call, codec);
-  return send$(exchange).pipe(retryTransient(exchange, client.settings.retry, client.scheduler));
+  return defer(() => send$(exchange, { n: 0 }).pipe(retryTransient(exchange, client.settings.retry, client.scheduler)));
 }

@@ -64,7 +64,7 @@ export class PredictionOneClient {
     this.credentials = new Credentials(
       { apiKey: config.apiKey, apiKeys: config.apiKeys, secretKey: config.secretKey, proxied: config.keyAddedByProxy === true },
       (secretKey, credentialType) =>
-        callApiWithKey$(this, secretKey, { method: 'GET', path: '/v1/external/api-key', query: { credential_type: credentialType } }, ApiKeyResponse),
+        callApiWithKey$(this, secretKey, { operation: 'getApiKey', method: 'GET', path: '/v1/external/api-key', query: { credential_type: credentialType } }, ApiKeyResponse),
       () => this.scheduler.now(),
     );
     this.credentialState$ = this.credentials.state$.asObservable();
@@ -74,6 +74,7 @@ export class PredictionOneClient {
       secrets: () => this.credentials.secrets(),
       now: () => Date.now(),
       scheduler: this.scheduler,
+      onRequest: config.onRequest,
     };
   }
 

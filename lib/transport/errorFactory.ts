@@ -39,19 +39,6 @@ const GONE_MESSAGES: ReadonlyMap<string, GoneResource> = new Map([
 /** Retrain Data Upload's HTTP 500 `Not found configuration_file.`: not transient, so not a (retried) ServerError. */
 const CONFIGURATION_FILE_CODE = 5001000201;
 
-/**
- * Parses `Retry-After` (delta-seconds or HTTP-date) into milliseconds from `nowMs`.
- *
- * @internal
- */
-export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
-}
-
 function parseBody(text: string): ApiErrorBody {
   try {
     const json: unknown = JSON.parse(text);
@@ -75,9 +62,8 @@ function parseBody(text: string): ApiErrorBody {
  * @internal
  */
 export function apiErrorFrom(
-  response: { method: string; url: string; status: number; retryAfter: string | null; body: string; endpoint?: 'api' | 'inference' },
+  response: { method: string; url: string; status: number; retryAfterMs?: number; body: string; endpoint?: 'api' | 'inference' },
   secrets: readonly (string | undefined)[],
-  nowMs: number,
 ): ApiError {
   const parsed = parseBody(response.body);
   const init = {
@@ -88,7 +74,7 @@ export function apiErrorFrom(
     method: response.method,
     url: response.url,
     body: response.body,
-    retryAfterMs: parseRetryAfter(response.retryAfter, nowMs),
+    retryAfterMs: response.retryAfterMs,
   };
   if (init.code === BAD_REQUEST_CODE && init.apiMessage !== undefined && AUTH_MESSAGES.has(init.apiMessage)) {
     return new AuthError(init, secrets);

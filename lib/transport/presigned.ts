@@ -10,6 +10,7 @@ import { redirectLocation, redirectRefused } from './errorFactory';
 import { exchange$ } from './request';
 import { retryTransient } from './retryPolicy';
 import { bodyChunks } from './body';
+import type { OperationName } from '../core/operation';
 import type { PredictionOneClient } from './client';
 import type { FetchResponse } from './fetchLike';
 
@@ -63,6 +64,7 @@ export function putPresigned$(
   url: string,
   body: Uint8Array | AsyncIterable<Uint8Array>,
   size?: number,
+  operation: OperationName = 'uploadData',
 ): Observable<void> {
   const bytes = body instanceof Uint8Array;
   if (!bytes && size === undefined) {
@@ -72,10 +74,21 @@ export function putPresigned$(
   // Only a stream needs it said: fetch computes it for bytes (and a browser refuses the header).
   const headers: Record<string, string> = bytes ? {} : { 'content-length': String(size) };
   let interrupted = false;
+  // Requests of this transfer so far (retries and redirect hops): each one's attempt number.
+  let sent = 0;
   const attempt = (target: string): Observable<void> =>
     exchange$<void>(
       client.http,
-      { method: 'PUT', url: target, headers, body: source.next(), idleTimeoutMs: idleTimeout(client), idleFromResponse: bytes, presigned: true },
+      {
+        method: 'PUT',
+        url: target,
+        headers,
+        body: source.next(),
+        idleTimeoutMs: idleTimeout(client),
+        idleFromResponse: bytes,
+        presigned: true,
+        operation: { name: operation, attempt: ++sent },
+      },
       async (response, emit) => {
         // Storage answers with a small (often XML) body; drain it so the connection can be reused.
         for await (const chunk of bodyChunks(response)) void chunk;
@@ -90,9 +103,12 @@ export function putPresigned$(
         return throwError(() => err);
       }),
     );
-  return defer(() => following$('PUT', url, attempt, source.replayable, 0)).pipe(
-    retryTransient({ method: 'PUT', url, idempotent: source.replayable }, client.settings.retry, client.scheduler),
-  );
+  return defer(() => {
+    sent = 0;
+    return defer(() => following$('PUT', url, attempt, source.replayable, 0)).pipe(
+      retryTransient({ method: 'PUT', url, idempotent: source.replayable }, client.settings.retry, client.scheduler),
+    );
+  });
 }
 
 /**
@@ -150,12 +166,23 @@ export function getPresigned$<T>(
   client: PredictionOneClient,
   url: string,
   consume: (response: FetchResponse, emit: (value: T) => void) => Promise<void>,
+  operation: OperationName = 'downloadResult',
+  trainingId?: string,
 ): Observable<T> {
+  // Requests of this transfer so far (retries and redirect hops): each one's attempt number.
+  let sent = 0;
   const attempt = (target: string): Observable<T> =>
-    exchange$<T>(client.http, { method: 'GET', url: target, headers: {}, idleTimeoutMs: idleTimeout(client), presigned: true }, consume);
-  return defer(() => following$('GET', url, attempt, true, 0)).pipe(
-    retryTransient({ method: 'GET', url, idempotent: true }, client.settings.retry, client.scheduler),
-  );
+    exchange$<T>(
+      client.http,
+      { method: 'GET', url: target, headers: {}, idleTimeoutMs: idleTimeout(client), presigned: true, operation: { name: operation, attempt: ++sent, trainingId } },
+      consume,
+    );
+  return defer(() => {
+    sent = 0;
+    return defer(() => following$('GET', url, attempt, true, 0)).pipe(
+      retryTransient({ method: 'GET', url, idempotent: true }, client.settings.retry, client.scheduler),
+    );
+  });
 }
 
 /** The idle timeout of transfers (for a byte upload, from its response on: its progress is invisible). */

@@ -11,7 +11,8 @@ import { apiErrorFrom, redirectErrorFrom } from './errorFactory';
 import { concatBytes } from '../core/bytes';
 import { bodyChunks, readBodyBounded, utf8 } from './body';
 import type { FetchInit, FetchLike, FetchResponse } from './fetchLike';
-import { ABORT_HOOK } from '../core/abortHook';
+import { retryAfterMs } from '../core/retryAfter';
+import type { RequestEvent, RequestOperation } from '../core/operation';
 
 /** HTTP methods the API uses. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -39,6 +40,8 @@ export interface HttpRequest {
    * layer decides whether to follow it), but one the transport already followed is accepted.
    */
   readonly presigned?: boolean;
+  /** The documented operation, the attempt and the training: handed to the fetch as `init.operation`. */
+  readonly operation?: RequestOperation;
 }
 
 /** What the exchange needs from the client. @internal */
@@ -47,6 +50,8 @@ export interface ExchangeContext {
   readonly secrets: () => readonly (string | undefined)[];
   readonly now: () => number;
   readonly scheduler: SchedulerLike;
+  /** The tracing hook ({@link ClientConfig.onRequest}), told of each request's start and end. */
+  readonly onRequest?: ((event: RequestEvent) => void) | undefined;
 }
 
 /** Error bodies are read for their `{ code, error, message }` only; a huge HTML page is cut. */
@@ -64,7 +69,7 @@ export function exchange$<T>(
   request: HttpRequest,
   consume: (response: FetchResponse, emit: (value: T) => void) => Promise<void>,
 ): Observable<T> {
-  return new Observable<T>((subscriber) => new Exchange(ctx, request, subscriber).start(consume, undefined));
+  return new Observable<T>((subscriber) => new Exchange(ctx, request, subscriber, request.operation).start(consume, undefined));
 }
 
 /** Reads a successful response into the one value of an exchange. @internal */
@@ -80,8 +85,14 @@ export interface ResponseReader<T> {
  *
  * @internal
  */
-export function exchangeWith<T>(ctx: ExchangeContext, request: HttpRequest, reader: ResponseReader<T>, subscriber: Subscriber<T>): () => void {
-  return new Exchange(ctx, request, subscriber).start(undefined, reader);
+export function exchangeWith<T>(
+  ctx: ExchangeContext,
+  request: HttpRequest,
+  reader: ResponseReader<T>,
+  subscriber: Subscriber<T>,
+  operation: RequestOperation | undefined = request.operation,
+): () => void {
+  return new Exchange(ctx, request, subscriber, operation).start(undefined, reader);
 }
 
 const finite = (ms: number | undefined): ms is number => ms !== undefined && Number.isFinite(ms);
@@ -97,6 +108,7 @@ class ExchangeInit implements FetchInit {
   declare body?: FetchInit['body'];
   declare duplex?: 'half';
   declare signal: AbortSignal;
+  declare operation?: RequestOperation;
   /** Never let the transport follow a redirect: see {@link FetchInit.redirect}. */
   readonly redirect = 'manual';
   #controller: AbortController | undefined;
@@ -122,7 +134,8 @@ class ExchangeInit implements FetchInit {
     Object.defineProperty(this, 'signal', ExchangeInit.#signal);
   }
 
-  [ABORT_HOOK](onAbort: () => void): void {
+  /** {@link FetchInit.onAbort}: a prototype method, so spreading `init` does not copy it. */
+  onAbort(onAbort: () => void): void {
     this.#onAbort = onAbort;
     if (this.#aborted) onAbort();
   }
@@ -142,6 +155,8 @@ class ExchangeInit implements FetchInit {
 class Exchange<T> implements Expiring {
   private init: ExchangeInit | undefined;
   private settled = false;
+  /** The fetch answered (for tracing: a failure after it is not a request without a response). */
+  private answered = false;
   private timedOut: { ms: number; idle: boolean } | undefined;
   private idle: Subscription | undefined;
   private total: Subscription | undefined;
@@ -150,6 +165,7 @@ class Exchange<T> implements Expiring {
     private readonly ctx: ExchangeContext,
     private readonly request: HttpRequest,
     private readonly subscriber: Subscriber<T>,
+    private readonly operation: RequestOperation | undefined,
   ) {}
 
   start(
@@ -163,6 +179,7 @@ class Exchange<T> implements Expiring {
     const watching = finite(idleMs);
     if (watching && !request.idleFromResponse) this.idle = ctx.scheduler.schedule<Expiring>(expireIdle, idleMs, this);
     const init = (this.init = new ExchangeInit(request.method, request.headers));
+    if (this.operation !== undefined) init.operation = this.operation;
     if (request.body !== undefined) {
       // Streamed bodies need `duplex: 'half'` in fetch implementations that support them, and
       // count as activity for the idle timeout as the transport pulls them.
@@ -191,7 +208,10 @@ class Exchange<T> implements Expiring {
     const { ctx, request, subscriber } = this;
     // Called detached (no receiver), as a platform fetch wants: `window.fetch` refuses other `this`.
     const fetch = ctx.fetch;
+    if (ctx.onRequest !== undefined) trace(ctx, this.operation, request.method, 'start', undefined);
     const fetched = await fetch(request.url, init);
+    this.answered = true;
+    if (ctx.onRequest !== undefined) trace(ctx, this.operation, request.method, 'response', fetched.status);
     // Without an idle timeout nothing needs to hear about each chunk: the body is read as it is.
     const response = watching ? watched(fetched, () => this.touch()) : fetched;
     if (watching) this.touch();
@@ -211,12 +231,11 @@ class Exchange<T> implements Expiring {
           method: request.method,
           url: request.url,
           status: response.status,
-          retryAfter: response.headers.get('retry-after'),
+          retryAfterMs: retryAfterMs(response.headers, ctx.now()),
           body,
           endpoint: request.endpoint,
         },
         ctx.secrets(),
-        ctx.now(),
       );
     }
     if (read) {
@@ -256,9 +275,21 @@ class Exchange<T> implements Expiring {
 
   private fail(err: unknown): void {
     this.settled = true;
-    if (this.subscriber.closed) return;
     const { request, ctx, timedOut } = this;
+    // No response came (a network failure, a timeout, an abort): the request's end for tracing.
+    if (!this.answered && ctx.onRequest !== undefined) trace(ctx, this.operation, request.method, 'error', undefined);
+    if (this.subscriber.closed) return;
     this.subscriber.error(timedOut ? new RequestTimeoutError(request.method, request.url, timedOut.ms, timedOut.idle) : toLibraryError(err, request, ctx));
+  }
+}
+
+/** Tells the tracing hook about `request`; a hook that throws does not break the request. */
+function trace(ctx: ExchangeContext, op: RequestOperation | undefined, method: string, phase: RequestEvent['phase'], status: number | undefined): void {
+  if (op === undefined) return;
+  try {
+    ctx.onRequest!({ operation: op.name, attempt: op.attempt, trainingId: op.trainingId, method, phase, status });
+  } catch {
+    // Tracing is an observer: its failure is not the request's.
   }
 }
 

@@ -16,6 +16,7 @@ import {
   PREDICTION_ONE_CLIENT,
   PREDICTION_ONE_CONFIG,
   PREDICTION_ONE_REQUEST,
+  PREDICTION_ONE_OPERATION,
   PredictionOneService,
   providePredictionOne,
   type PredictionOneConfig,
@@ -53,8 +54,11 @@ const keyInterceptor: HttpInterceptorFn = (req, next) =>
 describe('providePredictionOne with HttpClient', () => {
   it('should train end to end through HttpClient, every request passing the interceptors', async () => {
     const seen: string[] = [];
+    const operations: (string | undefined)[] = [];
     const log: HttpInterceptorFn = (req, next) => {
       seen.push(`${req.context.get(PREDICTION_ONE_REQUEST)} ${req.method} ${new URL(req.url).pathname}`);
+      const op = req.context.get(PREDICTION_ONE_OPERATION);
+      operations.push(op ? `${op.name}#${op.attempt} ${req.method}` : undefined);
       return next(req);
     };
     const p1 = app({}, [log]);
@@ -72,6 +76,11 @@ describe('providePredictionOne with HttpClient', () => {
         expect.stringMatching(/^presigned PUT \//),
         expect.stringMatching(/^presigned GET \//),
       ]),
+    );
+    // Each request carries its operation in the context: interceptors need no URL to know it.
+    expect(operations.every((op) => op !== undefined)).toBe(true);
+    expect(operations).toEqual(
+      expect.arrayContaining(['uploadUrls#1 GET', 'uploadData#1 PUT', 'createModel#1 POST', 'trainingStatus#1 GET', 'downloadResult#1 GET']),
     );
     emulator().clearLog();
   });

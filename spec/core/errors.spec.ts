@@ -1,6 +1,6 @@
 import { ApiError, AuthError, DecodeError, NetworkError, RateLimitError, ResourceGoneError, ServerError } from '../../lib/core/errors';
 import { redactText, redactUrl } from '../../lib/core/redact';
-import { apiErrorFrom, parseRetryAfter } from '../../lib/transport/errorFactory';
+import { apiErrorFrom } from '../../lib/transport/errorFactory';
 
 const signed = 'https://bucket.example/results/1/result.zip?X-Amz-Signature=deadbeef&X-Amz-Credential=AKIA';
 
@@ -32,13 +32,12 @@ describe('redaction', () => {
 });
 
 describe('apiErrorFrom', () => {
-  const base = { method: 'GET', url: 'http://h/v1/external/models/results', retryAfter: null };
+  const base = { method: 'GET', url: 'http://h/v1/external/models/results' };
 
   it('should map the documented key errors to AuthError with code, error and message', () => {
     const err = apiErrorFrom(
       { ...base, status: 400, body: '{"code":4001000204,"error":"PREDA_EXTERNAL_BAD_REQUEST","message":"invalid_api_key."}' },
       [],
-      0,
     );
     expect(err).toBeInstanceOf(AuthError);
     expect(err).toMatchObject({ httpStatus: 400, code: 4001000204, error: 'PREDA_EXTERNAL_BAD_REQUEST', apiMessage: 'invalid_api_key.' });
@@ -47,7 +46,7 @@ describe('apiErrorFrom', () => {
 
   it('should keep other 4001000204 messages as plain ApiError', () => {
     for (const message of ['Retrain job is not finished.', 'Model id is required.', 'config.tc (target column) is required.']) {
-      const err = apiErrorFrom({ ...base, status: 400, body: JSON.stringify({ code: '4001000204', message }) }, [], 0);
+      const err = apiErrorFrom({ ...base, status: 400, body: JSON.stringify({ code: '4001000204', message }) }, []);
       expect(err.constructor).toBe(ApiError);
       expect(err.code).toBe(4001000204);
     }
@@ -59,43 +58,32 @@ describe('apiErrorFrom', () => {
     ['Not found retrain job.', 'retrainJob'],
     ['Not found classifier.', 'classifier'],
   ])('should map 4001000204 %s to ResourceGoneError %s', (message, resource) => {
-    const err = apiErrorFrom({ ...base, status: 400, body: JSON.stringify({ code: 4001000204, error: 'PREDA_EXTERNAL_BAD_REQUEST', message }) }, [], 0);
+    const err = apiErrorFrom({ ...base, status: 400, body: JSON.stringify({ code: 4001000204, error: 'PREDA_EXTERNAL_BAD_REQUEST', message }) }, []);
     expect(err).toBeInstanceOf(ResourceGoneError);
     expect(err).toMatchObject({ resource, apiMessage: message, retryable: false });
   });
 
   it('should map HTTP 500 5001000201 to ResourceGoneError configurationFile, and the same code on a 503 to ServerError', () => {
     const body = JSON.stringify({ code: 5001000201, error: 'PREDA_EXTERNAL_INTERNAL_SERVER_ERROR', message: 'Not found configuration_file.' });
-    const gone = apiErrorFrom({ ...base, status: 500, body }, [], 0);
+    const gone = apiErrorFrom({ ...base, status: 500, body }, []);
     expect(gone).toBeInstanceOf(ResourceGoneError);
     expect(gone).not.toBeInstanceOf(ServerError);
     expect(gone).toMatchObject({ resource: 'configurationFile', httpStatus: 500, retryable: false });
-    expect(apiErrorFrom({ ...base, status: 503, body }, [], 0)).toBeInstanceOf(ServerError);
+    expect(apiErrorFrom({ ...base, status: 503, body }, [])).toBeInstanceOf(ServerError);
   });
 
   it('should map 429 and 5xx, with Retry-After', () => {
-    const limited = apiErrorFrom({ ...base, status: 429, retryAfter: '3', body: '' }, [], 0);
+    const limited = apiErrorFrom({ ...base, status: 429, retryAfterMs: 3000, body: '' }, []);
     expect(limited).toBeInstanceOf(RateLimitError);
     expect(limited.retryAfterMs).toBe(3000);
-    expect(apiErrorFrom({ ...base, status: 503, body: '<html>Bad gateway</html>' }, [], 0)).toBeInstanceOf(ServerError);
+    expect(apiErrorFrom({ ...base, status: 503, body: '<html>Bad gateway</html>' }, [])).toBeInstanceOf(ServerError);
   });
 
   it('should give a clear error for a non-JSON body and keep the raw body', () => {
-    const err = apiErrorFrom({ ...base, status: 502, body: '<html><body>Bad Gateway</body></html>' }, [], 0);
+    const err = apiErrorFrom({ ...base, status: 502, body: '<html><body>Bad Gateway</body></html>' }, []);
     expect(err.code).toBeUndefined();
     expect(err.body).toContain('Bad Gateway');
     expect(err.message).toBe('GET http://h/v1/external/models/results failed with HTTP 502');
-  });
-});
-
-describe('parseRetryAfter', () => {
-  it('should read seconds and HTTP dates', () => {
-    expect(parseRetryAfter('120', 0)).toBe(120_000);
-    const now = Date.parse('Fri, 27 Nov 2026 07:00:00 GMT');
-    expect(parseRetryAfter('Fri, 27 Nov 2026 07:00:05 GMT', now)).toBe(5000);
-    expect(parseRetryAfter('Fri, 27 Nov 2026 06:00:00 GMT', now)).toBe(0);
-    expect(parseRetryAfter('soon', now)).toBeUndefined();
-    expect(parseRetryAfter(null, now)).toBeUndefined();
   });
 });
 

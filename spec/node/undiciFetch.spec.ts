@@ -107,7 +107,8 @@ describe('createUndiciFetch', () => {
     const wrapped: FetchLike = (url, init) => {
       const copy = { ...init, headers: { ...init.headers, 'x-wrapped': '1' } };
       // Spreading keeps the signal (an own, enumerable property) but not the hook (a method).
-      expect(Symbol.for('prediction-one-rx.abortHook') in copy).toBe(false);
+      expect('onAbort' in copy).toBe(false);
+      expect(copy.operation).toEqual({ name: 'trainingStatus', attempt: 1, trainingId: id });
       signals.push(copy.signal);
       return fetch(url, copy);
     };

@@ -65,7 +65,7 @@ describe('a prediction API endpoint over plain http', () => {
   it('should refuse to send its key to a non-loopback http URL, before any request', async () => {
     const sent: string[] = [];
     const client = createClient({ baseUrl: 'https://p1.example.com', apiKey: 'k-123456', fetch: async (url) => (sent.push(url), new Response('{}')) });
-    const err = await lastValueFrom(callUrl$(client, { method: 'POST', url: 'http://10.0.0.5/predict?sig=1', key: 'd-123456', json: {} }, t.unknown)).catch((e: unknown) => e);
+    const err = await lastValueFrom(callUrl$(client, { operation: 'inference', method: 'POST', url: 'http://10.0.0.5/predict?sig=1', key: 'd-123456', json: {} }, t.unknown)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect(String(err)).toMatch(/plain http.*allowInsecureHttp: true.*--allow-insecure-http/);
     expect(String(err)).not.toMatch(/123456|sig=1/);

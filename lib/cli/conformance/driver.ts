@@ -6,7 +6,6 @@
  */
 import type * as t from 'io-ts';
 import type { FetchLike } from 'prediction-one-rx';
-import { parseRetryAfter } from '../../transport/errorFactory';
 import { send, type RawRequest, type RawResponse } from './http';
 import { shapeDifferences, type Shape, type ShapeDifference } from './shapes';
 import { decodeVerdict, errorVerdict, type ClientVerdict } from './verdict';
@@ -123,7 +122,7 @@ export class Run {
       if (res.isJson) this.collectSecrets(res.json);
       if (res.status !== 429 || attempt >= RATE_LIMIT_TRIES) return res;
       this.rateLimited++;
-      const waitMs = parseRetryAfter(res.retryAfter, Date.now()) ?? 1000 * 2 ** (attempt - 1);
+      const waitMs = res.retryAfterMs ?? 1000 * 2 ** (attempt - 1);
       await this.sleep(Math.min(waitMs, MAX_RETRY_AFTER_MS));
     }
   }

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { FetchLike, FetchResponse } from 'prediction-one-rx';
+import { retryAfterMs, type FetchLike, type FetchResponse } from 'prediction-one-rx';
 
 /** A response as the checks read it. @internal */
 export interface RawResponse {
@@ -14,8 +14,8 @@ export interface RawResponse {
   /** The parsed body; `undefined` when it is not JSON. */
   readonly json: unknown;
   readonly isJson: boolean;
-  /** The `Retry-After` header, for a polite retry of a 429. */
-  readonly retryAfter: string | null;
+  /** The wait the answer asks for (`Retry-After` or `retry-after-ms`, read as the client reads it). */
+  readonly retryAfterMs: number | undefined;
 }
 
 /** One request of a check. @internal */
@@ -104,7 +104,7 @@ export async function send(fetch: FetchLike, request: RawRequest): Promise<RawRe
     } catch {
       json = undefined;
     }
-    return { status: response.status, bytes, text, json, isJson, retryAfter: response.headers.get('retry-after') };
+    return { status: response.status, bytes, text, json, isJson, retryAfterMs: retryAfterMs(response.headers, Date.now()) };
   } finally {
     clearTimeout(timer);
   }

@@ -31,7 +31,7 @@ export function decodeVerdict(codec: t.Mixed, json: unknown): ClientVerdict {
 
 /** The typed error the client makes of an error answer (keys and URLs are redacted later). @internal */
 export function clientError(res: RawResponse, method: string, url: string): ApiError {
-  return apiErrorFrom({ method, url, status: res.status, retryAfter: res.retryAfter, body: res.text }, [], Date.now());
+  return apiErrorFrom({ method, url, status: res.status, retryAfterMs: res.retryAfterMs, body: res.text }, []);
 }
 
 /**

@@ -1,0 +1,78 @@
+import { Redis } from 'ioredis';
+import { lastValueFrom, of, toArray } from 'rxjs';
+import { createClient, train$, upload$, type FetchInit, type FetchLike, type FetchResponse } from '../../lib';
+import { ClaimLostError, createFleet } from '../../lib/bullmq';
+import { API_KEY, seattleWeather, useEmulator } from '../helpers/emulator';
+import { describeWithRedis, useRedis } from '../helpers/redis';
+
+const CREATE = 'POST /v1/external/models';
+
+/**
+ * The fleet gate knows Create Model by the operation the client puts on the request
+ * (`FetchInit.operation`), never by its URL or body: a proxy's path or a body that merely looks
+ * like Create Model changes nothing.
+ */
+describeWithRedis('the fleet gate recognises Create Model by its operation', () => {
+  const redis = useRedis();
+  const { emulator } = useEmulator({ manual: true });
+  let conn: Redis;
+  beforeEach(() => {
+    conn = new Redis(redis().url);
+  });
+  // Closed while redis-server still runs (before useRedis' afterAll), so no reconnect timer is left.
+  afterEach(async () => {
+    await conn.quit();
+  });
+
+  const init = (extra: Partial<FetchInit>): FetchInit => ({ method: 'POST', headers: {}, signal: new AbortController().signal, ...extra });
+  /** The transport behind the gate: records what passed, answers 200 (nothing leaves the process). */
+  const behind = (passed: string[]): FetchLike => async (url) => {
+    passed.push(url);
+    return { status: 200, headers: { get: () => null }, body: null, arrayBuffer: async () => new ArrayBuffer(0) } satisfies FetchResponse;
+  };
+
+  it('should send Create Model from the client only under the claim, and follow the claim it holds', async () => {
+    const fleet = createFleet(conn, { name: 'gate-client' });
+    const client = createClient({ baseUrl: emulator().url, apiKey: API_KEY, fetch: fleet.fetch(globalThis.fetch as unknown as FetchLike) });
+    const uploaded = await lastValueFrom(of(seattleWeather(40)).pipe(upload$(client), toArray()));
+    const last = uploaded[uploaded.length - 1];
+    if (last.type !== 'uploaded') throw new Error('not uploaded');
+    const id = last.externalProcessId;
+    const config = { tt: 'multi_classification' as const, tc: 'weather', cv: 1 };
+    emulator().clearLog();
+
+    // Unclaimed: refused at the gate, nothing sent.
+    const refused = await lastValueFrom(of({ externalProcessId: id }).pipe(train$(client, { name: 'g', config }))).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ClaimLostError);
+    expect(emulator().count(CREATE)).toBe(0);
+
+    await expect(fleet.claim(id)).resolves.toEqual({ granted: true });
+    const queued = await lastValueFrom(of({ externalProcessId: id }).pipe(train$(client, { name: 'g', config })));
+    expect(queued).toMatchObject({ type: 'queued', externalProcessId: id });
+    expect(emulator().count(CREATE)).toBe(1);
+  });
+
+  it('should gate a request named createModel whatever its URL (a proxy path), under its training id', async () => {
+    const fleet = createFleet(conn, { name: 'gate-proxy' });
+    const passed: string[] = [];
+    const gated = fleet.fetch(behind(passed));
+    const url = 'http://127.0.0.1:1/p1-proxy/create';
+    await expect(gated(url, init({ operation: { name: 'createModel', attempt: 1, trainingId: 'ep-proxy' } }))).rejects.toBeInstanceOf(ClaimLostError);
+    expect(passed).toEqual([]);
+    await fleet.claim('ep-proxy');
+    await expect(gated(url, init({ operation: { name: 'createModel', attempt: 1, trainingId: 'ep-proxy' } }))).resolves.toMatchObject({ status: 200 });
+    expect(passed).toEqual([url]);
+  });
+
+  it('should not take a request for Create Model from its URL and body alone', async () => {
+    const fleet = createFleet(conn, { name: 'gate-body' });
+    const passed: string[] = [];
+    const gated = fleet.fetch(behind(passed));
+    const url = 'http://127.0.0.1:1/v1/external/models';
+    const body = JSON.stringify({ external_process_id: 'ep-body', name: 'x', config: {} });
+    // Not claimed, yet it passes: only the operation says Create Model.
+    await expect(gated(url, init({ body }))).resolves.toMatchObject({ status: 200 });
+    await expect(gated(url, init({ body, operation: { name: 'models', attempt: 1 } }))).resolves.toMatchObject({ status: 200 });
+    expect(passed).toEqual([url, url]);
+  });
+});
