@@ -130,7 +130,7 @@ describe.each([
     const file = path.join(dir, 'data.csv');
     await writeFile(file, 'a,b\n1,2\n3,4\n');
     api.reply = redirectTo(307, () => `${other.origin}/moved`);
-    await lastValueFrom(putPresigned$(client(), storageUrl(), fileSource(file)), { defaultValue: 'none' });
+    await lastValueFrom(putPresigned$(client(), storageUrl(), fileSource(file), 12), { defaultValue: 'none' });
     expect(other.seen.map((s) => s.body.toString())).toEqual(['a,b\n1,2\n3,4\n']);
   });
 
@@ -140,7 +140,7 @@ describe.each([
       yield new TextEncoder().encode('a,b\n');
       yield new TextEncoder().encode('1,2\n');
     }
-    const err = await failure(lastValueFrom(putPresigned$(client(), storageUrl(), once())));
+    const err = await failure(lastValueFrom(putPresigned$(client(), storageUrl(), once(), 8)));
     expect(err).toBeInstanceOf(RedirectError);
     expect((err as RedirectError).message).toMatch(/one-shot stream/);
     expect((err as RedirectError).message).not.toMatch(/sig-must-stay-secret|\/moved/);
