@@ -69,12 +69,15 @@ export function createModel(emulator: Emulator, key: string, externalProcessId: 
   });
 }
 
-/** Polls the status until `finished` or `failed` (every 20 ms, at most `timeoutMs`); returns every status seen. */
+/**
+ * Polls the status until `finished` or `failed` (every 20 ms; `timeoutMs` guards against a hang
+ * and is no speed bound: trainings run slower beside parallel workers); returns every status seen.
+ */
 export async function pollUntilDone(
   emulator: Emulator,
   key: string,
   id: string,
-  timeoutMs = 15_000,
+  timeoutMs = 90_000,
 ): Promise<{ last: Record<string, unknown>; seen: string[] }> {
   const deadline = Date.now() + timeoutMs;
   const seen: string[] = [];
