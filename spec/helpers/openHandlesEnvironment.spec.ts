@@ -19,10 +19,14 @@ describe('open-handle environment', () => {
       // The fixture keeps its handles: the run must end anyway.
       forceExit: true,
     };
-    const run = promisify(execFile)(process.execPath, [require.resolve('jest/bin/jest'), '--config', JSON.stringify(config), '--ci', '--runInBand', '--forceExit'], {
-      cwd: root,
-      env: { ...process.env, FORCE_COLOR: '0' },
-    });
+    const run = promisify(execFile)(
+      process.execPath,
+      [require.resolve('jest/bin/jest'), '--config', JSON.stringify(config), '--ci', '--runInBand', '--forceExit'],
+      {
+        cwd: root,
+        env: { ...process.env, FORCE_COLOR: '0' },
+      },
+    );
     const failed = await run.then(
       () => undefined,
       (err: { code?: number; stderr?: string }) => err,

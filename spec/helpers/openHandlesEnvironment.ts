@@ -27,7 +27,9 @@ export default class OpenHandlesEnvironment extends NodeEnvironment {
       const left = await leftoversAfterSettling(this.before, GRACE_MS, this.timers);
       if (left.length > 0) {
         state.unhandledErrors.push(
-          new Error(`open handles: this spec file left ${left.join(', ')} open after its last test (close servers, clear timers, kill and await child processes in afterAll/finally)`),
+          new Error(
+            `open handles: this spec file left ${left.join(', ')} open after its last test (close servers, clear timers, kill and await child processes in afterAll/finally)`,
+          ),
         );
       }
     }
