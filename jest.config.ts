@@ -22,6 +22,7 @@ import type { Config } from 'jest';
  */
 const UNIT = [
   'spec/helpers/marbles.spec.ts',
+  'spec/helpers/byteEquality.spec.ts',
   'spec/index.spec.ts',
   'spec/angular/types.spec.ts',
   'spec/angular/httpClientFetch.spec.ts',
@@ -59,6 +60,7 @@ const UNIT = [
 
 const shared: Config = {
   testEnvironment: '<rootDir>/spec/helpers/openHandlesEnvironment.ts',
+  setupFilesAfterEnv: ['<rootDir>/spec/helpers/byteEquality.ts'],
   roots: ['<rootDir>/spec'],
   transform: {
     // Transpile only, like tsc with isolatedModules (tsconfig.json): no decorators in lib/ or spec/.
