@@ -105,7 +105,7 @@ export async function run(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  run(process.argv.slice(2)).then((code) => {
+  void run(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }

@@ -97,7 +97,7 @@ export interface ApiErrorInit {
  * ```
  */
 // The fields are ApiErrorInit's (declaration merging: one list, not two).
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
 export interface ApiError extends ApiErrorInit {}
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class ApiError extends PredictionOneError {

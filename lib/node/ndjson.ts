@@ -28,7 +28,7 @@ export async function* ndjsonLines(source: AsyncIterable<Uint8Array | string>): 
     try {
       return JSON.parse(line);
     } catch (err) {
-      throw new SyntaxError(`line ${lineNumber}: not JSON (${err instanceof Error ? err.message : String(err)})`);
+      throw new SyntaxError(`line ${lineNumber}: not JSON (${err instanceof Error ? err.message : String(err)})`, { cause: err });
     }
   };
   for await (const chunk of source) {

@@ -216,7 +216,8 @@ export class StreamingUnzip {
    * so fflate talks to it directly and no chunk takes a detour.
    */
   private tracked(Decoder: InflateDecoderConstructor): InflateDecoderConstructor {
-    const owner = this; // the class below runs inside fflate, which knows nothing of us
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the class below runs inside fflate, which knows nothing of us
+    const owner = this;
     return class {
       static readonly compression = Decoder.compression;
       constructor(name: string, size?: number, originalSize?: number) {

@@ -57,7 +57,7 @@ describeWithRedis('a zombie worker (SIGSTOP past its lock)', () => {
       await a.ready;
       await createFleet(conn, { name: queueName }).backoff(2000);
       await enqueueTrainings(queue, [{ key: 'z', config: { tt: 'multi_classification', tc: 'weather', cv: 1 }, externalProcessId: id, poll: { minDelayMs: 100, maxDelayMs: 100 } }], { batchId: 'zb' });
-      await until('A waiting with its Create Model', () => (/fleet gate \(backoff\) before POST \/v1\/external\/models/.test(a.stderr()) ? true : undefined), 20_000);
+      await until('A waiting with its Create Model', () => (/fleet gate \(backoff\) before POST \/v1\/external\/models/.test(a.stderr()) ? true : undefined), 60_000);
       expect(await claimHolder(conn, queueName, id)).toBe(a.pid);
       a.child.kill('SIGSTOP');
       expect(emulator().count(CREATE)).toBe(0);
@@ -72,7 +72,7 @@ describeWithRedis('a zombie worker (SIGSTOP past its lock)', () => {
 
       // A wakes at the gate with its Create Model: its claim is gone, so the gate refuses it.
       a.child.kill('SIGCONT');
-      await until('A refusing to send Create Model', () => (/claim lost for upload/.test(a.stderr()) ? true : undefined), 20_000);
+      await until('A refusing to send Create Model', () => (/claim lost for upload/.test(a.stderr()) ? true : undefined), 60_000);
       expect(emulator().count(CREATE)).toBe(1);
       expect(emulator().stats().uploadsWithMultipleModels).toBe(0);
       expect(emulator().job(id)?.modelsCreated).toBe(1);

@@ -70,7 +70,7 @@ describe('p1rx batch in a child process', () => {
     // Three jobs training (manual mode: they wait), then finish job1 so job4 starts.
     let records = await waitFor('3 trainings', when(cpFile, (r) => ['job1', 'job2', 'job3'].every((k) => at(r, k, 'training'))));
     await emulator().advance(id(records, 'job1'), 'finished');
-    records = await waitFor('job1 downloaded, job4 training', when(cpFile, (r) => at(r, 'job1', 'downloaded') && at(r, 'job4', 'training')));
+    await waitFor('job1 downloaded, job4 training', when(cpFile, (r) => at(r, 'job1', 'downloaded') && at(r, 'job4', 'training')));
     cli.child.kill('SIGKILL');
     expect((await cli.exited).signal).toBe('SIGKILL');
 

@@ -30,6 +30,10 @@ export async function call(emulator: Emulator, key: string | undefined, path: st
   const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
   if (key !== undefined) headers['x-api-key'] = key;
   if (init.body !== undefined) headers['content-type'] ??= 'application/json';
+  // A fresh connection per call: a real training keeps the emulator's (and this test's) event
+  // loop busy for seconds, and the server's keep-alive timer may then close a pooled connection
+  // just as the next request goes out on it (ECONNRESET), more often beside parallel workers.
+  headers.connection = 'close';
   const res = await fetch(`${emulator.url}${path}`, { ...init, headers });
   const text = await res.text();
   return { status: res.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>), headers: res.headers };
@@ -52,7 +56,7 @@ export async function upload(
   const urls = body as unknown as UploadUrls;
   const put = async (url: string, data: string | undefined): Promise<void> => {
     if (data === undefined) return;
-    const res = await fetch(url, { method: 'PUT', body: data, headers: { 'content-type': 'text/csv' } });
+    const res = await fetch(url, { method: 'PUT', body: data, headers: { 'content-type': 'text/csv', connection: 'close' } });
     if (res.status !== 200) throw new Error(`upload failed: ${res.status} ${await res.text()}`);
   };
   await put(urls.learn_data_set_upload_url, files.learn);
@@ -69,12 +73,15 @@ export function createModel(emulator: Emulator, key: string, externalProcessId: 
   });
 }
 
-/** Polls the status until `finished` or `failed` (every 20 ms, at most `timeoutMs`); returns every status seen. */
+/**
+ * Polls the status until `finished` or `failed` (every 20 ms; `timeoutMs` guards against a hang
+ * and is no speed bound: trainings run slower beside parallel workers); returns every status seen.
+ */
 export async function pollUntilDone(
   emulator: Emulator,
   key: string,
   id: string,
-  timeoutMs = 15_000,
+  timeoutMs = 90_000,
 ): Promise<{ last: Record<string, unknown>; seen: string[] }> {
   const deadline = Date.now() + timeoutMs;
   const seen: string[] = [];
@@ -90,7 +97,7 @@ export async function pollUntilDone(
 
 /** Downloads and unzips a result; file name -> text. */
 export async function downloadResult(url: string): Promise<Record<string, string>> {
-  const res = await fetch(url);
+  const res = await fetch(url, { headers: { connection: 'close' } });
   if (res.status !== 200) throw new Error(`download failed: ${res.status}`);
   const files = unzipSync(new Uint8Array(await res.arrayBuffer()));
   return Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, strFromU8(bytes)]));

@@ -7,7 +7,7 @@ async function train(emulator: Emulator, files: { learn: string; eval?: string; 
   const { external_process_id: id } = await upload(emulator, KEY, files);
   const created = await createModel(emulator, KEY, id, config);
   expect(created.status).toBe(200);
-  const { last } = await pollUntilDone(emulator, KEY, id, 20_000);
+  const { last } = await pollUntilDone(emulator, KEY, id);
   expect(last).toMatchObject({ status: 'finished' });
   return { files: await downloadResult(String(last.result_url)) };
 }

@@ -60,7 +60,7 @@ export function openTerminal(argv: readonly string[], options: { columns: number
   };
   return {
     screen,
-    async waitFor(what, test, timeoutMs = 20_000) {
+    async waitFor(what, test, timeoutMs = 60_000) {
       let last: string[] = [];
       await until(() => test((last = screen())), what, timeoutMs).catch((err: Error) => {
         throw new Error(`${err.message}; screen:\n${last.join('\n')}`);

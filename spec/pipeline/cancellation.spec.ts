@@ -15,11 +15,24 @@ describe('cancelling trainModel$', () => {
     emulator().clearLog();
     emulator().delayNext(route, 10_000);
     const arrived = emulator().waitForRequest(route);
-    const subscription: Subscription = pipeline$.subscribe({ error: (e: unknown) => fail(e) });
-    await arrived;
+    // The pipeline must not fail before it is cancelled: an error fails the test at once
+    // (Jest 30 has no global fail()).
+    const errors: unknown[] = [];
+    let subscription!: Subscription;
+    const failed = new Promise<never>((_, reject) => {
+      subscription = pipeline$.subscribe({
+        error: (e: unknown) => {
+          errors.push(e);
+          reject(e);
+        },
+      });
+    });
+    failed.catch(() => undefined);
+    await Promise.race([arrived, failed]);
     const aborted = emulator().waitForAbort(route);
     subscription.unsubscribe();
     expect((await aborted).aborted).toBe(true);
+    expect(errors).toEqual([]);
   }
 
   it('should abort the upload in flight', async () => {

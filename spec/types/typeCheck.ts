@@ -1,6 +1,6 @@
 /**
- * Compile-time assertions, checked by `npm run typecheck` (tsc over spec/) and by ts-jest when
- * the spec file runs: a wrong type is a compile error, so the spec cannot pass by accident.
+ * Compile-time assertions, checked by `npm run typecheck` (tsc over spec/) and by
+ * spec/types/types.spec.ts: a wrong type is a compile error, so the spec cannot pass by accident.
  */
 
 /** True when `A` and `B` are the same type (not merely assignable either way). */

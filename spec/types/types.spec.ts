@@ -2,7 +2,7 @@ import path from 'node:path';
 import ts from 'typescript';
 
 /**
- * Type-level checks: ts-jest only transpiles (isolatedModules), so this spec runs the
+ * Type-level checks: Jest only transpiles (SWC, isolatedModules), so this spec runs the
  * TypeScript compiler itself over spec/types/*.types.ts and fails on any diagnostic. A negative
  * control proves the assertions can fail.
  */
