@@ -4,7 +4,7 @@
  * adapter that sends the client's requests through `HttpClient` so interceptors apply.
  *
  * Built without the Angular compiler (no decorators): providers use `InjectionToken`s and
- * factories with `inject()`. Needs `@angular/core` and `@angular/common` 17 or later.
+ * factories with `inject()`. Needs `@angular/core` and `@angular/common` 21 or later (what CI tests).
  *
  * ## Example
  * ```ts
