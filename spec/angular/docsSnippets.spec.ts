@@ -12,10 +12,13 @@ import ts from 'typescript';
 // - declarations of the app's own things the snippets refer to (your session check, your
 //   AppComponent...), from DECLARED below;
 // - a snippet that starts with `readonly` is a list of component members (the docs say so):
-//   it is wrapped in a class with the `p1` field of the component snippets.
+//   it is wrapped in a class with the `p1` field of the component snippets;
+// - `./p1-proxy` (the proxy recipe, shown whole in the guide) is the example's file
+//   docs/examples/angular/p1-proxy.ts, which must equal the guide's block.
 
 const ROOT = path.resolve(__dirname, '../..');
 const DOC = path.join(ROOT, 'docs/ANGULAR.md');
+const PROXY = path.join(ROOT, 'docs/examples/angular/p1-proxy.ts');
 
 const IMPORTS: Record<string, string> = {
   Component: '@angular/core',
@@ -57,6 +60,7 @@ const DECLARED: Record<string, string> = {
   logInterceptor: "declare const logInterceptor: import('@angular/common/http').HttpInterceptorFn;",
   baseUrl: 'declare const baseUrl: string;',
   apiKey: 'declare const apiKey: string;',
+  yourApp: "declare function yourApp(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void;",
 };
 
 interface Snippet {
@@ -98,7 +102,8 @@ export function withPrelude(code: string): { source: string; preludeLines: numbe
   for (const [name, declaration] of Object.entries(DECLARED)) if (uses(code, name) && !declares(code, name)) prelude.push(declaration);
   prelude.push('export {};');
   const before = `${prelude.join('\n')}\n${head}`;
-  return { source: `${before}${code}${fragment ? '}\n' : ''}`, preludeLines: before.split('\n').length - 1 };
+  const linked = code.replace(/from '\.\/p1-proxy'/g, `from ${JSON.stringify(PROXY.replace(/\.ts$/, ''))}`);
+  return { source: `${before}${linked}${fragment ? '}\n' : ''}`, preludeLines: before.split('\n').length - 1 };
 }
 
 /** Type errors of each source, compiled together in one program with the repo's settings. */
@@ -141,6 +146,8 @@ describe('docs/ANGULAR.md snippets', () => {
     // Extraction itself works: the guide has a dozen blocks, one of them inside a list item.
     expect(snippets.length).toBeGreaterThanOrEqual(10);
     expect(snippets.some((s) => s.code.startsWith('export const traceInterceptor'))).toBe(true);
+    // The proxy recipe is the example's file, verbatim (the e2e test runs that file).
+    expect(snippets.map((s) => s.code)).toContain(readFileSync(PROXY, 'utf8'));
     const built = snippets.map((s) => withPrelude(s.code));
     // The last source is a known-bad one: the check can fail.
     const errors = typeErrors([...built.map((b) => b.source), `${withPrelude('').source}\nconst n: number = 'not a number';\n`]);
