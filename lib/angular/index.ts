@@ -9,7 +9,7 @@
  * ## Example
  * ```ts
  * bootstrapApplication(AppComponent, {
- *   providers: [provideHttpClient(withFetch()), providePredictionOne({ baseUrl: 'http://127.0.0.1:8080', apiKey: 'my-key' })],
+ *   providers: [provideHttpClient(withFetch()), providePredictionOne({ baseUrl: `${location.origin}/p1`, keyAddedByProxy: true })],
  * });
  * ```
  *
