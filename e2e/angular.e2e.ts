@@ -207,9 +207,18 @@ async function trainScenario(context: BrowserContext, app: AppServer, problems: 
     check(app.proxied.count > 0 && app.proxied.withKey === 0, `proxy saw ${app.proxied.count} API calls, ${app.proxied.withKey} with a key from the browser`);
     check(!(await page.content()).includes(API_KEY), 'the page must not contain the API key');
     check(emulator.requests.every((r) => r.status !== undefined && r.status < 400), `a request failed: ${JSON.stringify(emulator.requests.filter((r) => (r.status ?? 0) >= 400))}`);
+    // The proxy lets through only the app's routes: a listing (pre-signed download_urls) or a
+    // DELETE asked by a logged-in user's browser gets 403 and never reaches the service.
+    const seenBefore = emulator.requests.length;
+    const apiCalls = app.proxied.count;
+    const refused = await Promise.all(
+      [['GET', '/p1/v1/external/data-sets'], ['DELETE', '/p1/v1/external/models/any']].map(async ([method, route]) =>
+        (await fetch(`${app.url}${route}`, { method, headers: { cookie: 'session=e2e' } })).status),
+    );
+    check(refused.every((s) => s === 403) && emulator.requests.length === seenBefore, `proxy must refuse listings and DELETE: got ${refused.join(', ')}`);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'angular.png'), fullPage: true });
-    log(`train: ${metricRows} metrics, ${bars} contribution bars, ${logged} requests via HttpClient (${app.proxied.count} API calls via the key-adding proxy, 0 keys from the browser), ${rawStreams} deflate-raw streams; screenshot saved`);
+    log(`train: ${metricRows} metrics, ${bars} contribution bars, ${logged} requests via HttpClient (${apiCalls} API calls via the key-adding proxy, 0 keys from the browser; listing and DELETE refused), ${rawStreams} deflate-raw streams; screenshot saved`);
     await page.close();
   } finally {
     await emulator.close();
