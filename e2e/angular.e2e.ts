@@ -2,8 +2,8 @@
  * End-to-end test of the Angular example (docs/examples/angular) in headless Chromium.
  *
  * Builds the example with `ng build`, serves it from 127.0.0.1 with a tiny server that is also
- * the app's backend proxy (`/p1` forwards to the emulator and adds the API key server-side, as
- * proxy.conf.mjs does under `ng serve`: the page holds no key), starts the emulator in-process
+ * the app's backend proxy (`/p1` is the guide's recipe, docs/examples/angular/p1-proxy.ts: it
+ * forwards the app's routes to the emulator and adds the API key server-side; the page holds no key), starts the emulator in-process
  * on another 127.0.0.1 port (so the uploads to and downloads from its pre-signed URLs are
  * cross-origin and need CORS), then drives the page with playwright-core:
  *
@@ -21,12 +21,13 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startEmulator, type Emulator } from '../lib/emulator';
+import { TRAINING_ROUTES, p1Proxy } from '../docs/examples/angular/p1-proxy';
 
 const ROOT = path.resolve(__dirname, '..');
 const EXAMPLE = path.join(ROOT, 'docs/examples/angular');
@@ -36,6 +37,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const API_KEY = 'e2e-api-key-0123456789';
 const STATUS_ROUTE = 'GET /v1/external/models/results';
 const WEATHER_CSV = path.join(ROOT, 'node_modules/vega-datasets/data/seattle-weather.csv');
+/** What the example app calls: a training, its status, and the model listing. */
+const APP_ROUTES: ReadonlySet<string> = new Set([...TRAINING_ROUTES, 'GET /v1/external/models']);
 const TOTAL_TIMEOUT_MS = 8 * 60_000;
 
 const log = (msg: string) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`);
@@ -100,8 +103,9 @@ interface AppServer {
 
 /**
  * Serves the built app; unknown paths get index.html (client-side routing). `/p1/...` is the
- * backend proxy of docs/ANGULAR.md (what proxy.conf.mjs does under `ng serve`): it forwards to
- * the emulator and adds the API key on the server side, so the page never holds one.
+ * backend proxy recipe of docs/ANGULAR.md (docs/examples/angular/p1-proxy.ts): it forwards the
+ * app's routes only, with allow-listed headers, to the emulator and adds the API key on the
+ * server side, so the page never holds one.
  */
 async function serveApp(dir: string): Promise<AppServer> {
   const app: AppServer = { url: '', upstream: undefined, proxied: { count: 0, withKey: 0 }, close: async () => undefined };
@@ -113,22 +117,13 @@ async function serveApp(dir: string): Promise<AppServer> {
     res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
     res.end(readFileSync(file));
   });
+  // The guide's recipe itself (docs/examples/angular/p1-proxy.ts): route and header allow-lists,
+  // the key added server-side, the forwarded request aborted when the browser's is (Cancel).
   const proxy = (req: IncomingMessage, res: ServerResponse) => {
     app.proxied.count++;
     if (req.headers['x-api-key'] !== undefined) app.proxied.withKey++;
     if (app.upstream === undefined) return void res.writeHead(502).end();
-    const target = new URL((req.url ?? '/').slice('/p1'.length), app.upstream);
-    const headers = { ...req.headers, host: target.host, 'x-api-key': API_KEY };
-    const upstream = request(target, { method: req.method, headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    upstream.on('error', () => res.destroy());
-    // The browser aborted (Cancel): abort the forwarded request too, as a real proxy does.
-    res.on('close', () => {
-      if (!res.writableFinished) upstream.destroy();
-    });
-    req.pipe(upstream);
+    p1Proxy({ service: app.upstream, apiKey: API_KEY, sessionOk: () => true, routes: APP_ROUTES })(req, res);
   };
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
@@ -212,9 +207,18 @@ async function trainScenario(context: BrowserContext, app: AppServer, problems: 
     check(app.proxied.count > 0 && app.proxied.withKey === 0, `proxy saw ${app.proxied.count} API calls, ${app.proxied.withKey} with a key from the browser`);
     check(!(await page.content()).includes(API_KEY), 'the page must not contain the API key');
     check(emulator.requests.every((r) => r.status !== undefined && r.status < 400), `a request failed: ${JSON.stringify(emulator.requests.filter((r) => (r.status ?? 0) >= 400))}`);
+    // The proxy lets through only the app's routes: a listing (pre-signed download_urls) or a
+    // DELETE asked by a logged-in user's browser gets 403 and never reaches the service.
+    const seenBefore = emulator.requests.length;
+    const apiCalls = app.proxied.count;
+    const refused = await Promise.all(
+      [['GET', '/p1/v1/external/data-sets'], ['DELETE', '/p1/v1/external/models/any']].map(async ([method, route]) =>
+        (await fetch(`${app.url}${route}`, { method, headers: { cookie: 'session=e2e' } })).status),
+    );
+    check(refused.every((s) => s === 403) && emulator.requests.length === seenBefore, `proxy must refuse listings and DELETE: got ${refused.join(', ')}`);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'angular.png'), fullPage: true });
-    log(`train: ${metricRows} metrics, ${bars} contribution bars, ${logged} requests via HttpClient (${app.proxied.count} API calls via the key-adding proxy, 0 keys from the browser), ${rawStreams} deflate-raw streams; screenshot saved`);
+    log(`train: ${metricRows} metrics, ${bars} contribution bars, ${logged} requests via HttpClient (${apiCalls} API calls via the key-adding proxy, 0 keys from the browser; listing and DELETE refused), ${rawStreams} deflate-raw streams; screenshot saved`);
     await page.close();
   } finally {
     await emulator.close();

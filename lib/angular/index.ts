@@ -4,12 +4,12 @@
  * adapter that sends the client's requests through `HttpClient` so interceptors apply.
  *
  * Built without the Angular compiler (no decorators): providers use `InjectionToken`s and
- * factories with `inject()`. Needs `@angular/core` and `@angular/common` 17 or later.
+ * factories with `inject()`. Needs `@angular/core` and `@angular/common` 21 or later (what CI tests).
  *
  * ## Example
  * ```ts
  * bootstrapApplication(AppComponent, {
- *   providers: [provideHttpClient(withFetch()), providePredictionOne({ baseUrl: 'http://127.0.0.1:8080', apiKey: 'my-key' })],
+ *   providers: [provideHttpClient(withFetch()), providePredictionOne({ baseUrl: `${location.origin}/p1`, keyAddedByProxy: true })],
  * });
  * ```
  *

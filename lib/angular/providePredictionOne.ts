@@ -29,6 +29,19 @@ export interface PredictionOneConfig extends ClientConfig {
    * uses `fetch` if given, else its own default (the platform `fetch`).
    */
   readonly useHttpClient?: boolean;
+  /**
+   * Allow a key in the browser. Stricter here than in the core: in a browser page or web
+   * worker, **any** key (`apiKey`, `apiKeys` or `secretKey`) is refused unless this is `true`,
+   * because every user of the page can read it. Leave it off and use a backend proxy with
+   * `keyAddedByProxy: true`; set it only for trusted internal tools. Server-side rendering
+   * (Node) needs no opt-in. Default false.
+   *
+   * ## Example
+   * ```ts
+   * providePredictionOne({ baseUrl: 'https://p1.internal.example', apiKey: devKey, dangerouslyAllowBrowser: true });
+   * ```
+   */
+  readonly dangerouslyAllowBrowser?: boolean;
 }
 
 /**
@@ -61,6 +74,8 @@ export const PREDICTION_ONE_CLIENT = new InjectionToken<PredictionOneClient>('PR
  */
 export function clientFromConfig(config: PredictionOneConfig): PredictionOneClient {
   const { useHttpClient = true, ...clientConfig } = config;
+  const keyIssue = browserKeyIssue(config);
+  if (keyIssue) throw new ValidationError('Angular configuration', [keyIssue]);
   if (!useHttpClient) return createClient(clientConfig);
   if (clientConfig.fetch !== undefined) {
     throw new ValidationError('Angular configuration', ['give either fetch (with useHttpClient: false) or useHttpClient, not both']);
@@ -77,6 +92,35 @@ export function clientFromConfig(config: PredictionOneConfig): PredictionOneClie
     manualRedirect: inject(HttpBackend, { optional: true }) instanceof FetchBackend,
   });
   return createClient({ ...clientConfig, fetch });
+}
+
+/**
+ * Why a key in this configuration is refused, if it is: any key (`apiKey`, `apiKeys`,
+ * `secretKey`) in a browser page or web worker without `dangerouslyAllowBrowser: true`. Keyless
+ * use through a proxy (`keyAddedByProxy: true`) and server-side rendering (Node: no `window`
+ * with a `document`) need no opt-in.
+ */
+function browserKeyIssue(config: PredictionOneConfig, scope: object = globalThis): string | undefined {
+  const given = (v: unknown) => typeof v === 'string' && v.trim() !== '';
+  const keys = [
+    given(config.apiKey) ? 'apiKey' : undefined,
+    Object.values(config.apiKeys ?? {}).some(given) ? 'apiKeys' : undefined,
+    given(config.secretKey) ? 'secretKey' : undefined,
+  ].filter((k): k is string => k !== undefined);
+  if (keys.length === 0 || config.dangerouslyAllowBrowser === true || !isBrowserLike(scope)) return undefined;
+  return (
+    `${keys.join(' and ')} in a browser: anyone who opens the page can read the key and use it against your account. ` +
+    'Keep it on your server (a proxy that adds x-api-key, with keyAddedByProxy: true and no key here), ' +
+    'or set dangerouslyAllowBrowser: true for a trusted internal tool'
+  );
+}
+
+// A page (`window` with its `document`) or a web worker, as the core decides for a secretKey.
+function isBrowserLike(scope: object): boolean {
+  const g = scope as { window?: { document?: unknown }; importScripts?: unknown; WorkerGlobalScope?: unknown };
+  const page = typeof g.window === 'object' && g.window !== null && typeof g.window.document === 'object' && g.window.document !== null;
+  const worker = typeof g.importScripts === 'function' && typeof g.WorkerGlobalScope === 'function';
+  return page || worker;
 }
 
 // The core's defaults of these limits (ClientConfig documents them).
@@ -102,9 +146,10 @@ function isStorageUrl(url: string, apiRoot: string): boolean {
  *
  * **Errors**: injecting the client throws `ValidationError` for a missing or non-http(s)
  * `baseUrl`, for no key (give `keyAddedByProxy: true` when a backend proxy adds it, the
- * recommended setup), for a `secretKey` without `dangerouslyAllowBrowser`, or for `fetch`
- * together with `useHttpClient`; Angular's NG0201 "No provider for
- * HttpClient" when `provideHttpClient()` is missing.
+ * recommended setup), for any key (`apiKey`, `apiKeys` or `secretKey`) in a browser without
+ * `dangerouslyAllowBrowser: true` (every user of the page could read it; server-side rendering
+ * in Node needs no opt-in), or for `fetch` together with `useHttpClient`; Angular's NG0201 "No
+ * provider for HttpClient" when `provideHttpClient()` is missing.
  *
  * ## Example
  * ```ts
