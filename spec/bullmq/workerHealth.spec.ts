@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { API_KEY, useEmulator } from '../helpers/emulator';
+import { startEmulator } from '../../lib/emulator';
+import { API_KEY, SECRET_KEY, useEmulator } from '../helpers/emulator';
 import { describeWithRedis } from '../helpers/redis';
 import { jsonManifest, runCli, workDir } from '../cli/cliHarness';
 import { freeLoopbackPort, spawnWorker, startRedisOn, stopWorkers, until, type WorkerProcess } from './fleetHarness';
@@ -87,6 +88,29 @@ describeWithRedis('p1rx worker health endpoint and JSON logs', () => {
       await until('/readyz 200 after Redis is back', async () => (await get(base, '/readyz')).status === 200 || undefined, 30_000);
     } finally {
       await stopWorkers(workers.splice(0), 10_000);
+      await redis.stop();
+    }
+  });
+
+  it('should not be ready while the credentials could not be checked, and be ready once the API answers', async () => {
+    const redis = await startRedisOn(await freeLoopbackPort());
+    const apiPort = await freeLoopbackPort();
+    const w = spawnWorker(['--queue', redis.url, '--queue-name', 'creds', '--health-port', '0', '--request-timeout', '2000'], `http://127.0.0.1:${apiPort}`);
+    workers.push(w);
+    let api: Awaited<ReturnType<typeof startEmulator>> | undefined;
+    try {
+      const base = await healthBase(w);
+      // Nothing listens at the API's address: the start's check has no verdict; the worker starts anyway.
+      await w.ready;
+      expect(w.stderr()).toMatch(/warning: could not check the credentials/);
+      const r = await get(base, '/readyz');
+      expect(r.status).toBe(503);
+      expect(JSON.parse(r.body)).toEqual({ status: 'not ready', reason: 'credentials not checked' });
+      api = await startEmulator({ port: apiPort, host: '127.0.0.1', trainingDelayMs: 0, apiKeys: [API_KEY], secretKeys: [SECRET_KEY] });
+      await until('/readyz 200 once the API answers', async () => (await get(base, '/readyz')).status === 200 || undefined, 60_000);
+    } finally {
+      await stopWorkers(workers.splice(0), 10_000);
+      await api?.close();
       await redis.stop();
     }
   });
