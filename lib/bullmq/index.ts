@@ -11,7 +11,7 @@ export type { FleetTraining, FleetDataSource, FleetPollOptions, FleetJobData, Fl
 export { trainingProcessor, isUnrecoverable, JobLockLostError } from './processor';
 export type { TrainingProcessorOptions } from './processor';
 export { createTrainingWorker } from './worker';
-export type { TrainingWorker, TrainingWorkerOptions } from './worker';
+export type { ActivationEnd, ActivationObserver, TrainingWorker, TrainingWorkerOptions } from './worker';
 export { fleetEvents$, FleetJobError } from './events';
 export type { FleetEvent } from './events';
 export { createFleet, ClaimLostError } from './fleet';

@@ -37,6 +37,46 @@ export interface TrainingWorkerOptions extends Omit<TrainingProcessorOptions, 'f
   readonly fleet?: FleetOptions;
   /** Further BullMQ worker options (they win over the defaults above). */
   readonly workerOptions?: { readonly [option: string]: unknown };
+  /** Called when an activation starts and when it ends (metrics, logs). Must not throw. */
+  readonly observe?: ActivationObserver;
+}
+
+/**
+ * The end of one activation of a training job, as {@link ActivationObserver.end} sees it.
+ * `outcome`: `completed` (results written), `parked` (the job waits in Redis for its next
+ * poll), `error` (BullMQ retries it or fails it, by its `attempts`).
+ *
+ * ## Example
+ * ```ts
+ * const end = (a: ActivationEnd) => console.log(a.key, a.outcome, a.stage, a.trainingId);
+ * ```
+ */
+export interface ActivationEnd {
+  readonly batchId: string;
+  readonly key: string;
+  readonly jobId: string | undefined;
+  readonly outcome: 'completed' | 'parked' | 'error';
+  /** The job's recorded stage after the activation. */
+  readonly stage: string;
+  /** The training's `externalProcessId`, once Create Model answered. */
+  readonly trainingId: string | undefined;
+  /** Polls made in this activation. */
+  readonly polls: number;
+  readonly error: Error | undefined;
+}
+
+/**
+ * Hooks of {@link TrainingWorkerOptions.observe}: one `start` and one `end` per activation.
+ *
+ * ## Example
+ * ```ts
+ * let active = 0;
+ * const observe: ActivationObserver = { start: () => active++, end: () => active-- };
+ * ```
+ */
+export interface ActivationObserver {
+  start?(job: { readonly batchId: string; readonly key: string; readonly jobId: string | undefined; readonly stage: string }): void;
+  end?(activation: ActivationEnd): void;
 }
 
 /**
@@ -98,7 +138,28 @@ export function createTrainingWorker(client: PredictionOneClient, options: Train
   // Connection errors surface on the worker's 'error' event (and in the requests that need Redis).
   redis.on('error', () => undefined);
   const fleet = createFleet(redis, { claimTtlMs: Math.max(2 * requestTimeoutMs, lockDuration), ...options.fleet, name: options.fleet?.name ?? queueName });
-  const processor = trainingProcessor(client, { ...options, holdMs, fleet, redis });
+  const inner = trainingProcessor(client, { ...options, holdMs, fleet, redis });
+  const observe = options.observe;
+  const processor: typeof inner = !observe
+    ? inner
+    : async (job, token) => {
+        const before = job.data;
+        const pollsBefore = before.record?.polls ?? 0;
+        observe.start?.({ batchId: before.batchId, key: before.key, jobId: job.id, stage: before.record?.stage ?? 'new' });
+        const end = (outcome: ActivationEnd['outcome'], error: Error | undefined) => {
+          const r = job.data.record;
+          observe.end?.({ batchId: job.data.batchId, key: job.data.key, jobId: job.id, outcome, stage: r?.stage ?? 'new', trainingId: r?.externalProcessId, polls: Math.max(0, (r?.polls ?? 0) - pollsBefore), error });
+        };
+        try {
+          const result = await inner(job, token);
+          end('completed', undefined);
+          return result;
+        } catch (err) {
+          const e = err as Error;
+          end(e?.name === 'DelayedError' ? 'parked' : 'error', e?.name === 'DelayedError' ? undefined : e);
+          throw err;
+        }
+      };
   const workerConnection = open();
   const worker = new Worker<FleetJobData, FleetJobResult>(queueName, processor, {
     connection: workerConnection,

@@ -3,14 +3,16 @@
  *
  * @packageDocumentation
  */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { AuthError } from 'prediction-one-rx';
 import { createNodeClient } from 'prediction-one-rx/node';
-import type { TrainingWorker } from 'prediction-one-rx/bullmq';
+import type { FleetJobData, TrainingWorker } from 'prediction-one-rx/bullmq';
 import { USAGE_EXIT_CODE, exitWith, parseIntAtLeast, processIo, usageErrorsExit2, type CliIo } from './batchIo';
 import { loadBullmq } from './fleetModules';
 import type { ConnectionOptions } from './options';
 import { withServiceFlags } from './serviceFlags';
+import { startWorkerHealth, type WorkerHealth } from './workerHealth';
+import { createWorkerLog, type WorkerLog } from './workerLog';
 
 interface WorkerFlags extends ConnectionOptions {
   queue: string;
@@ -25,6 +27,9 @@ interface WorkerFlags extends ConnectionOptions {
   maxPerSecond?: number;
   requestTimeout?: number;
   claimTtlMs?: number;
+  healthPort?: number;
+  healthHost: string;
+  logFormat: 'text' | 'json';
 }
 
 /**
@@ -46,6 +51,12 @@ export function registerWorker(program: Command, io: CliIo = processIo): void {
     .option('--stalled-interval-ms <ms>', "how often jobs of dead workers are looked for", parseIntAtLeast('stalled-interval-ms', 1), 30_000)
     .option('--max-per-second <n>', 'API requests per second for the whole fleet (shared through Redis)', parseIntAtLeast('max-per-second', 1))
     .option('--request-timeout <ms>', 'per-request time limit (default 60 s)', parseIntAtLeast('request-timeout', 1))
+    .option('--health-port <port>', 'serve /healthz, /readyz and /metrics (Prometheus) on this port (0: any free port, printed); needs prom-client', parseIntAtLeast('health-port', 0))
+    .option('--health-host <host>', 'address the health endpoint listens on', '127.0.0.1')
+    .option('--log-format <format>', 'text, or json (one JSON object per line with key, batchId, trainingId, stage; needs pino)', (v: string) => {
+      if (v !== 'text' && v !== 'json') throw new InvalidArgumentError('give text or json');
+      return v;
+    }, 'text')
     .option('--claim-ttl-ms <ms>', 'lifetime of a Create Model claim (default: max(lock, 2 x request timeout))', parseIntAtLeast('claim-ttl-ms', 1))
     .addHelpText(
       'after',
@@ -75,8 +86,40 @@ when the check itself fails, e.g. a timeout).`,
       ...(flags.requestTimeout === undefined ? {} : { requestTimeoutMs: flags.requestTimeout }),
       ...(flags.pollInterval === undefined ? {} : { poll: { minDelayMs: flags.pollInterval, maxDelayMs: flags.pollInterval } }),
     });
-    const say = (line: string) => io.stderr.write(`p1rx worker ${process.pid}: ${line}\n`);
+    let log: WorkerLog;
+    try {
+      log = await createWorkerLog(flags.logFormat, io);
+    } catch (err) {
+      return cmd.error(`error: ${(err as Error).message}`, { exitCode: USAGE_EXIT_CODE });
+    }
+    const say = (line: string) => (line.startsWith('warning: ') ? log.warn(line) : line.startsWith('error: ') || line.startsWith('refusing') ? log.error(line) : log.info(line));
     const where = bullmq.redisWhere(flags.queue);
+
+    // The health endpoint first: alive at once, ready only once Redis and the credentials answer.
+    let health: WorkerHealth | undefined;
+    if (flags.healthPort !== undefined) {
+      try {
+        health = await startWorkerHealth({
+          host: flags.healthHost,
+          port: flags.healthPort,
+          redisUrl: flags.queue,
+          recheckCredentials: () =>
+            bullmq.checkCredentials(client).then(
+              () => true,
+              () => false,
+            ),
+        });
+      } catch (err) {
+        return cmd.error(`error: ${(err as Error).message}`, { exitCode: USAGE_EXIT_CODE });
+      }
+      say(`health on http://${health.address} (/healthz, /readyz, /metrics)`);
+    }
+    try {
+      await runWorker();
+    } finally {
+      await health?.close();
+    }
+    async function runWorker(): Promise<void> {
 
     // Redis first: one line per attempt while it cannot be reached (no ioredis stack traces).
     let stopped = false;
@@ -116,6 +159,7 @@ when the check itself fails, e.g. a timeout).`,
     // Then the credentials: a worker with a wrong key would take jobs and fail every one.
     try {
       await bullmq.checkCredentials(client);
+      health?.setCredentials('ok');
     } catch (err) {
       if (err instanceof AuthError) {
         say(`refusing to start: the API refused the credentials (HTTP ${err.httpStatus}${err.apiMessage ? ` ${err.apiMessage}` : ''}): check --api-key / --secret-key (or P1RX_API_KEY / P1RX_SECRET_KEY)`);
@@ -136,6 +180,7 @@ when the check itself fails, e.g. a timeout).`,
         holdMs: flags.holdMs,
         lockDurationMs: flags.lockMs,
         stalledIntervalMs: flags.stalledIntervalMs,
+        ...(health ? { observe: health.observe } : {}),
         fleet: {
           maxPerSecond: flags.maxPerSecond,
           claimTtlMs: flags.claimTtlMs,
@@ -149,9 +194,10 @@ when the check itself fails, e.g. a timeout).`,
       return cmd.error(`error: ${(err as Error).message}`, { exitCode: USAGE_EXIT_CODE });
     }
     const { worker } = running;
-    worker.on('completed', (job) => say(`${job.data.key} done`));
+    const jobFields = (data: FleetJobData, jobId: string | undefined) => ({ key: data.key, batchId: data.batchId, trainingId: data.record?.externalProcessId, stage: data.record?.stage, jobId });
+    worker.on('completed', (job) => log.info(`${job.data.key} done`, jobFields(job.data, job.id)));
     worker.on('failed', (job, err) => {
-      if (job && err.name !== 'DelayedError') say(`${job.data.key} ${job.finishedOn ? 'FAILED' : 'will retry'}: ${err.message}`);
+      if (job && err.name !== 'DelayedError') (job.finishedOn ? log.error : log.warn)(`${job.data.key} ${job.finishedOn ? 'FAILED' : 'will retry'}: ${err.message}`, { ...jobFields(job.data, job.id), error: err.name });
     });
     // One line per distinct problem (every connection of the worker reports the same outage).
     let lastError = '';
@@ -164,18 +210,21 @@ when the check itself fails, e.g. a timeout).`,
       say(`error: ${line}`);
     });
     await worker.waitUntilReady();
+    health?.setPhase('running');
     say(`ready on queue ${flags.queueName} (concurrency ${flags.concurrency})`);
     await new Promise<void>((resolve) => {
       let draining = false;
       const stop = io.onInterrupt(() => {
         if (draining) return io.exit(130);
         draining = true;
+        health?.setPhase('draining');
         say('draining (running steps finish; parked jobs stay queued)');
         void running.close().then(resolve);
       });
       const onTerm = () => {
         if (draining) return;
         draining = true;
+        health?.setPhase('draining');
         say('SIGTERM: draining (running steps finish; parked jobs stay queued)');
         void running.close().then(resolve);
       };
@@ -186,5 +235,6 @@ when the check itself fails, e.g. a timeout).`,
       });
     });
     say('stopped');
+    }
   });
 }
