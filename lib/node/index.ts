@@ -17,3 +17,5 @@ export { downloadResultToDir$ } from './downloadResultToDir';
 export type { DownloadToDirOptions } from './downloadResultToDir';
 export { openCheckpoint, loadCheckpoint, parseCheckpoint, CheckpointError } from './checkpoint';
 export type { CheckpointRecord, CheckpointStage, CheckpointContents, CheckpointWriter } from './checkpoint';
+export { batchReport, collectReportData, renderReportHtml, escapeHtml, serveReport, buildReportData } from './report';
+export type { BatchReportOptions, ReportServer, ReportData, ReportModel, ResultFolderFiles } from './report';
