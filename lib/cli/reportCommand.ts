@@ -4,10 +4,11 @@
  * @packageDocumentation
  */
 import { spawn } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { batchReport, serveReport } from 'prediction-one-rx/node';
-import { parseIntAtLeast, processIo, usageErrorsExit2, type CliIo } from './batchIo';
+import { USAGE_EXIT_CODE, parseIntAtLeast, processIo, usageErrorsExit2, type CliIo } from './batchIo';
 
 interface ReportFlags {
   file?: string;
@@ -52,6 +53,7 @@ export function registerReport(program: Command, io: CliIo = processIo): void {
     .option('--serve', 'also serve the page on 127.0.0.1 and update it live while the batch runs (Ctrl-C stops)')
     .option('--port <n>', 'with --serve: port (0 = any free port)', parseIntAtLeast('port', 0), 0);
   usageErrorsExit2(cmd).action(async (outDir: string, flags: ReportFlags) => {
+    if (!existsSync(outDir) || !statSync(outDir).isDirectory()) return cmd.error(`error: ${outDir} is not a folder (the --out of a batch)`, { exitCode: USAGE_EXIT_CODE });
     const options = { file: flags.file, checkpoint: flags.checkpoint, events: flags.events };
     const file = await batchReport(outDir, options);
     io.stdout.write(`report: ${path.resolve(file)}\n`);

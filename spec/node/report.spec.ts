@@ -97,6 +97,12 @@ describe('report data extraction', () => {
     expect(byKey.reg2).toMatchObject({ status: 'succeeded', task: 'regression', headline: { name: 'r2', value: 0.5 }, points: [[1, 2], [3, 3]] });
   });
 
+  it("draws a running job's current stage up to now (a live page shows it grow)", () => {
+    const checkpointText = `${rec('run', 'uploading', '2026-01-01T00:00:00.000Z', { externalProcessId: 'id' })}\n${rec('run', 'training', '2026-01-01T00:00:01.000Z', { externalProcessId: 'id' })}\n`;
+    const data = buildReportData({ outDir: 'out', checkpointText, folders: new Map(), now: new Date('2026-01-01T00:00:09.000Z') });
+    expect(data.models[0].timeline.at(-1)).toEqual({ stage: 'training + download', start: '2026-01-01T00:00:01.000Z', end: '2026-01-01T00:00:09.000Z' });
+  });
+
   it('shows a logged failure with its typed error and recovery hint', () => {
     const data = buildReportData({
       outDir: 'out',

@@ -165,16 +165,17 @@ details.model summary{cursor:pointer;font-weight:600}
 
 /**
  * The page's HTML for `data`. Every string from the data reaches the page only as JSON inside
- * a `<script type="application/json">` element ({@link scriptJson}) and is put in the document
+ * a `<script type="application/json">` element (with `<` escaped) and is put in the document
  * with `textContent` by the script; the title is escaped.
  *
  * ## Example
  * ```ts
- * const html = renderReportHtml(await collectReportData('out'), await reportClientScript());
+ * const script = readFileSync(require.resolve('prediction-one-rx/dist/report/client.js'), 'utf8');
+ * const html = renderReportHtml(await collectReportData('out'), script);
  * ```
  *
  * @param data - What to show.
- * @param script - The page's script ({@link reportClientScript}).
+ * @param script - The page's script (`dist/report/client.js`).
  * @param options - `live`: the page polls `data.json` (set by the `--serve` server).
  * @returns A complete HTML document.
  */

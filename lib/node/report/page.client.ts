@@ -120,7 +120,7 @@ function distributions(data: ReportData): HTMLElement {
         height: 110,
         marginLeft: 20,
         x: { label: name, nice: true },
-        marks: [Plot.boxX(values, { x: 'value' }), Plot.dotX(values, { x: 'value', fill: 'steelblue', fillOpacity: 0.7, title: (d: { key: string; value: number }) => `${d.key}: ${d.value}` })],
+        marks: [values.length >= 5 ? Plot.boxX(values, { x: 'value' }) : null, Plot.dotX(values, { x: 'value', fill: 'steelblue', fillOpacity: 0.7, title: (d: { key: string; value: number }) => `${d.key}: ${d.value}` })],
       });
       return plotBox(`metric:${name}`, `${name} across ${values.length} models`, plot);
     }),

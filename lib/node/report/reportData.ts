@@ -381,6 +381,11 @@ export function buildReportData(input: {
       timeline.push({ stage: label, start: iso(timed[i].at), end: iso(timed[i + 1].at) });
       spent[label] = (spent[label] ?? 0) + (timed[i + 1].at - timed[i].at) / 1000;
     }
+    // A job still under way (or stopped): its current stage runs up to now, so a live page shows it growing.
+    const lastTimed = timed.at(-1);
+    if (status === 'incomplete' && !failure && lastTimed && lastTimed.stage !== 'downloaded' && input.now.getTime() > lastTimed.at) {
+      timeline.push({ stage: SEGMENT[lastTimed.stage] ?? lastTimed.stage, start: iso(lastTimed.at), end: input.now.toISOString() });
+    }
     const durations = {
       ...(spent.upload !== undefined ? { upload: round(spent.upload) } : {}),
       ...(spent.create !== undefined ? { create: round(spent.create) } : {}),
