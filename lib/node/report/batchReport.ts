@@ -170,7 +170,7 @@ details.model summary{cursor:pointer;font-weight:600}
  *
  * ## Example
  * ```ts
- * const script = readFileSync(require.resolve('prediction-one-rx/dist/report/client.js'), 'utf8');
+ * const script = readFileSync(path.join(packageDir, 'dist/report/client.js'), 'utf8'); // packageDir: where prediction-one-rx is installed
  * const html = renderReportHtml(await collectReportData('out'), script);
  * ```
  *
