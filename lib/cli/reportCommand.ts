@@ -21,20 +21,26 @@ interface ReportFlags {
 
 /**
  * Opens `target` (a file or URL) with the platform's opener, detached; does nothing quietly
- * when there is none (a server without a desktop).
+ * when there is none (a server without a desktop). Resolves with whether an opener started.
  *
  * @internal
  */
-export function openWithPlatform(target: string, platform: NodeJS.Platform = process.platform): void {
+export function openWithPlatform(target: string, platform: NodeJS.Platform = process.platform): Promise<boolean> {
   const [cmd, args] =
     platform === 'darwin' ? ['open', [target]] : platform === 'win32' ? ['cmd', ['/c', 'start', '""', target]] : ['xdg-open', [target]];
-  try {
-    const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
-    child.on('error', () => undefined);
-    child.unref();
-  } catch {
-    // No opener: the path is printed anyway.
-  }
+  return new Promise((resolve) => {
+    try {
+      const child = spawn(cmd, args, { stdio: 'ignore', detached: true, env: process.env });
+      child.once('error', () => resolve(false));
+      child.once('spawn', () => {
+        child.unref();
+        resolve(true);
+      });
+    } catch {
+      // No opener: the path is printed anyway.
+      resolve(false);
+    }
+  });
 }
 
 /**
@@ -58,12 +64,12 @@ export function registerReport(program: Command, io: CliIo = processIo): void {
     const file = await batchReport(outDir, options);
     io.stdout.write(`report: ${path.resolve(file)}\n`);
     if (!flags.serve) {
-      if (flags.open) openWithPlatform(path.resolve(file));
+      if (flags.open) await openWithPlatform(path.resolve(file));
       return;
     }
     const server = await serveReport(outDir, { ...options, port: flags.port });
     io.stdout.write(`serving live at ${server.url} (Ctrl-C stops)\n`);
-    if (flags.open) openWithPlatform(server.url);
+    if (flags.open) await openWithPlatform(server.url);
     await new Promise<void>((resolve) => {
       const stop = io.onInterrupt(() => {
         stop();

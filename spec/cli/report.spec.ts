@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { registerReport } from '../../lib/cli/reportCommand';
+import { openWithPlatform, registerReport } from '../../lib/cli/reportCommand';
 import { fakeIo, type FakeIo } from './cliHarness';
 
 async function runReport(argv: string[], io: FakeIo): Promise<number> {
@@ -51,5 +51,15 @@ describe('p1rx report', () => {
     io.interrupt();
     expect(await done).toBe(0);
     await expect(fetch(url)).rejects.toThrow();
+  });
+
+  it('--open skips quietly when the platform has no opener', async () => {
+    const saved = process.env.PATH;
+    process.env.PATH = path.join(dir, 'no-bin');
+    try {
+      await expect(openWithPlatform(path.join(dir, 'report.html'), 'linux')).resolves.toBe(false);
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 });
