@@ -19,7 +19,8 @@ export default defineConfig([
     target: 'es2022',
     outDir: 'dist',
     splitting: false,
-    // `__filename` in the ESM build (lib/node/requirePeer.ts loads optional peers synchronously).
+    // `__filename` in the ESM build (lib/node/requirePeer.ts loads optional peers synchronously);
+    // batchReport finds dist/report/client.js from __dirname, which the ESM build gets from import.meta.url.
     shims: true,
     external: ['rxjs', 'prediction-one-rx', /^prediction-one-rx\//, /^@angular\//, 'bullmq', 'ioredis'],
   },

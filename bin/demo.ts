@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { AbortError, trainModel } from 'prediction-one-rx';
-import { createNodeClient, fileSource, writeResult } from 'prediction-one-rx/node';
+import { batchReport, createNodeClient, fileSource, writeResult } from 'prediction-one-rx/node';
 import { startEmulator } from 'prediction-one-rx/emulator';
 import { describeEvent, metricsTable, table } from '../lib/cli/format';
 
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     console.log(`\nColumn contributions:\n${table(['column', 'contribution'], result.contributions.map((c) => [c.column, c.contribution]))}`);
     const written = await writeResult(result, outDir);
     console.log(`\nWrote ${written.length} files to ${outDir}`);
+    console.log(`Report: ${await batchReport(outDir)}`);
   } finally {
     await emulator.close();
   }

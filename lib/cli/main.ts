@@ -18,6 +18,7 @@ import { registerDeploy } from './deployCommand';
 import { registerPredict } from './predictCommand';
 import { registerWorker } from './workerCommand';
 import { registerConformance } from './conformanceCommand';
+import { registerReport } from './reportCommand';
 import { USAGE_EXIT_CODE } from './batchIo';
 import { LocalCheckError } from './outDir';
 import { errorHint } from './errorHints';
@@ -71,6 +72,7 @@ export function buildProgram(argv: readonly string[] = []): Command {
   registerPredict(program);
   registerWorker(program);
   registerConformance(program);
+  registerReport(program);
   return program;
 }
 
