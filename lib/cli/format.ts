@@ -18,6 +18,7 @@ import type { Metric, TrainingEvent } from 'prediction-one-rx';
  * @internal
  */
 export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what it escapes
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
     const named: Record<string, string> = { '\r': '\\r', '\n': '\\n', '\t': '\\t' };
     const code = c.charCodeAt(0);

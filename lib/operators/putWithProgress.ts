@@ -15,7 +15,9 @@ export function releasing<T>(source$: Observable<T>, release: () => Promise<void
     let ended = false;
     const end = (pass: () => void): void => {
       ended = true;
-      release().catch(() => undefined).then(pass);
+      void release()
+        .catch(() => undefined)
+        .then(pass);
     };
     const subscription = source$.subscribe({
       next: (value) => subscriber.next(value),

@@ -316,9 +316,9 @@ function main(): void {
     } catch {
       // The server stopped: keep the last page.
     }
-    setTimeout(poll, 1000);
+    setTimeout(() => void poll(), 1000);
   };
-  setTimeout(poll, 1000);
+  setTimeout(() => void poll(), 1000);
 }
 
 main();
