@@ -4,7 +4,11 @@
  * writes each result to `<out>/<key>/`, and only then acknowledges the request with a JSON line
  * on stdout. Failures are reported as JSON lines too; the process goes on.
  *
- *   npx tsx docs/examples/ndjson-trainer.ts --base-url http://127.0.0.1:8080 --api-key KEY --out results < jobs.ndjson
+ *   npx tsx docs/examples/run-ndjson-trainer.ts --base-url http://127.0.0.1:8080 --api-key KEY --out results < jobs.ndjson
+ *
+ * This module only exports `runTrainer`, with no side effect on import; the command is the tiny
+ * entry `run-ndjson-trainer.ts` beside it. So the example needs neither `require.main` (missing
+ * under ESM) nor `import.meta` (missing under CommonJS): it runs as either.
  *
  * One request per line:
  *   {"key":"weather","csv":"data/seattle-weather.csv","target":"weather","type":"multi_classification"}
@@ -80,26 +84,4 @@ export async function runTrainer(input: AsyncIterable<Uint8Array | string>, outp
     { defaultValue: undefined },
   );
   return failures;
-}
-
-function arg(name: string, fallback?: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? process.argv[i + 1] : (process.env[`P1RX_${name.toUpperCase().replace(/-/g, '_')}`] ?? fallback);
-  if (value === undefined) throw new Error(`--${name} is required`);
-  return value;
-}
-
-if (require.main === module) {
-  runTrainer(process.stdin, process.stdout, {
-    baseUrl: arg('base-url'),
-    apiKey: arg('api-key'),
-    out: arg('out', 'results'),
-    concurrency: Number(arg('concurrency', '4')),
-  }).then(
-    (failures) => (process.exitCode = failures === 0 ? 0 : 1),
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.message : err);
-      process.exitCode = 2;
-    },
-  );
 }
