@@ -45,6 +45,12 @@ export type {
   DownloadProgressEvent,
   CompletedEvent,
   UploadFileKind,
+  KnownTrainingStatus,
+  TrainingStatusValue,
+  KnownRetrainStatus,
+  RetrainStatusValue,
+  KnownClassifierStatus,
+  ClassifierStatusValue,
 } from './core/events';
 export { trainingConfigIssues, assertTrainingConfig } from './core/trainingConfig';
 export type {
