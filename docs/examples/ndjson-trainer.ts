@@ -36,11 +36,22 @@ function toJob(value: unknown, baseDir: string): KeyedTrainingJob {
   return { key: r.key, name: r.key, config, data: { train: fileSource(path.resolve(baseDir, r.csv)) } };
 }
 
-/** Reads jobs lazily so trainEachFrom$'s pull pace is the pace at which stdin is read. */
-async function* jobsFrom(input: AsyncIterable<Uint8Array | string>, baseDir: string, onBad: (e: Error) => void): AsyncGenerator<KeyedTrainingJob> {
-  for await (const value of ndjsonLines(input)) {
+/**
+ * Reads jobs lazily so trainEachFrom$'s pull pace is the pace at which stdin is read. Once
+ * `stop` fires it returns without waiting for another line: trainEachFrom$ then completes when
+ * the jobs in flight are done (the graceful drain).
+ */
+async function* jobsFrom(input: AsyncIterable<Uint8Array | string>, baseDir: string, onBad: (e: Error) => void, stop?: AbortSignal): AsyncGenerator<KeyedTrainingJob> {
+  const lines = ndjsonLines(input)[Symbol.asyncIterator]();
+  const stopped = new Promise<'stop'>((resolve) => {
+    if (stop?.aborted) resolve('stop');
+    stop?.addEventListener('abort', () => resolve('stop'), { once: true });
+  });
+  for (;;) {
+    const next = await Promise.race([lines.next(), stopped]);
+    if (next === 'stop' || next.done) return;
     try {
-      yield toJob(value, baseDir);
+      yield toJob(next.value, baseDir);
     } catch (err) {
       onBad(err as Error);
     }
@@ -53,6 +64,12 @@ export interface TrainerOptions {
   out: string;
   concurrency: number;
   baseDir?: string;
+  /**
+   * Graceful drain: once aborted, no further request is read; the jobs in flight finish (their
+   * results are written and acknowledged) and `runTrainer` resolves. Requests not read stay in
+   * the source, for the next run.
+   */
+  stop?: AbortSignal;
 }
 
 /** Runs the processor over `input`, writing JSON lines to `output`; resolves with the failure count. */
@@ -63,7 +80,7 @@ export async function runTrainer(input: AsyncIterable<Uint8Array | string>, outp
   const jobs = jobsFrom(input, options.baseDir ?? process.cwd(), (err) => {
     failures++;
     say({ rejected: err.message });
-  });
+  }, options.stop);
   await lastValueFrom(
     trainEachFrom$(client, jobs, {
       concurrency: options.concurrency,

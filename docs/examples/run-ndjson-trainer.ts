@@ -5,6 +5,9 @@
  *
  *   npx tsx docs/examples/run-ndjson-trainer.ts --base-url http://127.0.0.1:8080 --api-key KEY --out results < jobs.ndjson
  *
+ * SIGTERM or Ctrl-C drains: no further request is read, the ones in flight finish and are
+ * acknowledged, then the process exits.
+ *
  * Exit code: 0 when every request was acknowledged, 1 when some failed or were rejected, 2 when
  * the processor itself stopped (a line that is not JSON, a missing option).
  */
@@ -18,12 +21,20 @@ function arg(name: string, fallback?: string): string {
 }
 
 async function main(): Promise<number> {
-  return runTrainer(process.stdin, process.stdout, {
-    baseUrl: arg('base-url'),
-    apiKey: arg('api-key'),
-    out: arg('out', 'results'),
-    concurrency: Number(arg('concurrency', '4')),
-  });
+  // SIGTERM / Ctrl-C: stop reading, let the trainings in flight finish and be acknowledged.
+  const stop = new AbortController();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stop.abort());
+  try {
+    return await runTrainer(process.stdin, process.stdout, {
+      baseUrl: arg('base-url'),
+      apiKey: arg('api-key'),
+      out: arg('out', 'results'),
+      concurrency: Number(arg('concurrency', '4')),
+      stop: stop.signal,
+    });
+  } finally {
+    process.stdin.destroy(); // a read may still be pending after a drain
+  }
 }
 
 main().then(

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { runTrainer } from '../../docs/examples/ndjson-trainer';
 import { API_KEY, seattleRain, seattleWeather, useEmulator } from '../helpers/emulator';
+import { until } from '../helpers/wait';
 
 describe('docs/examples/ndjson-trainer', () => {
   const { emulator } = useEmulator();
@@ -51,6 +52,27 @@ describe('docs/examples/ndjson-trainer', () => {
     await expect(
       runTrainer(Readable.from(['{"key":"a"}\n', 'not json\n']), output, { baseUrl: emulator().url, apiKey: API_KEY, out: dir, concurrency: 1, baseDir: dir }),
     ).rejects.toThrow('line 2: not JSON');
+  });
+
+  it('should drain on stop: no further request is read, the one in flight is written and acknowledged', async () => {
+    emulator().clearLog();
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let written = '';
+    output.on('data', (c: Buffer) => (written += c.toString()));
+    const stop = new AbortController();
+    const out = path.join(dir, 'drained');
+    const done = runTrainer(input, output, { baseUrl: emulator().url, apiKey: API_KEY, out, concurrency: 2, baseDir: dir, stop: stop.signal });
+    input.write(`${JSON.stringify({ key: 'first', csv: 'weather.csv', target: 'weather', type: 'multi_classification', cv: 2 })}\n`);
+    // Stop once the first request's training was created at the service (it is in flight).
+    await until(() => emulator().count('POST /v1/external/models') === 1, 'Create Model of the first request');
+    stop.abort();
+    input.write(`${JSON.stringify({ key: 'second', csv: 'weather.csv', target: 'weather', type: 'multi_classification', cv: 2 })}\n`);
+    await expect(done).resolves.toBe(0);
+    expect(written.trim().split('\n').map((l) => (JSON.parse(l) as { ack?: string }).ack)).toEqual(['first']);
+    expect(existsSync(path.join(out, 'first', 'metrics.csv'))).toBe(true);
+    expect(emulator().count('POST /v1/external/models')).toBe(1);
+    input.destroy();
   });
 
   // The command as users run it: `tsx run-ndjson-trainer.ts` in a project of each module format,
