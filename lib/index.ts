@@ -49,6 +49,12 @@ export type {
   DownloadProgressEvent,
   CompletedEvent,
   UploadFileKind,
+  KnownTrainingStatus,
+  TrainingStatusValue,
+  KnownRetrainStatus,
+  RetrainStatusValue,
+  KnownClassifierStatus,
+  ClassifierStatusValue,
 } from './core/events';
 export { trainingConfigIssues, assertTrainingConfig } from './core/trainingConfig';
 export type {

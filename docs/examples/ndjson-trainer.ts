@@ -4,7 +4,11 @@
  * writes each result to `<out>/<key>/`, and only then acknowledges the request with a JSON line
  * on stdout. Failures are reported as JSON lines too; the process goes on.
  *
- *   npx tsx docs/examples/ndjson-trainer.ts --base-url http://127.0.0.1:8080 --api-key KEY --out results < jobs.ndjson
+ *   npx tsx docs/examples/run-ndjson-trainer.ts --base-url http://127.0.0.1:8080 --api-key KEY --out results < jobs.ndjson
+ *
+ * This module only exports `runTrainer`, with no side effect on import; the command is the tiny
+ * entry `run-ndjson-trainer.ts` beside it. So the example needs neither `require.main` (missing
+ * under ESM) nor `import.meta` (missing under CommonJS): it runs as either.
  *
  * One request per line:
  *   {"key":"weather","csv":"data/seattle-weather.csv","target":"weather","type":"multi_classification"}
@@ -32,11 +36,22 @@ function toJob(value: unknown, baseDir: string): KeyedTrainingJob {
   return { key: r.key, name: r.key, config, data: { train: fileSource(path.resolve(baseDir, r.csv)) } };
 }
 
-/** Reads jobs lazily so trainEachFrom$'s pull pace is the pace at which stdin is read. */
-async function* jobsFrom(input: AsyncIterable<Uint8Array | string>, baseDir: string, onBad: (e: Error) => void): AsyncGenerator<KeyedTrainingJob> {
-  for await (const value of ndjsonLines(input)) {
+/**
+ * Reads jobs lazily so trainEachFrom$'s pull pace is the pace at which stdin is read. Once
+ * `stop` fires it returns without waiting for another line: trainEachFrom$ then completes when
+ * the jobs in flight are done (the graceful drain).
+ */
+async function* jobsFrom(input: AsyncIterable<Uint8Array | string>, baseDir: string, onBad: (e: Error) => void, stop?: AbortSignal): AsyncGenerator<KeyedTrainingJob> {
+  const lines = ndjsonLines(input)[Symbol.asyncIterator]();
+  const stopped = new Promise<'stop'>((resolve) => {
+    if (stop?.aborted) resolve('stop');
+    stop?.addEventListener('abort', () => resolve('stop'), { once: true });
+  });
+  for (;;) {
+    const next = await Promise.race([lines.next(), stopped]);
+    if (next === 'stop' || next.done) return;
     try {
-      yield toJob(value, baseDir);
+      yield toJob(next.value, baseDir);
     } catch (err) {
       onBad(err as Error);
     }
@@ -49,6 +64,12 @@ export interface TrainerOptions {
   out: string;
   concurrency: number;
   baseDir?: string;
+  /**
+   * Graceful drain: once aborted, no further request is read; the jobs in flight finish (their
+   * results are written and acknowledged) and `runTrainer` resolves. Requests not read stay in
+   * the source, for the next run.
+   */
+  stop?: AbortSignal;
 }
 
 /** Runs the processor over `input`, writing JSON lines to `output`; resolves with the failure count. */
@@ -59,7 +80,7 @@ export async function runTrainer(input: AsyncIterable<Uint8Array | string>, outp
   const jobs = jobsFrom(input, options.baseDir ?? process.cwd(), (err) => {
     failures++;
     say({ rejected: err.message });
-  });
+  }, options.stop);
   await lastValueFrom(
     trainEachFrom$(client, jobs, {
       concurrency: options.concurrency,
@@ -80,28 +101,4 @@ export async function runTrainer(input: AsyncIterable<Uint8Array | string>, outp
     { defaultValue: undefined },
   );
   return failures;
-}
-
-function arg(name: string, fallback?: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? process.argv[i + 1] : (process.env[`P1RX_${name.toUpperCase().replace(/-/g, '_')}`] ?? fallback);
-  if (value === undefined) throw new Error(`--${name} is required`);
-  return value;
-}
-
-// Run as a program (not imported): the same test under ES modules and CommonJS (`require.main`
-// does not exist in an ES module).
-if (process.argv[1] !== undefined && /ndjson-trainer\.[cm]?[jt]s$/.test(process.argv[1])) {
-  runTrainer(process.stdin, process.stdout, {
-    baseUrl: arg('base-url'),
-    apiKey: arg('api-key'),
-    out: arg('out', 'results'),
-    concurrency: Number(arg('concurrency', '4')),
-  }).then(
-    (failures) => (process.exitCode = failures === 0 ? 0 : 1),
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.message : err);
-      process.exitCode = 2;
-    },
-  );
 }

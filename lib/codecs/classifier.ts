@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import type { ClassifierStatusValue } from '../core/events';
 import { ClassifierId, ModelId } from './ids';
 import { BooleanLike, IntegerLike, TextLike, struct, listOf } from './lenient';
 
@@ -27,6 +28,9 @@ export interface ClassifierRule {
  * ```ts
  * ClassifierRule.is({ source: '10.0.0.0/8', order: 'allow', priority: 1 }); // true
  * ```
+ *
+ * Not exported by the package (only its type is): kept out of the API reference so the
+ * interface has one page. @internal
  */
 export const ClassifierRule: t.Type<ClassifierRule, unknown> = struct<ClassifierRule>('ClassifierRule', { source: t.string, order: t.string, priority: IntegerLike }, {});
 
@@ -45,8 +49,8 @@ export interface Classifier {
   readonly classifier_id: ClassifierId;
   /** The model it serves (sent as a number or a numeric string). */
   readonly model_id?: ModelId;
-  /** `building`, `running`, `updating`, `failed`, `terminating` or `terminated` (documented); kept as sent. */
-  readonly status: string;
+  /** `building`, `running`, `updating`, `failed`, `terminating` or `terminated` (documented); kept as sent. See {@link KnownClassifierStatus}. */
+  readonly status: ClassifierStatusValue;
   /** The inference API key: a secret, never log it. */
   readonly api_key?: string;
   /** The prediction API's version (a number is read as its text). */
@@ -72,6 +76,9 @@ export interface Classifier {
  * ```ts
  * Classifier.is({ classifier_id: 'c1', status: 'running' }); // true
  * ```
+ *
+ * Not exported by the package (only its type is): kept out of the API reference so the
+ * interface has one page. @internal
  */
 export const Classifier: t.Type<Classifier, unknown> = struct<Classifier>(
   'Classifier',

@@ -108,6 +108,9 @@ const RangePickInfo = struct<RangePickInfo>(
  * ```ts
  * TrainingDataColumn.is({ column_id: 0, name: 'a', unique_count: 2, data_count: 3, missing_count: 0 }); // true
  * ```
+ *
+ * Not exported by the package (only its type is): kept out of the API reference so the
+ * interface has one page. @internal
  */
 export const TrainingDataColumn: t.Type<TrainingDataColumn, unknown> = struct<TrainingDataColumn>(
   'TrainingDataColumn',
@@ -160,6 +163,9 @@ export interface ColumnInfoResponse {
  * ```ts
  * ColumnInfoResponse.decode(json);
  * ```
+ *
+ * Not exported by the package (only its type is): kept out of the API reference so the
+ * interface has one page. @internal
  */
 export const ColumnInfoResponse: t.Type<ColumnInfoResponse, unknown> = struct<ColumnInfoResponse>(
   'ColumnInfoResponse',

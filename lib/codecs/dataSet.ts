@@ -42,6 +42,9 @@ export interface DataSetSummary {
  * ```ts
  * DataSetSummary.is({ data_set_id: 7, data_count: 120 }); // true
  * ```
+ *
+ * Not exported by the package (only its type is): kept out of the API reference so the
+ * interface has one page. @internal
  */
 export const DataSetSummary: t.Type<DataSetSummary, unknown> = struct<DataSetSummary>(
   'DataSetSummary',

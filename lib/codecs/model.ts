@@ -40,6 +40,9 @@ export interface ModelSummary {
  * ```ts
  * ModelSummary.is({ model_id: 3, name: 'churn' }); // true
  * ```
+ *
+ * Not exported by the package (only its type is): kept out of the API reference so the
+ * interface has one page. @internal
  */
 export const ModelSummary: t.Type<ModelSummary, unknown> = struct<ModelSummary>(
   'ModelSummary',

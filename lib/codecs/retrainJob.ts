@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import type { RetrainStatusValue } from '../core/events';
 import { ModelId, RetrainJobId } from './ids';
 import { TextLike, requiring, struct } from './lenient';
 
@@ -38,8 +39,8 @@ export const RetrainUploadUrl: t.Type<RetrainUploadUrl, unknown> = struct<Retrai
  * ```
  */
 export interface RetrainJobStatus {
-  /** `job_finished` when done; other values (undocumented) mean "still working" unless named as failures. */
-  readonly status: string;
+  /** `job_finished` when done; other values (undocumented) mean "still working" unless named as failures. See {@link KnownRetrainStatus}. */
+  readonly status: RetrainStatusValue;
   /** The model being retrained (sent as a number or a numeric string). */
   readonly model_id?: ModelId;
   /** A message of the service (why a job failed, for example). */

@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import type { TrainingStatusValue } from '../core/events';
 import { ExternalProcessId } from './ids';
 import { TextLike, requiring, struct } from './lenient';
 
@@ -12,8 +13,8 @@ import { TextLike, requiring, struct } from './lenient';
  * ```
  */
 export interface TrainingStatus {
-  /** `finished` when the result is ready; other values (undocumented) mean "still working" unless the caller names them. */
-  readonly status: string;
+  /** `finished` when the result is ready; other values (undocumented) mean "still working" unless the caller names them. See {@link KnownTrainingStatus}. */
+  readonly status: TrainingStatusValue;
   /** When the training was created, as the service wrote it. */
   readonly created_datetime?: string;
   /** When the status last changed, as the service wrote it. */

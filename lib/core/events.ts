@@ -65,6 +65,86 @@ export interface QueuedEvent {
 }
 
 /**
+ * The training statuses this library knows by name:
+ *
+ * - `finished`: the result is ready (`result_url` is set). The only value the vendor's Train
+ *   Status Check page documents; the default of `poll.terminalStatuses`.
+ * - `failed`, `error`: the training failed (not documented by the vendor; the default of
+ *   `poll.failureStatuses`, so {@link pollStatus$} errors with {@link TrainingFailedError}).
+ *
+ * Any other value (the service's undocumented "still working" statuses) counts as still
+ * working unless named in `poll.terminalStatuses` or `poll.failureStatuses`.
+ *
+ * ## Example
+ * ```ts
+ * const done: KnownTrainingStatus = 'finished';
+ * ```
+ */
+export type KnownTrainingStatus = 'finished' | 'failed' | 'error';
+
+/**
+ * A training's status as the service sent it: one of {@link KnownTrainingStatus}, or any other
+ * string (kept as sent; editors still suggest the known values).
+ *
+ * ## Example
+ * ```ts
+ * const s: TrainingStatusValue = e.status; // 'finished' | 'failed' | 'error' | other strings
+ * ```
+ */
+export type TrainingStatusValue = KnownTrainingStatus | (string & {});
+
+/**
+ * The retraining job statuses this library knows by name:
+ *
+ * - `job_finished`: done (the documented terminal value); the result's `download_url` is set.
+ * - `job_failed`, `failed`, `error`: the job failed (undocumented; the default failure
+ *   statuses of {@link retrainStatus$}, which errors with {@link RetrainFailedError}).
+ *
+ * Any other value counts as still working unless named in the poll options.
+ *
+ * ## Example
+ * ```ts
+ * const done: KnownRetrainStatus = 'job_finished';
+ * ```
+ */
+export type KnownRetrainStatus = 'job_finished' | 'job_failed' | 'failed' | 'error';
+
+/**
+ * A retraining job's status as sent: one of {@link KnownRetrainStatus}, or any other string.
+ *
+ * ## Example
+ * ```ts
+ * const s: RetrainStatusValue = 'job_finished';
+ * ```
+ */
+export type RetrainStatusValue = KnownRetrainStatus | (string & {});
+
+/**
+ * The prediction API (classifier) statuses the vendor documents:
+ *
+ * - `building`: being built; `updating`: a change is being applied;
+ * - `running`: serving predictions (what {@link waitForClassifier$} waits for by default);
+ * - `failed`, `terminating`, `terminated`: it will not serve (the default failure statuses of
+ *   {@link waitForClassifier$}, which errors with {@link ClassifierFailedError}).
+ *
+ * ## Example
+ * ```ts
+ * const ready: KnownClassifierStatus = 'running';
+ * ```
+ */
+export type KnownClassifierStatus = 'building' | 'running' | 'updating' | 'failed' | 'terminating' | 'terminated';
+
+/**
+ * A prediction API's status as sent: one of {@link KnownClassifierStatus}, or any other string.
+ *
+ * ## Example
+ * ```ts
+ * const s: ClassifierStatusValue = 'running';
+ * ```
+ */
+export type ClassifierStatusValue = KnownClassifierStatus | (string & {});
+
+/**
  * A new status of a training, with the server's timestamps. `resultUrl` is set (and must be
  * kept secret: it is pre-signed) when the status is terminal.
  *
@@ -81,9 +161,9 @@ export interface StatusEvent {
    * `resultUrl` set); the emulator also uses `waiting` and `running` before it, and `failed`
    * (which, like `error`, ends the stream with `TrainingFailedError`, so it is never seen
    * here). Any other text is passed on as it is and counts as still working, unless
-   * `poll.terminalStatuses` or `poll.failureStatuses` names it.
+   * `poll.terminalStatuses` or `poll.failureStatuses` names it. See {@link KnownTrainingStatus}.
    */
-  readonly status: string;
+  readonly status: TrainingStatusValue;
   readonly createdDatetime?: string;
   readonly updatedDatetime?: string;
   /**

@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import type { RetrainStatusValue } from './events';
 import type { RetrainJobId } from '../codecs/ids';
 import type { RetrainResult } from '../results/retrainResult';
 
@@ -49,7 +50,8 @@ export interface RetrainUploadedEvent {
 export interface RetrainStatusEvent {
   readonly type: 'retrainStatus';
   readonly retrainJobId: RetrainJobId;
-  readonly status: string;
+  /** The status as sent: `job_finished` (done), `job_failed`, `failed` or `error` (failed, by default), or another string (still working). See {@link KnownRetrainStatus}. */
+  readonly status: RetrainStatusValue;
   readonly modelId?: number;
   readonly message?: string;
   /** Whether this status ends the job successfully (`job_finished` by default). */

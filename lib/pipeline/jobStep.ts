@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+import type { TrainingStatusValue } from '../core/events';
 import {
   EMPTY,
   Observable,
@@ -77,8 +78,8 @@ export interface JobRecord {
   readonly externalProcessId?: string;
   /** Status checks answered while `training` (drives the poll schedule after a restart). */
   readonly polls: number;
-  /** The last status seen. */
-  readonly lastStatus?: string;
+  /** The last status seen (see {@link index!KnownTrainingStatus}). */
+  readonly lastStatus?: TrainingStatusValue;
   /** When the training was first seen accepted (ms since the epoch, client scheduler clock): `poll.maxWaitMs` counts from it. */
   readonly trainingSinceMs?: number;
   /** Upload sessions opened. */
