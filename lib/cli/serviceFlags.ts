@@ -63,7 +63,7 @@ export interface SecretIo {
  *
  * @internal
  */
-export async function resolveSecretFlags(cmd: Command, io: SecretIo = { stdin: process.stdin, stderr: process.stderr }): Promise<void> {
+export async function resolveSecretFlags(cmd: Command, io?: SecretIo): Promise<void> {
   const flags = cmd.opts<ConnectionOptions & { secretKeyFile?: string }>();
   if (flags.secretKeyFile !== undefined && flags.secretKey !== undefined) {
     throw new InvalidArgumentError('give --secret-key or --secret-key-file, not both');
@@ -78,7 +78,8 @@ export async function resolveSecretFlags(cmd: Command, io: SecretIo = { stdin: p
     cmd.setOptionValue('secretKey', firstLine(text, `--secret-key-file ${flags.secretKeyFile}`));
   } else if (flags.secretKey === '-') {
     let text = '';
-    for await (const chunk of io.stdin) {
+    // process.stdin only when it is read: touching it opens a handle that keeps a process alive.
+    for await (const chunk of io?.stdin ?? process.stdin) {
       text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
       if (text.length > 64 * 1024) throw new InvalidArgumentError('--secret-key -: stdin is larger than a key (64 KiB read)');
     }
@@ -87,7 +88,7 @@ export async function resolveSecretFlags(cmd: Command, io: SecretIo = { stdin: p
     // The secret key is the long-lived credential; an API key expires within a day (its help
     // still prefers the environment).
     if (flags.secretKey !== undefined) {
-      io.stderr.write(
+      (io?.stderr ?? process.stderr).write(
         'p1rx: warning: --secret-key on the command line can be read by every user of this machine (/proc/<pid>/cmdline, ps); prefer P1RX_SECRET_KEY, --secret-key-file <path> or --secret-key - (stdin)\n',
       );
     }

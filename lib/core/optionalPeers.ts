@@ -12,14 +12,16 @@
  * @internal
  */
 export const OPTIONAL_PEERS = {
-  '@angular/common': '>=17.0.0',
-  '@angular/core': '>=17.0.0',
+  '@angular/common': '>=21.0.0',
+  '@angular/core': '>=21.0.0',
   bullmq: '^6.7.0',
   ioredis: '>=5.0.0',
   'cli-progress': '^3.12.0',
   commander: '^13.1.0',
   'ml-random-forest': '^2.1.0',
   undici: '^7.30.2',
+  pino: '^9.14.0',
+  'prom-client': '^15.1.3',
 } as const;
 
 /** The name of an optional peer dependency. @internal */

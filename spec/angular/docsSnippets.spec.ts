@@ -50,6 +50,7 @@ const IMPORTS: Record<string, string> = {
   PredictionOneService: 'prediction-one-rx/angular',
   httpClientFetch: 'prediction-one-rx/angular',
   PREDICTION_ONE_REQUEST: 'prediction-one-rx/angular',
+  PREDICTION_ONE_OPERATION: 'prediction-one-rx/angular',
 };
 
 const DECLARED: Record<string, string> = {

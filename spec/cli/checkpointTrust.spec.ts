@@ -134,7 +134,7 @@ describe('p1rx batch checkpoint', () => {
 
     it('should name --base-url when it does not lead to the API', async () => {
       const manifest = await jsonManifest(dir, 3);
-      const { code, io } = await runCli(['batch', manifest, '-o', out, ...conn({ baseUrl: `${emulator().url}/v1/external` })]);
+      const { code, io } = await runCli(["batch", manifest, "-o", out, ...conn({ baseUrl: `${emulator().url}/not-the-api` })]);
       expect(code).toBe(2);
       expect(io.err()).toMatch(/nothing was uploaded: .* does not serve the Prediction One API .*check --base-url \(or P1RX_BASE_URL\)/);
       expect(uploads()).toBe(0);

@@ -274,6 +274,10 @@ describe('redaction of every printed error and client', () => {
           { status: 307, headers: { get: (h) => (h === 'location' ? `${PRESIGNED}&moved=1` : null) }, body: null, arrayBuffer: async () => new ArrayBuffer(0) },
         ),
       CheckpointError: () => new node.CheckpointError('/tmp/out/.p1rx-checkpoint.jsonl line 3: not JSON (the file was not written by p1rx, or was edited)'),
+      // The cause is the file system's error (it quotes no data: a record holds no key anyway).
+      CheckpointWriteError: () =>
+        new node.CheckpointWriteError('/tmp/out/.p1rx-checkpoint.jsonl', 'ENOSPC', Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })),
+      CheckpointLockedError: () => new node.CheckpointLockedError('/tmp/out/.p1rx-checkpoint.jsonl', { pid: 4242, host: 'build-1', since: '2026-12-06T07:00:00.000Z' }),
     };
     const exported = [...Object.entries(core), ...Object.entries(node)]
       .filter(([, value]) => typeof value === 'function' && value.prototype instanceof Error)
