@@ -23,5 +23,5 @@ export { lockCheckpoint, CheckpointLockedError } from './checkpointLock';
 export type { CheckpointLock, CheckpointLockHolder, LockCheckpointOptions } from './checkpointLock';
 export { jobFingerprint, changedParts } from './jobFingerprint';
 export type { FingerprintedJob, FingerprintPart } from './jobFingerprint';
-export { batchReport, collectReportData, renderReportHtml, escapeHtml, serveReport, buildReportData } from './report';
+export { batchReport, serveReport } from './report';
 export type { BatchReportOptions, ReportServer, ReportData, ReportModel, ResultFolderFiles } from './report';
