@@ -117,7 +117,12 @@ class PollCycles {
 
   summary(): CycleSummary {
     const n = this.phases.jobs || 1;
-    const jobPhasesMs = { upload: this.phases.upload / n, poll: this.phases.poll / n, finish: this.phases.finish / n, total: (this.phases.upload + this.phases.poll + this.phases.finish) / n };
+    const jobPhasesMs = {
+      upload: this.phases.upload / n,
+      poll: this.phases.poll / n,
+      finish: this.phases.finish / n,
+      total: (this.phases.upload + this.phases.poll + this.phases.finish) / n,
+    };
     const pollsPerJob: Record<number, number> = {};
     let lastSum = 0;
     let lastCount = 0;
@@ -165,12 +170,15 @@ class Latencies {
       const kind = requestKind(input, (init as { method?: string } | undefined)?.method ?? 'GET');
       const t0 = performance.now();
       const p = fetch(input, init as I);
-      p.then(() => {
-        const e = this.sums.get(kind) ?? { ms: 0, n: 0 };
-        e.ms += performance.now() - t0;
-        e.n++;
-        this.sums.set(kind, e);
-      }, () => undefined);
+      p.then(
+        () => {
+          const e = this.sums.get(kind) ?? { ms: 0, n: 0 };
+          e.ms += performance.now() - t0;
+          e.n++;
+          this.sums.set(kind, e);
+        },
+        () => undefined,
+      );
       return p;
     };
   }
@@ -200,10 +208,11 @@ async function library(url: string, apiKey: string): Promise<Prepared> {
   // The Node default transport (undici), with each status poll and Create Model noted as sent.
   // LIBRARY_FETCH=platform: the platform fetch instead (the baseline's transport), to tell the
   // transport's share of a difference from the rest.
-  const transport: FetchLike =
-    latencies.wrap<Parameters<FetchLike>[1], Awaited<ReturnType<FetchLike>>>(
-      process.env.LIBRARY_FETCH === 'platform' ? (input, init) => globalThis.fetch(input, init as RequestInit) as unknown as ReturnType<FetchLike> : createUndiciFetch(),
-    );
+  const transport: FetchLike = latencies.wrap<Parameters<FetchLike>[1], Awaited<ReturnType<FetchLike>>>(
+    process.env.LIBRARY_FETCH === 'platform'
+      ? (input, init) => globalThis.fetch(input, init as RequestInit) as unknown as ReturnType<FetchLike>
+      : createUndiciFetch(),
+  );
   const fetch: FetchLike = (input, init) => {
     if (input.includes('/v1/external/models/results?')) cycles.sent(new URL(input).searchParams.get('external_process_id') ?? '');
     else if (init.method === 'POST' && input.endsWith('/v1/external/models') && typeof init.body === 'string') {
@@ -247,7 +256,10 @@ async function baseline(url: string, apiKey: string): Promise<Prepared> {
   const one = async (i: number): Promise<boolean> => {
     cycles.started(`job-${i}`);
     const urls = await (await fetch(`${url}/v1/external/data-sets/upload-url?extension=csv`, { headers })).json();
-    for (const [target, body] of [[urls.learn_data_set_upload_url, TINY_CSV], [urls.column_info_upload_url, columnInfo]]) {
+    for (const [target, body] of [
+      [urls.learn_data_set_upload_url, TINY_CSV],
+      [urls.column_info_upload_url, columnInfo],
+    ]) {
       const put = await fetch(target, { method: 'PUT', body });
       await put.arrayBuffer();
       if (!put.ok) throw new Error(`upload ${put.status}`);

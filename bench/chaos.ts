@@ -114,7 +114,7 @@ export const CHAOS_RULES: readonly FaultRule[] = [
 /** A small, learnable CSV: `label` follows `x` with noise. */
 function csv(rows: number, seed: number): string {
   let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   const lines = ['x,y,label'];
   for (let i = 0; i < rows; i++) {
     const x = rand() * 10;
@@ -199,8 +199,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         if (e.error instanceof PredictionOneError) {
           report.typedFailures[e.error.name] = (report.typedFailures[e.error.name] ?? 0) + 1;
           if (report.failureSamples.length < 10) report.failureSamples.push(`${key}: ${e.error.name}: ${e.error.message}`);
-        }
-        else report.unexpected.push({ key, error: `untyped ${e.error.name}: ${e.error.message}` });
+        } else report.unexpected.push({ key, error: `untyped ${e.error.name}: ${e.error.message}` });
         const id = e.externalProcessId ?? (e.error as { externalProcessId?: string }).externalProcessId;
         const job = id ? ((await emulator.jobs([id]))[0] ?? undefined) : undefined;
         // Expected: the service really failed the training, or never created it (nothing lost).
@@ -211,7 +210,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const stats = await emulator.stats();
     report.duplicateTrainings = stats.uploadsWithMultipleModels;
     // A training the service finished whose result the client does not hold is a lost result.
-    const created = Object.entries(stats.modelsCreatedByUpload).filter(([, count]) => count > 0).map(([id]) => id);
+    const created = Object.entries(stats.modelsCreatedByUpload)
+      .filter(([, count]) => count > 0)
+      .map(([id]) => id);
     const states = await emulator.jobs(created);
     created.forEach((id, i) => {
       if (states[i]?.status === 'finished' && !finishedIds.has(id)) report.lostResults++;
@@ -239,14 +240,24 @@ if (require.main === module) {
       ['finished with a valid result', `${r.finished} (${pct(r.finished)})`],
       ['baseline, retries off: finished', `${baseline.finished} (${((100 * baseline.finished) / baseline.pipelines).toFixed(1)}%)`],
       ['ratio finished / baseline finished', (r.finished / Math.max(1, baseline.finished)).toFixed(2)],
-      ['ended in a typed error', Object.entries(r.typedFailures).map(([k, n]) => `${k} ${n}`).join(', ') || '0'],
+      [
+        'ended in a typed error',
+        Object.entries(r.typedFailures)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ') || '0',
+      ],
       ['unexpected outcomes (untyped, or a result without metrics)', r.unexpected.length],
       ['hung', r.hung],
       ['duplicate trainings', r.duplicateTrainings],
       ['lost results', r.lostResults],
       ['requests sent', r.requests],
       ['retries', r.retries],
-      ['faults injected', Object.entries(r.faults).map(([k, n]) => `${k} ${n}`).join(', ')],
+      [
+        'faults injected',
+        Object.entries(r.faults)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', '),
+      ],
       ['time (s)', r.seconds.toFixed(1)],
     ];
     for (const [k, v] of rows) console.log(`${k.padEnd(58)} ${v}`);

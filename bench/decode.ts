@@ -23,7 +23,16 @@ const ModelId = t.brand(t.number, (n): n is t.Branded<number, { readonly ModelId
 const OldStatus = t.intersection([t.type({ status: t.string }), t.partial({ created_datetime: t.string, updated_datetime: t.string, result_url: t.string })]);
 const OldModel = t.intersection([
   t.type({ model_id: ModelId }),
-  t.partial({ owner_user_id: t.string, target_type: nullable(t.string), name: nullable(t.string), version: nullable(t.string), config: t.UnknownRecord, is_api_option: t.boolean, updated_date: t.string, created_date: t.string }),
+  t.partial({
+    owner_user_id: t.string,
+    target_type: nullable(t.string),
+    name: nullable(t.string),
+    version: nullable(t.string),
+    config: t.UnknownRecord,
+    is_api_option: t.boolean,
+    updated_date: t.string,
+    created_date: t.string,
+  }),
 ]);
 const OldModels = t.type({ models: t.array(OldModel), metadata: t.type({ offset: t.number, limit: t.number, total: t.number }) });
 const OldColumn = t.intersection([
@@ -44,8 +53,15 @@ const OldColumnInfo = t.intersection([
 const status = { status: 'running', created_datetime: '2026-11-28T07:00:00Z', updated_datetime: '2026-11-28T07:01:00Z' };
 const models = {
   models: Array.from({ length: 30 }, (_, i) => ({
-    model_id: i + 1, owner_user_id: 'u', target_type: 'binary_classification', name: `m${i}`, version: '1',
-    config: { tc: 'y', tt: 'binary_classification', tv: 'yes', cv: '2' }, is_api_option: true, updated_date: 'u', created_date: 'c',
+    model_id: i + 1,
+    owner_user_id: 'u',
+    target_type: 'binary_classification',
+    name: `m${i}`,
+    version: '1',
+    config: { tc: 'y', tt: 'binary_classification', tv: 'yes', cv: '2' },
+    is_api_option: true,
+    updated_date: 'u',
+    created_date: 'c',
   })),
   metadata: { offset: 0, limit: 30, total: 30 },
 };
@@ -53,8 +69,19 @@ const columnInfo = {
   raw_column_names: Array.from({ length: 20 }, (_, i) => `c${i}`),
   raw_training_data: [{ row_data: 'a,b' }],
   training_data_columns: Array.from({ length: 20 }, (_, i) => ({
-    column_id: i, name: `c${i}`, initial_data_type: 1, available_data_types: [1, 2], unique_count: 10, data_count: 100, missing_count: 0, cor_score: 0.1,
-    classify_value: [{ name: 'a', value: 60 }, { name: 'b', value: 40 }], numerical_value: [null],
+    column_id: i,
+    name: `c${i}`,
+    initial_data_type: 1,
+    available_data_types: [1, 2],
+    unique_count: 10,
+    data_count: 100,
+    missing_count: 0,
+    cor_score: 0.1,
+    classify_value: [
+      { name: 'a', value: 60 },
+      { name: 'b', value: 40 },
+    ],
+    numerical_value: [null],
   })),
   useless_column_list: [null],
   trainingdata_row_count: 100,

@@ -182,7 +182,9 @@ async function main(): Promise<void> {
     ]);
     const total = entries.reduce((n, e) => n + e.size, 0);
     const zipSize = statSync(zipFile).size;
-    console.log(`zip: ${(total / MiB).toFixed(0)} MiB in ${entries.length} entries, ${(zipSize / MiB).toFixed(0)} MiB compressed, made in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    console.log(
+      `zip: ${(total / MiB).toFixed(0)} MiB in ${entries.length} entries, ${(zipSize / MiB).toFixed(0)} MiB compressed, made in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
     server = forkTs(path.join(__dirname, 'lib/fileServer.ts'), [zipFile]);
     const { url } = await waitFor<{ url: string }>(server, 'ready');
 

@@ -94,7 +94,15 @@ async function clientChild(args: { url: string; apiKey: string; idsFile: string 
   ids.forEach((id, i) => {
     const record = { key: `k${i}`, stage: 'training' as const, externalProcessId: id, polls: 1, trainingSinceMs: now };
     // Spread the first polls over one interval, as a fleet's parked jobs are.
-    setTimeout(() => subs.push(runJobSteps$(client, record, { job: { data: { train: '' }, name: `k${i}`, config: TINY_CONFIG }, persist: () => Promise.resolve() }).subscribe({ error: () => undefined })), (i * INTERVAL_MS) / ids.length);
+    setTimeout(
+      () =>
+        subs.push(
+          runJobSteps$(client, record, { job: { data: { train: '' }, name: `k${i}`, config: TINY_CONFIG }, persist: () => Promise.resolve() }).subscribe({
+            error: () => undefined,
+          }),
+        ),
+      (i * INTERVAL_MS) / ids.length,
+    );
   });
   process.send?.({ type: 'ready' });
   process.on('message', (m: { cmd?: string; id?: number }) => {
@@ -143,16 +151,35 @@ function machineBusyMs(): number {
   return ((user + nice + system + irq + softirq + steal) * 1000) / 100;
 }
 
-async function measure(emulator: EmulatorHandle, n: number, measureMs: number, cpuMs: CpuSample, redis?: Redis, queueName?: string): Promise<Omit<PhaseResult, 'setup'>> {
+async function measure(
+  emulator: EmulatorHandle,
+  n: number,
+  measureMs: number,
+  cpuMs: CpuSample,
+  redis?: Redis,
+  queueName?: string,
+): Promise<Omit<PhaseResult, 'setup'>> {
   const l0 = load1();
   const b0 = redis && queueName ? await redis.llen(`bull:${queueName}:wait`) : undefined;
   const own = () => process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000;
-  const [c0, p0, r0, e0, s0] = await Promise.all([emulator.count(STATUS), cpuMs(), redis ? redisCommands(redis) : 0, emulator.cpuMs(), redis ? redisCommandStats(redis) : undefined]);
+  const [c0, p0, r0, e0, s0] = await Promise.all([
+    emulator.count(STATUS),
+    cpuMs(),
+    redis ? redisCommands(redis) : 0,
+    emulator.cpuMs(),
+    redis ? redisCommandStats(redis) : undefined,
+  ]);
   const m0 = machineBusyMs();
   const o0 = own();
   const t0 = Date.now();
   await sleep(measureMs);
-  const [c1, p1, r1, e1, s1] = await Promise.all([emulator.count(STATUS), cpuMs(), redis ? redisCommands(redis) : 0, emulator.cpuMs(), redis ? redisCommandStats(redis) : undefined]);
+  const [c1, p1, r1, e1, s1] = await Promise.all([
+    emulator.count(STATUS),
+    cpuMs(),
+    redis ? redisCommands(redis) : 0,
+    emulator.cpuMs(),
+    redis ? redisCommandStats(redis) : undefined,
+  ]);
   const m1 = machineBusyMs();
   const o1 = own();
   const seconds = (Date.now() - t0) / 1000;
@@ -189,7 +216,11 @@ async function measure(emulator: EmulatorHandle, n: number, measureMs: number, c
 
 /** Counts of a BullMQ queue's lists, for progress lines. */
 async function queueCounts(redis: Redis, queueName: string): Promise<{ wait: number; active: number; delayed: number }> {
-  const [wait, active, delayed] = await Promise.all([redis.llen(`bull:${queueName}:wait`), redis.llen(`bull:${queueName}:active`), redis.zcard(`bull:${queueName}:delayed`)]);
+  const [wait, active, delayed] = await Promise.all([
+    redis.llen(`bull:${queueName}:wait`),
+    redis.llen(`bull:${queueName}:active`),
+    redis.zcard(`bull:${queueName}:delayed`),
+  ]);
   return { wait, active, delayed };
 }
 
@@ -198,8 +229,34 @@ const log = (line: string): void => console.log(`${new Date().toISOString().slic
 function spawnWorker(redisUrl: string, emulatorUrl: string, apiKey: string, queueName: string): { child: ChildProcess; ready: Promise<void> } {
   const child = spawn(
     process.execPath,
-    [...WORKER_NODE_ARGS, '--import', 'tsx', path.join(root, 'lib/cli/main.ts'), 'worker', '--queue', redisUrl, '--queue-name', queueName, '--concurrency', '200', '--hold-ms', '1000', '--lock-ms', '15000', '--stalled-interval-ms', '5000', '--request-timeout', '10000', '--out', os.tmpdir()],
-    { cwd: root, env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json'), P1RX_BASE_URL: emulatorUrl, P1RX_API_KEY: apiKey, P1RX_SECRET_KEY: '' }, stdio: ['ignore', 'ignore', 'pipe'] },
+    [
+      ...WORKER_NODE_ARGS,
+      '--import',
+      'tsx',
+      path.join(root, 'lib/cli/main.ts'),
+      'worker',
+      '--queue',
+      redisUrl,
+      '--queue-name',
+      queueName,
+      '--concurrency',
+      '200',
+      '--hold-ms',
+      '1000',
+      '--lock-ms',
+      '15000',
+      '--stalled-interval-ms',
+      '5000',
+      '--request-timeout',
+      '10000',
+      '--out',
+      os.tmpdir(),
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json'), P1RX_BASE_URL: emulatorUrl, P1RX_API_KEY: apiKey, P1RX_SECRET_KEY: '' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
   );
   let err = '';
   const ready = new Promise<void>((resolve, reject) => {
@@ -226,7 +283,12 @@ async function main(): Promise<void> {
   const redis = new Redis(redisUrl);
   const rows: PhaseResult[] = [];
   // The machine's load before this bench starts anything (the figures below include its own processes).
-  const extra: Record<string, unknown> = { loadBeforeRun: os.loadavg().map((l) => round(l, 2)).join(' ') };
+  const extra: Record<string, unknown> = {
+    loadBeforeRun: os
+      .loadavg()
+      .map((l) => round(l, 2))
+      .join(' '),
+  };
   try {
     const seeded = phases.has('inprocess') || phases.has('1');
     if (seeded) log(`seeding ${n} trainings (upload + Create Model; manual mode keeps them waiting)…`);
@@ -251,12 +313,21 @@ async function main(): Promise<void> {
       const queueName = 'bench1';
       const queue = new Queue<FleetJobData>(queueName, { connection: { url: redisUrl } });
       const now = Date.now();
-      const trainings: FleetTraining[] = ids.map((id, i) => ({ key: `k${i}`, config: TINY_CONFIG, externalProcessId: id, poll: { minDelayMs: INTERVAL_MS, maxDelayMs: INTERVAL_MS } }));
+      const trainings: FleetTraining[] = ids.map((id, i) => ({
+        key: `k${i}`,
+        config: TINY_CONFIG,
+        externalProcessId: id,
+        poll: { minDelayMs: INTERVAL_MS, maxDelayMs: INTERVAL_MS },
+      }));
       await enqueueTrainings(queue, trainings, { batchId: 'b' });
       // Start them at `training` (Create Model was sent by the seeding).
       const jobs = await queue.getJobs(['waiting']);
       for (let i = 0; i < jobs.length; i += 500) {
-        await Promise.all(jobs.slice(i, i + 500).map((job) => job.updateData({ ...job.data, record: { ...job.data.record, stage: 'training', polls: 1, trainingSinceMs: now } })));
+        await Promise.all(
+          jobs
+            .slice(i, i + 500)
+            .map((job) => job.updateData({ ...job.data, record: { ...job.data.record, stage: 'training', polls: 1, trainingSinceMs: now } })),
+        );
       }
       const w = spawnWorker(redisUrl, emulator.url, emulator.apiKey, queueName);
       await w.ready;
@@ -281,14 +352,21 @@ async function main(): Promise<void> {
       const queue = new Queue<FleetJobData>(queueName, { connection: { url: redisUrl } });
       const workers = [0, 1, 2, 3].map(() => spawnWorker(redisUrl, emulator.url, emulator.apiKey, queueName));
       await Promise.all(workers.map((w) => w.ready));
-      const cpu: CpuSample = async () => ({ client: workers.reduce((sum, w) => sum + (w.child.exitCode === null && w.child.signalCode === null ? cpuMsOf(w.child.pid!) : 0), 0), redis: cpuMsOf(redisServer.pid) });
+      const cpu: CpuSample = async () => ({
+        client: workers.reduce((sum, w) => sum + (w.child.exitCode === null && w.child.signalCode === null ? cpuMsOf(w.child.pid!) : 0), 0),
+        redis: cpuMsOf(redisServer.pid),
+      });
 
       // The ramp: the fleet sends all N Create Models (and polls the trainings it started, on
       // schedule, meanwhile). Reported separately: the fleet's Create Model throughput.
       const rampLoad0 = load1();
       const rampCpu0 = await cpu();
       const rampStart = Date.now();
-      await enqueueTrainings(queue, uploads.map((id, i) => ({ key: `u${i}`, config: TINY_CONFIG, externalProcessId: id, poll: { minDelayMs: INTERVAL_MS, maxDelayMs: INTERVAL_MS } })), { batchId: 'b' });
+      await enqueueTrainings(
+        queue,
+        uploads.map((id, i) => ({ key: `u${i}`, config: TINY_CONFIG, externalProcessId: id, poll: { minDelayMs: INTERVAL_MS, maxDelayMs: INTERVAL_MS } })),
+        { batchId: 'b' },
+      );
       const enqueuedMs = Date.now() - rampStart;
       let creates = 0;
       let lastLog = 0;
@@ -371,9 +449,11 @@ async function main(): Promise<void> {
       log(`SIGSTOP + kill -9 of ${nameOf(victim)}: ${heldBeforeKill} activations at the pick, ${stranded.length} held when it stopped`);
       while (resumedAt.size < pollsAt.size && Date.now() - killedAt < 180_000) {
         await Promise.all(
-          [...pollsAt].filter(([id]) => !resumedAt.has(id)).map(async ([id, polls]) => {
-            if (((await queue.getJob(id))?.data.record.polls ?? 0) > polls) resumedAt.set(id, Date.now() - killedAt);
-          }),
+          [...pollsAt]
+            .filter(([id]) => !resumedAt.has(id))
+            .map(async ([id, polls]) => {
+              if (((await queue.getJob(id))?.data.record.polls ?? 0) > polls) resumedAt.set(id, Date.now() - killedAt);
+            }),
         );
         await sleep(100);
       }
@@ -395,7 +475,12 @@ async function main(): Promise<void> {
         lockMs: 15_000,
         stalledIntervalMs: 5000,
       };
-      extra.duplicates = { createModelPosts: creates, modelsCreated: after.modelsCreated - before.modelsCreated, uploadsWithMultipleModels: after.uploadsWithMultipleModels - before.uploadsWithMultipleModels, duplicatePosts: creates - n };
+      extra.duplicates = {
+        createModelPosts: creates,
+        modelsCreated: after.modelsCreated - before.modelsCreated,
+        uploadsWithMultipleModels: after.uploadsWithMultipleModels - before.uploadsWithMultipleModels,
+        duplicatePosts: creates - n,
+      };
       const rest = workers.filter((w) => w !== victim);
       for (const w of rest) w.child.kill('SIGTERM');
       await Promise.all(rest.map((w) => new Promise((resolve) => (w.child.exitCode !== null ? resolve(null) : w.child.once('exit', resolve)))));

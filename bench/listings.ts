@@ -72,10 +72,22 @@ function cliLines(baseUrl: string, apiKey: string): Promise<{ lines: number; cod
   const started = performance.now();
   return new Promise((resolve, reject) => {
     // /usr/bin/time is not everywhere: the CLI reports its own peak RSS through an --import hook.
-    const child = spawn(process.execPath, ['--import', 'data:text/javascript,process.on("exit",()=>process.stderr.write("maxrss="+process.resourceUsage().maxRSS+"\\n"))', bin, 'datasets', '--json', '--page-size', String(PAGE_SIZE)], {
-      env: { ...process.env, P1RX_BASE_URL: baseUrl, P1RX_API_KEY: apiKey },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'data:text/javascript,process.on("exit",()=>process.stderr.write("maxrss="+process.resourceUsage().maxRSS+"\\n"))',
+        bin,
+        'datasets',
+        '--json',
+        '--page-size',
+        String(PAGE_SIZE),
+      ],
+      {
+        env: { ...process.env, P1RX_BASE_URL: baseUrl, P1RX_API_KEY: apiKey },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let lines = 0;
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => {

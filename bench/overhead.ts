@@ -56,9 +56,11 @@ async function worker(variant: Variant, url: string, apiKey: string, id: string)
   }
   const runN = async (n: number) => {
     let next = 0;
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next++ < n) await once();
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next++ < n) await once();
+      }),
+    );
   };
   await runN(2000); // warm-up
   const cpu0 = process.cpuUsage();

@@ -143,14 +143,18 @@ async function worker(args: WorkerArgs): Promise<void> {
       ids.slice(0, 200).map(
         (id) =>
           new Promise<void>((resolve) => {
-            const s = watch(id, 0).subscribe({ next: () => { resolve(); queueMicrotask(() => s.unsubscribe()); }, error: () => resolve() });
+            const s = watch(id, 0).subscribe({
+              next: () => {
+                resolve();
+                queueMicrotask(() => s.unsubscribe());
+              },
+              error: () => resolve(),
+            });
           }),
       ),
     );
     start = () => {
-      const subs = ids.map((id) =>
-        watch(id, Math.random() * args.intervalMs).subscribe(countErrors),
-      );
+      const subs = ids.map((id) => watch(id, Math.random() * args.intervalMs).subscribe(countErrors));
       return () => subs.forEach((s) => s.unsubscribe());
     };
   }

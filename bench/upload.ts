@@ -45,7 +45,21 @@ async function worker(variant: Variant, url: string, file: string): Promise<void
     const { createNodeClient, fileSource } = await import('prediction-one-rx/node');
     const client = createNodeClient({ baseUrl: url, apiKey: 'k' });
     run = async (file) => {
-      const last = await lastValueFrom(of({ train: fileSource(file), columns: { id: 'integer', date: 'date', temp_max: 'float', temp_min: 'float', precipitation: 'float', wind: 'float', predicted: 'string', probability: 'float' } as const }).pipe(upload$(client)));
+      const last = await lastValueFrom(
+        of({
+          train: fileSource(file),
+          columns: {
+            id: 'integer',
+            date: 'date',
+            temp_max: 'float',
+            temp_min: 'float',
+            precipitation: 'float',
+            wind: 'float',
+            predicted: 'string',
+            probability: 'float',
+          } as const,
+        }).pipe(upload$(client)),
+      );
       if (last.type !== 'uploaded') throw new Error('not uploaded');
     };
   }

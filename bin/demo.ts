@@ -38,7 +38,12 @@ async function main(): Promise<void> {
       },
     );
     console.log(`\nMetrics (5-fold cross-validation on ${path.basename(csv)}):\n${metricsTable(result.metrics)}`);
-    console.log(`\nColumn contributions:\n${table(['column', 'contribution'], result.contributions.map((c) => [c.column, c.contribution]))}`);
+    console.log(
+      `\nColumn contributions:\n${table(
+        ['column', 'contribution'],
+        result.contributions.map((c) => [c.column, c.contribution]),
+      )}`,
+    );
     const written = await writeResult(result, outDir);
     console.log(`\nWrote ${written.length} files to ${outDir}`);
     console.log(`Report: ${await batchReport(outDir)}`);

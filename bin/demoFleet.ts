@@ -33,25 +33,41 @@ async function main(): Promise<void> {
   try {
     const weather = readFileSync(path.join(path.dirname(require.resolve('vega-datasets')), '..', 'data', 'seattle-weather.csv'), 'utf8');
     writeFileSync(path.join(dir, 'weather.csv'), weather.split('\n').slice(0, 301).join('\n'));
-    const jobs = Array.from({ length: 50 }, (_, i) => ({ key: `city-${String(i + 1).padStart(2, '0')}`, csv: 'weather.csv', target: 'weather', type: 'multi_classification', cv: 1 }));
+    const jobs = Array.from({ length: 50 }, (_, i) => ({
+      key: `city-${String(i + 1).padStart(2, '0')}`,
+      csv: 'weather.csv',
+      target: 'weather',
+      type: 'multi_classification',
+      cv: 1,
+    }));
     writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(jobs, null, 2));
     const service = { P1RX_BASE_URL: emulator.url, P1RX_API_KEY: 'demo-key' };
     for (let i = 0; i < 3; i++) {
-      const w = spawn(process.execPath, [...cli, 'worker', '--queue', redis.url, '--out', path.join(dir, 'results'), '--concurrency', '8', '--poll-interval', '500'], {
-        env: { ...env, ...service },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
+      const w = spawn(
+        process.execPath,
+        [...cli, 'worker', '--queue', redis.url, '--out', path.join(dir, 'results'), '--concurrency', '8', '--poll-interval', '500'],
+        {
+          env: { ...env, ...service },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
       w.stderr!.resume();
       workers.push(w);
     }
     console.log('three workers started; enqueueing 50 trainings and following the fleet:\n');
-    const batch = spawn(process.execPath, [...cli, 'batch', path.join(dir, 'manifest.json'), '--queue', redis.url, '--out', path.join(dir, 'results'), '--poll-interval', '500', '-c', '8'], {
-      env: { ...env, ...service },
-      stdio: 'inherit',
-    });
+    const batch = spawn(
+      process.execPath,
+      [...cli, 'batch', path.join(dir, 'manifest.json'), '--queue', redis.url, '--out', path.join(dir, 'results'), '--poll-interval', '500', '-c', '8'],
+      {
+        env: { ...env, ...service },
+        stdio: 'inherit',
+      },
+    );
     const code = await new Promise<number>((resolve) => batch.on('exit', (c) => resolve(c ?? 1)));
     const s = emulator.stats();
-    console.log(`\nexit code ${code}; the emulator trained ${s.modelsCreated} models on ${s.uploadSessions} uploads (uploads trained twice: ${s.uploadsWithMultipleModels})`);
+    console.log(
+      `\nexit code ${code}; the emulator trained ${s.modelsCreated} models on ${s.uploadSessions} uploads (uploads trained twice: ${s.uploadsWithMultipleModels})`,
+    );
   } finally {
     await Promise.all(workers.map((w) => new Promise((resolve) => (w.exitCode !== null ? resolve(null) : (w.once('exit', resolve), w.kill('SIGTERM'))))));
     await emulator.close();

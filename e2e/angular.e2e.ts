@@ -57,7 +57,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Fails early, with the fix, when something this test does not install is missing. */
 function preflight(): void {
   check(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  check(existsSync(path.join(ROOT, 'dist/angular/index.mjs')), 'dist/angular is missing: run `npm run build` at the repo root (tsup needs the angular/index entry)');
+  check(
+    existsSync(path.join(ROOT, 'dist/angular/index.mjs')),
+    'dist/angular is missing: run `npm run build` at the repo root (tsup needs the angular/index entry)',
+  );
   const installed = path.join(EXAMPLE, 'node_modules/prediction-one-rx/dist');
   check(existsSync(path.join(EXAMPLE, 'node_modules/.bin/ng')), 'the example has no node_modules: run `(cd docs/examples/angular && npm ci)`');
   // The example installs the library as a packed copy (install-links); an old copy would test old code.
@@ -206,19 +209,26 @@ async function trainScenario(context: BrowserContext, app: AppServer, problems: 
     // API calls went through the proxy, and none left the browser with a key.
     check(app.proxied.count > 0 && app.proxied.withKey === 0, `proxy saw ${app.proxied.count} API calls, ${app.proxied.withKey} with a key from the browser`);
     check(!(await page.content()).includes(API_KEY), 'the page must not contain the API key');
-    check(emulator.requests.every((r) => r.status !== undefined && r.status < 400), `a request failed: ${JSON.stringify(emulator.requests.filter((r) => (r.status ?? 0) >= 400))}`);
+    check(
+      emulator.requests.every((r) => r.status !== undefined && r.status < 400),
+      `a request failed: ${JSON.stringify(emulator.requests.filter((r) => (r.status ?? 0) >= 400))}`,
+    );
     // The proxy lets through only the app's routes: a listing (pre-signed download_urls) or a
     // DELETE asked by a logged-in user's browser gets 403 and never reaches the service.
     const seenBefore = emulator.requests.length;
     const apiCalls = app.proxied.count;
     const refused = await Promise.all(
-      [['GET', '/p1/v1/external/data-sets'], ['DELETE', '/p1/v1/external/models/any']].map(async ([method, route]) =>
-        (await fetch(`${app.url}${route}`, { method, headers: { cookie: 'session=e2e' } })).status),
+      [
+        ['GET', '/p1/v1/external/data-sets'],
+        ['DELETE', '/p1/v1/external/models/any'],
+      ].map(async ([method, route]) => (await fetch(`${app.url}${route}`, { method, headers: { cookie: 'session=e2e' } })).status),
     );
     check(refused.every((s) => s === 403) && emulator.requests.length === seenBefore, `proxy must refuse listings and DELETE: got ${refused.join(', ')}`);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'angular.png'), fullPage: true });
-    log(`train: ${metricRows} metrics, ${bars} contribution bars, ${logged} requests via HttpClient (${apiCalls} API calls via the key-adding proxy, 0 keys from the browser; listing and DELETE refused), ${rawStreams} deflate-raw streams; screenshot saved`);
+    log(
+      `train: ${metricRows} metrics, ${bars} contribution bars, ${logged} requests via HttpClient (${apiCalls} API calls via the key-adding proxy, 0 keys from the browser; listing and DELETE refused), ${rawStreams} deflate-raw streams; screenshot saved`,
+    );
     await page.close();
   } finally {
     await emulator.close();

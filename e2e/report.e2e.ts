@@ -93,7 +93,10 @@ async function checkStaticPage(browser: BrowserContext, file: string, keys: read
   const r2Index = await page.$$eval('#leaderboard th', (ths) => ths.findIndex((th) => th.getAttribute('data-col') === 'metric:r2'));
   const r2 = await page.$$eval('#leaderboard tbody tr', (rows, i) => rows.map((r) => r.querySelectorAll('td')[i]?.textContent ?? ''), r2Index);
   const r2Nums = r2.filter((s) => s !== '').map(Number);
-  check(r2Nums.length >= 2 && r2.slice(0, r2Nums.length).every((s) => s !== '') && r2Nums.every((v, i) => i === 0 || r2Nums[i - 1] >= v), `r2 not sorted descending: ${r2.join(', ')}`);
+  check(
+    r2Nums.length >= 2 && r2.slice(0, r2Nums.length).every((s) => s !== '') && r2Nums.every((v, i) => i === 0 || r2Nums[i - 1] >= v),
+    `r2 not sorted descending: ${r2.join(', ')}`,
+  );
 
   // Filter.
   await page.fill('#filter', 'temp');
@@ -102,7 +105,9 @@ async function checkStaticPage(browser: BrowserContext, file: string, keys: read
   await page.fill('#filter', '');
 
   // Every metric distribution, the timeline: an svg with marks.
-  const metricPlots = await page.$$eval('[data-plot^="metric:"]', (boxes) => boxes.map((b) => ({ id: b.getAttribute('data-plot'), marks: b.querySelectorAll('svg circle').length })));
+  const metricPlots = await page.$$eval('[data-plot^="metric:"]', (boxes) =>
+    boxes.map((b) => ({ id: b.getAttribute('data-plot'), marks: b.querySelectorAll('svg circle').length })),
+  );
   check(metricPlots.length >= 5 && metricPlots.every((p) => p.marks > 0), `metric plots without marks: ${JSON.stringify(metricPlots)}`);
   const bars = await page.$$eval('[data-plot="timeline"] svg rect', (r) => r.length);
   check(bars >= keys.length, `timeline has ${bars} bars`);
@@ -173,7 +178,24 @@ async function main(): Promise<void> {
     ];
     writeFileSync(path.join(work, 'manifest.json'), JSON.stringify(jobs));
     log('running a 3-job batch against the emulator');
-    await runCli(['batch', path.join(work, 'manifest.json'), '--out', out, '--concurrency', '2', '--base-url', emulator.url, '--api-key', API_KEY, '--poll-interval', '100', '--json'], path.join(work, 'events.jsonl'));
+    await runCli(
+      [
+        'batch',
+        path.join(work, 'manifest.json'),
+        '--out',
+        out,
+        '--concurrency',
+        '2',
+        '--base-url',
+        emulator.url,
+        '--api-key',
+        API_KEY,
+        '--poll-interval',
+        '100',
+        '--json',
+      ],
+      path.join(work, 'events.jsonl'),
+    );
     cpSync(path.join(work, 'events.jsonl'), path.join(out, 'events.jsonl'));
     // A failed job (its record and the batch's `failed` line) and a job named to inject HTML.
     const at = (s: number) => new Date(Date.now() - s * 1000).toISOString();
@@ -201,7 +223,16 @@ async function main(): Promise<void> {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1280, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     await checkStaticPage(browser, file, [...jobs.map((j) => j.key), 'bad-target', HOSTILE]);
     log('static page: leaderboard, sorting, filter, plots, failures checked');

@@ -23,7 +23,10 @@ const profiles = [
   ['Node batch + undici (faster transport)', ['undici@^7.30.2']],
   ['CLI user (p1rx train/batch/status)', ['commander@^13.1.0', 'cli-progress@^3.12.0']],
   ['emulator user (p1rx emulator / prediction-one-rx/emulator)', ['commander@^13.1.0', 'cli-progress@^3.12.0', 'ml-random-forest@^2.1.0']],
-  ['before: every user (old dependencies)', ['cli-progress@^3.12.0', 'commander@^13.1.0', 'ml-cart@^2.1.1', 'ml-logistic-regression@^2.0.0', 'ml-random-forest@^2.1.0', 'undici@^7.30.2']],
+  [
+    'before: every user (old dependencies)',
+    ['cli-progress@^3.12.0', 'commander@^13.1.0', 'ml-cart@^2.1.1', 'ml-logistic-regression@^2.0.0', 'ml-random-forest@^2.1.0', 'undici@^7.30.2'],
+  ],
 ];
 
 function measure(dir) {
@@ -38,7 +41,9 @@ function measure(dir) {
       const child = path.join(p, entry);
       const parent = path.basename(p);
       // A package root is a folder directly in node_modules (or in an @scope inside it).
-      const pkgRoot = (parent === 'node_modules' && !entry.startsWith('.') && !entry.startsWith('@')) || path.basename(path.dirname(p)) === 'node_modules' && parent.startsWith('@');
+      const pkgRoot =
+        (parent === 'node_modules' && !entry.startsWith('.') && !entry.startsWith('@')) ||
+        (path.basename(path.dirname(p)) === 'node_modules' && parent.startsWith('@'));
       walk(child, pkgRoot);
     }
   };
@@ -55,7 +60,9 @@ for (const [name, extra] of profiles) {
   const m = measure(app);
   rows.push({ name, ...m, extra: extra.map((e) => e.replace(/@[^@]*$/, '')).join(' ') || '-' });
 }
-console.log(`tarball: ${packed.filename} ${(packed.size / 1e3).toFixed(0)} kB packed, ${(packed.unpackedSize / 1e6).toFixed(2)} MB unpacked, ${packed.files.length} files`);
+console.log(
+  `tarball: ${packed.filename} ${(packed.size / 1e3).toFixed(0)} kB packed, ${(packed.unpackedSize / 1e6).toFixed(2)} MB unpacked, ${packed.files.length} files`,
+);
 console.log('| user | adds | packages | MB on disk |');
 console.log('| --- | --- | ---: | ---: |');
 for (const r of rows) console.log(`| ${r.name} | ${r.extra} | ${r.packages} | ${r.mb.toFixed(1)} |`);

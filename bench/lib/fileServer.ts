@@ -12,7 +12,14 @@ const server = createServer((req, res) => {
     // Just enough of Train Data Upload for upload$: every URL points at this sink.
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/sink`;
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ learn_data_set_upload_url: `${base}/learn.csv`, eval_data_set_upload_url: `${base}/eval.csv`, column_info_upload_url: `${base}/columns.csv`, external_process_id: 'bench' }));
+    res.end(
+      JSON.stringify({
+        learn_data_set_upload_url: `${base}/learn.csv`,
+        eval_data_set_upload_url: `${base}/eval.csv`,
+        column_info_upload_url: `${base}/columns.csv`,
+        external_process_id: 'bench',
+      }),
+    );
     return;
   }
   if (req.method === 'PUT') {

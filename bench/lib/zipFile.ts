@@ -19,7 +19,7 @@ const crc32 = (zlib as unknown as { crc32: (d: Uint8Array, v?: number) => number
 /** Pseudo-random CSV rows (deterministic), compressing about 3-4x like real scored data. */
 export function csvBlock(bytes: number, seed: number): Buffer {
   let x = seed >>> 0 || 1;
-  const rnd = () => ((x = (x * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const rnd = () => (x = (x * 1664525 + 1013904223) >>> 0) / 2 ** 32;
   const cats = ['rain', 'sun', 'fog', 'drizzle', 'snow'];
   const lines: string[] = ['id,date,temp_max,temp_min,precipitation,wind,predicted,probability\n'];
   let size = lines[0].length;

@@ -41,7 +41,12 @@ function toJob(value: unknown, baseDir: string): KeyedTrainingJob {
  * `stop` fires it returns without waiting for another line: trainEachFrom$ then completes when
  * the jobs in flight are done (the graceful drain).
  */
-async function* jobsFrom(input: AsyncIterable<Uint8Array | string>, baseDir: string, onBad: (e: Error) => void, stop?: AbortSignal): AsyncGenerator<KeyedTrainingJob> {
+async function* jobsFrom(
+  input: AsyncIterable<Uint8Array | string>,
+  baseDir: string,
+  onBad: (e: Error) => void,
+  stop?: AbortSignal,
+): AsyncGenerator<KeyedTrainingJob> {
   const lines = ndjsonLines(input)[Symbol.asyncIterator]();
   const stopped = new Promise<'stop'>((resolve) => {
     if (stop?.aborted) resolve('stop');
@@ -77,10 +82,15 @@ export async function runTrainer(input: AsyncIterable<Uint8Array | string>, outp
   const client = createNodeClient({ baseUrl: options.baseUrl, apiKey: options.apiKey });
   const say = (line: object) => output.write(`${JSON.stringify(line)}\n`);
   let failures = 0;
-  const jobs = jobsFrom(input, options.baseDir ?? process.cwd(), (err) => {
-    failures++;
-    say({ rejected: err.message });
-  }, options.stop);
+  const jobs = jobsFrom(
+    input,
+    options.baseDir ?? process.cwd(),
+    (err) => {
+      failures++;
+      say({ rejected: err.message });
+    },
+    options.stop,
+  );
   await lastValueFrom(
     trainEachFrom$(client, jobs, {
       concurrency: options.concurrency,

@@ -19,12 +19,6 @@ export { providePredictionOne, PREDICTION_ONE_CONFIG, PREDICTION_ONE_CLIENT } fr
 export type { PredictionOneConfig } from './providePredictionOne';
 export { PredictionOneService } from './predictionOneService';
 export { httpClientFetch } from './httpClientFetch';
-export type {
-  HttpRequester,
-  HttpClientFetchOptions,
-  HttpClientFetchRequestOptions,
-  HttpClientFetchResponse,
-  HttpClientFetchEvent,
-} from './httpClientFetch';
+export type { HttpRequester, HttpClientFetchOptions, HttpClientFetchRequestOptions, HttpClientFetchResponse, HttpClientFetchEvent } from './httpClientFetch';
 export { PREDICTION_ONE_REQUEST, PREDICTION_ONE_OPERATION } from './predictionOneRequest';
 export type { PredictionOneRequestKind } from './predictionOneRequest';

@@ -127,7 +127,6 @@ export class PredictionOneService {
     return sharedStatus$(this.client, externalProcessId, poll);
   }
 
-
   /**
    * Waits for a training started earlier (for instance before a page reload) to finish and
    * downloads its result.

@@ -86,7 +86,8 @@ export function clientFromConfig(config: PredictionOneConfig): PredictionOneClie
   // pre-signed download (a result archive) is held in memory, so the in-memory limit applies.
   const resultLimit = Math.min(clientConfig.maxResultBytes ?? MAX_RESULT_BYTES, clientConfig.maxResultMemoryBytes ?? MAX_RESULT_MEMORY_BYTES);
   const fetch = httpClientFetch(inject(HttpClient), {
-    context: (url, init) => new HttpContext().set(PREDICTION_ONE_REQUEST, isApi(url) ? 'api' : 'presigned').set(PREDICTION_ONE_OPERATION, init.operation ?? null),
+    context: (url, init) =>
+      new HttpContext().set(PREDICTION_ONE_REQUEST, isApi(url) ? 'api' : 'presigned').set(PREDICTION_ONE_OPERATION, init.operation ?? null),
     maxResponseBytes: (url, init) => (isApi(url) ? (clientConfig.maxResponseBytes ?? MAX_RESPONSE_BYTES) : init.method === 'GET' ? resultLimit : undefined),
     // Only the fetch backend can be asked not to follow redirects (XHR would warn on each request).
     manualRedirect: inject(HttpBackend, { optional: true }) instanceof FetchBackend,

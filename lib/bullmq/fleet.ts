@@ -264,7 +264,13 @@ export function createFleet(redis: RedisLike, options: FleetOptions = {}): Fleet
     for (;;) {
       const [code, value] = (await GATE.run(
         redis,
-        [keys.backoff, keys.rate, claimId === undefined ? keys.claim('') : keys.claim(claimId), keys.trace, claimId === undefined ? keys.sent('') : keys.sent(claimId)],
+        [
+          keys.backoff,
+          keys.rate,
+          claimId === undefined ? keys.claim('') : keys.claim(claimId),
+          keys.trace,
+          claimId === undefined ? keys.sent('') : keys.sent(claimId),
+        ],
         [
           String(maxPerSecond),
           token,
@@ -320,7 +326,11 @@ export function createFleet(redis: RedisLike, options: FleetOptions = {}): Fleet
     },
     async claim(externalProcessId) {
       const token = held.get(externalProcessId) ?? `${process.pid}:${processId}:${randomUUID()}`;
-      const [granted, ms] = (await CLAIM.run(redis, [keys.claim(externalProcessId), keys.sent(externalProcessId)], [token, String(claimTtlMs), String(createQuietMs)])) as [number, number];
+      const [granted, ms] = (await CLAIM.run(
+        redis,
+        [keys.claim(externalProcessId), keys.sent(externalProcessId)],
+        [token, String(claimTtlMs), String(createQuietMs)],
+      )) as [number, number];
       if (granted === 1) {
         held.set(externalProcessId, token);
         return { granted: true };

@@ -271,7 +271,8 @@ export async function enqueueTrainings(queue: QueueLike, trainings: readonly Fle
     }
     if (seen.has(t.key)) throw new TypeError(`enqueueTrainings: duplicate key '${t.key}'`);
     seen.add(t.key);
-    if (t.data === undefined && t.externalProcessId === undefined && t.record?.externalProcessId === undefined) throw new TypeError(`enqueueTrainings: '${t.key}' has neither data nor externalProcessId`);
+    if (t.data === undefined && t.externalProcessId === undefined && t.record?.externalProcessId === undefined)
+      throw new TypeError(`enqueueTrainings: '${t.key}' has neither data nor externalProcessId`);
   }
   const jobIds = new Map(trainings.map((t) => [t.key, trainingJobId(options.batchId, t.key)] as const));
   const existingJobs = await Promise.all(trainings.map((t) => queue.getJob(jobIds.get(t.key)!)));
@@ -290,7 +291,9 @@ export async function enqueueTrainings(queue: QueueLike, trainings: readonly Fle
           ...(t.data ? { data: t.data } : {}),
           ...(t.poll ? { poll: t.poll } : {}),
           ...(options.out !== undefined ? { out: path.resolve(options.out) } : {}),
-          record: t.record ?? (t.externalProcessId === undefined ? newJobRecord(t.key) : { key: t.key, stage: 'uploaded', externalProcessId: t.externalProcessId, polls: 0 }),
+          record:
+            t.record ??
+            (t.externalProcessId === undefined ? newJobRecord(t.key) : { key: t.key, stage: 'uploaded', externalProcessId: t.externalProcessId, polls: 0 }),
         };
         added.push(t.key);
         return {

@@ -73,7 +73,9 @@ export async function checkRedisForFleet(redis: Redis): Promise<RedisCheck> {
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (/ECONN|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|closed|Connection/i.test(message)) throw err;
-    warnings.push(`could not read Redis's configuration (${message.split('\n')[0]}): make sure maxmemory-policy is noeviction and persistence (appendonly yes) is on`);
+    warnings.push(
+      `could not read Redis's configuration (${message.split('\n')[0]}): make sure maxmemory-policy is noeviction and persistence (appendonly yes) is on`,
+    );
     return { errors, warnings };
   }
   if (policy !== undefined && policy !== 'noeviction') {
@@ -83,7 +85,7 @@ export async function checkRedisForFleet(redis: Redis): Promise<RedisCheck> {
   }
   if (appendonly !== 'yes' && (save === undefined || save.trim() === '')) {
     warnings.push(
-      'Redis keeps no data across a restart (appendonly no, no save): a restart loses every job; the producer\'s journal lets `p1rx batch --queue … --resume` bring them back (fix: CONFIG SET appendonly yes, and appendonly yes in redis.conf)',
+      "Redis keeps no data across a restart (appendonly no, no save): a restart loses every job; the producer's journal lets `p1rx batch --queue … --resume` bring them back (fix: CONFIG SET appendonly yes, and appendonly yes in redis.conf)",
     );
   }
   return { errors, warnings };
@@ -128,7 +130,13 @@ export async function checkCredentials(client: PredictionOneClient): Promise<voi
  * @returns What {@link checkRedisForFleet} found.
  */
 export async function probeRedis(url: string, connectTimeoutMs = 5000): Promise<RedisCheck> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false, connectTimeout: connectTimeoutMs });
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+    connectTimeout: connectTimeoutMs,
+  });
   // The connection's own error (ECONNREFUSED…), not ioredis' "Connection is closed." that follows it.
   let cause: unknown;
   probe.on('error', (err: unknown) => (cause ??= err));

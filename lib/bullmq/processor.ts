@@ -211,7 +211,9 @@ export function trainingProcessor(
         .then(() => access(dir, fsConstants.W_OK))
         .catch((err: NodeJS.ErrnoException) => {
           writable.delete(dir);
-          throw new TypeError(`cannot write results to ${dir} (${err.code ?? err.message}): the job's output location must be a folder this worker can write (shared storage)`);
+          throw new TypeError(
+            `cannot write results to ${dir} (${err.code ?? err.message}): the job's output location must be a folder this worker can write (shared storage)`,
+          );
         });
       writable.set(dir, checked);
     }
@@ -222,13 +224,16 @@ export function trainingProcessor(
   const resultDirOf = (data: FleetJobData): string | undefined => {
     const problem = fleetNameIssue('key', data.key) ?? fleetNameIssue('batch id', data.batchId);
     if (problem) throw new TypeError(`job refused: ${problem}`);
-    if (data.record?.key !== data.key) throw new TypeError(`job refused: its record is for key ${JSON.stringify(data.record?.key)}, not ${JSON.stringify(data.key)}`);
+    if (data.record?.key !== data.key)
+      throw new TypeError(`job refused: its record is for key ${JSON.stringify(data.record?.key)}, not ${JSON.stringify(data.key)}`);
     const out = data.out ?? options.out;
     if (out === undefined) return undefined;
-    if (data.out !== undefined && !path.isAbsolute(data.out)) throw new TypeError(`job refused: its output location ${JSON.stringify(data.out)} is not an absolute path`);
+    if (data.out !== undefined && !path.isAbsolute(data.out))
+      throw new TypeError(`job refused: its output location ${JSON.stringify(data.out)} is not an absolute path`);
     if (outRoot !== undefined && data.out !== undefined) {
       const rel = path.relative(outRoot, path.resolve(data.out));
-      if (rel.startsWith('..') || path.isAbsolute(rel)) throw new TypeError(`job refused: its output location ${data.out} is outside this worker's --out ${outRoot}`);
+      if (rel.startsWith('..') || path.isAbsolute(rel))
+        throw new TypeError(`job refused: its output location ${data.out} is outside this worker's --out ${outRoot}`);
     }
     return jobResultDir(out, data.key);
   };

@@ -40,6 +40,13 @@ export function redisErrorLine(err: unknown): string {
   const e = err as { message?: unknown; code?: unknown; errors?: unknown };
   // A host with several addresses fails with an AggregateError whose message is empty.
   const first = Array.isArray(e?.errors) && e.errors.length > 0 ? (e.errors[0] as { message?: unknown }) : undefined;
-  const message = typeof e?.message === 'string' && e.message !== '' ? e.message : typeof first?.message === 'string' ? first.message : typeof e?.code === 'string' ? e.code : String(err);
+  const message =
+    typeof e?.message === 'string' && e.message !== ''
+      ? e.message
+      : typeof first?.message === 'string'
+        ? first.message
+        : typeof e?.code === 'string'
+          ? e.code
+          : String(err);
   return message.split('\n')[0];
 }

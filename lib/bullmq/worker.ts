@@ -148,7 +148,16 @@ export function createTrainingWorker(client: PredictionOneClient, options: Train
         observe.start?.({ batchId: before.batchId, key: before.key, jobId: job.id, stage: before.record?.stage ?? 'new' });
         const end = (outcome: ActivationEnd['outcome'], error: Error | undefined) => {
           const r = job.data.record;
-          observe.end?.({ batchId: job.data.batchId, key: job.data.key, jobId: job.id, outcome, stage: r?.stage ?? 'new', trainingId: r?.externalProcessId, polls: Math.max(0, (r?.polls ?? 0) - pollsBefore), error });
+          observe.end?.({
+            batchId: job.data.batchId,
+            key: job.data.key,
+            jobId: job.id,
+            outcome,
+            stage: r?.stage ?? 'new',
+            trainingId: r?.externalProcessId,
+            polls: Math.max(0, (r?.polls ?? 0) - pollsBefore),
+            error,
+          });
         };
         try {
           const result = await inner(job, token);

@@ -118,7 +118,8 @@ checkpoint, 130/143/129 stopped by SIGINT (Ctrl-C)/SIGTERM/SIGHUP (run again wit
     }
     await makeOutDir(flags.out);
     if (flags.queue !== undefined) {
-      if (flags.uploadFrom !== 'producer' && flags.uploadFrom !== 'workers') return cmd.error("error: --upload-from must be 'producer' or 'workers'", { exitCode: USAGE_EXIT_CODE });
+      if (flags.uploadFrom !== 'producer' && flags.uploadFrom !== 'workers')
+        return cmd.error("error: --upload-from must be 'producer' or 'workers'", { exitCode: USAGE_EXIT_CODE });
       // This machine uploads: one connection check before the first upload (workers check their own).
       if (flags.uploadFrom === 'producer') {
         const problem = await batchPreflight(client, flags);
@@ -159,7 +160,18 @@ checkpoint, 130/143/129 stopped by SIGINT (Ctrl-C)/SIGTERM/SIGHUP (run again wit
     const poll: PollOptions = flags.pollInterval === undefined ? {} : { minDelayMs: flags.pollInterval, maxDelayMs: flags.pollInterval };
     const json = flags.json === true || io.stdout.isTTY !== true;
     const display = json ? jsonLinesDisplay(io) : terminalDisplay(io, Math.max(...jobs.map((j) => j.key.length)));
-    const code = await runBatch({ client, jobs, out: flags.out, concurrency: flags.concurrency, checkpoint: checkpoint.writer, plan: checkpoint.plan, poll, display, io, json });
+    const code = await runBatch({
+      client,
+      jobs,
+      out: flags.out,
+      concurrency: flags.concurrency,
+      checkpoint: checkpoint.writer,
+      plan: checkpoint.plan,
+      poll,
+      display,
+      io,
+      json,
+    });
     if (code !== 0) throw exitWith(code);
   });
 }
@@ -248,7 +260,8 @@ export async function batchIssues(jobs: readonly ManifestJob[], out: string): Pr
   const read = (file: string, encoding?: CsvEncoding) => heads.get(file) ?? heads.set(file, readHead(file, encoding)).get(file)!;
   for (const job of jobs) {
     const label = `${job.key} (${job.where})`;
-    for (const issue of await jobIssues({ csv: job.csv, eval: job.eval, config: job.config, encoding: job.encoding }, read, MANIFEST_WORDS)) problems.push(`${label}: ${issue}`);
+    for (const issue of await jobIssues({ csv: job.csv, eval: job.eval, config: job.config, encoding: job.encoding }, read, MANIFEST_WORDS))
+      problems.push(`${label}: ${issue}`);
     const resultDir = path.join(out, job.key);
     if (!outIssue && existsSync(resultDir) && !statSync(resultDir).isDirectory()) problems.push(`${label}: its result folder ${resultDir} is a file`);
   }
@@ -295,7 +308,8 @@ export async function runBatch(run: BatchRun): Promise<number> {
     await moveAside(job, out);
     display.notice(`p1rx: ${replacedLine(job)}`);
   }
-  for (const key of plan.unverified) display.notice(`p1rx: ${key}: its checkpoint record has no fingerprint (written by an earlier p1rx), so it is taken as the same job`);
+  for (const key of plan.unverified)
+    display.notice(`p1rx: ${key}: its checkpoint record has no fingerprint (written by an earlier p1rx), so it is taken as the same job`);
   display.begin({ jobs: jobs.length, toRun: toRun.length, skipped: outcomes.size, concurrency: run.concurrency, checkpoint: checkpoint.file });
   for (const [key, o] of outcomes) display.jobEnded(key, o);
 
@@ -337,7 +351,13 @@ export async function runBatch(run: BatchRun): Promise<number> {
         const job = toRun.find((j) => j.key === e.key)!;
         const outcome: JobOutcome =
           e.type === 'succeeded'
-            ? { outcome: 'succeeded', externalProcessId: e.externalProcessId, resultDir: job.resultDir, score: scoreOf(e.result.metrics), seconds: seconds(e.key) }
+            ? {
+                outcome: 'succeeded',
+                externalProcessId: e.externalProcessId,
+                resultDir: job.resultDir,
+                score: scoreOf(e.result.metrics),
+                seconds: seconds(e.key),
+              }
             : { outcome: 'failed', externalProcessId: e.externalProcessId, error: e.error, seconds: seconds(e.key) };
         outcomes.set(e.key, outcome);
         display.jobEnded(e.key, outcome);

@@ -16,7 +16,13 @@ import type { CliIo } from './batchIo';
  * @internal
  */
 export type JobOutcome =
-  | { readonly outcome: 'succeeded'; readonly externalProcessId?: string; readonly resultDir: string; readonly score?: { name: string; value: number | string }; readonly seconds: number }
+  | {
+      readonly outcome: 'succeeded';
+      readonly externalProcessId?: string;
+      readonly resultDir: string;
+      readonly score?: { name: string; value: number | string };
+      readonly seconds: number;
+    }
   | { readonly outcome: 'failed'; readonly externalProcessId?: string; readonly error: Error; readonly seconds: number }
   | { readonly outcome: 'skipped'; readonly externalProcessId?: string; readonly resultDir?: string; readonly score?: { name: string; value: number | string } }
   | { readonly outcome: 'interrupted'; readonly externalProcessId?: string; readonly seconds: number }

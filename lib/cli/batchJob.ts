@@ -65,12 +65,7 @@ export { headlineMetric };
  *
  * @internal
  */
-export function runBatchJob$(
-  client: PredictionOneClient,
-  job: BatchJob,
-  checkpoint: CheckpointWriter,
-  poll: PollOptions = {},
-): Observable<TrainingEvent> {
+export function runBatchJob$(client: PredictionOneClient, job: BatchJob, checkpoint: CheckpointWriter, poll: PollOptions = {}): Observable<TrainingEvent> {
   return defer(() => {
     const from = job.from;
     // A `downloaded` job whose folder is gone is fetched again: poll once more, then download.

@@ -55,7 +55,12 @@ export async function fingerprintsOf(jobs: readonly ManifestJob[]): Promise<Map<
  *
  * @internal
  */
-export function planBatch(jobs: readonly ManifestJob[], records: ReadonlyMap<string, CheckpointRecord>, fingerprints: ReadonlyMap<string, string>, out: string): BatchPlan {
+export function planBatch(
+  jobs: readonly ManifestJob[],
+  records: ReadonlyMap<string, CheckpointRecord>,
+  fingerprints: ReadonlyMap<string, string>,
+  out: string,
+): BatchPlan {
   const plan: BatchPlan = { skipped: new Map(), toRun: [], replaced: [], unverified: [] };
   for (const job of jobs) {
     const resultDir = path.join(out, job.key);
@@ -102,7 +107,8 @@ export async function moveAside(job: ReplacedJob, out: string, now = new Date())
  * @internal
  */
 export function replacedLine(job: ReplacedJob): string {
-  const earlier = job.was.stage !== 'downloaded' && job.was.externalProcessId ? ` (its earlier training ${job.was.externalProcessId} is left at the service)` : '';
+  const earlier =
+    job.was.stage !== 'downloaded' && job.was.externalProcessId ? ` (its earlier training ${job.was.externalProcessId} is left at the service)` : '';
   const moved = job.movedTo ? `; its earlier result was moved to ${job.movedTo}` : '';
   return `${job.key}: changed since the checkpoint (${job.changed.join(', ')}): trained again as a new job${moved}${earlier}`;
 }

@@ -43,8 +43,7 @@ export function registerDownload(program: Command, io: CliIo = processIo): void 
     .description('download the result of a finished training into a folder')
     .option('-o, --out <dir>', 'folder for the result files', 'p1rx-result')
     .option('--wait', 'wait for the training to finish first')
-    .option('--json', 'print the outcome as one JSON object')
-;
+    .option('--json', 'print the outcome as one JSON object');
   withServiceFlags(cmd, { pollInterval: 'with --wait: poll every <ms> (default: 1 s doubling to 30 s)' });
   usageErrorsExit2(cmd).action(async (id: string, flags: DownloadFlags) => {
     let client;

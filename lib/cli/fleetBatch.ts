@@ -51,7 +51,10 @@ export interface FleetBatchRun {
  * @internal
  */
 export function defaultBatchId(manifestFile: string, out: string): string {
-  return createHash('sha256').update(`${path.resolve(manifestFile)}\n${path.resolve(out)}`).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(`${path.resolve(manifestFile)}\n${path.resolve(out)}`)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** Redis could not be reached for the run's bound: reported in one line, exit 1. */
@@ -156,7 +159,10 @@ export async function runFleetBatch(run: FleetBatchRun): Promise<number> {
     const lost = missing.filter((j) => journal.entries.has(j.key));
     if (lost.length > 0 && !run.resume) {
       io.stderr.write(
-        `p1rx batch: Redis lost ${lost.length} job(s) of batch ${batchId} whose trainings the journal ${journal.file} knows (${lost.slice(0, 5).map((j) => j.key).join(', ')}${lost.length > 5 ? ', …' : ''}): run again with --resume to follow them (nothing is trained twice)\n`,
+        `p1rx batch: Redis lost ${lost.length} job(s) of batch ${batchId} whose trainings the journal ${journal.file} knows (${lost
+          .slice(0, 5)
+          .map((j) => j.key)
+          .join(', ')}${lost.length > 5 ? ', …' : ''}): run again with --resume to follow them (nothing is trained twice)\n`,
       );
       return USAGE_EXIT_CODE;
     }
@@ -220,7 +226,9 @@ export async function runFleetBatch(run: FleetBatchRun): Promise<number> {
       io.stderr.write(`p1rx: ${retried} failed job(s) of batch ${batchId} enqueued again (from their recorded stage)\n`);
     }
     if (run.detach) {
-      io.stdout.write(`${JSON.stringify({ type: 'enqueued', batchId, queue: run.queueName, added: report.added.length, existing: jobs.length - report.added.length, resultDir: batchDir })}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ type: 'enqueued', batchId, queue: run.queueName, added: report.added.length, existing: jobs.length - report.added.length, resultDir: batchDir })}\n`,
+      );
       return 0;
     }
     return await follow(run, queue, queueEvents, batchId, ids, journal, batchDir);
@@ -278,7 +286,11 @@ async function follow(
   };
   const journalIt = (key: string, externalProcessId: string | undefined, stage: 'uploaded' | 'training' | 'downloaded') => {
     if (externalProcessId === undefined) return;
-    journal.record({ key, externalProcessId, stage }).catch((err: unknown) => fail(new Error(`the journal ${journal.file} cannot be written (${(err as Error).message}): stopped following; the fleet goes on`)));
+    journal
+      .record({ key, externalProcessId, stage })
+      .catch((err: unknown) =>
+        fail(new Error(`the journal ${journal.file} cannot be written (${(err as Error).message}): stopped following; the fleet goes on`)),
+      );
   };
   /** Success only once the result is where this producer said it goes. */
   const succeeded = (key: string, r: FleetJobResult, seconds: number, skipped: boolean) => {
@@ -288,7 +300,12 @@ async function follow(
       checking.delete(key);
       if (issue) return end(key, { outcome: 'failed', externalProcessId: r.externalProcessId, error: new Error(issue), seconds });
       journalIt(key, r.externalProcessId, 'downloaded');
-      end(key, skipped ? { outcome: 'skipped', externalProcessId: r.externalProcessId, resultDir: r.resultDir, score: scoreOf(r) } : { outcome: 'succeeded', externalProcessId: r.externalProcessId, resultDir: r.resultDir ?? '', score: scoreOf(r), seconds });
+      end(
+        key,
+        skipped
+          ? { outcome: 'skipped', externalProcessId: r.externalProcessId, resultDir: r.resultDir, score: scoreOf(r) }
+          : { outcome: 'succeeded', externalProcessId: r.externalProcessId, resultDir: r.resultDir ?? '', score: scoreOf(r), seconds },
+      );
     });
   };
 
@@ -326,7 +343,11 @@ async function follow(
       if (!job) {
         // Redis lost it (restarted empty): the journal knows its training if it ever started.
         if (seen.has(key) || !initial) {
-          end(key, { outcome: 'failed', error: new Error(`job lost by Redis (restarted without persistence?): run again with --resume to follow its training from the journal`), seconds: secondsOf(key) });
+          end(key, {
+            outcome: 'failed',
+            error: new Error(`job lost by Redis (restarted without persistence?): run again with --resume to follow its training from the journal`),
+            seconds: secondsOf(key),
+          });
         }
         continue;
       }
@@ -344,19 +365,28 @@ async function follow(
     }),
   );
   const skipped = firstStates.filter((s) => s === 'completed').length;
-  display.begin({ jobs: jobs.length, toRun: jobs.length - skipped, skipped, concurrency: run.concurrency, checkpoint: `redis queue ${run.queueName}, batch ${batchId}` });
+  display.begin({
+    jobs: jobs.length,
+    toRun: jobs.length - skipped,
+    skipped,
+    concurrency: run.concurrency,
+    checkpoint: `redis queue ${run.queueName}, batch ${batchId}`,
+  });
   await reconcile(true);
   // A safety net for events missed while Redis was unreachable, and the watch on Redis itself.
   // Commands wait in ioredis' queue while Redis is away: the bound is checked apart from them.
   let inFlight = false;
-  const timer = setInterval(() => {
-    if (Date.now() - lastContact > run.redisTimeoutMs) return fail(new RedisUnreachable('follow'));
-    if (inFlight) return;
-    inFlight = true;
-    reconcile(false)
-      .catch(() => undefined)
-      .finally(() => (inFlight = false));
-  }, Math.min(2000, Math.max(100, Math.floor(run.redisTimeoutMs / 4))));
+  const timer = setInterval(
+    () => {
+      if (Date.now() - lastContact > run.redisTimeoutMs) return fail(new RedisUnreachable('follow'));
+      if (inFlight) return;
+      inFlight = true;
+      reconcile(false)
+        .catch(() => undefined)
+        .finally(() => (inFlight = false));
+    },
+    Math.min(2000, Math.max(100, Math.floor(run.redisTimeoutMs / 4))),
+  );
   let interrupted = false;
   const stopListening = io.onInterrupt(() => {
     interrupted = true;

@@ -51,7 +51,13 @@ export function resumeRecord(entry: JournalEntry): JobRecord {
 function parseLine(line: string): JournalEntry | undefined {
   try {
     const v = JSON.parse(line) as Partial<JournalEntry> & { v?: unknown };
-    if (v.v !== 1 || typeof v.key !== 'string' || typeof v.externalProcessId !== 'string' || !(v.stage === 'uploaded' || v.stage === 'training' || v.stage === 'downloaded')) return undefined;
+    if (
+      v.v !== 1 ||
+      typeof v.key !== 'string' ||
+      typeof v.externalProcessId !== 'string' ||
+      !(v.stage === 'uploaded' || v.stage === 'training' || v.stage === 'downloaded')
+    )
+      return undefined;
     if (v.key.length > 128 || v.externalProcessId.length > 256) return undefined;
     return { key: v.key, externalProcessId: v.externalProcessId, stage: v.stage };
   } catch {
@@ -87,7 +93,10 @@ async function writeAll(handle: JournalFile, text: string): Promise<void> {
  *
  * @internal
  */
-export async function openFleetJournal(dir: string, openFile: (file: string) => Promise<JournalFile> = (file) => open(file, 'a', 0o600)): Promise<FleetJournal> {
+export async function openFleetJournal(
+  dir: string,
+  openFile: (file: string) => Promise<JournalFile> = (file) => open(file, 'a', 0o600),
+): Promise<FleetJournal> {
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, JOURNAL_FILE);
   const entries = new Map<string, JournalEntry>();

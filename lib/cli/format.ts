@@ -72,7 +72,11 @@ export function table(
     const others = widths.reduce((sum, w, i) => (i === fit.wrap ? sum : sum + w), 0) + 2 * (widths.length - 1);
     widths[fit.wrap] = Math.max(header[fit.wrap]!.length, Math.min(widths[fit.wrap]!, fit.maxWidth - others));
   }
-  const line = (r: readonly (string | number)[]) => r.map((c, i) => String(c ?? '').padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (r: readonly (string | number)[]) =>
+    r
+      .map((c, i) => String(c ?? '').padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const render = (r: readonly (string | number)[]) => {
     if (!fit) return [line(r)];
     const wrapped = wrapText(String(r[fit.wrap] ?? ''), widths[fit.wrap]!);
@@ -88,7 +92,10 @@ export function formatNumber(n: number): string {
 
 /** @internal */
 export function metricsTable(metrics: readonly Metric[]): string {
-  return table(['metric', 'value'], metrics.map((m) => [m.name, Number.isNaN(m.value) ? m.raw : m.value]));
+  return table(
+    ['metric', 'value'],
+    metrics.map((m) => [m.name, Number.isNaN(m.value) ? m.raw : m.value]),
+  );
 }
 
 function bytes(n: number): string {

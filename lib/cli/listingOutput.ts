@@ -46,7 +46,11 @@ export async function printListing<T>(items: AsyncIterable<T>, out: CommandOutpu
   let headerWritten = false;
   const flush = async (): Promise<void> => {
     for (const row of block) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-    const line = (row: readonly string[]): string => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+    const line = (row: readonly string[]): string =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd();
     const lines = block.map(line);
     if (!headerWritten) lines.unshift(line(format.header), widths.map((w) => '-'.repeat(w)).join('  '));
     headerWritten = true;

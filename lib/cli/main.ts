@@ -37,7 +37,10 @@ function oneLineUsageErrors(cmd: Command, argv: readonly string[]): Command {
         const sub = cmd.commands.find((c) => c.name() === argv[0] || c.aliases().includes(argv[0] ?? ''));
         const name = sub ? `p1rx ${sub.name()}` : 'p1rx';
         // A message that lists problems (indented lines after the first) keeps one per line.
-        const [first = '', ...rest] = str.trim().replace(/^error: /, '').split('\n');
+        const [first = '', ...rest] = str
+          .trim()
+          .replace(/^error: /, '')
+          .split('\n');
         const listed = rest.length > 0 && rest.every((line) => /^\s+\S/.test(line));
         const head = listed ? first.trim() : [first, ...rest].join('\n').replace(/\s*\n\s*/g, ' ');
         write(`${name}: ${head} (see ${name} --help)\n${listed ? rest.map((line) => `  - ${line.trim()}\n`).join('') : ''}`);

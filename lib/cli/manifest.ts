@@ -70,12 +70,11 @@ function parseJson(text: string): { jobs: { raw: unknown; where: string }[]; iss
     const at = position ? (({ line, column }) => ` at line ${line} column ${column}`)(lineColumn(text, Number(position[1]))) : '';
     return { jobs: [], issues: [`invalid JSON${at}: ${message}`] };
   }
-  const list =
-    Array.isArray(parsed)
-      ? parsed
-      : typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as { jobs?: unknown }).jobs)
-        ? ((parsed as { jobs: unknown[] }).jobs)
-        : undefined;
+  const list = Array.isArray(parsed)
+    ? parsed
+    : typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as { jobs?: unknown }).jobs)
+      ? (parsed as { jobs: unknown[] }).jobs
+      : undefined;
   if (!list) return { jobs: [], issues: ['expected an array of jobs or an object { "jobs": [...] }'] };
   const lines = entryLines(text);
   return { jobs: list.map((raw, i) => ({ raw, where: lines[i] === undefined ? `entry ${i + 1}` : `line ${lines[i]}, entry ${i + 1}` })), issues: [] };
@@ -215,7 +214,9 @@ function checkJob(raw: unknown, where: string, dir: string): { job?: ManifestJob
   if (issues.length === 0 && target !== undefined && type !== undefined) {
     const config = { tt: type, tc: target, ...(positive === undefined ? {} : { tv: positive }), ...(cv === undefined ? {} : { cv }) };
     const configIssues = trainingConfigIssues(config).map((i) =>
-      i.replace(/^tv is required.*/, `missing 'positive' (required for binary_classification)`).replace(/^tv is only.*/, `'positive' is only for binary_classification`),
+      i
+        .replace(/^tv is required.*/, `missing 'positive' (required for binary_classification)`)
+        .replace(/^tv is only.*/, `'positive' is only for binary_classification`),
     );
     issues.push(...configIssues);
     if (issues.length === 0) {

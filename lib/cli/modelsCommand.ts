@@ -22,7 +22,14 @@ export function registerModels(program: Command, out: CommandOutput = processOut
       json: flags.json === true,
       toJson: (m) => m,
       header: ['id', 'name', 'type', 'target', 'version', 'updated'],
-      toRow: (m) => [m.model_id, m.name ?? '', m.target_type ?? '', String((m.config as { tc?: unknown } | undefined)?.tc ?? ''), m.version ?? '', m.updated_date ?? ''],
+      toRow: (m) => [
+        m.model_id,
+        m.name ?? '',
+        m.target_type ?? '',
+        String((m.config as { tc?: unknown } | undefined)?.tc ?? ''),
+        m.version ?? '',
+        m.updated_date ?? '',
+      ],
     });
   });
 }

@@ -37,7 +37,9 @@ export function clientFrom(opts: ConnectionOptions, stderr: { write(text: string
   }
   const baseUrl = opts.baseUrl ?? process.env.P1RX_BASE_URL;
   if (!baseUrl) {
-    throw new InvalidArgumentError('give --base-url (or set P1RX_BASE_URL): the emulator\'s URL, or https://developer-api.predictionone.sony.biz for the real service');
+    throw new InvalidArgumentError(
+      "give --base-url (or set P1RX_BASE_URL): the emulator's URL, or https://developer-api.predictionone.sony.biz for the real service",
+    );
   }
   const urlIssue = baseUrlIssue(baseUrl);
   if (urlIssue) throw new InvalidArgumentError(opts.baseUrl === undefined ? urlIssue.replace('--base-url', 'P1RX_BASE_URL') : urlIssue);

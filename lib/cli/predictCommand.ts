@@ -27,18 +27,26 @@ interface PredictFlags extends ServiceFlags {
  */
 export function registerPredict(program: Command, out: CommandOutput = processOutput): void {
   withServiceFlags(
-    withEncodingFlag(program
-      .command('predict <classifier-id> <csv>')
-      .description('score a CSV with a running prediction API; predictions as CSV on stdout or --out')
-      .option('-o, --out <file>', 'write the predictions here instead of stdout')
-      .option('--batch-size <n>', 'rows per request; the vendor documents 1 (more is beyond its contract)', parseIntOption('batch-size'), 1)
-      .option('--concurrency <n>', 'requests in flight at once', parseIntOption('concurrency'), 4)
-      .option('--include-input', 'copy the input columns into the output (ad)')
-      .option('--pass-column <name>', 'a column copied to the output as is, e.g. an id (pc)'), 'the input CSV'),
+    withEncodingFlag(
+      program
+        .command('predict <classifier-id> <csv>')
+        .description('score a CSV with a running prediction API; predictions as CSV on stdout or --out')
+        .option('-o, --out <file>', 'write the predictions here instead of stdout')
+        .option('--batch-size <n>', 'rows per request; the vendor documents 1 (more is beyond its contract)', parseIntOption('batch-size'), 1)
+        .option('--concurrency <n>', 'requests in flight at once', parseIntOption('concurrency'), 4)
+        .option('--include-input', 'copy the input columns into the output (ad)')
+        .option('--pass-column <name>', 'a column copied to the output as is, e.g. an id (pc)'),
+      'the input CSV',
+    ),
   ).action(async (classifierId: string, csv: string, flags: PredictFlags) => {
     if (!existsSync(csv)) throw new InvalidArgumentError(`no such file: ${csv}`);
     const client = serviceClient(flags);
-    const [classifier] = await lastValueFrom(classifiers$(client).pipe(filter((c) => c.classifier_id === classifierId), toArray()));
+    const [classifier] = await lastValueFrom(
+      classifiers$(client).pipe(
+        filter((c) => c.classifier_id === classifierId),
+        toArray(),
+      ),
+    );
     if (!classifier) throw new ValidationError('classifier id', [`no classifier '${classifierId}'`]);
     if (classifier.status !== 'running' || !classifier.url || !classifier.api_key) {
       throw new ValidationError('classifier', [`'${classifierId}' is ${classifier.status}, not running`]);

@@ -26,8 +26,7 @@ interface ReportFlags {
  * @internal
  */
 export function openWithPlatform(target: string, platform: NodeJS.Platform = process.platform): Promise<boolean> {
-  const [cmd, args] =
-    platform === 'darwin' ? ['open', [target]] : platform === 'win32' ? ['cmd', ['/c', 'start', '""', target]] : ['xdg-open', [target]];
+  const [cmd, args] = platform === 'darwin' ? ['open', [target]] : platform === 'win32' ? ['cmd', ['/c', 'start', '""', target]] : ['xdg-open', [target]];
   return new Promise((resolve) => {
     try {
       const child = spawn(cmd, args, { stdio: 'ignore', detached: true, env: process.env });
@@ -59,7 +58,8 @@ export function registerReport(program: Command, io: CliIo = processIo): void {
     .option('--serve', 'also serve the page on 127.0.0.1 and update it live while the batch runs (Ctrl-C stops)')
     .option('--port <n>', 'with --serve: port (0 = any free port)', parseIntAtLeast('port', 0), 0);
   usageErrorsExit2(cmd).action(async (outDir: string, flags: ReportFlags) => {
-    if (!existsSync(outDir) || !statSync(outDir).isDirectory()) return cmd.error(`error: ${outDir} is not a folder (the --out of a batch)`, { exitCode: USAGE_EXIT_CODE });
+    if (!existsSync(outDir) || !statSync(outDir).isDirectory())
+      return cmd.error(`error: ${outDir} is not a folder (the --out of a batch)`, { exitCode: USAGE_EXIT_CODE });
     const options = { file: flags.file, checkpoint: flags.checkpoint, events: flags.events };
     const file = await batchReport(outDir, options);
     io.stdout.write(`report: ${path.resolve(file)}\n`);

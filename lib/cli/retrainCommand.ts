@@ -53,14 +53,17 @@ function describe(e: RetrainEvent): string | undefined {
  */
 export function registerRetrain(program: Command, out: CommandOutput = processOutput): void {
   withServiceFlags(
-    withEncodingFlag(program
-      .command('retrain <model-id> <csv>')
-      .description('retrain a model on new data, follow the job and write the result (metrics before/after)')
-      .option('--eval <csv>', 'evaluation data (sent with the training data as a zip)')
-      .option('-o, --out <dir>', 'folder for the result files', 'p1rx-retrain')
-      .option('--switch', 'switch the model to the retrained version when the job finished')
-      .option('--retrain-key <key>', 'a retrain API key for the model (else --secret-key is exchanged for one)')
-      .option('--json', 'print one JSON event per line'), 'the training and evaluation files'),
+    withEncodingFlag(
+      program
+        .command('retrain <model-id> <csv>')
+        .description('retrain a model on new data, follow the job and write the result (metrics before/after)')
+        .option('--eval <csv>', 'evaluation data (sent with the training data as a zip)')
+        .option('-o, --out <dir>', 'folder for the result files', 'p1rx-retrain')
+        .option('--switch', 'switch the model to the retrained version when the job finished')
+        .option('--retrain-key <key>', 'a retrain API key for the model (else --secret-key is exchanged for one)')
+        .option('--json', 'print one JSON event per line'),
+      'the training and evaluation files',
+    ),
   ).action(async (rawId: string, csv: string, flags: RetrainFlags) => {
     const modelId = Number(rawId);
     if (!Number.isInteger(modelId)) throw new InvalidArgumentError(`model id must be an integer, got '${rawId}'`);
@@ -74,12 +77,7 @@ export function registerRetrain(program: Command, out: CommandOutput = processOu
     await lastValueFrom(
       retrainClient$(base, modelId, { apiKey: flags.retrainKey }).pipe(
         switchMap((rc) =>
-          of(input).pipe(
-            retrainUpload$(rc),
-            retrainStatus$(rc),
-            downloadRetrainResult$(rc),
-            flags.switch ? switchModel$(rc) : (source) => source,
-          ),
+          of(input).pipe(retrainUpload$(rc), retrainStatus$(rc), downloadRetrainResult$(rc), flags.switch ? switchModel$(rc) : (source) => source),
         ),
         tap((e) => {
           if (e.type === 'retrainCompleted') result = e.result;

@@ -97,7 +97,10 @@ export async function resolveSecretFlags(cmd: Command, io?: SecretIo): Promise<v
 
 /** The key on the first non-empty line, or a usage error naming where it was read. */
 function firstLine(text: string, where: string): string {
-  const key = text.split(/\r?\n/).find((line) => line.trim() !== '')?.trim();
+  const key = text
+    .split(/\r?\n/)
+    .find((line) => line.trim() !== '')
+    ?.trim();
   if (key === undefined) throw new InvalidArgumentError(`${where} is empty: no secret key read`);
   return key;
 }

@@ -35,8 +35,7 @@ export function registerStatus(program: Command, io: CliIo = processIo): void {
     .command('status <external-process-id>')
     .description('show the status of a training (one call, or --watch until it ends)')
     .option('-w, --watch', 'follow the status until the training ends')
-    .option('--json', 'print one JSON object per status')
-;
+    .option('--json', 'print one JSON object per status');
   withServiceFlags(cmd, { pollInterval: 'with --watch: poll every <ms> (default: 1 s doubling to 30 s)' });
   usageErrorsExit2(cmd).action(async (id: string, flags: StatusFlags) => {
     let client;
@@ -48,15 +47,17 @@ export function registerStatus(program: Command, io: CliIo = processIo): void {
     // Without an event, `status` is a failure status: the training has ended, unsuccessfully.
     // In the JSON, `terminal` says the training ended (finished or failed) and `failed` how.
     const print = (status: string, event?: TrainingEvent) => {
-      if (flags.json) io.stdout.write(`${JSON.stringify(event ? { ...printableEvent(event), failed: false } : { type: 'status', externalProcessId: id, status, terminal: true, failed: true })}\n`);
-      else if (event?.type === 'status') io.stdout.write(`${printable(`${id}  ${status.padEnd(9)}  created ${event.createdDatetime ?? '?'}  updated ${event.updatedDatetime ?? '?'}`)}\n`);
+      if (flags.json)
+        io.stdout.write(
+          `${JSON.stringify(event ? { ...printableEvent(event), failed: false } : { type: 'status', externalProcessId: id, status, terminal: true, failed: true })}\n`,
+        );
+      else if (event?.type === 'status')
+        io.stdout.write(`${printable(`${id}  ${status.padEnd(9)}  created ${event.createdDatetime ?? '?'}  updated ${event.updatedDatetime ?? '?'}`)}\n`);
       else io.stdout.write(`${printable(`${id}  ${status}`)}\n`);
     };
     const statuses$: Observable<TrainingEvent> = of({ externalProcessId: id }).pipe(pollStatus$(client, pollFrom(flags)));
     try {
-      await lastValueFrom(
-        (flags.watch ? statuses$ : statuses$.pipe(take(1))).pipe(tap((e) => e.type === 'status' && print(e.status, e))),
-      );
+      await lastValueFrom((flags.watch ? statuses$ : statuses$.pipe(take(1))).pipe(tap((e) => e.type === 'status' && print(e.status, e))));
     } catch (err) {
       if (!(err instanceof TrainingFailedError)) throw err;
       // A failed training is an answer, not an error of the command: print it like any status.

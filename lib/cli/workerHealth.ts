@@ -75,7 +75,12 @@ export async function startWorkerHealth(options: WorkerHealthOptions): Promise<W
 
   const registry = new prom.Registry();
   prom.collectDefaultMetrics({ register: registry });
-  const processed = new prom.Counter({ name: 'p1rx_worker_jobs_processed_total', help: 'Activations of training jobs ended, by outcome (completed, parked until the next poll, error)', labelNames: ['outcome'] as const, registers: [registry] });
+  const processed = new prom.Counter({
+    name: 'p1rx_worker_jobs_processed_total',
+    help: 'Activations of training jobs ended, by outcome (completed, parked until the next poll, error)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
   for (const outcome of ['completed', 'parked', 'error'] as const) processed.inc({ outcome }, 0);
   const active = new prom.Gauge({ name: 'p1rx_worker_jobs_active', help: 'Activations of training jobs running in this process', registers: [registry] });
   const polls = new prom.Counter({ name: 'p1rx_worker_polls_total', help: 'Training status polls made by this process', registers: [registry] });
@@ -125,7 +130,10 @@ export async function startWorkerHealth(options: WorkerHealthOptions): Promise<W
     if (url === '/healthz') return send(200, 'application/json', `${JSON.stringify({ status: 'ok', phase })}\n`);
     if (url === '/readyz') {
       void readiness().then(
-        (reason) => (reason === undefined ? send(200, 'application/json', '{"status":"ready"}\n') : send(503, 'application/json', `${JSON.stringify({ status: 'not ready', reason })}\n`)),
+        (reason) =>
+          reason === undefined
+            ? send(200, 'application/json', '{"status":"ready"}\n')
+            : send(503, 'application/json', `${JSON.stringify({ status: 'not ready', reason })}\n`),
         () => send(503, 'application/json', '{"status":"not ready","reason":"check failed"}\n'),
       );
       return;

@@ -32,7 +32,11 @@ export interface ClassifierRule {
  * Not exported by the package (only its type is): kept out of the API reference so the
  * interface has one page. @internal
  */
-export const ClassifierRule: t.Type<ClassifierRule, unknown> = struct<ClassifierRule>('ClassifierRule', { source: t.string, order: t.string, priority: IntegerLike }, {});
+export const ClassifierRule: t.Type<ClassifierRule, unknown> = struct<ClassifierRule>(
+  'ClassifierRule',
+  { source: t.string, order: t.string, priority: IntegerLike },
+  {},
+);
 
 /**
  * One prediction API (classifier) as Get Classifier and Update Classifier describe it. Only
@@ -178,4 +182,8 @@ export interface UpdateClassifierResponse {
  * UpdateClassifierResponse.is({ classifier: { classifier_id: 'c1', status: 'running' } }); // true
  * ```
  */
-export const UpdateClassifierResponse: t.Type<UpdateClassifierResponse, unknown> = struct<UpdateClassifierResponse>('UpdateClassifierResponse', { classifier: Classifier }, {});
+export const UpdateClassifierResponse: t.Type<UpdateClassifierResponse, unknown> = struct<UpdateClassifierResponse>(
+  'UpdateClassifierResponse',
+  { classifier: Classifier },
+  {},
+);

@@ -88,11 +88,7 @@ const RangePickInfo = struct<RangePickInfo>(
   'RangePickInfo',
   {},
   {
-    numeric: struct<NonNullable<RangePickInfo['numeric']>>(
-      'NumericRange',
-      { max_val: NumberLike, min_val: NumberLike, initial_threshold: NumberLike },
-      {},
-    ),
+    numeric: struct<NonNullable<RangePickInfo['numeric']>>('NumericRange', { max_val: NumberLike, min_val: NumberLike, initial_threshold: NumberLike }, {}),
     date: struct<NonNullable<RangePickInfo['date']>>(
       'DateRange',
       { max_epoc_sec: NumberLike, min_epoc_sec: NumberLike, initial_threshold_epoc_sec: NumberLike, time_unit_id: IntegerLike },

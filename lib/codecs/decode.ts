@@ -48,12 +48,7 @@ function isCombinator(type: t.Decoder<unknown, unknown> | undefined): boolean {
  * @param secrets - Values to redact from the error.
  * @internal
  */
-export function decodeOrThrow<C extends t.Mixed>(
-  codec: C,
-  value: unknown,
-  rawBody: string,
-  secrets: readonly (string | undefined)[] = [],
-): t.TypeOf<C> {
+export function decodeOrThrow<C extends t.Mixed>(codec: C, value: unknown, rawBody: string, secrets: readonly (string | undefined)[] = []): t.TypeOf<C> {
   const result = codec.decode(value);
   // `_tag` instead of fp-ts' isLeft: fp-ts' deep imports do not resolve from native ESM.
   if (result._tag === 'Left') throw new DecodeError(codec.name, reportIssues(result.left), rawBody, secrets);

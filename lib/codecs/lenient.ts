@@ -112,18 +112,13 @@ export type FieldCodecs<A, K extends keyof A> = { readonly [P in K]-?: t.Type<Ex
  * @param optional - A codec per field that may be absent or `null` (`{}` when none).
  * @internal
  */
-export function struct<A>(
-  name: string,
-  required: FieldCodecs<A, RequiredKeys<A>>,
-  optional: FieldCodecs<A, OptionalKeys<A>>,
-): t.Type<A, unknown, unknown> {
+export function struct<A>(name: string, required: FieldCodecs<A, RequiredKeys<A>>, optional: FieldCodecs<A, OptionalKeys<A>>): t.Type<A, unknown, unknown> {
   const req = Object.entries(required as Record<string, t.Mixed>);
   const opt = Object.entries(optional as Record<string, t.Mixed>);
   const isObject = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
   return new t.Type<A, unknown, unknown>(
     name,
-    (u): u is A =>
-      isObject(u) && req.every(([k, codec]) => codec.is(u[k])) && opt.every(([k, codec]) => u[k] === undefined || codec.is(u[k])),
+    (u): u is A => isObject(u) && req.every(([k, codec]) => codec.is(u[k])) && opt.every(([k, codec]) => u[k] === undefined || codec.is(u[k])),
     (u, c) => {
       if (!isObject(u)) return t.failure(u, c);
       const out: Record<string, unknown> = {};

@@ -27,7 +27,11 @@ export interface RetrainUploadUrl {
  * RetrainUploadUrl.is({ retrain_job_id: 'j1', upload_url: 'https://…' }); // true
  * ```
  */
-export const RetrainUploadUrl: t.Type<RetrainUploadUrl, unknown> = struct<RetrainUploadUrl>('RetrainUploadUrl', { retrain_job_id: RetrainJobId, upload_url: t.string }, {});
+export const RetrainUploadUrl: t.Type<RetrainUploadUrl, unknown> = struct<RetrainUploadUrl>(
+  'RetrainUploadUrl',
+  { retrain_job_id: RetrainJobId, upload_url: t.string },
+  {},
+);
 
 /**
  * Response of Retrain Status Check (`GET /v1/external/retrain_jobs/{retrain_job_id}`). `status`

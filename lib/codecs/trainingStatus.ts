@@ -37,10 +37,7 @@ export interface TrainingStatus {
  */
 export const TrainingStatus: t.Type<TrainingStatus, unknown> = requiring(
   struct<TrainingStatus>('TrainingStatus', { status: t.string }, { created_datetime: TextLike, updated_datetime: TextLike, result_url: t.string }),
-  (s) =>
-    s.status === 'finished' && !s.result_url
-      ? { field: 'result_url', expected: "string when status is 'finished'", actual: s.result_url }
-      : undefined,
+  (s) => (s.status === 'finished' && !s.result_url ? { field: 'result_url', expected: "string when status is 'finished'", actual: s.result_url } : undefined),
 );
 
 /**
@@ -64,4 +61,8 @@ export interface CreateModelResponse {
  * CreateModelResponse.is({ external_process_id: 'abc' }); // true
  * ```
  */
-export const CreateModelResponse: t.Type<CreateModelResponse, unknown> = struct<CreateModelResponse>('CreateModelResponse', { external_process_id: ExternalProcessId }, {});
+export const CreateModelResponse: t.Type<CreateModelResponse, unknown> = struct<CreateModelResponse>(
+  'CreateModelResponse',
+  { external_process_id: ExternalProcessId },
+  {},
+);

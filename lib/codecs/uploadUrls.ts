@@ -35,10 +35,10 @@ export interface UploadUrls {
 export const UploadUrls: t.Type<UploadUrls, unknown> = struct<UploadUrls>(
   'UploadUrls',
   {
-  learn_data_set_upload_url: t.string,
-  eval_data_set_upload_url: t.string,
-  column_info_upload_url: t.string,
-  external_process_id: ExternalProcessId,
-},
+    learn_data_set_upload_url: t.string,
+    eval_data_set_upload_url: t.string,
+    column_info_upload_url: t.string,
+    external_process_id: ExternalProcessId,
+  },
   {},
 );

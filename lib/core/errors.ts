@@ -106,9 +106,7 @@ export class ApiError extends PredictionOneError {
   constructor(init: ApiErrorInit, secrets: readonly (string | undefined)[] = []) {
     const url = redactUrl(init.url);
     const detail = [init.code, init.error, init.apiMessage].filter((x) => x !== undefined && x !== '').join(' ');
-    super(
-      redactText(`${init.method} ${url} failed with HTTP ${init.httpStatus}${detail ? `: ${detail}` : ''}`, secrets),
-    );
+    super(redactText(`${init.method} ${url} failed with HTTP ${init.httpStatus}${detail ? `: ${detail}` : ''}`, secrets));
     // Every field of the init, with the network's text redacted (and the body cut).
     const fields: ApiErrorInit = {
       httpStatus: init.httpStatus,
@@ -230,7 +228,10 @@ export class NetworkError extends PredictionOneError {
   constructor(method: string, url: string, cause: unknown, secrets: readonly (string | undefined)[] = []) {
     const redacted = redactUrl(url);
     // The URL once: node-fetch's `request to <url> failed, reason: <why>` says it again.
-    const why = (cause instanceof Error ? cause.message : String(cause)).replace(/^request to \S+ failed,? reason: /, '').split(url).join('it');
+    const why = (cause instanceof Error ? cause.message : String(cause))
+      .replace(/^request to \S+ failed,? reason: /, '')
+      .split(url)
+      .join('it');
     // The transport's own error often quotes the full URL (a pre-signed query string): it is
     // kept as a redacted copy, so logging the error with its cause chain leaks nothing.
     super(redactText(`${method} ${redacted} failed: ${why}`, secrets), { cause: redactError(cause, secrets) });
@@ -489,11 +490,7 @@ export class TrainingStartUnknownError extends PredictionOneError {
   readonly answered: boolean;
 
   constructor(externalProcessId: string, cause: unknown) {
-    super(
-      `Create Model for ${externalProcessId} may or may not have reached the service; not resent. ` +
-        'Poll its status to find out.',
-      { cause },
-    );
+    super(`Create Model for ${externalProcessId} may or may not have reached the service; not resent. ` + 'Poll its status to find out.', { cause });
     this.externalProcessId = externalProcessId;
     this.answered = cause instanceof ApiError && cause.httpStatus !== 502 && cause.httpStatus !== 504;
   }
@@ -678,7 +675,9 @@ export class DeadlineExceededError extends PredictionOneError {
 
   constructor(what: string, deadlineMs: number, attempts: number, cause?: unknown) {
     const why = cause instanceof Error ? `; last failure: ${cause.message}` : '';
-    super(`${what} did not finish within its deadline of ${deadlineMs} ms${attempts > 0 ? ` (${attempts} attempt${attempts === 1 ? '' : 's'})` : ''}${why}`, { cause });
+    super(`${what} did not finish within its deadline of ${deadlineMs} ms${attempts > 0 ? ` (${attempts} attempt${attempts === 1 ? '' : 's'})` : ''}${why}`, {
+      cause,
+    });
     this.what = redactText(what);
     this.deadlineMs = deadlineMs;
     this.attempts = attempts;

@@ -217,10 +217,4 @@ export interface CompletedEvent {
  * });
  * ```
  */
-export type TrainingEvent =
-  | UploadProgressEvent
-  | UploadedEvent
-  | QueuedEvent
-  | StatusEvent
-  | DownloadProgressEvent
-  | CompletedEvent;
+export type TrainingEvent = UploadProgressEvent | UploadedEvent | QueuedEvent | StatusEvent | DownloadProgressEvent | CompletedEvent;

@@ -51,7 +51,8 @@ export function resolvePollOptions(base: ResolvedPollOptions, options: PollOptio
     const v = resolved[key];
     if (typeof v !== 'number' || Number.isNaN(v) || v < 0) issues.push(`${key} must be a number >= 0, got ${String(v)}`);
   }
-  if (typeof resolved.multiplier !== 'number' || !(resolved.multiplier >= 1)) issues.push(`multiplier must be a number >= 1, got ${String(resolved.multiplier)}`);
+  if (typeof resolved.multiplier !== 'number' || !(resolved.multiplier >= 1))
+    issues.push(`multiplier must be a number >= 1, got ${String(resolved.multiplier)}`);
   if (resolved.jitter !== 'none' && resolved.jitter !== 'full') issues.push(`jitter must be 'none' or 'full', got ${String(resolved.jitter)}`);
   if (issues.length > 0) throw new ValidationError('poll options', issues);
   return intern(base, resolved);

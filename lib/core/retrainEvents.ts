@@ -110,12 +110,7 @@ export interface ModelSwitchedEvent {
  * ```
  */
 export type RetrainEvent =
-  | RetrainUploadProgressEvent
-  | RetrainUploadedEvent
-  | RetrainStatusEvent
-  | RetrainDownloadProgressEvent
-  | RetrainCompletedEvent
-  | ModelSwitchedEvent;
+  RetrainUploadProgressEvent | RetrainUploadedEvent | RetrainStatusEvent | RetrainDownloadProgressEvent | RetrainCompletedEvent | ModelSwitchedEvent;
 
 /**
  * A bare reference to a retraining job, for using an operator on its own:

@@ -116,11 +116,7 @@ export interface TimeSeriesRegressionConfig extends BaseConfig {
  * const config: TrainingConfig = { tt: 'binary_classification', tc: 'survived', tv: '1', cv: 5 };
  * ```
  */
-export type TrainingConfig =
-  | BinaryClassificationConfig
-  | MultiClassificationConfig
-  | RegressionConfig
-  | TimeSeriesRegressionConfig;
+export type TrainingConfig = BinaryClassificationConfig | MultiClassificationConfig | RegressionConfig | TimeSeriesRegressionConfig;
 
 const TASK_TYPES: readonly string[] = ['binary_classification', 'multi_classification', 'regression'];
 const UNITS: readonly string[] = ['year', 'month', 'day', 'hour', 'minute', 'eom'];
@@ -169,7 +165,7 @@ export function trainingConfigIssues(config: unknown): string[] {
   const issues: string[] = [];
   if (!isName(c.tc)) issues.push('tc (target column) is required');
   if (!TASK_TYPES.includes(c.tt as string)) issues.push(`tt must be one of ${TASK_TYPES.join(', ')}, got ${JSON.stringify(c.tt)}`);
-  if (c.cv !== undefined && !(isInt(c.cv) && (c.cv >= -1))) issues.push('cv must be an integer: 0 (auto), -1, 1 or k >= 2');
+  if (c.cv !== undefined && !(isInt(c.cv) && c.cv >= -1)) issues.push('cv must be an integer: 0 (auto), -1, 1 or k >= 2');
   if (c.tt === 'binary_classification' && (c.tv === undefined || c.tv === null || String(c.tv) === '')) {
     issues.push('tv is required for binary_classification');
   }

@@ -85,7 +85,10 @@ export class ClassifierStore {
     this.deletedFor.delete(modelId);
     if (!this.deps.manual) {
       const id = record.classifier_id;
-      this.timers.set(id, this.deps.timers.set(() => void this.track(this.build(record, this.bump(id))), Math.floor(this.deps.delayMs / 2)));
+      this.timers.set(
+        id,
+        this.deps.timers.set(() => void this.track(this.build(record, this.bump(id))), Math.floor(this.deps.delayMs / 2)),
+      );
     }
     return record;
   }

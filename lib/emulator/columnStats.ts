@@ -60,7 +60,12 @@ const PREVIEW_ROWS = 5;
  */
 export function buildColumnInfo(dataset: Dataset): ColumnInfoResponse {
   const { table, columns } = dataset;
-  const infos = columns.map((c) => columnInfo(c, table.rows.map((r) => r[c.index])));
+  const infos = columns.map((c) =>
+    columnInfo(
+      c,
+      table.rows.map((r) => r[c.index]),
+    ),
+  );
   const useless = infos
     .filter((info, i) => info.unique_count <= 1 || (columns[i].type === 'string' && info.data_count > 1 && info.unique_count === info.data_count))
     .map((info) => info.name);
@@ -93,7 +98,10 @@ function columnInfo(column: DatasetColumn, cells: string[]): TrainingDataColumnI
     cor_score: null,
     classify_value:
       column.type === 'string'
-        ? [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP_CLASSES).map(([name, value]) => ({ name, value }))
+        ? [...counts.entries()]
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, TOP_CLASSES)
+            .map(([name, value]) => ({ name, value }))
         : [],
     numerical_value: summary === undefined ? [] : [summary],
     range_pick_info:
@@ -101,12 +109,15 @@ function columnInfo(column: DatasetColumn, cells: string[]): TrainingDataColumnI
         ? null
         : {
             numeric: summary === undefined ? null : { max_val: summary.max_value, min_val: summary.min_value, initial_threshold: summary.median_value },
-            date: dateSummary === undefined ? null : {
-              max_epoc_sec: dateSummary.max_value,
-              min_epoc_sec: dateSummary.min_value,
-              initial_threshold_epoc_sec: dateSummary.median_value,
-              time_unit_id: timeUnitId(dates),
-            },
+            date:
+              dateSummary === undefined
+                ? null
+                : {
+                    max_epoc_sec: dateSummary.max_value,
+                    min_epoc_sec: dateSummary.min_value,
+                    initial_threshold_epoc_sec: dateSummary.median_value,
+                    time_unit_id: timeUnitId(dates),
+                  },
           },
   };
 }

@@ -61,11 +61,7 @@ export interface Route {
  * ```
  * @internal
  */
-export function matchRoute(
-  routes: readonly Route[],
-  method: string,
-  pathname: string,
-): { route: Route; params: Record<string, string> } | undefined {
+export function matchRoute(routes: readonly Route[], method: string, pathname: string): { route: Route; params: Record<string, string> } | undefined {
   const parts = pathname.split('/');
   for (const route of routes) {
     if (route.method !== method) continue;

@@ -230,11 +230,18 @@ export function scriptedErrorBody(status: number): ApiErrorBody {
  * @internal
  */
 export function signatureDoesNotMatch(method: string, url: URL, host: string | undefined): EmulatorFault {
-  const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const amzDate = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const scope = `${amzDate.slice(0, 8)}/ap-northeast-1/s3/aws4_request`;
   const query = [...url.searchParams.entries()]
     .filter(([name]) => name !== 'X-Amz-Signature')
-    .concat([['X-Amz-Credential', `${EMULATOR_ACCESS_KEY_ID}/${scope}`], ['X-Amz-Date', amzDate], ['X-Amz-SignedHeaders', 'host']])
+    .concat([
+      ['X-Amz-Credential', `${EMULATOR_ACCESS_KEY_ID}/${scope}`],
+      ['X-Amz-Date', amzDate],
+      ['X-Amz-SignedHeaders', 'host'],
+    ])
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
     .join('&');

@@ -18,7 +18,11 @@ export function injectedErrorResponse(kind: 'error' | 'rateLimit', settings: Fau
   const retryAfterS = kind === 'rateLimit' ? (settings.retryAfterS ?? 1) : settings.retryAfterS;
   const res =
     kind === 'error' && settings.html
-      ? { status, headers: { 'content-type': 'text/html; charset=utf-8' }, body: `<!DOCTYPE html><html><head><title>${status} Error</title></head><body><h1>${status} Error</h1><p>Injected fault.</p></body></html>` }
+      ? {
+          status,
+          headers: { 'content-type': 'text/html; charset=utf-8' },
+          body: `<!DOCTYPE html><html><head><title>${status} Error</title></head><body><h1>${status} Error</h1><p>Injected fault.</p></body></html>`,
+        }
       : jsonResponse({ ...scriptedErrorBody(status), message: `Injected fault: ${kind} (HTTP ${status}).` }, status);
   return { ...res, headers: { ...res.headers, ...(retryAfterS === undefined ? {} : { 'retry-after': String(retryAfterS) }) } };
 }

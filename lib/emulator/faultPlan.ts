@@ -27,16 +27,7 @@
  * const kind: FaultKind = 'resetAfter';
  * ```
  */
-export type FaultKind =
-  | 'error'
-  | 'rateLimit'
-  | 'latency'
-  | 'resetBefore'
-  | 'resetAfter'
-  | 'truncate'
-  | 'corruptZip'
-  | 'failTraining'
-  | 'signatureMismatch';
+export type FaultKind = 'error' | 'rateLimit' | 'latency' | 'resetBefore' | 'resetAfter' | 'truncate' | 'corruptZip' | 'failTraining' | 'signatureMismatch';
 
 /**
  * Every {@link FaultKind}, in a stable order (for help texts and counters).
@@ -162,14 +153,18 @@ export function faultProblem(kind: string, settings: FaultSettings, route?: stri
   if (status !== undefined && k !== 'error') return `status applies to 'error' only, not '${k}'`;
   if (status !== undefined && (!Number.isInteger(status) || status < 400 || status > 599)) return `status must be an integer 400..599 (got ${status})`;
   if (retryAfterS !== undefined && k !== 'error' && k !== 'rateLimit') return `retryAfter applies to 'error' and 'rateLimit' only, not '${k}'`;
-  if (retryAfterS !== undefined && (!Number.isInteger(retryAfterS) || retryAfterS < 0)) return `retryAfter must be an integer >= 0 seconds (got ${retryAfterS})`;
+  if (retryAfterS !== undefined && (!Number.isInteger(retryAfterS) || retryAfterS < 0))
+    return `retryAfter must be an integer >= 0 seconds (got ${retryAfterS})`;
   if (latencyMs !== undefined && k !== 'latency') return `ms (latencyMs) applies to 'latency' only, not '${k}'`;
   if (settings.html !== undefined && k !== 'error') return `html applies to 'error' only, not '${k}'`;
-  if (k === 'latency' && (latencyMs === undefined || !Number.isFinite(latencyMs) || latencyMs <= 0)) return `latency needs latencyMs (ms > 0)${latencyMs === undefined ? '' : ` (got ${latencyMs})`}`;
+  if (k === 'latency' && (latencyMs === undefined || !Number.isFinite(latencyMs) || latencyMs <= 0))
+    return `latency needs latencyMs (ms > 0)${latencyMs === undefined ? '' : ` (got ${latencyMs})`}`;
   if (route !== undefined && routes !== undefined && !routes.includes(route)) return `unknown route '${route}' (known: ${routes.join(', ')})`;
   if (route !== undefined && !faultAppliesTo(k, route)) {
     if (k === 'signatureMismatch') return `signatureMismatch applies to pre-signed storage URLs (GET or PUT /storage/…), not '${route}'`;
-    return k === 'corruptZip' ? `corruptZip applies to downloads (GET /storage/…), not '${route}'` : `failTraining applies to ${TRAINING_START_ROUTES.map((r) => `'${r}'`).join(' and ')} only, not '${route}'`;
+    return k === 'corruptZip'
+      ? `corruptZip applies to downloads (GET /storage/…), not '${route}'`
+      : `failTraining applies to ${TRAINING_START_ROUTES.map((r) => `'${r}'`).join(' and ')} only, not '${route}'`;
   }
   return undefined;
 }
@@ -184,7 +179,8 @@ export function faultProblem(kind: string, settings: FaultSettings, route?: stri
  * @internal
  */
 export function validateFaultPlan(plan: FaultPlan, routes: readonly string[]): void {
-  if (typeof plan !== 'object' || plan === null || !Array.isArray(plan.rules)) throw new RangeError('EmulatorOptions.faults must be { seed?, rules: FaultRule[] }.');
+  if (typeof plan !== 'object' || plan === null || !Array.isArray(plan.rules))
+    throw new RangeError('EmulatorOptions.faults must be { seed?, rules: FaultRule[] }.');
   if (plan.seed !== undefined && !Number.isInteger(plan.seed)) throw new RangeError('EmulatorOptions.faults.seed must be an integer.');
   plan.rules.forEach((rule, i) => {
     const problem =

@@ -78,7 +78,11 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
       deps.counters.aborted++;
       deps.log.markAborted(record);
     }
-    const outcome = record.aborted ? 'aborted by client' : cutByEmulator ? `${record.status ?? 'no answer'}, cut by injected ${record.fault}` : String(record.status);
+    const outcome = record.aborted
+      ? 'aborted by client'
+      : cutByEmulator
+        ? `${record.status ?? 'no answer'}, cut by injected ${record.fault}`
+        : String(record.status);
     const sent = method === 'PUT' ? ` [${framingNote(record)}]` : '';
     deps.writeLine(`${method} ${url.pathname}${redactedQuery(url)}${sent} -> ${outcome} (${Date.now() - record.startedAt} ms)`);
   });

@@ -43,6 +43,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     if (!Number.isFinite(resolved[key]) || resolved[key] < 0) throw new RangeError(`EmulatorOptions.${key} must be a number >= 0.`);
   }
   if (!Number.isInteger(resolved.seed)) throw new RangeError('EmulatorOptions.seed must be an integer.');
-  if (!Number.isSafeInteger(resolved.syntheticDataSets) || resolved.syntheticDataSets < 0) throw new RangeError('EmulatorOptions.syntheticDataSets must be an integer >= 0.');
+  if (!Number.isSafeInteger(resolved.syntheticDataSets) || resolved.syntheticDataSets < 0)
+    throw new RangeError('EmulatorOptions.syntheticDataSets must be an integer >= 0.');
   return resolved;
 }

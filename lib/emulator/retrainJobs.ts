@@ -170,7 +170,10 @@ export class RetrainJobStore {
     }
     const names = [...new Set([...trained.metrics.map(([n]) => n), ...before.map(([n]) => n)])];
     const lookup = (metrics: Metric[], name: string): number | null => metrics.find(([n]) => n === name)?.[1] ?? null;
-    const comparison = writeCsv(['metric', 'before', 'after'], names.map((n) => [n, round(lookup(before, n)), round(lookup(trained.metrics, n))]));
+    const comparison = writeCsv(
+      ['metric', 'before', 'after'],
+      names.map((n) => [n, round(lookup(before, n)), round(lookup(trained.metrics, n))]),
+    );
     this.deps.log(`retrained model ${job.modelId} (${trained.scheme}) in ${Date.now() - started} ms`);
     const zip = buildResultZip({ ...trained.files, 'metrics.csv': comparison });
     return { downloadUrl: store.putObject('result', 'retrain_result.zip', 'application/zip', zip), model };

@@ -30,9 +30,7 @@ export interface ServingEntry {
 export class ServingModels {
   private readonly entries = new Map<number, ServingEntry>();
 
-  constructor(
-    private readonly deps: { store: EmulatorStore; jobs: JobStore; seed: number; signal: AbortSignal },
-  ) {}
+  constructor(private readonly deps: { store: EmulatorStore; jobs: JobStore; seed: number; signal: AbortSignal }) {}
 
   /** The training job that made a model (the emulator links them only through the job). */
   jobOf(modelId: number): Job | undefined {

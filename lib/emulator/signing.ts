@@ -19,7 +19,10 @@ const REGION = 'ap-northeast-1';
 
 /** `20261206T061408Z`: the `X-Amz-Date` form of an instant. */
 function amzDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** The instant of an `X-Amz-Date`, or NaN. */
@@ -109,5 +112,9 @@ export class UrlSigner {
 /** S3's 403 for a pre-signed URL past its expiry, with the details S3 adds. */
 function requestExpired(expiresS: number, expiredAt: number, now: number): EmulatorFault {
   const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  return storageDenied('AccessDenied', 'Request has expired', `<X-Amz-Expires>${expiresS}</X-Amz-Expires><Expires>${iso(expiredAt)}</Expires><ServerTime>${iso(now)}</ServerTime>`);
+  return storageDenied(
+    'AccessDenied',
+    'Request has expired',
+    `<X-Amz-Expires>${expiresS}</X-Amz-Expires><Expires>${iso(expiredAt)}</Expires><ServerTime>${iso(now)}</ServerTime>`,
+  );
 }

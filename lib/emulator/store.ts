@@ -188,4 +188,3 @@ export class EmulatorStore {
 const SYNTHETIC_CSV = new TextEncoder().encode('x,y\n1,a\n2,b\n');
 /** Synthetic data set n was created n seconds after this instant (2026-01-01T00:00:00Z). */
 const SYNTHETIC_EPOCH_MS = Date.UTC(2026, 0, 1);
-

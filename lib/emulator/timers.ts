@@ -15,10 +15,13 @@ export class TimerSet {
 
   /** Like `setTimeout`, but tracked. */
   set(fn: () => void, ms: number): NodeJS.Timeout {
-    const handle = setTimeout(() => {
-      this.handles.delete(handle);
-      fn();
-    }, Math.max(0, ms));
+    const handle = setTimeout(
+      () => {
+        this.handles.delete(handle);
+        fn();
+      },
+      Math.max(0, ms),
+    );
     this.handles.add(handle);
     return handle;
   }

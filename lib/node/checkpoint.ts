@@ -400,7 +400,10 @@ async function writeAll(handle: CheckpointFileHandle, text: string): Promise<voi
 /** Replaces `file` atomically with `text`: write a temporary file (the old file's mode), fsync it, rename it over, fsync the folder. */
 async function replaceFile(fs: CheckpointFs, file: string, text: string): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
-  const mode = await stat(file).then((s) => s.mode & 0o777, () => undefined);
+  const mode = await stat(file).then(
+    (s) => s.mode & 0o777,
+    () => undefined,
+  );
   const h = await fs.open(tmp, 'w', mode ?? 0o644);
   try {
     await writeAll(h, text);

@@ -164,7 +164,10 @@ async function tryCreate(lockFile: string, text: string): Promise<CheckpointLock
   const found = await readHolder(lockFile);
   if (found !== 'unreadable') return found ?? 'retry';
   // Created but not yet written: a process writing it now, or one that died in between.
-  const age = await stat(lockFile).then((s) => Date.now() - s.mtimeMs, () => 0);
+  const age = await stat(lockFile).then(
+    (s) => Date.now() - s.mtimeMs,
+    () => 0,
+  );
   return age > HALF_WRITTEN_STALE_MS ? { pid: 0, host: os.hostname(), since: 'unknown' } : 'retry';
 }
 
@@ -179,7 +182,12 @@ async function readHolder(lockFile: string): Promise<CheckpointLockHolder | 'unr
   try {
     const v = JSON.parse(text) as Partial<CheckpointLockHolder>;
     if (typeof v.pid === 'number' && Number.isInteger(v.pid) && typeof v.host === 'string' && typeof v.since === 'string') {
-      return { pid: v.pid, host: v.host.slice(0, 255), since: v.since.slice(0, 64), started: typeof v.started === 'string' ? v.started.slice(0, 32) : undefined };
+      return {
+        pid: v.pid,
+        host: v.host.slice(0, 255),
+        since: v.since.slice(0, 64),
+        started: typeof v.started === 'string' ? v.started.slice(0, 32) : undefined,
+      };
     }
   } catch {
     // not JSON: a half-written lock
@@ -214,7 +222,10 @@ async function takeOver(lockFile: string, stale: CheckpointLockHolder): Promise<
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     // Another taker is at it; a guard left by a taker that died is removed after a while.
-    const age = await stat(guard).then((s) => Date.now() - s.mtimeMs, () => 0);
+    const age = await stat(guard).then(
+      (s) => Date.now() - s.mtimeMs,
+      () => 0,
+    );
     if (age > HALF_WRITTEN_STALE_MS) await unlink(guard).catch(() => undefined);
     return;
   }

@@ -18,7 +18,15 @@ export { ndjsonLines } from './ndjson';
 export { downloadResultToDir$ } from './downloadResultToDir';
 export type { DownloadToDirOptions } from './downloadResultToDir';
 export { openCheckpoint, loadCheckpoint, parseCheckpoint, checkpointIssue, CheckpointError, CheckpointWriteError } from './checkpoint';
-export type { CheckpointRecord, CheckpointStage, CheckpointContents, CheckpointWriter, CheckpointFs, CheckpointFileHandle, OpenCheckpointOptions } from './checkpoint';
+export type {
+  CheckpointRecord,
+  CheckpointStage,
+  CheckpointContents,
+  CheckpointWriter,
+  CheckpointFs,
+  CheckpointFileHandle,
+  OpenCheckpointOptions,
+} from './checkpoint';
 export { lockCheckpoint, CheckpointLockedError } from './checkpointLock';
 export type { CheckpointLock, CheckpointLockHolder, LockCheckpointOptions } from './checkpointLock';
 export { jobFingerprint, changedParts } from './jobFingerprint';

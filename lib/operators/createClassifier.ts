@@ -84,7 +84,13 @@ export function createClassifier$(client: PredictionOneClient): OperatorFunction
       assertClassifierRules(input.rules);
       return callApi$(
         client,
-        { operation: 'createClassifier', method: 'POST', keyType: 'deploy', path: '/v1/external/classifiers', json: { model_id: input.modelId, rules: input.rules } },
+        {
+          operation: 'createClassifier',
+          method: 'POST',
+          keyType: 'deploy',
+          path: '/v1/external/classifiers',
+          json: { model_id: input.modelId, rules: input.rules },
+        },
         CreateClassifierResponse,
       ).pipe(
         map((res): CreatedClassifier => ({

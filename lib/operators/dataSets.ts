@@ -60,4 +60,3 @@ function page$(client: PredictionOneClient, offset: number, limit: number): Obse
     map((res) => ({ items: res.data_sets, total: res.metadata.total, limit: res.metadata.limit })),
   );
 }
-

@@ -33,7 +33,13 @@ export function datasetInfo$(client: PredictionOneClient): OperatorFunction<Uplo
   return concatMap((input) =>
     callApi$(
       client,
-      { operation: 'dataSetInfo', trainingId: input.externalProcessId, method: 'GET', path: '/v1/external/data-sets/column-info', query: { external_process_id: input.externalProcessId } },
+      {
+        operation: 'dataSetInfo',
+        trainingId: input.externalProcessId,
+        method: 'GET',
+        path: '/v1/external/data-sets/column-info',
+        query: { external_process_id: input.externalProcessId },
+      },
       ColumnInfoResponse,
     ),
   );

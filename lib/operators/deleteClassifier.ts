@@ -30,7 +30,11 @@ export function deleteClassifier$(client: PredictionOneClient): OperatorFunction
   return concatMap((id) =>
     defer(() => {
       if (typeof id !== 'string' || id === '') throw new ValidationError('classifier id', ['expected a non-empty string']);
-      return callApi$(client, { operation: 'deleteClassifier', method: 'DELETE', keyType: 'deploy', path: `/v1/external/classifiers/${segment(id)}` }, null).pipe(map(() => id as ClassifierId));
+      return callApi$(
+        client,
+        { operation: 'deleteClassifier', method: 'DELETE', keyType: 'deploy', path: `/v1/external/classifiers/${segment(id)}` },
+        null,
+      ).pipe(map(() => id as ClassifierId));
     }),
   );
 }

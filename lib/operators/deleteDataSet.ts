@@ -30,7 +30,9 @@ export function deleteDataSet$(client: PredictionOneClient): OperatorFunction<Da
   return concatMap((id) =>
     defer(() => {
       if (!Number.isInteger(id)) throw new ValidationError('data set id', [`expected an integer, got ${String(id)}`]);
-      return callApi$(client, { operation: 'deleteDataSet', method: 'DELETE', path: `/v1/external/data-sets/${segment(id)}` }, null).pipe(map(() => id as DataSetId));
+      return callApi$(client, { operation: 'deleteDataSet', method: 'DELETE', path: `/v1/external/data-sets/${segment(id)}` }, null).pipe(
+        map(() => id as DataSetId),
+      );
     }),
   );
 }

@@ -42,14 +42,20 @@ export function resultArchive$(
   const maxBytes = Math.min(client.settings.maxResultBytes, client.settings.maxResultMemoryBytes);
   const maxCompressionRatio = client.settings.maxCompressionRatio;
   return defer(() =>
-    getPresigned$<TrainingEvent>(client, resultUrl, async (response, emit) => {
-      const total = declaredArchiveSize(response, maxBytes);
-      const unzip = new StreamingUnzip(maxBytes, { ...client.config.zipCodec, maxCompressionRatio });
-      const progress = new ArchiveProgress(total, (loaded) => emit({ type: 'downloadProgress', externalProcessId: id, loaded, total }));
-      const files = await readArchive(response, unzip, maxBytes, progress);
-      progress.flush();
-      emit({ type: 'completed', externalProcessId: id, result: toTrainingResult(files) });
-    }, operation, id),
+    getPresigned$<TrainingEvent>(
+      client,
+      resultUrl,
+      async (response, emit) => {
+        const total = declaredArchiveSize(response, maxBytes);
+        const unzip = new StreamingUnzip(maxBytes, { ...client.config.zipCodec, maxCompressionRatio });
+        const progress = new ArchiveProgress(total, (loaded) => emit({ type: 'downloadProgress', externalProcessId: id, loaded, total }));
+        const files = await readArchive(response, unzip, maxBytes, progress);
+        progress.flush();
+        emit({ type: 'completed', externalProcessId: id, result: toTrainingResult(files) });
+      },
+      operation,
+      id,
+    ),
   );
 }
 

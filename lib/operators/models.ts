@@ -65,4 +65,3 @@ function page$(client: PredictionOneClient, offset: number, limit: number): Obse
     map((res) => ({ items: res.models, total: res.metadata.total, limit: res.metadata.limit })),
   );
 }
-

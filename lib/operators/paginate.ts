@@ -117,10 +117,13 @@ function checked(options: ListOptions): { limit: number; start: number } {
  *
  * @internal
  */
-export async function* paginateAsync<T>(fetchPage: (offset: number, limit: number) => Observable<Page<T>>, options: ListOptions = {}): AsyncGenerator<T, void, undefined> {
+export async function* paginateAsync<T>(
+  fetchPage: (offset: number, limit: number) => Observable<Page<T>>,
+  options: ListOptions = {},
+): AsyncGenerator<T, void, undefined> {
   const { limit, start } = checked(options);
   const signal = options.signal;
-  for (let offset: number | undefined = start; offset !== undefined; ) {
+  for (let offset: number | undefined = start; offset !== undefined;) {
     const page = await lastValueFrom(fetchPage(offset, limit).pipe(abortOn(signal)));
     for (const item of page.items) {
       // The consumer may have aborted while it worked on the previous item.

@@ -47,7 +47,12 @@ export interface ExternalProcessRef {
  * @internal
  */
 export function isBareRef(value: unknown, key: string): boolean {
-  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === undefined && typeof (value as Record<string, unknown>)[key] === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { type?: unknown }).type === undefined &&
+    typeof (value as Record<string, unknown>)[key] === 'string'
+  );
 }
 
 /** @internal */

@@ -49,7 +49,11 @@ class TrainingPolicy extends StatusPolicy<TrainingStatus, StatusEvent> {
   }
 
   poll$(id: string): Observable<TrainingStatus> {
-    return callApi$(this.client, { operation: 'trainingStatus', trainingId: id, method: 'GET', path: '/v1/external/models/results', query: { external_process_id: id } }, TrainingStatus);
+    return callApi$(
+      this.client,
+      { operation: 'trainingStatus', trainingId: id, method: 'GET', path: '/v1/external/models/results', query: { external_process_id: id } },
+      TrainingStatus,
+    );
   }
 
   toValue(s: TrainingStatus, id: string): StatusEvent {
@@ -147,13 +151,7 @@ function isQueuedOrRef(value: TrainingEvent | ExternalProcessRef): value is Queu
  * @param options - The schedule and status names; defaults come from the client's `poll`.
  * @returns An operator from queued trainings to status events.
  */
-export function pollStatus$(
-  client: PredictionOneClient,
-  options?: PollOptions,
-): OperatorFunction<TrainingEvent | ExternalProcessRef, TrainingEvent> {
+export function pollStatus$(client: PredictionOneClient, options?: PollOptions): OperatorFunction<TrainingEvent | ExternalProcessRef, TrainingEvent> {
   const { policy, consumer } = policyOf(client, options);
-  return passOrHandle(
-    isQueuedOrRef,
-    (input) => sharedPoll$(client, policy, input.externalProcessId, client.scheduler, consumer),
-  );
+  return passOrHandle(isQueuedOrRef, (input) => sharedPoll$(client, policy, input.externalProcessId, client.scheduler, consumer));
 }

@@ -65,7 +65,12 @@ export abstract class StatusPolicy<Raw, T extends { readonly status: string; rea
    * The options of a resource whose status names are not the training's: `base` (the client's
    * schedule), then the resource's own terminal and failure statuses, then the caller's options.
    */
-  static optionsOver(base: ResolvedPollOptions, terminalStatuses: readonly string[], failureStatuses: readonly string[], options: PollOptions | undefined): ResolvedPollOptions {
+  static optionsOver(
+    base: ResolvedPollOptions,
+    terminalStatuses: readonly string[],
+    failureStatuses: readonly string[],
+    options: PollOptions | undefined,
+  ): ResolvedPollOptions {
     return resolvePollOptions(resolvePollOptions(base, { terminalStatuses, failureStatuses }), options);
   }
 

@@ -253,7 +253,11 @@ function infer$(
   // The client's one exchange: its error factory (documented inference codes become
   // InferenceError, which is never retried), retry policy and bounds; the inference key is
   // redacted from errors like the client's own keys.
-  return callUrl$(client, { operation: 'inference', method: 'POST', url: target.url, key: target.apiKey, json: requestBody(options, batch.csv), idempotent: true }, InferenceResponse).pipe(
+  return callUrl$(
+    client,
+    { operation: 'inference', method: 'POST', url: target.url, key: target.apiKey, json: requestBody(options, batch.csv), idempotent: true },
+    InferenceResponse,
+  ).pipe(
     map((res): PredictionBatch => {
       const files: Record<string, string> = {};
       for (const output of res.outputs) {
@@ -261,12 +265,18 @@ function infer$(
         try {
           files[output.name] = utf8(decodeBase64(output.data));
         } catch (err) {
-          throw new DecodeError('InferenceResponse', [`outputs.${output.name}.data: expected base64, got ${(err as Error).message}`], output.data.slice(0, 200));
+          throw new DecodeError(
+            'InferenceResponse',
+            [`outputs.${output.name}.data: expected base64, got ${(err as Error).message}`],
+            output.data.slice(0, 200),
+          );
         }
       }
       const valid = files['prediction_valid.csv'];
       if (valid === undefined) {
-        throw new DecodeError('InferenceResponse', ['outputs: expected prediction_valid.csv, got none'], JSON.stringify(res.outputs.map((o) => o.name)), [target.apiKey]);
+        throw new DecodeError('InferenceResponse', ['outputs: expected prediction_valid.csv, got none'], JSON.stringify(res.outputs.map((o) => o.name)), [
+          target.apiKey,
+        ]);
       }
       const analysis = files['prediction_analysis.csv'];
       return {

@@ -52,8 +52,7 @@ export function retrainClient$(client: PredictionOneClient, modelId: number, opt
     if (!Number.isInteger(modelId)) throw new ValidationError('model id', [`expected an integer, got ${String(modelId)}`]);
     // The retrain key is this client's key of every type (as before) and its `retrain` key, so a
     // retrain key the parent holds in `apiKeys.retrain` (for another model) cannot shadow it.
-    const scoped = (apiKey: string) =>
-      createClient({ ...client.config, apiKey, apiKeys: { ...client.config.apiKeys, retrain: apiKey }, secretKey: undefined });
+    const scoped = (apiKey: string) => createClient({ ...client.config, apiKey, apiKeys: { ...client.config.apiKeys, retrain: apiKey }, secretKey: undefined });
     const given = options.apiKey || client.config.apiKeys?.retrain;
     if (given) return of(scoped(given));
     const secretKey = client.config.secretKey;

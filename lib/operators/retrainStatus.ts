@@ -37,7 +37,11 @@ class RetrainPolicy extends StatusPolicy<RetrainJobStatus, RetrainStatusEvent> {
   }
 
   poll$(id: string): Observable<RetrainJobStatus> {
-    return callApi$(this.client, { operation: 'retrainStatus', method: 'GET', keyType: 'retrain', path: `/v1/external/retrain_jobs/${segment(id)}` }, RetrainJobStatus);
+    return callApi$(
+      this.client,
+      { operation: 'retrainStatus', method: 'GET', keyType: 'retrain', path: `/v1/external/retrain_jobs/${segment(id)}` },
+      RetrainJobStatus,
+    );
   }
 
   toValue(s: RetrainJobStatus, id: string): RetrainStatusEvent {
@@ -97,10 +101,7 @@ export function retrainJobStatus$(client: PredictionOneClient, id: string, optio
  * @param options - Schedule and status names.
  * @returns An operator from uploaded jobs to status events.
  */
-export function retrainStatus$(
-  client: PredictionOneClient,
-  options?: PollOptions,
-): OperatorFunction<RetrainEvent | RetrainJobRef, RetrainEvent> {
+export function retrainStatus$(client: PredictionOneClient, options?: PollOptions): OperatorFunction<RetrainEvent | RetrainJobRef, RetrainEvent> {
   const policy = new RetrainPolicy(client, options);
   return passOrHandle(
     (value: RetrainEvent | RetrainJobRef): value is RetrainUploadedEvent | RetrainJobRef => isRetrainRef(value) || value.type === 'retrainUploaded',

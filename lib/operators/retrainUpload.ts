@@ -87,25 +87,34 @@ export function retrainUpload$(client: PredictionOneClient): OperatorFunction<Cs
       if (trainHeader.length === 0) throw new ValidationError('retrain data', ['the training CSV has no header row']);
       const missing = trainHeader.filter((c) => !evalHeader.includes(c));
       if (missing.length > 0) throw new ValidationError('retrain evaluation data', [`missing columns ${missing.join(', ')}`]);
-      const body = zipSync(
-        { [`train_src/${name}.csv`]: train.body as Uint8Array, [`eval_src/${name}.csv`]: evaluation.body as Uint8Array },
-        { level: 6 },
-      );
+      const body = zipSync({ [`train_src/${name}.csv`]: train.body as Uint8Array, [`eval_src/${name}.csv`]: evaluation.body as Uint8Array }, { level: 6 });
       return { fileName: `${name}.zip`, body, size: body.byteLength };
     }).pipe(
-      switchMap(({ fileName, body, size, release }: { fileName: string; body: Uint8Array | AsyncIterable<Uint8Array>; size?: number; release?: () => Promise<void> }) =>
-        // Whatever happens (the upload URL refused, cancelled), a spooled copy or an open file goes.
-        releasing(
-          callApi$(client, { operation: 'retrainUploadUrl', method: 'GET', keyType: 'retrain', path: '/v1/external/retrain_jobs/upload_url', query: { filename: fileName } }, RetrainUploadUrl).pipe(
-            switchMap((res) =>
-              concat(
-                putWithProgress$(client, res.upload_url, body, size, (loaded, total): RetrainEvent => ({ type: 'retrainUploadProgress', fileName, loaded, total }), 'retrainUpload'),
-                of<RetrainEvent>({ type: 'retrainUploaded', retrainJobId: res.retrain_job_id, fileName, bytes: size }),
+      switchMap(
+        ({ fileName, body, size, release }: { fileName: string; body: Uint8Array | AsyncIterable<Uint8Array>; size?: number; release?: () => Promise<void> }) =>
+          // Whatever happens (the upload URL refused, cancelled), a spooled copy or an open file goes.
+          releasing(
+            callApi$(
+              client,
+              { operation: 'retrainUploadUrl', method: 'GET', keyType: 'retrain', path: '/v1/external/retrain_jobs/upload_url', query: { filename: fileName } },
+              RetrainUploadUrl,
+            ).pipe(
+              switchMap((res) =>
+                concat(
+                  putWithProgress$(
+                    client,
+                    res.upload_url,
+                    body,
+                    size,
+                    (loaded, total): RetrainEvent => ({ type: 'retrainUploadProgress', fileName, loaded, total }),
+                    'retrainUpload',
+                  ),
+                  of<RetrainEvent>({ type: 'retrainUploaded', retrainJobId: res.retrain_job_id, fileName, bytes: size }),
+                ),
               ),
             ),
+            async () => void (await release?.()),
           ),
-          async () => void (await release?.()),
-        ),
       ),
     );
   });

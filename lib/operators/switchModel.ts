@@ -37,8 +37,10 @@ export function switchModel$(client: PredictionOneClient): OperatorFunction<Retr
   return passOrHandle(
     (value): value is RetrainStatusEvent | RetrainJobRef => isRetrainRef(value) || (value.type === 'retrainStatus' && value.terminal),
     (input) =>
-      callApi$(client, { operation: 'switchModel', method: 'PUT', keyType: 'retrain', path: `/v1/external/retrain_jobs/${segment(input.retrainJobId)}/update_model` }, UpdateModelResponse).pipe(
-        map((): RetrainEvent => ({ type: 'modelSwitched', retrainJobId: input.retrainJobId as RetrainJobId })),
-      ),
+      callApi$(
+        client,
+        { operation: 'switchModel', method: 'PUT', keyType: 'retrain', path: `/v1/external/retrain_jobs/${segment(input.retrainJobId)}/update_model` },
+        UpdateModelResponse,
+      ).pipe(map((): RetrainEvent => ({ type: 'modelSwitched', retrainJobId: input.retrainJobId as RetrainJobId }))),
   );
 }

@@ -53,10 +53,7 @@ export interface TrainOptions {
  * @param options - Name and config.
  * @returns An operator from upload events to training events.
  */
-export function train$(
-  client: PredictionOneClient,
-  options: TrainOptions,
-): OperatorFunction<TrainingEvent | ExternalProcessRef, TrainingEvent> {
+export function train$(client: PredictionOneClient, options: TrainOptions): OperatorFunction<TrainingEvent | ExternalProcessRef, TrainingEvent> {
   return passOrHandle(
     (value): value is UploadedEvent | ExternalProcessRef => isRef(value) || value.type === 'uploaded',
     (input) =>

@@ -60,7 +60,14 @@ export function updateClassifier$(client: PredictionOneClient): OperatorFunction
       return callApi$(
         client,
         // PATCH with the same body twice leaves the same state: safe to retry.
-        { operation: 'updateClassifier', method: 'PATCH', keyType: 'deploy', path: `/v1/external/classifiers/${segment(change.classifierId)}`, json: body, idempotent: true },
+        {
+          operation: 'updateClassifier',
+          method: 'PATCH',
+          keyType: 'deploy',
+          path: `/v1/external/classifiers/${segment(change.classifierId)}`,
+          json: body,
+          idempotent: true,
+        },
         UpdateClassifierResponse,
       ).pipe(map((res) => res.classifier));
     }),

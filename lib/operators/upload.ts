@@ -4,7 +4,22 @@
  *
  * @packageDocumentation
  */
-import { EMPTY, Observable, OperatorFunction, concat, concatMap, defer, from, ignoreElements, merge, of, retry, switchMap, throwError, type ObservableInput } from 'rxjs';
+import {
+  EMPTY,
+  Observable,
+  OperatorFunction,
+  concat,
+  concatMap,
+  defer,
+  from,
+  ignoreElements,
+  merge,
+  of,
+  retry,
+  switchMap,
+  throwError,
+  type ObservableInput,
+} from 'rxjs';
 import { UploadUrls } from '../codecs/uploadUrls';
 import { UploadUrlSpentError, ValidationError } from '../core/errors';
 import type { TrainingEvent, UploadFileKind, UploadProgressEvent } from '../core/events';
@@ -160,7 +175,8 @@ export function uploadChecked$(
             issues.push(...err.issues);
           }
         }
-        const evaluation = input.evaluation === undefined ? undefined : await prepareSource(input.evaluation, streaming, spoolingOf(client.config), input.encoding);
+        const evaluation =
+          input.evaluation === undefined ? undefined : await prepareSource(input.evaluation, streaming, spoolingOf(client.config), input.encoding);
         if (evaluation) {
           prepared.push(evaluation);
           const header = csvHeader(evaluation.head);
@@ -191,7 +207,10 @@ export function uploadChecked$(
           await Promise.all([current.train, current.evaluation].map((p) => (p && !(p.body instanceof Uint8Array) ? p.release?.() : undefined)));
           const streaming = client.config.streamUploads === true;
           current = {
-            train: current.train.body instanceof Uint8Array ? current.train : await settleSource(await prepareSource(input.train, streaming, spoolingOf(client.config), input.encoding)),
+            train:
+              current.train.body instanceof Uint8Array
+                ? current.train
+                : await settleSource(await prepareSource(input.train, streaming, spoolingOf(client.config), input.encoding)),
             evaluation:
               current.evaluation === undefined || current.evaluation.body instanceof Uint8Array || input.evaluation === undefined
                 ? current.evaluation
@@ -202,7 +221,11 @@ export function uploadChecked$(
         const resendable =
           (prepared.train.body instanceof Uint8Array || isRereadable(input.train)) &&
           (!prepared.evaluation || prepared.evaluation.body instanceof Uint8Array || (input.evaluation !== undefined && isRereadable(input.evaluation)));
-        const session$ = callApi$(client, { operation: 'uploadUrls', method: 'GET', path: '/v1/external/data-sets/upload-url', query: { extension: 'csv' } }, UploadUrls).pipe(
+        const session$ = callApi$(
+          client,
+          { operation: 'uploadUrls', method: 'GET', path: '/v1/external/data-sets/upload-url', query: { extension: 'csv' } },
+          UploadUrls,
+        ).pipe(
           switchMap((urls) => {
             const ahead = options.beforeSend ? defer(() => from(options.beforeSend!(urls.external_process_id))).pipe(ignoreElements()) : EMPTY;
             return concat(ahead, sources).pipe(

@@ -78,10 +78,7 @@ export function classifierStatus$(client: PredictionOneClient, id: string, optio
  * @param options - Schedule and status names (`terminalStatuses` default `['running']`).
  * @returns An operator from classifier refs to classifier snapshots.
  */
-export function waitForClassifier$(
-  client: PredictionOneClient,
-  options?: PollOptions,
-): OperatorFunction<{ readonly classifierId: string }, Classifier> {
+export function waitForClassifier$(client: PredictionOneClient, options?: PollOptions): OperatorFunction<{ readonly classifierId: string }, Classifier> {
   const policy = new ClassifierPolicy(client, options);
   return concatMap((ref) => sharedPoll$(client, policy, ref.classifierId, client.scheduler));
 }

@@ -25,10 +25,13 @@ export function withDeadline<T>(deadlineMs: number | undefined, scheduler: Sched
   if (deadlineMs === undefined || !Number.isFinite(deadlineMs)) return (source) => source;
   return (source) =>
     new Observable<T>((subscriber) => {
-      const timer = scheduler.schedule(() => {
-        inner.unsubscribe();
-        subscriber.error(new DeadlineExceededError(what, deadlineMs, 0));
-      }, Math.max(0, deadlineMs));
+      const timer = scheduler.schedule(
+        () => {
+          inner.unsubscribe();
+          subscriber.error(new DeadlineExceededError(what, deadlineMs, 0));
+        },
+        Math.max(0, deadlineMs),
+      );
       const inner = source.subscribe({
         next: (v) => subscriber.next(v),
         error: (e: unknown) => {

@@ -385,7 +385,13 @@ class JobStepper {
     const id = record.externalProcessId!;
     return this.status$(id).pipe(
       concatMap((s): Observable<JobStepOutput> => {
-        const training: JobRecord = { ...record, stage: 'training', polls: 0, lastStatus: s.status, trainingSinceMs: record.trainingSinceMs ?? this.client.scheduler.now() };
+        const training: JobRecord = {
+          ...record,
+          stage: 'training',
+          polls: 0,
+          lastStatus: s.status,
+          trainingSinceMs: record.trainingSinceMs ?? this.client.scheduler.now(),
+        };
         return concat(this.save(training), of(stepped(training, 0)));
       }),
       catchError((err: unknown) => {
@@ -440,9 +446,11 @@ class JobStepper {
   /** One Train Status Check, as a status event (`resultUrl` only when terminal). */
   private status$(id: string): Observable<StatusEvent> {
     const terminalStatuses = this.poll.terminalStatuses;
-    return callApi$(this.client, { operation: 'trainingStatus', trainingId: id, method: 'GET', path: '/v1/external/models/results', query: { external_process_id: id } }, TrainingStatus).pipe(
-      map((s) => toStatusEvent(s, id, terminalStatuses)),
-    );
+    return callApi$(
+      this.client,
+      { operation: 'trainingStatus', trainingId: id, method: 'GET', path: '/v1/external/models/results', query: { external_process_id: id } },
+      TrainingStatus,
+    ).pipe(map((s) => toStatusEvent(s, id, terminalStatuses)));
   }
 }
 

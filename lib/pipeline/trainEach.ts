@@ -81,7 +81,12 @@ export function runJob$<K>(client: PredictionOneClient, job: KeyedTrainingJob<K>
       catchError((error: unknown) => {
         const err = error instanceof Error ? error : new Error(String(error));
         const failed: JobEvent<K> = { type: 'failed', key: job.key, externalProcessId, error: err };
-        return options.failFast ? concat(of(failed), throwError(() => err)) : of(failed);
+        return options.failFast
+          ? concat(
+              of(failed),
+              throwError(() => err),
+            )
+          : of(failed);
       }),
     );
   });
@@ -194,4 +199,3 @@ export function trainEachFrom$<K>(
   });
   return events$.pipe(abortOn(options.signal));
 }
-

@@ -118,7 +118,7 @@ export class StreamingUnzip {
     // piece is sized from the ratio the last one showed, to inflate to about PIECE_OUTPUT_BYTES:
     // small for a bomb (its output stays bounded between two checks of the limits), large for
     // ordinary data (small pieces would multiply the decoder's per-push garbage).
-    for (let offset = 0; offset < chunk.byteLength; ) {
+    for (let offset = 0; offset < chunk.byteLength;) {
       const piece = offset === 0 && chunk.byteLength <= this.pieceBytes ? chunk : chunk.subarray(offset, offset + this.pieceBytes);
       offset += piece.byteLength;
       const before = this.uncompressed;

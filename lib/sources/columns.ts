@@ -127,9 +127,6 @@ export function checkColumns(columns: readonly ColumnSpec[], header: readonly st
  * @returns The file's text.
  */
 export function columnInfoCsv(columns: readonly ColumnSpec[]): string {
-  const csv = Papa.unparse(
-    { fields: ['column_name', 'column_type'], data: columns.map((c) => [c.name, c.type]) },
-    { newline: '\n' },
-  );
+  const csv = Papa.unparse({ fields: ['column_name', 'column_type'], data: columns.map((c) => [c.name, c.type]) }, { newline: '\n' });
   return `\uFEFF${csv}\n`;
 }

@@ -237,10 +237,7 @@ export async function prepareSource(source: CsvSource, streaming: boolean, spool
  *
  * @internal
  */
-export async function* countingChunks(
-  body: AsyncIterable<Uint8Array>,
-  onProgress: (loaded: number) => void,
-): AsyncGenerator<Uint8Array> {
+export async function* countingChunks(body: AsyncIterable<Uint8Array>, onProgress: (loaded: number) => void): AsyncGenerator<Uint8Array> {
   let loaded = 0;
   for await (const chunk of body) {
     yield chunk;

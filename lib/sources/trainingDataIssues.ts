@@ -95,11 +95,7 @@ export function trainingDataIssues(sample: string, config: TrainingConfig, optio
  *
  * @internal
  */
-export function checkTrainingData(
-  sample: string,
-  config: TrainingConfig,
-  options: TrainingDataCheckOptions = {},
-): { issues: string[]; unreadable: boolean } {
+export function checkTrainingData(sample: string, config: TrainingConfig, options: TrainingDataCheckOptions = {}): { issues: string[]; unreadable: boolean } {
   const complete = options.complete ?? true;
   const label = options.label ?? 'training data';
   const what = notCsv(sample, complete);
@@ -145,7 +141,9 @@ function dataIssues(rows: string[][], header: string[], config: TrainingConfig, 
     if (text !== undefined) issues.push(`regression needs a numeric target, but '${target}' holds text (e.g. '${text}'); use a classification task type`);
   } else if (c.tt === 'binary_classification') {
     if (distinct.length > 2) {
-      issues.push(`binary_classification needs exactly 2 values in '${target}', found ${distinct.length}${sampled} (${quoteList(distinct)}); use multi_classification`);
+      issues.push(
+        `binary_classification needs exactly 2 values in '${target}', found ${distinct.length}${sampled} (${quoteList(distinct)}); use multi_classification`,
+      );
     } else if (complete && distinct.length < 2) {
       issues.push(`binary_classification needs exactly 2 values in '${target}', found ${distinct.length}${distinct.length ? ` (${quoteList(distinct)})` : ''}`);
     }
@@ -153,7 +151,9 @@ function dataIssues(rows: string[][], header: string[], config: TrainingConfig, 
     // Only a complete sample, or one already holding two other values, proves tv absent.
     if (tv !== undefined && tv !== '' && !distinct.includes(tv) && (complete || distinct.length >= 2)) {
       const near = nearest(tv, distinct);
-      issues.push(`positive value (tv) '${tv}' is not a value of '${target}'${sampled} (${near ? `did you mean '${near}'? ` : ''}values: ${quoteList(distinct)})`);
+      issues.push(
+        `positive value (tv) '${tv}' is not a value of '${target}'${sampled} (${near ? `did you mean '${near}'? ` : ''}values: ${quoteList(distinct)})`,
+      );
     }
   } else if (c.tt === 'multi_classification' && complete && distinct.length < 2) {
     issues.push(`multi_classification needs at least 2 values in '${target}', found ${distinct.length}`);

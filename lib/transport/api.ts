@@ -173,18 +173,12 @@ function keyHeader(key: string): Record<string, string> {
   return key === '' ? {} : { 'x-api-key': key };
 }
 
-
 /**
  * Calls an endpoint with an explicit key (Get API Key sends the secret key), with retries.
  *
  * @internal
  */
-export function callApiWithKey$<C extends Expect>(
-  client: PredictionOneClient,
-  key: string,
-  call: ApiCall,
-  codec: C,
-): Observable<Result<C>> {
+export function callApiWithKey$<C extends Expect>(client: PredictionOneClient, key: string, call: ApiCall, codec: C): Observable<Result<C>> {
   const exchange = new ApiExchange(client, key, call, codec);
   return defer(() => send$(exchange, { n: 0 }).pipe(retryTransient(exchange, client.settings.retry, client.scheduler)));
 }

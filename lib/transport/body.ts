@@ -85,7 +85,6 @@ export async function readBodyBounded(res: FetchResponse, maxBytes: number, what
   return concatBytes(chunks, size);
 }
 
-
 const decoder = new TextDecoder('utf-8');
 
 /** Decodes UTF-8, dropping a leading BOM. @internal */

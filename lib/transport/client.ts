@@ -20,8 +20,7 @@ import { RequestLimiter } from './limiter';
 import { insecureHttpIssue } from './url';
 
 /** cross-fetch's default export, called late so a polyfilled global is picked up. */
-const defaultFetch: FetchLike = (url, init) =>
-  (crossFetch as unknown as FetchLike)(url, init);
+const defaultFetch: FetchLike = (url, init) => (crossFetch as unknown as FetchLike)(url, init);
 
 /**
  * A configured connection to Prediction One (or to the emulator). Create it with
@@ -64,7 +63,12 @@ export class PredictionOneClient {
     this.credentials = new Credentials(
       { apiKey: config.apiKey, apiKeys: config.apiKeys, secretKey: config.secretKey, proxied: config.keyAddedByProxy === true },
       (secretKey, credentialType) =>
-        callApiWithKey$(this, secretKey, { operation: 'getApiKey', method: 'GET', path: '/v1/external/api-key', query: { credential_type: credentialType } }, ApiKeyResponse),
+        callApiWithKey$(
+          this,
+          secretKey,
+          { operation: 'getApiKey', method: 'GET', path: '/v1/external/api-key', query: { credential_type: credentialType } },
+          ApiKeyResponse,
+        ),
       () => this.scheduler.now(),
     );
     this.credentialState$ = this.credentials.state$.asObservable();
@@ -131,7 +135,9 @@ function checkConfig(config: ClientConfig): string {
   const given = (v: string | undefined): v is string => typeof v === 'string' && v.trim() !== '';
   const baseUrl = given(config.baseUrl) ? config.baseUrl.trim().replace(/\/+$/, '') : undefined;
   if (baseUrl === undefined) {
-    issues.push("baseUrl is required: the emulator's URL, your proxy's, or PRODUCTION_BASE_URL for the real service (createNodeClient also reads P1RX_BASE_URL)");
+    issues.push(
+      "baseUrl is required: the emulator's URL, your proxy's, or PRODUCTION_BASE_URL for the real service (createNodeClient also reads P1RX_BASE_URL)",
+    );
   } else if (!/^https?:\/\/[^/]/i.test(baseUrl)) {
     issues.push(`baseUrl must be an http(s) URL, got '${baseUrl}'`);
   }
@@ -140,7 +146,9 @@ function checkConfig(config: ClientConfig): string {
   if (config.keyAddedByProxy) {
     if (keyed) issues.push('keyAddedByProxy: true means the proxy adds the key; do not give apiKey, apiKeys or secretKey as well');
   } else if (!keyed) {
-    issues.push('no key: set apiKey (or apiKeys per credential type), or secretKey to exchange for one (createNodeClient also reads P1RX_API_KEY / P1RX_SECRET_KEY), or keyAddedByProxy: true when baseUrl is a backend that adds it');
+    issues.push(
+      'no key: set apiKey (or apiKeys per credential type), or secretKey to exchange for one (createNodeClient also reads P1RX_API_KEY / P1RX_SECRET_KEY), or keyAddedByProxy: true when baseUrl is a backend that adds it',
+    );
   }
   const insecure = keyed && baseUrl !== undefined && !config.allowInsecureHttp ? insecureHttpIssue(baseUrl) : undefined;
   if (insecure) issues.push(insecure);

@@ -4,18 +4,26 @@
  *
  * @packageDocumentation
  */
-import { ApiError, AuthError, InferenceError, NetworkError, RateLimitError, RedirectError, ResourceGoneError, ServerError, StorageError, TrainingStartUnknownError, type GoneResource, type InferenceErrorReason } from '../core/errors';
+import {
+  ApiError,
+  AuthError,
+  InferenceError,
+  NetworkError,
+  RateLimitError,
+  RedirectError,
+  ResourceGoneError,
+  ServerError,
+  StorageError,
+  TrainingStartUnknownError,
+  type GoneResource,
+  type InferenceErrorReason,
+} from '../core/errors';
 import type { FetchResponse } from './fetchLike';
 import { ApiErrorBody } from '../codecs/apiErrorBody';
 import { storageErrorBody } from '../codecs/storageErrorBody';
 
 /** Messages of the documented code 4001000204 that mean "this key is refused". */
-const AUTH_MESSAGES = new Set([
-  'invalid_api_key.',
-  'Inactive_credential.',
-  'Not_found_credential.',
-  'This user may be deleted.',
-]);
+const AUTH_MESSAGES = new Set(['invalid_api_key.', 'Inactive_credential.', 'Not_found_credential.', 'This user may be deleted.']);
 
 /** The inference endpoint's documented error codes and what they mean. */
 const INFERENCE_REASONS: ReadonlyMap<number, InferenceErrorReason> = new Map([
@@ -43,8 +51,7 @@ function parseBody(text: string): ApiErrorBody {
   try {
     const json: unknown = JSON.parse(text);
     // Some gateways wrap the error: accept `{ error: { code, message } }` too.
-    const candidate =
-      json && typeof json === 'object' && 'error' in json && typeof json.error === 'object' && json.error !== null ? json.error : json;
+    const candidate = json && typeof json === 'object' && 'error' in json && typeof json.error === 'object' && json.error !== null ? json.error : json;
     // Tolerant like every codec: null fields are absent, a numeric code may be a string.
     const decoded = ApiErrorBody.decode(candidate);
     if (decoded._tag === 'Right') return decoded.right;
@@ -129,7 +136,11 @@ export function redirectErrorFrom(request: { method: string; url: string; presig
     httpStatus: opaque ? 0 : status,
     target: target === 'null' ? undefined : target,
     followed,
-    why: request.presigned ? 'not followed' : followed ? 'the transport ignored redirect: manual, so the key may have reached it' : 'API calls never follow redirects, so keys stay home',
+    why: request.presigned
+      ? 'not followed'
+      : followed
+        ? 'the transport ignored redirect: manual, so the key may have reached it'
+        : 'API calls never follow redirects, so keys stay home',
   });
   if (location !== undefined && !followed) locations.set(err, location);
   return err;

@@ -174,7 +174,14 @@ export function getPresigned$<T>(
   const attempt = (target: string): Observable<T> =>
     exchange$<T>(
       client.http,
-      { method: 'GET', url: target, headers: {}, idleTimeoutMs: idleTimeout(client), presigned: true, operation: { name: operation, attempt: ++sent, trainingId } },
+      {
+        method: 'GET',
+        url: target,
+        headers: {},
+        idleTimeoutMs: idleTimeout(client),
+        presigned: true,
+        operation: { name: operation, attempt: ++sent, trainingId },
+      },
       consume,
     );
   return defer(() => {

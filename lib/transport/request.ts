@@ -97,7 +97,6 @@ export function exchangeWith<T>(
 
 const finite = (ms: number | undefined): ms is number => ms !== undefined && Number.isFinite(ms);
 
-
 /**
  * The `init` of one exchange: `signal` is made when first read (an own, enumerable property,
  * so spreading `init` keeps it); the abort state is private (spreading does not copy it).
@@ -168,10 +167,7 @@ class Exchange<T> implements Expiring {
     private readonly operation: RequestOperation | undefined,
   ) {}
 
-  start(
-    consume: ((response: FetchResponse, emit: (value: T) => void) => Promise<void>) | undefined,
-    read: ResponseReader<T> | undefined,
-  ): () => void {
+  start(consume: ((response: FetchResponse, emit: (value: T) => void) => Promise<void>) | undefined, read: ResponseReader<T> | undefined): () => void {
     const { ctx, request } = this;
     // Through the scheduler, so the timeouts run in virtual time under the TestScheduler.
     if (finite(request.timeoutMs)) this.total = ctx.scheduler.schedule<Expiring>(expireTotal, request.timeoutMs, this);

@@ -76,7 +76,11 @@ export interface RetriedRequest {
  *
  * @internal
  */
-export function retryTransient<T>(request: RetriedRequest, options: ResolvedRetryOptions, scheduler: SchedulerLike = asyncScheduler): MonoTypeOperatorFunction<T> {
+export function retryTransient<T>(
+  request: RetriedRequest,
+  options: ResolvedRetryOptions,
+  scheduler: SchedulerLike = asyncScheduler,
+): MonoTypeOperatorFunction<T> {
   const { maxAttempts, deadlineMs } = options;
   const hasDeadline = Number.isFinite(deadlineMs);
   if (maxAttempts <= 1 && !hasDeadline) return identity;

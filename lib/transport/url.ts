@@ -99,7 +99,10 @@ const LOOPBACK_V6 = parseCidr('::1/128')!;
 
 /** `localhost`, or an address in 127.0.0.0/8 or ::1 (a URL's hostname brackets IPv6). */
 function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const host = hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
   if (host === 'localhost') return true;
   return cidrContains(LOOPBACK_V4, host) || cidrContains(LOOPBACK_V6, host);
 }

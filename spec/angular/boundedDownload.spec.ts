@@ -51,13 +51,18 @@ describe('a result download through HttpClient', () => {
   });
 
   const client = () => {
-    injector = rootInjector([provideHttpClient(withFetch()), providePredictionOne({ baseUrl: 'http://127.0.0.1:1', apiKey: 'k-0123456789', maxResultMemoryBytes: 4 * MiB, retry: { maxAttempts: 1 } })]);
+    injector = rootInjector([
+      provideHttpClient(withFetch()),
+      providePredictionOne({ baseUrl: 'http://127.0.0.1:1', apiKey: 'k-0123456789', maxResultMemoryBytes: 4 * MiB, retry: { maxAttempts: 1 } }),
+    ]);
     return injector.get(PREDICTION_ONE_CLIENT);
   };
 
   it('should cancel an endless body once it passes the in-memory limit', async () => {
     const closed = sent.closed;
-    const err = await lastValueFrom(of({ resultUrl: `${base}/endless/result.zip?X-Amz-Signature=abc` }).pipe(downloadResult$(client()))).catch((e: unknown) => e);
+    const err = await lastValueFrom(of({ resultUrl: `${base}/endless/result.zip?X-Amz-Signature=abc` }).pipe(downloadResult$(client()))).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ResponseTooLargeError);
     expect(err).toMatchObject({ limitBytes: 4 * MiB });
     await until(() => sent.closed > closed, 'the connection closed');

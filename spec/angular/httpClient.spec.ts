@@ -2,13 +2,7 @@
 import { rootInjector } from './angularInjector';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  HttpClient,
-  provideHttpClient,
-  withFetch,
-  withInterceptors,
-  type HttpInterceptorFn,
-} from '@angular/common/http';
+import { HttpClient, provideHttpClient, withFetch, withInterceptors, type HttpInterceptorFn } from '@angular/common/http';
 import { inject, type EnvironmentInjector } from '@angular/core';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { AuthError, NetworkError, ServerError, ValidationError, sharedStatus$, train$, type TrainingEvent } from 'prediction-one-rx';

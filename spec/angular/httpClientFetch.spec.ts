@@ -1,19 +1,6 @@
 import { Observable, firstValueFrom, lastValueFrom, of, toArray } from 'rxjs';
-import {
-  ApiError,
-  AuthError,
-  NetworkError,
-  ServerError,
-  createClient,
-  pollStatus$,
-  type FetchInit,
-} from 'prediction-one-rx';
-import {
-  httpClientFetch,
-  type HttpClientFetchRequestOptions,
-  type HttpClientFetchResponse,
-  type HttpRequester,
-} from '../../lib/angular/httpClientFetch';
+import { ApiError, AuthError, NetworkError, ServerError, createClient, pollStatus$, type FetchInit } from 'prediction-one-rx';
+import { httpClientFetch, type HttpClientFetchRequestOptions, type HttpClientFetchResponse, type HttpRequester } from '../../lib/angular/httpClientFetch';
 
 // These tests drive the adapter with an object shaped like HttpClient (its `request` method
 // only), so they need no Angular runtime; spec/angular/httpClient.spec.ts runs the real one.

@@ -27,7 +27,9 @@ beforeAll(async () => {
   upstream = createServer((req, res) => {
     seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'vendor=1', 'retry-after': '3', 'x-internal': 'yes' }).end('{}'));
+    req.on('end', () =>
+      res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'vendor=1', 'retry-after': '3', 'x-internal': 'yes' }).end('{}'),
+    );
   });
   const service = await listen(upstream);
   proxy = createServer(p1Proxy({ service, apiKey: KEY, sessionOk: () => sessionOk }));
@@ -59,13 +61,18 @@ function call(method: string, path: string, headers: Record<string, string> = {}
 
 describe('p1Proxy (the proxy recipe of docs/ANGULAR.md)', () => {
   it('should forward an allowed call with the key and only the allow-listed headers, each way', async () => {
-    const res = await call('POST', '/p1/v1/external/models?x=1', {
-      cookie: 'session=abc',
-      authorization: 'Bearer user-token',
-      'x-api-key': 'from-the-page',
-      'x-custom': 'no',
-      'content-type': 'application/json',
-    }, '{"name":"m"}');
+    const res = await call(
+      'POST',
+      '/p1/v1/external/models?x=1',
+      {
+        cookie: 'session=abc',
+        authorization: 'Bearer user-token',
+        'x-api-key': 'from-the-page',
+        'x-custom': 'no',
+        'content-type': 'application/json',
+      },
+      '{"name":"m"}',
+    );
     expect(res.status).toBe(200);
     expect(seen).toHaveLength(1);
     expect(seen[0]!.method).toBe('POST');

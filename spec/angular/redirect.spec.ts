@@ -21,7 +21,10 @@ let injector: EnvironmentInjector | undefined;
 
 beforeEach(async () => {
   other = await recordingServer(OTHER_HOST);
-  api = await recordingServer('127.0.0.1', redirectTo(302, (req) => `${other.origin}${req.path}`));
+  api = await recordingServer(
+    '127.0.0.1',
+    redirectTo(302, (req) => `${other.origin}${req.path}`),
+  );
 });
 
 afterEach(async () => {
@@ -36,7 +39,17 @@ function clientOf(config: Partial<PredictionOneConfig>, fetchBackend = true, int
     ...(fetchBackend
       ? [provideHttpClient(withFetch(), withInterceptors(interceptors))]
       : // Node has no XMLHttpRequest: the interceptor below answers before the XHR backend would build one.
-        [provideHttpClient(withInterceptors(interceptors)), { provide: XhrFactory, useValue: { build: () => { throw new Error('no XHR in Node'); } } }]),
+        [
+          provideHttpClient(withInterceptors(interceptors)),
+          {
+            provide: XhrFactory,
+            useValue: {
+              build: () => {
+                throw new Error('no XHR in Node');
+              },
+            },
+          },
+        ]),
     providePredictionOne({ baseUrl: api.origin, retry: { maxAttempts: 1 }, ...config }),
   ]);
   return injector.get(PREDICTION_ONE_CLIENT);
@@ -70,7 +83,9 @@ describe('HttpClient (fetch backend) and redirects', () => {
   it('should follow a 307 of a pre-signed byte PUT itself, without the key', async () => {
     api.reply = redirectTo(307, () => `${other.origin}/moved?X-Amz-Signature=s`);
     const client = clientOf({ apiKey: API_KEY });
-    await lastValueFrom(putPresigned$(client, `${api.origin}/storage/data.csv?X-Amz-Signature=s`, new TextEncoder().encode('a,b\n1,2\n')), { defaultValue: 'none' });
+    await lastValueFrom(putPresigned$(client, `${api.origin}/storage/data.csv?X-Amz-Signature=s`, new TextEncoder().encode('a,b\n1,2\n')), {
+      defaultValue: 'none',
+    });
     expect(other.seen.map((s) => [s.method, s.body.toString()])).toEqual([['PUT', 'a,b\n1,2\n']]);
     expect(keyedAtOtherHost()).toEqual([]);
   });
@@ -82,7 +97,14 @@ describe('HttpClient with the XHR backend (follows redirects itself)', () => {
     // Stands in for XHR having followed a redirect: the response's URL is the other host's.
     const followedByXhr: HttpInterceptorFn = (req) => {
       asked.push(req.redirect);
-      return of(new HttpResponse({ status: 200, body: new TextEncoder().encode('{"models":[],"total":0}').buffer, headers: new HttpHeaders(), url: `${other.origin}/v1/external/models` }));
+      return of(
+        new HttpResponse({
+          status: 200,
+          body: new TextEncoder().encode('{"models":[],"total":0}').buffer,
+          headers: new HttpHeaders(),
+          url: `${other.origin}/v1/external/models`,
+        }),
+      );
     };
     const err = await failure(lastValueFrom(models$(clientOf({ apiKey: API_KEY }, false, [followedByXhr])).pipe(toArray())));
     expect(asked).toEqual([undefined]);

@@ -40,17 +40,47 @@ describeWithRedis('the fleet-wide 429 backoff', () => {
       const client = createClient({ baseUrl: emulator().url, apiKey: API_KEY });
       const trainings: FleetTraining[] = [];
       for (let i = 1; i <= 12; i++) {
-        const id = await lastValueFrom(of(seattleWeather(40)).pipe(upload$(client), filter((e) => e.type === 'uploaded'), map((e) => (e as { externalProcessId: string }).externalProcessId)));
-        trainings.push({ key: `t${i}`, config: { tt: 'multi_classification', tc: 'weather', cv: 1 }, externalProcessId: id, poll: { minDelayMs: 100, maxDelayMs: 100 } });
+        const id = await lastValueFrom(
+          of(seattleWeather(40)).pipe(
+            upload$(client),
+            filter((e) => e.type === 'uploaded'),
+            map((e) => (e as { externalProcessId: string }).externalProcessId),
+          ),
+        );
+        trainings.push({
+          key: `t${i}`,
+          config: { tt: 'multi_classification', tc: 'weather', cv: 1 },
+          externalProcessId: id,
+          poll: { minDelayMs: 100, maxDelayMs: 100 },
+        });
       }
       await enqueueTrainings(queue, trainings, { batchId: 'b' });
       emulator().clearLog();
-      const args = ['--queue', redis().url, '--queue-name', queueName, '--out', path.join(dir, 'out'), '--concurrency', '4', '--hold-ms', '200', '--lock-ms', '6000', '--stalled-interval-ms', '1000', '--request-timeout', '5000'];
+      const args = [
+        '--queue',
+        redis().url,
+        '--queue-name',
+        queueName,
+        '--out',
+        path.join(dir, 'out'),
+        '--concurrency',
+        '4',
+        '--hold-ms',
+        '200',
+        '--lock-ms',
+        '6000',
+        '--stalled-interval-ms',
+        '1000',
+        '--request-timeout',
+        '5000',
+      ];
       for (let i = 0; i < 3; i++) workers.push(spawnWorker(args, emulator().url, { P1RX_FLEET_TRACE: '1' }));
       await Promise.all(workers.map((w) => w.ready));
       await until('every training polled', () => (emulator().count(STATUS) >= 40 ? true : undefined));
       // And every worker past the gate (a worker that starts late must not be counted as paused).
-      await until('every worker polling', async () => (new Set((await fleet.gatePasses(0, Number.MAX_SAFE_INTEGER)).map((p) => p.by)).size === 3 ? true : undefined));
+      await until('every worker polling', async () =>
+        new Set((await fleet.gatePasses(0, Number.MAX_SAFE_INTEGER)).map((p) => p.by)).size === 3 ? true : undefined,
+      );
 
       emulator().injectNext(STATUS, 'rateLimit', { retryAfterS: 2 });
       const [window] = await until('the backoff window', async () => {
@@ -58,7 +88,11 @@ describeWithRedis('the fleet-wide 429 backoff', () => {
         return windows.length > 0 ? windows : undefined;
       });
       expect(window.until - window.openedAt).toBe(2000);
-      await until('polling resumed after the window', () => (emulator().requests.filter((r) => r.startedAt > window.until + 200).length >= 10 ? true : undefined), 30_000);
+      await until(
+        'polling resumed after the window',
+        () => (emulator().requests.filter((r) => r.startedAt > window.until + 200).length >= 10 ? true : undefined),
+        30_000,
+      );
 
       const passes = await fleet.gatePasses(0, Number.MAX_SAFE_INTEGER);
       // Every worker was polling before the window, and is again after it.

@@ -47,12 +47,37 @@ describeWithRedis('p1rx batch --queue', () => {
   it('should let the workers upload from a shared path and follow the fleet to the summary', async () => {
     const manifest = await jsonManifest(dir, 3);
     const out = path.join(dir, 'out');
-    running = createTrainingWorker(createClient({ baseUrl: emulator().url, apiKey: API_KEY }), { connection: redis().url, queueName: 'shared', out, holdMs: 100, concurrency: 3 });
+    running = createTrainingWorker(createClient({ baseUrl: emulator().url, apiKey: API_KEY }), {
+      connection: redis().url,
+      queueName: 'shared',
+      out,
+      holdMs: 100,
+      concurrency: 3,
+    });
     const sessions = emulator().stats().uploadSessions;
-    const { code, io } = await runCli(['batch', manifest, '--queue', redis().url, '--queue-name', 'shared', '-o', out, '--upload-from', 'workers', '--poll-interval', '30', ...common()]);
+    const { code, io } = await runCli([
+      'batch',
+      manifest,
+      '--queue',
+      redis().url,
+      '--queue-name',
+      'shared',
+      '-o',
+      out,
+      '--upload-from',
+      'workers',
+      '--poll-interval',
+      '30',
+      ...common(),
+    ]);
     expect(code).toBe(0);
     const events = io.events();
-    expect(events.filter((e) => e.type === 'succeeded').map((e) => e.key).sort()).toEqual(['job1', 'job2', 'job3']);
+    expect(
+      events
+        .filter((e) => e.type === 'succeeded')
+        .map((e) => e.key)
+        .sort(),
+    ).toEqual(['job1', 'job2', 'job3']);
     expect(events.some((e) => e.type === 'status')).toBe(true);
     expect(events.at(-1)).toMatchObject({ type: 'summary', succeeded: 3, failed: 0, exitCode: 0 });
     expect(io.err()).toMatch(/job1\s+succeeded/);
@@ -70,7 +95,19 @@ describeWithRedis('p1rx batch --queue', () => {
     const manifest = await jsonManifest(dir, 1);
     running = createTrainingWorker(createClient({ baseUrl: emulator().url, apiKey: API_KEY }), { connection: redis().url, queueName: 'failing', holdMs: 100 });
     emulator().injectNext('POST /v1/external/models', 'failTraining');
-    const { code, io } = await runCli(['batch', manifest, '--queue', redis().url, '--queue-name', 'failing', '-o', path.join(dir, 'out'), '--poll-interval', '30', ...common()]);
+    const { code, io } = await runCli([
+      'batch',
+      manifest,
+      '--queue',
+      redis().url,
+      '--queue-name',
+      'failing',
+      '-o',
+      path.join(dir, 'out'),
+      '--poll-interval',
+      '30',
+      ...common(),
+    ]);
     expect(code).toBe(1);
     expect(io.events().find((e) => e.type === 'failed')).toMatchObject({ key: 'job1', error: { name: 'FleetJobError' } });
     expect(io.err()).toMatch(/job1\s+failed\s+FleetJobError: TrainingFailedError/);

@@ -46,9 +46,29 @@ describeWithRedis('a fleet of p1rx workers killed with kill -9', () => {
     const out = path.join(dir, 'out');
     await writeFile(path.join(dir, 'weather.csv'), seattleWeather(60));
     const manifest = path.join(dir, 'manifest.json');
-    await writeFile(manifest, JSON.stringify(Array.from({ length: JOBS }, (_, i) => ({ key: `job${i + 1}`, csv: 'weather.csv', target: 'weather', type: 'multi_classification', cv: 1 }))));
+    await writeFile(
+      manifest,
+      JSON.stringify(
+        Array.from({ length: JOBS }, (_, i) => ({ key: `job${i + 1}`, csv: 'weather.csv', target: 'weather', type: 'multi_classification', cv: 1 })),
+      ),
+    );
     const common = ['--base-url', emulator().url, '--api-key', 'test-api-key-0123456789'];
-    const batchArgs = ['batch', manifest, '--queue', redis().url, '--queue-name', queueName, '-o', out, '-c', '16', '--poll-interval', '100', '--json', ...common];
+    const batchArgs = [
+      'batch',
+      manifest,
+      '--queue',
+      redis().url,
+      '--queue-name',
+      queueName,
+      '-o',
+      out,
+      '-c',
+      '16',
+      '--poll-interval',
+      '100',
+      '--json',
+      ...common,
+    ];
 
     // The producer uploads every job and enqueues it (in this process, as the CLI does).
     const enqueued = await runCli([...batchArgs, '--detach']);
@@ -57,7 +77,24 @@ describeWithRedis('a fleet of p1rx workers killed with kill -9', () => {
 
     const conn = new Redis(redis().url);
     const queue = new Queue<FleetJobData>(queueName, { connection: { url: redis().url } });
-    const args = ['--queue', redis().url, '--queue-name', queueName, '--out', out, '--concurrency', '10', '--hold-ms', '50', '--lock-ms', '5000', '--stalled-interval-ms', '1000', '--request-timeout', '4000'];
+    const args = [
+      '--queue',
+      redis().url,
+      '--queue-name',
+      queueName,
+      '--out',
+      out,
+      '--concurrency',
+      '10',
+      '--hold-ms',
+      '50',
+      '--lock-ms',
+      '5000',
+      '--stalled-interval-ms',
+      '1000',
+      '--request-timeout',
+      '4000',
+    ];
     const start = () => {
       const w = spawnWorker(args, emulator().url);
       workers.push(w);
@@ -75,7 +112,13 @@ describeWithRedis('a fleet of p1rx workers killed with kill -9', () => {
       const followed = runCli(batchArgs, followIo);
       const kills: number[] = [];
 
-      await until('a held Create Model', () => emulator().requests.slice(logged).some((r) => r.route === CREATE) || undefined);
+      await until(
+        'a held Create Model',
+        () =>
+          emulator()
+            .requests.slice(logged)
+            .some((r) => r.route === CREATE) || undefined,
+      );
       const created = Object.keys(emulator().stats().modelsCreatedByUpload).filter((id) => !before.has(id));
       const holders = (await Promise.all(created.map((id) => claimHolder(conn, queueName, id)))).filter((pid): pid is number => pid !== undefined);
       const sender = alive().find((w) => holders.includes(w.pid));

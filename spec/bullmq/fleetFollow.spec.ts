@@ -64,7 +64,20 @@ describeWithRedis('following a fleet', () => {
 
   it('should show the jobs of a worker killed with kill -9 as "worker lost, retaking", then finish them', async () => {
     const manifest = await jsonManifest(dir, 1);
-    const args = ['--queue', redis().url, '--queue-name', 'lost-worker', '--hold-ms', '1000', '--lock-ms', '1500', '--stalled-interval-ms', '300', '--request-timeout', '1000'];
+    const args = [
+      '--queue',
+      redis().url,
+      '--queue-name',
+      'lost-worker',
+      '--hold-ms',
+      '1000',
+      '--lock-ms',
+      '1500',
+      '--stalled-interval-ms',
+      '300',
+      '--request-timeout',
+      '1000',
+    ];
     const first = spawnWorker(args, emulator().url);
     workers.push(first);
     await first.ready;
@@ -96,7 +109,9 @@ describeWithRedis('following a fleet', () => {
       const inner: FetchLike = async () => new Response('slow down', { status: 429, headers: { 'retry-after': '600' } });
       const gated = fleet.fetch(inner, { apiBaseUrl: 'http://127.0.0.1:9/api' });
       // The storage's 429 (a pre-signed URL on another host) is its own.
-      expect((await gated('http://127.0.0.2:9/bucket/upload?X-Amz-Signature=s', { method: 'PUT', headers: {}, signal: new AbortController().signal })).status).toBe(429);
+      expect(
+        (await gated('http://127.0.0.2:9/bucket/upload?X-Amz-Signature=s', { method: 'PUT', headers: {}, signal: new AbortController().signal })).status,
+      ).toBe(429);
       expect(await fleet.backoffLeftMs()).toBe(0);
       expect(await fleet.backoffWindows()).toEqual([]);
       // The API's 429 pauses everyone, capped.

@@ -26,10 +26,12 @@ describeWithRedis('the fleet gate recognises Create Model by its operation', () 
 
   const init = (extra: Partial<FetchInit>): FetchInit => ({ method: 'POST', headers: {}, signal: new AbortController().signal, ...extra });
   /** The transport behind the gate: records what passed, answers 200 (nothing leaves the process). */
-  const behind = (passed: string[]): FetchLike => async (url) => {
-    passed.push(url);
-    return { status: 200, headers: { get: () => null }, body: null, arrayBuffer: async () => new ArrayBuffer(0) } satisfies FetchResponse;
-  };
+  const behind =
+    (passed: string[]): FetchLike =>
+    async (url) => {
+      passed.push(url);
+      return { status: 200, headers: { get: () => null }, body: null, arrayBuffer: async () => new ArrayBuffer(0) } satisfies FetchResponse;
+    };
 
   it('should send Create Model from the client only under the claim, and follow the claim it holds', async () => {
     const fleet = createFleet(conn, { name: 'gate-client' });

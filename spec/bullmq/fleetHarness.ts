@@ -94,9 +94,32 @@ export async function claimHolder(redis: Redis, queueName: string, externalProce
  * A redis-server on a given loopback port with persistence off (as scripts/redisServer.ts
  * starts it): for the specs that kill Redis and bring it back empty at the same address.
  */
-export async function startRedisOn(port: number, extraArgs: readonly string[] = []): Promise<{ url: string; pid: number; kill(): Promise<void>; stop(): Promise<void> }> {
+export async function startRedisOn(
+  port: number,
+  extraArgs: readonly string[] = [],
+): Promise<{ url: string; pid: number; kill(): Promise<void>; stop(): Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'p1rx-redis-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--maxmemory-policy', 'noeviction', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      '--daemonize',
+      'no',
+      '--maxmemory-policy',
+      'noeviction',
+      ...extraArgs,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let log = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = await new Promise<boolean>((resolve) => {

@@ -112,13 +112,20 @@ describeWithRedis('fleet result locations', () => {
   it('should not report success when the worker wrote the result elsewhere (or nowhere)', async () => {
     const manifest = await jsonManifest(dir, 1);
     // A worker that ignores the job's location (an older version, a custom processor).
-    const worker = new Worker<FleetJobData, FleetJobResult>('elsewhere', async (job) => ({ key: job.data.key, resultDir: path.join(dir, 'somewhere-else'), metrics: [], polls: 0 }), {
-      connection: { url: redis().url },
-    });
+    const worker = new Worker<FleetJobData, FleetJobResult>(
+      'elsewhere',
+      async (job) => ({ key: job.data.key, resultDir: path.join(dir, 'somewhere-else'), metrics: [], polls: 0 }),
+      {
+        connection: { url: redis().url },
+      },
+    );
     queues.push(worker);
     const { code, io } = await runCli(['batch', manifest, '--queue', redis().url, '--queue-name', 'elsewhere', '-o', path.join(dir, 'out'), ...common()]);
     expect(code).toBe(1);
-    expect(io.events().find((e) => e.type === 'failed')).toMatchObject({ key: 'job1', error: { message: expect.stringMatching(/reported success but wrote the result to .*somewhere-else/) } });
+    expect(io.events().find((e) => e.type === 'failed')).toMatchObject({
+      key: 'job1',
+      error: { message: expect.stringMatching(/reported success but wrote the result to .*somewhere-else/) },
+    });
     expect(io.events().at(-1)).toMatchObject({ type: 'summary', succeeded: 0, failed: 1 });
   });
 
@@ -140,7 +147,13 @@ describeWithRedis('fleet result locations', () => {
     const { queue, events } = open('outside');
     const failed = new Promise<string>((resolve) => events.on('failed', ({ failedReason }) => resolve(failedReason)));
     await enqueueTrainings(queue, [{ key: 'k', config, data: { train: path.join(dir, 'weather.csv') } }], { batchId: 'b', out: path.join(dir, 'elsewhere') });
-    running = createTrainingWorker(client(), { connection: redis().url, queueName: 'outside', holdMs: 30, out: path.join(dir, 'root'), outRoot: path.join(dir, 'root') });
+    running = createTrainingWorker(client(), {
+      connection: redis().url,
+      queueName: 'outside',
+      holdMs: 30,
+      out: path.join(dir, 'root'),
+      outRoot: path.join(dir, 'root'),
+    });
     expect(await failed).toMatch(/outside this worker's --out/);
     expect(existsSync(path.join(dir, 'elsewhere'))).toBe(false);
   });

@@ -37,11 +37,47 @@ describeWithRedis('a fleet whose Redis comes back empty', () => {
     const manifest = await jsonManifest(dir, 3);
     const out = path.join(dir, 'out');
     const batchDir = path.join(out, defaultBatchId(manifest, out));
-    const args = ['batch', manifest, '--queue', redis.url, '--queue-name', 'lost', '-o', out, '--poll-interval', '50', '--redis-timeout', '1500', '--base-url', emulator().url, '--api-key', API_KEY, '--json'];
+    const args = [
+      'batch',
+      manifest,
+      '--queue',
+      redis.url,
+      '--queue-name',
+      'lost',
+      '-o',
+      out,
+      '--poll-interval',
+      '50',
+      '--redis-timeout',
+      '1500',
+      '--base-url',
+      emulator().url,
+      '--api-key',
+      API_KEY,
+      '--json',
+    ];
     const creates = () => emulator().requests.filter((r) => r.route === CREATE).length;
     const before = creates();
 
-    const worker = spawnWorker(['--queue', redis.url, '--queue-name', 'lost', '--hold-ms', '20', '--lock-ms', '3000', '--stalled-interval-ms', '500', '--request-timeout', '2000', '--redis-retry-ms', '200'], emulator().url);
+    const worker = spawnWorker(
+      [
+        '--queue',
+        redis.url,
+        '--queue-name',
+        'lost',
+        '--hold-ms',
+        '20',
+        '--lock-ms',
+        '3000',
+        '--stalled-interval-ms',
+        '500',
+        '--request-timeout',
+        '2000',
+        '--redis-retry-ms',
+        '200',
+      ],
+      emulator().url,
+    );
     workers.push(worker);
     await worker.ready;
     const first = runCli(args);

@@ -26,7 +26,7 @@ describeWithRedis('the fleet Lua scripts (EVALSHA)', () => {
   afterEach(() => conn.disconnect());
 
   it('should load a script with EVAL once, then run it with EVALSHA, and load it again after SCRIPT FLUSH', async () => {
-    const script = luaScript("return {KEYS[1], ARGV[1], #KEYS, #ARGV}");
+    const script = luaScript('return {KEYS[1], ARGV[1], #KEYS, #ARGV}');
     await expect(script.run(conn, ['k'], ['v'])).resolves.toEqual(['k', 'v', 1, 1]);
     await expect(script.run(conn, ['k2'], ['v2', 'w'])).resolves.toEqual(['k2', 'v2', 1, 2]);
     expect(await calls(conn, 'eval')).toBe(1);
@@ -62,7 +62,8 @@ describeWithRedis('the fleet Lua scripts (EVALSHA)', () => {
     const fleet = createFleet(conn, { name: 'sha' });
     const inner: FetchLike = () => Promise.resolve({ status: 200, headers: new Headers(), body: null, arrayBuffer: () => Promise.resolve(new ArrayBuffer(0)) });
     const fetch = fleet.fetch(inner);
-    for (let i = 0; i < 5; i++) await fetch('http://127.0.0.1:1/v1/external/models/results?external_process_id=x', { method: 'GET', headers: {}, signal: new AbortController().signal });
+    for (let i = 0; i < 5; i++)
+      await fetch('http://127.0.0.1:1/v1/external/models/results?external_process_id=x', { method: 'GET', headers: {}, signal: new AbortController().signal });
     expect(await calls(conn, 'eval')).toBe(1);
     expect(await calls(conn, 'evalsha')).toBe(5);
   });

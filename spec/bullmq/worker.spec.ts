@@ -6,7 +6,15 @@ import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { firstValueFrom, filter, takeWhile, toArray, lastValueFrom } from 'rxjs';
 import { createClient } from '../../lib';
-import { createTrainingWorker, enqueueTrainings, fleetEvents$, type FleetEvent, type FleetJobData, type FleetTraining, type TrainingWorker } from '../../lib/bullmq';
+import {
+  createTrainingWorker,
+  enqueueTrainings,
+  fleetEvents$,
+  type FleetEvent,
+  type FleetJobData,
+  type FleetTraining,
+  type TrainingWorker,
+} from '../../lib/bullmq';
 import { API_KEY, seattleWeather, useEmulator } from '../helpers/emulator';
 import { describeWithRedis, useRedis } from '../helpers/redis';
 
@@ -54,7 +62,16 @@ describeWithRedis('prediction-one-rx/bullmq in one process', () => {
 
   const client = () => createClient({ baseUrl: emulator().url, apiKey: API_KEY, requestTimeoutMs: 5000, retry: { baseDelayMs: 10, maxDelayMs: 50 } });
   const start = (extra: Partial<Parameters<typeof createTrainingWorker>[1]> = {}) =>
-    (running = createTrainingWorker(client(), { connection: redis().url, queueName, concurrency: 3, out: path.join(dir, 'out'), holdMs: 30, lockDurationMs: 10_000, stalledIntervalMs: 1000, ...extra }));
+    (running = createTrainingWorker(client(), {
+      connection: redis().url,
+      queueName,
+      concurrency: 3,
+      out: path.join(dir, 'out'),
+      holdMs: 30,
+      lockDurationMs: 10_000,
+      stalledIntervalMs: 1000,
+      ...extra,
+    }));
 
   it('should train every job once, uploading from the workers, and enqueue nothing new the second time', async () => {
     const trainings: FleetTraining[] = Array.from({ length: 6 }, (_, i) => ({
@@ -65,7 +82,10 @@ describeWithRedis('prediction-one-rx/bullmq in one process', () => {
     }));
     const uploadsBefore = emulator().stats().uploadSessions;
     const modelsBefore = emulator().stats().modelsCreated;
-    const ended = untilEnded(fleetEvents$(queueEvents, { batchId: 'b1' }), trainings.map((t) => t.key));
+    const ended = untilEnded(
+      fleetEvents$(queueEvents, { batchId: 'b1' }),
+      trainings.map((t) => t.key),
+    );
     const first = await enqueueTrainings(queue, trainings, { batchId: 'b1' });
     expect(first.added).toHaveLength(6);
     start();
@@ -87,7 +107,9 @@ describeWithRedis('prediction-one-rx/bullmq in one process', () => {
   it('should fail a training the service reports failed without retrying it', async () => {
     emulator().injectNext('POST /v1/external/models', 'failTraining');
     const ended = untilEnded(fleetEvents$(queueEvents, { batchId: 'b2' }), ['bad']);
-    await enqueueTrainings(queue, [{ key: 'bad', config, data: { train: path.join(dir, 'weather.csv') }, poll: { minDelayMs: 20, maxDelayMs: 50 } }], { batchId: 'b2' });
+    await enqueueTrainings(queue, [{ key: 'bad', config, data: { train: path.join(dir, 'weather.csv') }, poll: { minDelayMs: 20, maxDelayMs: 50 } }], {
+      batchId: 'b2',
+    });
     start();
     const events = await ended;
     const failed = events.find((e) => e.type === 'failed');
@@ -99,7 +121,9 @@ describeWithRedis('prediction-one-rx/bullmq in one process', () => {
   it('should park a job between polls with moveToDelayed (slot free) and resume it', async () => {
     const models = emulator().stats().modelsCreated;
     const ended = untilEnded(fleetEvents$(queueEvents, { batchId: 'b3' }), ['p']);
-    await enqueueTrainings(queue, [{ key: 'p', config, data: { train: path.join(dir, 'weather.csv') }, poll: { minDelayMs: 200, maxDelayMs: 200 } }], { batchId: 'b3' });
+    await enqueueTrainings(queue, [{ key: 'p', config, data: { train: path.join(dir, 'weather.csv') }, poll: { minDelayMs: 200, maxDelayMs: 200 } }], {
+      batchId: 'b3',
+    });
     start({ holdMs: 50 });
     const delayed = firstValueFrom(fleetEvents$(queueEvents, { batchId: 'b3' }).pipe(filter((e) => e.type === 'progress' && e.event.type === 'queued')));
     await delayed;
@@ -117,7 +141,11 @@ describeWithRedis('prediction-one-rx/bullmq in one process', () => {
       const fleet = createFleet(conn, { name: queueName });
       const gated = fleet.fetch(globalThis.fetch as never);
       emulator().failNext('GET /v1/external/models', 429, { code: 4290000000, error: 'Too Many Requests', message: 'slow down' }, { retryAfterS: 1 });
-      const res = await gated(`${emulator().url}/v1/external/models`, { method: 'GET', headers: { 'x-api-key': API_KEY }, signal: new AbortController().signal });
+      const res = await gated(`${emulator().url}/v1/external/models`, {
+        method: 'GET',
+        headers: { 'x-api-key': API_KEY },
+        signal: new AbortController().signal,
+      });
       expect(res.status).toBe(429);
       const left = await fleet.backoffLeftMs();
       expect(left).toBeGreaterThan(0);

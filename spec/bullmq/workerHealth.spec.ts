@@ -74,10 +74,14 @@ describeWithRedis('p1rx worker health endpoint and JSON logs', () => {
 
       // Redis goes away: /readyz says so (the process stays alive).
       await redis.stop();
-      const down = await until('/readyz 503 while Redis is down', async () => {
-        const r = await get(base, '/readyz');
-        return r.status === 503 ? r : undefined;
-      }, 30_000);
+      const down = await until(
+        '/readyz 503 while Redis is down',
+        async () => {
+          const r = await get(base, '/readyz');
+          return r.status === 503 ? r : undefined;
+        },
+        30_000,
+      );
       expect(JSON.parse(down.body)).toEqual({ status: 'not ready', reason: 'redis unreachable' });
       expect((await get(base, '/healthz')).status).toBe(200);
       const metricsDown = parsePrometheus((await get(base, '/metrics')).body);
@@ -120,7 +124,24 @@ describeWithRedis('p1rx worker health endpoint and JSON logs', () => {
     const redis = await startRedisOn(await freeLoopbackPort());
     try {
       const manifest = await jsonManifest(dir, 2);
-      const enqueued = await runCli(['batch', manifest, '--queue', redis.url, '--queue-name', 'metrics', '-o', path.join(dir, 'out'), '--batch-id', 'nightly', '--base-url', emulator().url, '--api-key', API_KEY, '--json', '--detach']);
+      const enqueued = await runCli([
+        'batch',
+        manifest,
+        '--queue',
+        redis.url,
+        '--queue-name',
+        'metrics',
+        '-o',
+        path.join(dir, 'out'),
+        '--batch-id',
+        'nightly',
+        '--base-url',
+        emulator().url,
+        '--api-key',
+        API_KEY,
+        '--json',
+        '--detach',
+      ]);
       expect(enqueued.code).toBe(0);
       const w = start(['--queue', redis.url, '--queue-name', 'metrics', '--poll-interval', '20', '--log-format', 'json']);
       const base = await healthBase(w);
@@ -131,7 +152,8 @@ describeWithRedis('p1rx worker health endpoint and JSON logs', () => {
       expect(res.status).toBe(200);
       expect(res.type).toMatch(/^text\/plain; version=0\.0\.4/);
       const { samples, types } = parsePrometheus(res.body);
-      const value = (name: string, labels: Record<string, string> = {}) => samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+      const value = (name: string, labels: Record<string, string> = {}) =>
+        samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
       expect(types.get('p1rx_worker_jobs_processed_total')).toBe('counter');
       expect(value('p1rx_worker_jobs_processed_total', { outcome: 'completed' })).toBe(2);
       expect(value('p1rx_worker_jobs_processed_total', { outcome: 'error' })).toBe(0);
@@ -145,7 +167,11 @@ describeWithRedis('p1rx worker health endpoint and JSON logs', () => {
       expect(types.get('nodejs_eventloop_lag_seconds')).toBe('gauge');
 
       // Every line is one JSON object; the job lines carry the job's fields.
-      const lines = w.stderr().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = w
+        .stderr()
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines.every((l) => typeof l.level === 'string' && typeof l.msg === 'string' && l.pid === w.pid && typeof l.time === 'string')).toBe(true);
       expect(lines.some((l) => /^ready on queue metrics/.test(String(l.msg)))).toBe(true);
       const done = lines.filter((l) => / done$/.test(String(l.msg)));

@@ -51,9 +51,14 @@ describeWithRedis('p1rx worker start and Redis outages', () => {
     const late = await startRedisOn(port);
     try {
       await w.ready;
-      const lines = w.stderr().split('\n').filter((l) => l !== '');
+      const lines = w
+        .stderr()
+        .split('\n')
+        .filter((l) => l !== '');
       const attempts = lines.filter((l) => /unreachable/.test(l));
-      expect(attempts[0]).toMatch(new RegExp(`Redis at redis://127\\.0\\.0\\.1:${port} unreachable \\(connect ECONNREFUSED .*\\); retrying in 100 ms \\(attempt 1\\)`));
+      expect(attempts[0]).toMatch(
+        new RegExp(`Redis at redis://127\\.0\\.0\\.1:${port} unreachable \\(connect ECONNREFUSED .*\\); retrying in 100 ms \\(attempt 1\\)`),
+      );
       // One line per attempt, and nothing else but the start's own lines: no stack traces, no password.
       expect(attempts.map((l) => Number(/attempt (\d+)/.exec(l)![1]))).toEqual(attempts.map((_, i) => i + 1));
       expect(lines.every((l) => l.startsWith(`p1rx worker ${w.pid}: `))).toBe(true);
@@ -69,9 +74,27 @@ describeWithRedis('p1rx worker start and Redis outages', () => {
     try {
       const manifest = await jsonManifest(dir, 1);
       const port = await freeLoopbackPort();
-      const { code, io } = await runCli(['batch', manifest, '--queue', `redis://127.0.0.1:${port}`, '-o', `${dir}/out`, '--redis-timeout', '500', '--upload-from', 'workers', '--base-url', emulator().url, '--api-key', 'test-api-key-0123456789', '--json']);
+      const { code, io } = await runCli([
+        'batch',
+        manifest,
+        '--queue',
+        `redis://127.0.0.1:${port}`,
+        '-o',
+        `${dir}/out`,
+        '--redis-timeout',
+        '500',
+        '--upload-from',
+        'workers',
+        '--base-url',
+        emulator().url,
+        '--api-key',
+        'test-api-key-0123456789',
+        '--json',
+      ]);
       expect(code).toBe(1);
-      expect(io.err()).toBe(`p1rx batch: Redis at redis://127.0.0.1:${port} unreachable for 500 ms (connect ECONNREFUSED 127.0.0.1:${port}): stopped; the fleet's trainings go on at the service: run the same command again once Redis is back\n`);
+      expect(io.err()).toBe(
+        `p1rx batch: Redis at redis://127.0.0.1:${port} unreachable for 500 ms (connect ECONNREFUSED 127.0.0.1:${port}): stopped; the fleet's trainings go on at the service: run the same command again once Redis is back\n`,
+      );
     } finally {
       await cleanup();
     }

@@ -47,7 +47,26 @@ describeWithRedis('a zombie worker (SIGSTOP past its lock)', () => {
       await writeFile(path.join(dir, 'id'), id);
       // The claim lives 1 s (a zombie is a process paused past it); requests may take 8 s, so
       // A's own request timeout does not end its Create Model before it wakes.
-      const args = ['--queue', redis().url, '--queue-name', queueName, '--out', path.join(dir, 'out'), '--concurrency', '2', '--hold-ms', '50', '--lock-ms', '9000', '--stalled-interval-ms', '500', '--request-timeout', '8000', '--claim-ttl-ms', '1000'];
+      const args = [
+        '--queue',
+        redis().url,
+        '--queue-name',
+        queueName,
+        '--out',
+        path.join(dir, 'out'),
+        '--concurrency',
+        '2',
+        '--hold-ms',
+        '50',
+        '--lock-ms',
+        '9000',
+        '--stalled-interval-ms',
+        '500',
+        '--request-timeout',
+        '8000',
+        '--claim-ttl-ms',
+        '1000',
+      ];
       const env = { P1RX_FLEET_TRACE: '1' };
 
       // The fleet is backing off (a 429 elsewhere) when A takes the job: A takes the claim,
@@ -56,8 +75,16 @@ describeWithRedis('a zombie worker (SIGSTOP past its lock)', () => {
       workers.push(a);
       await a.ready;
       await createFleet(conn, { name: queueName }).backoff(2000);
-      await enqueueTrainings(queue, [{ key: 'z', config: { tt: 'multi_classification', tc: 'weather', cv: 1 }, externalProcessId: id, poll: { minDelayMs: 100, maxDelayMs: 100 } }], { batchId: 'zb' });
-      await until('A waiting with its Create Model', () => (/fleet gate \(backoff\) before POST \/v1\/external\/models/.test(a.stderr()) ? true : undefined), 60_000);
+      await enqueueTrainings(
+        queue,
+        [{ key: 'z', config: { tt: 'multi_classification', tc: 'weather', cv: 1 }, externalProcessId: id, poll: { minDelayMs: 100, maxDelayMs: 100 } }],
+        { batchId: 'zb' },
+      );
+      await until(
+        'A waiting with its Create Model',
+        () => (/fleet gate \(backoff\) before POST \/v1\/external\/models/.test(a.stderr()) ? true : undefined),
+        60_000,
+      );
       expect(await claimHolder(conn, queueName, id)).toBe(a.pid);
       a.child.kill('SIGSTOP');
       expect(emulator().count(CREATE)).toBe(0);

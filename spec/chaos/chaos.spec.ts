@@ -10,7 +10,13 @@ describe('chaos', () => {
     // No overall time limit: a pipeline counts as hung only when nothing at all happens for 30 s.
     const report = await runChaos({ pipelines: 200, concurrency: 50, seed: 11, idleLimitMs: 30_000 });
     // One assertion on the whole picture, so a failure shows all of it.
-    expect({ unexpected: report.unexpected, hung: report.hung, hungAt: report.hungAt, duplicates: report.duplicateTrainings, lost: report.lostResults }).toEqual({
+    expect({
+      unexpected: report.unexpected,
+      hung: report.hung,
+      hungAt: report.hungAt,
+      duplicates: report.duplicateTrainings,
+      lost: report.lostResults,
+    }).toEqual({
       unexpected: [],
       hung: 0,
       hungAt: {},

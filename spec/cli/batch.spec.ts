@@ -70,7 +70,12 @@ describe('p1rx batch', () => {
     const out = path.join(dir, 'out');
     const { code, io } = await runCli(['batch', path.join(dir, 'jobs.csv'), '-o', out, '--json', ...conn()]);
     expect(code).toBe(1);
-    const byKey = Object.fromEntries(io.events().filter((e) => e.type === 'succeeded' || e.type === 'failed').map((e) => [e.key, e]));
+    const byKey = Object.fromEntries(
+      io
+        .events()
+        .filter((e) => e.type === 'succeeded' || e.type === 'failed')
+        .map((e) => [e.key, e]),
+    );
     expect(byKey.temp).toMatchObject({ type: 'succeeded', score: { name: 'r2' } });
     expect(byKey.toomanyfolds).toMatchObject({ type: 'failed', error: { name: 'ApiError' } });
     expect(io.err()).toMatch(/toomanyfolds\s+failed\s+ApiError/);

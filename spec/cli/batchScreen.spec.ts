@@ -35,13 +35,32 @@ describe('p1rx batch on a terminal', () => {
 
   async function start(jobs: string[], extra: Record<string, unknown>[] = []): Promise<{ ids: () => Promise<Map<string, string>> }> {
     const manifest = path.join(dir, 'jobs.json');
-    await writeFile(manifest, JSON.stringify([...jobs.map((key) => ({ key, csv: 'weather.csv', target: 'weather', type: 'multi_classification', cv: 1 })), ...extra]));
-    term = openTerminal([process.execPath, '--import', 'tsx', path.join(root, 'lib/cli/main.ts'), 'batch', manifest, '-o', path.join(dir, 'out'), '--poll-interval', '20', '-c', '4'], {
-      columns: COLUMNS,
-      rows: 30,
-      cwd: root,
-      env: { TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json'), P1RX_BASE_URL: emulator().url, P1RX_API_KEY: API_KEY, P1RX_SECRET_KEY: '' },
-    });
+    await writeFile(
+      manifest,
+      JSON.stringify([...jobs.map((key) => ({ key, csv: 'weather.csv', target: 'weather', type: 'multi_classification', cv: 1 })), ...extra]),
+    );
+    term = openTerminal(
+      [
+        process.execPath,
+        '--import',
+        'tsx',
+        path.join(root, 'lib/cli/main.ts'),
+        'batch',
+        manifest,
+        '-o',
+        path.join(dir, 'out'),
+        '--poll-interval',
+        '20',
+        '-c',
+        '4',
+      ],
+      {
+        columns: COLUMNS,
+        rows: 30,
+        cwd: root,
+        env: { TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json'), P1RX_BASE_URL: emulator().url, P1RX_API_KEY: API_KEY, P1RX_SECRET_KEY: '' },
+      },
+    );
     const checkpoint = path.join(dir, 'out', '.p1rx-checkpoint.jsonl');
     return {
       ids: async () => {
@@ -53,7 +72,7 @@ describe('p1rx batch on a terminal', () => {
   const barOf = (screen: string[], key: string) => screen.find((l) => l.trimStart().startsWith(key) && BAR.test(l));
   const waitingBars = (keys: string[]) => (s: string[]) => keys.every((k) => /waiting|running/.test(barOf(s, k) ?? ''));
 
-  it('should keep the running jobs\' bars when one finishes, and leave only the summary at the end', async () => {
+  it("should keep the running jobs' bars when one finishes, and leave only the summary at the end", async () => {
     const { ids } = await start(['job1', 'job2', 'job3']);
     await term!.waitFor('three bars polling', waitingBars(['job1', 'job2', 'job3']));
     let known = new Map<string, string>();

@@ -52,7 +52,14 @@ describe('p1rx batch checkpoint', () => {
   });
   afterEach(() => cleanup());
 
-  const conn = (o: { apiKey?: string; baseUrl?: string } = {}) => ['--base-url', o.baseUrl ?? emulator().url, '--api-key', o.apiKey ?? API_KEY, '--poll-interval', '10'];
+  const conn = (o: { apiKey?: string; baseUrl?: string } = {}) => [
+    '--base-url',
+    o.baseUrl ?? emulator().url,
+    '--api-key',
+    o.apiKey ?? API_KEY,
+    '--poll-interval',
+    '10',
+  ];
   const count = (route: string) => emulator().count(route);
   const uploads = () => count('GET /v1/external/data-sets/upload-url');
   const creates = () => count('POST /v1/external/models');
@@ -79,7 +86,9 @@ describe('p1rx batch checkpoint', () => {
       const aside = await readdir(path.join(out, '.p1rx-replaced'));
       expect(aside).toEqual([expect.stringMatching(/^job1\./)]);
       expect(await readFile(path.join(out, '.p1rx-replaced', aside[0], 'metrics.csv'), 'utf8')).toBe(oldMetrics);
-      expect(io.err()).toContain(`job1: changed since the checkpoint (config): trained again as a new job; its earlier result was moved to ${path.join(out, '.p1rx-replaced', aside[0])}`);
+      expect(io.err()).toContain(
+        `job1: changed since the checkpoint (config): trained again as a new job; its earlier result was moved to ${path.join(out, '.p1rx-replaced', aside[0])}`,
+      );
       expect(await readFile(path.join(out, 'job1', 'metrics.csv'), 'utf8')).not.toBe(oldMetrics);
       const after = (await loadCheckpoint(cpFile)).records.get('job1');
       expect(after).toMatchObject({ stage: 'downloaded' });
@@ -104,7 +113,9 @@ describe('p1rx batch checkpoint', () => {
       const { code, io: again } = await runCli(['batch', manifest, '-o', out, '--resume', ...conn()]);
       expect(code).toBe(0);
       expect(uploads()).toBe(1);
-      expect(again.err()).toContain(`job1: changed since the checkpoint (data): trained again as a new job (its earlier training ${id} is left at the service)`);
+      expect(again.err()).toContain(
+        `job1: changed since the checkpoint (data): trained again as a new job (its earlier training ${id} is left at the service)`,
+      );
     });
   });
 
@@ -134,7 +145,7 @@ describe('p1rx batch checkpoint', () => {
 
     it('should name --base-url when it does not lead to the API', async () => {
       const manifest = await jsonManifest(dir, 3);
-      const { code, io } = await runCli(["batch", manifest, "-o", out, ...conn({ baseUrl: `${emulator().url}/not-the-api` })]);
+      const { code, io } = await runCli(['batch', manifest, '-o', out, ...conn({ baseUrl: `${emulator().url}/not-the-api` })]);
       expect(code).toBe(2);
       expect(io.err()).toMatch(/nothing was uploaded: .* does not serve the Prediction One API .*check --base-url \(or P1RX_BASE_URL\)/);
       expect(uploads()).toBe(0);
@@ -165,7 +176,9 @@ describe('p1rx batch checkpoint', () => {
       const io = ioWith(faultyFs({ failOn: /"key":"job1","stage":"creating"/ }));
       const { code } = await runCli(['batch', manifest, '-o', out, '-c', '1', ...conn()], io);
       expect(code).toBe(1);
-      expect(io.err()).toMatch(/the batch stopped: .*\.p1rx-checkpoint\.jsonl could not be written \(ENOSPC: the disk is full\); records written before are safe\. Free some space .* run the same command with --resume\./);
+      expect(io.err()).toMatch(
+        /the batch stopped: .*\.p1rx-checkpoint\.jsonl could not be written \(ENOSPC: the disk is full\); records written before are safe\. Free some space .* run the same command with --resume\./,
+      );
       expect(io.events().at(-1)).toMatchObject({ type: 'summary', exitCode: 1, notRun: 2, stopped: expect.stringContaining('ENOSPC') });
       // Create Model was announced by the record that failed: it was never sent; nothing else started.
       expect(creates()).toBe(0);
@@ -198,7 +211,9 @@ describe('p1rx batch checkpoint', () => {
       emulator().clearLog();
       const { code, io } = await runCli(['batch', manifest, '-o', out, '--resume', ...conn()]);
       expect(code).toBe(2);
-      expect(io.err()).toContain(`p1rx batch: ${cpFile} is read-only: p1rx will not replace it. Make it writable (chmod u+w ${cpFile}) to continue it, or give --checkpoint another file (mode 0444)`);
+      expect(io.err()).toContain(
+        `p1rx batch: ${cpFile} is read-only: p1rx will not replace it. Make it writable (chmod u+w ${cpFile}) to continue it, or give --checkpoint another file (mode 0444)`,
+      );
       expect(await readFile(cpFile, 'utf8')).toBe(text);
       expect((await stat(cpFile)).mode & 0o777).toBe(0o444);
       expect(emulator().requests).toHaveLength(0);

@@ -45,9 +45,7 @@ export function fakeIo(options: { tty?: boolean } = {}): FakeIo {
 
 /** Runs `p1rx <argv>` in-process with the batch, status and download commands; resolves with the exit code. */
 export async function runCli(argv: readonly string[], io: FakeIo = fakeIo()): Promise<{ code: number; io: FakeIo }> {
-  const program = new Command('p1rx')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  const program = new Command('p1rx').exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   registerBatch(program, io);
   registerStatus(program, io);
   registerDownload(program, io);

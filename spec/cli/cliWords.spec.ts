@@ -58,13 +58,17 @@ describe('p1rx messages in the words of the command line', () => {
 
   it('should suggest the nearest column by edit distance and name --target', async () => {
     expect(await train('churn.csv', '-t', 'churn', '--type', 'binary_classification', '--positive', 'yes')).toBe(2);
-    expect(stderr).toMatch(/target column \(--target\) 'churn' is not in the header of the file .*churn\.csv \(did you mean 'churned'\? columns: 'id', 'visits', 'churned'\)/);
+    expect(stderr).toMatch(
+      /target column \(--target\) 'churn' is not in the header of the file .*churn\.csv \(did you mean 'churned'\? columns: 'id', 'visits', 'churned'\)/,
+    );
   });
 
   it('should warn before the upload when the CSV is too small for the cross-validation', async () => {
     const code = await train('small.csv', '-t', 'churned', '--type', 'binary_classification', '--positive', 'yes', '--cv', '5');
     const warning = stderr.indexOf(
-      "p1rx: warning: " + path.join(dir, 'small.csv') + " has 3 data rows with a value in 'churned': too few for --cv 5 (5-fold cross-validation needs at least 10, two per fold and 10 in all); the training will likely fail at the service\n",
+      'p1rx: warning: ' +
+        path.join(dir, 'small.csv') +
+        " has 3 data rows with a value in 'churned': too few for --cv 5 (5-fold cross-validation needs at least 10, two per fold and 10 in all); the training will likely fail at the service\n",
     );
     expect(warning).toBe(0);
     // The service (here the emulator) decides: the training was sent, and failed.
@@ -103,7 +107,9 @@ describe('p1rx messages in the words of the command line', () => {
 
   it('should say an API key was refused and what to give instead', async () => {
     expect(await run(['models', '--base-url', emulator().url, '--api-key', 'wrong-api-key-0123456789'])).toBe(1);
-    expect(stderr).toMatch(/\np1rx: the API key was refused \(from --api-key or P1RX_API_KEY\): it may have expired .* give the secret key instead \(P1RX_SECRET_KEY\)/);
+    expect(stderr).toMatch(
+      /\np1rx: the API key was refused \(from --api-key or P1RX_API_KEY\): it may have expired .* give the secret key instead \(P1RX_SECRET_KEY\)/,
+    );
   });
 
   it("should escape a service's text quoted in an error (the service echoes an id holding terminal escapes)", async () => {
@@ -125,7 +131,9 @@ describe('p1rx messages in the words of the command line', () => {
 describe('CLI words, unit', () => {
   it('should rewrite the wire codes of config and data issues as flags', () => {
     expect(inUserWords('tc (target column) is required', TRAIN_FLAG_WORDS)).toBe('--target is required');
-    expect(inUserWords("positive value (tv) 'Yes' is not a value of 'rain'", TRAIN_FLAG_WORDS)).toBe("positive value (--positive) 'Yes' is not a value of 'rain'");
+    expect(inUserWords("positive value (tv) 'Yes' is not a value of 'rain'", TRAIN_FLAG_WORDS)).toBe(
+      "positive value (--positive) 'Yes' is not a value of 'rain'",
+    );
     expect(inUserWords('cv must be an integer: 0 (auto), -1, 1 or k >= 2', TRAIN_FLAG_WORDS)).toBe('--cv must be an integer: 0 (auto), -1, 1 or k >= 2');
     // Words that merely look like codes stay.
     expect(inUserWords('file a.csv: it holds binary data, not CSV text', TRAIN_FLAG_WORDS)).toBe('file a.csv: it holds binary data, not CSV text');

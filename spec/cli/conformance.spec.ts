@@ -33,7 +33,8 @@ describe('p1rx conformance against the emulator', () => {
   const { emulator } = useEmulator();
   const base = () => ['--base-url', emulator().url, '--poll-interval', '10'];
   /** Every value that must never be printed: keys the emulator knows, signatures of its URLs. */
-  const leaks = (text: string) => [SECRET_KEY, API_KEY, ...emulator().apiKeys].filter((k) => text.includes(k)).concat(/X-Amz-Signature=|signature=/i.test(text) ? ['a signature'] : []);
+  const leaks = (text: string) =>
+    [SECRET_KEY, API_KEY, ...emulator().apiKeys].filter((k) => text.includes(k)).concat(/X-Amz-Signature=|signature=/i.test(text) ? ['a signature'] : []);
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'p1rx-conformance-'));
@@ -72,12 +73,20 @@ describe('p1rx conformance against the emulator', () => {
     expect(res.out).toMatch(/^\d+ ok, 0 failed, 1 skipped, 3 not checked$/m);
     // Nothing trained; the only deletion is its own data set, and none is left.
     expect(emulator().count('POST /v1/external/models')).toBe(0);
-    expect(emulator().requests.filter((r) => r.method === 'DELETE').map((r) => r.route)).toEqual(['DELETE /v1/external/data-sets/{data_set_id}']);
+    expect(
+      emulator()
+        .requests.filter((r) => r.method === 'DELETE')
+        .map((r) => r.route),
+    ).toEqual(['DELETE /v1/external/data-sets/{data_set_id}']);
     const left = (await (await fetch(`${emulator().url}/v1/external/data-sets`, { headers: { 'x-api-key': API_KEY } })).json()) as { data_sets: unknown[] };
     expect(left.data_sets).toEqual([]);
     // Each key type where it belongs.
     expect(emulator().expectOne('GET /v1/external/classifiers').keyType).toBe('deploy');
-    expect(emulator().requests.filter((r) => r.route === 'GET /v1/external/data-sets/column-info').map((r) => r.keyType)).toEqual(['train', 'train']);
+    expect(
+      emulator()
+        .requests.filter((r) => r.route === 'GET /v1/external/data-sets/column-info')
+        .map((r) => r.keyType),
+    ).toEqual(['train', 'train']);
     expect(leaks(res.out)).toEqual([]);
   });
 
@@ -131,7 +140,20 @@ describe('p1rx conformance against the emulator', () => {
 
   it('should report each shape difference (field, expected, got) and exit 1', async () => {
     emulator().failNext('GET /v1/external/models', 200, {
-      models: [{ model_id: '5', owner_user_id: 'u', name: null, target_type: null, version: null, config: {}, is_api_option: 'true', updated_date: 'd', created_date: 'd', surprise: 1 }],
+      models: [
+        {
+          model_id: '5',
+          owner_user_id: 'u',
+          name: null,
+          target_type: null,
+          version: null,
+          config: {},
+          is_api_option: 'true',
+          updated_date: 'd',
+          created_date: 'd',
+          surprise: 1,
+        },
+      ],
       metadata: { offset: 0, limit: 30 },
     });
     const file = path.join(dir, 'diff-report.txt');
@@ -140,7 +162,9 @@ describe('p1rx conformance against the emulator', () => {
     const lines = res.out.split('\n');
     const start = lines.findIndex((l) => l.startsWith('GET /v1/external/models?offset=0&limit=1'));
     // The first row of a difference says whether the client still reads the answer: here it does not.
-    expect(lines[start]).toMatch(/^GET \/v1\/external\/models\?offset=0&limit=1\s+FAIL\s+models\.0\.model_id\s+int\s+str "5"\s+client breaks: DecodeError metadata\.total: /);
+    expect(lines[start]).toMatch(
+      /^GET \/v1\/external\/models\?offset=0&limit=1\s+FAIL\s+models\.0\.model_id\s+int\s+str "5"\s+client breaks: DecodeError metadata\.total: /,
+    );
     expect(lines.slice(start + 1, start + 5).map((l) => l.trim().split(/\s{2,}/))).toEqual([
       ['models.0.is_api_option', 'bool', 'str "true"'],
       ['models.0.surprise', '(not documented)', 'int 1'],
@@ -210,7 +234,9 @@ describe('p1rx conformance against the emulator', () => {
     const res = await conformance([...base(), '--secret-key', SECRET_KEY, '--json'], injected);
     expect(res.code).toBe(1);
     const report = JSON.parse(res.out) as JsonReport;
-    expect(report.checks.find((c) => c.endpoint === 'GET /v1/external/api-key (train)')?.differences).toEqual([{ field: 'end_date', expected: 'str', got: 'int 1767225600' }]);
+    expect(report.checks.find((c) => c.endpoint === 'GET /v1/external/api-key (train)')?.differences).toEqual([
+      { field: 'end_date', expected: 'str', got: 'int 1767225600' },
+    ]);
     expect(leaks(res.out)).toEqual([]);
   });
 
@@ -226,7 +252,9 @@ describe('p1rx conformance against the emulator', () => {
     };
     const res = await conformance([...base(), '--secret-key', SECRET_KEY, '--json'], gateway);
     expect(res.code).toBe(1);
-    const probe = (JSON.parse(res.out) as JsonReport).checks.find((c) => c.endpoint === 'GET /v1/external/models (error: wrong key)') as JsonReport['checks'][number] & { client?: string; httpStatus?: number };
+    const probe = (JSON.parse(res.out) as JsonReport).checks.find(
+      (c) => c.endpoint === 'GET /v1/external/models (error: wrong key)',
+    ) as JsonReport['checks'][number] & { client?: string; httpStatus?: number };
     expect(probe).toMatchObject({ result: 'fail', httpStatus: 401, client: 'client breaks: it reads ApiError, not AuthError (no key refresh)' });
     expect(probe.differences).toEqual([
       { field: 'code', expected: 'int', got: '(absent)' },
@@ -278,7 +306,9 @@ describe('p1rx conformance with a train key only', () => {
   it('should skip the classifier list, not fail it, when the one key given is not a deploy key', async () => {
     const res = await conformance(['--base-url', emulator().url, '--api-key', TRAIN_ONLY]);
     expect(res.code).toBe(0);
-    expect(res.out).toMatch(/^GET \/v1\/external\/classifiers\s+skipped\s+the API key given is not a deploy key \(400 4001000204 PREDA_EXTERNAL_BAD_REQUEST: Not_found_credential\.\): give --secret-key$/m);
+    expect(res.out).toMatch(
+      /^GET \/v1\/external\/classifiers\s+skipped\s+the API key given is not a deploy key \(400 4001000204 PREDA_EXTERNAL_BAD_REQUEST: Not_found_credential\.\): give --secret-key$/m,
+    );
     expect(res.out).toMatch(/^GET \/v1\/external\/data-sets\/column-info\s+ok$/m);
     expect(res.out).not.toContain(TRAIN_ONLY);
   });
@@ -291,10 +321,16 @@ describe('p1rx conformance on a busy account (300,000 data sets)', () => {
     const res = await conformance(['--base-url', emulator().url, '--secret-key', SECRET_KEY]);
     expect(res.code).toBe(0);
     expect(res.out).toMatch(/^DELETE \/v1\/external\/data-sets\/\{data_set_id\} \(3 rows\)\s+ok$/m);
-    expect(emulator().requests.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual(['/v1/external/data-sets/300001']);
+    expect(
+      emulator()
+        .requests.filter((r) => r.method === 'DELETE')
+        .map((r) => r.path),
+    ).toEqual(['/v1/external/data-sets/300001']);
     // The listing check, a limit=1 look at the total, two pages of tail before the upload and two after: not 3,000 pages.
     expect(emulator().count('GET /v1/external/data-sets')).toBeLessThanOrEqual(6);
-    const list = (await (await fetch(`${emulator().url}/v1/external/data-sets?offset=0&limit=1`, { headers: { 'x-api-key': API_KEY } })).json()) as { metadata: { total: number } };
+    const list = (await (await fetch(`${emulator().url}/v1/external/data-sets?offset=0&limit=1`, { headers: { 'x-api-key': API_KEY } })).json()) as {
+      metadata: { total: number };
+    };
     expect(list.metadata.total).toBe(300_000);
   });
 });

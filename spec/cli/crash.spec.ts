@@ -12,7 +12,10 @@ import { jsonManifest, runCli, workDir } from './cliHarness';
  */
 const root = path.resolve(__dirname, '../..');
 
-function spawnCli(args: string[], baseUrl: string): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; stdout: () => string } {
+function spawnCli(
+  args: string[],
+  baseUrl: string,
+): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; stdout: () => string } {
   // `node --import tsx`, not the `tsx` binary: that one runs the CLI in a grandchild process,
   // which a SIGKILL of the wrapper would leave running.
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'lib/cli/main.ts'), ...args], {
@@ -23,7 +26,9 @@ function spawnCli(args: string[], baseUrl: string): { child: ChildProcess; exite
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.resume();
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, exited, stdout: () => out };
 }
 
@@ -68,9 +73,15 @@ describe('p1rx batch in a child process', () => {
     running = cli.child;
 
     // Three jobs training (manual mode: they wait), then finish job1 so job4 starts.
-    let records = await waitFor('3 trainings', when(cpFile, (r) => ['job1', 'job2', 'job3'].every((k) => at(r, k, 'training'))));
+    let records = await waitFor(
+      '3 trainings',
+      when(cpFile, (r) => ['job1', 'job2', 'job3'].every((k) => at(r, k, 'training'))),
+    );
     await emulator().advance(id(records, 'job1'), 'finished');
-    await waitFor('job1 downloaded, job4 training', when(cpFile, (r) => at(r, 'job1', 'downloaded') && at(r, 'job4', 'training')));
+    await waitFor(
+      'job1 downloaded, job4 training',
+      when(cpFile, (r) => at(r, 'job1', 'downloaded') && at(r, 'job4', 'training')),
+    );
     cli.child.kill('SIGKILL');
     expect((await cli.exited).signal).toBe('SIGKILL');
 
@@ -81,7 +92,10 @@ describe('p1rx batch in a child process', () => {
 
     // Resume in-process; job5 is new: finish its training once it is started.
     const resumed = runCli(['batch', manifest, '-o', out, '--resume', '--base-url', emulator().url, '--api-key', API_KEY, '--poll-interval', '20']);
-    const job5 = await waitFor('job5 training', when(cpFile, (r) => at(r, 'job5', 'training')));
+    const job5 = await waitFor(
+      'job5 training',
+      when(cpFile, (r) => at(r, 'job5', 'training')),
+    );
     await emulator().advance(id(job5, 'job5'), 'finished');
     const { code, io } = await resumed;
     expect(io.err()).toMatch(/job1\s+skipped/);
@@ -106,14 +120,21 @@ describe('p1rx batch in a child process', () => {
     const cpFile = path.join(out, '.p1rx-checkpoint.jsonl');
     const cli = spawnCli(['batch', manifest, '-o', out, '-c', '2', '--poll-interval', '20'], emulator().url);
     running = cli.child;
-    await waitFor('2 trainings', when(cpFile, (r) => at(r, 'job1', 'training') && at(r, 'job2', 'training')));
+    await waitFor(
+      '2 trainings',
+      when(cpFile, (r) => at(r, 'job1', 'training') && at(r, 'job2', 'training')),
+    );
     cli.child.kill('SIGINT');
     // The emulator is manual, so its trainings never end by themselves: exiting at all proves the
     // CLI did not wait for them (no wall-clock bound: a loaded machine is slow, not wrong).
     const { code } = await cli.exited;
     expect(code).toBe(130);
 
-    const lines = cli.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = cli
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.at(-1)).toMatchObject({ type: 'summary', interrupted: true, exitCode: 130, notRun: 3 });
     const { records, tornTail } = await loadCheckpoint(cpFile);
     expect(tornTail).toBe(false);

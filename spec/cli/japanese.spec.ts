@@ -51,7 +51,22 @@ describe('p1rx with Japanese CSVs: UTF-8, UTF-8 with BOM and Shift_JIS, CRLF (is
   it.each(['premium.sjis.csv', 'premium.utf8bom.csv', 'premium.utf8.csv'])(
     'train: should train on %s with the right column names, sending cv as "2"',
     async (file) => {
-      const { code, io } = await p1rx(['train', path.join(dir, file), '-t', TARGET, '--type', 'binary_classification', '--positive', '購入あり', '--cv', '2', '--json', '-o', path.join(dir, 'out'), ...conn()]);
+      const { code, io } = await p1rx([
+        'train',
+        path.join(dir, file),
+        '-t',
+        TARGET,
+        '--type',
+        'binary_classification',
+        '--positive',
+        '購入あり',
+        '--cv',
+        '2',
+        '--json',
+        '-o',
+        path.join(dir, 'out'),
+        ...conn(),
+      ]);
       expect(io.err()).toBe('');
       expect(code).toBe(0);
       const events = io.events();
@@ -59,7 +74,9 @@ describe('p1rx with Japanese CSVs: UTF-8, UTF-8 with BOM and Shift_JIS, CRLF (is
       expect(uploaded.columns).toEqual(VENDOR_COLUMNS.map((name, i) => ({ name, type: VENDOR_TYPES[i] })));
       expect(events.find((e) => e.type === 'queued')).toMatchObject({ config: { tc: TARGET, tt: 'binary_classification', tv: '購入あり', cv: '2' } });
       // The service read the same names from the data and from the column-info file.
-      const res = await fetch(`${emulator().url}/v1/external/data-sets/column-info?external_process_id=${uploaded.externalProcessId}`, { headers: { 'x-api-key': API_KEY } });
+      const res = await fetch(`${emulator().url}/v1/external/data-sets/column-info?external_process_id=${uploaded.externalProcessId}`, {
+        headers: { 'x-api-key': API_KEY },
+      });
       expect(res.status).toBe(200);
       expect(((await res.json()) as { raw_column_names: string[] }).raw_column_names).toEqual(VENDOR_COLUMNS);
       expect(events[events.length - 1]).toMatchObject({ type: 'completed' });
@@ -71,10 +88,33 @@ describe('p1rx with Japanese CSVs: UTF-8, UTF-8 with BOM and Shift_JIS, CRLF (is
     // `node --import tsx lib/cli/main.ts`: the p1rx entry as installed, its argv and exit code included.
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', path.join(root, 'lib/cli/main.ts'), 'train', path.join(dir, 'premium.sjis.csv'), '-t', TARGET, '--type', 'binary_classification', '--positive', '購入あり', '--cv', '2', '--json', '-o', path.join(dir, 'out')],
-      { cwd: root, env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json'), P1RX_BASE_URL: emulator().url, P1RX_API_KEY: API_KEY, P1RX_SECRET_KEY: '' } },
+      [
+        '--import',
+        'tsx',
+        path.join(root, 'lib/cli/main.ts'),
+        'train',
+        path.join(dir, 'premium.sjis.csv'),
+        '-t',
+        TARGET,
+        '--type',
+        'binary_classification',
+        '--positive',
+        '購入あり',
+        '--cv',
+        '2',
+        '--json',
+        '-o',
+        path.join(dir, 'out'),
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json'), P1RX_BASE_URL: emulator().url, P1RX_API_KEY: API_KEY, P1RX_SECRET_KEY: '' },
+      },
     );
-    const events = stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; columns?: { name: string }[]; config?: unknown });
+    const events = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; columns?: { name: string }[]; config?: unknown });
     expect(events.find((e) => e.type === 'uploaded')?.columns?.map((c) => c.name)).toEqual(VENDOR_COLUMNS);
     expect(events.find((e) => e.type === 'queued')?.config).toMatchObject({ tc: TARGET, cv: '2' });
     expect(events[events.length - 1].type).toBe('completed');
@@ -103,7 +143,13 @@ describe('p1rx with Japanese CSVs: UTF-8, UTF-8 with BOM and Shift_JIS, CRLF (is
     const { code, io } = await p1rx(['batch', sjisManifest, '-o', path.join(dir, 'out'), '--json', '--poll-interval', '10', ...conn()]);
     expect(io.err()).toMatch(/sjis\s+succeeded/);
     expect(code).toBe(0);
-    expect(io.events().filter((e) => e.type === 'succeeded').map((e) => e.key).sort()).toEqual(['bom', 'sjis']);
+    expect(
+      io
+        .events()
+        .filter((e) => e.type === 'succeeded')
+        .map((e) => e.key)
+        .sort(),
+    ).toEqual(['bom', 'sjis']);
   });
 
   it('predict: should read a Shift_JIS input file and pass its Japanese column through', async () => {

@@ -85,8 +85,15 @@ describe('p1rx batch killed with SIGKILL at each step boundary, then resumed', (
     emulator().delayNext('PUT /storage/upload', HOLD_MS);
     const cli = spawnBatch([manifest, '-o', out, '--json', '--poll-interval', '10'], emulator().url);
     running = cli.child;
-    await until(() => emulator().requests.filter((r) => r.route === 'PUT /storage/upload' && r.path.includes('/learn.')).length === 1, 'the training data PUT', 60_000);
-    const uploading = await waitForRecord(() => record(), (r) => r.stage === 'uploading');
+    await until(
+      () => emulator().requests.filter((r) => r.route === 'PUT /storage/upload' && r.path.includes('/learn.')).length === 1,
+      'the training data PUT',
+      60_000,
+    );
+    const uploading = await waitForRecord(
+      () => record(),
+      (r) => r.stage === 'uploading',
+    );
     const id = uploading.externalProcessId!;
     // The service has the upload (Train Data Set Info knows it) while its answer is held.
     await eventually(async () => {
@@ -114,7 +121,10 @@ describe('p1rx batch killed with SIGKILL at each step boundary, then resumed', (
     emulator().delayNext('POST /v1/external/models', HOLD_MS);
     const cli = spawnBatch([manifest, '-o', out, '--json', '--poll-interval', '10'], emulator().url);
     running = cli.child;
-    const creating = await waitForRecord(() => record(), (r) => r.stage === 'creating');
+    const creating = await waitForRecord(
+      () => record(),
+      (r) => r.stage === 'creating',
+    );
     const id = creating.externalProcessId!;
     await until(() => (emulator().job(id)?.modelsCreated ?? 0) === 1, 'the training created', 60_000);
     await kill(cli);
@@ -160,7 +170,6 @@ describe('p1rx batch killed with SIGKILL at each step boundary, then resumed', (
     expect(await record()).toMatchObject({ stage: 'downloaded', externalProcessId: crashed!.externalProcessId });
     expectValidResult();
   }, 180_000);
-
 });
 
 /** Waits until an asynchronous probe holds (checking every 10 ms, giving up after 60 s: a state to wait for, not a speed bound). */

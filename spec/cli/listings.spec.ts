@@ -21,7 +21,12 @@ describe('p1rx datasets at scale', () => {
     const pagesAtWrite: number[] = [];
     const stdout = new Writable({
       write(chunk: Buffer, _enc, done) {
-        lines.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
+        lines.push(
+          ...chunk
+            .toString('utf8')
+            .split('\n')
+            .filter((l) => l !== ''),
+        );
         pagesAtWrite.push(emulator().count('GET /v1/external/data-sets'));
         done();
       },

@@ -38,9 +38,24 @@ describe('p1rx local checks before any upload', () => {
     run(['train', path.join(dir, file), '--base-url', emulator().url, '--api-key', API_KEY, '-o', path.join(dir, 'out'), ...args]);
 
   it.each<[string, string, string[], RegExp]>([
-    ['a misspelt target column', 'weather.csv', ['-t', 'Weather', '--type', 'multi_classification'], /target column \(--target\) 'Weather' is not in the header of the file .*weather\.csv \(did you mean 'weather'\?/],
-    ['a --positive value the target does not hold', 'rain.csv', ['-t', 'rain', '--type', 'binary_classification', '--positive', 'Yes'], /positive value \(--positive\) 'Yes' is not a value of 'rain' \(did you mean 'yes'\? values: 'no', 'yes'\)/],
-    ['a regression on a string column', 'weather.csv', ['-t', 'weather', '--type', 'regression'], /regression needs a numeric target, but 'weather' holds text/],
+    [
+      'a misspelt target column',
+      'weather.csv',
+      ['-t', 'Weather', '--type', 'multi_classification'],
+      /target column \(--target\) 'Weather' is not in the header of the file .*weather\.csv \(did you mean 'weather'\?/,
+    ],
+    [
+      'a --positive value the target does not hold',
+      'rain.csv',
+      ['-t', 'rain', '--type', 'binary_classification', '--positive', 'Yes'],
+      /positive value \(--positive\) 'Yes' is not a value of 'rain' \(did you mean 'yes'\? values: 'no', 'yes'\)/,
+    ],
+    [
+      'a regression on a string column',
+      'weather.csv',
+      ['-t', 'weather', '--type', 'regression'],
+      /regression needs a numeric target, but 'weather' holds text/,
+    ],
     ['a header-only CSV', 'header-only.csv', ['-t', 'weather', '--type', 'multi_classification'], /header-only\.csv: the CSV has a header but no data rows/],
     ['a JSON file named .csv', 'data.json.csv', ['-t', 'weather', '--type', 'multi_classification'], /data\.json\.csv: it is a JSON document, not CSV/],
     ['a binary file named .csv', 'book.xlsx.csv', ['-t', 'weather', '--type', 'multi_classification'], /book\.xlsx\.csv: it holds binary data, not CSV text/],

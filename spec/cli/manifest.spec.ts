@@ -38,11 +38,7 @@ describe('manifest', () => {
   });
 
   it('should read a CSV with one job per row, blank cells as absent, the key defaulting to the file name', () => {
-    const jobs = parseManifest(
-      'csv,target,type,positive,cv,name\nweather.csv,weather,binary_classification,rain,,\n\n',
-      'csv',
-      dir,
-    );
+    const jobs = parseManifest('csv,target,type,positive,cv,name\nweather.csv,weather,binary_classification,rain,,\n\n', 'csv', dir);
     expect(jobs).toEqual([
       expect.objectContaining({ key: 'weather', name: 'weather', config: { tt: 'binary_classification', tc: 'weather', tv: 'rain' }, where: 'line 2' }),
     ]);
@@ -53,9 +49,13 @@ describe('manifest', () => {
     ['unknown type', [{ key: 'a', csv: 'weather.csv', target: 't', type: 'clustering' }], "entry 1 (key 'a'): unknown task type 'clustering'"],
     ['missing type', [{ key: 'a', csv: 'weather.csv', target: 't' }], "entry 1 (key 'a'): missing 'type'"],
     ['file not found', [{ key: 'a', csv: 'nope.csv', target: 't', type: 'regression' }], "entry 1 (key 'a'): csv file not found: nope.csv"],
-    ['eval not found', [{ key: 'a', csv: 'weather.csv', eval: 'e.csv', target: 't', type: 'regression' }], "eval file not found: e.csv"],
+    ['eval not found', [{ key: 'a', csv: 'weather.csv', eval: 'e.csv', target: 't', type: 'regression' }], 'eval file not found: e.csv'],
     ['missing csv', [{ key: 'a', target: 't', type: 'regression' }], "entry 1 (key 'a'): missing 'csv'"],
-    ['missing positive', [{ key: 'a', csv: 'weather.csv', target: 't', type: 'binary_classification' }], "missing 'positive' (required for binary_classification)"],
+    [
+      'missing positive',
+      [{ key: 'a', csv: 'weather.csv', target: 't', type: 'binary_classification' }],
+      "missing 'positive' (required for binary_classification)",
+    ],
     ['bad cv', [{ key: 'a', csv: 'weather.csv', target: 't', type: 'regression', cv: 'x' }], "'cv' must be an integer"],
     ['unknown field', [{ key: 'a', csv: 'weather.csv', target: 't', type: 'regression', tagret: 'x' }], "unknown field 'tagret'"],
     ['unsafe key', [{ key: '../x', csv: 'weather.csv', target: 't', type: 'regression' }], "key '../x' must be letters"],
@@ -85,7 +85,11 @@ describe('manifest', () => {
 
   it('should name the CSV line of each problem, all at once', () => {
     const issues = issuesOf(
-      'key,csv,target,type\n' + 'a,weather.csv,weather,multi_classification\n' + 'b,weather.csv,,regression\n' + 'a,weather.csv,x,regression\n' + 'c,missing.csv,x,magic\n',
+      'key,csv,target,type\n' +
+        'a,weather.csv,weather,multi_classification\n' +
+        'b,weather.csv,,regression\n' +
+        'a,weather.csv,x,regression\n' +
+        'c,missing.csv,x,magic\n',
       'csv',
     );
     expect(issues).toEqual([
@@ -131,7 +135,13 @@ describe('manifest', () => {
 
     it('should exit 2 and print every manifest problem', async () => {
       const file = path.join(dir, 'm.json');
-      await writeFile(file, JSON.stringify([{ key: 'a', csv: 'weather.csv', type: 'regression' }, { key: 'b', csv: 'x.csv', target: 't', type: 'regression' }]));
+      await writeFile(
+        file,
+        JSON.stringify([
+          { key: 'a', csv: 'weather.csv', type: 'regression' },
+          { key: 'b', csv: 'x.csv', target: 't', type: 'regression' },
+        ]),
+      );
       const { code, io } = await runCli(['batch', file, ...conn]);
       expect(code).toBe(2);
       expect(io.err()).toContain('2 problems');

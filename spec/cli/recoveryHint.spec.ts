@@ -49,7 +49,19 @@ describe('p1rx train recovery hints', () => {
     await cleanup();
   });
 
-  const trainArgs = (out: string) => [path.join(dir, 'weather.csv'), '-t', 'weather', '--type', 'multi_classification', '--cv', '1', '-o', out, '--base-url', emulator().url];
+  const trainArgs = (out: string) => [
+    path.join(dir, 'weather.csv'),
+    '-t',
+    'weather',
+    '--type',
+    'multi_classification',
+    '--cv',
+    '1',
+    '-o',
+    out,
+    '--base-url',
+    emulator().url,
+  ];
   const hintLines = (stderr: string, id: string, out: string) => {
     expect(stderr).toContain(`p1rx: training ${id} was accepted by the service and goes on there.`);
     expect(stderr).toContain(`  follow it:      p1rx status ${id} --watch --base-url ${emulator().url}\n`);
@@ -66,7 +78,11 @@ describe('p1rx train recovery hints', () => {
     const code = await cli.exited;
     expect(code).toBe(1);
     expect(emulator().expectOne('POST /v1/external/models').status).toBe(200);
-    expect(emulator().requests.filter((r) => r.route === STATUS).every((r) => r.fault === 'resetBefore')).toBe(true);
+    expect(
+      emulator()
+        .requests.filter((r) => r.route === STATUS)
+        .every((r) => r.fault === 'resetBefore'),
+    ).toBe(true);
     const externalProcessId = /training (\S+) was accepted/.exec(cli.stderr())?.[1];
     expect(externalProcessId).toBeDefined();
     expect(emulator().job(externalProcessId!)?.modelsCreated).toBe(1);

@@ -69,8 +69,20 @@ describe('p1rx models, datasets, delete-model, retrain, deploy, predict', () => 
   it('retrain: should follow the job, write the result, print before/after and switch', async () => {
     const out = path.join(dir, 'retrained');
     const res = await cli([
-      'retrain', String(modelId), path.join(dir, 'new.csv'), '--eval', path.join(dir, 'eval.csv'), '--out', out, '--switch',
-      '--base-url', emulator().url, '--secret-key', SECRET_KEY, '--poll-interval', '10',
+      'retrain',
+      String(modelId),
+      path.join(dir, 'new.csv'),
+      '--eval',
+      path.join(dir, 'eval.csv'),
+      '--out',
+      out,
+      '--switch',
+      '--base-url',
+      emulator().url,
+      '--secret-key',
+      SECRET_KEY,
+      '--poll-interval',
+      '10',
     ]);
     expect(res).toMatchObject({ code: 0, err: '' });
     expect(res.out).toMatch(/uploaded new\.zip: retraining job \S+/);

@@ -30,7 +30,12 @@ describe('p1rx batch --resume', () => {
   const conn = () => ['--base-url', emulator().url, '--api-key', API_KEY, '--poll-interval', '10'];
   const config = { tt: 'multi_classification', tc: 'weather', cv: 1 } as const;
   const uploadOnly = async (): Promise<string> => {
-    const e = await lastValueFrom(of(seattleWeather(60)).pipe(upload$(client()), filter((x: TrainingEvent) => x.type === 'uploaded')));
+    const e = await lastValueFrom(
+      of(seattleWeather(60)).pipe(
+        upload$(client()),
+        filter((x: TrainingEvent) => x.type === 'uploaded'),
+      ),
+    );
     return (e as { externalProcessId: string }).externalProcessId;
   };
   const uploadAndTrain = async (): Promise<string> => {
@@ -105,7 +110,10 @@ describe('p1rx batch --resume', () => {
   it('after "downloaded": should skip the job without a single request, and report it', async () => {
     const id = await uploadAndTrain();
     await mkdir(path.join(out, 'job1'));
-    await writeFile(cpFile, record('job1', 'downloaded', { externalProcessId: id, resultDir: path.join(out, 'job1'), score: { name: 'accuracy', value: 0.75 } }));
+    await writeFile(
+      cpFile,
+      record('job1', 'downloaded', { externalProcessId: id, resultDir: path.join(out, 'job1'), score: { name: 'accuracy', value: 0.75 } }),
+    );
     const { code, io } = await resume();
     expect(code).toBe(0);
     expect(emulator().requests).toHaveLength(0);

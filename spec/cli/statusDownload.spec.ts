@@ -63,7 +63,13 @@ describe('p1rx status and p1rx download', () => {
     await emulator().advance(id, 'finished');
     const { code, io } = await watching;
     expect(code).toBe(0);
-    expect(io.out().split('\n').filter(Boolean).map((l) => l.split(/\s+/)[1])).toEqual(['waiting', 'running', 'finished']);
+    expect(
+      io
+        .out()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(/\s+/)[1]),
+    ).toEqual(['waiting', 'running', 'finished']);
   });
 
   it('status: should print a failed training; --watch exits 1 on it', async () => {
@@ -108,7 +114,11 @@ describe('p1rx status and p1rx download', () => {
     await emulator().advance(id, 'finished');
     const { code, io } = await waiting;
     expect(code).toBe(0);
-    expect(JSON.parse(io.out())).toMatchObject({ type: 'downloaded', externalProcessId: id, files: expect.arrayContaining([path.join(path.resolve(out), 'metrics.csv')]) });
+    expect(JSON.parse(io.out())).toMatchObject({
+      type: 'downloaded',
+      externalProcessId: id,
+      files: expect.arrayContaining([path.join(path.resolve(out), 'metrics.csv')]),
+    });
   });
 
   it('should exit 2 on bad usage', async () => {

@@ -52,7 +52,25 @@ describe('p1rx train: every PUT carries Content-Length', () => {
     await writeFile(file, bigCsv(5 * 1024 * 1024));
     const size = (await stat(file)).size;
     expect(size).toBeGreaterThan(5 * 1024 * 1024);
-    const code = await run(['train', file, '-t', 'label', '--type', 'binary_classification', '--positive', 'yes', '--cv', '2', '--base-url', emulator().url, '--api-key', API_KEY, '-o', path.join(dir, 'out'), '--json']);
+    const code = await run([
+      'train',
+      file,
+      '-t',
+      'label',
+      '--type',
+      'binary_classification',
+      '--positive',
+      'yes',
+      '--cv',
+      '2',
+      '--base-url',
+      emulator().url,
+      '--api-key',
+      API_KEY,
+      '-o',
+      path.join(dir, 'out'),
+      '--json',
+    ]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     const puts = emulator().requests.filter((r) => r.route === 'PUT /storage/upload');
     expect(puts).toHaveLength(2);

@@ -19,7 +19,10 @@ describe('p1rx usage errors', () => {
 
   it.each([
     [['batch'], /^p1rx batch: missing required argument 'manifest' \(see p1rx batch --help\)\n$/],
-    [['batch', 'jobs.json', '--concurrency', 'many'], /^p1rx batch: option '-c, --concurrency <n>' argument 'many' is invalid\. --concurrency must be an integer >= 1, got 'many' \(see p1rx batch --help\)\n$/],
+    [
+      ['batch', 'jobs.json', '--concurrency', 'many'],
+      /^p1rx batch: option '-c, --concurrency <n>' argument 'many' is invalid\. --concurrency must be an integer >= 1, got 'many' \(see p1rx batch --help\)\n$/,
+    ],
     [['train', 'x.csv', '--type', 'regression'], /^p1rx train: required option '-t, --target <column>' not specified \(see p1rx train --help\)\n$/],
     [['status', 'id', '--bogus'], /^p1rx status: unknown option '--bogus' \(see p1rx status --help\)\n$/],
     [['models', '--bogus'], /^p1rx models: unknown option '--bogus' \(see p1rx models --help\)\n$/],
@@ -54,7 +57,15 @@ describe('the batch summary', () => {
     expect(lines.length).toBeGreaterThan(5);
     // Nothing is lost: the wrapped column holds the whole message.
     const column = lines[0]!.indexOf('accuracy / r2 / error');
-    const text = lines.slice(2).map((l) => l.slice(column).replace(/\s+\d+\.\d$/, '').trim()).join(' ');
+    const text = lines
+      .slice(2)
+      .map((l) =>
+        l
+          .slice(column)
+          .replace(/\s+\d+\.\d$/, '')
+          .trim(),
+      )
+      .join(' ');
     expect(text).toContain(`ApiError: ${long}`);
     expect(lines.find((l) => l.startsWith('weather-2024-full'))).toMatch(/^weather-2024-full\s+failed\s+ApiError: Create Model.*\s12\.5$/);
     expect(lines.find((l) => l.startsWith('b '))).toMatch(/^b\s+succeeded\s+accuracy 0\.9000\s+3\.0$/);

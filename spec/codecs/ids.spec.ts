@@ -1,6 +1,16 @@
 import { isLeft, isRight } from 'fp-ts/Either';
 import { ClassifierId, DataSetId, ExternalProcessId, ModelId, RetrainJobId } from '../../lib/codecs/ids';
-import { asClassifierId, asDataSetId, asExternalProcessId, asModelId, asRetrainJobId, ClassifierFailedError, RetrainFailedError, StatusFailedError, TrainingFailedError } from '../../lib';
+import {
+  asClassifierId,
+  asDataSetId,
+  asExternalProcessId,
+  asModelId,
+  asRetrainJobId,
+  ClassifierFailedError,
+  RetrainFailedError,
+  StatusFailedError,
+  TrainingFailedError,
+} from '../../lib';
 
 describe('branded ids: one factory for text ids, one for integer ids', () => {
   it('should decode text ids from non-empty strings and numbers, integer ids from integers and integer strings', () => {
@@ -34,7 +44,11 @@ describe('branded ids: one factory for text ids, one for integer ids', () => {
 
 describe('StatusFailedError: one base for the three failure statuses', () => {
   it('should let code handle a failed training, retraining or prediction API alike', () => {
-    const errors = [new TrainingFailedError('t-1', 'failed'), new RetrainFailedError('r-1', 'job_failed', 'bad data'), new ClassifierFailedError('c-1', 'missing')];
+    const errors = [
+      new TrainingFailedError('t-1', 'failed'),
+      new RetrainFailedError('r-1', 'job_failed', 'bad data'),
+      new ClassifierFailedError('c-1', 'missing'),
+    ];
     expect(errors.map((e) => e instanceof StatusFailedError && [e.name, e.resource, e.id, e.status])).toEqual([
       ['TrainingFailedError', 'training', 't-1', 'failed'],
       ['RetrainFailedError', 'retrainJob', 'r-1', 'job_failed'],

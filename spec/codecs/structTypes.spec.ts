@@ -41,7 +41,10 @@ beforeAll(() => {
       { ...parsed.options, noEmit: true },
     );
     found = Object.fromEntries(
-      files.map(([name, f]) => [name, ts.getPreEmitDiagnostics(program, program.getSourceFile(f)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n').split('\n')[0])]),
+      files.map(([name, f]) => [
+        name,
+        ts.getPreEmitDiagnostics(program, program.getSourceFile(f)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n').split('\n')[0]),
+      ]),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

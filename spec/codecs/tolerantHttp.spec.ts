@@ -57,7 +57,19 @@ describe('tolerant decoding over HTTP', () => {
 
   it('should read listings whose numbers are strings and ids numbers, nulls absent', async () => {
     emulator().failNext('GET /v1/external/models', 200, {
-      models: [{ model_id: '41', owner_user_id: 7, target_type: null, name: null, version: 2, config: { tc: 'y', cv: '2' }, is_api_option: 'false', updated_date: 'u', created_date: 'c' }],
+      models: [
+        {
+          model_id: '41',
+          owner_user_id: 7,
+          target_type: null,
+          name: null,
+          version: 2,
+          config: { tc: 'y', cv: '2' },
+          is_api_option: 'false',
+          updated_date: 'u',
+          created_date: 'c',
+        },
+      ],
       metadata: { offset: '0', limit: '30', total: '1' },
     });
     expect(await lastValueFrom(models$(client()).pipe(toArray()))).toStrictEqual([
@@ -72,10 +84,31 @@ describe('tolerant decoding over HTTP', () => {
 
   it('should read classifiers with numeric ids and string booleans, and refuse a count that does not parse', async () => {
     emulator().failNext('GET /v1/external/classifiers', 200, {
-      classifiers: [{ classifier_id: 501, model_id: '12', status: 'building', api_key: 'k', version: 1, url: null, active: 'true', is_editable: 'false', rules: [{ source: '0.0.0.0/0', order: 'allow', priority: '0' }] }],
+      classifiers: [
+        {
+          classifier_id: 501,
+          model_id: '12',
+          status: 'building',
+          api_key: 'k',
+          version: 1,
+          url: null,
+          active: 'true',
+          is_editable: 'false',
+          rules: [{ source: '0.0.0.0/0', order: 'allow', priority: '0' }],
+        },
+      ],
     });
     expect(await lastValueFrom(classifiers$(client()).pipe(toArray()))).toStrictEqual([
-      { classifier_id: '501', model_id: 12, status: 'building', api_key: 'k', version: '1', active: true, is_editable: false, rules: [{ source: '0.0.0.0/0', order: 'allow', priority: 0 }] },
+      {
+        classifier_id: '501',
+        model_id: 12,
+        status: 'building',
+        api_key: 'k',
+        version: '1',
+        active: true,
+        is_editable: false,
+        rules: [{ source: '0.0.0.0/0', order: 'allow', priority: 0 }],
+      },
     ]);
     emulator().failNext('GET /v1/external/models', 200, { models: [], metadata: { offset: 0, limit: 30, total: 'many' } });
     const err = await lastValueFrom(models$(client()).pipe(toArray())).catch((e: unknown) => e);

@@ -40,12 +40,13 @@ async function raw(emulator: Emulator, key: string | undefined, method: string, 
   return { status: res.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
 }
 
-const failure = <T>(o: import('rxjs').Observable<T>): Promise<unknown> => lastValueFrom(o).then(
-  () => {
-    throw new Error('expected an error');
-  },
-  (e: unknown) => e,
-);
+const failure = <T>(o: import('rxjs').Observable<T>): Promise<unknown> =>
+  lastValueFrom(o).then(
+    () => {
+      throw new Error('expected an error');
+    },
+    (e: unknown) => e,
+  );
 
 /** The endpoints of the train_api and model_api pages whose error tables list the four key errors, with the key type that opens them. */
 // Every row has four cells: with fewer, Jest would pass its `done` callback as the body.
@@ -101,14 +102,17 @@ describe('contract: documented key errors on every page', () => {
     expect(await raw(emulator, SECRET, 'GET', '/v1/external/api-key?credential_type=train')).toEqual({ status: 400, body: bad('This user may be deleted.') });
   });
 
-  it.each(['invalid_api_key.', 'Inactive_credential.', 'Not_found_credential.', 'This user may be deleted.'])('the client maps %s to AuthError', async (message) => {
-    const client = createClient({ baseUrl: emulator.url, apiKeys: keys, retry: { maxAttempts: 1 } });
-    if (message === 'This user may be deleted.') emulator.deleteUser();
-    else emulator.failNext('GET /v1/external/models', 400, bad(message));
-    const err = await failure(models$(client));
-    expect(err).toBeInstanceOf(AuthError);
-    expect(err).toMatchObject({ httpStatus: 400, code: 4001000204, apiMessage: message });
-  });
+  it.each(['invalid_api_key.', 'Inactive_credential.', 'Not_found_credential.', 'This user may be deleted.'])(
+    'the client maps %s to AuthError',
+    async (message) => {
+      const client = createClient({ baseUrl: emulator.url, apiKeys: keys, retry: { maxAttempts: 1 } });
+      if (message === 'This user may be deleted.') emulator.deleteUser();
+      else emulator.failNext('GET /v1/external/models', 400, bad(message));
+      const err = await failure(models$(client));
+      expect(err).toBeInstanceOf(AuthError);
+      expect(err).toMatchObject({ httpStatus: 400, code: 4001000204, apiMessage: message });
+    },
+  );
 
   it('the client answers an expired key of a secret-key client by exchanging again (Inactive_credential.)', async () => {
     const client = createClient({ baseUrl: expiring.url, secretKey: SECRET, retry: { maxAttempts: 1 } });
@@ -140,13 +144,16 @@ describe('contract: Get API Key, retraining and model-switch errors', () => {
   });
 
   it('Get API Key: This model may be deleted. (retrain for a deleted model) -> ResourceGoneError model', async () => {
-    expect(await raw(emulator, SECRET, 'GET', '/v1/external/api-key?credential_type=retrain&model_id=999')).toEqual({ status: 400, body: bad('This model may be deleted.') });
+    expect(await raw(emulator, SECRET, 'GET', '/v1/external/api-key?credential_type=retrain&model_id=999')).toEqual({
+      status: 400,
+      body: bad('This model may be deleted.'),
+    });
     const err = await failure(retrainClient$(trainClient, 999));
     expect(err).toBeInstanceOf(ResourceGoneError);
     expect(err).toMatchObject({ resource: 'model', apiMessage: 'This model may be deleted.' });
   });
 
-  it('Retrain Data Upload: This job may be deleted. (the model\'s training job deleted) -> ResourceGoneError job', async () => {
+  it("Retrain Data Upload: This job may be deleted. (the model's training job deleted) -> ResourceGoneError job", async () => {
     const { modelId: other, externalProcessId } = await trainWithId(trainClient);
     const rc = await lastValueFrom(retrainClient$(trainClient, other));
     expect(emulator.deleteJob(externalProcessId)).toBe(true);
@@ -163,7 +170,13 @@ describe('contract: Get API Key, retraining and model-switch errors', () => {
     const err = await failure(of(seattleWeather(60)).pipe(retrainUpload$(rc)));
     expect(err).toBeInstanceOf(ResourceGoneError);
     expect(err).not.toBeInstanceOf(ServerError);
-    expect(err).toMatchObject({ resource: 'configurationFile', httpStatus: 500, code: 5001000201, error: 'PREDA_EXTERNAL_INTERNAL_SERVER_ERROR', apiMessage: 'Not found configuration_file.' });
+    expect(err).toMatchObject({
+      resource: 'configurationFile',
+      httpStatus: 500,
+      code: 5001000201,
+      error: 'PREDA_EXTERNAL_INTERNAL_SERVER_ERROR',
+      apiMessage: 'Not found configuration_file.',
+    });
     expect(emulator.count('GET /v1/external/retrain_jobs/upload_url')).toBe(1);
   });
 
@@ -185,7 +198,10 @@ describe('contract: Get API Key, retraining and model-switch errors', () => {
 
     it('Retrain Status Check and Model Switch: Not found retrain job. -> ResourceGoneError retrainJob', async () => {
       expect(await raw(emulator, retrainKey, 'GET', '/v1/external/retrain_jobs/nope')).toEqual({ status: 400, body: bad('Not found retrain job.') });
-      expect(await raw(emulator, retrainKey, 'PUT', '/v1/external/retrain_jobs/nope/update_model')).toEqual({ status: 400, body: bad('Not found retrain job.') });
+      expect(await raw(emulator, retrainKey, 'PUT', '/v1/external/retrain_jobs/nope/update_model')).toEqual({
+        status: 400,
+        body: bad('Not found retrain job.'),
+      });
       const err = await failure(of({ retrainJobId: 'nope' }).pipe(retrainStatus$(rc)));
       expect(err).toMatchObject({ name: 'ResourceGoneError', resource: 'retrainJob' });
     });
@@ -195,7 +211,10 @@ describe('contract: Get API Key, retraining and model-switch errors', () => {
       const id = (events.find((e) => 'retrainJobId' in e) as { retrainJobId: string }).retrainJobId;
       expect(emulator.deleteJob(id)).toBe(true);
       expect(await raw(emulator, retrainKey, 'GET', `/v1/external/retrain_jobs/${id}`)).toEqual({ status: 400, body: bad('This job may be deleted.') });
-      expect(await raw(emulator, retrainKey, 'PUT', `/v1/external/retrain_jobs/${id}/update_model`)).toEqual({ status: 400, body: bad('This job may be deleted.') });
+      expect(await raw(emulator, retrainKey, 'PUT', `/v1/external/retrain_jobs/${id}/update_model`)).toEqual({
+        status: 400,
+        body: bad('This job may be deleted.'),
+      });
       const err = await failure(of({ retrainJobId: id }).pipe(retrainStatus$(rc)));
       expect(err).toMatchObject({ name: 'ResourceGoneError', resource: 'job' });
     });
@@ -217,12 +236,17 @@ describe('contract: Get API Key, retraining and model-switch errors', () => {
       }
     });
 
-    it('Retrain Model Switch: Not found classifier. after the model\'s prediction API was deleted -> ResourceGoneError classifier', async () => {
-      const created = await lastValueFrom(of({ modelId, rules: [{ source: '127.0.0.1/32', order: 'allow' as const, priority: 1 }] }).pipe(createClassifier$(trainClient)));
+    it("Retrain Model Switch: Not found classifier. after the model's prediction API was deleted -> ResourceGoneError classifier", async () => {
+      const created = await lastValueFrom(
+        of({ modelId, rules: [{ source: '127.0.0.1/32', order: 'allow' as const, priority: 1 }] }).pipe(createClassifier$(trainClient)),
+      );
       await lastValueFrom(of(created.classifierId).pipe(deleteClassifier$(trainClient)));
       const events = await lastValueFrom(of(seattleWeather(60)).pipe(retrainUpload$(rc), retrainStatus$(rc), toArray()));
       const id = (events.find((e) => 'retrainJobId' in e) as { retrainJobId: string }).retrainJobId;
-      expect(await raw(emulator, retrainKey, 'PUT', `/v1/external/retrain_jobs/${id}/update_model`)).toEqual({ status: 400, body: bad('Not found classifier.') });
+      expect(await raw(emulator, retrainKey, 'PUT', `/v1/external/retrain_jobs/${id}/update_model`)).toEqual({
+        status: 400,
+        body: bad('Not found classifier.'),
+      });
       const err = await failure(of({ retrainJobId: id }).pipe(switchModel$(rc)));
       expect(err).toBeInstanceOf(ResourceGoneError);
       expect(err).toMatchObject({ resource: 'classifier', apiMessage: 'Not found classifier.' });
@@ -243,7 +267,9 @@ describe('contract: Inference errors', () => {
     client = createClient({ baseUrl: emulator.url, secretKey: SECRET, poll: { minDelayMs: 10, maxDelayMs: 20 }, retry: { maxAttempts: 1 } });
     const modelId = await trainedModel(client);
     const deploy = async () => {
-      const created = await lastValueFrom(of({ modelId, rules: [{ source: '127.0.0.1/32', order: 'allow' as const, priority: 1 }] }).pipe(createClassifier$(client)));
+      const created = await lastValueFrom(
+        of({ modelId, rules: [{ source: '127.0.0.1/32', order: 'allow' as const, priority: 1 }] }).pipe(createClassifier$(client)),
+      );
       const running = await lastValueFrom(of(created).pipe(waitForClassifier$(client, { minDelayMs: 10, maxDelayMs: 20 })));
       return { url: running.url!, apiKey: running.api_key!, id: created.classifierId };
     };
@@ -256,10 +282,30 @@ describe('contract: Inference errors', () => {
     failure(of(oneRow + (batchSize > 1 ? `${lines[126]}\n` : '')).pipe(predict$(target, { client, batchSize, concurrency: 1 })));
 
   it.each<[string, () => { url: string; apiKey: string }, number, Record<string, unknown>]>([
-    ['4001030101 Not found classifier in classifiers table (unknown classifier id)', () => ({ url: a.url.replace(a.id, 'nope'), apiKey: a.apiKey }), 1, { reason: 'notFound', code: 4001030101, error: 'NOT_FOUND_CLASSIFIER', apiMessage: 'Not found classifier in classifiers table' }],
-    ['4001030104 Invalid request (a multi-row pr)', () => a, 2, { reason: 'badRequest', code: 4001030104, error: 'BAD_REQUEST', apiMessage: 'Invalid request' }],
-    ['4031030201 Invalid API key', () => ({ url: a.url, apiKey: 'wrong' }), 1, { reason: 'accessDenied', code: 4031030201, httpStatus: 403, apiMessage: 'Invalid API key' }],
-    ['4031030201 Invalid classifier id (the key of another classifier)', () => ({ url: a.url, apiKey: b.apiKey }), 1, { reason: 'accessDenied', code: 4031030201, httpStatus: 403, apiMessage: 'Invalid classifier id' }],
+    [
+      '4001030101 Not found classifier in classifiers table (unknown classifier id)',
+      () => ({ url: a.url.replace(a.id, 'nope'), apiKey: a.apiKey }),
+      1,
+      { reason: 'notFound', code: 4001030101, error: 'NOT_FOUND_CLASSIFIER', apiMessage: 'Not found classifier in classifiers table' },
+    ],
+    [
+      '4001030104 Invalid request (a multi-row pr)',
+      () => a,
+      2,
+      { reason: 'badRequest', code: 4001030104, error: 'BAD_REQUEST', apiMessage: 'Invalid request' },
+    ],
+    [
+      '4031030201 Invalid API key',
+      () => ({ url: a.url, apiKey: 'wrong' }),
+      1,
+      { reason: 'accessDenied', code: 4031030201, httpStatus: 403, apiMessage: 'Invalid API key' },
+    ],
+    [
+      '4031030201 Invalid classifier id (the key of another classifier)',
+      () => ({ url: a.url, apiKey: b.apiKey }),
+      1,
+      { reason: 'accessDenied', code: 4031030201, httpStatus: 403, apiMessage: 'Invalid classifier id' },
+    ],
   ])('%s -> InferenceError', async (_, target, rows, expected) => {
     const err = await predictError(target(), rows);
     expect(err).toBeInstanceOf(InferenceError);
@@ -267,7 +313,11 @@ describe('contract: Inference errors', () => {
   });
 
   it('4001030104 Invalid request for a body that breaks the schema (raw)', async () => {
-    const res = await fetch(a.url, { method: 'POST', headers: { 'x-api-key': a.apiKey, 'content-type': 'application/json; charset=utf-8' }, body: '{"inputs": [{"name": "pr"}]}' });
+    const res = await fetch(a.url, {
+      method: 'POST',
+      headers: { 'x-api-key': a.apiKey, 'content-type': 'application/json; charset=utf-8' },
+      body: '{"inputs": [{"name": "pr"}]}',
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual(documentedError(4001030104, 'BAD_REQUEST', 'Invalid request'));
   });
@@ -281,7 +331,12 @@ describe('contract: Inference errors', () => {
 async function trainWithId(client: PredictionOneClient): Promise<{ modelId: number; externalProcessId: string }> {
   const { upload$, train$, pollStatus$ } = await import('../../lib');
   const events = await lastValueFrom(
-    of(seattleWeather(120)).pipe(upload$(client), train$(client, { name: 'm', config: { tt: 'multi_classification', tc: 'weather', cv: 2 } }), pollStatus$(client), toArray()),
+    of(seattleWeather(120)).pipe(
+      upload$(client),
+      train$(client, { name: 'm', config: { tt: 'multi_classification', tc: 'weather', cv: 2 } }),
+      pollStatus$(client),
+      toArray(),
+    ),
   );
   const queued = events.find((e) => e.type === 'queued') as { externalProcessId: string };
   const all = await lastValueFrom(models$(client).pipe(toArray()));
@@ -291,7 +346,9 @@ async function trainWithId(client: PredictionOneClient): Promise<{ modelId: numb
 /** Trains a model on a manual emulator (advancing the job by hand); returns its id. */
 async function trainedModelManual(emulator: Emulator, client: PredictionOneClient): Promise<number> {
   const { upload$, train$, models$: list } = await import('../../lib');
-  const events = await lastValueFrom(of(seattleWeather(120)).pipe(upload$(client), train$(client, { name: 'm', config: { tt: 'multi_classification', tc: 'weather', cv: 2 } }), toArray()));
+  const events = await lastValueFrom(
+    of(seattleWeather(120)).pipe(upload$(client), train$(client, { name: 'm', config: { tt: 'multi_classification', tc: 'weather', cv: 2 } }), toArray()),
+  );
   const queued = events.find((e) => e.type === 'queued') as { externalProcessId: string };
   await emulator.advance(queued.externalProcessId, 'finished');
   const all = await lastValueFrom(list(client).pipe(toArray()));

@@ -35,7 +35,10 @@ async function trainPremium(emulator: Emulator, requests: ReturnType<typeof pyth
   await requests.put(String(urls.learn_data_set_upload_url), { data: Buffer.from(premiumCsv(160)) });
   const id = String(urls.external_process_id);
   const config = { tc: 'プレミアムサービス(予測対象)', tt: 'binary_classification', tv: '購入あり', cv: '2' };
-  await requests.post(`${VENDOR_HOST}/v1/external/models`, { json: { external_process_id: id, name: 'MODEL_NAME', config }, headers: { ...headers, 'content-type': 'application/json' } });
+  await requests.post(`${VENDOR_HOST}/v1/external/models`, {
+    json: { external_process_id: id, name: 'MODEL_NAME', config },
+    headers: { ...headers, 'content-type': 'application/json' },
+  });
   await emulator.advance(id, 'finished');
   const models = (await requests.get(`${VENDOR_HOST}/v1/external/models`, { headers })).json().models as { model_id: number }[];
   return models[models.length - 1].model_id;
@@ -127,7 +130,12 @@ describe('contract: prediction-API and retraining pages, Python examples as writ
 
   it('Retraining: retrain key with model_id, Retrain Data Upload (CSV, then the train_src/eval_src zip), status until job_finished and its download, then Model Switch', async () => {
     const retrainKey = String(
-      (await requests.get(`${VENDOR_HOST}/v1/external/api-key`, { params: { credential_type: 'retrain', model_id: modelId }, headers: { 'x-api-key': SECRET } })).json().api_key,
+      (
+        await requests.get(`${VENDOR_HOST}/v1/external/api-key`, {
+          params: { credential_type: 'retrain', model_id: modelId },
+          headers: { 'x-api-key': SECRET },
+        })
+      ).json().api_key,
     );
     const api_url = 'https://developer-api.predictionone.sony.biz/v1/external/retrain_jobs/upload_url';
     const headers = { 'x-api-key': retrainKey };
@@ -192,10 +200,32 @@ describe('contract: prediction-API and retraining pages, curl examples run with 
       String((await requests.get(`${VENDOR_HOST}/v1/external/api-key`, { params, headers: { 'x-api-key': SECRET } })).json().api_key);
     modelId = await trainPremium(emulator, requests, await key({ credential_type: 'train' }));
     files.write('param.txt', 'credential_type=deploy');
-    await run(['-o', 'response.json', '-H', `x-api-key:${SECRET}`, '-X', 'GET', '-G', `${VENDOR_HOST}/v1/external/api-key`, '--data-urlencode', 'filename@param.txt']);
+    await run([
+      '-o',
+      'response.json',
+      '-H',
+      `x-api-key:${SECRET}`,
+      '-X',
+      'GET',
+      '-G',
+      `${VENDOR_HOST}/v1/external/api-key`,
+      '--data-urlencode',
+      'filename@param.txt',
+    ]);
     deployKey = String(response().api_key);
     files.write('param.txt', `credential_type=retrain\nmodel_id=${modelId}`);
-    await run(['-o', 'response.json', '-H', `x-api-key:${SECRET}`, '-X', 'GET', '-G', `${VENDOR_HOST}/v1/external/api-key`, '--data-urlencode', 'filename@param.txt']);
+    await run([
+      '-o',
+      'response.json',
+      '-H',
+      `x-api-key:${SECRET}`,
+      '-X',
+      'GET',
+      '-G',
+      `${VENDOR_HOST}/v1/external/api-key`,
+      '--data-urlencode',
+      'filename@param.txt',
+    ]);
     retrainKey = String(response().api_key);
   });
   afterAll(async () => {
@@ -205,26 +235,62 @@ describe('contract: prediction-API and retraining pages, curl examples run with 
 
   it('Create Classifier: -d @body.txt, with the page\'s "application/jsonn" Content-Type', async () => {
     files.write('body.txt', JSON.stringify({ model_id: modelId, rules: [{ source: '0.0.0.0/0', order: 'allow', priority: 0 }] }));
-    await run(['-o', 'response.json', '-H', `x-api-key:${deployKey}`, '-H', 'Content-Type: application/jsonn', '-X', 'POST', '-d', '@body.txt', `${VENDOR_HOST}/v1/external/classifiers`]);
+    await run([
+      '-o',
+      'response.json',
+      '-H',
+      `x-api-key:${deployKey}`,
+      '-H',
+      'Content-Type: application/jsonn',
+      '-X',
+      'POST',
+      '-d',
+      '@body.txt',
+      `${VENDOR_HOST}/v1/external/classifiers`,
+    ]);
     expect(shapeIssues(response(), CREATED)).toEqual([]);
     classifierId = String(response().classifier_id);
     await emulator.advanceClassifier(classifierId, 'running');
   });
 
   it('Get Classifier: GET /v1/external/classifiers/{classifier_id}', async () => {
-    await run(['-o', 'response.json', '-H', `x-api-key:${deployKey}`, '-H', 'Content-Type: application/jsonn', '-X', 'GET', `${VENDOR_HOST}/v1/external/classifiers/${classifierId}`]);
+    await run([
+      '-o',
+      'response.json',
+      '-H',
+      `x-api-key:${deployKey}`,
+      '-H',
+      'Content-Type: application/jsonn',
+      '-X',
+      'GET',
+      `${VENDOR_HOST}/v1/external/classifiers/${classifierId}`,
+    ]);
     expect(shapeIssues(response(), { classifier: CLASSIFIER })).toEqual([]);
     expect((response().classifier as Record<string, unknown>).classifier_id).toBe(classifierId);
   });
 
   it('Update Classifier: -X PATCH -d @body.txt', async () => {
     files.write('body.txt', JSON.stringify({ rules: [{ source: '0.0.0.0/0', order: 'allow', priority: 0 }], active: true, is_editable: true }));
-    await run(['-o', 'response.json', '-H', `x-api-key:${deployKey}`, '-H', 'Content-Type: application/jsonn', '-X', 'PATCH', '-d', '@body.txt', `${VENDOR_HOST}/v1/external/classifiers/${classifierId}`]);
+    await run([
+      '-o',
+      'response.json',
+      '-H',
+      `x-api-key:${deployKey}`,
+      '-H',
+      'Content-Type: application/jsonn',
+      '-X',
+      'PATCH',
+      '-d',
+      '@body.txt',
+      `${VENDOR_HOST}/v1/external/classifiers/${classifierId}`,
+    ]);
     expect(shapeIssues(response(), { classifier: CLASSIFIER })).toEqual([]);
   });
 
   it('Inference: -d @body.txt to the classifier URL with "application/jsonn; charset=utf-8"', async () => {
-    const { classifiers } = JSON.parse(await run(['-H', `x-api-key:${deployKey}`, `${VENDOR_HOST}/v1/external/classifiers`])) as { classifiers: { url: string; api_key: string }[] };
+    const { classifiers } = JSON.parse(await run(['-H', `x-api-key:${deployKey}`, `${VENDOR_HOST}/v1/external/classifiers`])) as {
+      classifiers: { url: string; api_key: string }[];
+    };
     const [header, first] = premiumCsv(1, 3).split('\n');
     files.write(
       'body.txt',
@@ -239,13 +305,36 @@ describe('contract: prediction-API and retraining pages, curl examples run with 
         ],
       }),
     );
-    await run(['-o', 'response.json', '-H', `x-api-key:${classifiers[0].api_key}`, '-H', 'Content-Type: application/jsonn; charset=utf-8', '-X', 'POST', '-d', '@body.txt', classifiers[0].url]);
+    await run([
+      '-o',
+      'response.json',
+      '-H',
+      `x-api-key:${classifiers[0].api_key}`,
+      '-H',
+      'Content-Type: application/jsonn; charset=utf-8',
+      '-X',
+      'POST',
+      '-d',
+      '@body.txt',
+      classifiers[0].url,
+    ]);
     expect(shapeIssues(response(), INFERENCE)).toEqual([]);
   });
 
   it('Retraining: upload URL with filename@param.txt, PUT --upload-file, status, then the switch', async () => {
     files.write('param.txt', 'retrain.csv');
-    await run(['-o', 'response.json', '-H', `x-api-key:${retrainKey}`, '-X', 'GET', '-G', `${VENDOR_HOST}/v1/external/retrain_jobs/upload_url`, '--data-urlencode', 'filename@param.txt']);
+    await run([
+      '-o',
+      'response.json',
+      '-H',
+      `x-api-key:${retrainKey}`,
+      '-X',
+      'GET',
+      '-G',
+      `${VENDOR_HOST}/v1/external/retrain_jobs/upload_url`,
+      '--data-urlencode',
+      'filename@param.txt',
+    ]);
     expect(shapeIssues(response(), RETRAIN_UPLOAD)).toEqual([]);
     const id = String(response().retrain_job_id);
     files.write('retrain.csv', premiumCsv(100, 31));
@@ -259,7 +348,19 @@ describe('contract: prediction-API and retraining pages, curl examples run with 
   });
 
   it('Delete Classifier: -X DELETE (the ex) line)', async () => {
-    await run(['-o', 'response.json', '-H', `x-api-key:${deployKey}`, '-H', 'Content-Type: application/jsonn', '-X', 'DELETE', `${VENDOR_HOST}/v1/external/classifiers/${classifierId}`]);
-    expect(emulator.requests.filter((r) => r.route === 'DELETE /v1/external/classifiers/{classifier_id}').map((r) => [r.status, r.keyType])).toEqual([[200, 'deploy']]);
+    await run([
+      '-o',
+      'response.json',
+      '-H',
+      `x-api-key:${deployKey}`,
+      '-H',
+      'Content-Type: application/jsonn',
+      '-X',
+      'DELETE',
+      `${VENDOR_HOST}/v1/external/classifiers/${classifierId}`,
+    ]);
+    expect(emulator.requests.filter((r) => r.route === 'DELETE /v1/external/classifiers/{classifier_id}').map((r) => [r.status, r.keyType])).toEqual([
+      [200, 'deploy'],
+    ]);
   });
 });

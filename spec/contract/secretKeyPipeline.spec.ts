@@ -45,20 +45,34 @@ describe('contract: a secret-key client through train, deploy, predict (one row 
   afterAll(() => emulator.close());
 
   it('should exchange one train and one deploy key and send each call the right type', async () => {
-    const client = createClient({ baseUrl: emulator.url, secretKey: SECRET, poll: { minDelayMs: 10, maxDelayMs: 20 }, retry: { maxAttempts: 2, baseDelayMs: 5 } });
+    const client = createClient({
+      baseUrl: emulator.url,
+      secretKey: SECRET,
+      poll: { minDelayMs: 10, maxDelayMs: 20 },
+      retry: { maxAttempts: 2, baseDelayMs: 5 },
+    });
     const config = { tc: 'プレミアムサービス(予測対象)', tt: 'binary_classification', tv: '購入あり', cv: '2' } as const;
     await lastValueFrom(of(premiumCsv(160)).pipe(upload$(client), train$(client, { name: 'premium', config }), pollStatus$(client), toArray()));
     const [model] = await lastValueFrom(models$(client).pipe(toArray()));
     // Sent as the page writes it, and echoed as sent (G13, G24).
     expect(model.config).toMatchObject({ cv: '2' });
 
-    const created = await lastValueFrom(of({ modelId: model.model_id, rules: [{ source: '0.0.0.0/0', order: 'allow' as const, priority: 0 }] }).pipe(createClassifier$(client)));
+    const created = await lastValueFrom(
+      of({ modelId: model.model_id, rules: [{ source: '0.0.0.0/0', order: 'allow' as const, priority: 0 }] }).pipe(createClassifier$(client)),
+    );
     const running = await lastValueFrom(of(created).pipe(waitForClassifier$(client, { minDelayMs: 10, maxDelayMs: 20 })));
 
     const [header, ...rows] = premiumCsv(6, 77).trim().split('\n');
     const objects = rows.map((l) => Object.fromEntries(l.split(',').map((v, i) => [header.split(',')[i], v])));
     const answers = await lastValueFrom(from(objects).pipe(predict$({ url: running.url!, apiKey: running.api_key! }, { client, concurrency: 2 }), toArray()));
-    expect(answers.map((a) => [a.index, a.inputRows])).toEqual([[0, 1], [1, 1], [2, 1], [3, 1], [4, 1], [5, 1]]);
+    expect(answers.map((a) => [a.index, a.inputRows])).toEqual([
+      [0, 1],
+      [1, 1],
+      [2, 1],
+      [3, 1],
+      [4, 1],
+      [5, 1],
+    ]);
 
     await lastValueFrom(of(created.classifierId).pipe(deleteClassifier$(client)));
     await lastValueFrom(of(model.model_id).pipe(deleteModel$(client)));

@@ -27,7 +27,16 @@ export function premiumCsv(rows = 160, seed = 7): string {
     const bought = spent + coupons * 8000 + rand() * 30000 > 75000;
     const month = String(1 + (i % 12)).padStart(2, '0');
     lines.push(
-      [bought ? '購入あり' : '購入なし', `2019-${month}-01`, 20 + Math.floor(rand() * 50), rand() < 0.5 ? '男性' : '女性', ['A', 'B', 'C'][i % 3], spent, coupons, rand() < 0.6 ? 'あり' : 'なし'].join(','),
+      [
+        bought ? '購入あり' : '購入なし',
+        `2019-${month}-01`,
+        20 + Math.floor(rand() * 50),
+        rand() < 0.5 ? '男性' : '女性',
+        ['A', 'B', 'C'][i % 3],
+        spent,
+        coupons,
+        rand() < 0.6 ? 'あり' : 'なし',
+      ].join(','),
     );
   }
   return `${lines.join('\n')}\n`;
@@ -138,7 +147,10 @@ export function curl(args: readonly string[], cwd: string, emulatorUrl: string):
 export function pythonJson(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
-  if (typeof value === 'object') return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${pythonJson(k)}: ${pythonJson(v)}`).join(', ')}}`;
+  if (typeof value === 'object')
+    return `{${Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${pythonJson(k)}: ${pythonJson(v)}`)
+      .join(', ')}}`;
   return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
@@ -160,7 +172,11 @@ type Params = Readonly<Record<string, string | number>>;
  */
 export function pythonRequests(emulatorUrl: string) {
   const swap = (url: string) => url.split(VENDOR_HOST).join(emulatorUrl);
-  const send = async (method: string, url: string, o: { params?: Params; headers?: Record<string, string>; json?: unknown; data?: Uint8Array | string }): Promise<PyResponse> => {
+  const send = async (
+    method: string,
+    url: string,
+    o: { params?: Params; headers?: Record<string, string>; json?: unknown; data?: Uint8Array | string },
+  ): Promise<PyResponse> => {
     const query = o.params ? `?${new URLSearchParams(Object.entries(o.params).map(([k, v]) => [k, String(v)])).toString()}` : '';
     const headers: Record<string, string> = { 'user-agent': 'python-requests/2.31.0', accept: '*/*', ...o.headers };
     let body: string | Uint8Array | undefined;

@@ -38,13 +38,34 @@ const COLUMN_INFO_SHAPE: Shape = {
 const STATUS_SHAPE: Shape = { status: 'str', created_datetime: 'str', updated_datetime: 'str', '?result_url': 'str' };
 const MODELS_SHAPE: Shape = {
   models: [
-    { model_id: 'int', owner_user_id: 'str', target_type: 'str|null', name: 'str|null', version: 'str|null', config: 'any', is_api_option: 'bool', updated_date: 'str', created_date: 'str' },
+    {
+      model_id: 'int',
+      owner_user_id: 'str',
+      target_type: 'str|null',
+      name: 'str|null',
+      version: 'str|null',
+      config: 'any',
+      is_api_option: 'bool',
+      updated_date: 'str',
+      created_date: 'str',
+    },
   ],
   metadata: { offset: 'int', limit: 'int', total: 'int' },
 };
 const DATA_SETS_SHAPE: Shape = {
   data_sets: [
-    { data_set_id: 'int', owner_user_id: 'str', name: 'str|null', extension: 'str', column_count: 'int', data_count: 'int', data_size: 'int', download_url: 'str', updated_date: 'str', created_date: 'str' },
+    {
+      data_set_id: 'int',
+      owner_user_id: 'str',
+      name: 'str|null',
+      extension: 'str',
+      column_count: 'int',
+      data_count: 'int',
+      data_size: 'int',
+      download_url: 'str',
+      updated_date: 'str',
+      created_date: 'str',
+    },
   ],
   metadata: { offset: 'int', limit: 'int', total: 'int' },
 };
@@ -101,7 +122,16 @@ describe('contract: Train API pages, Python examples as written', () => {
     const response = await requests.get(api_url, { params: { external_process_id }, headers: { 'x-api-key': api_key } });
     const response_json = response.json();
     expect(shapeIssues(response_json, COLUMN_INFO_SHAPE)).toEqual([]);
-    expect(response_json.raw_column_names).toEqual(['プレミアムサービス(予測対象)', '入会時期', '年齢', '性別', '顧客ランク', '過去購入額', 'クーポン利用回数', 'メアド登録']);
+    expect(response_json.raw_column_names).toEqual([
+      'プレミアムサービス(予測対象)',
+      '入会時期',
+      '年齢',
+      '性別',
+      '顧客ランク',
+      '過去購入額',
+      'クーポン利用回数',
+      'メアド登録',
+    ]);
   });
 
   it('Train: the body exactly as the page writes it, cv "2" included, carried through to a finished training and its result zip', async () => {
@@ -148,7 +178,10 @@ describe('contract: Train API pages, Python examples as written', () => {
   });
 
   it('Get Model: offset 0, limit 30', async () => {
-    const response = await requests.get('https://developer-api.predictionone.sony.biz/v1/external/models', { params: { offset: 0, limit: 30 }, headers: { 'x-api-key': api_key } });
+    const response = await requests.get('https://developer-api.predictionone.sony.biz/v1/external/models', {
+      params: { offset: 0, limit: 30 },
+      headers: { 'x-api-key': api_key },
+    });
     const response_json = response.json();
     expect(shapeIssues(response_json, MODELS_SHAPE)).toEqual([]);
     expect(response_json.metadata).toEqual({ offset: 0, limit: 30, total: 1 });
@@ -159,7 +192,10 @@ describe('contract: Train API pages, Python examples as written', () => {
   });
 
   it('Get Data Set: offset 0, limit 30', async () => {
-    const response = await requests.get('https://developer-api.predictionone.sony.biz/v1/external/data-sets', { params: { offset: 0, limit: 30 }, headers: { 'x-api-key': api_key } });
+    const response = await requests.get('https://developer-api.predictionone.sony.biz/v1/external/data-sets', {
+      params: { offset: 0, limit: 30 },
+      headers: { 'x-api-key': api_key },
+    });
     expect(shapeIssues(response.json(), DATA_SETS_SHAPE)).toEqual([]);
   });
 
@@ -213,14 +249,36 @@ describe('contract: Train API pages, curl examples run with curl', () => {
 
   it('Get API Key: --data-urlencode filename@param.txt', async () => {
     files.write('param.txt', 'credential_type=train');
-    await run(['-o', 'response.json', '-H', `x-api-key:${SECRET}`, '-X', 'GET', '-G', `${VENDOR_HOST}/v1/external/api-key`, '--data-urlencode', 'filename@param.txt']);
+    await run([
+      '-o',
+      'response.json',
+      '-H',
+      `x-api-key:${SECRET}`,
+      '-X',
+      'GET',
+      '-G',
+      `${VENDOR_HOST}/v1/external/api-key`,
+      '--data-urlencode',
+      'filename@param.txt',
+    ]);
     expect(shapeIssues(response(), API_KEY_SHAPE)).toEqual([]);
     apiKey = String(response().api_key);
   });
 
   it('Train Data Upload: upload URLs, then curl -X PUT --upload-file for each file', async () => {
     files.write('param.txt', 'extension=csv');
-    await run(['-o', 'response.json', '-H', `x-api-key:${apiKey}`, '-X', 'GET', '-G', `${VENDOR_HOST}/v1/external/data-sets/upload-url`, '--data-urlencode', 'filename@param.txt']);
+    await run([
+      '-o',
+      'response.json',
+      '-H',
+      `x-api-key:${apiKey}`,
+      '-X',
+      'GET',
+      '-G',
+      `${VENDOR_HOST}/v1/external/data-sets/upload-url`,
+      '--data-urlencode',
+      'filename@param.txt',
+    ]);
     const urls = response();
     expect(shapeIssues(urls, UPLOAD_SHAPE)).toEqual([]);
     processId = String(urls.external_process_id);
@@ -235,20 +293,58 @@ describe('contract: Train API pages, curl examples run with curl', () => {
 
   it('Train Data Set Info: params.txt with external_process_id', async () => {
     files.write('params.txt', `external_process_id=${processId}`);
-    await run(['-o', 'response.json', '-H', `x-api-key:${apiKey}`, '-X', 'GET', '-G', `${VENDOR_HOST}/v1/external/data-sets/column-info`, '--data-urlencode', 'filename@params.txt']);
+    await run([
+      '-o',
+      'response.json',
+      '-H',
+      `x-api-key:${apiKey}`,
+      '-X',
+      'GET',
+      '-G',
+      `${VENDOR_HOST}/v1/external/data-sets/column-info`,
+      '--data-urlencode',
+      'filename@params.txt',
+    ]);
     expect(shapeIssues(response(), COLUMN_INFO_SHAPE)).toEqual([]);
   });
 
   it('Train: -d @body.txt with cv "2", then the status and curl of result_url', async () => {
     files.write(
       'body.txt',
-      JSON.stringify({ external_process_id: processId, name: 'MODEL_NAME', config: { tc: 'プレミアムサービス(予測対象)', tt: 'binary_classification', tv: '購入あり', cv: '2' } }),
+      JSON.stringify({
+        external_process_id: processId,
+        name: 'MODEL_NAME',
+        config: { tc: 'プレミアムサービス(予測対象)', tt: 'binary_classification', tv: '購入あり', cv: '2' },
+      }),
     );
-    await run(['-o', 'response.json', '-H', `x-api-key:${apiKey}`, '-H', 'Content-Type: application/json', '-X', 'POST', '-d', '@body.txt', `${VENDOR_HOST}/v1/external/models`]);
+    await run([
+      '-o',
+      'response.json',
+      '-H',
+      `x-api-key:${apiKey}`,
+      '-H',
+      'Content-Type: application/json',
+      '-X',
+      'POST',
+      '-d',
+      '@body.txt',
+      `${VENDOR_HOST}/v1/external/models`,
+    ]);
     expect(response()).toEqual({ external_process_id: processId });
     await emulator.advance(processId, 'finished');
     files.write('params.txt', `external_process_id=${processId}`);
-    await run(['-o', 'response.json', '-H', `x-api-key:${apiKey}`, '-X', 'GET', '-G', `${VENDOR_HOST}/v1/external/models/results`, '--data-urlencode', 'filename@params.txt']);
+    await run([
+      '-o',
+      'response.json',
+      '-H',
+      `x-api-key:${apiKey}`,
+      '-X',
+      'GET',
+      '-G',
+      `${VENDOR_HOST}/v1/external/models/results`,
+      '--data-urlencode',
+      'filename@params.txt',
+    ]);
     const status = response();
     expect(shapeIssues(status, STATUS_SHAPE)).toEqual([]);
     expect(status.status).toBe('finished');
@@ -261,10 +357,32 @@ describe('contract: Train API pages, curl examples run with curl', () => {
 
   it('Get Model and Get Data Set: params.txt with offset and limit', async () => {
     files.write('params.txt', 'offset=0\nlimit=5\n');
-    await run(['-o', 'response.json', '-H', `x-api-key:${apiKey}`, '-X', 'GET', '-G', `${VENDOR_HOST}/v1/external/models`, '--data-urlencode', 'filename@params.txt']);
+    await run([
+      '-o',
+      'response.json',
+      '-H',
+      `x-api-key:${apiKey}`,
+      '-X',
+      'GET',
+      '-G',
+      `${VENDOR_HOST}/v1/external/models`,
+      '--data-urlencode',
+      'filename@params.txt',
+    ]);
     expect(shapeIssues(response(), MODELS_SHAPE)).toEqual([]);
     expect((response().metadata as Record<string, unknown>).limit).toBe(5);
-    await run(['-o', 'response.json', '-H', `x-api-key:${apiKey}`, '-X', 'GET', '-G', `${VENDOR_HOST}/v1/external/data-sets`, '--data-urlencode', 'filename@params.txt']);
+    await run([
+      '-o',
+      'response.json',
+      '-H',
+      `x-api-key:${apiKey}`,
+      '-X',
+      'GET',
+      '-G',
+      `${VENDOR_HOST}/v1/external/data-sets`,
+      '--data-urlencode',
+      'filename@params.txt',
+    ]);
     expect(shapeIssues(response(), DATA_SETS_SHAPE)).toEqual([]);
   });
 
@@ -272,8 +390,32 @@ describe('contract: Train API pages, curl examples run with curl', () => {
     files.write('body.txt', '{}');
     const models = JSON.parse(await run(['-H', `x-api-key:${apiKey}`, `${VENDOR_HOST}/v1/external/models`])) as { models: { model_id: number }[] };
     const sets = JSON.parse(await run(['-H', `x-api-key:${apiKey}`, `${VENDOR_HOST}/v1/external/data-sets`])) as { data_sets: { data_set_id: number }[] };
-    await run(['-o', 'response.json', '-H', `x-api-key:${apiKey}`, '-H', 'Content-Type: application/json', '-X', 'DELETE', '-d', '@body.txt', `${VENDOR_HOST}/v1/external/models/${models.models[0].model_id}`]);
-    await run(['-o', 'response.json', '-H', `x-api-key:${apiKey}`, '-H', 'Content-Type: application/json', '-X', 'DELETE', '-d', '@body.txt', `${VENDOR_HOST}/v1/external/data-sets/${sets.data_sets[0].data_set_id}`]);
+    await run([
+      '-o',
+      'response.json',
+      '-H',
+      `x-api-key:${apiKey}`,
+      '-H',
+      'Content-Type: application/json',
+      '-X',
+      'DELETE',
+      '-d',
+      '@body.txt',
+      `${VENDOR_HOST}/v1/external/models/${models.models[0].model_id}`,
+    ]);
+    await run([
+      '-o',
+      'response.json',
+      '-H',
+      `x-api-key:${apiKey}`,
+      '-H',
+      'Content-Type: application/json',
+      '-X',
+      'DELETE',
+      '-d',
+      '@body.txt',
+      `${VENDOR_HOST}/v1/external/data-sets/${sets.data_sets[0].data_set_id}`,
+    ]);
     expect(emulator.requests.filter((r) => r.method === 'DELETE').map((r) => r.status)).toEqual([200, 200]);
   });
 });

@@ -3,7 +3,7 @@ import { decodeBase64, encodeBase64 } from '../../lib/core/base64';
 describe('base64', () => {
   it('should match Buffer for every length and random bytes', () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 256);
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 256;
     for (let n = 0; n < 300; n++) {
       const bytes = Uint8Array.from({ length: n }, rand);
       const expected = Buffer.from(bytes).toString('base64');

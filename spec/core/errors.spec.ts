@@ -35,10 +35,7 @@ describe('apiErrorFrom', () => {
   const base = { method: 'GET', url: 'http://h/v1/external/models/results' };
 
   it('should map the documented key errors to AuthError with code, error and message', () => {
-    const err = apiErrorFrom(
-      { ...base, status: 400, body: '{"code":4001000204,"error":"PREDA_EXTERNAL_BAD_REQUEST","message":"invalid_api_key."}' },
-      [],
-    );
+    const err = apiErrorFrom({ ...base, status: 400, body: '{"code":4001000204,"error":"PREDA_EXTERNAL_BAD_REQUEST","message":"invalid_api_key."}' }, []);
     expect(err).toBeInstanceOf(AuthError);
     expect(err).toMatchObject({ httpStatus: 400, code: 4001000204, error: 'PREDA_EXTERNAL_BAD_REQUEST', apiMessage: 'invalid_api_key.' });
     expect(err.message).toContain('HTTP 400: 4001000204 PREDA_EXTERNAL_BAD_REQUEST invalid_api_key.');

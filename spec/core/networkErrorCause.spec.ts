@@ -15,7 +15,6 @@ describe('pre-signed URL secrets in NetworkError', () => {
     // Observed: the cause (the fetch error) quotes the full URL with its signature.
     expect(inspect(err)).not.toMatch(/X-Amz-Signature=[0-9a-f]{8}/);
   });
-
 });
 
 // An emulator of its own: the PUT beside the one reset above may still reach the first one

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { MissingPeerError, OPTIONAL_PEERS, missingPeerMessage, peerInstallSpec } from '../../lib/core/optionalPeers';
 
 describe('OPTIONAL_PEERS', () => {
-  it('should be package.json\'s optional peer dependencies with their ranges', () => {
+  it("should be package.json's optional peer dependencies with their ranges", () => {
     const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as {
       peerDependencies: Record<string, string>;
       peerDependenciesMeta: Record<string, { optional?: boolean }>;

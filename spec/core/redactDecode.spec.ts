@@ -26,7 +26,7 @@ describe('secrets in DecodeError bodies', () => {
     expect(leaked(err, ISSUED)).toEqual([]);
   });
 
-  it('should not put classifiers\' inference keys in the error of a List Classifiers response that fails to decode', async () => {
+  it("should not put classifiers' inference keys in the error of a List Classifiers response that fails to decode", async () => {
     emulator().failNext('GET /v1/external/classifiers', 200, {
       classifiers: [{ classifier_id: 'c1', model_id: 1, status: 7, api_key: INFERENCE, version: '1', url: null, active: true, is_editable: true }],
     });

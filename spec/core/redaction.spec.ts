@@ -81,7 +81,7 @@ describe('redaction of every printed error and client', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('should recognise the leaks it looks for in S3\'s own SignatureDoesNotMatch page (the check can fail)', async () => {
+  it("should recognise the leaks it looks for in S3's own SignatureDoesNotMatch page (the check can fail)", async () => {
     emulator().injectNext('GET /storage/result', 'signatureMismatch');
     const res = await fetch(resultUrl);
     expect(res.status).toBe(403);
@@ -119,19 +119,30 @@ describe('redaction of every printed error and client', () => {
       },
       'a wrong signature in the result URL (the real S3 page)': {
         expected: 'StorageError',
-        run: async () => lastValueFrom(of({ resultUrl: resultUrl.replace(/X-Amz-Signature=[0-9a-f]{64}/, `X-Amz-Signature=${SIGNATURE}`) }).pipe(downloadResult$(make()))),
+        run: async () =>
+          lastValueFrom(of({ resultUrl: resultUrl.replace(/X-Amz-Signature=[0-9a-f]{64}/, `X-Amz-Signature=${SIGNATURE}`) }).pipe(downloadResult$(make()))),
       },
       'a 500 on Get API Key whose body echoes the secret key': {
         expected: 'ServerError',
         run: async () => {
-          emulator().failNext('GET /v1/external/api-key', 500, { code: 5001000000, error: 'INTERNAL', message: `cannot issue for ${SECRET_KEY}`, secret_key: SECRET_KEY });
+          emulator().failNext('GET /v1/external/api-key', 500, {
+            code: 5001000000,
+            error: 'INTERNAL',
+            message: `cannot issue for ${SECRET_KEY}`,
+            secret_key: SECRET_KEY,
+          });
           return lastValueFrom(models$(make({ apiKey: undefined, secretKey: SECRET_KEY })));
         },
       },
       'a refused key echoed in the body': {
         expected: 'AuthError',
         run: async () => {
-          emulator().failNext('GET /v1/external/models', 400, { code: 4001000204, error: 'PREDA_EXTERNAL_BAD_REQUEST', message: 'invalid_api_key.', api_key: API_KEY });
+          emulator().failNext('GET /v1/external/models', 400, {
+            code: 4001000204,
+            error: 'PREDA_EXTERNAL_BAD_REQUEST',
+            message: 'invalid_api_key.',
+            api_key: API_KEY,
+          });
           return lastValueFrom(models$(make()));
         },
       },
@@ -222,7 +233,10 @@ describe('redaction of every printed error and client', () => {
         expect(inspect(client)).toContain(emulator().url);
         expect(JSON.parse(JSON.stringify(client))).toMatchObject({ baseUrl: emulator().url, config: { retry: { maxAttempts: 1 } } });
       }
-      expect(JSON.parse(JSON.stringify(exchanging)).config).toMatchObject({ secretKey: '[REDACTED]', headers: { authorization: '[REDACTED]', 'x-trace': 'ok' } });
+      expect(JSON.parse(JSON.stringify(exchanging)).config).toMatchObject({
+        secretKey: '[REDACTED]',
+        headers: { authorization: '[REDACTED]', 'x-trace': 'ok' },
+      });
       expect(String(withKey)).toBe(`PredictionOneClient(${emulator().url})`);
     });
 
@@ -252,9 +266,11 @@ describe('redaction of every printed error and client', () => {
       InferenceError: () => new core.InferenceError({ ...api, reason: 'accessDenied' }, keys),
       NetworkError: () => new core.NetworkError('GET', PRESIGNED, cause, keys),
       RequestTimeoutError: () => new core.RequestTimeoutError('GET', PRESIGNED, 100),
-      DecodeError: () => new DecodeError('ApiKeyResponse', [`api_key: expected string, got "${API_KEY}"`], JSON.stringify({ api_key: API_KEY, url: PRESIGNED }), keys),
+      DecodeError: () =>
+        new DecodeError('ApiKeyResponse', [`api_key: expected string, got "${API_KEY}"`], JSON.stringify({ api_key: API_KEY, url: PRESIGNED }), keys),
       ResponseTooLargeError: () => new core.ResponseTooLargeError(`GET ${PRESIGNED}`, 10),
-      ValidationError: () => new core.ValidationError('client configuration', [`baseUrl must be an http(s) URL, got 'ftp://u:${API_KEY}@h/?X-Amz-Signature=${SIGNATURE}'`]),
+      ValidationError: () =>
+        new core.ValidationError('client configuration', [`baseUrl must be an http(s) URL, got 'ftp://u:${API_KEY}@h/?X-Amz-Signature=${SIGNATURE}'`]),
       StatusFailedError: () => new core.StatusFailedError('retrainJob', 'r-1', 'failed', `Retraining r-1 failed: Signature=${SIGNATURE}`),
       TrainingFailedError: () => new core.TrainingFailedError('job-1', 'failed'),
       PollTimeoutError: () => new core.PollTimeoutError('job-1', 10, { status: 'running' }),
@@ -276,8 +292,13 @@ describe('redaction of every printed error and client', () => {
       CheckpointError: () => new node.CheckpointError('/tmp/out/.p1rx-checkpoint.jsonl line 3: not JSON (the file was not written by p1rx, or was edited)'),
       // The cause is the file system's error (it quotes no data: a record holds no key anyway).
       CheckpointWriteError: () =>
-        new node.CheckpointWriteError('/tmp/out/.p1rx-checkpoint.jsonl', 'ENOSPC', Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })),
-      CheckpointLockedError: () => new node.CheckpointLockedError('/tmp/out/.p1rx-checkpoint.jsonl', { pid: 4242, host: 'build-1', since: '2026-12-06T07:00:00.000Z' }),
+        new node.CheckpointWriteError(
+          '/tmp/out/.p1rx-checkpoint.jsonl',
+          'ENOSPC',
+          Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }),
+        ),
+      CheckpointLockedError: () =>
+        new node.CheckpointLockedError('/tmp/out/.p1rx-checkpoint.jsonl', { pid: 4242, host: 'build-1', since: '2026-12-06T07:00:00.000Z' }),
     };
     const exported = [...Object.entries(core), ...Object.entries(node)]
       .filter(([, value]) => typeof value === 'function' && value.prototype instanceof Error)

@@ -7,7 +7,9 @@ describe('trainingConfigIssues', () => {
     expect(trainingConfigIssues({ tt: 'binary_classification', tc: 'y', tv: 'yes', cv: 5, im: true })).toEqual([]);
     expect(trainingConfigIssues({ tt: 'multi_classification', tc: 'y', cv: -1 })).toEqual([]);
     expect(trainingConfigIssues({ tt: 'regression', tc: 'y', cv: 1 })).toEqual([]);
-    expect(trainingConfigIssues({ tt: 'regression', tc: 'y', tsm: true, tsc: 'date', tsf: 1, tst: 7, tsu: 'day', tss: 'shop', tsin: true, tsine: ['price'] })).toEqual([]);
+    expect(
+      trainingConfigIssues({ tt: 'regression', tc: 'y', tsm: true, tsc: 'date', tsf: 1, tst: 7, tsu: 'day', tss: 'shop', tsin: true, tsine: ['price'] }),
+    ).toEqual([]);
   });
 
   it.each([
@@ -34,7 +36,7 @@ describe('trainingConfigIssues', () => {
 });
 
 describe('config values as the vendor examples send them', () => {
-  it("should accept the Train page's body, cv \"2\" included, and leave it as written", () => {
+  it('should accept the Train page\'s body, cv "2" included, and leave it as written', () => {
     const config = { tc: 'プレミアムサービス(予測対象)', tt: 'binary_classification', tv: '購入あり', cv: '2' };
     const copy = { ...config };
     expect(trainingConfigIssues(config)).toEqual([]);
@@ -59,7 +61,20 @@ describe('config values as the vendor examples send them', () => {
   });
 
   it('should read integer and boolean strings strictly', () => {
-    expect([integerValue('2'), integerValue(' -1 '), integerValue(3), integerValue('2.0'), integerValue(''), integerValue(true)]).toEqual([2, -1, 3, undefined, undefined, undefined]);
-    expect([booleanValue('true'), booleanValue('False'), booleanValue(false), booleanValue('yes'), booleanValue(1)]).toEqual([true, false, false, undefined, undefined]);
+    expect([integerValue('2'), integerValue(' -1 '), integerValue(3), integerValue('2.0'), integerValue(''), integerValue(true)]).toEqual([
+      2,
+      -1,
+      3,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect([booleanValue('true'), booleanValue('False'), booleanValue(false), booleanValue('yes'), booleanValue(1)]).toEqual([
+      true,
+      false,
+      false,
+      undefined,
+      undefined,
+    ]);
   });
 });

@@ -16,7 +16,12 @@ function tableAfter(heading: string): string[][] {
   const rows: string[][] = [];
   for (const line of lines.slice(start + 2)) {
     if (!line.startsWith('|')) break;
-    rows.push(line.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim()));
+    rows.push(
+      line
+        .split(/(?<!\\)\|/)
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
   }
   return rows;
 }
@@ -42,7 +47,10 @@ describe('docs/CONTRACT.md, the contract index', () => {
   });
 
   it('should name a Japanese page that exists for every endpoint', () => {
-    const pages = index.map((row) => codeSpans(row[4])).filter((p) => p.length > 0).flat();
+    const pages = index
+      .map((row) => codeSpans(row[4]))
+      .filter((p) => p.length > 0)
+      .flat();
     expect(pages.length).toBeGreaterThanOrEqual(18);
     for (const page of pages) expect(page).toMatch(/^(train_api|re_train_api|model_api)\/[a-z_]+\/_index\.jp\.md$/);
     if (vendor !== undefined) expect(pages.filter((p) => !existsSync(path.join(vendor, p)))).toEqual([]);
@@ -56,8 +64,18 @@ describe('docs/CONTRACT.md, the contract index', () => {
   it('should index every response codec of lib/codecs', () => {
     const codecs = index.map((row) => row[6]).join(' ');
     const source = (f: string) => readFileSync(path.join(root, 'lib/codecs', f), 'utf8');
-    const exported = ['apiKey.ts', 'uploadUrls.ts', 'columnInfo.ts', 'trainingStatus.ts', 'model.ts', 'dataSet.ts', 'retrainJob.ts', 'classifier.ts', 'inference.ts', 'apiErrorBody.ts']
-      .flatMap((f) => [...source(f).matchAll(/^export const (\w+)/gm)].map((m) => m[1]));
+    const exported = [
+      'apiKey.ts',
+      'uploadUrls.ts',
+      'columnInfo.ts',
+      'trainingStatus.ts',
+      'model.ts',
+      'dataSet.ts',
+      'retrainJob.ts',
+      'classifier.ts',
+      'inference.ts',
+      'apiErrorBody.ts',
+    ].flatMap((f) => [...source(f).matchAll(/^export const (\w+)/gm)].map((m) => m[1]));
     expect(exported.filter((name) => !codecs.includes(`\`${name}\``))).toEqual([]);
   });
 

@@ -14,7 +14,10 @@ function program(): ts.Program {
   const configPath = path.join(root, 'tsconfig.json');
   const config = ts.readConfigFile(configPath, ts.sys.readFile);
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root);
-  return ts.createProgram(entries.map((e) => path.join(root, e)), parsed.options);
+  return ts.createProgram(
+    entries.map((e) => path.join(root, e)),
+    parsed.options,
+  );
 }
 
 function docOf(symbol: ts.Symbol, checker: ts.TypeChecker): string {

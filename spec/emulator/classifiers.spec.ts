@@ -74,9 +74,15 @@ describe('classifier and inference endpoints', () => {
     });
 
     it('should answer the documented errors on create', async () => {
-      expect(await call(emulator, KEY, '/v1/external/classifiers', { method: 'POST', body: '{"rules":[]}' })).toMatchObject({ status: 400, body: badRequest('Model id is required.') });
+      expect(await call(emulator, KEY, '/v1/external/classifiers', { method: 'POST', body: '{"rules":[]}' })).toMatchObject({
+        status: 400,
+        body: badRequest('Model id is required.'),
+      });
       expect(await create(LOCAL, 99)).toMatchObject({ status: 400, body: badRequest('This model may be deleted.') });
-      expect(await create([{ source: '1.2.3.4', order: 'allow', priority: 1 }])).toMatchObject({ status: 400, body: badRequest(/Invalid rules: rules\[0\]\.source/) });
+      expect(await create([{ source: '1.2.3.4', order: 'allow', priority: 1 }])).toMatchObject({
+        status: 400,
+        body: badRequest(/Invalid rules: rules\[0\]\.source/),
+      });
       expect(await create([{ source: '::/0', order: 'maybe', priority: 1.5 }])).toMatchObject({ status: 400, body: badRequest(/order.*priority/) });
       expect(await call(emulator, undefined, '/v1/external/classifiers')).toMatchObject({ status: 400, body: badRequest('invalid_api_key.') });
     });
@@ -99,7 +105,10 @@ describe('classifier and inference endpoints', () => {
       expect(await call(emulator, KEY, `/v1/external/classifiers/${id}`, { method: 'PATCH', body: '{}' })).toMatchObject({ status: 400 });
       expect(await call(emulator, KEY, `/v1/external/classifiers/${id}`, { method: 'PATCH', body: '{"active":"yes"}' })).toMatchObject({ status: 400 });
       expect(await call(emulator, KEY, `/v1/external/classifiers/${id}`, { method: 'DELETE' })).toMatchObject({ status: 200, body: {} });
-      expect(await call(emulator, KEY, `/v1/external/classifiers/${id}`, { method: 'DELETE' })).toMatchObject({ status: 400, body: badRequest('Not found classifier.') });
+      expect(await call(emulator, KEY, `/v1/external/classifiers/${id}`, { method: 'DELETE' })).toMatchObject({
+        status: 400,
+        body: badRequest('Not found classifier.'),
+      });
       expect(await call(emulator, KEY, `/v1/external/classifiers/${id}`, { method: 'PATCH', body: '{"active":true}' })).toMatchObject({
         status: 400,
         body: badRequest('Not found classifier.'),
@@ -123,9 +132,27 @@ describe('classifier and inference endpoints', () => {
       const c = await running();
       const res = await infer(emulator, c.url, c.key, inputs(rows, { ar: true, ad: true, nc: true, nr: true, pc: 'date' }));
       const valid = rowsOf(decode(res.body, 'prediction_valid.csv'));
-      expect(Object.keys(valid[0])).toEqual(['date', 'precipitation', 'temp_max', 'temp_min', 'wind', 'weather', 'probability_drizzle', 'probability_rain', 'probability_snow', 'probability_sun']);
+      expect(Object.keys(valid[0])).toEqual([
+        'date',
+        'precipitation',
+        'temp_max',
+        'temp_min',
+        'wind',
+        'weather',
+        'probability_drizzle',
+        'probability_rain',
+        'probability_snow',
+        'probability_sun',
+      ]);
       const analysis = rowsOf(decode(res.body, 'prediction_analysis.csv'));
-      expect(Object.keys(analysis[0])).toEqual(['date', 'contribution_date', 'contribution_precipitation', 'contribution_temp_max', 'contribution_temp_min', 'contribution_wind']);
+      expect(Object.keys(analysis[0])).toEqual([
+        'date',
+        'contribution_date',
+        'contribution_precipitation',
+        'contribution_temp_max',
+        'contribution_temp_min',
+        'contribution_wind',
+      ]);
     });
 
     it('should score a regression model', async () => {
@@ -138,14 +165,26 @@ describe('classifier and inference endpoints', () => {
 
     it('should answer 4001030101 for an unknown classifier', async () => {
       const res = await infer(emulator, `${emulator.url}/inference/nope`, 'k', inputs(rows));
-      expect(res).toMatchObject({ status: 400, body: { code: 4001030101, error: 'NOT_FOUND_CLASSIFIER', message: 'Not found classifier in classifiers table' } });
+      expect(res).toMatchObject({
+        status: 400,
+        body: { code: 4001030101, error: 'NOT_FOUND_CLASSIFIER', message: 'Not found classifier in classifiers table' },
+      });
     });
 
     it('should answer 4031030201 for a wrong key and a denied source ip', async () => {
       const c = await running();
-      expect(await infer(emulator, c.url, 'wrong', inputs(rows))).toMatchObject({ status: 403, body: { code: 4031030201, error: 'ACCESS_DENIED', message: 'Invalid API key' } });
-      const denied = await running([{ source: '127.0.0.1/32', order: 'deny', priority: 1 }, { source: '0.0.0.0/0', order: 'allow', priority: 2 }]);
-      expect(await infer(emulator, denied.url, denied.key, inputs(rows))).toMatchObject({ status: 403, body: { code: 4031030201, message: 'Not allowed source ip' } });
+      expect(await infer(emulator, c.url, 'wrong', inputs(rows))).toMatchObject({
+        status: 403,
+        body: { code: 4031030201, error: 'ACCESS_DENIED', message: 'Invalid API key' },
+      });
+      const denied = await running([
+        { source: '127.0.0.1/32', order: 'deny', priority: 1 },
+        { source: '0.0.0.0/0', order: 'allow', priority: 2 },
+      ]);
+      expect(await infer(emulator, denied.url, denied.key, inputs(rows))).toMatchObject({
+        status: 403,
+        body: { code: 4031030201, message: 'Not allowed source ip' },
+      });
       const elsewhere = await running([{ source: '10.0.0.0/8', order: 'allow', priority: 1 }]);
       expect(await infer(emulator, elsewhere.url, elsewhere.key, inputs(rows))).toMatchObject({ status: 403, body: { message: 'Not allowed source ip' } });
     });
@@ -160,13 +199,25 @@ describe('classifier and inference endpoints', () => {
       });
       await emulator.advanceClassifier(id, 'running');
       await call(emulator, KEY, `/v1/external/classifiers/${id}`, { method: 'PATCH', body: '{"active":false}' });
-      expect(await infer(emulator, url, String(body.api_key), inputs(rows))).toMatchObject({ status: 503, body: { message: 'status is not running (status: stopped)' } });
+      expect(await infer(emulator, url, String(body.api_key), inputs(rows))).toMatchObject({
+        status: 503,
+        body: { message: 'status is not running (status: stopped)' },
+      });
     });
 
     it.each<[string, unknown]>([
       ['a body that is not JSON', '{nope'],
       ['no inputs', { foo: 1 }],
-      ['no pr', { inputs: [{ name: 'ar', type: 'boolean', data: false }, { name: 'ad', type: 'boolean', data: false }, { name: 'nc', type: 'boolean', data: false }] }],
+      [
+        'no pr',
+        {
+          inputs: [
+            { name: 'ar', type: 'boolean', data: false },
+            { name: 'ad', type: 'boolean', data: false },
+            { name: 'nc', type: 'boolean', data: false },
+          ],
+        },
+      ],
       ['a missing required flag', { inputs: inputs(rows).inputs.filter((i) => i.name !== 'nc') }],
       ['a flag that is not boolean', inputs(rows, { ar: 'yes' })],
       ['pr that is not base64', { inputs: [{ name: 'pr', type: 'csv', data: '$$$' }, ...inputs(rows).inputs.slice(1)] }],
@@ -174,7 +225,10 @@ describe('classifier and inference endpoints', () => {
       ['pc naming no column', inputs(rows, { pc: 'nope' })],
     ])('should answer 4001030104 for %s', async (_, body) => {
       const c = await running();
-      expect(await infer(emulator, c.url, c.key, body)).toMatchObject({ status: 400, body: { code: 4001030104, error: 'BAD_REQUEST', message: 'Invalid request' } });
+      expect(await infer(emulator, c.url, c.key, body)).toMatchObject({
+        status: 400,
+        body: { code: 4001030104, error: 'BAD_REQUEST', message: 'Invalid request' },
+      });
     });
   });
 });

@@ -17,7 +17,10 @@ function vendorColumnInfo(names = VENDOR_COLUMNS): Uint8Array<ArrayBuffer> {
 async function uploadBytes(emulator: Emulator, learn: Uint8Array<ArrayBuffer>, columnInfo: Uint8Array<ArrayBuffer>): Promise<string> {
   const { body } = await call(emulator, KEY, '/v1/external/data-sets/upload-url?extension=csv');
   const urls = body as unknown as UploadUrls;
-  for (const [url, bytes] of [[urls.learn_data_set_upload_url, learn], [urls.column_info_upload_url, columnInfo]] as const) {
+  for (const [url, bytes] of [
+    [urls.learn_data_set_upload_url, learn],
+    [urls.column_info_upload_url, columnInfo],
+  ] as const) {
     const res = await fetch(url, { method: 'PUT', body: bytes });
     if (res.status !== 200) throw new Error(`upload failed: ${res.status}`);
   }
@@ -45,7 +48,10 @@ describe('emulator: the encodings of uploaded CSVs (issue 20 item 4)', () => {
   );
 
   it('should accept cv and im as the pages write them ("2", "true") and as JSON numbers and booleans', async () => {
-    for (const [cv, im] of [['2', 'true'], [2, true]] as const) {
+    for (const [cv, im] of [
+      ['2', 'true'],
+      [2, true],
+    ] as const) {
       const id = await uploadBytes(emulator, fixture('premium.sjis.csv'), vendorColumnInfo());
       const config = { tc: 'プレミアムサービス(予測対象)', tt: 'binary_classification', tv: '購入あり', cv, im };
       expect((await createModel(emulator, KEY, id, config)).status).toBe(200);

@@ -36,7 +36,10 @@ describe('parseFaultSpec', () => {
     ['error:0.1@', /nothing after @/],
     ['error:0.1@GET /v1/nope', /unknown route 'GET \/v1\/nope' \(known: GET \/v1\/external\/api-key/],
     ['corruptZip:1@GET /v1/external/models', /corruptZip applies to downloads/],
-    ['failTraining:1@GET /storage/result', /failTraining applies to 'POST \/v1\/external\/models' and 'PUT \/storage\/retrain' only, not 'GET \/storage\/result'/],
+    [
+      'failTraining:1@GET /storage/result',
+      /failTraining applies to 'POST \/v1\/external\/models' and 'PUT \/storage\/retrain' only, not 'GET \/storage\/result'/,
+    ],
   ])('should reject %p, saying why', (spec, message) => {
     expect(() => parseFaultSpec(spec)).toThrow(RangeError);
     expect(() => parseFaultSpec(spec)).toThrow(message);

@@ -175,7 +175,9 @@ describe('emulator fault injection', () => {
     it('should reject injectNext with an unknown route, a kind the route cannot take, or a bad setting', () => {
       expect(() => emulator.injectNext('GET /nope', 'error')).toThrow(/injectNext: unknown route 'GET \/nope'/);
       expect(() => emulator.injectNext(MODELS, 'corruptZip')).toThrow(/corruptZip applies to downloads/);
-      expect(() => emulator.injectNext(MODELS, 'failTraining')).toThrow(/failTraining applies to 'POST \/v1\/external\/models' and 'PUT \/storage\/retrain' only/);
+      expect(() => emulator.injectNext(MODELS, 'failTraining')).toThrow(
+        /failTraining applies to 'POST \/v1\/external\/models' and 'PUT \/storage\/retrain' only/,
+      );
       expect(() => emulator.injectNext(MODELS, 'latency')).toThrow(/latency needs latencyMs/);
       expect(() => emulator.injectNext(MODELS, 'error', { status: 200 })).toThrow(/status must be an integer 400..599/);
       expect(() => emulator.injectNext(MODELS, 'rateLimit', { status: 503 })).toThrow(/status applies to 'error' only/);
@@ -197,7 +199,13 @@ describe('emulator fault injection', () => {
 
     it('should draw the same faults for the same seed, and other faults for another seed', async () => {
       const plan = (seed: number): EmulatorOptions => ({
-        faults: { seed, rules: [{ kind: 'error', rate: 0.4 }, { kind: 'rateLimit', rate: 0.3, retryAfterS: 0 }] },
+        faults: {
+          seed,
+          rules: [
+            { kind: 'error', rate: 0.4 },
+            { kind: 'rateLimit', rate: 0.3, retryAfterS: 0 },
+          ],
+        },
       });
       const run = async (emulator: Emulator): Promise<(number | 'reset')[]> => {
         const statuses: (number | 'reset')[] = [];
@@ -241,7 +249,14 @@ describe('emulator fault injection', () => {
     });
 
     it('should apply corruptZip and failTraining only where they can apply, even without a route', async () => {
-      const emulator = await emulatorWith({ faults: { rules: [{ kind: 'corruptZip', rate: 1 }, { kind: 'failTraining', rate: 1 }] } });
+      const emulator = await emulatorWith({
+        faults: {
+          rules: [
+            { kind: 'corruptZip', rate: 1 },
+            { kind: 'failTraining', rate: 1 },
+          ],
+        },
+      });
       expect(await statusOf(emulator)).toBe(200);
       const { id, post } = await uploadAndPost(emulator);
       expect((await post()).status).toBe(200);
@@ -275,9 +290,16 @@ describe('emulator fault injection', () => {
       await expect(startEmulator({ faults: { rules: [{ kind: 'error', rate: 1.5 }] } })).rejects.toThrow(
         'EmulatorOptions.faults.rules[0]: rate must be a number 0..1 (got 1.5).',
       );
-      await expect(startEmulator({ faults: { rules: [{ kind: 'error', rate: 0.1 }, { kind: 'latency', rate: 1 }] } })).rejects.toThrow(
-        /rules\[1\]: latency needs latencyMs/,
-      );
+      await expect(
+        startEmulator({
+          faults: {
+            rules: [
+              { kind: 'error', rate: 0.1 },
+              { kind: 'latency', rate: 1 },
+            ],
+          },
+        }),
+      ).rejects.toThrow(/rules\[1\]: latency needs latencyMs/);
       await expect(startEmulator({ faults: { rules: [{ kind: 'error', rate: 1, route: 'GET /v1/nope' }] } })).rejects.toThrow(/unknown route 'GET \/v1\/nope'/);
       await expect(startEmulator({ faults: { seed: 1.5, rules: [] } })).rejects.toThrow('EmulatorOptions.faults.seed must be an integer.');
     });

@@ -22,7 +22,9 @@ function chunkedPut(url: string): Promise<number> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(target.port), target.hostname, () => {
-      socket.end(`PUT ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n4\r\na,b\n\r\n0\r\n\r\n`);
+      socket.end(
+        `PUT ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n4\r\na,b\n\r\n0\r\n\r\n`,
+      );
     });
     let text = '';
     socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
@@ -35,7 +37,8 @@ function chunkedPut(url: string): Promise<number> {
 const probes: Record<'allowMissingExtension' | 'allowCurlParamFile' | 'allowChunkedUploads', (e: { url: string }) => Promise<boolean>> = {
   allowMissingExtension: async (e) => {
     const res = await get(e, '/v1/external/data-sets/upload-url', KEY);
-    if (res.status === 400) expect(res.body).toEqual({ code: 4001000204, error: 'PREDA_EXTERNAL_BAD_REQUEST', message: "Query parameter 'extension' is required." });
+    if (res.status === 400)
+      expect(res.body).toEqual({ code: 4001000204, error: 'PREDA_EXTERNAL_BAD_REQUEST', message: "Query parameter 'extension' is required." });
     else expect(String(res.body.learn_data_set_upload_url)).toMatch(/\/learn\.csv\?/);
     return res.status === 200;
   },

@@ -7,7 +7,9 @@ const KEY = 'api-key';
 const LEARN = ['x,c,d,b,m,y,t']
   .concat(
     Array.from({ length: 12 }, (_, i) =>
-      [i, i % 3 === 0 ? 'red' : 'blue', `2024-01-${String(i + 1).padStart(2, '0')}`, i % 2 ? 'yes' : 'no', ['p', 'q', 'r'][i % 3], i * 1.5, 'free text'].join(','),
+      [i, i % 3 === 0 ? 'red' : 'blue', `2024-01-${String(i + 1).padStart(2, '0')}`, i % 2 ? 'yes' : 'no', ['p', 'q', 'r'][i % 3], i * 1.5, 'free text'].join(
+        ',',
+      ),
     ),
   )
   .join('\n');
@@ -55,7 +57,10 @@ describe('Create Model, status, listing and deletion', () => {
     });
 
     it('should answer 400 for an unknown external_process_id, missing learn data and bad JSON', async () => {
-      expect(await createModel(emulator, KEY, 'nope', { tc: 'y', tt: 'regression' })).toMatchObject({ status: 400, body: badRequest(/Unknown external_process_id/) });
+      expect(await createModel(emulator, KEY, 'nope', { tc: 'y', tt: 'regression' })).toMatchObject({
+        status: 400,
+        body: badRequest(/Unknown external_process_id/),
+      });
       const { external_process_id: empty } = await upload(emulator, KEY, {});
       expect(await createModel(emulator, KEY, empty, { tc: 'y', tt: 'regression' })).toMatchObject({ status: 400, body: badRequest(/has not been uploaded/) });
       const bad = await call(emulator, KEY, '/v1/external/models', { method: 'POST', body: '{nope' });
@@ -82,7 +87,10 @@ describe('Create Model, status, listing and deletion', () => {
       expect((await status()).status).toBe('running');
       await emulator.advance(job, 'finished');
       const finished = await status();
-      expect(finished).toMatchObject({ status: 'finished', result_url: expect.stringMatching(/\/storage\/result\/.+\/result\.zip\?.*X-Amz-Signature=[0-9a-f]{64}$/) });
+      expect(finished).toMatchObject({
+        status: 'finished',
+        result_url: expect.stringMatching(/\/storage\/result\/.+\/result\.zip\?.*X-Amz-Signature=[0-9a-f]{64}$/),
+      });
       expect(Date.parse(String(finished.updated_datetime))).toBeGreaterThanOrEqual(Date.parse(String(finished.created_datetime)));
       expect(emulator.job(job)).toEqual({ status: 'finished', modelsCreated: 1 });
       const zip = await fetch(String(finished.result_url));
@@ -111,7 +119,10 @@ describe('Create Model, status, listing and deletion', () => {
     it('should reject advance for an upload without a model, and status for it', async () => {
       const { external_process_id: job } = await upload(emulator, KEY, { learn: LEARN });
       await expect(emulator.advance(job, 'running')).rejects.toThrow(/No job/);
-      expect(await call(emulator, KEY, `/v1/external/models/results?external_process_id=${job}`)).toMatchObject({ status: 400, body: badRequest(/No model has been created/) });
+      expect(await call(emulator, KEY, `/v1/external/models/results?external_process_id=${job}`)).toMatchObject({
+        status: 400,
+        body: badRequest(/No model has been created/),
+      });
     });
   });
 
@@ -125,7 +136,13 @@ describe('Create Model, status, listing and deletion', () => {
         undefined,
         /only one class \('no'\)/,
       ],
-      ['all features ignored', LEARN, { tc: 'y', tt: 'regression' }, 'column_name,column_type\nx,ignore\nc,ignore\nd,ignore\nb,ignore\nm,ignore\nt,text\n', /No feature column/],
+      [
+        'all features ignored',
+        LEARN,
+        { tc: 'y', tt: 'regression' },
+        'column_name,column_type\nx,ignore\nc,ignore\nd,ignore\nb,ignore\nm,ignore\nt,text\n',
+        /No feature column/,
+      ],
     ])('should fail with %s', async (_, learn, config, columnInfo, message) => {
       const { external_process_id: job } = await upload(emulator, KEY, { learn, columnInfo });
       expect((await createModel(emulator, KEY, job, config)).status).toBe(200);
@@ -234,7 +251,10 @@ describe('listing, paging and deletion', () => {
       await createModel(other, KEY, external_process_id, { tc: 'y', tt: 'regression' });
       expect((await call(other, 's', '/v1/external/api-key?credential_type=retrain&model_id=1')).status).toBe(200);
       await call(other, KEY, '/v1/external/models/1', { method: 'DELETE' });
-      expect(await call(other, 's', '/v1/external/api-key?credential_type=retrain&model_id=1')).toMatchObject({ status: 400, body: badRequest('This model may be deleted.') });
+      expect(await call(other, 's', '/v1/external/api-key?credential_type=retrain&model_id=1')).toMatchObject({
+        status: 400,
+        body: badRequest('This model may be deleted.'),
+      });
     } finally {
       await other.close();
     }
@@ -242,8 +262,14 @@ describe('listing, paging and deletion', () => {
 
   it('should delete a data set, after which its upload answers 400', async () => {
     expect((await call(emulator, KEY, '/v1/external/data-sets/1', { method: 'DELETE' })).status).toBe(200);
-    expect(await call(emulator, KEY, '/v1/external/data-sets/1', { method: 'DELETE' })).toMatchObject({ status: 400, body: badRequest(/Data set 1 does not exist/) });
-    expect(await call(emulator, KEY, `/v1/external/data-sets/column-info?external_process_id=${ids[0]}`)).toMatchObject({ status: 400, body: badRequest(/was deleted/) });
+    expect(await call(emulator, KEY, '/v1/external/data-sets/1', { method: 'DELETE' })).toMatchObject({
+      status: 400,
+      body: badRequest(/Data set 1 does not exist/),
+    });
+    expect(await call(emulator, KEY, `/v1/external/data-sets/column-info?external_process_id=${ids[0]}`)).toMatchObject({
+      status: 400,
+      body: badRequest(/was deleted/),
+    });
     expect((await call(emulator, KEY, '/v1/external/data-sets')).body.metadata).toMatchObject({ total: 2 });
   });
 });

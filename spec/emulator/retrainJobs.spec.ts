@@ -37,7 +37,10 @@ describe('retraining endpoints', () => {
   afterAll(() => emulator.close());
 
   it('should require model_id for a retrain key', async () => {
-    expect(await call(emulator, SECRET, '/v1/external/api-key?credential_type=retrain')).toMatchObject({ status: 400, body: badRequest('Model id is required.') });
+    expect(await call(emulator, SECRET, '/v1/external/api-key?credential_type=retrain')).toMatchObject({
+      status: 400,
+      body: badRequest('Model id is required.'),
+    });
   });
 
   it('should open a job and take a CSV, then finish with a comparison zip', async () => {
@@ -48,7 +51,12 @@ describe('retraining endpoints', () => {
     const put = await fetch(String(opened.body.upload_url), { method: 'PUT', body: newData });
     expect(put.status).toBe(200);
     const done = await waitDone(id);
-    expect(done).toEqual({ status: 'job_finished', model_id: modelId, download_url: expect.stringContaining('/storage/result/'), metadata: { retrain_job_id: id } });
+    expect(done).toEqual({
+      status: 'job_finished',
+      model_id: modelId,
+      download_url: expect.stringContaining('/storage/result/'),
+      metadata: { retrain_job_id: id },
+    });
     const files = await downloadResult(String(done.download_url));
     expect(files['metrics.csv'].split('\n')[0]).toBe('metric,before,after');
     const accuracy = rowsOf(files['metrics.csv']).find((r) => r.metric === 'accuracy')!;

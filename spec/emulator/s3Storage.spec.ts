@@ -43,7 +43,7 @@ function raw(url: string, method: string, headers: readonly string[], parts: rea
       // A chunked reply: join its chunks.
       if (/transfer-encoding: chunked/i.test(head)) {
         let out = '';
-        for (let rest = body; ; ) {
+        for (let rest = body; ;) {
           const nl = rest.indexOf('\r\n');
           const size = parseInt(rest.slice(0, nl), 16);
           if (!(size > 0)) break;
@@ -126,7 +126,10 @@ describe('emulator storage: S3 rules for pre-signed PUT and GET', () => {
     const urls = await uploadUrls(emulator);
     const res = await raw(urls.learn_data_set_upload_url, 'PUT', [`Content-Length: ${CSV.length + 10}`], [CSV], { halfClose: true });
     expect(res.status).toBe(400);
-    expect(s3Error(res.body)).toEqual({ code: 'IncompleteBody', message: 'You did not provide the number of bytes specified by the Content-Length HTTP header' });
+    expect(s3Error(res.body)).toEqual({
+      code: 'IncompleteBody',
+      message: 'You did not provide the number of bytes specified by the Content-Length HTTP header',
+    });
     expect(emulator.expectOne('PUT /storage/upload')).toMatchObject({ status: 400, contentLength: CSV.length + 10 });
     expect((await raw(urls.learn_data_set_upload_url, 'PUT', [`Content-Length: ${CSV.length}`], [CSV])).status).toBe(200);
   });
@@ -173,10 +176,14 @@ describe('emulator storage: S3 rules for pre-signed PUT and GET', () => {
     });
     expect(created.status).toBe(200);
     let status = await call(emulator, KEY, `/v1/external/models/results?external_process_id=${id}`);
-    await until(async () => {
-      status = await call(emulator, KEY, `/v1/external/models/results?external_process_id=${id}`);
-      return status.body.status === 'finished';
-    }, 'the training', 60_000);
+    await until(
+      async () => {
+        status = await call(emulator, KEY, `/v1/external/models/results?external_process_id=${id}`);
+        return status.body.status === 'finished';
+      },
+      'the training',
+      60_000,
+    );
     const first = String(status.body.result_url);
     expect((await fetch(first)).status).toBe(200);
     expect(s3Error(await (await fetch(`${first}&response-content-type=text/plain`)).text()).code).toBe('SignatureDoesNotMatch');

@@ -127,7 +127,15 @@ describe('startEmulator: server, auth and test hooks', () => {
     it('should record method, pathname without query, route key and status', async () => {
       await call(emulator, 'api-1', '/v1/external/models?offset=0&limit=5');
       expect(emulator.requests).toEqual([
-        { method: 'GET', path: '/v1/external/models', route: 'GET /v1/external/models', status: 200, aborted: false, startedAt: expect.any(Number), keyType: 'universal' },
+        {
+          method: 'GET',
+          path: '/v1/external/models',
+          route: 'GET /v1/external/models',
+          status: 200,
+          aborted: false,
+          startedAt: expect.any(Number),
+          keyType: 'universal',
+        },
       ]);
       expect(() => emulator.expectOne('POST /v1/external/models')).toThrow(/exactly one/);
     });
@@ -228,5 +236,4 @@ describe('Emulator.close', () => {
     expect(after.TCPServerWrap ?? 0).toBeLessThanOrEqual(before.TCPServerWrap ?? 0);
     expect(after.Timeout ?? 0).toBeLessThanOrEqual(before.Timeout ?? 0);
   });
-
 });

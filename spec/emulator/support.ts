@@ -16,7 +16,9 @@ export function seattle(rows?: number): string {
 /** Seattle rows with `weather` replaced by a binary `rain` column ('yes' / 'no'). */
 export function seattleBinary(rows: number): string {
   const [header, ...body] = seattle(rows).trim().split('\n');
-  return [header.replace('weather', 'rain'), ...body.map((l) => l.replace(/,([a-z]+)$/, (_, w: string) => `,${w === 'rain' ? 'yes' : 'no'}`))].join('\n') + '\n';
+  return (
+    [header.replace('weather', 'rain'), ...body.map((l) => l.replace(/,([a-z]+)$/, (_, w: string) => `,${w === 'rain' ? 'yes' : 'no'}`))].join('\n') + '\n'
+  );
 }
 
 export interface JsonReply {
@@ -47,11 +49,7 @@ export interface UploadUrls {
 }
 
 /** Gets upload URLs and PUTs the given files; returns the URLs (incl. `external_process_id`). */
-export async function upload(
-  emulator: Emulator,
-  key: string,
-  files: { learn?: string; eval?: string; columnInfo?: string },
-): Promise<UploadUrls> {
+export async function upload(emulator: Emulator, key: string, files: { learn?: string; eval?: string; columnInfo?: string }): Promise<UploadUrls> {
   const { body } = await call(emulator, key, '/v1/external/data-sets/upload-url?extension=csv');
   const urls = body as unknown as UploadUrls;
   const put = async (url: string, data: string | undefined): Promise<void> => {

@@ -38,7 +38,15 @@ describe('real training and the result zip', () => {
     const evaluation = rowsOf(files['evaluation_raw_data.csv']);
     expect(evaluation).toHaveLength(1461);
     expect(Object.keys(evaluation[0])).toEqual([
-      'date', 'precipitation', 'temp_max', 'temp_min', 'wind', 'weather', 'actual', 'predicted', ...classes.map((c) => `probability_${c}`),
+      'date',
+      'precipitation',
+      'temp_max',
+      'temp_min',
+      'wind',
+      'weather',
+      'actual',
+      'predicted',
+      ...classes.map((c) => `probability_${c}`),
     ]);
     expect(evaluation[0].actual).toBe(evaluation[0].weather);
     const p = classes.reduce((s, c) => s + Number(evaluation[0][`probability_${c}`]), 0);
@@ -77,7 +85,11 @@ describe('real training and the result zip', () => {
       { learn: seattle(200), columnInfo: '\uFEFFcolumn_name,column_type\ndate,ignore\nwind,ignore\n' },
       { tc: 'temp_max', tt: 'regression', cv: 2 },
     );
-    expect(rowsOf(files['analysis_summary.csv']).map((r) => r.column_name).sort()).toEqual(['precipitation', 'temp_min', 'weather']);
+    expect(
+      rowsOf(files['analysis_summary.csv'])
+        .map((r) => r.column_name)
+        .sort(),
+    ).toEqual(['precipitation', 'temp_min', 'weather']);
   });
 
   it('should train on all learn rows and evaluate on an uploaded evaluation CSV', async () => {

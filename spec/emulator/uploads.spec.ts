@@ -76,7 +76,9 @@ describe('uploads and Train Data Set Info', () => {
 
   describe('GET /v1/external/data-sets/column-info', () => {
     it('should describe the learn CSV typed by a BOM-prefixed column info file', async () => {
-      const learn = seattle(40).replace('date,', 'row_id,date,').replace(/\n(\d{4})/g, (_, y: string, offset: number) => `\nid${offset},${y}`);
+      const learn = seattle(40)
+        .replace('date,', 'row_id,date,')
+        .replace(/\n(\d{4})/g, (_, y: string, offset: number) => `\nid${offset},${y}`);
       const { external_process_id: id } = await upload(emulator, KEY, {
         learn,
         columnInfo: '\uFEFFcolumn_name,column_type\r\ndate,date\r\nweather,string\r\nwind,ignore\r\n',

@@ -8,7 +8,10 @@ const root = path.resolve(__dirname, '../..');
 describe('API reference (typedoc.json) and documented status values', () => {
   it('should include every guide in docs/ as a TypeDoc document, and fail the build on any warning', () => {
     const config = JSON.parse(readFileSync(path.join(root, 'typedoc.json'), 'utf8')) as { projectDocuments?: string[]; treatWarningsAsErrors?: boolean };
-    const guides = readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`).sort();
+    const guides = readdirSync(path.join(root, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`)
+      .sort();
     expect([...(config.projectDocuments ?? [])].sort()).toEqual(guides);
     expect(config.treatWarningsAsErrors).toBe(true);
   });

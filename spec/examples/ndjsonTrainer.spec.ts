@@ -36,11 +36,25 @@ describe('docs/examples/ndjson-trainer', () => {
       concurrency: 2,
       baseDir: dir,
     });
-    const records = written.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(records.filter((r) => 'ack' in r).map((r) => r.ack).sort()).toEqual(['rain', 'weather']);
+    const records = written
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(
+      records
+        .filter((r) => 'ack' in r)
+        .map((r) => r.ack)
+        .sort(),
+    ).toEqual(['rain', 'weather']);
     expect(records).toContainEqual(expect.objectContaining({ rejected: expect.stringContaining('request broken: tv is required') }));
     // A target the data lacks is refused before anything is uploaded (trainModel$'s local checks).
-    expect(records).toContainEqual(expect.objectContaining({ failed: 'missing', error: expect.stringContaining("ValidationError: Invalid training job: target column (tc) 'no_such_column'") }));
+    expect(records).toContainEqual(
+      expect.objectContaining({
+        failed: 'missing',
+        error: expect.stringContaining("ValidationError: Invalid training job: target column (tc) 'no_such_column'"),
+      }),
+    );
     expect(failures).toBe(2);
     // Acknowledged only after the files exist.
     for (const key of ['rain', 'weather']) expect(existsSync(path.join(out, key, 'metrics.csv'))).toBe(true);
@@ -69,7 +83,12 @@ describe('docs/examples/ndjson-trainer', () => {
     stop.abort();
     input.write(`${JSON.stringify({ key: 'second', csv: 'weather.csv', target: 'weather', type: 'multi_classification', cv: 2 })}\n`);
     await expect(done).resolves.toBe(0);
-    expect(written.trim().split('\n').map((l) => (JSON.parse(l) as { ack?: string }).ack)).toEqual(['first']);
+    expect(
+      written
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { ack?: string }).ack),
+    ).toEqual(['first']);
     expect(existsSync(path.join(out, 'first', 'metrics.csv'))).toBe(true);
     expect(emulator().count('POST /v1/external/models')).toBe(1);
     input.destroy();
@@ -91,11 +110,15 @@ describe('docs/examples/ndjson-trainer', () => {
     });
 
     it('should train a request from stdin and acknowledge it on stdout after writing the result', async () => {
-      const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['run-ndjson-trainer.ts', '--base-url', emulator().url, '--out', 'results', '--concurrency', '2'], {
-        cwd: project,
-        env: { ...process.env, P1RX_API_KEY: API_KEY, NODE_OPTIONS: '' },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        path.join(root, 'node_modules/.bin/tsx'),
+        ['run-ndjson-trainer.ts', '--base-url', emulator().url, '--out', 'results', '--concurrency', '2'],
+        {
+          cwd: project,
+          env: { ...process.env, P1RX_API_KEY: API_KEY, NODE_OPTIONS: '' },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -106,7 +129,10 @@ describe('docs/examples/ndjson-trainer', () => {
         child.on('close', resolve);
       });
       expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-      const records = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const records = stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(records).toEqual([expect.objectContaining({ ack: 'weather', dir: path.join('results', 'weather') })]);
       expect(existsSync(path.join(project, 'results/weather/metrics.csv'))).toBe(true);
     });

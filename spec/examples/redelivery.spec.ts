@@ -38,7 +38,9 @@ describe('EVENT_PROCESSORS.md redelivery recipe', () => {
         trainEachFrom$(client(), [job], {
           run: (c, j) =>
             from(Promise.resolve(records.get(j.name))).pipe(
-              concatMap((saved) => runJobSteps$(c, saved ?? newJobRecord(j.name), { job: j, persist: put, saveResult: async () => ({ resultDir: `results/${j.name}` }) })),
+              concatMap((saved) =>
+                runJobSteps$(c, saved ?? newJobRecord(j.name), { job: j, persist: put, saveResult: async () => ({ resultDir: `results/${j.name}` }) }),
+              ),
             ),
           onResult: async (_result, j) => void acked.push(j.key),
         }).pipe(toArray()),

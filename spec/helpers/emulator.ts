@@ -49,5 +49,8 @@ export function seattleWeather(rows = 400): string {
 /** Seattle's weather with a binary target: did it rain? */
 export function seattleRain(rows = 400): string {
   const [header, ...lines] = seattleWeather(rows).trim().split('\n');
-  return [`${header.replace(/,weather$/, ',rain')}`, ...lines.map((l) => l.replace(/,([a-z]+)$/, (_, w: string) => `,${w === 'rain' ? 'yes' : 'no'}`))].join('\n') + '\n';
+  return (
+    [`${header.replace(/,weather$/, ',rain')}`, ...lines.map((l) => l.replace(/,([a-z]+)$/, (_, w: string) => `,${w === 'rain' ? 'yes' : 'no'}`))].join('\n') +
+    '\n'
+  );
 }

@@ -39,4 +39,3 @@ export function leaks(value: unknown, secrets: readonly string[]): string[] {
   }
   return found;
 }
-

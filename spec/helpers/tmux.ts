@@ -52,8 +52,32 @@ export function openTerminal(argv: readonly string[], options: { columns: number
   const statusFile = path.join(confDir, 'status');
   // The shell survives Ctrl-C (a trap, reset to the default in the program) to record the status.
   const script = `trap true INT; "$@"; echo $? > ${JSON.stringify(statusFile)}; exec tail -f /dev/null`;
-  tmux([...socket, '-f', conf, 'new-session', '-d', '-s', name, '-x', String(options.columns), '-y', String(options.rows), '-c', options.cwd, ...env, 'sh', '-c', script, 'sh', ...argv]);
-  const screen = () => tmux([...socket, 'capture-pane', '-p', '-t', name]).split('\n').map((l) => l.trimEnd()).slice(0, options.rows);
+  tmux([
+    ...socket,
+    '-f',
+    conf,
+    'new-session',
+    '-d',
+    '-s',
+    name,
+    '-x',
+    String(options.columns),
+    '-y',
+    String(options.rows),
+    '-c',
+    options.cwd,
+    ...env,
+    'sh',
+    '-c',
+    script,
+    'sh',
+    ...argv,
+  ]);
+  const screen = () =>
+    tmux([...socket, 'capture-pane', '-p', '-t', name])
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .slice(0, options.rows);
   const exitCode = () => {
     const text = existsSync(statusFile) ? readFileSync(statusFile, 'utf8').trim() : '';
     return text === '' ? undefined : Number(text);

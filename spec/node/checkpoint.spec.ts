@@ -71,7 +71,12 @@ describe('checkpoint', () => {
     await cp.close();
     await cp.close();
     const text = await readFile(file, 'utf8');
-    expect(text.trim().split('\n').map((l) => JSON.parse(l).stage)).toEqual(['uploaded', 'uploaded', 'training']);
+    expect(
+      text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).stage),
+    ).toEqual(['uploaded', 'uploaded', 'training']);
     const { records } = await loadCheckpoint(file);
     expect(records.get('a')).toMatchObject({ v: 2, key: 'a', stage: 'training', externalProcessId: 'x', polls: 0, at: expect.any(String) });
     expect(records.get('b')?.stage).toBe('uploaded');
@@ -152,7 +157,10 @@ describe('checkpoint', () => {
     expect((await readFile(file, 'utf8')).trim().split('\n')).toHaveLength(5);
     const again = await openCheckpoint(file);
     await again.close();
-    const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { key: string; stage: string });
+    const lines = (await readFile(file, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { key: string; stage: string });
     expect(lines.map((l) => `${l.key}:${l.stage}`)).toEqual(['a:training', 'b:uploading']);
     const { readdir } = await import('node:fs/promises');
     expect(await readdir(path.dirname(file))).toEqual(['cp.jsonl']);
@@ -203,7 +211,12 @@ describe('checkpoint', () => {
       const full: CheckpointFs = {
         async open(f, flags, mode) {
           const h = await open(f, flags, mode);
-          return { write: () => Promise.reject(Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' })), datasync: () => h.datasync(), sync: () => h.sync(), close: () => h.close() };
+          return {
+            write: () => Promise.reject(Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' })),
+            datasync: () => h.datasync(),
+            sync: () => h.sync(),
+            close: () => h.close(),
+          };
         },
       };
       await expect(openCheckpoint(file, { fs: full })).rejects.toThrow(CheckpointWriteError);
@@ -213,7 +226,7 @@ describe('checkpoint', () => {
   });
 
   describe('one writer', () => {
-    it('should refuse a second writer, naming the holder\'s pid, and free the checkpoint on close', async () => {
+    it("should refuse a second writer, naming the holder's pid, and free the checkpoint on close", async () => {
       const first = await openCheckpoint(file);
       await first.write({ key: 'a', stage: 'uploaded', externalProcessId: 'x', polls: 0 });
       const second = openCheckpoint(file);
@@ -275,13 +288,15 @@ describe('checkpoint', () => {
       await first.close();
       const before = await readFile(file, 'utf8');
       await chmod(file, 0o444);
-      await expect(openCheckpoint(file)).rejects.toThrow(/cp\.jsonl is read-only: p1rx will not replace it\. Make it writable \(chmod u\+w .*\) .*--checkpoint another file \(mode 0444\)/);
+      await expect(openCheckpoint(file)).rejects.toThrow(
+        /cp\.jsonl is read-only: p1rx will not replace it\. Make it writable \(chmod u\+w .*\) .*--checkpoint another file \(mode 0444\)/,
+      );
       expect(await readFile(file, 'utf8')).toBe(before);
       expect((await stat(file)).mode & 0o777).toBe(0o444);
       expect(await readdir(path.dirname(file))).toEqual(['cp.jsonl']);
     });
 
-    it('should keep the file\'s mode through the compaction', async () => {
+    it("should keep the file's mode through the compaction", async () => {
       const first = await openCheckpoint(file);
       await first.write({ key: 'a', stage: 'uploaded', externalProcessId: 'x', polls: 0 });
       await first.close();

@@ -64,11 +64,18 @@ describe('downloadResultToDir$', () => {
   };
   const client = (config = {}) => createNodeClient({ baseUrl: base, apiKey: 'k', retry: { maxAttempts: 1 }, ...config });
   const listAll = async (root: string): Promise<string[]> =>
-    (await readdir(root, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => path.relative(root, path.join(e.parentPath ?? e.path, e.name)));
+    (await readdir(root, { recursive: true, withFileTypes: true }))
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(root, path.join(e.parentPath ?? e.path, e.name)));
 
   it('should write every entry to disk and parse the small ones', async () => {
     const resultUrl = serve('ok.zip', archive());
-    const events = await lastValueFrom(of({ resultUrl, externalProcessId: 'e1' }).pipe(downloadResultToDir$(client(), (id) => path.join(dir, id!)), toArray()));
+    const events = await lastValueFrom(
+      of({ resultUrl, externalProcessId: 'e1' }).pipe(
+        downloadResultToDir$(client(), (id) => path.join(dir, id!)),
+        toArray(),
+      ),
+    );
     const last = events[events.length - 1];
     expect(last.type).toBe('completed');
     if (last.type !== 'completed') return;

@@ -21,7 +21,8 @@ describe('ndjsonLines', () => {
     }
     const source = Readable.from(lines(), { highWaterMark: 4 });
     async function* jobs() {
-      for await (const v of ndjsonLines(source)) yield { ...(v as { key: string }), name: 'x', data: { train: '' }, config: { tt: 'regression', tc: 'y' } } as KeyedTrainingJob;
+      for await (const v of ndjsonLines(source))
+        yield { ...(v as { key: string }), name: 'x', data: { train: '' }, config: { tt: 'regression', tc: 'y' } } as KeyedTrainingJob;
     }
     const subscription = trainEachFrom$(undefined as never, jobs(), { concurrency: 3, run: () => new Subject<TrainingEvent>() }).subscribe();
     for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));

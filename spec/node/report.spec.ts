@@ -35,7 +35,14 @@ describe('report data extraction', () => {
 
   it('parses metrics, a confusion matrix, contributions (largest first) and drops non-numbers', () => {
     expect(parseMetrics('metric,value\naccuracy,0.9\nlog_loss,abc\nf1,0.5\n')).toEqual({ accuracy: 0.9, f1: 0.5 });
-    expect(parseConfusion('actual\\predicted,a,b\na,3,1\nb,0,4\n')).toEqual({ actual: ['a', 'b'], predicted: ['a', 'b'], counts: [[3, 1], [0, 4]] });
+    expect(parseConfusion('actual\\predicted,a,b\na,3,1\nb,0,4\n')).toEqual({
+      actual: ['a', 'b'],
+      predicted: ['a', 'b'],
+      counts: [
+        [3, 1],
+        [0, 4],
+      ],
+    });
     expect(parseConfusion(undefined)).toBeUndefined();
     expect(parseContributions('column_name,contribution\nx,0.1\ny,-0.5\nz,oops\n')).toEqual([
       { column: 'y', value: -0.5 },
@@ -51,7 +58,14 @@ describe('report data extraction', () => {
     expect(reg.points![0]).toEqual([0, 0.5]);
     expect(reg.points![99]).toEqual([990, 990.5]);
     const cls = parseEvaluation('x,actual,predicted\n1,rain,rain\n2,sun,rain\n3,sun,sun\n');
-    expect(cls.confusion).toEqual({ actual: ['rain', 'sun'], predicted: ['rain', 'sun'], counts: [[1, 0], [1, 1]] });
+    expect(cls.confusion).toEqual({
+      actual: ['rain', 'sun'],
+      predicted: ['rain', 'sun'],
+      counts: [
+        [1, 0],
+        [1, 1],
+      ],
+    });
   });
 
   it('keeps the last failure per key and forgets it after a later success', () => {
@@ -76,7 +90,15 @@ describe('report data extraction', () => {
       '',
     ].join('\n');
     const folders = new Map([
-      ['cls', { dir: 'out/cls', metrics: 'metric,value\naccuracy,0.8\nf1,0.7\n', confusion: 'actual\\predicted,a,b\na,3,1\nb,0,4\n', contributions: 'column_name,contribution\nx,0.3\n' }],
+      [
+        'cls',
+        {
+          dir: 'out/cls',
+          metrics: 'metric,value\naccuracy,0.8\nf1,0.7\n',
+          confusion: 'actual\\predicted,a,b\na,3,1\nb,0,4\n',
+          contributions: 'column_name,contribution\nx,0.3\n',
+        },
+      ],
       ['reg2', { dir: 'out/reg2', metrics: 'metric,value\nrmse,2\nr2,0.5\n', evaluation: 'actual,predicted\n1,2\n3,3\n' }],
     ]);
     const data = buildReportData({ outDir: 'out', checkpointText, folders, now: new Date(0) });
@@ -94,7 +116,15 @@ describe('report data extraction', () => {
     expect(byKey.reg.timeline[0]).toEqual({ stage: 'queued', start: '2026-01-01T00:00:00.000Z', end: '2026-01-01T00:00:02.000Z' });
     expect(byKey.reg).toMatchObject({ status: 'incomplete', stage: 'training', error: { name: 'Incomplete' } });
     expect(byKey.reg.error!.hint).toContain('p1rx download id-r --wait --out out/reg');
-    expect(byKey.reg2).toMatchObject({ status: 'succeeded', task: 'regression', headline: { name: 'r2', value: 0.5 }, points: [[1, 2], [3, 3]] });
+    expect(byKey.reg2).toMatchObject({
+      status: 'succeeded',
+      task: 'regression',
+      headline: { name: 'r2', value: 0.5 },
+      points: [
+        [1, 2],
+        [3, 3],
+      ],
+    });
   });
 
   it("draws a running job's current stage up to now (a live page shows it grow)", () => {
@@ -119,7 +149,10 @@ describe('report HTML', () => {
   it('escapes text and keeps data from closing its script element', () => {
     expect(escapeHtml(`<img src=x onerror="alert('1')">&`)).toBe('&lt;img src=x onerror=&quot;alert(&#39;1&#39;)&quot;&gt;&amp;');
     const evil = '</script><script>window.pwned=1</script><!--';
-    const html = renderReportHtml(buildReportData({ outDir: evil, folders: new Map([[evil, { dir: evil, metrics: 'metric,value\nr2,1\n' }]]), now: new Date(0) }), '/*js*/');
+    const html = renderReportHtml(
+      buildReportData({ outDir: evil, folders: new Map([[evil, { dir: evil, metrics: 'metric,value\nr2,1\n' }]]), now: new Date(0) }),
+      '/*js*/',
+    );
     expect(html).not.toContain('</script><script>window.pwned');
     expect(html).not.toContain('<!--');
     expect(html.match(/<script/g)).toHaveLength(3);
@@ -141,13 +174,25 @@ describe('batchReport on disk', () => {
     const contributions = `column_name,contribution\n${Array.from({ length: 12 }, (_, i) => `column_${i},${(1 / (i + 1)).toFixed(6)}`).join('\n')}\n`;
     await writeFile(path.join(d, 'analysis_summary.csv'), contributions);
     if (kind === 'cls') {
-      await writeFile(path.join(d, 'metrics.csv'), `metric,value\naccuracy,${Math.random()}\nlog_loss,${Math.random()}\nprecision_macro,${Math.random()}\nrecall_macro,${Math.random()}\n`);
+      await writeFile(
+        path.join(d, 'metrics.csv'),
+        `metric,value\naccuracy,${Math.random()}\nlog_loss,${Math.random()}\nprecision_macro,${Math.random()}\nrecall_macro,${Math.random()}\n`,
+      );
       const labels = ['drizzle', 'fog', 'rain', 'snow', 'sun'];
-      await writeFile(path.join(d, 'confusion_matrix.csv'), `actual\\predicted,${labels.join(',')}\n${labels.map((l) => `${l},${labels.map(() => Math.floor(Math.random() * 100)).join(',')}`).join('\n')}\n`);
-      await writeFile(path.join(d, 'evaluation_raw_data.csv'), `a,b,actual,predicted\n${Array.from({ length: 2000 }, (_, i) => `${i},${i * 2},${labels[i % 5]},${labels[(i * 7) % 5]}`).join('\n')}\n`);
+      await writeFile(
+        path.join(d, 'confusion_matrix.csv'),
+        `actual\\predicted,${labels.join(',')}\n${labels.map((l) => `${l},${labels.map(() => Math.floor(Math.random() * 100)).join(',')}`).join('\n')}\n`,
+      );
+      await writeFile(
+        path.join(d, 'evaluation_raw_data.csv'),
+        `a,b,actual,predicted\n${Array.from({ length: 2000 }, (_, i) => `${i},${i * 2},${labels[i % 5]},${labels[(i * 7) % 5]}`).join('\n')}\n`,
+      );
     } else {
       await writeFile(path.join(d, 'metrics.csv'), `metric,value\nrmse,${Math.random() * 5}\nmae,${Math.random() * 3}\nr2,${Math.random()}\n`);
-      await writeFile(path.join(d, 'evaluation_raw_data.csv'), `a,b,actual,predicted\n${Array.from({ length: 2000 }, (_, i) => `${i},${i * 2},${(Math.random() * 40).toFixed(4)},${(Math.random() * 40).toFixed(6)}`).join('\n')}\n`);
+      await writeFile(
+        path.join(d, 'evaluation_raw_data.csv'),
+        `a,b,actual,predicted\n${Array.from({ length: 2000 }, (_, i) => `${i},${i * 2},${(Math.random() * 40).toFixed(4)},${(Math.random() * 40).toFixed(6)}`).join('\n')}\n`,
+      );
     }
   }
 
@@ -157,7 +202,8 @@ describe('batchReport on disk', () => {
     let t = Date.parse('2026-01-01T00:00:00Z');
     for (const [i, key] of keys.entries()) {
       await resultFolder(dir, key, i % 2 === 0 ? 'cls' : 'reg');
-      for (const stage of ['uploading', 'uploaded', 'creating', 'training', 'downloaded']) lines.push(rec(key, stage, new Date((t += 700)).toISOString(), { externalProcessId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` }));
+      for (const stage of ['uploading', 'uploaded', 'creating', 'training', 'downloaded'])
+        lines.push(rec(key, stage, new Date((t += 700)).toISOString(), { externalProcessId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` }));
     }
     await writeFile(path.join(dir, '.p1rx-checkpoint.jsonl'), `${lines.join('\n')}\n`);
     const file = await batchReport(dir);

@@ -4,18 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { lastValueFrom, of, toArray } from 'rxjs';
-import {
-  ApiError,
-  AuthError,
-  NetworkError,
-  RequestTimeoutError,
-  createClient,
-  onlyResult,
-  pollStatus$,
-  trainModel$,
-  upload$,
-  type FetchLike,
-} from '../../lib';
+import { ApiError, AuthError, NetworkError, RequestTimeoutError, createClient, onlyResult, pollStatus$, trainModel$, upload$, type FetchLike } from '../../lib';
 import { createNodeClient, createUndiciFetch, fileSource } from '../../lib/node';
 import { API_KEY, seattleWeather, useEmulator } from '../helpers/emulator';
 
@@ -61,7 +50,11 @@ describe('createUndiciFetch', () => {
         ),
       );
       expect(result.metrics.map((m) => m.name)).toContain('accuracy');
-      expect(emulator().requests.filter((r) => r.route === 'PUT /storage/upload').every((r) => r.status === 200)).toBe(true);
+      expect(
+        emulator()
+          .requests.filter((r) => r.route === 'PUT /storage/upload')
+          .every((r) => r.status === 200),
+      ).toBe(true);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -99,7 +92,7 @@ describe('createUndiciFetch', () => {
     expect(aborted.aborted).toBe(true);
   });
 
-  it('should abort through a wrapper that spreads init (a real AbortSignal then, not the client\'s abort hook)', async () => {
+  it("should abort through a wrapper that spreads init (a real AbortSignal then, not the client's abort hook)", async () => {
     const { id } = await uploaded();
     emulator().clearLog();
     emulator().delayNext(STATUS, 10_000);
@@ -112,7 +105,9 @@ describe('createUndiciFetch', () => {
       signals.push(copy.signal);
       return fetch(url, copy);
     };
-    const sub = of({ externalProcessId: id }).pipe(pollStatus$(client({ fetch: wrapped }))).subscribe();
+    const sub = of({ externalProcessId: id })
+      .pipe(pollStatus$(client({ fetch: wrapped })))
+      .subscribe();
     await emulator().waitForRequest(STATUS);
     expect(signals.map((sg) => [sg instanceof AbortSignal, sg.aborted])).toEqual([[true, false]]);
     sub.unsubscribe();
@@ -146,9 +141,7 @@ describe('createUndiciFetch', () => {
   });
 
   async function uploaded(): Promise<{ id: string }> {
-    const events = await lastValueFrom(
-      of(seattleWeather(60)).pipe(upload$(client()), toArray()),
-    );
+    const events = await lastValueFrom(of(seattleWeather(60)).pipe(upload$(client()), toArray()));
     const last = events[events.length - 1];
     if (last.type !== 'uploaded') throw new Error('not uploaded');
     // A training that stays in flight: manual advance is not needed, the delayed status is.

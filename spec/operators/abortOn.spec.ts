@@ -14,10 +14,15 @@ describe('abortOn', () => {
     const controller = new AbortController();
     const log: string[] = [];
     const source = new Subject<number>();
-    source.pipe(finalize(() => log.push('source torn down')), abortOn(controller.signal)).subscribe({
-      next: (v) => log.push(`next ${v}`),
-      error: (e: unknown) => log.push(`error ${(e as Error).name} ${e instanceof AbortError}`),
-    });
+    source
+      .pipe(
+        finalize(() => log.push('source torn down')),
+        abortOn(controller.signal),
+      )
+      .subscribe({
+        next: (v) => log.push(`next ${v}`),
+        error: (e: unknown) => log.push(`error ${(e as Error).name} ${e instanceof AbortError}`),
+      });
     source.next(1);
     controller.abort();
     source.next(2);
@@ -44,7 +49,9 @@ describe('abortOn', () => {
     const leaky = new AbortController();
     leaky.abort(new Error('left during https://storage.example/up?X-Amz-Signature=abc123secret'));
     let redacted: unknown;
-    of(1).pipe(abortOn(leaky.signal)).subscribe({ error: (e: unknown) => (redacted = e) });
+    of(1)
+      .pipe(abortOn(leaky.signal))
+      .subscribe({ error: (e: unknown) => (redacted = e) });
     expect(String((redacted as Error).message)).not.toContain('abc123secret');
     expect(String(((redacted as Error).cause as Error).message)).not.toContain('abc123secret');
   });
@@ -53,7 +60,9 @@ describe('abortOn', () => {
     const controller = new AbortController();
     const errors: unknown[] = [];
     const sub = new Observable<number>(() => undefined).pipe(abortOn(controller.signal)).subscribe({ error: (e) => errors.push(e) });
-    of(1).pipe(abortOn(controller.signal)).subscribe({ error: (e) => errors.push(e) });
+    of(1)
+      .pipe(abortOn(controller.signal))
+      .subscribe({ error: (e) => errors.push(e) });
     sub.unsubscribe();
     controller.abort();
     expect(errors).toEqual([]);

@@ -68,7 +68,9 @@ describe('prediction APIs (classifiers)', () => {
     const input = { modelId, rules: rules as ClassifierRuleInput[] };
     const err = await lastValueFrom(of(input).pipe(createClassifier$(client()))).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
-    const patch = await lastValueFrom(of({ classifierId: 'x', rules: rules as ClassifierRuleInput[] }).pipe(updateClassifier$(client()))).catch((e: unknown) => e);
+    const patch = await lastValueFrom(of({ classifierId: 'x', rules: rules as ClassifierRuleInput[] }).pipe(updateClassifier$(client()))).catch(
+      (e: unknown) => e,
+    );
     expect(patch).toBeInstanceOf(ValidationError);
     expect(emulator().requests).toEqual([]);
   });

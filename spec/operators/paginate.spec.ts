@@ -38,18 +38,23 @@ describe('paginate', () => {
   it('should unsubscribe from the page in flight', () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const page = cold('----(p|)', { p: { items: [1], total: 1 } });
-      expectObservable(paginate(() => page), '--!').toBe('');
+      expectObservable(
+        paginate(() => page),
+        '--!',
+      ).toBe('');
       expectSubscriptions(page.subscriptions).toBe('^-!');
     });
   });
 
   describe('at any size', () => {
     /** A listing of `count` items served `limit` at a time, each page `delay` frames after it is asked (0: synchronously). */
-    const pages = (count: number, calls: number[], delay = 1, total = count) => (offset: number, limit: number): Observable<Page<number>> => {
-      calls.push(offset);
-      const page = { items: Array.from({ length: Math.max(0, Math.min(limit, count - offset)) }, (_, i) => offset + i), total };
-      return delay === 0 ? of(page) : timer(delay).pipe(map(() => page));
-    };
+    const pages =
+      (count: number, calls: number[], delay = 1, total = count) =>
+      (offset: number, limit: number): Observable<Page<number>> => {
+        calls.push(offset);
+        const page = { items: Array.from({ length: Math.max(0, Math.min(limit, count - offset)) }, (_, i) => offset + i), total };
+        return delay === 0 ? of(page) : timer(delay).pipe(map(() => page));
+      };
 
     it('should complete 10,000 pages that arrive one frame apart', () => {
       testScheduler().run(({ flush }) => {

@@ -10,7 +10,13 @@ import { sharedPoll$, statusRun$, type PollPolicy } from '../../lib/operators/po
 // has a frame limit (spec/helpers/marbles.ts): an endless loop fails instead of hanging.
 const marbles = (): TestScheduler => testScheduler({ maxFrames: 10_000 });
 
-const schedule = resolvePollOptions(DEFAULT_POLL_OPTIONS, { minDelayMs: 10, maxDelayMs: 40, maxWaitMs: Infinity, terminalStatuses: ['done'], failureStatuses: ['failed'] });
+const schedule = resolvePollOptions(DEFAULT_POLL_OPTIONS, {
+  minDelayMs: 10,
+  maxDelayMs: 40,
+  maxWaitMs: Infinity,
+  terminalStatuses: ['done'],
+  failureStatuses: ['failed'],
+});
 
 /** A policy over plain status strings: what the training/retrain/classifier policies do, minus the HTTP. */
 function policy(poll$: (id: string) => Observable<string>, options: ResolvedPollOptions = schedule): PollPolicy<string, string> {
@@ -76,7 +82,10 @@ describe('statusRun$: the schedule', () => {
     const t = marbles();
     t.run(({ cold, expectObservable, expectSubscriptions }) => {
       const poll$ = cold('-----(a|)');
-      expectObservable(pollUntil(poll$, () => false, schedule, t), '^ 17ms !').toBe('-----a 9ms ---');
+      expectObservable(
+        pollUntil(poll$, () => false, schedule, t),
+        '^ 17ms !',
+      ).toBe('-----a 9ms ---');
       // Polls at 0 and 15 (5 + 10); the second is cut at 18.
       expectSubscriptions(poll$.subscriptions).toBe(['^----!', '15ms ^--!']);
     });
@@ -134,7 +143,13 @@ describe('statusRun$: requests that answer synchronously, throw, or are left ear
     const t = marbles();
     t.run(({ cold, expectObservable, expectSubscriptions }) => {
       const poll$ = cold('-(w|)');
-      expectObservable(statusRun$(policy(() => poll$), 'id', t).pipe(take(1))).toBe('-(w|)');
+      expectObservable(
+        statusRun$(
+          policy(() => poll$),
+          'id',
+          t,
+        ).pipe(take(1)),
+      ).toBe('-(w|)');
       expectSubscriptions(poll$.subscriptions).toBe(['^!']);
     });
   });
@@ -142,7 +157,14 @@ describe('statusRun$: requests that answer synchronously, throw, or are left ear
   it('should end with an error that a retried request gave up with', () => {
     const t = marbles();
     t.run(({ expectObservable }) => {
-      expectObservable(statusRun$(policy(() => throwError(() => new Error('503'))), 'id', t, 5)).toBe('5ms #', undefined, new Error('503'));
+      expectObservable(
+        statusRun$(
+          policy(() => throwError(() => new Error('503'))),
+          'id',
+          t,
+          5,
+        ),
+      ).toBe('5ms #', undefined, new Error('503'));
     });
   });
 });
@@ -168,7 +190,13 @@ describe('statusRun$', () => {
     const t = marbles();
     t.run(({ expectObservable }) => {
       const { poll$ } = polls(t, ['w', 'w', 'r', 'r', 'done']);
-      expectObservable(statusRun$(policy(() => poll$), 'id', t)).toBe('-w 10ms - 20ms r 40ms - 40ms (d|)', { w: 'w', r: 'r', d: 'done' });
+      expectObservable(
+        statusRun$(
+          policy(() => poll$),
+          'id',
+          t,
+        ),
+      ).toBe('-w 10ms - 20ms r 40ms - 40ms (d|)', { w: 'w', r: 'r', d: 'done' });
     });
   });
 
@@ -176,7 +204,13 @@ describe('statusRun$', () => {
     const t = marbles();
     t.run(({ expectObservable }) => {
       const { poll$, count } = polls(t, ['w', 'failed', 'x']);
-      expectObservable(statusRun$(policy(() => poll$), 'id', t)).toBe('-w 10ms #', { w: 'w' }, new Error('id failed'));
+      expectObservable(
+        statusRun$(
+          policy(() => poll$),
+          'id',
+          t,
+        ),
+      ).toBe('-w 10ms #', { w: 'w' }, new Error('id failed'));
       t.flush();
       expect(count()).toBe(2);
     });
@@ -191,13 +225,24 @@ describe('sharedPoll$', () => {
       const owner = {};
       const long = resolvePollOptions(schedule, { maxWaitMs: 1_000 });
       const short = resolvePollOptions(schedule, { maxWaitMs: 25 });
-      expectObservable(sharedPoll$(owner, policy(() => poll$, long), 'id', t)).toBe('-w 10ms - 20ms r 40ms - 40ms - 40ms (d|)', { w: 'w', r: 'r', d: 'done' });
+      expectObservable(
+        sharedPoll$(
+          owner,
+          policy(() => poll$, long),
+          'id',
+          t,
+        ),
+      ).toBe('-w 10ms - 20ms r 40ms - 40ms - 40ms (d|)', { w: 'w', r: 'r', d: 'done' });
       // Joins at 3 with the latest status replayed at once, sees `r` at 32, times out at 28 (3 + 25).
-      expectObservable(sharedPoll$(owner, policy(() => poll$, short), 'id', t), '3ms ^').toBe(
-        '3ms w 24ms #',
-        { w: 'w' },
-        new PollTimeoutError('id', 25, { status: 'w' }, 'training'),
-      );
+      expectObservable(
+        sharedPoll$(
+          owner,
+          policy(() => poll$, short),
+          'id',
+          t,
+        ),
+        '3ms ^',
+      ).toBe('3ms w 24ms #', { w: 'w' }, new PollTimeoutError('id', 25, { status: 'w' }, 'training'));
       t.flush();
       // One poller: 6 polls in all, not one set per consumer.
       expect(count()).toBe(6);
@@ -209,8 +254,23 @@ describe('sharedPoll$', () => {
     t.run(({ expectObservable }) => {
       const { poll$ } = polls(t, ['w', 'r', 'done']);
       const owner = {};
-      expectObservable(sharedPoll$(owner, policy(() => poll$), 'id', t)).toBe('-w 10ms r 20ms (d|)', { w: 'w', r: 'r', d: 'done' });
-      expectObservable(sharedPoll$(owner, policy(() => poll$), 'id', t), '20ms ^').toBe('20ms r 12ms (d|)', { r: 'r', d: 'done' });
+      expectObservable(
+        sharedPoll$(
+          owner,
+          policy(() => poll$),
+          'id',
+          t,
+        ),
+      ).toBe('-w 10ms r 20ms (d|)', { w: 'w', r: 'r', d: 'done' });
+      expectObservable(
+        sharedPoll$(
+          owner,
+          policy(() => poll$),
+          'id',
+          t,
+        ),
+        '20ms ^',
+      ).toBe('20ms r 12ms (d|)', { r: 'r', d: 'done' });
     });
   });
 
@@ -219,9 +279,33 @@ describe('sharedPoll$', () => {
     t.run(({ cold, expectObservable, expectSubscriptions }) => {
       const poll$ = cold('-(w|)');
       const owner = {};
-      expectObservable(sharedPoll$(owner, policy(() => poll$), 'id', t), '^ 5ms !').toBe('-w');
-      expectObservable(sharedPoll$(owner, policy(() => poll$), 'id', t), '3ms ^ 4ms !').toBe('3ms w');
-      expectObservable(sharedPoll$(owner, policy(() => poll$), 'id', t), '20ms ^ 4ms !').toBe('20ms -w');
+      expectObservable(
+        sharedPoll$(
+          owner,
+          policy(() => poll$),
+          'id',
+          t,
+        ),
+        '^ 5ms !',
+      ).toBe('-w');
+      expectObservable(
+        sharedPoll$(
+          owner,
+          policy(() => poll$),
+          'id',
+          t,
+        ),
+        '3ms ^ 4ms !',
+      ).toBe('3ms w');
+      expectObservable(
+        sharedPoll$(
+          owner,
+          policy(() => poll$),
+          'id',
+          t,
+        ),
+        '20ms ^ 4ms !',
+      ).toBe('20ms -w');
       // One run from 0 until the second consumer left at 7 (one poll), a fresh one at 20.
       expectSubscriptions(poll$.subscriptions).toBe(['^!', '20ms ^!']);
     });
@@ -247,8 +331,23 @@ describe('sharedPoll$', () => {
     t.run(({ expectObservable }) => {
       const { poll$ } = polls(t, ['w', 'failed']);
       const owner = {};
-      expectObservable(sharedPoll$(owner, policy(() => poll$), 'id', t)).toBe('-w 10ms #', { w: 'w' }, new Error('id failed'));
-      expectObservable(sharedPoll$(owner, policy(() => poll$), 'id', t), '5ms ^').toBe('5ms w 6ms #', { w: 'w' }, new Error('id failed'));
+      expectObservable(
+        sharedPoll$(
+          owner,
+          policy(() => poll$),
+          'id',
+          t,
+        ),
+      ).toBe('-w 10ms #', { w: 'w' }, new Error('id failed'));
+      expectObservable(
+        sharedPoll$(
+          owner,
+          policy(() => poll$),
+          'id',
+          t,
+        ),
+        '5ms ^',
+      ).toBe('5ms w 6ms #', { w: 'w' }, new Error('id failed'));
     });
   });
 
@@ -256,7 +355,14 @@ describe('sharedPoll$', () => {
     const t = marbles();
     t.run(({ cold, expectObservable }) => {
       const options = resolvePollOptions(schedule, { firstDelayMs: 20, maxWaitMs: 7 });
-      expectObservable(sharedPoll$({}, policy(() => cold('-(w|)'), options), 'id', t)).toBe('7ms #', undefined, new PollTimeoutError('id', 7, undefined, 'training'));
+      expectObservable(
+        sharedPoll$(
+          {},
+          policy(() => cold('-(w|)'), options),
+          'id',
+          t,
+        ),
+      ).toBe('7ms #', undefined, new PollTimeoutError('id', 7, undefined, 'training'));
     });
   });
 
@@ -265,7 +371,12 @@ describe('sharedPoll$', () => {
     t.run(({ cold, expectObservable, expectSubscriptions }) => {
       const poll$ = cold('-(d|)', { d: 'done' });
       const owner = {};
-      const shared$ = sharedPoll$(owner, policy(() => poll$), 'id', t);
+      const shared$ = sharedPoll$(
+        owner,
+        policy(() => poll$),
+        'id',
+        t,
+      );
       expectObservable(shared$).toBe('-(d|)', { d: 'done' });
       expectObservable(shared$, '4ms ^').toBe('4ms -(d|)', { d: 'done' });
       expectSubscriptions(poll$.subscriptions).toBe(['^!', '4ms ^!']);
@@ -316,4 +427,3 @@ describe('resolvePollOptions', () => {
     expect(() => resolvePollOptions(DEFAULT_POLL_OPTIONS, { maxWaitMs: Number.NaN })).toThrow(/maxWaitMs/);
   });
 });
-

@@ -47,7 +47,9 @@ describe('predict$ (multi-row opt-in and error mapping)', () => {
     expect(Object.keys(first)).toEqual(['row', 'prediction', 'probability_drizzle', 'probability_rain', 'probability_snow', 'probability_sun']);
     expect(first.row).toBe('1');
     expect(['drizzle', 'rain', 'snow', 'sun']).toContain(first.prediction);
-    const total = Object.entries(first).filter(([k]) => k.startsWith('probability_')).reduce((s, [, v]) => s + Number(v), 0);
+    const total = Object.entries(first)
+      .filter(([k]) => k.startsWith('probability_'))
+      .reduce((s, [, v]) => s + Number(v), 0);
     expect(total).toBeCloseTo(1, 3);
     expect(batches[0].analysis).toBeUndefined();
   });
@@ -65,7 +67,18 @@ describe('predict$ (multi-row opt-in and error mapping)', () => {
   it('should accept CSV text and send the documented options', async () => {
     const csv = [header, ...lines.slice(150, 154)].join('\n');
     const [batch] = await lastValueFrom(
-      of(csv).pipe(predict$(target, { client: client(), batchSize: 10, analysis: true, includeInput: true, withoutClass: true, withoutRowNumbers: true, passColumn: 'date' }), toArray()),
+      of(csv).pipe(
+        predict$(target, {
+          client: client(),
+          batchSize: 10,
+          analysis: true,
+          includeInput: true,
+          withoutClass: true,
+          withoutRowNumbers: true,
+          passColumn: 'date',
+        }),
+        toArray(),
+      ),
     );
     expect(batch.inputRows).toBe(4);
     expect(Object.keys(batch.rows[0])).toEqual([...columns, 'probability_drizzle', 'probability_rain', 'probability_snow', 'probability_sun']);
@@ -75,7 +88,9 @@ describe('predict$ (multi-row opt-in and error mapping)', () => {
   });
 
   it('should map a wrong key to InferenceError accessDenied', async () => {
-    const err = await lastValueFrom(from(rows).pipe(predict$({ url: target.url, apiKey: 'wrong' }, { client: client(), concurrency: 1 }))).catch((e: unknown) => e);
+    const err = await lastValueFrom(from(rows).pipe(predict$({ url: target.url, apiKey: 'wrong' }, { client: client(), concurrency: 1 }))).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(InferenceError);
     expect(err).toMatchObject({ reason: 'accessDenied', code: 4031030201, httpStatus: 403, apiMessage: 'Invalid API key' });
   });
@@ -110,9 +125,9 @@ describe('predict$ (multi-row opt-in and error mapping)', () => {
   });
 
   it('should never put the inference key in an error', async () => {
-    const err = (await lastValueFrom(from(rows).pipe(predict$({ url: target.url.replace(target.id, 'x'), apiKey: target.apiKey }, { client: client(), concurrency: 1 }))).catch(
-      (e: unknown) => e,
-    )) as Error;
+    const err = (await lastValueFrom(
+      from(rows).pipe(predict$({ url: target.url.replace(target.id, 'x'), apiKey: target.apiKey }, { client: client(), concurrency: 1 })),
+    ).catch((e: unknown) => e)) as Error;
     expect(`${err.message} ${JSON.stringify(err)}`).not.toContain(target.apiKey);
   });
 
@@ -125,7 +140,9 @@ describe('predict$ (multi-row opt-in and error mapping)', () => {
     emulator().clearLog();
     emulator().delayNext('POST /inference/{classifier_id}', 5_000);
     const arrived = emulator().waitForRequest('POST /inference/{classifier_id}');
-    const sub = from(rows).pipe(predict$(target, { client: client(), batchSize: 5, concurrency: 1 })).subscribe();
+    const sub = from(rows)
+      .pipe(predict$(target, { client: client(), batchSize: 5, concurrency: 1 }))
+      .subscribe();
     await arrived;
     const aborted = emulator().waitForAbort('POST /inference/{classifier_id}');
     sub.unsubscribe();
@@ -164,7 +181,9 @@ describe('predict$ as the vendor documents it (one row per request)', () => {
     const counting = countingFetch();
     // The first answer is held back, so later ones overtake it; the output order must not change.
     emulator().delayNext('POST /inference/{classifier_id}', 200);
-    const batches = await lastValueFrom(from(rows.slice(0, 9)).pipe(predict$(target, { client: client({ fetch: counting.fetch }), concurrency: 3 }), toArray()));
+    const batches = await lastValueFrom(
+      from(rows.slice(0, 9)).pipe(predict$(target, { client: client({ fetch: counting.fetch }), concurrency: 3 }), toArray()),
+    );
     expect(emulator().count('POST /inference/{classifier_id}')).toBe(9);
     expect(batches.map((b) => b.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
     expect(batches.every((b) => b.inputRows === 1 && b.rows.length === 1)).toBe(true);
@@ -182,7 +201,12 @@ describe('predict$ as the vendor documents it (one row per request)', () => {
     emulator().clearLog();
     const csv = [header, ...lines.slice(150, 154)].join('\n');
     const batches = await lastValueFrom(of(csv).pipe(predict$(target, { client: client() }), toArray()));
-    expect(batches.map((b) => [b.index, b.inputRows])).toEqual([[0, 1], [1, 1], [2, 1], [3, 1]]);
+    expect(batches.map((b) => [b.index, b.inputRows])).toEqual([
+      [0, 1],
+      [1, 1],
+      [2, 1],
+      [3, 1],
+    ]);
     expect(emulator().count('POST /inference/{classifier_id}')).toBe(4);
   });
 

@@ -57,9 +57,7 @@ describe('retraining', () => {
   });
 
   it('should upload a CSV, follow the job to job_finished, download the comparison and switch the model', async () => {
-    const events = await lastValueFrom(
-      of(newTrain).pipe(retrainUpload$(rc), retrainStatus$(rc), downloadRetrainResult$(rc), switchModel$(rc), toArray()),
-    );
+    const events = await lastValueFrom(of(newTrain).pipe(retrainUpload$(rc), retrainStatus$(rc), downloadRetrainResult$(rc), switchModel$(rc), toArray()));
     const types = events.map((e) => e.type);
     const size = new TextEncoder().encode(newTrain).byteLength;
     expect(events.slice(0, 3)).toEqual([
@@ -82,9 +80,7 @@ describe('retraining', () => {
   });
 
   it('should pack training and evaluation data into a zip with train_src/ and eval_src/', async () => {
-    const events = await lastValueFrom(
-      of({ train: newTrain, evaluation: newEval, name: 'april' }).pipe(retrainUpload$(rc), retrainStatus$(rc), toArray()),
-    );
+    const events = await lastValueFrom(of({ train: newTrain, evaluation: newEval, name: 'april' }).pipe(retrainUpload$(rc), retrainStatus$(rc), toArray()));
     expect(events.find((e) => e.type === 'retrainUploaded')).toMatchObject({ type: 'retrainUploaded', fileName: 'april.zip' });
     expect(events[0]).toMatchObject({ type: 'retrainUploadProgress', fileName: 'april.zip', loaded: 0 });
     expect(events[events.length - 1]).toMatchObject({ type: 'retrainStatus', status: 'job_finished', terminal: true });
@@ -195,9 +191,9 @@ describe('retraining in manual mode', () => {
   it('should time out with PollTimeoutError (resource retrainJob) carrying the last status', async () => {
     const modelId = await manualModel(client());
     const rc = await lastValueFrom(retrainClient$(client({ apiKey: undefined, secretKey: SECRET_KEY }), modelId));
-    const err = await lastValueFrom(
-      of(newTrain).pipe(retrainUpload$(rc), retrainStatus$(rc, { minDelayMs: 10, maxDelayMs: 10, maxWaitMs: 80 })),
-    ).catch((e: unknown) => e);
+    const err = await lastValueFrom(of(newTrain).pipe(retrainUpload$(rc), retrainStatus$(rc, { minDelayMs: 10, maxDelayMs: 10, maxWaitMs: 80 }))).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(PollTimeoutError);
     expect(err).toMatchObject({ resource: 'retrainJob', lastStatus: { status: 'waiting' }, waitedMs: 80 });
   });
@@ -207,7 +203,9 @@ describe('retraining in manual mode', () => {
     const rc = await lastValueFrom(retrainClient$(client({ apiKey: undefined, secretKey: SECRET_KEY }), modelId));
     const uploaded = await lastValueFrom(of(newTrain).pipe(retrainUpload$(rc)));
     emulator().clearLog();
-    const sub = of(uploaded).pipe(retrainStatus$(rc, { minDelayMs: 10, maxDelayMs: 10 })).subscribe();
+    const sub = of(uploaded)
+      .pipe(retrainStatus$(rc, { minDelayMs: 10, maxDelayMs: 10 }))
+      .subscribe();
     await emulator().waitForRequest('GET /v1/external/retrain_jobs/{retrain_job_id}');
     sub.unsubscribe();
     const count = emulator().count('GET /v1/external/retrain_jobs/{retrain_job_id}');
@@ -215,4 +213,3 @@ describe('retraining in manual mode', () => {
     expect(emulator().count('GET /v1/external/retrain_jobs/{retrain_job_id}')).toBe(count);
   });
 });
-

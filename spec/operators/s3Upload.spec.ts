@@ -10,7 +10,16 @@ import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { lastValueFrom, of, toArray } from 'rxjs';
-import { createClient, SpoolLimitError, StorageError, upload$, type ClientConfig, type FetchLike, type FetchResponse, type PredictionOneClient } from '../../lib';
+import {
+  createClient,
+  SpoolLimitError,
+  StorageError,
+  upload$,
+  type ClientConfig,
+  type FetchLike,
+  type FetchResponse,
+  type PredictionOneClient,
+} from '../../lib';
 import { createNodeClient, createNodeFetch, createUndiciFetch, fileSource, tempFileSpool } from '../../lib/node';
 import type { RecordedRequest } from '../../lib/emulator';
 import { API_KEY, seattleWeather, useEmulator } from '../helpers/emulator';
@@ -42,9 +51,16 @@ describe('uploads declare Content-Length on every PUT', () => {
 
   const puts = (): RecordedRequest[] => emulator().requests.filter((r) => r.route === PUT);
   const expectFramed = (sizes: number[]): void => {
-    expect(puts().map((r) => ({ status: r.status, te: r.transferEncoding, length: r.contentLength }))).toEqual(sizes.map((length) => ({ status: 200, te: undefined, length })));
+    expect(puts().map((r) => ({ status: r.status, te: r.transferEncoding, length: r.contentLength }))).toEqual(
+      sizes.map((length) => ({ status: 200, te: undefined, length })),
+    );
   };
-  const config = (extra: ClientConfig = {}): ClientConfig => ({ baseUrl: emulator().url, apiKey: API_KEY, retry: { baseDelayMs: 10, maxDelayMs: 50 }, ...extra });
+  const config = (extra: ClientConfig = {}): ClientConfig => ({
+    baseUrl: emulator().url,
+    apiKey: API_KEY,
+    retry: { baseDelayMs: 10, maxDelayMs: 50 },
+    ...extra,
+  });
   const columnInfoBytes = (): number => puts()[0].contentLength!;
 
   it.each<[string, () => PredictionOneClient]>([
@@ -87,7 +103,9 @@ describe('uploads declare Content-Length on every PUT', () => {
         upload$(client, {
           // Before the first PUT the copy is on disk, 0600, in its own folder.
           beforeSend: async () => {
-            for (const sub of await readdir(spoolDir)) for (const f of await readdir(path.join(spoolDir, sub))) seen.push(`${sub.replace(/-\w+$/, '')}/${f} ${((await stat(path.join(spoolDir, sub, f))).mode & 0o777).toString(8)}`);
+            for (const sub of await readdir(spoolDir))
+              for (const f of await readdir(path.join(spoolDir, sub)))
+                seen.push(`${sub.replace(/-\w+$/, '')}/${f} ${((await stat(path.join(spoolDir, sub, f))).mode & 0o777).toString(8)}`);
           },
         }),
       ),
@@ -194,13 +212,23 @@ describe("S3's XML errors on an upload are a typed, redacted StorageError", () =
   }
 
   it('should map 501 NotImplemented (a chunked PUT), without retrying it', async () => {
-    const chunkedFetch = tampering(createNodeFetch(), (url, init) => [url, { ...init, headers: Object.fromEntries(Object.entries(init.headers).filter(([n]) => n !== 'content-length')) }]);
+    const chunkedFetch = tampering(createNodeFetch(), (url, init) => [
+      url,
+      { ...init, headers: Object.fromEntries(Object.entries(init.headers).filter(([n]) => n !== 'content-length')) },
+    ]);
     const dir = await mkdtemp(path.join(os.tmpdir(), 'p1rx-s3-'));
     const file = path.join(dir, 'big.csv');
     await writeFile(file, bigCsv(2 * 1024 * 1024));
     const err = await failure(client({ fetch: chunkedFetch, streamUploads: true }), fileSource(file)).finally(() => rm(dir, { recursive: true, force: true }));
-    expect(err).toMatchObject({ httpStatus: 501, storageCode: 'NotImplemented', apiMessage: 'A header you provided implies functionality that is not implemented', expired: false });
-    expect(err.message).toMatch(/^PUT http:\/\/127\.0\.0\.1:\d+\/storage\/upload\/[\w-]+\/\w+\.csv\?\[REDACTED\] failed with HTTP 501: NotImplemented A header/);
+    expect(err).toMatchObject({
+      httpStatus: 501,
+      storageCode: 'NotImplemented',
+      apiMessage: 'A header you provided implies functionality that is not implemented',
+      expired: false,
+    });
+    expect(err.message).toMatch(
+      /^PUT http:\/\/127\.0\.0\.1:\d+\/storage\/upload\/[\w-]+\/\w+\.csv\?\[REDACTED\] failed with HTTP 501: NotImplemented A header/,
+    );
     expect(emulator().requests.filter((r) => r.route === PUT && r.status === 501)).toHaveLength(1);
   });
 

@@ -14,7 +14,11 @@ describe('train$', () => {
 
   it('should start a training and emit queued, passing earlier events through', async () => {
     const events = await lastValueFrom(
-      of(seattleWeather(60)).pipe(upload$(client()), train$(client(), { name: (id) => `m-${id}`, config: { tt: 'multi_classification', tc: 'weather' } }), toArray()),
+      of(seattleWeather(60)).pipe(
+        upload$(client()),
+        train$(client(), { name: (id) => `m-${id}`, config: { tt: 'multi_classification', tc: 'weather' } }),
+        toArray(),
+      ),
     );
     const queued = events[events.length - 1];
     expect(queued.type).toBe('queued');

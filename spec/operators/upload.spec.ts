@@ -138,7 +138,9 @@ describe('upload$', () => {
   });
 
   it('should fail the upload, sending nothing, when beforeSend fails', async () => {
-    const err = await lastValueFrom(of(seattleWeather(20)).pipe(upload$(client(), { beforeSend: () => Promise.reject(new Error('disk full')) }))).catch((e: unknown) => e);
+    const err = await lastValueFrom(of(seattleWeather(20)).pipe(upload$(client(), { beforeSend: () => Promise.reject(new Error('disk full')) }))).catch(
+      (e: unknown) => e,
+    );
     expect((err as Error).message).toBe('disk full');
     expect(emulator().count('PUT /storage/upload')).toBe(0);
   });

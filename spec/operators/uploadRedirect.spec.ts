@@ -74,7 +74,12 @@ function oneShot(text: string): ReadableStream<Uint8Array> {
 describe('upload$ when the storage redirects its pre-signed PUTs', () => {
   it('should not report a one-shot stream as uploaded (createNodeClient, undici): a RedirectError, nothing at the other host', async () => {
     const events: TrainingEvent[] = [];
-    const err = await lastValueFrom(of({ train: oneShot(bigCsv()) }).pipe(upload$(client()), tap((e) => events.push(e)))).then(
+    const err = await lastValueFrom(
+      of({ train: oneShot(bigCsv()) }).pipe(
+        upload$(client()),
+        tap((e) => events.push(e)),
+      ),
+    ).then(
       (last) => new Error(`expected a failure, got ${last.type}`),
       (e: unknown) => e,
     );

@@ -130,8 +130,8 @@ describe('the packed package, installed as a browser app does', () => {
       ({ stderr, status } = err as { stderr: string; status: number | null });
     }
     expect(status).toBe(1);
-    expect(stderr).toContain("npm install --save-dev commander@^13.1.0 cli-progress@^3.12.0 ml-random-forest@^2.1.0");
-    expect(stderr).toContain("npx -y -p prediction-one-rx -p commander@^13.1.0 -p cli-progress@^3.12.0 -p ml-random-forest@^2.1.0 p1rx emulator --port 0");
+    expect(stderr).toContain('npm install --save-dev commander@^13.1.0 cli-progress@^3.12.0 ml-random-forest@^2.1.0');
+    expect(stderr).toContain('npx -y -p prediction-one-rx -p commander@^13.1.0 -p cli-progress@^3.12.0 -p ml-random-forest@^2.1.0 p1rx emulator --port 0');
   });
 
   it('should start `p1rx emulator` in one command once the named packages are installed', async () => {
@@ -155,14 +155,17 @@ describe('the packed package, installed as a browser app does', () => {
     expect(await exited).toBe(0);
   });
 
-  it("should run the README's first program against `p1rx emulator` (the block after \"save this as `first.mjs`\")", async () => {
+  it('should run the README\'s first program against `p1rx emulator` (the block after "save this as `first.mjs`")', async () => {
     const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
     const program = /save this as `first\.mjs`[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(program).toBeDefined();
     const secret = /--secret-key (\S+?)`/.exec(readme)?.[1];
     expect(secret).toBe('demo-secret');
     writeFileSync(path.join(app, 'first.mjs'), program!);
-    const child = spawn(path.join(app, 'node_modules/.bin/p1rx'), ['emulator', '--port', '0', '--secret-key', secret!, '--training-delay', '0'], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(path.join(app, 'node_modules/.bin/p1rx'), ['emulator', '--port', '0', '--secret-key', secret!, '--training-delay', '0'], {
+      cwd: app,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     try {
       let out = '';
@@ -175,7 +178,9 @@ describe('the packed package, installed as a browser app does', () => {
         child.on('close', () => reject(new Error(`p1rx emulator exited: ${out}`)));
       });
       const printed = await new Promise<string>((resolve, reject) => {
-        execFile(process.execPath, ['first.mjs'], { cwd: app, env: { ...process.env, P1RX_BASE_URL: url } }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)));
+        execFile(process.execPath, ['first.mjs'], { cwd: app, env: { ...process.env, P1RX_BASE_URL: url } }, (err, stdout, stderr) =>
+          err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+        );
       });
       expect(printed.trim()).toMatch(/^accuracy [01]\.\d{3}$/);
     } finally {
@@ -225,7 +230,19 @@ describe('the packed types, compiled by fresh ESM and CommonJS projects', () => 
     writeFileSync(path.join(tmp, 'package.json'), '{ "name": "types-app", "private": true }');
     // Both compilers under aliases, once per run, beside the package and rxjs only.
     // Angular too, for prediction-one-rx/angular only (the other subpaths are compiled without it).
-    npm(['install', '--ignore-scripts', path.join(tmp, packed.filename), 'rxjs@^7.8.0', 'ts59@npm:typescript@~5.9.3', 'ts7@npm:typescript@^7', '@angular/core@^21', '@angular/common@^21'], tmp);
+    npm(
+      [
+        'install',
+        '--ignore-scripts',
+        path.join(tmp, packed.filename),
+        'rxjs@^7.8.0',
+        'ts59@npm:typescript@~5.9.3',
+        'ts7@npm:typescript@^7',
+        '@angular/core@^21',
+        '@angular/common@^21',
+      ],
+      tmp,
+    );
     for (const type of ['module', 'commonjs']) {
       mkdirSync(path.join(tmp, type));
       writeFileSync(path.join(tmp, type, 'package.json'), JSON.stringify({ type }));
@@ -266,9 +283,30 @@ describe('the packed types, compiled by fresh ESM and CommonJS projects', () => 
       writeFileSync(example, readFileSync(path.join(root, 'docs/examples/ndjson-trainer.ts')));
       const module = type === 'module' ? 'nodenext' : 'node16';
       // Emitted without type checking (no @types/node here): this checks how the program runs.
-      execFileSync(process.execPath, [path.join(tmp, 'node_modules/ts7/bin/tsc'), '--noCheck', '--module', module, '--moduleResolution', module, '--target', 'es2022', '--outDir', path.join(tmp, type, 'out'), example], { cwd: tmp, stdio: 'pipe' });
+      execFileSync(
+        process.execPath,
+        [
+          path.join(tmp, 'node_modules/ts7/bin/tsc'),
+          '--noCheck',
+          '--module',
+          module,
+          '--moduleResolution',
+          module,
+          '--target',
+          'es2022',
+          '--outDir',
+          path.join(tmp, type, 'out'),
+          example,
+        ],
+        { cwd: tmp, stdio: 'pipe' },
+      );
       // No request on stdin: it reads, trains nothing and exits 0 (a `require.main` test would throw under ESM).
-      const run = () => execFileSync(process.execPath, [path.join(tmp, type, 'out', 'ndjson-trainer.js'), '--base-url', 'http://127.0.0.1:9', '--api-key', 'k', '--out', path.join(tmp, type, 'results')], { cwd: tmp, input: '', encoding: 'utf8', stdio: 'pipe' });
+      const run = () =>
+        execFileSync(
+          process.execPath,
+          [path.join(tmp, type, 'out', 'ndjson-trainer.js'), '--base-url', 'http://127.0.0.1:9', '--api-key', 'k', '--out', path.join(tmp, type, 'results')],
+          { cwd: tmp, input: '', encoding: 'utf8', stdio: 'pipe' },
+        );
       expect(run()).toBe('');
     }
   });
@@ -278,7 +316,8 @@ describe('the packed types, compiled by fresh ESM and CommonJS projects', () => 
     const files = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => /\.d\.m?ts$/.test(f) && !f.startsWith('angular'));
     expect(files.length).toBeGreaterThan(8);
     // Import statements and import types (doc comments' examples may name them: they are not code).
-    const peer = /^import .* from '(undici|bullmq|ioredis|commander|cli-progress|ml-random-forest|@angular\/[^']+)';$|import\(['"](undici|bullmq|ioredis|ml-random-forest)['"]\)/m;
+    const peer =
+      /^import .* from '(undici|bullmq|ioredis|commander|cli-progress|ml-random-forest|@angular\/[^']+)';$|import\(['"](undici|bullmq|ioredis|ml-random-forest)['"]\)/m;
     const named = files.filter((f) => peer.test(readFileSync(path.join(dist, f), 'utf8')));
     expect(named).toEqual([]);
   });

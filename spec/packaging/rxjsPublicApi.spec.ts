@@ -46,7 +46,8 @@ function scan(file: string, text = readFileSync(file, 'utf8')): { deepImports: s
       if (from.startsWith('rxjs')) {
         if (!PUBLIC_SUBPATHS.test(from)) deepImports.push(from);
         const bindings = ts.isImportDeclaration(node) ? node.importClause?.namedBindings : undefined;
-        if (bindings && ts.isNamedImports(bindings)) for (const el of bindings.elements) if (RXJS_CLASSES.has((el.propertyName ?? el.name).text)) rxjsNames.add(el.name.text);
+        if (bindings && ts.isNamedImports(bindings))
+          for (const el of bindings.elements) if (RXJS_CLASSES.has((el.propertyName ?? el.name).text)) rxjsNames.add(el.name.text);
         if (bindings && ts.isNamespaceImport(bindings)) rxjsNames.add(`${bindings.name.text}.*`);
       }
     }

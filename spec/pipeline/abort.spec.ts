@@ -44,7 +44,12 @@ describe('trainModel (Promise)', () => {
     await expect(done).rejects.toBe(boom);
     await firstValueFrom(models$(client(), { pageSize: 1 }), { defaultValue: undefined });
     // Create Model was never sent, not even after the rejection (the sentinel comes last).
-    expect(emulator().requests.map((r) => r.route)).toEqual(['GET /v1/external/data-sets/upload-url', 'PUT /storage/upload', 'PUT /storage/upload', 'GET /v1/external/models']);
+    expect(emulator().requests.map((r) => r.route)).toEqual([
+      'GET /v1/external/data-sets/upload-url',
+      'PUT /storage/upload',
+      'PUT /storage/upload',
+      'GET /v1/external/models',
+    ]);
   });
 
   it('should reject at once with AbortError, sending nothing, when the signal has already fired', async () => {
@@ -71,7 +76,11 @@ describe('trainModel (Promise)', () => {
     expect((await aborted).aborted).toBe(true);
     // The sentinel: nothing the client sends may land between the abort and it.
     await firstValueFrom(models$(client(), { pageSize: 1 }), { defaultValue: undefined });
-    expect(emulator().requests.slice(before).map((r) => r.route)).toEqual(['GET /v1/external/models']);
+    expect(
+      emulator()
+        .requests.slice(before)
+        .map((r) => r.route),
+    ).toEqual(['GET /v1/external/models']);
     return { error, events };
   }
 
@@ -106,7 +115,11 @@ describe('trainModel (Promise)', () => {
     const jobs = ['a', 'b', 'c'].map((key) => ({ ...job, key, name: key }));
     const seen: JobEvent['type'][] = [];
     const done = new Promise<unknown>((resolve) =>
-      trainEachFrom$(client(), jobs, { concurrency: 2, signal: controller.signal }).subscribe({ next: (e) => seen.push(e.type), error: resolve, complete: () => resolve('completed') }),
+      trainEachFrom$(client(), jobs, { concurrency: 2, signal: controller.signal }).subscribe({
+        next: (e) => seen.push(e.type),
+        error: resolve,
+        complete: () => resolve('completed'),
+      }),
     );
     await arrived;
     const before = emulator().requests.length;
@@ -115,7 +128,11 @@ describe('trainModel (Promise)', () => {
     expect(await done).toBeInstanceOf(AbortError);
     await aborted;
     await firstValueFrom(models$(client(), { pageSize: 1 }), { defaultValue: undefined });
-    expect(emulator().requests.slice(before).map((r) => r.route)).toEqual(['GET /v1/external/models']);
+    expect(
+      emulator()
+        .requests.slice(before)
+        .map((r) => r.route),
+    ).toEqual(['GET /v1/external/models']);
     // The third job never started: two uploads only, and no job failed or succeeded.
     expect(emulator().count('GET /v1/external/data-sets/upload-url')).toBe(2);
     expect(seen.every((t) => t === 'progress')).toBe(true);

@@ -45,9 +45,9 @@ describe('an ambiguous Create Model failure', () => {
   it('should give up with TrainingStartUnknownError once the Create Model budget (retry.maxAttempts) is spent', async () => {
     emulator().clearLog();
     for (let i = 0; i < 3; i++) emulator().injectNext(CREATE, 'resetBefore');
-    const err = await lastValueFrom(trainModel$(client({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } }), { data: { train: seattleWeather(40) }, name: 'c2', config })).catch(
-      (e: unknown) => e,
-    );
+    const err = await lastValueFrom(
+      trainModel$(client({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } }), { data: { train: seattleWeather(40) }, name: 'c2', config }),
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TrainingStartUnknownError);
     expect(emulator().count(CREATE)).toBe(3);
     expect(emulator().job((err as TrainingStartUnknownError).externalProcessId)?.modelsCreated ?? 0).toBe(0);

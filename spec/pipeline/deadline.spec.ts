@@ -7,7 +7,11 @@ describe('withDeadline', () => {
   it('should end a pipeline still running at its deadline, values notwithstanding', () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('a-b-c-d-e-f-g-h-i-j-k-|');
-      expectObservable(source.pipe(withDeadline(9, asyncScheduler, 'pipeline'))).toBe('a-b-c-d-e#', { a: 'a', b: 'b', c: 'c', d: 'd', e: 'e' }, new DeadlineExceededError('pipeline', 9, 0));
+      expectObservable(source.pipe(withDeadline(9, asyncScheduler, 'pipeline'))).toBe(
+        'a-b-c-d-e#',
+        { a: 'a', b: 'b', c: 'c', d: 'd', e: 'e' },
+        new DeadlineExceededError('pipeline', 9, 0),
+      );
       expectSubscriptions(source.subscriptions).toBe('^--------!');
     });
   });

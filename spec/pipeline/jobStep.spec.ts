@@ -1,6 +1,16 @@
 import { DEFAULT_POLL_OPTIONS, resolvePollOptions } from '../../lib/core/pollOptions';
 import { lastValueFrom, toArray } from 'rxjs';
-import { TrainingFailedError, TrainingStartUnknownError, jobStep$, newJobRecord, runJobSteps$, type JobRecord, type JobStepOutput, type JobStepped, type TrainingJob } from '../../lib';
+import {
+  TrainingFailedError,
+  TrainingStartUnknownError,
+  jobStep$,
+  newJobRecord,
+  runJobSteps$,
+  type JobRecord,
+  type JobStepOutput,
+  type JobStepped,
+  type TrainingJob,
+} from '../../lib';
 import { stepPollDelayMs } from '../../lib/pipeline/jobStep';
 import { seattleWeather, useEmulator } from '../helpers/emulator';
 import { until } from '../helpers/wait';
@@ -116,12 +126,14 @@ describe('jobStep$ (one activation = one step, write-ahead)', () => {
   it('creating with the Create Model budget spent and the training unknown: TrainingStartUnknownError', async () => {
     const up = await step(newJobRecord('g'), () => Promise.resolve());
     const record: JobRecord = { ...up.stepped.record, stage: 'creating', createAttempts: 4 };
-    const err = await lastValueFrom(jobStep$(client({ retry: { maxAttempts: 4 } }), record, { job, persist: () => Promise.resolve() })).catch((e: unknown) => e);
+    const err = await lastValueFrom(jobStep$(client({ retry: { maxAttempts: 4 } }), record, { job, persist: () => Promise.resolve() })).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(TrainingStartUnknownError);
     expect(emulator().count(CREATE)).toBe(0);
   });
 
-  it('claim not granted: should not send Create Model, and wait the claim\'s time', async () => {
+  it("claim not granted: should not send Create Model, and wait the claim's time", async () => {
     const up = await step(newJobRecord('h'), () => Promise.resolve());
     const { stepped } = await step(up.stepped.record, () => Promise.resolve(), { claim: () => Promise.resolve({ granted: false, retryAfterMs: 1234 }) });
     expect(emulator().count(CREATE)).toBe(0);
@@ -139,7 +151,9 @@ describe('jobStep$ (one activation = one step, write-ahead)', () => {
   it('a persist failure fails the step before the request it announces', async () => {
     const up = await step(newJobRecord('j'), () => Promise.resolve());
     emulator().clearLog();
-    const err = await lastValueFrom(jobStep$(client(), up.stepped.record, { job, persist: () => Promise.reject(new Error('disk full')) })).catch((e: unknown) => e);
+    const err = await lastValueFrom(jobStep$(client(), up.stepped.record, { job, persist: () => Promise.reject(new Error('disk full')) })).catch(
+      (e: unknown) => e,
+    );
     expect((err as Error).message).toBe('disk full');
     expect(emulator().count(CREATE)).toBe(0);
   });
@@ -164,4 +178,3 @@ describe('stepPollDelayMs', () => {
     expect(stepPollDelayMs(3, resolvePollOptions(options, { jitter: 'full', random: () => 0.5 }))).toBe(2000);
   });
 });
-

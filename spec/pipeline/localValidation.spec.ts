@@ -25,14 +25,44 @@ describe('trainModel$ local validation', () => {
   const rain = seattleRain(60);
 
   it.each<[string, string, TrainingConfig, RegExp]>([
-    ['a misspelt target column', rain, { tt: 'binary_classification', tc: 'Rain', tv: 'yes' }, /target column \(tc\) 'Rain' is not in the header of the training data \(did you mean 'rain'\?/],
-    ['a positive value the target does not hold', rain, { tt: 'binary_classification', tc: 'rain', tv: 'true' }, /positive value \(tv\) 'true' is not a value of 'rain' \(values: 'no', 'yes'\)/],
-    ['a regression on a string column', seattleWeather(60), { tt: 'regression', tc: 'weather' }, /regression needs a numeric target, but 'weather' holds text \(e\.g\. '\w+'\)/],
-    ['a binary task on a many-valued target', seattleWeather(200), { tt: 'binary_classification', tc: 'weather', tv: 'rain' }, /binary_classification needs exactly 2 values in 'weather', found [3-5]/],
+    [
+      'a misspelt target column',
+      rain,
+      { tt: 'binary_classification', tc: 'Rain', tv: 'yes' },
+      /target column \(tc\) 'Rain' is not in the header of the training data \(did you mean 'rain'\?/,
+    ],
+    [
+      'a positive value the target does not hold',
+      rain,
+      { tt: 'binary_classification', tc: 'rain', tv: 'true' },
+      /positive value \(tv\) 'true' is not a value of 'rain' \(values: 'no', 'yes'\)/,
+    ],
+    [
+      'a regression on a string column',
+      seattleWeather(60),
+      { tt: 'regression', tc: 'weather' },
+      /regression needs a numeric target, but 'weather' holds text \(e\.g\. '\w+'\)/,
+    ],
+    [
+      'a binary task on a many-valued target',
+      seattleWeather(200),
+      { tt: 'binary_classification', tc: 'weather', tv: 'rain' },
+      /binary_classification needs exactly 2 values in 'weather', found [3-5]/,
+    ],
     ['a header-only CSV', 'date,temp,rain\n', { tt: 'binary_classification', tc: 'rain', tv: 'yes' }, /the CSV has a header but no data rows/],
     ['an empty file', '', { tt: 'regression', tc: 'temp' }, /the CSV is empty/],
-    ['a JSON file named .csv', '[{"date":"2012-01-01","rain":"yes"},{"date":"2012-01-02","rain":"no"}]\n', { tt: 'binary_classification', tc: 'rain', tv: 'yes' }, /training data: it is a JSON document, not CSV/],
-    ['a missing time-series column', seattleWeather(60), { tt: 'regression', tc: 'temp_max', tsm: true, tsc: 'day', tsf: 1, tst: 3 }, /time column \(tsc\) 'day' is not in the header of the training data/],
+    [
+      'a JSON file named .csv',
+      '[{"date":"2012-01-01","rain":"yes"},{"date":"2012-01-02","rain":"no"}]\n',
+      { tt: 'binary_classification', tc: 'rain', tv: 'yes' },
+      /training data: it is a JSON document, not CSV/,
+    ],
+    [
+      'a missing time-series column',
+      seattleWeather(60),
+      { tt: 'regression', tc: 'temp_max', tsm: true, tsc: 'day', tsf: 1, tst: 3 },
+      /time column \(tsc\) 'day' is not in the header of the training data/,
+    ],
   ])('should refuse %s with no request sent', async (_what, csv, config, message) => {
     const err = await failure({ data: { train: csv }, config });
     expect(err.issues.some((i) => message.test(i))).toBe(true);
@@ -62,10 +92,7 @@ describe('trainModel$ local validation', () => {
       data: { train: 'a,b\n1,x\n2,y\n', columns: { a: 'float', b: 'ignore', c: 'float' } },
       config: { tt: 'multi_classification', tc: 'b' },
     });
-    expect(err.issues).toEqual([
-      "target column 'b' is given the type 'ignore', which cannot be predicted",
-      "'c' not in the data's header",
-    ]);
+    expect(err.issues).toEqual(["target column 'b' is given the type 'ignore', which cannot be predicted", "'c' not in the data's header"]);
   });
 
   it('should check a streamed file from its head and release the stream when refusing it', async () => {
@@ -89,7 +116,9 @@ describe('trainModel$ local validation', () => {
   });
 
   it('should accept a valid job and train it (the checks do not refuse good data)', async () => {
-    const events = await lastValueFrom(trainModel$(client(), { name: 'ok', data: { train: rain }, config: { tt: 'binary_classification', tc: 'rain', tv: 'yes' } }));
+    const events = await lastValueFrom(
+      trainModel$(client(), { name: 'ok', data: { train: rain }, config: { tt: 'binary_classification', tc: 'rain', tv: 'yes' } }),
+    );
     expect(events.type).toBe('completed');
   });
 });

@@ -16,9 +16,7 @@ describe('trainModel$ recovery after an answered 5xx on Create Model', () => {
     // The status check that should decide it is refused with 429: it says nothing about the id.
     emulator().injectNext(STATUS, 'rateLimit', { retryAfterS: 0 });
     const c = client({ retry: { maxAttempts: 1 } });
-    await lastValueFrom(trainModel$(c, { data: { train: seattleWeather(40) }, name: 'review-429', config }).pipe(toArray())).catch(
-      (e: unknown) => e,
-    );
+    await lastValueFrom(trainModel$(c, { data: { train: seattleWeather(40) }, name: 'review-429', config }).pipe(toArray())).catch((e: unknown) => e);
     // Observed: 2 (Create Model is resent, which trains twice if the first one had been acted on).
     expect(emulator().count(CREATE)).toBe(1);
   });

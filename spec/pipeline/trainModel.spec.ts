@@ -34,9 +34,7 @@ describe('trainModel$ through the emulator', () => {
     expect(new Set(statuses).size).toBe(statuses.length);
 
     const { result, externalProcessId } = completed(events);
-    expect(Object.keys(result.files).sort()).toEqual(
-      ['analysis_summary.csv', 'confusion_matrix.csv', 'evaluation_raw_data.csv', 'metrics.csv'].sort(),
-    );
+    expect(Object.keys(result.files).sort()).toEqual(['analysis_summary.csv', 'confusion_matrix.csv', 'evaluation_raw_data.csv', 'metrics.csv'].sort());
     expect(metric(result, 'accuracy')).toBeGreaterThan(0.5);
     expect(metric(result, 'accuracy')).toBeLessThanOrEqual(1);
     expect(result.contributions.map((c) => c.column)).toContain('precipitation');
@@ -61,7 +59,10 @@ describe('trainModel$ through the emulator', () => {
     const result = completed(
       await lastValueFrom(
         trainModel$(client(), {
-          data: { train: seattleWeather(400), columns: { date: 'ignore', precipitation: 'float', temp_max: 'float', temp_min: 'float', wind: 'float', weather: 'string' } },
+          data: {
+            train: seattleWeather(400),
+            columns: { date: 'ignore', precipitation: 'float', temp_max: 'float', temp_min: 'float', wind: 'float', weather: 'string' },
+          },
           name: 'temp',
           config: { tt: 'regression', tc: 'temp_max' },
         }).pipe(toArray()),

@@ -43,9 +43,11 @@ async function zipBomb(size: number): Promise<Buffer> {
   deflate.on('data', (d: Buffer) => parts.push(d));
   await new Promise<void>((resolve, reject) =>
     pipeline(
-      Readable.from((function* () {
-        for (let done = 0; done < size; done += MiB) yield zeros;
-      })()),
+      Readable.from(
+        (function* () {
+          for (let done = 0; done < size; done += MiB) yield zeros;
+        })(),
+      ),
       deflate,
       (err) => (err ? reject(err) : resolve()),
     ),

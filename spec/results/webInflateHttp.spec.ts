@@ -48,7 +48,8 @@ function memorySink(): ResultSink & { files: Record<string, Uint8Array[]>; ended
   return sink;
 }
 
-const joined = (files: Record<string, Uint8Array[]>) => Object.fromEntries(Object.entries(files).map(([name, chunks]) => [name, new Uint8Array(Buffer.concat(chunks))]));
+const joined = (files: Record<string, Uint8Array[]>) =>
+  Object.fromEntries(Object.entries(files).map(([name, chunks]) => [name, new Uint8Array(Buffer.concat(chunks))]));
 
 /** CSV rows that compress well but not trivially. */
 function rows(n: number): Uint8Array {
@@ -112,7 +113,9 @@ describe('result downloads with the web codecs (DecompressionStream) against the
 
   it('should fail a corrupt archive with ResultArchiveError, in memory and streamed (the sink aborted)', async () => {
     emulator().injectNext('GET /storage/result', 'corruptZip');
-    const inMemory = await lastValueFrom(of({ resultUrl }).pipe(downloadResult$(client({ zipCodec: webZipCodec, retry: { maxAttempts: 1 } })))).catch((e: unknown) => e);
+    const inMemory = await lastValueFrom(of({ resultUrl }).pipe(downloadResult$(client({ zipCodec: webZipCodec, retry: { maxAttempts: 1 } })))).catch(
+      (e: unknown) => e,
+    );
     expect(inMemory).toBeInstanceOf(ResultArchiveError);
     emulator().injectNext('GET /storage/result', 'corruptZip');
     const sink = memorySink();
@@ -153,7 +156,8 @@ describe('result downloads with the web codecs over a slow or scripted connectio
   it.each(['downloadResult$', 'streamResult$'])('should cancel the decoder of the entry in flight when %s is unsubscribed', async (operator) => {
     const sink = memorySink();
     const client = createClient(config());
-    const events$ = operator === 'streamResult$' ? streamResult$(client, `${base}/big.zip`, sink) : of({ resultUrl: `${base}/big.zip` }).pipe(downloadResult$(client));
+    const events$ =
+      operator === 'streamResult$' ? streamResult$(client, `${base}/big.zip`, sink) : of({ resultUrl: `${base}/big.zip` }).pipe(downloadResult$(client));
     const subscription: Subscription = events$.subscribe({ error: () => undefined });
     try {
       await until(() => spy.spies.some((s) => s.produced > 1_000_000 && !s.ended), 'an entry half inflated');

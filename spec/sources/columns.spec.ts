@@ -48,12 +48,26 @@ describe('inferColumns', () => {
 
 describe('checkColumns', () => {
   it('should accept specs that cover the header exactly', () => {
-    expect(() => checkColumns([{ name: 'a', type: 'float' }, { name: 'b', type: 'ignore' }], ['a', 'b'])).not.toThrow();
+    expect(() =>
+      checkColumns(
+        [
+          { name: 'a', type: 'float' },
+          { name: 'b', type: 'ignore' },
+        ],
+        ['a', 'b'],
+      ),
+    ).not.toThrow();
   });
 
   it('should name missing, extra and mistyped columns', () => {
     try {
-      checkColumns([{ name: 'a', type: 'number' as never }, { name: 'z', type: 'string' }], ['a', 'b']);
+      checkColumns(
+        [
+          { name: 'a', type: 'number' as never },
+          { name: 'z', type: 'string' },
+        ],
+        ['a', 'b'],
+      );
       throw new Error('expected a ValidationError');
     } catch (err) {
       expect(err).toBeInstanceOf(ValidationError);
@@ -68,8 +82,11 @@ describe('checkColumns', () => {
 
 describe('columnInfoCsv', () => {
   it('should write the documented header with a BOM', () => {
-    expect(columnInfoCsv([{ name: 'a', type: 'float' }, { name: 'b, c', type: 'string' }])).toBe(
-      '\uFEFFcolumn_name,column_type\na,float\n"b, c",string\n',
-    );
+    expect(
+      columnInfoCsv([
+        { name: 'a', type: 'float' },
+        { name: 'b, c', type: 'string' },
+      ]),
+    ).toBe('\uFEFFcolumn_name,column_type\na,float\n"b, c",string\n');
   });
 });

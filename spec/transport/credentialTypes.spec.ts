@@ -21,13 +21,21 @@ describe('credential types on the client (train, deploy, retrain)', () => {
     const client = secretClient();
     const states: CredentialState[] = [];
     client.credentialState$.subscribe((s) => states.push(s));
-    const calls = [...Array.from({ length: 4 }, () => models$(client).pipe(toArray())), ...Array.from({ length: 4 }, () => classifiers$(client).pipe(toArray()))];
+    const calls = [
+      ...Array.from({ length: 4 }, () => models$(client).pipe(toArray())),
+      ...Array.from({ length: 4 }, () => classifiers$(client).pipe(toArray())),
+    ];
     await lastValueFrom(forkJoin(calls));
     expect(emulator.count('GET /v1/external/api-key')).toBe(2);
     expect(keyTypes('GET /v1/external/api-key')).toEqual(['secret', 'secret']);
     expect(keyTypes('GET /v1/external/models')).toEqual(['train', 'train', 'train', 'train']);
     expect(keyTypes('GET /v1/external/classifiers')).toEqual(['deploy', 'deploy', 'deploy', 'deploy']);
-    expect(states.filter((s) => s.state === 'valid').map((s) => (s.state === 'valid' ? s.credentialType : undefined)).sort()).toEqual(['deploy', 'train']);
+    expect(
+      states
+        .filter((s) => s.state === 'valid')
+        .map((s) => (s.state === 'valid' ? s.credentialType : undefined))
+        .sort(),
+    ).toEqual(['deploy', 'train']);
     // Both cached: no new exchange.
     await lastValueFrom(forkJoin([models$(client).pipe(toArray()), classifiers$(client).pipe(toArray())]));
     expect(emulator.count('GET /v1/external/api-key')).toBe(2);

@@ -82,7 +82,9 @@ describe('exchangeOne$', () => {
       signal = init.signal;
       return new Promise<FetchResponse>(() => undefined);
     });
-    exchangeOne$(ctx, request, async () => 1).subscribe().unsubscribe();
+    exchangeOne$(ctx, request, async () => 1)
+      .subscribe()
+      .unsubscribe();
     expect(signal?.aborted).toBe(true);
   });
 

@@ -25,7 +25,13 @@ const keys: ReadonlyArray<readonly [string, ClientConfig]> = [
 
 describe('a key over plain http', () => {
   it.each(keys)('should refuse %s with a non-loopback http baseUrl, naming both opt-ins and no key', (_name, key) => {
-    for (const baseUrl of ['http://10.0.0.5:8080', 'http://p1-gateway.example.com', 'http://[2001:db8::1]:80/', 'http://128.0.0.1', 'http://localhost.example.com']) {
+    for (const baseUrl of [
+      'http://10.0.0.5:8080',
+      'http://p1-gateway.example.com',
+      'http://[2001:db8::1]:80/',
+      'http://128.0.0.1',
+      'http://localhost.example.com',
+    ]) {
       const err = refusal(() => createClient({ baseUrl, ...key }));
       expect(err.issues).toEqual([expect.stringMatching(/^a key over plain http to http:\/\/\S+, not loopback/)]);
       expect(err.message).toContain('allowInsecureHttp: true');
@@ -49,12 +55,17 @@ describe('a key over plain http', () => {
     expect(createClient({ baseUrl: 'http://10.0.0.5:8080', allowInsecureHttp: true, ...key }).config.allowInsecureHttp).toBe(true);
   });
 
-  it.each(['http://127.0.0.1:8080', 'http://127.255.0.9', 'http://localhost:3000', 'http://LOCALHOST.:3000', 'http://[::1]:8080', 'https://10.0.0.5', 'https://p1.example.com'])(
-    'should allow %s (loopback, or https)',
-    (baseUrl) => {
-      for (const [, key] of keys) expect(createClient({ baseUrl, ...key }).baseUrl).toBe(baseUrl.replace(/\/+$/, ''));
-    },
-  );
+  it.each([
+    'http://127.0.0.1:8080',
+    'http://127.255.0.9',
+    'http://localhost:3000',
+    'http://LOCALHOST.:3000',
+    'http://[::1]:8080',
+    'https://10.0.0.5',
+    'https://p1.example.com',
+  ])('should allow %s (loopback, or https)', (baseUrl) => {
+    for (const [, key] of keys) expect(createClient({ baseUrl, ...key }).baseUrl).toBe(baseUrl.replace(/\/+$/, ''));
+  });
 
   it('should allow a keyless client behind a proxy that adds the key', () => {
     expect(createClient({ baseUrl: 'http://10.0.0.5:8080', keyAddedByProxy: true }).baseUrl).toBe('http://10.0.0.5:8080');
@@ -65,7 +76,9 @@ describe('a prediction API endpoint over plain http', () => {
   it('should refuse to send its key to a non-loopback http URL, before any request', async () => {
     const sent: string[] = [];
     const client = createClient({ baseUrl: 'https://p1.example.com', apiKey: 'k-123456', fetch: async (url) => (sent.push(url), new Response('{}')) });
-    const err = await lastValueFrom(callUrl$(client, { operation: 'inference', method: 'POST', url: 'http://10.0.0.5/predict?sig=1', key: 'd-123456', json: {} }, t.unknown)).catch((e: unknown) => e);
+    const err = await lastValueFrom(
+      callUrl$(client, { operation: 'inference', method: 'POST', url: 'http://10.0.0.5/predict?sig=1', key: 'd-123456', json: {} }, t.unknown),
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect(String(err)).toMatch(/plain http.*allowInsecureHttp: true.*--allow-insecure-http/);
     expect(String(err)).not.toMatch(/123456|sig=1/);

@@ -87,7 +87,13 @@ describe('requests know their operation', () => {
     const c = client();
     const csv = seattleWeather(120);
     const trained = await lastValueFrom(
-      of(csv).pipe(upload$(c), train$(c, { name: 'ops', config: { tt: 'multi_classification', tc: 'weather', cv: 2 } }), pollStatus$(c), downloadResult$(c), toArray()),
+      of(csv).pipe(
+        upload$(c),
+        train$(c, { name: 'ops', config: { tt: 'multi_classification', tc: 'weather', cv: 2 } }),
+        pollStatus$(c),
+        downloadResult$(c),
+        toArray(),
+      ),
     );
     const uploaded = trained.find((e) => e.type === 'uploaded');
     if (uploaded?.type !== 'uploaded') throw new Error('not uploaded');
@@ -129,9 +135,7 @@ describe('requests know their operation', () => {
     expect(events.filter((e) => e.phase === 'response').map((e) => e.operation)).toEqual(sent.map((s) => s.operation));
     expect(events.filter((e) => e.phase === 'response').every((e) => e.status! >= 200 && e.status! < 300)).toBe(true);
     for (const op of ['createModel', 'trainingStatus', 'dataSetInfo', 'downloadResult'] as const) {
-      expect(events.filter((e) => e.operation === op).map((e) => e.trainingId)).toEqual(
-        expect.arrayContaining([trainingId]),
-      );
+      expect(events.filter((e) => e.operation === op).map((e) => e.trainingId)).toEqual(expect.arrayContaining([trainingId]));
       expect(events.filter((e) => e.operation === op).every((e) => e.trainingId === trainingId)).toBe(true);
     }
     // Never a URL nor a key.
@@ -146,7 +150,9 @@ describe('the request chain', () => {
   /** A training that stays queued (the emulator is manual). */
   async function uploadedId(config: ClientConfig): Promise<string> {
     const c = createClient({ baseUrl: emulator().url, ...config });
-    const events = await lastValueFrom(of(seattleWeather(40)).pipe(upload$(c), train$(c, { name: 'q', config: { tt: 'multi_classification', tc: 'weather', cv: 1 } }), toArray()));
+    const events = await lastValueFrom(
+      of(seattleWeather(40)).pipe(upload$(c), train$(c, { name: 'q', config: { tt: 'multi_classification', tc: 'weather', cv: 1 } }), toArray()),
+    );
     const queued = events.find((e) => e.type === 'queued');
     if (queued?.type !== 'queued') throw new Error('not queued');
     return queued.externalProcessId;
@@ -176,7 +182,11 @@ describe('the request chain', () => {
     const c = createClient({ ...base, onRequest: (e) => e.phase === 'response' && events.push(e) });
     await firstValueFrom(of({ externalProcessId: id }).pipe(datasetInfo$(c)));
     events.length = 0;
-    emulator().failNext('GET /v1/external/data-sets/column-info', 400, { code: 4001000204, error: 'PREDA_EXTERNAL_BAD_REQUEST', message: 'Inactive_credential.' });
+    emulator().failNext('GET /v1/external/data-sets/column-info', 400, {
+      code: 4001000204,
+      error: 'PREDA_EXTERNAL_BAD_REQUEST',
+      message: 'Inactive_credential.',
+    });
     await firstValueFrom(of({ externalProcessId: id }).pipe(datasetInfo$(c)));
     expect(events.map((e) => [e.operation, e.attempt, e.status])).toEqual([
       ['dataSetInfo', 1, 400],
@@ -202,7 +212,13 @@ describe('the request chain', () => {
   it('should report a request that got no response as an error', async () => {
     const events: RequestEvent[] = [];
     const refused: FetchLike = () => Promise.reject(new TypeError('connect ECONNREFUSED'));
-    const c = createClient({ baseUrl: emulator().url, apiKey: 'k-1234567', fetch: refused, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 }, onRequest: (e) => events.push(e) });
+    const c = createClient({
+      baseUrl: emulator().url,
+      apiKey: 'k-1234567',
+      fetch: refused,
+      retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+      onRequest: (e) => events.push(e),
+    });
     await expect(firstValueFrom(of({ externalProcessId: 'ep-1' }).pipe(pollStatus$(c)))).rejects.toThrow();
     expect(events.map((e) => [e.operation, e.attempt, e.phase, e.trainingId])).toEqual([
       ['trainingStatus', 1, 'start', 'ep-1'],

@@ -22,7 +22,10 @@ const closers: (() => Promise<void>)[] = [];
 
 beforeEach(async () => {
   other = await recordingServer(OTHER_HOST);
-  api = await recordingServer('127.0.0.1', redirectTo(302, (req) => `${other.origin}${req.path}`));
+  api = await recordingServer(
+    '127.0.0.1',
+    redirectTo(302, (req) => `${other.origin}${req.path}`),
+  );
 });
 
 afterEach(async () => {
@@ -33,7 +36,9 @@ afterEach(async () => {
 
 /** What reached the other host with a key (any form of it). */
 function keyedAtOtherHost(): string[] {
-  return other.seen.filter((s) => s.headers['x-api-key'] !== undefined || JSON.stringify(s.headers).includes('must-stay-home')).map((s) => `${s.method} ${s.path}`);
+  return other.seen
+    .filter((s) => s.headers['x-api-key'] !== undefined || JSON.stringify(s.headers).includes('must-stay-home'))
+    .map((s) => `${s.method} ${s.path}`);
 }
 
 const undici = (): FetchLike => {
@@ -110,8 +115,7 @@ describe.each([
   ['undici', (): FetchLike | undefined => undici(), true],
   ['the Node fallback', (): FetchLike | undefined => createNodeFetch(), true],
 ])('pre-signed transfers through %s', (_name, fetchOf, streams) => {
-  const client = (extra: ClientConfig = {}) =>
-    createClient({ baseUrl: api.origin, apiKey: API_KEY, fetch: fetchOf(), retry: { maxAttempts: 1 }, ...extra });
+  const client = (extra: ClientConfig = {}) => createClient({ baseUrl: api.origin, apiKey: API_KEY, fetch: fetchOf(), retry: { maxAttempts: 1 }, ...extra });
   const storageUrl = () => `${api.origin}/storage/data.csv?${SIGNED}`;
   const body = () => new TextEncoder().encode('a,b\n1,2\n');
 
@@ -125,14 +129,14 @@ describe.each([
   // Only where the transport sends a streamed body: node-fetch gets the file as bytes anyway.
   if (streams)
     it('should follow a rereadable file source (fileSource) again from its start', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'p1rx-redirect-'));
-    closers.push(() => rm(dir, { recursive: true, force: true }));
-    const file = path.join(dir, 'data.csv');
-    await writeFile(file, 'a,b\n1,2\n3,4\n');
-    api.reply = redirectTo(307, () => `${other.origin}/moved`);
-    await lastValueFrom(putPresigned$(client(), storageUrl(), fileSource(file), 12), { defaultValue: 'none' });
-    expect(other.seen.map((s) => s.body.toString())).toEqual(['a,b\n1,2\n3,4\n']);
-  });
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'p1rx-redirect-'));
+      closers.push(() => rm(dir, { recursive: true, force: true }));
+      const file = path.join(dir, 'data.csv');
+      await writeFile(file, 'a,b\n1,2\n3,4\n');
+      api.reply = redirectTo(307, () => `${other.origin}/moved`);
+      await lastValueFrom(putPresigned$(client(), storageUrl(), fileSource(file), 12), { defaultValue: 'none' });
+      expect(other.seen.map((s) => s.body.toString())).toEqual(['a,b\n1,2\n3,4\n']);
+    });
 
   it('should not report a one-shot stream as uploaded when the storage answers 307: a RedirectError, nothing sent to the new host', async () => {
     api.reply = redirectTo(307, () => `${other.origin}/moved?${SIGNED}`);

@@ -1,6 +1,16 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { lastValueFrom, of, toArray } from 'rxjs';
-import { DeadlineExceededError, RateLimitError, RequestTimeoutError, ServerError, createClient, datasetInfo$, trainModel$, upload$, type RetryEvent } from '../../lib';
+import {
+  DeadlineExceededError,
+  RateLimitError,
+  RequestTimeoutError,
+  ServerError,
+  createClient,
+  datasetInfo$,
+  trainModel$,
+  upload$,
+  type RetryEvent,
+} from '../../lib';
 import { API_KEY, SECRET_KEY, seattleWeather, useEmulator } from '../helpers/emulator';
 
 /**
@@ -11,16 +21,18 @@ describe('retry budget', () => {
   const { emulator } = useEmulator({
     faults: {
       seed: 1,
-      rules: [
-        { kind: 'error', rate: 1, status: 500, route: 'GET /v1/external/api-key' },
-      ],
+      rules: [{ kind: 'error', rate: 1, status: 500, route: 'GET /v1/external/api-key' }],
     },
   });
   beforeEach(() => emulator().clearLog());
 
   it.each([2, 3, 4])('should send exactly maxAttempts (%i) key requests when Get API Key answers 500', async (maxAttempts) => {
     const events: RetryEvent[] = [];
-    const client = createClient({ baseUrl: emulator().url, secretKey: SECRET_KEY, retry: { maxAttempts, baseDelayMs: 1, maxDelayMs: 2, onRetry: (e) => events.push(e) } });
+    const client = createClient({
+      baseUrl: emulator().url,
+      secretKey: SECRET_KEY,
+      retry: { maxAttempts, baseDelayMs: 1, maxDelayMs: 2, onRetry: (e) => events.push(e) },
+    });
     const err = await lastValueFrom(of(seattleWeather(10)).pipe(upload$(client), toArray())).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ServerError);
     expect(emulator().count('GET /v1/external/api-key')).toBe(maxAttempts);
@@ -85,7 +97,12 @@ describe('a server that accepts connections and never answers', () => {
 
   it('should fail a call with RequestTimeoutError after exactly maxAttempts requests (API key)', async () => {
     const events: RetryEvent[] = [];
-    const client = createClient({ baseUrl: silent.url, apiKey: API_KEY, requestTimeoutMs: 100, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2, onRetry: (e) => events.push(e) } });
+    const client = createClient({
+      baseUrl: silent.url,
+      apiKey: API_KEY,
+      requestTimeoutMs: 100,
+      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2, onRetry: (e) => events.push(e) },
+    });
     const err = await lastValueFrom(of({ externalProcessId: 'x' }).pipe(datasetInfo$(client))).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RequestTimeoutError);
     expect((err as RequestTimeoutError).timeoutMs).toBe(100);
@@ -97,7 +114,12 @@ describe('a server that accepts connections and never answers', () => {
   });
 
   it('should fail a pipeline with a secret key after maxAttempts key requests, not maxAttempts squared', async () => {
-    const client = createClient({ baseUrl: silent.url, secretKey: SECRET_KEY, requestTimeoutMs: 100, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } });
+    const client = createClient({
+      baseUrl: silent.url,
+      secretKey: SECRET_KEY,
+      requestTimeoutMs: 100,
+      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+    });
     const err = await lastValueFrom(of(seattleWeather(10)).pipe(upload$(client), toArray())).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RequestTimeoutError);
     expect(silent.requests()).toBe(3);
@@ -107,7 +129,11 @@ describe('a server that accepts connections and never answers', () => {
     const client = createClient({ baseUrl: silent.url, apiKey: API_KEY, requestTimeoutMs: 60_000, retry: { maxAttempts: 4, deadlineMs: 150 } });
     const err = await lastValueFrom(of({ externalProcessId: 'x' }).pipe(datasetInfo$(client))).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DeadlineExceededError);
-    expect(err).toMatchObject({ deadlineMs: 150, attempts: 1, what: expect.stringMatching(/^GET http:\/\/127\.0\.0\.1:\d+\/v1\/external\/data-sets\/column-info/) });
+    expect(err).toMatchObject({
+      deadlineMs: 150,
+      attempts: 1,
+      what: expect.stringMatching(/^GET http:\/\/127\.0\.0\.1:\d+\/v1\/external\/data-sets\/column-info/),
+    });
     expect(silent.requests()).toBe(1);
   });
 

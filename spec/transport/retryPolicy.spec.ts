@@ -7,8 +7,7 @@ import { redactUrl } from '../../lib/core/redact';
 import { resolveRetryOptions } from '../../lib/core/settings';
 
 const url = 'http://127.0.0.1/v1/external/models/results?external_process_id=x';
-const server = (retryAfterMs?: number) =>
-  new ServerError({ httpStatus: 503, method: 'GET', url, retryAfterMs });
+const server = (retryAfterMs?: number) => new ServerError({ httpStatus: 503, method: 'GET', url, retryAfterMs });
 const refused = () => new NetworkError('POST', url, Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
 const reset = () => new NetworkError('POST', url, Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
 const badKey = () =>
@@ -54,9 +53,7 @@ describe('retryTransient', () => {
       let n = 0;
       const source = cold('-#', undefined, server());
       const ok = cold('-(a|)');
-      const request$ = new Observable<string>((s) =>
-        (n++ < 2 ? source : ok).subscribe(s),
-      );
+      const request$ = new Observable<string>((s) => (n++ < 2 ? source : ok).subscribe(s));
       const options = { maxAttempts: 4, baseDelayMs: 10, random: () => 1 };
       // fail at 1, wait 10, fail at 12, wait 20, succeed at 33
       expectObservable(request$.pipe(retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions(options)))).toBe('33ms (a|)');
@@ -78,7 +75,11 @@ describe('retryTransient', () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const error = badKey();
       const source = cold('-#', undefined, error);
-      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions({ maxAttempts: 5 })))).toBe('-#', undefined, error);
+      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions({ maxAttempts: 5 })))).toBe(
+        '-#',
+        undefined,
+        error,
+      );
       expectSubscriptions(source.subscriptions).toBe(['^!']);
     });
   });
@@ -87,7 +88,11 @@ describe('retryTransient', () => {
     testScheduler().run(({ cold, expectObservable }) => {
       const source = cold('-#', undefined, server(50));
       const options = { maxAttempts: 2, baseDelayMs: 1, random: () => 1 };
-      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions(options)))).toBe('52ms #', undefined, server(50));
+      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions(options)))).toBe(
+        '52ms #',
+        undefined,
+        server(50),
+      );
     });
   });
 
@@ -95,7 +100,11 @@ describe('retryTransient', () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const error = reset();
       const source = cold('-#', undefined, error);
-      expectObservable(source.pipe(retryTransient({ method: 'POST', url, idempotent: false }, resolveRetryOptions({ maxAttempts: 5 })))).toBe('-#', undefined, error);
+      expectObservable(source.pipe(retryTransient({ method: 'POST', url, idempotent: false }, resolveRetryOptions({ maxAttempts: 5 })))).toBe(
+        '-#',
+        undefined,
+        error,
+      );
       expectSubscriptions(source.subscriptions).toBe(['^!']);
     });
   });
@@ -160,7 +169,9 @@ describe('retryTransient', () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const error = server();
       const source = cold('-#', undefined, error);
-      const retried = source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions({ maxAttempts: 2, baseDelayMs: 10, random: () => 1 })));
+      const retried = source.pipe(
+        retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions({ maxAttempts: 2, baseDelayMs: 10, random: () => 1 })),
+      );
       expectObservable(retried).toBe('12ms #', undefined, error);
       expectObservable(retried, '20ms ^').toBe('20ms 12ms #', undefined, error);
       expectSubscriptions(source.subscriptions).toBe(['^!', '11ms ^!', '20ms ^!', '31ms ^!']);
@@ -186,7 +197,11 @@ describe('retryTransient', () => {
       const options = { maxAttempts: 4, baseDelayMs: 10, random: () => 1, deadlineMs: 250 };
       // Attempts at 0, 110 and 230; the third is cut at 250.
       const deadline = new DeadlineExceededError(`GET ${redactUrl(url)}`, 250, 3, timeout);
-      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions(options)))).toBe('250ms #', undefined, deadline);
+      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions(options)))).toBe(
+        '250ms #',
+        undefined,
+        deadline,
+      );
       expectSubscriptions(source.subscriptions).toBe(['^ 99ms !', '110ms ^ 99ms !', '230ms ^ 19ms !']);
     });
   });
@@ -223,7 +238,11 @@ describe('retryTransient', () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const error = budgetSpent(server());
       const source = cold('-#', undefined, error);
-      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions({ maxAttempts: 4 })))).toBe('-#', undefined, error);
+      expectObservable(source.pipe(retryTransient({ method: 'GET', url, idempotent: true }, resolveRetryOptions({ maxAttempts: 4 })))).toBe(
+        '-#',
+        undefined,
+        error,
+      );
       expectSubscriptions(source.subscriptions).toBe(['^!']);
     });
     expect(isRetryable(budgetSpent(server()), true)).toBe(false);

@@ -8,7 +8,14 @@ function viaUrl(baseUrl: string, path: string, query: Record<string, string | nu
 }
 
 describe('buildUrl', () => {
-  const bases = ['http://127.0.0.1:8080', 'http://127.0.0.1:8080/', 'https://API.Example.com:443/prefix//', 'http://h:80/a b', 'https://h/p?x=1', 'https://h/p#frag'];
+  const bases = [
+    'http://127.0.0.1:8080',
+    'http://127.0.0.1:8080/',
+    'https://API.Example.com:443/prefix//',
+    'http://h:80/a b',
+    'https://h/p?x=1',
+    'https://h/p#frag',
+  ];
   const ids = ['abc-123', 'a b', '日本', "!'()~*", 'a/b', '..', '.', 'x.y', '%41', 'a+b&c=d', ''];
   const paths = (id: string) => ['/v1/external/models/results', `/v1/external/retrain_jobs/${segment(id)}`, `/v1/external/x/${id}`, '/v1/./external/../models'];
 

@@ -18,8 +18,7 @@ function compile(files: readonly string[], virtual: Readonly<Record<string, stri
   const getSource = host.getSourceFile.bind(host);
   host.readFile = (f) => virtual[f] ?? read(f);
   host.fileExists = (f) => f in virtual || exists(f);
-  host.getSourceFile = (f, lang, onError, fresh) =>
-    f in virtual ? ts.createSourceFile(f, virtual[f], lang) : getSource(f, lang, onError, fresh);
+  host.getSourceFile = (f, lang, onError, fresh) => (f in virtual ? ts.createSourceFile(f, virtual[f], lang) : getSource(f, lang, onError, fresh));
   const program = ts.createProgram([...files, ...Object.keys(virtual)], options, host);
   return ts
     .getPreEmitDiagnostics(program)

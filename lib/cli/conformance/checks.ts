@@ -50,7 +50,9 @@ export async function apiKeyCheck(run: Run, type: 'train' | 'deploy' | 'retrain'
     return undefined;
   }
   const query: Record<string, string | number> = { credential_type: type, ...(modelId === undefined ? {} : { model_id: modelId }) };
-  const json = await run.json(endpoint, PAGE.apiKey, { method: 'GET', url: run.url('/v1/external/api-key', query), key: secretKey }, DOCUMENTED_SHAPES.apiKey, { codec: ApiKeyResponse });
+  const json = await run.json(endpoint, PAGE.apiKey, { method: 'GET', url: run.url('/v1/external/api-key', query), key: secretKey }, DOCUMENTED_SHAPES.apiKey, {
+    codec: ApiKeyResponse,
+  });
   const key = (json as { api_key?: unknown } | undefined)?.api_key;
   return typeof key === 'string' && key !== '' ? key : undefined;
 }
@@ -60,8 +62,10 @@ function pagingDifferences(field: 'models' | 'data_sets') {
   return (json: unknown): ShapeDifference[] => {
     const body = json as { metadata?: { offset?: unknown; limit?: unknown }; [k: string]: unknown };
     const out: ShapeDifference[] = [];
-    if (body.metadata?.offset !== undefined && body.metadata.offset !== 0) out.push({ field: 'metadata.offset', expected: '0 (as asked)', got: String(body.metadata.offset) });
-    if (body.metadata?.limit !== undefined && body.metadata.limit !== 1) out.push({ field: 'metadata.limit', expected: '1 (as asked)', got: String(body.metadata.limit) });
+    if (body.metadata?.offset !== undefined && body.metadata.offset !== 0)
+      out.push({ field: 'metadata.offset', expected: '0 (as asked)', got: String(body.metadata.offset) });
+    if (body.metadata?.limit !== undefined && body.metadata.limit !== 1)
+      out.push({ field: 'metadata.limit', expected: '1 (as asked)', got: String(body.metadata.limit) });
     const list = body[field];
     if (Array.isArray(list) && list.length > 1) out.push({ field, expected: 'at most 1 item (limit=1)', got: `${list.length} items` });
     return out;
@@ -103,8 +107,17 @@ export async function uploadCheck(run: Run, label: string, key: string, csv: str
     return undefined;
   }
   const rows = csv.trim().split('\n').length - 1;
-  const learned = await run.noBody(`PUT learn_data_set_upload_url${label}`, PAGE.upload, { method: 'PUT', url: urls.learn_data_set_upload_url, body: utf8(csv) }, `${rows} rows`);
-  const described = await run.noBody(`PUT column_info_upload_url${label}`, PAGE.upload, { method: 'PUT', url: urls.column_info_upload_url, body: utf8(COLUMN_INFO) });
+  const learned = await run.noBody(
+    `PUT learn_data_set_upload_url${label}`,
+    PAGE.upload,
+    { method: 'PUT', url: urls.learn_data_set_upload_url, body: utf8(csv) },
+    `${rows} rows`,
+  );
+  const described = await run.noBody(`PUT column_info_upload_url${label}`, PAGE.upload, {
+    method: 'PUT',
+    url: urls.column_info_upload_url,
+    body: utf8(COLUMN_INFO),
+  });
   return learned && described ? urls.external_process_id : undefined;
 }
 
@@ -120,8 +133,10 @@ export async function columnInfoCheck(run: Run, key: string, id: string): Promis
       extra: (json) => {
         const info = json as { trainingdata_row_count?: unknown; raw_column_names?: unknown };
         const out: ShapeDifference[] = [];
-        if (info.trainingdata_row_count !== undefined && info.trainingdata_row_count !== 3) out.push({ field: 'trainingdata_row_count', expected: '3 (rows uploaded)', got: String(info.trainingdata_row_count) });
-        if (Array.isArray(info.raw_column_names) && info.raw_column_names.join(',') !== 'amount,rank,bought') out.push({ field: 'raw_column_names', expected: 'amount,rank,bought', got: info.raw_column_names.join(',') });
+        if (info.trainingdata_row_count !== undefined && info.trainingdata_row_count !== 3)
+          out.push({ field: 'trainingdata_row_count', expected: '3 (rows uploaded)', got: String(info.trainingdata_row_count) });
+        if (Array.isArray(info.raw_column_names) && info.raw_column_names.join(',') !== 'amount,rank,bought')
+          out.push({ field: 'raw_column_names', expected: 'amount,rank,bought', got: info.raw_column_names.join(',') });
         return out;
       },
     },
@@ -139,12 +154,23 @@ export async function untrainedStatusCheck(run: Run, key: string, id: string): P
   const url = run.url('/v1/external/models/results', { external_process_id: id });
   const res = await run.request({ method: 'GET', url, key });
   if (res instanceof Error) {
-    run.record({ endpoint, page: PAGE.status, result: 'fail', differences: [{ field: '(request)', expected: 'an answer', got: `${res.name}: ${res.message}` }] });
+    run.record({
+      endpoint,
+      page: PAGE.status,
+      result: 'fail',
+      differences: [{ field: '(request)', expected: 'an answer', got: `${res.name}: ${res.message}` }],
+    });
     return;
   }
   const isError = res.status >= 400 && res.status < 500;
   if (!res.isJson || (!isError && (res.status < 200 || res.status >= 300))) {
-    run.record({ endpoint, page: PAGE.status, result: 'fail', httpStatus: res.status, differences: [{ field: '(http status)', expected: '2xx status or 4xx error body', got: describeError(res) }] });
+    run.record({
+      endpoint,
+      page: PAGE.status,
+      result: 'fail',
+      httpStatus: res.status,
+      differences: [{ field: '(http status)', expected: '2xx status or 4xx error body', got: describeError(res) }],
+    });
     return;
   }
   const differences = shapeDifferences(isError ? DOCUMENTED_SHAPES.error : DOCUMENTED_SHAPES.trainingStatus, res.json);
@@ -156,15 +182,27 @@ export async function untrainedStatusCheck(run: Run, key: string, id: string): P
 
 /** List Classifiers with the deploy key. @internal */
 export async function classifiersCheck(run: Run, deployKey: string, issued: boolean): Promise<void> {
-  await run.json('GET /v1/external/classifiers', PAGE.classifiers, { method: 'GET', url: run.url('/v1/external/classifiers'), key: deployKey }, DOCUMENTED_SHAPES.classifiers, {
-    codec: ClassifierListResponse,
-    list: 'classifiers',
-  });
+  await run.json(
+    'GET /v1/external/classifiers',
+    PAGE.classifiers,
+    { method: 'GET', url: run.url('/v1/external/classifiers'), key: deployKey },
+    DOCUMENTED_SHAPES.classifiers,
+    {
+      codec: ClassifierListResponse,
+      list: 'classifiers',
+    },
+  );
   // Without a secret key the one API key given is tried; if it is not a deploy key, the
   // service's credential error says nothing about the classifier list's shape.
   const last = run.checks[run.checks.length - 1]!;
   if (!issued && last.result === 'fail' && last.differences.some((d) => /Not_found_credential\.|Inactive_credential\./.test(d.got))) {
-    run.checks[run.checks.length - 1] = { ...last, result: 'skipped', differences: [], client: undefined, note: `the API key given is not a deploy key (${last.differences[0]!.got}): give --secret-key` };
+    run.checks[run.checks.length - 1] = {
+      ...last,
+      result: 'skipped',
+      differences: [],
+      client: undefined,
+      note: `the API key given is not a deploy key (${last.differences[0]!.got}): give --secret-key`,
+    };
   }
 }
 
@@ -183,7 +221,15 @@ async function errorProbe(run: Run, endpoint: string, page: string, url: string,
   if (res.status < 400 || res.status >= 500) differences.push({ field: '(http status)', expected: '4xx', got: describeError(res) });
   if (!res.isJson) differences.push({ field: '(root)', expected: 'the documented error body', got: 'text that is not JSON' });
   else differences.push(...shapeDifferences(DOCUMENTED_SHAPES.error, res.json));
-  run.record({ endpoint, page, result: differences.length === 0 ? 'ok' : 'fail', httpStatus: res.status, differences, client, note: `answered ${describeError(res)}` });
+  run.record({
+    endpoint,
+    page,
+    result: differences.length === 0 ? 'ok' : 'fail',
+    httpStatus: res.status,
+    differences,
+    client,
+    note: `answered ${describeError(res)}`,
+  });
 }
 
 /** A key no service issued: long enough to look real, obviously not one. */
@@ -200,8 +246,23 @@ export async function errorChecks(run: Run, trainKey: string | undefined): Promi
   if (trainKey === undefined) run.skip('GET /v1/external/data-sets/column-info (error: unknown external_process_id)', PAGE.columnInfo, 'no train key');
   else {
     const unknownId = '00000000-0000-4000-8000-000000000000';
-    await errorProbe(run, 'GET /v1/external/data-sets/column-info (error: unknown external_process_id)', PAGE.columnInfo, run.url('/v1/external/data-sets/column-info', { external_process_id: unknownId }), trainKey, 'request');
+    await errorProbe(
+      run,
+      'GET /v1/external/data-sets/column-info (error: unknown external_process_id)',
+      PAGE.columnInfo,
+      run.url('/v1/external/data-sets/column-info', { external_process_id: unknownId }),
+      trainKey,
+      'request',
+    );
   }
   if (run.o.secretKey === undefined) run.skip('GET /v1/external/api-key (error: bad credential_type)', PAGE.apiKey, 'no --secret-key');
-  else await errorProbe(run, 'GET /v1/external/api-key (error: bad credential_type)', PAGE.apiKey, run.url('/v1/external/api-key', { credential_type: 'p1rx-not-a-type' }), run.o.secretKey, 'request');
+  else
+    await errorProbe(
+      run,
+      'GET /v1/external/api-key (error: bad credential_type)',
+      PAGE.apiKey,
+      run.url('/v1/external/api-key', { credential_type: 'p1rx-not-a-type' }),
+      run.o.secretKey,
+      'request',
+    );
 }

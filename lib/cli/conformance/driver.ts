@@ -151,7 +151,14 @@ export class Run {
     }
     if (!res.isJson) {
       const got = res.text.trim() === '' ? 'an empty body' : 'text that is not JSON';
-      this.record({ endpoint, page, result: 'fail', httpStatus: res.status, differences: [{ field: '(root)', expected: 'JSON', got }], client: `client breaks: DecodeError ${got}` });
+      this.record({
+        endpoint,
+        page,
+        result: 'fail',
+        httpStatus: res.status,
+        differences: [{ field: '(root)', expected: 'JSON', got }],
+        client: `client breaks: DecodeError ${got}`,
+      });
       return undefined;
     }
     const differences = [...shapeDifferences(shape, res.json), ...(more.extra?.(res.json) ?? [])];
@@ -159,7 +166,15 @@ export class Run {
     const items = more.list === undefined ? undefined : (res.json as Record<string, unknown>)[more.list];
     const empty = Array.isArray(items) && items.length === 0;
     const result = differences.length > 0 ? 'fail' : empty ? 'empty' : 'ok';
-    this.record({ endpoint, page, result, httpStatus: res.status, differences, client, note: empty ? `not checked: empty (no ${more.list} item to compare)` : undefined });
+    this.record({
+      endpoint,
+      page,
+      result,
+      httpStatus: res.status,
+      differences,
+      client,
+      note: empty ? `not checked: empty (no ${more.list} item to compare)` : undefined,
+    });
     return res.json;
   }
 
@@ -172,7 +187,15 @@ export class Run {
     }
     const ok = res.status >= 200 && res.status < 300;
     const differences = ok ? [] : [{ field: '(http status)', expected: '2xx', got: describeError(res) }];
-    this.record({ endpoint, page, result: ok ? 'ok' : 'fail', httpStatus: res.status, differences, note, client: ok ? undefined : errorVerdict(res, request.method, request.url) });
+    this.record({
+      endpoint,
+      page,
+      result: ok ? 'ok' : 'fail',
+      httpStatus: res.status,
+      differences,
+      note,
+      client: ok ? undefined : errorVerdict(res, request.method, request.url),
+    });
     return ok;
   }
 
@@ -181,7 +204,12 @@ export class Run {
    * end when not given, to the end, in pages of 100 (at most 100 pages, stopping at a short
    * page). What a run created is at the end, so an account with 300,000 items costs a few pages.
    */
-  async listTail(path: string, field: 'models' | 'data_sets', key: string, from?: number): Promise<{ offset: number; items: Record<string, unknown>[] } | undefined> {
+  async listTail(
+    path: string,
+    field: 'models' | 'data_sets',
+    key: string,
+    from?: number,
+  ): Promise<{ offset: number; items: Record<string, unknown>[] } | undefined> {
     let offset = from;
     if (offset === undefined) {
       const head = await this.request({ method: 'GET', url: this.url(path, { offset: 0, limit: 1 }), key });

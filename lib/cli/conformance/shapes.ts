@@ -69,7 +69,16 @@ function describeValue(value: unknown, field: string): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'object') return 'object';
-  if (SECRET_FIELD.test(field)) return typeof value === 'string' ? 'str' : typeof value === 'number' ? (Number.isInteger(value) ? 'int' : 'float') : typeof value === 'boolean' ? 'bool' : typeof value;
+  if (SECRET_FIELD.test(field))
+    return typeof value === 'string'
+      ? 'str'
+      : typeof value === 'number'
+        ? Number.isInteger(value)
+          ? 'int'
+          : 'float'
+        : typeof value === 'boolean'
+          ? 'bool'
+          : typeof value;
   if (typeof value === 'string') {
     return `str ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)}`;
   }
@@ -103,7 +112,11 @@ export function shapeDifferences(shape: Shape, value: unknown, path = ''): Shape
   const differ = (): ShapeDifference[] => [{ field: here, expected: describeShape(shape), got: describeValue(value, here) }];
   switch (shape.kind) {
     case 'nullable':
-      return value === null ? [] : shapeDifferences(shape.of, value, path).map((d) => (d.field === here && d.expected === describeShape(shape.of) ? { ...d, expected: describeShape(shape) } : d));
+      return value === null
+        ? []
+        : shapeDifferences(shape.of, value, path).map((d) =>
+            d.field === here && d.expected === describeShape(shape.of) ? { ...d, expected: describeShape(shape) } : d,
+          );
     case 'object-any':
       return typeof value === 'object' && value !== null && !Array.isArray(value) ? [] : differ();
     case 'array':

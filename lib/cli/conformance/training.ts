@@ -32,7 +32,12 @@ async function createModel(run: Run, key: string, id: string, name: string, cv: 
   const created = await run.json(
     `POST /v1/external/models (${form})`,
     PAGE.train,
-    { method: 'POST', url: run.url('/v1/external/models'), key, json: { external_process_id: id, name, config: { tc: 'bought', tt: 'binary_classification', tv: 'yes', cv } } },
+    {
+      method: 'POST',
+      url: run.url('/v1/external/models'),
+      key,
+      json: { external_process_id: id, name, config: { tc: 'bought', tt: 'binary_classification', tv: 'yes', cv } },
+    },
     DOCUMENTED_SHAPES.createModel,
     { codec: CreateModelResponse },
   );
@@ -116,7 +121,15 @@ async function pollTraining(run: Run, key: string, id: string): Promise<string |
     delay = Math.min(delay * 2, 30_000);
   }
   const differences = [...seen.values(), ...(failure ? [failure] : [])];
-  run.record({ endpoint, page: PAGE.status, result: differences.length === 0 ? 'ok' : 'fail', httpStatus, differences, client, note: `statuses: ${statuses.join(' -> ') || '(none)'}` });
+  run.record({
+    endpoint,
+    page: PAGE.status,
+    result: differences.length === 0 ? 'ok' : 'fail',
+    httpStatus,
+    differences,
+    client,
+    note: `statuses: ${statuses.join(' -> ') || '(none)'}`,
+  });
   return resultUrl;
 }
 
@@ -182,12 +195,21 @@ export async function deployChecks(run: Run, deployKey: string, modelId: number,
     await run.json(
       'POST <classifier url> (one row)',
       PAGE.inference,
-      { method: 'POST', url, key: inferenceKey, json: { inputs: [{ name: 'pr', type: 'csv', data: base64 }, ...(['ar', 'ad', 'nc'] as const).map((name) => ({ name, type: 'boolean', data: false }))] } },
+      {
+        method: 'POST',
+        url,
+        key: inferenceKey,
+        json: { inputs: [{ name: 'pr', type: 'csv', data: base64 }, ...(['ar', 'ad', 'nc'] as const).map((name) => ({ name, type: 'boolean', data: false }))] },
+      },
       DOCUMENTED_SHAPES.inference,
       { codec: InferenceResponse },
     );
   } finally {
-    await run.noBody('DELETE /v1/external/classifiers/{classifier_id}', PAGE.deleteClassifier, { method: 'DELETE', url: run.url(`/v1/external/classifiers/${encodeURIComponent(id)}`), key: deployKey });
+    await run.noBody('DELETE /v1/external/classifiers/{classifier_id}', PAGE.deleteClassifier, {
+      method: 'DELETE',
+      url: run.url(`/v1/external/classifiers/${encodeURIComponent(id)}`),
+      key: deployKey,
+    });
   }
 }
 
@@ -198,7 +220,10 @@ async function waitForClassifier(run: Run, key: string, id: string): Promise<str
   const statuses: string[] = [];
   for (;;) {
     const res = await run.request({ method: 'GET', url: run.url('/v1/external/classifiers'), key });
-    const list = !(res instanceof Error) && res.isJson ? (res.json as { classifiers?: { classifier_id?: unknown; status?: unknown; url?: unknown }[] }).classifiers : undefined;
+    const list =
+      !(res instanceof Error) && res.isJson
+        ? (res.json as { classifiers?: { classifier_id?: unknown; status?: unknown; url?: unknown }[] }).classifiers
+        : undefined;
     const mine = Array.isArray(list) ? list.find((c) => c.classifier_id === id) : undefined;
     const status = String(mine?.status);
     if (statuses[statuses.length - 1] !== status) statuses.push(status);
@@ -208,7 +233,13 @@ async function waitForClassifier(run: Run, key: string, id: string): Promise<str
       return mine.url;
     }
     if (mine === undefined || /fail|terminat/i.test(status) || Date.now() + delay > deadline) {
-      run.record({ endpoint: 'GET /v1/external/classifiers (deploying)', page: PAGE.classifiers, result: 'fail', differences: [{ field: 'status', expected: 'running, with a url', got: status }], note });
+      run.record({
+        endpoint: 'GET /v1/external/classifiers (deploying)',
+        page: PAGE.classifiers,
+        result: 'fail',
+        differences: [{ field: 'status', expected: 'running, with a url', got: status }],
+        note,
+      });
       return undefined;
     }
     await run.sleep(delay);

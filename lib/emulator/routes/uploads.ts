@@ -66,13 +66,7 @@ export const putUploadRoute: Route = {
 
 async function putUpload({ req, url, params, ctx }: RouteRequest): Promise<EmulatorResponse> {
   const found = ctx.store.slots.get(params.slot_id);
-  const { target: slot, bytes } = await readSignedUpload(
-    req,
-    url,
-    found?.fileName === params.file_name ? found : undefined,
-    (s) => s.used,
-    ctx,
-  );
+  const { target: slot, bytes } = await readSignedUpload(req, url, found?.fileName === params.file_name ? found : undefined, (s) => s.used, ctx);
   slot.used = true;
   storeUpload(slot, bytes, ctx);
   return emptyResponse(200);

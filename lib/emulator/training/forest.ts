@@ -94,7 +94,10 @@ export class Forest {
         treeOptions: { maxDepth: 12, minNumSamples: 3 },
       };
       const batch = opts.kind === 'classification' ? new RandomForestClassifier(options) : new RandomForestRegression(options);
-      batch.train(rows.map((i) => X[i]), rows.map((i) => y[i]));
+      batch.train(
+        rows.map((i) => X[i]),
+        rows.map((i) => y[i]),
+      );
       batches.push(batch);
       await yieldToLoop(opts.signal);
     }

@@ -25,7 +25,10 @@ export function permutationImportance(
   for (const group of groups) {
     let drop = 0;
     for (let r = 0; r < repeats; r++) {
-      const order = shuffled(X.map((_, i) => i), rng);
+      const order = shuffled(
+        X.map((_, i) => i),
+        rng,
+      );
       const permuted = X.map((row, i) => {
         const copy = [...row];
         for (const c of group.columns) copy[c] = X[order[i]][c];

@@ -29,8 +29,18 @@ export function classificationMetrics(
   const logLoss = -actual.reduce((s, a, i) => s + Math.log(Math.min(1 - EPS, Math.max(EPS, proba[i][a] ?? 0))), 0) / n;
   if (positive !== undefined) {
     const { precision, recall, f1 } = classScores(actual, predicted, positive);
-    const auc = rocAuc(actual.map((a) => a === positive), proba.map((p) => p[positive]));
-    return [['accuracy', accuracy], ['auc', auc], ['log_loss', logLoss], ['precision', precision], ['recall', recall], ['f1', f1]];
+    const auc = rocAuc(
+      actual.map((a) => a === positive),
+      proba.map((p) => p[positive]),
+    );
+    return [
+      ['accuracy', accuracy],
+      ['auc', auc],
+      ['log_loss', logLoss],
+      ['precision', precision],
+      ['recall', recall],
+      ['f1', f1],
+    ];
   }
   const scores = Array.from({ length: classCount }, (_, c) => classScores(actual, predicted, c));
   const macro = (key: 'precision' | 'recall' | 'f1'): number => scores.reduce((s, x) => s + x[key], 0) / classCount;
@@ -71,7 +81,7 @@ function classScores(actual: readonly number[], predicted: readonly number[], c:
 export function rocAuc(isPositive: readonly boolean[], score: readonly number[]): number {
   const order = score.map((s, i) => [s, i] as const).sort((a, b) => a[0] - b[0]);
   const ranks = new Array<number>(score.length);
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j + 1 < order.length && order[j + 1][0] === order[i][0]) j++;
     for (let k = i; k <= j; k++) ranks[order[k][1]] = (i + j) / 2 + 1;
@@ -104,7 +114,11 @@ export function regressionMetrics(actual: readonly number[], predicted: readonly
     sae += Math.abs(a - predicted[i]);
     sst += (a - mean) ** 2;
   });
-  return [['rmse', Math.sqrt(sse / n)], ['mae', sae / n], ['r2', sst === 0 ? NaN : 1 - sse / sst]];
+  return [
+    ['rmse', Math.sqrt(sse / n)],
+    ['mae', sae / n],
+    ['r2', sst === 0 ? NaN : 1 - sse / sst],
+  ];
 }
 
 /**

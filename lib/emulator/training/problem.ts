@@ -54,7 +54,10 @@ export function buildProblem(dataset: Dataset, config: TrainingConfig, seed: num
     throw new TrainingFailure(`The evaluation data has no row with a value in target column '${config.tc}'.`);
   }
   const rows = [...learn, ...evalRows];
-  const label = classLabeler(config, rows.map((r) => r[targetIndex]));
+  const label = classLabeler(
+    config,
+    rows.map((r) => r[targetIndex]),
+  );
   const classes = kind === 'classification' ? [...new Set(rows.map((r) => label(r[targetIndex])))].sort() : [];
   const y = rows.map((r) => (kind === 'classification' ? classes.indexOf(label(r[targetIndex])) : (parseNumber(r[targetIndex]) ?? NaN)));
   const plan: EvaluationPlan =

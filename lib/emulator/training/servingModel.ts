@@ -115,7 +115,10 @@ export class ServingModel {
     if (kept.length === 0) return [];
     const predicted = this.predictCells(kept);
     if (this.kind === 'regression') {
-      return regressionMetrics(kept.map((row) => parseNumber(row[target]) ?? NaN), predicted.labels.map(Number));
+      return regressionMetrics(
+        kept.map((row) => parseNumber(row[target]) ?? NaN),
+        predicted.labels.map(Number),
+      );
     }
     const actual = kept.map((row) => this.classes.indexOf(label(row[target])));
     const labels = predicted.labels.map((l) => this.classes.indexOf(String(l)));

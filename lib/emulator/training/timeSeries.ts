@@ -82,7 +82,9 @@ export function buildTimeSeriesProblem(dataset: Dataset, config: TrainingConfig)
     }
   }
   if (examples.length < MIN_ROWS) {
-    throw new TrainingFailure(`Time-series mode: only ${examples.length} rows have ${lags[2]} earlier values of '${config.tc}' in their series; at least ${MIN_ROWS} are needed.`);
+    throw new TrainingFailure(
+      `Time-series mode: only ${examples.length} rows have ${lags[2]} earlier values of '${config.tc}' in their series; at least ${MIN_ROWS} are needed.`,
+    );
   }
   examples.sort((a, b) => a.record.t - b.record.t);
   const indices = examples.map((_, i) => i);

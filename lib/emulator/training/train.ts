@@ -53,19 +53,28 @@ export async function runTraining(dataset: Dataset, config: TrainingConfig, seed
       const present = new Set(train.map((i) => problem.y[i]));
       if (present.size < 2) {
         const only = problem.classes[problem.y[train[0]]];
-        throw new TrainingFailure(`Evaluation split ${f + 1} (${problem.plan.scheme}): its training part has only one class ('${only}'); a classifier needs two.`);
+        throw new TrainingFailure(
+          `Evaluation split ${f + 1} (${problem.plan.scheme}): its training part has only one class ('${only}'); a classifier needs two.`,
+        );
       }
     }
-    const encoder = FeatureEncoder.fit(train.map((i) => problem.cells[i]), problem.sources);
+    const encoder = FeatureEncoder.fit(
+      train.map((i) => problem.cells[i]),
+      problem.sources,
+    );
     const Xtrain = encoder.encode(train.map((i) => problem.cells[i]));
     const Xtest = encoder.encode(split.test.map((i) => problem.cells[i]));
     const ytest = split.test.map((i) => problem.y[i]);
-    const forest = await Forest.train(Xtrain, train.map((i) => problem.y[i]), {
-      kind: problem.kind,
-      classCount: problem.classes.length,
-      seed: seed + 1000 * f,
-      signal,
-    });
+    const forest = await Forest.train(
+      Xtrain,
+      train.map((i) => problem.y[i]),
+      {
+        kind: problem.kind,
+        classCount: problem.classes.length,
+        seed: seed + 1000 * f,
+        signal,
+      },
+    );
     if (classification) {
       const proba = forest.predictProba(Xtest);
       split.test.forEach((i, k) => evaluated.set(i, { predicted: argmax(proba[k]), proba: proba[k] }));
@@ -92,7 +101,13 @@ function writeOutcome(problem: Problem, evaluated: Map<number, Evaluated>, impor
   const classification = problem.kind === 'classification';
   const k = problem.classes.length;
   const metrics = classification
-    ? classificationMetrics(actual, predicted, indices.map((i) => evaluated.get(i)?.proba ?? []), k, problem.positive)
+    ? classificationMetrics(
+        actual,
+        predicted,
+        indices.map((i) => evaluated.get(i)?.proba ?? []),
+        k,
+        problem.positive,
+      )
     : regressionMetrics(actual, predicted);
   const label = (v: number): string | number => (classification ? problem.classes[v] : round(v));
 
@@ -104,12 +119,7 @@ function writeOutcome(problem: Problem, evaluated: Map<number, Evaluated>, impor
     ),
     'evaluation_raw_data.csv': writeCsv(
       [...problem.displayColumns, 'actual', 'predicted', ...problem.classes.map((c) => `probability_${c}`)],
-      indices.map((i, n) => [
-        ...problem.display[i],
-        label(actual[n]),
-        label(predicted[n]),
-        ...(evaluated.get(i)?.proba ?? []).map(round),
-      ]),
+      indices.map((i, n) => [...problem.display[i], label(actual[n]), label(predicted[n]), ...(evaluated.get(i)?.proba ?? []).map(round)]),
     ),
   };
   if (classification) {

@@ -85,7 +85,9 @@ export async function collectReportData(outDir: string, options: BatchReportOpti
   // A single result folder (`p1rx train --out`, the demo) is a report of one model.
   const dirs = existsSync(path.join(outDir, 'metrics.csv'))
     ? [[path.basename(path.resolve(outDir)), outDir]]
-    : (await readdir(outDir, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => [e.name, path.join(outDir, e.name)]);
+    : (await readdir(outDir, { withFileTypes: true }))
+        .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+        .map((e) => [e.name, path.join(outDir, e.name)]);
   for (const [name, dir] of dirs) {
     const [metrics, confusion, evaluation, contributions] = await Promise.all(
       ['metrics.csv', 'confusion_matrix.csv', 'evaluation_raw_data.csv', 'analysis_summary.csv'].map((f) => readBounded(path.join(dir, f))),
@@ -136,7 +138,9 @@ export async function reportClientScript(): Promise<string> {
   }
   const source = path.join(__dirname, 'page.client.ts');
   if (!existsSync(source)) throw new Error(`the report's script is missing (looked for ${candidates.join(', ')}): rebuild the package`);
-  const { bundleReportClient } = (await import(path.join(__dirname, '..', '..', '..', 'scripts', 'report-client.cjs'))) as { bundleReportClient(entry: string): Promise<string> };
+  const { bundleReportClient } = (await import(path.join(__dirname, '..', '..', '..', 'scripts', 'report-client.cjs'))) as {
+    bundleReportClient(entry: string): Promise<string>;
+  };
   return (clientCache = await bundleReportClient(source));
 }
 

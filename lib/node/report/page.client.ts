@@ -96,13 +96,22 @@ function leaderboard(state: State, rerender: () => void): HTMLElement {
         ...cols.map((c) => {
           const v = c.value(m);
           const text = typeof v === 'number' ? fmt(v) : (v ?? '');
-          const td = el('td', c.numeric ? { class: 'num' } : c.id === 'status' ? { class: `s-${m.status}` } : {}, c.id === 'headline' && m.headline ? `${m.headline.name} ${text}` : text);
+          const td = el(
+            'td',
+            c.numeric ? { class: 'num' } : c.id === 'status' ? { class: `s-${m.status}` } : {},
+            c.id === 'headline' && m.headline ? `${m.headline.name} ${text}` : text,
+          );
           return td;
         }),
       ),
     ),
   );
-  return el('div', { class: 'scroll' }, el('table', { id: 'leaderboard' }, el('thead', {}, head), body), el('p', { class: 'meta', id: 'shown' }, `${shown.length} of ${state.data.models.length} models`));
+  return el(
+    'div',
+    { class: 'scroll' },
+    el('table', { id: 'leaderboard' }, el('thead', {}, head), body),
+    el('p', { class: 'meta', id: 'shown' }, `${shown.length} of ${state.data.models.length} models`),
+  );
 }
 
 function plotBox(id: string, title: string, plot: Element): HTMLElement {
@@ -120,7 +129,10 @@ function distributions(data: ReportData): HTMLElement {
         height: 110,
         marginLeft: 20,
         x: { label: name, nice: true },
-        marks: [values.length >= 5 ? Plot.boxX(values, { x: 'value' }) : null, Plot.dotX(values, { x: 'value', fill: 'steelblue', fillOpacity: 0.7, title: (d: { key: string; value: number }) => `${d.key}: ${d.value}` })],
+        marks: [
+          values.length >= 5 ? Plot.boxX(values, { x: 'value' }) : null,
+          Plot.dotX(values, { x: 'value', fill: 'steelblue', fillOpacity: 0.7, title: (d: { key: string; value: number }) => `${d.key}: ${d.value}` }),
+        ],
       });
       return plotBox(`metric:${name}`, `${name} across ${values.length} models`, plot);
     }),
@@ -144,7 +156,8 @@ function timeline(data: ReportData): HTMLElement {
         x2: 'end',
         y: 'key',
         fill: 'stage',
-        title: (d: { key: string; stage: string; start: Date; end: Date }) => `${d.key} ${d.stage}: ${((d.end.getTime() - d.start.getTime()) / 1000).toFixed(1)} s`,
+        title: (d: { key: string; stage: string; start: Date; end: Date }) =>
+          `${d.key} ${d.stage}: ${((d.end.getTime() - d.start.getTime()) / 1000).toFixed(1)} s`,
       }),
     ],
   });
@@ -186,7 +199,10 @@ function modelPlots(m: ReportModel): HTMLElement {
           x: { domain: predicted, label: 'predicted', tickRotate: predicted.length > 6 ? -30 : 0 },
           y: { domain: actual, label: 'actual' },
           color: { scheme: 'blues' },
-          marks: [Plot.cell(cells, { x: 'predicted', y: 'actual', fill: 'count', inset: 0.5 }), Plot.text(cells, { x: 'predicted', y: 'actual', text: 'count', fill: 'black' })],
+          marks: [
+            Plot.cell(cells, { x: 'predicted', y: 'actual', fill: 'count', inset: 0.5 }),
+            Plot.text(cells, { x: 'predicted', y: 'actual', text: 'count', fill: 'black' }),
+          ],
         }),
       ),
     );
@@ -206,7 +222,16 @@ function modelPlots(m: ReportModel): HTMLElement {
           grid: true,
           x: { label: 'actual', domain: [lo, hi] },
           y: { label: 'predicted', domain: [lo, hi] },
-          marks: [Plot.line([[lo, lo], [hi, hi]], { stroke: '#aaa' }), Plot.dot(pts, { x: 'actual', y: 'predicted', r: 2, fill: 'steelblue', fillOpacity: 0.6 })],
+          marks: [
+            Plot.line(
+              [
+                [lo, lo],
+                [hi, hi],
+              ],
+              { stroke: '#aaa' },
+            ),
+            Plot.dot(pts, { x: 'actual', y: 'predicted', r: 2, fill: 'steelblue', fillOpacity: 0.6 }),
+          ],
         }),
       ),
     );
@@ -290,7 +315,9 @@ function render(state: State, root: HTMLElement, live: boolean): void {
     el('button', { id: 'open-all', type: 'button' }, 'open all'),
     models(state),
   );
-  document.getElementById('open-all')!.addEventListener('click', () => document.querySelectorAll<HTMLDetailsElement>('details.model').forEach((d) => (d.open = true)));
+  document
+    .getElementById('open-all')!
+    .addEventListener('click', () => document.querySelectorAll<HTMLDetailsElement>('details.model').forEach((d) => (d.open = true)));
 }
 
 function main(): void {

@@ -317,10 +317,14 @@ function shellWord(s: string): string {
  * ```
  */
 export function recoveryFor(errorName: string | undefined, stage: string | undefined, trainingId: string | undefined, resultDir: string): string | undefined {
-  if (errorName === 'TrainingFailedError') return 'the service could not train on this data: check the target column, the task type and the data, then run the job again';
-  if (errorName === 'AuthError') return 'the API key or secret key was refused: check the key (p1rx conformance shows it), then run the batch again with --resume';
-  if (errorName === 'ValidationError') return 'the data or the job was refused locally or by the service: fix what the message names, then run the batch again with --resume';
-  if (errorName === 'PollTimeoutError' && trainingId) return `the training goes on at the service: p1rx download ${shellWord(trainingId)} --wait --out ${shellWord(resultDir)}`;
+  if (errorName === 'TrainingFailedError')
+    return 'the service could not train on this data: check the target column, the task type and the data, then run the job again';
+  if (errorName === 'AuthError')
+    return 'the API key or secret key was refused: check the key (p1rx conformance shows it), then run the batch again with --resume';
+  if (errorName === 'ValidationError')
+    return 'the data or the job was refused locally or by the service: fix what the message names, then run the batch again with --resume';
+  if (errorName === 'PollTimeoutError' && trainingId)
+    return `the training goes on at the service: p1rx download ${shellWord(trainingId)} --wait --out ${shellWord(resultDir)}`;
   if ((stage === 'training' || stage === 'creating') && trainingId) {
     return `the training was accepted and goes on at the service: p1rx status ${shellWord(trainingId)} --watch, or fetch it with p1rx download ${shellWord(trainingId)} --wait --out ${shellWord(resultDir)}`;
   }
@@ -373,7 +377,8 @@ export function buildReportData(input: {
     // Timeline: from the batch's start to this job's first record it waited (concurrency), then one segment per record.
     const timed = records.filter((r): r is HistoryRecord & { at: number } => r.at !== undefined);
     const timeline: { stage: string; start: string; end: string }[] = [];
-    if (batchStart !== undefined && timed.length > 0 && timed[0].at > batchStart) timeline.push({ stage: 'queued', start: iso(batchStart), end: iso(timed[0].at) });
+    if (batchStart !== undefined && timed.length > 0 && timed[0].at > batchStart)
+      timeline.push({ stage: 'queued', start: iso(batchStart), end: iso(timed[0].at) });
     const spent: Record<string, number> = {};
     for (let i = 0; i + 1 < timed.length; i++) {
       const label = SEGMENT[timed[i].stage] ?? timed[i].stage;
@@ -395,7 +400,11 @@ export function buildReportData(input: {
     const evaluation = folder ? parseEvaluation(folder.evaluation, input.maxPoints) : {};
     const confusion = parseConfusion(folder?.confusion) ?? evaluation.confusion;
     const task: ReportModel['task'] =
-      confusion !== undefined || 'accuracy' in metrics ? 'classification' : evaluation.points !== undefined || 'r2' in metrics || 'rmse' in metrics ? 'regression' : 'unknown';
+      confusion !== undefined || 'accuracy' in metrics
+        ? 'classification'
+        : evaluation.points !== undefined || 'r2' in metrics || 'rmse' in metrics
+          ? 'regression'
+          : 'unknown';
     const fromRecord = last?.score;
     const headline = headlineOf(metrics) ?? fromRecord;
     const hint = status === 'succeeded' ? undefined : recoveryFor(failure?.name, last?.stage, trainingId, resultDir);

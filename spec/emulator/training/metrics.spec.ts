@@ -12,20 +12,51 @@ describe('training metrics', () => {
   });
 
   it('should compute binary metrics for the positive class', () => {
-    const m = Object.fromEntries(classificationMetrics([0, 1, 1, 0], [0, 1, 0, 1], [[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.3, 0.7]], 2, 1));
+    const m = Object.fromEntries(
+      classificationMetrics(
+        [0, 1, 1, 0],
+        [0, 1, 0, 1],
+        [
+          [0.9, 0.1],
+          [0.2, 0.8],
+          [0.6, 0.4],
+          [0.3, 0.7],
+        ],
+        2,
+        1,
+      ),
+    );
     expect(m).toEqual({ accuracy: 0.5, auc: 0.75, log_loss: expect.any(Number), precision: 0.5, recall: 0.5, f1: 0.5 });
     expect(m.log_loss).toBeCloseTo(-(Math.log(0.9) + Math.log(0.8) + Math.log(0.4) + Math.log(0.3)) / 4, 10);
   });
 
   it('should macro-average multi-class precision, recall and f1', () => {
-    const m = Object.fromEntries(classificationMetrics([0, 1, 2], [0, 1, 1], [[1, 0, 0], [0, 1, 0], [0, 1, 0]], 3));
+    const m = Object.fromEntries(
+      classificationMetrics(
+        [0, 1, 2],
+        [0, 1, 1],
+        [
+          [1, 0, 0],
+          [0, 1, 0],
+          [0, 1, 0],
+        ],
+        3,
+      ),
+    );
     expect(m.precision_macro).toBeCloseTo((1 + 0.5 + 0) / 3);
     expect(m.recall_macro).toBeCloseTo((1 + 1 + 0) / 3);
   });
 
   it('should compute rmse, mae and r2, and a confusion matrix', () => {
-    expect(regressionMetrics([1, 2, 3], [1, 2, 5])).toEqual([['rmse', Math.sqrt(4 / 3)], ['mae', 2 / 3], ['r2', 1 - 4 / 2]]);
-    expect(confusionMatrix([0, 0, 1], [0, 1, 1], 2)).toEqual([[1, 1], [0, 1]]);
+    expect(regressionMetrics([1, 2, 3], [1, 2, 5])).toEqual([
+      ['rmse', Math.sqrt(4 / 3)],
+      ['mae', 2 / 3],
+      ['r2', 1 - 4 / 2],
+    ]);
+    expect(confusionMatrix([0, 0, 1], [0, 1, 1], 2)).toEqual([
+      [1, 1],
+      [0, 1],
+    ]);
   });
 });
 
@@ -54,7 +85,13 @@ describe('evaluation plans', () => {
 
 describe('CSV and types', () => {
   it('should strip a BOM, pad ragged rows and skip blank lines', () => {
-    expect(parseCsv(Buffer.from('\uFEFFa, b\r\n1\r\n\r\n"x,y",2\r\n'))).toEqual({ columns: ['a', 'b'], rows: [['1', ''], ['x,y', '2']] });
+    expect(parseCsv(Buffer.from('\uFEFFa, b\r\n1\r\n\r\n"x,y",2\r\n'))).toEqual({
+      columns: ['a', 'b'],
+      rows: [
+        ['1', ''],
+        ['x,y', '2'],
+      ],
+    });
   });
 
   it('should infer types and read dates as UTC', () => {

@@ -12,8 +12,14 @@ const CHART_W = 600;
   imports: [DecimalPipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <svg [attr.viewBox]="'0 0 ' + width + ' ' + height()" [attr.width]="width" [attr.height]="height()" role="img"
-         aria-label="Contribution of each column" data-testid="contributions">
+    <svg
+      [attr.viewBox]="'0 0 ' + width + ' ' + height()"
+      [attr.width]="width"
+      [attr.height]="height()"
+      role="img"
+      aria-label="Contribution of each column"
+      data-testid="contributions"
+    >
       @for (bar of bars(); track bar.column; let i = $index) {
         <g [attr.transform]="'translate(0,' + i * barH + ')'">
           <text x="0" [attr.y]="barH * 0.68" class="label">{{ bar.column }}</text>
@@ -24,9 +30,17 @@ const CHART_W = 600;
     </svg>
   `,
   styles: `
-    .label { font-size: 13px; fill: #333; }
-    .value { font-size: 12px; fill: #555; }
-    .bar { fill: #3f6fd8; }
+    .label {
+      font-size: 13px;
+      fill: #333;
+    }
+    .value {
+      font-size: 12px;
+      fill: #555;
+    }
+    .bar {
+      fill: #3f6fd8;
+    }
   `,
 })
 export class ContributionChartComponent {
