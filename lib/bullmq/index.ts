@@ -17,6 +17,6 @@ export type { FleetEvent } from './events';
 export { createFleet, ClaimLostError } from './fleet';
 export type { Fleet, FleetOptions, BackoffWindow, ClaimAnswer } from './fleet';
 export { checkRedisForFleet, checkCredentials, probeRedis } from './preflight';
-export type { RedisCheck } from './preflight';
+export type { RedisCheck, RedisCommander } from './preflight';
 export { redisWhere, redisErrorLine } from './redisLine';
 export type { RedisLike, RedisOptionsLike, QueueLike, QueueEventsLike, TrainingJobLike, TrainingBullWorker, FinishedJob } from './peerTypes';

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { Redis } from 'ioredis';
+import { requirePeer } from '../node/requirePeer';
 import { firstValueFrom, take } from 'rxjs';
 import { models$, type PredictionOneClient } from 'prediction-one-rx';
 
@@ -23,7 +23,20 @@ export interface RedisCheck {
   readonly warnings: readonly string[];
 }
 
-async function configGet(redis: Redis, name: string): Promise<string | undefined> {
+/**
+ * The one command the checks send (ioredis' `call`), so a caller's own client type fits.
+ *
+ * ## Example
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * const redis: RedisCommander = new Redis('redis://127.0.0.1:6379');
+ * ```
+ */
+export interface RedisCommander {
+  call(command: string, ...args: string[]): Promise<unknown>;
+}
+
+async function configGet(redis: RedisCommander, name: string): Promise<string | undefined> {
   const reply = (await redis.call('CONFIG', 'GET', name)) as unknown;
   // RESP2: [name, value]; RESP3 clients may answer a map.
   if (Array.isArray(reply)) return typeof reply[1] === 'string' ? reply[1] : undefined;
@@ -56,7 +69,7 @@ async function configGet(redis: Redis, name: string): Promise<string | undefined
  * @param redis - A connection to the fleet's Redis.
  * @returns Errors and warnings, each with its fix.
  */
-export async function checkRedisForFleet(redis: Redis): Promise<RedisCheck> {
+export async function checkRedisForFleet(redis: RedisCommander): Promise<RedisCheck> {
   const errors: string[] = [];
   const warnings: string[] = [];
   let policy: string | undefined;
@@ -130,6 +143,7 @@ export async function checkCredentials(client: PredictionOneClient): Promise<voi
  * @returns What {@link checkRedisForFleet} found.
  */
 export async function probeRedis(url: string, connectTimeoutMs = 5000): Promise<RedisCheck> {
+  const { Redis } = requirePeer<typeof import('ioredis')>('ioredis', 'prediction-one-rx/bullmq', ['bullmq']);
   const probe = new Redis(url, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
