@@ -32,7 +32,7 @@ import { loadBullmq } from './fleetModules';
 import { ManifestError, readManifest, type ManifestJob } from './manifest';
 import { clientFrom, type ConnectionOptions } from './options';
 import { withServiceFlags } from './serviceFlags';
-import { MANIFEST_WORDS, jobIssues, readHead } from './localChecks';
+import { MANIFEST_WORDS, jobIssues, readHead, smallDataWarning } from './localChecks';
 import { withEncodingFlag } from './encodingOption';
 import type { CsvEncoding } from 'prediction-one-rx';
 import { makeOutDir, outDirIssue, recoveryHint } from './outDir';
@@ -116,6 +116,8 @@ checkpoint, 130/143/129 stopped by SIGINT (Ctrl-C)/SIGTERM/SIGHUP (run again wit
       io.stderr.write(`p1rx batch: nothing was uploaded: fix these first\n${problems.map((p) => `  - ${p}\n`).join('')}`);
       throw exitWith(USAGE_EXIT_CODE);
     }
+    // Not refused (the service decides), but said before the first upload, as `p1rx train` does.
+    for (const warning of await batchWarnings(jobs)) io.stderr.write(`p1rx batch: warning: ${warning}\n`);
     await makeOutDir(flags.out);
     if (flags.queue !== undefined) {
       if (flags.uploadFrom !== 'producer' && flags.uploadFrom !== 'workers')
@@ -266,6 +268,27 @@ export async function batchIssues(jobs: readonly ManifestJob[], out: string): Pr
     if (!outIssue && existsSync(resultDir) && !statSync(resultDir).isDirectory()) problems.push(`${label}: its result folder ${resultDir} is a file`);
   }
   return problems;
+}
+
+/**
+ * Warnings before the first upload: a job whose training data is too small for its
+ * cross-validation (see `smallDataWarning`), named by its key and manifest line.
+ *
+ * @internal
+ */
+export async function batchWarnings(jobs: readonly ManifestJob[]): Promise<string[]> {
+  const warnings: string[] = [];
+  for (const job of jobs) {
+    if (job.eval !== undefined) continue;
+    try {
+      const { head, complete } = await readHead(job.csv, job.encoding);
+      const warning = smallDataWarning(head, complete, job.config, `${job.key} (${job.where}): ${job.csv}`, "'cv'");
+      if (warning) warnings.push(warning);
+    } catch {
+      // Unreadable files were reported (and refused) by batchIssues.
+    }
+  }
+  return warnings;
 }
 
 /** @internal */

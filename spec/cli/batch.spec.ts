@@ -82,6 +82,18 @@ describe('p1rx batch', () => {
     expect(existsSync(path.join(out, 'temp', 'metrics.csv'))).toBe(true);
   });
 
+  it('should warn before the first upload when the CSV of a job is too small for its cross-validation', async () => {
+    await writeFile(path.join(dir, 'tiny.csv'), 'id,visits,churned\n1,2,yes\n2,3,no\n3,4,yes\n');
+    await writeFile(path.join(dir, 'tiny-jobs.csv'), 'key,csv,target,type,positive,cv\ntiny,tiny.csv,churned,binary_classification,yes,5\n');
+    const out = path.join(dir, 'tiny-out');
+    const { io } = await runCli(['batch', path.join(dir, 'tiny-jobs.csv'), '-o', out, '--json', ...conn()]);
+    const warning = io.err().indexOf('p1rx batch: warning: tiny (line 2): ');
+    expect(warning).toBeGreaterThanOrEqual(0);
+    expect(io.err()).toMatch(
+      /warning: tiny \(line 2\): .*tiny\.csv has 3 data rows with a value in 'churned': too few for 'cv' 5 \(5-fold cross-validation needs at least 10/,
+    );
+  });
+
   it('should draw live bars and print the summary table on a terminal', async () => {
     const manifest = await jsonManifest(dir, 2);
     const io = fakeIo({ tty: true });
