@@ -20,7 +20,7 @@ const CHECKPOINT_FILE = '.p1rx-checkpoint.jsonl';
 const MAX_FILE_BYTES = 32 * 1024 * 1024;
 
 /**
- * Options of {@link batchReport} and {@link collectReportData}.
+ * Options of {@link batchReport} (and of the report data it collects from a batch's out folder).
  *
  * ## Example
  * ```ts
