@@ -19,7 +19,8 @@ export function redisServerPath(): string | undefined {
   return found.status === 0 && p !== '' ? p : undefined;
 }
 
-function freePort(): Promise<number> {
+/** A loopback port nothing listens on (for now). */
+export function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -35,17 +36,27 @@ export interface RunningRedis {
   readonly url: string;
   readonly port: number;
   readonly pid: number;
+  /** SIGKILL (a crash: nothing saved), wait for the exit; the folder stays for a restart. */
+  kill(): Promise<void>;
   /** SIGTERM, wait for the exit, remove the temporary folder. */
   stop(): Promise<void>;
 }
 
-/** Starts redis-server on 127.0.0.1 and a free port; resolves once it accepts connections. */
-export async function startRedisServer(): Promise<RunningRedis> {
+/** Where and how {@link startRedisServer} starts Redis. */
+export interface RedisServerOptions {
+  /** A given loopback port (a restart at the same address); default: a free one. */
+  readonly port?: number;
+  /** More redis-server arguments, after the defaults (so they override them). */
+  readonly extraArgs?: readonly string[];
+}
+
+/** Starts redis-server on 127.0.0.1 (a free port unless given); resolves once it accepts connections. */
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RunningRedis> {
   const bin = redisServerPath();
   if (!bin) throw new Error(`redis-server is not on PATH; ${INSTALL_HINT}`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'p1rx-redis-'));
   for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
+    const port = options.port ?? (await freeLoopbackPort());
     const child: ChildProcess = spawn(
       bin,
       [
@@ -63,6 +74,7 @@ export async function startRedisServer(): Promise<RunningRedis> {
         'no',
         '--maxmemory-policy',
         'noeviction',
+        ...(options.extraArgs ?? []),
       ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -80,20 +92,24 @@ export async function startRedisServer(): Promise<RunningRedis> {
     });
     if (!ready) {
       // Another process can take the free port between our probe and redis-server's bind.
-      if (attempt < 3 && /Address already in use/.test(log)) continue;
+      if (options.port === undefined && attempt < 3 && /Address already in use/.test(log)) continue;
       rmSync(dir, { recursive: true, force: true });
       throw new Error(`redis-server did not start:\n${log}`);
     }
     child.stdout!.resume();
     child.stderr!.resume();
     const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+    const end = async (signal: NodeJS.Signals) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    };
     return {
       url: `redis://127.0.0.1:${port}`,
       port,
       pid: child.pid!,
+      kill: () => end('SIGKILL'),
       async stop() {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-        await exited;
+        await end('SIGTERM');
         rmSync(dir, { recursive: true, force: true });
       },
     };

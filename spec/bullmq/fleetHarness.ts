@@ -1,9 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { freeLoopbackPort, startRedisServer, type RunningRedis } from '../../scripts/redisServer';
 import { API_KEY } from '../helpers/emulator';
 
 /**
@@ -91,72 +89,11 @@ export async function claimHolder(redis: Redis, queueName: string, externalProce
 }
 
 /**
- * A redis-server on a given loopback port with persistence off (as scripts/redisServer.ts
- * starts it): for the specs that kill Redis and bring it back empty at the same address.
+ * A redis-server on a given loopback port with persistence off: for the specs that kill Redis
+ * and bring it back empty at the same address (scripts/redisServer.ts starts it).
  */
-export async function startRedisOn(
-  port: number,
-  extraArgs: readonly string[] = [],
-): Promise<{ url: string; pid: number; kill(): Promise<void>; stop(): Promise<void> }> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'p1rx-redis-'));
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-      '--daemonize',
-      'no',
-      '--maxmemory-policy',
-      'noeviction',
-      ...extraArgs,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let log = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const ready = await new Promise<boolean>((resolve) => {
-    const onData = (d: Buffer) => {
-      log += d.toString();
-      if (log.includes('Ready to accept connections')) resolve(true);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then(() => resolve(false));
-  });
-  if (!ready) throw new Error(`redis-server did not start on ${port}:\n${log}`);
-  child.stdout!.resume();
-  child.stderr!.resume();
-  const end = async (signal: NodeJS.Signals) => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    await exited;
-  };
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    pid: child.pid!,
-    kill: () => end('SIGKILL'),
-    async stop() {
-      await end('SIGTERM');
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+export function startRedisOn(port: number, extraArgs: readonly string[] = []): Promise<RunningRedis> {
+  return startRedisServer({ port, extraArgs });
 }
 
-/** A loopback port nothing listens on (for now). */
-export function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freeLoopbackPort };
