@@ -25,7 +25,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './chromium';
 import { startEmulator, type Emulator } from '../lib/emulator';
 import { TRAINING_ROUTES, p1Proxy } from '../docs/examples/angular/p1-proxy';
 
@@ -33,7 +34,6 @@ const ROOT = path.resolve(__dirname, '..');
 const EXAMPLE = path.join(ROOT, 'docs/examples/angular');
 const APP_DIST = path.join(EXAMPLE, 'dist/browser');
 const ARTIFACTS = path.join(ROOT, 'e2e/artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const API_KEY = 'e2e-api-key-0123456789';
 const STATUS_ROUTE = 'GET /v1/external/models/results';
 const WEATHER_CSV = path.join(ROOT, 'node_modules/vega-datasets/data/seattle-weather.csv');
@@ -274,21 +274,7 @@ async function main(): Promise<number> {
   const results: { name: string; error?: Error }[] = [];
   try {
     log(`app at ${app.url}; launching ${CHROMIUM}`);
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1100, height: 900 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    context = await launchChromium(userDataDir, { width: 1100, height: 900 });
     for (const [name, scenario] of [
       ['train', trainScenario],
       ['cancel', cancelScenario],

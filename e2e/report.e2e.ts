@@ -20,13 +20,13 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './chromium';
 import { startEmulator } from '../lib/emulator';
 import { serveReport } from '../lib/node';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist/cli/p1rx.js');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WEATHER_CSV = path.join(ROOT, 'node_modules/vega-datasets/data/seattle-weather.csv');
 const SCREENSHOT = path.join(ROOT, 'docs/images/report.png');
 const API_KEY = 'e2e-report-api-key-0123456789';
@@ -219,21 +219,7 @@ async function main(): Promise<void> {
     check(readFileSync(file, 'utf8').length < 3 * 1024 * 1024, 'report over 3 MB');
     log(`report written: ${file}`);
 
-    browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium(userDataDir, { width: 1280, height: 900 });
     await checkStaticPage(browser, file, [...jobs.map((j) => j.key), 'bad-target', HOSTILE]);
     log('static page: leaderboard, sorting, filter, plots, failures checked');
     await checkLivePage(browser, out);
