@@ -3,6 +3,7 @@ import path from 'node:path';
 import { loadCheckpoint, type CheckpointRecord } from '../../lib/node';
 import { API_KEY, useEmulator } from '../helpers/emulator';
 import { jsonManifest, workDir } from './cliHarness';
+import { waitForValue } from '../helpers/wait';
 
 /**
  * `p1rx batch` as real processes on one checkpoint, and real signals, against a manual
@@ -32,16 +33,6 @@ function spawnCli(args: string[], baseUrl: string): Cli {
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
   return { child, exited, stdout: () => out, stderr: () => err };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('p1rx batch processes on one checkpoint', () => {
@@ -77,14 +68,16 @@ describe('p1rx batch processes on one checkpoint', () => {
     const manifest = await jsonManifest(dir, 3);
     const args = ['batch', manifest, '-o', out, '-c', '3', '--json', '--poll-interval', '20'];
     const first = start(args);
-    const records: ReadonlyMap<string, CheckpointRecord> = await waitFor('3 trainings', trainingAll(['job1', 'job2', 'job3']));
+    const records: ReadonlyMap<string, CheckpointRecord> = await waitForValue('3 trainings', trainingAll(['job1', 'job2', 'job3']));
 
     const refused = start([...args, '--resume']);
     expect((await refused.exited).code).toBe(75);
     expect(refused.stderr()).toContain(`${cpFile} is in use by another p1rx (pid ${first.child.pid}, since`);
 
     const waiting = start([...args, '--resume', '--wait-lock']);
-    await waitFor('the third to wait', () => (waiting.stderr().includes(`waiting for pid ${first.child.pid} to finish with ${cpFile}`) ? true : undefined));
+    await waitForValue('the third to wait', () =>
+      waiting.stderr().includes(`waiting for pid ${first.child.pid} to finish with ${cpFile}`) ? true : undefined,
+    );
     for (const key of ['job1', 'job2', 'job3']) await emulator().advance(records.get(key)!.externalProcessId!, 'finished');
 
     expect((await first.exited).code).toBe(0);
@@ -105,7 +98,7 @@ describe('p1rx batch processes on one checkpoint', () => {
   ] as const)('should end on %s like on Ctrl-C: a summary, exit code %d and the resume hint', async (signal, exitCode) => {
     const manifest = await jsonManifest(dir, 3);
     const cli = start(['batch', manifest, '-o', out, '-c', '2', '--json', '--poll-interval', '20']);
-    await waitFor('2 trainings', trainingAll(['job1', 'job2']));
+    await waitForValue('2 trainings', trainingAll(['job1', 'job2']));
     cli.child.kill(signal);
     expect(await cli.exited).toEqual({ code: exitCode, signal: null });
     expect(summary(cli)).toMatchObject({ type: 'summary', interrupted: true, exitCode, signal, notRun: 3 });

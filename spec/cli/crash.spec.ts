@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadCheckpoint, type CheckpointRecord } from '../../lib/node';
 import { API_KEY, useEmulator } from '../helpers/emulator';
 import { jsonManifest, runCli, workDir } from './cliHarness';
+import { waitForValue } from '../helpers/wait';
 
 /**
  * The real thing: `p1rx batch` in a child process (`node --import tsx`), killed with SIGKILL or interrupted
@@ -30,16 +31,6 @@ function spawnCli(
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
   return { child, exited, stdout: () => out };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('p1rx batch in a child process', () => {
@@ -73,12 +64,12 @@ describe('p1rx batch in a child process', () => {
     running = cli.child;
 
     // Three jobs training (manual mode: they wait), then finish job1 so job4 starts.
-    let records = await waitFor(
+    let records = await waitForValue(
       '3 trainings',
       when(cpFile, (r) => ['job1', 'job2', 'job3'].every((k) => at(r, k, 'training'))),
     );
     await emulator().advance(id(records, 'job1'), 'finished');
-    await waitFor(
+    await waitForValue(
       'job1 downloaded, job4 training',
       when(cpFile, (r) => at(r, 'job1', 'downloaded') && at(r, 'job4', 'training')),
     );
@@ -92,7 +83,7 @@ describe('p1rx batch in a child process', () => {
 
     // Resume in-process; job5 is new: finish its training once it is started.
     const resumed = runCli(['batch', manifest, '-o', out, '--resume', '--base-url', emulator().url, '--api-key', API_KEY, '--poll-interval', '20']);
-    const job5 = await waitFor(
+    const job5 = await waitForValue(
       'job5 training',
       when(cpFile, (r) => at(r, 'job5', 'training')),
     );
@@ -120,7 +111,7 @@ describe('p1rx batch in a child process', () => {
     const cpFile = path.join(out, '.p1rx-checkpoint.jsonl');
     const cli = spawnCli(['batch', manifest, '-o', out, '-c', '2', '--poll-interval', '20'], emulator().url);
     running = cli.child;
-    await waitFor(
+    await waitForValue(
       '2 trainings',
       when(cpFile, (r) => at(r, 'job1', 'training') && at(r, 'job2', 'training')),
     );

@@ -12,3 +12,17 @@ export async function until(condition: () => boolean | Promise<boolean>, what: s
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+/**
+ * Waits until `probe()` gives a value (not `undefined`) and resolves with it, checking every
+ * 25 ms; rejects naming `what` after `timeoutMs` (a hang guard, as {@link until}).
+ */
+export async function waitForValue<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
