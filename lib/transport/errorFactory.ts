@@ -197,18 +197,4 @@ export function createModelError(err: unknown, externalProcessId: string): unkno
   return (err instanceof NetworkError && err.sent) || err instanceof ServerError ? new TrainingStartUnknownError(externalProcessId, err) : err;
 }
 
-/**
- * Whether a Train Status Check error says "there is no training with this id": HTTP 400 or
- * 404 that is not a refused key. A 429, 408, key error or 5xx says nothing about the training.
- *
- * ## Example
- * ```ts
- * of({ externalProcessId }).pipe(pollStatus$(client), take(1)).subscribe({ error: (e) => isUnknownTraining(e) && createAgain() });
- * ```
- *
- * @param err - An error of {@link pollStatus$}.
- * @returns True when the service does not know the training.
- */
-export function isUnknownTraining(err: unknown): boolean {
-  return err instanceof ApiError && !(err instanceof AuthError) && (err.httpStatus === 400 || err.httpStatus === 404);
-}
+export { isUnknownTraining } from '../core/trainingRules';

@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import { backoffMs, retryAfterOf } from '../core/trainingRules';
 import { asyncScheduler, defer, identity, mergeMap, race, retry, throwError, timer, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
 import type { ResolvedRetryOptions } from '../core/settings';
 import { ApiError, DeadlineExceededError, NetworkError, PredictionOneError, RateLimitError, ResultArchiveError } from '../core/errors';
@@ -51,10 +52,7 @@ export function budgetSpent<E>(err: E): E {
  * @internal
  */
 export function backoffDelayMs(attempt: number, err: unknown, options: ResolvedRetryOptions): number {
-  const { maxDelayMs } = options;
-  if (err instanceof ApiError && err.retryAfterMs !== undefined) return Math.min(err.retryAfterMs, maxDelayMs);
-  const ceiling = Math.min(maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
-  return Math.round(ceiling * options.random());
+  return backoffMs(attempt, retryAfterOf(err), options);
 }
 
 /** What a retry needs to know about the request it repeats. @internal */
