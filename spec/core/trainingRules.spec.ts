@@ -45,7 +45,7 @@ describe('training rules', () => {
     expect(isUnknownTraining(apiError(404))).toBe(true);
     expect(isUnknownTraining(apiError(400))).toBe(true);
     expect(isUnknownTraining(apiError(500))).toBe(false);
-    expect(isUnknownTraining(new AuthError({ httpStatus: 401, message: 'no', method: 'GET', url: 'http://127.0.0.1/x' }))).toBe(false);
+    expect(isUnknownTraining(new AuthError({ httpStatus: 401, method: 'GET', url: 'http://127.0.0.1/x' }))).toBe(false);
     expect(isUnknownTraining(new Error('x'))).toBe(false);
   });
 
