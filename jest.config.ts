@@ -39,6 +39,7 @@ const UNIT = [
   'spec/core/errors.spec.ts',
   'spec/core/trainingConfig.spec.ts',
   'spec/core/trainingRules.spec.ts',
+  'spec/docs/comments.spec.ts',
   'spec/docs/contract.spec.ts',
   'spec/emulator/faultSpec.spec.ts',
   'spec/emulator/training/metrics.spec.ts',

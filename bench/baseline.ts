@@ -1,3 +1,4 @@
+/** Benchmark: 1,000 trainings end to end through the library versus a hand-rolled client. */
 /**
  * Versus the hand-rolled baseline: 1,000 trainings end to end (upload a tiny CSV, Create
  * Model, poll, download and unzip the result) against the emulator (trainingDelayMs 0, one

@@ -1,3 +1,4 @@
+/** Benchmark: how many training pipelines complete through an emulator that faults a fifth of its requests. */
 /**
  * Chaos run: many training pipelines through an emulator that faults about 20% of requests
  * (503, an HTML 500, 429, resets before and after the request took effect, truncated bodies,

@@ -1,3 +1,4 @@
+/** Benchmark: decode cost of the tolerant codecs against the io-ts codecs they replaced. */
 /**
  * Decode cost of the tolerant codecs (lib/codecs/lenient.ts: normalizing, dropping unknown
  * fields, a new object per value) against the io-ts codecs they replaced (t.type / t.partial /

@@ -1,3 +1,4 @@
+/** Benchmark: streaming a large result download and unzip through the library versus node:http and node:zlib. */
 /**
  * Streaming result download: a ~200 MB (uncompressed) result zip, downloaded and unzipped
  * through the library vs by hand with node:http + node:zlib, each variant in its own process

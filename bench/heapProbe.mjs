@@ -1,3 +1,4 @@
+/** Diagnostic: heap, RSS and CPU per waiting training, compared between two builds. */
 // Diagnostic (not a target bench): heap, RSS and CPU per waiting training when N trainings are
 // polled once through pollStatus$ on a fetch that answers at once, then all wait for their next
 // poll. Compares two builds in isolation from the network:

@@ -1,3 +1,4 @@
+/** Benchmark: 10,000 pages of List Data Sets through the library and through the CLI. */
 /**
  * Listings at scale: 10,000 pages of List Data Sets over real HTTP against an emulator holding
  * 300,000 data sets (`syntheticDataSets`), through `dataSets$` and through `p1rx datasets --json`.

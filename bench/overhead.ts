@@ -1,3 +1,4 @@
+/** Benchmark: client CPU per Train Status Check request on each transport. */
 /**
  * Client overhead per poll: client CPU per Train Status Check request, through the library
  * (pollStatus$ on a finished training: one request, decode, one event) on each transport, vs a

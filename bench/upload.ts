@@ -1,3 +1,4 @@
+/** Benchmark: streaming a large CSV upload from disk through the library versus raw node:http. */
 /**
  * Streaming upload: a ~500 MB CSV generated to a temp file, uploaded from disk with
  * fileSource + createNodeClient (streamUploads, undici) through upload$, vs a raw node:http

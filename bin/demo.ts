@@ -1,3 +1,4 @@
+/** The demo: trains a model on Seattle's weather against an in-process emulator and prints the result. */
 /**
  * The main job: start the emulator in-process, train a multi-class model on Seattle's
  * weather (predict `weather` from the day's measurements), stream its status live, and print

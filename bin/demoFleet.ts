@@ -1,3 +1,4 @@
+/** The fleet demo: Redis, the emulator, three workers and a queued batch on one machine. */
 /**
  * A fleet on one machine: Redis (started here when `redis-server` is installed, or
  * REDIS_URL), the emulator, three `p1rx worker` processes, and `p1rx batch --queue` training

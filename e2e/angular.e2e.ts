@@ -1,3 +1,4 @@
+/** End-to-end test of the Angular example app in headless Chromium. */
 /**
  * End-to-end test of the Angular example (docs/examples/angular) in headless Chromium.
  *

@@ -1,3 +1,4 @@
+/** Where Debian's Chromium is and how the end-to-end tests start it. */
 /**
  * Debian's Chromium for the end-to-end tests: where it is and how it is started (headless, and
  * with the background networking off: this machine's network is closed to everything else).

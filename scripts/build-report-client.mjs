@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/** Build step: writes the batch report's page script into dist/. */
 // Part of `npm run build` (after tsup, which empties dist/): writes dist/report/client.js, the
 // script batchReport inlines into each report page. Plot and d3 are bundled here, at build
 // time, so they are devDependencies: installing prediction-one-rx never installs them.

@@ -1,3 +1,4 @@
+/** CI: runs the built p1rx conformance against the built emulator. */
 // CI: the built `p1rx conformance` (dist/cli/main.js, as users run it) against the built
 // emulator on 127.0.0.1:0, default checks then --train --deploy. Exits non-zero if either run fails.
 import { spawn } from 'node:child_process';

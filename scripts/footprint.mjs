@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/** Measures the install footprint of each kind of user. */
 // Install footprint of each kind of user: packs the package (npm pack), installs it into a fresh
 // folder per profile with what that user adds, and counts the packages and bytes under
 // node_modules. The baseline is what every user installed before the optional peers (the old

@@ -1,3 +1,4 @@
+/** Starts a real redis-server on loopback for the fleet specs and benchmarks. */
 /**
  * A real `redis-server` (Debian's package) on 127.0.0.1 and a free port, with persistence off and
  * a temporary folder: the one way the fleet specs, `bench:fleet` and `demo:fleet` start Redis.

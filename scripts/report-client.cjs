@@ -1,3 +1,4 @@
+/** Bundles the batch report's page script into one minified string. */
 // Bundles the batch report's page script (lib/node/report/page.client.ts: Observable Plot, the
 // d3 modules it uses and our rendering code) into one minified IIFE string. Run at build time
 // (scripts/build-report-client.mjs writes dist/report/client.js); batchReport uses it from a

@@ -1,3 +1,4 @@
+/** Shared helpers of the benchmarks: machine facts, the emulator child, statistics and result tables. */
 /**
  * Shared helpers of the benchmarks: machine facts, the emulator in a child process, stats,
  * result tables and files. Plain Node, loopback only.

@@ -1,3 +1,4 @@
+/** The emulator in its own process, driven by a benchmark over IPC. */
 /**
  * The emulator in its own process, driven over IPC by a benchmark: `ready` with its URL, then
  * `count`, `clearLog`, `cpu`, `timeline` (route and arrival time of each request), `stats`,

@@ -1,3 +1,4 @@
+/** A tiny file server in its own process, for the download and upload benchmarks. */
 /**
  * A tiny node:http server in its own process: GET serves one file (content-length set),
  * PUT drains the body and answers with the byte count. Loopback only.

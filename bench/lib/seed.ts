@@ -1,3 +1,4 @@
+/** Seeds an emulator with trainings in flight for the polling benchmarks. */
 /**
  * Creates trainings in an emulator through the API (upload a tiny CSV, Create Model), with
  * concurrency. Used to give the polling benchmarks thousands of jobs that stay in flight

@@ -1,3 +1,4 @@
+/** Writes a big zip of CSV-like entries for the download benchmark. */
 /**
  * Writes a big zip of CSV-like entries for the download benchmark, with node:zlib (fast) and
  * a minimal zip writer (local headers with sizes and CRC, central directory, EOCD).

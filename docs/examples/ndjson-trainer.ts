@@ -1,3 +1,4 @@
+/** Example: an event processor that trains one model per NDJSON request read from stdin. */
 /**
  * An event processor: reads training requests as newline-delimited JSON on stdin, trains at
  * most `--concurrency` at a time (stdin is not read further while the limit is reached),

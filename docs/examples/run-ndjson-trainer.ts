@@ -1,3 +1,4 @@
+/** Example: the command line of the NDJSON event processor. */
 /**
  * The command of the NDJSON event processor (see `ndjson-trainer.ts`): reads the options from
  * flags or `P1RX_*` variables and runs it on stdin/stdout. A separate entry file, so it runs the

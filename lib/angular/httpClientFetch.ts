@@ -1,3 +1,4 @@
+/** A fetch that sends the library's requests through Angular's HttpClient. */
 /**
  * A {@link FetchLike} that sends every request through Angular's `HttpClient`, so the app's
  * interceptors (auth, logging, retry, test doubles) see the library's traffic.

@@ -1,3 +1,4 @@
+/** The HttpContext tokens that mark the library's requests for Angular interceptors. */
 /**
  * The `HttpContextToken`s that mark the requests the library sends through `HttpClient`: their
  * kind and their operation.

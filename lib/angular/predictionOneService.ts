@@ -1,3 +1,4 @@
+/** The injectable service that exposes the client's streams to Angular components. */
 /**
  * The injectable face of the client for Angular components: training, upload and status
  * streams as cold Observables, ready for the `async` pipe or `toSignal`.

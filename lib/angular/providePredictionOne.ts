@@ -1,3 +1,4 @@
+/** Angular providers of the client and its service, with HttpClient as the transport. */
 /**
  * `providePredictionOne()`: the client and {@link PredictionOneService} as environment
  * providers, with `HttpClient` as the transport.

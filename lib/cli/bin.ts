@@ -1,3 +1,4 @@
+/** The p1rx executable: checks the CLI's optional peers, then runs the CLI. */
 /**
  * The `p1rx` executable: checks that the CLI's optional peer dependencies are installed, then
  * runs the CLI. Imports nothing but Node built-ins, so a missing package is reported as a

@@ -1,3 +1,4 @@
+/** The p1rx conformance command. */
 /**
  * `p1rx conformance`: checks a live service against the documented contract.
  *

@@ -1,3 +1,4 @@
+/** The p1rx datasets command. */
 import type { Command } from 'commander';
 import { dataSets } from 'prediction-one-rx';
 import { printListing } from './listingOutput';

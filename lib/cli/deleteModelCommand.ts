@@ -1,3 +1,4 @@
+/** The p1rx delete-model command. */
 import { InvalidArgumentError, type Command } from 'commander';
 import { lastValueFrom, of } from 'rxjs';
 import { deleteModel$ } from 'prediction-one-rx';

@@ -1,3 +1,4 @@
+/** The p1rx deploy command. */
 import { InvalidArgumentError, type Command } from 'commander';
 import { lastValueFrom, of, switchMap, tap } from 'rxjs';
 import { createClassifier$, waitForClassifier$, type ClassifierRuleInput } from 'prediction-one-rx';

@@ -1,3 +1,4 @@
+/** The p1rx download command. */
 /**
  * `p1rx download <external-process-id>`: the result of one existing training.
  *

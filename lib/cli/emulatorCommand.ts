@@ -1,3 +1,4 @@
+/** The p1rx emulator command. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { FAULT_KINDS, parseFaultSpec, startEmulator, type FaultRule } from 'prediction-one-rx/emulator';
 import { parseIntOption } from './options';

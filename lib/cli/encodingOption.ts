@@ -1,3 +1,4 @@
+/** The --encoding option and reading CSV files with it. */
 /**
  * `--encoding`: the text encoding of the CSV files a command reads, and reading them with it.
  *

@@ -1,3 +1,4 @@
+/** What the CLI tells the user to do about an error. */
 /**
  * What to do about an error, in the CLI's words: which credential the service refused and how
  * to give another, and a base URL that already holds the API path.

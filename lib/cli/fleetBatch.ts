@@ -1,3 +1,4 @@
+/** p1rx batch --queue: enqueues a manifest for a fleet and follows its progress. */
 /**
  * `p1rx batch <manifest> --queue <redis-url>`: enqueue a manifest for a fleet of workers and
  * follow the fleet's progress with the batch display.

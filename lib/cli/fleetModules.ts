@@ -1,3 +1,4 @@
+/** Loads the fleet's optional dependencies for the commands that need them. */
 /**
  * The fleet's optional dependencies, loaded only by the commands that need them.
  *

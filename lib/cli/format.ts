@@ -1,3 +1,4 @@
+/** Plain-text tables and event lines of the CLI and the demo. */
 /**
  * Plain-text output of the CLI and the demo: tables and event lines. No secrets are printed.
  *

@@ -1,3 +1,4 @@
+/** Prints a listing as its pages arrive. */
 /**
  * Prints a listing (`p1rx models`, `p1rx datasets`) as its pages arrive, in flat memory.
  */

@@ -1,3 +1,4 @@
+/** The checks p1rx train and p1rx batch run on a job before anything is uploaded. */
 /**
  * The checks `p1rx train` and `p1rx batch` run on a job before anything is uploaded: its config,
  * its data against the config (from a bounded head of each file) and its evaluation file.

@@ -1,3 +1,4 @@
+/** The p1rx command and its subcommands. */
 /**
  * The `p1rx` command.
  *

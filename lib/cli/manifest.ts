@@ -1,3 +1,4 @@
+/** Batch manifests, as JSON or CSV. */
 /**
  * Batch manifests: the list of trainings `p1rx batch` runs, as JSON or CSV.
  *

@@ -1,3 +1,4 @@
+/** The p1rx models command. */
 import type { Command } from 'commander';
 import { models } from 'prediction-one-rx';
 import { printListing } from './listingOutput';

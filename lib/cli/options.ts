@@ -1,3 +1,4 @@
+/** Option parsers and the client that the resource commands build from their flags. */
 import { InvalidArgumentError } from 'commander';
 import { createNodeClient } from 'prediction-one-rx/node';
 import type { PredictionOneClient } from 'prediction-one-rx';

@@ -1,3 +1,4 @@
+/** Checks of --out folders, and the recovery hint after an interrupted training. */
 /**
  * `--out` folders checked before anything is uploaded, and the recovery hint printed when a
  * command stops after the service accepted a training.

@@ -1,3 +1,4 @@
+/** The p1rx predict command. */
 import { createWriteStream, existsSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import Papa from 'papaparse';

@@ -1,3 +1,4 @@
+/** The p1rx retrain command. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';

@@ -1,3 +1,4 @@
+/** The line every p1rx command prints before a retry. */
 /**
  * The line every `p1rx` command prints on stderr before a retry, so a slow or failing service
  * is never a silent wait: `p1rx: retrying 2/4 after 503 (in 1.2 s): GET /v1/external/models/status`.

@@ -1,3 +1,4 @@
+/** Flags and output shared by the resource commands. */
 /**
  * Flags and output shared by the resource commands (models, datasets, delete-model, retrain,
  * deploy, predict).

@@ -1,3 +1,4 @@
+/** The p1rx status command. */
 /**
  * `p1rx status <external-process-id>`: the status of one training, once or followed.
  *

@@ -1,3 +1,4 @@
+/** The p1rx train command. */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';

@@ -1,3 +1,4 @@
+/** The health and metrics endpoints of p1rx worker --health-port. */
 /**
  * `p1rx worker --health-port`: `/healthz`, `/readyz` and `/metrics` (Prometheus text, via
  * prom-client, an optional peer loaded only when the flag is given).

@@ -1,3 +1,4 @@
+/** The log lines of p1rx worker, as text or JSON. */
 /**
  * The worker's log lines: today's text (`p1rx worker <pid>: …`), or JSON lines (pino, an
  * optional peer loaded only for `--log-format json`) with the job's fields.

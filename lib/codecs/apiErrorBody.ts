@@ -1,3 +1,4 @@
+/** Codec of the service's documented error body. */
 import type * as t from 'io-ts';
 import { NumberLike, TextLike, struct } from './lenient';
 

@@ -1,3 +1,4 @@
+/** Codec of the Get API Key response. */
 import type * as t from 'io-ts';
 import { TextLike, struct } from './lenient';
 

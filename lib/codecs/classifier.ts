@@ -1,3 +1,4 @@
+/** Codecs of the prediction API (classifier) responses. */
 import * as t from 'io-ts';
 import type { ClassifierStatusValue } from '../core/events';
 import { ClassifierId, ModelId } from './ids';

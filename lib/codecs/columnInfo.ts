@@ -1,3 +1,4 @@
+/** Codec of the Train Data Set Info response. */
 import * as t from 'io-ts';
 import { IntegerLike, NumberLike, TextLike, nullableItems, struct, listOf } from './lenient';
 

@@ -1,3 +1,4 @@
+/** Codec of the List Data Sets response. */
 import * as t from 'io-ts';
 import { DataSetId } from './ids';
 import { IntegerLike, TextLike, struct, listOf } from './lenient';

@@ -1,3 +1,4 @@
+/** Decoding of response bodies at the transport boundary. */
 /**
  * Decoding at the transport boundary: an io-ts codec in, a value or a {@link DecodeError} out.
  * `fp-ts` `Either` never leaves this folder.

@@ -1,3 +1,4 @@
+/** Branded id types, so one kind of id cannot stand for another. */
 /**
  * Branded ids, so one kind of id cannot be passed where another is expected. Every id is made
  * by one of two factories below (text ids, integer ids): its codec and its `as…` function.

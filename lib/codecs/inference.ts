@@ -1,3 +1,4 @@
+/** Codec of the inference response. */
 import * as t from 'io-ts';
 import { TextLike, struct, listOf } from './lenient';
 

@@ -1,7 +1,8 @@
+/** Lenient building blocks of the response codecs. */
 /**
  * Lenient building blocks of the response codecs: decode what real services send (a number as
  * a numeric string, an id as a number, `null` for an absent optional field, extra fields) into
- * one normalized value, and fail only on what cannot be used (STYLE.md §3).
+ * one normalized value, and fail only on what cannot be used (docs/CONTRIBUTING.md, "Decoding").
  *
  * @packageDocumentation
  */

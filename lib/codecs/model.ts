@@ -1,3 +1,4 @@
+/** Codec of the List Models response. */
 import * as t from 'io-ts';
 import { ModelId } from './ids';
 import { BooleanLike, TextLike, struct, listOf } from './lenient';

@@ -1,3 +1,4 @@
+/** Codec of the paging metadata of the listing endpoints. */
 import type * as t from 'io-ts';
 import { IntegerLike, struct } from './lenient';
 

@@ -1,3 +1,4 @@
+/** Codecs of the retraining responses. */
 import * as t from 'io-ts';
 import type { RetrainStatusValue } from '../core/events';
 import { ModelId, RetrainJobId } from './ids';

@@ -1,3 +1,4 @@
+/** Codec of S3's XML error body. */
 /**
  * S3's XML error body, as object storage answers a refused pre-signed request:
  * `<?xml …?><Error><Code>NotImplemented</Code><Message>…</Message>…</Error>`.

@@ -1,3 +1,4 @@
+/** Codecs of the Create Model and Train Status Check responses. */
 import * as t from 'io-ts';
 import type { TrainingStatusValue } from '../core/events';
 import { ExternalProcessId } from './ids';

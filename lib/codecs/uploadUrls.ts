@@ -1,3 +1,4 @@
+/** Codec of the Train Data Upload response. */
 import * as t from 'io-ts';
 import { ExternalProcessId } from './ids';
 import { struct } from './lenient';

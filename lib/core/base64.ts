@@ -1,3 +1,4 @@
+/** Browser-safe Base64 over bytes. */
 /**
  * Base64 over bytes, without `Buffer` (browser-safe) and without `btoa`'s Latin-1 trap.
  *

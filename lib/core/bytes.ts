@@ -1,3 +1,4 @@
+/** Byte helpers shared by every layer. */
 /**
  * Byte helpers shared by every layer.
  *

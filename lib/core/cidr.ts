@@ -1,3 +1,4 @@
+/** Parsing and matching of IPv4 and IPv6 CIDR blocks. */
 /**
  * CIDR blocks (IPv4 and IPv6): parsing, validation and matching. Browser-safe; the emulator
  * uses the same code to enforce a classifier's rules.

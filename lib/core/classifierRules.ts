@@ -1,3 +1,4 @@
+/** Client-side checks of a prediction API's IP rules. */
 /**
  * Client-side checks of a prediction API's IP rules, so a typo fails before anything is sent.
  *

@@ -1,3 +1,4 @@
+/** Reading config values sent as strings, numbers or booleans. */
 /**
  * Config values as the vendor's examples send them: the Train page's Python body writes
  * `'cv': "2"`, so integers and booleans may arrive as strings. Shared by the client's validation

@@ -1,3 +1,4 @@
+/** Where the library runs, found from globals only. */
 /**
  * Where the library runs, found from globals only (the core imports nothing from Node).
  *

@@ -1,3 +1,4 @@
+/** The library's one error hierarchy. */
 /**
  * One error hierarchy for the whole library. Every error the library emits is an instance of
  * {@link PredictionOneError}; callers branch with `instanceof` or on `name`.

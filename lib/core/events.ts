@@ -1,3 +1,4 @@
+/** The events that report a training's progress. */
 /**
  * Progress is data: every operator of the pipeline emits {@link TrainingEvent}s, one
  * discriminated union a UI can `switch` on.

@@ -1,3 +1,4 @@
+/** The documented operation each request performs. */
 /**
  * What a request is: the name of the documented operation it performs, its attempt number and
  * the training it concerns, carried by every request from the operator to the fetch.

@@ -1,3 +1,4 @@
+/** The optional peer dependencies and the message when one is missing. */
 /**
  * The optional peer dependencies, their supported ranges and the one sentence every subpath
  * says when one is missing. Browser-safe (data and strings only).

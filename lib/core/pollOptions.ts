@@ -1,3 +1,4 @@
+/** Poll options, resolved once. */
 /**
  * Poll options resolved once: every field filled in and frozen, so the poller below never
  * falls back to a default.

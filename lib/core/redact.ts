@@ -1,3 +1,4 @@
+/** Redaction of credentials and pre-signed URL secrets. */
 /**
  * Redaction of credentials and pre-signed URL secrets before anything reaches an error
  * message, a log line or `toString()`.

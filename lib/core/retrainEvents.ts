@@ -1,3 +1,4 @@
+/** The events the retraining operators emit. */
 /**
  * What the retraining operators emit: one discriminated union, like {@link TrainingEvent}.
  *

@@ -1,3 +1,4 @@
+/** The one parser of Retry-After headers. */
 /**
  * The one parser of a server's "wait before retrying" headers: `retry-after-ms`, and
  * `Retry-After` as delta-seconds or an HTTP-date.

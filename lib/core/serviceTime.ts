@@ -1,3 +1,4 @@
+/** Reading the service's timestamps as instants. */
 /**
  * Timestamps the service sends, read as one instant on every machine.
  *

@@ -1,3 +1,4 @@
+/** The typed config of Create Model and its validation. */
 /**
  * The typed `config` of Create Model, and its validation before anything is sent.
  *

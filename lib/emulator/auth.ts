@@ -1,3 +1,4 @@
+/** The emulator's key store: secret keys, API keys and their credential types. */
 import { randomBytes } from 'node:crypto';
 import { badRequest } from './errors';
 

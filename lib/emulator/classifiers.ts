@@ -1,3 +1,4 @@
+/** The emulator's prediction APIs (classifiers). */
 import { randomBytes } from 'node:crypto';
 import type { IpRule } from './ipRules';
 import type { ServingModels } from './servingModels';

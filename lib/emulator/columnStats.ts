@@ -1,3 +1,4 @@
+/** The column statistics of the emulator's Train Data Set Info. */
 import Papa from 'papaparse';
 import type { Dataset, DatasetColumn } from './dataset';
 import { DATA_TYPE_IDS, isMissing, parseDate, parseNumber } from './dataTypes';

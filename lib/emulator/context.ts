@@ -1,3 +1,4 @@
+/** What the emulator's route handlers share. */
 import type { IncomingMessage } from 'node:http';
 import type { KeyStore, RouteAuth } from './auth';
 import type { Deployments } from './deployments';

@@ -1,3 +1,4 @@
+/** CORS headers of the emulator's responses. */
 import type { IncomingMessage } from 'node:http';
 
 /**

@@ -1,3 +1,4 @@
+/** The emulator's CSV parser. */
 import Papa from 'papaparse';
 import { decodeCsv } from '../sources/textEncoding';
 

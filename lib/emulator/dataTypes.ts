@@ -1,3 +1,4 @@
+/** Column types of the column information file and their integer codes. */
 /**
  * Column types of the column information file, and the integers the emulator uses for them.
  *

@@ -1,3 +1,4 @@
+/** An uploaded training table with its resolved column types. */
 import { parseCsv, type CsvTable } from './csv';
 import { availableTypes, COLUMN_TYPES, type ColumnType } from './dataTypes';
 import { badRequest } from './errors';

@@ -1,3 +1,4 @@
+/** Test controls of the emulator's retraining and prediction APIs. */
 import { ClassifierStore, type EmulatorClassifierStatus } from './classifiers';
 import type { JobStore } from './jobs';
 import type { ResolvedOptions } from './options';

@@ -1,3 +1,4 @@
+/** The error bodies the emulator answers with. */
 /**
  * The error bodies the emulator answers with. The contract documents `{ code, error, message }`
  * with codes shaped `<HTTP status><7 digits>`, so the HTTP status is always `code / 10^7`.

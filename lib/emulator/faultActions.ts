@@ -1,3 +1,4 @@
+/** What the emulator does for each kind of injected fault. */
 import type { ServerResponse } from 'node:http';
 import { scriptedErrorBody } from './errors';
 import type { FaultSettings } from './faultPlan';

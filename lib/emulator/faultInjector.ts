@@ -1,3 +1,4 @@
+/** Decides which requests the emulator faults, and how. */
 import { FAULT_KINDS, faultAppliesTo, faultProblem, type FaultKind, type FaultPlan, type FaultSettings } from './faultPlan';
 import { seededRandom } from './training/random';
 

@@ -1,3 +1,4 @@
+/** The faults the emulator can inject, and the plan that picks them. */
 /**
  * The kinds of fault the emulator can inject:
  *

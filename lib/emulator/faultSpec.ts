@@ -1,3 +1,4 @@
+/** Parsing of the --fault specs of p1rx emulator. */
 import { faultProblem, type FaultRule, type FaultSettings } from './faultPlan';
 import { ROUTES } from './routes/table';
 

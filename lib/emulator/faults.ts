@@ -1,3 +1,4 @@
+/** Scripted failures queued by the emulator's failNext. */
 import type { OneShotFault } from './faultInjector';
 
 /**

@@ -1,3 +1,4 @@
+/** The emulator's request handler: authentication, faults and routing. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RecordedKeyType } from './auth';
 import type { EmulatorContext } from './context';

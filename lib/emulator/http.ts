@@ -1,3 +1,4 @@
+/** HTTP helpers of the emulator's routes: answers, bodies and queries. */
 import type { IncomingMessage } from 'node:http';
 import { badRequest, EmulatorFault } from './errors';
 

@@ -1,3 +1,4 @@
+/** The IP rules of the emulator's classifiers. */
 import { cidrContains, parseCidr } from '../core/cidr';
 
 /**

@@ -1,3 +1,4 @@
+/** The emulator's training jobs. */
 import type { TimerSet } from './timers';
 import type { TrainingConfig } from './trainingConfig';
 import type { EmulatorJobStatus } from './types';

@@ -1,3 +1,4 @@
+/** Paged listing rows for the emulator, at any size. */
 /**
  * The rows of one listing endpoint (List Data Sets), with cheap paging at any size.
  *

@@ -1,3 +1,4 @@
+/** The emulator's options with every default applied. */
 import { randomBytes } from 'node:crypto';
 import type { EmulatorOptions } from './types';
 

@@ -1,3 +1,4 @@
+/** The emulator's request log and its waiters. */
 import type { RecordedRequest } from './types';
 
 interface Waiter {

@@ -1,3 +1,4 @@
+/** The emulator's retraining jobs. */
 import { unzipSync } from 'fflate';
 import { writeCsv } from './csv';
 import { loadDataset, type UploadedFiles } from './dataset';

@@ -1,3 +1,4 @@
+/** Starts the emulator's HTTP server. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { KeyStore } from './auth';

@@ -1,3 +1,4 @@
+/** The models the emulator's classifiers serve. */
 import { loadDataset } from './dataset';
 import type { Job, JobStore } from './jobs';
 import type { EmulatorStore } from './store';

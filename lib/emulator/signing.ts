@@ -1,3 +1,4 @@
+/** Random ids and the signing and checking of the emulator's pre-signed URLs. */
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { EMULATOR_ACCESS_KEY_ID, EmulatorFault, signatureDoesNotMatch, storageDenied } from './errors';
 

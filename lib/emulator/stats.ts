@@ -1,3 +1,4 @@
+/** Counters of what the emulator did. */
 import type { FaultKind } from './faultPlan';
 import { FAULT_KINDS } from './faultPlan';
 import type { FaultInjector } from './faultInjector';

@@ -1,3 +1,4 @@
+/** Reading upload bodies on the emulator's storage routes. */
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { chunkedNotImplemented, incompleteBody, missingContentLength, payloadTooLarge } from './errors';

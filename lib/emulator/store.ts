@@ -1,3 +1,4 @@
+/** The emulator's in-memory store: upload sessions, models, data sets and stored objects. */
 import type { UploadedFiles } from './dataset';
 import { badRequest } from './errors';
 import { Listing } from './listing';

@@ -1,3 +1,4 @@
+/** Every timer the emulator starts, so close() can clear them. */
 /**
  * Every timer the emulator starts, so `close()` can clear them all and leave no open handles.
  *

@@ -1,3 +1,4 @@
+/** The emulator's strict validation of a Create Model config. */
 import type { Dataset, DatasetColumn } from './dataset';
 import { isMissing } from './dataTypes';
 import { booleanValue, integerValue } from '../core/configValues';

@@ -1,3 +1,4 @@
+/** The emulator's public types: options, recorded requests and controls. */
 import type { CredentialType, RecordedKeyType } from './auth';
 import type { DeploymentControls } from './deployments';
 import type { FaultKind, FaultPlan, FaultSettings } from './faultPlan';

@@ -1,3 +1,4 @@
+/** A crash-safe, append-only checkpoint of a batch's jobs. */
 /**
  * A crash-safe, append-only record of how far each job of a batch got, so a batch can be
  * resumed without uploading or training anything twice.

@@ -1,3 +1,4 @@
+/** The error of checkpoint files. */
 /**
  * The error of checkpoint files.
  *

@@ -1,3 +1,4 @@
+/** One writer per checkpoint file. */
 /**
  * One writer per checkpoint: an exclusive lock file beside it, naming the process that holds it.
  *

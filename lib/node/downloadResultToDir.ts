@@ -1,3 +1,4 @@
+/** Downloads result archives straight to files. */
 /**
  * Download result archives straight to files: entries are inflated and written as they
  * stream in, so a result of any size costs a bounded amount of memory.

@@ -1,3 +1,4 @@
+/** A CSV file on disk as an upload source, read in chunks. */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { SizedSource } from 'prediction-one-rx';

@@ -1,3 +1,4 @@
+/** A hash of what defines a training job, to tell a changed job on resume. */
 /**
  * What defines a training job, hashed, so a resumed batch can tell a job that changed since its
  * checkpoint from the one it recorded.

@@ -1,3 +1,4 @@
+/** Newline-delimited JSON from a Node stream, with backpressure. */
 /**
  * Newline-delimited JSON from a Node stream, read with backpressure.
  *

@@ -1,3 +1,4 @@
+/** createNodeClient: a client with a Node transport. */
 import { createClient, type ClientConfig, type PredictionOneClient } from 'prediction-one-rx';
 import type { FetchLike } from 'prediction-one-rx';
 import { createNodeFetch, type NodeFetchOptions } from './nodeFetch';

@@ -1,3 +1,4 @@
+/** The cross-fetch Node transport with keep-alive agents. */
 /**
  * The Node transport: cross-fetch (node-fetch) with keep-alive agents, able to send streamed
  * request bodies.

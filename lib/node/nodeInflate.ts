@@ -1,3 +1,4 @@
+/** Result archives inflated by node:zlib. */
 /**
  * Result archives inflated by `node:zlib` instead of fflate's JavaScript inflate (about 3x
  * faster), with zlib's native CRC-32.

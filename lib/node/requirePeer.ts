@@ -1,3 +1,4 @@
+/** Loads an optional peer dependency or says how to install it. */
 /**
  * Loads an optional peer dependency synchronously, or throws the one message every subpath
  * gives for a missing package (name, supported range, install line).

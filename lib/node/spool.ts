@@ -1,3 +1,4 @@
+/** A temporary-file spool for upload sources of unknown length. */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';

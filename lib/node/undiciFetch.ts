@@ -1,3 +1,4 @@
+/** The undici Node transport. */
 /**
  * The default Node transport: `undici.request` on a keep-alive connection pool. About twice
  * the request rate of node-fetch (cross-fetch) and three times Node's own `fetch` for the small

@@ -1,3 +1,4 @@
+/** Writes archive entries into a folder without escaping it. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ValidationError, type TrainingResult } from 'prediction-one-rx';

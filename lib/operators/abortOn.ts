@@ -1,3 +1,4 @@
+/** Stops any stream of the library on an AbortSignal. */
 /**
  * An `AbortSignal` as a way to stop any stream of the library.
  *

@@ -1,3 +1,4 @@
+/** Operator: Get API Key. */
 /**
  * Get API Key: exchange a secret key for an API key.
  *

@@ -1,3 +1,4 @@
+/** Operator: List Classifiers. */
 /**
  * List Classifiers.
  *

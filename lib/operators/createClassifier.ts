@@ -1,3 +1,4 @@
+/** Operator: Create Classifier. */
 /**
  * Create Classifier: deploy a model as a prediction API.
  *

@@ -1,3 +1,4 @@
+/** Operator: List Data Sets, as a lazy paged stream. */
 /**
  * List Data Sets as a lazy, auto-paginated stream.
  *

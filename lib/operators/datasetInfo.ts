@@ -1,3 +1,4 @@
+/** Operator: Train Data Set Info. */
 /**
  * Train Data Set Info: the column statistics of an upload.
  *

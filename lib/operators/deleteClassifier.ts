@@ -1,3 +1,4 @@
+/** Operator: Delete Classifier. */
 /**
  * Delete Classifier.
  *

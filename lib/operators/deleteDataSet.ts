@@ -1,3 +1,4 @@
+/** Operator: Delete Data Set. */
 /**
  * Delete Data Set.
  *

@@ -1,3 +1,4 @@
+/** Operator: Delete Model. */
 /**
  * Delete Model.
  *

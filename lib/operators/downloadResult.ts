@@ -1,3 +1,4 @@
+/** Operator: download and unzip a training's result archive. */
 /**
  * Download the result archive of a finished training and unzip it as it streams in.
  *

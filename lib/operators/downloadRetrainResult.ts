@@ -1,3 +1,4 @@
+/** Operator: download and unzip a retraining's result. */
 /**
  * Download the result of a finished retraining and unzip it as it streams in.
  *

@@ -1,3 +1,4 @@
+/** Operator: List Models, as a lazy paged stream. */
 /**
  * List Models as a lazy, auto-paginated stream.
  *

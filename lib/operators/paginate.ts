@@ -1,3 +1,4 @@
+/** Offset and limit pagination as a lazy stream of items. */
 /**
  * Offset/limit pagination as a lazy stream of items, in constant stack and memory per page.
  *

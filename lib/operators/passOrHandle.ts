@@ -1,3 +1,4 @@
+/** The shape shared by the pipeline operators. */
 /**
  * The shape shared by the pipeline operators: work on the events they handle, pass the others.
  *

@@ -1,3 +1,4 @@
+/** A PUT to a pre-signed URL with upload progress, and the release of a spooled copy. */
 import { Observable } from 'rxjs';
 import { countingChunks } from '../sources/csvSource';
 import { putPresigned$ } from '../transport/presigned';

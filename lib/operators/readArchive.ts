@@ -1,3 +1,4 @@
+/** Reads a result archive response through a streaming unzip. */
 /**
  * Reading a result archive response through a {@link StreamingUnzip}: shared by
  * `downloadResult$` (entries in memory) and `streamResult$` (entries to a sink).

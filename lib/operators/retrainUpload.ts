@@ -1,3 +1,4 @@
+/** Operator: Retrain Data Upload. */
 /**
  * Retrain Data Upload: get the job's upload URL, then PUT a CSV (or a zip of training and
  * evaluation data).

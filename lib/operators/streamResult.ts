@@ -1,3 +1,4 @@
+/** Operator: a result archive's entries handed to a sink as they inflate. */
 /**
  * Download a result archive and hand its entries to a sink as they inflate: nothing of the
  * archive is held in memory, whatever its size. Browser-safe; the Node entry's

@@ -1,3 +1,4 @@
+/** Operator: Retrain Model Switch. */
 /**
  * Retrain Model Switch: make the model serve the retrained version.
  *

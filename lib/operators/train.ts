@@ -1,3 +1,4 @@
+/** Operator: Create Model. */
 /**
  * Create Model: start a training on an upload.
  *

@@ -1,3 +1,4 @@
+/** Operator: Update Classifier. */
 /**
  * Update Classifier: change the IP rules, switch a prediction API on or off.
  *

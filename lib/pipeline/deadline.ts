@@ -1,3 +1,4 @@
+/** A whole-run deadline for a pipeline. */
 /**
  * A whole-run deadline for a pipeline.
  *

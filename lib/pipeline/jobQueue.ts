@@ -1,3 +1,4 @@
+/** A bounded queue from a push source to trainEachFrom$. */
 /**
  * A bounded queue between a push source (an event emitter, a message consumer) and the
  * pull-based {@link trainEachFrom$}: when it is full it asks the source to pause, and to resume

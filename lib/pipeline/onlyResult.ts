@@ -1,3 +1,4 @@
+/** Keeps only the final result of a training pipeline. */
 import { OperatorFunction, filter, map } from 'rxjs';
 import type { CompletedEvent, StatusEvent, TrainingEvent } from '../core/events';
 import type { TrainingResult } from '../results/trainingResult';

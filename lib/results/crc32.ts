@@ -1,3 +1,4 @@
+/** Incremental CRC-32, the zip checksum. */
 /**
  * CRC-32 (IEEE 802.3, the zip checksum), computed incrementally over chunks.
  *

@@ -1,3 +1,4 @@
+/** The one metric a summary shows. */
 /**
  * The one metric a summary shows, the same in the CLI and the library.
  *

@@ -1,3 +1,4 @@
+/** The unzipped retraining result. */
 /**
  * The unzipped retraining result, with its metric comparison parsed.
  *

@@ -1,3 +1,4 @@
+/** The unzipped training result with its CSVs parsed. */
 /**
  * The unzipped training result, with its CSVs parsed into typed rows.
  *

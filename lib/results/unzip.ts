@@ -1,3 +1,4 @@
+/** Streaming, bounded unzip of a result archive. */
 /**
  * Streaming unzip of a result archive with fflate, bounded in size, with synchronous or
  * asynchronous decoders. Browser-safe.

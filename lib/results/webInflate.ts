@@ -1,3 +1,4 @@
+/** Result archives inflated by the platform's DecompressionStream. */
 /**
  * Result archives inflated by the platform's `DecompressionStream('deflate-raw')` (native code
  * in browsers and Node) instead of fflate's JavaScript inflate. Browser-safe: it reaches the

@@ -1,3 +1,4 @@
+/** Reading a zip's central directory to check what the streaming unzip produced. */
 /**
  * Reading a zip's central directory from the archive's last bytes, to check what the
  * streaming unzip produced against what the archive declares (CRC-32 and size per entry).

@@ -1,3 +1,4 @@
+/** Column types and their inference from the head of a CSV. */
 /**
  * Column types and their inference from the head of a CSV, with papaparse.
  *

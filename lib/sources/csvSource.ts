@@ -1,3 +1,4 @@
+/** Every form a CSV can come in, turned into a request body and a head for inference. */
 /**
  * Everything a CSV can come as (text, bytes, a Blob or File, a stream), turned into a request
  * body plus the head of the data for column inference.

@@ -1,3 +1,4 @@
+/** "Did you mean": the closest of some names to a mistyped one. */
 /**
  * "Did you mean": the closest of some names to a mistyped one.
  *

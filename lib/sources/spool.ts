@@ -1,3 +1,4 @@
+/** Spooling: measuring an upload source of unknown length before it is sent. */
 /**
  * Spooling: what an upload does with a source of unknown length. Object storage needs an
  * upload's length before its first byte (S3 refuses chunked PUTs), so such a source is first

@@ -1,3 +1,4 @@
+/** Detection and decoding of the text encodings CSV files come in. */
 /**
  * The text encodings CSV files come in (UTF-8, with or without a BOM, and Shift_JIS/CP932, the
  * usual encoding of Japanese business CSVs saved by Excel), detected from a bounded prefix and

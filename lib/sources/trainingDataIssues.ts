@@ -1,3 +1,4 @@
+/** Checks a training's data against its config before anything is uploaded. */
 /**
  * Checks a training's data against its config before anything is uploaded: what the service
  * would otherwise answer with a 400 after the upload (or a failed training hours later).

@@ -1,3 +1,4 @@
+/** Calls to the documented API endpoints. */
 /**
  * Calls to the documented API endpoints: URL building, the `x-api-key` header, JSON bodies,
  * bounded decoding, credential refresh and retries, in one place.

@@ -1,3 +1,4 @@
+/** Reading response bodies chunk by chunk, with a byte limit. */
 /**
  * Reading response bodies chunk by chunk, whatever the fetch returned (WHATWG stream, Node
  * stream or nothing), with a byte limit.

@@ -1,3 +1,4 @@
+/** The one place that maps an HTTP error response to an error class. */
 /**
  * The one place that maps an HTTP error response to an error class. Operators never inspect
  * status codes.

@@ -1,3 +1,4 @@
+/** A client-wide gate on requests: how many at once and how many per second. */
 /**
  * A client-wide gate for requests: at most `maxInFlight` at once and at most
  * `maxPerSecond` started per second (token bucket). Waiting requests start in arrival order.

@@ -1,3 +1,4 @@
+/** Requests to pre-signed storage URLs. */
 /**
  * Requests to pre-signed storage URLs (uploads and result downloads). They carry no API key;
  * the URL itself is the secret, so errors only ever show it redacted.

@@ -1,3 +1,4 @@
+/** One HTTP exchange as a cold Observable. */
 /**
  * One HTTP exchange as a cold Observable: subscribing sends the request, unsubscribing aborts
  * it (unless the response is already fully consumed), errors are the library's typed errors.

@@ -1,3 +1,4 @@
+/** The one place that decides what is retried and after how long. */
 /**
  * The one place that decides what is retried and after how long.
  *

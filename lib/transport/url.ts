@@ -1,3 +1,4 @@
+/** Building request URLs with encoded path and query parts. */
 /**
  * Building request URLs with encoded path and query parts.
  *

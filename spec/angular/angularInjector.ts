@@ -1,3 +1,4 @@
+/** Spec helper: a root Angular injector without a browser platform. */
 import '@angular/compiler';
 import {
   EnvironmentInjector,

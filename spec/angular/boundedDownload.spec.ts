@@ -1,3 +1,4 @@
+/** Specs: result downloads through Angular's HttpClient stay within their byte limits. */
 // First: it loads @angular/compiler, which Angular's partially compiled packages need.
 import { rootInjector } from './angularInjector';
 import { createServer, type Server } from 'node:http';

@@ -1,3 +1,4 @@
+/** Specs: which keys an Angular app may hold in the browser. */
 // First: it loads @angular/compiler, which Angular's partially compiled packages need.
 import { rootInjector } from './angularInjector';
 import { provideHttpClient, withFetch } from '@angular/common/http';

@@ -1,3 +1,4 @@
+/** Specs: the snippets of docs/ANGULAR.md compile and run. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';

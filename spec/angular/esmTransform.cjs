@@ -1,3 +1,4 @@
+/** Jest transform that makes Angular's ES modules CommonJS. */
 /**
  * Jest transform for the Angular packages, which ship ES modules only (`.mjs`): esbuild turns
  * each file into CommonJS so they load in the repo's CommonJS Jest run (Node < 24.9 cannot

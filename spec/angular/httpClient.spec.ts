@@ -1,3 +1,4 @@
+/** Specs: the client over Angular's HttpClient against real HTTP. */
 // First: it loads @angular/compiler, which Angular's partially compiled packages need.
 import { rootInjector } from './angularInjector';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';

@@ -1,3 +1,4 @@
+/** Specs: httpClientFetch, the fetch over Angular's HttpClient. */
 import { Observable, firstValueFrom, lastValueFrom, of, toArray } from 'rxjs';
 import { ApiError, AuthError, NetworkError, ServerError, createClient, pollStatus$, type FetchInit } from 'prediction-one-rx';
 import { httpClientFetch, type HttpClientFetchRequestOptions, type HttpClientFetchResponse, type HttpRequester } from '../../lib/angular/httpClientFetch';

@@ -1,3 +1,4 @@
+/** Specs: the backend proxy recipe of docs/ANGULAR.md. */
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TRAINING_ROUTES, p1Proxy } from '../../docs/examples/angular/p1-proxy';

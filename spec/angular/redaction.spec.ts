@@ -1,3 +1,4 @@
+/** Specs: no secret in what Angular's HttpClient path prints. */
 // First: it loads @angular/compiler, which Angular's partially compiled packages need.
 import { rootInjector } from './angularInjector';
 import { provideHttpClient, withFetch } from '@angular/common/http';

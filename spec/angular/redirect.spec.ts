@@ -1,3 +1,4 @@
+/** Specs: redirects of pre-signed requests through Angular's HttpClient. */
 // First: it loads @angular/compiler, which Angular's partially compiled packages need.
 import { rootInjector } from './angularInjector';
 import { HttpResponse, HttpHeaders, provideHttpClient, withFetch, withInterceptors, type HttpInterceptorFn } from '@angular/common/http';

@@ -1,3 +1,4 @@
+/** Specs: the Angular subpath's types. */
 import type { HttpClient } from '@angular/common/http';
 import { httpClientFetch, type HttpRequester } from '../../lib/angular/httpClientFetch';
 

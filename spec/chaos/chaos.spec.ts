@@ -1,3 +1,4 @@
+/** Specs: training pipelines complete through an emulator that injects faults. */
 import { runChaos } from '../../bench/chaos';
 
 /**

@@ -1,3 +1,4 @@
+/** Specs: p1rx batch. */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';

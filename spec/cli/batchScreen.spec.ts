@@ -1,3 +1,4 @@
+/** Specs: p1rx batch on a real terminal. */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadCheckpoint } from '../../lib/node';

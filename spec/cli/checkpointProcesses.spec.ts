@@ -1,3 +1,4 @@
+/** Specs: several p1rx batch processes on one checkpoint. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { loadCheckpoint, type CheckpointRecord } from '../../lib/node';

@@ -1,3 +1,4 @@
+/** Specs: what p1rx batch trusts in a checkpoint file. */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, open, readFile, readdir, stat, writeFile } from 'node:fs/promises';

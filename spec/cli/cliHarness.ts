@@ -1,3 +1,4 @@
+/** Spec helper: runs p1rx commands in-process with in-memory output. */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+/** Specs: p1rx messages name flags, not library options. */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { run } from '../../lib/cli/main';

@@ -1,3 +1,4 @@
+/** Specs: p1rx conformance against the emulator. */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -129,7 +130,9 @@ describe('p1rx conformance against the emulator', () => {
     expect(byEndpoint.get('GET /v1/external/api-key (retrain)')?.result).toBe('ok');
     expect(report.checks.filter((c) => c.endpoint === 'DELETE /v1/external/models/{model_id}').map((c) => c.result)).toEqual(['ok', 'ok']);
     expect(report.checks.filter((c) => c.endpoint.startsWith('DELETE /v1/external/data-sets/'))).toHaveLength(3);
-    expect(byEndpoint.get('GET /v1/external/api-key (train)')?.page).toBe('train_api/api_key/_index.jp.md');
+    expect(byEndpoint.get('GET /v1/external/api-key (train)')?.page).toBe(
+      'https://predictionone.sony.biz/cloud_manual/operating_instruction/train_api/api_key/',
+    );
     // Nothing of this run left behind, and nothing else touched.
     expect(await list('models')).toMatchObject({ models: [], metadata: { total: 0 } });
     expect(await list('data-sets')).toEqual(dataSetsBefore);

@@ -1,3 +1,4 @@
+/** Specs: the strict shape comparison of p1rx conformance. */
 import { DOCUMENTED_SHAPES, shapeDifferences } from '../../lib/cli/conformance/shapes';
 
 describe('shapeDifferences (strict, for p1rx conformance)', () => {

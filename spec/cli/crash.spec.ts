@@ -1,3 +1,4 @@
+/** Specs: p1rx batch crashing in a child process and resuming. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+/** Specs: p1rx emulator's --fault option. */
 import { Command, CommanderError } from 'commander';
 import { registerEmulator } from '../../lib/cli/emulatorCommand';
 

@@ -1,3 +1,4 @@
+/** Specs: the producer's journal of a fleet batch. */
 import { appendFile, mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+/** Specs: p1rx refuses to send a key over plain HTTP unless allowed. */
 import { run } from '../../lib/cli/main';
 import { clientFrom } from '../../lib/cli/options';
 

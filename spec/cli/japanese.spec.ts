@@ -1,3 +1,4 @@
+/** Specs: p1rx with Japanese CSVs in UTF-8, UTF-8 with a BOM and Shift_JIS. */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';

@@ -1,3 +1,4 @@
+/** Specs: p1rx batch killed at each step boundary, then resumed. */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';

@@ -1,3 +1,4 @@
+/** Specs: p1rx datasets and models at scale. */
 import { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { registerDataSets } from '../../lib/cli/dataSetsCommand';

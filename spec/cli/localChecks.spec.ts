@@ -1,3 +1,4 @@
+/** Specs: the local checks of p1rx before any upload. */
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';

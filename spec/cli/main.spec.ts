@@ -1,3 +1,4 @@
+/** Specs: the p1rx command's parsing and help. */
 import { run } from '../../lib/cli/main';
 
 describe('p1rx', () => {

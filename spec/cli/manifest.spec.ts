@@ -1,3 +1,4 @@
+/** Specs: batch manifests. */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ManifestError, parseManifest, readManifest } from '../../lib/cli/manifest';

@@ -1,3 +1,4 @@
+/** Specs: line numbers in CSV manifest errors. */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+/** Specs: the recovery hints of p1rx train. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';

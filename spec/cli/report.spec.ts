@@ -1,3 +1,4 @@
+/** Specs: p1rx report. */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';

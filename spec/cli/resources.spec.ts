@@ -1,3 +1,4 @@
+/** Specs: the resource commands of p1rx. */
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';

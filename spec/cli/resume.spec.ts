@@ -1,3 +1,4 @@
+/** Specs: p1rx batch --resume. */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';

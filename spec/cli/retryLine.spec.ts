@@ -1,3 +1,4 @@
+/** Specs: the retry line of p1rx. */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { filter, lastValueFrom, of } from 'rxjs';

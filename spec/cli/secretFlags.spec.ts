@@ -1,3 +1,4 @@
+/** Specs: the ways to give p1rx a secret key. */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

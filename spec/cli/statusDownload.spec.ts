@@ -1,3 +1,4 @@
+/** Specs: p1rx status and p1rx download. */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';

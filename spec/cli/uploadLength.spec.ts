@@ -1,3 +1,4 @@
+/** Specs: every upload the CLI sends declares its length. */
 /**
  * Issue 20's done-when: `p1rx train` of a 5 MiB CSV against the (strict) emulator sends each PUT
  * with `Content-Length` and no chunked encoding, as the emulator's request log shows. Real HTTP,

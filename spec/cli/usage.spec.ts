@@ -1,3 +1,4 @@
+/** Specs: p1rx usage errors. */
 import { run } from '../../lib/cli/main';
 import { summaryTable } from '../../lib/cli/batchCommand';
 import type { ManifestJob } from '../../lib/cli/manifest';

@@ -1,6 +1,7 @@
+/** Spec data: one documented response body per endpoint and what the codecs make of it. */
 /**
  * One documented response body per endpoint, filled in from the Japanese vendor pages'
- * response formats (`shared/api/vendor/<page>/_index.jp.md`), with the value the client's codec
+ * response formats (`https://predictionone.sony.biz/cloud_manual/operating_instruction/<page>/`), with the value the client's codec
  * must normalize it to, and what the variants may change.
  */
 import type * as t from 'io-ts';
@@ -18,7 +19,7 @@ import { UploadUrls } from '../../lib/codecs/uploadUrls';
 export interface DocumentedSample {
   /** The endpoint, as the vendor names it. */
   readonly endpoint: string;
-  /** The vendor page (under shared/api/vendor). */
+  /** The vendor's page, relative to https://predictionone.sony.biz/cloud_manual/operating_instruction/. */
   readonly page: string;
   readonly codec: t.Mixed;
   /** A body of the documented format. Ids that the service may send as numbers are numeric text here. */
@@ -60,7 +61,7 @@ const classifier = {
 export const DOCUMENTED_SAMPLES: readonly DocumentedSample[] = [
   {
     endpoint: 'Get API Key',
-    page: 'train_api/api_key/_index.jp.md',
+    page: 'train_api/api_key/',
     codec: ApiKeyResponse,
     sample: { api_key: 'api-key-0123456789', end_date: '2026-12-28T07:00:00Z' },
     normalized: { api_key: 'api-key-0123456789', end_date: '2026-12-28T07:00:00Z' },
@@ -69,7 +70,7 @@ export const DOCUMENTED_SAMPLES: readonly DocumentedSample[] = [
   },
   {
     endpoint: 'Train Data Upload',
-    page: 'train_api/train_data_upload/_index.jp.md',
+    page: 'train_api/train_data_upload/',
     codec: UploadUrls,
     sample: {
       learn_data_set_upload_url: URL_LEARN,
@@ -88,7 +89,7 @@ export const DOCUMENTED_SAMPLES: readonly DocumentedSample[] = [
   },
   {
     endpoint: 'Train Data Set Info',
-    page: 'train_api/get_data_set_info/_index.jp.md',
+    page: 'train_api/get_data_set_info/',
     codec: ColumnInfoResponse,
     sample: {
       raw_column_names: ['date', 'temp', 'weather'],
@@ -193,7 +194,7 @@ export const DOCUMENTED_SAMPLES: readonly DocumentedSample[] = [
   },
   {
     endpoint: 'Train (Create Model)',
-    page: 'train_api/train/_index.jp.md',
+    page: 'train_api/train/',
     codec: CreateModelResponse,
     sample: { external_process_id: '20261128070000' },
     normalized: { external_process_id: '20261128070000' },
@@ -202,7 +203,7 @@ export const DOCUMENTED_SAMPLES: readonly DocumentedSample[] = [
   },
   {
     endpoint: 'Train Status Check',
-    page: 'train_api/train_status_check/_index.jp.md',
+    page: 'train_api/train_status_check/',
     codec: TrainingStatus,
     sample: { status: 'finished', created_datetime: '2026-11-28T07:00:00Z', updated_datetime: '2026-11-28T07:09:00Z', result_url: URL_RESULT },
     normalized: { status: 'finished', created_datetime: '2026-11-28T07:00:00Z', updated_datetime: '2026-11-28T07:09:00Z', result_url: URL_RESULT },
@@ -213,7 +214,7 @@ export const DOCUMENTED_SAMPLES: readonly DocumentedSample[] = [
   },
   {
     endpoint: 'Train Status Check (running)',
-    page: 'train_api/train_status_check/_index.jp.md',
+    page: 'train_api/train_status_check/',
     codec: TrainingStatus,
     sample: { status: 'running', created_datetime: '2026-11-28T07:00:00Z', updated_datetime: '2026-11-28T07:01:00Z' },
     normalized: { status: 'running', created_datetime: '2026-11-28T07:00:00Z', updated_datetime: '2026-11-28T07:01:00Z' },
@@ -223,7 +224,7 @@ export const DOCUMENTED_SAMPLES: readonly DocumentedSample[] = [
   },
   {
     endpoint: 'Get Model (list)',
-    page: 'train_api/get_model/_index.jp.md',
+    page: 'train_api/get_model/',
     codec: ModelListResponse,
     sample: {
       models: [
@@ -263,7 +264,7 @@ export const DOCUMENTED_SAMPLES: readonly DocumentedSample[] = [
   },
   {
     endpoint: 'Get Data Set (list)',
-    page: 'train_api/get_data_set/_index.jp.md',
+    page: 'train_api/get_data_set/',
     codec: DataSetListResponse,
     sample: {
       data_sets: [
@@ -304,7 +305,7 @@ export const DOCUMENTED_SAMPLES: readonly DocumentedSample[] = [
   },
   {
     endpoint: 'Retrain Data Upload',
-    page: 're_train_api/re_train_data_upload/_index.jp.md',
+    page: 're_train_api/re_train_data_upload/',
     codec: RetrainUploadUrl,
     sample: { retrain_job_id: '9001', upload_url: URL_LEARN },
     normalized: { retrain_job_id: '9001', upload_url: URL_LEARN },
@@ -313,7 +314,7 @@ export const DOCUMENTED_SAMPLES: readonly DocumentedSample[] = [
   },
   {
     endpoint: 'Retrain Status Check',
-    page: 're_train_api/re_train_status_check/_index.jp.md',
+    page: 're_train_api/re_train_status_check/',
     codec: RetrainJobStatus,
     sample: { status: 'job_finished', model_id: 12, message: 'done', download_url: URL_RESULT, metadata: { retrain_job_id: '9001' } },
     normalized: { status: 'job_finished', model_id: 12, message: 'done', download_url: URL_RESULT, metadata: { retrain_job_id: '9001' } },
@@ -324,7 +325,7 @@ export const DOCUMENTED_SAMPLES: readonly DocumentedSample[] = [
   },
   {
     endpoint: 'Retrain Status Check (running)',
-    page: 're_train_api/re_train_status_check/_index.jp.md',
+    page: 're_train_api/re_train_status_check/',
     codec: RetrainJobStatus,
     sample: { status: 'running', model_id: 12, metadata: { retrain_job_id: '9001' } },
     normalized: { status: 'running', model_id: 12, metadata: { retrain_job_id: '9001' } },
@@ -334,7 +335,7 @@ export const DOCUMENTED_SAMPLES: readonly DocumentedSample[] = [
   },
   {
     endpoint: 'Retrain Model Switch',
-    page: 're_train_api/switch_model/_index.jp.md',
+    page: 're_train_api/switch_model/',
     codec: UpdateModelResponse,
     sample: { metadata: { retrain_job_id: '9001' } },
     normalized: { metadata: { retrain_job_id: '9001' } },
@@ -343,7 +344,7 @@ export const DOCUMENTED_SAMPLES: readonly DocumentedSample[] = [
   },
   {
     endpoint: 'Create Classifier',
-    page: 'model_api/create_classifier/_index.jp.md',
+    page: 'model_api/create_classifier/',
     codec: CreateClassifierResponse,
     sample: { classifier_id: '501', api_key: 'inference-key-0123456789', version: '1' },
     normalized: { classifier_id: '501', api_key: 'inference-key-0123456789', version: '1' },
@@ -352,7 +353,7 @@ export const DOCUMENTED_SAMPLES: readonly DocumentedSample[] = [
   },
   {
     endpoint: 'Get Classifier (list)',
-    page: 'model_api/get_classifier/_index.jp.md',
+    page: 'model_api/get_classifier/',
     codec: ClassifierListResponse,
     sample: { classifiers: [classifier, { ...classifier, classifier_id: '502', status: 'building', url: null }] },
     normalized: { classifiers: [classifier, (({ url: _url, ...rest }) => ({ ...rest, classifier_id: '502', status: 'building' }))(classifier)] },
@@ -363,7 +364,7 @@ export const DOCUMENTED_SAMPLES: readonly DocumentedSample[] = [
   {
     // The curl example's GET /v1/external/classifiers/{id}: the emulator answers like Update Classifier (docs/CONTRACT.md G15).
     endpoint: 'Get Classifier (one, curl example)',
-    page: 'model_api/get_classifier/_index.jp.md',
+    page: 'model_api/get_classifier/',
     codec: UpdateClassifierResponse,
     sample: { classifier: { ...classifier, url: null, status: 'updating' } },
     normalized: { classifier: (({ url: _url, ...rest }) => ({ ...rest, status: 'updating' }))(classifier) },
@@ -373,7 +374,7 @@ export const DOCUMENTED_SAMPLES: readonly DocumentedSample[] = [
   },
   {
     endpoint: 'Update Classifier',
-    page: 'model_api/update_classifier/_index.jp.md',
+    page: 'model_api/update_classifier/',
     codec: UpdateClassifierResponse,
     sample: { classifier },
     normalized: { classifier },
@@ -384,7 +385,7 @@ export const DOCUMENTED_SAMPLES: readonly DocumentedSample[] = [
   {
     // Every page's "error message" table: code, error, message (the body's shape is a gap, docs/CONTRACT.md G2).
     endpoint: 'Error body (every page)',
-    page: 'train_api/api_key/_index.jp.md',
+    page: 'train_api/api_key/',
     codec: ApiErrorBody,
     sample: { code: 4001000204, error: 'PREDA_EXTERNAL_BAD_REQUEST', message: 'invalid_api_key.' },
     normalized: { code: 4001000204, error: 'PREDA_EXTERNAL_BAD_REQUEST', message: 'invalid_api_key.' },
@@ -393,7 +394,7 @@ export const DOCUMENTED_SAMPLES: readonly DocumentedSample[] = [
   },
   {
     endpoint: 'Inference',
-    page: 'model_api/inference/_index.jp.md',
+    page: 'model_api/inference/',
     codec: InferenceResponse,
     sample: {
       version: '1',

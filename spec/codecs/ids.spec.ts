@@ -1,3 +1,4 @@
+/** Specs: branded id factories. */
 import { isLeft, isRight } from 'fp-ts/Either';
 import { ClassifierId, DataSetId, ExternalProcessId, ModelId, RetrainJobId } from '../../lib/codecs/ids';
 import {

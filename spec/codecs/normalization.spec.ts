@@ -1,3 +1,4 @@
+/** Specs: the codecs read each documented body and its variants with one meaning. */
 import { DecodeError } from '../../lib';
 import { decodeOrThrow, reportIssues } from '../../lib/codecs/decode';
 import { DOCUMENTED_SAMPLES, type DocumentedSample } from './documentedSamples';

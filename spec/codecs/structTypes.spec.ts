@@ -1,3 +1,4 @@
+/** Specs: each codec matches its interface. */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';

@@ -1,3 +1,4 @@
+/** Specs: tolerant decoding over HTTP. */
 import { lastValueFrom, of, toArray } from 'rxjs';
 import { asClassifierId, asDataSetId, asModelId } from '../../lib/codecs/ids';
 import {

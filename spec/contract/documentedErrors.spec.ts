@@ -1,3 +1,4 @@
+/** Specs: every documented error message, from the emulator to the client's typed error. */
 /**
  * Every error message of every Japanese page, produced by the emulator in its documented
  * situation (with an emulator control where the API cannot make the state), and mapped by the

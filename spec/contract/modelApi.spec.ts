@@ -1,3 +1,4 @@
+/** Specs: the vendor's prediction and retraining examples, run against the emulator. */
 /**
  * The Japanese prediction-API (model_api/) and retraining (re_train_api/) pages' Python and curl
  * examples, as written — only host, keys and ids change — against the emulator over HTTP.

@@ -1,3 +1,4 @@
+/** Specs: the whole pipeline from a secret key, against the emulator. */
 /**
  * The Done-when pipeline: one client with only a secret key trains, deploys, predicts one row at
  * a time and deletes; it exchanges the secret key for a train key and a deploy key, and the

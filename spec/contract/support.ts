@@ -1,3 +1,4 @@
+/** Spec helpers of the contract suite: the vendor's sample data and example runners. */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

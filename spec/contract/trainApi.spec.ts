@@ -1,5 +1,7 @@
+/** Specs: the vendor's Train API examples, run against the emulator. */
 /**
- * The Japanese Train API pages' Python and curl examples (../shared/api/vendor/train_api/), sent
+ * The Japanese Train API pages' Python and curl examples
+ * (https://predictionone.sony.biz/cloud_manual/operating_instruction/train_api/), sent
  * as written — only the host, keys and ids change — to the emulator over HTTP, each response
  * checked against the page's documented shape.
  */

@@ -1,3 +1,4 @@
+/** Specs: Base64. */
 import { decodeBase64, encodeBase64 } from '../../lib/core/base64';
 
 describe('base64', () => {

@@ -1,3 +1,4 @@
+/** Specs: CIDR blocks. */
 import { assertClassifierRules, classifierRuleIssues } from '../../lib/core/classifierRules';
 import { ValidationError } from '../../lib';
 import { cidrContains, parseCidr, parseIp } from '../../lib/core/cidr';

@@ -1,3 +1,4 @@
+/** Specs: the error hierarchy and its redaction. */
 import { ApiError, AuthError, DecodeError, NetworkError, RateLimitError, ResourceGoneError, ServerError } from '../../lib/core/errors';
 import { redactText, redactUrl } from '../../lib/core/redact';
 import { apiErrorFrom } from '../../lib/transport/errorFactory';

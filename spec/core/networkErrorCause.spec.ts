@@ -1,3 +1,4 @@
+/** Specs: no pre-signed URL secret in a NetworkError or its cause. */
 import { inspect } from 'node:util';
 import { lastValueFrom, of, toArray } from 'rxjs';
 import { upload$, type RetryEvent } from '../../lib';

@@ -1,3 +1,4 @@
+/** Specs: the message of NetworkError. */
 import { NetworkError } from '../../lib/core/errors';
 
 describe('NetworkError message', () => {

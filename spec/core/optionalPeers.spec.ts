@@ -1,3 +1,4 @@
+/** Specs: the optional peers and their ranges. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { MissingPeerError, OPTIONAL_PEERS, missingPeerMessage, peerInstallSpec } from '../../lib/core/optionalPeers';

@@ -1,3 +1,4 @@
+/** Specs: no secret in DecodeError bodies. */
 import { lastValueFrom, of, toArray } from 'rxjs';
 import { apiKey$, classifiers$ } from '../../lib';
 import { SECRET_KEY, useEmulator } from '../helpers/emulator';

@@ -1,3 +1,4 @@
+/** Specs: redaction of every printed error and client. */
 import { inspect } from 'node:util';
 import { lastValueFrom, of, toArray } from 'rxjs';
 import * as core from '../../lib';

@@ -1,3 +1,4 @@
+/** Specs: the Retry-After parser. */
 import { MAX_RETRY_AFTER_MS, retryAfterMs } from '../../lib/core/retryAfter';
 
 /** Headers as a response has them (names case-insensitive). */

@@ -1,3 +1,4 @@
+/** Specs: service timestamps read the same in every time zone. */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';

@@ -1,3 +1,4 @@
+/** Specs: validation of the Create Model config. */
 import { assertTrainingConfig, trainingConfigIssues } from '../../lib/core/trainingConfig';
 import { booleanValue, integerValue } from '../../lib/core/configValues';
 import { ValidationError } from '../../lib/core/errors';

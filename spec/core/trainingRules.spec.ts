@@ -1,4 +1,4 @@
-// The shared rules of a training's life, tested once: every driver (poller, durable step, fleet, conformance) calls these.
+/** Specs: the shared rules of a training's life, tested once for every driver. */
 import { ApiError, AuthError, TrainingStartUnknownError } from '../../lib/core/errors';
 import { DEFAULT_POLL_OPTIONS, resolvePollOptions } from '../../lib/core/pollOptions';
 import {

@@ -1,5 +1,7 @@
+/** Specs: docs/CONTRACT.md names files and pages that exist. */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { PAGE } from '../../lib/cli/conformance/checks';
 import { ROUTES } from '../../lib/emulator/routes/table';
 
 /**
@@ -29,8 +31,14 @@ function tableAfter(heading: string): string[][] {
 const codeSpans = (cell: string): string[] => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
 const files = (cell: string): string[] => codeSpans(cell).filter((s) => /^(lib|spec|docs|scripts)\//.test(s));
 
-/** The vendor pages, when this checkout sits beside them (shared/api/vendor). */
-const vendor = [path.resolve(root, '../shared/api/vendor'), path.resolve(root, '../../shared/api/vendor')].find((d) => existsSync(d));
+/** The vendor's Japanese documentation: every page is cited by its URL under this one. */
+const VENDOR_DOCS = 'https://predictionone.sony.biz/cloud_manual/operating_instruction/';
+
+/**
+ * A local copy of the vendor's pages (their Hugo sources, `<section>/<page>/_index.jp.md`), when
+ * P1RX_VENDOR_PAGES names one: then every cited page must exist in it too.
+ */
+const vendorCopy = process.env.P1RX_VENDOR_PAGES;
 
 describe('docs/CONTRACT.md, the contract index', () => {
   const index = tableAfter('## Endpoint index');
@@ -46,14 +54,19 @@ describe('docs/CONTRACT.md, the contract index', () => {
     expect(missing).toEqual([]);
   });
 
-  it('should name a Japanese page that exists for every endpoint', () => {
+  it('should name a Japanese page by its public URL for every endpoint, each page p1rx conformance cites among them', () => {
     const pages = index
       .map((row) => codeSpans(row[4]))
       .filter((p) => p.length > 0)
       .flat();
     expect(pages.length).toBeGreaterThanOrEqual(18);
-    for (const page of pages) expect(page).toMatch(/^(train_api|re_train_api|model_api)\/[a-z_]+\/_index\.jp\.md$/);
-    if (vendor !== undefined) expect(pages.filter((p) => !existsSync(path.join(vendor, p)))).toEqual([]);
+    for (const page of pages)
+      expect(page).toMatch(/^https:\/\/predictionone\.sony\.biz\/cloud_manual\/operating_instruction\/(train_api|re_train_api|model_api)\/[a-z_]+\/$/);
+    expect(Object.values(PAGE).filter((p) => !pages.includes(p))).toEqual([]);
+    if (vendorCopy !== undefined) {
+      const missing = pages.filter((p) => !existsSync(path.join(vendorCopy, p.slice(VENDOR_DOCS.length), '_index.jp.md')));
+      expect(missing).toEqual([]);
+    }
   });
 
   it('should index every emulator route', () => {

@@ -1,3 +1,4 @@
+/** Specs: the fleet deployment examples in docs/examples/fleet. */
 /* eslint-disable @typescript-eslint/no-explicit-any -- parsed YAML documents are walked by path */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+/** Specs: the guides listed in the API reference. */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 

@@ -1,3 +1,4 @@
+/** Specs: every public export is documented with an example. */
 import path from 'node:path';
 import ts from 'typescript';
 

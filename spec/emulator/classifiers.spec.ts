@@ -1,3 +1,4 @@
+/** Specs: the emulator's classifier and inference endpoints. */
 import { startEmulator, type Emulator } from '../../lib/emulator';
 import { badRequest, call, createModel, rowsOf, seattle, upload } from './support';
 

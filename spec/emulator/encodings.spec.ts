@@ -1,3 +1,4 @@
+/** Specs: the encodings of CSVs uploaded to the emulator. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startEmulator, type Emulator } from '../../lib/emulator';

@@ -1,3 +1,4 @@
+/** Specs: parsing of the emulator's fault specs. */
 import { FAULT_KINDS, parseFaultSpec } from '../../lib/emulator';
 
 describe('parseFaultSpec', () => {

@@ -1,3 +1,4 @@
+/** Specs: the emulator's fault injection. */
 import { unzipSync } from 'fflate';
 import { startEmulator, type Emulator, type EmulatorOptions, type FaultKind } from '../../lib/emulator';
 import { call, createModel, pollUntilDone, seattle, upload } from './support';

@@ -1,3 +1,4 @@
+/** Specs: the emulator's HTML error fault. */
 import { lastValueFrom, toArray } from 'rxjs';
 import { ServerError, models$ } from '../../lib';
 import { API_KEY, useEmulator } from '../helpers/emulator';

@@ -1,3 +1,4 @@
+/** Specs: the emulator's credential types. */
 import { startEmulator, type Emulator } from '../../lib/emulator';
 import { badRequest, call, createModel, seattle, upload } from './support';
 

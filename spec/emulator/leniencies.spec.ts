@@ -1,3 +1,4 @@
+/** Specs: the emulator is strict unless a leniency is named. */
 /**
  * Issue 20 item 8: the emulator is strict by default. Each leniency is off unless named, as a
  * `startEmulator` option and as a `p1rx emulator` flag; every case goes over real HTTP.

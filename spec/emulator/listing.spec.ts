@@ -1,3 +1,4 @@
+/** Specs: the emulator's paged listings. */
 import { Listing } from '../../lib/emulator/listing';
 
 describe('emulator Listing (synthetic rows, O(limit) pages)', () => {

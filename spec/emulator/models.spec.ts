@@ -1,3 +1,4 @@
+/** Specs: the emulator's Create Model, status, listing and deletion. */
 import { startEmulator, type Emulator } from '../../lib/emulator';
 import { badRequest, call, createModel, pollUntilDone, upload } from './support';
 

@@ -1,3 +1,4 @@
+/** Specs: the emulator's retraining endpoints. */
 import { strToU8, zipSync } from 'fflate';
 import { startEmulator, type Emulator } from '../../lib/emulator';
 import { badRequest, call, createModel, downloadResult, pollUntilDone, rowsOf, seattle, upload } from './support';

@@ -1,3 +1,4 @@
+/** Specs: the emulator's pre-signed storage behaves like S3. */
 /**
  * The emulator's pre-signed storage routes behave like S3's query-string-authenticated PUT and
  * GET, with S3's documented XML errors: a PUT must declare its length (chunked: 501

@@ -1,3 +1,4 @@
+/** Specs: the emulator's server, authentication and test hooks. */
 import { Agent, fetch as undiciFetch } from 'undici';
 import { startEmulator, type Emulator } from '../../lib/emulator';
 import { badRequest, call } from './support';

@@ -1,3 +1,4 @@
+/** Specs: the emulator's strict Create Model config. */
 import { startEmulator, type Emulator } from '../../lib/emulator';
 import { badRequest, call, createModel, downloadResult, pollUntilDone, upload } from './support';
 

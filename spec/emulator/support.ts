@@ -1,3 +1,4 @@
+/** Spec helpers of the emulator specs: data sets and raw HTTP calls. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';

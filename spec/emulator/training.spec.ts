@@ -1,3 +1,4 @@
+/** Specs: the emulator's real training and its result archive. */
 import { startEmulator, type Emulator } from '../../lib/emulator';
 import { createModel, downloadResult, metricsOf, pollUntilDone, rowsOf, seattle, seattleBinary, upload } from './support';
 

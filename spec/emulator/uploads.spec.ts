@@ -1,3 +1,4 @@
+/** Specs: the emulator's uploads and Train Data Set Info. */
 import { DATA_TYPE_IDS, startEmulator, type Emulator } from '../../lib/emulator';
 import { badRequest, call, seattle, upload } from './support';
 

@@ -1,3 +1,4 @@
+/** Specs: the API reference configuration and the documented status values. */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_POLL_OPTIONS } from '../../lib/core/pollOptions';

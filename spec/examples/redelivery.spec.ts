@@ -1,3 +1,4 @@
+/** Specs: the redelivery recipe of docs/EVENT_PROCESSORS.md. */
 import { lastValueFrom, toArray, concatMap, from } from 'rxjs';
 import { newJobRecord, runJobSteps$, trainEachFrom$, type JobRecord, type JobStage, type KeyedTrainingJob } from '../../lib';
 import { seattleWeather, useEmulator } from '../helpers/emulator';

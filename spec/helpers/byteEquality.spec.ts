@@ -1,3 +1,4 @@
+/** Specs: the byte array equality tester. */
 import { byteArraysEqual } from './byteEquality';
 
 describe('byte array equality (spec/helpers/byteEquality.ts)', () => {

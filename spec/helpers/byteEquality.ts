@@ -1,3 +1,4 @@
+/** Spec helper: a fast Jest equality tester for byte arrays. */
 /**
  * A Jest equality tester for byte arrays (`Uint8Array`, `Buffer`): compares the bytes at once.
  * Jest's own deep equality walks a typed array key by key (a string per index), which took

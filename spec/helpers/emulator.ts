@@ -1,3 +1,4 @@
+/** Spec helpers: an emulator per describe block and the Seattle weather data. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../lib/emulator';

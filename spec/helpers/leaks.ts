@@ -1,3 +1,4 @@
+/** Spec helper: everything a user could print of a value, to look for secrets. */
 import { format, inspect } from 'node:util';
 
 /**

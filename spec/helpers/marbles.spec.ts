@@ -1,3 +1,4 @@
+/** Specs: the marble test scheduler's frame limit. */
 import { interval, map, takeWhile, timer } from 'rxjs';
 import { DEFAULT_MAX_FRAMES, testScheduler } from './marbles';
 

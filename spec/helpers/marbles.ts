@@ -1,3 +1,4 @@
+/** Spec helper: the marble test scheduler. */
 import { TestScheduler, type RunHelpers } from 'rxjs/testing';
 
 /**

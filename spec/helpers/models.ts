@@ -1,3 +1,4 @@
+/** Spec helper: trains a model through the emulator. */
 import { lastValueFrom, of, toArray } from 'rxjs';
 import { models$, pollStatus$, train$, upload$, type PredictionOneClient, type TrainingConfig } from '../../lib';
 import { seattleWeather } from './emulator';

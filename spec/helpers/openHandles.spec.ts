@@ -1,3 +1,4 @@
+/** Specs: the open-handle check. */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { activeResources, leftovers, leftoversAfterSettling, trackTimers, type TimerGlobals } from './openHandles';

@@ -1,3 +1,4 @@
+/** Open-handle detection that works with parallel Jest workers. */
 /**
  * Open-handle detection that works with parallel Jest workers: counts the process's live,
  * referenced resources (Node's public `process.getActiveResourcesInfo()`: servers, sockets,

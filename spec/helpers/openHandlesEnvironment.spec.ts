@@ -1,3 +1,4 @@
+/** Specs: the open-handle Jest environment fails a leaky file. */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';

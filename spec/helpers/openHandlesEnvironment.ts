@@ -1,3 +1,4 @@
+/** Jest's Node environment with the open-handle check. */
 /**
  * Jest's Node environment plus the open-handle check of spec/helpers/openHandles.ts: counts live
  * resources when a spec file starts (`run_start`) and follows its timers; after every test and

@@ -1,3 +1,4 @@
+/** Spec helper: local servers that redirect requests. */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 

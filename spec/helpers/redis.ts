@@ -1,3 +1,4 @@
+/** Spec helper: a real redis-server per spec file. */
 import { INSTALL_HINT, redisServerPath, startRedisServer, type RunningRedis } from '../../scripts/redisServer';
 
 /**

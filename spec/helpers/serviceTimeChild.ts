@@ -1,3 +1,4 @@
+/** Child process of the service-time spec, run with a given time zone. */
 /**
  * Child process of spec/core/serviceTime.spec.ts, run with a given `TZ`: prints one JSON line
  * with what the client makes of zone-less `end_date` values (`parseEndDate`) beside what the

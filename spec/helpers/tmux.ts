@@ -1,3 +1,4 @@
+/** Spec helper: a program in a real terminal, through tmux. */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -1,3 +1,4 @@
+/** Spec helpers: wait until a condition holds, with a guard against a hang. */
 /**
  * Waits until `condition()` holds, checking every 5 ms; rejects naming `what` after
  * `timeoutMs` (a guard against a hang, not a speed bound: parallel workers on a loaded machine

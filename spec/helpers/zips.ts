@@ -1,4 +1,4 @@
-/** Damaged archives for the unzip tests. */
+/** Spec helper: damaged archives for the unzip tests. */
 
 /** Sets the central directory's CRC-32 of every entry to a wrong value. */
 export function withBadCrc(zip: Uint8Array): Uint8Array {

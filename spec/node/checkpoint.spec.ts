@@ -1,3 +1,4 @@
+/** Specs: the batch checkpoint. */
 import { spawn } from 'node:child_process';
 import { appendFile, chmod, mkdir, mkdtemp, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';

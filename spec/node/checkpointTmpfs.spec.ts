@@ -1,3 +1,4 @@
+/** Specs: the checkpoint on a full tmpfs. */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';

@@ -1,3 +1,4 @@
+/** Specs: downloading result archives to files. */
 import { deflateRawSync } from 'node:zlib';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,3 +1,4 @@
+/** Specs: NDJSON lines from a Node stream. */
 import { Readable } from 'node:stream';
 import { Subject } from 'rxjs';
 import { trainEachFrom$, type KeyedTrainingJob, type TrainingEvent } from '../../lib';

@@ -1,3 +1,4 @@
+/** Specs: the data of a batch report. */
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+/** Specs: writing archive entries into a folder. */
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

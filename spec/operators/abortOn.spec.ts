@@ -1,3 +1,4 @@
+/** Specs: abortOn. */
 import { Observable, Subject, defer, finalize, of } from 'rxjs';
 import { AbortError, abortOn } from '../../lib';
 

@@ -1,3 +1,4 @@
+/** Specs: the prediction API (classifier) operators. */
 import { VirtualTimeScheduler, firstValueFrom, lastValueFrom, of, toArray } from 'rxjs';
 import {
   ApiError,

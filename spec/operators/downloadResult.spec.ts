@@ -1,3 +1,4 @@
+/** Specs: downloadResult$. */
 import { Subscription, lastValueFrom, of, toArray } from 'rxjs';
 import { ApiError, ResultArchiveError, downloadResult$, onlyResult, pollStatus$, train$, upload$ } from '../../lib';
 import { seattleWeather, useEmulator } from '../helpers/emulator';

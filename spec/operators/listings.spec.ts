@@ -1,3 +1,4 @@
+/** Specs: the listing and delete operators. */
 import { firstValueFrom, lastValueFrom, of, take, toArray } from 'rxjs';
 import { ApiError, ValidationError, dataSets$, deleteDataSet$, deleteModel$, models$, train$, upload$ } from '../../lib';
 import { useEmulator } from '../helpers/emulator';

@@ -1,3 +1,4 @@
+/** Specs: listings at scale over real HTTP. */
 import { lastValueFrom, count, of, firstValueFrom } from 'rxjs';
 import { dataSets$, dataSets, deleteDataSet$ } from '../../lib';
 import { useEmulator } from '../helpers/emulator';

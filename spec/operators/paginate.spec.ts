@@ -1,3 +1,4 @@
+/** Specs: pagination. */
 import { lastValueFrom, of, take, timer, map, toArray, type Observable } from 'rxjs';
 import { paginate, paginateAsync, type Page } from '../../lib/operators/paginate';
 import { testScheduler } from '../helpers/marbles';

@@ -1,3 +1,4 @@
+/** Specs: pollStatus$ over HTTP. */
 import { Subscription, lastValueFrom, of, toArray } from 'rxjs';
 import { DecodeError, TrainingFailedError, pollStatus$, train$, upload$, type StatusEvent, type TrainingEvent } from '../../lib';
 import { seattleWeather, useEmulator } from '../helpers/emulator';

@@ -1,3 +1,4 @@
+/** Specs: the poller's schedule, in virtual time. */
 import { Observable, defer, of, take, throwError } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { PollTimeoutError } from '../../lib/core/errors';

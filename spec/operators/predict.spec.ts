@@ -1,3 +1,4 @@
+/** Specs: predict$. */
 import { firstValueFrom, from, lastValueFrom, of, toArray } from 'rxjs';
 import {
   InferenceError,

@@ -1,3 +1,4 @@
+/** Specs: the retraining operators. */
 import { lastValueFrom, of, toArray } from 'rxjs';
 import {
   ApiError,

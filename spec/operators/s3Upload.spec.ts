@@ -1,3 +1,4 @@
+/** Specs: every PUT to a pre-signed URL declares its length, as S3 requires. */
 /**
  * Issue 20 item 1, the client's side: every PUT to a pre-signed URL declares its length, as S3
  * requires (a file from stat, a Blob from its size, bytes from their length; a source of unknown

@@ -1,3 +1,4 @@
+/** Specs: train$. */
 import { lastValueFrom, of, toArray } from 'rxjs';
 import { ApiError, AuthError, train$, upload$, ValidationError, type FetchLike, type FetchResponse, type TrainingConfig } from '../../lib';
 import { seattleWeather, useEmulator } from '../helpers/emulator';

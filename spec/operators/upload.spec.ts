@@ -1,3 +1,4 @@
+/** Specs: upload$. */
 import { firstValueFrom, lastValueFrom, of, toArray } from 'rxjs';
 import { datasetInfo$, upload$, ValidationError, type FetchLike, type TrainingEvent, type UploadedEvent } from '../../lib';
 import { createNodeFetch } from '../../lib/node';

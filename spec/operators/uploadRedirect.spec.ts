@@ -1,3 +1,4 @@
+/** Specs: upload$ when the storage redirects its PUTs. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { lastValueFrom, of, tap, toArray } from 'rxjs';

@@ -1,3 +1,4 @@
+/** Specs: the packed package installed and compiled as each kind of user does. */
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -3,7 +3,7 @@ import { build, type Metafile } from 'esbuild';
 
 /**
  * The core's runtime import graph (esbuild's metafile of the browser bundle): no cycles, and
- * dependencies point one way, pipeline -> operators -> transport -> core (STYLE.md §1).
+ * dependencies point one way, pipeline -> operators -> transport -> core (docs/CONTRIBUTING.md, "Layers").
  */
 const root = path.resolve(__dirname, '../..');
 const rank: Record<string, number> = { core: 0, codecs: 0, sources: 1, results: 1, transport: 2, operators: 3, pipeline: 4 };

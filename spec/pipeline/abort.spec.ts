@@ -1,3 +1,4 @@
+/** Specs: aborting trainModel. */
 import { firstValueFrom, lastValueFrom, of } from 'rxjs';
 import { AbortError, models, models$, trainEachFrom$, trainModel, train$, upload$, type JobEvent, type TrainingEvent, type TrainingJob } from '../../lib';
 import { seattleWeather, useEmulator } from '../helpers/emulator';

@@ -1,3 +1,4 @@
+/** Specs: recovery from an ambiguous Create Model failure. */
 import { lastValueFrom, of, toArray } from 'rxjs';
 import { TrainingStartUnknownError, train$, trainModel$, upload$ } from '../../lib';
 import { seattleWeather, useEmulator } from '../helpers/emulator';

@@ -1,3 +1,4 @@
+/** Specs: cancelling trainModel$. */
 import { Subscription, filter, firstValueFrom, type Observable } from 'rxjs';
 import { trainModel$, type TrainingEvent } from '../../lib';
 import { seattleWeather, useEmulator } from '../helpers/emulator';

@@ -1,3 +1,4 @@
+/** Specs: withDeadline. */
 import { asyncScheduler } from 'rxjs';
 import { DeadlineExceededError } from '../../lib/core/errors';
 import { withDeadline } from '../../lib/pipeline/deadline';

@@ -1,3 +1,4 @@
+/** Specs: trainModel$ on Japanese data, end to end. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { lastValueFrom, of, toArray } from 'rxjs';

@@ -1,3 +1,4 @@
+/** Specs: the job queue. */
 import { EventEmitter } from 'node:events';
 import { lastValueFrom, of, Subject, toArray } from 'rxjs';
 import { createJobQueue, trainEachFrom$, type KeyedTrainingJob, type TrainingEvent, type TrainingResult } from '../../lib';

@@ -1,3 +1,4 @@
+/** Specs: jobStep$, one step per activation. */
 import { DEFAULT_POLL_OPTIONS, resolvePollOptions } from '../../lib/core/pollOptions';
 import { lastValueFrom, toArray } from 'rxjs';
 import {

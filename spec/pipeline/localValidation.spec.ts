@@ -1,3 +1,4 @@
+/** Specs: the local validation of trainModel$. */
 import { Readable } from 'node:stream';
 import { lastValueFrom } from 'rxjs';
 import { ValidationError, trainModel$, trainingDataIssues, type TrainingConfig, type TrainingJob } from '../../lib';

@@ -1,3 +1,4 @@
+/** Specs: trainModel$ recovering after a failed Create Model. */
 import { lastValueFrom, toArray } from 'rxjs';
 import { trainModel$ } from '../../lib';
 import { seattleWeather, useEmulator } from '../helpers/emulator';

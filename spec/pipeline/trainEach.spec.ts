@@ -1,3 +1,4 @@
+/** Specs: trainEach$. */
 import { Subject, lastValueFrom, of, toArray, type Observable } from 'rxjs';
 import { ApiError, trainEach$, trainEachFrom$, type JobEvent, type KeyedTrainingJob, type TrainingEvent, type TrainingResult } from '../../lib';
 import { seattleWeather, useEmulator } from '../helpers/emulator';

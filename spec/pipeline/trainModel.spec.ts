@@ -1,3 +1,4 @@
+/** Specs: trainModel$ through the emulator. */
 import { lastValueFrom, toArray } from 'rxjs';
 import { trainModel$, type CompletedEvent, type TrainingEvent } from '../../lib';
 import { seattleRain, seattleWeather, useEmulator } from '../helpers/emulator';

@@ -1,3 +1,4 @@
+/** Spec helper: test doubles of DecompressionStream. */
 /**
  * Test doubles for the global `DecompressionStream`: spies around the real one (what went in,
  * what came out, whether it was cancelled) and stubs for platforms without it. Each install

@@ -1,3 +1,4 @@
+/** Specs: headlineMetric. */
 import { headlineMetric } from '../../lib';
 
 const m = (name: string, value: number) => ({ name, value, raw: String(value) });

@@ -1,3 +1,4 @@
+/** Specs: the streaming unzip. */
 import { UnzipInflate, strToU8, zipSync } from 'fflate';
 import type { ZipCodec } from '../../lib/core/config';
 import { ResponseTooLargeError, ResultArchiveError } from '../../lib/core/errors';

@@ -1,3 +1,4 @@
+/** Specs: inflating with DecompressionStream. */
 import { UnzipInflate, deflateSync, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import type { ZipCodec } from '../../lib/core/config';
 import { ResponseTooLargeError, ResultArchiveError } from '../../lib/core/errors';

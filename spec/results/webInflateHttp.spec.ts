@@ -1,3 +1,4 @@
+/** Specs: result downloads with DecompressionStream against the emulator. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UnzipInflate, strToU8, zipSync } from 'fflate';

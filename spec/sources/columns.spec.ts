@@ -1,3 +1,4 @@
+/** Specs: column type inference. */
 import { ValidationError } from '../../lib/core/errors';
 import { checkColumns, columnInfoCsv, inferColumns } from '../../lib/sources/columns';
 

@@ -1,3 +1,4 @@
+/** Specs: "did you mean" suggestions. */
 import { nearest } from '../../lib/sources/nearest';
 
 describe('nearest', () => {

@@ -1,3 +1,4 @@
+/** Specs: text encoding detection and decoding. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeCsv, detectCsvEncoding, inferColumns } from '../../lib';

@@ -1,3 +1,4 @@
+/** Specs: the client's credential types. */
 import { forkJoin, lastValueFrom, of, toArray } from 'rxjs';
 import { AuthError, ValidationError, classifiers$, createClient, models$, retrainClient$, retrainUpload$, type CredentialState } from '../../lib';
 import { startEmulator, type Emulator } from '../../lib/emulator';

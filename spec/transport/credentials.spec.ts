@@ -1,3 +1,4 @@
+/** Specs: API key exchange and refresh. */
 import { forkJoin, lastValueFrom, of, toArray } from 'rxjs';
 import { AuthError, apiKey$, createClient, datasetInfo$, upload$, type CredentialState } from '../../lib';
 import { parseEndDate } from '../../lib/transport/credentials';

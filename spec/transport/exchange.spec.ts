@@ -1,3 +1,4 @@
+/** Specs: reading bounded response bodies. */
 import { Observable, VirtualTimeScheduler, asyncScheduler, firstValueFrom, lastValueFrom, take } from 'rxjs';
 import { RequestTimeoutError, ResponseTooLargeError } from '../../lib/core/errors';
 import { readBodyBounded } from '../../lib/transport/body';

@@ -1,3 +1,4 @@
+/** Specs: hostile responses. */
 import { VirtualTimeScheduler, firstValueFrom, lastValueFrom, of, toArray } from 'rxjs';
 import { DecodeError, RequestTimeoutError, ResponseTooLargeError, ServerError, datasetInfo$, pollStatus$, upload$, type UploadedEvent } from '../../lib';
 import { seattleWeather, useEmulator } from '../helpers/emulator';

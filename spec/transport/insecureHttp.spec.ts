@@ -1,3 +1,4 @@
+/** Specs: a key over plain HTTP. */
 import { ValidationError, createClient, type ClientConfig } from 'prediction-one-rx';
 import { createNodeClient } from 'prediction-one-rx/node';
 import * as t from 'io-ts';

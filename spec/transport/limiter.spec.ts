@@ -1,3 +1,4 @@
+/** Specs: the request limiter. */
 import { asyncScheduler, merge } from 'rxjs';
 import { RequestLimiter } from '../../lib/transport/limiter';
 import { testScheduler } from '../helpers/marbles';

@@ -1,3 +1,4 @@
+/** Specs: every request knows its operation. */
 import { firstValueFrom, lastValueFrom, of, toArray } from 'rxjs';
 import {
   classifiers$,

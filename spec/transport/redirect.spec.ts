@@ -1,3 +1,4 @@
+/** Specs: API calls through redirects on each transport. */
 import { lastValueFrom, toArray } from 'rxjs';
 import { PredictionOneError, RedirectError, createClient, models$, type ClientConfig, type FetchLike } from 'prediction-one-rx';
 import { createNodeClient, createNodeFetch, createUndiciFetch, fileSource } from 'prediction-one-rx/node';

@@ -1,3 +1,4 @@
+/** Specs: the retry budget. */
 import { createServer, type Server, type Socket } from 'node:net';
 import { lastValueFrom, of, toArray } from 'rxjs';
 import {

@@ -1,3 +1,4 @@
+/** Specs: what is retried. */
 import { Observable } from 'rxjs';
 import { ApiError, AuthError, DeadlineExceededError, NetworkError, RateLimitError, RequestTimeoutError, ServerError } from '../../lib/core/errors';
 import type { RetryEvent } from '../../lib/core/config';

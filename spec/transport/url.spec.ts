@@ -1,3 +1,4 @@
+/** Specs: building request URLs. */
 import { buildUrl, segment } from '../../lib/transport/url';
 
 /** What buildUrl gave before its fast path: the URL class, always. */

@@ -1,3 +1,4 @@
+/** Type-level fixture: inference types, checked by the compiler. */
 import { of } from 'rxjs';
 import {
   ApiError,

@@ -1,3 +1,4 @@
+/** Type-level fixture: the structural peer types, checked by the compiler. */
 import type { Queue, QueueEvents, Job, Worker } from 'bullmq';
 import type { Redis, Cluster } from 'ioredis';
 import type { Agent, Pool, MockAgent } from 'undici';

@@ -1,3 +1,4 @@
+/** Compile-time assertions for the type-level specs. */
 /**
  * Compile-time assertions, checked by `npm run typecheck` (tsc over spec/) and by
  * spec/types/types.spec.ts: a wrong type is a compile error, so the spec cannot pass by accident.

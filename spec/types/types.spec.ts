@@ -1,3 +1,4 @@
+/** Specs: the public types, checked by the compiler. */
 import path from 'node:path';
 import ts from 'typescript';
 

@@ -1,3 +1,4 @@
+/** Example: the backend proxy that adds the API key on the server side (docs/ANGULAR.md). */
 // p1-proxy.ts: the backend proxy of docs/ANGULAR.md "Where keys belong" (this file is the
 // guide's snippet, verbatim; the end-to-end test serves the example app through it).
 import { request, type IncomingMessage, type ServerResponse } from 'node:http';

@@ -1,3 +1,4 @@
+/** Example: the dev-server proxy that adds the API key on the server side (docs/ANGULAR.md). */
 // The backend proxy recipe of docs/ANGULAR.md, as `ng serve` runs it: the browser calls
 // /p1/v1/external/..., the dev server forwards the call to the service (here the emulator) and
 // adds x-api-key on the server side. The key comes from the environment of the `ng serve`

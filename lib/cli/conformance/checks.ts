@@ -1,3 +1,4 @@
+/** The default checks of p1rx conformance. */
 /**
  * The default checks of `p1rx conformance`: keys, listings, an upload and its column
  * information, an untrained status, the classifier list, and the documented errors that can be
@@ -16,22 +17,25 @@ import { describeError, type Run } from './driver';
 import { DOCUMENTED_SHAPES, shapeDifferences, type ShapeDifference } from './shapes';
 import { decodeVerdict, expectedErrorVerdict } from './verdict';
 
-/** Pages (under shared/api/vendor) per endpoint, as in docs/CONTRACT.md. @internal */
+/** The vendor's Japanese documentation, where each page below lives. @internal */
+export const VENDOR_DOCS = 'https://predictionone.sony.biz/cloud_manual/operating_instruction/';
+
+/** The vendor's Japanese page of each endpoint, by its public URL, as in docs/CONTRACT.md. @internal */
 export const PAGE = {
-  apiKey: 'train_api/api_key/_index.jp.md',
-  upload: 'train_api/train_data_upload/_index.jp.md',
-  columnInfo: 'train_api/get_data_set_info/_index.jp.md',
-  train: 'train_api/train/_index.jp.md',
-  status: 'train_api/train_status_check/_index.jp.md',
-  models: 'train_api/get_model/_index.jp.md',
-  dataSets: 'train_api/get_data_set/_index.jp.md',
-  deleteModel: 'train_api/delete_model/_index.jp.md',
-  deleteDataSet: 'train_api/delete_data_set/_index.jp.md',
-  classifiers: 'model_api/get_classifier/_index.jp.md',
-  createClassifier: 'model_api/create_classifier/_index.jp.md',
-  deleteClassifier: 'model_api/delete_classifier/_index.jp.md',
-  inference: 'model_api/inference/_index.jp.md',
-  retrainUpload: 're_train_api/re_train_data_upload/_index.jp.md',
+  apiKey: `${VENDOR_DOCS}train_api/api_key/`,
+  upload: `${VENDOR_DOCS}train_api/train_data_upload/`,
+  columnInfo: `${VENDOR_DOCS}train_api/get_data_set_info/`,
+  train: `${VENDOR_DOCS}train_api/train/`,
+  status: `${VENDOR_DOCS}train_api/train_status_check/`,
+  models: `${VENDOR_DOCS}train_api/get_model/`,
+  dataSets: `${VENDOR_DOCS}train_api/get_data_set/`,
+  deleteModel: `${VENDOR_DOCS}train_api/delete_model/`,
+  deleteDataSet: `${VENDOR_DOCS}train_api/delete_data_set/`,
+  classifiers: `${VENDOR_DOCS}model_api/get_classifier/`,
+  createClassifier: `${VENDOR_DOCS}model_api/create_classifier/`,
+  deleteClassifier: `${VENDOR_DOCS}model_api/delete_classifier/`,
+  inference: `${VENDOR_DOCS}model_api/inference/`,
+  retrainUpload: `${VENDOR_DOCS}re_train_api/re_train_data_upload/`,
 } as const;
 
 /** Three data rows, and their column information (UTF-8 with a BOM, as the upload page writes it). @internal */

@@ -1,3 +1,4 @@
+/** The clean-up of p1rx conformance: deletes what the run created. */
 /**
  * The clean-up of `p1rx conformance`: it deletes what the run created, and only that.
  *

@@ -1,3 +1,4 @@
+/** The driver of p1rx conformance: raw requests, recorded lines and the secrets met. */
 /**
  * The driver of `p1rx conformance`: raw requests with a polite 429 retry, one recorded line per
  * check, the secrets met on the way.
@@ -39,7 +40,7 @@ export type CheckResult = 'ok' | 'fail' | 'skipped' | 'empty';
 export interface CheckReport {
   /** `METHOD path` and what is checked, e.g. `GET /v1/external/api-key (train)`. */
   readonly endpoint: string;
-  /** The vendor page, under shared/api/vendor (see docs/CONTRACT.md). */
+  /** The vendor's page of the endpoint, by its public URL (see docs/CONTRACT.md). */
   readonly page?: string;
   readonly result: CheckResult;
   readonly httpStatus?: number;

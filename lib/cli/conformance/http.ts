@@ -1,3 +1,4 @@
+/** Raw, bounded HTTP requests for p1rx conformance. */
 /**
  * Raw HTTP for `p1rx conformance`: the checks need the body exactly as the service sent it (the
  * client's codecs would normalize it), read with a size bound and a timeout.

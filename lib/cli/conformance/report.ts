@@ -1,3 +1,4 @@
+/** The report of p1rx conformance, as a table or JSON, redacted. */
 /**
  * The report of `p1rx conformance`: a table (endpoint -> ok, or each difference as field,
  * expected, got) or JSON, with every secret redacted, fit to paste into a bug report.

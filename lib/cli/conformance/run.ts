@@ -1,3 +1,4 @@
+/** The order in which p1rx conformance runs its checks. */
 /**
  * The order of `p1rx conformance`: each documented endpoint called once, its body compared
  * strictly with the vendor's Japanese page, documented errors provoked on purpose, and (with

@@ -1,3 +1,4 @@
+/** The strict response shapes of the vendor's pages, for p1rx conformance. */
 /**
  * The response shapes the vendor's Japanese pages document, strictly, for `p1rx conformance`:
  * unlike the client's codecs (which tolerate `null`, numeric strings and extra fields), these

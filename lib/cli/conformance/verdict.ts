@@ -1,3 +1,4 @@
+/** Whether a difference found by p1rx conformance breaks the client. */
 /**
  * Whether a difference breaks the client: the answer decoded with the client's own codecs and
  * error factory, as `models$`, `upload$` and the key exchange would read it.

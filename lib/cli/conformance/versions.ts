@@ -1,3 +1,4 @@
+/** The versions a conformance report carries. */
 /**
  * The versions a conformance report carries, so a user can paste it into a bug report.
  *

@@ -1,3 +1,4 @@
+/** Emulator route: Get API Key. */
 import type { Route, RouteRequest } from '../context';
 import { CREDENTIAL_TYPES, type CredentialType } from '../auth';
 import { badRequest } from '../errors';

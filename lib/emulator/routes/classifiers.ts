@@ -1,3 +1,4 @@
+/** Emulator routes: the prediction API (classifier) endpoints. */
 import { classifierRuleIssues } from '../../core/classifierRules';
 import type { Route, RouteRequest } from '../context';
 import { badRequest } from '../errors';

@@ -1,3 +1,4 @@
+/** Emulator route: Train Data Set Info. */
 import { buildColumnInfo } from '../columnStats';
 import type { Route, RouteRequest } from '../context';
 import { jsonResponse, requiredParam, type EmulatorResponse } from '../http';

@@ -1,3 +1,4 @@
+/** Emulator routes: List and Delete Data Sets. */
 import type { Route, RouteRequest } from '../context';
 import { badRequest } from '../errors';
 import { emptyResponse, jsonResponse, pagingParams, type EmulatorResponse } from '../http';

@@ -1,3 +1,4 @@
+/** Emulator route: inference. */
 import type { IncomingMessage } from 'node:http';
 import { decodeBase64, encodeBase64 } from '../../core/base64';
 import type { Route, RouteRequest } from '../context';

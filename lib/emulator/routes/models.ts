@@ -1,3 +1,4 @@
+/** Emulator routes: Create Model, List Models and Delete Model. */
 import type { Route, RouteRequest } from '../context';
 import { badRequest } from '../errors';
 import { emptyResponse, jsonResponse, pagingParams, readJsonBody, type EmulatorResponse } from '../http';

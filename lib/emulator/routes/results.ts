@@ -1,3 +1,4 @@
+/** Emulator route: Train Status Check. */
 import type { Route, RouteRequest } from '../context';
 import { badRequest } from '../errors';
 import { jsonResponse, requiredParam, type EmulatorResponse } from '../http';

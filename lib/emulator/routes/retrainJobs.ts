@@ -1,3 +1,4 @@
+/** Emulator routes: the retraining endpoints. */
 import type { IncomingMessage } from 'node:http';
 import type { Route, RouteRequest } from '../context';
 import { badRequest, configurationFileNotFound } from '../errors';

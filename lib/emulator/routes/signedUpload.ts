@@ -1,3 +1,4 @@
+/** Checks of a PUT to a pre-signed upload URL, as S3 makes them. */
 import type { IncomingMessage } from 'node:http';
 import type { EmulatorContext } from '../context';
 import { storageDenied } from '../errors';

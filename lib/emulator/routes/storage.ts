@@ -1,3 +1,4 @@
+/** Emulator routes: the pre-signed storage downloads. */
 import type { Route, RouteRequest } from '../context';
 import { storageDenied } from '../errors';
 import type { EmulatorResponse } from '../http';

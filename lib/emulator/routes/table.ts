@@ -1,3 +1,4 @@
+/** The emulator's route table. */
 import type { Route } from '../context';
 import { getApiKeyRoute } from './apiKey';
 import { columnInfoRoute } from './columnInfo';

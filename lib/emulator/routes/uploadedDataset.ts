@@ -1,3 +1,4 @@
+/** The typed dataset of an upload session, for the routes that read it. */
 import type { EmulatorContext } from '../context';
 import { loadDataset, type Dataset } from '../dataset';
 import { badRequest } from '../errors';

@@ -1,3 +1,4 @@
+/** Emulator routes: Train Data Upload and the pre-signed uploads. */
 import { parseCsv } from '../csv';
 import type { EmulatorContext, Route, RouteRequest } from '../context';
 import { badRequest } from '../errors';

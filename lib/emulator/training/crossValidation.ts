@@ -1,3 +1,4 @@
+/** Cross-validation folds and holdouts of the emulator's training. */
 import { seededRandom, shuffled } from './random';
 
 /**

@@ -1,3 +1,4 @@
+/** Feature encoding of the emulator's training. */
 import { isMissing, parseDate, parseNumber, type ColumnType } from '../dataTypes';
 
 /**

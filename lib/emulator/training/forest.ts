@@ -1,3 +1,4 @@
+/** The random forest the emulator trains. */
 import type { RandomForestClassifier, RandomForestRegression } from 'ml-random-forest';
 import { seededRandom, shuffled, yieldToLoop } from './random';
 import { MissingPeerError, isModuleNotFound } from '../../core/optionalPeers';

@@ -1,3 +1,4 @@
+/** Permutation importance of the emulator's models. */
 import { seededRandom, shuffled } from './random';
 
 /**

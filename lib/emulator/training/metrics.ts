@@ -1,3 +1,4 @@
+/** The metrics of the emulator's training results. */
 /**
  * A named metric value, one row of `metrics.csv`.
  * @internal

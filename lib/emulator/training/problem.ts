@@ -1,3 +1,4 @@
+/** A training problem built from a table and its config: features, target and rows. */
 import type { CsvTable } from '../csv';
 import type { Dataset } from '../dataset';
 import { isMissing, parseNumber } from '../dataTypes';

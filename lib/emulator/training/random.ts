@@ -1,3 +1,4 @@
+/** A seeded random number generator. */
 /**
  * A seeded PRNG (mulberry32): the same seed gives the same folds, samples and permutations, so
  * results are reproducible run to run.

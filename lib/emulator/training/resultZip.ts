@@ -1,3 +1,4 @@
+/** Zips the emulator's result CSVs. */
 import { strToU8, zipSync } from 'fflate';
 
 /**

@@ -1,3 +1,4 @@
+/** A trained model as the emulator's prediction API serves it. */
 import type { CsvTable } from '../csv';
 import type { Dataset } from '../dataset';
 import { isMissing, parseNumber } from '../dataTypes';

@@ -1,3 +1,4 @@
+/** Time-series regression problems with lag features. */
 import type { Dataset } from '../dataset';
 import { isMissing, parseDate, parseNumber } from '../dataTypes';
 import type { TrainingConfig } from '../trainingConfig';

@@ -1,3 +1,4 @@
+/** The emulator's training: data in, result archive out. */
 import { writeCsv } from '../csv';
 import type { Dataset } from '../dataset';
 import type { TrainingConfig } from '../trainingConfig';

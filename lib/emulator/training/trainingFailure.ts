@@ -1,3 +1,4 @@
+/** The error of a training that cannot run on its data. */
 /**
  * Training could not run on this data (too few rows, one class in a fold, no usable feature…).
  * The job ends `failed` with this message; it is not an HTTP error.

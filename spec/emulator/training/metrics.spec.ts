@@ -1,3 +1,4 @@
+/** Specs: the emulator's training metrics and folds. */
 import { classificationMetrics, confusionMatrix, regressionMetrics, rocAuc } from '../../../lib/emulator/training/metrics';
 import { planEvaluation, oversample } from '../../../lib/emulator/training/crossValidation';
 import { parseCsv } from '../../../lib/emulator/csv';

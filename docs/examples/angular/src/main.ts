@@ -1,3 +1,4 @@
+/** Example app: bootstraps the Angular application with the library's providers. */
 import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
 import { provideZonelessChangeDetection } from '@angular/core';
 import { bootstrapApplication } from '@angular/platform-browser';

@@ -1,3 +1,4 @@
+/** Example app: the page that uploads a CSV, trains a model and shows its result. */
 import { DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { rxResource, toSignal } from '@angular/core/rxjs-interop';

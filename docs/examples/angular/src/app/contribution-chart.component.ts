@@ -1,3 +1,4 @@
+/** Example app: a bar chart of each column's contribution to the model. */
 import { DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import type { Contribution } from 'prediction-one-rx';

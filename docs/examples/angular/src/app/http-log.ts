@@ -1,3 +1,4 @@
+/** Example app: an interceptor that keeps a log of the requests the library sends. */
 import { HttpEventType, HttpResponse, type HttpInterceptorFn } from '@angular/common/http';
 import { Injectable, inject, signal } from '@angular/core';
 import { finalize, tap } from 'rxjs';

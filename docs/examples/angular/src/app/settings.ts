@@ -1,3 +1,4 @@
+/** Example app: where the app sends its API calls. */
 import { InjectionToken } from '@angular/core';
 
 /** Where the app sends its API calls. There is no key here: the browser never holds one. */

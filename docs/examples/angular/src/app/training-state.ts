@@ -1,3 +1,4 @@
+/** Example app: the state of the current training as the page shows it. */
 import type { Contribution, Metric, TrainingEvent, TrainingJob } from 'prediction-one-rx';
 
 export type Phase = 'idle' | 'uploading' | 'training' | 'downloading' | 'done' | 'cancelled' | 'failed';
