@@ -24,15 +24,15 @@ const POLL_MS = Number(process.env.POLL_MS ?? 100);
 const FIRST_POLL_MS = Number(process.env.FIRST_POLL_MS ?? POLL_MS);
 // 0 = near-zero training time (the issue's setting). With a delay of a few poll ticks
 // (TRAINING_DELAY_MS=250) every job polls several times, so the status requests compare the
-// polling schedules; the trainings then end mid-interval (about 255-265 ms after Create Model,
-// polls at about 105, 210 and 315 ms), so the count does not hang on a few ms of timing.
+// polling schedules; the trainings then end mid-interval between polls, so the count does not
+// hang on a few ms of timing (the timings are in docs/PERFORMANCE.md).
 const TRAINING_DELAY_MS = Number(process.env.TRAINING_DELAY_MS ?? 0);
 /**
  * The evaluation the trainings ask for (config `cv`). 1 = one 80/20 holdout, the cheapest
- * training the emulator does (about 4 ms of its CPU for the 20-row CSV): near-zero training
- * time. 0 = its default, 5-fold CV here (about 15 ms each): with 32 jobs in flight the emulator's
- * one thread is then saturated and each training waits 150-180 ms for it, so the poll count is
- * decided by the emulator's queue rather than by the clients.
+ * training the emulator does: near-zero training time. 0 = its default, 5-fold CV here: with 32
+ * jobs in flight the emulator's one thread is then saturated and each training waits for it, so
+ * the poll count is decided by the emulator's queue rather than by the clients (figures in
+ * docs/PERFORMANCE.md).
  */
 const CV = Number(process.env.CV ?? 1);
 const CONFIG = { ...TINY_CONFIG, cv: CV };
@@ -402,8 +402,8 @@ async function runOnce(mode: Mode): Promise<RunResult> {
 const WARMUP_TRAININGS = Number(process.env.WARMUP_TRAININGS ?? 2 * CONCURRENCY);
 
 /**
- * A fresh emulator trains its first jobs several times slower (its JIT is cold): 32 trainings
- * at once then take over 100 ms, so a whole first wave needs a poll more, for whichever client
+ * A fresh emulator trains its first jobs several times slower (its JIT is cold): a whole first
+ * wave of trainings then needs a poll more, for whichever client
  * happens to meet it. Both clients therefore get an emulator that has already trained
  * `WARMUP_TRAININGS` jobs.
  */

@@ -24,7 +24,7 @@ import { runTraining } from './training/train';
 import type { Emulator, EmulatorOptions } from './types';
 
 // How long waitForRequest/waitForAbort wait by default: a guard against a test that would hang,
-// not a speed requirement, so generous (a loaded CI machine took over 5 s to send a request).
+// not a speed requirement, so generous: a loaded CI machine can take seconds to send a request.
 const DEFAULT_WAIT_MS = 30_000;
 
 /**

@@ -1,7 +1,8 @@
 /** Result archives inflated by node:zlib. */
 /**
- * Result archives inflated by `node:zlib` instead of fflate's JavaScript inflate (about 3x
- * faster), with zlib's native CRC-32.
+ * Result archives inflated by `node:zlib` instead of fflate's JavaScript inflate (native code,
+ * several times faster: docs/PERFORMANCE.md, "Streaming result download"), with zlib's native
+ * CRC-32.
  *
  * @packageDocumentation
  */

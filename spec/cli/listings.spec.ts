@@ -5,8 +5,8 @@ import { registerDataSets } from '../../lib/cli/dataSetsCommand';
 import { API_KEY, useEmulator } from '../helpers/emulator';
 
 describe('p1rx datasets at scale', () => {
-  // 1,600 data sets at --page-size 1: 1,600 pages, past the 1,500 at which the command used to
-  // make every request, print nothing and exit 0.
+  // 1,600 data sets at --page-size 1: 1,600 pages, more than a command that buffered its pages
+  // could hold (it made every request, printed nothing and exited 0: docs/PERFORMANCE.md).
   const { emulator } = useEmulator({ syntheticDataSets: 1_600 });
 
   /** Runs `p1rx datasets` with a stdout that records, for each write, how many pages had been asked. */

@@ -1,8 +1,8 @@
 /** Spec helper: a fast Jest equality tester for byte arrays. */
 /**
  * A Jest equality tester for byte arrays (`Uint8Array`, `Buffer`): compares the bytes at once.
- * Jest's own deep equality walks a typed array key by key (a string per index), which took
- * seconds to minutes of CPU for the megabyte results the download specs compare. Same answer:
+ * Jest's own deep equality walks a typed array key by key (a string per index), which costs
+ * the download specs' megabyte comparisons far more CPU (docs/PERFORMANCE.md, "Test suite"). Same answer:
  * the same class (by name: a `Uint8Array` made by Node's `TextEncoder` belongs to another realm
  * than one made in a spec), length and bytes; any other pair is left to Jest. Loaded by
  * jest.config.ts (`setupFilesAfterEnv`).

@@ -4,7 +4,7 @@ import { dataSets$, dataSets, deleteDataSet$ } from '../../lib';
 import { useEmulator } from '../helpers/emulator';
 
 // 300,000 data sets held by the emulator for the price of a few kilobytes (syntheticDataSets).
-// The 10,000-page run over real HTTP is `npm run bench:listings` (about 10 s); these stay fast.
+// The 10,000-page run over real HTTP is `npm run bench:listings` (docs/PERFORMANCE.md); these stay fast.
 describe('listings at scale, over real HTTP', () => {
   const { emulator, client } = useEmulator({ syntheticDataSets: 300_000 });
 

@@ -53,9 +53,9 @@ export function loadForestLibrary(): Promise<ForestLibrary> {
  * its own seeded random subset of the rows.
  *
  * Why batches and subsets: ml-cart evaluates every split point with a full pass over the node's
- * rows (quadratic per feature), so one 25-tree forest on 1,200 rows blocks the event loop for
- * ~3.5 s; on 400-row subsets it is ~10x faster with nearly the same accuracy, and yielding between
- * batches keeps the HTTP server responsive. Why votes are counted here: the library's
+ * rows (quadratic per feature), so one forest on all the rows blocks the event loop for seconds;
+ * on subsets it is many times faster with nearly the same accuracy (figures in
+ * docs/PERFORMANCE.md), and yielding between batches keeps the HTTP server responsive. Why votes are counted here: the library's
  * `predictProbability` seeds its sum with the first tree's label (a bug in 2.1.0), so class
  * probabilities are the share of trees voting for each class, computed from `predictionValues`.
  *
