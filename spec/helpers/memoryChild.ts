@@ -1,10 +1,11 @@
+/** Child process of the bounded-memory spec: one in-memory download and its peak RSS. */
 /**
  * Child process of spec/results/boundedMemory.spec.ts: downloads one result with
  * `downloadResult$` (everything in memory) and reports, as one JSON line on stdout, how it ended
  * and this process's peak RSS growth during the download (VmHWM, reset through
  * /proc/self/clear_refs where allowed, minus the RSS before). Not a spec: run by the spec.
  *
- * argv: <resultUrl> <client: web|node|fflate> <maxCompressionRatio|default>
+ * argv: <resultUrl> <client: web|node|fflate> <maxCompressionRatio|default> [maxResultMemoryBytes|default]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { UnzipInflate } from 'fflate';
@@ -18,12 +19,13 @@ function status(field: 'VmRSS' | 'VmHWM'): number {
 }
 
 async function main(): Promise<void> {
-  const [resultUrl, kind, ratio] = process.argv.slice(2);
+  const [resultUrl, kind, ratio, limit = 'default'] = process.argv.slice(2);
   const config: ClientConfig = {
     baseUrl: 'http://127.0.0.1:1',
     apiKey: 'unused-key',
     retry: { maxAttempts: 1 },
     ...(ratio === 'default' ? {} : { maxCompressionRatio: Number(ratio) }),
+    ...(limit === 'default' ? {} : { maxResultMemoryBytes: Number(limit) }),
   };
   const client =
     kind === 'node' ? createNodeClient(config) : createClient({ ...config, ...(kind === 'fflate' ? { zipCodec: { inflate: UnzipInflate } } : {}) });
