@@ -70,9 +70,9 @@ export function createDeployments(deps: {
   log: (line: string) => void;
 }): Deployments {
   const { store, jobs, timers, options, signal, log } = deps;
-  const serving = new ServingModels({ store, jobs, seed: options.seed, signal });
+  const serving = new ServingModels({ store, jobs, seed: options.seed, trees: options.trainingTrees, signal });
   const common = { store, serving, timers, manual: options.manual, delayMs: options.trainingDelayMs, log };
-  const retrain = new RetrainJobStore({ ...common, seed: options.seed, signal });
+  const retrain = new RetrainJobStore({ ...common, seed: options.seed, trees: options.trainingTrees, signal });
   const classifiers = new ClassifierStore(common);
   return {
     serving,

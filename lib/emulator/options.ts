@@ -36,6 +36,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     apiKeyTtlMs: options.apiKeyTtlMs ?? 24 * 60 * 60 * 1000,
     now: options.now ?? Date.now,
     seed: options.seed ?? 42,
+    trainingTrees: options.trainingTrees ?? 20,
     log: options.log,
     faults: options.faults ?? { rules: [] },
     syntheticDataSets: options.syntheticDataSets ?? 0,
@@ -44,6 +45,8 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     if (!Number.isFinite(resolved[key]) || resolved[key] < 0) throw new RangeError(`EmulatorOptions.${key} must be a number >= 0.`);
   }
   if (!Number.isInteger(resolved.seed)) throw new RangeError('EmulatorOptions.seed must be an integer.');
+  if (!Number.isSafeInteger(resolved.trainingTrees) || resolved.trainingTrees < 1)
+    throw new RangeError('EmulatorOptions.trainingTrees must be an integer >= 1.');
   if (!Number.isSafeInteger(resolved.syntheticDataSets) || resolved.syntheticDataSets < 0)
     throw new RangeError('EmulatorOptions.syntheticDataSets must be an integer >= 0.');
   return resolved;

@@ -53,6 +53,8 @@ export interface RetrainDeps {
   manual: boolean;
   delayMs: number;
   seed: number;
+  /** Trees of each forest (`EmulatorOptions.trainingTrees`). */
+  trees?: number;
   signal: AbortSignal;
   log: (line: string) => void;
 }
@@ -153,7 +155,7 @@ export class RetrainJobStore {
   }
 
   private async retrain(job: RetrainJob): Promise<{ downloadUrl: string; model?: ServingModel }> {
-    const { store, serving, seed, signal } = this.deps;
+    const { store, serving, seed, trees, signal } = this.deps;
     const record = store.models.get(job.modelId);
     if (record === undefined) throw new TrainingFailure('This model may be deleted.');
     const source = serving.jobOf(job.modelId);
@@ -162,8 +164,8 @@ export class RetrainJobStore {
     const dataset = loadDataset(files, job.id);
     const config = validateConfig(record.config, dataset);
     const started = Date.now();
-    const trained = await runTraining(dataset, config, seed, signal);
-    const model = config.tsm ? undefined : await ServingModel.fit(dataset, config, seed, signal);
+    const trained = await runTraining(dataset, config, seed, signal, trees);
+    const model = config.tsm ? undefined : await ServingModel.fit(dataset, config, seed, signal, trees);
     let before: Metric[] = [];
     if (!config.tsm) {
       const current = await serving.get(job.modelId).model.catch(() => undefined);

@@ -72,7 +72,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const train = async (job: Job): Promise<string> => {
     const dataset = loadDataset(store.session(job.externalProcessId).files, job.externalProcessId);
     const started = Date.now();
-    const outcome = await runTraining(dataset, job.config, opts.seed, stopTraining.signal);
+    const outcome = await runTraining(dataset, job.config, opts.seed, stopTraining.signal, opts.trainingTrees);
     const metrics = outcome.metrics.map(([name, value]) => `${name}=${value.toFixed(4)}`).join(' ');
     writeLine(`trained model ${job.modelId} (${outcome.scheme}) in ${Date.now() - started} ms: ${metrics}`);
     return store.putObject('result', 'result.zip', 'application/zip', buildResultZip(outcome.files));

@@ -31,7 +31,7 @@ export interface ServingEntry {
 export class ServingModels {
   private readonly entries = new Map<number, ServingEntry>();
 
-  constructor(private readonly deps: { store: EmulatorStore; jobs: JobStore; seed: number; signal: AbortSignal }) {}
+  constructor(private readonly deps: { store: EmulatorStore; jobs: JobStore; seed: number; trees?: number; signal: AbortSignal }) {}
 
   /** The training job that made a model (the emulator links them only through the job). */
   jobOf(modelId: number): Job | undefined {
@@ -66,6 +66,6 @@ export class ServingModels {
     const job = this.jobOf(modelId);
     if (job === undefined || job.status !== 'finished') throw new TrainingFailure(`Model ${modelId} has not finished training.`);
     const dataset = loadDataset(this.deps.store.session(job.externalProcessId).files, job.externalProcessId);
-    return ServingModel.fit(dataset, job.config, this.deps.seed, this.deps.signal);
+    return ServingModel.fit(dataset, job.config, this.deps.seed, this.deps.signal, this.deps.trees);
   }
 }

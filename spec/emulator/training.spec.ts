@@ -116,6 +116,25 @@ describe('real training and the result zip', () => {
     expect(dates[0] > '2014-12-01').toBe(true); // only the last 20% of time is held out
   });
 
+  it('should train fewer trees when trainingTrees says so: the same files and metrics, another model', async () => {
+    const fast = await startEmulator({ port: 0, trainingDelayMs: 0, apiKeys: [KEY], trainingTrees: 1 });
+    try {
+      const config = { tc: 'weather', tt: 'multi_classification', cv: 2 };
+      const a = await train(emulator, { learn: seattle(150) }, config);
+      const b = await train(fast, { learn: seattle(150) }, config);
+      expect(Object.keys(b.files).sort()).toEqual(Object.keys(a.files).sort());
+      expect(Object.keys(metricsOf(b.files['metrics.csv']))).toEqual(Object.keys(metricsOf(a.files['metrics.csv'])));
+      // Another forest: other class probabilities.
+      expect(b.files['evaluation_raw_data.csv']).not.toBe(a.files['evaluation_raw_data.csv']);
+    } finally {
+      await fast.close();
+    }
+  });
+
+  it('should refuse a trainingTrees that is not a whole number of trees', async () => {
+    for (const trainingTrees of [0, 1.5, -1]) await expect(startEmulator({ port: 0, trainingTrees })).rejects.toThrow(RangeError);
+  });
+
   it('should give the same result twice for the same seed', async () => {
     const config = { tc: 'weather', tt: 'multi_classification', cv: 2 };
     const a = await train(emulator, { learn: seattle(150) }, config);

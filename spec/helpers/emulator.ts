@@ -9,7 +9,10 @@ export const SECRET_KEY = 'test-secret-key-0123456789';
 
 /**
  * Starts an emulator on 127.0.0.1:0 before the tests of the enclosing describe and closes it
- * after them. Returns accessors (the values exist only once beforeAll ran).
+ * after them. Returns accessors (the values exist only once beforeAll ran). Its forests have 5
+ * trees instead of 20 (`trainingTrees`): these specs test the library, not the models' quality,
+ * and training is most of their CPU. spec/emulator/training.spec.ts tests training with the
+ * default; a spec may pass `trainingTrees` to choose.
  */
 export function useEmulator(options: EmulatorOptions = {}): {
   emulator: () => Emulator;
@@ -17,7 +20,7 @@ export function useEmulator(options: EmulatorOptions = {}): {
 } {
   let emulator: Emulator | undefined;
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, trainingDelayMs: 0, apiKeys: [API_KEY], secretKeys: [SECRET_KEY], ...options });
+    emulator = await startEmulator({ port: 0, trainingDelayMs: 0, trainingTrees: 5, apiKeys: [API_KEY], secretKeys: [SECRET_KEY], ...options });
   });
   afterAll(async () => {
     await emulator?.close();

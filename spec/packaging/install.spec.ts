@@ -38,27 +38,35 @@ function installed(dir: string): string[] {
   return names;
 }
 
+/** The package, packed once for every describe below (the tarball and the files it holds). */
+let packed: { tarball: string; files: string[] };
+let packDir: string;
+beforeAll(() => {
+  if (!existsSync(path.join(root, 'dist/cli/p1rx.js')) || !existsSync(path.join(root, 'dist/index.d.ts'))) {
+    throw new Error('dist/ is missing: run `npm run build` first');
+  }
+  packDir = mkdtempSync(path.join(os.tmpdir(), 'p1rx-packed-'));
+  const [pack] = JSON.parse(npm(['pack', '--json', '--pack-destination', packDir], root)) as { filename: string; files: { path: string }[] }[];
+  packed = { tarball: path.join(packDir, pack.filename), files: pack.files.map((f) => f.path) };
+});
+afterAll(() => rmSync(packDir, { recursive: true, force: true }));
+
 describe('the packed package, installed as a browser app does', () => {
   let tmp: string;
-  let tarball: string;
   let app: string;
   const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: app, encoding: 'utf8' });
 
   beforeAll(() => {
-    if (!existsSync(path.join(root, 'dist/cli/p1rx.js'))) throw new Error('dist/ is missing: run `npm run build` first');
     tmp = mkdtempSync(path.join(os.tmpdir(), 'p1rx-pack-'));
-    const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', tmp], root)) as { filename: string; files: { path: string }[] }[];
-    tarball = path.join(tmp, packed.filename);
-    writeFileSync(path.join(tmp, 'files.json'), JSON.stringify(packed.files.map((f) => f.path)));
     app = path.join(tmp, 'app');
     mkdirSync(app);
     writeFileSync(path.join(app, 'package.json'), '{ "name": "browser-app", "private": true }');
-    npm(['install', '--ignore-scripts', tarball, 'rxjs@^7.8.0'], app);
+    npm(['install', '--ignore-scripts', packed.tarball, 'rxjs@^7.8.0'], app);
   });
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('should ship a LICENSE and no source maps', () => {
-    const files = JSON.parse(readFileSync(path.join(tmp, 'files.json'), 'utf8')) as string[];
+    const files = packed.files;
     expect(files).toContain('LICENSE');
     expect(files).toContain('dist/cli/p1rx.js');
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
@@ -225,9 +233,7 @@ describe('the packed types, compiled by fresh ESM and CommonJS projects', () => 
   ];
 
   beforeAll(() => {
-    if (!existsSync(path.join(root, 'dist/index.d.ts'))) throw new Error('dist/ is missing: run `npm run build` first');
     tmp = mkdtempSync(path.join(os.tmpdir(), 'p1rx-types-'));
-    const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', tmp], root)) as { filename: string }[];
     writeFileSync(path.join(tmp, 'package.json'), '{ "name": "types-app", "private": true }');
     // Both compilers under aliases, once per run, beside the package and rxjs only.
     // Angular too, for prediction-one-rx/angular only (the other subpaths are compiled without it).
@@ -235,7 +241,7 @@ describe('the packed types, compiled by fresh ESM and CommonJS projects', () => 
       [
         'install',
         '--ignore-scripts',
-        path.join(tmp, packed.filename),
+        packed.tarball,
         'rxjs@^7.8.0',
         'ts59@npm:typescript@~5.9.3',
         'ts7@npm:typescript@^7',

@@ -44,7 +44,7 @@ export class ServingModel {
   ) {}
 
   /** Fits the encoder and a forest on every labelled row of `dataset` (learn and evaluation rows). */
-  static async fit(dataset: Dataset, config: TrainingConfig, seed: number, signal: AbortSignal): Promise<ServingModel> {
+  static async fit(dataset: Dataset, config: TrainingConfig, seed: number, signal: AbortSignal, trees?: number): Promise<ServingModel> {
     if (config.tsm) throw new TrainingFailure('The emulator cannot serve time-series models (tsm: true).');
     const problem = buildProblem(dataset, config, seed);
     const encoder = FeatureEncoder.fit(problem.cells, problem.sources);
@@ -53,6 +53,7 @@ export class ServingModel {
       classCount: problem.classes.length,
       seed,
       signal,
+      trees,
     });
     return new ServingModel(config, dataset.table.columns, problem.sources, problem.classes, problem.positive, encoder, forest);
   }

@@ -41,7 +41,7 @@ interface Evaluated {
  * ```
  * @internal
  */
-export async function runTraining(dataset: Dataset, config: TrainingConfig, seed: number, signal: AbortSignal): Promise<TrainingOutcome> {
+export async function runTraining(dataset: Dataset, config: TrainingConfig, seed: number, signal: AbortSignal, trees?: number): Promise<TrainingOutcome> {
   const problem = config.tsm ? buildTimeSeriesProblem(dataset, config) : buildProblem(dataset, config, seed);
   const classification = problem.kind === 'classification';
   const evaluated = new Map<number, Evaluated>();
@@ -74,6 +74,7 @@ export async function runTraining(dataset: Dataset, config: TrainingConfig, seed
         classCount: problem.classes.length,
         seed: seed + 1000 * f,
         signal,
+        trees,
       },
     );
     if (classification) {
