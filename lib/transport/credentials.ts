@@ -1,4 +1,4 @@
-/** API key management: exchange, refresh and scoping. */
+/** API key management: static keys, or a secret key exchanged for a key of each credential type and refreshed. */
 /**
  * API key management: static keys (one for every type, or one per credential type), or a secret
  * key exchanged for an API key of each type the client needs (Get API Key), cached per type,

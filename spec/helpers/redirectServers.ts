@@ -1,4 +1,4 @@
-/** Spec helper: local servers that redirect requests. */
+/** Spec helper: recording loopback servers that can answer with redirects. */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
