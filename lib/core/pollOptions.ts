@@ -4,7 +4,8 @@
  *
  * @packageDocumentation
  */
-import { POLL_DEFAULTS, type PollOptions } from './config';
+import type { PollOptions } from './config';
+import { LIBRARY_DEFAULTS } from './defaults';
 import { ValidationError } from './errors';
 
 /**
@@ -21,7 +22,7 @@ export type ResolvedPollOptions = Readonly<Required<PollOptions>>;
  *
  * @internal
  */
-export const DEFAULT_POLL_OPTIONS: ResolvedPollOptions = Object.freeze({ ...POLL_DEFAULTS, random: Math.random });
+export const DEFAULT_POLL_OPTIONS: ResolvedPollOptions = Object.freeze({ ...LIBRARY_DEFAULTS.poll, random: Math.random });
 
 /**
  * `options` over `base`, checked and frozen. Returns `base` itself when `options` adds nothing,

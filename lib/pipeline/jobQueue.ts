@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+import { LIBRARY_DEFAULTS } from '../core/defaults';
 
 /**
  * Options of {@link createJobQueue}.
@@ -58,7 +59,7 @@ export interface JobQueue<T> extends AsyncIterable<T> {
  * @returns The queue.
  */
 export function createJobQueue<T>(options: JobQueueOptions = {}): JobQueue<T> {
-  const highWaterMark = Math.max(1, options.highWaterMark ?? 16);
+  const highWaterMark = Math.max(1, options.highWaterMark ?? LIBRARY_DEFAULTS.jobQueue.highWaterMark);
   const items: T[] = [];
   let ended = false;
   let failure: Error | undefined;

@@ -6,14 +6,14 @@
 import crossFetch from 'cross-fetch';
 import { Observable, SchedulerLike, asyncScheduler } from 'rxjs';
 import { ApiKeyResponse } from '../codecs/apiKey';
-import type { ClientConfig } from '../core/config';
+import type { ClientConfig, ClientOptions } from '../core/config';
 import { isBrowserLike } from '../core/environment';
 import { ValidationError } from '../core/errors';
 import { DEFAULT_POLL_OPTIONS, resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
 import { resolveSettings, type ResolvedSettings } from '../core/settings';
 import { INSPECT_CUSTOM, redactConfig } from '../core/redact';
 import { callApiWithKey$ } from './api';
-import { Credentials, type CredentialState } from './credentials';
+import { Credentials, DerivedCredentials, type CredentialSource, type CredentialState } from './credentials';
 import type { ExchangeContext } from './request';
 import type { FetchLike } from './fetchLike';
 import { RequestLimiter } from './limiter';
@@ -48,31 +48,45 @@ export class PredictionOneClient {
   /** @internal */
   readonly http: ExchangeContext;
   /** @internal */
-  readonly credentials: Credentials;
+  readonly credentials: CredentialSource;
   /** @internal */
   readonly limiter: RequestLimiter;
+  /**
+   * @internal The scope of shared status polls (`sharedPoll$`'s owner): one per client family,
+   * so a derived client's polls join its parent's.
+   */
+  readonly shares: object;
 
-  /** @internal Use {@link createClient}. */
-  constructor(config: ClientConfig) {
+  /**
+   * @internal Use {@link createClient} or {@link PredictionOneClient.withOptions}. With `parent`,
+   * the client shares its credentials, limiter, scheduler and poll scope, and `ownKeys` are its
+   * static keys for the types they name.
+   */
+  constructor(config: ClientConfig, parent?: PredictionOneClient, ownKeys?: ClientOptions['apiKeys']) {
     const baseUrl = checkConfig(config);
     this.baseUrl = baseUrl;
     this.config = config;
-    this.scheduler = config.scheduler ?? asyncScheduler;
+    this.scheduler = parent?.scheduler ?? config.scheduler ?? asyncScheduler;
     this.poll = resolvePollOptions(DEFAULT_POLL_OPTIONS, config.poll);
     this.settings = resolveSettings(config);
-    this.credentials = new Credentials(
-      { apiKey: config.apiKey, apiKeys: config.apiKeys, secretKey: config.secretKey, proxied: config.keyAddedByProxy === true },
-      (secretKey, credentialType) =>
-        callApiWithKey$(
-          this,
-          secretKey,
-          { operation: 'getApiKey', method: 'GET', path: '/v1/external/api-key', query: { credential_type: credentialType } },
-          ApiKeyResponse,
-        ),
-      () => this.scheduler.now(),
-    );
+    this.credentials = parent
+      ? ownKeys
+        ? new DerivedCredentials(parent.credentials, ownKeys)
+        : parent.credentials
+      : new Credentials(
+          { apiKey: config.apiKey, apiKeys: config.apiKeys, secretKey: config.secretKey, proxied: config.keyAddedByProxy === true },
+          (secretKey, credentialType) =>
+            callApiWithKey$(
+              this,
+              secretKey,
+              { operation: 'getApiKey', method: 'GET', path: '/v1/external/api-key', query: { credential_type: credentialType } },
+              ApiKeyResponse,
+            ),
+          () => this.scheduler.now(),
+        );
     this.credentialState$ = this.credentials.state$.asObservable();
-    this.limiter = new RequestLimiter(config.limits ?? {}, this.scheduler);
+    this.limiter = parent?.limiter ?? new RequestLimiter(config.limits ?? {}, this.scheduler);
+    this.shares = parent?.shares ?? {};
     this.http = {
       fetch: config.fetch ?? defaultFetch,
       secrets: () => this.credentials.secrets(),
@@ -80,6 +94,41 @@ export class PredictionOneClient {
       scheduler: this.scheduler,
       onRequest: config.onRequest,
     };
+  }
+
+  /**
+   * A client with `options` over this one's settings that shares this client's credentials
+   * (its keys, exchanges and refreshes: a key refreshed through one is the other's), its
+   * `limits` gate (the derived client's requests count against the same in-flight and
+   * per-second limits), its scheduler and its shared status polls (a poll of the same training
+   * on the same schedule is one poll for both). `apiKeys` adds static keys for the types it
+   * names (a retrain key for one model); every other type uses this client's credentials.
+   * Cheap: nothing is opened, nothing is sent.
+   *
+   * **Errors**: throws {@link ValidationError} for a setting a derived client cannot have
+   * (`baseUrl`, `apiKey`, `secretKey`, `limits`, `scheduler` …: they are shared), and for
+   * `apiKeys` when a proxy adds the key (`keyAddedByProxy`).
+   *
+   * ## Example
+   * ```ts
+   * const client = createClient({ baseUrl, secretKey, limits: { maxInFlight: 16 } });
+   * const patient = client.withOptions({ requestTimeoutMs: 120_000, retry: { maxAttempts: 8 } });
+   * of(csv).pipe(upload$(patient)).subscribe(); // counts against the same 16 requests in flight
+   * ```
+   *
+   * @param options - The settings that differ ({@link ClientOptions}).
+   * @returns The derived client.
+   */
+  withOptions(options: ClientOptions): PredictionOneClient {
+    const shared = ['baseUrl', 'apiKey', 'secretKey', 'keyAddedByProxy', 'dangerouslyAllowBrowser', 'allowInsecureHttp', 'limits', 'scheduler'];
+    const issues = shared
+      .filter((name) => (options as Record<string, unknown>)[name] !== undefined)
+      .map((name) => `${name} cannot be changed in a derived client: it is shared with the client it derives from`);
+    const ownKeys = options.apiKeys && Object.values(options.apiKeys).some((k) => typeof k === 'string' && k !== '') ? options.apiKeys : undefined;
+    if (ownKeys && this.config.keyAddedByProxy) issues.push('apiKeys: a proxy adds the key (keyAddedByProxy), so this client sends none');
+    if (issues.length > 0) throw new ValidationError('derived client options', issues);
+    const config: ClientConfig = { ...this.config, ...options, apiKeys: ownKeys ? { ...this.config.apiKeys, ...ownKeys } : this.config.apiKeys };
+    return new PredictionOneClient(config, this, ownKeys);
   }
 
   /**

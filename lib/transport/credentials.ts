@@ -7,6 +7,7 @@
  */
 import { BehaviorSubject, Observable, catchError, defer, finalize, map, of, share, tap, throwError } from 'rxjs';
 import type { ApiKeyResponse } from '../codecs/apiKey';
+import { LIBRARY_DEFAULTS } from '../core/defaults';
 import { ValidationError } from '../core/errors';
 import { INSPECT_CUSTOM, REDACTED } from '../core/redact';
 import { budgetSpent } from './retryPolicy';
@@ -63,7 +64,7 @@ export type CredentialState =
  * Refresh this long before `end_date`, so a request never leaves with a key about to expire;
  * for short-lived keys, half their lifetime.
  */
-const REFRESH_MARGIN_MS = 60_000;
+const REFRESH_MARGIN_MS = LIBRARY_DEFAULTS.client.keyRefreshMarginMs;
 
 /** The cached key and the exchange in flight of one credential type. */
 interface Slot {
@@ -71,8 +72,83 @@ interface Slot {
   inflight?: Observable<string>;
 }
 
+/**
+ * What the transport asks of a client's credentials: the key of a type, whether a refused one
+ * can be replaced, and every key held (for redaction).
+ *
+ * @internal
+ */
+export interface CredentialSource {
+  readonly state$: BehaviorSubject<CredentialState>;
+  secrets(): string[];
+  /** The key configured for exactly `type` (`apiKeys[type]`), not the fallback `apiKey`. */
+  typedKey(type: CredentialType): string | undefined;
+  /** The secret key exchanged for API keys, when there is one. */
+  secretKey(): string | undefined;
+  staticKey(type?: CredentialType): string | undefined;
+  canRefresh(type?: CredentialType): boolean;
+  apiKey$(type?: CredentialType): Observable<string>;
+  invalidate(key: string, type?: CredentialType): void;
+}
+
+/**
+ * A derived client's credentials: its own static keys for the types it names (a retrain key
+ * for one model), and for every other type the parent's credentials themselves, so an
+ * exchange or a refresh made through either is the other's too.
+ *
+ * @internal
+ */
+export class DerivedCredentials implements CredentialSource {
+  constructor(
+    private readonly parent: CredentialSource,
+    private readonly own: ApiKeys,
+  ) {}
+
+  get state$(): BehaviorSubject<CredentialState> {
+    return this.parent.state$;
+  }
+
+  toJSON(): { readonly state: CredentialState['state']; readonly keys: readonly string[] } {
+    const own = Object.entries(this.own).filter(([, v]) => typeof v === 'string' && v !== '');
+    return { state: this.parent.state$.value.state, keys: own.map(([name]) => `apiKeys.${name}: ${REDACTED}`) };
+  }
+
+  [INSPECT_CUSTOM](): string {
+    return `Credentials ${JSON.stringify(this.toJSON())}`;
+  }
+
+  secrets(): string[] {
+    return [...this.parent.secrets(), ...Object.values(this.own).filter((k): k is string => typeof k === 'string' && k !== '')];
+  }
+
+  typedKey(type: CredentialType): string | undefined {
+    return this.own[type] || this.parent.typedKey(type);
+  }
+
+  secretKey(): string | undefined {
+    return this.parent.secretKey();
+  }
+
+  staticKey(type: CredentialType = 'train'): string | undefined {
+    return this.own[type] || this.parent.staticKey(type);
+  }
+
+  canRefresh(type: CredentialType = 'train'): boolean {
+    return !this.own[type] && this.parent.canRefresh(type);
+  }
+
+  apiKey$(type: CredentialType = 'train'): Observable<string> {
+    const own = this.own[type];
+    return own ? of(own) : this.parent.apiKey$(type);
+  }
+
+  invalidate(key: string, type: CredentialType = 'train'): void {
+    if (!this.own[type]) this.parent.invalidate(key, type);
+  }
+}
+
 /** @internal */
-export class Credentials {
+export class Credentials implements CredentialSource {
   private readonly slots = new Map<CredentialType, Slot>();
   private readonly known = new Set<string>();
   readonly state$: BehaviorSubject<CredentialState>;
@@ -104,6 +180,14 @@ export class Credentials {
   /** Every key value this client has held, for redaction. */
   secrets(): string[] {
     return [...this.known];
+  }
+
+  typedKey(type: CredentialType): string | undefined {
+    return this.keys.apiKeys?.[type] || undefined;
+  }
+
+  secretKey(): string | undefined {
+    return this.keys.secretKey || undefined;
   }
 
   /**

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Readable, pipeline } from 'node:stream';
 import zlib from 'node:zlib';
-import { DEFAULTS } from '../../lib/core/config';
+import { LIBRARY_DEFAULTS } from '../../lib/core/defaults';
 import { readCentralDirectory } from '../../lib/results/zipDirectory';
 
 /**
@@ -16,7 +16,7 @@ import { readCentralDirectory } from '../../lib/results/zipDirectory';
  */
 
 const MiB = 1024 * 1024;
-const LIMIT = DEFAULTS.maxResultMemoryBytes;
+const LIMIT = LIBRARY_DEFAULTS.client.maxResultMemoryBytes;
 const root = path.resolve(__dirname, '../..');
 
 /** A local file header with bit 3 set: sizes and CRC follow the data, so nothing is declared up front. */
