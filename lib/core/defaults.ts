@@ -34,6 +34,7 @@ function frozen<T extends object>(table: T): T {
  * - `predict`, `listing`, `jobQueue`: the options of `predict$`, the listings and `jobQueue`.
  * - `node`: the Node entry's fetches, spool, result writer and checkpoint lock.
  * - `fleet`: the BullMQ fleet's worker, processor, gate, jobs and health check.
+ * - `cli`: the CLI's output.
  * - `conformance`: `p1rx conformance`'s raw-request loop.
  *
  * ## Example
@@ -153,6 +154,10 @@ export const LIBRARY_DEFAULTS = frozen({
     maxDataBytes: 512 * MiB,
     /** The worker's health check: a Redis ping slower than this is unhealthy. */
     pingTimeoutMs: 1 * SECOND,
+  },
+  cli: {
+    /** Width of the CLI's tables and progress lines when the output is not a terminal that says its width. */
+    terminalColumns: 80,
   },
   conformance: {
     /** `p1rx conformance`: a training's whole wait. */
