@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { PollOptions } from './config';
-import { LIBRARY_DEFAULTS } from './defaults';
+import { POLL_DEFAULTS } from './defaults';
 import { ValidationError } from './errors';
 
 /**
@@ -22,7 +22,7 @@ export type ResolvedPollOptions = Readonly<Required<PollOptions>>;
  *
  * @internal
  */
-export const DEFAULT_POLL_OPTIONS: ResolvedPollOptions = Object.freeze({ ...LIBRARY_DEFAULTS.poll, random: Math.random });
+export const DEFAULT_POLL_OPTIONS: ResolvedPollOptions = Object.freeze({ ...POLL_DEFAULTS, random: Math.random });
 
 /**
  * `options` over `base`, checked and frozen. Returns `base` itself when `options` adds nothing,

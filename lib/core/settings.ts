@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import type { ClientConfig, RetryEvent, RetryOptions } from './config';
-import { LIBRARY_DEFAULTS } from './defaults';
+import { CLIENT_DEFAULTS, DEFAULT_CONCURRENCY, RETRY_DEFAULTS } from './defaults';
 import { ValidationError } from './errors';
 
 /**
@@ -50,25 +50,22 @@ export interface ResolvedSettings {
 }
 
 /**
- * The settings of `config` over the library's defaults ({@link LIBRARY_DEFAULTS}).
+ * The settings of `config` over the library's defaults (`LIBRARY_DEFAULTS`, lib/core/defaults.ts).
  *
  * @internal
  */
 export function resolveSettings(config: ClientConfig): ResolvedSettings {
-  const d = LIBRARY_DEFAULTS.client;
+  const d = CLIENT_DEFAULTS;
+  // Every numeric setting of the table: the configuration's value, else the default.
+  const given = Object.fromEntries(Object.entries(d).map(([name, value]) => [name, config[name as keyof typeof d] ?? value])) as typeof d;
   return Object.freeze({
-    requestTimeoutMs: config.requestTimeoutMs ?? d.requestTimeoutMs,
-    transferIdleTimeoutMs: config.transferIdleTimeoutMs ?? d.transferIdleTimeoutMs,
-    maxResponseBytes: config.maxResponseBytes ?? d.maxResponseBytes,
-    maxResultBytes: config.maxResultBytes ?? d.maxResultBytes,
-    maxResultMemoryBytes: config.maxResultMemoryBytes ?? d.maxResultMemoryBytes,
-    maxCompressionRatio: config.maxCompressionRatio ?? d.maxCompressionRatio,
+    ...given,
     retry: resolveRetryOptions(config.retry),
-    headers: Object.freeze({ ...config.headers }),
-    allowInsecureHttp: config.allowInsecureHttp === true,
-    streamUploads: config.streamUploads === true,
-    spooling: Object.freeze({ spool: config.spool, maxMemoryBytes: config.maxSpoolBytes ?? d.maxSpoolBytes }),
-    zipCodec: Object.freeze({ ...config.zipCodec }),
+    headers: config.headers ?? {},
+    allowInsecureHttp: !!config.allowInsecureHttp,
+    streamUploads: !!config.streamUploads,
+    spooling: { spool: config.spool, maxMemoryBytes: given.maxSpoolBytes },
+    zipCodec: config.zipCodec ?? {},
   });
 }
 
@@ -78,7 +75,7 @@ export function resolveSettings(config: ClientConfig): ResolvedSettings {
  * @internal
  */
 export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOptions {
-  const d = LIBRARY_DEFAULTS.retry;
+  const d = RETRY_DEFAULTS;
   return Object.freeze({
     maxAttempts: Math.max(1, options.maxAttempts ?? d.maxAttempts),
     baseDelayMs: options.baseDelayMs ?? d.baseDelayMs,
@@ -90,7 +87,7 @@ export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOp
 }
 
 /**
- * Requests or jobs in flight at once: `given`, or {@link LIBRARY_DEFAULTS}`.concurrency`. The one
+ * Requests or jobs in flight at once: `given`, or `LIBRARY_DEFAULTS.concurrency`. The one
  * place a concurrency is checked: an integer of at least 1, or `Infinity`.
  *
  * **Errors**: throws {@link ValidationError} named `what` for anything else (`0`, `-1`, `2.5`, `NaN`).
@@ -103,7 +100,7 @@ export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOp
  * @internal
  */
 export function resolveConcurrency(given: number | undefined, what: string): number {
-  const concurrency = given ?? LIBRARY_DEFAULTS.concurrency;
+  const concurrency = given ?? DEFAULT_CONCURRENCY;
   if ((Number.isInteger(concurrency) && concurrency >= 1) || concurrency === Number.POSITIVE_INFINITY) return concurrency;
   throw new ValidationError(what, [`concurrency must be an integer >= 1, got ${concurrency}`]);
 }

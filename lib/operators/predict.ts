@@ -11,7 +11,7 @@ import { DecodeError, ValidationError } from '../core/errors';
 import { callUrl$ } from '../transport/api';
 import { utf8 } from '../transport/body';
 import type { ClientOptions } from '../core/config';
-import { LIBRARY_DEFAULTS } from '../core/defaults';
+import { PREDICT_DEFAULTS } from '../core/defaults';
 import { resolveConcurrency } from '../core/settings';
 import { createClient, type PredictionOneClient } from '../transport/client';
 
@@ -218,10 +218,10 @@ export function predict$(
   second?: InferenceTarget | PredictOptions,
   third?: PredictOptions,
 ): OperatorFunction<PredictInput, PredictionBatch> {
-  const clientFirst = typeof (first as Partial<PredictionOneClient>).withOptions === 'function';
+  const clientFirst = 'withOptions' in first;
   const classifier = (clientFirst ? second : first) as InferenceTarget;
   const options = (clientFirst ? third : (second as PredictOptions | undefined)) ?? {};
-  const size = options.batchSize ?? LIBRARY_DEFAULTS.predict.batchSize;
+  const size = options.batchSize ?? PREDICT_DEFAULTS.batchSize;
   return (source) =>
     defer(() => {
       if (!Number.isInteger(size) || size < 1) throw new ValidationError('predict options', [`batchSize must be an integer >= 1, got ${size}`]);

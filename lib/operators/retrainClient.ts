@@ -55,9 +55,9 @@ export function retrainClient$(client: PredictionOneClient, modelId: number, opt
     // The derived client's own `retrain` key, so a retrain key the parent holds in
     // `apiKeys.retrain` (for another model) cannot shadow it.
     const scoped = (apiKey: string) => client.withOptions({ apiKeys: { retrain: apiKey } });
-    const given = options.apiKey || client.credentials.typedKey('retrain');
+    const { apiKeys, secretKey } = client.credentials.keys;
+    const given = options.apiKey || apiKeys?.retrain;
     if (given) return of(scoped(given));
-    const secretKey = client.credentials.secretKey();
     if (!secretKey) {
       throw new ValidationError('retrain client', ['the client needs a secretKey to get a retrain API key, or pass options.apiKey (or set apiKeys.retrain)']);
     }

@@ -150,8 +150,8 @@ interface CheckedUpload extends UploadFiles {
  * {@link ValidationError} named `what`.
  *
  * The parts, in order: {@link readHeads} (open the sources, read their heads),
- * {@link checkUpload} (the columns, and every problem at once), {@link settleFiles} (learn the
- * lengths), then {@link uploadSessions$}: {@link openSession$} (upload URLs, then the
+ * {@link checkUpload} (the columns, and every problem at once), then the lengths (a source of
+ * unknown length spooled), then {@link uploadSessions$}: {@link openSession$} (upload URLs, then the
  * `beforeSend` hook) and {@link sendFiles$}, again in a new session when a single-use URL was
  * spent.
  *
@@ -181,7 +181,8 @@ async function prepareUpload(client: PredictionOneClient, input: UploadInput, ch
   try {
     const columns = checkUpload(heads, columnList(input.columns), check, what);
     // Checked: a source of unknown length is now spooled, so its PUT can declare its length.
-    return { ...(await settleFiles(heads)), columns };
+    const train = await settleSource(heads.train);
+    return { train, evaluation: heads.evaluation && (await settleSource(heads.evaluation)), columns };
   } catch (err) {
     // Nothing will be sent: close streamed sources (their file handles) now.
     await releaseAll(bodiesOf(heads));
@@ -232,17 +233,6 @@ function checkUpload(heads: UploadFiles, given: ColumnSpec[] | undefined, check:
   }
   if (issues.length > 0) throw new ValidationError(what, issues);
   return columns;
-}
-
-/** The files with their lengths known (a source of unknown length spooled). */
-async function settleFiles(heads: UploadFiles): Promise<UploadFiles> {
-  const train = await settleSource(heads.train);
-  try {
-    return { train, evaluation: heads.evaluation && (await settleSource(heads.evaluation)) };
-  } catch (err) {
-    if (train !== heads.train) await releaseAll([train]);
-    throw err;
-  }
 }
 
 /**
@@ -311,14 +301,9 @@ async function rereadFiles(client: PredictionOneClient, input: UploadInput, file
   const { streamUploads, spooling } = client.settings;
   const reread = async (source: CsvSource) => settleSource(await prepareSource(source, streamUploads, spooling, input.encoding));
   const train = isBuffered(files.train) ? files.train : await reread(input.train);
-  try {
-    const evaluation =
-      files.evaluation === undefined || isBuffered(files.evaluation) || input.evaluation === undefined ? files.evaluation : await reread(input.evaluation);
-    return { ...files, train, evaluation };
-  } catch (err) {
-    if (train !== files.train) await releaseAll([train]);
-    throw err;
-  }
+  const evaluation =
+    files.evaluation === undefined || isBuffered(files.evaluation) || input.evaluation === undefined ? files.evaluation : await reread(input.evaluation);
+  return { ...files, train, evaluation };
 }
 
 /** A body held as bytes, sent as it is by every session. */

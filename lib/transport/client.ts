@@ -13,7 +13,7 @@ import { DEFAULT_POLL_OPTIONS, resolvePollOptions, type ResolvedPollOptions } fr
 import { resolveSettings, type ResolvedSettings } from '../core/settings';
 import { INSPECT_CUSTOM, redactConfig } from '../core/redact';
 import { callApiWithKey$ } from './api';
-import { Credentials, DerivedCredentials, type CredentialSource, type CredentialState } from './credentials';
+import { Credentials, type CredentialState } from './credentials';
 import type { ExchangeContext } from './request';
 import type { FetchLike } from './fetchLike';
 import { RequestLimiter } from './limiter';
@@ -48,7 +48,7 @@ export class PredictionOneClient {
   /** @internal */
   readonly http: ExchangeContext;
   /** @internal */
-  readonly credentials: CredentialSource;
+  readonly credentials: Credentials;
   /** @internal */
   readonly limiter: RequestLimiter;
   /**
@@ -71,7 +71,7 @@ export class PredictionOneClient {
     this.settings = resolveSettings(config);
     this.credentials = parent
       ? ownKeys
-        ? new DerivedCredentials(parent.credentials, ownKeys)
+        ? parent.credentials.withKeys(ownKeys)
         : parent.credentials
       : new Credentials(
           { apiKey: config.apiKey, apiKeys: config.apiKeys, secretKey: config.secretKey, proxied: config.keyAddedByProxy === true },
@@ -105,9 +105,11 @@ export class PredictionOneClient {
    * names (a retrain key for one model); every other type uses this client's credentials.
    * Cheap: nothing is opened, nothing is sent.
    *
-   * **Errors**: throws {@link ValidationError} for a setting a derived client cannot have
-   * (`baseUrl`, `apiKey`, `secretKey`, `limits`, `scheduler` …: they are shared), and for
-   * `apiKeys` when a proxy adds the key (`keyAddedByProxy`).
+   * What is shared cannot be changed: `baseUrl`, `apiKey`, `secretKey`, `keyAddedByProxy`,
+   * `limits`, `scheduler` … are not {@link ClientOptions} (and are ignored if given anyway).
+   *
+   * **Errors**: throws {@link ValidationError} for `apiKeys` when a proxy adds the key
+   * (`keyAddedByProxy`), as {@link createClient} does.
    *
    * ## Example
    * ```ts
@@ -120,15 +122,11 @@ export class PredictionOneClient {
    * @returns The derived client.
    */
   withOptions(options: ClientOptions): PredictionOneClient {
-    const shared = ['baseUrl', 'apiKey', 'secretKey', 'keyAddedByProxy', 'dangerouslyAllowBrowser', 'allowInsecureHttp', 'limits', 'scheduler'];
-    const issues = shared
-      .filter((name) => (options as Record<string, unknown>)[name] !== undefined)
-      .map((name) => `${name} cannot be changed in a derived client: it is shared with the client it derives from`);
-    const ownKeys = options.apiKeys && Object.values(options.apiKeys).some((k) => typeof k === 'string' && k !== '') ? options.apiKeys : undefined;
-    if (ownKeys && this.config.keyAddedByProxy) issues.push('apiKeys: a proxy adds the key (keyAddedByProxy), so this client sends none');
-    if (issues.length > 0) throw new ValidationError('derived client options', issues);
-    const config: ClientConfig = { ...this.config, ...options, apiKeys: ownKeys ? { ...this.config.apiKeys, ...ownKeys } : this.config.apiKeys };
-    return new PredictionOneClient(config, this, ownKeys);
+    // The credentials, limiter and scheduler are the parent's whatever `options` says; the keys
+    // never go to another host, nor over plain http where the parent's may not.
+    const { baseUrl, allowInsecureHttp, apiKeys } = this.config;
+    const config: ClientConfig = { ...this.config, ...options, baseUrl, allowInsecureHttp, apiKeys: { ...apiKeys, ...options.apiKeys } };
+    return new PredictionOneClient(config, this, options.apiKeys);
   }
 
   /**

@@ -7,7 +7,7 @@
  */
 import { BehaviorSubject, Observable, catchError, defer, finalize, map, of, share, tap, throwError } from 'rxjs';
 import type { ApiKeyResponse } from '../codecs/apiKey';
-import { LIBRARY_DEFAULTS } from '../core/defaults';
+import { CREDENTIALS_DEFAULTS } from '../core/defaults';
 import { ValidationError } from '../core/errors';
 import { INSPECT_CUSTOM, REDACTED } from '../core/redact';
 import { budgetSpent } from './retryPolicy';
@@ -64,7 +64,7 @@ export type CredentialState =
  * Refresh this long before `end_date`, so a request never leaves with a key about to expire;
  * for short-lived keys, half their lifetime.
  */
-const REFRESH_MARGIN_MS = LIBRARY_DEFAULTS.client.keyRefreshMarginMs;
+const REFRESH_MARGIN_MS = CREDENTIALS_DEFAULTS.keyRefreshMarginMs;
 
 /** The cached key and the exchange in flight of one credential type. */
 interface Slot {
@@ -72,98 +72,36 @@ interface Slot {
   inflight?: Observable<string>;
 }
 
-/**
- * What the transport asks of a client's credentials: the key of a type, whether a refused one
- * can be replaced, and every key held (for redaction).
- *
- * @internal
- */
-export interface CredentialSource {
-  readonly state$: BehaviorSubject<CredentialState>;
-  secrets(): string[];
-  /** The key configured for exactly `type` (`apiKeys[type]`), not the fallback `apiKey`. */
-  typedKey(type: CredentialType): string | undefined;
-  /** The secret key exchanged for API keys, when there is one. */
-  secretKey(): string | undefined;
-  staticKey(type?: CredentialType): string | undefined;
-  canRefresh(type?: CredentialType): boolean;
-  apiKey$(type?: CredentialType): Observable<string>;
-  invalidate(key: string, type?: CredentialType): void;
-}
-
-/**
- * A derived client's credentials: its own static keys for the types it names (a retrain key
- * for one model), and for every other type the parent's credentials themselves, so an
- * exchange or a refresh made through either is the other's too.
- *
- * @internal
- */
-export class DerivedCredentials implements CredentialSource {
-  constructor(
-    private readonly parent: CredentialSource,
-    private readonly own: ApiKeys,
-  ) {}
-
-  get state$(): BehaviorSubject<CredentialState> {
-    return this.parent.state$;
-  }
-
-  toJSON(): { readonly state: CredentialState['state']; readonly keys: readonly string[] } {
-    const own = Object.entries(this.own).filter(([, v]) => typeof v === 'string' && v !== '');
-    return { state: this.parent.state$.value.state, keys: own.map(([name]) => `apiKeys.${name}: ${REDACTED}`) };
-  }
-
-  [INSPECT_CUSTOM](): string {
-    return `Credentials ${JSON.stringify(this.toJSON())}`;
-  }
-
-  secrets(): string[] {
-    return [...this.parent.secrets(), ...Object.values(this.own).filter((k): k is string => typeof k === 'string' && k !== '')];
-  }
-
-  typedKey(type: CredentialType): string | undefined {
-    return this.own[type] || this.parent.typedKey(type);
-  }
-
-  secretKey(): string | undefined {
-    return this.parent.secretKey();
-  }
-
-  staticKey(type: CredentialType = 'train'): string | undefined {
-    return this.own[type] || this.parent.staticKey(type);
-  }
-
-  canRefresh(type: CredentialType = 'train'): boolean {
-    return !this.own[type] && this.parent.canRefresh(type);
-  }
-
-  apiKey$(type: CredentialType = 'train'): Observable<string> {
-    const own = this.own[type];
-    return own ? of(own) : this.parent.apiKey$(type);
-  }
-
-  invalidate(key: string, type: CredentialType = 'train'): void {
-    if (!this.own[type]) this.parent.invalidate(key, type);
-  }
-}
-
 /** @internal */
-export class Credentials implements CredentialSource {
-  private readonly slots = new Map<CredentialType, Slot>();
-  private readonly known = new Set<string>();
+export class Credentials {
+  private readonly slots: Map<CredentialType, Slot>;
+  private readonly known: Set<string>;
   readonly state$: BehaviorSubject<CredentialState>;
 
   constructor(
-    /** `proxied`: a backend proxy adds the key (`ClientConfig.keyAddedByProxy`); requests carry none. */
-    private readonly keys: { apiKey?: string; apiKeys?: ApiKeys; secretKey?: string; proxied?: boolean },
+    /** The keys it was given. `proxied`: a backend proxy adds the key (`ClientConfig.keyAddedByProxy`); requests carry none. */
+    readonly keys: { apiKey?: string; apiKeys?: ApiKeys; secretKey?: string; proxied?: boolean },
     private readonly exchange: (secretKey: string, type: CredentialType) => Observable<ApiKeyResponse>,
     private readonly now: () => number,
+    /** Credentials these derive from ({@link Credentials.withKeys}): their cache, exchanges and state are shared. */
+    parent?: Credentials,
   ) {
+    this.slots = parent?.slots ?? new Map();
+    this.known = parent?.known ?? new Set();
     for (const key of [keys.apiKey, keys.secretKey, keys.apiKeys?.train, keys.apiKeys?.deploy, keys.apiKeys?.retrain]) {
       if (key) this.known.add(key);
     }
     const anyStatic = Boolean(keys.proxied || keys.apiKey || keys.apiKeys?.train || keys.apiKeys?.deploy || keys.apiKeys?.retrain);
-    this.state$ = new BehaviorSubject<CredentialState>({ state: anyStatic ? 'static' : 'none' });
+    this.state$ = parent?.state$ ?? new BehaviorSubject<CredentialState>({ state: anyStatic ? 'static' : 'none' });
+  }
+
+  /**
+   * Credentials with `own` static keys over these (a retrain key for one model) that share
+   * everything else: the cached keys, the exchange in flight, refreshes and the state. A key
+   * obtained or refreshed through either is the other's.
+   */
+  withKeys(own: ApiKeys): Credentials {
+    return new Credentials({ ...this.keys, apiKeys: { ...this.keys.apiKeys, ...own } }, this.exchange, this.now, this);
   }
 
   /** Printed without key material (`JSON.stringify`, `util.inspect`): only where the credential stands. */
@@ -180,14 +118,6 @@ export class Credentials implements CredentialSource {
   /** Every key value this client has held, for redaction. */
   secrets(): string[] {
     return [...this.known];
-  }
-
-  typedKey(type: CredentialType): string | undefined {
-    return this.keys.apiKeys?.[type] || undefined;
-  }
-
-  secretKey(): string | undefined {
-    return this.keys.secretKey || undefined;
   }
 
   /**
