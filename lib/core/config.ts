@@ -1,5 +1,5 @@
 /**
- * Client configuration and its defaults.
+ * Client configuration: what createClient takes and what a derived client may change (the defaults are in lib/core/defaults.ts).
  *
  * @packageDocumentation
  */
