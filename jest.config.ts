@@ -49,6 +49,8 @@ const UNIT = [
   'spec/operators/abortOn.spec.ts',
   'spec/operators/paginate.spec.ts',
   'spec/operators/poller.spec.ts',
+  'spec/packaging/defaults.spec.ts',
+  'spec/packaging/rawConfig.spec.ts',
   'spec/pipeline/deadline.spec.ts',
   'spec/pipeline/jobQueue.spec.ts',
   'spec/results/unzip.spec.ts',

@@ -13,7 +13,7 @@ export type { OperationName, RequestOperation, RequestEvent } from './core/opera
 export { retryAfterMs } from './core/retryAfter';
 export type { RequestLimits } from './transport/limiter';
 export { PRODUCTION_BASE_URL, DEFAULT_BASE_URL } from './core/config';
-export type { ClientConfig, PollOptions, RetryOptions, RetryEvent, ZipCodec, InflateDecoder, InflateDecoderConstructor } from './core/config';
+export type { ClientConfig, ClientOptions, PollOptions, RetryOptions, RetryEvent, ZipCodec, InflateDecoder, InflateDecoderConstructor } from './core/config';
 export {
   PredictionOneError,
   ApiError,

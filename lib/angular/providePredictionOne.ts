@@ -83,17 +83,24 @@ export function clientFromConfig(config: PredictionOneConfig): PredictionOneClie
   }
   const apiRoot = `${config.baseUrl.replace(/\/+$/, '')}/`;
   const isApi = (url: string) => url.startsWith(apiRoot) && !isStorageUrl(url, apiRoot);
-  // HttpClient buffers whole bodies: the client's limits are kept while they download. A
-  // pre-signed download (a result archive) is held in memory, so the in-memory limit applies.
-  const resultLimit = Math.min(clientConfig.maxResultBytes ?? MAX_RESULT_BYTES, clientConfig.maxResultMemoryBytes ?? MAX_RESULT_MEMORY_BYTES);
+  // HttpClient buffers whole bodies: the client's limits (its resolved settings, read when a
+  // request is made) are kept while they download. A pre-signed download (a result archive) is
+  // held in memory, so the in-memory limit applies.
+  let client: PredictionOneClient | undefined;
+  const limitOf = (url: string, method: string): number | undefined => {
+    const settings = client!.settings;
+    if (isApi(url)) return settings.maxResponseBytes;
+    return method === 'GET' ? Math.min(settings.maxResultBytes, settings.maxResultMemoryBytes) : undefined;
+  };
   const fetch = httpClientFetch(inject(HttpClient), {
     context: (url, init) =>
       new HttpContext().set(PREDICTION_ONE_REQUEST, isApi(url) ? 'api' : 'presigned').set(PREDICTION_ONE_OPERATION, init.operation ?? null),
-    maxResponseBytes: (url, init) => (isApi(url) ? (clientConfig.maxResponseBytes ?? MAX_RESPONSE_BYTES) : init.method === 'GET' ? resultLimit : undefined),
+    maxResponseBytes: (url, init) => limitOf(url, init.method),
     // Only the fetch backend can be asked not to follow redirects (XHR would warn on each request).
     manualRedirect: inject(HttpBackend, { optional: true }) instanceof FetchBackend,
   });
-  return createClient({ ...clientConfig, fetch });
+  client = createClient({ ...clientConfig, fetch });
+  return client;
 }
 
 /**
@@ -124,11 +131,6 @@ function isBrowserLike(scope: object): boolean {
   const worker = typeof g.importScripts === 'function' && typeof g.WorkerGlobalScope === 'function';
   return page || worker;
 }
-
-// The core's defaults of these limits (ClientConfig documents them).
-const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
-const MAX_RESULT_BYTES = 2 * 1024 * 1024 * 1024;
-const MAX_RESULT_MEMORY_BYTES = 256 * 1024 * 1024;
 
 // An API call always goes to `<baseUrl>/v1/external/...`; anything else is a pre-signed URL,
 // even when storage lives on the same host (as with the emulator).

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { RedisLike } from './peerTypes';
 import { PredictionOneError, retryAfterMs, type FetchInit, type FetchLike } from 'prediction-one-rx';
 import { luaScript } from './script';
+import { LIBRARY_DEFAULTS } from '../core/defaults';
 
 /**
  * The answer of {@link Fleet.claim} (what the step function's `claim` hook expects).
@@ -252,9 +253,9 @@ export function createFleet(redis: RedisLike, options: FleetOptions = {}): Fleet
     claim: (id: string) => `${base}:claim:${id}`,
     sent: (id: string) => `${base}:sent:${id}`,
   };
-  const createQuietMs = options.createQuietMs ?? 120_000;
-  const claimTtlMs = options.claimTtlMs ?? 120_000;
-  const maxPerSecond = options.maxPerSecond ?? 0;
+  const createQuietMs = options.createQuietMs ?? LIBRARY_DEFAULTS.fleet.createQuietMs;
+  const claimTtlMs = options.claimTtlMs ?? LIBRARY_DEFAULTS.fleet.claimTtlMs;
+  const maxPerSecond = options.maxPerSecond ?? LIBRARY_DEFAULTS.fleet.maxPerSecond;
   const held = new Map<string, string>();
   const processId = randomUUID();
   let seq = 0;
@@ -318,7 +319,10 @@ export function createFleet(redis: RedisLike, options: FleetOptions = {}): Fleet
         await gate(claimId, true, { method: init.method, url, signal: init.signal });
         const response = await inner(url, init);
         if (response.status === 429) {
-          const ms = Math.min(retryAfterMs(response.headers, Date.now()) ?? options.defaultRetryAfterMs ?? 1000, options.maxRetryAfterMs ?? 60_000);
+          const ms = Math.min(
+            retryAfterMs(response.headers, Date.now()) ?? options.defaultRetryAfterMs ?? LIBRARY_DEFAULTS.fleet.defaultRetryAfterMs,
+            options.maxRetryAfterMs ?? LIBRARY_DEFAULTS.fleet.maxRetryAfterMs,
+          );
           await backoff(ms);
         }
         return response;

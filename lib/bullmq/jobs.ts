@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { QueueLike } from './peerTypes';
 import { newJobRecord, type JobRecord, type PollOptions, type TrainingConfig } from 'prediction-one-rx';
+import { LIBRARY_DEFAULTS } from '../core/defaults';
 
 /** The manifest's rule for a key (it names a folder): no separator, no `..`, not absolute. */
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -301,8 +302,8 @@ export async function enqueueTrainings(queue: QueueLike, trainings: readonly Fle
           data,
           opts: {
             jobId: jobIds.get(t.key)!,
-            attempts: options.attempts ?? 25,
-            backoff: { type: 'exponential', delay: options.backoffMs ?? 2000 },
+            attempts: options.attempts ?? LIBRARY_DEFAULTS.fleet.attempts,
+            backoff: { type: 'exponential', delay: options.backoffMs ?? LIBRARY_DEFAULTS.fleet.backoffMs },
             removeOnComplete: false,
             removeOnFail: false,
           },

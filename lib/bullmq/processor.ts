@@ -13,7 +13,6 @@ import {
   ApiError,
   TrainingFailedError,
   ValidationError,
-  createClient,
   isJobStepped,
   jobStep$,
   type JobRecord,
@@ -27,6 +26,7 @@ import { fileSource, writeResult } from 'prediction-one-rx/node';
 import type { Fleet } from './fleet';
 import { fleetNameIssue, jobResultDir, type FleetDataSource, type FleetJobData, type FleetJobResult } from './jobs';
 import { luaScript } from './script';
+import { LIBRARY_DEFAULTS } from '../core/defaults';
 
 /**
  * Options of {@link trainingProcessor}.
@@ -148,7 +148,7 @@ export class JobLockLostError extends Error {
  * @internal
  */
 export function gatedClient(client: PredictionOneClient, fleet: Fleet): PredictionOneClient {
-  return createClient({ ...client.config, fetch: fleet.fetch(client.http.fetch, { apiBaseUrl: client.baseUrl }) });
+  return client.withOptions({ fetch: fleet.fetch(client.http.fetch, { apiBaseUrl: client.baseUrl }) });
 }
 
 /**
@@ -188,8 +188,8 @@ export function trainingProcessor(
   const { fleet, redis } = options;
   if (fleet && !redis) throw new TypeError('trainingProcessor: a fleet needs the redis connection too');
   const gated = fleet ? gatedClient(client, fleet) : client;
-  const holdMs = options.holdMs ?? 1000;
-  const readData = options.readData ?? defaultReader(options.maxDataBytes ?? 512 * 1024 * 1024);
+  const holdMs = options.holdMs ?? LIBRARY_DEFAULTS.fleet.holdMs;
+  const readData = options.readData ?? defaultReader(options.maxDataBytes ?? LIBRARY_DEFAULTS.fleet.maxDataBytes);
 
   const record = async (job: TrainingJobLike, token: string | undefined, data: FleetJobData): Promise<void> => {
     if (redis && token) {

@@ -11,6 +11,7 @@ import type { PredictionOneClient } from 'prediction-one-rx';
 import { createFleet, type Fleet, type FleetOptions } from './fleet';
 import type { FleetJobData, FleetJobResult } from './jobs';
 import { trainingProcessor, type TrainingProcessorOptions } from './processor';
+import { LIBRARY_DEFAULTS } from '../core/defaults';
 
 /**
  * Options of {@link createTrainingWorker}.
@@ -119,8 +120,8 @@ export interface TrainingWorker {
  */
 export function createTrainingWorker(client: PredictionOneClient, options: TrainingWorkerOptions): TrainingWorker {
   const requestTimeoutMs = client.settings.requestTimeoutMs;
-  const holdMs = options.holdMs ?? 1000;
-  const lockDuration = options.lockDurationMs ?? Math.max(120_000, 2 * requestTimeoutMs);
+  const holdMs = options.holdMs ?? LIBRARY_DEFAULTS.fleet.holdMs;
+  const lockDuration = options.lockDurationMs ?? Math.max(LIBRARY_DEFAULTS.fleet.minLockDurationMs, 2 * requestTimeoutMs);
   if (!(lockDuration > requestTimeoutMs && lockDuration > holdMs)) {
     throw new RangeError(`createTrainingWorker: lockDurationMs (${lockDuration}) must exceed the request timeout (${requestTimeoutMs}) and holdMs (${holdMs})`);
   }
@@ -174,10 +175,10 @@ export function createTrainingWorker(client: PredictionOneClient, options: Train
     connection: workerConnection,
     // Names the worker on each job it takes (`processedBy`): which process had a job when it died.
     name: `p1rx-worker-${process.pid}`,
-    concurrency: options.concurrency ?? 8,
+    concurrency: options.concurrency ?? LIBRARY_DEFAULTS.fleet.workerConcurrency,
     lockDuration,
-    stalledInterval: options.stalledIntervalMs ?? 30_000,
-    maxStalledCount: options.maxStalledCount ?? 20,
+    stalledInterval: options.stalledIntervalMs ?? LIBRARY_DEFAULTS.fleet.stalledIntervalMs,
+    maxStalledCount: options.maxStalledCount ?? LIBRARY_DEFAULTS.fleet.maxStalledCount,
     ...(options.workerOptions as Partial<WorkerOptions> | undefined),
   });
   // A lost lock or a dropped connection is reported on 'error'; without a listener Node would crash.

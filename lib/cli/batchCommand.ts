@@ -36,6 +36,7 @@ import { MANIFEST_WORDS, jobIssues, readHead, smallDataWarning } from './localCh
 import { withEncodingFlag } from './encodingOption';
 import type { CsvEncoding } from 'prediction-one-rx';
 import { makeOutDir, outDirIssue, recoveryHint } from './outDir';
+import { LIBRARY_DEFAULTS } from '../core/defaults';
 
 interface BatchFlags extends ConnectionOptions {
   out: string;
@@ -451,7 +452,7 @@ function report(
   // With JSON lines on stdout the table goes to stderr, keeping stdout machine-readable.
   const sink = run.json ? io.stderr : io.stdout;
   // The summary fits the terminal: a long error wraps in its column (80 columns when not a terminal).
-  sink.write(`\n${summaryTable(jobs, outcomes, io.stdout.columns ?? 80)}\n`);
+  sink.write(`\n${summaryTable(jobs, outcomes, io.stdout.columns ?? LIBRARY_DEFAULTS.cli.terminalColumns)}\n`);
   for (const job of replaced) sink.write(`\n${replacedLine(job)}\n`);
   if (interrupted) {
     const by = signal === 'SIGINT' ? 'interrupted' : `stopped by ${signal}`;
@@ -480,7 +481,11 @@ function scoreOf(metrics: readonly Metric[]): { name: string; value: number | st
  *
  * @internal
  */
-export function summaryTable(jobs: readonly ManifestJob[], outcomes: ReadonlyMap<string, JobOutcome>, maxWidth = 80): string {
+export function summaryTable(
+  jobs: readonly ManifestJob[],
+  outcomes: ReadonlyMap<string, JobOutcome>,
+  maxWidth: number = LIBRARY_DEFAULTS.cli.terminalColumns,
+): string {
   const rows = jobs.map((job) => {
     const o = outcomes.get(job.key) ?? { outcome: 'not started' as const };
     const score = 'score' in o && o.score ? `${o.score.name} ${typeof o.score.value === 'number' ? formatNumber(o.score.value) : o.score.value}` : '';

@@ -9,6 +9,7 @@ import type { TrainingEvent } from 'prediction-one-rx';
 import type { CheckpointStage } from 'prediction-one-rx/node';
 import { formatNumber } from './format';
 import type { CliIo } from './batchIo';
+import { LIBRARY_DEFAULTS } from '../core/defaults';
 
 /**
  * How a job of the batch ended.
@@ -202,7 +203,7 @@ export function terminalDisplay(io: CliIo, keyWidth: number): BatchDisplay {
             : `FAILED  ${o.error.name}: ${o.error.message}`;
         // cli-progress turns the terminal's line wrapping off: cut a long error to the width.
         const text = `${pad(key)}  ${what}  (${o.seconds.toFixed(1)} s)`;
-        const columns = io.stdout.columns ?? 80;
+        const columns = io.stdout.columns ?? LIBRARY_DEFAULTS.cli.terminalColumns;
         multibar.log(`${text.length > columns ? `${text.slice(0, columns - 1)}…` : text}\n`);
       }
     },

@@ -55,7 +55,7 @@ export function registerConformance(program: Command, out: CommandOutput = proce
     if (!apiKey && !secretKey) throw new InvalidArgumentError('give --secret-key (checks every key type) or --api-key (or set P1RX_SECRET_KEY / P1RX_API_KEY)');
     // The Node client's fetch: undici when installed, else Node's http with keep-alive.
     const nodeFetch =
-      fetch ?? createNodeClient({ baseUrl, allowInsecureHttp: flags.allowInsecureHttp === true, ...(apiKey ? { apiKey } : { secretKey }) }).config.fetch;
+      fetch ?? createNodeClient({ baseUrl, allowInsecureHttp: flags.allowInsecureHttp === true, ...(apiKey ? { apiKey } : { secretKey }) }).http.fetch;
     if (nodeFetch === undefined) throw new Error('no fetch');
     const report = await runConformance({
       baseUrl,

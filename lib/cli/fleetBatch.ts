@@ -19,6 +19,7 @@ import type { BatchDisplay, JobOutcome } from './batchDisplay';
 import { summaryTable } from './batchCommand';
 import type { BullmqEntry } from './fleetModules';
 import type { ManifestJob } from './manifest';
+import { LIBRARY_DEFAULTS } from '../core/defaults';
 
 /** @internal */
 export interface FleetBatchRun {
@@ -414,7 +415,7 @@ async function follow(
   const exitCode = interrupted ? INTERRUPTED_EXIT_CODE : failed > 0 || lostRedis !== undefined ? 1 : 0;
   display.end({ succeeded: count('succeeded'), failed, skipped: count('skipped'), notRun: count('interrupted') + count('not started'), interrupted, exitCode });
   const sink = run.json ? io.stderr : io.stdout;
-  sink.write(`\n${summaryTable(jobs, outcomes, io.stdout.columns ?? 80)}\n`);
+  sink.write(`\n${summaryTable(jobs, outcomes, io.stdout.columns ?? LIBRARY_DEFAULTS.cli.terminalColumns)}\n`);
   if (lostRedis instanceof RedisUnreachable) throw lostRedis;
   return exitCode;
 }

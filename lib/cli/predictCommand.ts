@@ -62,8 +62,9 @@ export function registerPredict(program: Command, out: CommandOutput = processOu
       await lastValueFrom(
         of(text).pipe(
           predict$(
+            client,
             { url: classifier.url, apiKey: classifier.api_key },
-            { client, batchSize: flags.batchSize, concurrency: flags.concurrency, includeInput: flags.includeInput, passColumn: flags.passColumn },
+            { batchSize: flags.batchSize, concurrency: flags.concurrency, includeInput: flags.includeInput, passColumn: flags.passColumn },
           ),
           tap((batch) => {
             if (batch.rows.length === 0) return;

@@ -8,6 +8,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ActivationEnd, ActivationObserver } from 'prediction-one-rx/bullmq';
+import { LIBRARY_DEFAULTS } from '../core/defaults';
 
 /** Why a worker is not ready, or undefined when it is. @internal */
 type Phase = 'starting' | 'running' | 'draining';
@@ -48,7 +49,7 @@ export async function startWorkerHealth(options: WorkerHealthOptions): Promise<W
     throw new Error('--health-port needs prom-client: npm install prom-client@15');
   }
   const { Redis } = await import('ioredis');
-  const pingTimeoutMs = options.pingTimeoutMs ?? 1000;
+  const pingTimeoutMs = options.pingTimeoutMs ?? LIBRARY_DEFAULTS.fleet.pingTimeoutMs;
   // Its own connection: no offline queue (a PING while Redis is down fails at once), and a
   // reconnect every half second so readiness comes back soon after Redis does.
   const redis = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => 500, connectTimeout: pingTimeoutMs });

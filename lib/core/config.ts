@@ -1,5 +1,5 @@
 /**
- * Client configuration and its defaults.
+ * Client configuration: what createClient takes and what a derived client may change (the defaults are in lib/core/defaults.ts).
  *
  * @packageDocumentation
  */
@@ -331,31 +331,21 @@ export interface ZipCodec {
   readonly crc32?: (data: Uint8Array, previous: number) => number;
 }
 
-/** Defaults of {@link ClientConfig}. @internal */
-export const DEFAULTS = {
-  requestTimeoutMs: 60_000,
-  transferIdleTimeoutMs: 60_000,
-  maxResponseBytes: 16 * 1024 * 1024,
-  maxResultBytes: 2 * 1024 * 1024 * 1024,
-  maxResultMemoryBytes: 256 * 1024 * 1024,
-  maxCompressionRatio: 200,
-} as const;
-
-/** Defaults of {@link PollOptions}. @internal */
-export const POLL_DEFAULTS: Required<Omit<PollOptions, 'random'>> = {
-  firstDelayMs: 0,
-  minDelayMs: 1_000,
-  maxDelayMs: 30_000,
-  multiplier: 2,
-  jitter: 'none',
-  maxWaitMs: 24 * 60 * 60 * 1000,
-  terminalStatuses: ['finished'],
-  failureStatuses: ['failed', 'error'],
-};
-
-/** Defaults of {@link RetryOptions}. @internal */
-export const RETRY_DEFAULTS = {
-  maxAttempts: 4,
-  baseDelayMs: 500,
-  maxDelayMs: 30_000,
-} as const;
+/**
+ * What {@link index!PredictionOneClient.withOptions} may change in a derived client: its own
+ * transport settings (fetch, retry, poll defaults, timeouts, bounds, headers, upload and result
+ * handling, tracing hook) and static keys for some credential types (`apiKeys`, e.g. a retrain
+ * key for one model). What a derived client always shares with its parent, and so cannot be
+ * given here: the service root, the key configuration (`apiKey`, `secretKey`, a proxy adding
+ * the key) and its exchanges and refreshes, the `limits` gate, the scheduler, and the shared
+ * status polls.
+ *
+ * ## Example
+ * ```ts
+ * const patient = client.withOptions({ requestTimeoutMs: 120_000, retry: { maxAttempts: 8 } });
+ * ```
+ */
+export type ClientOptions = Omit<
+  ClientConfig,
+  'baseUrl' | 'apiKey' | 'secretKey' | 'keyAddedByProxy' | 'dangerouslyAllowBrowser' | 'allowInsecureHttp' | 'limits' | 'scheduler'
+>;

@@ -5,7 +5,8 @@
  *
  * @packageDocumentation
  */
-import { POLL_DEFAULTS, type PollOptions } from './config';
+import type { PollOptions } from './config';
+import { POLL_DEFAULTS } from './defaults';
 import { ValidationError } from './errors';
 
 /**

@@ -1,9 +1,11 @@
 /**
- * A client's transport settings and retry policy, resolved once when the client is created.
+ * A client's settings (transport, limits, timeouts, retry policy, upload and result handling), resolved once when the client is created.
  *
  * @packageDocumentation
  */
-import { DEFAULTS, RETRY_DEFAULTS, type ClientConfig, type RetryEvent, type RetryOptions } from './config';
+import type { ClientConfig, RetryEvent, RetryOptions } from './config';
+import { CLIENT_DEFAULTS, DEFAULT_CONCURRENCY, RETRY_DEFAULTS } from './defaults';
+import { ValidationError } from './errors';
 
 /**
  * The retry policy with every field filled in and frozen: what the transport reads.
@@ -21,7 +23,9 @@ export interface ResolvedRetryOptions {
 }
 
 /**
- * A client's limits, timeouts and retry policy with every field filled in and frozen.
+ * A client's limits, timeouts, retry policy and transfer settings with every field filled in
+ * and frozen. After a client is made, the library reads these, never its raw
+ * {@link ClientConfig} (a spec scans lib/ for that).
  *
  * @internal
  */
@@ -33,22 +37,35 @@ export interface ResolvedSettings {
   readonly maxResultMemoryBytes: number;
   readonly maxCompressionRatio: number;
   readonly retry: ResolvedRetryOptions;
+  /** Extra headers of every API request. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Whether a key may go over plain `http:` to a host that is not loopback. */
+  readonly allowInsecureHttp: boolean;
+  /** Whether the fetch takes streamed request bodies. */
+  readonly streamUploads: boolean;
+  /** Where a source of unknown length is spooled, and the memory limit without a spool. */
+  readonly spooling: { readonly spool: ClientConfig['spool']; readonly maxMemoryBytes: number };
+  /** Native codecs for result archives (empty: the defaults). */
+  readonly zipCodec: NonNullable<ClientConfig['zipCodec']>;
 }
 
 /**
- * The settings of `config` over the library's defaults.
+ * The settings of `config` over the library's defaults (`LIBRARY_DEFAULTS`, lib/core/defaults.ts).
  *
  * @internal
  */
 export function resolveSettings(config: ClientConfig): ResolvedSettings {
+  const d = CLIENT_DEFAULTS;
+  // Every numeric setting of the table: the configuration's value, else the default.
+  const given = Object.fromEntries(Object.entries(d).map(([name, value]) => [name, config[name as keyof typeof d] ?? value])) as typeof d;
   return Object.freeze({
-    requestTimeoutMs: config.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
-    transferIdleTimeoutMs: config.transferIdleTimeoutMs ?? DEFAULTS.transferIdleTimeoutMs,
-    maxResponseBytes: config.maxResponseBytes ?? DEFAULTS.maxResponseBytes,
-    maxResultBytes: config.maxResultBytes ?? DEFAULTS.maxResultBytes,
-    maxResultMemoryBytes: config.maxResultMemoryBytes ?? DEFAULTS.maxResultMemoryBytes,
-    maxCompressionRatio: config.maxCompressionRatio ?? DEFAULTS.maxCompressionRatio,
+    ...given,
     retry: resolveRetryOptions(config.retry),
+    headers: config.headers ?? {},
+    allowInsecureHttp: !!config.allowInsecureHttp,
+    streamUploads: !!config.streamUploads,
+    spooling: { spool: config.spool, maxMemoryBytes: given.maxSpoolBytes },
+    zipCodec: config.zipCodec ?? {},
   });
 }
 
@@ -58,12 +75,32 @@ export function resolveSettings(config: ClientConfig): ResolvedSettings {
  * @internal
  */
 export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOptions {
+  const d = RETRY_DEFAULTS;
   return Object.freeze({
-    maxAttempts: Math.max(1, options.maxAttempts ?? RETRY_DEFAULTS.maxAttempts),
-    baseDelayMs: options.baseDelayMs ?? RETRY_DEFAULTS.baseDelayMs,
-    maxDelayMs: options.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs,
+    maxAttempts: Math.max(1, options.maxAttempts ?? d.maxAttempts),
+    baseDelayMs: options.baseDelayMs ?? d.baseDelayMs,
+    maxDelayMs: options.maxDelayMs ?? d.maxDelayMs,
     random: options.random ?? Math.random,
     onRetry: options.onRetry,
-    deadlineMs: options.deadlineMs ?? Number.POSITIVE_INFINITY,
+    deadlineMs: options.deadlineMs ?? d.deadlineMs,
   });
+}
+
+/**
+ * Requests or jobs in flight at once: `given`, or `LIBRARY_DEFAULTS.concurrency`. The one
+ * place a concurrency is checked: an integer of at least 1, or `Infinity`.
+ *
+ * **Errors**: throws {@link ValidationError} named `what` for anything else (`0`, `-1`, `2.5`, `NaN`).
+ *
+ * ## Example
+ * ```ts
+ * mergeMap(run, resolveConcurrency(options.concurrency, 'trainEach options'));
+ * ```
+ *
+ * @internal
+ */
+export function resolveConcurrency(given: number | undefined, what: string): number {
+  const concurrency = given ?? DEFAULT_CONCURRENCY;
+  if ((Number.isInteger(concurrency) && concurrency >= 1) || concurrency === Number.POSITIVE_INFINITY) return concurrency;
+  throw new ValidationError(what, [`concurrency must be an integer >= 1, got ${concurrency}`]);
 }

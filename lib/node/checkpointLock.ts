@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { open, readFile, stat, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import { CheckpointError } from './checkpointError';
+import { LIBRARY_DEFAULTS } from '../core/defaults';
 
 /**
  * Who holds a checkpoint's lock, as its lock file says.
@@ -130,7 +131,7 @@ export async function lockCheckpoint(file: string, options: LockCheckpointOption
       if (!told) options.onWait?.(holder);
       told = true;
     }
-    await new Promise((resolve) => setTimeout(resolve, options.retryMs ?? 200));
+    await new Promise((resolve) => setTimeout(resolve, options.retryMs ?? LIBRARY_DEFAULTS.node.lockRetryMs));
   }
 }
 

@@ -19,6 +19,7 @@ import {
   type TrainingEvent,
 } from 'prediction-one-rx';
 import { safeEntryPath } from './writeResult';
+import { LIBRARY_DEFAULTS } from '../core/defaults';
 
 /**
  * Options of {@link downloadResultToDir$}.
@@ -154,8 +155,8 @@ export function downloadResultToDir$(
   dir: string | ((externalProcessId: string | undefined) => string),
   options: DownloadToDirOptions = {},
 ): OperatorFunction<TrainingEvent | ResultRef, TrainingEvent> {
-  const keepBytes = options.keepInMemoryBytes ?? 1024 * 1024;
-  const maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024;
+  const keepBytes = options.keepInMemoryBytes ?? LIBRARY_DEFAULTS.node.keepInMemoryBytes;
+  const maxBuffered = options.maxBufferedBytes ?? LIBRARY_DEFAULTS.node.maxBufferedBytes;
   const download = (resultUrl: string, id: string | undefined): Observable<TrainingEvent> =>
     defer(() => {
       const sink = new DirSink(typeof dir === 'function' ? dir(id) : dir, keepBytes, maxBuffered);

@@ -10,6 +10,7 @@ import https from 'node:https';
 import { Readable } from 'node:stream';
 import crossFetch from 'cross-fetch';
 import type { FetchInit, FetchLike } from 'prediction-one-rx';
+import { LIBRARY_DEFAULTS } from '../core/defaults';
 
 /**
  * Options of {@link createNodeFetch}.
@@ -43,7 +44,11 @@ type WebStream = Parameters<typeof Readable.fromWeb>[0];
  * @returns A fetch to give to `createClient`.
  */
 export function createNodeFetch(options: NodeFetchOptions = {}): FetchLike {
-  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 256, keepAliveMsecs: options.keepAliveMsecs ?? 30_000 };
+  const agentOptions = {
+    keepAlive: true,
+    maxSockets: options.maxSockets ?? LIBRARY_DEFAULTS.node.maxSockets,
+    keepAliveMsecs: options.keepAliveMsecs ?? LIBRARY_DEFAULTS.node.keepAliveMs,
+  };
   const httpAgent = new http.Agent(agentOptions);
   const httpsAgent = new https.Agent(agentOptions);
   const fetch = crossFetch as unknown as NodeFetch;

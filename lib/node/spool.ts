@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { SpooledUpload, UploadSpool } from 'prediction-one-rx';
+import { LIBRARY_DEFAULTS } from '../core/defaults';
 
 /**
  * Options of {@link tempFileSpool}.
@@ -40,7 +41,7 @@ export interface TempFileSpoolOptions {
  * @returns A spool to give to `createClient` as `spool`.
  */
 export function tempFileSpool(options: TempFileSpoolOptions = {}): UploadSpool {
-  const highWaterMark = options.highWaterMark ?? 256 * 1024;
+  const highWaterMark = options.highWaterMark ?? LIBRARY_DEFAULTS.node.spoolHighWaterMark;
   return async (chunks) => {
     const dir = await mkdtemp(path.join(options.dir ?? os.tmpdir(), 'p1rx-spool-'));
     let released: Promise<void> | undefined;

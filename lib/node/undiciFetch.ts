@@ -12,6 +12,7 @@
 import type { Dispatcher } from 'undici';
 import type { FetchInit, FetchLike, FetchResponse } from 'prediction-one-rx';
 import { MissingPeerError, isModuleNotFound } from '../core/optionalPeers';
+import { LIBRARY_DEFAULTS } from '../core/defaults';
 
 /**
  * Options of {@link createUndiciFetch}.
@@ -132,9 +133,9 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
   const fetch: FetchLike = async (url, init) => {
     const { Agent, request } = loaded ?? (loaded = await loadUndici());
     dispatcher ??= new Agent({
-      connections: options.connections ?? 256,
-      keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
-      pipelining: options.pipelining ?? 1,
+      connections: options.connections ?? LIBRARY_DEFAULTS.node.connections,
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? LIBRARY_DEFAULTS.node.keepAliveTimeoutMs,
+      pipelining: options.pipelining ?? LIBRARY_DEFAULTS.node.pipelining,
     });
     const res = await request(url, {
       method: init.method as Dispatcher.HttpMethod,

@@ -48,7 +48,7 @@ export function resultArchive$(
       resultUrl,
       async (response, emit) => {
         const total = declaredArchiveSize(response, maxBytes);
-        const unzip = new StreamingUnzip(maxBytes, { ...client.config.zipCodec, maxCompressionRatio });
+        const unzip = new StreamingUnzip(maxBytes, { ...client.settings.zipCodec, maxCompressionRatio });
         const progress = new ArchiveProgress(total, (loaded) => emit({ type: 'downloadProgress', externalProcessId: id, loaded, total }));
         const files = await readArchive(response, unzip, maxBytes, progress);
         progress.flush();

@@ -7,6 +7,7 @@
 import { Observable, lastValueFrom, type Subscription } from 'rxjs';
 import { AbortError, ValidationError } from '../core/errors';
 import { abortOn } from './abortOn';
+import { LISTING_DEFAULTS } from '../core/defaults';
 
 /**
  * Options of the listings ({@link models$}, {@link dataSets$}, {@link models}, {@link dataSets}).
@@ -102,7 +103,7 @@ export function paginate<T>(fetchPage: (offset: number, limit: number) => Observ
 
 /** Page size and start, or a {@link ValidationError}. */
 function checked(options: ListOptions): { limit: number; start: number } {
-  const limit = options.pageSize ?? 30;
+  const limit = options.pageSize ?? LISTING_DEFAULTS.pageSize;
   const start = options.offset ?? 0;
   const issues: string[] = [];
   if (!Number.isInteger(limit) || limit < 1) issues.push(`pageSize must be an integer >= 1, got ${limit}`);

@@ -109,7 +109,7 @@ function policyOf(client: PredictionOneClient, options: PollOptions | undefined)
  */
 export function sharedStatus$(client: PredictionOneClient, externalProcessId: string, options?: PollOptions): Observable<StatusEvent> {
   const { policy, consumer } = policyOf(client, options);
-  return sharedPoll$(client, policy, externalProcessId, client.scheduler, consumer);
+  return sharedPoll$(client.shares, policy, externalProcessId, client.scheduler, consumer);
 }
 
 /** What {@link pollStatus$} acts on: a `queued` event or a bare reference (one function for every call). */
@@ -153,5 +153,5 @@ function isQueuedOrRef(value: TrainingEvent | ExternalProcessRef): value is Queu
  */
 export function pollStatus$(client: PredictionOneClient, options?: PollOptions): OperatorFunction<TrainingEvent | ExternalProcessRef, TrainingEvent> {
   const { policy, consumer } = policyOf(client, options);
-  return passOrHandle(isQueuedOrRef, (input) => sharedPoll$(client, policy, input.externalProcessId, client.scheduler, consumer));
+  return passOrHandle(isQueuedOrRef, (input) => sharedPoll$(client.shares, policy, input.externalProcessId, client.scheduler, consumer));
 }

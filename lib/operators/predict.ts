@@ -10,6 +10,9 @@ import { decodeBase64, encodeBase64 } from '../core/base64';
 import { DecodeError, ValidationError } from '../core/errors';
 import { callUrl$ } from '../transport/api';
 import { utf8 } from '../transport/body';
+import type { ClientOptions } from '../core/config';
+import { PREDICT_DEFAULTS } from '../core/defaults';
+import { resolveConcurrency } from '../core/settings';
 import { createClient, type PredictionOneClient } from '../transport/client';
 
 /**
@@ -42,12 +45,25 @@ export type PredictInput = Readonly<Record<string, string | number | boolean | n
  *
  * ## Example
  * ```ts
- * predict$(target, { concurrency: 8, analysis: true, passColumn: 'id' });
+ * predict$(client, target, { concurrency: 8, analysis: true, passColumn: 'id' });
  * ```
  */
 export interface PredictOptions {
-  /** Transport settings (fetch, retry, timeouts, scheduler). Default: a fresh {@link createClient}. */
+  /**
+   * The client whose transport (fetch, retry, timeouts, scheduler) the deprecated
+   * `predict$(target, options)` uses. Default there: a fresh {@link createClient} of its own.
+   * Ignored by `predict$(client, target, options)`.
+   *
+   * @deprecated Pass the client first: `predict$(client, target, options)`. Will be removed in v2.
+   */
   readonly client?: PredictionOneClient;
+  /**
+   * Settings of these inference requests over the client's (retry, `requestTimeoutMs`,
+   * `maxResponseBytes`, `onRequest` …): a client derived with
+   * {@link PredictionOneClient.withOptions}, which shares the client's credentials, limits and
+   * scheduler. Default: the client's own.
+   */
+  readonly transport?: ClientOptions;
   /**
    * Rows per request. Default 1: the vendor's Inference page defines `pr` as the header plus ONE
    * data row (項目名の行とデータ１行), and its example sends one request per row. A larger value
@@ -56,7 +72,7 @@ export interface PredictOptions {
    * started with `allowMultiRowInference`).
    */
   readonly batchSize?: number;
-  /** Requests in flight at once. Default 4. */
+  /** Requests in flight at once: an integer >= 1. Default 4 (`LIBRARY_DEFAULTS.concurrency`). */
   readonly concurrency?: number;
   /**
    * Emit answers in input order (default true): an answer that arrives early waits for those
@@ -156,8 +172,9 @@ function parseRows(text: string): Record<string, string>[] {
  * whose `index` is the row's (or, with `batchSize` > 1, the batch's) position. Multi-row requests
  * (`batchSize` > 1) are an opt-in beyond the vendor's contract.
  *
- * Transient failures (network, 5xx without a documented code, 429) are retried by the retry
- * policy of `options.client`: inference has no side effects.
+ * Transient failures (network, 5xx without a documented code, 429) are retried by the
+ * client's retry policy (or `options.transport.retry`): inference has no side effects. The
+ * target's URL and key are used as they are; the client gives the transport.
  *
  * **Errors**: {@link InferenceError} with `reason` `notFound` (4001030101), `badRequest`
  * (4001030104), `accessDenied` (4031030201: key, classifier id or source IP) or `unavailable`
@@ -169,28 +186,51 @@ function parseRows(text: string): Record<string, string>[] {
  *
  * ## Example
  * ```ts
- * from(rows).pipe(predict$({ url: c.url!, apiKey: c.api_key! }, { concurrency: 4 }))
+ * from(rows).pipe(predict$(client, { url: c.url!, apiKey: c.api_key! }, { concurrency: 4 }))
  *   .subscribe((b) => console.log(b.index, b.rows[0]));
  * // 0 { row: '1', prediction: 'sun', probability_rain: '0.1', probability_sun: '0.9' }
  * ```
  *
+ * @param client - The client whose transport the requests use.
+ * @param classifier - The prediction API's URL and inference key.
+ * @param options - Batching, output options and transport settings.
+ * @returns An operator from rows to answered batches.
+ */
+export function predict$(client: PredictionOneClient, classifier: InferenceTarget, options?: PredictOptions): OperatorFunction<PredictInput, PredictionBatch>;
+/**
+ * Scores rows with a prediction API, with the transport of `options.client` or of a client of
+ * its own made from the target (its own limiter and retry budget, outside any client's
+ * `limits`).
+ *
+ * ## Example
+ * ```ts
+ * from(rows).pipe(predict$({ url: c.url!, apiKey: c.api_key! }, { client })); // now: predict$(client, target)
+ * ```
+ *
+ * @deprecated Pass the client first: `predict$(client, target, options)`. Will be removed in v2.
  * @param classifier - The prediction API's URL and inference key.
  * @param options - Batching, output options and transport.
  * @returns An operator from rows to answered batches.
  */
-export function predict$(classifier: InferenceTarget, options: PredictOptions = {}): OperatorFunction<PredictInput, PredictionBatch> {
-  const size = options.batchSize ?? 1;
-  const concurrency = options.concurrency ?? 4;
+export function predict$(classifier: InferenceTarget, options?: PredictOptions): OperatorFunction<PredictInput, PredictionBatch>;
+export function predict$(
+  first: PredictionOneClient | InferenceTarget,
+  second?: InferenceTarget | PredictOptions,
+  third?: PredictOptions,
+): OperatorFunction<PredictInput, PredictionBatch> {
+  const clientFirst = 'withOptions' in first;
+  const classifier = (clientFirst ? second : first) as InferenceTarget;
+  const options = (clientFirst ? third : (second as PredictOptions | undefined)) ?? {};
+  const size = options.batchSize ?? PREDICT_DEFAULTS.batchSize;
   return (source) =>
     defer(() => {
       if (!Number.isInteger(size) || size < 1) throw new ValidationError('predict options', [`batchSize must be an integer >= 1, got ${size}`]);
-      if (!Number.isInteger(concurrency) || concurrency < 1) {
-        throw new ValidationError('predict options', [`concurrency must be an integer >= 1, got ${concurrency}`]);
-      }
-      if (!classifier.url || !classifier.apiKey) throw new ValidationError('inference target', ['url and apiKey are required']);
-      // Only its transport is used (the inference URL and key are the target's), so the target
-      // itself makes a valid configuration.
-      const client = options.client ?? createClient({ baseUrl: classifier.url, apiKey: classifier.apiKey });
+      const concurrency = resolveConcurrency(options.concurrency, 'predict options');
+      if (!classifier?.url || !classifier.apiKey) throw new ValidationError('inference target', ['url and apiKey are required']);
+      // The deprecated form without a client: only its transport is used (the inference URL and
+      // key are the target's), so the target itself makes a valid configuration.
+      const base = clientFirst ? (first as PredictionOneClient) : (options.client ?? createClient({ baseUrl: classifier.url, apiKey: classifier.apiKey }));
+      const client = options.transport ? base.withOptions(options.transport) : base;
       let index = 0;
       const answers = source.pipe(
         toCsvBatches(size, options.columns),

@@ -5,7 +5,7 @@
  */
 import { Observable, defer, map, of } from 'rxjs';
 import { ValidationError } from '../core/errors';
-import { createClient, type PredictionOneClient } from '../transport/client';
+import type { PredictionOneClient } from '../transport/client';
 import { apiKey$ } from './apiKey';
 
 /**
@@ -25,9 +25,11 @@ export interface RetrainClientOptions {
  * Emits a client for the retraining endpoints of `modelId`: the retraining flow needs an API key
  * of `credential_type=retrain` for that model. With `options.apiKey` that key is used as is;
  * otherwise the client's `secretKey` is exchanged with Get API Key
- * (`credential_type=retrain&model_id=…`). The new client keeps every other setting of `client`
- * (fetch, retry, poll, limits are its own). Its key is static: after its `end_date` (24 h on the
- * service) make a new one.
+ * (`credential_type=retrain&model_id=…`). The new client is derived from `client`
+ * ({@link PredictionOneClient.withOptions}): its settings are `client`'s, its requests count
+ * against `client`'s `limits`, its keys of the other types are `client`'s (and their
+ * refreshes), and its status polls join `client`'s. Its retrain key is static: after its
+ * `end_date` (24 h on the service) make a new one.
  *
  * **Errors**: {@link ValidationError} (no `secretKey` and no `apiKey`, or a `modelId` that is
  * not an integer), {@link AuthError}, {@link ApiError} (`This model may be deleted.`),
@@ -50,12 +52,12 @@ export interface RetrainClientOptions {
 export function retrainClient$(client: PredictionOneClient, modelId: number, options: RetrainClientOptions = {}): Observable<PredictionOneClient> {
   return defer(() => {
     if (!Number.isInteger(modelId)) throw new ValidationError('model id', [`expected an integer, got ${String(modelId)}`]);
-    // The retrain key is this client's key of every type (as before) and its `retrain` key, so a
-    // retrain key the parent holds in `apiKeys.retrain` (for another model) cannot shadow it.
-    const scoped = (apiKey: string) => createClient({ ...client.config, apiKey, apiKeys: { ...client.config.apiKeys, retrain: apiKey }, secretKey: undefined });
-    const given = options.apiKey || client.config.apiKeys?.retrain;
+    // The derived client's own `retrain` key, so a retrain key the parent holds in
+    // `apiKeys.retrain` (for another model) cannot shadow it.
+    const scoped = (apiKey: string) => client.withOptions({ apiKeys: { retrain: apiKey } });
+    const { apiKeys, secretKey } = client.credentials.keys;
+    const given = options.apiKey || apiKeys?.retrain;
     if (given) return of(scoped(given));
-    const secretKey = client.config.secretKey;
     if (!secretKey) {
       throw new ValidationError('retrain client', ['the client needs a secretKey to get a retrain API key, or pass options.apiKey (or set apiKeys.retrain)']);
     }

@@ -67,7 +67,7 @@ class RetrainPolicy extends StatusPolicy<RetrainJobStatus, RetrainStatusEvent> {
  * @internal
  */
 export function retrainJobStatus$(client: PredictionOneClient, id: string, options?: PollOptions): Observable<RetrainStatusEvent> {
-  return sharedPoll$(client, new RetrainPolicy(client, options), id, client.scheduler);
+  return sharedPoll$(client.shares, new RetrainPolicy(client, options), id, client.scheduler);
 }
 
 /**
@@ -105,6 +105,6 @@ export function retrainStatus$(client: PredictionOneClient, options?: PollOption
   const policy = new RetrainPolicy(client, options);
   return passOrHandle(
     (value: RetrainEvent | RetrainJobRef): value is RetrainUploadedEvent | RetrainJobRef => isRetrainRef(value) || value.type === 'retrainUploaded',
-    (input) => sharedPoll$(client, policy, input.retrainJobId, client.scheduler),
+    (input) => sharedPoll$(client.shares, policy, input.retrainJobId, client.scheduler),
   );
 }

@@ -12,7 +12,6 @@ import { ValidationError } from '../core/errors';
 import type { RetrainEvent } from '../core/retrainEvents';
 import { csvHeader } from '../sources/columns';
 import { prepareSource, settleSource, type CsvSource } from '../sources/csvSource';
-import { spoolingOf } from '../sources/spool';
 import type { CsvEncoding } from '../sources/textEncoding';
 import { callApi$ } from '../transport/api';
 import { putWithProgress$, releasing } from './putWithProgress';
@@ -70,7 +69,7 @@ export function retrainUpload$(client: PredictionOneClient): OperatorFunction<Cs
       const name = input.name ?? 'retrain';
       if (!/^[\w.-]+$/.test(name)) throw new ValidationError('retrain file name', [`'${name}' may only hold letters, digits, '.', '_' and '-'`]);
       if (input.evaluation === undefined) {
-        const prepared = await prepareSource(input.train, client.config.streamUploads === true, spoolingOf(client.config), input.encoding);
+        const prepared = await prepareSource(input.train, client.settings.streamUploads, client.settings.spooling, input.encoding);
         if (csvHeader(prepared.head).length === 0) {
           await prepared.release?.();
           throw new ValidationError('retrain data', ['the training CSV has no header row']);
@@ -80,8 +79,8 @@ export function retrainUpload$(client: PredictionOneClient): OperatorFunction<Cs
       }
       // A zip needs every byte in hand: both sources are collected.
       const [train, evaluation] = await Promise.all([
-        prepareSource(input.train, false, spoolingOf(client.config), input.encoding).then(settleSource),
-        prepareSource(input.evaluation, false, spoolingOf(client.config), input.encoding).then(settleSource),
+        prepareSource(input.train, false, client.settings.spooling, input.encoding).then(settleSource),
+        prepareSource(input.evaluation, false, client.settings.spooling, input.encoding).then(settleSource),
       ]);
       const trainHeader = csvHeader(train.head);
       const evalHeader = csvHeader(evaluation.head);

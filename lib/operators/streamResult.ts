@@ -87,7 +87,7 @@ export function streamResult$(
         try {
           const total = declaredArchiveSize(response, maxBytes);
           unzip = new StreamingUnzip(maxBytes, {
-            ...client.config.zipCodec,
+            ...client.settings.zipCodec,
             maxCompressionRatio: client.settings.maxCompressionRatio,
             onEntry: (name) => sink.open(name),
           });

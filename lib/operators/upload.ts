@@ -8,6 +8,7 @@ import {
   EMPTY,
   Observable,
   OperatorFunction,
+  catchError,
   concat,
   concatMap,
   defer,
@@ -15,7 +16,6 @@ import {
   ignoreElements,
   merge,
   of,
-  retry,
   switchMap,
   throwError,
   type ObservableInput,
@@ -25,7 +25,6 @@ import { UploadUrlSpentError, ValidationError } from '../core/errors';
 import type { TrainingEvent, UploadFileKind, UploadProgressEvent } from '../core/events';
 import { checkColumns, columnInfoCsv, csvHeader, inferColumns, type ColumnSpec, type ColumnType } from '../sources/columns';
 import { isRereadable, prepareSource, settleSource, type CsvSource, type PreparedSource } from '../sources/csvSource';
-import { spoolingOf } from '../sources/spool';
 import type { CsvEncoding } from '../sources/textEncoding';
 import { putWithProgress$, releasing } from './putWithProgress';
 import { callApi$ } from '../transport/api';
@@ -134,10 +133,27 @@ export type UploadCheck = (
   columns: readonly ColumnSpec[] | undefined,
 ) => { readonly issues: readonly string[]; /** The data is not CSV or has no header: column checks are skipped. */ readonly unreadable: boolean };
 
+/** The training data and the optional evaluation data, each with its head read. */
+interface UploadFiles {
+  readonly train: PreparedSource;
+  readonly evaluation?: PreparedSource;
+}
+
+/** Checked data ready to send: its bodies (lengths known) and the column types. */
+interface CheckedUpload extends UploadFiles {
+  readonly columns: readonly ColumnSpec[];
+}
+
 /**
  * {@link upload$} with a check of the data run before the first request: with `check`, every
  * problem (the check's, the header's, the column types') is reported in one
  * {@link ValidationError} named `what`.
+ *
+ * The parts, in order: {@link readHeads} (open the sources, read their heads),
+ * {@link checkUpload} (the columns, and every problem at once), then the lengths (a source of
+ * unknown length spooled), then {@link uploadSessions$}: {@link openSession$} (upload URLs, then the
+ * `beforeSend` hook) and {@link sendFiles$}, again in a new session when a single-use URL was
+ * spent.
  *
  * @internal
  */
@@ -147,115 +163,158 @@ export function uploadChecked$(
   what = 'training job',
   options: UploadOptions = {},
 ): OperatorFunction<CsvSource | UploadInput, TrainingEvent> {
-  // A spent single-use URL starts a new session, within the call's retry budget.
-  const maxSessions = client.settings.retry.maxAttempts;
   return concatMap((value) => {
     const input: UploadInput = isUploadInput(value) ? value : { train: value };
-    return defer(async () => {
-      const streaming = client.config.streamUploads === true;
-      const prepared: PreparedSource[] = [];
-      try {
-        const train = await prepareSource(input.train, streaming, spoolingOf(client.config), input.encoding);
-        prepared.push(train);
-        const given = columnList(input.columns);
-        const checked = check?.(train, given);
-        const issues = [...(checked?.issues ?? [])];
-        let columns: ColumnSpec[] = [];
-        // Data that is not CSV at all, or has no header, has no columns worth reporting on.
-        if (!checked?.unreadable) {
-          try {
-            if (given) {
-              checkColumns(given, csvHeader(train.head));
-              columns = given;
-            } else {
-              columns = inferColumns(train.head, train.complete);
-            }
-          } catch (err) {
-            if (!check || !(err instanceof ValidationError)) throw err;
-            issues.push(...err.issues);
-          }
-        }
-        const evaluation =
-          input.evaluation === undefined ? undefined : await prepareSource(input.evaluation, streaming, spoolingOf(client.config), input.encoding);
-        if (evaluation) {
-          prepared.push(evaluation);
-          const header = csvHeader(evaluation.head);
-          const missing = columns.map((c) => c.name).filter((n) => !header.includes(n));
-          if (missing.length > 0) {
-            if (!check) throw new ValidationError('evaluation data', [`missing columns ${missing.join(', ')}`]);
-            issues.push(`evaluation data: missing columns ${missing.join(', ')}`);
-          }
-        }
-        if (issues.length > 0) throw new ValidationError(what, issues);
-        // Checked: a source of unknown length is now spooled, so its PUT can declare its length.
-        return { train: await settleSource(train), evaluation: evaluation && (await settleSource(evaluation)), columns };
-      } catch (err) {
-        // Nothing will be sent: close streamed sources (their file handles) now.
-        await Promise.all(prepared.map((p) => p.release?.()));
-        throw err;
-      }
-    }).pipe(
-      switchMap((prepared) => {
-        const { columns } = prepared;
-        let session = 0;
-        // Each session sends what it can: the first the prepared sources, a later one the same
-        // bytes, or a re-read of a re-readable source (a file) whose stream the spent session used.
-        let current: { train: PreparedSource; evaluation?: PreparedSource } = prepared;
-        const sources = defer(async () => {
-          if (session++ === 0) return current;
-          // The spent session's streams are done with: close them (their file handles) first.
-          await Promise.all([current.train, current.evaluation].map((p) => (p && !(p.body instanceof Uint8Array) ? p.release?.() : undefined)));
-          const streaming = client.config.streamUploads === true;
-          current = {
-            train:
-              current.train.body instanceof Uint8Array
-                ? current.train
-                : await settleSource(await prepareSource(input.train, streaming, spoolingOf(client.config), input.encoding)),
-            evaluation:
-              current.evaluation === undefined || current.evaluation.body instanceof Uint8Array || input.evaluation === undefined
-                ? current.evaluation
-                : await settleSource(await prepareSource(input.evaluation, streaming, spoolingOf(client.config), input.encoding)),
-          };
-          return current;
-        });
-        const resendable =
-          (prepared.train.body instanceof Uint8Array || isRereadable(input.train)) &&
-          (!prepared.evaluation || prepared.evaluation.body instanceof Uint8Array || (input.evaluation !== undefined && isRereadable(input.evaluation)));
-        const session$ = callApi$(
-          client,
-          { operation: 'uploadUrls', method: 'GET', path: '/v1/external/data-sets/upload-url', query: { extension: 'csv' } },
-          UploadUrls,
-        ).pipe(
-          switchMap((urls) => {
-            const ahead = options.beforeSend ? defer(() => from(options.beforeSend!(urls.external_process_id))).pipe(ignoreElements()) : EMPTY;
-            return concat(ahead, sources).pipe(
-              switchMap(({ train, evaluation }) => {
-                const columnInfo = new TextEncoder().encode(columnInfoCsv(columns));
-                // The training data goes last, once the column information and the evaluation
-                // data are stored: Train Data Set Info knows an upload only once its training data
-                // is in, so "it knows the upload" then proves every file arrived (a resumed job
-                // asks it instead of uploading again). The small column information goes beside
-                // the evaluation data; two big bodies never share the bandwidth.
-                return concat(
-                  merge(
-                    send$(client, urls.column_info_upload_url, 'columnInfo', { head: '', complete: true, body: columnInfo, size: columnInfo.byteLength }),
-                    evaluation ? send$(client, urls.eval_data_set_upload_url, 'eval', evaluation) : EMPTY,
-                  ),
-                  send$(client, urls.learn_data_set_upload_url, 'learn', train),
-                  of<TrainingEvent>({ type: 'uploaded', externalProcessId: urls.external_process_id, columns }),
-                );
-              }),
-            );
-          }),
-          // A spent single-use URL: start a new session (new URLs) when every body can be resent.
-          retry({
-            count: maxSessions - 1,
-            delay: (err: unknown) => (err instanceof UploadUrlSpentError && resendable ? of(0) : throwError(() => err)),
-          }),
-        );
-        // However it ends (done, refused, cancelled), spooled copies and open files go.
-        return releasing(session$, async () => void (await Promise.all([current.train, current.evaluation].map((p) => p?.release?.()))));
-      }),
+    return defer(() => prepareUpload(client, input, check, what)).pipe(
+      switchMap((checked) =>
+        // However it ends (done, refused, cancelled), the bodies every session sends (spooled
+        // copies) go; each session's streams go with their session.
+        releasing(uploadSessions$(client, input, checked, options, client.settings.retry.maxAttempts), () => releaseAll(bodiesOf(checked).filter(isBuffered))),
+      ),
     );
   });
+}
+
+/** Reads, checks and settles the data of `input`; nothing is left open when it fails. */
+async function prepareUpload(client: PredictionOneClient, input: UploadInput, check: UploadCheck | undefined, what: string): Promise<CheckedUpload> {
+  const heads = await readHeads(client, input);
+  try {
+    const columns = checkUpload(heads, columnList(input.columns), check, what);
+    // Checked: a source of unknown length is now spooled, so its PUT can declare its length.
+    const train = await settleSource(heads.train);
+    return { train, evaluation: heads.evaluation && (await settleSource(heads.evaluation)), columns };
+  } catch (err) {
+    // Nothing will be sent: close streamed sources (their file handles) now.
+    await releaseAll(bodiesOf(heads));
+    throw err;
+  }
+}
+
+/** Opens the training data and the evaluation data (when given) and reads their heads. */
+async function readHeads(client: PredictionOneClient, input: UploadInput): Promise<UploadFiles> {
+  const { streamUploads, spooling } = client.settings;
+  const train = await prepareSource(input.train, streamUploads, spooling, input.encoding);
+  if (input.evaluation === undefined) return { train };
+  try {
+    return { train, evaluation: await prepareSource(input.evaluation, streamUploads, spooling, input.encoding) };
+  } catch (err) {
+    await releaseAll([train]);
+    throw err;
+  }
+}
+
+/**
+ * The column types of the data: given (checked against the header) or inferred from the head,
+ * and the evaluation data's header checked against them. Without `check`, the first problem
+ * throws; with it, every problem (the check's included) is reported in one
+ * {@link ValidationError} named `what`.
+ */
+function checkUpload(heads: UploadFiles, given: ColumnSpec[] | undefined, check: UploadCheck | undefined, what: string): readonly ColumnSpec[] {
+  const checked = check?.(heads.train, given);
+  const issues = [...(checked?.issues ?? [])];
+  let columns: readonly ColumnSpec[] = [];
+  // Data that is not CSV at all, or has no header, has no columns worth reporting on.
+  if (!checked?.unreadable) {
+    try {
+      if (given) checkColumns(given, csvHeader(heads.train.head));
+      columns = given ?? inferColumns(heads.train.head, heads.train.complete);
+    } catch (err) {
+      if (!check || !(err instanceof ValidationError)) throw err;
+      issues.push(...err.issues);
+    }
+  }
+  if (heads.evaluation) {
+    const header = csvHeader(heads.evaluation.head);
+    const missing = columns.map((c) => c.name).filter((n) => !header.includes(n));
+    if (missing.length > 0) {
+      if (!check) throw new ValidationError('evaluation data', [`missing columns ${missing.join(', ')}`]);
+      issues.push(`evaluation data: missing columns ${missing.join(', ')}`);
+    }
+  }
+  if (issues.length > 0) throw new ValidationError(what, issues);
+  return columns;
+}
+
+/**
+ * Upload sessions until one stores every file: a spent single-use URL starts a new session
+ * (new URLs), within `sessionsLeft` (the call's retry budget), when every body can be sent
+ * again. Each session's streamed bodies are released when it ends; the next session re-reads
+ * their sources. No state is shared between sessions: each gets the files it sends.
+ */
+function uploadSessions$(
+  client: PredictionOneClient,
+  input: UploadInput,
+  files: CheckedUpload,
+  options: UploadOptions,
+  sessionsLeft: number,
+): Observable<TrainingEvent> {
+  const session$ = openSession$(client, options).pipe(switchMap((urls) => sendFiles$(client, urls, files)));
+  return releasing(session$, () => releaseAll(bodiesOf(files).filter((f) => !isBuffered(f)))).pipe(
+    catchError((err: unknown) =>
+      err instanceof UploadUrlSpentError && sessionsLeft > 1 && resendable(input, files)
+        ? defer(() => rereadFiles(client, input, files)).pipe(switchMap((next) => uploadSessions$(client, input, next, options, sessionsLeft - 1)))
+        : throwError(() => err),
+    ),
+  );
+}
+
+/** Get Upload URL, then the `beforeSend` hook with the session's id (waited for). */
+function openSession$(client: PredictionOneClient, options: UploadOptions): Observable<UploadUrls> {
+  return callApi$(client, { operation: 'uploadUrls', method: 'GET', path: '/v1/external/data-sets/upload-url', query: { extension: 'csv' } }, UploadUrls).pipe(
+    concatMap((urls) => {
+      const ahead = options.beforeSend ? defer(() => from(options.beforeSend!(urls.external_process_id))).pipe(ignoreElements()) : EMPTY;
+      return concat(ahead, of(urls));
+    }),
+  );
+}
+
+/**
+ * PUTs the column information, the evaluation data and the training data to one session's
+ * URLs, then emits `uploaded`.
+ */
+function sendFiles$(client: PredictionOneClient, urls: UploadUrls, files: CheckedUpload): Observable<TrainingEvent> {
+  const columnInfo = new TextEncoder().encode(columnInfoCsv([...files.columns]));
+  // The training data goes last, once the column information and the evaluation data are
+  // stored: Train Data Set Info knows an upload only once its training data is in, so "it
+  // knows the upload" then proves every file arrived (a resumed job asks it instead of
+  // uploading again). The small column information goes beside the evaluation data; two big
+  // bodies never share the bandwidth.
+  return concat(
+    merge(
+      send$(client, urls.column_info_upload_url, 'columnInfo', { head: '', complete: true, body: columnInfo, size: columnInfo.byteLength }),
+      files.evaluation ? send$(client, urls.eval_data_set_upload_url, 'eval', files.evaluation) : EMPTY,
+    ),
+    send$(client, urls.learn_data_set_upload_url, 'learn', files.train),
+    of<TrainingEvent>({ type: 'uploaded', externalProcessId: urls.external_process_id, columns: [...files.columns] }),
+  );
+}
+
+/** Whether a new session can send every body again: held in memory, or its source can be read again (a file). */
+function resendable(input: UploadInput, files: UploadFiles): boolean {
+  const again = (file: PreparedSource | undefined, source: CsvSource | undefined) =>
+    file === undefined || isBuffered(file) || (source !== undefined && isRereadable(source));
+  return again(files.train, input.train) && again(files.evaluation, input.evaluation);
+}
+
+/** The files for a new session: the same bytes, or a fresh read of a source whose stream a spent session used. */
+async function rereadFiles(client: PredictionOneClient, input: UploadInput, files: CheckedUpload): Promise<CheckedUpload> {
+  const { streamUploads, spooling } = client.settings;
+  const reread = async (source: CsvSource) => settleSource(await prepareSource(source, streamUploads, spooling, input.encoding));
+  const train = isBuffered(files.train) ? files.train : await reread(input.train);
+  const evaluation =
+    files.evaluation === undefined || isBuffered(files.evaluation) || input.evaluation === undefined ? files.evaluation : await reread(input.evaluation);
+  return { ...files, train, evaluation };
+}
+
+/** A body held as bytes, sent as it is by every session. */
+function isBuffered(file: PreparedSource): boolean {
+  return file.body instanceof Uint8Array;
+}
+
+function bodiesOf(files: UploadFiles): PreparedSource[] {
+  return files.evaluation ? [files.train, files.evaluation] : [files.train];
+}
+
+async function releaseAll(files: readonly PreparedSource[]): Promise<void> {
+  await Promise.all(files.map((f) => f.release?.()));
 }

@@ -52,7 +52,7 @@ class ClassifierPolicy extends StatusPolicy<ClassifierListResponse, Classifier> 
  * @internal
  */
 export function classifierStatus$(client: PredictionOneClient, id: string, options?: PollOptions): Observable<Classifier> {
-  return sharedPoll$(client, new ClassifierPolicy(client, options), id, client.scheduler);
+  return sharedPoll$(client.shares, new ClassifierPolicy(client, options), id, client.scheduler);
 }
 
 /**
@@ -80,5 +80,5 @@ export function classifierStatus$(client: PredictionOneClient, id: string, optio
  */
 export function waitForClassifier$(client: PredictionOneClient, options?: PollOptions): OperatorFunction<{ readonly classifierId: string }, Classifier> {
   const policy = new ClassifierPolicy(client, options);
-  return concatMap((ref) => sharedPoll$(client, policy, ref.classifierId, client.scheduler));
+  return concatMap((ref) => sharedPoll$(client.shares, policy, ref.classifierId, client.scheduler));
 }

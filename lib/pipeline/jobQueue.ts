@@ -6,6 +6,7 @@
  *
  * @packageDocumentation
  */
+import { JOB_QUEUE_DEFAULTS } from '../core/defaults';
 
 /**
  * Options of {@link createJobQueue}.
@@ -59,7 +60,7 @@ export interface JobQueue<T> extends AsyncIterable<T> {
  * @returns The queue.
  */
 export function createJobQueue<T>(options: JobQueueOptions = {}): JobQueue<T> {
-  const highWaterMark = Math.max(1, options.highWaterMark ?? 16);
+  const highWaterMark = Math.max(1, options.highWaterMark ?? JOB_QUEUE_DEFAULTS.highWaterMark);
   const items: T[] = [];
   let ended = false;
   let failure: Error | undefined;

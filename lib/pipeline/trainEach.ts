@@ -9,6 +9,7 @@ import type { TrainingResult } from '../results/trainingResult';
 import type { PredictionOneClient } from '../transport/client';
 import { abortOn } from '../operators/abortOn';
 import { trainModel$, type TrainingJob } from './trainModel';
+import { resolveConcurrency } from '../core/settings';
 
 /**
  * A training job with a key that names it in the output.
@@ -45,7 +46,7 @@ export type JobEvent<K = string> =
  * ```
  */
 export interface TrainEachOptions<K = unknown> {
-  /** Jobs running at once. Default 4. */
+  /** Jobs running at once: an integer >= 1. Default 4 (`LIBRARY_DEFAULTS.concurrency`). */
   readonly concurrency?: number;
   /** End the whole stream at the first failure (in-flight jobs are cancelled). Default false. */
   readonly failFast?: boolean;
@@ -118,8 +119,10 @@ export function runJob$<K>(client: PredictionOneClient, job: KeyedTrainingJob<K>
  * @returns An operator from jobs to job events.
  */
 export function trainEach$<K>(client: PredictionOneClient, options: TrainEachOptions<NoInfer<K>> = {}): OperatorFunction<KeyedTrainingJob<K>, JobEvent<K>> {
-  const run = mergeMap((job: KeyedTrainingJob<K>) => runJob$(client, job, options), options.concurrency ?? 4);
-  return (jobs) => jobs.pipe(run, abortOn(options.signal));
+  return (jobs) =>
+    defer(() =>
+      jobs.pipe(mergeMap((job: KeyedTrainingJob<K>) => runJob$(client, job, options), resolveConcurrency(options.concurrency, 'trainEach options'))),
+    ).pipe(abortOn(options.signal));
 }
 
 /**
@@ -146,8 +149,8 @@ export function trainEachFrom$<K>(
   jobs: Iterable<KeyedTrainingJob<K>> | AsyncIterable<KeyedTrainingJob<K>>,
   options: TrainEachOptions<NoInfer<K>> = {},
 ): Observable<JobEvent<K>> {
-  const concurrency = Math.max(1, options.concurrency ?? 4);
   const events$ = new Observable<JobEvent<K>>((subscriber) => {
+    const concurrency = resolveConcurrency(options.concurrency, 'trainEach options');
     const iterator: Iterator<KeyedTrainingJob<K>> | AsyncIterator<KeyedTrainingJob<K>> =
       Symbol.asyncIterator in jobs ? jobs[Symbol.asyncIterator]() : jobs[Symbol.iterator]();
     const running = new Set<Subscription>();

@@ -41,22 +41,10 @@ export interface SpooledUpload {
  */
 export type UploadSpool = (chunks: AsyncIterable<Uint8Array>) => Promise<SpooledUpload>;
 
-/** Default of `ClientConfig.maxSpoolBytes`: what a browser tab holds (as `maxResultMemoryBytes`). */
-export const DEFAULT_MAX_SPOOL_BYTES = 256 * 1024 * 1024;
-
 /** How a client spools: its {@link UploadSpool}, if any, and the memory limit otherwise. @internal */
 export interface Spooling {
   readonly spool?: UploadSpool;
   readonly maxMemoryBytes: number;
-}
-
-/**
- * The spooling of a client's configuration.
- *
- * @internal
- */
-export function spoolingOf(config: { readonly spool?: UploadSpool; readonly maxSpoolBytes?: number }): Spooling {
-  return { spool: config.spool, maxMemoryBytes: config.maxSpoolBytes ?? DEFAULT_MAX_SPOOL_BYTES };
 }
 
 /**

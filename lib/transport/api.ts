@@ -76,7 +76,7 @@ class ApiExchange<C extends Expect> implements HttpRequest, RetriedRequest, Resp
     private readonly codec: C,
   ) {
     if (call.json !== undefined) {
-      this.headers = { accept: 'application/json', ...client.config.headers, ...keyHeader(key), 'content-type': 'application/json' };
+      this.headers = { accept: 'application/json', ...client.settings.headers, ...keyHeader(key), 'content-type': 'application/json' };
       this.body = JSON.stringify(call.json);
     } else {
       this.headers = sharedHeadersOf(client, key);
@@ -163,7 +163,7 @@ function sharedHeadersOf(client: PredictionOneClient, key: string): Record<strin
   if (headers === undefined) {
     // Exchanged keys are replaced on refresh: keep only the latest few, not every key ever held.
     if (byKey.size >= 4) byKey.clear();
-    headers = { accept: 'application/json', ...client.config.headers, ...keyHeader(key) };
+    headers = { accept: 'application/json', ...client.settings.headers, ...keyHeader(key) };
     byKey.set(key, headers);
   }
   return headers;
@@ -233,7 +233,7 @@ export function callApi$<C extends Expect>(client: PredictionOneClient, call: Ap
  */
 export function callUrl$<C extends t.Mixed>(client: PredictionOneClient, call: UrlCall, codec: C): Observable<t.TypeOf<C>> {
   // The endpoint's key obeys the same rule as the client's (`ClientConfig.allowInsecureHttp`).
-  const insecure = call.key !== '' && !client.config.allowInsecureHttp ? insecureHttpIssue(call.url) : undefined;
+  const insecure = call.key !== '' && !client.settings.allowInsecureHttp ? insecureHttpIssue(call.url) : undefined;
   if (insecure) return throwError(() => new ValidationError('endpoint URL', [insecure]));
   const exchange = new ApiExchange(client, call.key, call, codec);
   return defer(() => send$(exchange, { n: 0 }).pipe(retryTransient(exchange, client.settings.retry, client.scheduler)));

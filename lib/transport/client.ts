@@ -6,7 +6,7 @@
 import crossFetch from 'cross-fetch';
 import { Observable, SchedulerLike, asyncScheduler } from 'rxjs';
 import { ApiKeyResponse } from '../codecs/apiKey';
-import type { ClientConfig } from '../core/config';
+import type { ClientConfig, ClientOptions } from '../core/config';
 import { isBrowserLike } from '../core/environment';
 import { ValidationError } from '../core/errors';
 import { DEFAULT_POLL_OPTIONS, resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
@@ -51,28 +51,42 @@ export class PredictionOneClient {
   readonly credentials: Credentials;
   /** @internal */
   readonly limiter: RequestLimiter;
+  /**
+   * @internal The scope of shared status polls (`sharedPoll$`'s owner): one per client family,
+   * so a derived client's polls join its parent's.
+   */
+  readonly shares: object;
 
-  /** @internal Use {@link createClient}. */
-  constructor(config: ClientConfig) {
+  /**
+   * @internal Use {@link createClient} or {@link PredictionOneClient.withOptions}. With `parent`,
+   * the client shares its credentials, limiter, scheduler and poll scope, and `ownKeys` are its
+   * static keys for the types they name.
+   */
+  constructor(config: ClientConfig, parent?: PredictionOneClient, ownKeys?: ClientOptions['apiKeys']) {
     const baseUrl = checkConfig(config);
     this.baseUrl = baseUrl;
     this.config = config;
-    this.scheduler = config.scheduler ?? asyncScheduler;
+    this.scheduler = parent?.scheduler ?? config.scheduler ?? asyncScheduler;
     this.poll = resolvePollOptions(DEFAULT_POLL_OPTIONS, config.poll);
     this.settings = resolveSettings(config);
-    this.credentials = new Credentials(
-      { apiKey: config.apiKey, apiKeys: config.apiKeys, secretKey: config.secretKey, proxied: config.keyAddedByProxy === true },
-      (secretKey, credentialType) =>
-        callApiWithKey$(
-          this,
-          secretKey,
-          { operation: 'getApiKey', method: 'GET', path: '/v1/external/api-key', query: { credential_type: credentialType } },
-          ApiKeyResponse,
-        ),
-      () => this.scheduler.now(),
-    );
+    this.credentials = parent
+      ? ownKeys
+        ? parent.credentials.withKeys(ownKeys)
+        : parent.credentials
+      : new Credentials(
+          { apiKey: config.apiKey, apiKeys: config.apiKeys, secretKey: config.secretKey, proxied: config.keyAddedByProxy === true },
+          (secretKey, credentialType) =>
+            callApiWithKey$(
+              this,
+              secretKey,
+              { operation: 'getApiKey', method: 'GET', path: '/v1/external/api-key', query: { credential_type: credentialType } },
+              ApiKeyResponse,
+            ),
+          () => this.scheduler.now(),
+        );
     this.credentialState$ = this.credentials.state$.asObservable();
-    this.limiter = new RequestLimiter(config.limits ?? {}, this.scheduler);
+    this.limiter = parent?.limiter ?? new RequestLimiter(config.limits ?? {}, this.scheduler);
+    this.shares = parent?.shares ?? {};
     this.http = {
       fetch: config.fetch ?? defaultFetch,
       secrets: () => this.credentials.secrets(),
@@ -80,6 +94,39 @@ export class PredictionOneClient {
       scheduler: this.scheduler,
       onRequest: config.onRequest,
     };
+  }
+
+  /**
+   * A client with `options` over this one's settings that shares this client's credentials
+   * (its keys, exchanges and refreshes: a key refreshed through one is the other's), its
+   * `limits` gate (the derived client's requests count against the same in-flight and
+   * per-second limits), its scheduler and its shared status polls (a poll of the same training
+   * on the same schedule is one poll for both). `apiKeys` adds static keys for the types it
+   * names (a retrain key for one model); every other type uses this client's credentials.
+   * Cheap: nothing is opened, nothing is sent.
+   *
+   * What is shared cannot be changed: `baseUrl`, `apiKey`, `secretKey`, `keyAddedByProxy`,
+   * `limits`, `scheduler` … are not {@link ClientOptions} (and are ignored if given anyway).
+   *
+   * **Errors**: throws {@link ValidationError} for `apiKeys` when a proxy adds the key
+   * (`keyAddedByProxy`), as {@link createClient} does.
+   *
+   * ## Example
+   * ```ts
+   * const client = createClient({ baseUrl, secretKey, limits: { maxInFlight: 16 } });
+   * const patient = client.withOptions({ requestTimeoutMs: 120_000, retry: { maxAttempts: 8 } });
+   * of(csv).pipe(upload$(patient)).subscribe(); // counts against the same 16 requests in flight
+   * ```
+   *
+   * @param options - The settings that differ ({@link ClientOptions}).
+   * @returns The derived client.
+   */
+  withOptions(options: ClientOptions): PredictionOneClient {
+    // The credentials, limiter and scheduler are the parent's whatever `options` says; the keys
+    // never go to another host, nor over plain http where the parent's may not.
+    const { baseUrl, allowInsecureHttp, apiKeys } = this.config;
+    const config: ClientConfig = { ...this.config, ...options, baseUrl, allowInsecureHttp, apiKeys: { ...apiKeys, ...options.apiKeys } };
+    return new PredictionOneClient(config, this, options.apiKeys);
   }
 
   /**

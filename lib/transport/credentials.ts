@@ -8,6 +8,7 @@
  */
 import { BehaviorSubject, Observable, catchError, defer, finalize, map, of, share, tap, throwError } from 'rxjs';
 import type { ApiKeyResponse } from '../codecs/apiKey';
+import { CREDENTIALS_DEFAULTS } from '../core/defaults';
 import { ValidationError } from '../core/errors';
 import { INSPECT_CUSTOM, REDACTED } from '../core/redact';
 import { budgetSpent } from './retryPolicy';
@@ -64,7 +65,7 @@ export type CredentialState =
  * Refresh this long before `end_date`, so a request never leaves with a key about to expire;
  * for short-lived keys, half their lifetime.
  */
-const REFRESH_MARGIN_MS = 60_000;
+const REFRESH_MARGIN_MS = CREDENTIALS_DEFAULTS.keyRefreshMarginMs;
 
 /** The cached key and the exchange in flight of one credential type. */
 interface Slot {
@@ -74,21 +75,34 @@ interface Slot {
 
 /** @internal */
 export class Credentials {
-  private readonly slots = new Map<CredentialType, Slot>();
-  private readonly known = new Set<string>();
+  private readonly slots: Map<CredentialType, Slot>;
+  private readonly known: Set<string>;
   readonly state$: BehaviorSubject<CredentialState>;
 
   constructor(
-    /** `proxied`: a backend proxy adds the key (`ClientConfig.keyAddedByProxy`); requests carry none. */
-    private readonly keys: { apiKey?: string; apiKeys?: ApiKeys; secretKey?: string; proxied?: boolean },
+    /** The keys it was given. `proxied`: a backend proxy adds the key (`ClientConfig.keyAddedByProxy`); requests carry none. */
+    readonly keys: { apiKey?: string; apiKeys?: ApiKeys; secretKey?: string; proxied?: boolean },
     private readonly exchange: (secretKey: string, type: CredentialType) => Observable<ApiKeyResponse>,
     private readonly now: () => number,
+    /** Credentials these derive from ({@link Credentials.withKeys}): their cache, exchanges and state are shared. */
+    parent?: Credentials,
   ) {
+    this.slots = parent?.slots ?? new Map();
+    this.known = parent?.known ?? new Set();
     for (const key of [keys.apiKey, keys.secretKey, keys.apiKeys?.train, keys.apiKeys?.deploy, keys.apiKeys?.retrain]) {
       if (key) this.known.add(key);
     }
     const anyStatic = Boolean(keys.proxied || keys.apiKey || keys.apiKeys?.train || keys.apiKeys?.deploy || keys.apiKeys?.retrain);
-    this.state$ = new BehaviorSubject<CredentialState>({ state: anyStatic ? 'static' : 'none' });
+    this.state$ = parent?.state$ ?? new BehaviorSubject<CredentialState>({ state: anyStatic ? 'static' : 'none' });
+  }
+
+  /**
+   * Credentials with `own` static keys over these (a retrain key for one model) that share
+   * everything else: the cached keys, the exchange in flight, refreshes and the state. A key
+   * obtained or refreshed through either is the other's.
+   */
+  withKeys(own: ApiKeys): Credentials {
+    return new Credentials({ ...this.keys, apiKeys: { ...this.keys.apiKeys, ...own } }, this.exchange, this.now, this);
   }
 
   /** Printed without key material (`JSON.stringify`, `util.inspect`): only where the credential stands. */

@@ -245,7 +245,7 @@ describe('redaction of every printed error and client', () => {
       const base = make({ apiKey: undefined, secretKey: SECRET_KEY });
       const [model] = await lastValueFrom(models$(base).pipe(toArray()));
       const retrain = await lastValueFrom(retrainClient$(base, model.model_id));
-      const retrainKey = retrain.config.apiKey ?? '';
+      const retrainKey = retrain.config.apiKeys?.retrain ?? '';
       expect(retrainKey.length).toBeGreaterThan(5);
       expect(leaks(retrain, [retrainKey, SECRET_KEY])).toEqual([]);
     });

@@ -65,6 +65,33 @@ describe('predict$ (multi-row opt-in and error mapping)', () => {
     await expect(lastValueFrom(from(rows).pipe(predict$(target, { concurrency: 0, client: client() })))).rejects.toThrow(ValidationError);
   });
 
+  it('should take the client first, and keep the deprecated predict$(target, options) form working', async () => {
+    const operations: string[] = [];
+    const traced = client({ onRequest: (e) => e.phase === 'start' && operations.push(e.operation) });
+    emulator().clearLog();
+    const clientFirst = await lastValueFrom(from(rows.slice(0, 10)).pipe(predict$(traced, target, { batchSize: 5 }), toArray()));
+    // The client's transport carried the requests (its tracing hook saw them).
+    expect(operations).toEqual(['inference', 'inference']);
+    const deprecated = await lastValueFrom(from(rows.slice(0, 10)).pipe(predict$(target, { batchSize: 5, client: client() }), toArray()));
+    const withoutClient = await lastValueFrom(from(rows.slice(0, 10)).pipe(predict$(target, { batchSize: 5 }), toArray()));
+    expect(deprecated.map((b) => b.rows)).toEqual(clientFirst.map((b) => b.rows));
+    expect(withoutClient.map((b) => b.rows)).toEqual(clientFirst.map((b) => b.rows));
+    expect(emulator().count('POST /inference/{classifier_id}')).toBe(6);
+  });
+
+  it("should derive the requests' client from options.transport: its settings, the client's limits", async () => {
+    const mine: string[] = [];
+    const base = client({ limits: { maxInFlight: 2 } });
+    const batches = await lastValueFrom(
+      from(rows.slice(0, 10)).pipe(
+        predict$(base, target, { batchSize: 5, transport: { onRequest: (e) => e.phase === 'start' && mine.push(e.operation), retry: { maxAttempts: 1 } } }),
+        toArray(),
+      ),
+    );
+    expect(batches).toHaveLength(2);
+    expect(mine).toEqual(['inference', 'inference']);
+  });
+
   it('should accept CSV text and send the documented options', async () => {
     const csv = [header, ...lines.slice(150, 154)].join('\n');
     const [batch] = await lastValueFrom(

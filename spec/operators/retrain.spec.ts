@@ -53,8 +53,8 @@ describe('retraining', () => {
   it('should exchange the secret key for a retrain key of the model', () => {
     const call = emulator().requests.filter((r) => r.route === 'GET /v1/external/api-key');
     expect(call.length).toBeGreaterThanOrEqual(1);
-    expect(rc.config.apiKey).toMatch(/^p1emu_/);
-    expect(rc.config.secretKey).toBeUndefined();
+    expect(rc.config.apiKeys?.retrain).toMatch(/^p1emu_/);
+    expect(rc.credentials.staticKey('retrain')).toBe(rc.config.apiKeys?.retrain);
   });
 
   it('should upload a CSV, follow the job to job_finished, download the comparison and switch the model', async () => {
@@ -125,8 +125,8 @@ describe('retraining', () => {
   it('should need a secret key or an explicit retrain key', async () => {
     const err = await lastValueFrom(retrainClient$(client(), modelId)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
-    const explicit = await lastValueFrom(retrainClient$(client(), modelId, { apiKey: rc.config.apiKey }));
-    expect(explicit.config.apiKey).toBe(rc.config.apiKey);
+    const explicit = await lastValueFrom(retrainClient$(client(), modelId, { apiKey: rc.config.apiKeys?.retrain }));
+    expect(explicit.credentials.staticKey('retrain')).toBe(rc.config.apiKeys?.retrain);
   });
 
   it('should give an ApiError for a deleted model', async () => {

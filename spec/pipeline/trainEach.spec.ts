@@ -1,6 +1,15 @@
 /** Specs: trainEach$. */
 import { Subject, lastValueFrom, of, toArray, type Observable } from 'rxjs';
-import { ApiError, trainEach$, trainEachFrom$, type JobEvent, type KeyedTrainingJob, type TrainingEvent, type TrainingResult } from '../../lib';
+import {
+  ApiError,
+  ValidationError,
+  trainEach$,
+  trainEachFrom$,
+  type JobEvent,
+  type KeyedTrainingJob,
+  type TrainingEvent,
+  type TrainingResult,
+} from '../../lib';
 import { seattleWeather, useEmulator } from '../helpers/emulator';
 import { testScheduler } from '../helpers/marbles';
 
@@ -25,6 +34,20 @@ describe('trainEach$', () => {
         a: { type: 'succeeded', key: 'a', externalProcessId: 'id', result },
       } as Record<string, JobEvent>);
       expectSubscriptions(runs.c.subscriptions).toBe('--^!');
+    });
+  });
+
+  it('should refuse a concurrency that is not an integer >= 1, in both forms, and default to 4', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const run = () => cold<TrainingEvent>('10ms (c|)', { c: completed });
+      const refused = new ValidationError('trainEach options', ['concurrency must be an integer >= 1, got 0']);
+      expectObservable(of(job('a')).pipe(trainEach$(undefined as never, { concurrency: 0, run }))).toBe('#', undefined, refused);
+      expectObservable(trainEachFrom$(undefined as never, [job('a')], { concurrency: 0, run })).toBe('#', undefined, refused);
+      // Five jobs, four at once: the fifth starts when the first four end.
+      const five = of(...['a', 'b', 'c', 'd', 'e'].map(job)).pipe(trainEach$(undefined as never, { run }));
+      expectObservable(five).toBe('10ms (abcd) 4ms (e|)', {
+        ...Object.fromEntries(['a', 'b', 'c', 'd', 'e'].map((k) => [k, { type: 'succeeded', key: k, externalProcessId: undefined, result }])),
+      } as Record<string, JobEvent>);
     });
   });
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Readable, pipeline } from 'node:stream';
 import zlib from 'node:zlib';
-import { DEFAULTS } from '../../lib/core/config';
+import { LIBRARY_DEFAULTS } from '../../lib/core/defaults';
 import { readCentralDirectory } from '../../lib/results/zipDirectory';
 
 /**
@@ -22,7 +22,7 @@ import { readCentralDirectory } from '../../lib/results/zipDirectory';
  */
 
 const MiB = 1024 * 1024;
-const DEFAULT_LIMIT = DEFAULTS.maxResultMemoryBytes;
+const DEFAULT_LIMIT = LIBRARY_DEFAULTS.client.maxResultMemoryBytes;
 const LIMIT = 64 * MiB;
 /** The bomb inflates to twice the default limit. */
 const BOMB_SIZE = 2 * DEFAULT_LIMIT;

@@ -5,7 +5,7 @@ import { decodeCsv, detectCsvEncoding, inferColumns } from '../../lib';
 import { csvEncodingOf } from '../../lib/cli/encodingOption';
 import { DETECT_BYTES } from '../../lib/sources/textEncoding';
 import { prepareSource, settleSource } from '../../lib/sources/csvSource';
-import { spoolingOf } from '../../lib/sources/spool';
+import { resolveSettings } from '../../lib/core/settings';
 
 const fixture = (name: string): Uint8Array<ArrayBuffer> => new Uint8Array(readFileSync(path.join(__dirname, '..', 'fixtures', 'japanese', name)));
 /** The vendor's example columns (Train Data Upload page), in the order of its column-info file. */
@@ -100,7 +100,7 @@ describe('prepareSource', () => {
       for (let i = 0; i < bytes.byteLength; i += 5) yield bytes.subarray(i, i + 5);
     }
     for (const source of [bytes, new Blob([bytes]), chunks()]) {
-      const prepared = await settleSource(await prepareSource(source, false, spoolingOf({})));
+      const prepared = await settleSource(await prepareSource(source, false, resolveSettings({}).spooling));
       expect(prepared.head.split('\r\n')[0].split(',')).toEqual(VENDOR_COLUMNS);
       expect(Buffer.from(prepared.body as Uint8Array).equals(Buffer.from(bytes))).toBe(true);
     }

@@ -10,6 +10,7 @@ import type { FetchLike } from 'prediction-one-rx';
 import { send, type RawRequest, type RawResponse } from './http';
 import { shapeDifferences, type Shape, type ShapeDifference } from './shapes';
 import { decodeVerdict, errorVerdict, type ClientVerdict } from './verdict';
+import { LIBRARY_DEFAULTS } from '../../core/defaults';
 
 /** What `runConformance` needs. @internal */
 export interface ConformanceOptions {
@@ -82,7 +83,7 @@ export class Run {
   private readonly timeoutMs: number;
 
   constructor(readonly o: ConformanceOptions) {
-    this.timeoutMs = o.requestTimeoutMs ?? 60_000;
+    this.timeoutMs = o.requestTimeoutMs ?? LIBRARY_DEFAULTS.client.requestTimeoutMs;
     for (const s of [o.apiKey, o.secretKey]) if (s) this.secrets.push(s);
   }
 
@@ -123,7 +124,7 @@ export class Run {
       if (res.isJson) this.collectSecrets(res.json);
       if (res.status !== 429 || attempt >= RATE_LIMIT_TRIES) return res;
       this.rateLimited++;
-      const waitMs = res.retryAfterMs ?? 1000 * 2 ** (attempt - 1);
+      const waitMs = res.retryAfterMs ?? LIBRARY_DEFAULTS.conformance.retryBaseMs * 2 ** (attempt - 1);
       await this.sleep(Math.min(waitMs, MAX_RETRY_AFTER_MS));
     }
   }

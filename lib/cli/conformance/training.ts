@@ -14,6 +14,7 @@ import { apiKeyCheck, PAGE, uploadCheck } from './checks';
 import { describeError, type Run } from './driver';
 import { DOCUMENTED_SHAPES, shapeDifferences, type ShapeDifference } from './shapes';
 import { decodeVerdict } from './verdict';
+import { LIBRARY_DEFAULTS } from '../../core/defaults';
 
 const ZIP_MAX_BYTES = 256 * 1024 * 1024;
 
@@ -84,8 +85,8 @@ async function pollTraining(run: Run, key: string, id: string): Promise<string |
   const endpoint = 'GET /v1/external/models/results (training)';
   const seen = new Map<string, ShapeDifference>();
   const statuses: string[] = [];
-  const maxWaitMs = run.o.maxWaitMs ?? 30 * 60_000;
-  let delay = run.o.pollIntervalMs ?? 2000;
+  const maxWaitMs = run.o.maxWaitMs ?? LIBRARY_DEFAULTS.conformance.maxWaitMs;
+  let delay = run.o.pollIntervalMs ?? LIBRARY_DEFAULTS.conformance.pollIntervalMs;
   const deadline = Date.now() + maxWaitMs;
   let resultUrl: string | undefined;
   let failure: ShapeDifference | undefined;
@@ -215,8 +216,8 @@ export async function deployChecks(run: Run, deployKey: string, modelId: number,
 
 /** Polls List Classifiers until `id` runs; its URL, or undefined (recorded) when it did not. */
 async function waitForClassifier(run: Run, key: string, id: string): Promise<string | undefined> {
-  const deadline = Date.now() + (run.o.maxWaitMs ?? 30 * 60_000);
-  let delay = run.o.pollIntervalMs ?? 2000;
+  const deadline = Date.now() + (run.o.maxWaitMs ?? LIBRARY_DEFAULTS.conformance.maxWaitMs);
+  let delay = run.o.pollIntervalMs ?? LIBRARY_DEFAULTS.conformance.pollIntervalMs;
   const statuses: string[] = [];
   for (;;) {
     const res = await run.request({ method: 'GET', url: run.url('/v1/external/classifiers'), key });
