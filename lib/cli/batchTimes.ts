@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { TrainingFailedError, type JobRecord, type TrainingEvent } from 'prediction-one-rx';
+import type { JobRecord, TrainingEvent } from 'prediction-one-rx';
 import { redactText } from '../core/redact';
 import { errorHint } from './errorHints';
 import { recoveryHint } from './outDir';
@@ -108,12 +108,15 @@ export function failureOf(
   err: unknown,
   where: { readonly stage: JobRecord['stage']; readonly externalProcessId?: string; readonly resultDir: string },
 ): JobFailure {
-  const name = err instanceof Error ? err.name : 'Error';
-  const raw = err instanceof Error ? err.message : String(err);
+  let name = err instanceof Error ? err.name : 'Error';
+  let raw = err instanceof Error ? err.message : String(err);
+  // A fleet job's error is the worker's reason, `<TypedError>: <message>`: the typed error is what counts.
+  const wrapped = name === 'FleetJobError' ? /^([A-Z][A-Za-z]*Error): ([\s\S]*)$/.exec(raw) : null;
+  if (wrapped) [, name, raw] = wrapped;
   const message = redactText(raw)
     .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, '[URL]')
     .slice(0, MAX_MESSAGE);
-  const accepted = (where.stage === 'creating' || where.stage === 'training') && where.externalProcessId !== undefined && !(err instanceof TrainingFailedError);
+  const accepted = (where.stage === 'creating' || where.stage === 'training') && where.externalProcessId !== undefined && name !== 'TrainingFailedError';
   const recovery = accepted
     ? recoveryHint(where.externalProcessId!, { out: where.resultDir })
         .replace(/^p1rx: /, '')
