@@ -208,6 +208,20 @@ describe('report data from the records alone', () => {
     expect(m.durations).toEqual({ upload: 2, create: 0.5, queue: 1.5, training: 15, pollLag: 14, download: 2, total: 35 });
   });
 
+  it('draws no wait for a job of a later run (a --resume an hour on) before its own start', () => {
+    const checkpointText = [
+      rec('early', 'downloaded', '2026-01-01T00:00:10.000Z', { externalProcessId: 'id-e', times: { uploadStart: t(0), downloadEnd: t(10) } }),
+      rec('late', 'downloaded', '2026-01-01T01:00:10.000Z', { externalProcessId: 'id-l', times: { uploadStart: t(3600), downloadEnd: t(3610) } }),
+      rec('slot', 'downloaded', '2026-01-01T01:00:20.000Z', { externalProcessId: 'id-s', times: { uploadStart: t(3608), downloadEnd: t(3620) } }),
+      '',
+    ].join('\n');
+    const byKey = Object.fromEntries(
+      buildReportData({ outDir: 'out', checkpointText, folders: new Map(), now: new Date(t(9999)) }).models.map((m) => [m.key, m]),
+    );
+    expect(byKey.late.timeline.map((s) => s.stage)).not.toContain('waiting');
+    expect(byKey.slot.timeline[0]).toEqual({ stage: 'waiting', start: new Date(t(3600)).toISOString(), end: new Date(t(3608)).toISOString() });
+  });
+
   it('does not trust a service finish outside the training (another clock): no lag, the training runs until seen', () => {
     const times = {
       uploadStart: t(0),

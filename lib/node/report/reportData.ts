@@ -150,6 +150,29 @@ function mergedTimes(records: readonly HistoryRecord[]): HistoryRecord['times'] 
   return times;
 }
 
+/** A gap this long with no job under way separates two runs of a batch (a resume later on). */
+const RUN_GAP_MS = 5000;
+
+/**
+ * When the run a job started in began: jobs' spans (first to last time) that overlap, or follow
+ * each other within {@link RUN_GAP_MS}, are one run. A job that started after its run began
+ * waited for a slot; a job of a later run (`--resume`) did not wait for the earlier one.
+ */
+function runStarts(byKey: ReadonlyMap<string, readonly HistoryRecord[]>): (at: number) => number | undefined {
+  const spans = [...byKey.values()]
+    .map((records) => records.flatMap((r) => [...(r.at === undefined ? [] : [r.at]), ...localTimes(r.times)]))
+    .filter((times) => times.length > 0)
+    .map((times) => [Math.min(...times), Math.max(...times)] as const)
+    .sort((a, b) => a[0] - b[0]);
+  const runs: [number, number][] = [];
+  for (const [start, end] of spans) {
+    const last = runs.at(-1);
+    if (last && start <= last[1] + RUN_GAP_MS) last[1] = Math.max(last[1], end);
+    else runs.push([start, end]);
+  }
+  return (at) => (Number.isFinite(at) ? runs.find(([start, end]) => at >= start && at <= end)?.[0] : undefined);
+}
+
 /** The times of this machine's clock (not the service's `finishedAtService`). */
 function localTimes(times: HistoryRecord['times']): number[] {
   return Object.entries(times ?? {}).flatMap(([name, v]) => (name === 'finishedAtService' || v === undefined ? [] : [v]));
@@ -467,8 +490,7 @@ export function buildReportData(input: {
   const byKey = new Map<string, HistoryRecord[]>();
   for (const r of history) byKey.set(r.key, [...(byKey.get(r.key) ?? []), r]);
   const keys = [...new Set([...byKey.keys(), ...input.folders.keys(), ...failures.keys()])];
-  const allTimes = history.flatMap((r) => [...(r.at === undefined ? [] : [r.at]), ...localTimes(r.times)]);
-  const batchStart = allTimes.length > 0 ? Math.min(...allTimes) : undefined;
+  const runStartOf = runStarts(byKey);
   const metricNames = new Set<string>();
 
   const models = keys.map((key): ReportModel => {
@@ -492,8 +514,8 @@ export function buildReportData(input: {
     const times = mergedTimes(records);
     const timeline: Segment[] = [];
     const firstAt = Math.min(...localTimes(times), ...timed.map((r) => r.at));
-    if (batchStart !== undefined && Number.isFinite(firstAt) && firstAt > batchStart)
-      timeline.push({ stage: 'waiting', start: iso(batchStart), end: iso(firstAt) });
+    const runStart = runStartOf(firstAt);
+    if (runStart !== undefined && firstAt > runStart) timeline.push({ stage: 'waiting', start: iso(runStart), end: iso(firstAt) });
     const running = status === 'incomplete' && !failure;
     let durations: ReportModel['durations'];
     if (times) {
