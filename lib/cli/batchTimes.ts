@@ -25,6 +25,17 @@ const MAX_MESSAGE = 1000;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+const TIME_FIELDS = [
+  'uploadStart',
+  'uploadEnd',
+  'queued',
+  'trainingStart',
+  'trainingEnd',
+  'finishedAtService',
+  'downloadStart',
+  'downloadEnd',
+] as const satisfies readonly (keyof JobTimes)[];
+
 /**
  * The stage times of one job: fed with the records a driver persists ({@link StageClock.stamp})
  * and the job's events ({@link StageClock.see}); every record stamped carries all the times
@@ -47,7 +58,12 @@ export class StageClock {
     private readonly now: () => number,
     from?: JobTimes,
   ) {
-    this.t = { ...from };
+    // Read from disk (a resumed record): only the known fields, finite numbers.
+    this.t = {};
+    for (const name of TIME_FIELDS) {
+      const v: unknown = (from as Record<string, unknown> | undefined)?.[name];
+      if (typeof v === 'number' && Number.isFinite(v)) this.t[name] = v;
+    }
   }
 
   /** The times known so far. */
