@@ -85,8 +85,13 @@ describe('p1rx batch: stage times and failures in the checkpoint', () => {
     const report = (await collectReportData(out)).models[0];
     expect(report).toMatchObject({ status: 'failed', error: { name: record.failure!.name, hint: record.failure!.hint } });
 
+    const creates = emulator().count('POST /v1/external/models');
+    const uploads = emulator().count('GET /v1/external/data-sets/upload-url');
     const again = await runCli(['batch', manifest, '--out', out, '--resume', ...conn()]);
     expect(again.code).toBe(0);
+    // The failure record kept the job's stage: the resume follows the training, nothing is sent twice.
+    expect(emulator().count('POST /v1/external/models')).toBe(creates);
+    expect(emulator().count('GET /v1/external/data-sets/upload-url')).toBe(uploads);
     const done = (await loadCheckpoint(cp)).records.get('job1')!;
     expect(done.stage).toBe('downloaded');
     expect(done.failure).toBeUndefined();

@@ -508,8 +508,8 @@ export function buildReportData(input: {
     const trainingId = [...records].reverse().find((r) => r.externalProcessId)?.externalProcessId ?? failure?.externalProcessId;
     const resultDir = folder?.dir ?? last?.resultDir ?? `${input.outDir}/${key}`;
 
-    // Timeline: from the batch's start to this job's first time it waited (for a slot), then its
-    // stages from the times its last record carries, or (older files) one segment per record.
+    // Timeline: from its run's start to its own first time the job waited (for a slot), then its
+    // stages from the times its records carry, or (older files) one segment per record.
     const timed = records.filter((r): r is HistoryRecord & { at: number } => r.at !== undefined);
     const times = mergedTimes(records);
     const timeline: Segment[] = [];
