@@ -1,15 +1,16 @@
 /**
  * End-to-end test of the batch report (`p1rx report`) in headless Chromium.
  *
- * 1. Runs a real batch with the built CLI (`node dist/cli/p1rx.js batch --json`) against the
- *    emulator started in-process on 127.0.0.1 (three models of Seattle's weather: multi-class and
- *    two regressions), adds one failed job to its event log and checkpoint (the
- *    emulator has no deterministic way to fail a training) and a job whose name is an HTML
- *    injection attempt, then runs `p1rx report <out>`.
+ * 1. Runs a real batch with the built CLI (`node dist/cli/p1rx.js batch`) against the emulator
+ *    started in-process on 127.0.0.1 (three models of Seattle's weather: multi-class and two
+ *    regressions), then resumes it with a fourth job whose training the emulator fails (its
+ *    `failTraining` fault), copies a result folder under a name that is an HTML injection
+ *    attempt, and runs `p1rx report <out>`: no event log, the failure comes from the checkpoint.
  * 2. Opens the file from disk (file://, no server): no console error, the leaderboard lists
- *    every model, each plot renders an svg with marks, sorting by a header reorders the rows,
- *    the filter works, the failure shows its typed error and hint, the hostile name is text.
- *    Saves docs/images/report.png.
+ *    every model, each plot renders an svg with marks, the timeline draws upload, queue,
+ *    training and download as separate segments, sorting by a header reorders the rows, the
+ *    filter works, the failed job's row says `failed` and its failure shows the typed error and
+ *    what to do, the hostile name is text. Saves docs/images/report.png.
  * 3. `--serve` (serveReport): opens the live page, writes a new result folder into the out
  *    folder and waits for its row to appear.
  *
@@ -17,7 +18,7 @@
  * Run: `npm run test:e2e:report`. Exits non-zero on failure.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -38,7 +39,7 @@ function check(cond: unknown, msg: string): asserts cond {
   if (!cond) throw new Error(msg);
 }
 
-function runCli(args: string[], stdoutFile?: string): Promise<string> {
+function runCli(args: string[], stdoutFile?: string, expectCode = 0): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -48,7 +49,7 @@ function runCli(args: string[], stdoutFile?: string): Promise<string> {
     child.on('error', reject);
     child.on('close', (code) => {
       if (stdoutFile) writeFileSync(stdoutFile, out);
-      if (code === 0) resolve(out);
+      if (code === expectCode) resolve(out);
       else reject(new Error(`p1rx ${args[0]} exited ${code}:\n${err}`));
     });
   });
@@ -111,10 +112,18 @@ async function checkStaticPage(browser: BrowserContext, file: string, keys: read
   check(metricPlots.length >= 5 && metricPlots.every((p) => p.marks > 0), `metric plots without marks: ${JSON.stringify(metricPlots)}`);
   const bars = await page.$$eval('[data-plot="timeline"] svg rect', (r) => r.length);
   check(bars >= keys.length, `timeline has ${bars} bars`);
+  // Separate segments per job: each trained job has its upload, queue, training and download.
+  const segments = await page.$$eval('[data-plot="timeline"] svg rect[aria-label]', (r) => r.map((x) => x.getAttribute('aria-label') ?? ''));
+  for (const key of ['weather', 'temp-max', 'wind']) {
+    for (const stage of ['upload', 'queue', 'training', 'download'])
+      check(segments.includes(`${key}: ${stage}`), `no ${stage} segment for ${key} in the timeline: ${segments.join(', ')}`);
+  }
 
-  // Failures: typed error and hint.
+  // Failures: the row says failed; the failure shows its typed error and what to do (from the checkpoint alone).
+  const failedRow = await page.textContent('#leaderboard tr[data-key="bad-target"] td.s-failed');
+  check(failedRow === 'failed', `the failed job's row shows ${failedRow}`);
   const failure = await page.textContent('#failures .failure[data-key="bad-target"]');
-  check(failure?.includes('TrainingFailedError') && failure.includes('what to do'), `failure shows ${failure}`);
+  check(failure?.includes('TrainingFailedError') && failure.includes('what to do') && failure.includes('could not train'), `failure shows ${failure}`);
 
   // Per model plots: open all, then each model's confusion matrix or scatter, and contributions.
   await page.click('#open-all');
@@ -178,40 +187,16 @@ async function main(): Promise<void> {
     ];
     writeFileSync(path.join(work, 'manifest.json'), JSON.stringify(jobs));
     log('running a 3-job batch against the emulator');
-    await runCli(
-      [
-        'batch',
-        path.join(work, 'manifest.json'),
-        '--out',
-        out,
-        '--concurrency',
-        '2',
-        '--base-url',
-        emulator.url,
-        '--api-key',
-        API_KEY,
-        '--poll-interval',
-        '100',
-        '--json',
-      ],
-      path.join(work, 'events.jsonl'),
+    const conn = ['--base-url', emulator.url, '--api-key', API_KEY, '--poll-interval', '100'];
+    await runCli(['batch', path.join(work, 'manifest.json'), '--out', out, '--concurrency', '2', ...conn]);
+    // A fourth job whose training fails at the service: the batch exits 1, its checkpoint says why.
+    writeFileSync(
+      path.join(work, 'manifest.json'),
+      JSON.stringify([...jobs, { key: 'bad-target', csv: WEATHER_CSV, target: 'precipitation', type: 'regression' }]),
     );
-    cpSync(path.join(work, 'events.jsonl'), path.join(out, 'events.jsonl'));
-    // A failed job (its record and the batch's `failed` line) and a job named to inject HTML.
-    const at = (s: number) => new Date(Date.now() - s * 1000).toISOString();
-    appendFileSync(
-      path.join(out, '.p1rx-checkpoint.jsonl'),
-      [
-        { v: 2, key: 'bad-target', stage: 'uploading', polls: 0, externalProcessId: 'f00dfeed-0000-4000-8000-000000000001', at: at(6) },
-        { v: 2, key: 'bad-target', stage: 'training', polls: 0, externalProcessId: 'f00dfeed-0000-4000-8000-000000000001', at: at(5) },
-      ]
-        .map((r) => `${JSON.stringify(r)}\n`)
-        .join(''),
-    );
-    appendFileSync(
-      path.join(out, 'events.jsonl'),
-      `${JSON.stringify({ type: 'failed', key: 'bad-target', externalProcessId: 'f00dfeed-0000-4000-8000-000000000001', error: { name: 'TrainingFailedError', message: 'training f00dfeed… failed: the target column has one value' }, seconds: 1 })}\n`,
-    );
+    emulator.injectNext('POST /v1/external/models', 'failTraining');
+    await runCli(['batch', path.join(work, 'manifest.json'), '--out', out, '--resume', ...conn], undefined, 1);
+    check(!existsSync(path.join(out, 'events.jsonl')), 'an event log in the out folder: the failure must come from the checkpoint');
     cpSync(path.join(out, 'wind'), path.join(out, HOSTILE), { recursive: true });
     const printed = await runCli(['report', out]);
     const file = /^report: (.+)$/m.exec(printed)?.[1];

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { Observable, defer } from 'rxjs';
+import { EMPTY, Observable, catchError, concat, defer, from as fromPromise, ignoreElements, tap, throwError } from 'rxjs';
 import {
   headlineMetric,
   newJobRecord,
@@ -16,6 +16,7 @@ import {
   type TrainingEvent,
 } from 'prediction-one-rx';
 import { fileSource, writeResult, type CheckpointRecord, type CheckpointWriter } from 'prediction-one-rx/node';
+import { StageClock, failureOf } from './batchTimes';
 import type { ManifestJob } from './manifest';
 
 /**
@@ -60,6 +61,10 @@ export { headlineMetric };
  * - `creating`: a status check says whether Create Model took effect;
  * - `training`: poll and download; `downloaded` whose folder is gone: download again.
  *
+ * Every record also carries the job's stage times ({@link StageClock}); a job that fails gets
+ * one more record, at the stage it had reached, with its failure (typed error, redacted message,
+ * recovery hint), so `p1rx report` shows it from the checkpoint alone. The next run clears it.
+ *
  * **Cancellation**: unsubscribing aborts the request in flight; a record being written is
  * finished by the checkpoint writer (wait for it with `close()`).
  *
@@ -71,15 +76,44 @@ export function runBatchJob$(client: PredictionOneClient, job: BatchJob, checkpo
     // A `downloaded` job whose folder is gone is fetched again: poll once more, then download.
     const start: JobRecord = from === undefined ? newJobRecord(job.key) : from.stage === 'downloaded' ? { ...from, stage: 'training', polls: 0 } : from;
     // Every record the steps write (they spread the record) says which job it is.
-    const record: JobRecord = job.fingerprint === undefined ? start : { ...start, fingerprint: job.fingerprint };
+    const { failure: _earlier, ...record }: JobRecord = job.fingerprint === undefined ? start : { ...start, fingerprint: job.fingerprint };
+    const clock = new StageClock(() => client.scheduler.now(), record.times);
+    // The job's last record on disk (none yet for a new job): the one a failure is added to.
+    let durable: JobRecord | undefined = from === undefined ? undefined : record;
     return runJobSteps$(client, record, {
       job: { ...job, poll },
-      persist: (r) => checkpoint.write(r),
+      persist: async (r) => {
+        const stamped = clock.stamp(r);
+        await checkpoint.write(stamped);
+        durable = stamped;
+      },
       saveResult: async (result) => {
         await writeResult(result, job.resultDir);
         const score = headlineMetric(result.metrics);
         return { resultDir: job.resultDir, score: score && { name: score.name, value: score.value } };
       },
-    });
+    }).pipe(
+      tap((e) => clock.see(e)),
+      catchError((err: unknown) =>
+        concat(
+          recordFailure(checkpoint, job, durable, clock, err),
+          throwError(() => err),
+        ),
+      ),
+    );
   });
+}
+
+/**
+ * Appends the job's failure to its last durable record. A job that failed before its first
+ * record (its first request) has none, and gets none: a batch whose every job failed so leaves
+ * no checkpoint to block the next run. A checkpoint that cannot be written any more (the failure
+ * itself, a full disk) gets nothing either: the job's error goes on as it is.
+ */
+function recordFailure(checkpoint: CheckpointWriter, job: BatchJob, last: JobRecord | undefined, clock: StageClock, err: unknown): Observable<never> {
+  return defer(() => {
+    if (checkpoint.failure || last === undefined) return EMPTY;
+    const failure = failureOf(err, { stage: last.stage, externalProcessId: last.externalProcessId, resultDir: job.resultDir });
+    return fromPromise(checkpoint.write({ ...last, times: clock.times, failure }).catch(() => undefined));
+  }).pipe(ignoreElements());
 }

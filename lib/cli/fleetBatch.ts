@@ -14,7 +14,8 @@ import { headlineMetric, upload$, type PredictionOneClient } from 'prediction-on
 import { fileSource } from 'prediction-one-rx/node';
 import type { FleetJobData, FleetJobResult, FleetPollOptions, FleetTraining } from 'prediction-one-rx/bullmq';
 import { INTERRUPTED_EXIT_CODE, USAGE_EXIT_CODE, type CliIo } from './batchIo';
-import { openFleetJournal, resumeRecord, type FleetJournal } from './fleetJournal';
+import { openFleetJournal, resumeRecord, type FleetJournal, type JournalEntry } from './fleetJournal';
+import { StageClock, failureOf } from './batchTimes';
 import type { BatchDisplay, JobOutcome } from './batchDisplay';
 import { summaryTable } from './batchCommand';
 import type { BullmqEntry } from './fleetModules';
@@ -177,20 +178,19 @@ export async function runFleetBatch(run: FleetBatchRun): Promise<number> {
       io.stderr.write(`p1rx: uploading ${fresh.length} job(s) from this machine before enqueueing\n`);
       const pairs = await lastValueFrom(
         from(fresh).pipe(
-          mergeMap(
-            (j) =>
-              of({ train: fileSource(j.csv), evaluation: j.eval === undefined ? undefined : fileSource(j.eval), encoding: j.encoding }).pipe(
-                upload$(run.client),
-                filter((e) => e.type === 'uploaded'),
-                map((e) => [j.key, (e as { externalProcessId: string }).externalProcessId] as const),
-                // In the journal before the job is in Redis.
-                mergeMap(async (pair) => {
-                  await journal.record({ key: pair[0], externalProcessId: pair[1], stage: 'uploaded' });
-                  return pair;
-                }),
-              ),
-            run.concurrency,
-          ),
+          mergeMap((j) => {
+            const uploadStart = Date.now();
+            return of({ train: fileSource(j.csv), evaluation: j.eval === undefined ? undefined : fileSource(j.eval), encoding: j.encoding }).pipe(
+              upload$(run.client),
+              filter((e) => e.type === 'uploaded'),
+              map((e) => [j.key, (e as { externalProcessId: string }).externalProcessId] as const),
+              // In the journal before the job is in Redis.
+              mergeMap(async (pair) => {
+                await journal.record({ key: pair[0], externalProcessId: pair[1], stage: 'uploaded', times: { uploadStart, uploadEnd: Date.now() } });
+                return pair;
+              }),
+            );
+          }, run.concurrency),
           toArray(),
         ),
       );
@@ -279,17 +279,27 @@ async function follow(
     finish = resolve;
     fail = reject;
   });
+  // Each job's stage times as seen from here, for the journal (and `p1rx report`).
+  const clocks = new Map<string, StageClock>();
+  const clockOf = (key: string) => clocks.get(key) ?? clocks.set(key, new StageClock(() => Date.now())).get(key)!;
   const end = (key: string, o: JobOutcome) => {
     if (!pending.has(key)) return;
+    if (o.outcome === 'failed') {
+      const known = journal.entries.get(key);
+      const id = o.externalProcessId ?? known?.externalProcessId;
+      const stage = known && known.externalProcessId === id ? known.stage : 'uploaded';
+      const failure = failureOf(o.error, { stage, externalProcessId: id, resultDir: bullmq.jobResultDir(batchDir, key) });
+      journalIt(key, id, stage, { times: clockOf(key).times, failure });
+    }
     pending.delete(key);
     outcomes.set(key, o);
     display.jobEnded(key, o);
     if (pending.size === 0) finish();
   };
-  const journalIt = (key: string, externalProcessId: string | undefined, stage: 'uploaded' | 'training' | 'downloaded') => {
+  const journalIt = (key: string, externalProcessId: string | undefined, stage: JournalEntry['stage'], extra: Pick<JournalEntry, 'times' | 'failure'> = {}) => {
     if (externalProcessId === undefined) return;
     journal
-      .record({ key, externalProcessId, stage })
+      .record({ key, externalProcessId, stage, ...extra })
       .catch((err: unknown) =>
         fail(new Error(`the journal ${journal.file} cannot be written (${(err as Error).message}): stopped following; the fleet goes on`)),
       );
@@ -301,7 +311,7 @@ async function follow(
     void resultIssue(bullmq.jobResultDir(batchDir, key), r).then((issue) => {
       checking.delete(key);
       if (issue) return end(key, { outcome: 'failed', externalProcessId: r.externalProcessId, error: new Error(issue), seconds });
-      journalIt(key, r.externalProcessId, 'downloaded');
+      journalIt(key, r.externalProcessId, 'downloaded', skipped ? {} : { times: clockOf(key).finish() });
       end(
         key,
         skipped
@@ -321,6 +331,7 @@ async function follow(
         startedAt.set(e.key, Date.now());
         display.jobStarted(e.key, undefined);
       }
+      clockOf(e.key).see(e.event);
       if (e.event.type === 'uploaded') journalIt(e.key, e.event.externalProcessId, 'uploaded');
       if (e.event.type === 'queued') journalIt(e.key, e.event.externalProcessId, 'training');
       display.jobEvent(e.key, e.event);

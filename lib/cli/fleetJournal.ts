@@ -1,6 +1,8 @@
 /**
  * The producer's journal of a fleet batch: every upload and training the fleet made, recorded
  * outside Redis, so a Redis that comes back empty loses nothing (`p1rx batch --queue … --resume`).
+ * Each line also carries its time, and the last ones of a job its stage times and failure, for
+ * `p1rx report`.
  *
  * @packageDocumentation
  */
@@ -22,6 +24,10 @@ export interface JournalEntry {
   readonly key: string;
   readonly externalProcessId: string;
   readonly stage: 'uploaded' | 'training' | 'downloaded';
+  /** The job's stage times as the producer saw them (see `JobRecord.times`): written even when the stage is known. */
+  readonly times?: JobRecord['times'];
+  /** The job's failure (see `JobRecord.failure`): written even when the stage is known. */
+  readonly failure?: JobRecord['failure'];
 }
 
 const RANK = { uploaded: 0, training: 1, downloaded: 2 } as const;
@@ -31,7 +37,10 @@ export interface FleetJournal {
   readonly file: string;
   /** The furthest entry per key (read at open, plus what was appended since). */
   readonly entries: ReadonlyMap<string, JournalEntry>;
-  /** Appends the entry (fsynced before it resolves) unless the journal already knows as much. Appends run one at a time. */
+  /**
+   * Appends the entry with the time (fsynced before it resolves) unless the journal already
+   * knows as much (an entry with times or a failure is always written). Appends run one at a time.
+   */
   record(entry: JournalEntry): Promise<void>;
   close(): Promise<void>;
 }
@@ -126,9 +135,11 @@ export async function openFleetJournal(
     entries,
     record(entry) {
       const known = entries.get(entry.key);
-      if (known && known.externalProcessId === entry.externalProcessId && RANK[known.stage] >= RANK[entry.stage]) return chain;
-      keep(entry);
-      const line = `${prefix}${JSON.stringify({ v: 1, ...entry })}\n`;
+      const news = entry.times !== undefined || entry.failure !== undefined;
+      if (!news && known && known.externalProcessId === entry.externalProcessId && RANK[known.stage] >= RANK[entry.stage]) return chain;
+      const { times: _times, failure: _failure, ...position } = entry;
+      keep(position);
+      const line = `${prefix}${JSON.stringify({ v: 1, ...entry, at: new Date().toISOString() })}\n`;
       prefix = '';
       chain = chain.then(() => writeAll(handle, line));
       return chain;

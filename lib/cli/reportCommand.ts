@@ -52,8 +52,8 @@ export function registerReport(program: Command, io: CliIo = processIo): void {
     .command('report <out-dir>')
     .description("write one self-contained HTML report of a batch's results (works offline); --serve updates it live")
     .option('-f, --file <file>', 'where to write the page (default: <out-dir>/report.html)')
-    .option('--checkpoint <file>', 'the batch records (default: <out-dir>/.p1rx-checkpoint.jsonl)')
-    .option('--events <file>', 'a `p1rx batch --json` log, for the failures (default: <out-dir>/events.jsonl if present)')
+    .option('--checkpoint <file>', "the batch records (default: <out-dir>/.p1rx-checkpoint.jsonl, else a fleet batch's .p1rx-fleet-journal.jsonl)")
+    .option('--events <file>', 'a `p1rx batch --json` log, for failures of older checkpoints (default: <out-dir>/events.jsonl if present)')
     .option('--open', 'open the page with the platform opener')
     .option('--serve', 'also serve the page on 127.0.0.1 and update it live while the batch runs (Ctrl-C stops)')
     .option('--port <n>', 'with --serve: port (0 = any free port)', parseIntAtLeast('port', 0), 0);

@@ -97,6 +97,30 @@ export interface JobRecord {
    * job's own, and trains a job that changed as a new job.
    */
   readonly fingerprint?: string;
+  /**
+   * When each stage began and ended, in ms since the epoch, as the driver saw them (for
+   * reports; the step never reads them): upload start and end, Create Model accepted
+   * (`queued`), the first status past the service's queue (`trainingStart`), the finished
+   * status seen (`trainingEnd`) and the service's own `updated_datetime` of it
+   * (`finishedAtService`: the poll schedule's lag is `trainingEnd` minus it), download start
+   * and end. Set by the driver that persists the record; see docs/BATCH.md.
+   */
+  readonly times?: {
+    readonly uploadStart?: number;
+    readonly uploadEnd?: number;
+    readonly queued?: number;
+    readonly trainingStart?: number;
+    readonly trainingEnd?: number;
+    readonly finishedAtService?: number;
+    readonly downloadStart?: number;
+    readonly downloadEnd?: number;
+  };
+  /**
+   * Why the job's last run failed, as the driver recorded it (the stage stays the last one
+   * reached): the typed error's name, its message (redacted: no key, no URL) and the recovery
+   * hint the CLI prints. Cleared when the job runs again.
+   */
+  readonly failure?: { readonly name: string; readonly message: string; readonly hint?: string };
 }
 
 /**

@@ -30,6 +30,25 @@ describe('the fleet journal', () => {
     await again.close();
   });
 
+  it('should write each line with its time, and always a line with stage times or a failure (for p1rx report)', async () => {
+    const j = await openFleetJournal(dir);
+    await j.record({ key: 'a', externalProcessId: 'u1', stage: 'training' });
+    await j.record({ key: 'a', externalProcessId: 'u1', stage: 'uploaded' }); // nothing new
+    await j.record({ key: 'a', externalProcessId: 'u1', stage: 'training', times: { queued: 5 }, failure: { name: 'ApiError', message: 'HTTP 400' } });
+    await j.close();
+    const lines = (await readFile(path.join(dir, JOURNAL_FILE), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(2);
+    expect(lines.every((l) => typeof l.at === 'string' && Number.isFinite(Date.parse(l.at)))).toBe(true);
+    expect(lines[1]).toMatchObject({ stage: 'training', times: { queued: 5 }, failure: { name: 'ApiError' } });
+    // The resume reads positions only.
+    const again = await openFleetJournal(dir);
+    expect(again.entries.get('a')).toEqual({ key: 'a', externalProcessId: 'u1', stage: 'training' });
+    await again.close();
+  });
+
   it('should ignore a torn last line (a crash mid-append) and append cleanly after it', async () => {
     const j = await openFleetJournal(dir);
     await j.record({ key: 'a', externalProcessId: 'u1', stage: 'training' });

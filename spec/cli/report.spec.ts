@@ -1,10 +1,12 @@
 /** Specs: p1rx report. */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { openFleetJournal } from '../../lib/cli/fleetJournal';
 import { openWithPlatform, registerReport } from '../../lib/cli/reportCommand';
+import { collectReportData } from '../../lib/node/report';
 import { fakeIo, type FakeIo } from './cliHarness';
 
 async function runReport(argv: string[], io: FakeIo): Promise<number> {
@@ -33,6 +35,45 @@ describe('p1rx report', () => {
     expect(await runReport(['report', dir], io)).toBe(0);
     expect(io.out()).toBe(`report: ${path.join(dir, 'report.html')}\n`);
     expect(existsSync(path.join(dir, 'report.html'))).toBe(true);
+  });
+
+  it("draws a fleet batch's timeline and failures from its journal (the fleet's --out holding one batch folder)", async () => {
+    const fleetOut = path.join(dir, 'fleet');
+    const batchDir = path.join(fleetOut, 'batch-1');
+    await mkdir(path.join(batchDir, 'ok'), { recursive: true });
+    await writeFile(path.join(batchDir, 'ok', 'metrics.csv'), 'metric,value\nr2,0.8\n');
+    const t = (s: number) => Date.parse('2026-01-01T00:00:00.000Z') + s * 1000;
+    // What the producer journals: the upload (with its times), the training, then the end with what it saw.
+    const journal = await openFleetJournal(batchDir);
+    await journal.record({ key: 'ok', externalProcessId: 'id-ok', stage: 'uploaded', times: { uploadStart: t(0), uploadEnd: t(2) } });
+    await journal.record({ key: 'bad', externalProcessId: 'id-bad', stage: 'uploaded', times: { uploadStart: t(0), uploadEnd: t(1) } });
+    await journal.record({ key: 'ok', externalProcessId: 'id-ok', stage: 'training' });
+    await journal.record({
+      key: 'ok',
+      externalProcessId: 'id-ok',
+      stage: 'downloaded',
+      times: { queued: t(3), trainingStart: t(4), finishedAtService: t(10), trainingEnd: t(16), downloadStart: t(16), downloadEnd: t(17) },
+    });
+    const failure = { name: 'TrainingFailedError', message: 'training id-bad failed (status failed)' };
+    await journal.record({ key: 'bad', externalProcessId: 'id-bad', stage: 'uploaded', times: { uploadStart: t(0), uploadEnd: t(1), queued: t(2) }, failure });
+    await journal.close();
+
+    const data = await collectReportData(fleetOut);
+    const byKey = Object.fromEntries(data.models.map((m) => [m.key, m]));
+    expect(byKey.ok.status).toBe('succeeded');
+    expect(byKey.ok.timeline.map((s) => s.stage)).toEqual(['upload', 'create', 'queue', 'training', 'poll lag', 'download']);
+    expect(byKey.ok.durations).toMatchObject({ upload: 2, queue: 1, training: 6, pollLag: 6, download: 1 });
+    expect(byKey.bad).toMatchObject({
+      status: 'failed',
+      trainingId: 'id-bad',
+      error: { name: 'TrainingFailedError', message: failure.message, hint: expect.any(String) },
+    });
+
+    // And the CLI writes the page where it was asked, from the batch folder's journal.
+    const io = fakeIo();
+    expect(await runReport(['report', fleetOut], io)).toBe(0);
+    expect(io.out()).toBe(`report: ${path.join(fleetOut, 'report.html')}\n`);
+    expect(await readFile(path.join(fleetOut, 'report.html'), 'utf8')).toContain('"stage":"poll lag"');
   });
 
   it('exits 2 naming a missing out folder', async () => {

@@ -114,7 +114,7 @@ describe('report data extraction', () => {
       durations: { upload: 1, create: 1, training: 10, total: 12 },
     });
     expect(byKey.cls.timeline.map((s) => s.stage)).toEqual(['upload', 'create', 'create', 'training + download']);
-    expect(byKey.reg.timeline[0]).toEqual({ stage: 'queued', start: '2026-01-01T00:00:00.000Z', end: '2026-01-01T00:00:02.000Z' });
+    expect(byKey.reg.timeline[0]).toEqual({ stage: 'waiting', start: '2026-01-01T00:00:00.000Z', end: '2026-01-01T00:00:02.000Z' });
     expect(byKey.reg).toMatchObject({ status: 'incomplete', stage: 'training', error: { name: 'Incomplete' } });
     expect(byKey.reg.error!.hint).toContain('p1rx download id-r --wait --out out/reg');
     expect(byKey.reg2).toMatchObject({
@@ -143,6 +143,126 @@ describe('report data extraction', () => {
     });
     expect(data.models[0]).toMatchObject({ key: 'x', status: 'failed', error: { name: 'PollTimeoutError', message: 'gave up after 1 h' } });
     expect(data.models[0].error!.hint).toBe('the training goes on at the service: p1rx download id-x --wait --out out/x');
+  });
+});
+
+describe('report data from the records alone', () => {
+  const t = (s: number) => Date.parse('2026-01-01T00:00:00.000Z') + s * 1000;
+
+  it("shows a failure the checkpoint records (typed error, message, the CLI's hint) with no event log", () => {
+    const failure = {
+      name: 'ApiError',
+      message: 'Train Status Check answered 400',
+      hint: 'training id-x was accepted by the service and goes on there.; follow it: p1rx status id-x --watch; fetch it later: p1rx download id-x --wait --out out/x',
+    };
+    const checkpointText = [
+      rec('x', 'training', '2026-01-01T00:00:02.000Z', { externalProcessId: 'id-x', times: { uploadStart: t(0), uploadEnd: t(1), queued: t(2) } }),
+      rec('x', 'training', '2026-01-01T00:00:09.000Z', { externalProcessId: 'id-x', times: { uploadStart: t(0), uploadEnd: t(1), queued: t(2) }, failure }),
+      '',
+    ].join('\n');
+    const data = buildReportData({ outDir: 'out', checkpointText, folders: new Map(), now: new Date(t(20)) });
+    expect(data.models[0]).toMatchObject({ key: 'x', status: 'failed', stage: 'training', trainingId: 'id-x', error: failure });
+    // A failed job is not drawn growing up to now.
+    expect(data.models[0].timeline.at(-1)!.end).toBe(new Date(t(2)).toISOString());
+  });
+
+  it('forgets a recorded failure once a later record says the job ran again', () => {
+    const checkpointText = [
+      rec('x', 'training', '2026-01-01T00:00:02.000Z', { externalProcessId: 'id-x', failure: { name: 'PollTimeoutError', message: 'gave up' } }),
+      rec('x', 'downloaded', '2026-01-01T00:00:09.000Z', { externalProcessId: 'id-x', resultDir: 'out/x' }),
+      '',
+    ].join('\n');
+    const folders = new Map([['x', { dir: 'out/x', metrics: 'metric,value\nr2,0.5\n' }]]);
+    const data = buildReportData({ outDir: 'out', checkpointText, folders, now: new Date(t(20)) });
+    expect(data.models[0]).toMatchObject({ status: 'succeeded' });
+    expect(data.models[0].error).toBeUndefined();
+  });
+
+  it("draws upload, create, queue, training, the poll schedule's lag and download as separate segments", () => {
+    const times = {
+      uploadStart: t(1),
+      uploadEnd: t(3),
+      queued: t(3.5),
+      trainingStart: t(5),
+      finishedAtService: t(20),
+      trainingEnd: t(34),
+      downloadStart: t(34),
+      downloadEnd: t(36),
+    };
+    const checkpointText = [
+      // Another job started first: this one waited for a slot.
+      rec('b', 'uploading', '2026-01-01T00:00:00.000Z', { externalProcessId: 'id-b' }),
+      rec('a', 'downloaded', '2026-01-01T00:00:36.000Z', { externalProcessId: 'id-a', resultDir: 'out/a', times }),
+      '',
+    ].join('\n');
+    const folders = new Map([['a', { dir: 'out/a', metrics: 'metric,value\naccuracy,0.9\n' }]]);
+    const m = buildReportData({ outDir: 'out', checkpointText, folders, now: new Date(t(99)) }).models.find((x) => x.key === 'a')!;
+    expect(m.timeline).toEqual([
+      { stage: 'waiting', start: new Date(t(0)).toISOString(), end: new Date(t(1)).toISOString() },
+      { stage: 'upload', start: new Date(t(1)).toISOString(), end: new Date(t(3)).toISOString() },
+      { stage: 'create', start: new Date(t(3)).toISOString(), end: new Date(t(3.5)).toISOString() },
+      { stage: 'queue', start: new Date(t(3.5)).toISOString(), end: new Date(t(5)).toISOString() },
+      { stage: 'training', start: new Date(t(5)).toISOString(), end: new Date(t(20)).toISOString() },
+      { stage: 'poll lag', start: new Date(t(20)).toISOString(), end: new Date(t(34)).toISOString() },
+      { stage: 'download', start: new Date(t(34)).toISOString(), end: new Date(t(36)).toISOString() },
+    ]);
+    expect(m.durations).toEqual({ upload: 2, create: 0.5, queue: 1.5, training: 15, pollLag: 14, download: 2, total: 35 });
+  });
+
+  it('draws no wait for a job of a later run (a --resume an hour on) before its own start', () => {
+    const checkpointText = [
+      rec('early', 'downloaded', '2026-01-01T00:00:10.000Z', { externalProcessId: 'id-e', times: { uploadStart: t(0), downloadEnd: t(10) } }),
+      rec('late', 'downloaded', '2026-01-01T01:00:10.000Z', { externalProcessId: 'id-l', times: { uploadStart: t(3600), downloadEnd: t(3610) } }),
+      rec('slot', 'downloaded', '2026-01-01T01:00:20.000Z', { externalProcessId: 'id-s', times: { uploadStart: t(3608), downloadEnd: t(3620) } }),
+      '',
+    ].join('\n');
+    const byKey = Object.fromEntries(
+      buildReportData({ outDir: 'out', checkpointText, folders: new Map(), now: new Date(t(9999)) }).models.map((m) => [m.key, m]),
+    );
+    expect(byKey.late.timeline.map((s) => s.stage)).not.toContain('waiting');
+    expect(byKey.slot.timeline[0]).toEqual({ stage: 'waiting', start: new Date(t(3600)).toISOString(), end: new Date(t(3608)).toISOString() });
+  });
+
+  it('does not trust a service finish outside the training (another clock): no lag, the training runs until seen', () => {
+    const times = {
+      uploadStart: t(0),
+      uploadEnd: t(1),
+      queued: t(2),
+      finishedAtService: t(-3600),
+      trainingEnd: t(10),
+      downloadStart: t(10),
+      downloadEnd: t(11),
+    };
+    const checkpointText = `${rec('a', 'downloaded', '2026-01-01T00:00:11.000Z', { externalProcessId: 'id-a', times })}\n`;
+    const m = buildReportData({ outDir: 'out', checkpointText, folders: new Map(), now: new Date(t(99)) }).models[0];
+    expect(m.timeline.map((s) => s.stage)).toEqual(['upload', 'create', 'training', 'download']);
+    expect(m.durations).toMatchObject({ training: 8 });
+    expect(m.durations.pollLag).toBeUndefined();
+  });
+
+  it("draws a running job's current stage (the service's queue) up to now", () => {
+    const checkpointText = `${rec('r', 'training', '2026-01-01T00:00:02.000Z', { externalProcessId: 'id', times: { uploadStart: t(0), uploadEnd: t(1), queued: t(2) } })}\n`;
+    const m = buildReportData({ outDir: 'out', checkpointText, folders: new Map(), now: new Date(t(7)) }).models[0];
+    expect(m.timeline.at(-1)).toEqual({ stage: 'queue', start: new Date(t(2)).toISOString(), end: new Date(t(7)).toISOString() });
+  });
+
+  it('adds the times of journal lines (each holds what was new) and starts over at another upload', () => {
+    const line = (stage: string, at: number, times: Record<string, number>) =>
+      JSON.stringify({ v: 1, key: 'f', externalProcessId: 'id-f', stage, at: new Date(at).toISOString(), times });
+    const journal = [
+      line('uploaded', t(1), { uploadStart: t(-50), uploadEnd: t(-49) }),
+      line('uploaded', t(1), { uploadStart: t(0), uploadEnd: t(1) }),
+      line('downloaded', t(9), { queued: t(2), trainingStart: t(3), trainingEnd: t(8), downloadStart: t(8), downloadEnd: t(9) }),
+      '',
+    ].join('\n');
+    const m = buildReportData({ outDir: 'out', checkpointText: journal, folders: new Map(), now: new Date(t(99)) }).models[0];
+    expect(m.timeline.filter((s) => s.stage !== 'waiting').map((s) => [s.stage, (Date.parse(s.end) - Date.parse(s.start)) / 1000])).toEqual([
+      ['upload', 1],
+      ['create', 1],
+      ['queue', 1],
+      ['training', 5],
+      ['download', 1],
+    ]);
   });
 });
 
@@ -203,8 +323,24 @@ describe('batchReport on disk', () => {
     let t = Date.parse('2026-01-01T00:00:00Z');
     for (const [i, key] of keys.entries()) {
       await resultFolder(dir, key, i % 2 === 0 ? 'cls' : 'reg');
-      for (const stage of ['uploading', 'uploaded', 'creating', 'training', 'downloaded'])
-        lines.push(rec(key, stage, new Date((t += 700)).toISOString(), { externalProcessId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` }));
+      const times: Record<string, number> = {};
+      for (const [j, stage] of ['uploading', 'uploaded', 'creating', 'training', 'downloaded'].entries()) {
+        t += 700;
+        // The stage times every record carries (the full set on the last).
+        Object.assign(
+          times,
+          [
+            { uploadStart: t },
+            { uploadEnd: t },
+            {},
+            { queued: t, trainingStart: t + 100 },
+            { finishedAtService: t - 300, trainingEnd: t - 100, downloadStart: t - 100, downloadEnd: t },
+          ][j],
+        );
+        lines.push(
+          rec(key, stage, new Date(t).toISOString(), { externalProcessId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, times: { ...times } }),
+        );
+      }
     }
     await writeFile(path.join(dir, '.p1rx-checkpoint.jsonl'), `${lines.join('\n')}\n`);
     const file = await batchReport(dir);

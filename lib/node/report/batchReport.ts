@@ -16,6 +16,8 @@ import { buildReportData, type ReportData, type ResultFolderFiles } from './repo
 
 /** The checkpoint `p1rx batch` writes in its out folder. */
 const CHECKPOINT_FILE = '.p1rx-checkpoint.jsonl';
+/** The journal a fleet batch (`p1rx batch --queue`) writes in `<out>/<batchId>/`. */
+const JOURNAL_FILE = '.p1rx-fleet-journal.jsonl';
 /** Largest file read (a bigger evaluation is read up to this many bytes; its last row is dropped). */
 const MAX_FILE_BYTES = 32 * 1024 * 1024;
 
@@ -30,7 +32,11 @@ const MAX_FILE_BYTES = 32 * 1024 * 1024;
 export interface BatchReportOptions {
   /** Where to write the page (default `<outDir>/report.html`). */
   readonly file?: string;
-  /** The checkpoint or fleet journal (default `<outDir>/.p1rx-checkpoint.jsonl`). */
+  /**
+   * The checkpoint or fleet journal (default `<outDir>/.p1rx-checkpoint.jsonl`, else the fleet
+   * journal `<outDir>/.p1rx-fleet-journal.jsonl`; a fleet's `--out` holding one batch folder is
+   * read as that batch).
+   */
   readonly checkpoint?: string;
   /** A `p1rx batch --json` event log, for failures' typed errors (default `<outDir>/events.jsonl` if present). */
   readonly events?: string;
@@ -78,7 +84,14 @@ async function readBounded(file: string): Promise<string | undefined> {
  * @returns The report's data.
  */
 export async function collectReportData(outDir: string, options: BatchReportOptions = {}): Promise<ReportData> {
-  const checkpointText = await readBounded(options.checkpoint ?? path.join(outDir, CHECKPOINT_FILE));
+  if (options.checkpoint === undefined) {
+    const batchDir = await fleetBatchDir(outDir);
+    if (batchDir !== undefined) outDir = batchDir;
+  }
+  const checkpointText =
+    options.checkpoint !== undefined
+      ? await readBounded(options.checkpoint)
+      : ((await readBounded(path.join(outDir, CHECKPOINT_FILE))) ?? (await readBounded(path.join(outDir, JOURNAL_FILE))));
   const eventsFile = options.events ?? path.join(outDir, 'events.jsonl');
   const eventsText = await readBounded(eventsFile);
   const folders = new Map<string, ResultFolderFiles>();
@@ -96,6 +109,16 @@ export async function collectReportData(outDir: string, options: BatchReportOpti
     folders.set(name, { dir, metrics, confusion, evaluation, contributions });
   }
   return buildReportData({ outDir, title: options.title, checkpointText, eventsText, folders, now: new Date(), maxPoints: options.maxPoints });
+}
+
+/**
+ * A fleet's `--out` folder holding exactly one batch folder (`<out>/<batchId>/` with a journal)
+ * and no records of its own: that batch folder. `undefined` otherwise.
+ */
+async function fleetBatchDir(outDir: string): Promise<string | undefined> {
+  if (existsSync(path.join(outDir, CHECKPOINT_FILE)) || existsSync(path.join(outDir, JOURNAL_FILE))) return undefined;
+  const batches = (await readdir(outDir, { withFileTypes: true })).filter((e) => e.isDirectory() && existsSync(path.join(outDir, e.name, JOURNAL_FILE)));
+  return batches.length === 1 ? path.join(outDir, batches[0].name) : undefined;
 }
 
 /**

@@ -45,7 +45,10 @@ function columns(data: ReportData): Column[] {
     { id: 'headline', label: 'headline', numeric: true, value: (m) => m.headline?.value },
     ...data.metricNames.map((n): Column => ({ id: `metric:${n}`, label: n, numeric: true, value: (m) => m.metrics[n] })),
     { id: 'upload', label: 'upload s', numeric: true, value: (m) => m.durations.upload },
-    { id: 'training', label: 'training+download s', numeric: true, value: (m) => m.durations.training },
+    { id: 'queue', label: 'queue s', numeric: true, value: (m) => m.durations.queue },
+    { id: 'training', label: 'training s', numeric: true, value: (m) => m.durations.training },
+    { id: 'pollLag', label: 'poll lag s', numeric: true, value: (m) => m.durations.pollLag },
+    { id: 'download', label: 'download s', numeric: true, value: (m) => m.durations.download },
     { id: 'total', label: 'total s', numeric: true, value: (m) => m.durations.total },
     { id: 'trainingId', label: 'training id', numeric: false, value: (m) => m.trainingId },
     { id: 'resultDir', label: 'result folder', numeric: false, value: (m) => m.resultDir },
@@ -149,19 +152,29 @@ function timeline(data: ReportData): HTMLElement {
     marginLeft: Math.min(220, 8 + 7 * Math.max(...keys.map((k) => k.length))),
     x: { type: 'time', label: 'time' },
     y: { domain: keys, label: null },
-    color: { legend: true, domain: ['queued', 'upload', 'create', 'training + download'], unknown: '#999' },
+    color: {
+      legend: true,
+      domain: ['waiting', 'upload', 'create', 'queue', 'training', 'poll lag', 'download', 'training + download'],
+      range: ['#d9d9d9', '#4c78a8', '#9ecae9', '#f2cf5b', '#54a24b', '#e45756', '#b279a2', '#88d27a'],
+      unknown: '#999',
+    },
     marks: [
       Plot.barX(segments, {
         x1: 'start',
         x2: 'end',
         y: 'key',
         fill: 'stage',
+        ariaLabel: (d: { key: string; stage: string }) => `${d.key}: ${d.stage}`,
         title: (d: { key: string; stage: string; start: Date; end: Date }) =>
           `${d.key} ${d.stage}: ${((d.end.getTime() - d.start.getTime()) / 1000).toFixed(1)} s`,
       }),
     ],
   });
-  return plotBox('timeline', 'Each job: waiting for a slot, upload, create, training and download (from the checkpoint times)', plot);
+  return plotBox(
+    'timeline',
+    "Each job: waiting for a slot, upload, create, the service's queue, training, poll lag (finished at the service, not yet seen) and download",
+    plot,
+  );
 }
 
 function failures(data: ReportData): HTMLElement {
@@ -177,7 +190,7 @@ function failures(data: ReportData): HTMLElement {
         el('strong', {}, m.key),
         ` ${m.status}${m.stage ? ` (stage ${m.stage})` : ''}: `,
         el('code', {}, `${m.error!.name}: ${m.error!.message}`),
-        m.error!.hint !== undefined && el('div', {}, 'what to do: ', el('code', {}, m.error!.hint)),
+        m.error!.hint !== undefined && el('div', { class: 'hint' }, 'what to do: ', el('code', {}, m.error!.hint)),
       ),
     ),
   );

@@ -1,8 +1,9 @@
 /**
- * The data of a batch report, extracted from what a batch leaves on disk: the checkpoint's
- * records (every line, for the timeline), each job's result folder (metrics, confusion matrix,
- * evaluation rows, contributions) and, when given, the `--json` event log (failures with their
- * typed error). Pure functions: no file system here (see batchReport.ts).
+ * The data of a batch report, extracted from what a batch leaves on disk: the records of the
+ * checkpoint or the fleet journal (each job's stage times and failure, and every line's time for
+ * older files), each job's result folder (metrics, confusion matrix, evaluation rows,
+ * contributions) and, when given, the `--json` event log (failures of older checkpoints). Pure
+ * functions: no file system here (see batchReport.ts).
  *
  * Everything read is untrusted: lines that do not parse are skipped, numbers are checked, and
  * sizes are bounded (points per model, labels of a confusion matrix, contributions).
@@ -34,9 +35,21 @@ export interface ReportModel {
   /** The training id (upload session id, `externalProcessId`). */
   readonly trainingId?: string;
   readonly resultDir?: string;
-  /** Seconds per stage, from the records' timestamps. */
-  readonly durations: { readonly upload?: number; readonly create?: number; readonly training?: number; readonly total?: number };
-  /** Stage intervals (ISO 8601 times) for the batch timeline. */
+  /**
+   * Seconds per stage: from the record's stage times (`training` is the service's training up
+   * to its finish, `pollLag` the time from that finish until a status check saw it), or for
+   * records without them from the records' own times (`training` then holds the download).
+   */
+  readonly durations: {
+    readonly upload?: number;
+    readonly create?: number;
+    readonly queue?: number;
+    readonly training?: number;
+    readonly pollLag?: number;
+    readonly download?: number;
+    readonly total?: number;
+  };
+  /** Stage intervals (ISO 8601 times) for the batch timeline: `waiting` (for a slot), `upload`, `create`, `queue`, `training`, `poll lag`, `download`. */
   readonly timeline: readonly { readonly stage: string; readonly start: string; readonly end: string }[];
   /** Classification: counts by actual (rows) and predicted (columns) label. */
   readonly confusion?: { readonly actual: readonly string[]; readonly predicted: readonly string[]; readonly counts: readonly (readonly number[])[] };
@@ -83,7 +96,7 @@ export interface ResultFolderFiles {
   readonly contributions?: string;
 }
 
-/** A checkpoint line as the report reads it: key, stage, time, and whatever else it knows. */
+/** A checkpoint (or fleet journal) line as the report reads it: key, stage, time, and whatever else it knows. */
 export interface HistoryRecord {
   readonly key: string;
   readonly stage: string;
@@ -91,6 +104,88 @@ export interface HistoryRecord {
   readonly externalProcessId?: string;
   readonly resultDir?: string;
   readonly score?: { readonly name: string; readonly value: number };
+  /** The job's stage times (ms since the epoch), as the driver recorded them. */
+  readonly times?: Readonly<Partial<Record<StageTime, number>>>;
+  /** The failure the driver recorded. */
+  readonly failure?: { readonly name: string; readonly message: string; readonly hint?: string };
+}
+
+/** The stage times a record may carry (`times` of a checkpoint record or journal line). */
+export type StageTime = 'uploadStart' | 'uploadEnd' | 'queued' | 'trainingStart' | 'trainingEnd' | 'finishedAtService' | 'downloadStart' | 'downloadEnd';
+
+const STAGE_TIMES: readonly StageTime[] = [
+  'uploadStart',
+  'uploadEnd',
+  'queued',
+  'trainingStart',
+  'trainingEnd',
+  'finishedAtService',
+  'downloadStart',
+  'downloadEnd',
+];
+
+/** The stage times of a record, if any: finite numbers only. */
+function timesOf(value: unknown): HistoryRecord['times'] {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const r = value as Record<string, unknown>;
+  const times: Partial<Record<StageTime, number>> = {};
+  for (const name of STAGE_TIMES) {
+    const v = r[name];
+    if (typeof v === 'number' && Number.isFinite(v)) times[name] = v;
+  }
+  return Object.keys(times).length > 0 ? times : undefined;
+}
+
+/**
+ * A job's stage times from its records, oldest first: each record's times are added to what
+ * is known (a checkpoint record carries them all, a journal line what was new), and a record
+ * with another `uploadStart` (a new upload session) starts over.
+ */
+function mergedTimes(records: readonly HistoryRecord[]): HistoryRecord['times'] {
+  let times: Partial<Record<StageTime, number>> | undefined;
+  for (const r of records) {
+    if (!r.times) continue;
+    times = r.times.uploadStart !== undefined && r.times.uploadStart !== times?.uploadStart ? { ...r.times } : { ...times, ...r.times };
+  }
+  return times;
+}
+
+/** A gap this long with no job under way separates two runs of a batch (a resume later on). */
+const RUN_GAP_MS = 5000;
+
+/**
+ * When the run a job started in began: jobs' spans (first to last time) that overlap, or follow
+ * each other within {@link RUN_GAP_MS}, are one run. A job that started after its run began
+ * waited for a slot; a job of a later run (`--resume`) did not wait for the earlier one.
+ */
+function runStarts(byKey: ReadonlyMap<string, readonly HistoryRecord[]>): (at: number) => number | undefined {
+  const spans = [...byKey.values()]
+    .map((records) => records.flatMap((r) => [...(r.at === undefined ? [] : [r.at]), ...localTimes(r.times)]))
+    .filter((times) => times.length > 0)
+    .map((times) => [Math.min(...times), Math.max(...times)] as const)
+    .sort((a, b) => a[0] - b[0]);
+  const runs: [number, number][] = [];
+  for (const [start, end] of spans) {
+    const last = runs.at(-1);
+    if (last && start <= last[1] + RUN_GAP_MS) last[1] = Math.max(last[1], end);
+    else runs.push([start, end]);
+  }
+  return (at) => (Number.isFinite(at) ? runs.find(([start, end]) => at >= start && at <= end)?.[0] : undefined);
+}
+
+/** The times of this machine's clock (not the service's `finishedAtService`). */
+function localTimes(times: HistoryRecord['times']): number[] {
+  return Object.entries(times ?? {}).flatMap(([name, v]) => (name === 'finishedAtService' || v === undefined ? [] : [v]));
+}
+
+/** The failure of a record, if any: bounded strings. */
+function failureOf(value: unknown): HistoryRecord['failure'] {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const r = value as Record<string, unknown>;
+  const name = str(r.name, 100);
+  if (name === undefined) return undefined;
+  const hint = str(r.hint);
+  return { name, message: str(r.message) ?? '', ...(hint !== undefined ? { hint } : {}) };
 }
 
 /** A failure read from a `p1rx batch --json` event log. */
@@ -152,6 +247,8 @@ export function parseHistory(text: string): HistoryRecord[] {
     const at = typeof r.at === 'string' ? Date.parse(r.at) : Number.NaN;
     const score = r.score as Record<string, unknown> | undefined;
     const scoreValue = typeof score?.value === 'number' ? score.value : num(str(score?.value));
+    const times = timesOf(r.times);
+    const failure = failureOf(r.failure);
     out.push({
       key,
       stage,
@@ -159,6 +256,8 @@ export function parseHistory(text: string): HistoryRecord[] {
       ...(str(r.externalProcessId, 200) !== undefined ? { externalProcessId: str(r.externalProcessId, 200) } : {}),
       ...(str(r.resultDir) !== undefined ? { resultDir: str(r.resultDir) } : {}),
       ...(typeof score?.name === 'string' && scoreValue !== undefined ? { score: { name: score.name.slice(0, 100), value: scoreValue } } : {}),
+      ...(times ? { times } : {}),
+      ...(failure ? { failure } : {}),
     });
   }
   return out;
@@ -290,7 +389,41 @@ function round(n: number): number {
   return Number(n.toPrecision(6));
 }
 
-/** Timeline labels of the stage a record starts. */
+type Segment = { stage: string; start: string; end: string };
+
+/**
+ * The timeline of a job from its recorded stage times: upload, create (Create Model), queue (the
+ * service's, when a status said so), training (up to the service's finish), poll lag (until a
+ * status check saw it) and download. A job still under way (`running`) has its current stage
+ * drawn up to `now`.
+ */
+function stageSegments(t: NonNullable<HistoryRecord['times']>, running: boolean, now: number): { segments: Segment[]; seconds: Record<string, number> } {
+  const segments: Segment[] = [];
+  const seconds: Record<string, number> = {};
+  const add = (stage: string, start: number | undefined, end: number | undefined) => {
+    if (start === undefined || end === undefined || end < start) return;
+    segments.push({ stage, start: iso(start), end: iso(end) });
+    seconds[stage] = round((seconds[stage] ?? 0) + (end - start) / 1000);
+  };
+  const upTo = (end: number | undefined) => end ?? (running ? now : undefined);
+  add('upload', t.uploadStart, upTo(t.uploadEnd));
+  if (t.uploadEnd !== undefined) add('create', t.uploadEnd, upTo(t.queued));
+  const trainingFrom = t.trainingStart ?? t.queued;
+  if (t.trainingStart !== undefined) add('queue', t.queued, t.trainingStart);
+  else if (t.trainingEnd === undefined && running && t.queued !== undefined) add('queue', t.queued, now);
+  // The service's finish splits the wait when it falls inside it (a clock far off is not trusted).
+  const service = t.finishedAtService;
+  const lagFrom =
+    service !== undefined && trainingFrom !== undefined && t.trainingEnd !== undefined && service >= trainingFrom && service <= t.trainingEnd
+      ? service
+      : undefined;
+  if (t.trainingStart !== undefined || t.trainingEnd !== undefined) add('training', trainingFrom, lagFrom ?? upTo(t.trainingEnd));
+  if (lagFrom !== undefined) add('poll lag', lagFrom, t.trainingEnd);
+  add('download', t.downloadStart, upTo(t.downloadEnd));
+  return { segments, seconds };
+}
+
+/** Timeline labels of the stage a record starts (records without stage times). */
 const SEGMENT: Readonly<Record<string, string>> = {
   uploading: 'upload',
   uploaded: 'create',
@@ -357,8 +490,7 @@ export function buildReportData(input: {
   const byKey = new Map<string, HistoryRecord[]>();
   for (const r of history) byKey.set(r.key, [...(byKey.get(r.key) ?? []), r]);
   const keys = [...new Set([...byKey.keys(), ...input.folders.keys(), ...failures.keys()])];
-  const times = history.flatMap((r) => (r.at === undefined ? [] : [r.at]));
-  const batchStart = times.length > 0 ? Math.min(...times) : undefined;
+  const runStartOf = runStarts(byKey);
   const metricNames = new Set<string>();
 
   const models = keys.map((key): ReportModel => {
@@ -368,35 +500,57 @@ export function buildReportData(input: {
     const metrics = parseMetrics(folder?.metrics);
     Object.keys(metrics).forEach((n) => metricNames.add(n));
     const hasResult = folder?.metrics !== undefined && Object.keys(metrics).length > 0;
-    const failure = failures.get(key);
+    // The failure the last record carries (a later record means the job ran again), else the event log's.
+    const recorded = last?.failure;
+    const failure = recorded ? { key, ...recorded } : failures.get(key);
     const done = hasResult && (last === undefined || last.stage === 'downloaded');
     const status: ReportModel['status'] = done ? 'succeeded' : failure ? 'failed' : hasResult ? 'succeeded' : 'incomplete';
     const trainingId = [...records].reverse().find((r) => r.externalProcessId)?.externalProcessId ?? failure?.externalProcessId;
     const resultDir = folder?.dir ?? last?.resultDir ?? `${input.outDir}/${key}`;
 
-    // Timeline: from the batch's start to this job's first record it waited (concurrency), then one segment per record.
+    // Timeline: from its run's start to its own first time the job waited (for a slot), then its
+    // stages from the times its records carry, or (older files) one segment per record.
     const timed = records.filter((r): r is HistoryRecord & { at: number } => r.at !== undefined);
-    const timeline: { stage: string; start: string; end: string }[] = [];
-    if (batchStart !== undefined && timed.length > 0 && timed[0].at > batchStart)
-      timeline.push({ stage: 'queued', start: iso(batchStart), end: iso(timed[0].at) });
-    const spent: Record<string, number> = {};
-    for (let i = 0; i + 1 < timed.length; i++) {
-      const label = SEGMENT[timed[i].stage] ?? timed[i].stage;
-      if (timed[i + 1].at <= timed[i].at) continue;
-      timeline.push({ stage: label, start: iso(timed[i].at), end: iso(timed[i + 1].at) });
-      spent[label] = (spent[label] ?? 0) + (timed[i + 1].at - timed[i].at) / 1000;
+    const times = mergedTimes(records);
+    const timeline: Segment[] = [];
+    const firstAt = Math.min(...localTimes(times), ...timed.map((r) => r.at));
+    const runStart = runStartOf(firstAt);
+    if (runStart !== undefined && firstAt > runStart) timeline.push({ stage: 'waiting', start: iso(runStart), end: iso(firstAt) });
+    const running = status === 'incomplete' && !failure;
+    let durations: ReportModel['durations'];
+    if (times) {
+      const { segments, seconds } = stageSegments(times, running, input.now.getTime());
+      timeline.push(...segments);
+      const all = [...localTimes(times), ...timed.map((r) => r.at)];
+      durations = {
+        ...(seconds.upload !== undefined ? { upload: seconds.upload } : {}),
+        ...(seconds.create !== undefined ? { create: seconds.create } : {}),
+        ...(seconds.queue !== undefined ? { queue: seconds.queue } : {}),
+        ...(seconds.training !== undefined ? { training: seconds.training } : {}),
+        ...(seconds['poll lag'] !== undefined ? { pollLag: seconds['poll lag'] } : {}),
+        ...(seconds.download !== undefined ? { download: seconds.download } : {}),
+        ...(all.length > 1 ? { total: round((Math.max(...all) - Math.min(...all)) / 1000) } : {}),
+      };
+    } else {
+      const spent: Record<string, number> = {};
+      for (let i = 0; i + 1 < timed.length; i++) {
+        const label = SEGMENT[timed[i].stage] ?? timed[i].stage;
+        if (timed[i + 1].at <= timed[i].at) continue;
+        timeline.push({ stage: label, start: iso(timed[i].at), end: iso(timed[i + 1].at) });
+        spent[label] = (spent[label] ?? 0) + (timed[i + 1].at - timed[i].at) / 1000;
+      }
+      // A job still under way (or stopped): its current stage runs up to now, so a live page shows it growing.
+      const lastTimed = timed.at(-1);
+      if (running && lastTimed && lastTimed.stage !== 'downloaded' && input.now.getTime() > lastTimed.at) {
+        timeline.push({ stage: SEGMENT[lastTimed.stage] ?? lastTimed.stage, start: iso(lastTimed.at), end: input.now.toISOString() });
+      }
+      durations = {
+        ...(spent.upload !== undefined ? { upload: round(spent.upload) } : {}),
+        ...(spent.create !== undefined ? { create: round(spent.create) } : {}),
+        ...(spent['training + download'] !== undefined ? { training: round(spent['training + download']) } : {}),
+        ...(timed.length > 1 ? { total: round((timed.at(-1)!.at - timed[0].at) / 1000) } : {}),
+      };
     }
-    // A job still under way (or stopped): its current stage runs up to now, so a live page shows it growing.
-    const lastTimed = timed.at(-1);
-    if (status === 'incomplete' && !failure && lastTimed && lastTimed.stage !== 'downloaded' && input.now.getTime() > lastTimed.at) {
-      timeline.push({ stage: SEGMENT[lastTimed.stage] ?? lastTimed.stage, start: iso(lastTimed.at), end: input.now.toISOString() });
-    }
-    const durations = {
-      ...(spent.upload !== undefined ? { upload: round(spent.upload) } : {}),
-      ...(spent.create !== undefined ? { create: round(spent.create) } : {}),
-      ...(spent['training + download'] !== undefined ? { training: round(spent['training + download']) } : {}),
-      ...(timed.length > 1 ? { total: round((timed.at(-1)!.at - timed[0].at) / 1000) } : {}),
-    };
     const evaluation = folder ? parseEvaluation(folder.evaluation, input.maxPoints) : {};
     const confusion = parseConfusion(folder?.confusion) ?? evaluation.confusion;
     const task: ReportModel['task'] =
@@ -407,7 +561,7 @@ export function buildReportData(input: {
           : 'unknown';
     const fromRecord = last?.score;
     const headline = headlineOf(metrics) ?? fromRecord;
-    const hint = status === 'succeeded' ? undefined : recoveryFor(failure?.name, last?.stage, trainingId, resultDir);
+    const hint = status === 'succeeded' ? undefined : (recorded?.hint ?? recoveryFor(failure?.name, last?.stage, trainingId, resultDir));
     const error =
       status === 'failed' && failure
         ? { name: failure.name, message: failure.message, ...(hint ? { hint } : {}) }
