@@ -7,7 +7,7 @@
 import { Observable, catchError, defer, throwError } from 'rxjs';
 import { ApiError, NetworkError, RedirectError, UploadUrlSpentError, ValidationError } from '../core/errors';
 import { redirectLocation, redirectRefused } from './errorFactory';
-import { exchange$ } from './request';
+import { exchange$, nextCall, observeCall } from './request';
 import { retryTransient } from './retryPolicy';
 import { bodyChunks } from './body';
 import type { OperationName } from '../core/operation';
@@ -76,6 +76,7 @@ export function putPresigned$(
   let interrupted = false;
   // Requests of this transfer so far (retries and redirect hops): each one's attempt number.
   let sent = 0;
+  let call = 0;
   const attempt = (target: string): Observable<void> =>
     exchange$<void>(
       client.http,
@@ -87,7 +88,7 @@ export function putPresigned$(
         idleTimeoutMs: idleTimeout(client),
         idleFromResponse: bytes,
         presigned: true,
-        operation: { name: operation, attempt: ++sent },
+        operation: { name: operation, attempt: ++sent, call },
       },
       async (response, emit) => {
         // Storage answers with a small (often XML) body; drain it so the connection can be reused.
@@ -105,9 +106,11 @@ export function putPresigned$(
     );
   return defer(() => {
     sent = 0;
-    return defer(() => following$('PUT', url, attempt, source.replayable, 0)).pipe(
+    call = nextCall();
+    const transfer$ = defer(() => following$('PUT', url, attempt, source.replayable, 0)).pipe(
       retryTransient({ method: 'PUT', url, idempotent: source.replayable }, client.settings.retry, client.scheduler),
     );
+    return observeCall(client.http, operation, call, undefined, () => sent, false, transfer$);
   });
 }
 
@@ -171,6 +174,7 @@ export function getPresigned$<T>(
 ): Observable<T> {
   // Requests of this transfer so far (retries and redirect hops): each one's attempt number.
   let sent = 0;
+  let call = 0;
   const attempt = (target: string): Observable<T> =>
     exchange$<T>(
       client.http,
@@ -180,15 +184,17 @@ export function getPresigned$<T>(
         headers: {},
         idleTimeoutMs: idleTimeout(client),
         presigned: true,
-        operation: { name: operation, attempt: ++sent, trainingId },
+        operation: { name: operation, attempt: ++sent, trainingId, call },
       },
       consume,
     );
   return defer(() => {
     sent = 0;
-    return defer(() => following$('GET', url, attempt, true, 0)).pipe(
+    call = nextCall();
+    const transfer$ = defer(() => following$('GET', url, attempt, true, 0)).pipe(
       retryTransient({ method: 'GET', url, idempotent: true }, client.settings.retry, client.scheduler),
     );
+    return observeCall(client.http, operation, call, trainingId, () => sent, false, transfer$);
   });
 }
 
