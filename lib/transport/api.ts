@@ -9,7 +9,7 @@ import { Observable, catchError, defer, switchMap, throwError } from 'rxjs';
 import { AuthError, DecodeError, ValidationError } from '../core/errors';
 import { decodeOrThrow } from '../codecs/decode';
 import { readBodyBounded, utf8 } from './body';
-import { exchangeWith, nextCall, observeCall, type ExchangeContext, type HttpMethod, type HttpRequest, type ResponseReader } from './request';
+import { exchangeWith, logicalCall$, type CallState, type ExchangeContext, type HttpMethod, type HttpRequest, type ResponseReader } from './request';
 import type { FetchResponse } from './fetchLike';
 import { retryTransient, type RetriedRequest } from './retryPolicy';
 import { buildUrl, insecureHttpIssue } from './url';
@@ -151,19 +151,9 @@ function send$<C extends Expect>(request: ApiExchange<C>, attempt: CallState): O
   return new Observable<Result<C>>((subscriber) => exchangeWith(request, request, request, subscriber, request.operationOf(++attempt.n, attempt.call)));
 }
 
-/** One logical call: its number ({@link RequestOperation.call}) and the requests it sent so far. */
-interface CallState {
-  n: number;
-  readonly call: number;
-}
-
-/** A logical call's `source`, made with its fresh state, observed by the client's call hook. */
-function logicalCall$<T>(client: PredictionOneClient, call: ApiCall | UrlCall, source: (state: CallState) => Observable<T>): Observable<T> {
-  return defer(() => {
-    const state: CallState = { n: 0, call: nextCall() };
-    const trainingId = 'trainingId' in call ? call.trainingId : undefined;
-    return observeCall(client.http, call.operation, state.call, trainingId, () => state.n, true, source(state));
-  });
+/** A logical call of `call` (one value), made by `make` with its fresh state on each subscription. */
+function apiCall$<T>(client: PredictionOneClient, call: ApiCall | UrlCall, make: (state: CallState) => Observable<T>): Observable<T> {
+  return logicalCall$(client.http, call.operation, 'trainingId' in call ? call.trainingId : undefined, true, make);
 }
 
 /** The headers of a body-less call with `key`, one object per client for every such request. */
@@ -195,7 +185,7 @@ function keyHeader(key: string): Record<string, string> {
  */
 export function callApiWithKey$<C extends Expect>(client: PredictionOneClient, key: string, call: ApiCall, codec: C): Observable<Result<C>> {
   const exchange = new ApiExchange(client, key, call, codec);
-  return logicalCall$(client, call, (state) => send$(exchange, state).pipe(retryTransient(exchange, client.settings.retry, client.scheduler)));
+  return apiCall$(client, call, (state) => send$(exchange, state).pipe(retryTransient(exchange, client.settings.retry, client.scheduler)));
 }
 
 /**
@@ -214,7 +204,7 @@ export function callApi$<C extends Expect>(client: PredictionOneClient, call: Ap
     // and each subscription (each poll) sends it afresh, without a key lookup per call.
     const exchange = new ApiExchange(client, staticKey, call, codec);
     // The chain, outermost first: retry budget, limiter, exchange (tracing hook, fetch).
-    return logicalCall$(client, call, (state) =>
+    return apiCall$(client, call, (state) =>
       client.limiter.run(send$(exchange, state)).pipe(retryTransient(exchange, client.settings.retry, client.scheduler)),
     );
   }
@@ -234,7 +224,7 @@ export function callApi$<C extends Expect>(client: PredictionOneClient, call: Ap
       ),
     );
   const url = buildUrl(client.baseUrl, call.path, call.query);
-  return logicalCall$(client, call, (sent) =>
+  return apiCall$(client, call, (sent) =>
     defer(() => attempt(false, sent)).pipe(retryTransient({ method: call.method, url, idempotent }, client.settings.retry, client.scheduler)),
   );
 }
@@ -251,5 +241,5 @@ export function callUrl$<C extends t.Mixed>(client: PredictionOneClient, call: U
   const insecure = call.key !== '' && !client.config.allowInsecureHttp ? insecureHttpIssue(call.url) : undefined;
   if (insecure) return throwError(() => new ValidationError('endpoint URL', [insecure]));
   const exchange = new ApiExchange(client, call.key, call, codec);
-  return logicalCall$(client, call, (state) => send$(exchange, state).pipe(retryTransient(exchange, client.settings.retry, client.scheduler)));
+  return apiCall$(client, call, (state) => send$(exchange, state).pipe(retryTransient(exchange, client.settings.retry, client.scheduler)));
 }

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { Observable, tap, type SchedulerAction, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
+import { Observable, defer, tap, type SchedulerAction, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import { NetworkError, PredictionOneError, RequestTimeoutError } from '../core/errors';
 import { redactText } from '../core/redact';
 import { apiErrorFrom, redirectErrorFrom } from './errorFactory';
@@ -317,55 +317,63 @@ function hostOf(url: string): string | undefined {
 let lastCall = 0;
 
 /**
- * A new logical call's number ({@link RequestOperation.call}): unique within the process.
+ * One logical call's state: its number ({@link RequestOperation.call}, unique within the
+ * process) and the requests it sent so far.
  *
  * @internal
  */
-export function nextCall(): number {
-  return (lastCall = lastCall >= Number.MAX_SAFE_INTEGER ? 1 : lastCall + 1);
+export interface CallState {
+  n: number;
+  readonly call: number;
 }
 
 /**
- * `source` (one logical call, its retries included) that tells the client's
- * {@link ExchangeContext.onCallEnd} hook how it ended; `source` itself when there is no hook.
- * With `okOnValue` (a call of one value), its value is its success: a subscriber that stops
- * right at it does not make it a cancellation.
+ * One logical call (its retries included): on each subscription, `make` builds it with a fresh
+ * {@link CallState}, and the client's {@link ExchangeContext.onCallEnd} hook, if any, is told how
+ * it ended. With `okOnValue` (a call of one value), its value is its success: a subscriber that
+ * stops right at it does not make it a cancellation.
  *
  * @internal
  */
-export function observeCall<T>(
+export function logicalCall$<T>(
   ctx: ExchangeContext,
   operation: OperationName,
-  call: number,
   trainingId: string | undefined,
-  attempts: () => number,
   okOnValue: boolean,
-  source: Observable<T>,
+  make: (state: CallState) => Observable<T>,
 ): Observable<T> {
-  const hook = ctx.onCallEnd;
-  if (hook === undefined) return source;
-  let ended = false;
-  const end = (outcome: CallEndEvent['outcome'], error?: unknown): void => {
-    if (ended) return;
-    ended = true;
-    const event: CallEndEvent = { operation, call, trainingId, outcome, attempts: attempts(), ...(error === undefined ? {} : { error: asError(error) }) };
-    try {
-      hook(event);
-    } catch {
-      // An observer's failure is not the call's.
-    }
-  };
-  return source.pipe(
-    tap({
-      next: okOnValue ? () => end('ok') : undefined,
-      complete: () => end('ok'),
-      error: (err: unknown) => end('error', err),
-      unsubscribe: () => end('cancelled'),
-    }),
-  );
+  return defer(() => {
+    const state: CallState = { n: 0, call: ++lastCall };
+    const source = make(state);
+    const hook = ctx.onCallEnd;
+    if (hook === undefined) return source;
+    let ended = false;
+    const end = (outcome: CallEndEvent['outcome'], error?: unknown): void => {
+      if (ended) return;
+      ended = true;
+      try {
+        hook({
+          operation,
+          call: state.call,
+          trainingId,
+          outcome,
+          attempts: state.n,
+          error: error === undefined || error instanceof Error ? error : new Error(String(error)),
+        });
+      } catch {
+        // An observer's failure is not the call's.
+      }
+    };
+    return source.pipe(
+      tap({
+        next: okOnValue ? () => end('ok') : undefined,
+        complete: () => end('ok'),
+        error: (err: unknown) => end('error', err),
+        unsubscribe: () => end('cancelled'),
+      }),
+    );
+  });
 }
-
-const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
 
 /** What the scheduled timeouts call: plain functions with the exchange as state, no closures. */
 interface Expiring {

@@ -9,7 +9,7 @@ import path from 'node:path';
  * registry for rxjs and the optional packages; `--prefer-offline` uses its cache when it can.
  */
 const root = path.resolve(__dirname, '../..');
-const TOOL_ONLY = /^(ml-.*|undici|commander|cli-progress|bullmq|ioredis)$/;
+const TOOL_ONLY = /^(ml-.*|undici|commander|cli-progress|bullmq|ioredis|@opentelemetry\/.*)$/;
 
 function npm(args: string[], cwd: string): string {
   return execFileSync('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd, encoding: 'utf8' });
@@ -202,8 +202,9 @@ describe('the packed types, compiled by fresh ESM and CommonJS projects', () => 
     "import { createNodeClient, createUndiciFetch, type UndiciDispatcherLike } from 'prediction-one-rx/node';",
     "import { startEmulator, type EmulatorOptions } from 'prediction-one-rx/emulator';",
     "import { createTrainingWorker, enqueueTrainings, type RedisLike } from 'prediction-one-rx/bullmq';",
-    'export const used = [trainModel$, headlineMetric, createNodeClient, createUndiciFetch, startEmulator, createTrainingWorker, enqueueTrainings];',
-    'export type Used = [TrainingResult, UndiciDispatcherLike, EmulatorOptions, RedisLike];',
+    "import { openTelemetry, type TracerProviderLike } from 'prediction-one-rx/otel';",
+    'export const used = [trainModel$, headlineMetric, createNodeClient, createUndiciFetch, startEmulator, createTrainingWorker, enqueueTrainings, openTelemetry];',
+    'export type Used = [TrainingResult, UndiciDispatcherLike, EmulatorOptions, RedisLike, TracerProviderLike];',
     '',
   ].join('\n');
   const ANGULAR_SOURCE = [
@@ -317,7 +318,7 @@ describe('the packed types, compiled by fresh ESM and CommonJS projects', () => 
     expect(files.length).toBeGreaterThan(8);
     // Import statements and import types (doc comments' examples may name them: they are not code).
     const peer =
-      /^import .* from '(undici|bullmq|ioredis|commander|cli-progress|ml-random-forest|@angular\/[^']+)';$|import\(['"](undici|bullmq|ioredis|ml-random-forest)['"]\)/m;
+      /^import .* from '(undici|bullmq|ioredis|commander|cli-progress|ml-random-forest|@angular\/[^']+|@opentelemetry\/[^']+)';$|import\(['"](undici|bullmq|ioredis|ml-random-forest|@opentelemetry\/[^'"]+)['"]\)/m;
     const named = files.filter((f) => peer.test(readFileSync(path.join(dist, f), 'utf8')));
     expect(named).toEqual([]);
   });
