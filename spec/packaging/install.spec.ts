@@ -111,6 +111,21 @@ describe('the packed package, installed as a browser app does', () => {
     ]);
   });
 
+  it('should load prediction-one-rx/otel without @opentelemetry/api, and do nothing without providers', () => {
+    expect(installed(app).filter((n) => n.startsWith('@opentelemetry/'))).toEqual([]);
+    const cjs = `const { openTelemetry } = require('prediction-one-rx/otel'); console.log(JSON.stringify(openTelemetry().client));`;
+    expect(node(['-e', cjs]).trim()).toBe('{}');
+    // With providers of the app's own (any object of the right shape), spans are made: the subpath needs no package for it.
+    const esm = `const { openTelemetry } = await import('prediction-one-rx/otel');
+      const names = [];
+      const span = { setAttribute() {}, addEvent() {}, setStatus() {}, end() { names.push('end'); } };
+      const otel = openTelemetry({ tracerProvider: { getTracer: () => ({ startSpan: (name) => (names.push(name), span) }) } });
+      otel.client.onRequest({ operation: 'models', attempt: 1, method: 'GET', phase: 'start', call: 1, host: '127.0.0.1:1' });
+      otel.client.onCallEnd({ operation: 'models', call: 1, outcome: 'ok', attempts: 1 });
+      console.log(names.join(' '));`;
+    expect(node(['--input-type=module', '-e', esm]).trim()).toBe('prediction-one models end');
+  });
+
   it('should name undici with its range when createUndiciFetch needs it', () => {
     const script = `
       const { createUndiciFetch } = await import('prediction-one-rx/node');
