@@ -16,6 +16,12 @@ const SPAN_STATUS_ERROR = 2;
 /** The instrumentation scope: the tracer's and the meter's name. */
 const SCOPE = 'prediction-one-rx';
 
+/**
+ * Most calls followed at once: a client given `onRequest` without `onCallEnd` never ends its
+ * calls, and would otherwise keep them all; past it the oldest is ended (and marked).
+ */
+const MAX_OPEN_CALLS = 100_000;
+
 /** Operations that are a poll of a job's status. */
 const POLLS: ReadonlySet<OperationName> = new Set<OperationName>(['trainingStatus', 'retrainStatus']);
 
@@ -141,6 +147,7 @@ class Calls {
     let call = this.open.get(e.call);
     if (e.phase === 'start') {
       if (call === undefined) {
+        if (this.open.size >= MAX_OPEN_CALLS) this.evictOldest();
         call = { span: this.tracer === undefined ? undefined : startSpan(this.tracer, e) };
         this.open.set(e.call, call);
       }
@@ -165,6 +172,13 @@ class Calls {
       call.status = e.status;
       call.span?.setAttribute('http.response.status_code', e.status);
     } else call.error = e.error ?? 'no_response';
+  }
+
+  private evictOldest(): void {
+    const [number, oldest] = this.open.entries().next().value!;
+    this.open.delete(number);
+    oldest.span?.setAttribute('prediction_one.unended', true);
+    oldest.span?.end();
   }
 
   end(e: CallEndEvent): void {
