@@ -11,6 +11,7 @@ export default defineConfig([
       'emulator/index': 'lib/emulator/index.ts',
       'angular/index': 'lib/angular/index.ts',
       'bullmq/index': 'lib/bullmq/index.ts',
+      'otel/index': 'lib/otel/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

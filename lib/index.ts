@@ -9,7 +9,7 @@
 export { createClient, PredictionOneClient } from './transport/client';
 export type { ApiKeys, CredentialState, CredentialType } from './transport/credentials';
 export type { FetchLike, FetchInit, FetchResponse } from './transport/fetchLike';
-export type { OperationName, RequestOperation, RequestEvent } from './core/operation';
+export type { OperationName, RequestOperation, RequestEvent, CallEndEvent } from './core/operation';
 export { retryAfterMs } from './core/retryAfter';
 export type { RequestLimits } from './transport/limiter';
 export { PRODUCTION_BASE_URL, DEFAULT_BASE_URL } from './core/config';

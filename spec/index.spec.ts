@@ -1,6 +1,7 @@
 import * as core from '../lib';
 import * as nodeEntry from '../lib/node';
 import * as emulator from '../lib/emulator';
+import * as otel from '../lib/otel';
 
 /**
  * The public runtime exports of each entry, so an API change shows in review. Types are
@@ -17,5 +18,9 @@ describe('public exports', () => {
 
   it('should list the emulator entry', () => {
     expect(Object.keys(emulator).sort()).toMatchSnapshot();
+  });
+
+  it('should list the otel entry', () => {
+    expect(Object.keys(otel).sort()).toMatchSnapshot();
   });
 });

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import type { RequestEvent } from './operation';
+import type { CallEndEvent, RequestEvent } from './operation';
 import type { SchedulerLike } from 'rxjs';
 import type { FetchLike } from '../transport/fetchLike';
 import type { RequestLimits } from '../transport/limiter';
@@ -259,6 +259,17 @@ export interface ClientConfig {
    * ```
    */
   readonly onRequest?: (event: RequestEvent) => void;
+  /**
+   * Told when a logical call ends (success, final failure or cancellation), after all its
+   * attempts: with {@link ClientConfig.onRequest}'s `call` number, what a tracer needs for one
+   * span per call. It only observes: what it throws is ignored.
+   *
+   * ## Example
+   * ```ts
+   * createClient({ baseUrl, apiKey, onCallEnd: (e) => e.outcome === 'error' && console.log(`${e.operation}: ${e.error?.name}`) });
+   * ```
+   */
+  readonly onCallEnd?: (event: CallEndEvent) => void;
 }
 
 /**

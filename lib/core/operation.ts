@@ -82,6 +82,11 @@ export interface RequestOperation {
    * Create Model, Train Status Check and Train Data Set Info.
    */
   readonly trainingId?: string;
+  /**
+   * The logical call the request belongs to: every request of one call (its retries, a resend
+   * after a key refresh, a redirect hop) carries the same number, unique within the process.
+   */
+  readonly call?: number;
 }
 
 /**
@@ -106,4 +111,37 @@ export interface RequestEvent {
   readonly phase: 'start' | 'response' | 'error';
   /** The HTTP status of the response (`phase: 'response'`). */
   readonly status?: number;
+  /** See {@link RequestOperation.call}: groups the attempts of one logical call. */
+  readonly call?: number;
+  /**
+   * The server's host and port as the URL names them (`127.0.0.1:8080`,
+   * `bucket.s3.amazonaws.com`): never the path, the query or user info, which may be secret.
+   */
+  readonly host?: string;
+  /** The name of the error when no response came (`phase: 'error'`): `NetworkError`, `RequestTimeoutError` … */
+  readonly error?: string;
+}
+
+/**
+ * What {@link ClientConfig.onCallEnd} is told when a logical call ends: all its attempts, retry
+ * waits and redirect hops are over. Attempts are the {@link RequestEvent}s with the same `call`.
+ *
+ * ## Example
+ * ```ts
+ * const onCallEnd = (e: CallEndEvent) => console.log(`${e.operation} ${e.outcome} after ${e.attempts} attempt(s)`);
+ * ```
+ */
+export interface CallEndEvent {
+  /** The documented operation. */
+  readonly operation: OperationName;
+  /** See {@link RequestOperation.call}. */
+  readonly call: number;
+  /** See {@link RequestOperation.trainingId}. */
+  readonly trainingId?: string;
+  /** `ok`: it succeeded; `error`: it failed for good (`error` says why); `cancelled`: it was unsubscribed. */
+  readonly outcome: 'ok' | 'error' | 'cancelled';
+  /** Requests sent for it (0 when it ended before the first one, e.g. in the limiter's queue). */
+  readonly attempts: number;
+  /** The library's typed error (`outcome: 'error'`): its message is redacted like every error's. */
+  readonly error?: Error;
 }

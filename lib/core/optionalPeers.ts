@@ -23,6 +23,7 @@ export const OPTIONAL_PEERS = {
   undici: '^7.30.2',
   pino: '^9.14.0',
   'prom-client': '^15.1.3',
+  '@opentelemetry/api': '^1.3.0',
 } as const;
 
 /** The name of an optional peer dependency. @internal */

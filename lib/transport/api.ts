@@ -10,7 +10,7 @@ import { Observable, catchError, defer, switchMap, throwError } from 'rxjs';
 import { AuthError, DecodeError, ValidationError } from '../core/errors';
 import { decodeOrThrow } from '../codecs/decode';
 import { readBodyBounded, utf8 } from './body';
-import { exchangeWith, type ExchangeContext, type HttpMethod, type HttpRequest, type ResponseReader } from './request';
+import { exchangeWith, logicalCall$, type CallState, type ExchangeContext, type HttpMethod, type HttpRequest, type ResponseReader } from './request';
 import type { FetchResponse } from './fetchLike';
 import { retryTransient, type RetriedRequest } from './retryPolicy';
 import { buildUrl, insecureHttpIssue } from './url';
@@ -114,9 +114,9 @@ class ApiExchange<C extends Expect> implements HttpRequest, RetriedRequest, Resp
   }
 
   /** The operation of this call's request number `attempt`. */
-  operationOf(attempt: number): RequestOperation {
+  operationOf(attempt: number, id: number): RequestOperation {
     const call = this.call;
-    return 'trainingId' in call ? { name: call.operation, attempt, trainingId: call.trainingId } : { name: call.operation, attempt };
+    return 'trainingId' in call ? { name: call.operation, attempt, trainingId: call.trainingId, call: id } : { name: call.operation, attempt, call: id };
   }
 
   /** The secrets errors of this exchange redact: the client's, and the key of a call to another endpoint. */
@@ -148,8 +148,13 @@ class ApiExchange<C extends Expect> implements HttpRequest, RetriedRequest, Resp
  * request number `attempt.n + 1` of its call (the count is the call's, across retries and a
  * key refresh).
  */
-function send$<C extends Expect>(request: ApiExchange<C>, attempt: { n: number }): Observable<Result<C>> {
-  return new Observable<Result<C>>((subscriber) => exchangeWith(request, request, request, subscriber, request.operationOf(++attempt.n)));
+function send$<C extends Expect>(request: ApiExchange<C>, attempt: CallState): Observable<Result<C>> {
+  return new Observable<Result<C>>((subscriber) => exchangeWith(request, request, request, subscriber, request.operationOf(++attempt.n, attempt.call)));
+}
+
+/** A logical call of `call` (one value), made by `make` with its fresh state on each subscription. */
+function apiCall$<T>(client: PredictionOneClient, call: ApiCall | UrlCall, make: (state: CallState) => Observable<T>): Observable<T> {
+  return logicalCall$(client.http, call.operation, 'trainingId' in call ? call.trainingId : undefined, true, make);
 }
 
 /** The headers of a body-less call with `key`, one object per client for every such request. */
@@ -181,7 +186,7 @@ function keyHeader(key: string): Record<string, string> {
  */
 export function callApiWithKey$<C extends Expect>(client: PredictionOneClient, key: string, call: ApiCall, codec: C): Observable<Result<C>> {
   const exchange = new ApiExchange(client, key, call, codec);
-  return defer(() => send$(exchange, { n: 0 }).pipe(retryTransient(exchange, client.settings.retry, client.scheduler)));
+  return apiCall$(client, call, (state) => send$(exchange, state).pipe(retryTransient(exchange, client.settings.retry, client.scheduler)));
 }
 
 /**
@@ -200,10 +205,12 @@ export function callApi$<C extends Expect>(client: PredictionOneClient, call: Ap
     // and each subscription (each poll) sends it afresh, without a key lookup per call.
     const exchange = new ApiExchange(client, staticKey, call, codec);
     // The chain, outermost first: retry budget, limiter, exchange (tracing hook, fetch).
-    return defer(() => client.limiter.run(send$(exchange, { n: 0 })).pipe(retryTransient(exchange, client.settings.retry, client.scheduler)));
+    return apiCall$(client, call, (state) =>
+      client.limiter.run(send$(exchange, state)).pipe(retryTransient(exchange, client.settings.retry, client.scheduler)),
+    );
   }
   // The chain, outermost first: retry budget, credentials and refresh, limiter, exchange.
-  const attempt = (refreshed: boolean, sent: { n: number }): Observable<Result<C>> =>
+  const attempt = (refreshed: boolean, sent: CallState): Observable<Result<C>> =>
     client.credentials.apiKey$(keyType).pipe(
       switchMap((key) =>
         client.limiter.run(send$(new ApiExchange(client, key, call, codec), sent)).pipe(
@@ -218,10 +225,9 @@ export function callApi$<C extends Expect>(client: PredictionOneClient, call: Ap
       ),
     );
   const url = buildUrl(client.baseUrl, call.path, call.query);
-  return defer(() => {
-    const sent = { n: 0 };
-    return defer(() => attempt(false, sent)).pipe(retryTransient({ method: call.method, url, idempotent }, client.settings.retry, client.scheduler));
-  });
+  return apiCall$(client, call, (sent) =>
+    defer(() => attempt(false, sent)).pipe(retryTransient({ method: call.method, url, idempotent }, client.settings.retry, client.scheduler)),
+  );
 }
 
 /**
@@ -236,5 +242,5 @@ export function callUrl$<C extends t.Mixed>(client: PredictionOneClient, call: U
   const insecure = call.key !== '' && !client.settings.allowInsecureHttp ? insecureHttpIssue(call.url) : undefined;
   if (insecure) return throwError(() => new ValidationError('endpoint URL', [insecure]));
   const exchange = new ApiExchange(client, call.key, call, codec);
-  return defer(() => send$(exchange, { n: 0 }).pipe(retryTransient(exchange, client.settings.retry, client.scheduler)));
+  return apiCall$(client, call, (state) => send$(exchange, state).pipe(retryTransient(exchange, client.settings.retry, client.scheduler)));
 }

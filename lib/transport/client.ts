@@ -93,6 +93,7 @@ export class PredictionOneClient {
       now: () => Date.now(),
       scheduler: this.scheduler,
       onRequest: config.onRequest,
+      onCallEnd: config.onCallEnd,
     };
   }
 

@@ -8,7 +8,7 @@
 import { Observable, catchError, defer, throwError } from 'rxjs';
 import { ApiError, NetworkError, RedirectError, UploadUrlSpentError, ValidationError } from '../core/errors';
 import { redirectLocation, redirectRefused } from './errorFactory';
-import { exchange$ } from './request';
+import { exchange$, logicalCall$, type CallState } from './request';
 import { retryTransient } from './retryPolicy';
 import { bodyChunks } from './body';
 import type { OperationName } from '../core/operation';
@@ -75,8 +75,8 @@ export function putPresigned$(
   // Only a stream needs it said: fetch computes it for bytes (and a browser refuses the header).
   const headers: Record<string, string> = bytes ? {} : { 'content-length': String(size) };
   let interrupted = false;
-  // Requests of this transfer so far (retries and redirect hops): each one's attempt number.
-  let sent = 0;
+  // This transfer's call: its requests so far (retries and redirect hops) number the attempts.
+  let call: CallState = { n: 0, call: 0 };
   const attempt = (target: string): Observable<void> =>
     exchange$<void>(
       client.http,
@@ -88,7 +88,7 @@ export function putPresigned$(
         idleTimeoutMs: idleTimeout(client),
         idleFromResponse: bytes,
         presigned: true,
-        operation: { name: operation, attempt: ++sent },
+        operation: { name: operation, attempt: ++call.n, call: call.call },
       },
       async (response, emit) => {
         // Storage answers with a small (often XML) body; drain it so the connection can be reused.
@@ -104,8 +104,8 @@ export function putPresigned$(
         return throwError(() => err);
       }),
     );
-  return defer(() => {
-    sent = 0;
+  return logicalCall$(client.http, operation, undefined, false, (state) => {
+    call = state;
     return defer(() => following$('PUT', url, attempt, source.replayable, 0)).pipe(
       retryTransient({ method: 'PUT', url, idempotent: source.replayable }, client.settings.retry, client.scheduler),
     );
@@ -170,8 +170,8 @@ export function getPresigned$<T>(
   operation: OperationName = 'downloadResult',
   trainingId?: string,
 ): Observable<T> {
-  // Requests of this transfer so far (retries and redirect hops): each one's attempt number.
-  let sent = 0;
+  // This transfer's call: its requests so far (retries and redirect hops) number the attempts.
+  let call: CallState = { n: 0, call: 0 };
   const attempt = (target: string): Observable<T> =>
     exchange$<T>(
       client.http,
@@ -181,12 +181,12 @@ export function getPresigned$<T>(
         headers: {},
         idleTimeoutMs: idleTimeout(client),
         presigned: true,
-        operation: { name: operation, attempt: ++sent, trainingId },
+        operation: { name: operation, attempt: ++call.n, trainingId, call: call.call },
       },
       consume,
     );
-  return defer(() => {
-    sent = 0;
+  return logicalCall$(client.http, operation, trainingId, false, (state) => {
+    call = state;
     return defer(() => following$('GET', url, attempt, true, 0)).pipe(
       retryTransient({ method: 'GET', url, idempotent: true }, client.settings.retry, client.scheduler),
     );

@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { Observable, type SchedulerAction, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
+import { Observable, defer, tap, type SchedulerAction, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import { NetworkError, PredictionOneError, RequestTimeoutError } from '../core/errors';
 import { redactText } from '../core/redact';
 import { apiErrorFrom, redirectErrorFrom } from './errorFactory';
@@ -13,7 +13,7 @@ import { concatBytes } from '../core/bytes';
 import { bodyChunks, readBodyBounded, utf8 } from './body';
 import type { FetchInit, FetchLike, FetchResponse } from './fetchLike';
 import { retryAfterMs } from '../core/retryAfter';
-import type { RequestEvent, RequestOperation } from '../core/operation';
+import type { CallEndEvent, OperationName, RequestEvent, RequestOperation } from '../core/operation';
 
 /** HTTP methods the API uses. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -53,6 +53,8 @@ export interface ExchangeContext {
   readonly scheduler: SchedulerLike;
   /** The tracing hook ({@link ClientConfig.onRequest}), told of each request's start and end. */
   readonly onRequest?: ((event: RequestEvent) => void) | undefined;
+  /** The call hook ({@link ClientConfig.onCallEnd}), told when a logical call ends. */
+  readonly onCallEnd?: ((event: CallEndEvent) => void) | undefined;
 }
 
 /** Error bodies are read for their `{ code, error, message }` only; a huge HTML page is cut. */
@@ -205,10 +207,10 @@ class Exchange<T> implements Expiring {
     const { ctx, request, subscriber } = this;
     // Called detached (no receiver), as a platform fetch wants: `window.fetch` refuses other `this`.
     const fetch = ctx.fetch;
-    if (ctx.onRequest !== undefined) trace(ctx, this.operation, request.method, 'start', undefined);
+    if (ctx.onRequest !== undefined) trace(ctx, this.operation, request, 'start', undefined, undefined);
     const fetched = await fetch(request.url, init);
     this.answered = true;
-    if (ctx.onRequest !== undefined) trace(ctx, this.operation, request.method, 'response', fetched.status);
+    if (ctx.onRequest !== undefined) trace(ctx, this.operation, request, 'response', fetched.status, undefined);
     // Without an idle timeout nothing needs to hear about each chunk: the body is read as it is.
     const response = watching ? watched(fetched, () => this.touch()) : fetched;
     if (watching) this.touch();
@@ -273,21 +275,105 @@ class Exchange<T> implements Expiring {
   private fail(err: unknown): void {
     this.settled = true;
     const { request, ctx, timedOut } = this;
+    const error = timedOut ? new RequestTimeoutError(request.method, request.url, timedOut.ms, timedOut.idle) : toLibraryError(err, request, ctx);
     // No response came (a network failure, a timeout, an abort): the request's end for tracing.
-    if (!this.answered && ctx.onRequest !== undefined) trace(ctx, this.operation, request.method, 'error', undefined);
+    if (!this.answered && ctx.onRequest !== undefined) trace(ctx, this.operation, request, 'error', undefined, error.name);
     if (this.subscriber.closed) return;
-    this.subscriber.error(timedOut ? new RequestTimeoutError(request.method, request.url, timedOut.ms, timedOut.idle) : toLibraryError(err, request, ctx));
+    this.subscriber.error(error);
   }
 }
 
 /** Tells the tracing hook about `request`; a hook that throws does not break the request. */
-function trace(ctx: ExchangeContext, op: RequestOperation | undefined, method: string, phase: RequestEvent['phase'], status: number | undefined): void {
+function trace(
+  ctx: ExchangeContext,
+  op: RequestOperation | undefined,
+  request: HttpRequest,
+  phase: RequestEvent['phase'],
+  status: number | undefined,
+  error: string | undefined,
+): void {
   if (op === undefined) return;
   try {
-    ctx.onRequest!({ operation: op.name, attempt: op.attempt, trainingId: op.trainingId, method, phase, status });
+    ctx.onRequest!({
+      operation: op.name,
+      attempt: op.attempt,
+      trainingId: op.trainingId,
+      method: request.method,
+      phase,
+      status,
+      call: op.call,
+      host: hostOf(request.url),
+      error,
+    });
   } catch {
     // Tracing is an observer: its failure is not the request's.
   }
+}
+
+/** The host and port of `url`, without user info (which may be a credential), path or query. */
+function hostOf(url: string): string | undefined {
+  return /^[a-z][a-z\d+.-]*:\/\/(?:[^@/?#]*@)?([^/?#]+)/i.exec(url)?.[1];
+}
+
+let lastCall = 0;
+
+/**
+ * One logical call's state: its number ({@link RequestOperation.call}, unique within the
+ * process) and the requests it sent so far.
+ *
+ * @internal
+ */
+export interface CallState {
+  n: number;
+  readonly call: number;
+}
+
+/**
+ * One logical call (its retries included): on each subscription, `make` builds it with a fresh
+ * {@link CallState}, and the client's {@link ExchangeContext.onCallEnd} hook, if any, is told how
+ * it ended. With `okOnValue` (a call of one value), its value is its success: a subscriber that
+ * stops right at it does not make it a cancellation.
+ *
+ * @internal
+ */
+export function logicalCall$<T>(
+  ctx: ExchangeContext,
+  operation: OperationName,
+  trainingId: string | undefined,
+  okOnValue: boolean,
+  make: (state: CallState) => Observable<T>,
+): Observable<T> {
+  return defer(() => {
+    const state: CallState = { n: 0, call: ++lastCall };
+    const source = make(state);
+    const hook = ctx.onCallEnd;
+    if (hook === undefined) return source;
+    let ended = false;
+    const end = (outcome: CallEndEvent['outcome'], error?: unknown): void => {
+      if (ended) return;
+      ended = true;
+      try {
+        hook({
+          operation,
+          call: state.call,
+          trainingId,
+          outcome,
+          attempts: state.n,
+          error: error === undefined || error instanceof Error ? error : new Error(String(error)),
+        });
+      } catch {
+        // An observer's failure is not the call's.
+      }
+    };
+    return source.pipe(
+      tap({
+        next: okOnValue ? () => end('ok') : undefined,
+        complete: () => end('ok'),
+        error: (err: unknown) => end('error', err),
+        unsubscribe: () => end('cancelled'),
+      }),
+    );
+  });
 }
 
 /** What the scheduled timeouts call: plain functions with the exchange as state, no closures. */

@@ -7,7 +7,7 @@ import ts from 'typescript';
  * reads the barrels with the compiler API so a new undocumented export fails the suite.
  */
 const root = path.resolve(__dirname, '../..');
-const entries = ['lib/index.ts', 'lib/node/index.ts', 'lib/emulator/index.ts', 'lib/angular/index.ts', 'lib/bullmq/index.ts'].filter((e) =>
+const entries = ['lib/index.ts', 'lib/node/index.ts', 'lib/emulator/index.ts', 'lib/angular/index.ts', 'lib/bullmq/index.ts', 'lib/otel/index.ts'].filter((e) =>
   ts.sys.fileExists(path.join(root, e)),
 );
 

@@ -48,6 +48,23 @@ describe('the core entry', () => {
     expect(builtins).toEqual([]);
     expect(nodeOnly(Object.keys(result.metafile.inputs))).toEqual([]);
   });
+
+  it('should not reach the otel entry (an app that traces nothing carries none of it)', async () => {
+    const { result } = await bundleForBrowser('lib/index.ts', ['rxjs']);
+    expect(Object.keys(result.metafile.inputs).filter((i) => i.startsWith('lib/otel/'))).toEqual([]);
+  });
+});
+
+describe('the otel entry', () => {
+  it('should bundle for the browser without any Node built-in, Node-only module or OpenTelemetry package', async () => {
+    // Nothing external but rxjs: an import of @opentelemetry/api would be bundled and show as an input.
+    const { result, builtins } = await bundleForBrowser('lib/otel/index.ts', ['rxjs']);
+    expect(result.errors).toEqual([]);
+    expect(builtins).toEqual([]);
+    const inputs = Object.keys(result.metafile.inputs);
+    expect([...nodeOnly(inputs), ...inputs.filter((i) => /@opentelemetry/.test(i))]).toEqual([]);
+    expect(inputs.filter((i) => i.startsWith('lib/otel/'))).not.toEqual([]);
+  });
 });
 
 describe('the angular entry', () => {

@@ -10,7 +10,7 @@ import ts from 'typescript';
  * bundler. Needs `npm run build` first (`npm test` runs it as `pretest`).
  */
 const root = path.resolve(__dirname, '../..');
-const entries = ['prediction-one-rx', 'prediction-one-rx/node', 'prediction-one-rx/emulator', 'prediction-one-rx/bullmq'];
+const entries = ['prediction-one-rx', 'prediction-one-rx/node', 'prediction-one-rx/emulator', 'prediction-one-rx/bullmq', 'prediction-one-rx/otel'];
 
 describe('the published package', () => {
   let consumer: string;
@@ -82,7 +82,7 @@ describe('the published package', () => {
 });
 
 describe('the published types', () => {
-  it.each(['index', 'node/index', 'emulator/index', 'angular/index'])('should have no `any` in dist/%s.d.ts', (entry) => {
+  it.each(['index', 'node/index', 'emulator/index', 'angular/index', 'otel/index'])('should have no `any` in dist/%s.d.ts', (entry) => {
     const file = path.join(root, 'dist', `${entry}.d.ts`);
     if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
     const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);

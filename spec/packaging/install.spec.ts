@@ -10,7 +10,7 @@ import path from 'node:path';
  * registry for rxjs and the optional packages; `--prefer-offline` uses its cache when it can.
  */
 const root = path.resolve(__dirname, '../..');
-const TOOL_ONLY = /^(ml-.*|undici|commander|cli-progress|bullmq|ioredis)$/;
+const TOOL_ONLY = /^(ml-.*|undici|commander|cli-progress|bullmq|ioredis|@opentelemetry\/.*)$/;
 
 function npm(args: string[], cwd: string): string {
   return execFileSync('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd, encoding: 'utf8' });
@@ -120,6 +120,21 @@ describe('the packed package, installed as a browser app does', () => {
     ]);
   });
 
+  it('should load prediction-one-rx/otel without @opentelemetry/api, and do nothing without providers', () => {
+    expect(installed(app).filter((n) => n.startsWith('@opentelemetry/'))).toEqual([]);
+    const cjs = `const { openTelemetry } = require('prediction-one-rx/otel'); console.log(JSON.stringify(openTelemetry().client));`;
+    expect(node(['-e', cjs]).trim()).toBe('{}');
+    // With providers of the app's own (any object of the right shape), spans are made: the subpath needs no package for it.
+    const esm = `const { openTelemetry } = await import('prediction-one-rx/otel');
+      const names = [];
+      const span = { setAttribute() {}, addEvent() {}, setStatus() {}, end() { names.push('end'); } };
+      const otel = openTelemetry({ tracerProvider: { getTracer: () => ({ startSpan: (name) => (names.push(name), span) }) } });
+      otel.client.onRequest({ operation: 'models', attempt: 1, method: 'GET', phase: 'start', call: 1, host: '127.0.0.1:1' });
+      otel.client.onCallEnd({ operation: 'models', call: 1, outcome: 'ok', attempts: 1 });
+      console.log(names.join(' '));`;
+    expect(node(['--input-type=module', '-e', esm]).trim()).toBe('prediction-one models end');
+  });
+
   it('should name undici with its range when createUndiciFetch needs it', () => {
     const script = `
       const { createUndiciFetch } = await import('prediction-one-rx/node');
@@ -211,8 +226,9 @@ describe('the packed types, compiled by fresh ESM and CommonJS projects', () => 
     "import { createNodeClient, createUndiciFetch, type UndiciDispatcherLike } from 'prediction-one-rx/node';",
     "import { startEmulator, type EmulatorOptions } from 'prediction-one-rx/emulator';",
     "import { createTrainingWorker, enqueueTrainings, type RedisLike } from 'prediction-one-rx/bullmq';",
-    'export const used = [trainModel$, headlineMetric, createNodeClient, createUndiciFetch, startEmulator, createTrainingWorker, enqueueTrainings];',
-    'export type Used = [TrainingResult, UndiciDispatcherLike, EmulatorOptions, RedisLike];',
+    "import { openTelemetry, type TracerProviderLike } from 'prediction-one-rx/otel';",
+    'export const used = [trainModel$, headlineMetric, createNodeClient, createUndiciFetch, startEmulator, createTrainingWorker, enqueueTrainings, openTelemetry];',
+    'export type Used = [TrainingResult, UndiciDispatcherLike, EmulatorOptions, RedisLike, TracerProviderLike];',
     '',
   ].join('\n');
   const ANGULAR_SOURCE = [
@@ -324,7 +340,7 @@ describe('the packed types, compiled by fresh ESM and CommonJS projects', () => 
     expect(files.length).toBeGreaterThan(8);
     // Import statements and import types (doc comments' examples may name them: they are not code).
     const peer =
-      /^import .* from '(undici|bullmq|ioredis|commander|cli-progress|ml-random-forest|@angular\/[^']+)';$|import\(['"](undici|bullmq|ioredis|ml-random-forest)['"]\)/m;
+      /^import .* from '(undici|bullmq|ioredis|commander|cli-progress|ml-random-forest|@angular\/[^']+|@opentelemetry\/[^']+)';$|import\(['"](undici|bullmq|ioredis|ml-random-forest|@opentelemetry\/[^'"]+)['"]\)/m;
     const named = files.filter((f) => peer.test(readFileSync(path.join(dist, f), 'utf8')));
     expect(named).toEqual([]);
   });

@@ -4,6 +4,10 @@ import type { Redis, Cluster } from 'ioredis';
 import type { Agent, Pool, MockAgent } from 'undici';
 import type { FinishedJob, FleetJobData, FleetJobResult, QueueEventsLike, QueueLike, RedisLike, TrainingBullWorker, TrainingJobLike } from '../../lib/bullmq';
 import type { UndiciDispatcherLike } from '../../lib/node';
+import type { MeterProvider as ApiMeterProvider, TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
+import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import type { MeterProvider } from '@opentelemetry/sdk-metrics';
+import type { MeterProviderLike, TracerProviderLike } from '../../lib/otel';
 import { type Expect } from './typeCheck';
 
 // The published types name no optional peer: each structural type of ours must accept the real
@@ -22,4 +26,8 @@ export type PeerTypeChecks = [
   Expect<Fits<Agent, UndiciDispatcherLike>>,
   Expect<Fits<Pool, UndiciDispatcherLike>>,
   Expect<Fits<MockAgent, UndiciDispatcherLike>>,
+  Expect<Fits<ApiTracerProvider, TracerProviderLike>>,
+  Expect<Fits<ApiMeterProvider, MeterProviderLike>>,
+  Expect<Fits<BasicTracerProvider, TracerProviderLike>>,
+  Expect<Fits<MeterProvider, MeterProviderLike>>,
 ];
