@@ -36,9 +36,10 @@ const VENDOR_DOCS = 'https://predictionone.sony.biz/cloud_manual/operating_instr
 
 /**
  * A local copy of the vendor's pages (their Hugo sources, `<section>/<page>/_index.jp.md`), when
- * P1RX_VENDOR_PAGES names one: then every cited page must exist in it too.
+ * P1RX_VENDOR_PAGES names one, or the workspace's copy sits beside this checkout: then every cited page must exist in it too.
  */
-const vendorCopy = process.env.P1RX_VENDOR_PAGES;
+const vendorCopy =
+  process.env.P1RX_VENDOR_PAGES ?? ['..', '../..'].map((up) => path.resolve(root, up, ['shared', 'api', 'vendor'].join('/'))).find((d) => existsSync(d));
 
 describe('docs/CONTRACT.md, the contract index', () => {
   const index = tableAfter('## Endpoint index');
