@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { models } from 'prediction-one-rx';
+import { models } from 'prediction-one-rx/deploy';
 import { printListing } from './listingOutput';
 import { parseIntOption } from './options';
 import { processOutput, serviceClient, withServiceFlags, type CommandOutput, type ServiceFlags } from './serviceFlags';

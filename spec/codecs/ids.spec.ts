@@ -1,16 +1,7 @@
 import { isLeft, isRight } from 'fp-ts/Either';
 import { ClassifierId, DataSetId, ExternalProcessId, ModelId, RetrainJobId } from '../../lib/codecs/ids';
-import {
-  asClassifierId,
-  asDataSetId,
-  asExternalProcessId,
-  asModelId,
-  asRetrainJobId,
-  ClassifierFailedError,
-  RetrainFailedError,
-  StatusFailedError,
-  TrainingFailedError,
-} from '../../lib';
+import { asClassifierId, asDataSetId, asExternalProcessId, asModelId, asRetrainJobId, StatusFailedError, TrainingFailedError } from '../../lib';
+import { ClassifierFailedError, RetrainFailedError } from '../../lib/deploy';
 
 describe('branded ids: one factory for text ids, one for integer ids', () => {
   it('should decode text ids from non-empty strings and numbers, integer ids from integers and integer strings', () => {

@@ -1,5 +1,5 @@
 import { lastValueFrom, toArray, concatMap, from } from 'rxjs';
-import { newJobRecord, runJobSteps$, trainEachFrom$, type JobRecord, type JobStage, type KeyedTrainingJob } from '../../lib';
+import { newJobRecord, runJobSteps$, trainEachFrom$, type JobRecord, type JobStage, type KeyedTrainingJob } from '../../lib/engine';
 import { seattleWeather, useEmulator } from '../helpers/emulator';
 
 const CREATE = 'POST /v1/external/models';

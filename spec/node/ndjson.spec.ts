@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { Subject } from 'rxjs';
-import { trainEachFrom$, type KeyedTrainingJob, type TrainingEvent } from '../../lib';
+import { type TrainingEvent } from '../../lib';
+import { trainEachFrom$, type KeyedTrainingJob } from '../../lib/engine';
 import { ndjsonLines } from '../../lib/node';
 
 describe('ndjsonLines', () => {

@@ -1,5 +1,5 @@
 import { lastValueFrom, count, of, firstValueFrom } from 'rxjs';
-import { dataSets$, dataSets, deleteDataSet$ } from '../../lib';
+import { dataSets$, dataSets, deleteDataSet$ } from '../../lib/deploy';
 import { useEmulator } from '../helpers/emulator';
 
 // 300,000 data sets held by the emulator for the price of a few kilobytes (syntheticDataSets).

@@ -1,23 +1,15 @@
 import { lastValueFrom, of, toArray } from 'rxjs';
+import { ApiError, AuthError, ValidationError, PollTimeoutError, createClient, pollStatus$, train$, upload$, type PredictionOneClient } from '../../lib';
 import {
-  ApiError,
-  AuthError,
   RetrainFailedError,
-  ValidationError,
-  PollTimeoutError,
-  createClient,
   downloadRetrainResult$,
-  pollStatus$,
   retrainClient$,
   retrainStatus$,
   retrainUpload$,
   switchModel$,
-  train$,
-  upload$,
   models$,
-  type PredictionOneClient,
   type RetrainEvent,
-} from '../../lib';
+} from '../../lib/deploy';
 import { SECRET_KEY, seattleWeather, useEmulator } from '../helpers/emulator';
 
 /** Trains a small weather model and returns its id. */

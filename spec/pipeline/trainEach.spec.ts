@@ -1,5 +1,6 @@
 import { Subject, lastValueFrom, of, toArray, type Observable } from 'rxjs';
-import { ApiError, trainEach$, trainEachFrom$, type JobEvent, type KeyedTrainingJob, type TrainingEvent, type TrainingResult } from '../../lib';
+import { ApiError, type TrainingEvent, type TrainingResult } from '../../lib';
+import { trainEach$, trainEachFrom$, type JobEvent, type KeyedTrainingJob } from '../../lib/engine';
 import { seattleWeather, useEmulator } from '../helpers/emulator';
 import { testScheduler } from '../helpers/marbles';
 

@@ -1,0 +1,11 @@
+import { build, analyzeMetafile } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+const pkg = JSON.parse(readFileSync('package.json','utf8'));
+const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})];
+const entry = process.argv[2] ?? 'lib/index.ts';
+const r = await build({ entryPoints:[entry], bundle:true, minify:true, platform:'browser', format:'esm', write:false, metafile:true, external:[...external, ...external.map(e=>e+'/*')], logLevel:'silent'});
+const out = Object.values(r.metafile.outputs)[0];
+const rows = Object.entries(out.inputs).map(([f,i])=>[f,i.bytesInOutput]).sort((a,b)=>b[1]-a[1]);
+for (const [f,b] of rows) console.log(String(b).padStart(7), f);
+console.log('gz', (gzipSync(r.outputFiles[0].contents,{level:9}).byteLength/1024).toFixed(2));
