@@ -46,7 +46,7 @@ export type PredictInput = Readonly<Record<string, string | number | boolean | n
  * ```
  */
 export interface PredictOptions {
-  /** Transport settings (fetch, retry, timeouts, scheduler). Default: a fresh {@link createClient}. */
+  /** Transport settings (fetch, retry, timeouts, scheduler). Default: a fresh {@link index!createClient}. */
   readonly client?: PredictionOneClient;
   /**
    * Rows per request. Default 1: the vendor's Inference page defines `pr` as the header plus ONE
@@ -161,8 +161,8 @@ function parseRows(text: string): Record<string, string>[] {
  *
  * **Errors**: {@link InferenceError} with `reason` `notFound` (4001030101), `badRequest`
  * (4001030104), `accessDenied` (4031030201: key, classifier id or source IP) or `unavailable`
- * (5031030101: not running); {@link ValidationError} (bad `batchSize`, a CSV without header),
- * {@link ApiError}, {@link NetworkError}, {@link DecodeError} (a response or output file that
+ * (5031030101: not running); {@link index!ValidationError} (bad `batchSize`, a CSV without header),
+ * {@link index!ApiError}, {@link index!NetworkError}, {@link index!DecodeError} (a response or output file that
  * does not decode).
  *
  * **Cancellation**: unsubscribing aborts the request in flight and sends no more batches.
