@@ -12,11 +12,11 @@
  * @packageDocumentation
  */
 export { createClient, PredictionOneClient } from './transport/client';
-export type { ApiKeys, CredentialState, CredentialType } from './transport/credentials';
-export type { FetchLike, FetchInit, FetchResponse } from './transport/fetchLike';
+export type { ApiKeys, CredentialState, CredentialType } from './core/credentialTypes';
+export type { FetchLike, FetchInit, FetchResponse } from './core/fetchLike';
 export type { OperationName, RequestOperation, RequestEvent } from './core/operation';
 export { retryAfterMs } from './core/retryAfter';
-export type { RequestLimits } from './transport/limiter';
+export type { RequestLimits } from './core/requestLimits';
 export { PRODUCTION_BASE_URL } from './core/config';
 export type { ClientConfig, PollOptions, RetryOptions, RetryEvent, ZipCodec, InflateDecoder, InflateDecoderConstructor } from './core/config';
 export {
@@ -67,12 +67,12 @@ export type {
   RegressionConfig,
   TimeSeriesRegressionConfig,
 } from './core/trainingConfig';
-export type { ExternalProcessId, ModelId, DataSetId, RetrainJobId, ClassifierId } from './codecs/ids';
+export type { ExternalProcessId, ModelId, DataSetId, RetrainJobId, ClassifierId } from './core/ids';
 export { asExternalProcessId, asModelId, asDataSetId, asRetrainJobId, asClassifierId } from './codecs/ids';
 export { inferColumns, columnInfoCsv } from './sources/columns';
-export type { ColumnSpec, ColumnType } from './sources/columns';
+export type { ColumnSpec, ColumnType } from './core/columnSpec';
 export type { CsvSource, SizedSource } from './sources/csvSource';
-export type { UploadSpool, SpooledUpload } from './sources/spool';
+export type { UploadSpool, SpooledUpload } from './core/uploadSpool';
 export { decodeCsv, detectCsvEncoding } from './sources/textEncoding';
 export type { CsvEncoding } from './sources/textEncoding';
 export { apiKey$ } from './operators/apiKey';
@@ -93,4 +93,4 @@ export { toTrainingResult } from './results/trainingResult';
 export { headlineMetric, HEADLINE_METRICS } from './results/headlineMetric';
 export { streamResult$ } from './operators/streamResult';
 export type { ResultSink, EntryWriter } from './operators/streamResult';
-export type { TrainingResult, Metric, Contribution } from './results/trainingResult';
+export type { TrainingResult, Metric, Contribution } from './core/resultTypes';

@@ -5,10 +5,10 @@
  */
 import type { RequestEvent } from './operation';
 import type { SchedulerLike } from 'rxjs';
-import type { FetchLike } from '../transport/fetchLike';
-import type { RequestLimits } from '../transport/limiter';
-import type { ApiKeys } from '../transport/credentials';
-import type { UploadSpool } from '../sources/spool';
+import type { FetchLike } from './fetchLike';
+import type { RequestLimits } from './requestLimits';
+import type { ApiKeys } from './credentialTypes';
+import type { UploadSpool } from './uploadSpool';
 
 /**
  * The real service's root. A client never targets it by default: pass it as `baseUrl` to say

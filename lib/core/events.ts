@@ -4,10 +4,10 @@
  *
  * @packageDocumentation
  */
-import type { ExternalProcessId } from '../codecs/ids';
+import type { ExternalProcessId } from './ids';
 import type { TrainingConfig } from './trainingConfig';
-import type { ColumnSpec } from '../sources/columns';
-import type { TrainingResult } from '../results/trainingResult';
+import type { ColumnSpec } from './columnSpec';
+import type { TrainingResult } from './resultTypes';
 
 /**
  * Which of the three upload files an upload event is about.

@@ -37,7 +37,7 @@ export type {
   RetrainJobRef,
 } from '../core/retrainEvents';
 export { toRetrainResult } from '../results/retrainResult';
-export type { RetrainResult, MetricComparison } from '../results/retrainResult';
+export type { RetrainResult, MetricComparison } from '../core/resultTypes';
 export { retrainClient$ } from '../operators/retrainClient';
 export type { RetrainClientOptions } from '../operators/retrainClient';
 export { retrainUpload$ } from '../operators/retrainUpload';
