@@ -80,7 +80,7 @@ export const ClassifierId = textId<ClassifierId>('ClassifierId');
  * of({ externalProcessId: asExternalProcessId(process.argv[2]) }).pipe(pollStatus$(client));
  * ```
  */
-export const asExternalProcessId: (id: string) => ExternalProcessId = marker(ExternalProcessId, 'externalProcessId', 'a non-empty string');
+export const asExternalProcessId: (id: string) => ids.ExternalProcessId = marker(ExternalProcessId, 'externalProcessId', 'a non-empty string');
 
 /**
  * Marks a number as a {@link ModelId}.
@@ -92,7 +92,7 @@ export const asExternalProcessId: (id: string) => ExternalProcessId = marker(Ext
  * of(asModelId(Number(argv.model))).pipe(deleteModel$(client));
  * ```
  */
-export const asModelId: (id: number) => ModelId = marker(ModelId, 'modelId', 'an integer');
+export const asModelId: (id: number) => ids.ModelId = marker(ModelId, 'modelId', 'an integer');
 
 /**
  * Marks a number as a {@link DataSetId}.
@@ -104,7 +104,7 @@ export const asModelId: (id: number) => ModelId = marker(ModelId, 'modelId', 'an
  * of(asDataSetId(7)).pipe(deleteDataSet$(client)).subscribe((id) => console.log('deleted', id));
  * ```
  */
-export const asDataSetId: (id: number) => DataSetId = marker(DataSetId, 'dataSetId', 'an integer');
+export const asDataSetId: (id: number) => ids.DataSetId = marker(DataSetId, 'dataSetId', 'an integer');
 
 /**
  * Marks a string as a {@link RetrainJobId}.
@@ -116,7 +116,7 @@ export const asDataSetId: (id: number) => DataSetId = marker(DataSetId, 'dataSet
  * of({ retrainJobId: asRetrainJobId(saved) }).pipe(retrainStatus$(retrainClient));
  * ```
  */
-export const asRetrainJobId: (id: string) => RetrainJobId = marker(RetrainJobId, 'retrainJobId', 'a non-empty string');
+export const asRetrainJobId: (id: string) => ids.RetrainJobId = marker(RetrainJobId, 'retrainJobId', 'a non-empty string');
 
 /**
  * Marks a string as a {@link ClassifierId}.
@@ -128,4 +128,4 @@ export const asRetrainJobId: (id: string) => RetrainJobId = marker(RetrainJobId,
  * of({ classifierId: asClassifierId(process.argv[2]) }).pipe(waitForClassifier$(client));
  * ```
  */
-export const asClassifierId: (id: string) => ClassifierId = marker(ClassifierId, 'classifierId', 'a non-empty string');
+export const asClassifierId: (id: string) => ids.ClassifierId = marker(ClassifierId, 'classifierId', 'a non-empty string');
