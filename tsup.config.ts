@@ -12,6 +12,8 @@ export default defineConfig([
       'angular/index': 'lib/angular/index.ts',
       'bullmq/index': 'lib/bullmq/index.ts',
       'otel/index': 'lib/otel/index.ts',
+      'engine/index': 'lib/engine/index.ts',
+      'deploy/index': 'lib/deploy/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,
@@ -19,7 +21,9 @@ export default defineConfig([
     clean: true,
     target: 'es2022',
     outDir: 'dist',
-    splitting: false,
+    // The browser-safe entries (index, engine, deploy) share modules (the client, the errors):
+    // shared chunks keep one copy of each, so `instanceof` and per-client state hold across entries.
+    splitting: true,
     // `__filename` in the ESM build (lib/node/requirePeer.ts loads optional peers synchronously);
     // batchReport finds dist/report/client.js from __dirname, which the ESM build gets from import.meta.url.
     shims: true,

@@ -204,7 +204,8 @@ type Prepared = () => Promise<number>;
 
 async function library(url: string, apiKey: string): Promise<Prepared> {
   const { lastValueFrom, filter, count, tap } = await import('rxjs');
-  const { trainEachFrom$, models$ } = await import('prediction-one-rx');
+  const { trainEachFrom$ } = await import('prediction-one-rx/engine');
+  const { models$ } = await import('prediction-one-rx/deploy');
   const { createNodeClient, createUndiciFetch } = await import('prediction-one-rx/node');
   // The Node default transport (undici), with each status poll and Create Model noted as sent.
   // LIBRARY_FETCH=platform: the platform fetch instead (the baseline's transport), to tell the
@@ -409,7 +410,7 @@ const WARMUP_TRAININGS = Number(process.env.WARMUP_TRAININGS ?? 2 * CONCURRENCY)
  */
 async function warmUp(url: string, apiKey: string): Promise<void> {
   const { lastValueFrom, count } = await import('rxjs');
-  const { trainEachFrom$ } = await import('prediction-one-rx');
+  const { trainEachFrom$ } = await import('prediction-one-rx/engine');
   const { createNodeClient, createUndiciFetch } = await import('prediction-one-rx/node');
   const fetch = createUndiciFetch();
   const client = createNodeClient({ baseUrl: url, apiKey, fetch });

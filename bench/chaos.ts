@@ -11,16 +11,8 @@
  *   npx tsx bench/chaos.ts [pipelines=1000] [concurrency=100] [seed=7]
  */
 import { lastValueFrom, tap, toArray } from 'rxjs';
-import {
-  PredictionOneError,
-  TrainingFailedError,
-  TrainingStartUnknownError,
-  createClient,
-  trainEachFrom$,
-  type FetchLike,
-  type JobEvent,
-  type KeyedTrainingJob,
-} from 'prediction-one-rx';
+import { PredictionOneError, TrainingFailedError, TrainingStartUnknownError, createClient, type FetchLike } from 'prediction-one-rx';
+import { trainEachFrom$, type JobEvent, type KeyedTrainingJob } from 'prediction-one-rx/engine';
 import crossFetch from 'cross-fetch';
 import { startEmulator, type EmulatorStats, type FaultRule } from 'prediction-one-rx/emulator';
 import { ask, forkEmulator } from './lib/common';

@@ -117,9 +117,9 @@ async function worker(args: WorkerArgs): Promise<void> {
       // Named explicitly: an empty zipCodec now means the core default, which is WebInflate
       // where DecompressionStream('deflate-raw') exists (Node 20 included).
       const { UnzipInflate } = await import('fflate');
-      const zipCodecs = { 'library-dir': undefined, 'library-dir-fflate': { inflate: UnzipInflate }, 'library-dir-web': lib.webZipCodec };
+      const zipCodecs = { 'library-dir': undefined, 'library-dir-fflate': { inflate: UnzipInflate }, 'library-dir-web': node.webZipCodec };
       const zipCodec = zipCodecs[args.variant];
-      if (args.variant === 'library-dir-web' && !lib.WebInflate.native) throw new Error('no DecompressionStream("deflate-raw") here');
+      if (args.variant === 'library-dir-web' && !node.WebInflate.native) throw new Error('no DecompressionStream("deflate-raw") here');
       const client = node.createNodeClient({ baseUrl: args.url, apiKey: 'unused-presigned-only', ...(zipCodec ? { zipCodec } : {}) });
       run = async () => {
         await lastValueFrom(of({ resultUrl: `${args.url}/result.zip` }).pipe(node.downloadResultToDir$(client, args.outDir)));

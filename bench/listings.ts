@@ -10,7 +10,8 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { createClient, dataSets$ } from 'prediction-one-rx';
+import { createClient } from 'prediction-one-rx';
+import { dataSets$ } from 'prediction-one-rx/deploy';
 import { lastValueFrom, take, tap, count } from 'rxjs';
 import { forkEmulator, machine, report, round, verdict } from './lib/common';
 

@@ -16,7 +16,8 @@
  */
 import path from 'node:path';
 import { lastValueFrom, tap } from 'rxjs';
-import { trainEachFrom$, trainingConfigIssues, type KeyedTrainingJob, type TrainingConfig } from 'prediction-one-rx';
+import { trainingConfigIssues, type TrainingConfig } from 'prediction-one-rx';
+import { trainEachFrom$, type KeyedTrainingJob } from 'prediction-one-rx/engine';
 import { createNodeClient, fileSource, ndjsonLines, writeResult } from 'prediction-one-rx/node';
 
 interface Request {

@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import type { QueueLike } from './peerTypes';
-import { newJobRecord, type JobRecord, type PollOptions, type TrainingConfig } from 'prediction-one-rx';
+import { type PollOptions, type TrainingConfig } from 'prediction-one-rx';
+import { newJobRecord, type JobRecord } from 'prediction-one-rx/engine';
 import { LIBRARY_DEFAULTS } from '../core/defaults';
 
 /** The manifest's rule for a key (it names a folder): no separator, no `..`, not absolute. */

@@ -6,7 +6,8 @@
  */
 import { requirePeer } from '../node/requirePeer';
 import { firstValueFrom, take } from 'rxjs';
-import { models$, type PredictionOneClient } from 'prediction-one-rx';
+import { type PredictionOneClient } from 'prediction-one-rx';
+import { models$ } from 'prediction-one-rx/deploy';
 
 /**
  * What {@link checkRedisForFleet} found: `errors` make a worker refuse to start, `warnings` are

@@ -13,15 +13,12 @@ import {
   ApiError,
   TrainingFailedError,
   ValidationError,
-  isJobStepped,
-  jobStep$,
-  type JobRecord,
-  type JobStepContext,
   type PredictionOneClient,
   type TrainingEvent,
   type TrainingResult,
   type UploadInput,
 } from 'prediction-one-rx';
+import { isJobStepped, jobStep$, type JobRecord, type JobStepContext } from 'prediction-one-rx/engine';
 import { fileSource, writeResult } from 'prediction-one-rx/node';
 import type { Fleet } from './fleet';
 import { fleetNameIssue, jobResultDir, type FleetDataSource, type FleetJobData, type FleetJobResult } from './jobs';

@@ -8,7 +8,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
 import { defer, type Subscription } from 'rxjs';
-import { trainEachFrom$, type Metric, type PollOptions, type PredictionOneClient } from 'prediction-one-rx';
+import { type Metric, type PollOptions, type PredictionOneClient } from 'prediction-one-rx';
+import { trainEachFrom$ } from 'prediction-one-rx/engine';
 import {
   CheckpointError,
   CheckpointLockedError,

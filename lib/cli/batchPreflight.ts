@@ -5,7 +5,8 @@
  * @packageDocumentation
  */
 import { defaultIfEmpty, lastValueFrom, take } from 'rxjs';
-import { ApiError, AuthError, DecodeError, NetworkError, models$, type PredictionOneClient } from 'prediction-one-rx';
+import { ApiError, AuthError, DecodeError, NetworkError, type PredictionOneClient } from 'prediction-one-rx';
+import { models$ } from 'prediction-one-rx/deploy';
 import type { ConnectionOptions } from './options';
 
 /**

@@ -3,7 +3,8 @@
  *
  * @packageDocumentation
  */
-import type { JobRecord, TrainingEvent } from 'prediction-one-rx';
+import type { TrainingEvent } from 'prediction-one-rx';
+import type { JobRecord } from 'prediction-one-rx/engine';
 import { redactText } from '../core/redact';
 import { errorHint } from './errorHints';
 import { recoveryHint } from './outDir';

@@ -1,7 +1,7 @@
 /** The p1rx delete-model command. */
 import { InvalidArgumentError, type Command } from 'commander';
 import { lastValueFrom, of } from 'rxjs';
-import { deleteModel$ } from 'prediction-one-rx';
+import { deleteModel$ } from 'prediction-one-rx/deploy';
 import { processOutput, serviceClient, withServiceFlags, type CommandOutput, type ServiceFlags } from './serviceFlags';
 
 /**

@@ -1,7 +1,7 @@
 /** The p1rx deploy command. */
 import { InvalidArgumentError, type Command } from 'commander';
 import { lastValueFrom, of, switchMap, tap } from 'rxjs';
-import { createClassifier$, waitForClassifier$, type ClassifierRuleInput } from 'prediction-one-rx';
+import { createClassifier$, waitForClassifier$, type ClassifierRuleInput } from 'prediction-one-rx/deploy';
 import { processOutput, serviceClient, withServiceFlags, type CommandOutput, type ServiceFlags } from './serviceFlags';
 
 interface DeployFlags extends ServiceFlags {

@@ -8,7 +8,7 @@
  */
 import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { JobRecord } from 'prediction-one-rx';
+import type { JobRecord } from 'prediction-one-rx/engine';
 
 /** Journal file name inside the batch's folder. @internal */
 export const JOURNAL_FILE = '.p1rx-fleet-journal.jsonl';

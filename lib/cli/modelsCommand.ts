@@ -1,6 +1,6 @@
 /** The p1rx models command. */
 import type { Command } from 'commander';
-import { models } from 'prediction-one-rx';
+import { models } from 'prediction-one-rx/deploy';
 import { printListing } from './listingOutput';
 import { parseIntOption } from './options';
 import { processOutput, serviceClient, withServiceFlags, type CommandOutput, type ServiceFlags } from './serviceFlags';

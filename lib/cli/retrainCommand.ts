@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { lastValueFrom, of, switchMap, tap } from 'rxjs';
+import { type CsvEncoding } from 'prediction-one-rx';
 import {
   downloadRetrainResult$,
   retrainClient$,
@@ -11,8 +12,7 @@ import {
   switchModel$,
   type RetrainEvent,
   type RetrainResult,
-  type CsvEncoding,
-} from 'prediction-one-rx';
+} from 'prediction-one-rx/deploy';
 import { withEncodingFlag } from './encodingOption';
 import { fileSource, writeResult } from 'prediction-one-rx/node';
 import { table } from './format';

@@ -1,29 +1,41 @@
 /** Branded id types, so one kind of id cannot stand for another. */
 /**
- * Branded ids, so one kind of id cannot be passed where another is expected. Every id is made
- * by one of two factories below (text ids, integer ids): its codec and its `as…` function.
+ * The codecs and `as…` functions of the branded ids (their types are declared in core/ids.ts).
+ * Every id codec is made by one of two factories below (text ids, integer ids).
  *
  * @packageDocumentation
  */
 import * as t from 'io-ts';
 import { IntegerLike, TextLike } from './lenient';
+import type * as ids from '../core/ids';
+export type { IdBrand } from '../core/ids';
 
 /**
- * The brand of the id named `N`: a property only that kind of id has, so ids of different
- * kinds are not assignable to each other.
- *
- * @internal
+ * The codec of a branded id named `name` over `base` (what `t.brand` does, typed with the id
+ * type declared in core): `base`'s value when `valid` accepts it.
  */
-export type IdBrand<N extends string> = { readonly [K in N]: symbol };
+function brandedId<I extends A, A>(base: t.Type<A, A, unknown>, valid: (a: A) => boolean, name: string): t.Type<I, A, unknown> {
+  const is = (u: unknown): u is I => base.is(u) && valid(u);
+  return new t.Type<I, A, unknown>(
+    name,
+    is,
+    (u, c) => {
+      const decoded = base.validate(u, c);
+      if (decoded._tag === 'Left') return decoded;
+      return is(decoded.right) ? t.success(decoded.right) : t.failure(decoded.right, c);
+    },
+    base.encode,
+  );
+}
 
 /** The codec of a text id (non-empty string, or a number read as its decimal text) named `name`. */
-function textId<N extends string>(name: N) {
-  return t.brand(TextLike, (s): s is t.Branded<string, IdBrand<N>> => s.length > 0, name);
+function textId<I extends string>(name: string): t.Type<I, string, unknown> {
+  return brandedId<I, string>(TextLike, (s) => s.length > 0, name);
 }
 
 /** The codec of an integer id (an integer, or an integer string like `"12"`) named `name`. */
-function integerId<N extends string>(name: N) {
-  return t.brand(IntegerLike, (n): n is t.Branded<number, IdBrand<N>> => Number.isInteger(n), name);
+function integerId<I extends number>(name: string): t.Type<I, number, unknown> {
+  return brandedId<I, number>(IntegerLike, (n) => Number.isInteger(n), name);
 }
 
 /** The `as…` function of an id codec: checks the value and returns it branded, or throws a `TypeError`. */
@@ -34,65 +46,30 @@ function marker<C extends t.Mixed>(codec: C, field: string, rule: string): (id: 
   };
 }
 
-/**
- * The id of one upload and the training made from it (`external_process_id`).
- *
- * ## Example
- * ```ts
- * const id: ExternalProcessId = asExternalProcessId(savedId);
- * ```
- */
-export const ExternalProcessId = textId('ExternalProcessId');
-/** The id of one upload and the training made from it (`external_process_id`). */
-export type ExternalProcessId = t.TypeOf<typeof ExternalProcessId>;
+/** The id type (declared in core/ids.ts). */
+export type ExternalProcessId = ids.ExternalProcessId;
+/** The codec of {@link ExternalProcessId} (`text`). */
+export const ExternalProcessId = textId<ExternalProcessId>('ExternalProcessId');
 
-/**
- * The integer id of a trained model (`model_id`).
- *
- * ## Example
- * ```ts
- * of(asModelId(12)).pipe(deleteModel$(client));
- * ```
- */
-export const ModelId = integerId('ModelId');
-/** The integer id of a trained model (`model_id`). */
-export type ModelId = t.TypeOf<typeof ModelId>;
+/** The id type (declared in core/ids.ts). */
+export type ModelId = ids.ModelId;
+/** The codec of {@link ModelId} (`integer`). */
+export const ModelId = integerId<ModelId>('ModelId');
 
-/**
- * The integer id of an uploaded data set (`data_set_id`).
- *
- * ## Example
- * ```ts
- * of(asDataSetId(7)).pipe(deleteDataSet$(client));
- * ```
- */
-export const DataSetId = integerId('DataSetId');
-/** The integer id of an uploaded data set (`data_set_id`). */
-export type DataSetId = t.TypeOf<typeof DataSetId>;
+/** The id type (declared in core/ids.ts). */
+export type DataSetId = ids.DataSetId;
+/** The codec of {@link DataSetId} (`integer`). */
+export const DataSetId = integerId<DataSetId>('DataSetId');
 
-/**
- * The id of one retraining job (`retrain_job_id`).
- *
- * ## Example
- * ```ts
- * const ref = { retrainJobId: asRetrainJobId(savedId) };
- * ```
- */
-export const RetrainJobId = textId('RetrainJobId');
-/** The id of one retraining job (`retrain_job_id`). */
-export type RetrainJobId = t.TypeOf<typeof RetrainJobId>;
+/** The id type (declared in core/ids.ts). */
+export type RetrainJobId = ids.RetrainJobId;
+/** The codec of {@link RetrainJobId} (`text`). */
+export const RetrainJobId = textId<RetrainJobId>('RetrainJobId');
 
-/**
- * The id of one prediction API (`classifier_id`).
- *
- * ## Example
- * ```ts
- * of(asClassifierId('c-42')).pipe(deleteClassifier$(client));
- * ```
- */
-export const ClassifierId = textId('ClassifierId');
-/** The id of one prediction API (`classifier_id`). */
-export type ClassifierId = t.TypeOf<typeof ClassifierId>;
+/** The id type (declared in core/ids.ts). */
+export type ClassifierId = ids.ClassifierId;
+/** The codec of {@link ClassifierId} (`text`). */
+export const ClassifierId = textId<ClassifierId>('ClassifierId');
 
 /**
  * Marks a string read from a file, a database or a CLI argument as an {@link ExternalProcessId}.
@@ -104,7 +81,7 @@ export type ClassifierId = t.TypeOf<typeof ClassifierId>;
  * of({ externalProcessId: asExternalProcessId(process.argv[2]) }).pipe(pollStatus$(client));
  * ```
  */
-export const asExternalProcessId: (id: string) => ExternalProcessId = marker(ExternalProcessId, 'externalProcessId', 'a non-empty string');
+export const asExternalProcessId: (id: string) => ids.ExternalProcessId = marker(ExternalProcessId, 'externalProcessId', 'a non-empty string');
 
 /**
  * Marks a number as a {@link ModelId}.
@@ -116,7 +93,7 @@ export const asExternalProcessId: (id: string) => ExternalProcessId = marker(Ext
  * of(asModelId(Number(argv.model))).pipe(deleteModel$(client));
  * ```
  */
-export const asModelId: (id: number) => ModelId = marker(ModelId, 'modelId', 'an integer');
+export const asModelId: (id: number) => ids.ModelId = marker(ModelId, 'modelId', 'an integer');
 
 /**
  * Marks a number as a {@link DataSetId}.
@@ -128,7 +105,7 @@ export const asModelId: (id: number) => ModelId = marker(ModelId, 'modelId', 'an
  * of(asDataSetId(7)).pipe(deleteDataSet$(client)).subscribe((id) => console.log('deleted', id));
  * ```
  */
-export const asDataSetId: (id: number) => DataSetId = marker(DataSetId, 'dataSetId', 'an integer');
+export const asDataSetId: (id: number) => ids.DataSetId = marker(DataSetId, 'dataSetId', 'an integer');
 
 /**
  * Marks a string as a {@link RetrainJobId}.
@@ -140,7 +117,7 @@ export const asDataSetId: (id: number) => DataSetId = marker(DataSetId, 'dataSet
  * of({ retrainJobId: asRetrainJobId(saved) }).pipe(retrainStatus$(retrainClient));
  * ```
  */
-export const asRetrainJobId: (id: string) => RetrainJobId = marker(RetrainJobId, 'retrainJobId', 'a non-empty string');
+export const asRetrainJobId: (id: string) => ids.RetrainJobId = marker(RetrainJobId, 'retrainJobId', 'a non-empty string');
 
 /**
  * Marks a string as a {@link ClassifierId}.
@@ -152,4 +129,4 @@ export const asRetrainJobId: (id: string) => RetrainJobId = marker(RetrainJobId,
  * of({ classifierId: asClassifierId(process.argv[2]) }).pipe(waitForClassifier$(client));
  * ```
  */
-export const asClassifierId: (id: string) => ClassifierId = marker(ClassifierId, 'classifierId', 'a non-empty string');
+export const asClassifierId: (id: string) => ids.ClassifierId = marker(ClassifierId, 'classifierId', 'a non-empty string');

@@ -5,10 +5,10 @@
  */
 import type { CallEndEvent, RequestEvent } from './operation';
 import type { SchedulerLike } from 'rxjs';
-import type { FetchLike } from '../transport/fetchLike';
-import type { RequestLimits } from '../transport/limiter';
-import type { ApiKeys } from '../transport/credentials';
-import type { UploadSpool } from '../sources/spool';
+import type { FetchLike } from './fetchLike';
+import type { RequestLimits } from './requestLimits';
+import type { ApiKeys } from './credentialTypes';
+import type { UploadSpool } from './uploadSpool';
 
 /**
  * The real service's root. A client never targets it by default: pass it as `baseUrl` to say
@@ -240,7 +240,7 @@ export interface ClientConfig {
   readonly maxSpoolBytes?: number;
   /**
    * Native codecs for result archives: a raw-deflate decoder and a CRC-32 (the Node entry sets
-   * `node:zlib`'s, about 3x and 20x faster than the JavaScript ones). Default: {@link index!WebInflate}
+   * `node:zlib`'s, about 3x and 20x faster than the JavaScript ones). Default: {@link node!WebInflate}
    * (the platform's `DecompressionStream('deflate-raw')`) where it works, else fflate's inflate,
    * and a table CRC-32, which runs everywhere.
    */
@@ -277,7 +277,7 @@ export interface ClientConfig {
  * inflated ones through `ondata`.
  *
  * A **synchronous** decoder (fflate's `UnzipInflate`, `NodeInflate`) calls `ondata` before
- * `push` returns and has no `drained`. An **asynchronous** one ({@link index!WebInflate}) calls it
+ * `push` returns and has no `drained`. An **asynchronous** one ({@link node!WebInflate}) calls it
  * later and must implement `drained`: the unzipper awaits it after every network chunk (which
  * keeps the bytes pushed but not yet inflated bounded) and at the end of the archive (so every
  * entry's last bytes are in before its CRC-32 and size are checked). Either kind:
@@ -334,7 +334,7 @@ export interface InflateDecoderConstructor {
  */
 export interface ZipCodec {
   /**
-   * Decoder of deflated entries. Default: {@link index!WebInflate} where `DecompressionStream('deflate-raw')`
+   * Decoder of deflated entries. Default: {@link node!WebInflate} where `DecompressionStream('deflate-raw')`
    * works (current browsers, Node), else fflate's `UnzipInflate` (pass it to force fflate).
    */
   readonly inflate?: InflateDecoderConstructor;

@@ -424,7 +424,7 @@ export class TrainingFailedError extends StatusFailedError {
 
 /**
  * Polling gave up after `maxWaitMs`: the one timeout error of {@link pollStatus$},
- * {@link retrainStatus$} and {@link waitForClassifier$} (`resource` says which). Carries the
+ * {@link deploy!retrainStatus$} and {@link deploy!waitForClassifier$} (`resource` says which). Carries the
  * last status this caller saw (if any), so it can resume polling later with the same `id`.
  *
  * ## Example

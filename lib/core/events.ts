@@ -5,10 +5,10 @@
  *
  * @packageDocumentation
  */
-import type { ExternalProcessId } from '../codecs/ids';
+import type { ExternalProcessId } from './ids';
 import type { TrainingConfig } from './trainingConfig';
-import type { ColumnSpec } from '../sources/columns';
-import type { TrainingResult } from '../results/trainingResult';
+import type { ColumnSpec } from './columnSpec';
+import type { TrainingResult } from './resultTypes';
 
 /**
  * Which of the three upload files an upload event is about.
@@ -84,8 +84,9 @@ export interface QueuedEvent {
 export type KnownTrainingStatus = 'finished' | 'failed' | 'error';
 
 /**
- * A training's status as the service sent it: one of {@link KnownTrainingStatus}, or any other
- * string (kept as sent; editors still suggest the known values).
+ * A training's status as the service sent it. The known values ({@link KnownTrainingStatus}):
+ * `finished` (the result is ready), `failed` and `error` (the training failed). Any other string
+ * is kept as sent and counts as still working (editors still suggest the known values).
  *
  * ## Example
  * ```ts
@@ -111,7 +112,9 @@ export type TrainingStatusValue = KnownTrainingStatus | (string & {});
 export type KnownRetrainStatus = 'job_finished' | 'job_failed' | 'failed' | 'error';
 
 /**
- * A retraining job's status as sent: one of {@link KnownRetrainStatus}, or any other string.
+ * A retraining job's status as sent. The known values ({@link KnownRetrainStatus}):
+ * `job_finished` (done), `job_failed`, `failed` and `error` (the job failed). Any other string
+ * is kept as sent and counts as still working.
  *
  * ## Example
  * ```ts
@@ -136,7 +139,9 @@ export type RetrainStatusValue = KnownRetrainStatus | (string & {});
 export type KnownClassifierStatus = 'building' | 'running' | 'updating' | 'failed' | 'terminating' | 'terminated';
 
 /**
- * A prediction API's status as sent: one of {@link KnownClassifierStatus}, or any other string.
+ * A prediction API's status as sent. The known values ({@link KnownClassifierStatus}):
+ * `building` and `updating` (not serving yet), `running` (serving), `failed`, `terminating` and
+ * `terminated` (it will not serve). Any other string is kept as sent.
  *
  * ## Example
  * ```ts

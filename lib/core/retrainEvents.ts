@@ -5,8 +5,8 @@
  * @packageDocumentation
  */
 import type { RetrainStatusValue } from './events';
-import type { RetrainJobId } from '../codecs/ids';
-import type { RetrainResult } from '../results/retrainResult';
+import type { RetrainJobId } from './ids';
+import type { RetrainResult } from './resultTypes';
 
 /**
  * Bytes of the retraining file sent so far.

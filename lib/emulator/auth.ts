@@ -1,18 +1,8 @@
 /** The emulator's key store: secret keys, API keys and their credential types. */
 import { randomBytes } from 'node:crypto';
 import { badRequest } from './errors';
-
-/**
- * The documented credential types of Get API Key: `train` keys open the training flow and the
- * listings, `deploy` keys the prediction-API (classifier) endpoints, `retrain` keys (issued for
- * one `model_id`) that model's retraining endpoints.
- *
- * ## Example
- * ```ts
- * emulator.issueApiKey('deploy' satisfies CredentialType);
- * ```
- */
-export type CredentialType = 'train' | 'deploy' | 'retrain';
+import type { CredentialType } from '../core/credentialTypes';
+export type { CredentialType };
 
 /** The credential types Get API Key accepts, in the order the vendor page lists them. @internal */
 export const CREDENTIAL_TYPES: readonly CredentialType[] = ['train', 'deploy', 'retrain'];

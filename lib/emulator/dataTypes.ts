@@ -5,16 +5,8 @@
  * The contract leaves `initial_data_type` / `available_data_types` undocumented; the emulator
  * uses 1 = string, 2 = integer, 3 = float, 4 = date, 5 = text, 6 = ignore.
  */
-
-/**
- * A column type named in the column information file.
- *
- * ## Example
- * ```ts
- * const type: ColumnType = 'float';
- * ```
- */
-export type ColumnType = 'string' | 'integer' | 'float' | 'date' | 'text' | 'ignore';
+import type { ColumnType } from '../core/columnSpec';
+export type { ColumnType };
 
 /**
  * The emulator's integer for each column type (used in `initial_data_type` and

@@ -3,9 +3,8 @@ import type { Dataset, DatasetColumn } from './dataset';
 import { isMissing } from './dataTypes';
 import { booleanValue, integerValue } from '../core/configValues';
 import { badRequest } from './errors';
-
-/** Task types of Create Model. @internal */
-export type TaskType = 'binary_classification' | 'multi_classification' | 'regression';
+import type { TaskType } from '../core/trainingConfig';
+export type { TaskType };
 
 const TASK_TYPES: readonly TaskType[] = ['binary_classification', 'multi_classification', 'regression'];
 const TIME_UNITS = ['year', 'month', 'day', 'hour', 'minute', 'eom'] as const;

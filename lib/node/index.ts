@@ -9,6 +9,7 @@ export type { NodeFetchOptions } from './nodeFetch';
 export { createUndiciFetch } from './undiciFetch';
 export type { UndiciFetch, UndiciFetchOptions, UndiciDispatcherLike } from './undiciFetch';
 export { NodeInflate, nodeZipCodec } from './nodeInflate';
+export { WebInflate, webZipCodec } from '../results/webInflate';
 export { createNodeClient } from './nodeClient';
 export { fileSource } from './fileSource';
 export { tempFileSpool } from './spool';

@@ -44,7 +44,7 @@ const PARTS: readonly FingerprintPart[] = ['data', 'config', 'name', 'columns'];
 
 /**
  * The fingerprint of a job: `p1rx1;data=<sha-256 of the files>;config=…;name=…;columns=…`
- * (SHA-256 in hex; the files are streamed, never held in memory). The core {@link index!JobRecord}
+ * (SHA-256 in hex; the files are streamed, never held in memory). The core {@link engine!JobRecord}
  * keeps it as an opaque string; {@link changedParts} tells which parts differ.
  *
  * **Errors**: file-system errors of reading the data.

@@ -13,7 +13,7 @@ import type { PredictionOneClient } from '../transport/client';
  * Every prediction API (classifier) of the account, one value each (the endpoint has no
  * paging). Each carries its inference `api_key`: do not log whole values.
  *
- * **Errors**: {@link ApiError}, {@link AuthError}, {@link NetworkError}, {@link DecodeError}.
+ * **Errors**: {@link index!ApiError}, {@link index!AuthError}, {@link index!NetworkError}, {@link index!DecodeError}.
  *
  * **Cancellation**: unsubscribing aborts the request.
  *

@@ -59,9 +59,9 @@ function ambiguous(err: NetworkError): PredictionOneError {
  *
  * Create Classifier is not idempotent: it is retried only when the request provably never left.
  *
- * **Errors**: {@link ValidationError} (rules, model id) before anything is sent,
- * {@link ApiError} (e.g. an unknown model), {@link AuthError}, {@link NetworkError},
- * {@link DecodeError}, {@link PredictionOneError} when the outcome is unknown.
+ * **Errors**: {@link index!ValidationError} (rules, model id) before anything is sent,
+ * {@link index!ApiError} (e.g. an unknown model), {@link index!AuthError}, {@link index!NetworkError},
+ * {@link index!DecodeError}, {@link index!PredictionOneError} when the outcome is unknown.
  *
  * **Cancellation**: unsubscribing aborts the request (a classifier the service already created
  * stays).

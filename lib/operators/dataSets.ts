@@ -14,11 +14,11 @@ import { paginate, paginateAsync, type ListOptions, type Page } from './paginate
  * Every data set of the account, one value per data set, oldest first, paged lazily like
  * {@link models$}. Each `download_url` is pre-signed: do not log it.
  *
- * **Errors**: {@link ValidationError}, {@link ApiError}, {@link AuthError},
- * {@link NetworkError}, {@link DecodeError}.
+ * **Errors**: {@link index!ValidationError}, {@link index!ApiError}, {@link index!AuthError},
+ * {@link index!NetworkError}, {@link index!DecodeError}.
  *
  * **Cancellation**: unsubscribing aborts the page request in flight and requests no more;
- * so does `options.signal`, which then errors with {@link AbortError}.
+ * so does `options.signal`, which then errors with {@link index!AbortError}.
  *
  * ## Example
  * ```ts
@@ -37,7 +37,7 @@ export function dataSets$(client: PredictionOneClient, options: ListOptions = {}
  * Every data set of the account as an async iterable, for `for await` (the Promise-style twin
  * of {@link dataSets$}), paged lazily like {@link models}.
  *
- * **Errors** (thrown by the loop): those of {@link dataSets$}; {@link AbortError} when
+ * **Errors** (thrown by the loop): those of {@link dataSets$}; {@link index!AbortError} when
  * `options.signal` fires.
  *
  * **Cancellation**: `break`/`return` in the loop, or `options.signal`.

@@ -16,8 +16,8 @@ import type { UploadedEvent } from '../core/events';
  * statistics the service computed: counts, missing values, unique counts, numeric summaries
  * and class values.
  *
- * **Errors**: {@link ApiError} (e.g. unknown id), {@link AuthError}, {@link NetworkError},
- * {@link DecodeError}.
+ * **Errors**: {@link index!ApiError} (e.g. unknown id), {@link index!AuthError}, {@link index!NetworkError},
+ * {@link index!DecodeError}.
  *
  * **Cancellation**: unsubscribing aborts the request.
  *

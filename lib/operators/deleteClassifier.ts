@@ -14,8 +14,8 @@ import { segment } from '../transport/url';
 /**
  * Deletes each classifier id that comes in, one at a time, and emits the id once deleted.
  *
- * **Errors**: {@link ValidationError} (an empty id), {@link ApiError} (`Not found classifier.`),
- * {@link AuthError}, {@link NetworkError}.
+ * **Errors**: {@link index!ValidationError} (an empty id), {@link index!ApiError} (`Not found classifier.`),
+ * {@link index!AuthError}, {@link index!NetworkError}.
  *
  * **Cancellation**: unsubscribing aborts the request in flight.
  *

@@ -14,8 +14,8 @@ import { segment } from '../transport/url';
 /**
  * Deletes each data set id that comes in, one at a time, and emits the id once deleted.
  *
- * **Errors**: {@link ValidationError} (an id that is not an integer), {@link ApiError} (e.g.
- * an unknown id), {@link AuthError}, {@link NetworkError}.
+ * **Errors**: {@link index!ValidationError} (an id that is not an integer), {@link index!ApiError} (e.g.
+ * an unknown id), {@link index!AuthError}, {@link index!NetworkError}.
  *
  * **Cancellation**: unsubscribing aborts the request in flight.
  *

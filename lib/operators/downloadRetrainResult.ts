@@ -29,11 +29,11 @@ export interface RetrainResultRef {
 /**
  * Downloads retraining results: on a terminal `retrainStatus` event with a `downloadUrl` (or a
  * bare `{ downloadUrl }`) it streams the zip through the same bounded, CRC-checked unzip as
- * {@link downloadResult$}, emits `retrainDownloadProgress` events and one `retrainCompleted`
+ * {@link index!downloadResult$}, emits `retrainDownloadProgress` events and one `retrainCompleted`
  * with every file and the parsed `metrics.csv` comparison. Other events pass through.
  *
- * **Errors**: {@link ResultArchiveError}, {@link ResponseTooLargeError}, {@link ApiError} (an
- * expired or refused URL), {@link NetworkError}.
+ * **Errors**: {@link index!ResultArchiveError}, {@link index!ResponseTooLargeError}, {@link index!ApiError} (an
+ * expired or refused URL), {@link index!NetworkError}.
  *
  * **Cancellation**: unsubscribing aborts the download.
  *

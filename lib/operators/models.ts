@@ -15,11 +15,11 @@ import { paginate, paginateAsync, type ListOptions, type Page } from './paginate
  * requested one at a time over `offset`/`limit`, and only as the consumer takes items:
  * `models$(client).pipe(take(5))` sends one request.
  *
- * **Errors**: {@link ValidationError} (bad `pageSize`/`offset`), {@link ApiError},
- * {@link AuthError}, {@link NetworkError}, {@link DecodeError}.
+ * **Errors**: {@link index!ValidationError} (bad `pageSize`/`offset`), {@link index!ApiError},
+ * {@link index!AuthError}, {@link index!NetworkError}, {@link index!DecodeError}.
  *
  * **Cancellation**: unsubscribing aborts the page request in flight and requests no more;
- * so does `options.signal`, which then errors with {@link AbortError}.
+ * so does `options.signal`, which then errors with {@link index!AbortError}.
  *
  * ## Example
  * ```ts
@@ -40,7 +40,7 @@ export function models$(client: PredictionOneClient, options: ListOptions = {}):
  * {@link models$}): pages are requested lazily, one when the loop has taken every model of
  * the previous one, so `break` sends no further request.
  *
- * **Errors** (thrown by the loop): those of {@link models$}; {@link AbortError} when
+ * **Errors** (thrown by the loop): those of {@link models$}; {@link index!AbortError} when
  * `options.signal` fires (the page request in flight is aborted).
  *
  * **Cancellation**: `break`/`return` in the loop, or `options.signal`.

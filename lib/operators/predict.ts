@@ -51,7 +51,7 @@ export type PredictInput = Readonly<Record<string, string | number | boolean | n
 export interface PredictOptions {
   /**
    * The client whose transport (fetch, retry, timeouts, scheduler) the deprecated
-   * `predict$(target, options)` uses. Default there: a fresh {@link createClient} of its own.
+   * `predict$(target, options)` uses. Default there: a fresh {@link index!createClient} of its own.
    * Ignored by `predict$(client, target, options)`.
    *
    * @deprecated Pass the client first: `predict$(client, target, options)`. Will be removed in v2.
@@ -178,8 +178,8 @@ function parseRows(text: string): Record<string, string>[] {
  *
  * **Errors**: {@link InferenceError} with `reason` `notFound` (4001030101), `badRequest`
  * (4001030104), `accessDenied` (4031030201: key, classifier id or source IP) or `unavailable`
- * (5031030101: not running); {@link ValidationError} (bad `batchSize`, a CSV without header),
- * {@link ApiError}, {@link NetworkError}, {@link DecodeError} (a response or output file that
+ * (5031030101: not running); {@link index!ValidationError} (bad `batchSize`, a CSV without header),
+ * {@link index!ApiError}, {@link index!NetworkError}, {@link index!DecodeError} (a response or output file that
  * does not decode).
  *
  * **Cancellation**: unsubscribing aborts the request in flight and sends no more batches.

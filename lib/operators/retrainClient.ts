@@ -31,9 +31,9 @@ export interface RetrainClientOptions {
  * refreshes), and its status polls join `client`'s. Its retrain key is static: after its
  * `end_date` (24 h on the service) make a new one.
  *
- * **Errors**: {@link ValidationError} (no `secretKey` and no `apiKey`, or a `modelId` that is
- * not an integer), {@link AuthError}, {@link ApiError} (`This model may be deleted.`),
- * {@link NetworkError}, {@link DecodeError}.
+ * **Errors**: {@link index!ValidationError} (no `secretKey` and no `apiKey`, or a `modelId` that is
+ * not an integer), {@link index!AuthError}, {@link index!ApiError} (`This model may be deleted.`),
+ * {@link index!NetworkError}, {@link index!DecodeError}.
  *
  * **Cancellation**: unsubscribing aborts the key exchange.
  *

@@ -80,9 +80,9 @@ export function retrainJobStatus$(client: PredictionOneClient, id: string, optio
  * and `failed` / `error` / `job_failed`. Unknown statuses count as still running; `maxWaitMs`
  * is a whole-run deadline. Transient poll errors are retried by the client's retry policy.
  *
- * **Errors**: {@link RetrainFailedError} (with the service's `message`), {@link PollTimeoutError} (`resource: 'retrainJob'`),
- * {@link ApiError} (`Not found retrain job.`, `This model may be deleted.`), {@link AuthError},
- * {@link NetworkError}, {@link DecodeError}.
+ * **Errors**: {@link RetrainFailedError} (with the service's `message`), {@link index!PollTimeoutError} (`resource: 'retrainJob'`),
+ * {@link index!ApiError} (`Not found retrain job.`, `This model may be deleted.`), {@link index!AuthError},
+ * {@link index!NetworkError}, {@link index!DecodeError}.
  *
  * **Cancellation**: unsubscribing aborts the poll in flight and clears the timer; the job goes
  * on at the service.

@@ -48,8 +48,8 @@ function isRetrainInput(value: unknown): value is RetrainInput {
  *
  * Needs a client with a retrain API key ({@link retrainClient$}).
  *
- * **Errors**: {@link ValidationError} (a bad name, data without a header, evaluation columns
- * that differ), {@link ApiError}, {@link AuthError}, {@link NetworkError}, {@link DecodeError}.
+ * **Errors**: {@link index!ValidationError} (a bad name, data without a header, evaluation columns
+ * that differ), {@link index!ApiError}, {@link index!AuthError}, {@link index!NetworkError}, {@link index!DecodeError}.
  *
  * **Cancellation**: unsubscribing aborts the request in flight.
  *

@@ -48,7 +48,7 @@ export interface ResultSink {
  *
  * Entries reach the sink before the archive's checksums can be read (they are at its end), so
  * a sink writing files must treat them as provisional until `finish`, and undo them in `abort`.
- * Each writer gets its entry's bytes in order; with an asynchronous decoder ({@link WebInflate})
+ * Each writer gets its entry's bytes in order; with an asynchronous decoder ({@link node!WebInflate})
  * the next entry may open before the previous one's writer ended.
  *
  * **Errors**: {@link ResultArchiveError} (truncated, corrupt, CRC mismatch, not a zip),

@@ -19,9 +19,9 @@ import { isRetrainRef } from './retrainStatus';
  * `{ retrainJobId }`) it PUTs Retrain Model Switch and emits `modelSwitched`. Other events pass
  * through, so it can end a retraining pipeline.
  *
- * **Errors**: {@link ApiError} — the service answers `Retrain job is not finished.`,
+ * **Errors**: {@link index!ApiError} — the service answers `Retrain job is not finished.`,
  * `Not found retrain job.` or `This model may be deleted.` (code 4001000204) —,
- * {@link AuthError}, {@link NetworkError}.
+ * {@link index!AuthError}, {@link index!NetworkError}.
  *
  * **Cancellation**: unsubscribing aborts the request (the switch may still happen).
  *

@@ -31,9 +31,9 @@ export interface ClassifierUpdate {
  * For each change, validates the rules (if any) and PATCHes Update Classifier with `rules`,
  * `active` and/or `is_editable`; emits the classifier as the service now describes it.
  *
- * **Errors**: {@link ValidationError} (bad rules, or nothing to change) before sending,
- * {@link ApiError} (`Not found classifier.`), {@link AuthError}, {@link NetworkError},
- * {@link DecodeError}.
+ * **Errors**: {@link index!ValidationError} (bad rules, or nothing to change) before sending,
+ * {@link index!ApiError} (`Not found classifier.`), {@link index!AuthError}, {@link index!NetworkError},
+ * {@link index!DecodeError}.
  *
  * **Cancellation**: unsubscribing aborts the request.
  *

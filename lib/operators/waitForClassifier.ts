@@ -63,8 +63,8 @@ export function classifierStatus$(client: PredictionOneClient, id: string, optio
  *
  * **Errors**: {@link ClassifierFailedError} (status `failed`, `terminating`, `terminated`, one
  * of `failureStatuses`, or `missing` when the classifier is no longer listed),
- * {@link PollTimeoutError} (`resource: 'classifier'`), {@link ApiError}, {@link AuthError}, {@link NetworkError},
- * {@link DecodeError}.
+ * {@link index!PollTimeoutError} (`resource: 'classifier'`), {@link index!ApiError}, {@link index!AuthError}, {@link index!NetworkError},
+ * {@link index!DecodeError}.
  *
  * **Cancellation**: unsubscribing aborts the poll in flight and clears the timer.
  *

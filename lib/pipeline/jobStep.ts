@@ -78,7 +78,7 @@ export interface JobRecord {
   readonly externalProcessId?: string;
   /** Status checks answered while `training` (drives the poll schedule after a restart). */
   readonly polls: number;
-  /** The last status seen (see {@link index!KnownTrainingStatus}). */
+  /** The last status seen: `finished` (done), `failed` or `error` (failed), or another string, kept as sent (see {@link index!KnownTrainingStatus}). */
   readonly lastStatus?: TrainingStatusValue;
   /** When the training was first seen accepted (ms since the epoch, client scheduler clock): `poll.maxWaitMs` counts from it. */
   readonly trainingSinceMs?: number;

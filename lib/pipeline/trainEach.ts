@@ -52,7 +52,7 @@ export interface TrainEachOptions<K = unknown> {
   readonly failFast?: boolean;
   /**
    * Stops every job: requests in flight are aborted, no job starts, and the stream errors
-   * with {@link AbortError} (trainings already started go on at the service).
+   * with {@link index!AbortError} (trainings already started go on at the service).
    */
   readonly signal?: AbortSignal;
   /** How to run one job. Default {@link trainModel$}. */

@@ -5,37 +5,8 @@
  * @packageDocumentation
  */
 import Papa from 'papaparse';
-
-/**
- * One metric of the old model against the retrained one.
- *
- * ## Example
- * ```ts
- * result.comparison.find((m) => m.name === 'accuracy'); // { name: 'accuracy', before: 0.71, after: 0.78 }
- * ```
- */
-export interface MetricComparison {
-  readonly name: string;
-  /** The current model's value (a number when it parses as one), when the file has it. */
-  readonly before?: number | string;
-  /** The retrained model's value. */
-  readonly after?: number | string;
-}
-
-/**
- * A downloaded retraining result.
- *
- * ## Example
- * ```ts
- * const text = new TextDecoder().decode(result.files['metrics.csv']);
- * ```
- */
-export interface RetrainResult {
-  /** Every file of the archive, by entry name. */
-  readonly files: Readonly<Record<string, Uint8Array>>;
-  /** `metrics.csv` parsed (empty when the archive had none). */
-  readonly comparison: readonly MetricComparison[];
-}
+import type { MetricComparison, RetrainResult } from '../core/resultTypes';
+export type { MetricComparison, RetrainResult };
 
 function value(text: string | undefined): number | string | undefined {
   if (text === undefined || text.trim() === '') return undefined;

@@ -5,53 +5,8 @@
  * @packageDocumentation
  */
 import Papa from 'papaparse';
-
-/**
- * One line of `metrics.csv`.
- *
- * ## Example
- * ```ts
- * result.metrics.find((m) => m.name === 'accuracy')?.value.toFixed(3); // '0.833'
- * ```
- */
-export interface Metric {
-  /** The metric's name as the file gives it (`accuracy`, `r2`, ...). */
-  readonly name: string;
-  /** The value as a number; `NaN` when the text is not a number (then read {@link Metric.raw}). */
-  readonly value: number;
-  /** The value exactly as the file gives it (e.g. `'0.8333'`, `'-'`). */
-  readonly raw: string;
-}
-
-/**
- * One line of `analysis_summary.csv`: how much a column contributes to the predictions.
- *
- * ## Example
- * ```ts
- * result.contributions.map((c) => `${c.column}: ${c.contribution.toFixed(3)}`);
- * ```
- */
-export interface Contribution {
-  readonly column: string;
-  readonly contribution: number;
-}
-
-/**
- * A downloaded training result.
- *
- * ## Example
- * ```ts
- * const text = new TextDecoder().decode(result.files['evaluation_raw_data.csv']);
- * ```
- */
-export interface TrainingResult {
-  /** Every file of the archive, by entry name. */
-  readonly files: Readonly<Record<string, Uint8Array>>;
-  /** `metrics.csv`, parsed (empty when the archive had none). */
-  readonly metrics: readonly Metric[];
-  /** `analysis_summary.csv`, parsed (empty when the archive had none or it had no numbers). */
-  readonly contributions: readonly Contribution[];
-}
+import type { Metric, Contribution, TrainingResult } from '../core/resultTypes';
+export type { Metric, Contribution, TrainingResult };
 
 /**
  * Parses CSV text into records keyed by header. Leading BOMs are dropped.

@@ -64,7 +64,7 @@ function nativeAvailable(): boolean {
  * Node entry's client uses `NodeInflate` (synchronous `node:zlib`, faster still in Node).
  *
  * **Errors**: corrupt or truncated data is reported through `ondata` (the unzipper turns it
- * into {@link ResultArchiveError}); `push` never throws.
+ * into {@link index!ResultArchiveError}); `push` never throws.
  *
  * **Cancellation**: `terminate()` cancels the stream; nothing reaches `ondata` afterwards.
  *
@@ -184,7 +184,7 @@ export class WebInflate implements InflateDecoder {
 
 /**
  * The browser codecs for result archives: {@link WebInflate} (native inflate through
- * `DecompressionStream`) and the JavaScript CRC-32. It is what a {@link createClient} client
+ * `DecompressionStream`) and the JavaScript CRC-32. It is what a {@link index!createClient} client
  * uses by default where `DecompressionStream('deflate-raw')` works; set it to say so explicitly
  * (e.g. on a Node client, to compare it with `nodeZipCodec`).
  *

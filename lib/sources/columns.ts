@@ -6,32 +6,8 @@
  */
 import Papa from 'papaparse';
 import { ValidationError } from '../core/errors';
-
-/**
- * Column types of the column information file. The vendor's pages name `string`, `date` and
- * `float` (their example types the integer column `年齢` as `float`); `integer`, `text` and
- * `ignore` are beyond the pages: they are sent only when a user names them, inference never
- * picks them.
- *
- * ## Example
- * ```ts
- * const type: ColumnType = 'float';
- * ```
- */
-export type ColumnType = 'string' | 'integer' | 'float' | 'date' | 'text' | 'ignore';
-
-/**
- * One row of the column information file.
- *
- * ## Example
- * ```ts
- * const columns: ColumnSpec[] = [{ name: 'date', type: 'date' }, { name: 'weather', type: 'string' }];
- * ```
- */
-export interface ColumnSpec {
-  readonly name: string;
-  readonly type: ColumnType;
-}
+import type { ColumnType, ColumnSpec } from '../core/columnSpec';
+export type { ColumnType, ColumnSpec };
 
 const COLUMN_TYPES: readonly string[] = ['string', 'integer', 'float', 'date', 'text', 'ignore'];
 const FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;

@@ -6,21 +6,8 @@
  * @packageDocumentation
  */
 import { Observable, type SchedulerLike, type Subscription } from 'rxjs';
-
-/**
- * Limits of the request gate. Both are off by default.
- *
- * ## Example
- * ```ts
- * createClient({ baseUrl, apiKey, limits: { maxInFlight: 64, maxPerSecond: 500 } });
- * ```
- */
-export interface RequestLimits {
-  /** Most requests in flight at once, across every pipeline of the client. */
-  readonly maxInFlight?: number;
-  /** Most requests started per second (bursts up to this many). */
-  readonly maxPerSecond?: number;
-}
+import type { RequestLimits } from '../core/requestLimits';
+export type { RequestLimits };
 
 interface Waiter {
   start: () => void;

@@ -4,7 +4,6 @@
  *
  * @packageDocumentation
  */
-import { cidrContains, parseCidr } from '../core/cidr';
 
 /** Paths the fast path takes as they are: already encoded (ids go through {@link segment})... */
 const PLAIN_PATH = /^[\w\-~%!$&'()*+,;=:@/.]*$/;
@@ -95,15 +94,11 @@ function insecure(target: string): string | undefined {
   return url.protocol === 'http:' && !isLoopbackHost(url.hostname) ? url.origin : undefined;
 }
 
-const LOOPBACK_V4 = parseCidr('127.0.0.0/8')!;
-const LOOPBACK_V6 = parseCidr('::1/128')!;
-
-/** `localhost`, or an address in 127.0.0.0/8 or ::1 (a URL's hostname brackets IPv6). */
+/**
+ * `localhost`, or an address in 127.0.0.0/8 or ::1. `hostname` is a WHATWG `URL`'s, which writes
+ * IPv4 in dotted decimal (`0x7f.1` becomes `127.0.0.1`) and IPv6 compressed, in brackets.
+ */
 function isLoopbackHost(hostname: string): boolean {
-  const host = hostname
-    .replace(/^\[|\]$/g, '')
-    .replace(/\.$/, '')
-    .toLowerCase();
-  if (host === 'localhost') return true;
-  return cidrContains(LOOPBACK_V4, host) || cidrContains(LOOPBACK_V6, host);
+  const host = hostname.replace(/\.$/, '').toLowerCase();
+  return host === 'localhost' || host === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(host);
 }

@@ -5,7 +5,8 @@ import { HttpResponse, HttpHeaders, provideHttpClient, withFetch, withIntercepto
 import { XhrFactory } from '@angular/common';
 import type { EnvironmentInjector } from '@angular/core';
 import { lastValueFrom, of, toArray } from 'rxjs';
-import { RedirectError, models$ } from 'prediction-one-rx';
+import { RedirectError } from 'prediction-one-rx';
+import { models$ } from 'prediction-one-rx/deploy';
 import { PREDICTION_ONE_CLIENT, providePredictionOne, type PredictionOneConfig } from '../../lib/angular';
 import { putPresigned$ } from '../../lib/transport/presigned';
 import { OTHER_HOST, recordingServer, redirectTo, type RecordingServer } from '../helpers/redirectServers';

@@ -1,4 +1,5 @@
-import { AuthError, asExternalProcessId, type JobRecord, type StatusEvent } from '../../lib';
+import { AuthError, asExternalProcessId, type StatusEvent } from '../../lib';
+import type { JobRecord } from '../../lib/engine';
 import { StageClock, failureOf } from '../../lib/cli/batchTimes';
 
 const status = (s: string, extra: Partial<StatusEvent> = {}): StatusEvent => ({

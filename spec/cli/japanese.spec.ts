@@ -11,7 +11,8 @@ import { registerPredict } from '../../lib/cli/predictCommand';
 import { registerTrain } from '../../lib/cli/trainCommand';
 import { API_KEY, useEmulator } from '../helpers/emulator';
 import { lastValueFrom, toArray } from 'rxjs';
-import { models$, trainModel, type TrainingConfig } from '../../lib';
+import { trainModel, type TrainingConfig } from '../../lib';
+import { models$ } from '../../lib/deploy';
 import { fakeIo, workDir, type FakeIo } from './cliHarness';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'japanese');

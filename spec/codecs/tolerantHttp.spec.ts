@@ -1,20 +1,8 @@
 /** Specs: tolerant decoding over HTTP. */
 import { lastValueFrom, of, toArray } from 'rxjs';
 import { asClassifierId, asDataSetId, asModelId } from '../../lib/codecs/ids';
-import {
-  AuthError,
-  DecodeError,
-  classifiers$,
-  dataSets$,
-  deleteClassifier$,
-  deleteDataSet$,
-  deleteModel$,
-  models$,
-  pollStatus$,
-  train$,
-  upload$,
-  type StatusEvent,
-} from '../../lib';
+import { AuthError, DecodeError, pollStatus$, train$, upload$, type StatusEvent } from '../../lib';
+import { classifiers$, dataSets$, deleteClassifier$, deleteDataSet$, deleteModel$, models$ } from '../../lib/deploy';
 import { seattleWeather, useEmulator } from '../helpers/emulator';
 
 /** What real services send, through the real client over HTTP (the emulator answers the scripted bodies). */

@@ -5,15 +5,10 @@
  * client to its typed error.
  */
 import { lastValueFrom, of, toArray } from 'rxjs';
+import { ApiError, AuthError, ResourceGoneError, ServerError, apiKey$, createClient, type PredictionOneClient } from '../../lib';
 import {
-  ApiError,
-  AuthError,
   InferenceError,
-  ResourceGoneError,
-  ServerError,
-  apiKey$,
   classifiers$,
-  createClient,
   createClassifier$,
   deleteClassifier$,
   models$,
@@ -23,8 +18,7 @@ import {
   retrainUpload$,
   switchModel$,
   waitForClassifier$,
-  type PredictionOneClient,
-} from '../../lib';
+} from '../../lib/deploy';
 import { startEmulator, type Emulator } from '../../lib/emulator';
 import { trainedModel } from '../helpers/models';
 import { seattleWeather } from '../helpers/emulator';
@@ -346,7 +340,8 @@ async function trainWithId(client: PredictionOneClient): Promise<{ modelId: numb
 
 /** Trains a model on a manual emulator (advancing the job by hand); returns its id. */
 async function trainedModelManual(emulator: Emulator, client: PredictionOneClient): Promise<number> {
-  const { upload$, train$, models$: list } = await import('../../lib');
+  const { upload$, train$ } = await import('../../lib');
+  const { models$: list } = await import('../../lib/deploy');
   const events = await lastValueFrom(
     of(seattleWeather(120)).pipe(upload$(client), train$(client, { name: 'm', config: { tt: 'multi_classification', tc: 'weather', cv: 2 } }), toArray()),
   );

@@ -5,18 +5,8 @@
  * emulator's request log shows the right key type on every call.
  */
 import { from, lastValueFrom, of, toArray } from 'rxjs';
-import {
-  createClassifier$,
-  createClient,
-  deleteClassifier$,
-  deleteModel$,
-  models$,
-  pollStatus$,
-  predict$,
-  train$,
-  upload$,
-  waitForClassifier$,
-} from '../../lib';
+import { createClient, pollStatus$, train$, upload$ } from '../../lib';
+import { createClassifier$, deleteClassifier$, deleteModel$, models$, predict$, waitForClassifier$ } from '../../lib/deploy';
 import { startEmulator, type Emulator, type RecordedKeyType } from '../../lib/emulator';
 import { premiumCsv } from './support';
 

@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'fflate';
 import { lastValueFrom, toArray } from 'rxjs';
-import { createClient, models$ } from '../../lib';
+import { createClient } from '../../lib';
+import { models$ } from '../../lib/deploy';
 import { startEmulator, type Emulator } from '../../lib/emulator';
 import { VENDOR_HOST, curl, premiumColumnInfo, premiumCsv, pythonRequests, scratchDir, shapeIssues, type Shape } from './support';
 

@@ -1,6 +1,7 @@
 /** Specs: no secret in DecodeError bodies. */
 import { lastValueFrom, of, toArray } from 'rxjs';
-import { apiKey$, classifiers$ } from '../../lib';
+import { apiKey$ } from '../../lib';
+import { classifiers$ } from '../../lib/deploy';
 import { SECRET_KEY, useEmulator } from '../helpers/emulator';
 
 const ISSUED = 'p1emu_issued_key_0123456789abcdef';

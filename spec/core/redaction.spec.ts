@@ -9,8 +9,6 @@ import {
   apiKey$,
   createClient,
   downloadResult$,
-  models$,
-  retrainClient$,
   train$,
   trainModel$,
   upload$,
@@ -19,6 +17,8 @@ import {
   type PredictionOneClient,
   type StatusEvent,
 } from '../../lib';
+import * as deploy from '../../lib/deploy';
+import { models$, retrainClient$ } from '../../lib/deploy';
 import * as node from '../../lib/node';
 import { createNodeClient, downloadResultToDir$ } from '../../lib/node';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -264,7 +264,7 @@ describe('redaction of every printed error and client', () => {
       ServerError: () => new core.ServerError(api, keys),
       ResourceGoneError: () => new core.ResourceGoneError('model', api, keys),
       AbortError: () => new core.AbortError(`stopped while fetching ${PRESIGNED}`),
-      InferenceError: () => new core.InferenceError({ ...api, reason: 'accessDenied' }, keys),
+      InferenceError: () => new deploy.InferenceError({ ...api, reason: 'accessDenied' }, keys),
       NetworkError: () => new core.NetworkError('GET', PRESIGNED, cause, keys),
       RequestTimeoutError: () => new core.RequestTimeoutError('GET', PRESIGNED, 100),
       DecodeError: () =>
@@ -277,8 +277,8 @@ describe('redaction of every printed error and client', () => {
       PollTimeoutError: () => new core.PollTimeoutError('job-1', 10, { status: 'running' }),
       ResultArchiveError: () => new core.ResultArchiveError(`bad entry in ${PRESIGNED}`, { cause }),
       TrainingStartUnknownError: () => new core.TrainingStartUnknownError('job-1', cause),
-      RetrainFailedError: () => new core.RetrainFailedError('r-1', 'failed', `Signature=${SIGNATURE}`),
-      ClassifierFailedError: () => new core.ClassifierFailedError('c-1', 'failed'),
+      RetrainFailedError: () => new deploy.RetrainFailedError('r-1', 'failed', `Signature=${SIGNATURE}`),
+      ClassifierFailedError: () => new deploy.ClassifierFailedError('c-1', 'failed'),
       UploadUrlSpentError: () => new core.UploadUrlSpentError(new ApiError(api, keys)),
       StorageError: () => new core.StorageError({ ...api, error: 'SignatureDoesNotMatch', apiMessage: `The signature ${SIGNATURE} does not match` }, keys),
       SpoolLimitError: () => new core.SpoolLimitError(1024),
@@ -301,7 +301,7 @@ describe('redaction of every printed error and client', () => {
       CheckpointLockedError: () =>
         new node.CheckpointLockedError('/tmp/out/.p1rx-checkpoint.jsonl', { pid: 4242, host: 'build-1', since: '2026-12-06T07:00:00.000Z' }),
     };
-    const exported = [...Object.entries(core), ...Object.entries(node)]
+    const exported = [...Object.entries(core), ...Object.entries(deploy), ...Object.entries(node)]
       .filter(([, value]) => typeof value === 'function' && value.prototype instanceof Error)
       .map(([name]) => name);
     // A new error class needs a recipe here, so it is checked too.

@@ -1,6 +1,7 @@
 /** Specs: the emulator's HTML error fault. */
 import { lastValueFrom, toArray } from 'rxjs';
-import { ServerError, models$ } from '../../lib';
+import { ServerError } from '../../lib';
+import { models$ } from '../../lib/deploy';
 import { API_KEY, useEmulator } from '../helpers/emulator';
 
 describe("emulator 'error' fault with html: true", () => {

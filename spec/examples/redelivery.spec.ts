@@ -1,6 +1,6 @@
 /** Specs: the redelivery recipe of docs/EVENT_PROCESSORS.md. */
 import { lastValueFrom, toArray, concatMap, from } from 'rxjs';
-import { newJobRecord, runJobSteps$, trainEachFrom$, type JobRecord, type JobStage, type KeyedTrainingJob } from '../../lib';
+import { newJobRecord, runJobSteps$, trainEachFrom$, type JobRecord, type JobStage, type KeyedTrainingJob } from '../../lib/engine';
 import { seattleWeather, useEmulator } from '../helpers/emulator';
 
 const CREATE = 'POST /v1/external/models';

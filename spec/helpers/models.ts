@@ -1,6 +1,7 @@
 /** Spec helper: trains a model through the emulator. */
 import { lastValueFrom, of, toArray } from 'rxjs';
-import { models$, pollStatus$, train$, upload$, type PredictionOneClient, type TrainingConfig } from '../../lib';
+import { pollStatus$, train$, upload$, type PredictionOneClient, type TrainingConfig } from '../../lib';
+import { models$ } from '../../lib/deploy';
 import { seattleWeather } from './emulator';
 
 /** Trains a model on `csv` (default: 120 Seattle weather rows, multi-class) through the client; returns its id. */

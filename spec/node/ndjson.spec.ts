@@ -1,7 +1,8 @@
 /** Specs: NDJSON lines from a Node stream. */
 import { Readable } from 'node:stream';
 import { Subject } from 'rxjs';
-import { trainEachFrom$, type KeyedTrainingJob, type TrainingEvent } from '../../lib';
+import { type TrainingEvent } from '../../lib';
+import { trainEachFrom$, type KeyedTrainingJob } from '../../lib/engine';
 import { ndjsonLines } from '../../lib/node';
 
 describe('ndjsonLines', () => {

@@ -1,20 +1,16 @@
 /** Specs: the prediction API (classifier) operators. */
 import { VirtualTimeScheduler, firstValueFrom, lastValueFrom, of, toArray } from 'rxjs';
+import { ApiError, ValidationError, PollTimeoutError, train$, upload$ } from '../../lib';
 import {
-  ApiError,
   ClassifierFailedError,
-  ValidationError,
-  PollTimeoutError,
   classifiers$,
   createClassifier$,
   deleteClassifier$,
   updateClassifier$,
   waitForClassifier$,
   models$,
-  train$,
-  upload$,
   type ClassifierRuleInput,
-} from '../../lib';
+} from '../../lib/deploy';
 import { seattleWeather, useEmulator } from '../helpers/emulator';
 import { trainedModel } from '../helpers/models';
 import { until } from '../helpers/wait';

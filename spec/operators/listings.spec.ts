@@ -1,6 +1,7 @@
 /** Specs: the listing and delete operators. */
 import { firstValueFrom, lastValueFrom, of, take, toArray } from 'rxjs';
-import { ApiError, ValidationError, dataSets$, deleteDataSet$, deleteModel$, models$, train$, upload$ } from '../../lib';
+import { ApiError, ValidationError, train$, upload$ } from '../../lib';
+import { dataSets$, deleteDataSet$, deleteModel$, models$ } from '../../lib/deploy';
 import { useEmulator } from '../helpers/emulator';
 
 const CSV = 'x,y\n' + Array.from({ length: 12 }, (_, i) => `${i},${i % 2 ? 'a' : 'b'}`).join('\n') + '\n';

@@ -1,6 +1,6 @@
 /** Specs: listings at scale over real HTTP. */
 import { lastValueFrom, count, of, firstValueFrom } from 'rxjs';
-import { dataSets$, dataSets, deleteDataSet$ } from '../../lib';
+import { dataSets$, dataSets, deleteDataSet$ } from '../../lib/deploy';
 import { useEmulator } from '../helpers/emulator';
 
 // 300,000 data sets held by the emulator for the price of a few kilobytes (syntheticDataSets).

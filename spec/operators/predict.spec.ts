@@ -1,16 +1,7 @@
 /** Specs: predict$. */
 import { firstValueFrom, from, lastValueFrom, of, toArray } from 'rxjs';
-import {
-  InferenceError,
-  ValidationError,
-  classifiers$,
-  createClassifier$,
-  predict$,
-  updateClassifier$,
-  waitForClassifier$,
-  type InferenceTarget,
-  type PredictionOneClient,
-} from '../../lib';
+import { ValidationError, type PredictionOneClient } from '../../lib';
+import { InferenceError, classifiers$, createClassifier$, predict$, updateClassifier$, waitForClassifier$, type InferenceTarget } from '../../lib/deploy';
 import { createClient } from '../../lib';
 import { inIndexOrder } from '../../lib/operators/predict';
 import type { FetchLike } from '../../lib/transport/fetchLike';

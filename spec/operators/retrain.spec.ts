@@ -1,24 +1,16 @@
 /** Specs: the retraining operators. */
 import { lastValueFrom, of, toArray } from 'rxjs';
+import { ApiError, AuthError, ValidationError, PollTimeoutError, createClient, pollStatus$, train$, upload$, type PredictionOneClient } from '../../lib';
 import {
-  ApiError,
-  AuthError,
   RetrainFailedError,
-  ValidationError,
-  PollTimeoutError,
-  createClient,
   downloadRetrainResult$,
-  pollStatus$,
   retrainClient$,
   retrainStatus$,
   retrainUpload$,
   switchModel$,
-  train$,
-  upload$,
   models$,
-  type PredictionOneClient,
   type RetrainEvent,
-} from '../../lib';
+} from '../../lib/deploy';
 import { SECRET_KEY, seattleWeather, useEmulator } from '../helpers/emulator';
 
 /** Trains a small weather model and returns its id. */

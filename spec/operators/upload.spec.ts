@@ -1,6 +1,7 @@
 /** Specs: upload$. */
 import { firstValueFrom, lastValueFrom, of, toArray } from 'rxjs';
-import { datasetInfo$, upload$, ValidationError, type FetchLike, type TrainingEvent, type UploadedEvent } from '../../lib';
+import { upload$, ValidationError, type FetchLike, type TrainingEvent, type UploadedEvent } from '../../lib';
+import { datasetInfo$ } from '../../lib/deploy';
 import { createNodeFetch } from '../../lib/node';
 import { seattleWeather, useEmulator } from '../helpers/emulator';
 import { until } from '../helpers/wait';

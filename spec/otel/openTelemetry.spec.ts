@@ -11,7 +11,8 @@ import {
   type MetricData,
 } from '@opentelemetry/sdk-metrics';
 import { metrics, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { PredictionOneError, models$, trainModel$, type FetchLike, type TrainingEvent } from '../../lib';
+import { models$ } from '../../lib/deploy';
+import { PredictionOneError, trainModel$, type FetchLike, type TrainingEvent } from '../../lib';
 import { openTelemetry, type MeterProviderLike, type TracerProviderLike } from '../../lib/otel';
 import { API_KEY, seattleRain, useEmulator } from '../helpers/emulator';
 

@@ -41,9 +41,13 @@ async function bundleForBrowser(
 
 const nodeOnly = (inputs: string[]) => inputs.filter((i) => /^lib\/(node|emulator|cli)\//.test(i));
 
-describe('the core entry', () => {
+describe.each([
+  ['core', 'lib/index.ts'],
+  ['engine', 'lib/engine/index.ts'],
+  ['deploy', 'lib/deploy/index.ts'],
+])('the %s entry', (_name, entry) => {
   it('should bundle for the browser without any Node built-in or Node-only module', async () => {
-    const { result, builtins } = await bundleForBrowser('lib/index.ts', ['rxjs']);
+    const { result, builtins } = await bundleForBrowser(entry, ['rxjs']);
     expect(result.errors).toEqual([]);
     expect(builtins).toEqual([]);
     expect(nodeOnly(Object.keys(result.metafile.inputs))).toEqual([]);

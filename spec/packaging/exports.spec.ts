@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
@@ -10,7 +10,15 @@ import ts from 'typescript';
  * bundler. Needs `npm run build` first (`npm test` runs it as `pretest`).
  */
 const root = path.resolve(__dirname, '../..');
-const entries = ['prediction-one-rx', 'prediction-one-rx/node', 'prediction-one-rx/emulator', 'prediction-one-rx/bullmq', 'prediction-one-rx/otel'];
+const entries = [
+  'prediction-one-rx',
+  'prediction-one-rx/node',
+  'prediction-one-rx/emulator',
+  'prediction-one-rx/bullmq',
+  'prediction-one-rx/engine',
+  'prediction-one-rx/deploy',
+  'prediction-one-rx/otel',
+];
 
 describe('the published package', () => {
   let consumer: string;
@@ -41,6 +49,31 @@ describe('the published package', () => {
     expect(JSON.parse(node(['--input-type=module', '-e', script]))).toEqual([true, 'function']);
   });
 
+  // The browser-safe entries are built from shared chunks: an error made by /deploy or judged by
+  // /engine is the core's class, not a second copy (a copy would fail `instanceof`).
+  it.each([
+    [
+      'import',
+      '--input-type=module',
+      "await import('prediction-one-rx')",
+      "await import('prediction-one-rx/deploy')",
+      "await import('prediction-one-rx/engine')",
+    ],
+    ['require', '--input-type=commonjs', "require('prediction-one-rx')", "require('prediction-one-rx/deploy')", "require('prediction-one-rx/engine')"],
+  ])('should share one copy of the core with /deploy and /engine (%s)', (_how, type, core, deploy, engine) => {
+    const script = `
+      (async () => {
+        const core = ${core}; const deploy = ${deploy}; const engine = ${engine};
+        const client = core.createClient({ baseUrl: 'http://127.0.0.1:1', apiKey: 'k' });
+        const thrown = await new Promise((resolve) => {
+          try { deploy.models$(client, { pageSize: 0 }).subscribe({ error: resolve, complete: () => resolve(undefined) }); } catch (e) { resolve(e); }
+        });
+        const unknown = new core.ApiError({ httpStatus: 404, method: 'GET', url: 'http://127.0.0.1:1/x' });
+        console.log(JSON.stringify([thrown instanceof core.ValidationError, engine.isUnknownTraining(unknown)]));
+      })();`;
+    expect(JSON.parse(node([type, '-e', script]))).toEqual([true, true]);
+  });
+
   it('should mark the package side-effect free', () => {
     const pkg = JSON.parse(node(['-p', "JSON.stringify(require('prediction-one-rx/package.json'))"]));
     expect(pkg.sideEffects).toBe(false);
@@ -56,12 +89,20 @@ describe('the published package', () => {
       import { createClient, trainModel$, type TrainingEvent } from 'prediction-one-rx';
       import { createNodeClient } from 'prediction-one-rx/node';
       import { startEmulator, type Emulator } from 'prediction-one-rx/emulator';
+      import { models$, RetrainFailedError, type ModelSummary } from 'prediction-one-rx/deploy';
+      import { trainEachFrom$, type KeyedTrainingJob } from 'prediction-one-rx/engine';
+      import { type PredictionOneError } from 'prediction-one-rx';
       const c = createClient({ baseUrl: 'http://127.0.0.1:1', apiKey: 'k' });
       const n = createNodeClient({ baseUrl: 'http://127.0.0.1:1', apiKey: 'k' });
       const e: Promise<Emulator> = startEmulator({ port: 0 });
       const events = trainModel$(c, { data: { train: 'a,b\\n1,2\\n' }, name: 'x', config: { tt: 'regression', tc: 'b' } });
       events.subscribe((ev: TrainingEvent) => ev.type === 'status' && ev.status.toUpperCase());
-      export { c, n, e };`;
+      // One client type across the entries (the core's class, private members and all).
+      const listed = models$(n).subscribe((m: ModelSummary) => m.model_id.toFixed());
+      const job: KeyedTrainingJob<number> = { key: 1, data: { train: 'a,b\\n1,2\\n' }, name: 'x', config: { tt: 'regression', tc: 'b' } };
+      const batch = trainEachFrom$(c, [job]);
+      const isCoreError: InstanceType<typeof RetrainFailedError> extends PredictionOneError ? true : never = true;
+      export { c, n, e, listed, batch, isCoreError };`;
     const fileName = path.join(consumer, file);
     writeFileSync(fileName, source);
     const options: ts.CompilerOptions =
@@ -82,19 +123,34 @@ describe('the published package', () => {
 });
 
 describe('the published types', () => {
-  it.each(['index', 'node/index', 'emulator/index', 'angular/index', 'otel/index'])('should have no `any` in dist/%s.d.ts', (entry) => {
-    const file = path.join(root, 'dist', `${entry}.d.ts`);
-    if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
-    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
-    const found: string[] = [];
-    const visit = (node: ts.Node) => {
-      if (node.kind === ts.SyntaxKind.AnyKeyword) {
-        const { line } = source.getLineAndCharacterOfPosition(node.getStart());
-        found.push(`${entry}.d.ts:${line + 1}: ${node.parent.getText().slice(0, 80)}`);
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(source);
-    expect(found).toEqual([]);
+  it.each(['index', 'node/index', 'emulator/index', 'angular/index', 'bullmq/index', 'engine/index', 'deploy/index', 'otel/index'])(
+    'should have no `any` in dist/%s.d.ts',
+    (entry) => {
+      const file = path.join(root, 'dist', `${entry}.d.ts`);
+      if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
+      expect(anyIn(file)).toEqual([]);
+    },
+  );
+
+  // The entries' shared declarations live in chunks beside them (dist/errors-….d.ts …).
+  it('should have no `any` in the shared declaration chunks', () => {
+    const chunks = readdirSync(path.join(root, 'dist')).filter((f) => /^[\w-]+-[\w-]{8}\.d\.ts$/.test(f));
+    expect(chunks.length).toBeGreaterThan(0);
+    expect(chunks.flatMap((f) => anyIn(path.join(root, 'dist', f)))).toEqual([]);
   });
 });
+
+/** Each `any` keyword of a declaration file, as `file:line: context`. */
+function anyIn(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  const visit = (node: ts.Node) => {
+    if (node.kind === ts.SyntaxKind.AnyKeyword) {
+      const { line } = source.getLineAndCharacterOfPosition(node.getStart());
+      found.push(`${path.relative(root, file)}:${line + 1}: ${node.parent.getText().slice(0, 80)}`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}

@@ -1,19 +1,25 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { build, type Metafile } from 'esbuild';
+import ts from 'typescript';
 
 /**
- * The core's runtime import graph (esbuild's metafile of the browser bundle): no cycles, and
- * dependencies point one way, pipeline -> operators -> transport -> core (docs/CONTRIBUTING.md, "Layers").
+ * The browser-safe entries' import graph: no cycles at run time (esbuild's metafile of the
+ * browser bundle), and dependencies point one way, pipeline -> operators -> transport ->
+ * codecs, sources, results -> core (docs/ENTRIES.md), type imports included (read from the
+ * source, since a bundle drops them).
  */
 const root = path.resolve(__dirname, '../..');
-const rank: Record<string, number> = { core: 0, codecs: 0, sources: 1, results: 1, transport: 2, operators: 3, pipeline: 4 };
+const rank: Record<string, number> = { core: 0, codecs: 1, sources: 1, results: 1, transport: 2, operators: 3, pipeline: 4, engine: 5, deploy: 5 };
+const ENTRIES = ['lib/index.ts', 'lib/engine/index.ts', 'lib/deploy/index.ts'];
 
 async function graph(): Promise<Map<string, string[]>> {
   const result = await build({
-    entryPoints: [path.join(root, 'lib/index.ts')],
+    entryPoints: ENTRIES.map((entry) => path.join(root, entry)),
     bundle: true,
     platform: 'browser',
     write: false,
+    outdir: 'out',
     metafile: true,
     logLevel: 'silent',
     packages: 'external',
@@ -58,4 +64,41 @@ describe('the core import graph', () => {
     }
     expect(upward).toEqual([]);
   });
+
+  it('should only import from the same layer or below, type imports included', () => {
+    expect(upwardImports(path.join(root, 'lib'))).toEqual([]);
+  });
 });
+
+/**
+ * Every import of a layered folder of `lib` (`import`, `import type`, `export … from` and
+ * `import('…')` types) that points to a higher layer, as `file -> target`.
+ */
+export function upwardImports(lib: string): string[] {
+  const upward: string[] = [];
+  for (const layer of Object.keys(rank)) {
+    const dir = path.join(lib, layer);
+    let files: string[];
+    try {
+      files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    } catch {
+      continue;
+    }
+    for (const file of files) {
+      const full = path.join(dir, file);
+      const source = ts.createSourceFile(full, readFileSync(full, 'utf8'), ts.ScriptTarget.Latest, true);
+      const visit = (node: ts.Node) => {
+        let specifier: ts.Expression | undefined;
+        if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) specifier = node.moduleSpecifier;
+        else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) specifier = node.argument.literal;
+        if (specifier && ts.isStringLiteral(specifier) && specifier.text.startsWith('.')) {
+          const target = path.relative(lib, path.resolve(path.dirname(full), specifier.text)).split(path.sep)[0];
+          if (rank[target] !== undefined && rank[target] > rank[layer]) upward.push(`lib/${layer}/${file} -> ${specifier.text}`);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+    }
+  }
+  return upward.sort();
+}

@@ -1,6 +1,8 @@
 /** Specs: aborting trainModel. */
 import { firstValueFrom, lastValueFrom, of } from 'rxjs';
-import { AbortError, models, models$, trainEachFrom$, trainModel, train$, upload$, type JobEvent, type TrainingEvent, type TrainingJob } from '../../lib';
+import { AbortError, trainModel, train$, upload$, type TrainingEvent, type TrainingJob } from '../../lib';
+import { models, models$ } from '../../lib/deploy';
+import { trainEachFrom$, type JobEvent } from '../../lib/engine';
 import { seattleWeather, useEmulator } from '../helpers/emulator';
 
 /**

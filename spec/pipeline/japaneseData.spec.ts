@@ -2,19 +2,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { lastValueFrom, of, toArray } from 'rxjs';
-import {
-  datasetInfo$,
-  models$,
-  retrainClient$,
-  retrainStatus$,
-  retrainUpload$,
-  trainModel$,
-  type CsvSource,
-  type FetchLike,
-  type FetchResponse,
-  type TrainingConfig,
-  type TrainingEvent,
-} from '../../lib';
+import { trainModel$, type CsvSource, type FetchLike, type FetchResponse, type TrainingConfig, type TrainingEvent } from '../../lib';
+import { datasetInfo$, models$, retrainClient$, retrainStatus$, retrainUpload$ } from '../../lib/deploy';
 import { createNodeClient, fileSource } from '../../lib/node';
 import { API_KEY, SECRET_KEY, useEmulator } from '../helpers/emulator';
 

@@ -1,7 +1,8 @@
 /** Specs: the job queue. */
 import { EventEmitter } from 'node:events';
 import { lastValueFrom, of, Subject, toArray } from 'rxjs';
-import { createJobQueue, trainEachFrom$, type KeyedTrainingJob, type TrainingEvent, type TrainingResult } from '../../lib';
+import { type TrainingEvent, type TrainingResult } from '../../lib';
+import { createJobQueue, trainEachFrom$, type KeyedTrainingJob } from '../../lib/engine';
 
 const result: TrainingResult = { files: {}, metrics: [], contributions: [] };
 const job = (key: string): KeyedTrainingJob => ({ key, name: key, data: { train: '' }, config: { tt: 'regression', tc: 'y' } });

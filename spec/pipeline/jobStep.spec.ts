@@ -1,17 +1,8 @@
 /** Specs: jobStep$, one step per activation. */
 import { DEFAULT_POLL_OPTIONS, resolvePollOptions } from '../../lib/core/pollOptions';
 import { lastValueFrom, toArray } from 'rxjs';
-import {
-  TrainingFailedError,
-  TrainingStartUnknownError,
-  jobStep$,
-  newJobRecord,
-  runJobSteps$,
-  type JobRecord,
-  type JobStepOutput,
-  type JobStepped,
-  type TrainingJob,
-} from '../../lib';
+import { TrainingFailedError, TrainingStartUnknownError, type TrainingJob } from '../../lib';
+import { jobStep$, newJobRecord, runJobSteps$, type JobRecord, type JobStepOutput, type JobStepped } from '../../lib/engine';
 import { stepPollDelayMs } from '../../lib/pipeline/jobStep';
 import { seattleWeather, useEmulator } from '../helpers/emulator';
 import { until } from '../helpers/wait';

@@ -1,7 +1,8 @@
 /** Specs: the local validation of trainModel$. */
 import { Readable } from 'node:stream';
 import { lastValueFrom } from 'rxjs';
-import { ValidationError, trainModel$, trainingDataIssues, type TrainingConfig, type TrainingJob } from '../../lib';
+import { ValidationError, trainModel$, type TrainingConfig, type TrainingJob } from '../../lib';
+import { trainingDataIssues } from '../../lib/engine';
 import { createNodeClient } from '../../lib/node';
 import { API_KEY, seattleRain, seattleWeather, useEmulator } from '../helpers/emulator';
 

@@ -1,15 +1,7 @@
 /** Specs: trainEach$. */
 import { Subject, lastValueFrom, of, toArray, type Observable } from 'rxjs';
-import {
-  ApiError,
-  ValidationError,
-  trainEach$,
-  trainEachFrom$,
-  type JobEvent,
-  type KeyedTrainingJob,
-  type TrainingEvent,
-  type TrainingResult,
-} from '../../lib';
+import { ApiError, ValidationError, type TrainingEvent, type TrainingResult } from '../../lib';
+import { trainEach$, trainEachFrom$, type JobEvent, type KeyedTrainingJob } from '../../lib/engine';
 import { seattleWeather, useEmulator } from '../helpers/emulator';
 import { testScheduler } from '../helpers/marbles';
 

@@ -12,11 +12,11 @@ import {
   streamResult$,
   train$,
   upload$,
-  webZipCodec,
   type ClientConfig,
   type FetchLike,
   type ResultSink,
 } from '../../lib';
+import { webZipCodec } from '../../lib/node';
 import { API_KEY, seattleWeather, useEmulator } from '../helpers/emulator';
 import { spyOnDecompressionStream, type StreamSpy } from './decompressionStreams';
 import { until } from '../helpers/wait';

@@ -1,6 +1,7 @@
 // The client's call hooks: every request of one logical call carries its number, and onCallEnd hears how the call ended.
 import { lastValueFrom, toArray } from 'rxjs';
-import { PredictionOneError, createClient, models$, type CallEndEvent, type ClientConfig, type RequestEvent } from '../../lib';
+import { models$ } from '../../lib/deploy';
+import { PredictionOneError, createClient, type CallEndEvent, type ClientConfig, type RequestEvent } from '../../lib';
 import { SECRET_KEY, useEmulator } from '../helpers/emulator';
 
 describe('onRequest call numbers and onCallEnd', () => {

@@ -2,7 +2,8 @@
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { lastValueFrom, toArray } from 'rxjs';
-import { ApiError, PRODUCTION_BASE_URL, ValidationError, createClient, models$, type ClientConfig } from '../../lib';
+import { ApiError, PRODUCTION_BASE_URL, ValidationError, createClient, type ClientConfig } from '../../lib';
+import { models$ } from '../../lib/deploy';
 import { isBrowserLike } from '../../lib/core/environment';
 import { createNodeClient } from '../../lib/node';
 import { API_KEY, SECRET_KEY, useEmulator } from '../helpers/emulator';

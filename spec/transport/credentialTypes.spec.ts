@@ -1,6 +1,7 @@
 /** Specs: the client's credential types. */
 import { forkJoin, lastValueFrom, of, toArray } from 'rxjs';
-import { AuthError, ValidationError, classifiers$, createClient, models$, retrainClient$, retrainUpload$, type CredentialState } from '../../lib';
+import { AuthError, ValidationError, createClient, type CredentialState } from '../../lib';
+import { classifiers$, models$, retrainClient$, retrainUpload$ } from '../../lib/deploy';
 import { startEmulator, type Emulator } from '../../lib/emulator';
 
 const SECRET = 'secret-for-types';

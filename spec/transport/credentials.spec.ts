@@ -1,6 +1,7 @@
 /** Specs: API key exchange and refresh. */
 import { forkJoin, lastValueFrom, of, toArray } from 'rxjs';
-import { AuthError, apiKey$, createClient, datasetInfo$, upload$, type CredentialState } from '../../lib';
+import { AuthError, apiKey$, createClient, upload$, type CredentialState } from '../../lib';
+import { datasetInfo$ } from '../../lib/deploy';
 import { parseEndDate } from '../../lib/transport/credentials';
 import { SECRET_KEY, seattleWeather, useEmulator } from '../helpers/emulator';
 

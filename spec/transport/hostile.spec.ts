@@ -1,6 +1,7 @@
 /** Specs: hostile responses. */
 import { VirtualTimeScheduler, firstValueFrom, lastValueFrom, of, toArray } from 'rxjs';
-import { DecodeError, RequestTimeoutError, ResponseTooLargeError, ServerError, datasetInfo$, pollStatus$, upload$, type UploadedEvent } from '../../lib';
+import { DecodeError, RequestTimeoutError, ResponseTooLargeError, ServerError, pollStatus$, upload$, type UploadedEvent } from '../../lib';
+import { datasetInfo$ } from '../../lib/deploy';
 import { seattleWeather, useEmulator } from '../helpers/emulator';
 
 const STATUS = 'GET /v1/external/models/results';

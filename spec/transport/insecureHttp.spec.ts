@@ -32,6 +32,8 @@ describe('a key over plain http', () => {
       'http://[2001:db8::1]:80/',
       'http://128.0.0.1',
       'http://localhost.example.com',
+      'http://[::ffff:127.0.0.1]',
+      'http://127.0.0.1.example.com',
     ]) {
       const err = refusal(() => createClient({ baseUrl, ...key }));
       expect(err.issues).toEqual([expect.stringMatching(/^a key over plain http to http:\/\/\S+, not loopback/)]);
@@ -62,6 +64,9 @@ describe('a key over plain http', () => {
     'http://localhost:3000',
     'http://LOCALHOST.:3000',
     'http://[::1]:8080',
+    'http://[0:0::1]:8080',
+    'http://127.1:8080',
+    'http://0x7f.0.0.1:8080',
     'https://10.0.0.5',
     'https://p1.example.com',
   ])('should allow %s (loopback, or https)', (baseUrl) => {

@@ -1,32 +1,34 @@
 /** Specs: every request knows its operation. */
 import { firstValueFrom, lastValueFrom, of, toArray } from 'rxjs';
 import {
-  classifiers$,
-  createClassifier$,
   createClient,
-  datasetInfo$,
-  dataSets$,
-  deleteClassifier$,
-  deleteDataSet$,
-  deleteModel$,
   downloadResult$,
-  downloadRetrainResult$,
-  models$,
   pollStatus$,
-  predict$,
-  retrainClient$,
-  retrainStatus$,
-  retrainUpload$,
-  switchModel$,
   train$,
-  updateClassifier$,
   upload$,
-  waitForClassifier$,
   type ClientConfig,
   type FetchLike,
   type OperationName,
   type RequestEvent,
 } from '../../lib';
+import {
+  classifiers$,
+  createClassifier$,
+  datasetInfo$,
+  dataSets$,
+  deleteClassifier$,
+  deleteDataSet$,
+  deleteModel$,
+  downloadRetrainResult$,
+  models$,
+  predict$,
+  retrainClient$,
+  retrainStatus$,
+  retrainUpload$,
+  switchModel$,
+  updateClassifier$,
+  waitForClassifier$,
+} from '../../lib/deploy';
 import { SECRET_KEY, seattleWeather, useEmulator } from '../helpers/emulator';
 
 /** The route of each documented operation: what the emulator (the service) sees for it. */

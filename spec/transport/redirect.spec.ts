@@ -1,6 +1,7 @@
 /** Specs: API calls through redirects on each transport. */
 import { lastValueFrom, toArray } from 'rxjs';
-import { PredictionOneError, RedirectError, createClient, models$, type ClientConfig, type FetchLike } from 'prediction-one-rx';
+import { PredictionOneError, RedirectError, createClient, type ClientConfig, type FetchLike } from 'prediction-one-rx';
+import { models$ } from 'prediction-one-rx/deploy';
 import { createNodeClient, createNodeFetch, createUndiciFetch, fileSource } from 'prediction-one-rx/node';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';

@@ -1,17 +1,8 @@
 /** Specs: the retry budget. */
 import { createServer, type Server, type Socket } from 'node:net';
 import { lastValueFrom, of, toArray } from 'rxjs';
-import {
-  DeadlineExceededError,
-  RateLimitError,
-  RequestTimeoutError,
-  ServerError,
-  createClient,
-  datasetInfo$,
-  trainModel$,
-  upload$,
-  type RetryEvent,
-} from '../../lib';
+import { DeadlineExceededError, RateLimitError, RequestTimeoutError, ServerError, createClient, trainModel$, upload$, type RetryEvent } from '../../lib';
+import { datasetInfo$ } from '../../lib/deploy';
 import { API_KEY, SECRET_KEY, seattleWeather, useEmulator } from '../helpers/emulator';
 
 /**

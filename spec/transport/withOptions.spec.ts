@@ -1,5 +1,6 @@
 import { Subscription, lastValueFrom, merge, of, toArray } from 'rxjs';
-import { createClient, models$, pollStatus$, retrainClient$, train$, upload$, type ClientConfig, type FetchLike, type TrainingEvent } from '../../lib';
+import { models$, retrainClient$ } from '../../lib/deploy';
+import { createClient, pollStatus$, train$, upload$, type ClientConfig, type FetchLike, type TrainingEvent } from '../../lib';
 import { API_KEY, SECRET_KEY, seattleWeather, useEmulator } from '../helpers/emulator';
 
 /** A fetch that counts the requests in flight at once and records each request's key. */

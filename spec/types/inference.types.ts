@@ -1,18 +1,8 @@
 /** Type-level fixture: inference types, checked by the compiler. */
 import { of } from 'rxjs';
-import {
-  ApiError,
-  createClient,
-  trainEach$,
-  trainEachFrom$,
-  type JobEvent,
-  type KeyedTrainingJob,
-  type Metric,
-  type ModelSummary,
-  type TrainingResult,
-  models,
-  trainModel,
-} from '../../lib';
+import { ApiError, createClient, type Metric, type TrainingResult, trainModel } from '../../lib';
+import { type ModelSummary, models } from '../../lib/deploy';
+import { trainEach$, trainEachFrom$, type JobEvent, type KeyedTrainingJob } from '../../lib/engine';
 import { expectType, type Equal, type Expect } from './typeCheck';
 
 // Inference checks, compiled by spec/types/types.spec.ts (and `npm run typecheck`): each line

@@ -28,7 +28,8 @@ function compile(files: readonly string[], virtual: Readonly<Record<string, stri
 
 const NEGATIVE = path.join(ROOT, 'spec/types/__negative__.types.ts');
 const NEGATIVE_SOURCE = [
-  "import { createClient, trainEachFrom$, type KeyedTrainingJob, type Metric } from '../../lib';",
+  "import { createClient, type Metric } from '../../lib';",
+  "import { trainEachFrom$, type KeyedTrainingJob } from '../../lib/engine';",
   "import { expectType } from './typeCheck';",
   "const client = createClient({ baseUrl: 'http://127.0.0.1:1', apiKey: 'k' });",
   'const jobs: KeyedTrainingJob<{ shop: number }>[] = [];',

@@ -3,7 +3,9 @@ import { DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { rxResource, toSignal } from '@angular/core/rxjs-interop';
 import { Subject, catchError, concat, map, of, scan, startWith, switchMap, tap, toArray } from 'rxjs';
-import { inferColumns, models$, parseCsv, type ColumnSpec, type TaskType, type TrainingConfig, type TrainingJob } from 'prediction-one-rx';
+import { parse as parseCsv } from 'papaparse';
+import { inferColumns, type ColumnSpec, type TaskType, type TrainingConfig, type TrainingJob } from 'prediction-one-rx';
+import { models$ } from 'prediction-one-rx/deploy';
 import { PredictionOneService } from 'prediction-one-rx/angular';
 import { ContributionChartComponent } from './contribution-chart.component';
 import { HttpLog } from './http-log';
@@ -81,7 +83,7 @@ export class AppComponent {
     try {
       const text = await file.text();
       const columns = inferColumns(text);
-      this.rows.set(parseCsv(text));
+      this.rows.set(parseCsv<Record<string, string>>(text.replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: true }).data);
       this.columns.set(columns);
       this.chooseTarget(columns[columns.length - 1].name);
     } catch (err) {

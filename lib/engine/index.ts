@@ -1,0 +1,29 @@
+/**
+ * Running many trainings, imported as `prediction-one-rx/engine` (browser-safe): batches with a
+ * concurrency limit ({@link trainEach$}, {@link createJobQueue}), the durable step engine that
+ * the CLI's checkpointed batches and the BullMQ fleet drive ({@link jobStep$},
+ * {@link runJobSteps$}: a {@link JobRecord} saved between steps means no upload and no training
+ * twice), and the rules such a driver needs ({@link trainOrFollow$}, {@link isUnknownTraining},
+ * {@link trainingDataIssues}). One training needs none of this: `trainModel$` from
+ * `prediction-one-rx`. See docs/ENTRIES.md and docs/EVENT_PROCESSORS.md.
+ *
+ * ## Example
+ * ```ts
+ * import { createClient } from 'prediction-one-rx';
+ * import { trainEachFrom$ } from 'prediction-one-rx/engine';
+ *
+ * trainEachFrom$(createClient({ secretKey }), jobs, { concurrency: 4 }).subscribe((e) => e.type === 'failed' && console.error(e.key, e.error.name));
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { trainEach$, trainEachFrom$ } from '../pipeline/trainEach';
+export type { KeyedTrainingJob, JobEvent, TrainEachOptions } from '../pipeline/trainEach';
+export { createJobQueue } from '../pipeline/jobQueue';
+export type { JobQueue, JobQueueOptions } from '../pipeline/jobQueue';
+export { jobStep$, runJobSteps$, isJobStepped, newJobRecord } from '../pipeline/jobStep';
+export type { JobRecord, JobStage, JobStepped, JobStepContext, JobStepOutput } from '../pipeline/jobStep';
+export { trainOrFollow$ } from '../pipeline/trainOrFollow';
+export { isUnknownTraining } from '../core/trainingRules';
+export { trainingDataIssues } from '../sources/trainingDataIssues';
+export type { TrainingDataCheckOptions } from '../sources/trainingDataIssues';
