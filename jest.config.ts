@@ -49,6 +49,8 @@ const UNIT = [
   'spec/operators/paginate.spec.ts',
   'spec/operators/poller.spec.ts',
   'spec/pipeline/deadline.spec.ts',
+  'spec/pipeline/engine.spec.ts',
+  'spec/pipeline/trainModelTiming.spec.ts',
   'spec/pipeline/jobQueue.spec.ts',
   'spec/results/unzip.spec.ts',
   'spec/results/webInflate.spec.ts',

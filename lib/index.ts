@@ -102,6 +102,7 @@ export { createJobQueue } from './pipeline/jobQueue';
 export type { JobQueue, JobQueueOptions } from './pipeline/jobQueue';
 export { jobStep$, runJobSteps$, isJobStepped, newJobRecord } from './pipeline/jobStep';
 export type { JobRecord, JobStage, JobStepped, JobStepContext, JobStepOutput } from './pipeline/jobStep';
+export { JOB_RECORD_VERSION, JobRecordVersionError, readJobRecord } from './pipeline/engine';
 export { toTrainingResult, parseCsv } from './results/trainingResult';
 export { WebInflate, webZipCodec } from './results/webInflate';
 export { headlineMetric, HEADLINE_METRICS } from './results/headlineMetric';

@@ -235,15 +235,17 @@ class JobStepper {
       case 'checkUpload':
         return of({ externalProcessId: action.id }).pipe(
           datasetInfo$(this.client),
-          concatMap(() => this.answer(record, { type: 'uploadKnown' })),
-          catchError((err: unknown) => (isUnknownTraining(err) ? this.answer(record, { type: 'uploadUnknown' }) : throwError(() => err))),
+          map((): EngineAnswer => ({ type: 'uploadKnown' })),
+          catchError((err: unknown) => (isUnknownTraining(err) ? of<EngineAnswer>({ type: 'uploadUnknown' }) : throwError(() => err))),
+          concatMap((answer) => this.answer(record, answer)),
         );
       case 'create':
         return this.create(record, action.announce);
       case 'followCreate':
         return this.status$(action.id).pipe(
-          concatMap((status) => this.answer(record, { type: 'status', status })),
-          catchError((err: unknown) => (isUnknownTraining(err) ? this.answer(record, { type: 'unknownId', error: err }) : throwError(() => err))),
+          map((status): EngineAnswer => ({ type: 'status', status })),
+          catchError((err: unknown) => (isUnknownTraining(err) ? of<EngineAnswer>({ type: 'unknownId', error: err }) : throwError(() => err))),
+          concatMap((answer) => this.answer(record, answer)),
         );
       case 'poll':
         return this.status$(action.id).pipe(concatMap((status) => this.answer(record, { type: 'status', status })));
@@ -286,10 +288,14 @@ class JobStepper {
       this.save(creating),
       of({ externalProcessId: creating.externalProcessId ?? '' }).pipe(
         train$(this.client, { name, config }),
-        concatMap((e): Observable<JobStepOutput> => (e.type === 'queued' ? this.answer(creating, { type: 'createAccepted' }, [e]) : of(e))),
+        filter((e) => e.type === 'queued'),
+        map((e) => ({ answer: { type: 'createAccepted' } as EngineAnswer, before: [e] })),
         catchError((err: unknown) =>
-          err instanceof TrainingStartUnknownError ? this.answer(creating, { type: 'createAmbiguous', error: err }) : throwError(() => err),
+          err instanceof TrainingStartUnknownError
+            ? of({ answer: { type: 'createAmbiguous', error: err } as EngineAnswer, before: [] })
+            : throwError(() => err),
         ),
+        concatMap(({ answer, before }) => this.answer(creating, answer, before)),
       ),
     );
   }

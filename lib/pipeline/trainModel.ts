@@ -1,9 +1,25 @@
-/**
- * The whole training flow in one call: upload$ → train$ → pollStatus$ → downloadResult$.
- *
- * @packageDocumentation
- */
-import { Observable, lastValueFrom, of, tap } from 'rxjs';
+/** The whole training flow in one call (upload$ → train$ → pollStatus$ → downloadResult$), and its in-memory driver of the training engine for resuming a saved JobRecord. */
+import {
+  EMPTY,
+  Observable,
+  catchError,
+  concat,
+  concatMap,
+  defer,
+  filter,
+  from,
+  ignoreElements,
+  lastValueFrom,
+  map,
+  of,
+  tap,
+  throwError,
+  timer,
+  type ObservableInput,
+} from 'rxjs';
+import { resolvePollOptions } from '../core/pollOptions';
+import { TrainingStartUnknownError } from '../core/errors';
+import { isUnknownTraining } from '../core/trainingRules';
 import { trainingConfigIssues } from '../core/trainingConfig';
 import { checkTrainingData } from '../sources/trainingDataIssues';
 import type { ColumnSpec } from '../sources/columns';
@@ -13,12 +29,26 @@ import type { TrainingConfig } from '../core/trainingConfig';
 import type { TrainingResult } from '../results/trainingResult';
 import { abortOn } from '../operators/abortOn';
 import { downloadResult$ } from '../operators/downloadResult';
-import { pollStatus$ } from '../operators/pollStatus';
-import { uploadChecked$, type UploadInput } from '../operators/upload';
+import { datasetInfo$ } from '../operators/datasetInfo';
+import { pollStatus$, toStatusEvent } from '../operators/pollStatus';
+import { train$ } from '../operators/train';
+import { trainingStatus$ } from '../operators/trainingStatusRequest';
+import { uploadChecked$, type UploadCheck, type UploadInput } from '../operators/upload';
 import type { PredictionOneClient } from '../transport/client';
 import { onlyResult } from './onlyResult';
 import { trainOrFollow$ } from './trainOrFollow';
 import { withDeadline } from './deadline';
+import {
+  advance,
+  newJobRecord,
+  nextAction,
+  readJobRecord,
+  type EngineAction,
+  type EngineAnswer,
+  type EngineOutcome,
+  type EngineRules,
+  type JobRecord,
+} from './engine';
 
 /**
  * One training job: the data, the model's name and its config.
@@ -37,6 +67,10 @@ export interface TrainingJob {
   /**
    * Where an earlier run of this job got to (from a checkpoint): with `externalProcessId` the
    * upload is not repeated; with `trainingStarted` Create Model is not sent again either.
+   *
+   * @deprecated Keep the {@link JobRecord} that `onRecord` hands over and give it back as
+   * {@link TrainModelOptions.resume}: it resumes at any stage (an upload in flight, a Create
+   * Model whose answer was lost) and keeps the deadline of the training. Will be removed in v2.
    */
   readonly resume?: { readonly externalProcessId: string; readonly trainingStarted?: boolean };
   /**
@@ -67,6 +101,25 @@ export interface TrainModelOptions {
    * the run and rejects with what was thrown.
    */
   readonly onEvent?: (event: TrainingEvent) => void;
+  /**
+   * A record an earlier run handed to `onRecord` (kept in your own database, a message queue's
+   * payload …): the run goes on from it instead of starting over. `training`: follows the
+   * training by id (never a second Create Model), with `poll.maxWaitMs` still counted from
+   * `trainingSinceMs`; `creating`: asks the service by id first, and sends Create Model again
+   * only if it does not know the id (within `retry.maxAttempts` sends); `uploading`: asks Train
+   * Data Set Info, uploads again only if the upload is unknown; `uploaded`: sends Create Model;
+   * `downloaded`: nothing to do, the stream completes. A record of an unknown future version
+   * fails with {@link JobRecordVersionError}.
+   */
+  readonly resume?: JobRecord;
+  /**
+   * Called with the job's record at every change: each stage (written before the request it
+   * announces, like a checkpoint line) and each new status. When it returns an `ObservableInput`
+   * (a Promise of your database's write), the run waits for it before the request the record
+   * announces; a failure (rejection, error) ends the run with that error. The record is plain
+   * JSON with no secret and no pre-signed URL.
+   */
+  readonly onRecord?: (record: JobRecord) => ObservableInput<unknown> | void;
 }
 
 /**
@@ -105,7 +158,8 @@ export interface TrainModelOptions {
  * @returns The job's events.
  */
 export function trainModel$(client: PredictionOneClient, job: TrainingJob, options: TrainModelOptions = {}): Observable<TrainingEvent> {
-  const events$ = eventsOf(client, job).pipe(abortOn(options.signal));
+  const recorded = options.resume !== undefined || options.onRecord !== undefined;
+  const events$ = (recorded ? recordedEventsOf(client, job, options) : eventsOf(client, job)).pipe(abortOn(options.signal));
   const onEvent = options.onEvent;
   return onEvent ? events$.pipe(tap(onEvent)) : events$;
 }
@@ -117,13 +171,139 @@ function eventsOf(client: PredictionOneClient, job: TrainingJob): Observable<Tra
   const deadline = withDeadline<TrainingEvent>(job.deadlineMs, client.scheduler, 'pipeline');
   if (job.resume?.trainingStarted) return of({ externalProcessId: job.resume.externalProcessId }).pipe(poll, download, deadline);
   if (job.resume) return of({ externalProcessId: job.resume.externalProcessId }).pipe(train, poll, download, deadline);
+  return of(job.data).pipe(uploadChecked$(client, checkOf(job)), train, poll, download, deadline);
+}
+
+/** The local checks of a job's config and data, run before its upload's first request. */
+function checkOf(job: TrainingJob): UploadCheck {
   const configIssues = trainingConfigIssues(job.config);
-  const check = (head: { head: string; complete: boolean }, columns: readonly ColumnSpec[] | undefined) => {
+  return (head: { head: string; complete: boolean }, columns: readonly ColumnSpec[] | undefined) => {
     // With a broken config only the data's own problems are worth adding (not CSV, no rows).
     const data = checkTrainingData(head.head, job.config, { complete: head.complete, columns });
     return { issues: [...configIssues, ...data.issues], unreadable: data.unreadable };
   };
-  return of(job.data).pipe(uploadChecked$(client, check), train, poll, download, deadline);
+}
+
+/** The record a deprecated `job.resume` stands for. */
+function recordOfLegacyResume(job: TrainingJob): JobRecord | undefined {
+  const legacy = job.resume;
+  if (legacy === undefined) return undefined;
+  return { ...newJobRecord(job.name), stage: legacy.trainingStarted ? 'training' : 'uploaded', externalProcessId: legacy.externalProcessId };
+}
+
+/**
+ * The in-memory driver of the training engine (lib/pipeline/engine.ts): performs the request
+ * the record asks for, feeds the answer to the engine, hands each new record to `onRecord`
+ * (awaited before the request it announces), and goes on; the poll phase is
+ * {@link pollStatus$} (one shared poll per training), with the deadline left since
+ * `trainingSinceMs`.
+ */
+function recordedEventsOf(client: PredictionOneClient, job: TrainingJob, options: TrainModelOptions): Observable<TrainingEvent> {
+  const deadline = withDeadline<TrainingEvent>(job.deadlineMs, client.scheduler, 'pipeline');
+  return defer(() => {
+    const rules: EngineRules = { poll: resolvePollOptions(client.poll, job.poll), retry: client.settings.retry };
+    const onRecord = options.onRecord;
+    let record = readJobRecord(options.resume ?? recordOfLegacyResume(job) ?? newJobRecord(job.name));
+    const now = () => client.scheduler.now();
+    const keep = (next: JobRecord): Observable<never> => {
+      record = next;
+      if (onRecord === undefined) return EMPTY;
+      return defer(() => {
+        const written = onRecord(next);
+        return written === undefined || written === null ? EMPTY : from(written);
+      }).pipe(ignoreElements());
+    };
+    /** The engine's outcome of an answer: keep its record, emit, then the next action (after its wait). */
+    const settle = (out: EngineOutcome, before: readonly TrainingEvent[]): Observable<TrainingEvent> => {
+      if (out.error) return throwError(() => out.error);
+      const next$ = defer(() => run(out.then ?? nextAction(record, rules, now())));
+      // The poll phase keeps its own schedule (pollStatus$); only a recovery wait is waited here.
+      const wait = out.then === undefined && out.record.stage !== 'training' ? out.delayMs : 0;
+      const kept = out.persist
+        ? keep(out.record)
+        : defer(() => {
+            record = out.record;
+            return EMPTY;
+          });
+      return concat(kept, from(before), wait > 0 ? timer(wait, client.scheduler).pipe(concatMap(() => next$)) : next$);
+    };
+    /** A request's answers (and the events to pass on with each), fed to the engine one by one. */
+    const ask = (answers$: Observable<{ readonly answer: EngineAnswer; readonly before?: readonly TrainingEvent[] }>): Observable<TrainingEvent> =>
+      answers$.pipe(concatMap(({ answer, before }) => defer(() => settle(advance(record, answer, rules, now()), before ?? []))));
+    const statusAnswer = (id: string) =>
+      trainingStatus$(client, id).pipe(map((s) => ({ answer: { type: 'status', status: toStatusEvent(s, id, rules.poll.terminalStatuses) } as EngineAnswer })));
+    const run = (action: EngineAction): Observable<TrainingEvent> => {
+      switch (action.kind) {
+        case 'done':
+          return EMPTY;
+        case 'fail':
+          return throwError(() => action.error);
+        case 'upload': {
+          const beforeSend = (id: string) => keep(advance(record, { type: 'uploadOpened', externalProcessId: id }, rules, now()).record);
+          return of(job.data).pipe(
+            uploadChecked$(client, checkOf(job), undefined, { beforeSend }),
+            concatMap((e) =>
+              e.type === 'uploaded' ? ask(of({ answer: { type: 'uploaded', externalProcessId: e.externalProcessId } as EngineAnswer, before: [e] })) : of(e),
+            ),
+          );
+        }
+        case 'checkUpload':
+          return ask(
+            of({ externalProcessId: action.id }).pipe(
+              datasetInfo$(client),
+              map(() => ({ answer: { type: 'uploadKnown' } as EngineAnswer })),
+              catchError((err: unknown) => (isUnknownTraining(err) ? of({ answer: { type: 'uploadUnknown' } as EngineAnswer }) : throwError(() => err))),
+            ),
+          );
+        case 'create':
+          // Write-ahead: `creating` reaches onRecord before Create Model goes.
+          return concat(
+            keep(action.announce),
+            ask(
+              of({ externalProcessId: action.id }).pipe(
+                train$(client, { name: job.name, config: job.config }),
+                filter((e) => e.type === 'queued'),
+                map((e) => ({ answer: { type: 'createAccepted' } as EngineAnswer, before: [e] })),
+                catchError((err: unknown) =>
+                  err instanceof TrainingStartUnknownError ? of({ answer: { type: 'createAmbiguous', error: err } as EngineAnswer }) : throwError(() => err),
+                ),
+              ),
+            ),
+          );
+        case 'followCreate':
+          return ask(
+            statusAnswer(action.id).pipe(
+              catchError((err: unknown) =>
+                isUnknownTraining(err) ? of({ answer: { type: 'unknownId', error: err } as EngineAnswer }) : throwError(() => err),
+              ),
+            ),
+          );
+        case 'poll':
+          return pollPhase(action.id);
+        case 'download':
+          return of(action.status).pipe(downloadPhase);
+      }
+    };
+    /** Each status reaches onRecord before it is emitted (and before the download it may start). */
+    const onStatus = concatMap((e: TrainingEvent): Observable<TrainingEvent> => {
+      if (e.type !== 'status') return of(e);
+      const out = advance(record, { type: 'status', status: e }, rules, now());
+      // A failure status: pollStatus$ ends with its error.
+      return out.error ? of(e) : concat(keep(out.record), of(e));
+    });
+    const downloadPhase = (source: Observable<TrainingEvent>): Observable<TrainingEvent> =>
+      source.pipe(
+        downloadResult$(client),
+        concatMap((e) => (e.type === 'completed' ? concat(keep(advance(record, { type: 'downloaded' }, rules, now()).record), of(e)) : of(e))),
+      );
+    const pollPhase = (id: string): Observable<TrainingEvent> => {
+      // maxWaitMs counts from when the training was accepted, not from this subscription.
+      const since = record.trainingSinceMs ?? now();
+      const maxWaitMs = Math.max(0, rules.poll.maxWaitMs - (now() - since));
+      return of({ externalProcessId: id }).pipe(pollStatus$(client, { ...job.poll, maxWaitMs }), onStatus, downloadPhase);
+    };
+    return run(nextAction(record, rules, now()));
+  }).pipe(deadline);
 }
 
 /**
