@@ -265,7 +265,7 @@ function outcome(record: JobRecord, fields: Partial<Omit<EngineOutcome, 'record'
  * | `createAmbiguous` | stays `creating`, wait {@link createRecoveryWaitMs} (Retry-After or jitter; none when the service answered) |
  * | `creating` + `status` | `training` (persist), poll now |
  * | `creating` + `unknownId` | Create Model again now within {@link mayResendCreate}, else {@link TrainingStartUnknownError} |
- * | `training` + `status` | failure → {@link TrainingFailedError}; finished → `download` now; else wait the schedule |
+ * | `training` + `status` | failure → {@link TrainingFailedError}; finished → `download` now; else wait the schedule (at most until the deadline) |
  * | `downloaded` | `downloaded` (persist), done |
  *
  * ## Example
@@ -306,7 +306,7 @@ export function advance(record: JobRecord, answer: EngineAnswer, rules: EngineRu
       if (!mayResendCreate(record.createAttempts ?? 1, rules.retry)) return outcome(record, { error: new TrainingStartUnknownError(id, answer.error) });
       return outcome(record, { then: createAction(record) });
     case 'status':
-      return record.stage === 'training' ? polled(record, answer.status, rules) : followed(record, answer.status, nowMs);
+      return record.stage === 'training' ? polled(record, answer.status, rules, nowMs) : followed(record, answer.status, nowMs);
     case 'downloaded':
       return outcome({ ...record, stage: 'downloaded', ...(answer.where ?? {}) }, { persist: true, done: true });
   }
@@ -319,14 +319,17 @@ function followed(record: JobRecord, status: StatusEvent, nowMs: number): Engine
 }
 
 /** One status check of a `training` job answered. */
-function polled(record: JobRecord, status: StatusEvent, rules: EngineRules): EngineOutcome {
+function polled(record: JobRecord, status: StatusEvent, rules: EngineRules, nowMs: number): EngineOutcome {
   const id = record.externalProcessId ?? '';
   const next: JobRecord = { ...record, polls: record.polls + 1, lastStatus: status.status };
   const verdict = statusClassOf(status.status, rules.poll);
   if (verdict === 'failed') return outcome(record, { error: new TrainingFailedError(id, status.status) });
   const events = isStatusChange(record.lastStatus, status.status) || record.polls === 0 ? [status] : [];
   if (verdict === 'done') return outcome(next, { events, then: { kind: 'download', id, status } });
-  return outcome(next, { events, delayMs: pollWaitMs(next.polls, rules.poll) });
+  // Never wait past the deadline: the next activation then ends the job at it, not a poll later.
+  const since = record.trainingSinceMs;
+  const left = since === undefined ? Infinity : Math.max(0, since + rules.poll.maxWaitMs - nowMs);
+  return outcome(next, { events, delayMs: Math.min(pollWaitMs(next.polls, rules.poll), left) });
 }
 
 function asError(err: unknown): Error {

@@ -160,6 +160,12 @@ describe('engine: record + answer -> next record, events, wait, error', () => {
     expect(changed).toMatchObject({ events: [status('running')], delayMs: 8000 });
   });
 
+  it('should not wait past the deadline: the next activation ends the job at maxWaitMs after trainingSinceMs', () => {
+    const out = advance(at('training', { polls: 5, lastStatus: 'running', trainingSinceMs: 0 }), { type: 'status', status: status('running') }, rules, 57_000);
+    expect(out.delayMs).toBe(3000);
+    expect(nextAction(out.record, rules, 57_000 + out.delayMs).kind).toBe('fail');
+  });
+
   it('should download at once after a terminal status, and fail on a failure status (the failure statuses of the rules)', () => {
     const done = advance(at('training', { polls: 2, lastStatus: 'running' }), { type: 'status', status: status('finished') }, rules, 0);
     expect(done.then).toEqual({ kind: 'download', id: ID, status: status('finished') });

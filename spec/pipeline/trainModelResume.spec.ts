@@ -1,5 +1,5 @@
-import { lastValueFrom, toArray } from 'rxjs';
-import { JobRecordVersionError, trainModel$, type JobRecord, type TrainingEvent } from '../../lib';
+import { from, lastValueFrom, toArray } from 'rxjs';
+import { JobRecordVersionError, trainEach$, trainModel$, type JobEvent, type JobRecord, type TrainingEvent } from '../../lib';
 import { seattleWeather, useEmulator } from '../helpers/emulator';
 
 const CREATE = 'POST /v1/external/models';
@@ -129,5 +129,39 @@ describe('trainModel$ with resume and onRecord (a redelivered message after a cr
       JobRecordVersionError,
     );
     expect(emulator().requests).toHaveLength(0);
+  });
+
+  it('trainEach$: should resume every job from its record after a crash, training none twice', async () => {
+    emulator().clearLog();
+    const store = new Map<string, JobRecord>();
+    const jobs = ['each-a', 'each-b'].map((key) => ({ key, name: key, data: { train: seattleWeather(40) }, config }));
+    let crash: () => void = () => undefined;
+    const onRecord = (record: JobRecord, job: { key: string }) => {
+      store.set(job.key, record);
+      // The process dies once both trainings are recorded as started.
+      if ([...store.values()].filter((r) => r.stage === 'training').length === 2) queueMicrotask(crash);
+    };
+    await new Promise<void>((resolve, reject) => {
+      const subscription = from(jobs)
+        .pipe(trainEach$(client(), { concurrency: 2, onRecord }))
+        .subscribe({ error: reject, complete: () => reject(new Error('finished before the crash')) });
+      crash = () => {
+        crash = () => undefined;
+        subscription.unsubscribe();
+        resolve();
+      };
+    });
+    expect(emulator().count(CREATE)).toBe(2);
+    const resumed = jobs.map((job) => ({ ...job, record: store.get(job.key) }));
+    const events: JobEvent[] = await lastValueFrom(from(resumed).pipe(trainEach$(client(), { concurrency: 2, onRecord }), toArray()));
+    expect(
+      events
+        .filter((e) => e.type === 'succeeded')
+        .map((e) => e.key)
+        .sort(),
+    ).toEqual(['each-a', 'each-b']);
+    expect(emulator().count(CREATE)).toBe(2);
+    expect(emulator().count(UPLOAD_URL)).toBe(2);
+    expect([...store.values()].map((r) => r.stage)).toEqual(['downloaded', 'downloaded']);
   });
 });

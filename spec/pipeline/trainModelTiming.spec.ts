@@ -4,6 +4,7 @@ import {
   PollTimeoutError,
   TrainingFailedError,
   createClient,
+  runJobSteps$,
   trainModel$,
   trainOrFollow$,
   type JobRecord,
@@ -170,6 +171,28 @@ describe('trainModel$ resumed from a record, in virtual time', () => {
     );
     // Attempt 1: ceiling baseDelayMs 1000, × 0.25.
     expect(log.slice(0, 2)).toEqual([`${CREATE}@0`, `${STATUS}@250`]);
+  });
+});
+
+describe('maxWaitMs: one meaning in every driver', () => {
+  it('should end trainModel$ and the durable step alike, maxWaitMs after Create Model was accepted', async () => {
+    const ends: number[] = [];
+    for (const driver of ['trainModel$', 'runJobSteps$'] as const) {
+      const t = testScheduler();
+      const { fetch, log } = service(t, { statuses: ['running'] });
+      const client = clientOn(t, fetch);
+      t.frame = 5000;
+      const start = record({ stage: 'uploaded' });
+      const run =
+        driver === 'trainModel$'
+          ? trainModel$(client, job, { resume: start })
+          : runJobSteps$(client, start, { job: { ...job }, persist: () => Promise.resolve() });
+      const { error, endedAt } = await drive(t, run);
+      expect(error).toBeInstanceOf(PollTimeoutError);
+      expect(log[0]).toBe(`${CREATE}@5000`);
+      ends.push(endedAt);
+    }
+    expect(ends).toEqual([65_000, 65_000]);
   });
 });
 
