@@ -120,6 +120,13 @@ export interface TrainModelOptions {
    * JSON with no secret and no pre-signed URL.
    */
   readonly onRecord?: (record: JobRecord) => ObservableInput<unknown> | void;
+  /**
+   * With a record (`resume` or `onRecord`): stores the result before the record says
+   * `downloaded` (which a resumed run takes as "nothing left to do"), and may say where it went
+   * (`resultDir`, `score`: kept in the record). The run waits for it; a failure ends the run and
+   * the record stays `training`, so a resumed run downloads again (it never trains again).
+   */
+  readonly saveResult?: (result: TrainingResult, record: JobRecord) => ObservableInput<Pick<JobRecord, 'resultDir' | 'score'> | void>;
 }
 
 /**
@@ -158,7 +165,7 @@ export interface TrainModelOptions {
  * @returns The job's events.
  */
 export function trainModel$(client: PredictionOneClient, job: TrainingJob, options: TrainModelOptions = {}): Observable<TrainingEvent> {
-  const recorded = options.resume !== undefined || options.onRecord !== undefined;
+  const recorded = options.resume !== undefined || options.onRecord !== undefined || options.saveResult !== undefined;
   const events$ = (recorded ? recordedEventsOf(client, job, options) : eventsOf(client, job)).pipe(abortOn(options.signal));
   const onEvent = options.onEvent;
   return onEvent ? events$.pipe(tap(onEvent)) : events$;
@@ -294,7 +301,13 @@ function recordedEventsOf(client: PredictionOneClient, job: TrainingJob, options
     const downloadPhase = (source: Observable<TrainingEvent>): Observable<TrainingEvent> =>
       source.pipe(
         downloadResult$(client),
-        concatMap((e) => (e.type === 'completed' ? concat(keep(advance(record, { type: 'downloaded' }, rules, now()).record), of(e)) : of(e))),
+        concatMap((e) => {
+          if (e.type !== 'completed') return of(e);
+          const save = options.saveResult;
+          return (save ? from(save(e.result, record)) : of(undefined)).pipe(
+            concatMap((where) => concat(keep(advance(record, { type: 'downloaded', where: where ?? undefined }, rules, now()).record), of(e))),
+          );
+        }),
       );
     const pollPhase = (id: string): Observable<TrainingEvent> => {
       // maxWaitMs counts from when the training was accepted, not from this subscription.
