@@ -144,8 +144,15 @@ export interface TrainModelOptions {
  * training by its id instead of sending Create Model again; only if the service does not know
  * the id does the error reach the subscriber.
  *
+ * With `options.onRecord` (and `options.resume`) it runs on the training engine shared with
+ * `p1rx batch` and the fleet: every change of the job's {@link JobRecord} is handed to
+ * `onRecord` (awaited before the request it announces), and a saved record resumes the job where
+ * it stood (a `training` record is followed by id, never trained again). `poll.maxWaitMs` counts
+ * from when the training was accepted (the record's `trainingSinceMs`).
+ *
  * **Errors**: `ValidationError` (the local checks, before any request); any error of
  * {@link upload$}, {@link train$}, {@link pollStatus$} and {@link downloadResult$};
+ * {@link JobRecordVersionError} for a record of a newer version;
  * {@link index!DeadlineExceededError} past `job.deadlineMs`; {@link AbortError} when
  * `options.signal` fires.
  *
@@ -157,11 +164,14 @@ export interface TrainModelOptions {
  * trainModel$(client, { data: { train: csv }, name: 'weather', config: { tt: 'multi_classification', tc: 'weather' } })
  *   .subscribe((e) => console.log(e.type));
  * // uploadProgress, ..., uploaded, queued, status, status, status, downloadProgress, completed
+ *
+ * // Keeping the record in your own store, and resuming from it after a crash:
+ * trainModel$(client, job, { resume: await db.get(job.name), onRecord: (record) => db.put(record) }).subscribe();
  * ```
  *
  * @param client - The client.
  * @param job - What to train.
- * @param options - An `AbortSignal` and an event callback (see {@link TrainModelOptions}).
+ * @param options - An `AbortSignal`, an event callback, a record to resume and a record callback (see {@link TrainModelOptions}).
  * @returns The job's events.
  */
 export function trainModel$(client: PredictionOneClient, job: TrainingJob, options: TrainModelOptions = {}): Observable<TrainingEvent> {
