@@ -26,7 +26,7 @@ import { downloadResult$ } from '../operators/downloadResult';
 import { toStatusEvent } from '../operators/pollStatus';
 import { train$ } from '../operators/train';
 import { trainingStatus$ } from '../operators/trainingStatusRequest';
-import { upload$ } from '../operators/upload';
+import { uploadChecked$, type UploadCheck } from '../operators/upload';
 import type { TrainingResult } from '../results/trainingResult';
 import type { PredictionOneClient } from '../transport/client';
 import { advance, nextAction, readJobRecord, type EngineAction, type EngineAnswer, type EngineOutcome, type EngineRules, type JobRecord } from './engine';
@@ -189,14 +189,19 @@ export function isJobStepped(out: JobStepOutput): out is JobStepped {
 
 /**
  * The IO of one job: performs the request the engine asks for, feeds the answer back, and
- * persists a record when the engine says so (before the request it announces).
+ * persists a record when the engine says so (before the request it announces). The durable
+ * drivers loop {@link JobStepper.step}; `trainModel$`'s in-memory driver uses it up to the
+ * poll phase (with `check`, its local checks of the data before the upload).
+ *
+ * @internal
  */
-class JobStepper {
-  private readonly rules: EngineRules;
+export class JobStepper {
+  readonly rules: EngineRules;
 
   constructor(
     private readonly client: PredictionOneClient,
     private readonly context: JobStepContext,
+    private readonly check?: UploadCheck,
   ) {
     this.rules = { poll: resolvePollOptions(client.poll, context.job.poll), retry: client.settings.retry };
   }
@@ -263,7 +268,7 @@ class JobStepper {
       return this.save(current);
     };
     return of(this.context.job.data).pipe(
-      upload$(this.client, { beforeSend }),
+      uploadChecked$(this.client, this.check, undefined, { beforeSend }),
       concatMap((e): Observable<JobStepOutput> =>
         e.type === 'uploaded' ? this.answer(current, { type: 'uploaded', externalProcessId: e.externalProcessId }, [e]) : of(e),
       ),
@@ -300,7 +305,8 @@ class JobStepper {
     );
   }
 
-  private download(record: JobRecord, status: StatusEvent): Observable<JobStepOutput> {
+  /** Downloads the result of a terminal `status`, stores it (`saveResult`), persists `downloaded`. */
+  download(record: JobRecord, status: StatusEvent): Observable<JobStepOutput> {
     return of(status).pipe(
       downloadResult$(this.client),
       // downloadResult$ passes the status through: it was emitted already.

@@ -2,7 +2,6 @@
 import {
   EMPTY,
   Observable,
-  catchError,
   concat,
   concatMap,
   defer,
@@ -10,16 +9,12 @@ import {
   from,
   ignoreElements,
   lastValueFrom,
-  map,
   of,
   tap,
   throwError,
   timer,
   type ObservableInput,
 } from 'rxjs';
-import { resolvePollOptions } from '../core/pollOptions';
-import { TrainingStartUnknownError } from '../core/errors';
-import { isUnknownTraining } from '../core/trainingRules';
 import { trainingConfigIssues } from '../core/trainingConfig';
 import { checkTrainingData } from '../sources/trainingDataIssues';
 import type { ColumnSpec } from '../sources/columns';
@@ -29,26 +24,14 @@ import type { TrainingConfig } from '../core/trainingConfig';
 import type { TrainingResult } from '../results/trainingResult';
 import { abortOn } from '../operators/abortOn';
 import { downloadResult$ } from '../operators/downloadResult';
-import { datasetInfo$ } from '../operators/datasetInfo';
-import { pollStatus$, toStatusEvent } from '../operators/pollStatus';
-import { train$ } from '../operators/train';
-import { trainingStatus$ } from '../operators/trainingStatusRequest';
+import { pollStatus$ } from '../operators/pollStatus';
 import { uploadChecked$, type UploadCheck, type UploadInput } from '../operators/upload';
 import type { PredictionOneClient } from '../transport/client';
 import { onlyResult } from './onlyResult';
 import { trainOrFollow$ } from './trainOrFollow';
 import { withDeadline } from './deadline';
-import {
-  advance,
-  newJobRecord,
-  nextAction,
-  readJobRecord,
-  type EngineAction,
-  type EngineAnswer,
-  type EngineOutcome,
-  type EngineRules,
-  type JobRecord,
-} from './engine';
+import { advance, newJobRecord, nextAction, readJobRecord, type JobRecord } from './engine';
+import { JobStepper, isJobStepped, type JobStepOutput, type JobStepped } from './jobStep';
 
 /**
  * One training job: the data, the model's name and its config.
@@ -209,124 +192,56 @@ function recordOfLegacyResume(job: TrainingJob): JobRecord | undefined {
 }
 
 /**
- * The in-memory driver of the training engine (lib/pipeline/engine.ts): performs the request
- * the record asks for, feeds the answer to the engine, hands each new record to `onRecord`
- * (awaited before the request it announces), and goes on; the poll phase is
- * {@link pollStatus$} (one shared poll per training), with the deadline left since
- * `trainingSinceMs`.
+ * The in-memory driver of the training engine (lib/pipeline/engine.ts): the durable step
+ * ({@link JobStepper}, with `onRecord` as its persist) up to the poll phase, then
+ * {@link pollStatus$} (one shared poll per training) with the deadline left since
+ * `trainingSinceMs`, each new status handed to `onRecord`, and the step's download.
  */
 function recordedEventsOf(client: PredictionOneClient, job: TrainingJob, options: TrainModelOptions): Observable<TrainingEvent> {
   const deadline = withDeadline<TrainingEvent>(job.deadlineMs, client.scheduler, 'pipeline');
   return defer(() => {
-    const rules: EngineRules = { poll: resolvePollOptions(client.poll, job.poll), retry: client.settings.retry };
     const onRecord = options.onRecord;
-    let record = readJobRecord(options.resume ?? recordOfLegacyResume(job) ?? newJobRecord(job.name));
+    const persist = (record: JobRecord): ObservableInput<unknown> => (onRecord && onRecord(record)) ?? EMPTY;
+    const stepper = new JobStepper(client, { job, persist, saveResult: options.saveResult }, checkOf(job));
     const now = () => client.scheduler.now();
-    const keep = (next: JobRecord): Observable<never> => {
-      record = next;
-      if (onRecord === undefined) return EMPTY;
-      return defer(() => {
-        const written = onRecord(next);
-        return written === undefined || written === null ? EMPTY : from(written);
-      }).pipe(ignoreElements());
+    const pollPhase = (start: JobRecord): Observable<TrainingEvent> => {
+      let record = start;
+      const id = record.externalProcessId ?? '';
+      // maxWaitMs counts from when the training was accepted, not from this subscription.
+      const maxWaitMs = Math.max(0, stepper.rules.poll.maxWaitMs - (now() - (record.trainingSinceMs ?? now())));
+      return of({ externalProcessId: id }).pipe(
+        pollStatus$(client, { ...job.poll, maxWaitMs }),
+        concatMap((e): Observable<TrainingEvent | JobStepOutput> => {
+          if (e.type !== 'status') return of(e);
+          const out = advance(record, { type: 'status', status: e }, stepper.rules, now());
+          // A failure status: pollStatus$ ends with its error.
+          if (out.error) return of(e);
+          record = out.record;
+          const kept = concat(defer(() => from(persist(record))).pipe(ignoreElements()), of(e));
+          return e.terminal ? concat(kept, stepper.download(record, e)) : kept;
+        }),
+        filter((e): e is TrainingEvent => !isJobStepped(e)),
+      );
     };
-    /** The engine's outcome of an answer: keep its record, emit, then the next action (after its wait). */
-    const settle = (out: EngineOutcome, before: readonly TrainingEvent[]): Observable<TrainingEvent> => {
-      if (out.error) return throwError(() => out.error);
-      const next$ = defer(() => run(out.then ?? nextAction(record, rules, now())));
-      // The poll phase keeps its own schedule (pollStatus$); only a recovery wait is waited here.
-      const wait = out.then === undefined && out.record.stage !== 'training' ? out.delayMs : 0;
-      const kept = out.persist
-        ? keep(out.record)
-        : defer(() => {
-            record = out.record;
-            return EMPTY;
-          });
-      return concat(kept, from(before), wait > 0 ? timer(wait, client.scheduler).pipe(concatMap(() => next$)) : next$);
-    };
-    /** A request's answers (and the events to pass on with each), fed to the engine one by one. */
-    const ask = (answers$: Observable<{ readonly answer: EngineAnswer; readonly before?: readonly TrainingEvent[] }>): Observable<TrainingEvent> =>
-      answers$.pipe(concatMap(({ answer, before }) => defer(() => settle(advance(record, answer, rules, now()), before ?? []))));
-    const statusAnswer = (id: string) =>
-      trainingStatus$(client, id).pipe(map((s) => ({ answer: { type: 'status', status: toStatusEvent(s, id, rules.poll.terminalStatuses) } as EngineAnswer })));
-    const run = (action: EngineAction): Observable<TrainingEvent> => {
-      switch (action.kind) {
-        case 'done':
-          return EMPTY;
-        case 'fail':
-          return throwError(() => action.error);
-        case 'upload': {
-          const beforeSend = (id: string) => keep(advance(record, { type: 'uploadOpened', externalProcessId: id }, rules, now()).record);
-          return of(job.data).pipe(
-            uploadChecked$(client, checkOf(job), undefined, { beforeSend }),
-            concatMap((e) =>
-              e.type === 'uploaded' ? ask(of({ answer: { type: 'uploaded', externalProcessId: e.externalProcessId } as EngineAnswer, before: [e] })) : of(e),
-            ),
-          );
-        }
-        case 'checkUpload':
-          return ask(
-            of({ externalProcessId: action.id }).pipe(
-              datasetInfo$(client),
-              map(() => ({ answer: { type: 'uploadKnown' } as EngineAnswer })),
-              catchError((err: unknown) => (isUnknownTraining(err) ? of({ answer: { type: 'uploadUnknown' } as EngineAnswer }) : throwError(() => err))),
-            ),
-          );
-        case 'create':
-          // Write-ahead: `creating` reaches onRecord before Create Model goes.
-          return concat(
-            keep(action.announce),
-            ask(
-              of({ externalProcessId: action.id }).pipe(
-                train$(client, { name: job.name, config: job.config }),
-                filter((e) => e.type === 'queued'),
-                map((e) => ({ answer: { type: 'createAccepted' } as EngineAnswer, before: [e] })),
-                catchError((err: unknown) =>
-                  err instanceof TrainingStartUnknownError ? of({ answer: { type: 'createAmbiguous', error: err } as EngineAnswer }) : throwError(() => err),
-                ),
-              ),
-            ),
-          );
-        case 'followCreate':
-          return ask(
-            statusAnswer(action.id).pipe(
-              catchError((err: unknown) =>
-                isUnknownTraining(err) ? of({ answer: { type: 'unknownId', error: err } as EngineAnswer }) : throwError(() => err),
-              ),
-            ),
-          );
-        case 'poll':
-          return pollPhase(action.id);
-        case 'download':
-          return of(action.status).pipe(downloadPhase);
-      }
-    };
-    /** Each status reaches onRecord before it is emitted (and before the download it may start). */
-    const onStatus = concatMap((e: TrainingEvent): Observable<TrainingEvent> => {
-      if (e.type !== 'status') return of(e);
-      const out = advance(record, { type: 'status', status: e }, rules, now());
-      // A failure status: pollStatus$ ends with its error.
-      return out.error ? of(e) : concat(keep(out.record), of(e));
-    });
-    const downloadPhase = (source: Observable<TrainingEvent>): Observable<TrainingEvent> =>
-      source.pipe(
-        downloadResult$(client),
-        concatMap((e) => {
-          if (e.type !== 'completed') return of(e);
-          const save = options.saveResult;
-          return (save ? from(save(e.result, record)) : of(undefined)).pipe(
-            concatMap((where) => concat(keep(advance(record, { type: 'downloaded', where: where ?? undefined }, rules, now()).record), of(e))),
-          );
+    const step = (record: JobRecord): Observable<TrainingEvent> =>
+      (record.stage === 'training' ? of(stepped(record)) : stepper.step(record)).pipe(
+        concatMap((out): Observable<TrainingEvent> => {
+          if (!isJobStepped(out)) return of(out);
+          if (out.done) return EMPTY;
+          // The poll phase keeps its own schedule (pollStatus$); only a recovery wait is waited here.
+          if (out.record.stage === 'training') return pollPhase(out.record);
+          return out.delayMs > 0 ? timer(out.delayMs, client.scheduler).pipe(concatMap(() => step(out.record))) : step(out.record);
         }),
       );
-    const pollPhase = (id: string): Observable<TrainingEvent> => {
-      // maxWaitMs counts from when the training was accepted, not from this subscription.
-      const since = record.trainingSinceMs ?? now();
-      const maxWaitMs = Math.max(0, rules.poll.maxWaitMs - (now() - since));
-      return of({ externalProcessId: id }).pipe(pollStatus$(client, { ...job.poll, maxWaitMs }), onStatus, downloadPhase);
-    };
-    return run(nextAction(record, rules, now()));
+    const start = readJobRecord(options.resume ?? recordOfLegacyResume(job) ?? newJobRecord(job.name));
+    // A `training` record past its deadline ends at once; nothing is sent.
+    const action = nextAction(start, stepper.rules, now());
+    return action.kind === 'fail' ? throwError(() => action.error) : step(start);
   }).pipe(deadline);
+}
+
+function stepped(record: JobRecord): JobStepped {
+  return { type: 'stepped', record, delayMs: 0, done: false };
 }
 
 /**
