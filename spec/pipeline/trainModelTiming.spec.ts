@@ -3,6 +3,7 @@ import type { TestScheduler } from 'rxjs/testing';
 import {
   PollTimeoutError,
   TrainingFailedError,
+  JobRecordVersionError,
   createClient,
   runJobSteps$,
   trainModel$,
@@ -193,6 +194,17 @@ describe('maxWaitMs: one meaning in every driver', () => {
       ends.push(endedAt);
     }
     expect(ends).toEqual([65_000, 65_000]);
+  });
+});
+
+describe('a record of a future version', () => {
+  it('should be refused by the durable step before any request', async () => {
+    const t = testScheduler();
+    const { fetch, log } = service(t, { statuses: ['running'] });
+    const future = { ...record({ stage: 'training', trainingSinceMs: 0 }), v: 2 } as unknown as JobRecord;
+    const { error } = await drive(t, runJobSteps$(clientOn(t, fetch), future, { job, persist: () => Promise.resolve() }));
+    expect(error).toBeInstanceOf(JobRecordVersionError);
+    expect(log).toEqual([]);
   });
 });
 
