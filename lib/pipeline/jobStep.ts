@@ -108,7 +108,7 @@ export const stepPollDelayMs: (polls: number, options: ResolvedPollOptions) => n
  * |---|---|
  * | `new` | Get Upload URL, persist `uploading` (write-ahead), PUT the files, persist `uploaded` |
  * | `uploading` | Train Data Set Info: known → persist `uploaded`; unknown → upload again as `new` |
- * | `uploaded` | persist `creating`, Create Model; accepted → persist `training`; ambiguous → stays `creating`, step again after a backoff |
+ * | `uploaded` | persist `creating`, Create Model; accepted → persist `training`; ambiguous → stays `creating`, step again after Retry-After or a jittered backoff (none when the service answered: `createRecoveryWaitMs`) |
  * | `creating` | one status check: known → persist `training`; unknown → Create Model again (within `retry.maxAttempts` sends), else {@link TrainingStartUnknownError} |
  * | `training` | one status check; `finished` → download, `saveResult`, persist `downloaded` (in the same activation: the pre-signed result URL is never stored) |
  * | `downloaded` | nothing |
