@@ -52,6 +52,8 @@ const UNIT = [
   'spec/packaging/defaults.spec.ts',
   'spec/packaging/rawConfig.spec.ts',
   'spec/pipeline/deadline.spec.ts',
+  'spec/pipeline/engine.spec.ts',
+  'spec/pipeline/trainModelTiming.spec.ts',
   'spec/pipeline/jobQueue.spec.ts',
   'spec/results/unzip.spec.ts',
   'spec/results/webInflate.spec.ts',

@@ -66,7 +66,8 @@ export function runBatchJob$(client: PredictionOneClient, job: BatchJob, checkpo
   return defer(() => {
     const from = job.from;
     // A `downloaded` job whose folder is gone is fetched again: poll once more, then download.
-    const start: JobRecord = from === undefined ? newJobRecord(job.key) : from.stage === 'downloaded' ? { ...from, stage: 'training', polls: 0 } : from;
+    const start: JobRecord =
+      from === undefined ? newJobRecord(job.key) : { ...from, v: 1, ...(from.stage === 'downloaded' ? { stage: 'training', polls: 0 } : {}) };
     // Every record the steps write (they spread the record) says which job it is.
     const { failure: _earlier, ...record }: JobRecord = job.fingerprint === undefined ? start : { ...start, fingerprint: job.fingerprint };
     const clock = new StageClock(() => client.scheduler.now(), record.times);

@@ -59,7 +59,14 @@ export interface PollOptions {
   readonly multiplier?: number;
   /** `'full'`: each wait is a random value in `[0, interval]` (AWS "full jitter"). Default `'none'`. */
   readonly jitter?: 'none' | 'full';
-  /** Whole-run deadline, each subscriber's own (from its subscription); then {@link PollTimeoutError}. Default 24 h. `Infinity` disables it. */
+  /**
+   * How long a training may take, counted from when it was accepted: Create Model's answer,
+   * kept as a job record's `trainingSinceMs`. `trainModel$` (with or without a record to
+   * resume), `p1rx batch` and the fleet all end the run with {@link PollTimeoutError} at that
+   * moment plus `maxWaitMs`, however often they were restarted. `pollStatus$` given a bare id,
+   * which cannot know when it was accepted, counts from its subscription (each subscriber its
+   * own). Default 24 h. `Infinity` disables it.
+   */
   readonly maxWaitMs?: number;
   /** Statuses that end polling successfully. Default `['finished']`. */
   readonly terminalStatuses?: readonly string[];

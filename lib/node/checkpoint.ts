@@ -39,8 +39,8 @@ export type CheckpointStage = JobStage;
  * const record: CheckpointRecord = { v: 2, key: 'shop-12', stage: 'uploading', externalProcessId: '5f0c…', polls: 0, at: new Date().toISOString() };
  * ```
  */
-export interface CheckpointRecord extends JobRecord {
-  /** Format version, `2`. */
+export interface CheckpointRecord extends Omit<JobRecord, 'v'> {
+  /** Format version of the line, `2` (its job record is {@link JobRecord} version 1). */
   readonly v: 2;
   /** When the record was written (ISO 8601). */
   readonly at: string;
@@ -355,7 +355,8 @@ export async function openCheckpoint(file: string, options: OpenCheckpointOption
     },
     write(partial) {
       if (closed) return Promise.reject(new CheckpointError(`${file} is closed`));
-      const record: CheckpointRecord = { v: 2, ...partial, at: new Date().toISOString() };
+      // The line's own version replaces the job record's (`v: 1`, implied by line version 2).
+      const record: CheckpointRecord = { ...partial, v: 2, at: new Date().toISOString() };
       const done = queue.then(async () => {
         if (failure) throw failure;
         try {

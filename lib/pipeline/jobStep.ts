@@ -1,11 +1,4 @@
-/**
- * A training job as a plain, serialisable record advanced by ONE step function: the shared
- * engine of `p1rx batch` (which loops it in-process, with a checkpoint file as its store) and
- * of the BullMQ fleet (where the record is the job's data and each activation is one step).
- *
- * @packageDocumentation
- */
-import type { TrainingStatusValue } from '../core/events';
+/** The durable driver of the training engine (lib/pipeline/engine.ts): one step of a job record per activation, with write-ahead persistence, for `p1rx batch` (a checkpoint file) and the BullMQ fleet (the job's data). */
 import {
   EMPTY,
   Observable,
@@ -24,104 +17,22 @@ import {
   timer,
   type ObservableInput,
 } from 'rxjs';
-import { TrainingStatus } from '../codecs/trainingStatus';
-import { pollDelayMs, resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
-import { ApiError, AuthError, PollTimeoutError, TrainingFailedError, TrainingStartUnknownError } from '../core/errors';
+import { resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
+import { TrainingStartUnknownError } from '../core/errors';
 import type { StatusEvent, TrainingEvent } from '../core/events';
+import { isUnknownTraining, pollWaitMs } from '../core/trainingRules';
 import { datasetInfo$ } from '../operators/datasetInfo';
 import { downloadResult$ } from '../operators/downloadResult';
 import { toStatusEvent } from '../operators/pollStatus';
 import { train$ } from '../operators/train';
-import { upload$ } from '../operators/upload';
+import { trainingStatus$ } from '../operators/trainingStatusRequest';
+import { uploadChecked$, type UploadCheck } from '../operators/upload';
 import type { TrainingResult } from '../results/trainingResult';
-import { callApi$ } from '../transport/api';
-import { backoffDelayMs } from '../transport/retryPolicy';
 import type { PredictionOneClient } from '../transport/client';
+import { advance, nextAction, readJobRecord, type EngineAction, type EngineAnswer, type EngineOutcome, type EngineRules, type JobRecord } from './engine';
 import type { TrainingJob } from './trainModel';
 
-/**
- * Where a job stands. Each stage is written (made durable) BEFORE the request it announces:
- *
- * - `new`: nothing sent yet.
- * - `uploading`: an upload session was opened (`externalProcessId` set) and its first PUT is
- *   about to go. Resume: ask Train Data Set Info; upload again only if the service does not
- *   know the upload (the training data goes last, so "known" means every file arrived).
- * - `uploaded`: every file is stored.
- * - `creating`: Create Model is about to be sent (`createAttempts` counts the sends). Resume:
- *   follow the training by id; send Create Model again only if a status check proves the
- *   service does not know it, within the retry budget.
- * - `training`: Create Model was accepted; `polls` status checks answered so far.
- * - `downloaded`: the result is stored (`resultDir`).
- *
- * ## Example
- * ```ts
- * const stage: JobStage = 'training';
- * ```
- */
-export type JobStage = 'new' | 'uploading' | 'uploaded' | 'creating' | 'training' | 'downloaded';
-
-/**
- * A job's progress as plain JSON: what a checkpoint line holds and what a fleet job's data
- * holds. No secret and no pre-signed URL is ever part of it (a result URL is fetched fresh
- * when needed).
- *
- * ## Example
- * ```ts
- * const record: JobRecord = { key: 'shop-12', stage: 'training', externalProcessId: '5f0c…', polls: 3, trainingSinceMs: 1764380000000 };
- * ```
- */
-export interface JobRecord {
-  /** The job's key (unique in its batch). */
-  readonly key: string;
-  readonly stage: JobStage;
-  /** The upload session's id: set from `uploading` on. */
-  readonly externalProcessId?: string;
-  /** Status checks answered while `training` (drives the poll schedule after a restart). */
-  readonly polls: number;
-  /** The last status seen: `finished` (done), `failed` or `error` (failed), or another string, kept as sent (see {@link index!KnownTrainingStatus}). */
-  readonly lastStatus?: TrainingStatusValue;
-  /** When the training was first seen accepted (ms since the epoch, client scheduler clock): `poll.maxWaitMs` counts from it. */
-  readonly trainingSinceMs?: number;
-  /** Upload sessions opened. */
-  readonly uploadSessions?: number;
-  /** Create Model requests sent (at most `retry.maxAttempts`). */
-  readonly createAttempts?: number;
-  /** Where the result was stored (`downloaded`), as the `saveResult` hook said. */
-  readonly resultDir?: string;
-  /** The headline metric of the result (`downloaded`), for summaries. */
-  readonly score?: { readonly name: string; readonly value: number | string };
-  /**
-   * What defines the job (its data's content hash, config, name, column types) as the driver
-   * that created the record computed it (the Node driver: `jobFingerprint` of
-   * `prediction-one-rx/node`). Opaque here; a driver resuming a record compares it with the
-   * job's own, and trains a job that changed as a new job.
-   */
-  readonly fingerprint?: string;
-  /**
-   * When each stage began and ended, in ms since the epoch, as the driver saw them (for
-   * reports; the step never reads them): upload start and end, Create Model accepted
-   * (`queued`), the first status past the service's queue (`trainingStart`), the finished
-   * status seen (`trainingEnd`) and the service's own `updated_datetime` of it
-   * (`finishedAtService`: the poll schedule's lag is `trainingEnd` minus it), download start
-   * and end. Set by the driver that persists the record; see docs/BATCH.md.
-   */
-  readonly times?: {
-    readonly uploadStart?: number;
-    readonly uploadEnd?: number;
-    readonly queued?: number;
-    readonly trainingStart?: number;
-    readonly trainingEnd?: number;
-    readonly finishedAtService?: number;
-    readonly downloadStart?: number;
-    readonly downloadEnd?: number;
-  };
-  /**
-   * Why the job's last run failed, as the driver recorded it (the stage stays the last one
-   * reached): the typed error's name, its message (redacted: no key, no URL) and the recovery
-   * hint the CLI prints. Cleared when the job runs again.
-   */
-  readonly failure?: { readonly name: string; readonly message: string; readonly hint?: string };
-}
+export { newJobRecord, type JobRecord, type JobStage } from './engine';
 
 /**
  * The end of one activation of {@link jobStep$}: the record to keep and when to step again.
@@ -183,33 +94,11 @@ export type JobStepOutput = TrainingEvent | JobStepped;
 /**
  * Delay before status check number `polls + 1` on `options`' schedule: `firstDelayMs` before
  * the first, then `minDelayMs` × `multiplier`^(n-1) up to `maxDelayMs`, with full jitter when
- * asked (the schedule of {@link index!pollStatus$}, computed from the count kept in the record).
+ * asked (the shared rule {@link pollWaitMs}, computed from the count kept in the record).
  *
  * @internal
  */
-export function stepPollDelayMs(polls: number, options: ResolvedPollOptions): number {
-  return polls <= 0 ? options.firstDelayMs : pollDelayMs(polls - 1, options);
-}
-
-/**
- * A fresh record for a job that has not started.
- *
- * ## Example
- * ```ts
- * const record = checkpoint.records.get(key) ?? newJobRecord(key);
- * ```
- *
- * @param key - The job's key.
- * @returns A `new` record with no polls.
- */
-export function newJobRecord(key: string): JobRecord {
-  return { key, stage: 'new', polls: 0 };
-}
-
-/** True when a Train Status Check / Data Set Info error says "no such id" (400/404, not a key error). */
-function isUnknownId(err: unknown): boolean {
-  return err instanceof ApiError && !(err instanceof AuthError) && (err.httpStatus === 400 || err.httpStatus === 404);
-}
+export const stepPollDelayMs: (polls: number, options: ResolvedPollOptions) => number = pollWaitMs;
 
 /**
  * Advances a job by ONE step from its record and emits its progress events, then one
@@ -219,7 +108,7 @@ function isUnknownId(err: unknown): boolean {
  * |---|---|
  * | `new` | Get Upload URL, persist `uploading` (write-ahead), PUT the files, persist `uploaded` |
  * | `uploading` | Train Data Set Info: known → persist `uploaded`; unknown → upload again as `new` |
- * | `uploaded` | persist `creating`, Create Model; accepted → persist `training`; ambiguous → stays `creating`, step again after a backoff |
+ * | `uploaded` | persist `creating`, Create Model; accepted → persist `training`; ambiguous → stays `creating`, step again after Retry-After or a jittered backoff (none when the service answered: `createRecoveryWaitMs`) |
  * | `creating` | one status check: known → persist `training`; unknown → Create Model again (within `retry.maxAttempts` sends), else {@link TrainingStartUnknownError} |
  * | `training` | one status check; `finished` → download, `saveResult`, persist `downloaded` (in the same activation: the pre-signed result URL is never stored) |
  * | `downloaded` | nothing |
@@ -298,34 +187,30 @@ export function isJobStepped(out: JobStepOutput): out is JobStepped {
   return out.type === 'stepped';
 }
 
-/** The step logic, with the resolved options of one job. */
-class JobStepper {
-  private readonly poll: ResolvedPollOptions;
-  private readonly maxAttempts: number;
+/**
+ * The IO of one job: performs the request the engine asks for, feeds the answer back, and
+ * persists a record when the engine says so (before the request it announces). The durable
+ * drivers loop {@link JobStepper.step}; `trainModel$`'s in-memory driver uses it up to the
+ * poll phase (with `check`, its local checks of the data before the upload).
+ *
+ * @internal
+ */
+export class JobStepper {
+  readonly rules: EngineRules;
 
   constructor(
     private readonly client: PredictionOneClient,
     private readonly context: JobStepContext,
+    private readonly check?: UploadCheck,
   ) {
-    this.poll = resolvePollOptions(client.poll, context.job.poll);
-    this.maxAttempts = client.settings.retry.maxAttempts;
+    this.rules = { poll: resolvePollOptions(client.poll, context.job.poll), retry: client.settings.retry };
   }
 
   step(record: JobRecord): Observable<JobStepOutput> {
-    switch (record.stage) {
-      case 'new':
-        return this.upload(record);
-      case 'uploading':
-        return this.checkUpload(record);
-      case 'uploaded':
-        return this.create(record);
-      case 'creating':
-        return this.followCreate(record);
-      case 'training':
-        return this.pollOnce(record);
-      case 'downloaded':
-        return of(stepped(record, 0, true));
-    }
+    return defer(() => {
+      const current = readJobRecord(record);
+      return this.perform(current, nextAction(current, this.rules, this.client.scheduler.now()));
+    });
   }
 
   /** Persists `record` (the step waits), then emits nothing. */
@@ -333,123 +218,95 @@ class JobStepper {
     return defer(() => from(this.context.persist(record))).pipe(ignoreElements());
   }
 
+  /** Feeds `answer` to the engine; persists, emits `before` and the engine's events, then goes on or ends the activation. */
+  private answer(record: JobRecord, answer: EngineAnswer, before: readonly TrainingEvent[] = []): Observable<JobStepOutput> {
+    return defer(() => this.settle(advance(record, answer, this.rules, this.client.scheduler.now()), before));
+  }
+
+  private settle(out: EngineOutcome, before: readonly TrainingEvent[]): Observable<JobStepOutput> {
+    if (out.error) return throwError(() => out.error);
+    const next = out.then ? this.perform(out.record, out.then) : of(stepped(out.record, out.delayMs, out.done));
+    return concat(out.persist ? this.save(out.record) : EMPTY, from([...before, ...out.events]), next);
+  }
+
+  private perform(record: JobRecord, action: EngineAction): Observable<JobStepOutput> {
+    switch (action.kind) {
+      case 'done':
+        return of(stepped(record, 0, true));
+      case 'fail':
+        return throwError(() => action.error);
+      case 'upload':
+        return this.upload(record);
+      case 'checkUpload':
+        return of({ externalProcessId: action.id }).pipe(
+          datasetInfo$(this.client),
+          map((): EngineAnswer => ({ type: 'uploadKnown' })),
+          catchError((err: unknown) => (isUnknownTraining(err) ? of<EngineAnswer>({ type: 'uploadUnknown' }) : throwError(() => err))),
+          concatMap((answer) => this.answer(record, answer)),
+        );
+      case 'create':
+        return this.create(record, action.announce);
+      case 'followCreate':
+        return this.status$(action.id).pipe(
+          map((status): EngineAnswer => ({ type: 'status', status })),
+          catchError((err: unknown) => (isUnknownTraining(err) ? of<EngineAnswer>({ type: 'unknownId', error: err }) : throwError(() => err))),
+          concatMap((answer) => this.answer(record, answer)),
+        );
+      case 'poll':
+        return this.status$(action.id).pipe(concatMap((status) => this.answer(record, { type: 'status', status })));
+      case 'download':
+        return this.download(record, action.status);
+    }
+  }
+
   private upload(record: JobRecord): Observable<JobStepOutput> {
     let current = record;
     const beforeSend = (id: string) => {
       // Write-ahead: the id is on disk before the first byte goes, so a crash after the service
       // stored the files leaves something to ask about instead of nothing.
-      current = { ...current, stage: 'uploading', externalProcessId: id, uploadSessions: (current.uploadSessions ?? 0) + 1 };
+      current = advance(current, { type: 'uploadOpened', externalProcessId: id }, this.rules, this.client.scheduler.now()).record;
       return this.save(current);
     };
     return of(this.context.job.data).pipe(
-      upload$(this.client, { beforeSend }),
-      concatMap((e): Observable<JobStepOutput> => {
-        if (e.type !== 'uploaded') return of(e);
-        const done: JobRecord = { ...current, stage: 'uploaded', externalProcessId: e.externalProcessId };
-        return concat(this.save(done), of(e, stepped(done, 0)));
-      }),
+      uploadChecked$(this.client, this.check, undefined, { beforeSend }),
+      concatMap((e): Observable<JobStepOutput> =>
+        e.type === 'uploaded' ? this.answer(current, { type: 'uploaded', externalProcessId: e.externalProcessId }, [e]) : of(e),
+      ),
     );
   }
 
-  private checkUpload(record: JobRecord): Observable<JobStepOutput> {
-    const id = record.externalProcessId!;
-    return of({ externalProcessId: id }).pipe(
-      datasetInfo$(this.client),
-      concatMap(() => {
-        const done: JobRecord = { ...record, stage: 'uploaded' };
-        return concat(this.save(done), of(stepped(done, 0)));
-      }),
-      catchError((err: unknown) => (isUnknownId(err) ? this.upload({ ...record, stage: 'new' }) : throwError(() => err))),
-    );
-  }
-
-  private create(record: JobRecord): Observable<JobStepOutput> {
+  /** Claims the id when the context asks for it, then persists `announce` (write-ahead) and sends Create Model. */
+  private create(record: JobRecord, announce: JobRecord): Observable<JobStepOutput> {
     const claim = this.context.claim;
-    if (!claim) return this.send(record);
-    const id = record.externalProcessId!;
-    return from(claim(id)).pipe(
+    if (!claim) return this.send(announce);
+    return from(claim(announce.externalProcessId ?? '')).pipe(
       take(1),
-      concatMap((answer) => {
-        if (answer.granted) return this.send(record);
-        // Someone else may be sending it: follow by id later, as a resumed `creating` job does.
-        const waiting: JobRecord = { ...record, stage: 'creating', createAttempts: record.createAttempts ?? 1 };
-        return concat(record.stage === 'creating' ? EMPTY : this.save(waiting), of(stepped(waiting, answer.retryAfterMs ?? stepPollDelayMs(1, this.poll))));
-      }),
+      concatMap((answer) => (answer.granted ? this.send(announce) : this.answer(record, { type: 'claimRefused', retryAfterMs: answer.retryAfterMs }))),
     );
   }
 
-  /** Persists `creating` (write-ahead), sends Create Model, persists `training` on its answer. */
-  private send(record: JobRecord): Observable<JobStepOutput> {
-    const id = record.externalProcessId!;
-    const attempts = (record.createAttempts ?? 0) + 1;
-    const creating: JobRecord = { ...record, stage: 'creating', createAttempts: attempts };
+  private send(creating: JobRecord): Observable<JobStepOutput> {
     const { name, config } = this.context.job;
     return concat(
       // Write-ahead: a crash while Create Model is in flight leaves `creating`, and the resume
       // asks the service before sending it again.
       this.save(creating),
-      of({ externalProcessId: id }).pipe(
+      of({ externalProcessId: creating.externalProcessId ?? '' }).pipe(
         train$(this.client, { name, config }),
-        concatMap((e): Observable<JobStepOutput> => {
-          if (e.type !== 'queued') return of(e);
-          const training: JobRecord = { ...creating, stage: 'training', polls: 0, trainingSinceMs: this.client.scheduler.now() };
-          return concat(this.save(training), of(e, stepped(training, stepPollDelayMs(0, this.poll))));
-        }),
-        catchError((err: unknown) => {
-          if (!(err instanceof TrainingStartUnknownError)) return throwError(() => err);
-          // The request may or may not have reached the service: find out by id after a backoff
-          // (a request still in flight there has time to land), never by sending it again blindly.
-          return of(stepped(creating, backoffDelayMs(attempts, err.cause, this.client.settings.retry)));
-        }),
+        filter((e) => e.type === 'queued'),
+        map((e) => ({ answer: { type: 'createAccepted' } as EngineAnswer, before: [e] })),
+        catchError((err: unknown) =>
+          err instanceof TrainingStartUnknownError
+            ? of({ answer: { type: 'createAmbiguous', error: err } as EngineAnswer, before: [] })
+            : throwError(() => err),
+        ),
+        concatMap(({ answer, before }) => this.answer(creating, answer, before)),
       ),
     );
   }
 
-  private followCreate(record: JobRecord): Observable<JobStepOutput> {
-    const id = record.externalProcessId!;
-    return this.status$(id).pipe(
-      concatMap((s): Observable<JobStepOutput> => {
-        const training: JobRecord = {
-          ...record,
-          stage: 'training',
-          polls: 0,
-          lastStatus: s.status,
-          trainingSinceMs: record.trainingSinceMs ?? this.client.scheduler.now(),
-        };
-        return concat(this.save(training), of(stepped(training, 0)));
-      }),
-      catchError((err: unknown) => {
-        if (!isUnknownId(err)) return throwError(() => err);
-        // Proven unknown: Create Model never took effect. Send it again, within the budget.
-        if ((record.createAttempts ?? 1) >= this.maxAttempts) return throwError(() => new TrainingStartUnknownError(id, err));
-        return this.create(record);
-      }),
-    );
-  }
-
-  private pollOnce(record: JobRecord): Observable<JobStepOutput> {
-    const id = record.externalProcessId!;
-    return defer(() => {
-      const maxWaitMs = this.poll.maxWaitMs;
-      const since = record.trainingSinceMs ?? this.client.scheduler.now();
-      if (this.client.scheduler.now() - since > maxWaitMs) {
-        throw new PollTimeoutError(id, maxWaitMs, record.lastStatus === undefined ? undefined : { status: record.lastStatus });
-      }
-      return this.status$(id);
-    }).pipe(
-      concatMap((s): Observable<JobStepOutput> => {
-        const polled: JobRecord = { ...record, polls: record.polls + 1, lastStatus: s.status };
-        const failure = this.poll.failureStatuses;
-        if (failure.includes(s.status)) return throwError(() => new TrainingFailedError(id, s.status));
-        const changed = s.status !== record.lastStatus || record.polls === 0;
-        const event = changed ? of(s) : EMPTY;
-        if (!s.terminal) return concat(event, of(stepped(polled, stepPollDelayMs(polled.polls, this.poll))));
-        return concat(event, this.download(polled, s));
-      }),
-    );
-  }
-
-  private download(record: JobRecord, status: StatusEvent): Observable<JobStepOutput> {
+  /** Downloads the result of a terminal `status`, stores it (`saveResult`), persists `downloaded`. */
+  download(record: JobRecord, status: StatusEvent): Observable<JobStepOutput> {
     return of(status).pipe(
       downloadResult$(this.client),
       // downloadResult$ passes the status through: it was emitted already.
@@ -458,10 +315,7 @@ class JobStepper {
         if (e.type !== 'completed') return of(e);
         const save = this.context.saveResult;
         return (save ? from(save(e.result, record)) : of(undefined)).pipe(
-          concatMap((where) => {
-            const done: JobRecord = { ...record, stage: 'downloaded', ...(where ?? {}) };
-            return concat(this.save(done), of<JobStepOutput[]>(e, stepped(done, 0, true)));
-          }),
+          concatMap((where) => this.answer(record, { type: 'downloaded', where: where ?? undefined }, [e])),
         );
       }),
     );
@@ -469,12 +323,7 @@ class JobStepper {
 
   /** One Train Status Check, as a status event (`resultUrl` only when terminal). */
   private status$(id: string): Observable<StatusEvent> {
-    const terminalStatuses = this.poll.terminalStatuses;
-    return callApi$(
-      this.client,
-      { operation: 'trainingStatus', trainingId: id, method: 'GET', path: '/v1/external/models/results', query: { external_process_id: id } },
-      TrainingStatus,
-    ).pipe(map((s) => toStatusEvent(s, id, terminalStatuses)));
+    return trainingStatus$(this.client, id).pipe(map((s) => toStatusEvent(s, id, this.rules.poll.terminalStatuses)));
   }
 }
 

@@ -3,12 +3,13 @@
  *
  * @packageDocumentation
  */
-import { Observable, OperatorFunction, catchError, concat, concatMap, defer, mergeMap, of, throwError, type Subscription } from 'rxjs';
+import { Observable, OperatorFunction, catchError, concat, concatMap, defer, mergeMap, of, throwError, type ObservableInput, type Subscription } from 'rxjs';
 import type { TrainingEvent } from '../core/events';
 import type { TrainingResult } from '../results/trainingResult';
 import type { PredictionOneClient } from '../transport/client';
 import { abortOn } from '../operators/abortOn';
-import { trainModel$, type TrainingJob } from './trainModel';
+import type { JobRecord } from './engine';
+import { trainModel$, type TrainingJob, type TrainModelOptions } from './trainModel';
 import { resolveConcurrency } from '../core/settings';
 
 /**
@@ -21,6 +22,8 @@ import { resolveConcurrency } from '../core/settings';
  */
 export interface KeyedTrainingJob<K = string> extends TrainingJob {
   readonly key: K;
+  /** A record an earlier run handed to {@link TrainEachOptions.onRecord}: the job resumes from it (see {@link TrainModelOptions.resume}). */
+  readonly record?: JobRecord;
 }
 
 /**
@@ -55,7 +58,13 @@ export interface TrainEachOptions<K = unknown> {
    * with {@link index!AbortError} (trainings already started go on at the service).
    */
   readonly signal?: AbortSignal;
-  /** How to run one job. Default {@link trainModel$}. */
+  /**
+   * Called with each job's record at every change, awaited before the request it announces
+   * (see {@link TrainModelOptions.onRecord}): keep it, and give it back as the job's `record`
+   * to resume after a restart without training twice.
+   */
+  readonly onRecord?: (record: JobRecord, job: KeyedTrainingJob<K>) => ObservableInput<unknown> | void;
+  /** How to run one job. Default {@link trainModel$} (with the job's `record` and `onRecord`). */
   readonly run?: (client: PredictionOneClient, job: TrainingJob) => Observable<TrainingEvent>;
   /**
    * Called with each result inside the job's slot, before `succeeded` is emitted: write the
@@ -68,8 +77,13 @@ export interface TrainEachOptions<K = unknown> {
 /** Runs one job and turns its events into {@link JobEvent}s. @internal */
 export function runJob$<K>(client: PredictionOneClient, job: KeyedTrainingJob<K>, options: TrainEachOptions<K>): Observable<JobEvent<K>> {
   return defer(() => {
-    let externalProcessId: string | undefined = job.resume?.externalProcessId;
-    const run = options.run ?? trainModel$;
+    let externalProcessId: string | undefined = job.record?.externalProcessId ?? job.resume?.externalProcessId;
+    const onRecord = options.onRecord;
+    const run =
+      options.run ??
+      (job.record === undefined && onRecord === undefined
+        ? trainModel$
+        : (c: PredictionOneClient, j: TrainingJob) => trainModel$(c, j, { resume: job.record, onRecord: onRecord && ((r) => onRecord(r, job)) }));
     return run(client, job).pipe(
       concatMap((event): Observable<JobEvent<K>> => {
         if ('externalProcessId' in event && event.externalProcessId) externalProcessId = event.externalProcessId;

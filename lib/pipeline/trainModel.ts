@@ -1,9 +1,20 @@
-/**
- * The whole training flow in one call: upload$ → train$ → pollStatus$ → downloadResult$.
- *
- * @packageDocumentation
- */
-import { Observable, lastValueFrom, of, tap } from 'rxjs';
+/** The whole training flow in one call (upload$ → train$ → pollStatus$ → downloadResult$), and its in-memory driver of the training engine for resuming a saved JobRecord. */
+import {
+  EMPTY,
+  Observable,
+  concat,
+  concatMap,
+  defer,
+  filter,
+  from,
+  ignoreElements,
+  lastValueFrom,
+  of,
+  tap,
+  throwError,
+  timer,
+  type ObservableInput,
+} from 'rxjs';
 import { trainingConfigIssues } from '../core/trainingConfig';
 import { checkTrainingData } from '../sources/trainingDataIssues';
 import type { ColumnSpec } from '../sources/columns';
@@ -14,11 +25,13 @@ import type { TrainingResult } from '../results/trainingResult';
 import { abortOn } from '../operators/abortOn';
 import { downloadResult$ } from '../operators/downloadResult';
 import { pollStatus$ } from '../operators/pollStatus';
-import { uploadChecked$, type UploadInput } from '../operators/upload';
+import { uploadChecked$, type UploadCheck, type UploadInput } from '../operators/upload';
 import type { PredictionOneClient } from '../transport/client';
 import { onlyResult } from './onlyResult';
 import { trainOrFollow$ } from './trainOrFollow';
 import { withDeadline } from './deadline';
+import { advance, newJobRecord, nextAction, readJobRecord, type JobRecord } from './engine';
+import { JobStepper, isJobStepped, type JobStepOutput, type JobStepped } from './jobStep';
 
 /**
  * One training job: the data, the model's name and its config.
@@ -37,6 +50,10 @@ export interface TrainingJob {
   /**
    * Where an earlier run of this job got to (from a checkpoint): with `externalProcessId` the
    * upload is not repeated; with `trainingStarted` Create Model is not sent again either.
+   *
+   * @deprecated Keep the {@link JobRecord} that `onRecord` hands over and give it back as
+   * {@link TrainModelOptions.resume}: it resumes at any stage (an upload in flight, a Create
+   * Model whose answer was lost) and keeps the deadline of the training. Will be removed in v2.
    */
   readonly resume?: { readonly externalProcessId: string; readonly trainingStarted?: boolean };
   /**
@@ -67,6 +84,32 @@ export interface TrainModelOptions {
    * the run and rejects with what was thrown.
    */
   readonly onEvent?: (event: TrainingEvent) => void;
+  /**
+   * A record an earlier run handed to `onRecord` (kept in your own database, a message queue's
+   * payload …): the run goes on from it instead of starting over. `training`: follows the
+   * training by id (never a second Create Model), with `poll.maxWaitMs` still counted from
+   * `trainingSinceMs`; `creating`: asks the service by id first, and sends Create Model again
+   * only if it does not know the id (within `retry.maxAttempts` sends); `uploading`: asks Train
+   * Data Set Info, uploads again only if the upload is unknown; `uploaded`: sends Create Model;
+   * `downloaded`: nothing to do, the stream completes. A record of an unknown future version
+   * fails with {@link JobRecordVersionError}.
+   */
+  readonly resume?: JobRecord;
+  /**
+   * Called with the job's record at every change: each stage (written before the request it
+   * announces, like a checkpoint line) and each new status. When it returns an `ObservableInput`
+   * (a Promise of your database's write), the run waits for it before the request the record
+   * announces; a failure (rejection, error) ends the run with that error. The record is plain
+   * JSON with no secret and no pre-signed URL.
+   */
+  readonly onRecord?: (record: JobRecord) => ObservableInput<unknown> | void;
+  /**
+   * With a record (`resume` or `onRecord`): stores the result before the record says
+   * `downloaded` (which a resumed run takes as "nothing left to do"), and may say where it went
+   * (`resultDir`, `score`: kept in the record). The run waits for it; a failure ends the run and
+   * the record stays `training`, so a resumed run downloads again (it never trains again).
+   */
+  readonly saveResult?: (result: TrainingResult, record: JobRecord) => ObservableInput<Pick<JobRecord, 'resultDir' | 'score'> | void>;
 }
 
 /**
@@ -84,8 +127,15 @@ export interface TrainModelOptions {
  * training by its id instead of sending Create Model again; only if the service does not know
  * the id does the error reach the subscriber.
  *
+ * With `options.onRecord` (and `options.resume`) it runs on the training engine shared with
+ * `p1rx batch` and the fleet: every change of the job's {@link JobRecord} is handed to
+ * `onRecord` (awaited before the request it announces), and a saved record resumes the job where
+ * it stood (a `training` record is followed by id, never trained again). `poll.maxWaitMs` counts
+ * from when the training was accepted (the record's `trainingSinceMs`).
+ *
  * **Errors**: `ValidationError` (the local checks, before any request); any error of
  * {@link upload$}, {@link train$}, {@link pollStatus$} and {@link downloadResult$};
+ * {@link JobRecordVersionError} for a record of a newer version;
  * {@link index!DeadlineExceededError} past `job.deadlineMs`; {@link AbortError} when
  * `options.signal` fires.
  *
@@ -97,15 +147,19 @@ export interface TrainModelOptions {
  * trainModel$(client, { data: { train: csv }, name: 'weather', config: { tt: 'multi_classification', tc: 'weather' } })
  *   .subscribe((e) => console.log(e.type));
  * // uploadProgress, ..., uploaded, queued, status, status, status, downloadProgress, completed
+ *
+ * // Keeping the record in your own store, and resuming from it after a crash:
+ * trainModel$(client, job, { resume: await db.get(job.name), onRecord: (record) => db.put(record) }).subscribe();
  * ```
  *
  * @param client - The client.
  * @param job - What to train.
- * @param options - An `AbortSignal` and an event callback (see {@link TrainModelOptions}).
+ * @param options - An `AbortSignal`, an event callback, a record to resume and a record callback (see {@link TrainModelOptions}).
  * @returns The job's events.
  */
 export function trainModel$(client: PredictionOneClient, job: TrainingJob, options: TrainModelOptions = {}): Observable<TrainingEvent> {
-  const events$ = eventsOf(client, job).pipe(abortOn(options.signal));
+  const recorded = options.resume !== undefined || options.onRecord !== undefined || options.saveResult !== undefined;
+  const events$ = (recorded ? recordedEventsOf(client, job, options) : eventsOf(client, job)).pipe(abortOn(options.signal));
   const onEvent = options.onEvent;
   return onEvent ? events$.pipe(tap(onEvent)) : events$;
 }
@@ -117,13 +171,77 @@ function eventsOf(client: PredictionOneClient, job: TrainingJob): Observable<Tra
   const deadline = withDeadline<TrainingEvent>(job.deadlineMs, client.scheduler, 'pipeline');
   if (job.resume?.trainingStarted) return of({ externalProcessId: job.resume.externalProcessId }).pipe(poll, download, deadline);
   if (job.resume) return of({ externalProcessId: job.resume.externalProcessId }).pipe(train, poll, download, deadline);
+  return of(job.data).pipe(uploadChecked$(client, checkOf(job)), train, poll, download, deadline);
+}
+
+/** The local checks of a job's config and data, run before its upload's first request. */
+function checkOf(job: TrainingJob): UploadCheck {
   const configIssues = trainingConfigIssues(job.config);
-  const check = (head: { head: string; complete: boolean }, columns: readonly ColumnSpec[] | undefined) => {
+  return (head: { head: string; complete: boolean }, columns: readonly ColumnSpec[] | undefined) => {
     // With a broken config only the data's own problems are worth adding (not CSV, no rows).
     const data = checkTrainingData(head.head, job.config, { complete: head.complete, columns });
     return { issues: [...configIssues, ...data.issues], unreadable: data.unreadable };
   };
-  return of(job.data).pipe(uploadChecked$(client, check), train, poll, download, deadline);
+}
+
+/** The record a deprecated `job.resume` stands for. */
+function recordOfLegacyResume(job: TrainingJob): JobRecord | undefined {
+  const legacy = job.resume;
+  if (legacy === undefined) return undefined;
+  return { ...newJobRecord(job.name), stage: legacy.trainingStarted ? 'training' : 'uploaded', externalProcessId: legacy.externalProcessId };
+}
+
+/**
+ * The in-memory driver of the training engine (lib/pipeline/engine.ts): the durable step
+ * ({@link JobStepper}, with `onRecord` as its persist) up to the poll phase, then
+ * {@link pollStatus$} (one shared poll per training) with the deadline left since
+ * `trainingSinceMs`, each new status handed to `onRecord`, and the step's download.
+ */
+function recordedEventsOf(client: PredictionOneClient, job: TrainingJob, options: TrainModelOptions): Observable<TrainingEvent> {
+  const deadline = withDeadline<TrainingEvent>(job.deadlineMs, client.scheduler, 'pipeline');
+  return defer(() => {
+    const onRecord = options.onRecord;
+    const persist = (record: JobRecord): ObservableInput<unknown> => (onRecord && onRecord(record)) ?? EMPTY;
+    const stepper = new JobStepper(client, { job, persist, saveResult: options.saveResult }, checkOf(job));
+    const now = () => client.scheduler.now();
+    const pollPhase = (start: JobRecord): Observable<TrainingEvent> => {
+      let record = start;
+      const id = record.externalProcessId ?? '';
+      // maxWaitMs counts from when the training was accepted, not from this subscription.
+      const maxWaitMs = Math.max(0, stepper.rules.poll.maxWaitMs - (now() - (record.trainingSinceMs ?? now())));
+      return of({ externalProcessId: id }).pipe(
+        pollStatus$(client, { ...job.poll, maxWaitMs }),
+        concatMap((e): Observable<TrainingEvent | JobStepOutput> => {
+          if (e.type !== 'status') return of(e);
+          const out = advance(record, { type: 'status', status: e }, stepper.rules, now());
+          // A failure status: pollStatus$ ends with its error.
+          if (out.error) return of(e);
+          record = out.record;
+          const kept = concat(defer(() => from(persist(record))).pipe(ignoreElements()), of(e));
+          return e.terminal ? concat(kept, stepper.download(record, e)) : kept;
+        }),
+        filter((e): e is TrainingEvent => !isJobStepped(e)),
+      );
+    };
+    const step = (record: JobRecord): Observable<TrainingEvent> =>
+      (record.stage === 'training' ? of(stepped(record)) : stepper.step(record)).pipe(
+        concatMap((out): Observable<TrainingEvent> => {
+          if (!isJobStepped(out)) return of(out);
+          if (out.done) return EMPTY;
+          // The poll phase keeps its own schedule (pollStatus$); only a recovery wait is waited here.
+          if (out.record.stage === 'training') return pollPhase(out.record);
+          return out.delayMs > 0 ? timer(out.delayMs, client.scheduler).pipe(concatMap(() => step(out.record))) : step(out.record);
+        }),
+      );
+    const start = readJobRecord(options.resume ?? recordOfLegacyResume(job) ?? newJobRecord(job.name));
+    // A `training` record past its deadline ends at once; nothing is sent.
+    const action = nextAction(start, stepper.rules, now());
+    return action.kind === 'fail' ? throwError(() => action.error) : step(start);
+  }).pipe(deadline);
+}
+
+function stepped(record: JobRecord): JobStepped {
+  return { type: 'stepped', record, delayMs: 0, done: false };
 }
 
 /**

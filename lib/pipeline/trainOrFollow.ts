@@ -1,29 +1,13 @@
-/**
- * Create Model that never trains twice: after an ambiguous failure it follows the training by
- * its id, and sends Create Model again only when that is provably safe.
- *
- * @packageDocumentation
- */
+/** Create Model that never trains twice: after an ambiguous failure it follows the training by its id, and sends Create Model again only when that is provably safe. */
 import { Observable, OperatorFunction, catchError, concatMap, of, throwError, timer } from 'rxjs';
 import type { PollOptions } from '../core/config';
-import type { ResolvedRetryOptions } from '../core/settings';
 import { TrainingStartUnknownError } from '../core/errors';
 import type { TrainingEvent } from '../core/events';
 import type { ExternalProcessRef } from '../operators/passOrHandle';
 import { pollStatus$ } from '../operators/pollStatus';
-import { isUnknownTraining } from '../transport/errorFactory';
+import { createRecoveryWaitMs, isUnknownTraining, mayResendCreate } from '../core/trainingRules';
 import { train$, type TrainOptions } from '../operators/train';
 import type { PredictionOneClient } from '../transport/client';
-
-/**
- * How long to let a Create Model whose answer was lost (reset, timeout, gateway 502/504) land
- * at the service before a status check may call it unknown: the full backoff of the attempt,
- * without jitter. A service that answered (other 5xx) is done with the request: no wait.
- */
-function settleDelayMs(attempt: number, err: TrainingStartUnknownError, retry: ResolvedRetryOptions): number {
-  if (err.answered) return 0;
-  return Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
-}
 
 /**
  * {@link train$}, plus recovery from an ambiguous Create Model ({@link TrainingStartUnknownError}):
@@ -31,8 +15,10 @@ function settleDelayMs(attempt: number, err: TrainingStartUnknownError, retry: R
  * again. When a status check proves the service does not know the id, Create Model is sent
  * again, within the retry budget (`retry.maxAttempts` sends in all); past it the original
  * error stands. After a failure the service did not answer (a reset, a timeout, a gateway's
- * 502/504: the request may still be on its way there), the status check waits the attempt's
- * backoff first (`baseDelayMs` × 2^(n-1), at most `maxDelayMs`), so a late request lands first.
+ * 502/504: the request may still be on its way there), the status check waits first, so a late
+ * request lands: the server's `Retry-After` when it gave one, else the attempt's backoff with
+ * full jitter (`createRecoveryWaitMs` of lib/core/trainingRules.ts, the rule of the durable
+ * job step too).
  *
  * **Errors**: as {@link train$}, and {@link pollStatus$}'s errors while following.
  *
@@ -53,16 +39,16 @@ export function trainOrFollow$(
 ): OperatorFunction<TrainingEvent | ExternalProcessRef, TrainingEvent> {
   const train = train$(client, options);
   const poll = pollStatus$(client, options.poll);
-  const maxCreates = client.settings.retry.maxAttempts;
+  const retry = client.settings.retry;
   const recover = (attempt: number): OperatorFunction<TrainingEvent, TrainingEvent> =>
     catchError<TrainingEvent, Observable<TrainingEvent>>((err: unknown) => {
       if (!(err instanceof TrainingStartUnknownError)) return throwError(() => err);
       const id = { externalProcessId: err.externalProcessId };
-      return timer(settleDelayMs(attempt, err, client.settings.retry), client.scheduler).pipe(
+      return timer(createRecoveryWaitMs(attempt, err, retry), client.scheduler).pipe(
         concatMap(() => of(id).pipe(poll)),
         catchError((pollErr: unknown) => {
           if (!isUnknownTraining(pollErr)) return throwError(() => pollErr);
-          if (attempt >= maxCreates) return throwError(() => err);
+          if (!mayResendCreate(attempt, retry)) return throwError(() => err);
           // Proven unknown: the earlier Create Model never took effect. Its 'queued' event
           // reaches the pipeline's own pollStatus$ downstream.
           return of(id).pipe(train, recover(attempt + 1));

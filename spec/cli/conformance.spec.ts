@@ -275,6 +275,26 @@ describe('p1rx conformance against the emulator', () => {
     expect(second.out).toMatch(/^GET \/v1\/external\/classifiers\s+FAIL\s+extra\s+\(not documented\)\s+int 1\s+client ok$/m);
   });
 
+  it("should judge training statuses by the library's failure statuses, not by a pattern of their own", async () => {
+    // The service reports an undocumented status whose name merely contains "error": the library
+    // counts it as still running (failureStatuses ['failed', 'error']), and so does conformance.
+    let rewritten = 0;
+    const odd: FetchLike = async (url, init) => {
+      const res = await fetch(url, init as RequestInit);
+      const text = await res.text();
+      const first = url.includes('/v1/external/models/results') && res.status === 200 && rewritten++ === 0;
+      const body = first ? JSON.stringify({ ...(JSON.parse(text) as object), status: 'error_check' }) : text;
+      const bytes = new TextEncoder().encode(body);
+      return { status: res.status, headers: { get: () => null }, body: null, arrayBuffer: async () => bytes.buffer };
+    };
+    const res = await conformance([...base(), '--secret-key', SECRET_KEY, '--train', '--json'], odd);
+    const report = JSON.parse(res.out) as JsonReport;
+    const poll = report.checks.find((c) => c.endpoint === 'GET /v1/external/models/results (training)');
+    expect(rewritten).toBeGreaterThan(1);
+    expect(poll).toMatchObject({ result: 'ok', differences: [] });
+    expect(poll?.note).toMatch(/^statuses: error_check -> .*finished$/);
+  });
+
   it('should refuse to run without a base URL (no default service)', async () => {
     const saved = process.env.P1RX_BASE_URL;
     delete process.env.P1RX_BASE_URL;

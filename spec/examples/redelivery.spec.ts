@@ -1,6 +1,7 @@
 /** Specs: the redelivery recipe of docs/EVENT_PROCESSORS.md. */
 import { lastValueFrom, toArray, concatMap, from } from 'rxjs';
-import { newJobRecord, runJobSteps$, trainEachFrom$, type JobRecord, type JobStage, type KeyedTrainingJob } from '../../lib/engine';
+import { trainModel$ } from '../../lib';
+import { trainEachFrom$, type JobRecord, type JobStage, type KeyedTrainingJob } from '../../lib/engine';
 import { seattleWeather, useEmulator } from '../helpers/emulator';
 
 const CREATE = 'POST /v1/external/models';
@@ -21,9 +22,8 @@ describe('EVENT_PROCESSORS.md redelivery recipe', () => {
       const crash = new Error('crash');
       await expect(
         lastValueFrom(
-          runJobSteps$(client(), newJobRecord(job.key), {
-            job,
-            persist: async (record) => {
+          trainModel$(client(), job, {
+            onRecord: async (record) => {
               await put(record);
               if (record.stage === crashAt) throw crash;
             },
@@ -40,7 +40,7 @@ describe('EVENT_PROCESSORS.md redelivery recipe', () => {
           run: (c, j) =>
             from(Promise.resolve(records.get(j.name))).pipe(
               concatMap((saved) =>
-                runJobSteps$(c, saved ?? newJobRecord(j.name), { job: j, persist: put, saveResult: async () => ({ resultDir: `results/${j.name}` }) }),
+                trainModel$(c, j, { resume: saved, onRecord: put, saveResult: async (_result, record) => ({ resultDir: `results/${record.key}` }) }),
               ),
             ),
           onResult: async (_result, j) => void acked.push(j.key),

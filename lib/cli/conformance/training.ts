@@ -9,6 +9,8 @@ import { CreateClassifierResponse } from '../../codecs/classifier';
 import { InferenceResponse } from '../../codecs/inference';
 import { RetrainUploadUrl } from '../../codecs/retrainJob';
 import { CreateModelResponse, TrainingStatus } from '../../codecs/trainingStatus';
+import { DEFAULT_POLL_OPTIONS, resolvePollOptions } from '../../core/pollOptions';
+import { deadlinePassed, pollWaitMs, statusClassOf } from '../../core/trainingRules';
 import { BodyTooLargeError, type RawResponse } from './http';
 import { apiKeyCheck, PAGE, uploadCheck } from './checks';
 import { describeError, type Run } from './driver';
@@ -80,24 +82,29 @@ export async function trainChecks(run: Run, key: string, runName: string): Promi
   return { names, trained: finished === undefined ? undefined : first.name };
 }
 
-/** Polls until finished, comparing every answer; one line for the whole poll. */
+/**
+ * Polls until finished, comparing every answer; one line for the whole poll. The raw requests
+ * stay (their shapes are compared), the rules are the library's (lib/core/trainingRules.ts):
+ * the default poll options' status classes, the poll schedule from `--poll-interval` doubling
+ * up to 30 s, and `--max-wait` counted from the training's acceptance (Create Model's answer).
+ */
 async function pollTraining(run: Run, key: string, id: string): Promise<string | undefined> {
   const endpoint = 'GET /v1/external/models/results (training)';
   const seen = new Map<string, ShapeDifference>();
   const statuses: string[] = [];
-  const maxWaitMs = run.o.maxWaitMs ?? LIBRARY_DEFAULTS.conformance.maxWaitMs;
-  let delay = run.o.pollIntervalMs ?? LIBRARY_DEFAULTS.conformance.pollIntervalMs;
-  const deadline = Date.now() + maxWaitMs;
+  const options = resolvePollOptions(DEFAULT_POLL_OPTIONS, { minDelayMs: run.o.pollIntervalMs ?? LIBRARY_DEFAULTS.conformance.pollIntervalMs, maxWaitMs: run.o.maxWaitMs ?? LIBRARY_DEFAULTS.conformance.maxWaitMs });
+  const since = Date.now();
   let resultUrl: string | undefined;
   let failure: ShapeDifference | undefined;
   let httpStatus: number | undefined;
   let client: ReturnType<typeof decodeVerdict> | undefined;
-  for (;;) {
+  for (let answered = 0; ;) {
     const res = await run.request({ method: 'GET', url: run.url('/v1/external/models/results', { external_process_id: id }), key });
     if (res instanceof Error) failure = { field: '(request)', expected: 'an answer', got: `${res.name}: ${res.message}` };
     else if (res.status < 200 || res.status >= 300) failure = { field: '(http status)', expected: '2xx', got: describeError(res) };
     else if (!res.isJson) failure = { field: '(root)', expected: 'JSON', got: 'text that is not JSON' };
     if (failure !== undefined || res instanceof Error) break;
+    answered++;
     httpStatus = res.status;
     for (const d of shapeDifferences(DOCUMENTED_SHAPES.trainingStatus, res.json)) seen.set(`${d.field} ${d.got}`, d);
     const verdict = decodeVerdict(TrainingStatus, res.json);
@@ -105,21 +112,27 @@ async function pollTraining(run: Run, key: string, id: string): Promise<string |
     const body = res.json as { status?: unknown; result_url?: unknown; message?: unknown };
     const status = String(body.status);
     if (statuses[statuses.length - 1] !== status) statuses.push(status);
-    if (status === 'finished') {
+    const verdictOfStatus = statusClassOf(status, options);
+    if (verdictOfStatus === 'done') {
       if (typeof body.result_url === 'string') resultUrl = body.result_url;
-      else failure = { field: 'result_url', expected: "str when status is 'finished'", got: '(absent)' };
+      else failure = { field: 'result_url', expected: `str when status is '${status}'`, got: '(absent)' };
       break;
     }
-    if (/fail|error/i.test(status)) {
-      failure = { field: 'status', expected: 'finished', got: `${status}${typeof body.message === 'string' ? `: ${body.message}` : ''}` };
+    if (verdictOfStatus === 'failed') {
+      failure = {
+        field: 'status',
+        expected: options.terminalStatuses.join(' or '),
+        got: `${status}${typeof body.message === 'string' ? `: ${body.message}` : ''}`,
+      };
       break;
     }
-    if (Date.now() + delay > deadline) {
-      failure = { field: 'status', expected: 'finished', got: `still ${status} after ${maxWaitMs} ms` };
+    const delay = pollWaitMs(answered, options);
+    // The next check would come past the deadline: stop now rather than sleep for nothing.
+    if (deadlinePassed(since, Date.now() + delay, options.maxWaitMs)) {
+      failure = { field: 'status', expected: options.terminalStatuses.join(' or '), got: `still ${status} after ${options.maxWaitMs} ms` };
       break;
     }
     await run.sleep(delay);
-    delay = Math.min(delay * 2, 30_000);
   }
   const differences = [...seen.values(), ...(failure ? [failure] : [])];
   run.record({
