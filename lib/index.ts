@@ -90,6 +90,8 @@ export { abortOn } from './operators/abortOn';
 export type { TrainingJob, TrainModelOptions } from './pipeline/trainModel';
 export { onlyResult, onlyStatus } from './pipeline/onlyResult';
 export { toTrainingResult } from './results/trainingResult';
+export { JobRecordVersionError } from './pipeline/engine';
+export type { JobRecord, JobStage } from './pipeline/engine';
 export { headlineMetric, HEADLINE_METRICS } from './results/headlineMetric';
 export { streamResult$ } from './operators/streamResult';
 export type { ResultSink, EntryWriter } from './operators/streamResult';

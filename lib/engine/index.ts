@@ -23,7 +23,7 @@ export { createJobQueue } from '../pipeline/jobQueue';
 export type { JobQueue, JobQueueOptions } from '../pipeline/jobQueue';
 export { jobStep$, runJobSteps$, isJobStepped, newJobRecord } from '../pipeline/jobStep';
 export type { JobRecord, JobStage, JobStepped, JobStepContext, JobStepOutput } from '../pipeline/jobStep';
-export { JOB_RECORD_VERSION, JobRecordVersionError, readJobRecord } from '../pipeline/engine';
+export { JOB_RECORD_VERSION, readJobRecord } from '../pipeline/engine';
 export { trainOrFollow$ } from '../pipeline/trainOrFollow';
 export { isUnknownTraining } from '../core/trainingRules';
 export { trainingDataIssues } from '../sources/trainingDataIssues';

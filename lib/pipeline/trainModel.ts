@@ -25,10 +25,9 @@ import type { TrainingResult } from '../results/trainingResult';
 import { abortOn } from '../operators/abortOn';
 import { downloadResult$ } from '../operators/downloadResult';
 import { pollStatus$ } from '../operators/pollStatus';
-import { uploadChecked$, type UploadCheck, type UploadInput } from '../operators/upload';
+import type { UploadCheck, UploadInput } from '../operators/upload';
 import type { PredictionOneClient } from '../transport/client';
 import { onlyResult } from './onlyResult';
-import { trainOrFollow$ } from './trainOrFollow';
 import { withDeadline } from './deadline';
 import { advance, newJobRecord, nextAction, readJobRecord, type JobRecord } from './engine';
 import { JobStepper, isJobStepped, type JobStepOutput, type JobStepped } from './jobStep';
@@ -127,8 +126,8 @@ export interface TrainModelOptions {
  * training by its id instead of sending Create Model again; only if the service does not know
  * the id does the error reach the subscriber.
  *
- * With `options.onRecord` (and `options.resume`) it runs on the training engine shared with
- * `p1rx batch` and the fleet: every change of the job's {@link JobRecord} is handed to
+ * It runs on the training engine shared with `p1rx batch`, the fleet and conformance
+ * (lib/pipeline/engine.ts): every change of the job's {@link JobRecord} is handed to
  * `onRecord` (awaited before the request it announces), and a saved record resumes the job where
  * it stood (a `training` record is followed by id, never trained again). `poll.maxWaitMs` counts
  * from when the training was accepted (the record's `trainingSinceMs`).
@@ -158,20 +157,9 @@ export interface TrainModelOptions {
  * @returns The job's events.
  */
 export function trainModel$(client: PredictionOneClient, job: TrainingJob, options: TrainModelOptions = {}): Observable<TrainingEvent> {
-  const recorded = options.resume !== undefined || options.onRecord !== undefined || options.saveResult !== undefined;
-  const events$ = (recorded ? recordedEventsOf(client, job, options) : eventsOf(client, job)).pipe(abortOn(options.signal));
+  const events$ = recordedEventsOf(client, job, options).pipe(abortOn(options.signal));
   const onEvent = options.onEvent;
   return onEvent ? events$.pipe(tap(onEvent)) : events$;
-}
-
-function eventsOf(client: PredictionOneClient, job: TrainingJob): Observable<TrainingEvent> {
-  const train = trainOrFollow$(client, { name: job.name, config: job.config, poll: job.poll });
-  const poll = pollStatus$(client, job.poll);
-  const download = downloadResult$(client);
-  const deadline = withDeadline<TrainingEvent>(job.deadlineMs, client.scheduler, 'pipeline');
-  if (job.resume?.trainingStarted) return of({ externalProcessId: job.resume.externalProcessId }).pipe(poll, download, deadline);
-  if (job.resume) return of({ externalProcessId: job.resume.externalProcessId }).pipe(train, poll, download, deadline);
-  return of(job.data).pipe(uploadChecked$(client, checkOf(job)), train, poll, download, deadline);
 }
 
 /** The local checks of a job's config and data, run before its upload's first request. */

@@ -1,5 +1,6 @@
 import { from, lastValueFrom, toArray } from 'rxjs';
-import { JobRecordVersionError, trainEach$, trainModel$, type JobEvent, type JobRecord, type TrainingEvent } from '../../lib';
+import { JobRecordVersionError, trainModel$, type JobRecord, type TrainingEvent } from '../../lib';
+import { trainEach$, type JobEvent } from '../../lib/engine';
 import { seattleWeather, useEmulator } from '../helpers/emulator';
 
 const CREATE = 'POST /v1/external/models';

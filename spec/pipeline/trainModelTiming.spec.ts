@@ -5,13 +5,12 @@ import {
   TrainingFailedError,
   JobRecordVersionError,
   createClient,
-  runJobSteps$,
   trainModel$,
-  trainOrFollow$,
   type JobRecord,
   type PredictionOneClient,
   type TrainingEvent,
 } from '../../lib';
+import { runJobSteps$, trainOrFollow$ } from '../../lib/engine';
 import type { FetchLike, FetchResponse } from '../../lib/transport/fetchLike';
 import { testScheduler } from '../helpers/marbles';
 
