@@ -92,7 +92,10 @@ async function pollTraining(run: Run, key: string, id: string): Promise<string |
   const endpoint = 'GET /v1/external/models/results (training)';
   const seen = new Map<string, ShapeDifference>();
   const statuses: string[] = [];
-  const options = resolvePollOptions(DEFAULT_POLL_OPTIONS, { minDelayMs: run.o.pollIntervalMs ?? LIBRARY_DEFAULTS.conformance.pollIntervalMs, maxWaitMs: run.o.maxWaitMs ?? LIBRARY_DEFAULTS.conformance.maxWaitMs });
+  const options = resolvePollOptions(DEFAULT_POLL_OPTIONS, {
+    minDelayMs: run.o.pollIntervalMs ?? LIBRARY_DEFAULTS.conformance.pollIntervalMs,
+    maxWaitMs: run.o.maxWaitMs ?? LIBRARY_DEFAULTS.conformance.maxWaitMs,
+  });
   const since = Date.now();
   let resultUrl: string | undefined;
   let failure: ShapeDifference | undefined;
