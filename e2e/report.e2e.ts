@@ -1,3 +1,4 @@
+/** End-to-end test of the batch report (`p1rx report`) in headless Chromium. */
 /**
  * End-to-end test of the batch report (`p1rx report`) in headless Chromium.
  *

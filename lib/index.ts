@@ -1,3 +1,4 @@
+/** The browser-safe root entry of prediction-one-rx: the client, the training flow and its results. */
 /**
  * prediction-one-rx: a reactive client for Sony Prediction One's developer REST API.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/** Size budget of the browser-safe core. */
 // Size budget of the browser-safe core: our own code, minified and gzipped, with the peer and
 // runtime dependencies left out (they are shared with the app and measured by their authors).
 // Part of `npm run build`: the build fails past the budget.

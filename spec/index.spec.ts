@@ -1,3 +1,4 @@
+/** Snapshots of every entry's runtime exports, and the rules of the public surface. */
 // First: Angular's partially compiled packages need @angular/compiler loaded before the angular entry.
 import '@angular/compiler';
 import * as core from '../lib';

@@ -1,3 +1,4 @@
+/** Angular integration of prediction-one-rx, imported as `prediction-one-rx/angular`. */
 /**
  * Angular integration of prediction-one-rx, imported as `prediction-one-rx/angular`:
  * {@link providePredictionOne}, {@link PredictionOneService} and {@link httpClientFetch}, an

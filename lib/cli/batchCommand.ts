@@ -1,3 +1,4 @@
+/** p1rx batch <manifest>: many trainings from a manifest, checkpointed and resumable. */
 /**
  * `p1rx batch <manifest>`: many trainings at once, resumable after a crash or Ctrl-C.
  *

@@ -1,3 +1,4 @@
+/** How `p1rx batch` shows progress. */
 /**
  * How `p1rx batch` shows progress: live bars on a terminal (cli-progress), JSON lines
  * otherwise. Neither ever prints a key, a secret or a pre-signed URL.

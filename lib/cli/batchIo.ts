@@ -1,3 +1,4 @@
+/** What the batch, status and download commands need from the process, injectable so tests run them in-process. */
 /**
  * What the batch, status and download commands need from the process, injectable so tests
  * run them in-process: output streams, Ctrl-C, and exiting.

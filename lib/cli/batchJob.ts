@@ -1,3 +1,4 @@
+/** One job of `p1rx batch`. */
 /**
  * One job of `p1rx batch`: the shared job step ({@link runJobSteps$}) looped in-process, with
  * the checkpoint file as its store, resumable from any record.

@@ -1,3 +1,4 @@
+/** What a (resumed) batch does with each job. */
 /**
  * What a (resumed) batch does with each job: skip it (done, and the same job), continue it
  * from its record, or train it anew because it changed since the checkpoint.

@@ -1,3 +1,4 @@
+/** `p1rx batch`'s one check of the connection before the first upload. */
 /**
  * `p1rx batch`'s one check of the connection before the first upload: a wrong key or base URL
  * is one message naming the flag to fix, not one failure per job.

@@ -1,3 +1,4 @@
+/** What a batch driver adds to a job's durable records for its report. */
 /**
  * What a batch driver adds to a job's durable records for its report: the time of each stage (from the records it persists and the events it sees) and a failure (typed error, redacted message, recovery hint).
  *

@@ -1,3 +1,4 @@
+/** The producer's journal of a fleet batch. */
 /**
  * The producer's journal of a fleet batch: every upload and training the fleet made, recorded
  * outside Redis, so a Redis that comes back empty loses nothing (`p1rx batch --queue … --resume`).

@@ -1,3 +1,4 @@
+/** p1rx report <out-dir>: the batch report from the command line. */
 /**
  * `p1rx report <out-dir>`: one self-contained HTML page of a batch's results.
  *

@@ -1,3 +1,4 @@
+/** A column of the training data and its type, as the column information file names them. */
 /**
  * A column of the training data and its type, as the column information file names them.
  *

@@ -1,3 +1,4 @@
+/** Client configuration: what createClient accepts, with its documented defaults. */
 /**
  * Client configuration: what createClient takes and what a derived client may change (the defaults are in lib/core/defaults.ts).
  *

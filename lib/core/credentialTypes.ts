@@ -1,3 +1,4 @@
+/** The kinds of API key and a client's keys, as configuration and events name them. */
 /**
  * The kinds of API key and a client's keys, as configuration and events name them.
  *

@@ -1,3 +1,4 @@
+/** The library's defaults in one frozen table. */
 /**
  * The library's defaults in one frozen table: every timeout, limit, schedule and concurrency an option falls back to.
  *

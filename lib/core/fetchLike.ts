@@ -1,3 +1,4 @@
+/** The minimal fetch shape the transport needs, so `cross-fetch`, the platform `fetch`, or any test double can be injected. */
 /**
  * The minimal fetch shape the transport needs, so `cross-fetch`, the platform `fetch`, or any
  * test double can be injected.

@@ -1,3 +1,4 @@
+/** Branded ids, so one kind of id cannot be passed where another is expected. */
 /**
  * Branded ids, so one kind of id cannot be passed where another is expected. Their codecs and
  * `as…` functions are in codecs/ids.ts.

@@ -1,3 +1,4 @@
+/** The client-wide request limits of `ClientConfig.limits` (the limiter is in transport). */
 /**
  * The client-wide request limits of `ClientConfig.limits` (the limiter is in transport).
  *

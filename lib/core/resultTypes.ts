@@ -1,3 +1,4 @@
+/** The shapes of a training's and a retraining's result (the parsing is in results). */
 /**
  * The shapes of a training's and a retraining's result (the parsing is in results).
  *

@@ -1,3 +1,4 @@
+/** A client's settings (transport, limits, timeouts, retry policy, upload and result handling), resolved once when the client is created. */
 /**
  * A client's settings (transport, limits, timeouts, retry policy, upload and result handling), resolved once when the client is created.
  *

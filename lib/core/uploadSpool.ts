@@ -1,3 +1,4 @@
+/** The shape of an upload spool, where a stream of unknown length is held before its PUT. */
 /**
  * The shape of a spool: where an upload of unknown length is copied so its length is known first.
  *

@@ -1,3 +1,4 @@
+/** What comes after the training flow, imported as `prediction-one-rx/deploy` (browser-safe). */
 /**
  * What comes after the training flow, imported as `prediction-one-rx/deploy` (browser-safe):
  * the account's models and data sets (list, column info, delete), retraining a model

@@ -1,3 +1,4 @@
+/** Node-only local emulator of the Prediction One developer API, for tests and demos. */
 /**
  * Node-only local emulator of the Prediction One developer API, for tests and demos.
  * Imported as `prediction-one-rx/emulator`.

@@ -1,3 +1,4 @@
+/** Running many trainings, imported as `prediction-one-rx/engine` (browser-safe). */
 /**
  * Running many trainings, imported as `prediction-one-rx/engine` (browser-safe): batches with a
  * concurrency limit ({@link trainEach$}, {@link createJobQueue}), the durable step engine that

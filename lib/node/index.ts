@@ -1,3 +1,4 @@
+/** Node-only helpers, imported as prediction-one-rx/node: files, checkpoints, results on disk, reports. */
 /**
  * Node-only helpers: a keep-alive, streaming transport, file sources and writing results to
  * disk. Import from `prediction-one-rx/node`.

@@ -1,3 +1,4 @@
+/** Inference through a deployed classifier (predict$), with its client-first and deprecated forms. */
 /**
  * Inference: score rows with a running prediction API.
  *

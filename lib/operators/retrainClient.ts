@@ -1,3 +1,4 @@
+/** A client whose API key is scoped to retraining one model. */
 /**
  * A client whose API key is scoped to retraining one model.
  *

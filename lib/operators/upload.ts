@@ -1,3 +1,4 @@
+/** Train Data Upload: local checks, the upload session and the pre-signed PUTs. */
 /**
  * Train Data Upload: get the pre-signed URLs, then PUT the column information beside the
  * training data and the optional evaluation data.

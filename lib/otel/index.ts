@@ -1,3 +1,4 @@
+/** Traces and metrics in OpenTelemetry, imported as prediction-one-rx/otel (browser-safe, optional peer). */
 /**
  * Traces and metrics in OpenTelemetry: spans per API call and metrics of requests, retries,
  * polls and trainings by stage. Import from `prediction-one-rx/otel`; `@opentelemetry/api` is

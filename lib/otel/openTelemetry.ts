@@ -1,3 +1,4 @@
+/** OpenTelemetry traces and metrics for a client and its trainings, fed by the client's `onRequest` / `onCallEnd` hooks and by the TrainingEvents of a pipeline. */
 /**
  * OpenTelemetry traces and metrics for a client and its trainings, fed by the client's
  * `onRequest` / `onCallEnd` hooks and by the {@link TrainingEvent}s of a pipeline.

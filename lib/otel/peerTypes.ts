@@ -1,3 +1,4 @@
+/** The parts of the OpenTelemetry API this subpath calls, as structural types of its own. */
 /**
  * The parts of the OpenTelemetry API this subpath calls, as structural types of its own: the
  * published `.d.ts` names no optional peer, so a project compiles whether or not it installed

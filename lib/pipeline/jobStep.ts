@@ -116,8 +116,8 @@ export const stepPollDelayMs: (polls: number, options: ResolvedPollOptions) => n
  * A failure ends the step with its error and leaves the last durable record as it was, so a
  * later activation retries from the recorded stage; nothing is uploaded or trained twice.
  *
- * **Errors**: those of {@link upload$}, {@link train$}, {@link datasetInfo$},
- * {@link downloadResult$}; {@link TrainingFailedError}; {@link PollTimeoutError} past
+ * **Errors**: those of {@link index!upload$}, {@link train$}, {@link datasetInfo$},
+ * {@link downloadResult$}; {@link index!TrainingFailedError}; {@link index!PollTimeoutError} past
  * `poll.maxWaitMs` since `trainingSinceMs`; {@link TrainingStartUnknownError} when Create
  * Model's budget is spent; whatever `persist` or `saveResult` fail with.
  *

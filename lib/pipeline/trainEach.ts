@@ -1,3 +1,4 @@
+/** Fan-out: many trainings with a concurrency limit, each on the one engine. */
 /**
  * Fan-out: many trainings with a concurrency limit, each job's outcome a value in one stream.
  *

@@ -1,3 +1,4 @@
+/** The client: resolved settings, credentials, limiter and transport shared by every operator. */
 /**
  * The client: configuration, transport and credentials in one value that every operator takes.
  *

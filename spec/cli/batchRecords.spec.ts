@@ -1,3 +1,4 @@
+/** The batch driver's durable records carry failures and stage times for the report. */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadCheckpoint, type CheckpointRecord } from '../../lib/node';

@@ -1,3 +1,4 @@
+/** Stage times and failures a batch driver adds to its records. */
 import { AuthError, asExternalProcessId, type StatusEvent } from '../../lib';
 import type { JobRecord } from '../../lib/engine';
 import { StageClock, failureOf } from '../../lib/cli/batchTimes';

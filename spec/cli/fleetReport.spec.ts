@@ -1,3 +1,4 @@
+/** A real fleet batch (Redis, a worker, the emulator) yields a report with its timeline. */
 import path from 'node:path';
 import { createClient } from '../../lib';
 import { createTrainingWorker, type TrainingWorker } from '../../lib/bullmq';

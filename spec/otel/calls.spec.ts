@@ -1,3 +1,4 @@
+/** The span and counter bookkeeping of prediction-one-rx/otel, fed RequestEvents directly (no SDK, no network). */
 // The span and counter bookkeeping of prediction-one-rx/otel, fed RequestEvents directly (no SDK, no network).
 import type { CallEndEvent, RequestEvent } from '../../lib';
 import { openTelemetry, type MeterProviderLike, type OtelAttributes, type TracerProviderLike } from '../../lib/otel';

@@ -1,3 +1,4 @@
+/** Traces and metrics of a whole training in OpenTelemetry, read with the SDK's in-memory exporters. */
 // Traces and metrics of a whole training in OpenTelemetry, read with the SDK's in-memory exporters.
 import { lastValueFrom, toArray } from 'rxjs';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';

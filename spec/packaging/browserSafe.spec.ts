@@ -1,3 +1,4 @@
+/** The browser-safe entries import nothing from Node. */
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { build, type BuildResult } from 'esbuild';

@@ -1,3 +1,4 @@
+/** One table of defaults: no inline literal defaults in lib/. */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { createClient } from '../../lib';

@@ -1,3 +1,4 @@
+/** The package's exports: every entry resolves in ESM and CommonJS with types, and no any. */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -1,3 +1,4 @@
+/** Layers point one way, type imports included, with no cycles. */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { build, type Metafile } from 'esbuild';

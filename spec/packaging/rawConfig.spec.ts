@@ -1,3 +1,4 @@
+/** No read of raw client config after it is resolved. */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 

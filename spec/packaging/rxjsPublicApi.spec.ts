@@ -1,3 +1,4 @@
+/** RxJS is used through its public API only: no internals, no subclassing. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as ts from 'typescript';

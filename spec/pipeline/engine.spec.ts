@@ -1,3 +1,4 @@
+/** The pure training engine (nextAction/advance) as a table. */
 import { ApiError, NetworkError, PollTimeoutError, TrainingFailedError, TrainingStartUnknownError } from '../../lib/core/errors';
 import type { StatusEvent } from '../../lib/core/events';
 import { DEFAULT_POLL_OPTIONS, resolvePollOptions } from '../../lib/core/pollOptions';

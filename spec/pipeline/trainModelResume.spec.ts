@@ -1,3 +1,4 @@
+/** trainModel$ resumes a saved JobRecord against the emulator, with no second training. */
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { JobRecordVersionError, trainModel$, type JobRecord, type TrainingEvent } from '../../lib';
 import { trainEach$, type JobEvent } from '../../lib/engine';

@@ -1,3 +1,4 @@
+/** The in-memory driver's timing in virtual time: resume, ambiguous Create Model, deadlines. */
 import { of, type Observable } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import {

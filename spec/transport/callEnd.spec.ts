@@ -1,3 +1,4 @@
+/** The client's call hooks: one call number per logical call, onCallEnd once. */
 // The client's call hooks: every request of one logical call carries its number, and onCallEnd hears how the call ended.
 import { lastValueFrom, toArray } from 'rxjs';
 import { models$ } from '../../lib/deploy';

@@ -1,3 +1,4 @@
+/** client.withOptions: derived clients share the limiter, credentials and polls. */
 import { Subscription, lastValueFrom, merge, of, toArray } from 'rxjs';
 import { models$, retrainClient$ } from '../../lib/deploy';
 import { createClient, pollStatus$, train$, upload$, type ClientConfig, type FetchLike, type TrainingEvent } from '../../lib';

@@ -1,3 +1,4 @@
+/** The `--train` and `--deploy` checks of `p1rx conformance`. */
 /**
  * The `--train` and `--deploy` checks of `p1rx conformance`: a tiny training in both config
  * forms, its status and result, the retrain upload URL, a classifier with one inference, and the

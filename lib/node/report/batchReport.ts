@@ -1,3 +1,4 @@
+/** batchReport: the self-contained HTML report of a batch, from its results and records. */
 /**
  * `batchReport`: one self-contained HTML file (data, script and styles inline; works offline,
  * no server) from a batch's out folder.

@@ -1,3 +1,4 @@
+/** Batch reports. */
 /**
  * Batch reports: {@link batchReport} writes one self-contained HTML page, {@link serveReport}
  * serves it live.

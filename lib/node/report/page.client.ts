@@ -1,3 +1,4 @@
+/** The batch report page's script (runs in the browser; bundled with Observable Plot at build time by scripts/build-report-client.mjs). */
 /**
  * The batch report page's script (runs in the browser; bundled with Observable Plot at build
  * time by scripts/build-report-client.mjs). It reads the report's data from the

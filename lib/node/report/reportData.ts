@@ -1,3 +1,4 @@
+/** The data of a batch report, extracted from what a batch leaves on disk. */
 /**
  * The data of a batch report, extracted from what a batch leaves on disk: the records of the
  * checkpoint or the fleet journal (each job's stage times and failure, and every line's time for

@@ -1,3 +1,4 @@
+/** p1rx report --serve: the report page served and updated live while a batch runs. */
 /**
  * `p1rx report --serve`: the report page on loopback, updated live while a batch runs.
  *
