@@ -70,8 +70,11 @@ export interface TrainingProcessorOptions {
    * `holdMs` decides).
    */
   readonly slots?: number;
-  /** Steps that upload (stages `new` and `uploading`) running at once in this processor; the others never wait for them. Default 8. */
-  readonly maxUploads?: number;
+  /**
+   * Steps that start a training (upload, Create Model: stages `new` to `creating`) running at
+   * once in this processor, whatever the number of slots; polls never wait for them. Default 16.
+   */
+  readonly maxStarting?: number;
   /** Reads a job's data source. Default: http(s) URLs are fetched (lazily, bounded), anything else is a file path. */
   readonly readData?: (source: FleetDataSource) => UploadInput;
   /** Largest CSV fetched from a URL. Default 512 MiB. */
@@ -244,7 +247,7 @@ export function heldTrainingProcessor(client: PredictionOneClient, options: Trai
   const wake = new Map<string, (why: 'park' | 'lost') => void>();
   const lost = new Set<string>();
   const activeKeys = new Set<string>();
-  const uploads = semaphore(options.maxUploads ?? 8);
+  const starting = semaphore(options.maxStarting ?? 16);
   const readData = options.readData ?? defaultReader(options.maxDataBytes ?? 512 * 1024 * 1024);
 
   const record = async (job: TrainingJobLike, token: string | undefined, data: FleetJobData): Promise<void> => {
@@ -351,8 +354,7 @@ export function heldTrainingProcessor(client: PredictionOneClient, options: Trai
     activeKeys.add(holdKey);
     try {
       for (;;) {
-        const uploading = data.record.stage === 'new' || data.record.stage === 'uploading';
-        const release = uploading ? await uploads.acquire() : undefined;
+        const release = data.record.stage === 'training' ? undefined : await starting.acquire();
         let out: Extract<JobStepOutput, { type: 'stepped' }>;
         try {
           out = await lastValueFrom(

@@ -129,4 +129,60 @@ describeWithRedis('a training held in a worker slot', () => {
       conn.disconnect();
     }
   }, 60_000);
+
+  it('should park its held jobs when the worker closes, for another worker to follow', async () => {
+    const queueName = 'drain';
+    const queue = new Queue<FleetJobData>(queueName, { connection: { url: redis().url } });
+    try {
+      const client = createClient({ baseUrl: emulator().url, apiKey: API_KEY });
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        ids.push(
+          await lastValueFrom(
+            of(seattleWeather(40)).pipe(
+              upload$(client),
+              filter((e) => e.type === 'uploaded'),
+              map((e) => (e as { externalProcessId: string }).externalProcessId),
+            ),
+          ),
+        );
+      }
+      const { jobIds } = await enqueueTrainings(
+        queue,
+        ids.map((id, i) => ({
+          key: `d${i}`,
+          config: { tt: 'multi_classification', tc: 'weather', cv: 1 },
+          externalProcessId: id,
+          poll: { minDelayMs: 50, maxDelayMs: 50 },
+        })),
+        { batchId: 'b', out: path.join(dir, 'out') },
+      );
+      const polls0 = emulator().count(STATUS);
+      const first = createTrainingWorker(client, { connection: redis().url, queueName });
+      running = first;
+      await until('every job held', async () => ((await queue.getActiveCount()) === 3 ? true : undefined));
+      // Every 50 ms each: a few polls of every job.
+      await until('polled', () => (emulator().count(STATUS) >= polls0 + 15 ? true : undefined));
+      await first.close();
+      running = undefined;
+      // Parked (not failed, not stalled): the record written with its polls, due for any worker.
+      for (const jobId of jobIds.values()) {
+        const job = await queue.getJob(jobId);
+        expect(await job?.getState()).toMatch(/^(delayed|waiting)$/);
+        expect(job?.data.record).toMatchObject({ stage: 'training' });
+        expect(job?.data.record.polls).toBeGreaterThan(0);
+        expect(job?.attemptsMade).toBe(0);
+      }
+      const models = emulator().stats().modelsCreated;
+      running = createTrainingWorker(client, { connection: redis().url, queueName });
+      for (const id of ids) await emulator().advance(id, 'finished');
+      await until('every job completed', async () => ((await queue.getCompletedCount()) === 3 ? true : undefined));
+      expect(emulator().stats().modelsCreated).toBe(models);
+      expect(emulator().stats().uploadsWithMultipleModels).toBe(0);
+    } finally {
+      await running?.close();
+      running = undefined;
+      await queue.close();
+    }
+  }, 60_000);
 });
