@@ -27,6 +27,7 @@ interface WorkerFlags extends ConnectionOptions {
   maxPerSecond?: number;
   requestTimeout?: number;
   claimTtlMs?: number;
+  createQuietMs?: number;
   healthPort?: number;
   healthHost: string;
   logFormat: 'text' | 'json';
@@ -75,6 +76,11 @@ export function registerWorker(program: Command, io: CliIo = processIo): void {
       'text',
     )
     .option('--claim-ttl-ms <ms>', 'lifetime of a Create Model claim (default: max(lock, 2 x request timeout))', parseIntAtLeast('claim-ttl-ms', 1))
+    .option(
+      '--create-quiet-ms <ms>',
+      'after Create Model was sent for an upload, no worker sends it again for <ms>, even if the service does not know the training yet (default 120000; keep it above the request timeout)',
+      parseIntAtLeast('create-quiet-ms', 1),
+    )
     .addHelpText(
       'after',
       `
@@ -208,6 +214,7 @@ when the check itself fails, e.g. a timeout).`,
           fleet: {
             maxPerSecond: flags.maxPerSecond,
             claimTtlMs: flags.claimTtlMs,
+            ...(flags.createQuietMs === undefined ? {} : { createQuietMs: flags.createQuietMs }),
             trace: process.env.P1RX_FLEET_TRACE === '1',
             ...(process.env.P1RX_FLEET_TRACE === '1'
               ? {

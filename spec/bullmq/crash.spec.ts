@@ -19,7 +19,8 @@ const JOBS = 200;
  * and connection resets (after the model is created); workers are killed with kill -9 (one while
  * its Create Model is held in flight, the others while they hold jobs) and replaced. Every job
  * completes, exactly one model per upload, one upload per job, nothing fails as stalled. A short
- * lock and stalled interval make the retakes quick.
+ * lock, stalled interval and Create Model quiet time (`--create-quiet-ms`, above the request
+ * timeout) make the retakes quick.
  */
 describeWithRedis('a fleet of p1rx workers killed with kill -9', () => {
   const redis = useRedis();
@@ -92,6 +93,10 @@ describeWithRedis('a fleet of p1rx workers killed with kill -9', () => {
       '3000',
       '--stalled-interval-ms',
       '500',
+      // A Create Model cut off by a kill is sent again once this has passed and the service
+      // still does not know it (every POST here is answered or dead within the request timeout).
+      '--create-quiet-ms',
+      '5000',
       '--request-timeout',
       '4000',
     ];
