@@ -20,7 +20,7 @@ import { heldTrainingProcessor, type TrainingProcessorOptions } from './processo
  * const options: TrainingWorkerOptions = { connection: 'redis://127.0.0.1:6379', concurrency: 50, out: 'results' };
  * ```
  */
-export interface TrainingWorkerOptions extends Omit<TrainingProcessorOptions, 'fleet' | 'redis'> {
+export interface TrainingWorkerOptions extends Omit<TrainingProcessorOptions, 'fleet' | 'redis' | 'slots'> {
   /** Redis: a URL or ioredis options (the worker opens its own connections and closes them). */
   readonly connection: string | RedisOptionsLike;
   /** Queue name. Default `'p1rx'`. */
