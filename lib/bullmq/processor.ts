@@ -354,7 +354,13 @@ export function heldTrainingProcessor(client: PredictionOneClient, options: Trai
     activeKeys.add(holdKey);
     try {
       for (;;) {
-        const release = data.record.stage === 'training' ? undefined : await starting.acquire();
+        const release = data.record.stage === 'training' || parking ? undefined : await starting.acquire();
+        if (data.record.stage !== 'training' && (parking || release === undefined)) {
+          // The worker closes: a job still waiting to upload or create goes back as it is.
+          release?.();
+          await job.moveToDelayed(Date.now(), token);
+          throw new DelayedError();
+        }
         let out: Extract<JobStepOutput, { type: 'stepped' }>;
         try {
           out = await lastValueFrom(
@@ -414,6 +420,7 @@ export function heldTrainingProcessor(client: PredictionOneClient, options: Trai
     process: processJob,
     park() {
       parking = true;
+      starting.dismiss();
       for (const wakeUp of [...wake.values()]) wakeUp('park');
     },
     lockLost(jobIds) {
@@ -427,13 +434,13 @@ export function heldTrainingProcessor(client: PredictionOneClient, options: Trai
   };
 }
 
-/** At most `n` holders at once; the others wait in line. */
-function semaphore(n: number): { acquire(): Promise<() => void> } {
+/** At most `n` holders at once; the others wait in line (`dismiss` sends them away with undefined). */
+function semaphore(n: number): { acquire(): Promise<(() => void) | undefined>; dismiss(): void } {
   let free = Math.max(1, n);
-  const line: (() => void)[] = [];
+  let line: ((granted: boolean) => void)[] = [];
   const release = () => {
     const next = line.shift();
-    if (next) next();
+    if (next) next(true);
     else free++;
   };
   return {
@@ -442,7 +449,12 @@ function semaphore(n: number): { acquire(): Promise<() => void> } {
         free--;
         return Promise.resolve(release);
       }
-      return new Promise((resolve) => line.push(() => resolve(release)));
+      return new Promise((resolve) => line.push((granted) => resolve(granted ? release : undefined)));
+    },
+    dismiss() {
+      const waiting = line;
+      line = [];
+      for (const w of waiting) w(false);
     },
   };
 }
