@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { filter, lastValueFrom, map, of } from 'rxjs';
 import { createClient, upload$ } from '../../lib';
-import { createTrainingWorker, enqueueTrainings, type FleetJobData, type TrainingWorker } from '../../lib/bullmq';
+import { createTrainingWorker, enqueueTrainings, type ActivationEnd, type FleetJobData, type TrainingWorker } from '../../lib/bullmq';
 import { API_KEY, seattleWeather, useEmulator } from '../helpers/emulator';
 import { describeWithRedis, useRedis } from '../helpers/redis';
 import { until } from './fleetHarness';
@@ -183,6 +183,49 @@ describeWithRedis('a training held in a worker slot', () => {
       await running?.close();
       running = undefined;
       await queue.close();
+    }
+  }, 60_000);
+
+  it('should stop holding a job whose lock it could not renew (another worker owns it now)', async () => {
+    const queueName = 'lost';
+    const conn = new Redis(redis().url);
+    const queue = new Queue<FleetJobData>(queueName, { connection: { url: redis().url } });
+    try {
+      const client = createClient({ baseUrl: emulator().url, apiKey: API_KEY });
+      const id = await lastValueFrom(
+        of(seattleWeather(40)).pipe(
+          upload$(client),
+          filter((e) => e.type === 'uploaded'),
+          map((e) => (e as { externalProcessId: string }).externalProcessId),
+        ),
+      );
+      const { jobIds } = await enqueueTrainings(
+        queue,
+        [{ key: 'l', config: { tt: 'multi_classification', tc: 'weather', cv: 1 }, externalProcessId: id, poll: { minDelayMs: 20, maxDelayMs: 20 } }],
+        { batchId: 'b', out: path.join(dir, 'out') },
+      );
+      const jobKey = `bull:${queueName}:${jobIds.get('l')!}`;
+      const ended: ActivationEnd[] = [];
+      const polls0 = emulator().count(STATUS);
+      // Renewed every 500 ms; no stalled check meanwhile.
+      running = createTrainingWorker(client, {
+        connection: redis().url,
+        queueName,
+        lockDurationMs: 1000,
+        stalledIntervalMs: 600_000,
+        observe: { end: (a) => ended.push(a) },
+      });
+      await until('the training held and polled', () => (emulator().count(STATUS) >= polls0 + 5 ? true : undefined));
+      // Another worker's token on the lock: this worker's next renewal fails.
+      await conn.set(`${jobKey}:lock`, 'another-worker', 'PX', 60_000);
+      const [end] = await until('the activation ended', () => (ended.length > 0 ? ended : undefined));
+      expect(end).toMatchObject({ outcome: 'error', stage: 'training' });
+      expect(end.error?.name).toBe('JobLockLostError');
+    } finally {
+      await running?.close();
+      running = undefined;
+      await queue.close();
+      conn.disconnect();
     }
   }, 60_000);
 });
