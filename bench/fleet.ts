@@ -2,25 +2,29 @@
  * bench:fleet — the fleet's overhead and recovery, against one in-process client.
  *
  * N trainings (default 10,000) in the emulator's manual mode (they stay `waiting`, so they are
- * polled for the whole run), 5 s polls, measured three ways, each in its own processes:
+ * polled for the whole run), 5 s polls, measured four ways, each in its own processes:
  *
  * - in-process: one client process loops the shared step function (runJobSteps$) per training;
- * - 1 worker and 4 workers (`p1rx worker`, park mode: every poll is a BullMQ activation, the job
- *   parked with moveToDelayed in between), with a real redis-server.
+ * - 1 worker in park mode (the baseline: `--hold-ms 0`, every poll is a BullMQ activation, the
+ *   job parked with moveToDelayed in between, its record written at each park);
+ * - 1 worker and 4 workers in hold mode (`p1rx worker` with its defaults: the trainings held in
+ *   the workers' slots, polled by the same step function, Redis written only on stage changes),
+ *   with a real redis-server.
  *
  * Reports polls/s against the schedule (N / 5 s; target >= 99 %), CPU per poll (client process,
  * or workers + redis-server, with redis-server's share), Redis commands per second and per poll,
  * and the 1-minute load average. The 4-worker run starts from uploads, so the fleet sends every
  * Create Model: its ramp (time until all N were sent, Create Models/s) is reported on its own;
- * then one worker dies while it holds activations (the worker with the most active jobs, the
- * look retried until it holds at least 10; frozen with SIGSTOP at once, its held jobs read, then
- * kill -9), and the bench reports how many jobs it held and how long from the freeze until each
- * of them was polled again (bounded by lockDuration + stalledInterval + backlog), and duplicate
- * Create Models (target 0).
+ * then one worker dies while it holds jobs (the worker with the most active jobs; frozen with
+ * SIGSTOP at once, its held jobs read, then kill -9), and the bench reports how many jobs it held
+ * and how long from the freeze until each of them was polled again (the progress event its first
+ * poll after the retake writes: the job's record in Redis has no status yet), bounded by
+ * lockDuration + stalledInterval + backlog (target: all within 30 s with the default settings),
+ * and duplicate Create Models (target 0).
  *
  * On 2 cores, four workers are not expected to be faster: this proves overhead and recovery.
  * Usage: npm run bench:fleet [-- N [measureSeconds]]
- * (FLEET_PHASES=inprocess,1,4 picks setups; FLEET_WORKER_NODE_ARGS adds node flags to the workers.)
+ * (FLEET_PHASES=inprocess,1park,1,4 picks setups; FLEET_WORKER_NODE_ARGS adds node flags to the workers.)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,8 +45,13 @@ const STATUS = 'GET /v1/external/models/results';
 const CREATE = 'POST /v1/external/models';
 const INTERVAL_MS = 5000;
 const root = path.resolve(__dirname, '..');
-/** FLEET_PHASES: which setups to run (default all): `inprocess`, `1`, `4`, comma-separated. */
-const phases = new Set((process.env.FLEET_PHASES ?? 'inprocess,1,4').split(',').map((p) => p.trim()));
+/** FLEET_PHASES: which setups to run (default all): `inprocess`, `1park`, `1`, `4`, comma-separated. */
+const phases = new Set((process.env.FLEET_PHASES ?? 'inprocess,1park,1,4').split(',').map((p) => p.trim()));
+/** The park-every-poll settings of the baseline (the fleet before holding). */
+const PARK_ARGS = ['--concurrency', '200', '--hold-ms', '0', '--lock-ms', '15000', '--stalled-interval-ms', '5000'];
+/** The worker's defaults, as `p1rx worker` prints them in its help (the kill -9 bound is lock + stalled interval). */
+const DEFAULT_LOCK_MS = 16_000;
+const DEFAULT_STALLED_MS = 8000;
 /** FLEET_WORKER_NODE_ARGS: extra node flags of the worker processes (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`). */
 const WORKER_NODE_ARGS = (process.env.FLEET_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
@@ -51,6 +60,16 @@ function cpuMsOf(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** Resident memory of a process, in MiB (Linux /proc). */
+function rssMiBOf(pid: number): number {
+  try {
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    return round(kb / 1024, 1);
   } catch {
     return 0;
   }
@@ -138,6 +157,8 @@ interface PhaseResult {
   othersCores: number;
   /** Jobs waiting for a worker (BullMQ's wait list) at the start and the end: equal when the fleet keeps up. */
   backlog?: string;
+  /** Resident memory of the worker processes at the end of the measurement. */
+  workerRssMiB?: number;
 }
 
 const load1 = (): number => round(os.loadavg()[0], 2);
@@ -227,7 +248,13 @@ async function queueCounts(redis: Redis, queueName: string): Promise<{ wait: num
 
 const log = (line: string): void => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
-function spawnWorker(redisUrl: string, emulatorUrl: string, apiKey: string, queueName: string): { child: ChildProcess; ready: Promise<void> } {
+function spawnWorker(
+  redisUrl: string,
+  emulatorUrl: string,
+  apiKey: string,
+  queueName: string,
+  modeArgs: readonly string[],
+): { child: ChildProcess; ready: Promise<void> } {
   const child = spawn(
     process.execPath,
     [
@@ -240,14 +267,7 @@ function spawnWorker(redisUrl: string, emulatorUrl: string, apiKey: string, queu
       redisUrl,
       '--queue-name',
       queueName,
-      '--concurrency',
-      '200',
-      '--hold-ms',
-      '1000',
-      '--lock-ms',
-      '15000',
-      '--stalled-interval-ms',
-      '5000',
+      ...modeArgs,
       '--request-timeout',
       '10000',
       '--out',
@@ -291,7 +311,7 @@ async function main(): Promise<void> {
       .join(' '),
   };
   try {
-    const seeded = phases.has('inprocess') || phases.has('1');
+    const seeded = phases.has('inprocess') || phases.has('1') || phases.has('1park');
     if (seeded) log(`seeding ${n} trainings (upload + Create Model; manual mode keeps them waiting)…`);
     const ids = seeded ? await seedTrainings(emulator.url, emulator.apiKey, n, 64) : [];
     const idsFile = path.join(dir, 'ids.json');
@@ -308,10 +328,11 @@ async function main(): Promise<void> {
       await ask(child, { cmd: 'stop' }).catch(() => undefined);
     }
 
-    // 2. One worker, park mode, the same trainings (jobs start at `training`).
-    if (phases.has('1')) {
+    // 2. One worker, park mode (the baseline) then hold mode, the same trainings (jobs start at `training`).
+    for (const mode of ['1park', '1'] as const) {
+      if (!phases.has(mode)) continue;
       await emulator.clearLog();
-      const queueName = 'bench1';
+      const queueName = `bench${mode}`;
       const queue = new Queue<FleetJobData>(queueName, { connection: { url: redisUrl } });
       const now = Date.now();
       const trainings: FleetTraining[] = ids.map((id, i) => ({
@@ -330,12 +351,13 @@ async function main(): Promise<void> {
             .map((job) => job.updateData({ ...job.data, record: { ...job.data.record, stage: 'training', polls: 1, trainingSinceMs: now } })),
         );
       }
-      const w = spawnWorker(redisUrl, emulator.url, emulator.apiKey, queueName);
+      // Hold mode: the defaults, with a slot for every training (one worker holds them all).
+      const w = spawnWorker(redisUrl, emulator.url, emulator.apiKey, queueName, mode === '1park' ? PARK_ARGS : ['--concurrency', String(n + 100)]);
       await w.ready;
       await sleep(warmupMs);
-      log('1 worker: measuring…');
+      log(`1 worker (${mode === '1park' ? 'park' : 'hold'} mode): measuring…`);
       const r = await measure(emulator, n, measureMs, async () => ({ client: cpuMsOf(w.child.pid!), redis: cpuMsOf(redisServer.pid) }), redis, queueName);
-      rows.push({ setup: '1 worker + redis-server (park mode)', ...r });
+      rows.push({ setup: `1 worker + redis-server (${mode === '1park' ? 'park' : 'hold'} mode)`, ...r, workerRssMiB: rssMiBOf(w.child.pid!) });
       w.child.kill('SIGTERM');
       await new Promise((resolve) => w.child.once('exit', resolve));
       await queue.obliterate({ force: true });
@@ -351,7 +373,8 @@ async function main(): Promise<void> {
       const before = await ask<{ modelsCreated: number; uploadsWithMultipleModels: number }>(emulator.child, { cmd: 'stats' });
       const queueName = 'bench4';
       const queue = new Queue<FleetJobData>(queueName, { connection: { url: redisUrl } });
-      const workers = [0, 1, 2, 3].map(() => spawnWorker(redisUrl, emulator.url, emulator.apiKey, queueName));
+      // Hold mode with the worker's defaults (concurrency, lock, stalled interval).
+      const workers = [0, 1, 2, 3].map(() => spawnWorker(redisUrl, emulator.url, emulator.apiKey, queueName, []));
       await Promise.all(workers.map((w) => w.ready));
       const cpu: CpuSample = async () => ({
         client: workers.reduce((sum, w) => sum + (w.child.exitCode === null && w.child.signalCode === null ? cpuMsOf(w.child.pid!) : 0), 0),
@@ -403,13 +426,19 @@ async function main(): Promise<void> {
       const wt0 = Date.now();
       const r = await measure(emulator, n, measureMs, cpu, redis, queueName);
       extra.perWorkerCores = workers.map((w, i) => round((cpuMsOf(w.child.pid!) - w0[i]) / (Date.now() - wt0), 2));
-      rows.push({ setup: '4 workers + redis-server (park mode)', ...r });
+      rows.push({
+        setup: '4 workers + redis-server (hold mode)',
+        ...r,
+        workerRssMiB: round(
+          workers.reduce((sum, w) => sum + rssMiBOf(w.child.pid!), 0),
+          1,
+        ),
+      });
 
-      // kill -9 one worker while it holds activations: how long until the jobs it held are polled
-      // again? In park mode a worker holds only the activations in progress (parked jobs belong
-      // to no one), and each lasts a few ms, so the pick is a cheap look (the active list and each
-      // job's `pb`, BullMQ's processedBy) and the kill follows it at once; the look is retried
-      // (every 10 ms, up to two intervals) until the busiest worker holds at least 10 jobs.
+      // kill -9 one worker while it holds jobs: how long until the jobs it held are polled again?
+      // The pick is a cheap look (the active list and each job's `pb`, BullMQ's processedBy),
+      // retried (every 10 ms, up to two intervals) until the busiest worker holds at least 10 jobs
+      // (in hold mode it holds about N / 4 at once).
       const nameOf = (w: (typeof workers)[number]) => `p1rx-worker-${w.child.pid}`;
       const activeBy = async (): Promise<Map<string, string[]>> => {
         const ids = await redis.lrange(`bull:${queueName}:active`, 0, -1);
@@ -417,7 +446,9 @@ async function main(): Promise<void> {
         const by = new Map<string, string[]>();
         ids.forEach((id, i) => {
           const name = String(names[i]?.[1] ?? '');
-          by.set(name, [...(by.get(name) ?? []), id]);
+          const list = by.get(name);
+          if (list) list.push(id);
+          else by.set(name, [id]);
         });
         return by;
       };
@@ -436,27 +467,31 @@ async function main(): Promise<void> {
       }
       // Frozen at once (SIGSTOP: to Redis and the other workers it is dead from this instant;
       // its locks are no longer extended), then what it holds is read once the commands it had
-      // already sent have landed, then kill -9. Without the freeze the look is stale by the
-      // kill: activations last a few ms, and a worker that held 31 at the look held 0 at its death.
+      // already sent have landed, then kill -9.
       victim.child.kill('SIGSTOP');
-      const killedAt = Date.now();
+      const [sec, usec] = await redis.time();
+      const frozenAt = Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
       await sleep(300);
-      const strandedIds = (await activeBy()).get(nameOf(victim)) ?? [];
-      const stranded = (await Promise.all(strandedIds.map((id) => queue.getJob(id)))).filter((j): j is NonNullable<typeof j> => j !== undefined && j !== null);
+      const stranded = new Set((await activeBy()).get(nameOf(victim)) ?? []);
       victim.child.kill('SIGKILL');
       await new Promise((resolve) => (victim.child.exitCode !== null || victim.child.signalCode !== null ? resolve(null) : victim.child.once('exit', resolve)));
-      const pollsAt = new Map(stranded.map((j) => [j.id!, j.data.record.polls]));
+      log(`SIGSTOP + kill -9 of ${nameOf(victim)}: ${heldBeforeKill} jobs at the pick, ${stranded.size} held when it stopped`);
+      // Polled again: a held job's record in Redis has no status yet (polls are not written), so
+      // the first poll after its retake writes a progress event (BullMQ's event stream, Redis
+      // clock): the time from the freeze to that event.
       const resumedAt = new Map<string, number>();
-      log(`SIGSTOP + kill -9 of ${nameOf(victim)}: ${heldBeforeKill} activations at the pick, ${stranded.length} held when it stopped`);
-      while (resumedAt.size < pollsAt.size && Date.now() - killedAt < 180_000) {
-        await Promise.all(
-          [...pollsAt]
-            .filter(([id]) => !resumedAt.has(id))
-            .map(async ([id, polls]) => {
-              if (((await queue.getJob(id))?.data.record.polls ?? 0) > polls) resumedAt.set(id, Date.now() - killedAt);
-            }),
-        );
-        await sleep(100);
+      let from = `${frozenAt}-0`;
+      while (resumedAt.size < stranded.size && Date.now() - frozenAt < 180_000) {
+        const entries = await redis.xrange(`bull:${queueName}:events`, from, '+', 'COUNT', 5000);
+        for (const [entryId, fields] of entries) {
+          from = `(${entryId}`;
+          const f = new Map<string, string>();
+          for (let i = 0; i + 1 < fields.length; i += 2) f.set(fields[i], fields[i + 1]);
+          const jobId = f.get('jobId');
+          if (f.get('event') === 'progress' && jobId !== undefined && stranded.has(jobId) && !resumedAt.has(jobId))
+            resumedAt.set(jobId, Number(entryId.split('-')[0]) - frozenAt);
+        }
+        if (entries.length < 5000) await sleep(100);
       }
       const times = [...resumedAt.values()].sort((a, b) => a - b);
       // And the fleet's poll rate over the next two intervals, with three workers left.
@@ -465,16 +500,17 @@ async function main(): Promise<void> {
       const after = await ask<{ modelsCreated: number; uploadsWithMultipleModels: number }>(emulator.child, { cmd: 'stats' });
       creates = await emulator.count(CREATE);
       extra.kill9 = {
-        activationsAtPick: heldBeforeKill,
+        jobsAtPick: heldBeforeKill,
         picks: picks + 1,
-        jobsHeldWhenStopped: stranded.length,
+        jobsHeldWhenStopped: stranded.size,
         resumed: times.length,
         firstResumedMs: times[0] ?? null,
         medianResumedMs: times.length ? median(times) : null,
         // null: not all of them were polled again within 180 s.
-        allResumedMs: times.length < stranded.length ? null : (times[times.length - 1] ?? 0),
-        lockMs: 15_000,
-        stalledIntervalMs: 5000,
+        allResumedMs: times.length < stranded.size ? null : (times[times.length - 1] ?? 0),
+        'target all <= 30 s': verdict(times.length === stranded.size && (times[times.length - 1] ?? 0) <= 30_000),
+        lockMs: DEFAULT_LOCK_MS,
+        stalledIntervalMs: DEFAULT_STALLED_MS,
       };
       extra.duplicates = {
         createModelPosts: creates,
@@ -499,8 +535,11 @@ async function main(): Promise<void> {
         'CPU ms/poll': r.cpuMsPerPoll,
         'of which redis': r.redisCpuMsPerPoll ?? '',
         'CPU/poll vs in-process': base ? round(r.cpuMsPerPoll / base.cpuMsPerPoll, 2) : '',
+        'target <= 1.3x': base && r !== base ? verdict(r.cpuMsPerPoll / base.cpuMsPerPoll <= 1.3) : '',
         'redis cmds/s': r.redisOpsPerS ?? '',
         'redis cmds/poll': r.redisOpsPerPoll ?? '',
+        'target <= 3': r.redisOpsPerPoll === undefined ? '' : verdict(r.redisOpsPerPoll <= 3),
+        'worker RSS MiB': r.workerRssMiB ?? '',
         load: r.load,
         'emulator cores': r.emulatorCores,
         'others cores': r.othersCores,

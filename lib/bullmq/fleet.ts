@@ -76,6 +76,16 @@ export interface FleetOptions {
   readonly maxRetryAfterMs?: number;
   /** Record every request's gate pass in Redis (for tests and audits). Default false. */
   readonly trace?: boolean;
+  /**
+   * How old this process's copy of the fleet's backoff window may get, in ms. A request that is
+   * neither Create Model nor counted against `maxPerSecond` (a status poll, with no budget set)
+   * checks this copy instead of asking Redis; the copy is re-read (one script call for all the
+   * requests waiting on it) once it is older than this. So a 429 seen by another process pauses
+   * this one within this delay (a 429 seen by this process pauses it at once). With `trace` or
+   * `maxPerSecond`, every request asks Redis (the trace and the budget are per request).
+   * Default 250 ms.
+   */
+  readonly backoffRefreshMs?: number;
   /** Called when this process opens (or lengthens) the fleet's backoff window. */
   readonly onBackoff?: (window: BackoffWindow) => void;
   /** Called when a request waits at the gate (the backoff window is open, or the budget of this second is spent). */
@@ -162,6 +172,13 @@ end
 return {0, now}
 `);
 
+// Milliseconds left in the backoff window (the key lives exactly as long as its window).
+const BACKOFF_LEFT = luaScript(`
+local ms = redis.call('PTTL', KEYS[1])
+if ms < 0 then return 0 end
+return ms
+`);
+
 // Opens the window unless a longer one is open; logs it. Returns {openedAt, until}.
 const BACKOFF = luaScript(`
 local t = redis.call('TIME')
@@ -208,6 +225,15 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
+/** The path of a request's URL (for wait notices), or '' when it is not a URL. */
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return '';
+  }
+}
+
 /** The upload id of a Create Model request, from the operation the client put on it (never from its URL or body). */
 function createModelUpload(init: FetchInit): string | undefined {
   const operation = init.operation;
@@ -219,9 +245,12 @@ function createModelUpload(init: FetchInit): string | undefined {
  * after a 429 anywhere, an optional request budget for the whole fleet, and claims so that
  * only one process sends Create Model for an upload.
  *
- * The gate is one Lua script per request (atomic: backoff check, claim check, budget), run
- * right before the request is handed to the inner fetch. A 429 answer opens the window for its
- * `Retry-After` (or `retry-after-ms`); requests wait it out instead of being sent.
+ * The gate runs right before the request is handed to the inner fetch. Create Model, and every
+ * request when a budget (`maxPerSecond`) or `trace` is set, runs one Lua script (atomic:
+ * backoff check, claim check, budget). Other requests (status polls) check this process's copy
+ * of the backoff window, re-read from Redis every `backoffRefreshMs` (so a poll costs Redis
+ * nothing). A 429 answer opens the window for its `Retry-After` (or `retry-after-ms`); requests
+ * wait it out instead of being sent.
  *
  * A claim is `SET claim:<upload> <token> NX PX claimTtlMs`. The gate checks (and renews) it in
  * the same script that lets Create Model go, so a process paused past the claim's lifetime
@@ -259,6 +288,34 @@ export function createFleet(redis: RedisLike, options: FleetOptions = {}): Fleet
   const held = new Map<string, string>();
   const processId = randomUUID();
   let seq = 0;
+  // Requests that need no per-request script (no claim, no budget, no trace) read this process's
+  // copy of the backoff window (`Date.now()` ms), re-read from Redis every `backoffRefreshMs`.
+  const cheapGate = maxPerSecond === 0 && !options.trace;
+  const refreshMs = options.backoffRefreshMs ?? LIBRARY_DEFAULTS.fleet.backoffRefreshMs;
+  let localUntil = 0;
+  let readAt = Number.NEGATIVE_INFINITY;
+  let reading: Promise<void> | undefined;
+  const reread = (): Promise<void> =>
+    (reading ??= BACKOFF_LEFT.run(redis, [keys.backoff], [])
+      .then((left) => {
+        const now = Date.now();
+        // A window never shrinks (BACKOFF keeps the longer one): the later end wins.
+        localUntil = Math.max(localUntil, now + Number(left));
+        readAt = now;
+      })
+      .finally(() => {
+        reading = undefined;
+      }));
+
+  const localGate = async (request: { method: string; url: string; signal?: AbortSignal }): Promise<void> => {
+    for (;;) {
+      if (Date.now() - readAt >= refreshMs) await reread();
+      const left = localUntil - Date.now();
+      if (left <= 0) return;
+      if (options.onWait) options.onWait({ reason: 'backoff', ms: left, method: request.method, path: pathOf(request.url) });
+      await sleep(left, request.signal);
+    }
+  };
 
   const gate = async (claimId: string | undefined, counted: boolean, request: { method: string; url: string; signal?: AbortSignal }): Promise<void> => {
     const token = claimId === undefined ? '' : (held.get(claimId) ?? 'none');
@@ -287,15 +344,7 @@ export function createFleet(redis: RedisLike, options: FleetOptions = {}): Fleet
         options.onClaimLost?.(claimId!);
         throw new ClaimLostError(claimId!);
       }
-      if (options.onWait) {
-        let pathname = '';
-        try {
-          pathname = new URL(request.url).pathname;
-        } catch {
-          // Not a URL: nothing to name.
-        }
-        options.onWait({ reason: code === 1 ? 'backoff' : 'budget', ms: value, method: request.method, path: pathname });
-      }
+      if (options.onWait) options.onWait({ reason: code === 1 ? 'backoff' : 'budget', ms: value, method: request.method, path: pathOf(request.url) });
       await sleep(Math.max(1, value), request.signal);
     }
   };
@@ -303,6 +352,8 @@ export function createFleet(redis: RedisLike, options: FleetOptions = {}): Fleet
   const backoff = async (ms: number): Promise<BackoffWindow> => {
     const [openedAt, until] = (await BACKOFF.run(redis, [keys.backoff, keys.windows], [String(Math.max(1, Math.round(ms)))])) as [number, number];
     const window = { openedAt, until };
+    // This process pauses at once (the others when they next re-read the window).
+    localUntil = Math.max(localUntil, Date.now() + (until - openedAt));
     options.onBackoff?.(window);
     return window;
   };
@@ -316,7 +367,8 @@ export function createFleet(redis: RedisLike, options: FleetOptions = {}): Fleet
         // its own (the transport's retries handle it); the fleet neither waits nor pauses for it.
         if (apiBase !== undefined && !url.startsWith(apiBase)) return inner(url, init);
         const claimId = createModelUpload(init);
-        await gate(claimId, true, { method: init.method, url, signal: init.signal });
+        if (claimId === undefined && cheapGate) await localGate({ method: init.method, url, signal: init.signal });
+        else await gate(claimId, true, { method: init.method, url, signal: init.signal });
         const response = await inner(url, init);
         if (response.status === 429) {
           const ms = Math.min(

@@ -1,5 +1,5 @@
 /**
- * The BullMQ processor of a training job: one step per activation, parked between polls.
+ * The BullMQ processor of a training job: polls held in the worker's slot, long waits parked.
  *
  * @packageDocumentation
  */
@@ -52,8 +52,25 @@ export interface TrainingProcessorOptions {
   readonly outRoot?: string;
   /** Called with each result before the job completes (after `out` is written). */
   readonly onResult?: (result: TrainingResult, data: FleetJobData) => Promise<void>;
-  /** A poll due within this many ms is made in the worker's slot; a later one parks the job (`moveToDelayed`). Default 1000. */
+  /**
+   * A wait up to this long (the next poll, a backoff) is made in the worker's slot: the job stays
+   * active (BullMQ renews all of a worker's locks in one call), and Redis is written only when
+   * the job's stage changes. A longer wait parks the job with `moveToDelayed` (its record and
+   * due time are written, the slot is freed). Default 60 000 ms: every poll of the default
+   * schedules is held. 0 parks after every step (the behaviour before holding).
+   */
   readonly holdMs?: number;
+  /**
+   * The worker's concurrency (its slots). When every slot is taken, a wait longer than 1 s parks
+   * the job instead of holding it, so jobs queued behind get a slot. Default: unknown (only
+   * `holdMs` decides).
+   */
+  readonly slots?: number;
+  /**
+   * Steps that start a training (upload, Create Model: stages `new` to `creating`) running at
+   * once in this processor, whatever the number of slots; polls never wait for them. Default 16.
+   */
+  readonly maxStarting?: number;
   /** Reads a job's data source. Default: http(s) URLs are fetched (lazily, bounded), anything else is a file path. */
   readonly readData?: (source: FleetDataSource) => UploadInput;
   /** Largest CSV fetched from a URL. Default 512 MiB. */
@@ -150,11 +167,16 @@ export function gatedClient(client: PredictionOneClient, fleet: Fleet): Predicti
 
 /**
  * A BullMQ processor for training jobs ({@link FleetJobData}), to hand to your own `Worker`
- * (or use {@link createTrainingWorker}). Each activation runs the library's one step function
- * (`jobStep$`, the same step `p1rx batch` loops in-process) from the job's {@link JobRecord};
- * every stage change is written to the job's data under the job's lock before the request it
- * announces. Then the next step runs in the slot when it is due within `holdMs`; a later one
- * parks the job with `moveToDelayed` until it is due (the slot is free meanwhile).
+ * (or use {@link createTrainingWorker}). An activation loops the library's one step function
+ * (`jobStep$`, the engine `trainModel$` and `p1rx batch` run in-process) from the job's
+ * {@link JobRecord}: every stage change is written to the job's data under the job's lock
+ * before the request it announces, and nothing else is. Between steps the job is held in the
+ * worker's slot while the wait is at most `holdMs` (a status poll costs Redis nothing; the lock
+ * is renewed by BullMQ with every other lock of the worker); a longer wait parks it with
+ * `moveToDelayed` until it is due (the record and the due time are written, the slot is free).
+ * A worker killed while holding jobs loses nothing: they are stalled jobs for BullMQ, retaken
+ * by another worker from the recorded stage (a few polls are counted again, nothing is sent
+ * twice).
  *
  * With a `fleet`, Create Model is sent only under the upload's claim, every request waits for
  * the fleet's backoff window and budget, and a 429 anywhere opens that window for everyone.
@@ -164,12 +186,13 @@ export function gatedClient(client: PredictionOneClient, fleet: Fleet): Predicti
  * BullMQ to retry with the job's `attempts` and backoff, from the recorded stage.
  * {@link JobLockLostError} when another worker took the job over.
  *
- * **Cancellation**: none beyond BullMQ's: closing the worker waits for running activations,
- * which last one step (plus at most `holdMs`).
+ * **Cancellation**: BullMQ's: closing the worker waits for running activations, which run until
+ * the training ends. {@link createTrainingWorker}'s `close()` parks held jobs first (a step in
+ * flight finishes, then the job is parked).
  *
  * ## Example
  * ```ts
- * const worker = new Worker<FleetJobData, FleetJobResult>('p1rx', trainingProcessor(client, { fleet, redis, out: 'results' }), { connection, lockDuration: 120_000 });
+ * const worker = new Worker<FleetJobData, FleetJobResult>('p1rx', trainingProcessor(client, { fleet, redis, out: 'results', slots: 2000 }), { connection, concurrency: 2000 });
  * ```
  *
  * @param client - The client (the fleet's gate is put in front of its fetch).
@@ -180,12 +203,47 @@ export function trainingProcessor(
   client: PredictionOneClient,
   options: TrainingProcessorOptions = {},
 ): (job: TrainingJobLike, token?: string) => Promise<FleetJobResult> {
+  return heldTrainingProcessor(client, options).process;
+}
+
+/**
+ * A {@link trainingProcessor} with its holds in reach: `park()` makes every held job (and every
+ * job whose step is in flight) park instead of waiting in its slot (a worker about to close);
+ * `lockLost(ids)` stops those jobs at once, writing nothing (BullMQ could not renew their locks).
+ *
+ * @internal
+ */
+export interface HeldTrainingProcessor {
+  readonly process: (job: TrainingJobLike, token?: string) => Promise<FleetJobResult>;
+  park(): void;
+  lockLost(jobIds: readonly string[]): void;
+  /** Activations running now. */
+  active(): number;
+}
+
+/** When every slot is taken, waits longer than this park instead of holding. */
+const FULL_HOLD_MS = 1000;
+
+/**
+ * Makes a {@link HeldTrainingProcessor}.
+ *
+ * @internal
+ */
+export function heldTrainingProcessor(client: PredictionOneClient, options: TrainingProcessorOptions = {}): HeldTrainingProcessor {
   // bullmq is an optional peer: loaded here, so a missing one is named with its install line.
   const { DelayedError, UnrecoverableError } = requirePeer<typeof import('bullmq')>('bullmq', 'prediction-one-rx/bullmq');
   const { fleet, redis } = options;
   if (fleet && !redis) throw new TypeError('trainingProcessor: a fleet needs the redis connection too');
   const gated = fleet ? gatedClient(client, fleet) : client;
   const holdMs = options.holdMs ?? LIBRARY_DEFAULTS.fleet.holdMs;
+  const slots = options.slots;
+  let parking = false;
+  let running = 0;
+  /** Wakes a held job early: `park` (the worker closes) or `lost` (its lock is gone). */
+  const wake = new Map<string, (why: 'park' | 'lost') => void>();
+  const lost = new Set<string>();
+  const activeKeys = new Set<string>();
+  const starting = semaphore(options.maxStarting ?? LIBRARY_DEFAULTS.fleet.maxStarting);
   const readData = options.readData ?? defaultReader(options.maxDataBytes ?? LIBRARY_DEFAULTS.fleet.maxDataBytes);
 
   const record = async (job: TrainingJobLike, token: string | undefined, data: FleetJobData): Promise<void> => {
@@ -235,7 +293,22 @@ export function trainingProcessor(
     return jobResultDir(out, data.key);
   };
 
-  return async (job, token) => {
+  /** Waits `ms` in the slot; resolves early with why when woken. */
+  const hold = (key: string, ms: number): Promise<'park' | 'lost' | undefined> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        wake.delete(key);
+        resolve(undefined);
+      }, ms);
+      wake.set(key, (why) => {
+        clearTimeout(timer);
+        wake.delete(key);
+        resolve(why);
+      });
+    });
+  let activations = 0;
+
+  const processJob = async (job: TrainingJobLike, token?: string): Promise<FleetJobResult> => {
     let data = job.data;
     let resultDir: string | undefined;
     try {
@@ -270,20 +343,38 @@ export function trainingProcessor(
       ...(fleet ? { claim: (id: string) => fleet.claim(id) } : {}),
     };
     let metrics: FleetJobResult['metrics'] = [];
+    // Each activation's own key in `wake` (a job id is missing only in hand-made jobs).
+    const holdKey = job.id ?? `activation-${++activations}`;
+    let anchor = data.dueAt ?? Date.now();
+    running++;
+    activeKeys.add(holdKey);
     try {
       for (;;) {
-        const anchor = data.dueAt ?? Date.now();
-        const out = await lastValueFrom(
-          jobStep$(gated, data.record, context).pipe(
-            tap((o) => {
-              if (isJobStepped(o)) return;
-              if (o.type === 'completed') metrics = o.result.metrics.map((m) => ({ name: m.name, value: m.value }));
-              const progress = progressOf(o);
-              if (progress) void job.updateProgress({ key: data.key, event: progress }).catch(() => undefined);
-            }),
-            filter(isJobStepped),
-          ),
-        );
+        const release = data.record.stage === 'training' || parking ? undefined : await starting.acquire();
+        if (data.record.stage !== 'training' && (parking || release === undefined)) {
+          // The worker closes: a job still waiting to upload or create goes back as it is.
+          release?.();
+          await job.moveToDelayed(Date.now(), token);
+          throw new DelayedError();
+        }
+        let out: Extract<JobStepOutput, { type: 'stepped' }>;
+        try {
+          out = await lastValueFrom(
+            jobStep$(gated, data.record, context).pipe(
+              tap((o) => {
+                if (isJobStepped(o)) return;
+                if (o.type === 'completed') metrics = o.result.metrics.map((m) => ({ name: m.name, value: m.value }));
+                // The step emits a status only when it changed: progress is written only then.
+                const progress = progressOf(o);
+                if (progress) void job.updateProgress({ key: data.key, event: progress }).catch(() => undefined);
+              }),
+              filter(isJobStepped),
+            ),
+          );
+        } finally {
+          release?.();
+        }
+        if (lost.delete(holdKey)) throw new JobLockLostError(`job ${job.id}: lock lost (another worker owns it now); step not recorded`);
         const r = out.record;
         if (fleet && r.externalProcessId && (r.stage === 'training' || r.stage === 'downloaded')) fleet.forget(r.externalProcessId);
         if (out.done) {
@@ -292,14 +383,19 @@ export function trainingProcessor(
         // On schedule: due one interval after this step was due (activation latency does not
         // add up poll after poll), but never in the past.
         const dueAt = Math.max(Date.now(), anchor + out.delayMs);
-        data = { ...data, dueAt };
-        // Polls change nothing the step persists; the record carries them to this write.
-        await lastValueFrom(persist(r), { defaultValue: undefined });
+        anchor = dueAt;
+        // Kept in memory only: polls change nothing the step persists; a stage change or a park
+        // writes them.
+        data = { ...data, record: r, dueAt };
+        job.data = data;
         const waitMs = dueAt - Date.now();
-        if (waitMs <= holdMs) {
-          if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
-          continue;
+        const full = slots !== undefined && running >= slots && waitMs > FULL_HOLD_MS;
+        if (!parking && !full && waitMs <= holdMs) {
+          const woken = waitMs > 0 ? await hold(holdKey, waitMs) : undefined;
+          if (woken === 'lost' || lost.delete(holdKey)) throw new JobLockLostError(`job ${job.id}: lock lost (another worker owns it now); step not recorded`);
+          if (woken !== 'park') continue;
         }
+        await lastValueFrom(persist(r), { defaultValue: undefined });
         await job.moveToDelayed(dueAt, token);
         throw new DelayedError();
       }
@@ -310,6 +406,51 @@ export function trainingProcessor(
         throw new UnrecoverableError(`${e.name}: ${e.message}`);
       }
       throw err;
+    } finally {
+      running--;
+      activeKeys.delete(holdKey);
+      lost.delete(holdKey);
     }
+  };
+  return {
+    process: processJob,
+    park() {
+      parking = true;
+      starting.dismiss();
+      for (const wakeUp of [...wake.values()]) wakeUp('park');
+    },
+    lockLost(jobIds) {
+      for (const id of jobIds) {
+        if (!activeKeys.has(id)) continue;
+        lost.add(id);
+        wake.get(id)?.('lost');
+      }
+    },
+    active: () => running,
+  };
+}
+
+/** At most `n` holders at once; the others wait in line (`dismiss` sends them away with undefined). */
+function semaphore(n: number): { acquire(): Promise<(() => void) | undefined>; dismiss(): void } {
+  let free = Math.max(1, n);
+  let line: ((granted: boolean) => void)[] = [];
+  const release = () => {
+    const next = line.shift();
+    if (next) next(true);
+    else free++;
+  };
+  return {
+    acquire() {
+      if (free > 0) {
+        free--;
+        return Promise.resolve(release);
+      }
+      return new Promise((resolve) => line.push((granted) => resolve(granted ? release : undefined)));
+    },
+    dismiss() {
+      const waiting = line;
+      line = [];
+      for (const w of waiting) w(false);
+    },
   };
 }

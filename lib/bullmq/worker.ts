@@ -10,7 +10,7 @@ import type { RedisOptionsLike, TrainingBullWorker } from './peerTypes';
 import type { PredictionOneClient } from 'prediction-one-rx';
 import { createFleet, type Fleet, type FleetOptions } from './fleet';
 import type { FleetJobData, FleetJobResult } from './jobs';
-import { trainingProcessor, type TrainingProcessorOptions } from './processor';
+import { heldTrainingProcessor, type TrainingProcessorOptions } from './processor';
 import { LIBRARY_DEFAULTS } from '../core/defaults';
 
 /**
@@ -21,16 +21,26 @@ import { LIBRARY_DEFAULTS } from '../core/defaults';
  * const options: TrainingWorkerOptions = { connection: 'redis://127.0.0.1:6379', concurrency: 50, out: 'results' };
  * ```
  */
-export interface TrainingWorkerOptions extends Omit<TrainingProcessorOptions, 'fleet' | 'redis'> {
+export interface TrainingWorkerOptions extends Omit<TrainingProcessorOptions, 'fleet' | 'redis' | 'slots'> {
   /** Redis: a URL or ioredis options (the worker opens its own connections and closes them). */
   readonly connection: string | RedisOptionsLike;
   /** Queue name. Default `'p1rx'`. */
   readonly queueName?: string;
-  /** Activations at once in this process. Default 8. */
+  /**
+   * Jobs this process holds at once (BullMQ's concurrency): a held training costs a timer and
+   * its job's data in memory, so thousands fit. When all are taken, waits longer than 1 s park.
+   * Default 5000.
+   */
   readonly concurrency?: number;
-  /** Job lock. Default the larger of 120 s and twice the client's request timeout; must exceed the request timeout and `holdMs`. */
+  /**
+   * Job lock, in ms. BullMQ renews the locks of all the jobs this worker holds in one call every
+   * `lockDurationMs / 2`; a job of a worker that died is taken by another worker at most
+   * `lockDurationMs + stalledIntervalMs` later (then polled at once). Default 16 000 (with the
+   * default stalled interval: every job of a worker killed with `kill -9` is polled again
+   * within about 25 s).
+   */
   readonly lockDurationMs?: number;
-  /** How often stalled jobs (their worker died) are looked for. Default 30 s. */
+  /** How often stalled jobs (their worker died) are looked for, in ms. Default 8000. */
   readonly stalledIntervalMs?: number;
   /** Stalls a job survives before it fails. Default 20 (every crash of a worker holding it is one). */
   readonly maxStalledCount?: number;
@@ -97,16 +107,18 @@ export interface TrainingWorker {
 
 /**
  * Starts a BullMQ worker that runs training jobs with {@link trainingProcessor} and a
- * {@link createFleet | fleet} (claims, shared budget, fleet-wide 429 backoff), with safe
- * defaults: a lock longer than the request timeout (an activation never outlives its lock
- * while healthy), stalled jobs picked up by another worker, and tolerance for many stalls (a
- * `kill -9` of a worker is a stall of each job it held, not a failure).
+ * {@link createFleet | fleet} (claims, shared budget, fleet-wide 429 backoff), with defaults
+ * for holding many trainings (polls made in the worker's slots, Redis written only on stage
+ * changes; see docs/FLEET.md): thousands of slots, a short lock renewed for all held jobs in
+ * one call, a frequent stalled check (every job of a worker killed with `kill -9` is retaken
+ * within `lockDurationMs + stalledIntervalMs`), and tolerance for many stalls (a `kill -9` of a
+ * worker is a stall of each job it held, not a failure).
  *
- * **Errors**: throws a `RangeError` when `lockDurationMs` is not above the client's request
- * timeout and `holdMs`.
+ * **Errors**: throws a `RangeError` when `lockDurationMs`, `stalledIntervalMs` or
+ * `concurrency` is not a positive number.
  *
- * **Cancellation**: `close()` drains: no new jobs, running activations finish (parked jobs
- * wait in Redis for any worker).
+ * **Cancellation**: `close()` drains: no new jobs; held jobs are parked (their record written,
+ * waiting in Redis for any worker); steps in flight finish first.
  *
  * ## Example
  * ```ts
@@ -120,10 +132,15 @@ export interface TrainingWorker {
  */
 export function createTrainingWorker(client: PredictionOneClient, options: TrainingWorkerOptions): TrainingWorker {
   const requestTimeoutMs = client.settings.requestTimeoutMs;
-  const holdMs = options.holdMs ?? LIBRARY_DEFAULTS.fleet.holdMs;
-  const lockDuration = options.lockDurationMs ?? Math.max(LIBRARY_DEFAULTS.fleet.minLockDurationMs, 2 * requestTimeoutMs);
-  if (!(lockDuration > requestTimeoutMs && lockDuration > holdMs)) {
-    throw new RangeError(`createTrainingWorker: lockDurationMs (${lockDuration}) must exceed the request timeout (${requestTimeoutMs}) and holdMs (${holdMs})`);
+  const lockDuration = options.lockDurationMs ?? LIBRARY_DEFAULTS.fleet.lockDurationMs;
+  const stalledInterval = options.stalledIntervalMs ?? LIBRARY_DEFAULTS.fleet.stalledIntervalMs;
+  const concurrency = options.concurrency ?? LIBRARY_DEFAULTS.fleet.workerConcurrency;
+  for (const [name, value] of [
+    ['lockDurationMs', lockDuration],
+    ['stalledIntervalMs', stalledInterval],
+    ['concurrency', concurrency],
+  ] as const) {
+    if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`createTrainingWorker: ${name} must be a positive number (got ${value})`);
   }
   // Optional peers, loaded here: a missing one is named with its range and install line.
   const { Worker } = requirePeer<typeof import('bullmq')>('bullmq', 'prediction-one-rx/bullmq', ['ioredis']);
@@ -139,7 +156,8 @@ export function createTrainingWorker(client: PredictionOneClient, options: Train
   // Connection errors surface on the worker's 'error' event (and in the requests that need Redis).
   redis.on('error', () => undefined);
   const fleet = createFleet(redis, { claimTtlMs: Math.max(2 * requestTimeoutMs, lockDuration), ...options.fleet, name: options.fleet?.name ?? queueName });
-  const inner = trainingProcessor(client, { ...options, holdMs, fleet, redis });
+  const held = heldTrainingProcessor(client, { ...options, slots: concurrency, fleet, redis });
+  const inner = held.process;
   const observe = options.observe;
   const processor: typeof inner = !observe
     ? inner
@@ -175,20 +193,27 @@ export function createTrainingWorker(client: PredictionOneClient, options: Train
     connection: workerConnection,
     // Names the worker on each job it takes (`processedBy`): which process had a job when it died.
     name: `p1rx-worker-${process.pid}`,
-    concurrency: options.concurrency ?? LIBRARY_DEFAULTS.fleet.workerConcurrency,
+    concurrency,
     lockDuration,
-    stalledInterval: options.stalledIntervalMs ?? LIBRARY_DEFAULTS.fleet.stalledIntervalMs,
+    // One renewal of every held lock per lockDuration / 2 (BullMQ's timer runs at half this and
+    // renews the locks older than half this): 3 Redis commands per held job and renewal.
+    lockRenewTime: lockDuration,
+    stalledInterval,
     maxStalledCount: options.maxStalledCount ?? LIBRARY_DEFAULTS.fleet.maxStalledCount,
     ...(options.workerOptions as Partial<WorkerOptions> | undefined),
   });
   // A lost lock or a dropped connection is reported on 'error'; without a listener Node would crash.
   worker.on('error', () => undefined);
+  // A held job whose lock could not be renewed belongs to another worker now: stop holding it.
+  worker.on('lockRenewalFailed', (jobIds) => held.lockLost(jobIds));
   let closing: Promise<void> | undefined;
   return {
     worker,
     fleet,
     close() {
       closing ??= (async () => {
+        // Held jobs park (written to Redis, due for any worker) instead of holding the close up.
+        held.park();
         await worker.close();
         // BullMQ leaves a connection it was given open; both are ours.
         workerConnection.disconnect();

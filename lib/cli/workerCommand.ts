@@ -23,10 +23,11 @@ interface WorkerFlags extends ConnectionOptions {
   pollInterval?: number;
   holdMs: number;
   lockMs?: number;
-  stalledIntervalMs: number;
+  stalledIntervalMs?: number;
   maxPerSecond?: number;
   requestTimeout?: number;
   claimTtlMs?: number;
+  createQuietMs?: number;
   healthPort?: number;
   healthHost: string;
   logFormat: 'text' | 'json';
@@ -48,10 +49,15 @@ export function registerWorker(program: Command, io: CliIo = processIo): void {
       'only write results inside <dir>: a job whose output location (chosen by the producer) is elsewhere is refused (default: wherever the job says, if this worker can write it)',
     )
     .option('--redis-retry-ms <ms>', 'wait between attempts while Redis is unreachable at start', parseIntAtLeast('redis-retry-ms', 1), 2000)
-    .option('-c, --concurrency <n>', 'jobs this process works on at once', parseIntAtLeast('concurrency', 1), 8)
-    .option('--hold-ms <ms>', 'polls due within <ms> are made in the slot; later ones park the job', parseIntAtLeast('hold-ms', 0), 1000)
-    .option('--lock-ms <ms>', 'job lock (default: max(120 s, 2 x request timeout)); must exceed the request timeout', parseIntAtLeast('lock-ms', 1))
-    .option('--stalled-interval-ms <ms>', 'how often jobs of dead workers are looked for', parseIntAtLeast('stalled-interval-ms', 1), 30_000)
+    .option('-c, --concurrency <n>', 'trainings this process holds at once (a held training costs a timer, not Redis)', parseIntAtLeast('concurrency', 1), 5000)
+    .option(
+      '--hold-ms <ms>',
+      'waits up to <ms> (polls, backoffs) are made in the slot, writing Redis only on stage changes; longer ones park the job in Redis (0: park after every step)',
+      parseIntAtLeast('hold-ms', 0),
+      60_000,
+    )
+    .option('--lock-ms <ms>', 'job lock, renewed for all held jobs in one call every <ms>/2 (default 16000)', parseIntAtLeast('lock-ms', 1))
+    .option('--stalled-interval-ms <ms>', 'how often jobs of dead workers are looked for (default 8000)', parseIntAtLeast('stalled-interval-ms', 1))
     .option('--max-per-second <n>', 'API requests per second for the whole fleet (shared through Redis)', parseIntAtLeast('max-per-second', 1))
     .option('--request-timeout <ms>', 'per-request time limit (default 60 s)', parseIntAtLeast('request-timeout', 1))
     .option(
@@ -70,12 +76,18 @@ export function registerWorker(program: Command, io: CliIo = processIo): void {
       'text',
     )
     .option('--claim-ttl-ms <ms>', 'lifetime of a Create Model claim (default: max(lock, 2 x request timeout))', parseIntAtLeast('claim-ttl-ms', 1))
+    .option(
+      '--create-quiet-ms <ms>',
+      'after Create Model was sent for an upload, no worker sends it again for <ms>, even if the service does not know the training yet (default 120000; keep it above the request timeout)',
+      parseIntAtLeast('create-quiet-ms', 1),
+    )
     .addHelpText(
       'after',
       `
-SIGTERM (or Ctrl-C) drains: no new jobs; running steps finish; parked jobs wait in Redis for
-any worker. A worker killed outright (kill -9) loses nothing: its jobs are picked up by the
-others once their lock expires, from the stage recorded in Redis.
+SIGTERM (or Ctrl-C) drains: no new jobs; running steps finish; held jobs are parked, and parked
+jobs wait in Redis for any worker. A worker killed outright (kill -9) loses nothing: its jobs
+are picked up by the others once their lock expires (within lock + stalled interval, about 25 s
+by default), from the stage recorded in Redis.
 
 Before it says ready, a worker reaches Redis (retrying, one line per attempt), checks it
 (maxmemory-policy noeviction required when maxmemory is set; a warning without persistence)
@@ -196,12 +208,13 @@ when the check itself fails, e.g. a timeout).`,
           concurrency: flags.concurrency,
           ...(flags.out === undefined ? {} : { out: flags.out, outRoot: flags.out }),
           holdMs: flags.holdMs,
-          lockDurationMs: flags.lockMs,
-          stalledIntervalMs: flags.stalledIntervalMs,
+          ...(flags.lockMs === undefined ? {} : { lockDurationMs: flags.lockMs }),
+          ...(flags.stalledIntervalMs === undefined ? {} : { stalledIntervalMs: flags.stalledIntervalMs }),
           ...(health ? { observe: health.observe } : {}),
           fleet: {
             maxPerSecond: flags.maxPerSecond,
             claimTtlMs: flags.claimTtlMs,
+            ...(flags.createQuietMs === undefined ? {} : { createQuietMs: flags.createQuietMs }),
             trace: process.env.P1RX_FLEET_TRACE === '1',
             ...(process.env.P1RX_FLEET_TRACE === '1'
               ? {
@@ -251,14 +264,14 @@ when the check itself fails, e.g. a timeout).`,
           if (draining) return io.exit(130);
           draining = true;
           health?.setPhase('draining');
-          say('draining (running steps finish; parked jobs stay queued)');
+          say('draining (running steps finish; held jobs are parked in Redis)');
           void running.close().then(resolve);
         });
         const onTerm = () => {
           if (draining) return;
           draining = true;
           health?.setPhase('draining');
-          say('SIGTERM: draining (running steps finish; parked jobs stay queued)');
+          say('SIGTERM: draining (running steps finish; held jobs are parked in Redis)');
           void running.close().then(resolve);
         };
         process.once('SIGTERM', onTerm);

@@ -139,16 +139,20 @@ export const LIBRARY_DEFAULTS = /* @__PURE__ */ Object.freeze({
     lockRetryMs: 200,
   } as const,
   fleet: {
-    /** Worker and processor: how long a job waits before polling again when it holds nothing to do. */
-    holdMs: 1_000,
-    /** Jobs a worker runs at once. */
-    workerConcurrency: 8,
+    /** Worker and processor: a wait up to this long is held in the job's slot (polled in-process, nothing written to Redis); a longer one parks the job (`moveToDelayed`). */
+    holdMs: 60_000,
+    /** Jobs a worker holds at once (IO-bound: held trainings mostly wait). */
+    workerConcurrency: 5_000,
+    /** Uploads and Create Models one worker runs at once (the rest of its slots wait for a turn). */
+    maxStarting: 16,
+    /** BullMQ's lock duration: a killed worker's jobs are retaken within about this plus `stalledIntervalMs`. */
+    lockDurationMs: 16_000,
     /** BullMQ's `stalledInterval`. */
-    stalledIntervalMs: 30_000,
-    /** BullMQ's `maxStalledCount`. */
+    stalledIntervalMs: 8_000,
+    /** BullMQ's `maxStalledCount`: worker deaths a job survives. */
     maxStalledCount: 20,
-    /** The smallest BullMQ lock duration (otherwise twice the request timeout, 2 min). */
-    minLockDurationMs: 120_000,
+    /** The fleet gate: how often a worker re-reads the fleet-wide 429 window for its status polls. */
+    backoffRefreshMs: 250,
     /** The fleet gate: quiet period after an ambiguous Create Model (2 min). */
     createQuietMs: 120_000,
     /** The fleet gate: how long a Create Model claim holds (2 min). */

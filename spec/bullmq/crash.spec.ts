@@ -14,10 +14,13 @@ const CREATE = 'POST /v1/external/models';
 const JOBS = 200;
 
 /**
- * Four real `p1rx worker` processes share 200 trainings; Create Model meets latency and
- * connection resets (after the model is created); workers are killed with kill -9 (one while
- * its Create Model is held in flight) and replaced. Every job completes, exactly one model per
- * upload, one upload per job, nothing fails as stalled.
+ * Four real `p1rx worker` processes share 200 trainings, holding them in their slots (the
+ * default: polls made in the worker, Redis written on stage changes); Create Model meets latency
+ * and connection resets (after the model is created); workers are killed with kill -9 (one while
+ * its Create Model is held in flight, the others while they hold jobs) and replaced. Every job
+ * completes, exactly one model per upload, one upload per job, nothing fails as stalled. A short
+ * lock, stalled interval and Create Model quiet time (`--create-quiet-ms`, above the request
+ * timeout) make the retakes quick.
  */
 describeWithRedis('a fleet of p1rx workers killed with kill -9', () => {
   const redis = useRedis();
@@ -86,21 +89,31 @@ describeWithRedis('a fleet of p1rx workers killed with kill -9', () => {
       out,
       '--concurrency',
       '10',
-      '--hold-ms',
-      '50',
       '--lock-ms',
-      '5000',
+      '3000',
       '--stalled-interval-ms',
-      '1000',
+      '500',
+      // A Create Model cut off by a kill is sent again once this has passed and the service
+      // still does not know it (every POST here is answered or dead within the request timeout).
+      '--create-quiet-ms',
+      '5000',
       '--request-timeout',
       '4000',
     ];
+    const ready = new Set<WorkerProcess>();
     const start = () => {
       const w = spawnWorker(args, emulator().url);
       workers.push(w);
+      void w.ready.then(() => ready.add(w));
       return w;
     };
     const alive = () => workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
+    /** The jobs a worker holds (BullMQ's active list, by `processedBy`). */
+    const heldBy = async (w: WorkerProcess): Promise<number> => {
+      const ids = await conn.lrange(`bull:${queueName}:active`, 0, -1);
+      const names = await Promise.all(ids.map((id) => conn.hget(`bull:${queueName}:${id}`, 'pb')));
+      return names.filter((n) => n === `p1rx-worker-${w.pid}`).length;
+    };
     const followIo = fakeIo();
     try {
       // The first Create Model is held 3 s (the model is created first): its sender is killed then.
@@ -126,19 +139,29 @@ describeWithRedis('a fleet of p1rx workers killed with kill -9', () => {
       sender!.child.kill('SIGKILL');
       kills.push(sender!.pid);
       await sender!.exited;
-      await start().ready;
+      // Replacements start while the others work on (not awaited: a worker's start is slow).
+      start();
 
       const random = seededRandom(7); // the same kills on every run
+      const heldAtKill: number[] = [];
       for (const threshold of [20, 60, 100, 140]) {
         await until(`${threshold} jobs completed`, async () => ((await queue.getCompletedCount()) >= threshold ? true : undefined), 120_000);
-        const pool = alive();
-        const victim = pool[Math.floor(random() * pool.length)];
+        // A ready worker that holds jobs: frozen first (dead to Redis from then on), what it holds
+        // read, then kill -9.
+        const victim = await until('a worker holding jobs', async () => {
+          const pool = alive().filter((w) => ready.has(w));
+          const w = pool[Math.floor(random() * pool.length)];
+          return w && (await heldBy(w)) > 0 ? w : undefined;
+        });
+        victim.child.kill('SIGSTOP');
+        heldAtKill.push(await heldBy(victim));
         victim.child.kill('SIGKILL');
         kills.push(victim.pid);
         await victim.exited;
-        await start().ready;
+        start();
       }
       expect(kills).toHaveLength(5);
+      for (const held of heldAtKill) expect(held).toBeGreaterThan(0);
 
       const { code, io } = await followed;
       const summary = io.events().at(-1);

@@ -78,3 +78,58 @@ describeWithRedis('the fleet gate recognises Create Model by its operation', () 
     expect(passed).toEqual([url, url]);
   });
 });
+
+/**
+ * A status poll passes the gate on the process's copy of the fleet's backoff window: no Redis
+ * command per request, the copy re-read every `backoffRefreshMs`; a 429 opened by another
+ * process is seen at the next re-read, one seen by this process at once.
+ */
+describeWithRedis('the fleet gate for polls', () => {
+  const redis = useRedis();
+  let a: Redis;
+  let b: Redis;
+  beforeEach(() => {
+    a = new Redis(redis().url);
+    b = new Redis(redis().url);
+  });
+  afterEach(async () => {
+    await a.quit();
+    await b.quit();
+  });
+  const init = (): FetchInit => ({ method: 'GET', headers: {}, signal: new AbortController().signal, operation: { name: 'trainingStatus', attempt: 1 } });
+  const ok: FetchLike = async () => ({ status: 200, headers: { get: () => null }, body: null, arrayBuffer: async () => new ArrayBuffer(0) });
+  const calls = async (): Promise<number> =>
+    [...(await a.info('commandstats')).matchAll(/cmdstat_[^:]+:calls=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+
+  it('should send polls without a Redis command each', async () => {
+    const fleet = createFleet(b, { name: 'gate-polls', backoffRefreshMs: 3_600_000 });
+    const gated = fleet.fetch(ok);
+    await gated('http://127.0.0.1:1/v1/external/models/results', init());
+    const before = await calls();
+    for (let i = 0; i < 50; i++) await gated('http://127.0.0.1:1/v1/external/models/results', init());
+    // Only the INFO of this count.
+    expect((await calls()) - before).toBe(1);
+  });
+
+  it('should wait out a window another process opened, from its next read of the window', async () => {
+    const opener = createFleet(a, { name: 'gate-window' });
+    const waits: string[] = [];
+    const fleet = createFleet(b, { name: 'gate-window', backoffRefreshMs: 0, onWait: (w) => waits.push(w.reason) });
+    const gated = fleet.fetch(ok);
+    await gated('http://127.0.0.1:1/v1/external/models/results', init());
+    expect(waits).toEqual([]);
+    await opener.backoff(200);
+    await gated('http://127.0.0.1:1/v1/external/models/results', init());
+    expect(waits).toEqual(['backoff']);
+  });
+
+  it('should wait out a window this process opened without reading Redis again', async () => {
+    const waits: string[] = [];
+    const fleet = createFleet(b, { name: 'gate-own', backoffRefreshMs: 3_600_000, onWait: (w) => waits.push(w.reason) });
+    const gated = fleet.fetch(ok);
+    await gated('http://127.0.0.1:1/v1/external/models/results', init());
+    await fleet.backoff(200);
+    await gated('http://127.0.0.1:1/v1/external/models/results', init());
+    expect(waits).toEqual(['backoff']);
+  });
+});

@@ -58,8 +58,9 @@ describeWithRedis('the fleet Lua scripts (EVALSHA)', () => {
     await expect(script.run(conn, [], [])).rejects.toThrow('ERR nope');
   });
 
-  it("should run the gate of every request with EVALSHA (the script's text is sent once per server)", async () => {
-    const fleet = createFleet(conn, { name: 'sha' });
+  it("should run the gate of every budgeted request with EVALSHA (the script's text is sent once per server)", async () => {
+    // With a budget every request runs the gate script (without one, polls read a local copy of the backoff window).
+    const fleet = createFleet(conn, { name: 'sha', maxPerSecond: 1000 });
     const inner: FetchLike = () => Promise.resolve({ status: 200, headers: new Headers(), body: null, arrayBuffer: () => Promise.resolve(new ArrayBuffer(0)) });
     const fetch = fleet.fetch(inner);
     for (let i = 0; i < 5; i++)
