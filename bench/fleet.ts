@@ -1,3 +1,4 @@
+/** bench:fleet — the fleet's overhead and recovery, against one in-process client. */
 /**
  * bench:fleet — the fleet's overhead and recovery, against one in-process client.
  *

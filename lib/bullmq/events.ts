@@ -1,3 +1,4 @@
+/** The fleet's progress as the library's job events. */
 /**
  * The fleet's progress as the library's job events.
  *

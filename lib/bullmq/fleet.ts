@@ -1,3 +1,4 @@
+/** What a fleet of workers shares through Redis besides the queue. */
 /**
  * What a fleet of workers shares through Redis besides the queue: one request budget, one
  * 429 backoff window, and the claims that let only one process send Create Model per upload.

@@ -1,3 +1,4 @@
+/** A fleet of workers on BullMQ (Redis). */
 /**
  * A fleet of workers on BullMQ (Redis): one batch of trainings shared by many processes,
  * surviving a worker's crash without uploading or training anything twice. Import from

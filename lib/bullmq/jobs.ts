@@ -1,3 +1,4 @@
+/** Queue job data for trainings, and idempotent enqueueing. */
 /**
  * Queue job data for trainings, and idempotent enqueueing.
  *

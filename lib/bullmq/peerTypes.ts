@@ -1,3 +1,4 @@
+/** The parts of BullMQ and ioredis this subpath uses, as structural types of its own. */
 /**
  * The parts of BullMQ and ioredis this subpath uses, as structural types of its own: the
  * published `.d.ts` names no optional peer, so a project compiles with `skipLibCheck: false`

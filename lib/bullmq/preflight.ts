@@ -1,3 +1,4 @@
+/** What a worker checks before it says ready. */
 /**
  * What a worker checks before it says ready: that Redis keeps jobs (persistence, no eviction)
  * and that its credentials open the API.

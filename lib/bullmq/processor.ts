@@ -1,3 +1,4 @@
+/** The BullMQ processor of a training job. */
 /**
  * The BullMQ processor of a training job: polls held in the worker's slot, long waits parked.
  *
@@ -18,7 +19,7 @@ import {
   type TrainingResult,
   type UploadInput,
 } from 'prediction-one-rx';
-import { isJobStepped, jobStep$, type JobRecord, type JobStepContext } from 'prediction-one-rx/engine';
+import { isJobStepped, jobStep$, type JobRecord, type JobStepContext, type JobStepOutput } from 'prediction-one-rx/engine';
 import { fileSource, writeResult } from 'prediction-one-rx/node';
 import type { Fleet } from './fleet';
 import { fleetNameIssue, jobResultDir, type FleetDataSource, type FleetJobData, type FleetJobResult } from './jobs';

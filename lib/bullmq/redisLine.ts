@@ -1,3 +1,4 @@
+/** Redis connection problems as one line each, without the URL's password or a stack trace. */
 /**
  * Redis connection problems as one line each, without the URL's password or a stack trace.
  *

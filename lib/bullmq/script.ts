@@ -1,3 +1,4 @@
+/** Lua scripts run by their SHA1 (`EVALSHA`), so a poll does not send a script's text to Redis (and Redis does not hash it) on every call. */
 /**
  * Lua scripts run by their SHA1 (`EVALSHA`), so a poll does not send a script's text to Redis
  * (and Redis does not hash it) on every call.

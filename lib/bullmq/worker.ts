@@ -1,3 +1,4 @@
+/** A ready-made BullMQ worker for training jobs, with defaults that survive crashes. */
 /**
  * A ready-made BullMQ worker for training jobs, with defaults that survive crashes.
  *

@@ -1,3 +1,4 @@
+/** `p1rx worker --queue <redis-url>`. */
 /**
  * `p1rx worker --queue <redis-url>`: one worker of a fleet (BullMQ on Redis).
  *

@@ -4,6 +4,7 @@ import type { StatusEvent, TrainingStatusValue } from '../core/events';
 import type { ResolvedPollOptions } from '../core/pollOptions';
 import type { ResolvedRetryOptions } from '../core/settings';
 import { createRecoveryWaitMs, deadlinePassed, isStatusChange, mayResendCreate, pollWaitMs, statusClassOf } from '../core/trainingRules';
+import { redactText } from '../core/redact';
 
 /**
  * Where a job stands. Each stage is written (made durable) BEFORE the request it announces:
@@ -112,17 +113,17 @@ export interface JobRecord {
  */
 export class JobRecordVersionError extends PredictionOneError {
   override readonly name = 'JobRecordVersionError';
-  /** The record's key. */
+  /** The record's key (cut to 80 characters, redacted: it was read from storage). */
   readonly key: string;
-  /** The version found. */
-  readonly version: unknown;
+  /** The version found when it is a number; otherwise its type (what was read is untrusted and is not kept). */
+  readonly version: number | string;
 
   constructor(key: string, version: unknown) {
-    super(
-      `Job record '${key}' has version ${JSON.stringify(version) ?? String(version)}; this library reads version ${JOB_RECORD_VERSION}. Upgrade prediction-one-rx to resume it.`,
-    );
-    this.key = key;
-    this.version = version;
+    const shown = typeof version === 'number' && Number.isFinite(version) ? version : `(a ${version === null ? 'null' : typeof version})`;
+    const safeKey = redactText(String(key).slice(0, 80));
+    super(`Job record '${safeKey}' has version ${shown}; this library reads version ${JOB_RECORD_VERSION}. Upgrade prediction-one-rx to resume it.`);
+    this.key = safeKey;
+    this.version = shown;
   }
 }
 

@@ -1,3 +1,4 @@
+/** A 429 to one worker pauses the fleet for its Retry-After, on the API host only and capped. */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

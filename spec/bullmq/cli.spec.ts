@@ -1,3 +1,4 @@
+/** p1rx batch --queue and p1rx worker, end to end with a real Redis and the emulator. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Queue } from 'bullmq';

@@ -1,3 +1,4 @@
+/** Workers killed with kill -9 while holding trainings: the rest finish every job with no second Create Model. */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

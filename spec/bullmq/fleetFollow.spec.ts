@@ -1,3 +1,4 @@
+/** The producer follows a fleet batch to its end and checks its results exist. */
 import path from 'node:path';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';

@@ -1,3 +1,4 @@
+/** The fleet gate: Create Model known by its operation, claims, budget and the shared 429 window. */
 import { Redis } from 'ioredis';
 import { lastValueFrom, of, toArray } from 'rxjs';
 import { createClient, train$, upload$, type FetchInit, type FetchLike, type FetchResponse } from '../../lib';

@@ -1,3 +1,4 @@
+/** Real p1rx worker processes, Redis and the emulator for the fleet specs. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { Redis } from 'ioredis';

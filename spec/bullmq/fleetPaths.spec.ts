@@ -1,3 +1,4 @@
+/** Job keys, batch ids and result locations: no path outside the folder the producer chose. */
 import { existsSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';

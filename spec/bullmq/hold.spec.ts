@@ -1,3 +1,4 @@
+/** Held jobs: polls in the worker write nothing to Redis between stage changes. */
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';

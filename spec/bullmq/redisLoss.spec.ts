@@ -1,3 +1,4 @@
+/** Redis restarted empty: --resume follows the journal's trainings to their end, never creating them again. */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+/** The fleet's Lua scripts run by SHA1 and are loaded again when Redis forgets them. */
 import { Redis } from 'ioredis';
 import { luaScript } from '../../lib/bullmq/script';
 import type { FetchLike } from '../../lib';

@@ -1,3 +1,4 @@
+/** createTrainingWorker against a real Redis and the emulator. */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';

@@ -1,3 +1,4 @@
+/** p1rx worker --health-port: /healthz, /readyz and /metrics against a real Redis. */
 import path from 'node:path';
 import { startEmulator } from '../../lib/emulator';
 import { API_KEY, SECRET_KEY, useEmulator } from '../helpers/emulator';

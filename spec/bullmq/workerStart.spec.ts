@@ -1,3 +1,4 @@
+/** A worker checks its credentials and Redis before it says ready. */
 import { describeWithRedis, useRedis } from '../helpers/redis';
 import { useEmulator } from '../helpers/emulator';
 import { jsonManifest, runCli, workDir } from '../cli/cliHarness';

@@ -1,3 +1,4 @@
+/** A paused worker past its lock: another takes the job over with no second Create Model. */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -277,6 +277,7 @@ describe('redaction of every printed error and client', () => {
       PollTimeoutError: () => new core.PollTimeoutError('job-1', 10, { status: 'running' }),
       ResultArchiveError: () => new core.ResultArchiveError(`bad entry in ${PRESIGNED}`, { cause }),
       TrainingStartUnknownError: () => new core.TrainingStartUnknownError('job-1', cause),
+      JobRecordVersionError: () => new core.JobRecordVersionError('job-1', { v: 99, note: cause.message }),
       RetrainFailedError: () => new deploy.RetrainFailedError('r-1', 'failed', `Signature=${SIGNATURE}`),
       ClassifierFailedError: () => new deploy.ClassifierFailedError('c-1', 'failed'),
       UploadUrlSpentError: () => new core.UploadUrlSpentError(new ApiError(api, keys)),

@@ -17,15 +17,11 @@ const SKIPPED = /(^|\/)(node_modules|dist|\.angular|coverage|__snapshots__)(\/|$
  * until their branches are merged. The integrator empties this list after the merge.
  */
 const OPENER_EXEMPT_UNTIL_MERGED = [
-  'bench/fleet.ts',
   'bench/scale.ts',
-  'lib/bullmq/',
-  'lib/cli/workerCommand.ts',
   'lib/operators/pollStatus.ts',
   'lib/operators/poller.ts',
   'lib/operators/retrainStatus.ts',
   'lib/operators/waitForClassifier.ts',
-  'spec/bullmq/',
 ];
 
 /** Every file under `folder` (repository-relative, `/`-separated), without generated ones. */

@@ -102,7 +102,7 @@ describe('createUndiciFetch', () => {
       const copy = { ...init, headers: { ...init.headers, 'x-wrapped': '1' } };
       // Spreading keeps the signal (an own, enumerable property) but not the hook (a method).
       expect('onAbort' in copy).toBe(false);
-      expect(copy.operation).toEqual({ name: 'trainingStatus', attempt: 1, trainingId: id });
+      expect(copy.operation).toMatchObject({ name: 'trainingStatus', attempt: 1, trainingId: id });
       signals.push(copy.signal);
       return fetch(url, copy);
     };
