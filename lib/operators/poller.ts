@@ -1,5 +1,5 @@
 /** The one status poller (trainings, retraining jobs, prediction APIs): plain RxJS (`repeat` on a `timer`, `share` with a `ReplaySubject`) on the client's scheduler, applying the rules of lib/core/trainingRules.ts. */
-import { EMPTY, Observable, ReplaySubject, defer, filter, map, repeat, share, subscribeOn, takeUntil, timer, type SchedulerLike } from 'rxjs';
+import { EMPTY, Observable, ReplaySubject, defer, filter, map, repeat, share, takeUntil, timer, type SchedulerLike } from 'rxjs';
 import { PollTimeoutError, type PollResource } from '../core/errors';
 import { resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
 import { isStatusChange, pollWaitMs, statusClassOf } from '../core/trainingRules';
@@ -94,30 +94,44 @@ export function statusRun$<Raw, T>(
   scheduler: SchedulerLike,
   firstDelayMs: number = policy.options.firstDelayMs,
 ): Observable<T> {
-  return defer(() => new StatusWatch(policy, id, scheduler).run$(firstDelayMs));
+  return defer(() => new StatusWatch(policy, id, scheduler, firstDelayMs).run$());
 }
 
 /**
- * What one run knows between its requests: the latest value it emitted and whether it is done.
- * Its stream is plain RxJS: `defer` (one request and its answer), `repeat` with a `timer` delay
- * (the wait after each request, from the rules' {@link pollWaitMs}) and `subscribeOn` (the
- * first delay), all on the client's scheduler.
+ * What one run knows between its requests: how many it sent, the latest value it emitted and
+ * whether it is done. Its stream is plain RxJS: one round per request (`defer`), repeated with a
+ * `timer` delay (`repeat`), on the client's scheduler. A first delay is a first round that sends
+ * nothing, so every wait, the first one included, is `repeat`'s.
  */
 class StatusWatch<Raw, T> {
   /** The latest value emitted (`undefined`: none yet). */
   latest: T | undefined;
+  private requests = 0;
   private done = false;
+  private firstDelayPending: boolean;
 
   constructor(
     readonly policy: PollPolicy<Raw, T>,
     readonly id: string,
     readonly scheduler: SchedulerLike,
-  ) {}
+    private readonly firstDelayMs: number,
+  ) {
+    this.firstDelayPending = firstDelayMs > 0;
+  }
 
-  /** Requests on the schedule until done; the first after `firstDelayMs`. */
-  run$(firstDelayMs: number): Observable<T> {
-    const polls$ = defer(() => this.poll$()).pipe(repeat({ delay: (answered) => this.wait$(answered) }));
-    return firstDelayMs > 0 ? polls$.pipe(subscribeOn(this.scheduler, firstDelayMs)) : polls$;
+  /** Requests on the schedule until done. */
+  run$(): Observable<T> {
+    return defer(() => this.round$()).pipe(repeat({ delay: () => this.wait$() }));
+  }
+
+  /** One round: nothing when it is the first delay's, else one request. */
+  private round$(): Observable<T> {
+    if (this.firstDelayPending) {
+      this.firstDelayPending = false;
+      return EMPTY;
+    }
+    this.requests++;
+    return this.poll$();
   }
 
   /** One request: its value when its status is news; a failure status is the stream's error. */
@@ -140,9 +154,10 @@ class StatusWatch<Raw, T> {
     return value;
   }
 
-  /** The wait after request number `answered`, or none (the run completes) once done. */
-  private wait$(answered: number): Observable<unknown> {
-    return this.done ? EMPTY : timer(pollWaitMs(answered, this.policy.options), this.scheduler);
+  /** The wait before the next round: the first delay, then the rules' wait after each request; none (the run completes) once done. */
+  private wait$(): Observable<unknown> {
+    if (this.done) return EMPTY;
+    return timer(this.requests === 0 ? this.firstDelayMs : pollWaitMs(this.requests, this.policy.options), this.scheduler);
   }
 }
 
@@ -233,12 +248,12 @@ class SharedEntry<Raw, T> extends StatusWatch<Raw, T> {
   readonly shared$: Observable<T>;
 
   constructor(registry: Map<string, unknown>, policy: PollPolicy<Raw, T>, id: string, scheduler: SchedulerLike, firstDelayMs: number) {
-    super(policy, id, scheduler);
+    super(policy, id, scheduler, firstDelayMs);
     const ended = (): readonly unknown[] => {
       if (registry.get(id) === this) registry.delete(id);
       return RESET_NOW;
     };
-    this.shared$ = this.run$(firstDelayMs).pipe(share<T>({ connector: replayLatest, resetOnError: ended, resetOnComplete: ended, resetOnRefCountZero: ended }));
+    this.shared$ = this.run$().pipe(share<T>({ connector: replayLatest, resetOnError: ended, resetOnComplete: ended, resetOnRefCountZero: ended }));
   }
 
   /** The shared stream with a subscriber's own deadline: after `maxWaitMs` from subscription, {@link PollTimeoutError} naming the latest status. */
