@@ -1,5 +1,5 @@
 /** The one status poller (trainings, retraining jobs, prediction APIs): plain RxJS (`repeat` on a `timer`, `share` with a `ReplaySubject`) on the client's scheduler, applying the rules of lib/core/trainingRules.ts. */
-import { EMPTY, Observable, ReplaySubject, defer, filter, map, repeat, share, takeUntil, timer, type SchedulerLike } from 'rxjs';
+import { EMPTY, Observable, ReplaySubject, defer, filter, map, repeat, share, subscribeOn, takeUntil, throwError, timer, type SchedulerLike } from 'rxjs';
 import { PollTimeoutError, type PollResource } from '../core/errors';
 import { resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
 import { isStatusChange, pollWaitMs, statusClassOf } from '../core/trainingRules';
@@ -258,12 +258,13 @@ class SharedEntry<Raw, T> extends StatusWatch<Raw, T> {
 
   /** The shared stream with a subscriber's own deadline: after `maxWaitMs` from subscription, {@link PollTimeoutError} naming the latest status. */
   withDeadline$(maxWaitMs: number): Observable<T> {
-    const expired$ = timer(maxWaitMs, this.scheduler).pipe(
-      map(() => {
-        const { latest, policy } = this;
-        throw new PollTimeoutError(this.id, maxWaitMs, latest === undefined ? undefined : policy.lastStatusOf(latest), policy.resource);
-      }),
-    );
+    const expired$ = throwError(() => this.timeoutError(maxWaitMs)).pipe(subscribeOn(this.scheduler, maxWaitMs));
     return this.shared$.pipe(takeUntil(expired$));
+  }
+
+  /** The error of a deadline that passed: it names the latest status (the last one its subscriber saw). */
+  private timeoutError(maxWaitMs: number): PollTimeoutError {
+    const { latest, policy } = this;
+    return new PollTimeoutError(this.id, maxWaitMs, latest === undefined ? undefined : policy.lastStatusOf(latest), policy.resource);
   }
 }
