@@ -437,12 +437,12 @@ function answers(t: TestScheduler, statuses: string[]): { answers: () => Observa
 }
 
 describe('the poller applies the rules of lib/core/trainingRules.ts', () => {
-  afterEach(() => {
-    jest.mocked(rules.pollWaitMs).mockImplementation(actualRules.pollWaitMs);
-    jest.mocked(rules.statusClassOf).mockImplementation(actualRules.statusClassOf);
-    jest.mocked(rules.pollWaitMs).mockClear();
-    jest.mocked(rules.statusClassOf).mockClear();
-  });
+  const callThrough = (): void => {
+    jest.mocked(rules.pollWaitMs).mockClear().mockImplementation(actualRules.pollWaitMs);
+    jest.mocked(rules.statusClassOf).mockClear().mockImplementation(actualRules.statusClassOf);
+  };
+  beforeEach(callThrough);
+  afterEach(callThrough);
 
   it('should class statuses with statusClassOf: a custom failure status fails the run, a default one is only a status', () => {
     const t = marbles();
