@@ -4,7 +4,11 @@
  *
  * Phases (each in a fresh client process, so CPU, memory and event-loop delay are its own):
  *   scale      5 s interval, 60 s: this library (pollStatus$ on createNodeClient) vs a bare
- *              async/await loop on undici.request and an RxJS defer + repeat loop on it.
+ *              async/await loop on undici.request and an RxJS defer + repeat loop on it, and
+ *              the same library with its poller on RxJS's own `repeat({ delay: timer })`
+ *              (library-plain-repeat: the plain composition, the baseline of the poller's
+ *              repeatOnSchedule). Both library modes load the library's sources (tsx), the
+ *              only way the bench reaches the poller's internal switch.
  *              Achieved polls/s vs schedule, event-loop delay p99, client memory per in-flight
  *              training, CPU; SCALE_RUNS processes per variant (default 3), medians reported.
  *   saturation 1 s interval, 20 s: polls/s of the library (undici transport), the library on
@@ -35,7 +39,7 @@ const SCALE_RUNS = Number(process.env.SCALE_RUNS ?? 3);
 const SATURATION_MS = Number(process.env.SATURATION_MS ?? 20_000);
 const STATUS_ROUTE = 'GET /v1/external/models/results';
 
-type Mode = 'library' | 'library-crossfetch' | 'bare' | 'rxjs-repeat';
+type Mode = 'library' | 'library-plain-repeat' | 'library-crossfetch' | 'bare' | 'rxjs-repeat';
 interface WorkerArgs {
   mode: Mode;
   url: string;
@@ -130,8 +134,11 @@ async function worker(args: WorkerArgs): Promise<void> {
     };
   } else {
     const { of } = await import('rxjs');
-    const { pollStatus$ } = await import('prediction-one-rx');
-    const { createNodeClient, createNodeFetch } = await import('prediction-one-rx/node');
+    // The sources, not dist/: the plain baseline is set on the poller's internal switch.
+    const { pollStatus$ } = await import('../lib/index');
+    const { createNodeClient, createNodeFetch } = await import('../lib/node/index');
+    const { pollerRepeat } = await import('../lib/operators/poller');
+    pollerRepeat.mode = args.mode === 'library-plain-repeat' ? 'plain' : 'scheduled';
     const client = createNodeClient({
       baseUrl: args.url,
       apiKey: args.apiKey,
@@ -301,7 +308,7 @@ async function main(): Promise<void> {
     const scheduled5 = JOBS / 5;
     // Several processes per variant, in rotating order: one process's RSS varies by several
     // MiB outside V8's heap (which is steady), so each figure is the median of SCALE_RUNS.
-    const allModes = ['bare', 'rxjs-repeat', 'library'] as const;
+    const allModes = ['bare', 'rxjs-repeat', 'library-plain-repeat', 'library'] as const;
     const only = process.env.SCALE_MODES?.split(',');
     const scaleModes = allModes.filter((m) => only === undefined || only.includes(m));
     const scaleRuns: Record<string, Derived[]> = {};
@@ -332,7 +339,7 @@ async function main(): Promise<void> {
     for (const mode of scaleModes) rows.push(row(`scale 5s (median of ${SCALE_RUNS})`, mode, scale[mode], scheduled5));
 
     const sat: Record<string, Derived> = {};
-    for (const mode of SATURATION_MS > 0 ? (['bare', 'library', 'library-crossfetch'] as const) : []) {
+    for (const mode of SATURATION_MS > 0 ? (['bare', 'library', 'library-plain-repeat', 'library-crossfetch'] as const) : []) {
       console.log(`saturation: ${mode}, 1 s interval, ${SATURATION_MS / 1000} s ...`);
       sat[mode] = derive(await phase(emulator, { mode, idsFile, intervalMs: 1000, durationMs: SATURATION_MS }));
       rows.push(row('saturation 1s', mode, sat[mode], JOBS));
@@ -350,6 +357,10 @@ async function main(): Promise<void> {
           'scale CPU per poll <= 1.1x RxJS repeat loop': verdict(lib.cpuUsPerPoll <= 1.1 * scale['rxjs-repeat'].cpuUsPerPoll),
           'scale RSS per training <= 1.1x RxJS repeat loop (+1 s)': verdict(lib.rssSettledKiB <= 1.1 * scale['rxjs-repeat'].rssSettledKiB),
           'saturation library >= 0.8x bare undici loop': verdict(sat.library.pollsPerS >= 0.8 * sat.bare.pollsPerS),
+          'library (repeatOnSchedule) CPU per poll <= plain composition (library-plain-repeat)': verdict(
+            lib.cpuUsPerPoll <= scale['library-plain-repeat'].cpuUsPerPoll,
+          ),
+          'library (repeatOnSchedule) RSS per training <= plain composition (+1 s)': verdict(lib.rssSettledKiB <= scale['library-plain-repeat'].rssSettledKiB),
         }
       : 'a subset of phases ran (SCALE_MODES / SATURATION_MS): no verdicts';
     const ratios = complete
@@ -358,6 +369,12 @@ async function main(): Promise<void> {
           scaleCpuPerPollRxjsRepeatOverBare: round(scale['rxjs-repeat'].cpuUsPerPoll / scale.bare.cpuUsPerPoll, 2),
           scaleCpuPerPollLibraryOverRxjsRepeat: round(lib.cpuUsPerPoll / scale['rxjs-repeat'].cpuUsPerPoll, 2),
           scaleHeapLibraryOverRxjsRepeat: round(lib.heapKiB / scale['rxjs-repeat'].heapKiB, 2),
+          scaleCpuPerPollPlainOverRxjsRepeat: round(scale['library-plain-repeat'].cpuUsPerPoll / scale['rxjs-repeat'].cpuUsPerPoll, 2),
+          scaleCpuPerPollLibraryOverPlain: round(lib.cpuUsPerPoll / scale['library-plain-repeat'].cpuUsPerPoll, 2),
+          scaleSettledMemoryPlainOverRxjsRepeat: round(scale['library-plain-repeat'].rssSettledKiB / scale['rxjs-repeat'].rssSettledKiB, 2),
+          scaleSettledMemoryLibraryOverPlain: round(lib.rssSettledKiB / scale['library-plain-repeat'].rssSettledKiB, 2),
+          scaleHeapLibraryOverPlain: round(lib.heapKiB / scale['library-plain-repeat'].heapKiB, 2),
+          saturationPlainOverBare: round(sat['library-plain-repeat'].pollsPerS / sat.bare.pollsPerS, 3),
           scaleMemoryLibraryOverBare: round(lib.rssKiB / scale.bare.rssKiB, 2),
           scaleSettledMemoryLibraryOverRxjsRepeat: round(lib.rssSettledKiB / scale['rxjs-repeat'].rssSettledKiB, 2),
           scaleMemoryLibraryOverRxjsRepeat: round(lib.rssKiB / scale['rxjs-repeat'].rssKiB, 2),

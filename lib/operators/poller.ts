@@ -1,9 +1,19 @@
-/** The one status poller (trainings, retraining jobs, prediction APIs): plain RxJS (`repeat` on a `timer`, `share` with a `ReplaySubject`) on the client's scheduler, applying the rules of lib/core/trainingRules.ts. */
+/** The one status poller (trainings, retraining jobs, prediction APIs): RxJS (`share` with a `ReplaySubject`, repeatOnSchedule for the waits) on the client's scheduler, applying the rules of lib/core/trainingRules.ts. */
 import { EMPTY, Observable, ReplaySubject, defer, filter, map, repeat, share, subscribeOn, takeUntil, throwError, timer, type SchedulerLike } from 'rxjs';
 import { PollTimeoutError, type PollResource } from '../core/errors';
 import { resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
 import { isStatusChange, pollWaitMs, statusClassOf } from '../core/trainingRules';
 import type { PollOptions } from '../core/config';
+import { repeatOnSchedule } from './repeatOnSchedule';
+
+/**
+ * How the poller repeats its rounds: `'scheduled'` ({@link repeatOnSchedule}, one scheduler action
+ * per run) or `'plain'` (RxJS's `repeat({ delay: () => timer(...) })`, the baseline bench:scale
+ * measures beside it in the same run). Read when a run starts; only the benches change it.
+ *
+ * @internal
+ */
+export const pollerRepeat: { mode: 'scheduled' | 'plain' } = { mode: 'scheduled' };
 
 /**
  * What the poller needs to know about one kind of resource, built once per operator call
@@ -99,9 +109,10 @@ export function statusRun$<Raw, T>(
 
 /**
  * What one run knows between its requests: how many it sent, the latest value it emitted and
- * whether it is done. Its stream is plain RxJS: one round per request (`defer`), repeated with a
- * `timer` delay (`repeat`), on the client's scheduler. A first delay is a first round that sends
- * nothing, so every wait, the first one included, is `repeat`'s.
+ * whether it is done. Its stream is RxJS: one round per request (`defer`), repeated after each
+ * wait by {@link repeatOnSchedule} (one scheduler action per run, rescheduled for every wait) on the
+ * client's scheduler. A first delay is a first round that sends nothing, so every wait, the first
+ * one included, is the repeat's.
  */
 class StatusWatch<Raw, T> {
   /** The latest value emitted (`undefined`: none yet). */
@@ -121,7 +132,9 @@ class StatusWatch<Raw, T> {
 
   /** Requests on the schedule until done. */
   run$(): Observable<T> {
-    return defer(() => this.round$()).pipe(repeat({ delay: () => this.wait$() }));
+    const rounds$ = defer(() => this.round$());
+    if (pollerRepeat.mode === 'plain') return rounds$.pipe(repeat({ delay: () => this.wait$() }));
+    return rounds$.pipe(repeatOnSchedule(() => this.nextWaitMs(), this.scheduler));
   }
 
   /** One round: nothing when it is the first delay's, else one request. */
@@ -154,10 +167,16 @@ class StatusWatch<Raw, T> {
     return value;
   }
 
-  /** The wait before the next round: the first delay, then the rules' wait after each request; none (the run completes) once done. */
+  /** The wait before the next round: the first delay, then the rules' wait after each request; `undefined` (the run completes) once done. */
+  private nextWaitMs(): number | undefined {
+    if (this.done) return undefined;
+    return this.requests === 0 ? this.firstDelayMs : pollWaitMs(this.requests, this.policy.options);
+  }
+
+  /** {@link nextWaitMs} as a `timer`, for the plain baseline. */
   private wait$(): Observable<unknown> {
-    if (this.done) return EMPTY;
-    return timer(this.requests === 0 ? this.firstDelayMs : pollWaitMs(this.requests, this.policy.options), this.scheduler);
+    const waitMs = this.nextWaitMs();
+    return waitMs === undefined ? EMPTY : timer(waitMs, this.scheduler);
   }
 }
 
