@@ -6,14 +6,25 @@
 // SNAP=<file> also writes a heap snapshot. MODE=rxjs-repeat measures bench:scale's RxJS repeat
 // loop instead (on a poll answering at once); FIRST_DELAY=1 spreads first polls over 10 ms (as
 // the benches do); MAX_WAIT=<ms> gives every training a deadline (the library's default is 24 h).
+// MODE=library-plain-repeat measures the library's poller on RxJS's repeat({ delay: timer }), and
+// SOURCES=1 the library (repeatOnSchedule) on the same kind of bundle of the sources.
 // Heap per waiting training: N trainings polled once, then all waiting for their next poll.
 import { createRequire } from 'node:module';
 const root = process.argv[2] ?? new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 const require = createRequire(import.meta.url);
 const { of } = require('rxjs');
-const lib = root.endsWith('.ts') ? await import(root) : require(root + '/dist/index.js');
 const N = Number(process.env.N ?? 10000);
 const MODE = process.env.MODE ?? 'library';
+// MODE=library-plain-repeat (the poller on RxJS's repeat({ delay: timer })) and SOURCES=1 run a
+// bundle of this checkout's sources built like dist/ (bench/lib/bundleLibrary.mjs): only it
+// reaches the poller's internal switch.
+const fromSources = MODE === 'library-plain-repeat' || process.env.SOURCES === '1';
+const lib = fromSources
+  ? require(await (await import('./lib/bundleLibrary.mjs')).bundleLibrary())
+  : root.endsWith('.ts')
+    ? await import(root)
+    : require(root + '/dist/index.js');
+if (fromSources) lib.pollerRepeat.mode = MODE === 'library-plain-repeat' ? 'plain' : 'scheduled';
 const firstDelay = () => (process.env.FIRST_DELAY ? Math.random() * 10 : 0);
 const maxWaitMs = process.env.MAX_WAIT ? Number(process.env.MAX_WAIT) : Infinity;
 const body = new TextEncoder().encode(

@@ -7,8 +7,9 @@
  *              async/await loop on undici.request and an RxJS defer + repeat loop on it, and
  *              the same library with its poller on RxJS's own `repeat({ delay: timer })`
  *              (library-plain-repeat: the plain composition, the baseline of the poller's
- *              repeatOnSchedule). Both library modes load the library's sources (tsx), the
- *              only way the bench reaches the poller's internal switch.
+ *              repeatOnSchedule). Every library mode runs one bundle of this checkout's
+ *              sources built like dist/ (bench/lib/bundleLibrary.mjs), the only way the bench
+ *              reaches the poller's internal switch.
  *              Achieved polls/s vs schedule, event-loop delay p99, client memory per in-flight
  *              training, CPU; SCALE_RUNS processes per variant (default 3), medians reported.
  *   saturation 1 s interval, 20 s: polls/s of the library (undici transport), the library on
@@ -26,6 +27,7 @@
 import path from 'node:path';
 import { writeFileSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import { createRequire } from 'node:module';
 import v8 from 'node:v8';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleepP } from 'node:timers/promises';
@@ -47,6 +49,8 @@ interface WorkerArgs {
   idsFile: string;
   intervalMs: number;
   durationMs: number;
+  /** The library bundle the library modes load (bench/lib/bundleLibrary.mjs). */
+  libraryBundle: string;
 }
 interface WorkerResult {
   mode: Mode;
@@ -134,10 +138,9 @@ async function worker(args: WorkerArgs): Promise<void> {
     };
   } else {
     const { of } = await import('rxjs');
-    // The sources, not dist/: the plain baseline is set on the poller's internal switch.
-    const { pollStatus$ } = await import('../lib/index');
-    const { createNodeClient, createNodeFetch } = await import('../lib/node/index');
-    const { pollerRepeat } = await import('../lib/operators/poller');
+    // The bundle of the sources, not dist/: the plain baseline is set on the poller's internal switch.
+    type Bundle = typeof import('../lib/index') & typeof import('../lib/node/index') & Pick<typeof import('../lib/operators/poller'), 'pollerRepeat'>;
+    const { pollStatus$, createNodeClient, createNodeFetch, pollerRepeat } = createRequire(__filename)(args.libraryBundle) as Bundle;
     pollerRepeat.mode = args.mode === 'library-plain-repeat' ? 'plain' : 'scheduled';
     const client = createNodeClient({
       baseUrl: args.url,
@@ -223,9 +226,9 @@ async function worker(args: WorkerArgs): Promise<void> {
 
 // ---------------------------------------------------------------- orchestrator
 
-async function phase(emulator: EmulatorHandle, args: Omit<WorkerArgs, 'url' | 'apiKey'>) {
+async function phase(emulator: EmulatorHandle, args: Omit<WorkerArgs, 'url' | 'apiKey' | 'libraryBundle'>) {
   await emulator.clearLog();
-  const child = forkTs(__filename, ['--worker', JSON.stringify({ ...args, url: emulator.url, apiKey: emulator.apiKey })]);
+  const child = forkTs(__filename, ['--worker', JSON.stringify({ ...args, url: emulator.url, apiKey: emulator.apiKey, libraryBundle: await libraryBundle })]);
   const resultP = waitFor<{ result: WorkerResult }>(child, 'result');
   await waitFor(child, 'window-start');
   const [c0, e0] = await Promise.all([emulator.count(STATUS_ROUTE), emulator.cpuMs()]);
@@ -291,7 +294,12 @@ function medianOf(runs: Derived[]): Derived {
   };
 }
 
+/** The library the library modes run, bundled once per bench run. */
+let libraryBundle: Promise<string>;
+
 async function main(): Promise<void> {
+  const { bundleLibrary } = await import('./lib/bundleLibrary.mjs');
+  libraryBundle = bundleLibrary();
   console.log('machine', machine());
   const emulator = await forkEmulator({ manual: true });
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'p1rx-bench-'));
