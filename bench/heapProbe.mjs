@@ -7,7 +7,7 @@
 // loop instead (on a poll answering at once); FIRST_DELAY=1 spreads first polls over 10 ms (as
 // the benches do); MAX_WAIT=<ms> gives every training a deadline (the library's default is 24 h).
 // MODE=library-plain-repeat measures the library's poller on RxJS's repeat({ delay: timer }), and
-// SOURCES=1 the library (repeatOnSchedule) on the same kind of bundle of the sources.
+// SOURCES=1 the library (its hand-written run) on the same kind of bundle of the sources.
 // Heap per waiting training: N trainings polled once, then all waiting for their next poll.
 import { createRequire } from 'node:module';
 const root = process.argv[2] ?? new URL('..', import.meta.url).pathname.replace(/\/$/, '');
@@ -24,7 +24,7 @@ const lib = fromSources
   : root.endsWith('.ts')
     ? await import(root)
     : require(root + '/dist/index.js');
-if (fromSources) lib.pollerRepeat.mode = MODE === 'library-plain-repeat' ? 'plain' : 'scheduled';
+if (fromSources) lib.pollerRun.mode = MODE === 'library-plain-repeat' ? 'plain' : 'hand-written';
 const firstDelay = () => (process.env.FIRST_DELAY ? Math.random() * 10 : 0);
 const maxWaitMs = process.env.MAX_WAIT ? Number(process.env.MAX_WAIT) : Infinity;
 const body = new TextEncoder().encode(

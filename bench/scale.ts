@@ -6,8 +6,8 @@
  *   scale      5 s interval, 60 s: this library (pollStatus$ on createNodeClient) vs a bare
  *              async/await loop on undici.request and an RxJS defer + repeat loop on it, and
  *              the same library with its poller on RxJS's own `repeat({ delay: timer })`
- *              (library-plain-repeat: the plain composition, the baseline of the poller's
- *              repeatOnSchedule). Every library mode runs one bundle of this checkout's
+ *              (library-plain-repeat: the plain composition, the baseline of the poller's hand-written
+ *              run). Every library mode runs one bundle of this checkout's
  *              sources built like dist/ (bench/lib/bundleLibrary.mjs), the only way the bench
  *              reaches the poller's internal switch.
  *              Achieved polls/s vs schedule, event-loop delay p99, client memory per in-flight
@@ -139,9 +139,9 @@ async function worker(args: WorkerArgs): Promise<void> {
   } else {
     const { of } = await import('rxjs');
     // The bundle of the sources, not dist/: the plain baseline is set on the poller's internal switch.
-    type Bundle = typeof import('../lib/index') & typeof import('../lib/node/index') & Pick<typeof import('../lib/operators/poller'), 'pollerRepeat'>;
-    const { pollStatus$, createNodeClient, createNodeFetch, pollerRepeat } = createRequire(__filename)(args.libraryBundle) as Bundle;
-    pollerRepeat.mode = args.mode === 'library-plain-repeat' ? 'plain' : 'scheduled';
+    type Bundle = typeof import('../lib/index') & typeof import('../lib/node/index') & Pick<typeof import('../lib/operators/poller'), 'pollerRun'>;
+    const { pollStatus$, createNodeClient, createNodeFetch, pollerRun } = createRequire(__filename)(args.libraryBundle) as Bundle;
+    pollerRun.mode = args.mode === 'library-plain-repeat' ? 'plain' : 'hand-written';
     const client = createNodeClient({
       baseUrl: args.url,
       apiKey: args.apiKey,
@@ -365,10 +365,10 @@ async function main(): Promise<void> {
           'scale CPU per poll <= 1.1x RxJS repeat loop': verdict(lib.cpuUsPerPoll <= 1.1 * scale['rxjs-repeat'].cpuUsPerPoll),
           'scale RSS per training <= 1.1x RxJS repeat loop (+1 s)': verdict(lib.rssSettledKiB <= 1.1 * scale['rxjs-repeat'].rssSettledKiB),
           'saturation library >= 0.8x bare undici loop': verdict(sat.library.pollsPerS >= 0.8 * sat.bare.pollsPerS),
-          'library (repeatOnSchedule) CPU per poll <= plain composition (library-plain-repeat)': verdict(
+          'library (hand-written run) CPU per poll <= plain composition (library-plain-repeat)': verdict(
             lib.cpuUsPerPoll <= scale['library-plain-repeat'].cpuUsPerPoll,
           ),
-          'library (repeatOnSchedule) RSS per training <= plain composition (+1 s)': verdict(lib.rssSettledKiB <= scale['library-plain-repeat'].rssSettledKiB),
+          'library (hand-written run) RSS per training <= plain composition (+1 s)': verdict(lib.rssSettledKiB <= scale['library-plain-repeat'].rssSettledKiB),
         }
       : 'a subset of phases ran (SCALE_MODES / SATURATION_MS): no verdicts';
     const ratios = complete

@@ -6,7 +6,7 @@ import path from 'node:path';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 /**
- * Writes a CommonJS bundle of lib/index.ts, lib/node/index.ts and the poller's `pollerRepeat`
+ * Writes a CommonJS bundle of lib/index.ts, lib/node/index.ts and the poller's `pollerRun`
  * switch (dependencies stay external; `prediction-one-rx` imports resolve to the same sources
  * through tsconfig.json's paths, so there is one copy of the library) and returns its path.
  * Not dist/: dist/ does not export the switch; not tsx: its keepNames gives every named closure
@@ -21,7 +21,7 @@ export async function bundleLibrary(outDir = path.join(root, 'node_modules', '.c
       contents: [
         "export * from './lib/index';",
         "export { createNodeClient, createNodeFetch } from './lib/node/index';",
-        "export { pollerRepeat } from './lib/operators/poller';",
+        "export { pollerRun } from './lib/operators/poller';",
       ].join('\n'),
       resolveDir: root,
       loader: 'ts',

@@ -1,19 +1,39 @@
-/** The one status poller (trainings, retraining jobs, prediction APIs): RxJS (`share` with a `ReplaySubject`, repeatOnSchedule for the waits) on the client's scheduler, applying the rules of lib/core/trainingRules.ts. */
-import { EMPTY, Observable, ReplaySubject, defer, filter, map, repeat, share, subscribeOn, takeUntil, throwError, timer, type SchedulerLike } from 'rxjs';
+/** The one status poller (trainings, retraining jobs, prediction APIs): one hand-written run per resource, shared by RxJS's `share` with a `ReplaySubject`, on the client's scheduler, applying the rules of lib/core/trainingRules.ts. */
+import {
+  EMPTY,
+  Observable,
+  ReplaySubject,
+  defer,
+  filter,
+  map,
+  repeat,
+  share,
+  subscribeOn,
+  takeUntil,
+  throwError,
+  timer,
+  type Observer,
+  type SchedulerAction,
+  type SchedulerLike,
+  type Subscriber,
+  type Subscription,
+  type Unsubscribable,
+} from 'rxjs';
 import { PollTimeoutError, type PollResource } from '../core/errors';
 import { resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
 import { isStatusChange, pollWaitMs, statusClassOf } from '../core/trainingRules';
 import type { PollOptions } from '../core/config';
-import { repeatOnSchedule } from './repeatOnSchedule';
 
 /**
- * How the poller repeats its rounds: `'scheduled'` ({@link repeatOnSchedule}, one scheduler action
- * per run) or `'plain'` (RxJS's `repeat({ delay: () => timer(...) })`, the baseline bench:scale
- * measures beside it in the same run). Read when a run starts; only the benches change it.
+ * Which run the poller uses: `'hand-written'` ({@link StatusRun}: one object and one scheduled
+ * action per run) or `'plain'` (the same rules as plain RxJS composition, `defer` rounds
+ * repeated by `repeat({ delay: () => timer(...) })`: the baseline bench:scale and the heap probe
+ * measure beside it in the same run, docs/PERFORMANCE.md). Read when a run starts; only the
+ * benches change it.
  *
  * @internal
  */
-export const pollerRepeat: { mode: 'scheduled' | 'plain' } = { mode: 'scheduled' };
+export const pollerRun: { mode: 'hand-written' | 'plain' } = { mode: 'hand-written' };
 
 /**
  * What the poller needs to know about one kind of resource, built once per operator call
@@ -109,10 +129,10 @@ export function statusRun$<Raw, T>(
 
 /**
  * What one run knows between its requests: how many it sent, the latest value it emitted and
- * whether it is done. Its stream is RxJS: one round per request (`defer`), repeated after each
- * wait by {@link repeatOnSchedule} (one scheduler action per run, rescheduled for every wait) on the
- * client's scheduler. A first delay is a first round that sends nothing, so every wait, the first
- * one included, is the repeat's.
+ * whether it is done, and its stream: the hand-written {@link StatusRun}, or (the bench's
+ * baseline, {@link pollerRun}) plain RxJS: one round per request (`defer`), repeated with a
+ * `timer` delay (`repeat`), on the client's scheduler, where a first delay is a first round that
+ * sends nothing, so every wait, the first one included, is `repeat`'s.
  */
 class StatusWatch<Raw, T> {
   /** The latest value emitted (`undefined`: none yet). */
@@ -132,9 +152,8 @@ class StatusWatch<Raw, T> {
 
   /** Requests on the schedule until done. */
   run$(): Observable<T> {
-    const rounds$ = defer(() => this.round$());
-    if (pollerRepeat.mode === 'plain') return rounds$.pipe(repeat({ delay: () => this.wait$() }));
-    return rounds$.pipe(repeatOnSchedule(() => this.nextWaitMs(), this.scheduler));
+    if (pollerRun.mode === 'plain') return defer(() => this.round$()).pipe(repeat({ delay: () => this.wait$() }));
+    return new Observable<T>((subscriber) => new StatusRun(this, subscriber).start());
   }
 
   /** One round: nothing when it is the first delay's, else one request. */
@@ -156,7 +175,7 @@ class StatusWatch<Raw, T> {
   }
 
   /** What an answer says: its value when news, else {@link NOT_NEWS}; throws its failure. */
-  private answer(raw: Raw): T | typeof NOT_NEWS {
+  answer(raw: Raw): T | typeof NOT_NEWS {
     const { policy, id, latest } = this;
     const value = policy.toValue(raw, id);
     const failure = policy.failureOf(value, id);
@@ -167,8 +186,18 @@ class StatusWatch<Raw, T> {
     return value;
   }
 
+  /** Whether the latest answer was final (done): the run completes. */
+  get isDone(): boolean {
+    return this.done;
+  }
+
+  /** Counts a request sent (the hand-written run sends its own). */
+  countRequest(): void {
+    this.requests++;
+  }
+
   /** The wait before the next round: the first delay, then the rules' wait after each request; `undefined` (the run completes) once done. */
-  private nextWaitMs(): number | undefined {
+  nextWaitMs(): number | undefined {
     if (this.done) return undefined;
     return this.requests === 0 ? this.firstDelayMs : pollWaitMs(this.requests, this.policy.options);
   }
@@ -182,6 +211,115 @@ class StatusWatch<Raw, T> {
 
 /** What {@link StatusWatch.answer} returns for an answer that repeats the last status. */
 const NOT_NEWS: unique symbol = Symbol('not news');
+
+/**
+ * One subscription's run, hand-written because bench:scale shows the plain composition misses
+ * issue 21's CPU, memory and saturation targets (docs/PERFORMANCE.md, "One engine: the
+ * in-memory poller"): it is the observer of its own requests and keeps ONE scheduled action,
+ * rescheduled for every wait, so a waiting training holds this object, its action and the
+ * platform timer, and nothing new is allocated per wait but the request. Built on the public
+ * `Observable` constructor and `SchedulerAction.schedule` only; what an answer means, and each
+ * wait, are {@link StatusWatch}'s (the rules of lib/core/trainingRules.ts).
+ */
+class StatusRun<Raw, T> implements Observer<Raw>, Unsubscribable {
+  private inFlight: Subscription | undefined;
+  private wait: Subscription | undefined;
+  /** The scheduled action of the last wait, scheduled again for the next one (one per run, not one per wait). */
+  private action: SchedulerAction<StatusRun<Raw, T>> | undefined;
+  private ended = false;
+
+  constructor(
+    private readonly watch: StatusWatch<Raw, T>,
+    private readonly subscriber: Subscriber<T>,
+  ) {}
+
+  /** Starts the run (the first delay's wait, or the first request); returns its teardown (the run itself). */
+  start(): Unsubscribable {
+    // Before the first request, the watch's wait is the first delay.
+    const firstDelayMs = this.watch.nextWaitMs() ?? 0;
+    if (firstDelayMs > 0) this.schedule(firstDelayMs);
+    else this.poll();
+    return this;
+  }
+
+  /** The teardown: the subscriber left. */
+  unsubscribe(): void {
+    this.end();
+  }
+
+  /** Sends one request; `action` is the wait's, kept for the next wait. */
+  poll(action?: SchedulerAction<StatusRun<Raw, T>>): void {
+    this.wait = undefined;
+    if (action !== undefined) this.action = action;
+    if (this.ended) return;
+    this.watch.countRequest();
+    let request: Subscription;
+    try {
+      request = this.watch.policy.poll$(this.watch.id).subscribe(this);
+    } catch (err) {
+      this.error(err);
+      return;
+    }
+    // A request that answered synchronously has already moved on (its subscription is closed).
+    if (!request.closed && !this.ended) this.inFlight = request;
+  }
+
+  next(raw: Raw): void {
+    if (this.ended) return;
+    let value: T | typeof NOT_NEWS;
+    try {
+      value = this.watch.answer(raw);
+    } catch (err) {
+      this.error(err);
+      return;
+    }
+    if (value !== NOT_NEWS) this.subscriber.next(value);
+    if (this.watch.isDone && !this.ended) {
+      this.end();
+      this.subscriber.complete();
+    }
+  }
+
+  error(err: unknown): void {
+    if (this.ended) return;
+    this.end();
+    this.subscriber.error(err);
+  }
+
+  /** The request ended: wait for the next one on the schedule (none once done). */
+  complete(): void {
+    this.inFlight = undefined;
+    if (this.ended) return;
+    const waitMs = this.watch.nextWaitMs();
+    if (waitMs !== undefined) {
+      this.schedule(waitMs);
+    } else {
+      this.end();
+      this.subscriber.complete();
+    }
+  }
+
+  /** Waits `waitMs`, then polls (through the last wait's action when there is one). */
+  private schedule(waitMs: number): void {
+    this.wait = this.action === undefined ? this.watch.scheduler.schedule<StatusRun<Raw, T>>(pollAgain, waitMs, this) : this.action.schedule(this, waitMs);
+  }
+
+  /** Stops the request in flight and the wait (idempotent). */
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    const { inFlight, wait, action } = this;
+    this.inFlight = this.wait = this.action = undefined;
+    inFlight?.unsubscribe();
+    wait?.unsubscribe();
+    action?.unsubscribe();
+  }
+}
+
+/** The scheduled callback of a wait: a plain function with the run as state, no closure per wait. */
+function pollAgain<Raw, T>(this: SchedulerAction<StatusRun<Raw, T>>, run?: StatusRun<Raw, T>): void {
+  run?.poll(this);
+}
 
 /** What the shared entries are keyed on besides the id: the schedule and status names, never a consumer's first delay or deadline. */
 const shareKeys = new WeakMap<ResolvedPollOptions, string>();

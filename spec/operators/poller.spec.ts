@@ -1,10 +1,10 @@
 /** Specs: the poller's schedule, in virtual time. */
-import { Observable, defer, of, take, throwError } from 'rxjs';
+import { Observable, defer, of, take, throwError, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { PollTimeoutError } from '../../lib/core/errors';
 import { DEFAULT_POLL_OPTIONS, resolveConsumerPoll, resolvePollOptions, type ResolvedPollOptions } from '../../lib/core/pollOptions';
 import { testScheduler } from '../helpers/marbles';
-import { StatusPolicy, sharedPoll$, statusRun$, type PollPolicy } from '../../lib/operators/poller';
+import { StatusPolicy, pollerRun, sharedPoll$, statusRun$, type PollPolicy } from '../../lib/operators/poller';
 import * as rules from '../../lib/core/trainingRules';
 
 // The rules of lib/core/trainingRules.ts, called through (spied on), so a spec can show the
@@ -526,6 +526,51 @@ describe('the poller applies the rules of lib/core/trainingRules.ts', () => {
       );
     });
     expect([actualRules.deadlinePassed(8, 27, 20), actualRules.deadlinePassed(8, 28, 20)]).toEqual([false, true]);
+  });
+});
+
+describe('the hand-written run (what bench:scale measures against the plain composition)', () => {
+  /** `inner`, counting the actions created with `schedule` (not their reschedules). */
+  const counting = (inner: SchedulerLike): SchedulerLike & { created: number } => {
+    const counted = {
+      created: 0,
+      now: () => inner.now(),
+      schedule<S>(work: (this: SchedulerAction<S>, state?: S) => void, delay?: number, state?: S): Subscription {
+        counted.created++;
+        return inner.schedule(work, delay, state);
+      },
+    };
+    return counted;
+  };
+
+  /** The actions one run creates over a first delay and four waits, with the poller's run in `mode`. */
+  const actionsOfOneRun = (mode: (typeof pollerRun)['mode']): number => {
+    const before = pollerRun.mode;
+    pollerRun.mode = mode;
+    try {
+      const t = marbles();
+      const scheduler = counting(t);
+      t.run(({ expectObservable }) => {
+        const { poll$ } = polls(t, ['a', 'b', 'c', 'd', 'done']);
+        // First delay 5, then 10, 20, 40, 40 after one-frame requests.
+        expectObservable(
+          statusRun$(
+            policy(() => poll$),
+            'id',
+            scheduler,
+            5,
+          ),
+        ).toBe('6ms a 10ms b 20ms c 40ms d 40ms (e|)', { a: 'a', b: 'b', c: 'c', d: 'd', e: 'done' });
+      });
+      return scheduler.created;
+    } finally {
+      pollerRun.mode = before;
+    }
+  };
+
+  it('should keep ONE scheduled action per run, rescheduled for every wait (the plain composition creates one per wait)', () => {
+    expect(actionsOfOneRun('hand-written')).toBe(1);
+    expect(actionsOfOneRun('plain')).toBe(5);
   });
 });
 
