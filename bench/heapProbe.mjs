@@ -3,14 +3,30 @@
 // polled once through pollStatus$ on a fetch that answers at once, then all wait for their next
 // poll. Compares two builds in isolation from the network:
 //   node --expose-gc bench/heapProbe.mjs [dir with dist/ (default: this checkout)]
-// SNAP=<file> also writes a heap snapshot.
+// SNAP=<file> also writes a heap snapshot. MODE=rxjs-repeat measures bench:scale's RxJS repeat
+// loop instead (on a poll answering at once); FIRST_DELAY=1 spreads first polls over 10 ms (as
+// the benches do); MAX_WAIT=<ms> gives every training a deadline (the library's default is 24 h).
+// MODE=library-plain-repeat measures the library's poller on RxJS's repeat({ delay: timer }), and
+// SOURCES=1 the library (its hand-written run) on the same kind of bundle of the sources.
 // Heap per waiting training: N trainings polled once, then all waiting for their next poll.
 import { createRequire } from 'node:module';
 const root = process.argv[2] ?? new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 const require = createRequire(import.meta.url);
 const { of } = require('rxjs');
-const lib = root.endsWith('.ts') ? await import(root) : require(root + '/dist/index.js');
 const N = Number(process.env.N ?? 10000);
+const MODE = process.env.MODE ?? 'library';
+// MODE=library-plain-repeat (the poller on RxJS's repeat({ delay: timer })) and SOURCES=1 run a
+// bundle of this checkout's sources built like dist/ (bench/lib/bundleLibrary.mjs): only it
+// reaches the poller's internal switch.
+const fromSources = MODE === 'library-plain-repeat' || process.env.SOURCES === '1';
+const lib = fromSources
+  ? require(await (await import('./lib/bundleLibrary.mjs')).bundleLibrary())
+  : root.endsWith('.ts')
+    ? await import(root)
+    : require(root + '/dist/index.js');
+if (fromSources) lib.pollerRun.mode = MODE === 'library-plain-repeat' ? 'plain' : 'hand-written';
+const firstDelay = () => (process.env.FIRST_DELAY ? Math.random() * 10 : 0);
+const maxWaitMs = process.env.MAX_WAIT ? Number(process.env.MAX_WAIT) : Infinity;
 const body = new TextEncoder().encode(
   JSON.stringify({ status: 'waiting', created_datetime: '2026-01-01T00:00:00Z', updated_datetime: '2026-01-01T00:00:00Z' }),
 );
@@ -24,12 +40,23 @@ gc();
 const before = process.memoryUsage();
 const t0 = process.cpuUsage();
 const subs = [];
-for (let i = 0; i < N; i++)
+const { defer, repeat, switchMap, takeWhile, timer } = require('rxjs');
+const poll = async () => 'waiting';
+for (let i = 0; i < N; i++) {
+  const id = 'id-' + i;
   subs.push(
-    of({ externalProcessId: 'id-' + i })
-      .pipe(lib.pollStatus$(client, { minDelayMs: 600000, multiplier: 1, maxWaitMs: Infinity }))
-      .subscribe(errors),
+    MODE === 'rxjs-repeat'
+      ? timer(firstDelay())
+          .pipe(
+            switchMap(() => defer(() => poll(id)).pipe(repeat({ delay: () => timer(600000) }))),
+            takeWhile((status) => status !== 'finished' && status !== 'failed'),
+          )
+          .subscribe(errors)
+      : of({ externalProcessId: id })
+          .pipe(lib.pollStatus$(client, { firstDelayMs: firstDelay(), minDelayMs: 600000, multiplier: 1, maxWaitMs }))
+          .subscribe(errors),
   );
+}
 await sleep(1500);
 gc();
 gc();
@@ -39,6 +66,7 @@ if (process.env.SNAP) (await import('node:v8')).writeHeapSnapshot(process.env.SN
 console.log(
   JSON.stringify({
     root,
+    mode: MODE,
     heapBPerTraining: Math.round((after.heapUsed - before.heapUsed) / N),
     rssBPerTraining: Math.round((after.rss - before.rss) / N),
     cpuUsPerPoll: Math.round((cpu.user + cpu.system) / N),

@@ -1,27 +1,39 @@
-/**
- * The one poller: trainings, retraining jobs and prediction APIs are all watched by it. One
- * run per resource ({@link statusRun$}: the public `Observable` constructor and
- * `SchedulerLike.schedule`), shared by RxJS's `share` with a `ReplaySubject(1)`; every timer
- * runs on the client's `SchedulerLike`, so the TestScheduler drives the same code production runs.
- *
- * @packageDocumentation
- */
+/** The one status poller (trainings, retraining jobs, prediction APIs): one hand-written run per resource, shared by RxJS's `share` with a `ReplaySubject`, on the client's scheduler, applying the rules of lib/core/trainingRules.ts. */
 import {
+  EMPTY,
   Observable,
   ReplaySubject,
   defer,
+  filter,
+  map,
+  repeat,
   share,
+  subscribeOn,
+  takeUntil,
+  throwError,
+  timer,
   type Observer,
   type SchedulerAction,
-  type ShareConfig,
   type SchedulerLike,
   type Subscriber,
   type Subscription,
   type Unsubscribable,
 } from 'rxjs';
 import { PollTimeoutError, type PollResource } from '../core/errors';
-import { pollDelayMs, resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
+import { resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
+import { isStatusChange, pollWaitMs, statusClassOf } from '../core/trainingRules';
 import type { PollOptions } from '../core/config';
+
+/**
+ * Which run the poller uses: `'hand-written'` ({@link StatusRun}: one object and one scheduled
+ * action per run) or `'plain'` (the same rules as plain RxJS composition, `defer` rounds
+ * repeated by `repeat({ delay: () => timer(...) })`: the baseline bench:scale and the heap probe
+ * measure beside it in the same run, docs/PERFORMANCE.md). Read when a run starts; only the
+ * benches change it.
+ *
+ * @internal
+ */
+export const pollerRun: { mode: 'hand-written' | 'plain' } = { mode: 'hand-written' };
 
 /**
  * What the poller needs to know about one kind of resource, built once per operator call
@@ -84,11 +96,11 @@ export abstract class StatusPolicy<Raw, T extends { readonly status: string; rea
   }
 
   isDone(value: T): boolean {
-    return this.options.terminalStatuses.includes(value.status);
+    return statusClassOf(value.status, this.options) === 'done';
   }
 
   failureOf(value: T, id: string): Error | undefined {
-    return this.options.failureStatuses.includes(value.status) ? this.failed(id, value) : undefined;
+    return statusClassOf(value.status, this.options) === 'failed' ? this.failed(id, value) : undefined;
   }
 
   lastStatusOf(value: T): { status: string; updatedDatetime?: string } {
@@ -104,17 +116,6 @@ export abstract class StatusPolicy<Raw, T extends { readonly status: string; rea
  * `poll$`). Unsubscribing cancels the request in flight and the wait. Not shared, no deadline:
  * {@link sharedPoll$} adds both.
  *
- * **Why not plain RxJS operators.** This run was `timer(firstDelay)` + `concatMap` +
- * `defer(poll$)` + `map` + `repeat({ delay: timer })` + `takeWhile` + `distinctUntilChanged` +
- * `finalize`. Measured by `bench:scale` on a quiet machine (2026-11-29), 10,000 trainings
- * waiting at 5 s held 24.0 KiB RSS and 10.0 KiB of heap each and cost 1.80x the bare loop's CPU
- * per poll, against the issue's targets of 10 KiB and 1.6x: each waiting training kept eight
- * operator subscribers, their closures and `Subscription` arrays. This run is one object and
- * one scheduled action per training, built on the public `Observable` constructor and
- * `SchedulerLike.schedule` only (no subclass, nothing from `rxjs/internal`); sharing, replay and
- * deadlines stay RxJS's (`share` with a `ReplaySubject`). The figures before and after are in
- * docs/PERFORMANCE.md.
- *
  * @internal
  */
 export function statusRun$<Raw, T>(
@@ -123,26 +124,104 @@ export function statusRun$<Raw, T>(
   scheduler: SchedulerLike,
   firstDelayMs: number = policy.options.firstDelayMs,
 ): Observable<T> {
-  const source: RunSource<Raw, T> = { policy, id, scheduler, firstDelayMs };
-  return new Observable<T>((subscriber) => new StatusRun(source, subscriber).start());
+  return defer(() => new StatusWatch(policy, id, scheduler, firstDelayMs).run$());
 }
 
-/** What a run polls and how: shared by every run of one shared entry. */
-interface RunSource<Raw, T> {
-  readonly policy: PollPolicy<Raw, T>;
-  readonly id: string;
-  readonly scheduler: SchedulerLike;
-  readonly firstDelayMs: number;
-  /** Told once when a run ends (completes, fails or loses its subscriber), before its subscriber hears of it. */
-  ended?(): void;
+/**
+ * What one run knows between its requests: how many it sent, the latest value it emitted and
+ * whether it is done, and its stream: the hand-written {@link StatusRun}, or (the bench's
+ * baseline, {@link pollerRun}) plain RxJS: one round per request (`defer`), repeated with a
+ * `timer` delay (`repeat`), on the client's scheduler, where a first delay is a first round that
+ * sends nothing, so every wait, the first one included, is `repeat`'s.
+ */
+class StatusWatch<Raw, T> {
+  /** The latest value emitted (`undefined`: none yet). */
+  latest: T | undefined;
+  private requests = 0;
+  private done = false;
+  private firstDelayPending: boolean;
+
+  constructor(
+    readonly policy: PollPolicy<Raw, T>,
+    readonly id: string,
+    readonly scheduler: SchedulerLike,
+    private readonly firstDelayMs: number,
+  ) {
+    this.firstDelayPending = firstDelayMs > 0;
+  }
+
+  /** Requests on the schedule until done. */
+  run$(): Observable<T> {
+    if (pollerRun.mode === 'plain') return defer(() => this.round$()).pipe(repeat({ delay: () => this.wait$() }));
+    return new Observable<T>((subscriber) => new StatusRun(this, subscriber).start());
+  }
+
+  /** One round: nothing when it is the first delay's, else one request. */
+  private round$(): Observable<T> {
+    if (this.firstDelayPending) {
+      this.firstDelayPending = false;
+      return EMPTY;
+    }
+    this.requests++;
+    return this.poll$();
+  }
+
+  /** One request: its value when its status is news; a failure status is the stream's error. */
+  private poll$(): Observable<T> {
+    return this.policy.poll$(this.id).pipe(
+      map((raw) => this.answer(raw)),
+      filter((value): value is T => value !== NOT_NEWS),
+    );
+  }
+
+  /** What an answer says: its value when news, else {@link NOT_NEWS}; throws its failure. */
+  answer(raw: Raw): T | typeof NOT_NEWS {
+    const { policy, id, latest } = this;
+    const value = policy.toValue(raw, id);
+    const failure = policy.failureOf(value, id);
+    if (failure !== undefined) throw failure;
+    if (policy.isDone(value)) this.done = true;
+    if (!isStatusChange(latest === undefined ? undefined : policy.statusOf(latest), policy.statusOf(value))) return NOT_NEWS;
+    this.latest = value;
+    return value;
+  }
+
+  /** Whether the latest answer was final (done): the run completes. */
+  get isDone(): boolean {
+    return this.done;
+  }
+
+  /** Counts a request sent (the hand-written run sends its own). */
+  countRequest(): void {
+    this.requests++;
+  }
+
+  /** The wait before the next round: the first delay, then the rules' wait after each request; `undefined` (the run completes) once done. */
+  nextWaitMs(): number | undefined {
+    if (this.done) return undefined;
+    return this.requests === 0 ? this.firstDelayMs : pollWaitMs(this.requests, this.policy.options);
+  }
+
+  /** {@link nextWaitMs} as a `timer`, for the plain baseline. */
+  private wait$(): Observable<unknown> {
+    const waitMs = this.nextWaitMs();
+    return waitMs === undefined ? EMPTY : timer(waitMs, this.scheduler);
+  }
 }
 
-/** What {@link statusRun$} keeps for one subscription: the whole state of a waiting run (and its teardown). */
+/** What {@link StatusWatch.answer} returns for an answer that repeats the last status. */
+const NOT_NEWS: unique symbol = Symbol('not news');
+
+/**
+ * One subscription's run, hand-written because bench:scale shows the plain composition misses
+ * issue 21's CPU, memory and saturation targets (docs/PERFORMANCE.md, "One engine: the
+ * in-memory poller"): it is the observer of its own requests and keeps ONE scheduled action,
+ * rescheduled for every wait, so a waiting training holds this object, its action and the
+ * platform timer, and nothing new is allocated per wait but the request. Built on the public
+ * `Observable` constructor and `SchedulerAction.schedule` only; what an answer means, and each
+ * wait, are {@link StatusWatch}'s (the rules of lib/core/trainingRules.ts).
+ */
 class StatusRun<Raw, T> implements Observer<Raw>, Unsubscribable {
-  /** Requests started so far. */
-  private polls = 0;
-  /** The status last emitted (`undefined`: none yet). */
-  private lastStatus: string | undefined;
   private inFlight: Subscription | undefined;
   private wait: Subscription | undefined;
   /** The scheduled action of the last wait, scheduled again for the next one (one per run, not one per wait). */
@@ -150,13 +229,14 @@ class StatusRun<Raw, T> implements Observer<Raw>, Unsubscribable {
   private ended = false;
 
   constructor(
-    private readonly source: RunSource<Raw, T>,
+    private readonly watch: StatusWatch<Raw, T>,
     private readonly subscriber: Subscriber<T>,
   ) {}
 
-  /** Starts the run; returns its teardown (the run itself). */
+  /** Starts the run (the first delay's wait, or the first request); returns its teardown (the run itself). */
   start(): Unsubscribable {
-    const { firstDelayMs } = this.source;
+    // Before the first request, the watch's wait is the first delay.
+    const firstDelayMs = this.watch.nextWaitMs() ?? 0;
     if (firstDelayMs > 0) this.schedule(firstDelayMs);
     else this.poll();
     return this;
@@ -167,20 +247,15 @@ class StatusRun<Raw, T> implements Observer<Raw>, Unsubscribable {
     this.end();
   }
 
-  /** Waits `delayMs`, then polls (through the last wait's action when there is one). */
-  private schedule(delayMs: number): void {
-    this.wait = this.action === undefined ? this.source.scheduler.schedule<StatusRun<Raw, T>>(pollAgain, delayMs, this) : this.action.schedule(this, delayMs);
-  }
-
   /** Sends one request; `action` is the wait's, kept for the next wait. */
   poll(action?: SchedulerAction<StatusRun<Raw, T>>): void {
     this.wait = undefined;
     if (action !== undefined) this.action = action;
     if (this.ended) return;
-    this.polls++;
+    this.watch.countRequest();
     let request: Subscription;
     try {
-      request = this.source.policy.poll$(this.source.id).subscribe(this);
+      request = this.watch.policy.poll$(this.watch.id).subscribe(this);
     } catch (err) {
       this.error(err);
       return;
@@ -191,25 +266,17 @@ class StatusRun<Raw, T> implements Observer<Raw>, Unsubscribable {
 
   next(raw: Raw): void {
     if (this.ended) return;
-    const { subscriber } = this;
-    const { policy, id } = this.source;
-    let value: T;
+    let value: T | typeof NOT_NEWS;
     try {
-      value = policy.toValue(raw, id);
-      const failure = policy.failureOf(value, id);
-      if (failure !== undefined) throw failure;
+      value = this.watch.answer(raw);
     } catch (err) {
       this.error(err);
       return;
     }
-    const status = policy.statusOf(value);
-    if (status !== this.lastStatus) {
-      this.lastStatus = status;
-      subscriber.next(value);
-    }
-    if (policy.isDone(value) && !this.ended) {
+    if (value !== NOT_NEWS) this.subscriber.next(value);
+    if (this.watch.isDone && !this.ended) {
       this.end();
-      subscriber.complete();
+      this.subscriber.complete();
     }
   }
 
@@ -219,14 +286,25 @@ class StatusRun<Raw, T> implements Observer<Raw>, Unsubscribable {
     this.subscriber.error(err);
   }
 
-  /** The request ended: wait for the next one on the schedule. */
+  /** The request ended: wait for the next one on the schedule (none once done). */
   complete(): void {
     this.inFlight = undefined;
     if (this.ended) return;
-    this.schedule(pollDelayMs(this.polls - 1, this.source.policy.options));
+    const waitMs = this.watch.nextWaitMs();
+    if (waitMs !== undefined) {
+      this.schedule(waitMs);
+    } else {
+      this.end();
+      this.subscriber.complete();
+    }
   }
 
-  /** Stops the request in flight and the wait (idempotent); tells the owner once. */
+  /** Waits `waitMs`, then polls (through the last wait's action when there is one). */
+  private schedule(waitMs: number): void {
+    this.wait = this.action === undefined ? this.watch.scheduler.schedule<StatusRun<Raw, T>>(pollAgain, waitMs, this) : this.action.schedule(this, waitMs);
+  }
+
+  /** Stops the request in flight and the wait (idempotent). */
   private end(): void {
     if (this.ended) return;
     this.ended = true;
@@ -235,7 +313,6 @@ class StatusRun<Raw, T> implements Observer<Raw>, Unsubscribable {
     inFlight?.unsubscribe();
     wait?.unsubscribe();
     action?.unsubscribe();
-    this.source.ended?.();
   }
 }
 
@@ -257,13 +334,13 @@ function shareKeyOf(options: ResolvedPollOptions): string {
   return key;
 }
 
-/** How a run is shared: replaying its latest status, reset when it ends or its last subscriber leaves (one object for every run). */
-const SHARE_LATEST: ShareConfig<unknown> = {
-  connector: () => new ReplaySubject<unknown>(1),
-  resetOnError: true,
-  resetOnComplete: true,
-  resetOnRefCountZero: true,
-};
+/** The subject a run is shared through: it replays the latest status to a late subscriber. */
+function replayLatest<T>(): ReplaySubject<T> {
+  return new ReplaySubject<T>(1);
+}
+
+/** What a share's reset hook returns to reset at once (an `ObservableInput` that emits synchronously). */
+const RESET_NOW: readonly unknown[] = [true];
 
 /** Per owner (a client), the shared runs in progress by resource and schedule, then by id. */
 const registries = new WeakMap<object, Map<string, Map<string, unknown>>>();
@@ -298,12 +375,13 @@ export interface PollConsumer {
 export function sharedPoll$<Raw, T>(owner: object, policy: PollPolicy<Raw, T>, id: string, scheduler: SchedulerLike, consumer?: PollConsumer): Observable<T> {
   const firstDelayMs = consumer?.firstDelayMs ?? policy.options.firstDelayMs;
   const maxWaitMs = consumer?.maxWaitMs ?? policy.options.maxWaitMs;
-  const shared$ = defer(() => entryOf(owner, policy, id, scheduler, firstDelayMs));
-  return Number.isFinite(maxWaitMs) ? withDeadline(shared$, policy, id, maxWaitMs, scheduler) : shared$;
+  return Number.isFinite(maxWaitMs)
+    ? defer(() => entryOf(owner, policy, id, scheduler, firstDelayMs).withDeadline$(maxWaitMs))
+    : defer(() => entryOf(owner, policy, id, scheduler, firstDelayMs).shared$);
 }
 
 /** The registered shared run, created when none is (with the first delay of the consumer creating it). */
-function entryOf<Raw, T>(owner: object, policy: PollPolicy<Raw, T>, id: string, scheduler: SchedulerLike, firstDelayMs: number): Observable<T> {
+function entryOf<Raw, T>(owner: object, policy: PollPolicy<Raw, T>, id: string, scheduler: SchedulerLike, firstDelayMs: number): SharedEntry<Raw, T> {
   let bySchedule = registries.get(owner);
   if (bySchedule === undefined) registries.set(owner, (bySchedule = new Map()));
   // One key string per schedule, not per id: thousands of trainings in flight share it.
@@ -311,57 +389,39 @@ function entryOf<Raw, T>(owner: object, policy: PollPolicy<Raw, T>, id: string, 
   let registry = bySchedule.get(scheduleKey);
   if (registry === undefined) bySchedule.set(scheduleKey, (registry = new Map()));
   const found = registry.get(id) as SharedEntry<Raw, T> | undefined;
-  if (found !== undefined) return found.run$;
+  if (found !== undefined) return found;
   const entry = new SharedEntry(registry, policy, id, scheduler, firstDelayMs);
   registry.set(id, entry);
-  return entry.run$;
+  return entry;
 }
 
 /**
- * One registered shared run: its source and its shared stream. A run unregisters its entry when
- * it ends, before its subscribers hear of the end, so one that subscribes again from the
- * completion starts a new entry (and a new run).
+ * One registered shared run: its watch and its stream, shared by RxJS's `share` (a
+ * `ReplaySubject(1)` connector). The share's reset hooks unregister the entry when the run
+ * ends or its last subscriber leaves, before its subscribers hear of the end, so one that
+ * subscribes again from the completion starts a new entry (and a new run).
  */
-class SharedEntry<Raw, T> implements RunSource<Raw, T> {
-  readonly run$: Observable<T>;
+class SharedEntry<Raw, T> extends StatusWatch<Raw, T> {
+  readonly shared$: Observable<T>;
 
-  constructor(
-    private readonly registry: Map<string, unknown>,
-    readonly policy: PollPolicy<Raw, T>,
-    readonly id: string,
-    readonly scheduler: SchedulerLike,
-    readonly firstDelayMs: number,
-  ) {
-    this.run$ = new Observable<T>((subscriber) => new StatusRun(this, subscriber).start()).pipe(share(SHARE_LATEST as ShareConfig<T>));
+  constructor(registry: Map<string, unknown>, policy: PollPolicy<Raw, T>, id: string, scheduler: SchedulerLike, firstDelayMs: number) {
+    super(policy, id, scheduler, firstDelayMs);
+    const ended = (): readonly unknown[] => {
+      if (registry.get(id) === this) registry.delete(id);
+      return RESET_NOW;
+    };
+    this.shared$ = this.run$().pipe(share<T>({ connector: replayLatest, resetOnError: ended, resetOnComplete: ended, resetOnRefCountZero: ended }));
   }
 
-  ended(): void {
-    if (this.registry.get(this.id) === this) this.registry.delete(this.id);
+  /** The shared stream with a subscriber's own deadline: after `maxWaitMs` from subscription, {@link PollTimeoutError} naming the latest status. */
+  withDeadline$(maxWaitMs: number): Observable<T> {
+    const expired$ = throwError(() => this.timeoutError(maxWaitMs)).pipe(subscribeOn(this.scheduler, maxWaitMs));
+    return this.shared$.pipe(takeUntil(expired$));
   }
-}
 
-/**
- * `source` with a whole-run deadline from subscription (`timeout({ each })` would reset on
- * every value): after `maxWaitMs` this subscriber (only) gets {@link PollTimeoutError}.
- */
-function withDeadline<Raw, T>(source: Observable<T>, policy: PollPolicy<Raw, T>, id: string, maxWaitMs: number, scheduler: SchedulerLike): Observable<T> {
-  return new Observable<T>((subscriber) => {
-    let last: T | undefined;
-    const subscription = source.subscribe({
-      next: (value) => {
-        last = value;
-        subscriber.next(value);
-      },
-      error: (err: unknown) => subscriber.error(err),
-      complete: () => subscriber.complete(),
-    });
-    // Added to the subscription: cleared when the run ends first, or when this subscriber leaves.
-    subscription.add(
-      scheduler.schedule(
-        () => subscriber.error(new PollTimeoutError(id, maxWaitMs, last === undefined ? undefined : policy.lastStatusOf(last), policy.resource)),
-        maxWaitMs,
-      ),
-    );
-    return subscription;
-  });
+  /** The error of a deadline that passed: it names the latest status (the last one its subscriber saw). */
+  private timeoutError(maxWaitMs: number): PollTimeoutError {
+    const { latest, policy } = this;
+    return new PollTimeoutError(this.id, maxWaitMs, latest === undefined ? undefined : policy.lastStatusOf(latest), policy.resource);
+  }
 }

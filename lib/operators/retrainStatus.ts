@@ -8,6 +8,7 @@ import type { RetrainJobId } from '../codecs/ids';
 import { RetrainJobStatus } from '../codecs/retrainJob';
 import type { PollOptions } from '../core/config';
 import { RetrainFailedError } from '../core/errors';
+import { statusClassOf } from '../core/trainingRules';
 import type { RetrainEvent, RetrainJobRef, RetrainStatusEvent, RetrainUploadedEvent } from '../core/retrainEvents';
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
@@ -51,7 +52,7 @@ class RetrainPolicy extends StatusPolicy<RetrainJobStatus, RetrainStatusEvent> {
       status: s.status,
       modelId: s.model_id,
       message: s.message ?? undefined,
-      terminal: this.options.terminalStatuses.includes(s.status),
+      terminal: statusClassOf(s.status, this.options) === 'done',
       downloadUrl: s.download_url ?? undefined,
     };
   }

@@ -1,10 +1,19 @@
 /** Specs: the poller's schedule, in virtual time. */
-import { Observable, defer, of, take, throwError } from 'rxjs';
+import { Observable, defer, of, take, throwError, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { PollTimeoutError } from '../../lib/core/errors';
 import { DEFAULT_POLL_OPTIONS, resolveConsumerPoll, resolvePollOptions, type ResolvedPollOptions } from '../../lib/core/pollOptions';
 import { testScheduler } from '../helpers/marbles';
-import { sharedPoll$, statusRun$, type PollPolicy } from '../../lib/operators/poller';
+import { StatusPolicy, pollerRun, sharedPoll$, statusRun$, type PollPolicy } from '../../lib/operators/poller';
+import * as rules from '../../lib/core/trainingRules';
+
+// The rules of lib/core/trainingRules.ts, called through (spied on), so a spec can show the
+// poller applies them and not a copy of its own.
+jest.mock('../../lib/core/trainingRules', () => {
+  const actual = jest.requireActual<typeof import('../../lib/core/trainingRules')>('../../lib/core/trainingRules');
+  return { ...actual, statusClassOf: jest.fn(actual.statusClassOf), pollWaitMs: jest.fn(actual.pollWaitMs) };
+});
+const actualRules = jest.requireActual<typeof import('../../lib/core/trainingRules')>('../../lib/core/trainingRules');
 
 // Marble tests over the poller production runs (pollStatus$, retrainStatus$ and
 // waitForClassifier$ all go through sharedPoll$ -> statusRun$). The TestScheduler
@@ -382,6 +391,186 @@ describe('sharedPoll$', () => {
       expectObservable(shared$, '4ms ^').toBe('4ms -(d|)', { d: 'done' });
       expectSubscriptions(poll$.subscriptions).toBe(['^!', '4ms ^!']);
     });
+  });
+});
+
+/** A status value, as the training, retrain and classifier policies make them. */
+interface Status {
+  readonly status: string;
+}
+
+/** The policy every real resource uses (StatusPolicy: statuses classed by the rules), over answers that are bare status strings. */
+class RulesPolicy extends StatusPolicy<string, Status> {
+  readonly resource = 'training';
+
+  constructor(
+    options: ResolvedPollOptions,
+    private readonly answers: (id: string) => Observable<string>,
+  ) {
+    super(options);
+  }
+
+  poll$(id: string): Observable<string> {
+    return this.answers(id);
+  }
+
+  toValue(raw: string): Status {
+    return { status: raw };
+  }
+
+  protected failed(id: string, value: Status): Error {
+    return new Error(`${id} ${value.status}`);
+  }
+}
+
+/** Answers `statuses` in turn, one frame after each request, and notes the frame of each request. */
+function answers(t: TestScheduler, statuses: string[]): { answers: () => Observable<string>; at: number[] } {
+  const at: number[] = [];
+  let n = 0;
+  return {
+    at,
+    answers: () =>
+      defer(() => {
+        at.push(t.now());
+        return t.createColdObservable('-(a|)', { a: statuses[Math.min(n++, statuses.length - 1)] });
+      }),
+  };
+}
+
+describe('the poller applies the rules of lib/core/trainingRules.ts', () => {
+  const callThrough = (): void => {
+    jest.mocked(rules.pollWaitMs).mockClear().mockImplementation(actualRules.pollWaitMs);
+    jest.mocked(rules.statusClassOf).mockClear().mockImplementation(actualRules.statusClassOf);
+  };
+  beforeEach(callThrough);
+  afterEach(callThrough);
+
+  it('should class statuses with statusClassOf: a custom failure status fails the run, a default one is only a status', () => {
+    const t = marbles();
+    const options = resolvePollOptions(schedule, { terminalStatuses: ['ready'], failureStatuses: ['rejected'] });
+    t.run(({ expectObservable }) => {
+      const { answers: answer$ } = answers(t, ['queued', 'failed', 'failed', 'rejected', 'ready']);
+      // 'failed' is not in this resource's failure statuses: running. 'rejected' is: the run fails, no more requests.
+      expectObservable(statusRun$(new RulesPolicy(options, answer$), 'id', t)).toBe(
+        '-q 10ms f 61ms #',
+        { q: { status: 'queued' }, f: { status: 'failed' } },
+        new Error('id rejected'),
+      );
+    });
+    expect(jest.mocked(rules.statusClassOf).mock.calls.map(([status]) => status)).toEqual([
+      'queued',
+      'queued',
+      'failed',
+      'failed',
+      'failed',
+      'failed',
+      'rejected',
+    ]);
+    // And whatever statusClassOf says is what the poller does: here every status is done.
+    jest.mocked(rules.statusClassOf).mockImplementation(() => 'done');
+    const t2 = marbles();
+    t2.run(({ expectObservable }) => {
+      const { answers: answer$ } = answers(t2, ['queued']);
+      expectObservable(statusRun$(new RulesPolicy(options, answer$), 'id', t2)).toBe('-(q|)', { q: { status: 'queued' } });
+    });
+  });
+
+  it('should wait what pollWaitMs says after each answer, counted from the end of the request, after the consumer first delay', () => {
+    const t = marbles();
+    const options = resolvePollOptions(schedule, { terminalStatuses: ['ready'] });
+    t.run(({ expectObservable }) => {
+      const { answers: answer$, at } = answers(t, ['a', 'b', 'c', 'ready']);
+      // firstDelayMs 5, then 10, 20, 40 (minDelayMs 10 doubling up to 40), each after a one-frame request.
+      expectObservable(sharedPoll$({}, new RulesPolicy(options, answer$), 'id', t, { firstDelayMs: 5 })).toBe('6ms a 10ms b 20ms c 40ms (r|)', {
+        a: { status: 'a' },
+        b: { status: 'b' },
+        c: { status: 'c' },
+        r: { status: 'ready' },
+      });
+      t.flush();
+      let due = 5;
+      const expected = [due];
+      for (let answered = 1; answered < 4; answered++) expected.push((due += 1 + actualRules.pollWaitMs(answered, options)));
+      expect(at).toEqual(expected);
+    });
+    expect(jest.mocked(rules.pollWaitMs).mock.calls.map(([answered]) => answered)).toEqual([1, 2, 3]);
+    // Another rule, another schedule: the poller keeps no schedule of its own.
+    jest.mocked(rules.pollWaitMs).mockImplementation((answered) => 3 * answered);
+    const t2 = marbles();
+    t2.run(({ expectObservable }) => {
+      const { answers: answer$ } = answers(t2, ['a', 'b', 'ready']);
+      expectObservable(statusRun$(new RulesPolicy(options, answer$), 'id', t2)).toBe('-a 3ms b 6ms (r|)', {
+        a: { status: 'a' },
+        b: { status: 'b' },
+        r: { status: 'ready' },
+      });
+    });
+  });
+
+  it('should end a consumer when deadlinePassed says its wait is over, from its own subscription, naming the last status it saw', () => {
+    const t = marbles();
+    const options = resolvePollOptions(schedule, { terminalStatuses: ['ready'] });
+    t.run(({ expectObservable }) => {
+      const { answers: answer$ } = answers(t, ['queued', 'running']);
+      const policy = new RulesPolicy(options, answer$);
+      const owner = {};
+      // One run (first delay 5); the late consumer subscribes at 8 with a deadline of 20: over at 28.
+      expectObservable(sharedPoll$(owner, policy, 'id', t, { firstDelayMs: 5, maxWaitMs: 1_000 }), '^ 60ms !').toBe('6ms q 10ms r', {
+        q: { status: 'queued' },
+        r: { status: 'running' },
+      });
+      expectObservable(sharedPoll$(owner, policy, 'id', t, { maxWaitMs: 20 }), '8ms ^').toBe(
+        '8ms q 8ms r 10ms #',
+        { q: { status: 'queued' }, r: { status: 'running' } },
+        new PollTimeoutError('id', 20, { status: 'running', updatedDatetime: undefined }, 'training'),
+      );
+    });
+    expect([actualRules.deadlinePassed(8, 27, 20), actualRules.deadlinePassed(8, 28, 20)]).toEqual([false, true]);
+  });
+});
+
+describe('the hand-written run (what bench:scale measures against the plain composition)', () => {
+  /** `inner`, counting the actions created with `schedule` (not their reschedules). */
+  const counting = (inner: SchedulerLike): SchedulerLike & { created: number } => {
+    const counted = {
+      created: 0,
+      now: () => inner.now(),
+      schedule<S>(work: (this: SchedulerAction<S>, state?: S) => void, delay?: number, state?: S): Subscription {
+        counted.created++;
+        return inner.schedule(work, delay, state);
+      },
+    };
+    return counted;
+  };
+
+  /** The actions one run creates over a first delay and four waits, with the poller's run in `mode`. */
+  const actionsOfOneRun = (mode: (typeof pollerRun)['mode']): number => {
+    const before = pollerRun.mode;
+    pollerRun.mode = mode;
+    try {
+      const t = marbles();
+      const scheduler = counting(t);
+      t.run(({ expectObservable }) => {
+        const { poll$ } = polls(t, ['a', 'b', 'c', 'd', 'done']);
+        // First delay 5, then 10, 20, 40, 40 after one-frame requests.
+        expectObservable(
+          statusRun$(
+            policy(() => poll$),
+            'id',
+            scheduler,
+            5,
+          ),
+        ).toBe('6ms a 10ms b 20ms c 40ms d 40ms (e|)', { a: 'a', b: 'b', c: 'c', d: 'd', e: 'done' });
+      });
+      return scheduler.created;
+    } finally {
+      pollerRun.mode = before;
+    }
+  };
+
+  it('should keep ONE scheduled action per run, rescheduled for every wait (the plain composition creates one per wait)', () => {
+    expect(actionsOfOneRun('hand-written')).toBe(1);
+    expect(actionsOfOneRun('plain')).toBe(5);
   });
 });
 
