@@ -1,3 +1,4 @@
+/** bench:scale: 10,000 trainings in flight, the library against the bare loop, the RxJS repeat loop and the plain composition, in one run. */
 /**
  * Fan-out at scale: 10,000 trainings in flight, each polled on a fixed interval, against the
  * emulator in its own process (manual mode: the jobs stay `waiting`).

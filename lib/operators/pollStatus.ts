@@ -1,3 +1,4 @@
+/** Train Status Check, polled until the training ends, with one poller per training and client. */
 /**
  * Train Status Check, polled until the training ends, with one poller per training and client.
  *
@@ -10,10 +11,10 @@ import type { PollOptions } from '../core/config';
 import { DecodeError, TrainingFailedError } from '../core/errors';
 import type { QueuedEvent, StatusEvent, TrainingEvent } from '../core/events';
 import { resolveConsumerPoll, type ResolvedPollOptions } from '../core/pollOptions';
-import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
 import { isRef, passOrHandle, type ExternalProcessRef } from './passOrHandle';
 import { StatusPolicy, sharedPoll$, type PollConsumer } from './poller';
+import { trainingStatus$ } from './trainingStatusRequest';
 
 /**
  * One Train Status Check answer as a status event (`resultUrl` only when terminal).
@@ -49,11 +50,7 @@ class TrainingPolicy extends StatusPolicy<TrainingStatus, StatusEvent> {
   }
 
   poll$(id: string): Observable<TrainingStatus> {
-    return callApi$(
-      this.client,
-      { operation: 'trainingStatus', trainingId: id, method: 'GET', path: '/v1/external/models/results', query: { external_process_id: id } },
-      TrainingStatus,
-    );
+    return trainingStatus$(this.client, id);
   }
 
   toValue(s: TrainingStatus, id: string): StatusEvent {

@@ -1,3 +1,4 @@
+/** Retrain Status Check, polled until the retraining ends. */
 /**
  * Retrain Status Check, polled until the retraining ends.
  *

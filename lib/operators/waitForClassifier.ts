@@ -1,3 +1,4 @@
+/** Wait until a prediction API runs. */
 /**
  * Wait until a prediction API runs.
  *

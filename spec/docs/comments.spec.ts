@@ -12,18 +12,6 @@ const FOLDERS = ['lib', 'bin', 'scripts', 'bench', 'e2e', 'spec', 'docs'];
 /** Generated or installed, not written here (as in .gitignore). */
 const SKIPPED = /(^|\/)(node_modules|dist|\.angular|coverage|__snapshots__)(\/|$)|^(out|results|artifacts)(\/|$)|^docs\/api(\/|$)/;
 
-/**
- * Files other helpers of issue 22 rewrite in the same round: exempt from the opening-line rule
- * until their branches are merged. The integrator empties this list after the merge.
- */
-const OPENER_EXEMPT_UNTIL_MERGED = [
-  'bench/scale.ts',
-  'lib/operators/pollStatus.ts',
-  'lib/operators/poller.ts',
-  'lib/operators/retrainStatus.ts',
-  'lib/operators/waitForClassifier.ts',
-];
-
 /** Every file under `folder` (repository-relative, `/`-separated), without generated ones. */
 function filesUnder(folder: string): string[] {
   return readdirSync(path.join(root, folder), { recursive: true, encoding: 'utf8' })
@@ -54,9 +42,7 @@ describe('comments and citations (docs/CONTRIBUTING.md)', () => {
   });
 
   it('should open every source file with one line on what it is for', () => {
-    // An entry without an extension (a folder, a name prefix) covers every file it starts.
-    const exempt = (f: string) => OPENER_EXEMPT_UNTIL_MERGED.some((e) => f === e || (!/\.[a-z]+$/.test(e) && f.startsWith(e)));
-    const without = sources.filter((f) => !exempt(f) && !ONE_LINER.test(openingLine(read(f))));
+    const without = sources.filter((f) => !ONE_LINER.test(openingLine(read(f))));
     expect(without).toEqual([]);
   });
 
