@@ -5,12 +5,11 @@ const sourcemap = process.env.P1RX_SOURCEMAP === '1';
 
 export default defineConfig([
   {
+    // The browser-safe entries: shared chunks (one copy of the client and the errors for the
+    // root, /engine and /deploy) and no Node shims (tsup's ESM shims import `path` and `url`).
     entry: {
       index: 'lib/index.ts',
-      'node/index': 'lib/node/index.ts',
-      'emulator/index': 'lib/emulator/index.ts',
       'angular/index': 'lib/angular/index.ts',
-      'bullmq/index': 'lib/bullmq/index.ts',
       'otel/index': 'lib/otel/index.ts',
       'engine/index': 'lib/engine/index.ts',
       'deploy/index': 'lib/deploy/index.ts',
@@ -21,11 +20,24 @@ export default defineConfig([
     clean: true,
     target: 'es2022',
     outDir: 'dist',
-    // The browser-safe entries (index, engine, deploy) share modules (the client, the errors):
-    // shared chunks keep one copy of each, so `instanceof` and per-client state hold across entries.
     splitting: true,
-    // `__filename` in the ESM build (lib/node/requirePeer.ts loads optional peers synchronously);
-    // batchReport finds dist/report/client.js from __dirname, which the ESM build gets from import.meta.url.
+    shims: false,
+    external: ['rxjs', 'prediction-one-rx', /^prediction-one-rx\//, /^@angular\//, 'bullmq', 'ioredis'],
+  },
+  {
+    // The Node-only entries: each bundled on its own, with the ESM shims for `__dirname`; they
+    // reach the browser-safe API through the package's own name (external).
+    entry: {
+      'node/index': 'lib/node/index.ts',
+      'emulator/index': 'lib/emulator/index.ts',
+      'bullmq/index': 'lib/bullmq/index.ts',
+    },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap,
+    target: 'es2022',
+    outDir: 'dist',
+    splitting: false,
     shims: true,
     external: ['rxjs', 'prediction-one-rx', /^prediction-one-rx\//, /^@angular\//, 'bullmq', 'ioredis'],
   },

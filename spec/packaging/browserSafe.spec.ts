@@ -84,3 +84,21 @@ describe('the angular entry', () => {
     expect(text).not.toMatch(/__decorate|ɵɵngDeclare/);
   });
 });
+
+describe('the published browser-safe files (dist/, after npm run build)', () => {
+  // What an app's bundler reads: the ESM entries and the chunks they share. tsup's ESM shims
+  // (`path`, `url`) once reached every entry through a shared chunk; this is where that shows.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pkg = require('../../package.json') as { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
+  const packages = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})];
+  const external = [...packages, ...packages.map((p) => `${p}/*`), '@angular/*'];
+
+  it.each(['index.mjs', 'engine/index.mjs', 'deploy/index.mjs', 'otel/index.mjs', 'angular/index.mjs'])(
+    'should bundle dist/%s for the browser without any Node built-in',
+    async (file) => {
+      const { result, builtins } = await bundleForBrowser(path.join('dist', file), external);
+      expect(result.errors).toEqual([]);
+      expect(builtins).toEqual([]);
+    },
+  );
+});
