@@ -327,6 +327,7 @@ export class JobStepper {
   }
 }
 
-function stepped(record: JobRecord, delayMs: number, done = false): JobStepped {
+/** The end of a step: `record`, to be stepped again after `delayMs` unless `done`. @internal */
+export function stepped(record: JobRecord, delayMs: number, done = false): JobStepped {
   return { type: 'stepped', record, delayMs, done };
 }

@@ -30,7 +30,7 @@ import type { PredictionOneClient } from '../transport/client';
 import { onlyResult } from './onlyResult';
 import { withDeadline } from './deadline';
 import { advance, newJobRecord, nextAction, readJobRecord, type JobRecord } from './engine';
-import { JobStepper, isJobStepped, type JobStepOutput, type JobStepped } from './jobStep';
+import { JobStepper, isJobStepped, stepped, type JobStepOutput } from './jobStep';
 
 /**
  * One training job: the data, the model's name and its config.
@@ -212,7 +212,7 @@ function recordedEventsOf(client: PredictionOneClient, job: TrainingJob, options
       );
     };
     const step = (record: JobRecord): Observable<TrainingEvent> =>
-      (record.stage === 'training' ? of(stepped(record)) : stepper.step(record)).pipe(
+      (record.stage === 'training' ? of(stepped(record, 0)) : stepper.step(record)).pipe(
         concatMap((out): Observable<TrainingEvent> => {
           if (!isJobStepped(out)) return of(out);
           if (out.done) return EMPTY;
@@ -226,10 +226,6 @@ function recordedEventsOf(client: PredictionOneClient, job: TrainingJob, options
     const action = nextAction(start, stepper.rules, now());
     return action.kind === 'fail' ? throwError(() => action.error) : step(start);
   }).pipe(deadline);
-}
-
-function stepped(record: JobRecord): JobStepped {
-  return { type: 'stepped', record, delayMs: 0, done: false };
 }
 
 /**
