@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { filter, lastValueFrom, map, of } from 'rxjs';
-import { createClient, upload$ } from '../../lib';
+import { createClient, upload$, type PredictionOneClient } from '../../lib';
 import { createTrainingWorker, enqueueTrainings, type ActivationEnd, type FleetJobData, type TrainingWorker } from '../../lib/bullmq';
 import { API_KEY, seattleWeather, useEmulator } from '../helpers/emulator';
 import { describeWithRedis, useRedis } from '../helpers/redis';
@@ -76,26 +76,32 @@ describeWithRedis('a training held in a worker slot', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  /** Uploads a small data set and enqueues one job `key` that follows it (polls every 20 ms); its Redis key. */
+  async function enqueueUploaded(queue: Queue<FleetJobData>, key: string): Promise<{ client: PredictionOneClient; id: string; jobId: string; jobKey: string }> {
+    const client = createClient({ baseUrl: emulator().url, apiKey: API_KEY });
+    const id = await lastValueFrom(
+      of(seattleWeather(40)).pipe(
+        upload$(client),
+        filter((e) => e.type === 'uploaded'),
+        map((e) => (e as { externalProcessId: string }).externalProcessId),
+      ),
+    );
+    const { jobIds } = await enqueueTrainings(
+      queue,
+      [{ key, config: { tt: 'multi_classification', tc: 'weather', cv: 1 }, externalProcessId: id, poll: { minDelayMs: 20, maxDelayMs: 20 } }],
+      { batchId: 'b', out: path.join(dir, 'out') },
+    );
+    const jobId = jobIds.get(key)!;
+    return { client, id, jobId, jobKey: `bull:${queue.name}:${jobId}` };
+  }
+
   it('should write the job to Redis only on stage changes, and cost Redis less than one command per poll', async () => {
     const queueName = 'held';
     const conn = new Redis(redis().url);
     const queue = new Queue<FleetJobData>(queueName, { connection: { url: redis().url } });
     const monitor = await monitorRedis(redis().url);
     try {
-      const client = createClient({ baseUrl: emulator().url, apiKey: API_KEY });
-      const id = await lastValueFrom(
-        of(seattleWeather(40)).pipe(
-          upload$(client),
-          filter((e) => e.type === 'uploaded'),
-          map((e) => (e as { externalProcessId: string }).externalProcessId),
-        ),
-      );
-      const { jobIds } = await enqueueTrainings(
-        queue,
-        [{ key: 'h', config: { tt: 'multi_classification', tc: 'weather', cv: 1 }, externalProcessId: id, poll: { minDelayMs: 20, maxDelayMs: 20 } }],
-        { batchId: 'b', out: path.join(dir, 'out') },
-      );
-      const jobKey = `bull:${queueName}:${jobIds.get('h')!}`;
+      const { client, id, jobId, jobKey } = await enqueueUploaded(queue, 'h');
       const touches: string[] = [];
       monitor.onCommand((args) => {
         if (args.includes(jobKey)) touches.push(args.slice(0, 2).join(' '));
@@ -104,7 +110,7 @@ describeWithRedis('a training held in a worker slot', () => {
       running = createTrainingWorker(client, { connection: redis().url, queueName });
       await until('the training polled 3 times', () => (emulator().count(STATUS) >= 3 ? true : undefined));
       // Stage changes (creating, training) were written.
-      expect((await queue.getJob(jobIds.get('h')!))?.data.record.stage).toBe('training');
+      expect((await queue.getJob(jobId))?.data.record.stage).toBe('training');
 
       touches.length = 0;
       const calls0 = await commandCalls(conn);
@@ -118,8 +124,8 @@ describeWithRedis('a training held in a worker slot', () => {
 
       // A status change is progress; the end is a stage change (downloaded) and the completion.
       await emulator().advance(id, 'finished');
-      await until('the job completed', async () => ((await queue.getJob(jobIds.get('h')!))?.finishedOn ? true : undefined));
-      const job = await queue.getJob(jobIds.get('h')!);
+      await until('the job completed', async () => ((await queue.getJob(jobId))?.finishedOn ? true : undefined));
+      const job = await queue.getJob(jobId);
       expect(job?.data.record.stage).toBe('downloaded');
       expect(touches.length).toBeGreaterThan(0);
     } finally {
@@ -192,20 +198,7 @@ describeWithRedis('a training held in a worker slot', () => {
     const conn = new Redis(redis().url);
     const queue = new Queue<FleetJobData>(queueName, { connection: { url: redis().url } });
     try {
-      const client = createClient({ baseUrl: emulator().url, apiKey: API_KEY });
-      const id = await lastValueFrom(
-        of(seattleWeather(40)).pipe(
-          upload$(client),
-          filter((e) => e.type === 'uploaded'),
-          map((e) => (e as { externalProcessId: string }).externalProcessId),
-        ),
-      );
-      const { jobIds } = await enqueueTrainings(
-        queue,
-        [{ key: 'l', config: { tt: 'multi_classification', tc: 'weather', cv: 1 }, externalProcessId: id, poll: { minDelayMs: 20, maxDelayMs: 20 } }],
-        { batchId: 'b', out: path.join(dir, 'out') },
-      );
-      const jobKey = `bull:${queueName}:${jobIds.get('l')!}`;
+      const { client, jobKey } = await enqueueUploaded(queue, 'l');
       const ended: ActivationEnd[] = [];
       const polls0 = emulator().count(STATUS);
       // Renewed every 500 ms; no stalled check meanwhile.
