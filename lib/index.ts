@@ -16,6 +16,7 @@ export { createClient, PredictionOneClient } from './transport/client';
 export type { ApiKeys, CredentialState, CredentialType } from './core/credentialTypes';
 export type { FetchLike, FetchInit, FetchResponse } from './core/fetchLike';
 export type { OperationName, RequestOperation, RequestEvent, CallEndEvent } from './core/operation';
+export type { Interceptor, InterceptedCall, InterceptorNext } from './core/interceptor';
 export { retryAfterMs } from './core/retryAfter';
 export type { RequestLimits } from './core/requestLimits';
 export { PRODUCTION_BASE_URL } from './core/config';

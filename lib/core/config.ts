@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import type { CallEndEvent, RequestEvent } from './operation';
+import type { Interceptor } from './interceptor';
 import type { SchedulerLike } from 'rxjs';
 import type { FetchLike } from './fetchLike';
 import type { RequestLimits } from './requestLimits';
@@ -257,8 +258,8 @@ export interface ClientConfig {
    * The tracing hook: called for every request the client sends (API calls, pre-signed
    * transfers, inference), when it is handed to the fetch and when it ends, with its operation
    * name, attempt, HTTP status and training id (see {@link RequestEvent}). It runs last in the
-   * request chain, after the credentials, the retry policy and the limiter, right around the
-   * fetch (and so around a fleet gate wrapping the fetch). It only observes: what it throws is
+   * request chain, after the retry policy, the credentials, the limiter and the
+   * {@link ClientConfig.interceptors}, right around the fetch. It only observes: what it throws is
    * ignored. Never given a URL or a key.
    *
    * ## Example
@@ -267,6 +268,21 @@ export interface ClientConfig {
    * ```
    */
   readonly onRequest?: (event: RequestEvent) => void;
+  /**
+   * Interceptors of every API call and inference call, in order: the first sees the attempt
+   * first. They run for each attempt, inside the client's own stages and around the tracing
+   * hook: retry budget, credentials and refresh, limiter, **these interceptors**, tracing hook
+   * ({@link ClientConfig.onRequest}), fetch (see docs/CONTRACT.md, "Request operations and the request chain"). A
+   * client derived with `withOptions({ interceptors })` runs its parent's first, then its own.
+   * Pre-signed transfers (uploads, result downloads) do not pass through them. Default none.
+   *
+   * ## Example
+   * ```ts
+   * const tagged: Interceptor = (call, next) => next(call.withHeaders({ 'x-p1-operation': call.operation }));
+   * createClient({ baseUrl, apiKey, interceptors: [tagged] });
+   * ```
+   */
+  readonly interceptors?: readonly Interceptor[];
   /**
    * Told when a logical call ends (success, final failure or cancellation), after all its
    * attempts: with {@link ClientConfig.onRequest}'s `call` number, what a tracer needs for one

@@ -1,12 +1,13 @@
 /** Calls to the documented API endpoints. */
 /**
  * Calls to the documented API endpoints: URL building, the `x-api-key` header, JSON bodies,
- * bounded decoding, credential refresh and retries, in one place.
+ * bounded decoding, and the client's one request chain (retries, credential refresh, limiter,
+ * interceptors), in one place.
  *
  * @packageDocumentation
  */
 import * as t from 'io-ts';
-import { Observable, catchError, defer, switchMap, throwError } from 'rxjs';
+import { Observable, catchError, defer, switchMap, throwError, type MonoTypeOperatorFunction } from 'rxjs';
 import { AuthError, DecodeError, ValidationError } from '../core/errors';
 import { decodeOrThrow } from '../codecs/decode';
 import { readBodyBounded, utf8 } from './body';
@@ -17,6 +18,9 @@ import { buildUrl, insecureHttpIssue } from './url';
 import type { PredictionOneClient } from './client';
 import type { CredentialType } from './credentials';
 import type { OperationName, RequestOperation } from '../core/operation';
+import type { InterceptedCall, Interceptor, InterceptorNext } from '../core/interceptor';
+import { INSPECT_CUSTOM, redactUrl } from '../core/redact';
+import type { RequestLimiter } from './limiter';
 
 /** One API call. @internal */
 export interface ApiCall {
@@ -144,17 +148,244 @@ class ApiExchange<C extends Expect> implements HttpRequest, RetriedRequest, Resp
 }
 
 /**
- * The one exchange: sends `request` through the client's transport on each subscription, as
- * request number `attempt.n + 1` of its call (the count is the call's, across retries and a
- * key refresh).
+ * What one call site is, for the chain (one per `callApi$` … call, shared by every
+ * subscription): its exchange when its key is known (a static key, an explicit key, or the key
+ * the credentials stage resolved), whether the client's limits count it, and its retry operator.
+ * It is the retry policy's view of the request too.
  */
-function send$<C extends Expect>(request: ApiExchange<C>, attempt: CallState): Observable<Result<C>> {
-  return new Observable<Result<C>>((subscriber) => exchangeWith(request, request, request, subscriber, request.operationOf(++attempt.n, attempt.call)));
+class Route implements RetriedRequest {
+  readonly idempotent: boolean;
+  /** The retry budget's operator, made once for every subscription (its state is per subscription). */
+  readonly retry: MonoTypeOperatorFunction<unknown>;
+
+  constructor(
+    readonly client: PredictionOneClient,
+    readonly call: ApiCall | UrlCall,
+    readonly codec: Expect,
+    /** Undefined: the credentials stage resolves the key of `keyType` for each attempt. */
+    readonly exchange: ApiExchange<Expect> | undefined,
+    /** Counted by the client's `limits` (calls to the API with the client's key). */
+    readonly limited: boolean,
+    readonly keyType: CredentialType,
+  ) {
+    this.idempotent = call.idempotent ?? call.method !== 'POST';
+    this.retry = retryTransient(this, client.settings.retry, client.scheduler);
+  }
+
+  get method(): HttpMethod {
+    return this.call.method;
+  }
+
+  get url(): string {
+    const call = this.call;
+    return 'url' in call ? call.url : buildUrl(this.client.baseUrl, call.path, call.query);
+  }
+
+  /** This call with `key`: what the credentials stage hands on. */
+  withKey(key: string): Route {
+    return new Route(this.client, this.call, this.codec, new ApiExchange(this.client, key, this.call, this.codec), this.limited, this.keyType);
+  }
 }
 
-/** A logical call of `call` (one value), made by `make` with its fresh state on each subscription. */
-function apiCall$<T>(client: PredictionOneClient, call: ApiCall | UrlCall, make: (state: CallState) => Observable<T>): Observable<T> {
-  return logicalCall$(client.http, call.operation, 'trainingId' in call ? call.trainingId : undefined, true, make);
+/** The rest of the chain after a library stage. */
+type Next = (route: Route, state: CallState) => Observable<unknown>;
+/** A library stage of the chain: the retry budget, the credentials, the limiter. */
+type Stage = (route: Route, state: CallState, next: Next) => Observable<unknown>;
+
+/**
+ * The client's request chain, composed once per client: called with a call and its state on
+ * each subscription of the call. @internal
+ */
+export type RequestChain = Next;
+
+/** Retry budget: each retry subscribes to the rest of the chain again (a new attempt). */
+const retryStage: Stage = (route, state, next) => next(route, state).pipe(route.retry);
+
+/**
+ * Credentials and refresh: a call without a known key gets the client's key of its type (a key
+ * exchange is its own `getApiKey` call) and, when the service answers `Inactive_credential.` and
+ * the key came from a secret key, the key is exchanged again and the attempt made once more.
+ */
+const credentialsStage: Stage = (route, state, next) => {
+  if (route.exchange !== undefined) return next(route, state);
+  const { credentials } = route.client;
+  const keyType = route.keyType;
+  const attempt = (refreshed: boolean): Observable<unknown> =>
+    credentials.apiKey$(keyType).pipe(
+      switchMap((key) =>
+        next(route.withKey(key), state).pipe(
+          catchError((err: unknown) => {
+            if (!refreshed && err instanceof AuthError && err.apiMessage === 'Inactive_credential.' && credentials.canRefresh(keyType)) {
+              credentials.invalidate(key, keyType);
+              return attempt(true);
+            }
+            return throwError(() => err);
+          }),
+        ),
+      ),
+    );
+  return defer(() => attempt(false));
+};
+
+/** Limiter: a call the client's `limits` count waits for a slot and a token. */
+const limiterStage =
+  (limiter: RequestLimiter): Stage =>
+  (route, state, next) =>
+    route.limited ? limiter.run(next(route, state)) : next(route, state);
+
+/**
+ * The end of the library's stages without user interceptors: the attempt (number `++state.n`
+ * of its call) goes to the exchange, whose tracing hook wraps the fetch.
+ */
+const send: Next = (route, state) =>
+  new Observable<unknown>((subscriber) => {
+    const exchange = route.exchange!;
+    return exchangeWith(exchange, exchange, exchange, subscriber, exchange.operationOf(++state.n, state.call));
+  });
+
+/** The end of the library's stages with user interceptors: the attempt goes through `user`. */
+const intercepted =
+  (user: InterceptorNext<unknown>): Next =>
+  (route, state) =>
+    new Observable<unknown>((subscriber) => {
+      const exchange = route.exchange!;
+      return user(new Attempt(exchange, exchange.operationOf(++state.n, state.call), NO_HEADERS)).subscribe(subscriber);
+    });
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
+/**
+ * One attempt as an interceptor sees it ({@link InterceptedCall}): the exchange (its key and URL)
+ * is a private field, so neither `JSON.stringify`, `util.inspect` nor a walk of its properties
+ * reaches it.
+ */
+class Attempt implements InterceptedCall {
+  readonly #exchange: ApiExchange<Expect>;
+  readonly #operation: RequestOperation;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(exchange: ApiExchange<Expect>, operation: RequestOperation, headers: Readonly<Record<string, string>>) {
+    this.#exchange = exchange;
+    this.#operation = operation;
+    this.headers = headers;
+  }
+
+  get operation(): OperationName {
+    return this.#operation.name;
+  }
+
+  get attempt(): number {
+    return this.#operation.attempt;
+  }
+
+  get trainingId(): string | undefined {
+    return this.#operation.trainingId;
+  }
+
+  get call(): number {
+    return this.#operation.call ?? 0;
+  }
+
+  get method(): string {
+    return this.#exchange.method;
+  }
+
+  get target(): 'api' | 'inference' {
+    return this.#exchange.endpoint;
+  }
+
+  get url(): string {
+    const url = this.#exchange.url;
+    const end = url.search(/[?#]/);
+    return redactUrl(end === -1 ? url : url.slice(0, end));
+  }
+
+  withHeaders(headers: Readonly<Record<string, string>>): InterceptedCall {
+    const refused = Object.keys(headers).filter((name) => name.toLowerCase() === 'x-api-key');
+    if (refused.length > 0) throw new ValidationError('interceptor headers', ['x-api-key is the client’s: an interceptor cannot set it']);
+    return new Attempt(this.#exchange, this.#operation, { ...this.headers, ...headers });
+  }
+
+  /** Sends this attempt: the terminal of the user interceptors. */
+  send(): Observable<unknown> {
+    const exchange = this.#exchange;
+    const request: HttpRequest =
+      this.headers === NO_HEADERS
+        ? exchange
+        : {
+            method: exchange.method,
+            url: exchange.url,
+            headers: { ...this.headers, ...exchange.headers },
+            body: exchange.body,
+            timeoutMs: exchange.timeoutMs,
+            endpoint: exchange.endpoint,
+          };
+    return new Observable<unknown>((subscriber) => exchangeWith(exchange, request, exchange, subscriber, this.#operation));
+  }
+
+  /** What `JSON.stringify` writes: the view, never the exchange. */
+  toJSON(): Omit<InterceptedCall, 'withHeaders'> {
+    const { operation, method, attempt, trainingId, call, target, url, headers } = this;
+    return { operation, method, attempt, trainingId, call, target, url, headers };
+  }
+
+  /** What Node's `util.inspect` shows: the same view. @internal */
+  [INSPECT_CUSTOM](): string {
+    return `InterceptedCall ${JSON.stringify(this.toJSON())}`;
+  }
+}
+
+/** The terminal of the user interceptors: sends the attempt it is handed. */
+const sendAttempt: InterceptorNext<unknown> = (call) => {
+  if (!(call instanceof Attempt))
+    return throwError(() => new ValidationError('interceptor call', ['next() takes the call the interceptor was given (or its withHeaders copy)']));
+  return call.send();
+};
+
+/**
+ * The interceptors composed in order (the first outermost), ending in `terminal`.
+ *
+ * @internal
+ */
+export function composeInterceptors<T>(interceptors: readonly Interceptor[], terminal: InterceptorNext<T>): InterceptorNext<T> {
+  let next = terminal;
+  for (let i = interceptors.length - 1; i >= 0; i--) {
+    const interceptor = interceptors[i];
+    const after = next;
+    next = (call) => interceptor(call, after);
+  }
+  return next;
+}
+
+/**
+ * The client's one ordered chain, outermost first: retry budget, credentials and refresh,
+ * limiter, the interceptors of `config.interceptors` (the fleet gate among them), then the
+ * exchange (tracing hook, fetch). Composed once per client; a stage with nothing to do (no
+ * retries, no limits, no interceptors) is left out, so it costs nothing per request.
+ *
+ * @internal
+ */
+export function buildChain(client: PredictionOneClient): RequestChain {
+  const interceptors = client.config.interceptors ?? [];
+  const { maxAttempts, deadlineMs } = client.settings.retry;
+  const stages: Stage[] = [];
+  if (maxAttempts > 1 || Number.isFinite(deadlineMs)) stages.push(retryStage);
+  stages.push(credentialsStage);
+  if (client.limiter.active) stages.push(limiterStage(client.limiter));
+  let next: Next = interceptors.length === 0 ? send : intercepted(composeInterceptors(interceptors, sendAttempt));
+  for (let i = stages.length - 1; i >= 0; i--) {
+    const stage = stages[i];
+    const after = next;
+    next = (route, state) => stage(route, state, after);
+  }
+  return next;
+}
+
+/** The logical call of `route` through its client's chain: one chain run per subscription. */
+function run$<T>(route: Route): Observable<T> {
+  const { client, call } = route;
+  const chain = client.chain;
+  return logicalCall$(client.http, call.operation, 'trainingId' in call ? call.trainingId : undefined, true, (state) => chain(route, state)) as Observable<T>;
 }
 
 /** The headers of a body-less call with `key`, one object per client for every such request. */
@@ -180,60 +411,37 @@ function keyHeader(key: string): Record<string, string> {
 }
 
 /**
- * Calls an endpoint with an explicit key (Get API Key sends the secret key), with retries.
+ * Calls an endpoint with an explicit key (Get API Key sends the secret key) through the client's
+ * chain; not counted by the client's `limits`.
  *
  * @internal
  */
 export function callApiWithKey$<C extends Expect>(client: PredictionOneClient, key: string, call: ApiCall, codec: C): Observable<Result<C>> {
-  const exchange = new ApiExchange(client, key, call, codec);
-  return apiCall$(client, call, (state) => send$(exchange, state).pipe(retryTransient(exchange, client.settings.retry, client.scheduler)));
+  return run$(new Route(client, call, codec, new ApiExchange(client, key, call, codec), false, call.keyType ?? 'train'));
 }
 
 /**
- * Calls an endpoint with the client's API key of the call's `keyType` (default `train`). Each
- * subscription sends a fresh request. When the service answers `Inactive_credential.` and the
- * key came from a secret key, the key of that type is exchanged again and the call is made once more.
+ * Calls an endpoint with the client's API key of the call's `keyType` (default `train`) through
+ * the client's chain. Each subscription sends a fresh request. When the service answers
+ * `Inactive_credential.` and the key came from a secret key, the key of that type is exchanged
+ * again and the call is made once more.
  *
  * @internal
  */
 export function callApi$<C extends Expect>(client: PredictionOneClient, call: ApiCall, codec: C): Observable<Result<C>> {
-  const idempotent = call.idempotent ?? call.method !== 'POST';
   const keyType = call.keyType ?? 'train';
   const staticKey = client.credentials.staticKey(keyType);
-  if (staticKey !== undefined) {
-    // A static key is never refreshed (a refused one is final), so the request is built once
-    // and each subscription (each poll) sends it afresh, without a key lookup per call.
-    const exchange = new ApiExchange(client, staticKey, call, codec);
-    // The chain, outermost first: retry budget, limiter, exchange (tracing hook, fetch).
-    return apiCall$(client, call, (state) =>
-      client.limiter.run(send$(exchange, state)).pipe(retryTransient(exchange, client.settings.retry, client.scheduler)),
-    );
-  }
-  // The chain, outermost first: retry budget, credentials and refresh, limiter, exchange.
-  const attempt = (refreshed: boolean, sent: CallState): Observable<Result<C>> =>
-    client.credentials.apiKey$(keyType).pipe(
-      switchMap((key) =>
-        client.limiter.run(send$(new ApiExchange(client, key, call, codec), sent)).pipe(
-          catchError((err: unknown) => {
-            if (!refreshed && err instanceof AuthError && err.apiMessage === 'Inactive_credential.' && client.credentials.canRefresh(keyType)) {
-              client.credentials.invalidate(key, keyType);
-              return attempt(true, sent);
-            }
-            return throwError(() => err);
-          }),
-        ),
-      ),
-    );
-  const url = buildUrl(client.baseUrl, call.path, call.query);
-  return apiCall$(client, call, (sent) =>
-    defer(() => attempt(false, sent)).pipe(retryTransient({ method: call.method, url, idempotent }, client.settings.retry, client.scheduler)),
-  );
+  // A static key is never refreshed (a refused one is final), so the request is built once and
+  // each subscription (each poll) sends it afresh, without a key lookup per call.
+  const exchange = staticKey === undefined ? undefined : new ApiExchange(client, staticKey, call, codec);
+  return run$(new Route(client, call, codec, exchange, true, keyType));
 }
 
 /**
  * Calls an endpoint outside the base URL (a prediction API's inference URL) with its own key,
- * through the same exchange, error factory and retry policy as every API call; not gated by the
- * client's `limits` (they count calls to the API).
+ * through the client's chain (its interceptors see it as `target: 'inference'`), the same
+ * exchange, error factory and retry policy as every API call; not counted by the client's
+ * `limits` (they count calls to the API).
  *
  * @internal
  */
@@ -241,6 +449,5 @@ export function callUrl$<C extends t.Mixed>(client: PredictionOneClient, call: U
   // The endpoint's key obeys the same rule as the client's (`ClientConfig.allowInsecureHttp`).
   const insecure = call.key !== '' && !client.settings.allowInsecureHttp ? insecureHttpIssue(call.url) : undefined;
   if (insecure) return throwError(() => new ValidationError('endpoint URL', [insecure]));
-  const exchange = new ApiExchange(client, call.key, call, codec);
-  return apiCall$(client, call, (state) => send$(exchange, state).pipe(retryTransient(exchange, client.settings.retry, client.scheduler)));
+  return run$(new Route(client, call, codec, new ApiExchange(client, call.key, call, codec), false, 'train'));
 }

@@ -13,7 +13,7 @@ import { ValidationError } from '../core/errors';
 import { DEFAULT_POLL_OPTIONS, resolvePollOptions, type ResolvedPollOptions } from '../core/pollOptions';
 import { resolveSettings, type ResolvedSettings } from '../core/settings';
 import { INSPECT_CUSTOM, redactConfig } from '../core/redact';
-import { callApiWithKey$ } from './api';
+import { buildChain, callApiWithKey$, type RequestChain } from './api';
 import { Credentials, type CredentialState } from './credentials';
 import type { ExchangeContext } from './request';
 import type { FetchLike } from './fetchLike';
@@ -52,6 +52,11 @@ export class PredictionOneClient {
   readonly credentials: Credentials;
   /** @internal */
   readonly limiter: RequestLimiter;
+  /**
+   * @internal The one request chain (retry budget, credentials, limiter, `config.interceptors`,
+   * exchange), composed once for every call of this client.
+   */
+  readonly chain: RequestChain;
   /**
    * @internal The scope of shared status polls (`sharedPoll$`'s owner): one per client family,
    * so a derived client's polls join its parent's.
@@ -96,6 +101,7 @@ export class PredictionOneClient {
       onRequest: config.onRequest,
       onCallEnd: config.onCallEnd,
     };
+    this.chain = buildChain(this);
   }
 
   /**
@@ -109,6 +115,7 @@ export class PredictionOneClient {
    *
    * What is shared cannot be changed: `baseUrl`, `apiKey`, `secretKey`, `keyAddedByProxy`,
    * `limits`, `scheduler` … are not {@link ClientOptions} (and are ignored if given anyway).
+   * `interceptors` add to this client's: the derived client runs this one's first, then its own.
    *
    * **Errors**: throws {@link ValidationError} for `apiKeys` when a proxy adds the key
    * (`keyAddedByProxy`), as {@link createClient} does.
@@ -126,8 +133,15 @@ export class PredictionOneClient {
   withOptions(options: ClientOptions): PredictionOneClient {
     // The credentials, limiter and scheduler are the parent's whatever `options` says; the keys
     // never go to another host, nor over plain http where the parent's may not.
-    const { baseUrl, allowInsecureHttp, apiKeys } = this.config;
-    const config: ClientConfig = { ...this.config, ...options, baseUrl, allowInsecureHttp, apiKeys: { ...apiKeys, ...options.apiKeys } };
+    const { baseUrl, allowInsecureHttp, apiKeys, interceptors } = this.config;
+    const config: ClientConfig = {
+      ...this.config,
+      ...options,
+      baseUrl,
+      allowInsecureHttp,
+      apiKeys: { ...apiKeys, ...options.apiKeys },
+      interceptors: options.interceptors === undefined ? interceptors : [...(interceptors ?? []), ...options.interceptors],
+    };
     return new PredictionOneClient(config, this, options.apiKeys);
   }
 
