@@ -7,7 +7,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { RedisLike } from './peerTypes';
-import { PredictionOneError, retryAfterMs, type FetchInit, type FetchLike } from 'prediction-one-rx';
+import { Observable, catchError, from, mergeMap, throwError, type Subscription } from 'rxjs';
+import {
+  ApiError,
+  NetworkError,
+  PredictionOneError,
+  retryAfterMs,
+  type FetchInit,
+  type FetchLike,
+  type InterceptedCall,
+  type Interceptor,
+  type InterceptorNext,
+} from 'prediction-one-rx';
 import { luaScript } from './script';
 import { LIBRARY_DEFAULTS } from '../core/defaults';
 
@@ -114,14 +125,31 @@ export interface BackoffWindow {
  * ## Example
  * ```ts
  * const fleet = createFleet(redis);
- * const client = createNodeClient({ baseUrl, apiKey, fetch: fleet.fetch(createNodeFetch()) });
+ * const client = createNodeClient({ baseUrl, apiKey, interceptors: [fleet.interceptor()] });
  * ```
  */
 export interface Fleet {
   /**
+   * The fleet gate as a request interceptor (register it with `ClientConfig.interceptors` or
+   * `client.withOptions({ interceptors: [fleet.interceptor()] })`; the training worker does):
+   * every attempt of an API call waits for the fleet's backoff window and budget, Create Model
+   * (`call.operation === 'createModel'`) is sent only under its upload's claim, and a 429 from
+   * the API opens the fleet-wide pause for its `Retry-After`. Inference calls (another host,
+   * their own limits) pass straight through; pre-signed transfers never reach interceptors.
+   *
+   * ## Example
+   * ```ts
+   * const client = createNodeClient({ baseUrl, apiKey, interceptors: [fleet.interceptor()] });
+   * ```
+   */
+  interceptor(): Interceptor;
+  /**
    * Wraps a fetch so every API request waits for the fleet's backoff and budget, and Create
    * Model is sent only under the claim. With `apiBaseUrl`, requests to other hosts (pre-signed
    * storage URLs) pass straight through: they neither wait for nor open the fleet's pause.
+   *
+   * @deprecated Use {@link Fleet.interceptor}: the gate as a stage of the client's request
+   * chain. This wrapper stays for one release.
    */
   fetch(inner: FetchLike, options?: { readonly apiBaseUrl?: string }): FetchLike;
   /** Takes the claim on an upload for this process (SET NX with a token); the answer says whether it holds it. */
@@ -246,7 +274,9 @@ function createModelUpload(init: FetchInit): string | undefined {
  * after a 429 anywhere, an optional request budget for the whole fleet, and claims so that
  * only one process sends Create Model for an upload.
  *
- * The gate runs right before the request is handed to the inner fetch. Create Model, and every
+ * The gate is an interceptor of the client's request chain ({@link Fleet.interceptor}): it runs
+ * for each attempt after the retry policy, the credentials and the limiter, right before the
+ * tracing hook and the fetch, and knows Create Model by its operation. Create Model, and every
  * request when a budget (`maxPerSecond`) or `trace` is set, runs one Lua script (atomic:
  * backoff check, claim check, budget). Other requests (status polls) check this process's copy
  * of the backoff window, re-read from Redis every `backoffRefreshMs` (so a poll costs Redis
@@ -260,13 +290,14 @@ function createModelUpload(init: FetchInit): string | undefined {
  * **Errors**: requests fail with {@link ClaimLostError}, or with Redis' errors when Redis is
  * unreachable (nothing is sent then).
  *
- * **Cancellation**: a request waiting at the gate stops waiting when its signal aborts.
+ * **Cancellation**: a request waiting at the gate stops waiting when it is unsubscribed (with
+ * the deprecated {@link Fleet.fetch}: when its signal aborts).
  *
  * ## Example
  * ```ts
  * import { Redis } from 'ioredis';
  * const fleet = createFleet(new Redis('redis://127.0.0.1:6379'), { name: 'trainings', maxPerSecond: 20 });
- * const client = createNodeClient({ baseUrl, apiKey, fetch: fleet.fetch(globalThis.fetch) });
+ * const client = createNodeClient({ baseUrl, apiKey, interceptors: [fleet.interceptor()] });
  * ```
  *
  * @param redis - An ioredis connection (not closed by the fleet).
@@ -350,6 +381,15 @@ export function createFleet(redis: RedisLike, options: FleetOptions = {}): Fleet
     }
   };
 
+  /** Opens the fleet's pause after a 429 from the API, for its `Retry-After` (capped). */
+  const pauseAfter429 = (retryAfter: number | undefined): Promise<BackoffWindow> =>
+    backoff(
+      Math.min(
+        retryAfter ?? options.defaultRetryAfterMs ?? LIBRARY_DEFAULTS.fleet.defaultRetryAfterMs,
+        options.maxRetryAfterMs ?? LIBRARY_DEFAULTS.fleet.maxRetryAfterMs,
+      ),
+    );
+
   const backoff = async (ms: number): Promise<BackoffWindow> => {
     const [openedAt, until] = (await BACKOFF.run(redis, [keys.backoff, keys.windows], [String(Math.max(1, Math.round(ms)))])) as [number, number];
     const window = { openedAt, until };
@@ -359,8 +399,47 @@ export function createFleet(redis: RedisLike, options: FleetOptions = {}): Fleet
     return window;
   };
 
+  // The fleet gate as an interceptor: it knows a request by its operation, never by its URL or body.
+  const interceptor: Interceptor = <T>(call: InterceptedCall, next: InterceptorNext<T>): Observable<T> => {
+    // A prediction API's endpoint: not the API's budget, and its 429 is its own.
+    if (call.target !== 'api') return next(call);
+    const claimId = call.operation === 'createModel' ? call.trainingId : undefined;
+    const sent = next(call).pipe(
+      catchError((err: unknown) =>
+        err instanceof ApiError && err.httpStatus === 429
+          ? from(pauseAfter429(err.retryAfterMs)).pipe(mergeMap(() => throwError(() => err)))
+          : throwError(() => err),
+      ),
+    );
+    // A status poll with nothing to ask Redis: this process's copy of the window is fresh and closed.
+    if (claimId === undefined && cheapGate) {
+      const now = Date.now();
+      if (now - readAt < refreshMs && localUntil <= now) return sent;
+    }
+    return new Observable<T>((subscriber) => {
+      const abort = new AbortController();
+      let inner: Subscription | undefined;
+      const request = { method: call.method, url: call.url, signal: abort.signal };
+      (claimId === undefined && cheapGate ? localGate(request) : gate(claimId, true, request)).then(
+        () => {
+          if (!abort.signal.aborted) inner = sent.subscribe(subscriber);
+        },
+        (err: unknown) => {
+          if (abort.signal.aborted) return;
+          // Redis failed (nothing was sent): a network failure of the request, as the transport reports one.
+          subscriber.error(err instanceof PredictionOneError ? err : new NetworkError(call.method, call.url, err));
+        },
+      );
+      return () => {
+        abort.abort();
+        inner?.unsubscribe();
+      };
+    });
+  };
+
   return {
     keys,
+    interceptor: () => interceptor,
     fetch(inner, fetchOptions = {}) {
       const apiBase = fetchOptions.apiBaseUrl;
       return async (url, init) => {
@@ -371,13 +450,7 @@ export function createFleet(redis: RedisLike, options: FleetOptions = {}): Fleet
         if (claimId === undefined && cheapGate) await localGate({ method: init.method, url, signal: init.signal });
         else await gate(claimId, true, { method: init.method, url, signal: init.signal });
         const response = await inner(url, init);
-        if (response.status === 429) {
-          const ms = Math.min(
-            retryAfterMs(response.headers, Date.now()) ?? options.defaultRetryAfterMs ?? LIBRARY_DEFAULTS.fleet.defaultRetryAfterMs,
-            options.maxRetryAfterMs ?? LIBRARY_DEFAULTS.fleet.maxRetryAfterMs,
-          );
-          await backoff(ms);
-        }
+        if (response.status === 429) await pauseAfter429(retryAfterMs(response.headers, Date.now()));
         return response;
       };
     },

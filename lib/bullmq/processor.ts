@@ -158,12 +158,12 @@ export class JobLockLostError extends Error {
 }
 
 /**
- * The client with the fleet's gate in front of its fetch.
+ * The client with the fleet's gate in its request chain (after its own interceptors).
  *
  * @internal
  */
 export function gatedClient(client: PredictionOneClient, fleet: Fleet): PredictionOneClient {
-  return client.withOptions({ fetch: fleet.fetch(client.http.fetch, { apiBaseUrl: client.baseUrl }) });
+  return client.withOptions({ interceptors: [fleet.interceptor()] });
 }
 
 /**
