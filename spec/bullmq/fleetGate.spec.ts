@@ -1,7 +1,7 @@
 /** The fleet gate: Create Model known by its operation, claims, budget and the shared 429 window. */
 import { Redis } from 'ioredis';
-import { lastValueFrom, of, toArray } from 'rxjs';
-import { createClient, train$, upload$, type FetchInit, type FetchLike, type FetchResponse } from '../../lib';
+import { lastValueFrom, of, take, toArray } from 'rxjs';
+import { createClient, pollStatus$, RateLimitError, train$, upload$, type FetchInit, type FetchLike, type FetchResponse } from '../../lib';
 import { ClaimLostError, createFleet } from '../../lib/bullmq';
 import { API_KEY, seattleWeather, useEmulator } from '../helpers/emulator';
 import { describeWithRedis, useRedis } from '../helpers/redis';
@@ -132,5 +132,95 @@ describeWithRedis('the fleet gate for polls', () => {
     await fleet.backoff(200);
     await gated('http://127.0.0.1:1/v1/external/models/results', init());
     expect(waits).toEqual(['backoff']);
+  });
+});
+
+/**
+ * The gate as the client's interceptor (`Fleet.interceptor`, what the training worker
+ * registers): it gates each attempt after the retry policy, knows Create Model by
+ * `call.operation`, and a 429 the call gets from the API opens the fleet's window.
+ */
+describeWithRedis('the fleet gate as an interceptor', () => {
+  const redis = useRedis();
+  const { emulator } = useEmulator({ manual: true });
+  const STATUS = 'GET /v1/external/models/results';
+  let conn: Redis;
+  let other: Redis;
+  beforeEach(() => {
+    conn = new Redis(redis().url);
+    other = new Redis(redis().url);
+  });
+  afterEach(async () => {
+    await conn.quit();
+    await other.quit();
+  });
+  const config = { tt: 'multi_classification' as const, tc: 'weather', cv: 1 };
+  const commands = async (): Promise<number> =>
+    [...(await other.info('commandstats')).matchAll(/cmdstat_[^:]+:calls=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+
+  async function uploadedId(client: ReturnType<typeof createClient>): Promise<string> {
+    const uploaded = await lastValueFrom(of(seattleWeather(40)).pipe(upload$(client), toArray()));
+    const last = uploaded[uploaded.length - 1];
+    if (last.type !== 'uploaded') throw new Error('not uploaded');
+    return last.externalProcessId;
+  }
+
+  /** A training that stays queued (the emulator is manual), started without the gate. */
+  async function queuedId(): Promise<string> {
+    const plain = createClient({ baseUrl: emulator().url, apiKey: API_KEY });
+    const id = await uploadedId(plain);
+    await lastValueFrom(of({ externalProcessId: id }).pipe(train$(plain, { name: 'q', config })));
+    return id;
+  }
+
+  it('should send Create Model only under the claim', async () => {
+    const fleet = createFleet(conn, { name: 'icpt-claim' });
+    const client = createClient({ baseUrl: emulator().url, apiKey: API_KEY, interceptors: [fleet.interceptor()] });
+    const id = await uploadedId(client);
+    emulator().clearLog();
+    const refused = await lastValueFrom(of({ externalProcessId: id }).pipe(train$(client, { name: 'g', config }))).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ClaimLostError);
+    expect(emulator().count(CREATE)).toBe(0);
+    await expect(fleet.claim(id)).resolves.toEqual({ granted: true });
+    await expect(lastValueFrom(of({ externalProcessId: id }).pipe(train$(client, { name: 'g', config })))).resolves.toMatchObject({ type: 'queued' });
+    expect(emulator().count(CREATE)).toBe(1);
+  });
+
+  it('should gate every attempt of a call (each retry passes the gate again)', async () => {
+    const fleet = createFleet(conn, { name: 'icpt-attempts', trace: true });
+    const client = createClient({ baseUrl: emulator().url, apiKey: API_KEY, retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+    const id = await uploadedId(client);
+    await fleet.claim(id);
+    await lastValueFrom(of({ externalProcessId: id }).pipe(train$(client, { name: 'g', config })));
+    const gated = client.withOptions({ interceptors: [fleet.interceptor()] });
+    emulator().failNext(STATUS, 503, { code: 0, error: 'busy', message: 'busy' }, { retryAfterS: 0 });
+    await lastValueFrom(of({ externalProcessId: id }).pipe(pollStatus$(gated), take(1)));
+    expect(await fleet.gatePasses(0, Number.MAX_SAFE_INTEGER)).toHaveLength(2);
+  });
+
+  it('should open the fleet’s pause on a 429 from the API, and hold the next request in it', async () => {
+    const waits: string[] = [];
+    const fleet = createFleet(conn, { name: 'icpt-429', backoffRefreshMs: 3_600_000, onWait: (w) => waits.push(`${w.reason} ${w.method} ${w.path}`) });
+    const client = createClient({ baseUrl: emulator().url, apiKey: API_KEY, retry: { maxAttempts: 1 }, interceptors: [fleet.interceptor()] });
+    const id = await queuedId();
+    emulator().failNext(STATUS, 429, { code: 0, error: 'slow down', message: 'slow down' }, { retryAfterS: 1 });
+    await expect(lastValueFrom(of({ externalProcessId: id }).pipe(pollStatus$(client), take(1)))).rejects.toBeInstanceOf(RateLimitError);
+    const windows = await fleet.backoffWindows();
+    expect(windows).toHaveLength(1);
+    expect(windows[0].until - windows[0].openedAt).toBe(1000);
+    expect(waits).toEqual([]);
+    await lastValueFrom(of({ externalProcessId: id }).pipe(pollStatus$(client), take(1)));
+    expect(waits).toEqual([`backoff GET /v1/external/models/results`]);
+  });
+
+  it('should let polls through without a Redis command each', async () => {
+    const fleet = createFleet(conn, { name: 'icpt-polls', backoffRefreshMs: 3_600_000 });
+    const client = createClient({ baseUrl: emulator().url, apiKey: API_KEY, interceptors: [fleet.interceptor()] });
+    const id = await queuedId();
+    const poll = () => lastValueFrom(of({ externalProcessId: id }).pipe(pollStatus$(client), take(1)));
+    await poll();
+    const before = await commands();
+    for (let i = 0; i < 20; i++) await poll();
+    expect((await commands()) - before).toBe(1);
   });
 });
