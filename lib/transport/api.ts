@@ -359,14 +359,13 @@ export function composeInterceptors<T>(interceptors: readonly Interceptor[], ter
 
 /**
  * The client's one ordered chain, outermost first: retry budget, credentials and refresh,
- * limiter, the interceptors of `config.interceptors` (the fleet gate among them), then the
+ * limiter, `interceptors` (`ClientConfig.interceptors`, the fleet gate among them), then the
  * exchange (tracing hook, fetch). Composed once per client; a stage with nothing to do (no
  * retries, no limits, no interceptors) is left out, so it costs nothing per request.
  *
  * @internal
  */
-export function buildChain(client: PredictionOneClient): RequestChain {
-  const interceptors = client.config.interceptors ?? [];
+export function buildChain(client: PredictionOneClient, interceptors: readonly Interceptor[]): RequestChain {
   const { maxAttempts, deadlineMs } = client.settings.retry;
   const stages: Stage[] = [];
   if (maxAttempts > 1 || Number.isFinite(deadlineMs)) stages.push(retryStage);

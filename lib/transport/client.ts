@@ -101,7 +101,7 @@ export class PredictionOneClient {
       onRequest: config.onRequest,
       onCallEnd: config.onCallEnd,
     };
-    this.chain = buildChain(this);
+    this.chain = buildChain(this, config.interceptors ?? []);
   }
 
   /**
