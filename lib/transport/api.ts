@@ -167,9 +167,10 @@ class Route implements RetriedRequest {
     /** Counted by the client's `limits` (calls to the API with the client's key). */
     readonly limited: boolean,
     readonly keyType: CredentialType,
+    retry?: MonoTypeOperatorFunction<unknown>,
   ) {
     this.idempotent = call.idempotent ?? call.method !== 'POST';
-    this.retry = retryTransient(this, client.settings.retry, client.scheduler);
+    this.retry = retry ?? retryTransient(this, client.settings.retry, client.scheduler);
   }
 
   get method(): HttpMethod {
@@ -183,7 +184,7 @@ class Route implements RetriedRequest {
 
   /** This call with `key`: what the credentials stage hands on. */
   withKey(key: string): Route {
-    return new Route(this.client, this.call, this.codec, new ApiExchange(this.client, key, this.call, this.codec), this.limited, this.keyType);
+    return new Route(this.client, this.call, this.codec, new ApiExchange(this.client, key, this.call, this.codec), this.limited, this.keyType, this.retry);
   }
 }
 
