@@ -19,7 +19,7 @@ import type { PredictionOneClient } from './client';
 import type { CredentialType } from './credentials';
 import type { OperationName, RequestOperation } from '../core/operation';
 import type { InterceptedCall, Interceptor, InterceptorNext } from '../core/interceptor';
-import { INSPECT_CUSTOM, redactUrl } from '../core/redact';
+import { redactUrl } from '../core/redact';
 import type { RequestLimiter } from './limiter';
 
 /** One API call. @internal */
@@ -256,54 +256,40 @@ const intercepted =
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 /**
- * One attempt as an interceptor sees it ({@link InterceptedCall}): the exchange (its key and URL)
- * is a private field, so neither `JSON.stringify`, `util.inspect` nor a walk of its properties
- * reaches it.
+ * One attempt as an interceptor sees it ({@link InterceptedCall}): plain fields, and the exchange
+ * (its key and URL) in a private one, so neither `JSON.stringify`, `util.inspect` nor a walk of
+ * its properties reaches it.
  */
 class Attempt implements InterceptedCall {
   readonly #exchange: ApiExchange<Expect>;
   readonly #operation: RequestOperation;
-  readonly headers: Readonly<Record<string, string>>;
+  readonly operation: OperationName;
+  readonly method: string;
+  readonly attempt: number;
+  readonly trainingId?: string;
+  readonly call: number;
+  readonly target: 'api' | 'inference';
+  readonly url: string;
 
-  constructor(exchange: ApiExchange<Expect>, operation: RequestOperation, headers: Readonly<Record<string, string>>) {
+  constructor(
+    exchange: ApiExchange<Expect>,
+    operation: RequestOperation,
+    readonly headers: Readonly<Record<string, string>>,
+  ) {
     this.#exchange = exchange;
     this.#operation = operation;
-    this.headers = headers;
-  }
-
-  get operation(): OperationName {
-    return this.#operation.name;
-  }
-
-  get attempt(): number {
-    return this.#operation.attempt;
-  }
-
-  get trainingId(): string | undefined {
-    return this.#operation.trainingId;
-  }
-
-  get call(): number {
-    return this.#operation.call ?? 0;
-  }
-
-  get method(): string {
-    return this.#exchange.method;
-  }
-
-  get target(): 'api' | 'inference' {
-    return this.#exchange.endpoint;
-  }
-
-  get url(): string {
-    const url = this.#exchange.url;
-    const end = url.search(/[?#]/);
-    return redactUrl(end === -1 ? url : url.slice(0, end));
+    this.operation = operation.name;
+    this.method = exchange.method;
+    this.attempt = operation.attempt;
+    this.trainingId = operation.trainingId;
+    this.call = operation.call!;
+    this.target = exchange.endpoint;
+    this.url = redactUrl(exchange.url).split('?')[0];
   }
 
   withHeaders(headers: Readonly<Record<string, string>>): InterceptedCall {
-    const refused = Object.keys(headers).filter((name) => name.toLowerCase() === 'x-api-key');
-    if (refused.length > 0) throw new ValidationError('interceptor headers', ['x-api-key is the client’s: an interceptor cannot set it']);
+    if (Object.keys(headers).some((name) => name.toLowerCase() === 'x-api-key'))
+      throw new ValidationError('interceptor headers', ['x-api-key is the client’s']);
     return new Attempt(this.#exchange, this.#operation, { ...this.headers, ...headers });
   }
 
@@ -322,17 +308,6 @@ class Attempt implements InterceptedCall {
             endpoint: exchange.endpoint,
           };
     return new Observable<unknown>((subscriber) => exchangeWith(exchange, request, exchange, subscriber, this.#operation));
-  }
-
-  /** What `JSON.stringify` writes: the view, never the exchange. */
-  toJSON(): Omit<InterceptedCall, 'withHeaders'> {
-    const { operation, method, attempt, trainingId, call, target, url, headers } = this;
-    return { operation, method, attempt, trainingId, call, target, url, headers };
-  }
-
-  /** What Node's `util.inspect` shows: the same view. @internal */
-  [INSPECT_CUSTOM](): string {
-    return `InterceptedCall ${JSON.stringify(this.toJSON())}`;
   }
 }
 
