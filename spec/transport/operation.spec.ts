@@ -8,6 +8,7 @@ import {
   upload$,
   type ClientConfig,
   type FetchLike,
+  type InterceptedCall,
   type OperationName,
   type RequestEvent,
 } from '../../lib';
@@ -75,12 +76,14 @@ describe('requests know their operation', () => {
   const { emulator } = useEmulator({ trainingDelayMs: 0, allowMultiRowInference: true });
   const sent: Sent[] = [];
   const events: RequestEvent[] = [];
+  const intercepted: InterceptedCall[] = [];
   const client = (config: ClientConfig = {}) =>
     createClient({
       baseUrl: emulator().url,
       secretKey: SECRET_KEY,
       fetch: recording(sent),
       onRequest: (e) => events.push(e),
+      interceptors: [(call, next) => (intercepted.push(call), next(call))],
       poll: { minDelayMs: 10, maxDelayMs: 20 },
       retry: { baseDelayMs: 5, maxDelayMs: 20 },
       ...config,
@@ -143,6 +146,12 @@ describe('requests know their operation', () => {
     }
     // Never a URL nor a key.
     expect(JSON.stringify(events)).not.toMatch(/https?:|p1emu_|p1inf_|test-secret/);
+
+    // The interceptors saw every API and inference request, with its operation, and no key nor query.
+    const transfers: OperationName[] = ['uploadData', 'downloadResult', 'retrainUpload', 'downloadRetrainResult'];
+    expect(intercepted.map((c) => c.operation)).toEqual(sent.filter((r) => !transfers.includes(r.operation!)).map((r) => r.operation));
+    expect(intercepted.filter((c) => c.target === 'inference').map((c) => c.operation)).toEqual(['inference']);
+    expect(JSON.stringify(intercepted)).not.toMatch(/p1emu_|p1inf_|test-secret|\?/);
   });
 });
 
