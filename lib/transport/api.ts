@@ -190,8 +190,8 @@ class Route implements RetriedRequest {
 
 /** The rest of the chain after a library stage. */
 type Next = (route: Route, state: CallState) => Observable<unknown>;
-/** A library stage of the chain: the retry budget, the credentials, the limiter. */
-type Stage = (route: Route, state: CallState, next: Next) => Observable<unknown>;
+/** A library stage of the chain (the retry budget, the credentials, the limiter): given the rest of the chain, the chain from it on. */
+type Stage = (next: Next) => Next;
 
 /**
  * The client's request chain, composed once per client: called with a call and its state on
@@ -200,14 +200,14 @@ type Stage = (route: Route, state: CallState, next: Next) => Observable<unknown>
 export type RequestChain = Next;
 
 /** Retry budget: each retry subscribes to the rest of the chain again (a new attempt). */
-const retryStage: Stage = (route, state, next) => next(route, state).pipe(route.retry);
+const retryStage: Stage = (next) => (route, state) => next(route, state).pipe(route.retry);
 
 /**
  * Credentials and refresh: a call without a known key gets the client's key of its type (a key
  * exchange is its own `getApiKey` call) and, when the service answers `Inactive_credential.` and
  * the key came from a secret key, the key is exchanged again and the attempt made once more.
  */
-const credentialsStage: Stage = (route, state, next) => {
+const credentialsStage: Stage = (next) => (route, state) => {
   if (route.exchange !== undefined) return next(route, state);
   const { credentials } = route.client;
   const keyType = route.keyType;
@@ -231,7 +231,8 @@ const credentialsStage: Stage = (route, state, next) => {
 /** Limiter: a call the client's `limits` count waits for a slot and a token. */
 const limiterStage =
   (limiter: RequestLimiter): Stage =>
-  (route, state, next) =>
+  (next) =>
+  (route, state) =>
     route.limited ? limiter.run(next(route, state)) : next(route, state);
 
 /**
@@ -348,11 +349,7 @@ export function buildChain(client: PredictionOneClient, interceptors: readonly I
   stages.push(credentialsStage);
   if (client.limiter.active) stages.push(limiterStage(client.limiter));
   let next: Next = interceptors.length === 0 ? send : intercepted(composeInterceptors(interceptors, sendAttempt));
-  for (let i = stages.length - 1; i >= 0; i--) {
-    const stage = stages[i];
-    const after = next;
-    next = (route, state) => stage(route, state, after);
-  }
+  for (let i = stages.length - 1; i >= 0; i--) next = stages[i](next);
   return next;
 }
 
