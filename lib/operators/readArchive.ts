@@ -1,14 +1,20 @@
-/** Reads a result archive response through a streaming unzip. */
+/** Reads a result archive response through a streaming unzip: the code loaded on a result's first download. */
 /**
  * Reading a result archive response through a {@link StreamingUnzip}: shared by
- * `downloadResult$` (entries in memory) and `streamResult$` (entries to a sink).
+ * `downloadResult$` (entries in memory) and `streamResult$` (entries to a sink). They load this
+ * module with a dynamic `import()` when a download starts, so the unzip (with its decoders and
+ * the parsing of the result's CSVs) is a chunk of its own that an app which never reads a result
+ * archive never loads (docs/PERFORMANCE.md, "Size of the browser-safe core").
  *
  * @packageDocumentation
  */
 import { ResponseTooLargeError } from '../core/errors';
-import type { StreamingUnzip } from '../results/unzip';
+import { StreamingUnzip } from '../results/unzip';
 import { bodyChunks } from '../transport/body';
 import type { FetchResponse } from '../transport/fetchLike';
+
+export { StreamingUnzip };
+export { toTrainingResult } from '../results/trainingResult';
 
 /** Progress is reported about every 1% or 256 KiB, whichever is larger, to keep UIs calm. */
 const MIN_PROGRESS_STEP = 256 * 1024;

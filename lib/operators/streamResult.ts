@@ -6,13 +6,12 @@
  *
  * @packageDocumentation
  */
-import { Observable, defer } from 'rxjs';
+import { Observable, defer, switchMap } from 'rxjs';
 import type { ExternalProcessId } from '../codecs/ids';
 import type { DownloadProgressEvent } from '../core/events';
 import { getPresigned$ } from '../transport/presigned';
 import type { PredictionOneClient } from '../transport/client';
-import { StreamingUnzip, type EntryWriter } from '../results/unzip';
-import { ArchiveProgress, declaredArchiveSize, readArchive } from './readArchive';
+import type { EntryWriter, StreamingUnzip } from '../results/unzip';
 
 export type { EntryWriter } from '../results/unzip';
 
@@ -77,38 +76,41 @@ export function streamResult$(
   externalProcessId?: ExternalProcessId,
 ): Observable<DownloadProgressEvent> {
   const maxBytes = client.settings.maxResultBytes;
-  return defer(() =>
-    getPresigned$<DownloadProgressEvent>(
-      client,
-      resultUrl,
-      async (response, emit) => {
-        let finished = false;
-        let unzip: StreamingUnzip | undefined;
-        try {
-          const total = declaredArchiveSize(response, maxBytes);
-          unzip = new StreamingUnzip(maxBytes, {
-            ...client.settings.zipCodec,
-            maxCompressionRatio: client.settings.maxCompressionRatio,
-            onEntry: (name) => sink.open(name),
-          });
-          const progress = new ArchiveProgress(total, (loaded) => emit({ type: 'downloadProgress', externalProcessId, loaded, total }));
-          // The sink's backpressure after each chunk, once the decoder took it in.
-          await readArchive(response, unzip, maxBytes, progress, sink.ready && (() => sink.ready?.()));
-          await sink.finish?.();
-          finished = true;
-          progress.flush();
-        } finally {
-          // Also on cancellation: the aborted body makes the read throw. Decoders are stopped
-          // first (readArchive does, and so does this for a failing finish), so that no late
-          // output reaches a sink being aborted.
-          if (!finished) {
-            unzip?.cancel();
-            await Promise.resolve(sink.abort?.(new Error('result download did not complete'))).catch(() => undefined);
+  // The reader is loaded on subscription, before the request (see downloadResult$).
+  return defer(() => import('./readArchive')).pipe(
+    switchMap(({ ArchiveProgress, StreamingUnzip, declaredArchiveSize, readArchive }) =>
+      getPresigned$<DownloadProgressEvent>(
+        client,
+        resultUrl,
+        async (response, emit) => {
+          let finished = false;
+          let unzip: StreamingUnzip | undefined;
+          try {
+            const total = declaredArchiveSize(response, maxBytes);
+            unzip = new StreamingUnzip(maxBytes, {
+              ...client.settings.zipCodec,
+              maxCompressionRatio: client.settings.maxCompressionRatio,
+              onEntry: (name) => sink.open(name),
+            });
+            const progress = new ArchiveProgress(total, (loaded) => emit({ type: 'downloadProgress', externalProcessId, loaded, total }));
+            // The sink's backpressure after each chunk, once the decoder took it in.
+            await readArchive(response, unzip, maxBytes, progress, sink.ready && (() => sink.ready?.()));
+            await sink.finish?.();
+            finished = true;
+            progress.flush();
+          } finally {
+            // Also on cancellation: the aborted body makes the read throw. Decoders are stopped
+            // first (readArchive does, and so does this for a failing finish), so that no late
+            // output reaches a sink being aborted.
+            if (!finished) {
+              unzip?.cancel();
+              await Promise.resolve(sink.abort?.(new Error('result download did not complete'))).catch(() => undefined);
+            }
           }
-        }
-      },
-      'downloadResult',
-      externalProcessId,
+        },
+        'downloadResult',
+        externalProcessId,
+      ),
     ),
   );
 }

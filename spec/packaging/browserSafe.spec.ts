@@ -46,6 +46,7 @@ describe.each([
   ['core', 'lib/index.ts'],
   ['engine', 'lib/engine/index.ts'],
   ['deploy', 'lib/deploy/index.ts'],
+  ['data', 'lib/data/index.ts'],
 ])('the %s entry', (_name, entry) => {
   it('should bundle for the browser without any Node built-in or Node-only module', async () => {
     const { result, builtins } = await bundleForBrowser(entry, ['rxjs']);
@@ -93,7 +94,7 @@ describe('the published browser-safe files (dist/, after npm run build)', () => 
   const packages = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})];
   const external = [...packages, ...packages.map((p) => `${p}/*`), '@angular/*'];
 
-  it.each(['index.mjs', 'engine/index.mjs', 'deploy/index.mjs', 'otel/index.mjs', 'angular/index.mjs'])(
+  it.each(['index.mjs', 'engine/index.mjs', 'deploy/index.mjs', 'data/index.mjs', 'otel/index.mjs', 'angular/index.mjs'])(
     'should bundle dist/%s for the browser without any Node built-in',
     async (file) => {
       const { result, builtins } = await bundleForBrowser(path.join('dist', file), external);

@@ -19,6 +19,7 @@ const entries = [
   'prediction-one-rx/engine',
   'prediction-one-rx/deploy',
   'prediction-one-rx/otel',
+  'prediction-one-rx/data',
 ];
 
 describe('the published package', () => {
@@ -124,7 +125,7 @@ describe('the published package', () => {
 });
 
 describe('the published types', () => {
-  it.each(['index', 'node/index', 'emulator/index', 'angular/index', 'bullmq/index', 'engine/index', 'deploy/index', 'otel/index'])(
+  it.each(['index', 'node/index', 'emulator/index', 'angular/index', 'bullmq/index', 'engine/index', 'deploy/index', 'otel/index', 'data/index'])(
     'should have no `any` in dist/%s.d.ts',
     (entry) => {
       const file = path.join(root, 'dist', `${entry}.d.ts`);
