@@ -61,6 +61,40 @@ describe.each([
   });
 });
 
+describe('the core entry, split as the published build is', () => {
+  // What the root loads only on demand (docs/ENTRIES.md, "Why the root is small"): a static import
+  // of these from the root would put them back in every app's initial load, and past the size
+  // budget of scripts/size-check.mjs.
+  it('should load the result archive reader and the Dataset Info request on demand only', async () => {
+    const result = await build({
+      entryPoints: [path.join(root, 'lib/index.ts')],
+      bundle: true,
+      splitting: true,
+      platform: 'browser',
+      format: 'esm',
+      outdir: path.join(root, 'out'),
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      packages: 'external',
+    });
+    const outputs = result.metafile.outputs;
+    const entry = Object.keys(outputs).find((o) => outputs[o].entryPoint === 'lib/index.ts')!;
+    const initial = new Set([entry]);
+    for (const file of initial) for (const i of outputs[file].imports) if (i.kind === 'import-statement' && outputs[i.path]) initial.add(i.path);
+    const loaded = [...initial].flatMap((file) => Object.keys(outputs[file].inputs));
+    const onDemand = [
+      'lib/results/unzip.ts',
+      'lib/results/webInflate.ts',
+      'lib/results/zipDirectory.ts',
+      'lib/operators/readArchive.ts',
+      'lib/operators/datasetInfo.ts',
+    ];
+    expect(loaded.filter((file) => onDemand.includes(file))).toEqual([]);
+    expect(Object.values(outputs).flatMap((o) => Object.keys(o.inputs))).toEqual(expect.arrayContaining(onDemand));
+  });
+});
+
 describe('the otel entry', () => {
   it('should bundle for the browser without any Node built-in, Node-only module or OpenTelemetry package', async () => {
     // Nothing external but rxjs: an import of @opentelemetry/api would be bundled and show as an input.
