@@ -21,6 +21,7 @@ import { resolvePollOptions, type ResolvedPollOptions } from '../core/pollOption
 import { TrainingStartUnknownError } from '../core/errors';
 import type { StatusEvent, TrainingEvent } from '../core/events';
 import { isUnknownTraining, pollWaitMs } from '../core/trainingRules';
+import { datasetInfo$ } from '../operators/datasetInfo';
 import { downloadResult$ } from '../operators/downloadResult';
 import { toStatusEvent } from '../operators/pollStatus';
 import { train$ } from '../operators/train';
@@ -237,10 +238,8 @@ export class JobStepper {
       case 'upload':
         return this.upload(record);
       case 'checkUpload':
-        // Only a record resumed mid-upload asks this: the request is loaded on demand (a chunk of
-        // its own in the browser build, see docs/PERFORMANCE.md, "Size of the browser-safe core").
-        return defer(() => import('../operators/datasetInfo')).pipe(
-          concatMap(({ datasetInfo$ }) => of({ externalProcessId: action.id }).pipe(datasetInfo$(this.client))),
+        return of({ externalProcessId: action.id }).pipe(
+          datasetInfo$(this.client),
           map((): EngineAnswer => ({ type: 'uploadKnown' })),
           catchError((err: unknown) => (isUnknownTraining(err) ? of<EngineAnswer>({ type: 'uploadUnknown' }) : throwError(() => err))),
           concatMap((answer) => this.answer(record, answer)),

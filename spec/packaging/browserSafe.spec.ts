@@ -65,7 +65,7 @@ describe('the core entry, split as the published build is', () => {
   // What the root loads only on demand (docs/ENTRIES.md, "Why the root is small"): a static import
   // of these from the root would put them back in every app's initial load, and past the size
   // budget of scripts/size-check.mjs.
-  it('should load the result archive reader and the Dataset Info request on demand only', async () => {
+  it('should load the result archive reader and stream sources on demand only', async () => {
     const result = await build({
       entryPoints: [path.join(root, 'lib/index.ts')],
       bundle: true,
@@ -87,8 +87,10 @@ describe('the core entry, split as the published build is', () => {
       'lib/results/unzip.ts',
       'lib/results/webInflate.ts',
       'lib/results/zipDirectory.ts',
+      'lib/results/crc32.ts',
       'lib/operators/readArchive.ts',
-      'lib/operators/datasetInfo.ts',
+      'lib/sources/streamSource.ts',
+      'lib/sources/spool.ts',
     ];
     expect(loaded.filter((file) => onDemand.includes(file))).toEqual([]);
     expect(Object.values(outputs).flatMap((o) => Object.keys(o.inputs))).toEqual(expect.arrayContaining(onDemand));
