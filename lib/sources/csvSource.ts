@@ -5,9 +5,8 @@
  *
  * @packageDocumentation
  */
-import { HEAD_BYTES, decodeHead, readerChunks } from './head';
 import type { Spooling } from './spool';
-import type { CsvEncoding } from './textEncoding';
+import { decodeCsv, type CsvEncoding } from './textEncoding';
 
 /**
  * CSV data in any form the library accepts: text, bytes, a `Blob`/`File`, a WHATWG
@@ -55,6 +54,9 @@ export interface SizedSource extends AsyncIterable<Uint8Array> {
   open(): Promise<{ readonly size?: number; readonly chunks: AsyncIterable<Uint8Array> }>;
 }
 
+/** How much of the data column inference reads. */
+export const HEAD_BYTES = 1024 * 1024;
+
 /** A source ready to send. @internal */
 export interface PreparedSource {
   /** The first {@link HEAD_BYTES} (or all) of the data, decoded (UTF-8 or Shift_JIS, detected unless given). */
@@ -92,6 +94,13 @@ function isBlob(value: unknown): value is Blob {
   return typeof Blob !== 'undefined' && value instanceof Blob;
 }
 
+/** The first {@link HEAD_BYTES} of `bytes` as text; `whole` says whether `bytes` is all the data. */
+function decodeHead(bytes: Uint8Array, encoding: CsvEncoding | undefined, whole: boolean): string {
+  const head = bytes.subarray(0, HEAD_BYTES);
+  // A head shorter than the data may end inside a multi-byte character: leave it out.
+  return decodeCsv(head, { encoding, complete: whole && head.byteLength === bytes.byteLength }).text;
+}
+
 /**
  * Reads enough of `source` for column inference and returns the body to upload with its exact
  * length (every PUT declares `Content-Length`). Streams of known length (a `Blob`, a
@@ -116,6 +125,7 @@ export async function prepareSource(source: CsvSource, streaming: boolean, spool
     // Not `Blob.text()`: it reads UTF-8 only.
     const head = decodeHead(new Uint8Array(await source.slice(0, HEAD_BYTES).arrayBuffer()), encoding, source.size <= HEAD_BYTES);
     if (streaming && source.size > HEAD_BYTES) {
+      const { readerChunks } = await import('./streamSource');
       return { head, complete: false, body: readerChunks(source.stream()), size: source.size };
     }
     const body = new Uint8Array(await source.arrayBuffer());
@@ -124,7 +134,7 @@ export async function prepareSource(source: CsvSource, streaming: boolean, spool
   // Any other stream: read on the first one, a chunk of its own in the browser build (an app that
   // uploads text, bytes or files never loads it; docs/PERFORMANCE.md, section 6).
   const { prepareStream } = await import('./streamSource');
-  return prepareStream(source, streaming, spooling, encoding);
+  return prepareStream(source, streaming, spooling, { bytes: HEAD_BYTES, decode: (bytes, whole) => decodeHead(bytes, encoding, whole) });
 }
 
 /**

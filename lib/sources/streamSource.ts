@@ -10,9 +10,7 @@
 import { ValidationError } from '../core/errors';
 import { concatBytes } from '../core/bytes';
 import type { PreparedSource, SizedSource } from './csvSource';
-import { HEAD_BYTES, decodeHead, readerChunks } from './head';
 import { collectBounded, type Spooling } from './spool';
-import type { CsvEncoding } from './textEncoding';
 
 const encoder = new TextEncoder();
 
@@ -24,6 +22,40 @@ function isReadableStream(value: unknown): value is ReadableStream<Uint8Array> {
   return typeof (value as { getReader?: unknown } | null)?.getReader === 'function';
 }
 
+/**
+ * The chunks of a `ReadableStream`, its lock released when the iteration stops.
+ *
+ * ## Example
+ * ```ts
+ * for await (const chunk of readerChunks(blob.stream())) total += chunk.byteLength;
+ * ```
+ *
+ * @internal
+ */
+export async function* readerChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/**
+ * The head of the data as `prepareSource` wants it: how many bytes column inference reads, and
+ * how they are decoded (`whole`: they are all the data).
+ *
+ * @internal
+ */
+export interface HeadPolicy {
+  readonly bytes: number;
+  decode(bytes: Uint8Array, whole: boolean): string;
+}
+
 function toBytes(chunk: unknown): Uint8Array {
   if (chunk instanceof Uint8Array) return chunk;
   if (typeof chunk === 'string') return encoder.encode(chunk);
@@ -31,7 +63,7 @@ function toBytes(chunk: unknown): Uint8Array {
 }
 
 /**
- * `prepareSource` for a stream: reads its head (up to {@link HEAD_BYTES}) and returns the rest as
+ * `prepareSource` for a stream: reads its head (`policy.bytes`) and returns the rest as
  * the body. Of known length, it stays a stream when `streaming`, else it is collected; of unknown
  * length, it is spooled or collected once `settle` is called.
  *
@@ -41,7 +73,7 @@ export async function prepareStream(
   source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
   streaming: boolean,
   spooling: Spooling,
-  encoding?: CsvEncoding,
+  policy: HeadPolicy,
 ): Promise<PreparedSource> {
   let declared: number | undefined;
   let iterable: AsyncIterable<unknown>;
@@ -59,7 +91,7 @@ export async function prepareStream(
   const prefix: Uint8Array[] = [];
   let prefixSize = 0;
   let done = false;
-  while (prefixSize < HEAD_BYTES) {
+  while (prefixSize < policy.bytes) {
     const next = await iterator.next();
     if (next.done) {
       done = true;
@@ -70,7 +102,7 @@ export async function prepareStream(
     prefixSize += bytes.byteLength;
   }
   const headBytes = concatBytes(prefix, prefixSize);
-  const head = decodeHead(headBytes, encoding, done);
+  const head = policy.decode(headBytes, done);
   if (done) return { head, complete: true, body: headBytes, size: prefixSize };
   const rest = (async function* () {
     try {
