@@ -41,7 +41,7 @@ export interface ResultSink {
 
 /**
  * Downloads the result archive at `resultUrl` and streams each entry into `sink` as it is
- * inflated (with the client's {@link ZipCodec}), emitting `downloadProgress` events; it
+ * inflated (with the client's {@link index!ZipCodec}), emitting `downloadProgress` events; it
  * completes once the archive's central directory has confirmed every entry's CRC-32 and size,
  * and the sink has finished. Memory stays bounded by a chunk and the sink's buffers.
  *
@@ -50,10 +50,10 @@ export interface ResultSink {
  * Each writer gets its entry's bytes in order; with an asynchronous decoder ({@link node!WebInflate})
  * the next entry may open before the previous one's writer ended.
  *
- * **Errors**: {@link ResultArchiveError} (truncated, corrupt, CRC mismatch, not a zip),
- * {@link ResponseTooLargeError} (past `maxResultBytes`, compressed or not, or inflating more
- * than `maxCompressionRatio` times), {@link ApiError},
- * {@link NetworkError}, and whatever the sink throws.
+ * **Errors**: {@link index!ResultArchiveError} (truncated, corrupt, CRC mismatch, not a zip),
+ * {@link index!ResponseTooLargeError} (past `maxResultBytes`, compressed or not, or inflating more
+ * than `maxCompressionRatio` times), {@link index!ApiError},
+ * {@link index!NetworkError}, and whatever the sink throws.
  *
  * **Cancellation**: unsubscribing aborts the download and stops the decoders; the sink's
  * `abort` is called.
