@@ -7,6 +7,7 @@
 import { Observable, OperatorFunction, defer, switchMap } from 'rxjs';
 import type { ExternalProcessId } from '../codecs/ids';
 import type { StatusEvent, TrainingEvent } from '../core/events';
+import { bodyChunks } from '../transport/body';
 import { getPresigned$ } from '../transport/presigned';
 import type { PredictionOneClient } from '../transport/client';
 import { passOrHandle } from './passOrHandle';
@@ -50,7 +51,7 @@ export function resultArchive$(
           const total = declaredArchiveSize(response, maxBytes);
           const unzip = new StreamingUnzip(maxBytes, { ...client.settings.zipCodec, maxCompressionRatio });
           const progress = new ArchiveProgress(total, (loaded) => emit({ type: 'downloadProgress', externalProcessId: id, loaded, total }));
-          const files = await readArchive(response, unzip, maxBytes, progress);
+          const files = await readArchive(bodyChunks(response), unzip, maxBytes, progress);
           progress.flush();
           emit({ type: 'completed', externalProcessId: id, result: toTrainingResult(files) });
         },

@@ -10,7 +10,6 @@
  */
 import { ResponseTooLargeError } from '../core/errors';
 import { StreamingUnzip } from '../results/unzip';
-import { bodyChunks } from '../transport/body';
 import type { FetchResponse } from '../transport/fetchLike';
 
 export { StreamingUnzip };
@@ -62,7 +61,8 @@ export class ArchiveProgress {
 }
 
 /**
- * Feeds the response body to `unzip` chunk by chunk and returns the checked entries (`{}` when
+ * Feeds the response body's chunks (the caller's `bodyChunks(response)`: this chunk needs
+ * nothing of the transport) to `unzip` one by one and returns the checked entries (`{}` when
  * they were streamed to its `onEntry`). Reports progress from 0, fails past `maxBytes`
  * compressed, and keeps memory bounded: after each chunk it waits for an asynchronous decoder
  * to take the chunk in (a synchronous one already has: no promise, no microtask), then for
@@ -72,7 +72,7 @@ export class ArchiveProgress {
  * @internal
  */
 export async function readArchive(
-  response: FetchResponse,
+  chunks: AsyncIterable<Uint8Array>,
   unzip: StreamingUnzip,
   maxBytes: number,
   progress: ArchiveProgress,
@@ -81,7 +81,7 @@ export async function readArchive(
   try {
     let loaded = 0;
     progress.update(loaded);
-    for await (const chunk of bodyChunks(response)) {
+    for await (const chunk of chunks) {
       loaded += chunk.byteLength;
       if (loaded > maxBytes) throw new ResponseTooLargeError('Result archive', maxBytes);
       unzip.push(chunk);

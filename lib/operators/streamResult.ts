@@ -9,6 +9,7 @@
 import { Observable, defer, switchMap } from 'rxjs';
 import type { ExternalProcessId } from '../codecs/ids';
 import type { DownloadProgressEvent } from '../core/events';
+import { bodyChunks } from '../transport/body';
 import { getPresigned$ } from '../transport/presigned';
 import type { PredictionOneClient } from '../transport/client';
 import type { EntryWriter, StreamingUnzip } from '../results/unzip';
@@ -94,7 +95,7 @@ export function streamResult$(
             });
             const progress = new ArchiveProgress(total, (loaded) => emit({ type: 'downloadProgress', externalProcessId, loaded, total }));
             // The sink's backpressure after each chunk, once the decoder took it in.
-            await readArchive(response, unzip, maxBytes, progress, sink.ready && (() => sink.ready?.()));
+            await readArchive(bodyChunks(response), unzip, maxBytes, progress, sink.ready && (() => sink.ready?.()));
             await sink.finish?.();
             finished = true;
             progress.flush();
