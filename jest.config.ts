@@ -83,7 +83,7 @@ const shared: Config = {
   transformIgnorePatterns: ['/node_modules/(?!@angular/)'],
   moduleNameMapper: {
     '^prediction-one-rx$': '<rootDir>/lib/index.ts',
-    '^prediction-one-rx/(node|emulator|angular|bullmq|engine|deploy)$': '<rootDir>/lib/$1/index.ts',
+    '^prediction-one-rx/(node|emulator|angular|bullmq|engine|deploy|data)$': '<rootDir>/lib/$1/index.ts',
   },
 };
 

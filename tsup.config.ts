@@ -6,13 +6,14 @@ const sourcemap = process.env.P1RX_SOURCEMAP === '1';
 export default defineConfig([
   {
     // The browser-safe entries: shared chunks (one copy of the client and the errors for the
-    // root, /engine and /deploy) and no Node shims (tsup's ESM shims import `path` and `url`).
+    // root, /engine, /deploy and /data) and no Node shims (tsup's ESM shims import `path` and `url`).
     entry: {
       index: 'lib/index.ts',
       'angular/index': 'lib/angular/index.ts',
       'otel/index': 'lib/otel/index.ts',
       'engine/index': 'lib/engine/index.ts',
       'deploy/index': 'lib/deploy/index.ts',
+      'data/index': 'lib/data/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

@@ -9,12 +9,13 @@ import * as bullmq from '../lib/bullmq';
 import * as engine from '../lib/engine';
 import * as deploy from '../lib/deploy';
 import * as otel from '../lib/otel';
+import * as data from '../lib/data';
 
 /**
  * The public runtime exports of each entry (package.json "exports"), so an API change shows in
  * review. Types are checked by spec/docs/tsdoc.spec.ts (every export documented with an example).
  */
-const entries: Record<string, Record<string, unknown>> = { core, node: nodeEntry, emulator, angular, bullmq, engine, deploy, otel };
+const entries: Record<string, Record<string, unknown>> = { core, node: nodeEntry, emulator, angular, bullmq, engine, deploy, otel, data };
 
 describe('public exports', () => {
   it.each(Object.keys(entries))('should list the %s entry', (name) => {

@@ -6,7 +6,8 @@
  * @packageDocumentation
  */
 import { EMPTY, Observable, catchError, concat, defer, from as fromPromise, ignoreElements, tap, throwError } from 'rxjs';
-import { headlineMetric, type PollOptions, type PredictionOneClient, type TrainingEvent } from 'prediction-one-rx';
+import type { PollOptions, PredictionOneClient, TrainingEvent } from 'prediction-one-rx';
+import { headlineMetric } from 'prediction-one-rx/data';
 import { newJobRecord, runJobSteps$, type JobRecord, type KeyedTrainingJob } from 'prediction-one-rx/engine';
 import { fileSource, writeResult, type CheckpointRecord, type CheckpointWriter } from 'prediction-one-rx/node';
 import { StageClock, failureOf } from './batchTimes';

@@ -6,7 +6,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import { decodeCsv, type CsvEncoding } from 'prediction-one-rx';
+import type { CsvEncoding } from 'prediction-one-rx';
+import { decodeCsv } from 'prediction-one-rx/data';
 
 /**
  * Adds `--encoding <name>` to a command: `utf-8` or `shift_jis` (also `sjis`, `cp932`,

@@ -4,8 +4,8 @@
  * concurrency limit ({@link trainEach$}, {@link createJobQueue}), the durable step engine that
  * the CLI's checkpointed batches and the BullMQ fleet drive ({@link jobStep$},
  * {@link runJobSteps$}: a {@link JobRecord} saved between steps means no upload and no training
- * twice), and the rules such a driver needs ({@link trainOrFollow$}, {@link isUnknownTraining},
- * {@link trainingDataIssues}). One training needs none of this: `trainModel$` from
+ * twice), and the rules such a driver needs ({@link trainOrFollow$}, {@link isUnknownTraining};
+ * the local data checks are `trainingDataIssues` in `prediction-one-rx/data`). One training needs none of this: `trainModel$` from
  * `prediction-one-rx`. See docs/ENTRIES.md and docs/EVENT_PROCESSORS.md.
  *
  * ## Example
@@ -27,5 +27,3 @@ export type { JobRecord, JobStage, JobStepped, JobStepContext, JobStepOutput } f
 export { JOB_RECORD_VERSION, readJobRecord } from '../pipeline/engine';
 export { trainOrFollow$ } from '../pipeline/trainOrFollow';
 export { isUnknownTraining } from '../core/trainingRules';
-export { trainingDataIssues } from '../sources/trainingDataIssues';
-export type { TrainingDataCheckOptions } from '../sources/trainingDataIssues';

@@ -9,15 +9,8 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { concatMap, concat, defer, of, type Observable, type OperatorFunction } from 'rxjs';
-import {
-  streamResult$,
-  toTrainingResult,
-  type EntryWriter,
-  type PredictionOneClient,
-  type ResultRef,
-  type ResultSink,
-  type TrainingEvent,
-} from 'prediction-one-rx';
+import type { PredictionOneClient, ResultRef, TrainingEvent } from 'prediction-one-rx';
+import { streamResult$, toTrainingResult, type EntryWriter, type ResultSink } from 'prediction-one-rx/data';
 import { safeEntryPath } from './writeResult';
 import { LIBRARY_DEFAULTS } from '../core/defaults';
 

@@ -4,15 +4,13 @@
  *
  * @packageDocumentation
  */
-import { Observable, OperatorFunction, defer } from 'rxjs';
+import { Observable, OperatorFunction, defer, switchMap } from 'rxjs';
 import type { ExternalProcessId } from '../codecs/ids';
 import type { StatusEvent, TrainingEvent } from '../core/events';
-import { StreamingUnzip } from '../results/unzip';
-import { toTrainingResult } from '../results/trainingResult';
+import { bodyChunks } from '../transport/body';
 import { getPresigned$ } from '../transport/presigned';
 import type { PredictionOneClient } from '../transport/client';
 import { passOrHandle } from './passOrHandle';
-import { ArchiveProgress, declaredArchiveSize, readArchive } from './readArchive';
 
 /**
  * A bare result URL, for using {@link downloadResult$} on its own.
@@ -29,7 +27,9 @@ export interface ResultRef {
 }
 
 /**
- * Downloads and unzips one result archive.
+ * Downloads and unzips one result archive. The reader (`./readArchive`: the unzip, its decoders,
+ * the result's CSV parsing) is loaded on subscription, before the request: a chunk of its own in
+ * the browser build.
  *
  * @internal
  */
@@ -42,20 +42,22 @@ export function resultArchive$(
   // Held in memory: the in-memory limit (a browser tab's worth), not the streaming one.
   const maxBytes = Math.min(client.settings.maxResultBytes, client.settings.maxResultMemoryBytes);
   const maxCompressionRatio = client.settings.maxCompressionRatio;
-  return defer(() =>
-    getPresigned$<TrainingEvent>(
-      client,
-      resultUrl,
-      async (response, emit) => {
-        const total = declaredArchiveSize(response, maxBytes);
-        const unzip = new StreamingUnzip(maxBytes, { ...client.settings.zipCodec, maxCompressionRatio });
-        const progress = new ArchiveProgress(total, (loaded) => emit({ type: 'downloadProgress', externalProcessId: id, loaded, total }));
-        const files = await readArchive(response, unzip, maxBytes, progress);
-        progress.flush();
-        emit({ type: 'completed', externalProcessId: id, result: toTrainingResult(files) });
-      },
-      operation,
-      id,
+  return defer(() => import('./readArchive')).pipe(
+    switchMap(({ ArchiveProgress, StreamingUnzip, declaredArchiveSize, readArchive, toTrainingResult }) =>
+      getPresigned$<TrainingEvent>(
+        client,
+        resultUrl,
+        async (response, emit) => {
+          const total = declaredArchiveSize(response, maxBytes);
+          const unzip = new StreamingUnzip(maxBytes, { ...client.settings.zipCodec, maxCompressionRatio });
+          const progress = new ArchiveProgress(total, (loaded) => emit({ type: 'downloadProgress', externalProcessId: id, loaded, total }));
+          const files = await readArchive(bodyChunks(response), unzip, maxBytes, progress);
+          progress.flush();
+          emit({ type: 'completed', externalProcessId: id, result: toTrainingResult(files) });
+        },
+        operation,
+        id,
+      ),
     ),
   );
 }

@@ -1,14 +1,19 @@
-/** Reads a result archive response through a streaming unzip. */
+/** Reads a result archive response through a streaming unzip: the code loaded on a result's first download. */
 /**
  * Reading a result archive response through a {@link StreamingUnzip}: shared by
- * `downloadResult$` (entries in memory) and `streamResult$` (entries to a sink).
+ * `downloadResult$` (entries in memory) and `streamResult$` (entries to a sink). They load this
+ * module with a dynamic `import()` when a download starts, so the unzip (with its decoders and
+ * the parsing of the result's CSVs) is a chunk of its own that an app which never reads a result
+ * archive never loads (docs/PERFORMANCE.md, "Size of the browser-safe core").
  *
  * @packageDocumentation
  */
 import { ResponseTooLargeError } from '../core/errors';
-import type { StreamingUnzip } from '../results/unzip';
-import { bodyChunks } from '../transport/body';
+import { StreamingUnzip } from '../results/unzip';
 import type { FetchResponse } from '../transport/fetchLike';
+
+export { StreamingUnzip };
+export { toTrainingResult } from '../results/trainingResult';
 
 /** Progress is reported about every 1% or 256 KiB, whichever is larger, to keep UIs calm. */
 const MIN_PROGRESS_STEP = 256 * 1024;
@@ -56,7 +61,8 @@ export class ArchiveProgress {
 }
 
 /**
- * Feeds the response body to `unzip` chunk by chunk and returns the checked entries (`{}` when
+ * Feeds the response body's chunks (the caller's `bodyChunks(response)`: this chunk needs
+ * nothing of the transport) to `unzip` one by one and returns the checked entries (`{}` when
  * they were streamed to its `onEntry`). Reports progress from 0, fails past `maxBytes`
  * compressed, and keeps memory bounded: after each chunk it waits for an asynchronous decoder
  * to take the chunk in (a synchronous one already has: no promise, no microtask), then for
@@ -66,7 +72,7 @@ export class ArchiveProgress {
  * @internal
  */
 export async function readArchive(
-  response: FetchResponse,
+  chunks: AsyncIterable<Uint8Array>,
   unzip: StreamingUnzip,
   maxBytes: number,
   progress: ArchiveProgress,
@@ -75,7 +81,7 @@ export async function readArchive(
   try {
     let loaded = 0;
     progress.update(loaded);
-    for await (const chunk of bodyChunks(response)) {
+    for await (const chunk of chunks) {
       loaded += chunk.byteLength;
       if (loaded > maxBytes) throw new ResponseTooLargeError('Result archive', maxBytes);
       unzip.push(chunk);

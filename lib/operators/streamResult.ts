@@ -6,13 +6,13 @@
  *
  * @packageDocumentation
  */
-import { Observable, defer } from 'rxjs';
+import { Observable, defer, switchMap } from 'rxjs';
 import type { ExternalProcessId } from '../codecs/ids';
 import type { DownloadProgressEvent } from '../core/events';
+import { bodyChunks } from '../transport/body';
 import { getPresigned$ } from '../transport/presigned';
 import type { PredictionOneClient } from '../transport/client';
-import { StreamingUnzip, type EntryWriter } from '../results/unzip';
-import { ArchiveProgress, declaredArchiveSize, readArchive } from './readArchive';
+import type { EntryWriter, StreamingUnzip } from '../results/unzip';
 
 export type { EntryWriter } from '../results/unzip';
 
@@ -42,7 +42,7 @@ export interface ResultSink {
 
 /**
  * Downloads the result archive at `resultUrl` and streams each entry into `sink` as it is
- * inflated (with the client's {@link ZipCodec}), emitting `downloadProgress` events; it
+ * inflated (with the client's {@link index!ZipCodec}), emitting `downloadProgress` events; it
  * completes once the archive's central directory has confirmed every entry's CRC-32 and size,
  * and the sink has finished. Memory stays bounded by a chunk and the sink's buffers.
  *
@@ -51,10 +51,10 @@ export interface ResultSink {
  * Each writer gets its entry's bytes in order; with an asynchronous decoder ({@link node!WebInflate})
  * the next entry may open before the previous one's writer ended.
  *
- * **Errors**: {@link ResultArchiveError} (truncated, corrupt, CRC mismatch, not a zip),
- * {@link ResponseTooLargeError} (past `maxResultBytes`, compressed or not, or inflating more
- * than `maxCompressionRatio` times), {@link ApiError},
- * {@link NetworkError}, and whatever the sink throws.
+ * **Errors**: {@link index!ResultArchiveError} (truncated, corrupt, CRC mismatch, not a zip),
+ * {@link index!ResponseTooLargeError} (past `maxResultBytes`, compressed or not, or inflating more
+ * than `maxCompressionRatio` times), {@link index!ApiError},
+ * {@link index!NetworkError}, and whatever the sink throws.
  *
  * **Cancellation**: unsubscribing aborts the download and stops the decoders; the sink's
  * `abort` is called.
@@ -77,38 +77,41 @@ export function streamResult$(
   externalProcessId?: ExternalProcessId,
 ): Observable<DownloadProgressEvent> {
   const maxBytes = client.settings.maxResultBytes;
-  return defer(() =>
-    getPresigned$<DownloadProgressEvent>(
-      client,
-      resultUrl,
-      async (response, emit) => {
-        let finished = false;
-        let unzip: StreamingUnzip | undefined;
-        try {
-          const total = declaredArchiveSize(response, maxBytes);
-          unzip = new StreamingUnzip(maxBytes, {
-            ...client.settings.zipCodec,
-            maxCompressionRatio: client.settings.maxCompressionRatio,
-            onEntry: (name) => sink.open(name),
-          });
-          const progress = new ArchiveProgress(total, (loaded) => emit({ type: 'downloadProgress', externalProcessId, loaded, total }));
-          // The sink's backpressure after each chunk, once the decoder took it in.
-          await readArchive(response, unzip, maxBytes, progress, sink.ready && (() => sink.ready?.()));
-          await sink.finish?.();
-          finished = true;
-          progress.flush();
-        } finally {
-          // Also on cancellation: the aborted body makes the read throw. Decoders are stopped
-          // first (readArchive does, and so does this for a failing finish), so that no late
-          // output reaches a sink being aborted.
-          if (!finished) {
-            unzip?.cancel();
-            await Promise.resolve(sink.abort?.(new Error('result download did not complete'))).catch(() => undefined);
+  // The reader is loaded on subscription, before the request (see downloadResult$).
+  return defer(() => import('./readArchive')).pipe(
+    switchMap(({ ArchiveProgress, StreamingUnzip, declaredArchiveSize, readArchive }) =>
+      getPresigned$<DownloadProgressEvent>(
+        client,
+        resultUrl,
+        async (response, emit) => {
+          let finished = false;
+          let unzip: StreamingUnzip | undefined;
+          try {
+            const total = declaredArchiveSize(response, maxBytes);
+            unzip = new StreamingUnzip(maxBytes, {
+              ...client.settings.zipCodec,
+              maxCompressionRatio: client.settings.maxCompressionRatio,
+              onEntry: (name) => sink.open(name),
+            });
+            const progress = new ArchiveProgress(total, (loaded) => emit({ type: 'downloadProgress', externalProcessId, loaded, total }));
+            // The sink's backpressure after each chunk, once the decoder took it in.
+            await readArchive(bodyChunks(response), unzip, maxBytes, progress, sink.ready && (() => sink.ready?.()));
+            await sink.finish?.();
+            finished = true;
+            progress.flush();
+          } finally {
+            // Also on cancellation: the aborted body makes the read throw. Decoders are stopped
+            // first (readArchive does, and so does this for a failing finish), so that no late
+            // output reaches a sink being aborted.
+            if (!finished) {
+              unzip?.cancel();
+              await Promise.resolve(sink.abort?.(new Error('result download did not complete'))).catch(() => undefined);
+            }
           }
-        }
-      },
-      'downloadResult',
-      externalProcessId,
+        },
+        'downloadResult',
+        externalProcessId,
+      ),
     ),
   );
 }

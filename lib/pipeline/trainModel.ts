@@ -117,7 +117,7 @@ export interface TrainModelOptions {
  *
  * Before its first request it checks the job locally and reports every problem at once in one
  * `ValidationError`: the config ({@link trainingConfigIssues}), then the data against it
- * ({@link engine!trainingDataIssues}: not CSV, no header or no rows, a target or time column the header
+ * ({@link data!trainingDataIssues}: not CSV, no header or no rows, a target or time column the header
  * lacks, a `tv` the target does not hold, a regression on a text target), and the column
  * types. The data check reads the first MiB of the training data (all of it
  * when smaller); of a bigger source it reports only what that head proves.

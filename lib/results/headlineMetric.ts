@@ -31,7 +31,7 @@ export const HEADLINE_METRICS: readonly string[] = ['accuracy', 'r2'];
  * console.log(`${m?.name} ${m?.value.toFixed(3)}`); // 'accuracy 0.833'
  * ```
  *
- * @param metrics - A result's metrics ({@link TrainingResult.metrics}), or anything named like them.
+ * @param metrics - A result's metrics ({@link index!TrainingResult.metrics}), or anything named like them.
  * @returns The metric to show.
  */
 export function headlineMetric<M extends Pick<Metric, 'name'> = Metric>(metrics: readonly M[]): M | undefined {

@@ -10,14 +10,30 @@ import type { ColumnType, ColumnSpec } from '../core/columnSpec';
 export type { ColumnType, ColumnSpec };
 
 const COLUMN_TYPES: readonly string[] = ['string', 'integer', 'float', 'date', 'text', 'ignore'];
-const FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Whether a CSV cell (trimmed) is a number: what {@link inferColumns} types `float`, and what the
+ * local checks accept in a regression target. One rule, so the two never disagree.
+ *
+ * ## Example
+ * ```ts
+ * isNumberText('-1.5e3'); // true
+ * isNumberText('12 kg'); // false
+ * ```
+ *
+ * @internal
+ */
+export function isNumberText(value: string): boolean {
+  return NUMBER.test(value);
+}
 // ISO-like dates, with `-` or `/`, optionally with a time: what the service's date type reads.
 const DATE = /^\d{4}[-/]\d{1,2}[-/]\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 function typeOf(values: readonly string[]): ColumnType {
   const present = values.map((v) => v.trim()).filter((v) => v !== '');
   if (present.length === 0) return 'string';
-  if (present.every((v) => FLOAT.test(v))) return 'float';
+  if (present.every(isNumberText)) return 'float';
   if (present.every((v) => DATE.test(v) && !Number.isNaN(Date.parse(v.replace(/\//g, '-'))))) return 'date';
   return 'string';
 }

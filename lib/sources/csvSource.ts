@@ -5,10 +5,8 @@
  *
  * @packageDocumentation
  */
-import { ValidationError } from '../core/errors';
-import { concatBytes } from '../core/bytes';
+import type { Spooling } from './spool';
 import { decodeCsv, type CsvEncoding } from './textEncoding';
-import { collectBounded, type Spooling } from './spool';
 
 /**
  * CSV data in any form the library accepts: text, bytes, a `Blob`/`File`, a WHATWG
@@ -56,10 +54,6 @@ export interface SizedSource extends AsyncIterable<Uint8Array> {
   open(): Promise<{ readonly size?: number; readonly chunks: AsyncIterable<Uint8Array> }>;
 }
 
-function isSized(source: unknown): source is SizedSource {
-  return typeof (source as { open?: unknown }).open === 'function';
-}
-
 /** How much of the data column inference reads. */
 export const HEAD_BYTES = 1024 * 1024;
 
@@ -100,29 +94,6 @@ function isBlob(value: unknown): value is Blob {
   return typeof Blob !== 'undefined' && value instanceof Blob;
 }
 
-function isReadableStream(value: unknown): value is ReadableStream<Uint8Array> {
-  return typeof (value as { getReader?: unknown } | null)?.getReader === 'function';
-}
-
-async function* readerChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}
-
-function toBytes(chunk: unknown): Uint8Array {
-  if (chunk instanceof Uint8Array) return chunk;
-  if (typeof chunk === 'string') return encoder.encode(chunk);
-  throw new ValidationError('CSV source', ['a stream must yield Uint8Array (or string) chunks']);
-}
-
 /** The first {@link HEAD_BYTES} of `bytes` as text; `whole` says whether `bytes` is all the data. */
 function decodeHead(bytes: Uint8Array, encoding: CsvEncoding | undefined, whole: boolean): string {
   const head = bytes.subarray(0, HEAD_BYTES);
@@ -154,83 +125,16 @@ export async function prepareSource(source: CsvSource, streaming: boolean, spool
     // Not `Blob.text()`: it reads UTF-8 only.
     const head = decodeHead(new Uint8Array(await source.slice(0, HEAD_BYTES).arrayBuffer()), encoding, source.size <= HEAD_BYTES);
     if (streaming && source.size > HEAD_BYTES) {
+      const { readerChunks } = await import('./streamSource');
       return { head, complete: false, body: readerChunks(source.stream()), size: source.size };
     }
     const body = new Uint8Array(await source.arrayBuffer());
     return { head, complete: body.byteLength <= HEAD_BYTES, body, size: body.byteLength };
   }
-  let declared: number | undefined;
-  let iterable: AsyncIterable<unknown>;
-  if (isSized(source)) {
-    const opened = await source.open();
-    declared = opened.size;
-    iterable = opened.chunks;
-  } else {
-    iterable = isReadableStream(source) ? readerChunks(source) : source;
-  }
-  if (typeof (iterable as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] !== 'function') {
-    throw new ValidationError('CSV source', ['expected a string, Uint8Array, Blob, ReadableStream or async iterable']);
-  }
-  const iterator = iterable[Symbol.asyncIterator]();
-  const prefix: Uint8Array[] = [];
-  let prefixSize = 0;
-  let done = false;
-  while (prefixSize < HEAD_BYTES) {
-    const next = await iterator.next();
-    if (next.done) {
-      done = true;
-      break;
-    }
-    const bytes = toBytes(next.value);
-    prefix.push(bytes);
-    prefixSize += bytes.byteLength;
-  }
-  const headBytes = concatBytes(prefix, prefixSize);
-  const head = decodeHead(headBytes, encoding, done);
-  if (done) return { head, complete: true, body: headBytes, size: prefixSize };
-  const rest = (async function* () {
-    try {
-      yield headBytes;
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) return;
-        yield toBytes(next.value);
-      }
-    } finally {
-      // Release the source (a file handle, a socket) when the upload stops early.
-      await iterator.return?.();
-    }
-  })();
-  const release = async (): Promise<void> => void (await iterator.return?.());
-  if (declared !== undefined) {
-    if (streaming) return { head, complete: false, body: rest, size: declared, release };
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of rest) chunks.push(chunk);
-    const body = concatBytes(chunks);
-    return { head, complete: false, body, size: body.byteLength };
-  }
-  // Unknown length: object storage needs it before the first byte, so the data is spooled.
-  const spool = streaming ? spooling.spool : undefined;
-  const settle = async (): Promise<PreparedSource> => {
-    if (spool !== undefined) {
-      const spooled = await spool(rest).finally(release);
-      const body = (async function* () {
-        try {
-          yield* spooled.chunks;
-        } finally {
-          await spooled.release();
-        }
-      })();
-      return { head, complete: false, body, size: spooled.size, release: () => spooled.release() };
-    }
-    try {
-      const body = await collectBounded(rest, spooling.maxMemoryBytes);
-      return { head, complete: false, body, size: body.byteLength };
-    } finally {
-      await release();
-    }
-  };
-  return { head, complete: false, body: rest, release, settle };
+  // Any other stream: read on the first one, a chunk of its own in the browser build (an app that
+  // uploads text, bytes or files never loads it; docs/PERFORMANCE.md, section 6).
+  const { prepareStream } = await import('./streamSource');
+  return prepareStream(source, streaming, spooling, { bytes: HEAD_BYTES, decode: (bytes, whole) => decodeHead(bytes, encoding, whole) });
 }
 
 /**

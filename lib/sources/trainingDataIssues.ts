@@ -7,7 +7,7 @@
  */
 import Papa from 'papaparse';
 import type { TrainingConfig } from '../core/trainingConfig';
-import type { ColumnSpec } from './columns';
+import { isNumberText, type ColumnSpec } from './columns';
 import { nearest } from './nearest';
 
 /**
@@ -31,8 +31,6 @@ export interface TrainingDataCheckOptions {
   /** How the data is named in the messages (default `training data`). */
   readonly label?: string;
 }
-
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 function quoteList(values: readonly string[], max = 6): string {
   const shown = values.slice(0, max).map((v) => `'${v}'`);
@@ -138,7 +136,7 @@ function dataIssues(rows: string[][], header: string[], config: TrainingConfig, 
   const values = body.map((row) => (row[index] ?? '').trim()).filter((v) => v !== '');
   const distinct = [...new Set(values)];
   if (c.tt === 'regression') {
-    const text = values.find((v) => !NUMBER.test(v));
+    const text = values.find((v) => !isNumberText(v));
     if (text !== undefined) issues.push(`regression needs a numeric target, but '${target}' holds text (e.g. '${text}'); use a classification task type`);
   } else if (c.tt === 'binary_classification') {
     if (distinct.length > 2) {

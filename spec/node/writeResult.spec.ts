@@ -2,7 +2,8 @@
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ValidationError, toTrainingResult } from '../../lib';
+import { ValidationError } from '../../lib';
+import { toTrainingResult } from '../../lib/data';
 import { writeResult } from '../../lib/node';
 
 describe('writeResult', () => {

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { strToU8, zipSync } from 'fflate';
 import ts from 'typescript';
 
 /**
@@ -19,6 +20,7 @@ const entries = [
   'prediction-one-rx/engine',
   'prediction-one-rx/deploy',
   'prediction-one-rx/otel',
+  'prediction-one-rx/data',
 ];
 
 describe('the published package', () => {
@@ -75,6 +77,39 @@ describe('the published package', () => {
     expect(JSON.parse(node([type, '-e', script]))).toEqual([true, true]);
   });
 
+  // downloadResult$ loads its archive reader with a dynamic import(): a chunk of its own in dist/,
+  // which the published ESM imports and the published CommonJS requires when a download starts.
+  it.each([
+    ['import', '--input-type=module', "await import('prediction-one-rx')", "await import('prediction-one-rx/data')"],
+    ['require', '--input-type=commonjs', "require('prediction-one-rx')", "require('prediction-one-rx/data')"],
+  ])('should load the result archive reader on demand and read a result (%s)', (_how, type, core, data) => {
+    const archive = Buffer.from(zipSync({ 'metrics.csv': strToU8('metric,value\naccuracy,0.875\n') })).toString('base64');
+    const script = `
+      (async () => {
+        const http = require('node:http');
+        const core = ${core}; const data = ${data};
+        // rxjs is the package's peer: resolved from where the package is, as an app's would be.
+        const rxjs = require(require.resolve('rxjs', { paths: [require.resolve('prediction-one-rx')] }));
+        const server = http.createServer((req, res) => res.end(Buffer.from('${archive}', 'base64'))).listen(0, '127.0.0.1');
+        await new Promise((r) => server.once('listening', r));
+        try {
+          const client = core.createClient({ baseUrl: 'http://127.0.0.1:1', apiKey: 'k' });
+          const resultUrl = 'http://127.0.0.1:' + server.address().port + '/result.zip';
+          const events = await new Promise((resolve, reject) => {
+            const seen = [];
+            core.downloadResult$(client)(rxjs.of({ resultUrl })).subscribe({ next: (e) => seen.push(e), error: reject, complete: () => resolve(seen) });
+          });
+          const result = events.find((e) => e.type === 'completed').result;
+          console.log(JSON.stringify(data.headlineMetric(result.metrics)));
+        } finally {
+          server.close();
+        }
+      })();`;
+    const run =
+      type === '--input-type=module' ? `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url); ${script}` : script;
+    expect(JSON.parse(node([type, '-e', run]))).toEqual({ name: 'accuracy', value: 0.875, raw: '0.875' });
+  });
+
   it('should mark the package side-effect free', () => {
     const pkg = JSON.parse(node(['-p', "JSON.stringify(require('prediction-one-rx/package.json'))"]));
     expect(pkg.sideEffects).toBe(false);
@@ -124,7 +159,7 @@ describe('the published package', () => {
 });
 
 describe('the published types', () => {
-  it.each(['index', 'node/index', 'emulator/index', 'angular/index', 'bullmq/index', 'engine/index', 'deploy/index', 'otel/index'])(
+  it.each(['index', 'node/index', 'emulator/index', 'angular/index', 'bullmq/index', 'engine/index', 'deploy/index', 'otel/index', 'data/index'])(
     'should have no `any` in dist/%s.d.ts',
     (entry) => {
       const file = path.join(root, 'dist', `${entry}.d.ts`);

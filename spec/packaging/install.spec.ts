@@ -80,8 +80,8 @@ describe('the packed package, installed as a browser app does', () => {
 
   it('should load the core with import and require, and the Node client without undici', async () => {
     expect(node(['-e', "console.log(typeof require('prediction-one-rx').trainModel$)"]).trim()).toBe('function');
-    const subpaths = "['engine', 'deploy'].map((e) => Object.keys(require('prediction-one-rx/' + e)).length > 0).join()";
-    expect(node(['-e', `console.log(${subpaths})`]).trim()).toBe('true,true');
+    const subpaths = "['engine', 'deploy', 'data'].map((e) => Object.keys(require('prediction-one-rx/' + e)).length > 0).join()";
+    expect(node(['-e', `console.log(${subpaths})`]).trim()).toBe('true,true,true');
     // The Node client falls back to cross-fetch with keep-alive agents: a real request on loopback.
     const script = `
       const http = await import('node:http');
@@ -224,14 +224,15 @@ describe('the packed package, installed as a browser app does', () => {
 describe('the packed types, compiled by fresh ESM and CommonJS projects', () => {
   let tmp: string;
   const SOURCE = [
-    "import { trainModel$, headlineMetric, type TrainingResult } from 'prediction-one-rx';",
+    "import { trainModel$, type TrainingResult } from 'prediction-one-rx';",
+    "import { headlineMetric, streamResult$ } from 'prediction-one-rx/data';",
     "import { createNodeClient, createUndiciFetch, type UndiciDispatcherLike } from 'prediction-one-rx/node';",
     "import { startEmulator, type EmulatorOptions } from 'prediction-one-rx/emulator';",
     "import { createTrainingWorker, enqueueTrainings, type RedisLike } from 'prediction-one-rx/bullmq';",
     "import { jobStep$, trainEachFrom$, type JobRecord } from 'prediction-one-rx/engine';",
     "import { predict$, retrainClient$, models$, type Classifier } from 'prediction-one-rx/deploy';",
     "import { openTelemetry, type TracerProviderLike } from 'prediction-one-rx/otel';",
-    'export const used = [trainModel$, headlineMetric, createNodeClient, createUndiciFetch, startEmulator, createTrainingWorker, enqueueTrainings, jobStep$, trainEachFrom$, predict$, retrainClient$, models$, openTelemetry];',
+    'export const used = [trainModel$, headlineMetric, streamResult$, createNodeClient, createUndiciFetch, startEmulator, createTrainingWorker, enqueueTrainings, jobStep$, trainEachFrom$, predict$, retrainClient$, models$, openTelemetry];',
     'export type Used = [TrainingResult, UndiciDispatcherLike, EmulatorOptions, RedisLike, JobRecord, Classifier, TracerProviderLike];',
     '',
   ].join('\n');

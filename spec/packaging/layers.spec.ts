@@ -11,8 +11,8 @@ import ts from 'typescript';
  * source, since a bundle drops them).
  */
 const root = path.resolve(__dirname, '../..');
-const rank: Record<string, number> = { core: 0, codecs: 1, sources: 1, results: 1, transport: 2, operators: 3, pipeline: 4, engine: 5, deploy: 5 };
-const ENTRIES = ['lib/index.ts', 'lib/engine/index.ts', 'lib/deploy/index.ts'];
+const rank: Record<string, number> = { core: 0, codecs: 1, sources: 1, results: 1, transport: 2, operators: 3, pipeline: 4, engine: 5, deploy: 5, data: 5 };
+const ENTRIES = ['lib/index.ts', 'lib/engine/index.ts', 'lib/deploy/index.ts', 'lib/data/index.ts'];
 
 async function graph(): Promise<Map<string, string[]>> {
   const result = await build({

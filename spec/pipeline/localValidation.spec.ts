@@ -2,7 +2,7 @@
 import { Readable } from 'node:stream';
 import { lastValueFrom } from 'rxjs';
 import { ValidationError, trainModel$, type TrainingConfig, type TrainingJob } from '../../lib';
-import { trainingDataIssues } from '../../lib/engine';
+import { trainingDataIssues } from '../../lib/data';
 import { createNodeClient } from '../../lib/node';
 import { API_KEY, seattleRain, seattleWeather, useEmulator } from '../helpers/emulator';
 

@@ -1,5 +1,5 @@
 /** Specs: headlineMetric. */
-import { headlineMetric } from '../../lib';
+import { headlineMetric } from '../../lib/data';
 
 const m = (name: string, value: number) => ({ name, value, raw: String(value) });
 

@@ -3,19 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UnzipInflate, strToU8, zipSync } from 'fflate';
 import { lastValueFrom, of, toArray, type Subscription } from 'rxjs';
-import {
-  ResultArchiveError,
-  createClient,
-  downloadResult$,
-  onlyResult,
-  pollStatus$,
-  streamResult$,
-  train$,
-  upload$,
-  type ClientConfig,
-  type FetchLike,
-  type ResultSink,
-} from '../../lib';
+import { ResultArchiveError, createClient, downloadResult$, onlyResult, pollStatus$, train$, upload$, type ClientConfig, type FetchLike } from '../../lib';
+import { streamResult$, type ResultSink } from '../../lib/data';
 import { webZipCodec } from '../../lib/node';
 import { API_KEY, seattleWeather, useEmulator } from '../helpers/emulator';
 import { spyOnDecompressionStream, type StreamSpy } from './decompressionStreams';

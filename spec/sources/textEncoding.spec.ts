@@ -1,7 +1,7 @@
 /** Specs: text encoding detection and decoding. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { decodeCsv, detectCsvEncoding, inferColumns } from '../../lib';
+import { decodeCsv, detectCsvEncoding, inferColumns } from '../../lib/data';
 import { csvEncodingOf } from '../../lib/cli/encodingOption';
 import { DETECT_BYTES } from '../../lib/sources/textEncoding';
 import { prepareSource, settleSource } from '../../lib/sources/csvSource';

@@ -4,7 +4,8 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { rxResource, toSignal } from '@angular/core/rxjs-interop';
 import { Subject, catchError, concat, map, of, scan, startWith, switchMap, tap, toArray } from 'rxjs';
 import { parse as parseCsv } from 'papaparse';
-import { inferColumns, type ColumnSpec, type TaskType, type TrainingConfig, type TrainingJob } from 'prediction-one-rx';
+import type { ColumnSpec, TaskType, TrainingConfig, TrainingJob } from 'prediction-one-rx';
+import { inferColumns } from 'prediction-one-rx/data';
 import { models$ } from 'prediction-one-rx/deploy';
 import { PredictionOneService } from 'prediction-one-rx/angular';
 import { ContributionChartComponent } from './contribution-chart.component';
