@@ -132,7 +132,14 @@ export function upload$(client: PredictionOneClient, options: UploadOptions = {}
 export type UploadCheck = (
   train: { readonly head: string; readonly complete: boolean },
   columns: readonly ColumnSpec[] | undefined,
-) => { readonly issues: readonly string[]; /** The data is not CSV or has no header: column checks are skipped. */ readonly unreadable: boolean };
+) => UploadCheckResult | PromiseLike<UploadCheckResult>;
+
+/** What an {@link UploadCheck} found. @internal */
+export interface UploadCheckResult {
+  readonly issues: readonly string[];
+  /** The data is not CSV or has no header: column checks are skipped. */
+  readonly unreadable: boolean;
+}
 
 /** The training data and the optional evaluation data, each with its head read. */
 interface UploadFiles {
@@ -180,7 +187,8 @@ export function uploadChecked$(
 async function prepareUpload(client: PredictionOneClient, input: UploadInput, check: UploadCheck | undefined, what: string): Promise<CheckedUpload> {
   const heads = await readHeads(client, input);
   try {
-    const columns = checkUpload(heads, columnList(input.columns), check, what);
+    const given = columnList(input.columns);
+    const columns = checkUpload(heads, given, await check?.(heads.train, given), check !== undefined, what);
     // Checked: a source of unknown length is now spooled, so its PUT can declare its length.
     const train = await settleSource(heads.train);
     return { train, evaluation: heads.evaluation && (await settleSource(heads.evaluation)), columns };
@@ -210,8 +218,13 @@ async function readHeads(client: PredictionOneClient, input: UploadInput): Promi
  * throws; with it, every problem (the check's included) is reported in one
  * {@link ValidationError} named `what`.
  */
-function checkUpload(heads: UploadFiles, given: ColumnSpec[] | undefined, check: UploadCheck | undefined, what: string): readonly ColumnSpec[] {
-  const checked = check?.(heads.train, given);
+function checkUpload(
+  heads: UploadFiles,
+  given: ColumnSpec[] | undefined,
+  checked: UploadCheckResult | undefined,
+  check: boolean,
+  what: string,
+): readonly ColumnSpec[] {
   const issues = [...(checked?.issues ?? [])];
   let columns: readonly ColumnSpec[] = [];
   // Data that is not CSV at all, or has no header, has no columns worth reporting on.

@@ -16,7 +16,6 @@ import {
   type ObservableInput,
 } from 'rxjs';
 import { trainingConfigIssues } from '../core/trainingConfig';
-import { checkTrainingData } from '../sources/trainingDataIssues';
 import type { ColumnSpec } from '../sources/columns';
 import type { PollOptions } from '../core/config';
 import type { TrainingEvent } from '../core/events';
@@ -162,10 +161,14 @@ export function trainModel$(client: PredictionOneClient, job: TrainingJob, optio
   return onEvent ? events$.pipe(tap(onEvent)) : events$;
 }
 
-/** The local checks of a job's config and data, run before its upload's first request. */
+/**
+ * The local checks of a job's config and data, run before its upload's first request. The data
+ * check is loaded when the first upload starts (an app that only follows trainings never loads it).
+ */
 function checkOf(job: TrainingJob): UploadCheck {
   const configIssues = trainingConfigIssues(job.config);
-  return (head: { head: string; complete: boolean }, columns: readonly ColumnSpec[] | undefined) => {
+  return async (head: { head: string; complete: boolean }, columns: readonly ColumnSpec[] | undefined) => {
+    const { checkTrainingData } = await import('../sources/trainingDataIssues');
     // With a broken config only the data's own problems are worth adding (not CSV, no rows).
     const data = checkTrainingData(head.head, job.config, { complete: head.complete, columns });
     return { issues: [...configIssues, ...data.issues], unreadable: data.unreadable };
