@@ -23,7 +23,8 @@
  * still reported.
  *
  * Run: npm run bench:scale  (env: JOBS, SCALE_MS, SCALE_RUNS, SATURATION_MS to shrink it;
- * SCALE_MODES=library,bare and SATURATION_MS=0 to iterate on a subset: targets need all phases)
+ * SCALE_MODES=library,bare and SATURATION_MS=0 to iterate on a subset: targets need all phases;
+ * SCALE_CPU_PROF=<dir> writes a V8 CPU profile of each client process there, for `node --cpu-prof`'s readers)
  */
 import path from 'node:path';
 import { writeFileSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -229,7 +230,13 @@ async function worker(args: WorkerArgs): Promise<void> {
 
 async function phase(emulator: EmulatorHandle, args: Omit<WorkerArgs, 'url' | 'apiKey' | 'libraryBundle'>) {
   await emulator.clearLog();
-  const child = forkTs(__filename, ['--worker', JSON.stringify({ ...args, url: emulator.url, apiKey: emulator.apiKey, libraryBundle: await libraryBundle })]);
+  const profileDir = process.env.SCALE_CPU_PROF;
+  const child = forkTs(
+    __filename,
+    ['--worker', JSON.stringify({ ...args, url: emulator.url, apiKey: emulator.apiKey, libraryBundle: await libraryBundle })],
+    // One folder per mode: the loader's worker thread writes a profile of its own beside the process's.
+    profileDir ? ['--cpu-prof', '--cpu-prof-interval=250', `--cpu-prof-dir=${path.join(profileDir, args.mode)}`] : [],
+  );
   const resultP = waitFor<{ result: WorkerResult }>(child, 'result');
   await waitFor(child, 'window-start');
   const [c0, e0] = await Promise.all([emulator.count(STATUS_ROUTE), emulator.cpuMs()]);
