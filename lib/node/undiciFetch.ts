@@ -72,7 +72,8 @@ interface ResponseHeaders {
 
 /** undici's headers are a plain object with lower-case names: `name` read as fetch's `Headers.get` would. */
 function headerOf(raw: UndiciResponse['headers'], name: string): string | null {
-  const value = raw[name.toLowerCase()];
+  // The transport asks in lower case: no new string per lookup then.
+  const value = raw[name] ?? raw[name.toLowerCase()];
   if (value === undefined) return null;
   return Array.isArray(value) ? value.join(', ') : value;
 }
