@@ -7,10 +7,13 @@
  *
  * Run: TSX_TSCONFIG_PATH=bench/tsconfig.json npx tsx bench/pollProfile.ts
  * env: MODE=library|library-plain-repeat|rxjs-repeat (default library), N (2000), INTERVAL_MS
- * (2000), WINDOW_MS (5000), TOP (30), CPU_PROF=<file> (a .cpuprofile of the window).
+ * (2000), WINDOW_MS (5000), TOP (30), CPU_PROF=<file> (a .cpuprofile of the window), NO_HEAP=1
+ * (CPU per poll only: the sampling heap profiler costs CPU of its own), REF_SOURCES=<dir> (the
+ * library modes run another version's sources, see bench/scale.ts).
  */
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import { setTimeout as sleepP } from 'node:timers/promises';
 import { forkEmulator } from './lib/common';
@@ -56,7 +59,8 @@ async function main(): Promise<void> {
     } else {
       const { bundleLibrary } = await import('./lib/bundleLibrary.mjs');
       type Bundle = typeof import('../lib/index') & typeof import('../lib/node/index') & Pick<typeof import('../lib/operators/poller'), 'pollerRun'>;
-      const lib = createRequire(__filename)(await bundleLibrary()) as Bundle;
+      const ref = process.env.REF_SOURCES;
+      const lib = createRequire(__filename)(await (ref ? bundleLibrary(undefined, path.resolve(ref), 'library-ref') : bundleLibrary())) as Bundle;
       lib.pollerRun.mode = MODE === 'library-plain-repeat' ? 'plain' : 'hand-written';
       const client = lib.createNodeClient({ baseUrl: emulator.url, apiKey: emulator.apiKey });
       subscribe = (id, firstDelayMs) =>
@@ -68,12 +72,15 @@ async function main(): Promise<void> {
     await sleepP(INTERVAL_MS * 2);
     const session = new Session();
     session.connect();
-    await session.post('HeapProfiler.enable');
-    await session.post('HeapProfiler.startSampling', {
-      samplingInterval: 1024,
-      includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: true,
-    } as never);
+    const heap = process.env.NO_HEAP !== '1';
+    if (heap) {
+      await session.post('HeapProfiler.enable');
+      await session.post('HeapProfiler.startSampling', {
+        samplingInterval: 1024,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      } as never);
+    }
     if (process.env.CPU_PROF) {
       await session.post('Profiler.enable');
       await session.post('Profiler.setSamplingInterval', { interval: 100 });
@@ -88,8 +95,12 @@ async function main(): Promise<void> {
       const { profile } = await session.post('Profiler.stop');
       writeFileSync(process.env.CPU_PROF, JSON.stringify(profile));
     }
-    const { profile } = (await session.post('HeapProfiler.stopSampling')) as unknown as { profile: { head: SamplingNode } };
     subs.forEach((s) => s.unsubscribe());
+    if (!heap) {
+      console.log(JSON.stringify({ mode: MODE, ref: process.env.REF_SOURCES, polls, cpuUsPerPoll: Math.round((cpu.user + cpu.system) / polls) }));
+      return;
+    }
+    const { profile } = (await session.post('HeapProfiler.stopSampling')) as unknown as { profile: { head: SamplingNode } };
     const bySelf = new Map<string, number>();
     let total = 0;
     const walk = (node: SamplingNode): void => {
