@@ -7,7 +7,8 @@
 // loop instead (on a poll answering at once); FIRST_DELAY=1 spreads first polls over 10 ms (as
 // the benches do); MAX_WAIT=<ms> gives every training a deadline (the library's default is 24 h).
 // MODE=library-plain-repeat measures the library's poller on RxJS's repeat({ delay: timer }), and
-// SOURCES=1 the library (its hand-written run) on the same kind of bundle of the sources.
+// SOURCES=1 the library (its hand-written run) on the same kind of bundle of the sources;
+// REF_SOURCES=<dir> (another version's lib/ and tsconfig.json, see bench/scale.ts) bundles that one instead.
 // Heap per waiting training: N trainings polled once, then all waiting for their next poll.
 import { createRequire } from 'node:module';
 const root = process.argv[2] ?? new URL('..', import.meta.url).pathname.replace(/\/$/, '');
@@ -18,9 +19,12 @@ const MODE = process.env.MODE ?? 'library';
 // MODE=library-plain-repeat (the poller on RxJS's repeat({ delay: timer })) and SOURCES=1 run a
 // bundle of this checkout's sources built like dist/ (bench/lib/bundleLibrary.mjs): only it
 // reaches the poller's internal switch.
-const fromSources = MODE === 'library-plain-repeat' || process.env.SOURCES === '1';
+const fromSources = MODE === 'library-plain-repeat' || process.env.SOURCES === '1' || process.env.REF_SOURCES !== undefined;
+const { bundleLibrary } = await import('./lib/bundleLibrary.mjs');
 const lib = fromSources
-  ? require(await (await import('./lib/bundleLibrary.mjs')).bundleLibrary())
+  ? require(
+      await (process.env.REF_SOURCES ? bundleLibrary(undefined, (await import('node:path')).resolve(process.env.REF_SOURCES), 'library-ref') : bundleLibrary()),
+    )
   : root.endsWith('.ts')
     ? await import(root)
     : require(root + '/dist/index.js');

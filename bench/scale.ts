@@ -23,7 +23,12 @@
  * still reported.
  *
  * Run: npm run bench:scale  (env: JOBS, SCALE_MS, SCALE_RUNS, SATURATION_MS to shrink it;
- * SCALE_MODES=library,bare and SATURATION_MS=0 to iterate on a subset: targets need all phases)
+ * SCALE_MODES=library,bare and SATURATION_MS=0 to iterate on a subset: targets need all phases;
+ * SCALE_CPU_PROF=<dir> writes a V8 CPU profile of each client process there, for `node --cpu-prof`'s readers;
+ * SCALE_REF_SOURCES=<dir> (a tree with lib/ and tsconfig.json of another version, e.g. from
+ * `git archive <commit> lib tsconfig.json` into bench/results/ref: outside node_modules, where esbuild
+ * would not apply its tsconfig paths) adds the
+ * mode library-ref, that version's library, to SCALE_MODES: before and after in one run)
  */
 import path from 'node:path';
 import { writeFileSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -42,7 +47,7 @@ const SCALE_RUNS = Number(process.env.SCALE_RUNS ?? 3);
 const SATURATION_MS = Number(process.env.SATURATION_MS ?? 20_000);
 const STATUS_ROUTE = 'GET /v1/external/models/results';
 
-type Mode = 'library' | 'library-plain-repeat' | 'library-crossfetch' | 'bare' | 'rxjs-repeat';
+type Mode = 'library' | 'library-plain-repeat' | 'library-crossfetch' | 'library-ref' | 'bare' | 'rxjs-repeat';
 interface WorkerArgs {
   mode: Mode;
   url: string;
@@ -52,6 +57,8 @@ interface WorkerArgs {
   durationMs: number;
   /** The library bundle the library modes load (bench/lib/bundleLibrary.mjs). */
   libraryBundle: string;
+  /** The reference version's bundle (SCALE_REF_SOURCES), loaded by the library-ref mode. */
+  refBundle?: string;
 }
 interface WorkerResult {
   mode: Mode;
@@ -141,7 +148,8 @@ async function worker(args: WorkerArgs): Promise<void> {
     const { of } = await import('rxjs');
     // The bundle of the sources, not dist/: the plain baseline is set on the poller's internal switch.
     type Bundle = typeof import('../lib/index') & typeof import('../lib/node/index') & Pick<typeof import('../lib/operators/poller'), 'pollerRun'>;
-    const { pollStatus$, createNodeClient, createNodeFetch, pollerRun } = createRequire(__filename)(args.libraryBundle) as Bundle;
+    const bundle = args.mode === 'library-ref' ? args.refBundle! : args.libraryBundle;
+    const { pollStatus$, createNodeClient, createNodeFetch, pollerRun } = createRequire(__filename)(bundle) as Bundle;
     pollerRun.mode = args.mode === 'library-plain-repeat' ? 'plain' : 'hand-written';
     const client = createNodeClient({
       baseUrl: args.url,
@@ -227,9 +235,15 @@ async function worker(args: WorkerArgs): Promise<void> {
 
 // ---------------------------------------------------------------- orchestrator
 
-async function phase(emulator: EmulatorHandle, args: Omit<WorkerArgs, 'url' | 'apiKey' | 'libraryBundle'>) {
+async function phase(emulator: EmulatorHandle, args: Omit<WorkerArgs, 'url' | 'apiKey' | 'libraryBundle' | 'refBundle'>) {
   await emulator.clearLog();
-  const child = forkTs(__filename, ['--worker', JSON.stringify({ ...args, url: emulator.url, apiKey: emulator.apiKey, libraryBundle: await libraryBundle })]);
+  const profileDir = process.env.SCALE_CPU_PROF;
+  const child = forkTs(
+    __filename,
+    ['--worker', JSON.stringify({ ...args, url: emulator.url, apiKey: emulator.apiKey, libraryBundle: await libraryBundle, refBundle: await refBundle })],
+    // One folder per mode: the loader's worker thread writes a profile of its own beside the process's.
+    profileDir ? ['--cpu-prof', '--cpu-prof-interval=250', `--cpu-prof-dir=${path.join(profileDir, args.mode)}`] : [],
+  );
   const resultP = waitFor<{ result: WorkerResult }>(child, 'result');
   await waitFor(child, 'window-start');
   const [c0, e0] = await Promise.all([emulator.count(STATUS_ROUTE), emulator.cpuMs()]);
@@ -297,10 +311,14 @@ function medianOf(runs: Derived[]): Derived {
 
 /** The library the library modes run, bundled once per bench run. */
 let libraryBundle: Promise<string>;
+/** The reference version's library (SCALE_REF_SOURCES), if any. */
+let refBundle: Promise<string | undefined> = Promise.resolve(undefined);
 
 async function main(): Promise<void> {
   const { bundleLibrary } = await import('./lib/bundleLibrary.mjs');
   libraryBundle = bundleLibrary();
+  const refSources = process.env.SCALE_REF_SOURCES;
+  if (refSources) refBundle = bundleLibrary(undefined, path.resolve(refSources), 'library-ref');
   console.log('machine', machine());
   const emulator = await forkEmulator({ manual: true });
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'p1rx-bench-'));
@@ -319,7 +337,8 @@ async function main(): Promise<void> {
     // MiB outside V8's heap (which is steady), so each figure is the median of SCALE_RUNS.
     const allModes = ['bare', 'rxjs-repeat', 'library-plain-repeat', 'library'] as const;
     const only = process.env.SCALE_MODES?.split(',');
-    const scaleModes = allModes.filter((m) => only === undefined || only.includes(m));
+    const scaleModes: Mode[] = allModes.filter((m) => only === undefined || only.includes(m));
+    if (refSources) scaleModes.push('library-ref');
     const scaleRuns: Record<string, Derived[]> = {};
     for (let i = 0; i < SCALE_RUNS; i++) {
       for (let k = 0; k < scaleModes.length; k++) {
@@ -328,7 +347,7 @@ async function main(): Promise<void> {
         (scaleRuns[mode] ??= []).push(derive(await phase(emulator, { mode, idsFile, intervalMs: 5000, durationMs: SCALE_MS })));
       }
     }
-    const scale = Object.fromEntries(scaleModes.map((m) => [m, medianOf(scaleRuns[m])])) as Record<(typeof allModes)[number], Derived>;
+    const scale = Object.fromEntries(scaleModes.map((m) => [m, medianOf(scaleRuns[m])])) as Record<Mode, Derived>;
     const row = (phaseName: string, mode: string, r: Derived, scheduledPerS: number) => ({
       phase: phaseName,
       mode,

@@ -10,12 +10,14 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../.
  * switch (dependencies stay external; `prediction-one-rx` imports resolve to the same sources
  * through tsconfig.json's paths, so there is one copy of the library) and returns its path.
  * Not dist/: dist/ does not export the switch; not tsx: its keepNames gives every named closure
- * of lib/ its own property dictionary, which dist/ does not have.
+ * of lib/ its own property dictionary, which dist/ does not have. `sources` is another tree of
+ * the library's sources (with its tsconfig.json) to bundle instead, written as `<name>.cjs`: a
+ * reference version measured beside this one in the same run.
  */
-export async function bundleLibrary(outDir = path.join(root, 'node_modules', '.cache', 'p1rx-bench')) {
+export async function bundleLibrary(outDir = path.join(root, 'node_modules', '.cache', 'p1rx-bench'), sources = root, name = 'library') {
   // Inside the checkout, so the bundle's external requires resolve from its node_modules.
   mkdirSync(outDir, { recursive: true });
-  const outfile = path.join(outDir, 'library.cjs');
+  const outfile = path.join(outDir, `${name}.cjs`);
   await build({
     stdin: {
       contents: [
@@ -23,14 +25,14 @@ export async function bundleLibrary(outDir = path.join(root, 'node_modules', '.c
         "export { createNodeClient, createNodeFetch } from './lib/node/index';",
         "export { pollerRun } from './lib/operators/poller';",
       ].join('\n'),
-      resolveDir: root,
+      resolveDir: sources,
       loader: 'ts',
     },
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'es2022',
-    tsconfig: path.join(root, 'tsconfig.json'),
+    tsconfig: path.join(sources, 'tsconfig.json'),
     packages: 'external',
     outfile,
     logLevel: 'error',

@@ -50,8 +50,19 @@ function isCombinator(type: t.Decoder<unknown, unknown> | undefined): boolean {
  * @internal
  */
 export function decodeOrThrow<C extends t.Mixed>(codec: C, value: unknown, rawBody: string, secrets: readonly (string | undefined)[] = []): t.TypeOf<C> {
-  const result = codec.decode(value);
+  const result = codec.validate(value, rootContextOf(codec));
   // `_tag` instead of fp-ts' isLeft: fp-ts' deep imports do not resolve from native ESM.
-  if (result._tag === 'Left') throw new DecodeError(codec.name, reportIssues(result.left), rawBody, secrets);
-  return result.right;
+  if (result._tag === 'Right') return result.right;
+  // Failing is rare: decoded again from a root naming the value, what io-ts's `decode` reports.
+  const reported = codec.decode(value);
+  throw new DecodeError(codec.name, reportIssues(reported._tag === 'Left' ? reported.left : result.left), rawBody, secrets);
+}
+
+/** Per codec, the root context of a decoding: built once, not per response (io-ts's `decode` builds one per call). */
+const rootContexts = new WeakMap<t.Mixed, t.Context>();
+
+function rootContextOf(codec: t.Mixed): t.Context {
+  let context = rootContexts.get(codec);
+  if (context === undefined) rootContexts.set(codec, (context = [{ key: '', type: codec, actual: undefined }]));
+  return context;
 }

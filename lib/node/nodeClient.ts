@@ -12,11 +12,14 @@ import { tempFileSpool } from './spool';
  */
 function defaultNodeFetch(options: NodeFetchOptions): FetchLike {
   let chosen: Promise<FetchLike> | undefined;
-  return async (url, init) => {
+  // Once chosen, a request goes straight to it (no promise of ours per request).
+  let fetch: FetchLike | undefined;
+  return (url, init) => {
+    if (fetch !== undefined) return fetch(url, init);
     chosen ??= undiciAvailable().then((yes) =>
       yes ? createUndiciFetch({ connections: options.maxSockets, keepAliveTimeoutMs: options.keepAliveMsecs }) : createNodeFetch(options),
     );
-    return (await chosen)(url, init);
+    return chosen.then((f) => (fetch = f)(url, init));
   };
 }
 

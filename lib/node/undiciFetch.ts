@@ -72,7 +72,8 @@ interface ResponseHeaders {
 
 /** undici's headers are a plain object with lower-case names: `name` read as fetch's `Headers.get` would. */
 function headerOf(raw: UndiciResponse['headers'], name: string): string | null {
-  const value = raw[name.toLowerCase()];
+  // The transport asks in lower case: no new string per lookup then.
+  const value = raw[name] ?? raw[name.toLowerCase()];
   if (value === undefined) return null;
   return Array.isArray(value) ? value.join(', ') : value;
 }
@@ -130,25 +131,34 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
   let dispatcher = options.dispatcher as Dispatcher | undefined;
   // Loaded on the first request; later requests do not wait on the import again.
   let loaded: UndiciModule | undefined;
-  const fetch: FetchLike = async (url, init) => {
-    const { Agent, request } = loaded ?? (loaded = await loadUndici());
-    dispatcher ??= new Agent({
+  const send = (undici: UndiciModule, url: string, init: FetchInit): Promise<FetchResponse> => {
+    dispatcher ??= new undici.Agent({
       connections: options.connections ?? LIBRARY_DEFAULTS.node.connections,
       keepAliveTimeout: options.keepAliveTimeoutMs ?? LIBRARY_DEFAULTS.node.keepAliveTimeoutMs,
       pipelining: options.pipelining ?? LIBRARY_DEFAULTS.node.pipelining,
     });
-    const res = await request(url, {
-      method: init.method as Dispatcher.HttpMethod,
-      headers: init.headers,
-      // A WHATWG ReadableStream is an async iterable in Node: undici streams it chunk by chunk.
-      body: init.body as UndiciBody | undefined,
-      signal: abortSignalOf(init),
-      dispatcher,
-    });
-    return new UndiciFetchResponse(res);
+    return undici
+      .request(url, {
+        method: init.method as Dispatcher.HttpMethod,
+        headers: init.headers,
+        // A WHATWG ReadableStream is an async iterable in Node: undici streams it chunk by chunk.
+        body: init.body as UndiciBody | undefined,
+        signal: abortSignalOf(init),
+        dispatcher,
+      })
+      .then(toFetchResponse);
+  };
+  // Loaded on the first request; later requests do not wait on the import again (and allocate no promise of ours).
+  const fetch: FetchLike = (url, init) => {
+    if (loaded !== undefined) return send(loaded, url, init);
+    return loadUndici().then((undici) => send((loaded = undici), url, init));
   };
   // Nothing to close before the first request made the pool.
   return Object.assign(fetch, { close: async () => dispatcher?.close() });
+}
+
+function toFetchResponse(res: UndiciResponse): FetchResponse {
+  return new UndiciFetchResponse(res);
 }
 
 /**
@@ -164,14 +174,21 @@ function abortSignalOf(init: FetchInit): Dispatcher.RequestOptions['signal'] {
   return signal as unknown as Dispatcher.RequestOptions['signal'];
 }
 
-/** The smallest `EventEmitter` undici's `signal` option needs: `aborted`, `reason`, and `on` (checked), `once` and `removeListener` (used) for `'abort'`. */
+/**
+ * The smallest `EventEmitter` undici's `signal` option needs: `aborted`, `reason`, and `on`
+ * (checked), `once` and `removeListener` (used) for `'abort'`. undici adds one listener per
+ * request: it is held in a field, an array only from a second one.
+ */
 class AbortEmitter {
   aborted = false;
   reason: unknown = undefined;
-  private listeners: (() => void)[] | undefined;
+  private listener: (() => void) | undefined;
+  private more: (() => void)[] | undefined;
 
   on(event: string, listener: () => void): this {
-    if (event === 'abort') (this.listeners ??= []).push(listener);
+    if (event !== 'abort') return this;
+    if (this.listener === undefined) this.listener = listener;
+    else (this.more ??= []).push(listener);
     return this;
   }
 
@@ -180,17 +197,23 @@ class AbortEmitter {
   }
 
   removeListener(event: string, listener: () => void): this {
-    const i = event === 'abort' && this.listeners ? this.listeners.indexOf(listener) : -1;
-    if (i >= 0) this.listeners!.splice(i, 1);
+    if (event !== 'abort') return this;
+    if (this.listener === listener) {
+      this.listener = this.more?.shift();
+    } else {
+      const i = this.more ? this.more.indexOf(listener) : -1;
+      if (i >= 0) this.more!.splice(i, 1);
+    }
     return this;
   }
 
   abort(): void {
     if (this.aborted) return;
     this.aborted = true;
-    const listeners = this.listeners;
-    this.listeners = undefined;
-    listeners?.forEach((listener) => listener());
+    const { listener, more } = this;
+    this.listener = this.more = undefined;
+    listener?.();
+    more?.forEach((l) => l());
   }
 }
 

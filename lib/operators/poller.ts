@@ -186,6 +186,11 @@ class StatusWatch<Raw, T> {
     return value;
   }
 
+  /** The run ended (done, failed, or its subscriber left): called before its subscriber hears of the end. */
+  released(): void {
+    // A watch of its own is not registered anywhere: a shared entry overrides this.
+  }
+
   /** Whether the latest answer was final (done): the run completes. */
   get isDone(): boolean {
     return this.done;
@@ -304,12 +309,13 @@ class StatusRun<Raw, T> implements Observer<Raw>, Unsubscribable {
     this.wait = this.action === undefined ? this.watch.scheduler.schedule<StatusRun<Raw, T>>(pollAgain, waitMs, this) : this.action.schedule(this, waitMs);
   }
 
-  /** Stops the request in flight and the wait (idempotent). */
+  /** Stops the request in flight and the wait, and releases the watch (idempotent). */
   private end(): void {
     if (this.ended) return;
     this.ended = true;
     const { inFlight, wait, action } = this;
     this.inFlight = this.wait = this.action = undefined;
+    this.watch.released();
     inFlight?.unsubscribe();
     wait?.unsubscribe();
     action?.unsubscribe();
@@ -341,6 +347,9 @@ function replayLatest<T>(): ReplaySubject<T> {
 
 /** What a share's reset hook returns to reset at once (an `ObservableInput` that emits synchronously). */
 const RESET_NOW: readonly unknown[] = [true];
+
+/** The hand-written run's share: replay the latest status, reset at once on every end (the run unregisters its entry itself). */
+const SHARE_RESET = { connector: replayLatest, resetOnError: true, resetOnComplete: true, resetOnRefCountZero: true } as const;
 
 /** Per owner (a client), the shared runs in progress by resource and schedule, then by id. */
 const registries = new WeakMap<object, Map<string, Map<string, unknown>>>();
@@ -397,20 +406,36 @@ function entryOf<Raw, T>(owner: object, policy: PollPolicy<Raw, T>, id: string, 
 
 /**
  * One registered shared run: its watch and its stream, shared by RxJS's `share` (a
- * `ReplaySubject(1)` connector). The share's reset hooks unregister the entry when the run
- * ends or its last subscriber leaves, before its subscribers hear of the end, so one that
- * subscribes again from the completion starts a new entry (and a new run).
+ * `ReplaySubject(1)` connector). The entry is unregistered when the run ends or its last
+ * subscriber leaves, before its subscribers hear of the end, so one that subscribes again from
+ * the completion starts a new entry (and a new run): by the hand-written run as it ends (one
+ * field, no closure per entry), by the share's reset hooks on the plain composition.
  */
 class SharedEntry<Raw, T> extends StatusWatch<Raw, T> {
   readonly shared$: Observable<T>;
 
-  constructor(registry: Map<string, unknown>, policy: PollPolicy<Raw, T>, id: string, scheduler: SchedulerLike, firstDelayMs: number) {
+  constructor(
+    private readonly registry: Map<string, unknown>,
+    policy: PollPolicy<Raw, T>,
+    id: string,
+    scheduler: SchedulerLike,
+    firstDelayMs: number,
+  ) {
     super(policy, id, scheduler, firstDelayMs);
-    const ended = (): readonly unknown[] => {
-      if (registry.get(id) === this) registry.delete(id);
-      return RESET_NOW;
-    };
-    this.shared$ = this.run$().pipe(share<T>({ connector: replayLatest, resetOnError: ended, resetOnComplete: ended, resetOnRefCountZero: ended }));
+    if (pollerRun.mode === 'plain') {
+      const ended = (): readonly unknown[] => {
+        this.released();
+        return RESET_NOW;
+      };
+      this.shared$ = this.run$().pipe(share<T>({ connector: replayLatest, resetOnError: ended, resetOnComplete: ended, resetOnRefCountZero: ended }));
+    } else {
+      this.shared$ = this.run$().pipe(share<T>(SHARE_RESET));
+    }
+  }
+
+  /** Unregisters this entry (if it is still the registered one). */
+  override released(): void {
+    if (this.registry.get(this.id) === this) this.registry.delete(this.id);
   }
 
   /** The shared stream with a subscriber's own deadline: after `maxWaitMs` from subscription, {@link PollTimeoutError} naming the latest status. */

@@ -1,6 +1,6 @@
 /** The one Train Status Check request, for every driver that asks for a training's status. */
 import type { Observable } from 'rxjs';
-import { TrainingStatus } from '../codecs/trainingStatus';
+import { TrainingStatusResponse, type TrainingStatus } from '../codecs/trainingStatus';
 import { callApi$ } from '../transport/api';
 import type { PredictionOneClient } from '../transport/client';
 
@@ -31,6 +31,6 @@ export function trainingStatus$(client: PredictionOneClient, externalProcessId: 
       path: '/v1/external/models/results',
       query: { external_process_id: externalProcessId },
     },
-    TrainingStatus,
+    TrainingStatusResponse,
   );
 }

@@ -63,16 +63,15 @@ export async function* bodyChunks(res: FetchResponse): AsyncGenerator<Uint8Array
  * @internal
  */
 export async function readBodyBounded(res: FetchResponse, maxBytes: number, what: string | (() => string)): Promise<Uint8Array> {
-  const tooLarge = () => new ResponseTooLargeError(typeof what === 'function' ? what() : what, maxBytes);
   const header = res.headers.get('content-length');
   if (header !== null) {
     const declared = Number(header);
-    if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+    if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(what, maxBytes);
     const encoding = res.headers.get('content-encoding');
     if (Number.isFinite(declared) && (encoding === null || encoding === 'identity')) {
       const bytes = new Uint8Array(await res.arrayBuffer());
       // The transport enforces the declared length; a test double or an odd fetch may not.
-      if (bytes.byteLength > maxBytes) throw tooLarge();
+      if (bytes.byteLength > maxBytes) throw tooLarge(what, maxBytes);
       return bytes;
     }
   }
@@ -80,10 +79,15 @@ export async function readBodyBounded(res: FetchResponse, maxBytes: number, what
   let size = 0;
   for await (const chunk of bodyChunks(res)) {
     size += chunk.byteLength;
-    if (size > maxBytes) throw tooLarge();
+    if (size > maxBytes) throw tooLarge(what, maxBytes);
     chunks.push(chunk);
   }
   return concatBytes(chunks, size);
+}
+
+/** The error of a body over `maxBytes` (a module function: no closure per body read). */
+function tooLarge(what: string | (() => string), maxBytes: number): ResponseTooLargeError {
+  return new ResponseTooLargeError(typeof what === 'function' ? what() : what, maxBytes);
 }
 
 const decoder = new TextDecoder('utf-8');

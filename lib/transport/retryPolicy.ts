@@ -5,7 +5,19 @@
  * @packageDocumentation
  */
 import { backoffMs, retryAfterOf } from '../core/trainingRules';
-import { asyncScheduler, defer, identity, mergeMap, race, retry, throwError, timer, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
+import {
+  asyncScheduler,
+  defer,
+  identity,
+  mergeMap,
+  race,
+  retry,
+  throwError,
+  timer,
+  type MonoTypeOperatorFunction,
+  type Observable,
+  type SchedulerLike,
+} from 'rxjs';
 import type { ResolvedRetryOptions } from '../core/settings';
 import { ApiError, DeadlineExceededError, NetworkError, PredictionOneError, RateLimitError, ResultArchiveError } from '../core/errors';
 import { redactUrl } from '../core/redact';
@@ -83,11 +95,22 @@ export function retryTransient<T>(
   const { maxAttempts, deadlineMs } = options;
   const hasDeadline = Number.isFinite(deadlineMs);
   if (maxAttempts <= 1 && !hasDeadline) return identity;
+  // Without a deadline a call keeps nothing of its own: one `retry` for every subscription (a
+  // poll subscribes once every few seconds per training), no `defer` and state per call.
+  if (!hasDeadline) {
+    return retry({
+      count: maxAttempts - 1,
+      delay: (err: unknown, retryCount: number) =>
+        isRetryable(err, request.idempotent)
+          ? retryWait$(request, options, scheduler, err, retryCount, backoffDelayMs(retryCount, err, options))
+          : throwError(() => err),
+    });
+  }
   return (source) =>
     defer(() => {
       // One call's state: the attempts started and the last failure (for the deadline's error).
       const call = { attempts: 1, lastError: undefined as unknown };
-      const deadlineAt = hasDeadline ? scheduler.now() + deadlineMs : Number.POSITIVE_INFINITY;
+      const deadlineAt = scheduler.now() + deadlineMs;
       const expired = (): DeadlineExceededError =>
         new DeadlineExceededError(`${request.method} ${redactUrl(request.url)}`, deadlineMs, call.attempts, call.lastError);
       const retried$ =
@@ -102,21 +125,33 @@ export function retryTransient<T>(
                   call.lastError = err;
                   // The next attempt could not even start in time: end now with what we know.
                   if (scheduler.now() + delayMs >= deadlineAt) return throwError(expired);
-                  options.onRetry?.({
-                    attempt: retryCount + 1,
-                    maxAttempts,
-                    delayMs,
-                    method: request.method,
-                    url: redactUrl(request.url),
-                    cause: err instanceof Error ? err : new Error(String(err)),
-                  });
+                  const wait$ = retryWait$(request, options, scheduler, err, retryCount, delayMs);
                   call.attempts++;
-                  return timer(delayMs, scheduler);
+                  return wait$;
                 },
               }),
             );
-      if (!hasDeadline) return retried$;
       // The deadline races the call: whichever ends first wins, and the other is unsubscribed.
       return race(retried$, timer(Math.max(0, deadlineMs), scheduler).pipe(mergeMap(() => throwError(expired))));
     });
+}
+
+/** The wait of `delayMs` before retry number `retryCount` (1-based) of `request` after `err`, reported to `onRetry`. */
+function retryWait$(
+  request: RetriedRequest,
+  options: ResolvedRetryOptions,
+  scheduler: SchedulerLike,
+  err: unknown,
+  retryCount: number,
+  delayMs: number,
+): Observable<unknown> {
+  options.onRetry?.({
+    attempt: retryCount + 1,
+    maxAttempts: options.maxAttempts,
+    delayMs,
+    method: request.method,
+    url: redactUrl(request.url),
+    cause: err instanceof Error ? err : new Error(String(err)),
+  });
+  return timer(delayMs, scheduler);
 }
