@@ -1,6 +1,6 @@
 /** Bundles the library's sources the way tsup builds dist/ (esbuild, es2022, no keepNames), with the poller's internal switch exported, for the benches' baseline modes. */
 import { build } from 'esbuild';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -24,6 +24,8 @@ export async function bundleLibrary(outDir = path.join(root, 'node_modules', '.c
         "export * from './lib/index';",
         "export { createNodeClient, createNodeFetch } from './lib/node/index';",
         "export { pollerRun } from './lib/operators/poller';",
+        // The plain baseline, which no entry ships (versions before it kept it in poller.ts).
+        ...(existsSync(path.join(sources, 'lib/operators/pollerPlain.ts')) ? ["import './lib/operators/pollerPlain';"] : []),
       ].join('\n'),
       resolveDir: sources,
       loader: 'ts',

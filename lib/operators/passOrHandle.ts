@@ -1,6 +1,6 @@
 /** The shape shared by the pipeline operators: work on the events they handle, pass the others, in order. */
-import { Observable, OperatorFunction, concat, concatMap, defer, of, type Observer, type Subscriber, type Subscription, type Unsubscribable } from 'rxjs';
-import { pollerRun } from './poller';
+import { Observable, OperatorFunction, type Observer, type Subscriber, type Subscription, type Unsubscribable } from 'rxjs';
+import { plainBaseline, pollerRun } from './poller';
 
 /**
  * Acts on the values `handles` picks and passes every event through unchanged, in order: a
@@ -21,22 +21,8 @@ export function passOrHandle<In, H extends In, Out>(
   type Passed = Exclude<In, { readonly type?: undefined }>;
   return (source) =>
     pollerRun.mode === 'plain'
-      ? source.pipe(concatMapPassOrHandle(handles, handle))
+      ? source.pipe(plainBaseline().passOrHandle(handles, handle))
       : new Observable<Out | Passed>((subscriber) => new InOrder<In, H, Out | Passed>(handles, handle, subscriber).start(source));
-}
-
-/** {@link passOrHandle} as plain `concatMap` (the baseline, and the reference its spec compares with). @internal */
-export function concatMapPassOrHandle<In, H extends In, Out>(
-  handles: (value: In) => value is H,
-  handle: (value: H) => Observable<Out>,
-): OperatorFunction<In, Out | Exclude<In, { readonly type?: undefined }>> {
-  type Passed = Exclude<In, { readonly type?: undefined }>;
-  return concatMap((value: In): Observable<Out | Passed> => {
-    if (!handles(value)) return of(value as Passed);
-    // `defer`: a handler that throws fails the stream like an error of its work.
-    const work$ = defer(() => handle(value));
-    return (value as { type?: unknown }).type === undefined ? work$ : concat(of(value as unknown as Passed), work$);
-  });
 }
 
 /** {@link InOrder}'s state bits: a work is subscribed and has not ended... */

@@ -1,18 +1,14 @@
 /** The one status poller (trainings, retraining jobs, prediction APIs): one hand-written run per resource, shared by RxJS's `share` with a `ReplaySubject`, on the client's scheduler, applying the rules of lib/core/trainingRules.ts. */
 import {
-  EMPTY,
   Observable,
   ReplaySubject,
   defer,
-  filter,
-  map,
-  repeat,
   share,
   subscribeOn,
   takeUntil,
   throwError,
-  timer,
   type Observer,
+  type OperatorFunction,
   type SchedulerAction,
   type SchedulerLike,
   type Subscriber,
@@ -29,11 +25,32 @@ import type { PollOptions } from '../core/config';
  * action per run) or `'plain'` (the same rules as plain RxJS composition, `defer` rounds
  * repeated by `repeat({ delay: () => timer(...) })`: the baseline bench:scale and the heap probe
  * measure beside it in the same run, docs/PERFORMANCE.md). Read when a run starts; only the
- * benches change it.
+ * benches and the specs change it. The plain composition lives in `./pollerPlain`, which no
+ * entry imports (the library does not ship its baseline): loading that module fills `plain`.
  *
  * @internal
  */
-export const pollerRun: { mode: 'hand-written' | 'plain' } = { mode: 'hand-written' };
+export const pollerRun: { mode: 'hand-written' | 'plain'; plain?: PlainBaseline } = { mode: 'hand-written' };
+
+/** The plain composition of the poller's runs (`./pollerPlain`), set when that module is loaded. @internal */
+export interface PlainBaseline {
+  /** A watch's run as `defer` rounds repeated with a `timer` delay. */
+  run$<Raw, T>(watch: StatusWatch<Raw, T>): Observable<T>;
+  /** A shared entry's stream: `share` with the reset hooks unregistering the entry. */
+  shared$<Raw, T>(entry: StatusWatch<Raw, T>): Observable<T>;
+  /** `passOrHandle` as `concatMap`. */
+  passOrHandle<In, H extends In, Out>(
+    handles: (value: In) => value is H,
+    handle: (value: H) => Observable<Out>,
+  ): OperatorFunction<In, Out | Exclude<In, { readonly type?: undefined }>>;
+}
+
+/** The plain baseline, when `pollerRun.mode` is `'plain'`. @internal */
+export function plainBaseline(): PlainBaseline {
+  const plain = pollerRun.plain;
+  if (plain === undefined) throw new Error("pollerRun.mode 'plain' needs lib/operators/pollerPlain loaded first (the benches' baseline)");
+  return plain;
+}
 
 /**
  * What the poller needs to know about one kind of resource, built once per operator call
@@ -134,44 +151,23 @@ export function statusRun$<Raw, T>(
  * `timer` delay (`repeat`), on the client's scheduler, where a first delay is a first round that
  * sends nothing, so every wait, the first one included, is `repeat`'s.
  */
-class StatusWatch<Raw, T> {
+export class StatusWatch<Raw, T> {
   /** The latest value emitted (`undefined`: none yet). */
   latest: T | undefined;
   private requests = 0;
   private done = false;
-  private firstDelayPending: boolean;
 
   constructor(
     readonly policy: PollPolicy<Raw, T>,
     readonly id: string,
     readonly scheduler: SchedulerLike,
-    private readonly firstDelayMs: number,
-  ) {
-    this.firstDelayPending = firstDelayMs > 0;
-  }
+    readonly firstDelayMs: number,
+  ) {}
 
   /** Requests on the schedule until done. */
   run$(): Observable<T> {
-    if (pollerRun.mode === 'plain') return defer(() => this.round$()).pipe(repeat({ delay: () => this.wait$() }));
+    if (pollerRun.mode === 'plain') return plainBaseline().run$(this);
     return new Observable<T>((subscriber) => new StatusRun(this, subscriber).start());
-  }
-
-  /** One round: nothing when it is the first delay's, else one request. */
-  private round$(): Observable<T> {
-    if (this.firstDelayPending) {
-      this.firstDelayPending = false;
-      return EMPTY;
-    }
-    this.requests++;
-    return this.poll$();
-  }
-
-  /** One request: its value when its status is news; a failure status is the stream's error. */
-  private poll$(): Observable<T> {
-    return this.policy.poll$(this.id).pipe(
-      map((raw) => this.answer(raw)),
-      filter((value): value is T => value !== NOT_NEWS),
-    );
   }
 
   /** What an answer says: its value when news, else {@link NOT_NEWS}; throws its failure. */
@@ -196,7 +192,7 @@ class StatusWatch<Raw, T> {
     return this.done;
   }
 
-  /** Counts a request sent (the hand-written run sends its own). */
+  /** Counts a request sent (each run sends its own). */
   countRequest(): void {
     this.requests++;
   }
@@ -206,16 +202,10 @@ class StatusWatch<Raw, T> {
     if (this.done) return undefined;
     return this.requests === 0 ? this.firstDelayMs : pollWaitMs(this.requests, this.policy.options);
   }
-
-  /** {@link nextWaitMs} as a `timer`, for the plain baseline. */
-  private wait$(): Observable<unknown> {
-    const waitMs = this.nextWaitMs();
-    return waitMs === undefined ? EMPTY : timer(waitMs, this.scheduler);
-  }
 }
 
 /** What {@link StatusWatch.answer} returns for an answer that repeats the last status. */
-const NOT_NEWS: unique symbol = Symbol('not news');
+export const NOT_NEWS: unique symbol = Symbol('not news');
 
 /**
  * One subscription's run, hand-written because bench:scale shows the plain composition misses
@@ -345,9 +335,6 @@ function replayLatest<T>(): ReplaySubject<T> {
   return new ReplaySubject<T>(1);
 }
 
-/** What a share's reset hook returns to reset at once (an `ObservableInput` that emits synchronously). */
-const RESET_NOW: readonly unknown[] = [true];
-
 /** The hand-written run's share: replay the latest status, reset at once on every end (the run unregisters its entry itself). */
 const SHARE_RESET = { connector: replayLatest, resetOnError: true, resetOnComplete: true, resetOnRefCountZero: true } as const;
 
@@ -422,15 +409,7 @@ class SharedEntry<Raw, T> extends StatusWatch<Raw, T> {
     firstDelayMs: number,
   ) {
     super(policy, id, scheduler, firstDelayMs);
-    if (pollerRun.mode === 'plain') {
-      const ended = (): readonly unknown[] => {
-        this.released();
-        return RESET_NOW;
-      };
-      this.shared$ = this.run$().pipe(share<T>({ connector: replayLatest, resetOnError: ended, resetOnComplete: ended, resetOnRefCountZero: ended }));
-    } else {
-      this.shared$ = this.run$().pipe(share<T>(SHARE_RESET));
-    }
+    this.shared$ = pollerRun.mode === 'plain' ? plainBaseline().shared$(this) : this.run$().pipe(share<T>(SHARE_RESET));
   }
 
   /** Unregisters this entry (if it is still the registered one). */

@@ -1,7 +1,8 @@
 /** Specs: passOrHandle's one-object run does what its concatMap composition does, in virtual time. */
 import { Observable, of, take, throwError, type OperatorFunction } from 'rxjs';
 import { testScheduler } from '../helpers/marbles';
-import { concatMapPassOrHandle, passOrHandle } from '../../lib/operators/passOrHandle';
+import { passOrHandle } from '../../lib/operators/passOrHandle';
+import { concatMapPassOrHandle } from '../../lib/operators/pollerPlain';
 
 /** An event (`type`) or a bare reference (no `type`); `queued` events and bare references are handled. */
 interface Ev {

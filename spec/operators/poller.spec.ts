@@ -5,6 +5,8 @@ import { PollTimeoutError } from '../../lib/core/errors';
 import { DEFAULT_POLL_OPTIONS, resolveConsumerPoll, resolvePollOptions, type ResolvedPollOptions } from '../../lib/core/pollOptions';
 import { testScheduler } from '../helpers/marbles';
 import { StatusPolicy, pollerRun, sharedPoll$, statusRun$, type PollPolicy } from '../../lib/operators/poller';
+// The plain composition (bench:scale's baseline), which no entry loads: the specs compare both runs.
+import '../../lib/operators/pollerPlain';
 import * as rules from '../../lib/core/trainingRules';
 
 // The rules of lib/core/trainingRules.ts, called through (spied on), so a spec can show the
