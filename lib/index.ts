@@ -59,7 +59,6 @@ export type {
   KnownTrainingStatus,
   TrainingStatusValue,
 } from './core/events';
-export { trainingConfigIssues, assertTrainingConfig } from './core/trainingConfig';
 export type {
   TrainingConfig,
   TaskType,

@@ -16,7 +16,8 @@
  */
 import path from 'node:path';
 import { lastValueFrom, tap } from 'rxjs';
-import { trainingConfigIssues, type TrainingConfig } from 'prediction-one-rx';
+import type { TrainingConfig } from 'prediction-one-rx';
+import { trainingConfigIssues } from 'prediction-one-rx/data';
 import { trainEachFrom$, type KeyedTrainingJob } from 'prediction-one-rx/engine';
 import { createNodeClient, fileSource, ndjsonLines, writeResult } from 'prediction-one-rx/node';
 

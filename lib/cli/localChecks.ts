@@ -6,8 +6,8 @@
  * @packageDocumentation
  */
 import { open } from 'node:fs/promises';
-import { trainingConfigIssues, type CsvEncoding, type TrainingConfig } from 'prediction-one-rx';
-import { decodeCsv, trainingDataIssues } from 'prediction-one-rx/data';
+import type { CsvEncoding, TrainingConfig } from 'prediction-one-rx';
+import { decodeCsv, trainingConfigIssues, trainingDataIssues } from 'prediction-one-rx/data';
 import Papa from 'papaparse';
 
 /** How much of each file is read for the checks: the library's column-inference head. @internal */

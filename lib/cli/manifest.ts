@@ -7,7 +7,8 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
-import { trainingConfigIssues, type CsvEncoding, type TaskType, type TrainingConfig } from 'prediction-one-rx';
+import type { CsvEncoding, TaskType, TrainingConfig } from 'prediction-one-rx';
+import { trainingConfigIssues } from 'prediction-one-rx/data';
 import { readCsvText } from './encodingOption';
 
 /**

@@ -25,6 +25,7 @@
 export { inferColumns, columnInfoCsv } from '../sources/columns';
 export { decodeCsv, detectCsvEncoding } from '../sources/textEncoding';
 export { trainingDataIssues } from '../sources/trainingDataIssues';
+export { trainingConfigIssues, assertTrainingConfig } from '../core/trainingConfig';
 export type { TrainingDataCheckOptions } from '../sources/trainingDataIssues';
 export { streamResult$ } from '../operators/streamResult';
 export type { ResultSink, EntryWriter } from '../operators/streamResult';

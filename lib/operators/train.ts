@@ -4,11 +4,12 @@
  *
  * @packageDocumentation
  */
-import { OperatorFunction, catchError, defer, map, throwError } from 'rxjs';
+import { OperatorFunction, catchError, defer, map, switchMap, throwError } from 'rxjs';
 import { CreateModelResponse } from '../codecs/trainingStatus';
 import { ValidationError } from '../core/errors';
 import type { TrainingEvent, UploadedEvent } from '../core/events';
-import { assertTrainingConfig, type TrainingConfig } from '../core/trainingConfig';
+import type * as ConfigChecks from '../core/trainingConfig';
+import type { TrainingConfig } from '../core/trainingConfig';
 import { callApi$ } from '../transport/api';
 import { createModelError } from '../transport/errorFactory';
 import type { PredictionOneClient } from '../transport/client';
@@ -58,21 +59,25 @@ export function train$(client: PredictionOneClient, options: TrainOptions): Oper
   return passOrHandle(
     (value): value is UploadedEvent | ExternalProcessRef => isRef(value) || value.type === 'uploaded',
     (input) =>
-      defer(() => {
-        // Sent as written: `cv: "2"` (the vendor's only wire example) stays a string, `cv: 2` a number.
-        const config = options.config;
-        assertTrainingConfig(config);
-        const id = input.externalProcessId;
-        const name = typeof options.name === 'function' ? options.name(id) : options.name;
-        if (!name.trim()) throw new ValidationError('model name', ['name must not be empty']);
-        return callApi$(
-          client,
-          { operation: 'createModel', trainingId: id, method: 'POST', path: '/v1/external/models', json: { external_process_id: id, name, config } },
-          CreateModelResponse,
-        ).pipe(
-          map((res): TrainingEvent => ({ type: 'queued', externalProcessId: res.external_process_id, name, config })),
-          catchError((err: unknown) => throwError(() => createModelError(err, id))),
-        );
-      }),
+      // The config's local check is loaded with the first Create Model (an app that only follows
+      // trainings never loads it).
+      defer(() => import('../core/trainingConfig')).pipe(
+        switchMap((checks: typeof ConfigChecks) => {
+          // Sent as written: `cv: "2"` (the vendor's only wire example) stays a string, `cv: 2` a number.
+          const config = options.config;
+          checks.assertTrainingConfig(config);
+          const id = input.externalProcessId;
+          const name = typeof options.name === 'function' ? options.name(id) : options.name;
+          if (!name.trim()) throw new ValidationError('model name', ['name must not be empty']);
+          return callApi$(
+            client,
+            { operation: 'createModel', trainingId: id, method: 'POST', path: '/v1/external/models', json: { external_process_id: id, name, config } },
+            CreateModelResponse,
+          ).pipe(
+            map((res): TrainingEvent => ({ type: 'queued', externalProcessId: res.external_process_id, name, config })),
+            catchError((err: unknown) => throwError(() => createModelError(err, id))),
+          );
+        }),
+      ),
   );
 }

@@ -15,7 +15,6 @@ import {
   timer,
   type ObservableInput,
 } from 'rxjs';
-import { trainingConfigIssues } from '../core/trainingConfig';
 import type { ColumnSpec } from '../sources/columns';
 import type { PollOptions } from '../core/config';
 import type { TrainingEvent } from '../core/events';
@@ -162,13 +161,13 @@ export function trainModel$(client: PredictionOneClient, job: TrainingJob, optio
 }
 
 /**
- * The local checks of a job's config and data, run before its upload's first request. The data
- * check is loaded when the first upload starts (an app that only follows trainings never loads it).
+ * The local checks of a job's config and data, run before its upload's first request. They are
+ * loaded when the first upload starts (an app that only follows trainings never loads them).
  */
 function checkOf(job: TrainingJob): UploadCheck {
-  const configIssues = trainingConfigIssues(job.config);
   return async (head: { head: string; complete: boolean }, columns: readonly ColumnSpec[] | undefined) => {
-    const { checkTrainingData } = await import('../sources/trainingDataIssues');
+    const [{ checkTrainingData }, { trainingConfigIssues }] = await Promise.all([import('../sources/trainingDataIssues'), import('../core/trainingConfig')]);
+    const configIssues = trainingConfigIssues(job.config);
     // With a broken config only the data's own problems are worth adding (not CSV, no rows).
     const data = checkTrainingData(head.head, job.config, { complete: head.complete, columns });
     return { issues: [...configIssues, ...data.issues], unreadable: data.unreadable };
