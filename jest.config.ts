@@ -91,6 +91,10 @@ const config: Config = {
   // One worker per core (2 in CI); the integration specs spawn servers and child processes of
   // their own, so more workers than cores only adds contention.
   maxWorkers: '100%',
+  // The child-process programs (the p1rx CLI, spec helpers) bundled once from the current sources.
+  globalSetup: '<rootDir>/spec/helpers/globalSetup.ts',
+  // The longest files first, also on a clean clone (Jest's own order needs a previous run's times).
+  testSequencer: '<rootDir>/spec/helpers/testSequencer.cjs',
   // Endpoint tests talk to a real emulator over loopback; a slow CI core must not flake them.
   // A guard against a hang, not a speed requirement: beside a CPU hog on a machine already
   // loaded 10x, trainings end to end took over 30 s.
