@@ -10,7 +10,8 @@ import type { Config } from 'jest';
  * Jest for this repository: specs in spec/, TypeScript through SWC (transpile only; types are
  * checked by `npm run typecheck`), parallel workers, and an open-handle check per spec file
  * (spec/helpers/openHandlesEnvironment.ts) in place of `--detectOpenHandles`, which forced one
- * worker. `npm run test:unit` runs the `unit` project only (see UNIT below); `npm test` runs both.
+ * worker. `npm run test:unit` runs the `unit` project only (see UNIT below); `npm test` runs `unit` and
+ * `integration`; `npm run test:packaging` the `packaging` project (PACKAGING below).
  */
 
 /**
@@ -64,6 +65,16 @@ const UNIT = [
   'spec/transport/url.spec.ts',
 ];
 
+/**
+ * The packaging tier (`npm run test:packaging`, which CI runs right after `npm test`): the packed
+ * package installed by npm into fresh folders and compiled by TypeScript 5.9 and 7, as each kind
+ * of user does. It needs a built dist/ (`npm test` builds it first) and npm's registry or cache,
+ * and it was a fifth of `npm test`'s CPU (see docs/PERFORMANCE.md "Test suite").
+ */
+const PACKAGING = ['spec/packaging/install.spec.ts'];
+
+const escaped = (file: string) => `<rootDir>/${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+
 const shared: Config = {
   testEnvironment: '<rootDir>/spec/helpers/openHandlesEnvironment.ts',
   setupFilesAfterEnv: ['<rootDir>/spec/helpers/byteEquality.ts'],
@@ -105,8 +116,9 @@ const config: Config = {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/spec/**/*.spec.ts'],
-      testPathIgnorePatterns: ['/node_modules/', ...UNIT.map((file) => `<rootDir>/${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)],
+      testPathIgnorePatterns: ['/node_modules/', ...[...UNIT, ...PACKAGING].map(escaped)],
     },
+    { ...shared, displayName: 'packaging', testMatch: PACKAGING.map((file) => `<rootDir>/${file}`) },
   ],
 };
 
