@@ -100,12 +100,6 @@ describeWithRedis('a fleet of p1rx workers killed with kill -9', () => {
       '5000',
       '--request-timeout',
       '4000',
-      // A killed worker's Create Model claim keeps the job's Create Model from the others until
-      // it expires: 20 s, not the fleet's 2-minute default, which an absent flag leaves in place
-      // (see docs/PERFORMANCE.md, "the crash spec's tail"); above twice the request timeout, for
-      // a worker starved of CPU beside the other Jest worker.
-      '--claim-ttl-ms',
-      '20000',
     ];
     const ready = new Set<WorkerProcess>();
     const start = () => {

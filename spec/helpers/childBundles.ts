@@ -4,8 +4,8 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
- * A child started with `node --import tsx lib/cli/main.ts` compiled lib/ on every start (about
- * 0.7 s of CPU each; the fleet, CLI and memory specs start dozens). Jest's global setup
+ * A child started with `node --import tsx lib/cli/main.ts` compiles lib/ at every start, and the
+ * fleet, CLI and memory specs start dozens (docs/PERFORMANCE.md, "Test suite"). Jest's global setup
  * (spec/helpers/globalSetup.ts) bundles each program here from the current sources with esbuild
  * (the bundler tsup uses for dist/), its dependencies left to node_modules as in the published
  * package: `node <bundle>` is then the program itself, so a signal reaches it, as with the

@@ -2,8 +2,7 @@
 /**
  * Jest's own sequencer runs the files that took longest in the previous run first, so the two
  * workers finish together; it reads those times from its cache, and a clean clone has none (it
- * then orders by file size, which put the packaging install spec, a short file, near the end). This
- * one uses the cached time when there is one, else the time in KNOWN (seconds, measured with two
+ * then orders by file size, and a short file can be a slow one). This one uses the cached time when there is one, else the time in KNOWN (seconds, measured with two
  * workers; see docs/PERFORMANCE.md "Test suite"), else orders by file size after the timed files.
  * Files that failed in the last run still go first. Refresh KNOWN when a spec's time changes much.
  */
