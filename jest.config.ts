@@ -66,12 +66,14 @@ const UNIT = [
 ];
 
 /**
- * The packaging tier (`npm run test:packaging`, which CI runs right after `npm test`): the packed
- * package installed by npm into fresh folders and compiled by TypeScript 5.9 and 7, as each kind
- * of user does. It needs a built dist/ (`npm test` builds it first) and npm's registry or cache,
- * and it was a fifth of `npm test`'s CPU (see docs/PERFORMANCE.md "Test suite").
+ * The packaging tier (`npm run test:packaging`, which CI runs right after `npm test`): the
+ * type-level checks of what is published, each a TypeScript compiler run: the packed package
+ * installed by npm into fresh folders and compiled by TypeScript 5.9 and 7, the built dist/
+ * imported and type-checked by a consumer, and the public types' spec files. It needs a built
+ * dist/ (`npm test` builds it first); it was a quarter of `npm test`'s CPU (see
+ * docs/PERFORMANCE.md "Test suite").
  */
-const PACKAGING = ['spec/packaging/install.spec.ts'];
+const PACKAGING = ['spec/packaging/install.spec.ts', 'spec/packaging/exports.spec.ts', 'spec/types/types.spec.ts'];
 
 const escaped = (file: string) => `<rootDir>/${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
 
