@@ -10,7 +10,8 @@ import type { Config } from 'jest';
  * Jest for this repository: specs in spec/, TypeScript through SWC (transpile only; types are
  * checked by `npm run typecheck`), parallel workers, and an open-handle check per spec file
  * (spec/helpers/openHandlesEnvironment.ts) in place of `--detectOpenHandles`, which forced one
- * worker. `npm run test:unit` runs the `unit` project only (see UNIT below); `npm test` runs both.
+ * worker. `npm run test:unit` runs the `unit` project only (see UNIT below); `npm test` runs `unit` and
+ * `integration`; `npm run test:packaging` the `packaging` project (PACKAGING below).
  */
 
 /**
@@ -64,6 +65,18 @@ const UNIT = [
   'spec/transport/url.spec.ts',
 ];
 
+/**
+ * The packaging tier (`npm run test:packaging`, which CI runs right after `npm test`): the
+ * type-level checks of what is published, each a TypeScript compiler run: the packed package
+ * installed by npm into fresh folders and compiled by TypeScript 5.9 and 7, the built dist/
+ * imported and type-checked by a consumer, and the public types' spec files. It needs a built
+ * dist/ (`npm test` builds it first); it was a quarter of `npm test`'s CPU (see
+ * docs/PERFORMANCE.md "Test suite").
+ */
+const PACKAGING = ['spec/packaging/install.spec.ts', 'spec/packaging/exports.spec.ts', 'spec/types/types.spec.ts'];
+
+const escaped = (file: string) => `<rootDir>/${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+
 const shared: Config = {
   testEnvironment: '<rootDir>/spec/helpers/openHandlesEnvironment.ts',
   setupFilesAfterEnv: ['<rootDir>/spec/helpers/byteEquality.ts'],
@@ -91,6 +104,10 @@ const config: Config = {
   // One worker per core (2 in CI); the integration specs spawn servers and child processes of
   // their own, so more workers than cores only adds contention.
   maxWorkers: '100%',
+  // The child-process programs (the p1rx CLI, spec helpers) bundled once from the current sources.
+  globalSetup: '<rootDir>/spec/helpers/globalSetup.ts',
+  // The longest files first, also on a clean clone (Jest's own order needs a previous run's times).
+  testSequencer: '<rootDir>/spec/helpers/testSequencer.cjs',
   // Endpoint tests talk to a real emulator over loopback; a slow CI core must not flake them.
   // A guard against a hang, not a speed requirement: beside a CPU hog on a machine already
   // loaded 10x, trainings end to end took over 30 s.
@@ -101,8 +118,9 @@ const config: Config = {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/spec/**/*.spec.ts'],
-      testPathIgnorePatterns: ['/node_modules/', ...UNIT.map((file) => `<rootDir>/${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)],
+      testPathIgnorePatterns: ['/node_modules/', ...[...UNIT, ...PACKAGING].map(escaped)],
     },
+    { ...shared, displayName: 'packaging', testMatch: PACKAGING.map((file) => `<rootDir>/${file}`) },
   ],
 };
 

@@ -4,10 +4,12 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { freeLoopbackPort, startRedisServer, type RunningRedis } from '../../scripts/redisServer';
 import { API_KEY } from '../helpers/emulator';
+import { p1rxScript } from '../helpers/childBundles';
 
 /**
- * Real `p1rx worker` processes for the fleet specs: `node --import tsx lib/cli/main.ts`, so a
- * SIGKILL hits the worker itself (the `tsx` binary would leave a grandchild running).
+ * Real `p1rx worker` processes for the fleet specs: `node` running the CLI bundled from lib/
+ * (spec/helpers/childBundles.ts), so a SIGKILL hits the worker itself and a worker starts as fast
+ * as the installed `p1rx`.
  */
 const root = path.resolve(__dirname, '../..');
 
@@ -21,9 +23,9 @@ export interface WorkerProcess {
 }
 
 export function spawnWorker(args: readonly string[], baseUrl: string, env: Record<string, string> = {}): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'lib/cli/main.ts'), 'worker', ...args], {
+  const child = spawn(process.execPath, [p1rxScript(), 'worker', ...args], {
     cwd: root,
-    env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json'), P1RX_BASE_URL: baseUrl, P1RX_API_KEY: API_KEY, P1RX_SECRET_KEY: '', ...env },
+    env: { ...process.env, P1RX_BASE_URL: baseUrl, P1RX_API_KEY: API_KEY, P1RX_SECRET_KEY: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';

@@ -6,6 +6,7 @@ import { API_KEY, useEmulator } from '../helpers/emulator';
 import { hasTmux, openTerminal, type Terminal } from '../helpers/tmux';
 import { until } from '../helpers/wait';
 import { workDir } from './cliHarness';
+import { p1rxScript } from '../helpers/childBundles';
 
 /**
  * `p1rx batch` in a real pseudo-terminal (tmux), its screen read during and after the run. The
@@ -40,28 +41,12 @@ describe('p1rx batch on a terminal', () => {
       manifest,
       JSON.stringify([...jobs.map((key) => ({ key, csv: 'weather.csv', target: 'weather', type: 'multi_classification', cv: 1 })), ...extra]),
     );
-    term = openTerminal(
-      [
-        process.execPath,
-        '--import',
-        'tsx',
-        path.join(root, 'lib/cli/main.ts'),
-        'batch',
-        manifest,
-        '-o',
-        path.join(dir, 'out'),
-        '--poll-interval',
-        '20',
-        '-c',
-        '4',
-      ],
-      {
-        columns: COLUMNS,
-        rows: 30,
-        cwd: root,
-        env: { TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json'), P1RX_BASE_URL: emulator().url, P1RX_API_KEY: API_KEY, P1RX_SECRET_KEY: '' },
-      },
-    );
+    term = openTerminal([process.execPath, p1rxScript(), 'batch', manifest, '-o', path.join(dir, 'out'), '--poll-interval', '20', '-c', '4'], {
+      columns: COLUMNS,
+      rows: 30,
+      cwd: root,
+      env: { P1RX_BASE_URL: emulator().url, P1RX_API_KEY: API_KEY, P1RX_SECRET_KEY: '' },
+    });
     const checkpoint = path.join(dir, 'out', '.p1rx-checkpoint.jsonl');
     return {
       ids: async () => {

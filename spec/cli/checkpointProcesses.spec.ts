@@ -5,6 +5,7 @@ import { loadCheckpoint, type CheckpointRecord } from '../../lib/node';
 import { API_KEY, useEmulator } from '../helpers/emulator';
 import { jsonManifest, workDir } from './cliHarness';
 import { waitForValue } from '../helpers/wait';
+import { p1rxScript } from '../helpers/childBundles';
 
 /**
  * `p1rx batch` as real processes on one checkpoint, and real signals, against a manual
@@ -20,10 +21,10 @@ interface Cli {
 }
 
 function spawnCli(args: string[], baseUrl: string): Cli {
-  // `node --import tsx`, not the `tsx` binary, so a signal reaches the CLI itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'lib/cli/main.ts'), ...args], {
+  // `node <bundled p1rx>`: the child is the CLI itself, so a signal reaches it.
+  const child = spawn(process.execPath, [p1rxScript(), ...args], {
     cwd: root,
-    env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json'), P1RX_BASE_URL: baseUrl, P1RX_API_KEY: API_KEY, P1RX_SECRET_KEY: '' },
+    env: { ...process.env, P1RX_BASE_URL: baseUrl, P1RX_API_KEY: API_KEY, P1RX_SECRET_KEY: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -6,9 +6,10 @@ import { loadCheckpoint, type CheckpointRecord } from '../../lib/node';
 import { API_KEY, useEmulator } from '../helpers/emulator';
 import { jsonManifest, runCli, workDir } from './cliHarness';
 import { waitForValue } from '../helpers/wait';
+import { p1rxScript } from '../helpers/childBundles';
 
 /**
- * The real thing: `p1rx batch` in a child process (`node --import tsx`), killed with SIGKILL or interrupted
+ * The real thing: `p1rx batch` in a child process (`node`, spec/helpers/childBundles.ts), killed with SIGKILL or interrupted
  * with SIGINT mid-batch, against an emulator in this process. The emulator is manual, so the
  * moment of the kill is chosen, not raced.
  */
@@ -18,11 +19,11 @@ function spawnCli(
   args: string[],
   baseUrl: string,
 ): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; stdout: () => string } {
-  // `node --import tsx`, not the `tsx` binary: that one runs the CLI in a grandchild process,
-  // which a SIGKILL of the wrapper would leave running.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'lib/cli/main.ts'), ...args], {
+  // `node <bundled p1rx>`: the child is the CLI itself, not a launcher whose SIGKILL would leave
+  // the CLI running in a grandchild.
+  const child = spawn(process.execPath, [p1rxScript(), ...args], {
     cwd: root,
-    env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json'), P1RX_BASE_URL: baseUrl, P1RX_API_KEY: API_KEY, P1RX_SECRET_KEY: '' },
+    env: { ...process.env, P1RX_BASE_URL: baseUrl, P1RX_API_KEY: API_KEY, P1RX_SECRET_KEY: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

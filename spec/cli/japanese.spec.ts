@@ -14,6 +14,7 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { trainModel, type TrainingConfig } from '../../lib';
 import { models$ } from '../../lib/deploy';
 import { fakeIo, workDir, type FakeIo } from './cliHarness';
+import { p1rxScript } from '../helpers/childBundles';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'japanese');
 const VENDOR_COLUMNS = ['プレミアムサービス(予測対象)', '入会時期', '年齢', '性別', '顧客ランク', '過去購入額', 'クーポン利用回数', 'メアド登録'];
@@ -87,13 +88,11 @@ describe('p1rx with Japanese CSVs: UTF-8, UTF-8 with BOM and Shift_JIS, CRLF (is
 
   it('train: should train a Shift_JIS file with the right names through the real p1rx process', async () => {
     const root = path.resolve(__dirname, '../..');
-    // `node --import tsx lib/cli/main.ts`: the p1rx entry as installed, its argv and exit code included.
+    // `node <bundled lib/cli/main.ts>`: the p1rx entry as installed, its argv and exit code included.
     const { stdout } = await promisify(execFile)(
       process.execPath,
       [
-        '--import',
-        'tsx',
-        path.join(root, 'lib/cli/main.ts'),
+        p1rxScript(),
         'train',
         path.join(dir, 'premium.sjis.csv'),
         '-t',
@@ -110,7 +109,7 @@ describe('p1rx with Japanese CSVs: UTF-8, UTF-8 with BOM and Shift_JIS, CRLF (is
       ],
       {
         cwd: root,
-        env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json'), P1RX_BASE_URL: emulator().url, P1RX_API_KEY: API_KEY, P1RX_SECRET_KEY: '' },
+        env: { ...process.env, P1RX_BASE_URL: emulator().url, P1RX_API_KEY: API_KEY, P1RX_SECRET_KEY: '' },
       },
     );
     const events = stdout

@@ -7,6 +7,7 @@ import { loadCheckpoint, type CheckpointRecord } from '../../lib/node';
 import { API_KEY, useEmulator } from '../helpers/emulator';
 import { until } from '../helpers/wait';
 import { jsonManifest, runCli, workDir } from './cliHarness';
+import { p1rxScript } from '../helpers/childBundles';
 
 /**
  * `kill -9` of a real `p1rx batch` process at each step boundary where the service has acted
@@ -24,10 +25,10 @@ const root = path.resolve(__dirname, '../..');
 const HOLD_MS = 10 * 60_000;
 
 function spawnBatch(args: string[], baseUrl: string): { child: ChildProcess; exited: Promise<NodeJS.Signals | null> } {
-  // `node --import tsx`, not the `tsx` binary, which would run the CLI in a grandchild a SIGKILL misses.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'lib/cli/main.ts'), 'batch', ...args], {
+  // `node <bundled p1rx>`: the child is the CLI itself (no launcher a SIGKILL could hit instead).
+  const child = spawn(process.execPath, [p1rxScript(), 'batch', ...args], {
     cwd: root,
-    env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json'), P1RX_BASE_URL: baseUrl, P1RX_API_KEY: API_KEY, P1RX_SECRET_KEY: '' },
+    env: { ...process.env, P1RX_BASE_URL: baseUrl, P1RX_API_KEY: API_KEY, P1RX_SECRET_KEY: '' },
     stdio: ['ignore', 'ignore', 'ignore'],
   });
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));

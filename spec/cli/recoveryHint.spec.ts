@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { API_KEY, useEmulator } from '../helpers/emulator';
 import { runCli, workDir } from './cliHarness';
+import { p1rxScript } from '../helpers/childBundles';
 
 /**
  * `p1rx train` in a child process against an emulator in this process (manual mode: a job
@@ -22,9 +23,9 @@ interface Child {
 }
 
 function spawnTrain(args: string[]): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'lib/cli/main.ts'), 'train', ...args], {
+  const child = spawn(process.execPath, [p1rxScript(), 'train', ...args], {
     cwd: root,
-    env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json'), P1RX_BASE_URL: '', P1RX_API_KEY: API_KEY, P1RX_SECRET_KEY: '' },
+    env: { ...process.env, P1RX_BASE_URL: '', P1RX_API_KEY: API_KEY, P1RX_SECRET_KEY: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

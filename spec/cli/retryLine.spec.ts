@@ -5,14 +5,15 @@ import { filter, lastValueFrom, of } from 'rxjs';
 import { ServerError, train$, upload$, type TrainingEvent } from '../../lib';
 import { retryLine } from '../../lib/cli/retryLine';
 import { API_KEY, seattleWeather, useEmulator } from '../helpers/emulator';
+import { p1rxScript } from '../helpers/childBundles';
 
 const root = path.resolve(__dirname, '../..');
 
-/** Runs the real `p1rx` in a child process (`node --import tsx`); resolves with its exit code and output. */
+/** Runs the real `p1rx` in a child process (`node`, spec/helpers/childBundles.ts); resolves with its exit code and output. */
 function p1rx(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'lib/cli/main.ts'), ...args], {
+  const child = spawn(process.execPath, [p1rxScript(), ...args], {
     cwd: root,
-    env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json'), P1RX_API_KEY: '', P1RX_SECRET_KEY: '' },
+    env: { ...process.env, P1RX_API_KEY: '', P1RX_SECRET_KEY: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

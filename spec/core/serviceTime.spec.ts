@@ -4,6 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseServiceTime } from '../../lib/core/serviceTime';
 import { parseEndDate } from '../../lib/transport/credentials';
+import { childScript } from '../helpers/childBundles';
 
 const run = promisify(execFile);
 const root = path.join(__dirname, '..', '..');
@@ -11,7 +12,7 @@ const ZONELESS = ['2026-12-07 04:00:00', '2026-12-07T04:00', '2026/12/07 04:00:0
 
 /** What a machine in `tz` makes of `inputs` (a child process: TZ is read once, when a process starts). */
 async function onMachineIn(tz: string, inputs: readonly string[]): Promise<{ offsetMinutes: number; client: number[]; local: number[] }> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(root, 'spec/helpers/serviceTimeChild.ts'), ...inputs], {
+  const { stdout } = await run(process.execPath, [childScript('serviceTimeChild'), ...inputs], {
     cwd: root,
     env: { ...process.env, TZ: tz },
   });

@@ -15,17 +15,30 @@ import { withBadCrc } from '../helpers/zips';
 
 const text = (s: string) => new TextEncoder().encode(s);
 
-/** Rows that compress well but not trivially. */
+const madeRows = new Map<number, Uint8Array>();
+
+/** Rows that compress well but not trivially (made once per size for the file: only read). */
 function rows(n: number): Uint8Array {
-  const lines = ['id,value,label'];
-  for (let i = 0; i < n; i++) lines.push(`${i},${((i * 7919) % 1000) / 7},${i % 3 === 0 ? 'rain' : 'sun'}`);
-  return text(`${lines.join('\n')}\n`);
+  let made = madeRows.get(n);
+  if (!made) {
+    const lines = ['id,value,label'];
+    for (let i = 0; i < n; i++) lines.push(`${i},${((i * 7919) % 1000) / 7},${i % 3 === 0 ? 'rain' : 'sun'}`);
+    made = text(`${lines.join('\n')}\n`);
+    madeRows.set(n, made);
+  }
+  return made;
 }
 
 const METRICS = 'metric,value\naccuracy,0.875\n';
 
+let plainArchive: Uint8Array | undefined;
+
+/** A result archive (the one without extra entries deflated once for the file; each caller gets its own copy to corrupt). */
 function archive(extra: Record<string, Uint8Array> = {}): Uint8Array {
-  return zipSync({ 'metrics.csv': text(METRICS), 'raw/scored.csv': rows(50_000), ...extra }, { level: 6 });
+  const make = () => zipSync({ 'metrics.csv': text(METRICS), 'raw/scored.csv': rows(50_000), ...extra }, { level: 6 });
+  if (Object.keys(extra).length > 0) return make();
+  plainArchive ??= make();
+  return plainArchive.slice();
 }
 
 describe('downloadResultToDir$', () => {

@@ -145,14 +145,15 @@ describe('the published package', () => {
       resolution === 'node16'
         ? { module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16 }
         : { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler };
-    const program = ts.createProgram([fileName], {
+    const compilerOptions: ts.CompilerOptions = {
       ...options,
       strict: true,
       noEmit: true,
       skipLibCheck: false,
       types: [],
       lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
-    });
+    };
+    const program = ts.createProgram({ rootNames: [fileName], options: compilerOptions, host: sharedDeclarationsHost(compilerOptions) });
     const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
     expect(diagnostics).toEqual([]);
   });
@@ -175,6 +176,30 @@ describe('the published types', () => {
     expect(chunks.flatMap((f) => anyIn(path.join(root, 'dist', f)))).toEqual([]);
   });
 });
+
+/**
+ * The parsed declaration files (TypeScript's lib.*.d.ts, dist/, rxjs) shared by the programs of
+ * this file, per module format and target, as `tsc --build` shares them among the projects of a
+ * build: each program parsed them all again. Every program still checks them itself.
+ */
+const declarations = new Map<string, ts.SourceFile>();
+function sharedDeclarationsHost(options: ts.CompilerOptions): ts.CompilerHost {
+  const host = ts.createCompilerHost(options);
+  const parse = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, languageVersionOrOptions, onError, fresh) => {
+    if (!/\.d\.[cm]?ts$/.test(fileName)) return parse(fileName, languageVersionOrOptions, onError, fresh);
+    const format = typeof languageVersionOrOptions === 'object' ? languageVersionOrOptions.impliedNodeFormat : undefined;
+    const target = typeof languageVersionOrOptions === 'object' ? languageVersionOrOptions.languageVersion : languageVersionOrOptions;
+    const key = `${format}:${target}:${fileName}`;
+    let source = fresh ? undefined : declarations.get(key);
+    if (!source) {
+      source = parse(fileName, languageVersionOrOptions, onError, fresh);
+      if (source) declarations.set(key, source);
+    }
+    return source;
+  };
+  return host;
+}
 
 /** Each `any` keyword of a declaration file, as `file:line: context`. */
 function anyIn(file: string): string[] {

@@ -286,24 +286,70 @@ describe('the packed types, compiled by fresh ESM and CommonJS projects', () => 
     expect(version('ts7')).toMatch(/^7\./);
   });
 
-  /** The compiler's diagnostics for `file` in the `type` project ('' when it compiles). */
-  const compile = (compiler: string, type: string, module: string, moduleResolution: string, files: readonly string[]): string => {
+  /** The project file of one case (its compiler options; `files` the sources it compiles). */
+  const project = (compiler: string, type: string, module: string, moduleResolution: string): string => {
     const config = path.join(tmp, type, `tsconfig.${compiler}.${moduleResolution}.json`);
     const compilerOptions = { strict: true, noEmit: true, skipLibCheck: false, target: 'es2022', lib: ['es2022', 'dom'], types: [], module, moduleResolution };
-    writeFileSync(config, JSON.stringify({ compilerOptions, files }));
+    // Angular ships ES modules only: prediction-one-rx/angular is compiled in the ESM projects
+    // (nodenext, and bundler as the Angular CLI does), in the same program.
+    writeFileSync(config, JSON.stringify({ compilerOptions, files: type === 'module' ? ['index.ts', 'angular.ts'] : ['index.ts'] }));
+    return config;
+  };
+
+  /** What the compiler printed, and whether it succeeded. */
+  const tsc = (compiler: string, args: readonly string[]): { ok: boolean; output: string } => {
     try {
-      execFileSync(process.execPath, [path.join(tmp, 'node_modules', compiler, 'bin', 'tsc'), '-p', config], { cwd: tmp, encoding: 'utf8', stdio: 'pipe' });
-      return '';
+      return {
+        ok: true,
+        output: execFileSync(process.execPath, [path.join(tmp, 'node_modules', compiler, 'bin', 'tsc'), ...args], {
+          cwd: tmp,
+          encoding: 'utf8',
+          stdio: 'pipe',
+        }),
+      };
     } catch (err) {
-      return String((err as { stdout?: string }).stdout ?? err);
+      return { ok: false, output: String((err as { stdout?: string }).stdout ?? err) };
     }
   };
 
-  // Angular ships ES modules only: prediction-one-rx/angular is compiled in the ESM projects
-  // (nodenext, and bundler as the Angular CLI does), in the same program (the compiler is the slow part).
-  it.each(CASES)('should compile with %s, "type": "%s", module %s, moduleResolution %s, skipLibCheck false', (compiler, type, module, moduleResolution) => {
-    expect(compile(compiler, type, module, moduleResolution, type === 'module' ? ['index.ts', 'angular.ts'] : ['index.ts'])).toBe('');
-  });
+  /**
+   * TypeScript 5.9's diagnostics per project, from one `tsc --build` over all its projects: the
+   * compiler's build mode parses each declaration file once for the projects that share it (per
+   * module format, as it does for users' multi-project builds), where one `tsc -p` per project
+   * parsed them all again. `--verbose` names each project before its diagnostics.
+   */
+  let ts59: Promise<Map<string, string>> | undefined;
+  const ts59Diagnostics = (): Promise<Map<string, string>> =>
+    (ts59 ??= (async () => {
+      const projects = CASES.filter(([compiler]) => compiler === 'ts59').map(([compiler, type, module, moduleResolution]) =>
+        project(compiler, type, module, moduleResolution),
+      );
+      const solution = path.join(tmp, 'tsconfig.ts59.json');
+      writeFileSync(solution, JSON.stringify({ files: [], references: projects.map((p) => ({ path: p })) }));
+      const { ok, output } = tsc('ts59', ['--build', solution, '--verbose']);
+      const byProject = new Map<string, string>(projects.map((p) => [p, '']));
+      const sections = output.split(/^.* - Building project '(.+)'\.\.\.$/m);
+      for (let i = 1; i < sections.length; i += 2) {
+        // What follows a project's name up to the next one: its diagnostics, then the next status line.
+        const status = / - (Project '|Building project '|Updating |Skipping )/;
+        const diagnostics = sections[i + 1]!.split('\n').filter((line) => line.trim() !== '' && !status.test(line));
+        byProject.set(sections[i]!, diagnostics.join('\n'));
+      }
+      const built = [...byProject.keys()].filter((p) => output.includes(`Building project '${p}'`));
+      if (built.length !== projects.length) throw new Error(`tsc --build did not build every project:\n${output}`);
+      // A failed build names its errors under some project.
+      if (!ok && [...byProject.values()].every((d) => d === '')) throw new Error(`tsc --build failed:\n${output}`);
+      return byProject;
+    })());
+
+  it.each(CASES)(
+    'should compile with %s, "type": "%s", module %s, moduleResolution %s, skipLibCheck false',
+    async (compiler, type, module, moduleResolution) => {
+      const config = project(compiler, type, module, moduleResolution);
+      const diagnostics = compiler === 'ts59' ? (await ts59Diagnostics()).get(config) : tsc(compiler, ['-p', config]).output;
+      expect(diagnostics).toBe('');
+    },
+  );
 
   it('should run docs/examples/ndjson-trainer.ts as an ES module and as CommonJS', () => {
     for (const type of ['module', 'commonjs']) {

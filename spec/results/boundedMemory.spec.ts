@@ -7,6 +7,7 @@ import { Readable, pipeline } from 'node:stream';
 import zlib from 'node:zlib';
 import { LIBRARY_DEFAULTS } from '../../lib/core/defaults';
 import { readCentralDirectory } from '../../lib/results/zipDirectory';
+import { childScript } from '../helpers/childBundles';
 
 /**
  * Hostile result archives against the in-memory download (`downloadResult$`, what the browser
@@ -116,15 +117,11 @@ interface ChildReport {
 
 function runChild(url: string, client: string, ratio: string, limit: number | 'default' = LIMIT): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--expose-gc', '--import', 'tsx', path.join(root, 'spec/helpers/memoryChild.ts'), url, client, ratio, String(limit)],
-      {
-        cwd: root,
-        env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json') },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, ['--expose-gc', childScript('memoryChild'), url, client, ratio, String(limit)], {
+      cwd: root,
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
