@@ -69,11 +69,19 @@ const UNIT = [
  * The packaging tier (`npm run test:packaging`, which CI runs right after `npm test`): the
  * type-level checks of what is published, each a TypeScript compiler run: the packed package
  * installed by npm into fresh folders and compiled by TypeScript 5.9 and 7, the built dist/
- * imported and type-checked by a consumer, and the public types' spec files. It needs a built
- * dist/ (`npm test` builds it first); it was a quarter of `npm test`'s CPU (see
- * docs/PERFORMANCE.md "Test suite").
+ * imported and type-checked by a consumer, and the public types' spec files, with the two specs
+ * that read dist/ (its files bundled for the browser, the docs' example run by package name). It
+ * builds dist/ first (`pretest:packaging`); `npm test` runs from the sources and builds nothing
+ * (see docs/PERFORMANCE.md "Test suite").
  */
-const PACKAGING = ['spec/packaging/install.spec.ts', 'spec/packaging/exports.spec.ts', 'spec/types/types.spec.ts'];
+const PACKAGING = [
+  'spec/packaging/install.spec.ts',
+  'spec/packaging/exports.spec.ts',
+  'spec/types/types.spec.ts',
+  // The built dist/ bundled for the browser, and the docs' example run by package name (dist/).
+  'spec/packaging/browserSafe.spec.ts',
+  'spec/examples/ndjsonTrainer.spec.ts',
+];
 
 const escaped = (file: string) => `<rootDir>/${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
 

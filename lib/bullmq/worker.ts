@@ -156,7 +156,12 @@ export function createTrainingWorker(client: PredictionOneClient, options: Train
   const redis = open({ enableAutoPipelining: true });
   // Connection errors surface on the worker's 'error' event (and in the requests that need Redis).
   redis.on('error', () => undefined);
-  const fleet = createFleet(redis, { claimTtlMs: Math.max(2 * requestTimeoutMs, lockDuration), ...options.fleet, name: options.fleet?.name ?? queueName });
+  // A fleet option given as `undefined` (as `p1rx worker` passes an absent flag) keeps this default.
+  const fleet = createFleet(redis, {
+    ...options.fleet,
+    claimTtlMs: options.fleet?.claimTtlMs ?? Math.max(2 * requestTimeoutMs, lockDuration),
+    name: options.fleet?.name ?? queueName,
+  });
   const held = heldTrainingProcessor(client, { ...options, slots: concurrency, fleet, redis });
   const inner = held.process;
   const observe = options.observe;

@@ -214,7 +214,7 @@ when the check itself fails, e.g. a timeout).`,
           ...(health ? { observe: health.observe } : {}),
           fleet: {
             maxPerSecond: flags.maxPerSecond,
-            claimTtlMs: flags.claimTtlMs,
+            ...(flags.claimTtlMs === undefined ? {} : { claimTtlMs: flags.claimTtlMs }),
             ...(flags.createQuietMs === undefined ? {} : { createQuietMs: flags.createQuietMs }),
             trace: process.env.P1RX_FLEET_TRACE === '1',
             ...(process.env.P1RX_FLEET_TRACE === '1'

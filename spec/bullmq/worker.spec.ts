@@ -5,9 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
-import { firstValueFrom, filter, takeWhile, toArray, lastValueFrom } from 'rxjs';
-import { createClient } from '../../lib';
+import { firstValueFrom, filter, map, of, takeWhile, toArray, lastValueFrom } from 'rxjs';
+import { createClient, upload$ } from '../../lib';
 import {
+  createFleet,
   createTrainingWorker,
   enqueueTrainings,
   fleetEvents$,
@@ -153,6 +154,40 @@ describeWithRedis('prediction-one-rx/bullmq in one process', () => {
       expect(left).toBeLessThanOrEqual(1000);
       const [window] = await fleet.backoffWindows();
       expect(window.until - window.openedAt).toBe(1000);
+    } finally {
+      conn.disconnect();
+    }
+  });
+
+  // `p1rx worker` without --claim-ttl-ms passes `fleet: { claimTtlMs: undefined }`: that must
+  // mean the documented default, not the fleet's 2-minute one (a worker killed holding a claim
+  // then kept its job's Create Model from every other worker for 2 minutes).
+  it.each([
+    ['no fleet options', {}],
+    ['fleet.claimTtlMs undefined', { fleet: { claimTtlMs: undefined } }],
+  ])('should hold a Create Model claim for max(2 x request timeout, lock) with %s', async (_case, extra) => {
+    const conn = new Redis(redis().url);
+    try {
+      const id = await lastValueFrom(
+        of(seattleWeather(60)).pipe(
+          upload$(client()),
+          filter((e) => e.type === 'uploaded'),
+          map((e) => (e as { externalProcessId: string }).externalProcessId),
+        ),
+      );
+      // The fleet backs off (a 429 elsewhere), so the worker holds the claim at the gate.
+      await createFleet(conn, { name: queueName }).backoff(1500);
+      start({ lockDurationMs: 3000, ...extra });
+      await enqueueTrainings(queue, [{ key: 'c', config, externalProcessId: id, poll: { minDelayMs: 50, maxDelayMs: 50 } }], { batchId: `ttl${n}` });
+      const key = `p1rx-fleet:${queueName}:claim:${id}`;
+      let ttl = -2;
+      for (const deadline = Date.now() + 60_000; ttl < 0 && Date.now() < deadline;) {
+        ttl = await conn.pttl(key);
+        if (ttl < 0) await new Promise((r) => setTimeout(r, 10));
+      }
+      // The client's request timeout is 5 s: 2 x 5 s, above the 3 s lock.
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(10_000);
     } finally {
       conn.disconnect();
     }
