@@ -109,9 +109,10 @@ const shared: Config = {
 };
 
 const config: Config = {
-  // One worker per core (2 in CI); the integration specs spawn servers and child processes of
-  // their own, so more workers than cores only adds contention.
-  maxWorkers: '100%',
+  // Three workers on two cores: the integration specs spend much of their time waiting on
+  // servers, child processes and real timers, and with one worker per core the cores were idle
+  // a fifth of the run (docs/PERFORMANCE.md, "Test suite").
+  maxWorkers: '150%',
   // The child-process programs (the p1rx CLI, spec helpers) bundled once from the current sources.
   globalSetup: '<rootDir>/spec/helpers/globalSetup.ts',
   // The longest files first, also on a clean clone (Jest's own order needs a previous run's times).
