@@ -24,8 +24,9 @@ export async function bundleLibrary(outDir = path.join(root, 'node_modules', '.c
         "export * from './lib/index';",
         "export { createNodeClient, createNodeFetch } from './lib/node/index';",
         "export { pollerRun } from './lib/operators/poller';",
-        // The plain baseline, which no entry ships (versions before it kept it in poller.ts).
-        ...(existsSync(path.join(sources, 'lib/operators/pollerPlain.ts')) ? ["import './lib/operators/pollerPlain';"] : []),
+        // The plain baseline, which no entry ships (versions before it kept it in poller.ts); exported,
+        // so the package's `sideEffects: false` does not drop the module that fills `pollerRun.plain`.
+        ...(existsSync(path.join(sources, 'lib/operators/pollerPlain.ts')) ? ["export { plainBaseline } from './lib/operators/pollerPlain';"] : []),
       ].join('\n'),
       resolveDir: sources,
       loader: 'ts',
