@@ -38,6 +38,7 @@ const UNIT = [
   'spec/core/base64.spec.ts',
   'spec/core/cidr.spec.ts',
   'spec/core/errors.spec.ts',
+  'spec/core/onDemand.spec.ts',
   'spec/core/trainingConfig.spec.ts',
   'spec/core/trainingRules.spec.ts',
   'spec/docs/comments.spec.ts',

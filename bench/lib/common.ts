@@ -33,7 +33,8 @@ export function machine(): Record<string, string | number> {
 /** Forks a TypeScript module with tsx, with `--expose-gc` so workers can measure settled memory. */
 export function forkTs(modulePath: string, args: string[] = [], extraExecArgv: string[] = []): ChildProcess {
   return fork(modulePath, args, {
-    execArgv: ['--import', 'tsx', '--expose-gc', ...extraExecArgv],
+    // BENCH_CHILD_NODE_ARGS adds node flags to every child (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean), ...extraExecArgv],
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
   });
 }

@@ -11,6 +11,10 @@ import { bodyChunks } from '../transport/body';
 import { getPresigned$ } from '../transport/presigned';
 import type { PredictionOneClient } from '../transport/client';
 import { passOrHandle } from './passOrHandle';
+import { onDemand } from '../core/onDemand';
+
+/** The result archive reader, loaded with the first download. */
+const archiveReader = onDemand(() => import('./readArchive'));
 
 /**
  * A bare result URL, for using {@link downloadResult$} on its own.
@@ -42,7 +46,7 @@ export function resultArchive$(
   // Held in memory: the in-memory limit (a browser tab's worth), not the streaming one.
   const maxBytes = Math.min(client.settings.maxResultBytes, client.settings.maxResultMemoryBytes);
   const maxCompressionRatio = client.settings.maxCompressionRatio;
-  return defer(() => import('./readArchive')).pipe(
+  return defer(archiveReader).pipe(
     switchMap(({ ArchiveProgress, StreamingUnzip, declaredArchiveSize, readArchive, toTrainingResult }) =>
       getPresigned$<TrainingEvent>(
         client,

@@ -13,6 +13,10 @@ import { bodyChunks } from '../transport/body';
 import { getPresigned$ } from '../transport/presigned';
 import type { PredictionOneClient } from '../transport/client';
 import type { EntryWriter, StreamingUnzip } from '../results/unzip';
+import { onDemand } from '../core/onDemand';
+
+/** The result archive reader, loaded with the first download. */
+const archiveReader = onDemand(() => import('./readArchive'));
 
 export type { EntryWriter } from '../results/unzip';
 
@@ -78,7 +82,7 @@ export function streamResult$(
 ): Observable<DownloadProgressEvent> {
   const maxBytes = client.settings.maxResultBytes;
   // The reader is loaded on subscription, before the request (see downloadResult$).
-  return defer(() => import('./readArchive')).pipe(
+  return defer(archiveReader).pipe(
     switchMap(({ ArchiveProgress, StreamingUnzip, declaredArchiveSize, readArchive }) =>
       getPresigned$<DownloadProgressEvent>(
         client,

@@ -14,6 +14,10 @@ import { callApi$ } from '../transport/api';
 import { createModelError } from '../transport/errorFactory';
 import type { PredictionOneClient } from '../transport/client';
 import { passOrHandle, isRef, type ExternalProcessRef } from './passOrHandle';
+import { onDemand } from '../core/onDemand';
+
+/** The training config's checks, loaded with the first Create Model. */
+const configChecks = onDemand(() => import('../core/trainingConfig'));
 
 /**
  * What to train.
@@ -61,7 +65,7 @@ export function train$(client: PredictionOneClient, options: TrainOptions): Oper
     (input) =>
       // The config's local check is loaded with the first Create Model (an app that only follows
       // trainings never loads it).
-      defer(() => import('../core/trainingConfig')).pipe(
+      defer(configChecks).pipe(
         switchMap((checks: typeof ConfigChecks) => {
           // Sent as written: `cv: "2"` (the vendor's only wire example) stays a string, `cv: 2` a number.
           const config = options.config;

@@ -29,6 +29,11 @@ import { onlyResult } from './onlyResult';
 import { withDeadline } from './deadline';
 import { advance, newJobRecord, nextAction, readJobRecord, type JobRecord } from './engine';
 import { JobStepper, isJobStepped, stepped, type JobStepOutput } from './jobStep';
+import { onDemand } from '../core/onDemand';
+
+/** The local checks of a job's data and config, loaded with the first upload. */
+const dataChecks = onDemand(() => import('../sources/trainingDataIssues'));
+const configChecks = onDemand(() => import('../core/trainingConfig'));
 
 /**
  * One training job: the data, the model's name and its config.
@@ -166,7 +171,7 @@ export function trainModel$(client: PredictionOneClient, job: TrainingJob, optio
  */
 function checkOf(job: TrainingJob): UploadCheck {
   return async (head: { head: string; complete: boolean }, columns: readonly ColumnSpec[] | undefined) => {
-    const [{ checkTrainingData }, { trainingConfigIssues }] = await Promise.all([import('../sources/trainingDataIssues'), import('../core/trainingConfig')]);
+    const [{ checkTrainingData }, { trainingConfigIssues }] = await Promise.all([dataChecks(), configChecks()]);
     const configIssues = trainingConfigIssues(job.config);
     // With a broken config only the data's own problems are worth adding (not CSV, no rows).
     const data = checkTrainingData(head.head, job.config, { complete: head.complete, columns });

@@ -7,6 +7,10 @@
  */
 import type { Spooling } from './spool';
 import { decodeCsv, type CsvEncoding } from './textEncoding';
+import { onDemand } from '../core/onDemand';
+
+/** The stream sources, loaded with the first one. */
+const streamSources = onDemand(() => import('./streamSource'));
 
 /**
  * CSV data in any form the library accepts: text, bytes, a `Blob`/`File`, a WHATWG
@@ -125,7 +129,7 @@ export async function prepareSource(source: CsvSource, streaming: boolean, spool
     // Not `Blob.text()`: it reads UTF-8 only.
     const head = decodeHead(new Uint8Array(await source.slice(0, HEAD_BYTES).arrayBuffer()), encoding, source.size <= HEAD_BYTES);
     if (streaming && source.size > HEAD_BYTES) {
-      const { readerChunks } = await import('./streamSource');
+      const { readerChunks } = await streamSources();
       return { head, complete: false, body: readerChunks(source.stream()), size: source.size };
     }
     const body = new Uint8Array(await source.arrayBuffer());
@@ -133,7 +137,7 @@ export async function prepareSource(source: CsvSource, streaming: boolean, spool
   }
   // Any other stream: read on the first one, a chunk of its own in the browser build (an app that
   // uploads text, bytes or files never loads it; docs/PERFORMANCE.md, section 6).
-  const { prepareStream } = await import('./streamSource');
+  const { prepareStream } = await streamSources();
   return prepareStream(source, streaming, spooling, { bytes: HEAD_BYTES, decode: (bytes, whole) => decodeHead(bytes, encoding, whole) });
 }
 
