@@ -110,10 +110,10 @@ const shared: Config = {
 };
 
 const config: Config = {
-  // Three workers on two cores: the integration specs spend much of their time waiting on
-  // servers, child processes and real timers, and with one worker per core the cores were idle
-  // a fifth of the run (docs/PERFORMANCE.md, "Test suite").
-  maxWorkers: '150%',
+  // One worker per core (2 in CI). Three on two cores was faster with a warm transform cache
+  // but, on a clean clone, starved the integration specs into timeouts and resets
+  // (docs/PERFORMANCE.md, "Test suite").
+  maxWorkers: '100%',
   // The child-process programs (the p1rx CLI, spec helpers) bundled once from the current sources.
   globalSetup: '<rootDir>/spec/helpers/globalSetup.ts',
   // The longest files first, also on a clean clone (Jest's own order needs a previous run's times).
