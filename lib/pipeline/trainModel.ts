@@ -119,7 +119,7 @@ export interface TrainModelOptions {
  * `queued`, each `status`, download progress and `completed` with the result.
  *
  * Before its first request it checks the job locally and reports every problem at once in one
- * `ValidationError`: the config ({@link trainingConfigIssues}), then the data against it
+ * `ValidationError`: the config ({@link data!trainingConfigIssues}), then the data against it
  * ({@link data!trainingDataIssues}: not CSV, no header or no rows, a target or time column the header
  * lacks, a `tv` the target does not hold, a regression on a text target), and the column
  * types. The data check reads the first MiB of the training data (all of it

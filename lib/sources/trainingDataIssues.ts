@@ -68,7 +68,7 @@ function notCsv(sample: string, complete: boolean): string | undefined {
  * `tsine` column the header lacks, a `tv` that is not one of the target's values, a binary
  * target with more than two values, a classification target with a single value, and a
  * regression target that holds text. Config problems themselves come from
- * {@link index!trainingConfigIssues}. An empty list means nothing was found.
+ * {@link data!trainingConfigIssues}. An empty list means nothing was found.
  *
  * The check reads `sample` only: give the whole data, or its head with `complete: false` (then
  * it reports only what the head proves, so a valid file is never refused). `trainModel$`
