@@ -13,8 +13,8 @@ import type { PredictionOneClient } from '../transport/client';
 import { passOrHandle } from './passOrHandle';
 import { onDemand } from '../core/onDemand';
 
-/** The result archive reader, loaded with the first download. */
-const archiveReader = onDemand(() => import('./readArchive'));
+/** The result archive reader, loaded with the first download (streamResult$ shares it). @internal */
+export const archiveReader = onDemand(() => import('./readArchive'));
 
 /**
  * A bare result URL, for using {@link downloadResult$} on its own.

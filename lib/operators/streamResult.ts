@@ -13,10 +13,7 @@ import { bodyChunks } from '../transport/body';
 import { getPresigned$ } from '../transport/presigned';
 import type { PredictionOneClient } from '../transport/client';
 import type { EntryWriter, StreamingUnzip } from '../results/unzip';
-import { onDemand } from '../core/onDemand';
-
-/** The result archive reader, loaded with the first download. */
-const archiveReader = onDemand(() => import('./readArchive'));
+import { archiveReader } from './downloadResult';
 
 export type { EntryWriter } from '../results/unzip';
 

@@ -16,8 +16,8 @@ import type { PredictionOneClient } from '../transport/client';
 import { passOrHandle, isRef, type ExternalProcessRef } from './passOrHandle';
 import { onDemand } from '../core/onDemand';
 
-/** The training config's checks, loaded with the first Create Model. */
-const configChecks = onDemand(() => import('../core/trainingConfig'));
+/** The training config's checks, loaded with the first Create Model (trainModel$'s local check shares them). @internal */
+export const configChecks = onDemand(() => import('../core/trainingConfig'));
 
 /**
  * What to train.

@@ -188,7 +188,7 @@ async function prepareUpload(client: PredictionOneClient, input: UploadInput, ch
   const heads = await readHeads(client, input);
   try {
     const given = columnList(input.columns);
-    const columns = checkUpload(heads, given, await check?.(heads.train, given), check !== undefined, what);
+    const columns = checkUpload(heads, given, await check?.(heads.train, given), what);
     // Checked: a source of unknown length is now spooled, so its PUT can declare its length.
     const train = await settleSource(heads.train);
     return { train, evaluation: heads.evaluation && (await settleSource(heads.evaluation)), columns };
@@ -214,17 +214,11 @@ async function readHeads(client: PredictionOneClient, input: UploadInput): Promi
 
 /**
  * The column types of the data: given (checked against the header) or inferred from the head,
- * and the evaluation data's header checked against them. Without `check`, the first problem
- * throws; with it, every problem (the check's included) is reported in one
+ * and the evaluation data's header checked against them. Without a check's result (`checked`),
+ * the first problem throws; with it, every problem (the check's included) is reported in one
  * {@link ValidationError} named `what`.
  */
-function checkUpload(
-  heads: UploadFiles,
-  given: ColumnSpec[] | undefined,
-  checked: UploadCheckResult | undefined,
-  check: boolean,
-  what: string,
-): readonly ColumnSpec[] {
+function checkUpload(heads: UploadFiles, given: ColumnSpec[] | undefined, checked: UploadCheckResult | undefined, what: string): readonly ColumnSpec[] {
   const issues = [...(checked?.issues ?? [])];
   let columns: readonly ColumnSpec[] = [];
   // Data that is not CSV at all, or has no header, has no columns worth reporting on.
@@ -233,7 +227,7 @@ function checkUpload(
       if (given) checkColumns(given, csvHeader(heads.train.head));
       columns = given ?? inferColumns(heads.train.head, heads.train.complete);
     } catch (err) {
-      if (!check || !(err instanceof ValidationError)) throw err;
+      if (!checked || !(err instanceof ValidationError)) throw err;
       issues.push(...err.issues);
     }
   }
@@ -241,7 +235,7 @@ function checkUpload(
     const header = csvHeader(heads.evaluation.head);
     const missing = columns.map((c) => c.name).filter((n) => !header.includes(n));
     if (missing.length > 0) {
-      if (!check) throw new ValidationError('evaluation data', [`missing columns ${missing.join(', ')}`]);
+      if (!checked) throw new ValidationError('evaluation data', [`missing columns ${missing.join(', ')}`]);
       issues.push(`evaluation data: missing columns ${missing.join(', ')}`);
     }
   }

@@ -21,6 +21,7 @@ import type { TrainingEvent } from '../core/events';
 import type { TrainingConfig } from '../core/trainingConfig';
 import type { TrainingResult } from '../results/trainingResult';
 import { abortOn } from '../operators/abortOn';
+import { configChecks } from '../operators/train';
 import { downloadResult$ } from '../operators/downloadResult';
 import { pollStatus$ } from '../operators/pollStatus';
 import type { UploadCheck, UploadInput } from '../operators/upload';
@@ -31,9 +32,8 @@ import { advance, newJobRecord, nextAction, readJobRecord, type JobRecord } from
 import { JobStepper, isJobStepped, stepped, type JobStepOutput } from './jobStep';
 import { onDemand } from '../core/onDemand';
 
-/** The local checks of a job's data and config, loaded with the first upload. */
+/** The local check of a job's data, loaded with the first upload (the config's: `configChecks` of operators/train.ts). */
 const dataChecks = onDemand(() => import('../sources/trainingDataIssues'));
-const configChecks = onDemand(() => import('../core/trainingConfig'));
 
 /**
  * One training job: the data, the model's name and its config.

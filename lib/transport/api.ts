@@ -53,6 +53,11 @@ export interface UrlCall {
   readonly idempotent?: boolean;
 }
 
+/** The URL of `call`: an inference URL as given, an API path joined to the client's base URL. */
+function urlOf(client: PredictionOneClient, call: ApiCall | UrlCall): string {
+  return 'url' in call ? call.url : buildUrl(client.baseUrl, call.path, call.query);
+}
+
 /** `null` means the endpoint answers with an empty (or ignorable) body. */
 type Expect = t.Mixed | null;
 type Result<C extends Expect> = C extends t.Mixed ? t.TypeOf<C> : void;
@@ -96,8 +101,7 @@ class ApiExchange<C extends Expect> implements HttpRequest, RetriedRequest, Resp
   }
 
   get url(): string {
-    const call = this.call;
-    return 'url' in call ? call.url : buildUrl(this.client.baseUrl, call.path, call.query);
+    return urlOf(this.client, this.call);
   }
 
   // The exchange context is the client's, with this exchange's secrets: no object per request.
@@ -178,8 +182,7 @@ class Route implements RetriedRequest {
   }
 
   get url(): string {
-    const call = this.call;
-    return 'url' in call ? call.url : buildUrl(this.client.baseUrl, call.path, call.query);
+    return urlOf(this.client, this.call);
   }
 
   /** This call with `key`: what the credentials stage hands on. */
