@@ -71,19 +71,26 @@ export function notFound(method: string, path: string): EmulatorFault {
 }
 
 /**
- * 413 when an upload is bigger than `maxUploadBytes`.
+ * S3's 400 `EntityTooLarge` for an upload bigger than `maxUploadBytes`, in its XML form with the
+ * proposed size (when the request declared it) and the limit. The connection is closed: the rest
+ * of the body is not read.
  *
  * ## Example
  * ```ts
- * payloadTooLarge(10).body; // { code: 4131000001, error: 'PAYLOAD_TOO_LARGE', message: 'Upload exceeds the 10-byte limit.' }
+ * entityTooLarge(20, 10).status; // 400, <Code>EntityTooLarge</Code>…<ProposedSize>20</ProposedSize><MaxSizeAllowed>10</MaxSizeAllowed>
  * ```
  * @internal
  */
-export function payloadTooLarge(limitBytes: number): EmulatorFault {
-  return new EmulatorFault(
-    413,
-    { code: 4131000001, error: 'PAYLOAD_TOO_LARGE', message: `Upload exceeds the ${limitBytes}-byte limit.` },
-    { connection: 'close' },
+export function entityTooLarge(proposedBytes: number | undefined, limitBytes: number): EmulatorFault {
+  const proposed = proposedBytes === undefined ? '' : `<ProposedSize>${proposedBytes}</ProposedSize>`;
+  return storageError(
+    400,
+    'EntityTooLarge',
+    'Your proposed upload exceeds the maximum allowed size',
+    `${proposed}<MaxSizeAllowed>${limitBytes}</MaxSizeAllowed>`,
+    {
+      connection: 'close',
+    },
   );
 }
 
@@ -111,10 +118,10 @@ export function storageDenied(code: 'AccessDenied' | 'SignatureDoesNotMatch', me
  * ```
  * @internal
  */
-export function storageError(status: number, code: string, message: string, details = ''): EmulatorFault {
+export function storageError(status: number, code: string, message: string, details = '', headers: Readonly<Record<string, string>> = {}): EmulatorFault {
   const requestId = randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
   const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message>${details}<RequestId>${requestId}</RequestId></Error>`;
-  return new EmulatorFault(status, xml, { 'content-type': 'application/xml' });
+  return new EmulatorFault(status, xml, { ...headers, 'content-type': 'application/xml' });
 }
 
 /**

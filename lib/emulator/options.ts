@@ -2,6 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import type { EmulatorOptions } from './types';
 
+/** S3's largest object in one PUT (5 GiB): a pre-signed upload URL takes no more. */
+const S3_MAX_PUT_BYTES = 5 * 1024 ** 3;
+
 /**
  * {@link EmulatorOptions} with every default applied.
  * @internal
@@ -44,6 +47,8 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
   for (const key of ['port', 'trainingDelayMs', 'maxUploadBytes', 'apiKeyTtlMs', 'presignedUrlTtlMs'] as const) {
     if (!Number.isFinite(resolved[key]) || resolved[key] < 0) throw new RangeError(`EmulatorOptions.${key} must be a number >= 0.`);
   }
+  if (resolved.maxUploadBytes > S3_MAX_PUT_BYTES)
+    throw new RangeError(`EmulatorOptions.maxUploadBytes must be at most ${S3_MAX_PUT_BYTES} (5 GiB, S3's limit for one PUT).`);
   if (!Number.isInteger(resolved.seed)) throw new RangeError('EmulatorOptions.seed must be an integer.');
   if (!Number.isSafeInteger(resolved.trainingTrees) || resolved.trainingTrees < 1)
     throw new RangeError('EmulatorOptions.trainingTrees must be an integer >= 1.');

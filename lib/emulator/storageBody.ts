@@ -1,7 +1,7 @@
 /** Reading upload bodies on the emulator's storage routes. */
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { chunkedNotImplemented, incompleteBody, missingContentLength, payloadTooLarge } from './errors';
+import { chunkedNotImplemented, entityTooLarge, incompleteBody, missingContentLength } from './errors';
 
 /**
  * The uploads being read, by socket: a client that half-closes its side before sending the
@@ -32,8 +32,9 @@ export function checkUploadFraming(req: IncomingMessage, allowChunked: boolean):
 }
 
 /**
- * Reads an upload's body, at most `limit` bytes. Past the limit it answers 413 at once (the rest
- * of the body is discarded, not stored); a body that ends before its declared `Content-Length`
+ * Reads an upload's body, at most `limit` bytes. Past the limit it answers S3's 400
+ * `EntityTooLarge` at once: by the declared `Content-Length` before reading, or as soon as a
+ * streamed body crosses it (the rest is discarded, not stored); a body that ends before its declared `Content-Length`
  * (the client half-closed its side) answers S3's 400 `IncompleteBody`.
  *
  * ## Example
@@ -43,9 +44,10 @@ export function checkUploadFraming(req: IncomingMessage, allowChunked: boolean):
  * @internal
  */
 export function readUploadBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
-  if (Number(req.headers['content-length'] ?? 0) > limit) {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) {
     req.resume();
-    return Promise.reject(payloadTooLarge(limit));
+    return Promise.reject(entityTooLarge(declared, limit));
   }
   return new Promise<Uint8Array>((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -64,9 +66,9 @@ export function readUploadBody(req: IncomingMessage, limit: number): Promise<Uin
         return;
       }
       done();
-      // Discard the rest as it comes; the 413 goes out with `connection: close`.
+      // Discard the rest as it comes; the error goes out with `connection: close`.
       req.resume();
-      reject(payloadTooLarge(limit));
+      reject(entityTooLarge(undefined, limit));
     };
     const onEnd = (): void => {
       done();

@@ -72,7 +72,10 @@ export interface EmulatorOptions {
   trainingDelayMs?: number;
   /** When true, jobs move only on {@link Emulator.advance} (advancing to `finished` still trains). */
   manual?: boolean;
-  /** Largest accepted upload, in bytes; default 200 MiB. Bigger PUTs answer 413. */
+  /**
+   * Largest accepted upload, in bytes; default 200 MiB, at most 5 GiB (S3's limit for one PUT:
+   * the storage is never more lenient than S3). Bigger PUTs answer S3's 400 `EntityTooLarge`.
+   */
   maxUploadBytes?: number;
   /** Lifetime of API keys issued by Get API Key; default 24 h. */
   apiKeyTtlMs?: number;

@@ -212,11 +212,15 @@ describe('emulator storage: the allowChunkedUploads leniency', () => {
     expect(emulator.expectOne('PUT /storage/upload')).toMatchObject({ status: 200, transferEncoding: 'chunked' });
   });
 
-  it('should still answer 411 without any length, and 413 for a chunked body past maxUploadBytes', async () => {
+  it('should still answer 411 without any length, and 400 EntityTooLarge for a chunked body past maxUploadBytes', async () => {
     const urls = await uploadUrls(emulator);
     expect((await raw(urls.column_info_upload_url, 'PUT', [], [])).status).toBe(411);
     const chunk = 'y'.repeat(4_000);
     const parts = Array.from({ length: 5 }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`).concat('0\r\n\r\n');
-    expect((await raw(urls.learn_data_set_upload_url, 'PUT', ['Transfer-Encoding: chunked'], parts)).status).toBe(413);
+    const tooLarge = await raw(urls.learn_data_set_upload_url, 'PUT', ['Transfer-Encoding: chunked'], parts);
+    expect(tooLarge.status).toBe(400);
+    expect(tooLarge.body).toContain('<Code>EntityTooLarge</Code>');
+    expect(tooLarge.body).toContain('<MaxSizeAllowed>10000</MaxSizeAllowed>');
+    expect(tooLarge.body).not.toContain('<ProposedSize>');
   });
 });

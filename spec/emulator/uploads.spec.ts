@@ -52,14 +52,25 @@ describe('uploads and Train Data Set Info', () => {
       expect((await fetch(urls.learn_data_set_upload_url, { method: 'PUT', body: 'x\n1\n' })).status).toBe(200);
     });
 
-    it('should answer 413 with a clear JSON error above maxUploadBytes', async () => {
+    it("should answer S3's 400 EntityTooLarge (XML, proposed size and limit) above maxUploadBytes, and store nothing", async () => {
       const urls = await upload(emulator, KEY, {});
       const res = await fetch(urls.learn_data_set_upload_url, { method: 'PUT', body: 'x'.repeat(20_000) });
-      expect(res.status).toBe(413);
-      expect(await res.json()).toEqual({ code: 4131000001, error: 'PAYLOAD_TOO_LARGE', message: 'Upload exceeds the 10000-byte limit.' });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toBe('application/xml');
+      const xml = await res.text();
+      expect(xml).toMatch(
+        /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<Error><Code>EntityTooLarge<\/Code><Message>Your proposed upload exceeds the maximum allowed size<\/Message>/,
+      );
+      expect(xml).toContain('<ProposedSize>20000</ProposedSize><MaxSizeAllowed>10000</MaxSizeAllowed>');
+      // Nothing stored: the URL is still unused, and takes a body within the limit.
+      expect((await fetch(urls.learn_data_set_upload_url, { method: 'PUT', body: 'x\n1\n' })).status).toBe(200);
     });
 
-    it('should answer a streamed (chunked) body 501 NotImplemented, as S3 does (413 past the limit: s3Storage.spec.ts)', async () => {
+    it("should refuse a maxUploadBytes above S3's 5 GiB for one PUT", async () => {
+      await expect(startEmulator({ port: 0, maxUploadBytes: 5 * 1024 ** 3 + 1 })).rejects.toThrow(/maxUploadBytes must be at most 5368709120/);
+    });
+
+    it('should answer a streamed (chunked) body 501 NotImplemented, as S3 does (EntityTooLarge past the limit: s3Storage.spec.ts)', async () => {
       const urls = await upload(emulator, KEY, {});
       const chunk = new TextEncoder().encode('y'.repeat(4_000));
       let sent = 0;

@@ -255,3 +255,24 @@ describe("S3's XML errors on an upload are a typed, redacted StorageError", () =
     expect(err.body).toContain('<CanonicalRequest>[REDACTED]');
   });
 });
+
+describe("S3's 400 EntityTooLarge: an upload over the storage's limit", () => {
+  const { emulator } = useEmulator({ maxUploadBytes: 64 * 1024 });
+  beforeEach(() => emulator().clearLog());
+
+  it.each([
+    ['createNodeClient (undici)', (baseUrl: string) => createNodeClient({ baseUrl, apiKey: API_KEY, retry: { baseDelayMs: 10, maxDelayMs: 50 } })],
+    ['createClient (cross-fetch)', (baseUrl: string) => createClient({ baseUrl, apiKey: API_KEY, retry: { baseDelayMs: 10, maxDelayMs: 50 } })],
+  ])('should fail once with a typed StorageError through %s, never sending the PUT again', async (_name, make) => {
+    const err = await lastValueFrom(of({ train: bigCsv(512 * 1024) }).pipe(upload$(make(emulator().url)))).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StorageError);
+    expect(err).toMatchObject({
+      httpStatus: 400,
+      storageCode: 'EntityTooLarge',
+      apiMessage: 'Your proposed upload exceeds the maximum allowed size',
+      retryable: false,
+    });
+    expect((err as Error).message).not.toMatch(/X-Amz-Signature=[0-9a-f]/);
+    expect(emulator().requests.filter((r) => r.route === PUT && r.path.includes('learn'))).toHaveLength(1);
+  });
+});

@@ -48,8 +48,8 @@ export const uploadUrlRoute: Route = {
  * than declared: 400 `IncompleteBody`), an unexpired URL (403 `AccessDenied` "Request has
  * expired") whose query is unchanged (403 `SignatureDoesNotMatch`), and each URL takes one
  * successful upload (else 403 `AccessDenied`); every error body is S3's XML. Bodies over
- * `maxUploadBytes` answer 413 as soon as the limit is crossed (by `content-length` or while
- * streaming) and are not stored. A learn file creates the upload's data set.
+ * `maxUploadBytes` (at most S3's 5 GiB for one PUT) answer 400 `EntityTooLarge` as soon as the
+ * limit is crossed (by `content-length` or while streaming) and are not stored. A learn file creates the upload's data set.
  *
  * ## Example
  * ```ts
