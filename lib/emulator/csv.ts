@@ -19,8 +19,11 @@ export interface CsvTable {
 /**
  * Parses CSV bytes with papaparse: decodes them as the client does (UTF-8, with or without the
  * BOM the documented column-info example has, or Shift_JIS/CP932, detected; bytes that fit
- * neither are read as UTF-8 with U+FFFD), skips blank lines, trims header names. Ragged rows are
- * padded with empty cells (missing values) or cut, because a training table must be rectangular.
+ * neither are read as UTF-8 with U+FFFD), skips blank lines, trims header names. The delimiter is
+ * the comma, always: an upload's `extension` is `csv`, and a file separated by semicolons or tabs
+ * is one column to a CSV reader (no guessing, which would accept files the service reads
+ * otherwise). Ragged rows are padded with empty cells (missing values) or cut, because a training
+ * table must be rectangular.
  *
  * ## Example
  * ```ts
@@ -30,7 +33,7 @@ export interface CsvTable {
  */
 export function parseCsv(bytes: Uint8Array): CsvTable {
   const { text } = decodeCsv(bytes);
-  const parsed = Papa.parse<string[]>(text, { header: false, skipEmptyLines: 'greedy' });
+  const parsed = Papa.parse<string[]>(text, { header: false, skipEmptyLines: 'greedy', delimiter: ',' });
   const [header, ...body] = parsed.data;
   if (header === undefined) return { columns: [], rows: [] };
   const columns = header.map((c) => c.trim());

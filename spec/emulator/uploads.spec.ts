@@ -123,6 +123,16 @@ describe('uploads and Train Data Set Info', () => {
       expect(info.useless_column_list).toEqual(['row_id']);
     });
 
+    it.each([
+      ['semicolons', 'n;s;y\n1;a;0\n2;b;1\n', 'n;s;y'],
+      ['tabs', 'n\ts\ty\n1\ta\t0\n2\tb\t1\n', 'n\ts\ty'],
+      ['pipes', 'n|s|y\n1|a|0\n2|b|1\n', 'n|s|y'],
+    ])('should read a file separated by %s as one column: a CSV upload is comma-separated, never guessed', async (_name, learn, column) => {
+      const { external_process_id: id } = await upload(emulator, KEY, { learn });
+      const { body } = await call(emulator, KEY, `/v1/external/data-sets/column-info?external_process_id=${id}`);
+      expect((body as { raw_column_names: string[] }).raw_column_names).toEqual([column]);
+    });
+
     it('should infer types, count missing values and flag constant columns without a column info file', async () => {
       const learn = 'n,f,s,d,k\n1,1.5,a,2020-01-01,same\n2,,b,2020-02-01,same\n3,2.5,a,,same\n';
       const { external_process_id: id } = await upload(emulator, KEY, { learn });
