@@ -11,7 +11,16 @@ import { Observable, catchError, defer, switchMap, throwError, type MonoTypeOper
 import { AuthError, DecodeError, ValidationError } from '../core/errors';
 import { decodeOrThrow } from '../codecs/decode';
 import { readTextBounded } from './body';
-import { exchangeWith, logicalCall$, type CallState, type ExchangeContext, type HttpMethod, type HttpRequest, type ResponseReader } from './request';
+import {
+  exchangeWith,
+  logicalCall$,
+  type CallState,
+  type Deadlines,
+  type ExchangeContext,
+  type HttpMethod,
+  type HttpRequest,
+  type ResponseReader,
+} from './request';
 import type { FetchResponse } from './fetchLike';
 import { retryTransient, type RetriedRequest } from './retryPolicy';
 import { buildUrl, insecureHttpIssue } from './url';
@@ -117,7 +126,7 @@ class ApiExchange<C extends Expect> implements HttpRequest, RetriedRequest, Resp
     return this.client.http.onRequest;
   }
 
-  get deadlines(): ExchangeContext['deadlines'] {
+  get deadlines(): Deadlines {
     return this.client.http.deadlines;
   }
 

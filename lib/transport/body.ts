@@ -110,20 +110,13 @@ export function readTextBounded(res: FetchResponse, maxBytes: number, what: stri
 
 /**
  * `text`, unless it proves the body was over `maxBytes`: a transport that keeps to the declared
- * length never fails here. Each UTF-16 unit came from at least one byte, so only a text longer
- * than a third of the limit needs its bytes counted: U+FFFD, which may stand for one invalid
- * byte, counts as one (the least the body held).
+ * length never fails here. Each UTF-16 unit came from one byte at least, so only a text longer
+ * than a third of the limit has its bytes counted, U+FFFD (which may stand for one invalid byte)
+ * as one.
  */
 function boundedText(text: string, maxBytes: number, what: string | (() => string)): string {
-  if (text.length > maxBytes || (text.length * 3 > maxBytes && leastUtf8Bytes(text) > maxBytes)) throw tooLarge(what, maxBytes);
+  if (text.length * 3 > maxBytes && encoder.encode(text.replaceAll('\ufffd', '?')).byteLength > maxBytes) throw tooLarge(what, maxBytes);
   return text;
-}
-
-/** The fewest bytes `text` can have been decoded from. */
-function leastUtf8Bytes(text: string): number {
-  let replaced = 0;
-  for (let i = text.indexOf('\ufffd'); i >= 0; i = text.indexOf('\ufffd', i + 1)) replaced++;
-  return encoder.encode(text).byteLength - 2 * replaced;
 }
 
 const encoder = new TextEncoder();

@@ -55,8 +55,8 @@ export interface ExchangeContext {
   readonly onRequest?: ((event: RequestEvent) => void) | undefined;
   /** The call hook ({@link ClientConfig.onCallEnd}), told when a logical call ends. */
   readonly onCallEnd?: ((event: CallEndEvent) => void) | undefined;
-  /** The client's request timeouts, one scheduled action for all; without it, one per request. */
-  readonly deadlines?: Deadlines | undefined;
+  /** The client's request timeouts: one scheduled action for all its requests in flight. */
+  readonly deadlines: Deadlines;
 }
 
 /** Error bodies are read for their `{ code, error, message }` only; a huge HTML page is cut. */
@@ -163,9 +163,6 @@ class Exchange<T> implements Due {
   private answered = false;
   private timedOut: { ms: number; idle: boolean } | undefined;
   private idle: Subscription | undefined;
-  private total: Subscription | undefined;
-  /** The queue this exchange's total timeout waits in, if the client has one. */
-  private deadlines: Deadlines | undefined = undefined;
   dueAt = 0;
   prevDue: Due | undefined = undefined;
   nextDue: Due | undefined = undefined;
@@ -181,11 +178,7 @@ class Exchange<T> implements Due {
   start(consume: ((response: FetchResponse, emit: (value: T) => void) => Promise<void>) | undefined, read: ResponseReader<T> | undefined): () => void {
     const { ctx, request } = this;
     // Through the scheduler, so the timeouts run in virtual time under the TestScheduler.
-    if (finite(request.timeoutMs)) {
-      const deadlines = ctx.deadlines;
-      if (deadlines === undefined) this.total = ctx.scheduler.schedule<Expiring>(expireTotal, request.timeoutMs, this);
-      else (this.deadlines = deadlines).add(this, request.timeoutMs);
-    }
+    if (finite(request.timeoutMs)) ctx.deadlines.add(this, request.timeoutMs);
     const idleMs = request.idleTimeoutMs;
     const watching = finite(idleMs);
     if (watching && !request.idleFromResponse) this.idle = ctx.scheduler.schedule<Expiring>(expireIdle, idleMs, this);
@@ -280,8 +273,7 @@ class Exchange<T> implements Due {
   }
 
   private stopTimers(): void {
-    if (this.queued) this.deadlines!.remove(this);
-    this.total?.unsubscribe();
+    if (this.queued) this.ctx.deadlines.remove(this);
     this.idle?.unsubscribe();
   }
 
@@ -496,10 +488,6 @@ interface Expiring {
 
 function expireIdle(this: SchedulerAction<Expiring>, run?: Expiring): void {
   run?.expire('idle');
-}
-
-function expireTotal(this: SchedulerAction<Expiring>, run?: Expiring): void {
-  run?.expire('total');
 }
 
 /** The response with a body that reports each chunk read as activity. */

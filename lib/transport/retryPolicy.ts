@@ -140,18 +140,15 @@ function retryOf<T>(request: RetriedRequest, options: ResolvedRetryOptions, sche
   });
 }
 
-/** Per resolved options and scheduler, the `retry` of idempotent requests and of the others, when no hook needs the request. */
-const sharedRetries = new WeakMap<ResolvedRetryOptions, WeakMap<SchedulerLike, MonoTypeOperatorFunction<unknown>[]>>();
+/** Per resolved options (one client's) on their scheduler, the `retry` of the requests that are not idempotent and of those that are. */
+const sharedRetries = new WeakMap<ResolvedRetryOptions, { scheduler: SchedulerLike; retries: MonoTypeOperatorFunction<unknown>[] }>();
 
 /** The one `retry` of every request of `options` on `scheduler` that is (or is not) idempotent: made once, not per request. */
 function sharedRetry<T>(idempotent: boolean, options: ResolvedRetryOptions, scheduler: SchedulerLike): MonoTypeOperatorFunction<T> {
-  let bySchedulers = sharedRetries.get(options);
-  if (bySchedulers === undefined) sharedRetries.set(options, (bySchedulers = new WeakMap()));
-  let pair = bySchedulers.get(scheduler);
-  if (pair === undefined) bySchedulers.set(scheduler, (pair = []));
-  const i = idempotent ? 1 : 0;
+  let shared = sharedRetries.get(options);
+  if (shared?.scheduler !== scheduler) sharedRetries.set(options, (shared = { scheduler, retries: [] }));
   // The request's method and URL are read by the `onRetry` report only, which these options have not.
-  return (pair[i] ??= retryOf({ method: '', url: '', idempotent }, options, scheduler)) as MonoTypeOperatorFunction<T>;
+  return (shared.retries[+idempotent] ??= retryOf({ method: '', url: '', idempotent }, options, scheduler)) as MonoTypeOperatorFunction<T>;
 }
 
 /** The wait of `delayMs` before retry number `retryCount` (1-based) of `request` after `err`, reported to `onRetry`. */
