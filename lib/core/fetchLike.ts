@@ -74,6 +74,11 @@ export interface FetchResponse {
   /** A WHATWG `ReadableStream` (browsers, Node's fetch) or an async-iterable Node stream (node-fetch). */
   readonly body: unknown;
   arrayBuffer(): Promise<ArrayBuffer>;
+  /**
+   * fetch's `text()`: the whole body decoded as UTF-8 (a leading BOM dropped). Optional: when
+   * present, a body of declared length within the limit is read with it, without a byte copy.
+   */
+  text?(): Promise<string>;
   /** fetch's flag: the transport followed a redirect to get this response. */
   readonly redirected?: boolean;
   /** fetch's final URL (after any redirect the transport followed); `''` or absent when unknown. */

@@ -96,6 +96,10 @@ class UndiciFetchResponse implements FetchResponse, ResponseHeaders {
   arrayBuffer(): Promise<ArrayBuffer> {
     return this.body.arrayBuffer();
   }
+  /** Decoded from undici's chunks as they are (its `arrayBuffer()` copies them into a new buffer first). */
+  text(): Promise<string> {
+    return this.body.text();
+  }
 }
 
 /**

@@ -10,8 +10,17 @@ import * as t from 'io-ts';
 import { Observable, catchError, defer, switchMap, throwError, type MonoTypeOperatorFunction } from 'rxjs';
 import { AuthError, DecodeError, ValidationError } from '../core/errors';
 import { decodeOrThrow } from '../codecs/decode';
-import { readBodyBounded, utf8 } from './body';
-import { exchangeWith, logicalCall$, type CallState, type ExchangeContext, type HttpMethod, type HttpRequest, type ResponseReader } from './request';
+import { readTextBounded } from './body';
+import {
+  exchangeWith,
+  logicalCall$,
+  type CallState,
+  type Deadlines,
+  type ExchangeContext,
+  type HttpMethod,
+  type HttpRequest,
+  type ResponseReader,
+} from './request';
 import type { FetchResponse } from './fetchLike';
 import { retryTransient, type RetriedRequest } from './retryPolicy';
 import { buildUrl, insecureHttpIssue } from './url';
@@ -117,6 +126,10 @@ class ApiExchange<C extends Expect> implements HttpRequest, RetriedRequest, Resp
     return this.client.http.onRequest;
   }
 
+  get deadlines(): Deadlines {
+    return this.client.http.deadlines;
+  }
+
   now(): number {
     return this.client.http.now();
   }
@@ -134,12 +147,16 @@ class ApiExchange<C extends Expect> implements HttpRequest, RetriedRequest, Resp
     return 'url' in call ? [...own, call.key] : own;
   }
 
-  async read(response: FetchResponse): Promise<Result<C>> {
-    const { client, codec } = this;
+  read(response: FetchResponse): Promise<Result<C>> {
     // Only an error needs the path: no URL parsing per request.
-    const bytes = await readBodyBounded(response, client.settings.maxResponseBytes, () => `Response of ${this.method} ${new URL(this.url).pathname}`);
+    return readTextBounded(response, this.client.settings.maxResponseBytes, () => `Response of ${this.method} ${new URL(this.url).pathname}`).then((text) =>
+      this.decode(text),
+    );
+  }
+
+  private decode(text: string): Result<C> {
+    const codec = this.codec;
     if (codec === null) return undefined as Result<C>;
-    const text = utf8(bytes);
     let json: unknown;
     try {
       json = JSON.parse(text);

@@ -85,6 +85,42 @@ export async function readBodyBounded(res: FetchResponse, maxBytes: number, what
   return concatBytes(chunks, size);
 }
 
+/**
+ * Reads the whole body as UTF-8 text (a leading BOM dropped, invalid bytes replaced, as
+ * {@link utf8} does), with {@link readBodyBounded}'s limit. A body whose length is declared within
+ * the limit (and not content-encoded) is read with the response's own `text()` when it has one:
+ * no byte copy, no second decoding pass. The text is checked against the limit again: a
+ * transport that delivered more than it declared, past the limit, still fails with
+ * {@link ResponseTooLargeError}.
+ *
+ * @param what - Names the body in the error; a function is called only when it is needed.
+ * @internal
+ */
+export function readTextBounded(res: FetchResponse, maxBytes: number, what: string | (() => string)): Promise<string> {
+  if (typeof res.text === 'function') {
+    const header = res.headers.get('content-length');
+    const declared = header === null ? NaN : Number(header);
+    if (Number.isFinite(declared) && declared <= maxBytes) {
+      const encoding = res.headers.get('content-encoding');
+      if (encoding === null || encoding === 'identity') return res.text().then((text) => boundedText(text, maxBytes, what));
+    }
+  }
+  return readBodyBounded(res, maxBytes, what).then(utf8);
+}
+
+/**
+ * `text`, unless it proves the body was over `maxBytes`: a transport that keeps to the declared
+ * length never fails here. Each UTF-16 unit came from one byte at least, so only a text longer
+ * than a third of the limit has its bytes counted, U+FFFD (which may stand for one invalid byte)
+ * as one.
+ */
+function boundedText(text: string, maxBytes: number, what: string | (() => string)): string {
+  if (text.length * 3 > maxBytes && encoder.encode(text.replaceAll('\ufffd', '?')).byteLength > maxBytes) throw tooLarge(what, maxBytes);
+  return text;
+}
+
+const encoder = new TextEncoder();
+
 /** The error of a body over `maxBytes` (a module function: no closure per body read). */
 function tooLarge(what: string | (() => string), maxBytes: number): ResponseTooLargeError {
   return new ResponseTooLargeError(typeof what === 'function' ? what() : what, maxBytes);

@@ -15,7 +15,7 @@ import { resolveSettings, type ResolvedSettings } from '../core/settings';
 import { INSPECT_CUSTOM, redactConfig } from '../core/redact';
 import { buildChain, callApiWithKey$, type RequestChain } from './api';
 import { Credentials, type CredentialState } from './credentials';
-import type { ExchangeContext } from './request';
+import { Deadlines, type ExchangeContext } from './request';
 import type { FetchLike } from './fetchLike';
 import { RequestLimiter } from './limiter';
 import { insecureHttpIssue } from './url';
@@ -100,6 +100,7 @@ export class PredictionOneClient {
       scheduler: this.scheduler,
       onRequest: config.onRequest,
       onCallEnd: config.onCallEnd,
+      deadlines: new Deadlines(this.scheduler),
     };
     this.chain = buildChain(this, config.interceptors ?? []);
   }

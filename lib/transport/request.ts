@@ -55,6 +55,8 @@ export interface ExchangeContext {
   readonly onRequest?: ((event: RequestEvent) => void) | undefined;
   /** The call hook ({@link ClientConfig.onCallEnd}), told when a logical call ends. */
   readonly onCallEnd?: ((event: CallEndEvent) => void) | undefined;
+  /** The client's request timeouts: one scheduled action for all its requests in flight. */
+  readonly deadlines: Deadlines;
 }
 
 /** Error bodies are read for their `{ code, error, message }` only; a huge HTML page is cut. */
@@ -154,14 +156,17 @@ class ExchangeInit implements FetchInit {
  * The state of one exchange, in one object: the fields and scheduled callbacks would otherwise
  * be half a dozen closures per request.
  */
-class Exchange<T> implements Expiring {
+class Exchange<T> implements Due {
   private init: ExchangeInit | undefined;
   private settled = false;
   /** The fetch answered (for tracing: a failure after it is not a request without a response). */
   private answered = false;
   private timedOut: { ms: number; idle: boolean } | undefined;
   private idle: Subscription | undefined;
-  private total: Subscription | undefined;
+  dueAt = 0;
+  prevDue: Due | undefined = undefined;
+  nextDue: Due | undefined = undefined;
+  queued = false;
 
   constructor(
     private readonly ctx: ExchangeContext,
@@ -173,7 +178,7 @@ class Exchange<T> implements Expiring {
   start(consume: ((response: FetchResponse, emit: (value: T) => void) => Promise<void>) | undefined, read: ResponseReader<T> | undefined): () => void {
     const { ctx, request } = this;
     // Through the scheduler, so the timeouts run in virtual time under the TestScheduler.
-    if (finite(request.timeoutMs)) this.total = ctx.scheduler.schedule<Expiring>(expireTotal, request.timeoutMs, this);
+    if (finite(request.timeoutMs)) ctx.deadlines.add(this, request.timeoutMs);
     const idleMs = request.idleTimeoutMs;
     const watching = finite(idleMs);
     if (watching && !request.idleFromResponse) this.idle = ctx.scheduler.schedule<Expiring>(expireIdle, idleMs, this);
@@ -268,7 +273,7 @@ class Exchange<T> implements Expiring {
   }
 
   private stopTimers(): void {
-    this.total?.unsubscribe();
+    if (this.queued) this.ctx.deadlines.remove(this);
     this.idle?.unsubscribe();
   }
 
@@ -376,6 +381,106 @@ export function logicalCall$<T>(
   });
 }
 
+/** A request in a {@link Deadlines} queue: its deadline and its neighbours, fields of the exchange itself. @internal */
+export interface Due extends Expiring {
+  /** The deadline, in the scheduler's time. */
+  dueAt: number;
+  prevDue: Due | undefined;
+  nextDue: Due | undefined;
+  /** In a queue now. */
+  queued: boolean;
+}
+
+/**
+ * The request timeouts of one client: its requests in flight in one list ordered by deadline,
+ * watched by ONE scheduled action (at the earliest deadline) instead of one action and timer per
+ * request. Requests with the client's one timeout join at the end of the list and leave it in
+ * O(1); when the action runs it times out every request due and waits for the next one; when the
+ * list empties the action is cancelled, so nothing stays scheduled once no request is in flight.
+ * On the client's scheduler, so the timeouts run in virtual time under the TestScheduler.
+ *
+ * @internal
+ */
+export class Deadlines {
+  private head: Due | undefined = undefined;
+  private tail: Due | undefined = undefined;
+  private action: Subscription | undefined = undefined;
+  /** When the action runs, in the scheduler's time. */
+  private armedAt = Infinity;
+
+  constructor(private readonly scheduler: SchedulerLike) {}
+
+  /** `due` times out `timeoutMs` from now unless {@link remove}d first. */
+  add(due: Due, timeoutMs: number): void {
+    const now = this.scheduler.now();
+    const at = now + timeoutMs;
+    due.dueAt = at;
+    due.queued = true;
+    // After the last request due no later (the tail itself, for requests of one timeout).
+    let after = this.tail;
+    while (after !== undefined && after.dueAt > at) after = after.prevDue;
+    const before = after === undefined ? this.head : after.nextDue;
+    due.prevDue = after;
+    due.nextDue = before;
+    if (after === undefined) this.head = due;
+    else after.nextDue = due;
+    if (before === undefined) this.tail = due;
+    else before.prevDue = due;
+    if (this.action === undefined || at < this.armedAt) this.arm(at, now);
+  }
+
+  /** `due` is done: it no longer times out. */
+  remove(due: Due): void {
+    if (!due.queued) return;
+    this.unlink(due);
+    if (this.head === undefined) {
+      this.action?.unsubscribe();
+      this.action = undefined;
+      this.armedAt = Infinity;
+    }
+  }
+
+  /** The action ran: time out every request due by now, then wait for the next one. */
+  run(action: SchedulerAction<Deadlines>): void {
+    this.action = undefined;
+    this.armedAt = Infinity;
+    const now = this.scheduler.now();
+    let due = this.head;
+    while (due !== undefined && due.dueAt <= now) {
+      this.unlink(due);
+      due.expire('total');
+      due = this.head;
+    }
+    // A timeout's abort may have led to a new request, and armed a new action for it.
+    const armed = this.action as Subscription | undefined;
+    if (due === undefined || (armed !== undefined && this.armedAt <= due.dueAt)) return;
+    armed?.unsubscribe();
+    this.armedAt = due.dueAt;
+    // The running action, scheduled again: no new action per wait.
+    this.action = action.schedule(this, due.dueAt - now);
+  }
+
+  private arm(at: number, now: number): void {
+    this.action?.unsubscribe();
+    this.armedAt = at;
+    this.action = this.scheduler.schedule<Deadlines>(runDeadlines, Math.max(0, at - now), this);
+  }
+
+  private unlink(due: Due): void {
+    const { prevDue, nextDue } = due;
+    if (prevDue === undefined) this.head = nextDue;
+    else prevDue.nextDue = nextDue;
+    if (nextDue === undefined) this.tail = prevDue;
+    else nextDue.prevDue = prevDue;
+    due.prevDue = due.nextDue = undefined;
+    due.queued = false;
+  }
+}
+
+function runDeadlines(this: SchedulerAction<Deadlines>, deadlines?: Deadlines): void {
+  deadlines?.run(this);
+}
+
 /** What the scheduled timeouts call: plain functions with the exchange as state, no closures. */
 interface Expiring {
   expire(which: 'total' | 'idle'): void;
@@ -383,10 +488,6 @@ interface Expiring {
 
 function expireIdle(this: SchedulerAction<Expiring>, run?: Expiring): void {
   run?.expire('idle');
-}
-
-function expireTotal(this: SchedulerAction<Expiring>, run?: Expiring): void {
-  run?.expire('total');
 }
 
 /** The response with a body that reports each chunk read as activity. */

@@ -96,16 +96,9 @@ export function retryTransient<T>(
   const hasDeadline = Number.isFinite(deadlineMs);
   if (maxAttempts <= 1 && !hasDeadline) return identity;
   // Without a deadline a call keeps nothing of its own: one `retry` for every subscription (a
-  // poll subscribes once every few seconds per training), no `defer` and state per call.
-  if (!hasDeadline) {
-    return retry({
-      count: maxAttempts - 1,
-      delay: (err: unknown, retryCount: number) =>
-        isRetryable(err, request.idempotent)
-          ? retryWait$(request, options, scheduler, err, retryCount, backoffDelayMs(retryCount, err, options))
-          : throwError(() => err),
-    });
-  }
+  // poll subscribes once every few seconds per training), no `defer` and state per call; and
+  // without an `onRetry` hook to name the request, one for every request of these options.
+  if (!hasDeadline) return options.onRetry === undefined ? sharedRetry(request.idempotent, options, scheduler) : retryOf(request, options, scheduler);
   return (source) =>
     defer(() => {
       // One call's state: the attempts started and the last failure (for the deadline's error).
@@ -134,6 +127,28 @@ export function retryTransient<T>(
       // The deadline races the call: whichever ends first wins, and the other is unsubscribed.
       return race(retried$, timer(Math.max(0, deadlineMs), scheduler).pipe(mergeMap(() => throwError(expired))));
     });
+}
+
+/** The `retry` of `request` without a deadline. */
+function retryOf<T>(request: RetriedRequest, options: ResolvedRetryOptions, scheduler: SchedulerLike): MonoTypeOperatorFunction<T> {
+  return retry({
+    count: options.maxAttempts - 1,
+    delay: (err: unknown, retryCount: number) =>
+      isRetryable(err, request.idempotent)
+        ? retryWait$(request, options, scheduler, err, retryCount, backoffDelayMs(retryCount, err, options))
+        : throwError(() => err),
+  });
+}
+
+/** Per resolved options (one client's) on their scheduler, the `retry` of the requests that are not idempotent and of those that are. */
+const sharedRetries = new WeakMap<ResolvedRetryOptions, { scheduler: SchedulerLike; retries: MonoTypeOperatorFunction<unknown>[] }>();
+
+/** The one `retry` of every request of `options` on `scheduler` that is (or is not) idempotent: made once, not per request. */
+function sharedRetry<T>(idempotent: boolean, options: ResolvedRetryOptions, scheduler: SchedulerLike): MonoTypeOperatorFunction<T> {
+  let shared = sharedRetries.get(options);
+  if (shared?.scheduler !== scheduler) sharedRetries.set(options, (shared = { scheduler, retries: [] }));
+  // The request's method and URL are read by the `onRetry` report only, which these options have not.
+  return (shared.retries[+idempotent] ??= retryOf({ method: '', url: '', idempotent }, options, scheduler)) as MonoTypeOperatorFunction<T>;
 }
 
 /** The wait of `delayMs` before retry number `retryCount` (1-based) of `request` after `err`, reported to `onRetry`. */

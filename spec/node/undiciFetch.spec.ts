@@ -5,9 +5,22 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { lastValueFrom, of, toArray } from 'rxjs';
-import { ApiError, AuthError, NetworkError, RequestTimeoutError, createClient, onlyResult, pollStatus$, trainModel$, upload$, type FetchLike } from '../../lib';
+import {
+  ApiError,
+  AuthError,
+  NetworkError,
+  RequestTimeoutError,
+  ResponseTooLargeError,
+  createClient,
+  onlyResult,
+  pollStatus$,
+  trainModel$,
+  upload$,
+  type FetchLike,
+} from '../../lib';
 import { createNodeClient, createUndiciFetch, fileSource } from '../../lib/node';
 import { API_KEY, seattleWeather, useEmulator } from '../helpers/emulator';
+import { utf8 } from '../../lib/transport/body';
 
 const STATUS = 'GET /v1/external/models/results';
 
@@ -136,6 +149,28 @@ describe('createUndiciFetch', () => {
       const c = client({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, retry: { maxAttempts: 1 } });
       const err = await lastValueFrom(of({ externalProcessId: 'x' }).pipe(pollStatus$(c))).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(NetworkError);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('should read a body as text exactly as the bytes decode (BOM dropped, invalid bytes replaced), and refuse one over the limit', async () => {
+    const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"status":"日本'), Buffer.from([0xff, 0xc3]), Buffer.from('"}')]);
+    const server: Server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.byteLength) });
+      res.end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`;
+      const init = { method: 'GET', headers: {}, signal: new AbortController().signal };
+      const asText = await (await fetch(url, init)).text!();
+      const asBytes = utf8(new Uint8Array(await (await fetch(url, init)).arrayBuffer()));
+      expect(asText).toBe(asBytes);
+      expect(asText).toBe('{"status":"日本\ufffd\ufffd"}');
+      const small = client({ baseUrl: url.slice(0, -2), maxResponseBytes: body.byteLength - 1, retry: { maxAttempts: 1 } });
+      const err = await lastValueFrom(of({ externalProcessId: 'x' }).pipe(pollStatus$(small))).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ResponseTooLargeError);
     } finally {
       await new Promise((r) => server.close(r));
     }

@@ -1,9 +1,10 @@
 /** Specs: reading bounded response bodies. */
 import { Observable, VirtualTimeScheduler, asyncScheduler, firstValueFrom, lastValueFrom, take } from 'rxjs';
 import { RequestTimeoutError, ResponseTooLargeError } from '../../lib/core/errors';
-import { readBodyBounded } from '../../lib/transport/body';
+import { readBodyBounded, readTextBounded, utf8 } from '../../lib/transport/body';
 import type { FetchInit, FetchResponse } from '../../lib/transport/fetchLike';
-import { exchange$, exchangeWith, type ExchangeContext, type HttpRequest } from '../../lib/transport/request';
+import { Deadlines, exchange$, exchangeWith, type ExchangeContext, type HttpRequest } from '../../lib/transport/request';
+import { createClient } from '../../lib/transport/client';
 
 /** A single-value exchange as an Observable, the way ApiExchange sends one. */
 function exchangeOne$<T>(ctx: ExchangeContext, request: HttpRequest, read: (response: FetchResponse) => Promise<T>): Observable<T> {
@@ -32,7 +33,7 @@ function response(body: string, headers: Record<string, string> = {}, chunked = 
 }
 
 function context(fetch: (url: string, init: FetchInit) => Promise<FetchResponse>, scheduler = asyncScheduler): ExchangeContext {
-  return { fetch, secrets: () => [], now: () => 0, scheduler };
+  return { fetch, secrets: () => [], now: () => 0, scheduler, deadlines: new Deadlines(scheduler) };
 }
 
 describe('readBodyBounded', () => {
@@ -151,5 +152,178 @@ describe('exchange$ with an idle timeout', () => {
     const err = await result;
     expect(err).toBeInstanceOf(RequestTimeoutError);
     expect(err).toMatchObject({ timeoutMs: 100, idle: true });
+  });
+});
+
+describe('readTextBounded', () => {
+  /** `response` with a platform-like `text()` (UTF-8, BOM dropped, invalid bytes replaced) over `bytes`. */
+  function textResponse(bytes: Uint8Array, declared: number | null = bytes.byteLength): FetchResponse & { reads: string[] } {
+    const reads: string[] = [];
+    return {
+      status: 200,
+      headers: { get: (name) => (name === 'content-length' && declared !== null ? String(declared) : null) },
+      reads,
+      arrayBuffer: async () => {
+        reads.push('arrayBuffer');
+        return bytes.slice().buffer as ArrayBuffer;
+      },
+      text: async () => {
+        reads.push('text');
+        return new TextDecoder().decode(bytes);
+      },
+      body: undefined,
+    };
+  }
+  /** The same response without `text()`: the general path (bytes, then {@link utf8}). */
+  function bytesOnly(res: FetchResponse): FetchResponse {
+    return { status: res.status, headers: res.headers, arrayBuffer: () => res.arrayBuffer(), body: undefined };
+  }
+  const outcome = (p: Promise<string>): Promise<unknown> =>
+    p.then(
+      (text) => ({ text }),
+      (e: unknown) => ({ error: (e as Error).constructor.name }),
+    );
+
+  it('should read with text() and give what the byte path gives, for any body and limit', async () => {
+    const enc = (s: string) => new TextEncoder().encode(s);
+    const bodies = [
+      enc('{"status":"running"}'),
+      enc(''),
+      Uint8Array.of(0xef, 0xbb, 0xbf, ...enc('{"a":"x"}')),
+      enc('{"name":"日本語のモデル 🎌"}'),
+      Uint8Array.of(0x7b, 0xff, 0xfe, 0xc3, 0x7d),
+      Uint8Array.of(0xef, 0xbb, 0xbf, 0xe6, 0x97),
+    ];
+    let compared = 0;
+    for (const bytes of bodies) {
+      for (const max of [0, 1, 2, bytes.byteLength - 3, bytes.byteLength - 1, bytes.byteLength, bytes.byteLength + 1, bytes.byteLength * 3, 1 << 20]) {
+        if (max < 0) continue;
+        const fast = textResponse(bytes);
+        const fastOutcome = await outcome(readTextBounded(fast, max, 'Body'));
+        const generalOutcome = await outcome(readTextBounded(bytesOnly(textResponse(bytes)), max, 'Body'));
+        expect(fastOutcome).toEqual(generalOutcome);
+        expect(generalOutcome).toEqual(await outcome(readBodyBounded(textResponse(bytes), max, 'Body').then(utf8)));
+        // The fast path was taken whenever the body was read at all.
+        if (fast.reads.length > 0) expect(fast.reads).toEqual(['text']);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(40);
+  });
+
+  it('should still refuse a body over the limit that a transport delivers past its declared length', async () => {
+    const ascii = textResponse(new TextEncoder().encode('0123456789'), 2);
+    await expect(readTextBounded(ascii, 8, 'Lying')).rejects.toBeInstanceOf(ResponseTooLargeError);
+    expect(ascii.reads).toEqual(['text']);
+    // Five characters, ten bytes: the text is short enough, its bytes are not.
+    const wide = textResponse(new TextEncoder().encode('ééééé'), 4);
+    await expect(readTextBounded(wide, 8, 'Lying')).rejects.toBeInstanceOf(ResponseTooLargeError);
+    expect(wide.reads).toEqual(['text']);
+    const fits = textResponse(new TextEncoder().encode('éééé'), 4);
+    await expect(readTextBounded(fits, 8, 'Fits')).resolves.toBe('éééé');
+  });
+
+  it('should not call text() for a body declared over the limit, content-encoded, or of unknown length', async () => {
+    const bytes = new TextEncoder().encode('{"status":"running"}');
+    const big = textResponse(bytes);
+    await expect(readTextBounded(big, 4, 'Big')).rejects.toBeInstanceOf(ResponseTooLargeError);
+    expect(big.reads).toEqual([]);
+    const unknown = textResponse(bytes, null);
+    await expect(readTextBounded(unknown, 1 << 20, 'Unknown')).resolves.toBe('{"status":"running"}');
+    expect(unknown.reads).toEqual(['arrayBuffer']);
+    const gzipped: FetchResponse = {
+      ...textResponse(bytes),
+      headers: { get: (name) => ({ 'content-length': '20', 'content-encoding': 'gzip' })[name] ?? null },
+    };
+    const read: string[] = [];
+    await readTextBounded({ ...gzipped, text: async () => (read.push('text'), '') }, 1 << 20, 'Gzip');
+    expect(read).toEqual([]);
+  });
+});
+
+describe('Deadlines: one scheduled action for the request timeouts of a client', () => {
+  /**
+   * Requests started at given virtual times with given timeouts, one answered at frame 60; virtual
+   * time advanced 5 frames at a time, promises settled between steps. Returns when each request was
+   * aborted, how each ended and how many actions were pending after each step.
+   */
+  async function scenario() {
+    const scheduler = new VirtualTimeScheduler();
+    const aborted: Record<string, number> = {};
+    const answers: Record<string, () => void> = {};
+    const ctx: ExchangeContext = {
+      fetch: (url, init) =>
+        new Promise<FetchResponse>((resolve, reject) => {
+          answers[url] = () => resolve(response('{}'));
+          init.signal.addEventListener('abort', () => {
+            aborted[url] = scheduler.now();
+            reject(new Error('aborted'));
+          });
+        }),
+      secrets: () => [],
+      now: () => scheduler.now(),
+      scheduler,
+      deadlines: new Deadlines(scheduler),
+    };
+    const ended: Record<string, string> = {};
+    const start = (url: string, timeoutMs: number, at: number) =>
+      scheduler.schedule(() => {
+        exchangeOne$(ctx, { method: 'GET', url, headers: {}, timeoutMs }, async (res) => res.status).subscribe({
+          next: () => (ended[url] = `ok@${scheduler.now()}`),
+          error: (e: unknown) => (ended[url] = `${(e as Error).name}:${(e as RequestTimeoutError).timeoutMs}`),
+        });
+      }, at);
+    start('a', 100, 0);
+    start('b', 100, 10);
+    start('c', 100, 20);
+    // A shorter timeout: due before the requests already waiting.
+    start('d', 50, 30);
+    start('e', 100, 40);
+    // Unsubscribed before its deadline: it no longer times out.
+    scheduler.schedule(
+      () =>
+        exchangeOne$(ctx, { method: 'GET', url: 'f', headers: {}, timeoutMs: 100 }, async () => 0)
+          .subscribe()
+          .unsubscribe(),
+      45,
+    );
+    scheduler.schedule(() => answers.b(), 60);
+    const pending: number[] = [];
+    for (let frame = 0; frame <= 200; frame += 5) {
+      scheduler.maxFrames = frame;
+      scheduler.flush();
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+      pending.push(scheduler.actions.filter((a) => !a.closed).length);
+    }
+    return { aborted, ended, pending };
+  }
+
+  it('should time each request out at its own start plus its timeout, one action watching them all', async () => {
+    const { aborted, ended, pending } = await scenario();
+    // The frames one timer per request would fire at: each start plus its timeout (f left at 45).
+    expect(aborted).toEqual({ a: 100, c: 120, d: 80, e: 140, f: 45 });
+    expect(ended).toEqual({
+      a: 'RequestTimeoutError:100',
+      b: expect.stringMatching(/^ok@/),
+      c: 'RequestTimeoutError:100',
+      d: 'RequestTimeoutError:50',
+      e: 'RequestTimeoutError:100',
+    });
+    // From frame 65 (nothing else scheduled) one action at most watches the requests in flight; none is left at the end.
+    expect(Math.max(...pending.slice(13))).toBe(1);
+    expect(pending[pending.length - 1]).toBe(0);
+  });
+
+  it('should leave nothing scheduled once the requests in flight are done', async () => {
+    const scheduler = new VirtualTimeScheduler();
+    const ctx = context(async () => response('{}'), scheduler);
+    const request = { method: 'GET' as const, url: 'http://127.0.0.1:9/x', headers: {}, timeoutMs: 5_000 };
+    expect(await Promise.all([1, 2, 3].map(() => lastValueFrom(exchangeOne$(ctx, request, async () => 'ok'))))).toEqual(['ok', 'ok', 'ok']);
+    expect(scheduler.actions.filter((a) => !a.closed)).toEqual([]);
+  });
+
+  it('should be the client’s: every request of a client waits in its one queue', () => {
+    const client = createClient({ baseUrl: 'http://127.0.0.1:9', apiKey: 'k' });
+    expect(client.http.deadlines).toBeInstanceOf(Deadlines);
   });
 });

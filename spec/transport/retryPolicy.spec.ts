@@ -110,6 +110,28 @@ describe('retryTransient', () => {
     });
   });
 
+  it('should share one operator per idempotence when no onRetry hook needs the request, retrying as the per-request one does', () => {
+    const shared = resolveRetryOptions({ maxAttempts: 3, baseDelayMs: 10, random: () => 1 });
+    const get = { method: 'GET', url, idempotent: true };
+    const post = { method: 'POST', url, idempotent: false };
+    expect(retryTransient(get, shared)).toBe(retryTransient({ ...get, url: `${url}2` }, shared));
+    expect(retryTransient(post, shared)).not.toBe(retryTransient(get, shared));
+    const perRequest = resolveRetryOptions({ maxAttempts: 3, baseDelayMs: 10, random: () => 1, onRetry: () => undefined });
+    expect(retryTransient(get, perRequest)).not.toBe(retryTransient(get, perRequest));
+    for (const options of [shared, perRequest]) {
+      testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const error = reset();
+        const getSource = cold('-#', undefined, error);
+        const postSource = cold('-#', undefined, error);
+        // The POST after the GET, through the same options: an ambiguous failure is still final for it.
+        expectObservable(getSource.pipe(retryTransient(get, options))).toBe('33ms #', undefined, error);
+        expectObservable(postSource.pipe(retryTransient(post, options))).toBe('-#', undefined, error);
+        expectSubscriptions(getSource.subscriptions).toBe(['^!', '11ms ^!', '32ms ^!']);
+        expectSubscriptions(postSource.subscriptions).toBe(['^!']);
+      });
+    }
+  });
+
   it('should report each retry with attempt, delay and cause, without secrets', () => {
     testScheduler().run(({ cold, expectObservable }) => {
       const events: RetryEvent[] = [];
