@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { Observable, defer, tap, type SchedulerAction, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
+import { Observable, asyncScheduler, defer, tap, type SchedulerAction, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import { NetworkError, PredictionOneError, RequestTimeoutError } from '../core/errors';
 import { redactText } from '../core/redact';
 import { apiErrorFrom, redirectErrorFrom } from './errorFactory';
@@ -383,12 +383,24 @@ export function logicalCall$<T>(
 
 /** A request in a {@link Deadlines} queue: its deadline and its neighbours, fields of the exchange itself. @internal */
 export interface Due extends Expiring {
-  /** The deadline, in the scheduler's time. */
+  /** The deadline, in the time of its {@link Deadlines}' clock. */
   dueAt: number;
   prevDue: Due | undefined;
   nextDue: Due | undefined;
   /** In a queue now. */
   queued: boolean;
+}
+
+/**
+ * The clock request deadlines are kept in. On the default scheduler a monotonic one
+ * (`performance.now()`): that scheduler's `now()` is the wall clock, and a clock set forward
+ * would time out every request in flight at once, one set back would hold their timeouts back by
+ * as much. Any other scheduler's own time (virtual time under the TestScheduler).
+ *
+ * @internal
+ */
+export function deadlineClock(scheduler: SchedulerLike): () => number {
+  return scheduler === asyncScheduler ? () => performance.now() : () => scheduler.now();
 }
 
 /**
@@ -405,14 +417,18 @@ export class Deadlines {
   private head: Due | undefined = undefined;
   private tail: Due | undefined = undefined;
   private action: Subscription | undefined = undefined;
-  /** When the action runs, in the scheduler's time. */
+  /** When the action runs, in {@link now}'s time. */
   private armedAt = Infinity;
+  /** The clock deadlines are kept in: {@link deadlineClock}. */
+  private readonly now: () => number;
 
-  constructor(private readonly scheduler: SchedulerLike) {}
+  constructor(private readonly scheduler: SchedulerLike) {
+    this.now = deadlineClock(scheduler);
+  }
 
   /** `due` times out `timeoutMs` from now unless {@link remove}d first. */
   add(due: Due, timeoutMs: number): void {
-    const now = this.scheduler.now();
+    const now = this.now();
     const at = now + timeoutMs;
     due.dueAt = at;
     due.queued = true;
@@ -444,7 +460,7 @@ export class Deadlines {
   run(action: SchedulerAction<Deadlines>): void {
     this.action = undefined;
     this.armedAt = Infinity;
-    const now = this.scheduler.now();
+    const now = this.now();
     let due = this.head;
     while (due !== undefined && due.dueAt <= now) {
       this.unlink(due);

@@ -3,7 +3,7 @@ import { Observable, VirtualTimeScheduler, asyncScheduler, firstValueFrom, lastV
 import { RequestTimeoutError, ResponseTooLargeError } from '../../lib/core/errors';
 import { readBodyBounded, readTextBounded, utf8 } from '../../lib/transport/body';
 import type { FetchInit, FetchResponse } from '../../lib/transport/fetchLike';
-import { Deadlines, exchange$, exchangeWith, type ExchangeContext, type HttpRequest } from '../../lib/transport/request';
+import { Deadlines, deadlineClock, exchange$, exchangeWith, type ExchangeContext, type HttpRequest } from '../../lib/transport/request';
 import { createClient } from '../../lib/transport/client';
 
 /** A single-value exchange as an Observable, the way ApiExchange sends one. */
@@ -320,6 +320,51 @@ describe('Deadlines: one scheduled action for the request timeouts of a client',
     const request = { method: 'GET' as const, url: 'http://127.0.0.1:9/x', headers: {}, timeoutMs: 5_000 };
     expect(await Promise.all([1, 2, 3].map(() => lastValueFrom(exchangeOne$(ctx, request, async () => 'ok'))))).toEqual(['ok', 'ok', 'ok']);
     expect(scheduler.actions.filter((a) => !a.closed)).toEqual([]);
+  });
+
+  describe('on the default scheduler, a wall clock that jumps', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    /** Two requests that never get an answer: `short` times out at once, `long` after a minute. */
+    function inFlight() {
+      const aborted: string[] = [];
+      const ctx = context(
+        (url, init) =>
+          new Promise<FetchResponse>((_resolve, reject) =>
+            init.signal.addEventListener('abort', () => {
+              aborted.push(url);
+              reject(new Error('aborted'));
+            }),
+          ),
+      );
+      const long = exchangeOne$(ctx, { method: 'GET', url: 'long', headers: {}, timeoutMs: 60_000 }, async () => 'ok').subscribe({ error: () => undefined });
+      const short = lastValueFrom(exchangeOne$(ctx, { method: 'GET', url: 'short', headers: {}, timeoutMs: 0 }, async () => 'ok'));
+      return { aborted, long, short };
+    }
+
+    it('should not time out the requests in flight early when the clock is set forward', async () => {
+      const { aborted, long, short } = inFlight();
+      const wall = Date.now();
+      jest.spyOn(Date, 'now').mockReturnValue(wall + 3_600_000);
+      await expect(short).rejects.toBeInstanceOf(RequestTimeoutError);
+      expect(aborted).toEqual(['short']);
+      long.unsubscribe();
+    });
+
+    it('should keep deadlines in a clock the wall clock does not move (set back, a timeout would be held back by as much)', () => {
+      const clock = deadlineClock(asyncScheduler);
+      const before = clock();
+      jest.spyOn(Date, 'now').mockReturnValue(Date.now() - 3_600_000);
+      expect(clock()).toBeGreaterThanOrEqual(before);
+      expect(clock() - before).toBeLessThan(3_600_000);
+    });
+
+    it('should keep deadlines in virtual time on any other scheduler', () => {
+      const scheduler = new VirtualTimeScheduler();
+      scheduler.schedule(() => undefined, 250);
+      scheduler.flush();
+      expect(deadlineClock(scheduler)()).toBe(250);
+    });
   });
 
   it('should be the client’s: every request of a client waits in its one queue', () => {
