@@ -222,6 +222,9 @@ export interface HeldTrainingProcessor {
   active(): number;
 }
 
+/** The data of a job that carries none (never read past a stage that uploads): one for all jobs, not one per held job. */
+const NO_DATA: UploadInput = Object.freeze({ train: new Uint8Array(0) });
+
 /** When every slot is taken, waits longer than this park instead of holding. */
 const FULL_HOLD_MS = 1000;
 
@@ -324,7 +327,6 @@ export function heldTrainingProcessor(client: PredictionOneClient, options: Trai
         data = { ...data, record: r };
         await record(job, token, data);
       });
-    const unused: UploadInput = { train: new Uint8Array(0) };
     const context: JobStepContext = {
       job: {
         name: data.name,
@@ -332,7 +334,7 @@ export function heldTrainingProcessor(client: PredictionOneClient, options: Trai
         poll: data.poll,
         // Read only when the step uploads (stage `new` or `uploading`).
         get data() {
-          return data.data ? readData(data.data) : unused;
+          return data.data ? readData(data.data) : NO_DATA;
         },
       },
       persist,
