@@ -9,7 +9,7 @@ import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { requirePeer } from '../node/requirePeer';
 import type { RedisLike, TrainingJobLike } from './peerTypes';
-import { defer, lastValueFrom, tap, filter } from 'rxjs';
+import { defer, filter, lastValueFrom, pipe, tap } from 'rxjs';
 import {
   ApiError,
   TrainingFailedError,
@@ -19,7 +19,7 @@ import {
   type TrainingResult,
   type UploadInput,
 } from 'prediction-one-rx';
-import { isJobStepped, jobStep$, type JobRecord, type JobStepContext, type JobStepOutput } from 'prediction-one-rx/engine';
+import { isJobStepped, jobStepper, type JobRecord, type JobStepContext, type JobStepOutput } from 'prediction-one-rx/engine';
 import { fileSource, writeResult } from 'prediction-one-rx/node';
 import type { Fleet } from './fleet';
 import { fleetNameIssue, jobResultDir, type FleetDataSource, type FleetJobData, type FleetJobResult } from './jobs';
@@ -222,6 +222,9 @@ export interface HeldTrainingProcessor {
   active(): number;
 }
 
+/** The data of a job that carries none (never read past a stage that uploads): one for all jobs, not one per held job. */
+const NO_DATA: UploadInput = Object.freeze({ train: new Uint8Array(0) });
+
 /** When every slot is taken, waits longer than this park instead of holding. */
 const FULL_HOLD_MS = 1000;
 
@@ -324,7 +327,6 @@ export function heldTrainingProcessor(client: PredictionOneClient, options: Trai
         data = { ...data, record: r };
         await record(job, token, data);
       });
-    const unused: UploadInput = { train: new Uint8Array(0) };
     const context: JobStepContext = {
       job: {
         name: data.name,
@@ -332,7 +334,7 @@ export function heldTrainingProcessor(client: PredictionOneClient, options: Trai
         poll: data.poll,
         // Read only when the step uploads (stage `new` or `uploading`).
         get data() {
-          return data.data ? readData(data.data) : unused;
+          return data.data ? readData(data.data) : NO_DATA;
         },
       },
       persist,
@@ -343,7 +345,20 @@ export function heldTrainingProcessor(client: PredictionOneClient, options: Trai
       },
       ...(fleet ? { claim: (id: string) => fleet.claim(id) } : {}),
     };
+    // One stepper per activation: the job's poll options are resolved once, not at every poll.
+    const step = jobStepper(gated, context);
     let metrics: FleetJobResult['metrics'] = [];
+    // The step's events, made once per activation (not at every poll): metrics kept, progress written.
+    const stepped = pipe(
+      tap((o: JobStepOutput) => {
+        if (isJobStepped(o)) return;
+        if (o.type === 'completed') metrics = o.result.metrics.map((m) => ({ name: m.name, value: m.value }));
+        // The step emits a status only when it changed: progress is written only then.
+        const progress = progressOf(o);
+        if (progress) void job.updateProgress({ key: data.key, event: progress }).catch(() => undefined);
+      }),
+      filter(isJobStepped),
+    );
     // Each activation's own key in `wake` (a job id is missing only in hand-made jobs).
     const holdKey = job.id ?? `activation-${++activations}`;
     let anchor = data.dueAt ?? Date.now();
@@ -360,18 +375,7 @@ export function heldTrainingProcessor(client: PredictionOneClient, options: Trai
         }
         let out: Extract<JobStepOutput, { type: 'stepped' }>;
         try {
-          out = await lastValueFrom(
-            jobStep$(gated, data.record, context).pipe(
-              tap((o) => {
-                if (isJobStepped(o)) return;
-                if (o.type === 'completed') metrics = o.result.metrics.map((m) => ({ name: m.name, value: m.value }));
-                // The step emits a status only when it changed: progress is written only then.
-                const progress = progressOf(o);
-                if (progress) void job.updateProgress({ key: data.key, event: progress }).catch(() => undefined);
-              }),
-              filter(isJobStepped),
-            ),
-          );
+          out = await lastValueFrom(step(data.record).pipe(stepped));
         } finally {
           release?.();
         }

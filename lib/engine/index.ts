@@ -22,7 +22,7 @@ export { trainEach$, trainEachFrom$ } from '../pipeline/trainEach';
 export type { KeyedTrainingJob, JobEvent, TrainEachOptions } from '../pipeline/trainEach';
 export { createJobQueue } from '../pipeline/jobQueue';
 export type { JobQueue, JobQueueOptions } from '../pipeline/jobQueue';
-export { jobStep$, runJobSteps$, isJobStepped, newJobRecord } from '../pipeline/jobStep';
+export { jobStep$, jobStepper, runJobSteps$, isJobStepped, newJobRecord } from '../pipeline/jobStep';
 export type { JobRecord, JobStage, JobStepped, JobStepContext, JobStepOutput } from '../pipeline/jobStep';
 export { JOB_RECORD_VERSION, readJobRecord } from '../pipeline/engine';
 export { trainOrFollow$ } from '../pipeline/trainOrFollow';

@@ -145,6 +145,27 @@ export function jobStep$(client: PredictionOneClient, record: JobRecord, context
 }
 
 /**
+ * {@link jobStep$} for one job, its rules resolved once: `step(record)` is
+ * `jobStep$(client, record, context)` (same events, errors and cancellation), for a driver that
+ * steps the same job many times (a held fleet job polls every few seconds; the job's own poll
+ * options are merged with the client's once, not at each step).
+ *
+ * ## Example
+ * ```ts
+ * const step = jobStepper(client, { job, persist: (r) => store.save(r) });
+ * const out = await lastValueFrom(step(record).pipe(filter(isJobStepped)));
+ * ```
+ *
+ * @param client - The client.
+ * @param context - The job, and where records and results go.
+ * @returns A function that steps the job once from a record.
+ */
+export function jobStepper(client: PredictionOneClient, context: JobStepContext): (record: JobRecord) => Observable<JobStepOutput> {
+  const stepper = new JobStepper(client, context);
+  return (record) => stepper.step(record);
+}
+
+/**
  * Loops {@link jobStep$} in-process until the job is downloaded, waiting each step's
  * `delayMs` on the client's scheduler, and emits the job's progress events: what
  * `p1rx batch` runs per job.

@@ -1,8 +1,8 @@
 /** Specs: jobStep$, one step per activation. */
 import { DEFAULT_POLL_OPTIONS, resolvePollOptions } from '../../lib/core/pollOptions';
-import { lastValueFrom, toArray } from 'rxjs';
+import { lastValueFrom, toArray, type Observable } from 'rxjs';
 import { TrainingFailedError, TrainingStartUnknownError, type TrainingJob } from '../../lib';
-import { jobStep$, newJobRecord, runJobSteps$, type JobRecord, type JobStepOutput, type JobStepped } from '../../lib/engine';
+import { jobStep$, jobStepper, newJobRecord, runJobSteps$, type JobRecord, type JobStepOutput, type JobStepped } from '../../lib/engine';
 import { stepPollDelayMs } from '../../lib/pipeline/jobStep';
 import { seattleWeather, useEmulator } from '../helpers/emulator';
 import { until } from '../helpers/wait';
@@ -160,6 +160,39 @@ describe('jobStep$ (one activation = one step, write-ahead)', () => {
     const events = await done;
     expect(events.at(-1)?.type).toBe('completed');
     expect(s.saved.map((x) => x.record.stage)).toEqual(['uploading', 'uploaded', 'creating', 'training', 'downloaded']);
+  });
+
+  it("jobStepper: should step a job exactly as jobStep$ does, the job's own poll options included", async () => {
+    const own: TrainingJob = { ...job, poll: { minDelayMs: 7000, maxDelayMs: 9000, multiplier: 1.5 } };
+    /** A job driven to the end, each step by `run`: what was persisted and what each step gave. */
+    const drive = async (key: string, run: (record: JobRecord, context: Parameters<typeof jobStep$>[2]) => Observable<JobStepOutput>) => {
+      const s = store();
+      const context = { job: own, persist: s.persist, saveResult: () => Promise.resolve({ resultDir: `/r/${key}` }) };
+      const steps: { events: string[]; stage: string; delayMs: number; done: boolean; polls: number }[] = [];
+      let record = newJobRecord(key);
+      for (let i = 0; i < 8; i++) {
+        const out = await lastValueFrom(run(record, context).pipe(toArray()));
+        const last = out[out.length - 1] as JobStepped;
+        steps.push({ events: out.slice(0, -1).map((e) => e.type), stage: last.record.stage, delayMs: last.delayMs, done: last.done, polls: last.record.polls });
+        if (last.done) break;
+        record = last.record;
+        // Three polls while waiting, then the training finishes.
+        if (record.stage === 'training' && record.polls === 3) await emulator().advance(record.externalProcessId!, 'finished');
+      }
+      return { steps, saved: s.saved.map((x) => x.record.stage) };
+    };
+    const general = await drive('s1', (record, context) => jobStep$(client(), record, context));
+    let reused: ReturnType<typeof jobStepper> | undefined;
+    const reusedOnce = await drive('s2', (record, context) => (reused ??= jobStepper(client(), context))(record));
+    expect(reusedOnce).toEqual(general);
+    // The job's schedule, not the client's: the second and third waits grow by its multiplier.
+    const waits = general.steps.filter((x) => x.stage === 'training' && !x.done).map((x) => x.delayMs);
+    expect(waits.slice(1, 3)).toEqual([
+      stepPollDelayMs(1, resolvePollOptions(client().poll, own.poll)),
+      stepPollDelayMs(2, resolvePollOptions(client().poll, own.poll)),
+    ]);
+    expect(waits[2]).not.toBe(stepPollDelayMs(2, client().poll));
+    expect(general.steps.at(-1)).toMatchObject({ stage: 'downloaded', done: true });
   });
 });
 
