@@ -416,9 +416,8 @@ export function deadlineClock(scheduler: SchedulerLike): () => number {
 export class Deadlines {
   private head: Due | undefined = undefined;
   private tail: Due | undefined = undefined;
+  /** The scheduled action, for the head's deadline (or an earlier one, which finds nothing due and waits again). */
   private action: Subscription | undefined = undefined;
-  /** When the action runs, in {@link now}'s time. */
-  private armedAt = Infinity;
   /** The clock deadlines are kept in: {@link deadlineClock}. */
   private readonly now: () => number;
 
@@ -428,8 +427,7 @@ export class Deadlines {
 
   /** `due` times out `timeoutMs` from now unless {@link remove}d first. */
   add(due: Due, timeoutMs: number): void {
-    const now = this.now();
-    const at = now + timeoutMs;
+    const at = this.now() + timeoutMs;
     due.dueAt = at;
     due.queued = true;
     // After the last request due no later (the tail itself, for requests of one timeout).
@@ -438,28 +436,26 @@ export class Deadlines {
     const before = after === undefined ? this.head : after.nextDue;
     due.prevDue = after;
     due.nextDue = before;
-    if (after === undefined) this.head = due;
-    else after.nextDue = due;
     if (before === undefined) this.tail = due;
     else before.prevDue = due;
-    if (this.action === undefined || at < this.armedAt) this.arm(at, now);
+    if (after !== undefined) after.nextDue = due;
+    else {
+      // The first due now: the action waits for it.
+      this.head = due;
+      this.arm();
+    }
   }
 
   /** `due` is done: it no longer times out. */
   remove(due: Due): void {
     if (!due.queued) return;
     this.unlink(due);
-    if (this.head === undefined) {
-      this.action?.unsubscribe();
-      this.action = undefined;
-      this.armedAt = Infinity;
-    }
+    if (this.head === undefined) this.disarm();
   }
 
   /** The action ran: time out every request due by now, then wait for the next one. */
-  run(action: SchedulerAction<Deadlines>): void {
+  run(): void {
     this.action = undefined;
-    this.armedAt = Infinity;
     const now = this.now();
     let due = this.head;
     while (due !== undefined && due.dueAt <= now) {
@@ -467,19 +463,20 @@ export class Deadlines {
       due.expire('total');
       due = this.head;
     }
-    // A timeout's abort may have led to a new request, and armed a new action for it.
-    const armed = this.action as Subscription | undefined;
-    if (due === undefined || (armed !== undefined && this.armedAt <= due.dueAt)) return;
-    armed?.unsubscribe();
-    this.armedAt = due.dueAt;
-    // The running action, scheduled again: no new action per wait.
-    this.action = action.schedule(this, due.dueAt - now);
+    // A timeout's abort may have led to a new request that armed the action already.
+    if (due !== undefined && this.action === undefined) this.arm();
   }
 
-  private arm(at: number, now: number): void {
+  /** No request in flight: nothing stays scheduled. */
+  private disarm(): void {
     this.action?.unsubscribe();
-    this.armedAt = at;
-    this.action = this.scheduler.schedule<Deadlines>(runDeadlines, Math.max(0, at - now), this);
+    this.action = undefined;
+  }
+
+  /** Schedules the action at the head's deadline. */
+  private arm(): void {
+    this.action?.unsubscribe();
+    this.action = this.scheduler.schedule<Deadlines>(runDeadlines, Math.max(0, this.head!.dueAt - this.now()), this);
   }
 
   private unlink(due: Due): void {
@@ -494,7 +491,7 @@ export class Deadlines {
 }
 
 function runDeadlines(this: SchedulerAction<Deadlines>, deadlines?: Deadlines): void {
-  deadlines?.run(this);
+  deadlines?.run();
 }
 
 /** What the scheduled timeouts call: plain functions with the exchange as state, no closures. */
