@@ -78,7 +78,7 @@ async function jobIssuesInWireWords(
   try {
     const { head, complete } = await read(job.csv, job.encoding);
     issues.push(...trainingDataIssues(head, job.config, { complete, label: `file ${job.csv}` }));
-    header = (Papa.parse<string[]>(head.replace(/^\uFEFF/, ''), { preview: 1 }).data[0] ?? []).map((h) => h.trim());
+    header = (Papa.parse<string[]>(head.replace(/^\uFEFF/, ''), { preview: 1, delimiter: ',' }).data[0] ?? []).map((h) => h.trim());
   } catch (err) {
     issues.push(`${job.csv}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
@@ -89,7 +89,7 @@ async function jobIssuesInWireWords(
       // The evaluation data is checked like the training data, and must have its columns.
       const unreadable = evalIssues.filter((i) => i.startsWith(`file ${job.eval}:`));
       issues.push(...unreadable);
-      const evalHeader = (Papa.parse<string[]>(head.replace(/^\uFEFF/, ''), { preview: 1 }).data[0] ?? []).map((h) => h.trim());
+      const evalHeader = (Papa.parse<string[]>(head.replace(/^\uFEFF/, ''), { preview: 1, delimiter: ',' }).data[0] ?? []).map((h) => h.trim());
       const missing = header.filter((h) => !evalHeader.includes(h));
       if (unreadable.length === 0 && missing.length > 0) issues.push(`${job.eval}: missing columns ${missing.map((m) => `'${m}'`).join(', ')}`);
     } catch (err) {
@@ -117,7 +117,7 @@ export const MIN_TRAINING_ROWS = 10;
  */
 export function smallDataWarning(head: string, complete: boolean, config: TrainingConfig, label: string, cvWord: string): string | undefined {
   if (!complete) return undefined;
-  const rows = Papa.parse<string[]>(head.replace(/^\uFEFF/, ''), { skipEmptyLines: 'greedy' }).data;
+  const rows = Papa.parse<string[]>(head.replace(/^\uFEFF/, ''), { skipEmptyLines: 'greedy', delimiter: ',' }).data;
   const header = (rows[0] ?? []).map((h) => h.trim());
   const target = header.indexOf(config.tc);
   if (target < 0) return undefined;

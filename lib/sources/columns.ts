@@ -56,7 +56,7 @@ function typeOf(values: readonly string[]): ColumnType {
  * @returns One spec per column, in header order.
  */
 export function inferColumns(head: string, complete = true): ColumnSpec[] {
-  const parsed = Papa.parse<string[]>(head.replace(/^\uFEFF/, ''), { skipEmptyLines: true });
+  const parsed = Papa.parse<string[]>(head.replace(/^\uFEFF/, ''), { skipEmptyLines: true, delimiter: ',' });
   const rows = parsed.data;
   if (!complete && rows.length > 2) rows.pop();
   const header = rows[0];
@@ -85,7 +85,7 @@ function headerIssues(header: readonly string[]): string[] {
  * @internal
  */
 export function csvHeader(head: string): string[] {
-  const parsed = Papa.parse<string[]>(head.replace(/^\uFEFF/, ''), { preview: 1, skipEmptyLines: true });
+  const parsed = Papa.parse<string[]>(head.replace(/^\uFEFF/, ''), { preview: 1, skipEmptyLines: true, delimiter: ',' });
   return (parsed.data[0] ?? []).map((h) => h.trim());
 }
 

@@ -37,6 +37,22 @@ function quoteList(values: readonly string[], max = 6): string {
   return values.length > max ? `${shown.join(', ')}, … (${values.length} in all)` : shown.join(', ');
 }
 
+/** Separators other than the comma, by what a message calls them. */
+const SEPARATORS: readonly (readonly [string, string])[] = [
+  [';', 'semicolons'],
+  ['\t', 'tabs'],
+  ['|', 'vertical bars'],
+];
+
+/**
+ * What a one-column header seems separated by instead of commas (CSV uploads are read with the
+ * comma only, as the service reads them: docs/CONTRACT.md, G26), or `undefined`.
+ */
+function otherSeparator(header: readonly string[]): string | undefined {
+  if (header.length !== 1) return undefined;
+  return SEPARATORS.find(([char]) => header[0].includes(char))?.[1];
+}
+
 /** What the data is, when it is not CSV text: binary bytes or a JSON document. */
 function notCsv(sample: string, complete: boolean): string | undefined {
   // A NUL never occurs in CSV text; every binary format we know of (zip/xlsx, parquet,
@@ -99,10 +115,18 @@ export function checkTrainingData(sample: string, config: TrainingConfig, option
   const label = options.label ?? 'training data';
   const what = notCsv(sample, complete);
   if (what) return { issues: [`${label}: ${what}`], unreadable: true };
-  const rows = Papa.parse<string[]>(sample.replace(/^\uFEFF/, ''), { skipEmptyLines: 'greedy' }).data;
+  const rows = Papa.parse<string[]>(sample.replace(/^\uFEFF/, ''), { skipEmptyLines: 'greedy', delimiter: ',' }).data;
   if (!complete && rows.length > 1) rows.pop();
   const header = (rows[0] ?? []).map((h) => h.trim());
   if (header.length === 0 || header.every((h) => h === '')) return { issues: [`${label}: the CSV is empty (no header row)`], unreadable: true };
+  const separator = otherSeparator(header);
+  if (separator)
+    return {
+      issues: [
+        `${label}: its header is one column ('${header[0]}'): the data must be comma-separated, and this file seems separated by ${separator}; save it as CSV with commas`,
+      ],
+      unreadable: true,
+    };
   return { issues: dataIssues(rows, header, config, options), unreadable: false };
 }
 

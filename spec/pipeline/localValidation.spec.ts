@@ -143,4 +143,19 @@ describe('trainingDataIssues', () => {
   it('should accept numbers, a BOM and quoted fields', () => {
     expect(trainingDataIssues('\uFEFF"a","b, c"\n1,"2.5"\n-3,1e3\n', { tt: 'regression', tc: 'b, c' })).toEqual([]);
   });
+
+  it.each([
+    ['semicolons', 'x;weather;y\n1,5;rain;2\n2,5;sun;3\n', 'x;weather;y'],
+    ['tabs', 'x\tweather\ty\n1\train\t2\n2\tsun\t3\n', 'x\tweather\ty'],
+    ['vertical bars', 'x|weather|y\n1|rain|2\n2|sun|3\n', 'x|weather|y'],
+  ])('should refuse data separated by %s: it is read with commas, as the service reads it, and the message says why', (separator, csv, header) => {
+    expect(trainingDataIssues(csv, { tt: 'regression', tc: 'y' })).toEqual([
+      `training data: its header is one column ('${header}'): the data must be comma-separated, and this file seems separated by ${separator}; save it as CSV with commas`,
+    ]);
+  });
+
+  it('should not take a quoted semicolon or a one-column header without one for another separator', () => {
+    expect(trainingDataIssues('"a;b",y\n1,2\n3,4\n', { tt: 'regression', tc: 'y' })).toEqual([]);
+    expect(trainingDataIssues('y\n1\n2\n', { tt: 'regression', tc: 'y' })).toEqual([]);
+  });
 });

@@ -3,6 +3,11 @@ import { ValidationError } from '../../lib/core/errors';
 import { checkColumns, columnInfoCsv, inferColumns } from '../../lib/sources/columns';
 
 describe('inferColumns', () => {
+  it('should read the comma only: a semicolon-separated header is one column, never guessed', () => {
+    expect(inferColumns('a;b;c\n1;2;3\n')).toEqual([{ name: 'a;b;c', type: 'string' }]);
+    expect(inferColumns('a\tb\n1\t2\n')).toEqual([{ name: 'a\tb', type: 'string' }]);
+  });
+
   it('should detect float, date and string columns, integers as float (the documented types only)', () => {
     const csv = 'id,price,day,city,when\n1,1.5,2012-01-01,Tokyo,2012/01/01 10:00\n2,-3,2012-01-02,Osaka,2012/01/02 11:30:00\n';
     expect(inferColumns(csv)).toEqual([
