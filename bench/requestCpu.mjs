@@ -2,40 +2,23 @@
 /**
  * `trainingStatus$` subscribed N times per round (8 chains in flight) on a fetch that answers at
  * once with a canned Train Status Check body (a `text()` and an `arrayBuffer()` that copies, as
- * undici's do), static key, default retry policy; rounds alternate between the two bundles (built
- * like bench/lib/bundleLibrary.mjs) and the medians are printed. What undici and the network cost
+ * undici's do), static key, default retry policy; rounds alternate between the two bundles (built by
+ * bench/lib/bundleLibrary.mjs) and the medians are printed. What undici and the network cost
  * is left out: this is the library's share of a poll, which bench:scale cannot resolve from its noise.
  *
  * Run: REF=bench/results/ref node bench/requestCpu.mjs  (REF: a tree with lib/ and tsconfig.json,
  * e.g. `git archive main lib tsconfig.json | tar -x -C bench/results/ref`; env N (20000), ROUNDS (8))
  */
-import { build } from 'esbuild';
 import path from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { bundleLibrary } from './lib/bundleLibrary.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const outDir = path.join(root, 'node_modules', '.cache', 'p1rx-bench');
 
+/** The library of `sources` (this checkout or another version's tree), with the status request's operator. */
 async function bundle(sources, name) {
-  mkdirSync(outDir, { recursive: true });
-  const outfile = path.join(outDir, `request-cpu-${name}.cjs`);
-  await build({
-    stdin: {
-      contents: "export { createClient } from './lib/index'; export { trainingStatus$ } from './lib/operators/trainingStatusRequest';",
-      resolveDir: sources,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'es2022',
-    tsconfig: path.join(sources, 'tsconfig.json'),
-    packages: 'external',
-    outfile,
-    logLevel: 'error',
-  });
-  return createRequire(import.meta.url)(outfile);
+  const extra = ["export { trainingStatus$ } from './lib/operators/trainingStatusRequest';"];
+  return createRequire(import.meta.url)(await bundleLibrary(undefined, sources, `request-cpu-${name}`, extra));
 }
 
 const bytes = Buffer.from('{"status":"waiting","created_datetime":"2026-12-06T10:00:00Z","updated_datetime":"2026-12-06T10:00:01Z","result_url":null}');

@@ -12,9 +12,10 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../.
  * Not dist/: dist/ does not export the switch; not tsx: its keepNames gives every named closure
  * of lib/ its own property dictionary, which dist/ does not have. `sources` is another tree of
  * the library's sources (with its tsconfig.json) to bundle instead, written as `<name>.cjs`: a
- * reference version measured beside this one in the same run.
+ * reference version measured beside this one in the same run. `extra` adds export lines (internals a
+ * bench measures on their own).
  */
-export async function bundleLibrary(outDir = path.join(root, 'node_modules', '.cache', 'p1rx-bench'), sources = root, name = 'library') {
+export async function bundleLibrary(outDir = path.join(root, 'node_modules', '.cache', 'p1rx-bench'), sources = root, name = 'library', extra = []) {
   // Inside the checkout, so the bundle's external requires resolve from its node_modules.
   mkdirSync(outDir, { recursive: true });
   const outfile = path.join(outDir, `${name}.cjs`);
@@ -27,6 +28,7 @@ export async function bundleLibrary(outDir = path.join(root, 'node_modules', '.c
         // The plain baseline, which no entry ships (versions before it kept it in poller.ts); exported,
         // so the package's `sideEffects: false` does not drop the module that fills `pollerRun.plain`.
         ...(existsSync(path.join(sources, 'lib/operators/pollerPlain.ts')) ? ["export { plainBaseline } from './lib/operators/pollerPlain';"] : []),
+        ...extra,
       ].join('\n'),
       resolveDir: sources,
       loader: 'ts',
