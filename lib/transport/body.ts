@@ -63,17 +63,13 @@ export async function* bodyChunks(res: FetchResponse): AsyncGenerator<Uint8Array
  * @internal
  */
 export async function readBodyBounded(res: FetchResponse, maxBytes: number, what: string | (() => string)): Promise<Uint8Array> {
-  const header = res.headers.get('content-length');
-  if (header !== null) {
-    const declared = Number(header);
-    if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(what, maxBytes);
-    const encoding = res.headers.get('content-encoding');
-    if (Number.isFinite(declared) && (encoding === null || encoding === 'identity')) {
-      const bytes = new Uint8Array(await res.arrayBuffer());
-      // The transport enforces the declared length; a test double or an odd fetch may not.
-      if (bytes.byteLength > maxBytes) throw tooLarge(what, maxBytes);
-      return bytes;
-    }
+  const declared = declaredLength(res);
+  if (declared > maxBytes) throw tooLarge(what, maxBytes);
+  if (Number.isFinite(declared) && uncoded(res)) {
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    // The transport enforces the declared length; a test double or an odd fetch may not.
+    if (bytes.byteLength > maxBytes) throw tooLarge(what, maxBytes);
+    return bytes;
   }
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -98,14 +94,22 @@ export async function readBodyBounded(res: FetchResponse, maxBytes: number, what
  */
 export function readTextBounded(res: FetchResponse, maxBytes: number, what: string | (() => string)): Promise<string> {
   if (typeof res.text === 'function') {
-    const header = res.headers.get('content-length');
-    const declared = header === null ? NaN : Number(header);
-    if (Number.isFinite(declared) && declared <= maxBytes) {
-      const encoding = res.headers.get('content-encoding');
-      if (encoding === null || encoding === 'identity') return res.text().then((text) => boundedText(text, maxBytes, what));
-    }
+    const declared = declaredLength(res);
+    if (Number.isFinite(declared) && declared <= maxBytes && uncoded(res)) return res.text().then((text) => boundedText(text, maxBytes, what));
   }
   return readBodyBounded(res, maxBytes, what).then(utf8);
+}
+
+/** The declared `content-length`; `NaN` when there is none. */
+function declaredLength(res: FetchResponse): number {
+  const header = res.headers.get('content-length');
+  return header === null ? NaN : Number(header);
+}
+
+/** No content coding: the declared length is the length read. */
+function uncoded(res: FetchResponse): boolean {
+  const encoding = res.headers.get('content-encoding');
+  return encoding === null || encoding === 'identity';
 }
 
 /**

@@ -273,7 +273,7 @@ class Exchange<T> implements Due {
   }
 
   private stopTimers(): void {
-    if (this.queued) this.ctx.deadlines.remove(this);
+    this.ctx.deadlines.remove(this);
     this.idle?.unsubscribe();
   }
 
