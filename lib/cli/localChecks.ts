@@ -78,7 +78,7 @@ async function jobIssuesInWireWords(
   try {
     const { head, complete } = await read(job.csv, job.encoding);
     issues.push(...trainingDataIssues(head, job.config, { complete, label: `file ${job.csv}` }));
-    header = (Papa.parse<string[]>(head.replace(/^\uFEFF/, ''), { preview: 1, delimiter: ',' }).data[0] ?? []).map((h) => h.trim());
+    header = headerOf(head);
   } catch (err) {
     issues.push(`${job.csv}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
@@ -89,7 +89,7 @@ async function jobIssuesInWireWords(
       // The evaluation data is checked like the training data, and must have its columns.
       const unreadable = evalIssues.filter((i) => i.startsWith(`file ${job.eval}:`));
       issues.push(...unreadable);
-      const evalHeader = (Papa.parse<string[]>(head.replace(/^\uFEFF/, ''), { preview: 1, delimiter: ',' }).data[0] ?? []).map((h) => h.trim());
+      const evalHeader = headerOf(head);
       const missing = header.filter((h) => !evalHeader.includes(h));
       if (unreadable.length === 0 && missing.length > 0) issues.push(`${job.eval}: missing columns ${missing.map((m) => `'${m}'`).join(', ')}`);
     } catch (err) {
@@ -97,6 +97,11 @@ async function jobIssuesInWireWords(
     }
   }
   return issues;
+}
+
+/** The column names of a CSV head's first row (comma-separated, as the service reads it). */
+function headerOf(head: string): string[] {
+  return (Papa.parse<string[]>(head.replace(/^\uFEFF/, ''), { preview: 1, delimiter: ',' }).data[0] ?? []).map((h) => h.trim());
 }
 
 /** Fewest data rows with a target value a training is sent with no warning. @internal */
