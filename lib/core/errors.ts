@@ -243,9 +243,9 @@ export class NetworkError extends PredictionOneError {
 }
 
 /**
- * No response within `ClientConfig.requestTimeoutMs`, or a transfer that stalled for
- * `ClientConfig.transferIdleTimeoutMs`. The request may have reached the server (`sent` is
- * true), so a non-idempotent request is not resent.
+ * No complete response (headers and body) within `ClientConfig.requestTimeoutMs`, or a
+ * transfer that stalled for `ClientConfig.transferIdleTimeoutMs`. The request may have reached
+ * the server (`sent` is true), so a non-idempotent request is not resent.
  *
  * ## Example
  * ```ts
@@ -259,7 +259,7 @@ export class RequestTimeoutError extends NetworkError {
   readonly idle: boolean;
 
   constructor(method: string, url: string, timeoutMs: number, idle = false) {
-    super(method, url, new Error(idle ? `nothing received or sent for ${timeoutMs} ms` : `no response within ${timeoutMs} ms`));
+    super(method, url, new Error(idle ? `nothing received or sent for ${timeoutMs} ms` : `no complete response within ${timeoutMs} ms`));
     this.timeoutMs = timeoutMs;
     this.idle = idle;
   }
