@@ -1,27 +1,20 @@
 /** Specs: a response whose headers came but whose body stalled is cut by `requestTimeoutMs`, and its error says so. */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { VirtualTimeScheduler, lastValueFrom, of } from 'rxjs';
 import { RequestTimeoutError, createClient, pollStatus$, type FetchLike } from 'prediction-one-rx';
 import { createNodeFetch, createUndiciFetch } from 'prediction-one-rx/node';
+import { recordingServer, type RecordingServer } from '../helpers/redirectServers';
 
 /** A status endpoint that sends its headers and the first bytes of a 100-byte body, then nothing. */
-let server: Server;
-let baseUrl: string;
+let server: RecordingServer;
 
 beforeEach(async () => {
-  server = createServer((_req, res) => {
+  server = await recordingServer('127.0.0.1', (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
     res.write('{"status":');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
-afterEach(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterEach(() => server.close());
 
 describe('a body that stalls after the headers', () => {
   it.each([
@@ -33,7 +26,7 @@ describe('a body that stalls after the headers', () => {
     let headersCame!: () => void;
     const responded = new Promise<void>((resolve) => (headersCame = resolve));
     const client = createClient({
-      baseUrl,
+      baseUrl: server.origin,
       apiKey: 'k',
       fetch,
       scheduler,
